@@ -1,0 +1,377 @@
+/**
+ * Fast line scanner: finds GFM tables and root-level ATX headings without building a syntax tree.
+ *
+ * It models the block structure of CommonMark 0.31 + GFM tables only as far as it can be certain:
+ * fenced and indented code, HTML blocks (kinds 1-6), ATX headings, lists, block quotes, paragraphs
+ * and tables at the root. Whenever a line's meaning depends on something it does not model (a table
+ * inside a list or quote, a setext heading, HTML block kind 7, tabs in indentation, link
+ * definitions, task-list items), it gives up and returns `{ fallback: reason }`, and the caller
+ * parses the document with remark instead. When it does answer, the answer equals remark's; the
+ * differential test checks that over the whole corpus and generated documents.
+ *
+ * Cell text is left `null` where the inline fast path (`inline.ts`) is unsure; `read.ts` fills
+ * those in from remark.
+ */
+import type { RawCell, RawHeading, RawRow, RawTable } from './blocks.js';
+import { LineIndex } from './lines.js';
+import { fastInlineText } from './inline.js';
+
+/** A scan result: tables and root headings, with `text === null` where remark must decide. */
+export interface ScanResult {
+  tables: RawTable[];
+  headings: RawHeading[];
+  /** Cells and headings whose text the fast inline path could not decide. */
+  pending: Array<{ raw: string; kind: 'cell' | 'heading'; target: { text: string | null } }>;
+}
+
+export type ScanOutcome = ScanResult | { fallback: string };
+
+const FENCE = /^(`{3,}|~{3,})(.*)$/;
+const ATX = /^(#{1,6})(?:[ \t]+|$)(.*)$/;
+const THEMATIC = /^(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$/;
+const SETEXT = /^(?:=+|-+)[ \t]*$/;
+const BULLET = /^([-*+])(?:([ \t]+)(.*)|$)/;
+const ORDERED = /^(\d{1,9})([.)])(?:([ \t]+)(.*)|$)/;
+const TASK = /^\[[ xX]\](?:[ \t]|$)/;
+const DELIMITER_CELL = /^:?-+:?$/;
+const HTML1 = /^<(?:script|pre|style|textarea)(?:[\s>]|$)/i;
+const HTML6 =
+  /^<\/?(?:address|article|aside|base|basefont|blockquote|body|caption|center|col|colgroup|dd|details|dialog|dir|div|dl|dt|fieldset|figcaption|figure|footer|form|frame|frameset|h[1-6]|head|header|hr|html|iframe|legend|li|link|main|menu|menuitem|nav|noframes|ol|optgroup|option|p|param|search|section|summary|table|tbody|td|tfoot|th|thead|title|tr|track|ul)(?:[\s>]|\/>|$)/i;
+
+interface Fence {
+  char: string;
+  len: number;
+  /** Indent of the container the fence lives in (0 at the root, the item's content indent in a list). */
+  base: number;
+}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && line[i] === ' ') i++;
+  return i;
+}
+
+/** Split a table row into cells (GFM §4.10): optional outer pipes, `\|` escapes, trimmed content. */
+export function splitRow(text: string, lineStart: number, lineEnd: number): RawCell[] {
+  let i = lineStart;
+  while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
+  let end = lineEnd;
+  while (end > i && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  const cells: RawCell[] = [];
+  let cellStart = i;
+  let leadingPipe = false;
+  if (text[i] === '|') {
+    leadingPipe = true;
+    i++;
+  }
+  let contentFrom = i;
+  const push = (from: number, to: number, pipeAt: number) => {
+    let s = from;
+    let e = to;
+    while (s < e && (text[s] === ' ' || text[s] === '\t')) s++;
+    while (e > s && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
+    if (s === e) {
+      let p = pipeAt;
+      if (text[p] === '|') p++;
+      if (p < to && text[p] === ' ') p++;
+      cells.push({ text: '', start: p, end: p });
+    } else cells.push({ text: text.slice(s, e), start: s, end: e });
+  };
+  for (; i < end; i++) {
+    const c = text[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '|') {
+      push(contentFrom, i, cellStart);
+      cellStart = i;
+      contentFrom = i + 1;
+    }
+  }
+  if (contentFrom < end || (cells.length === 0 && !leadingPipe)) push(contentFrom, end, cellStart);
+  return cells;
+}
+
+function isDelimiterRow(line: string): number {
+  const t = line.trim();
+  if (!t.includes('-')) return 0;
+  if (/^-[ \t]/.test(t)) return 0; // a list item interrupts first (micromark order)
+  let body = t;
+  if (body.startsWith('|')) body = body.slice(1);
+  if (body.endsWith('|') && !body.endsWith('\\|')) body = body.slice(0, -1);
+  const parts = body.split('|');
+  for (const p of parts) if (!DELIMITER_CELL.test(p.trim())) return 0;
+  if (parts.length === 1 && !t.includes('|') && !t.includes(':')) return 0;
+  return parts.length;
+}
+
+function htmlKind(rest: string, inParagraph: boolean): number {
+  if (HTML1.test(rest)) return 1;
+  if (rest.startsWith('<!--')) return 2;
+  if (rest.startsWith('<?')) return 3;
+  if (/^<![A-Za-z]/.test(rest)) return 4;
+  if (rest.startsWith('<![CDATA[')) return 5;
+  if (HTML6.test(rest)) return 6;
+  if (!inParagraph && /^<\/?[A-Za-z]/.test(rest)) return 7;
+  return 0;
+}
+
+const HTML_END: Record<number, RegExp> = {
+  1: /<\/(?:script|pre|style|textarea)>/i,
+  2: /-->/,
+  3: /\?>/,
+  4: />/,
+  5: /\]\]>/,
+};
+
+/**
+ * Scan `text` (BOM already removed). Returns tables and root headings, or `{ fallback }` naming
+ * the first construct the scanner cannot be certain about.
+ */
+export function scanBlocks(text: string): ScanOutcome {
+  if (/\]:/.test(text)) return { fallback: 'link or footnote definition' };
+  const lines = new LineIndex(text);
+  const tables: RawTable[] = [];
+  const headings: RawHeading[] = [];
+  const pending: ScanResult['pending'] = [];
+  const n = lines.count;
+
+  let fence: Fence | null = null;
+  let html = 0;
+  let paragraph = false;
+  let blank = true;
+  let list: number[] = [];
+  let quote = false;
+  let table: RawTable | null = null;
+
+  const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null }) => {
+    const t = fastInlineText(raw);
+    if (t === null) pending.push({ raw, kind, target });
+    return t;
+  };
+  const makeRow = (i: number): RawRow => {
+    const start = lines.starts[i];
+    const end = lines.ends[i];
+    const cells = splitRow(text, start, end);
+    for (const cell of cells) {
+      const raw = cell.text;
+      cell.text = textOf(raw, 'cell', cell as { text: string | null }) as string;
+    }
+    const col = indentOf(lines.line(i)) + 1;
+    return { line: i + 1, column: col, start: start + col - 1, end, cells };
+  };
+
+  for (let i = 0; i < n; i++) {
+    const line = lines.line(i);
+    const isBlank = line.trim() === '';
+    const ind = indentOf(line);
+    if (!isBlank && /^[ ]*\t/.test(line)) return { fallback: `tab indentation at line ${i + 1}` };
+
+    if (fence) {
+      if (!isBlank && fence.base > 0 && ind < fence.base) return { fallback: `fence ended by list end at line ${i + 1}` };
+      const rel = line.slice(Math.min(ind, fence.base));
+      const m = /^( {0,3})(`+|~+)[ \t]*$/.exec(rel);
+      if (m && m[2][0] === fence.char && m[2].length >= fence.len) fence = null;
+      blank = false;
+      continue;
+    }
+    if (html) {
+      if (html >= 6) {
+        if (isBlank) {
+          html = 0;
+          blank = true;
+        }
+      } else if (HTML_END[html].test(line)) {
+        html = 0;
+        blank = false;
+      }
+      continue;
+    }
+    if (isBlank) {
+      table = null;
+      paragraph = false;
+      quote = false;
+      blank = true;
+      continue;
+    }
+
+    // Inside an open list item?
+    while (list.length && ind < list[list.length - 1]) {
+      if (!blank && paragraph && !startsBlock(line.slice(ind), ind)) break; // lazy continuation
+      list.pop();
+    }
+    const base = list.length ? list[list.length - 1] : 0;
+    if (list.length && ind >= base) {
+      const rest = line.slice(base);
+      const rind = indentOf(rest);
+      const body = rest.slice(rind);
+      if (rind >= 4) {
+        if (!paragraph && body.includes('|')) return { fallback: `code or table in list at line ${i + 1}` };
+        blank = false;
+        continue;
+      }
+      const r = listLine(body, rind + base, paragraph, i);
+      if ('fallback' in r) return r;
+      if (r.fence) fence = { ...r.fence, base };
+      if (r.item !== undefined) list.push(r.item);
+      if (body.includes('|') && i + 1 < n && isDelimiterRow(lines.line(i + 1)))
+        return { fallback: `table in list at line ${i + 1}` };
+      paragraph = r.paragraph;
+      blank = false;
+      continue;
+    }
+    if (list.length && ind < base && paragraph && !blank) {
+      // lazy paragraph continuation inside a list item
+      if (line.includes('|')) return { fallback: `pipe in lazy list line ${i + 1}` };
+      blank = false;
+      continue;
+    }
+
+    // Root level.
+    const body = line.slice(ind);
+    if (table) {
+      if (ind >= 4) return { fallback: `indented line after table row at line ${i + 1}` };
+      if (ATX.test(body)) table = null;
+      else if (body.startsWith('>') || BULLET.test(body) || ORDERED.test(body) || FENCE.test(body) || body.startsWith('<') || THEMATIC.test(body))
+        return { fallback: `block start after table at line ${i + 1}` };
+      else {
+        const row = makeRow(i);
+        table.rows.push(row);
+        table.end = row.end;
+        blank = false;
+        continue;
+      }
+    }
+    if (ind >= 4) {
+      if (!paragraph && !quote) {
+        blank = false;
+        continue; // indented code
+      }
+      if (line.includes('|')) return { fallback: `indented pipe line at ${i + 1}` };
+      blank = false;
+      continue;
+    }
+    if (quote && !body.startsWith('>') && !blank && paragraph && !startsBlock(body, ind)) {
+      if (body.includes('|')) return { fallback: `lazy quote line with pipe at ${i + 1}` };
+      continue;
+    }
+    quote = false;
+    const h = ATX.exec(body);
+    if (h) {
+      let content = h[2];
+      content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
+      if (/^#+$/.test(content)) content = '';
+      const heading: RawHeading = { depth: h[1].length, text: '', line: i + 1, start: lines.starts[i] + ind };
+      heading.text = textOf(content, 'heading', heading as { text: string | null }) as string;
+      headings.push(heading);
+      paragraph = false;
+      blank = false;
+      continue;
+    }
+    if (paragraph && SETEXT.test(body)) return { fallback: `setext heading at line ${i + 1}` };
+    const f = FENCE.exec(body);
+    if (f && !(f[1][0] === '`' && f[2].includes('`'))) {
+      fence = { char: f[1][0], len: f[1].length, base: 0 };
+      paragraph = false;
+      blank = false;
+      continue;
+    }
+    if (body.startsWith('<')) {
+      const k = htmlKind(body, paragraph);
+      if (k === 7) return { fallback: `HTML block at line ${i + 1}` };
+      if (k) {
+        html = k;
+        if (k < 6 && HTML_END[k].test(body.slice(k === 4 ? 2 : 0))) html = 0;
+        paragraph = false;
+        blank = false;
+        continue;
+      }
+    }
+    if (THEMATIC.test(body)) {
+      paragraph = false;
+      blank = false;
+      continue;
+    }
+    if (body.startsWith('>')) {
+      if (body.includes('|') || /^>[ ]?(?:`{3}|~{3})/.test(body)) return { fallback: `pipe or fence in quote at line ${i + 1}` };
+      quote = true;
+      paragraph = true;
+      blank = false;
+      continue;
+    }
+    const r = listLine(body, ind, paragraph, i);
+    if ('fallback' in r) return r;
+    if (r.item !== undefined) {
+      if (r.fence) fence = { ...r.fence, base: r.item };
+      list = [r.item];
+      paragraph = r.paragraph;
+      blank = false;
+      continue;
+    }
+    // Table header?
+    if (i + 1 < n) {
+      const delims = isDelimiterRow(lines.line(i + 1));
+      if (delims) {
+        const header = makeRow(i);
+        if (header.cells.length === delims && indentOf(lines.line(i + 1)) < 4) {
+          table = { header, rows: [], start: header.start, end: lines.ends[i + 1] };
+          tables.push(table);
+          i++;
+          paragraph = false;
+          blank = false;
+          continue;
+        }
+        for (const c of header.cells) {
+          const idx = pending.findIndex((p) => p.target === c);
+          if (idx !== -1) pending.splice(idx, 1);
+        }
+      }
+    }
+    paragraph = true;
+    blank = false;
+  }
+  return { tables, headings, pending };
+}
+
+/** Does `body` (indent already removed) start a block that can interrupt a paragraph? */
+function startsBlock(body: string, ind: number): boolean {
+  if (ind >= 4) return false;
+  if (ATX.test(body) || FENCE.test(body) || body.startsWith('>') || THEMATIC.test(body)) return true;
+  if (BULLET.test(body)) return true;
+  const o = ORDERED.exec(body);
+  if (o && o[1] === '1') return true;
+  if (body.startsWith('<') && htmlKind(body, true)) return true;
+  return false;
+}
+
+/** Classify a line that may start a list item; `item` is the new item's content indent. */
+function listLine(
+  body: string,
+  ind: number,
+  paragraph: boolean,
+  i: number,
+): { item?: number; paragraph: boolean; fence?: { char: string; len: number } } | { fallback: string } {
+  if (THEMATIC.test(body)) return { paragraph: false };
+  const b = BULLET.exec(body);
+  const o = b ? null : ORDERED.exec(body);
+  const marker = b ? b[1] : o ? o[1] + o[2] : null;
+  const spaces = b ? b[2] : o ? o[3] : undefined;
+  const content = b ? b[3] : o ? o[4] : undefined;
+  if (marker === null) {
+    if (ATX.test(body) || body.startsWith('>') || body.startsWith('<')) return { fallback: `block in list at line ${i + 1}` };
+    const f = FENCE.exec(body);
+    if (f && !(f[1][0] === '`' && f[2].includes('`'))) return { paragraph: false, fence: { char: f[1][0], len: f[1].length } };
+    return { paragraph: true };
+  }
+  const empty = content === undefined || content.trim() === '';
+  if (paragraph && (empty || (o && o[1] !== '1'))) return { paragraph: true };
+  if (spaces !== undefined && spaces.includes('\t')) return { fallback: `tab after list marker at line ${i + 1}` };
+  const w = empty ? 1 : spaces!.length >= 5 ? 1 : spaces!.length;
+  const item = ind + marker.length + w;
+  const inner = empty ? '' : spaces!.length >= 5 ? body.slice(marker.length + 1) : content!;
+  if (TASK.test(inner)) return { fallback: `task list item at line ${i + 1}` };
+  if (/^(?:`{3}|~{3}|>|<|#|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)/.test(inner) || /^ {4}/.test(inner))
+    return { fallback: `nested block in list item at line ${i + 1}` };
+  return { item, paragraph: !empty };
+}

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { basename } from 'node:path';
+import { readBlocks } from '../../src/markdown/read.js';
+import { remarkBlocks } from '../../src/markdown/remark.js';
+import { scanBlocks } from '../../src/markdown/scan.js';
+import { stripBom } from '../../src/markdown/text.js';
+import { corpusFiles, read, rgridVersions } from '../helpers.js';
+import { generateDocument } from './generate.js';
+
+/** What both readers must agree on: every table, row, cell text and offset, root heading. */
+function comparable(text: string, blocks: Awaited<ReturnType<typeof readBlocks>>['blocks']) {
+  return {
+    headings: blocks.headings,
+    tables: blocks.tables,
+    tasks: blocks.tasks,
+  };
+}
+
+/** Path and values of the first difference between two JSON-like values, or null. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (Object.is(a, b)) return null;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+    return `${path}: fast ${JSON.stringify(a)} vs remark ${JSON.stringify(b)}`;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const k of keys) {
+    const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+    if (d) return d;
+  }
+  return null;
+}
+
+async function agree(text: string) {
+  const fast = await readBlocks(text);
+  const ref = remarkBlocks(text);
+  const d = firstDifference(comparable(text, fast.blocks), comparable(text, ref));
+  if (d) throw new Error(`read path ${fast.path}: ${d.slice(0, 400)}`);
+  return fast.path;
+}
+
+describe('fast reader equals remark', () => {
+  it('on every real queue and every rgrid version', async () => {
+    const paths: Record<string, number> = {};
+    for (const file of corpusFiles()) {
+      const text = stripBom(read(file)).text;
+      let path;
+      try {
+        path = await agree(text);
+      } catch (e) {
+        throw new Error(`${basename(file)}: ${(e as Error).message.slice(0, 3000)}`);
+      }
+      paths[path] = (paths[path] ?? 0) + 1;
+    }
+    console.log('corpus files by read path', paths);
+    // The fast path must actually be exercised, not just fall back.
+    expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(40);
+  });
+
+  it('takes the scanner path on every rgrid version', () => {
+    for (const file of rgridVersions()) {
+      const r = scanBlocks(stripBom(read(file)).text);
+      expect('fallback' in r ? `${basename(file)}: ${r.fallback}` : 'scan').toBe('scan');
+    }
+  });
+
+  it('on 3000 generated documents mixing tables, code, lists, quotes, HTML and inline markup', async () => {
+    const paths: Record<string, number> = {};
+    for (let seed = 1; seed <= 3000; seed++) {
+      const text = generateDocument(seed);
+      try {
+        const path = await agree(text);
+        paths[path] = (paths[path] ?? 0) + 1;
+      } catch (e) {
+        throw new Error(`seed ${seed}: ${(e as Error).message.slice(0, 600)}\n${JSON.stringify(text)}`);
+      }
+    }
+    console.log('generated documents by read path', paths);
+    expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(600);
+  });
+});
