@@ -1,0 +1,28 @@
+/** `queue blocked`: stories that are not ready, with what each waits on. */
+import type { Command } from 'commander';
+import { globals, open, printJson } from '../context.js';
+import { c, clip, diagnosticJson, storyJson, table } from '../format.js';
+
+export function register(program: Command): void {
+  program
+    .command('blocked')
+    .description('stories waiting on dependencies or held, and why')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const q = await open(cmd);
+      const blocked = q.graph.blocked();
+      if (globals(cmd).json) {
+        printJson({
+          stories: blocked.map((b) => ({ ...storyJson(b.story, q.graph), waitingOn: b.waitingOn, hold: b.hold, reason: b.reason, inCycle: b.inCycle })),
+          diagnostics: q.diagnostics.map(diagnosticJson),
+        });
+        return;
+      }
+      if (blocked.length === 0) {
+        process.stdout.write('nothing is blocked\n');
+        return;
+      }
+      const why = (b: (typeof blocked)[number]) =>
+        b.inCycle ? c().red('on a dependency cycle') : b.hold ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`) : b.waitingOn.length ? `waits on ${b.waitingOn.join(', ')}` : 'dependencies done: ready to unblock';
+      process.stdout.write(table(blocked.map((b) => [c().bold(b.story.id), clip(b.story.title, 50), why(b)]), ['BLOCKED', 'TITLE', 'WHY']));
+    });
+}

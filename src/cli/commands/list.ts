@@ -1,0 +1,27 @@
+/** `queue list [--status S]`: every story, optionally filtered by status category or `ready`. */
+import type { Command } from 'commander';
+import { QueueError } from '../../core/errors.js';
+import { globals, open, printJson } from '../context.js';
+import { diagnosticJson, storyJson, storyRows, table } from '../format.js';
+
+const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown', 'ready'];
+
+export function register(program: Command): void {
+  program
+    .command('list')
+    .description('list every story in the queue')
+    .option('--status <list>', `only these statuses, comma-separated: ${CATEGORIES.join(', ')}`)
+    .action(async (opts: { status?: string }, cmd: Command) => {
+      const wanted = opts.status?.split(',').map((s) => s.trim().toLowerCase().replace(/[- ]/g, '_')).filter(Boolean);
+      for (const w of wanted ?? []) if (!CATEGORIES.includes(w)) throw new QueueError('usage', `--status: unknown status "${w}" (one of ${CATEGORIES.join(', ')})`);
+      const q = await open(cmd);
+      const stories = q.stories.filter((s) => !wanted || wanted.includes(s.status.category) || (wanted.includes('ready') && q.graph.isReady(s)));
+      if (globals(cmd).json) {
+        printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });
+        return;
+      }
+      process.stdout.write(table(storyRows(stories, q.graph), ['ID', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
+      const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
+      process.stdout.write(`${stories.length} of ${q.stories.length} stories${errors ? `; ${errors} errors (queue validate)` : ''}\n`);
+    });
+}

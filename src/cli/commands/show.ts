@@ -1,0 +1,60 @@
+/** `queue show ID`: one story with its dependencies, dependents, occurrences, agents and handoffs. */
+import type { Command } from 'commander';
+import { QueueError } from '../../core/errors.js';
+import { globals, open, printJson } from '../context.js';
+import { c, colorStatus, diagnosticJson, storyJson } from '../format.js';
+
+export function register(program: Command): void {
+  program
+    .command('show')
+    .description('one story in full')
+    .argument('<id>', 'story id')
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const q = await open(cmd, true);
+      const s = q.graph.byId.get(id) ?? q.stories.find((x) => x.id.toLowerCase() === id.toLowerCase());
+      if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`);
+      const g = q.graph;
+      const dependents = g.dependents.get(s.id) ?? [];
+      const agents = (q.workspace?.agents ?? []).filter((a) => a.stories.includes(s.id));
+      const handoffs = (q.workspace?.handoffs ?? []).filter((h) => h.stories.includes(s.id));
+      const diagnostics = q.diagnostics.filter((d) => d.story === s.id);
+      if (globals(cmd).json) {
+        printJson({
+          story: {
+            ...storyJson(s, g),
+            sectionPath: s.sectionPath,
+            owner: s.owner,
+            priority: s.priority,
+            effort: s.effort,
+            wave: s.wave,
+            fields: s.fields,
+            parent: s.parent,
+            waitingOn: g.waitingOn(s),
+            dependents,
+            occurrences: s.occurrences.map((o) => ({ file: o.file, line: o.line, column: o.column, kind: o.kind, rawStatus: o.status.raw })),
+            agents: agents.map((a) => a.name),
+            handoffs: handoffs.map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp })),
+          },
+          diagnostics: diagnostics.map(diagnosticJson),
+        });
+        return;
+      }
+      const out: string[] = [];
+      out.push(`${c().bold(s.id)}  ${s.title}`);
+      out.push(`status     ${colorStatus(s.status.category, s.status.raw)} (${s.status.category})${g.isReady(s) ? c().green('  ready') : ''}`);
+      if (s.claimant) out.push(`claimant   ${s.claimant}`);
+      if (s.owner && s.owner !== s.claimant) out.push(`owner      ${s.owner}`);
+      if (s.sectionPath.length) out.push(`section    ${s.sectionPath.join(' › ')}`);
+      out.push(`depends on ${s.deps.length ? s.deps.map((d) => `${d.id ?? d.ref}${g.satisfied(d) ? ' ✓' : ''}`).join(', ') : '—'}`);
+      out.push(`dependents ${dependents.length ? dependents.join(', ') : '—'}`);
+      for (const [k, v] of [['priority', s.priority], ['effort', s.effort], ['wave', s.wave], ['story file', s.storyFile], ['parent', s.parent]] as const) {
+        if (v) out.push(`${k.padEnd(10)} ${v}`);
+      }
+      for (const [k, v] of Object.entries(s.fields)) if (v) out.push(`${k}: ${v}`);
+      for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind}) ${o.status.raw}`));
+      for (const a of agents) out.push(`agent      ${a.name}${a.progress !== null ? ` ${a.progress}%` : ''}${a.lastUpdated ? ` (updated ${a.lastUpdated})` : ''}`);
+      for (const h of handoffs) out.push(`handoff    ${h.file} ${h.fromAgent ?? '?'} → ${h.toAgent ?? '?'}${h.timestamp ? ` ${h.timestamp}` : ''}`);
+      for (const d of diagnostics) out.push(`${d.severity}: ${d.code} ${d.message}`);
+      process.stdout.write(out.join('\n') + '\n');
+    });
+}

@@ -1,0 +1,25 @@
+/**
+ * `queue validate`: static checks — duplicate ids with conflicting state, unknown dependencies,
+ * cycles, unparseable rows, unknown statuses, missing story files, conflict markers. Exit 1 when
+ * any diagnostic is an error.
+ */
+import type { Command } from 'commander';
+import { globals, open, printJson } from '../context.js';
+import { diagnosticJson, formatDiagnostic } from '../format.js';
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check the queue; exit 1 on errors')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const q = await open(cmd, true);
+      const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
+      const warnings = q.diagnostics.filter((d) => d.severity === 'warning').length;
+      if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });
+      else {
+        for (const d of q.diagnostics) process.stdout.write(formatDiagnostic(d) + '\n');
+        process.stdout.write(`${q.stories.length} stories: ${errors} errors, ${warnings} warnings\n`);
+      }
+      if (errors) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,41 @@
+/**
+ * What every command shares: global options, opening the queue, and the output contract.
+ *
+ * JSON contract (issue 2): exactly one JSON document on stdout, `{"schemaVersion": 1, ...}`;
+ * failures `{"schemaVersion": 1, "error": {"code", "message"}}` with a non-zero exit.
+ */
+import type { Command } from 'commander';
+import { openQueue, type OpenedQueue } from '../core/open.js';
+import { QueueError } from '../core/errors.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface GlobalOptions {
+  C?: string;
+  file?: string;
+  json?: boolean;
+  color?: boolean;
+}
+
+/** The global options as commander parsed them for `cmd`. */
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals() as GlobalOptions;
+}
+
+/** Open the queue the global options name. */
+export function open(cmd: Command, workspace = false): Promise<OpenedQueue> {
+  const g = globals(cmd);
+  return openQueue({ cwd: g.C, file: g.file, workspace });
+}
+
+/** Write one JSON document. */
+export function printJson(body: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...body }) + '\n');
+}
+
+/** Parse a positive integer option or throw a usage error. */
+export function positiveInt(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new QueueError('usage', `${name} must be a positive integer, got "${value}"`);
+  return n;
+}

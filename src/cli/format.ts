@@ -1,0 +1,107 @@
+/**
+ * Presentation: the story JSON of the contract, and aligned, colored tables for people.
+ * Width is measured with string-width (emoji are two columns); color via picocolors, which
+ * honours NO_COLOR, FORCE_COLOR and whether stdout is a TTY.
+ */
+import pc from 'picocolors';
+type Colors = ReturnType<typeof pc.createColors>;
+import stringWidth from 'string-width';
+import type { QueueGraph } from '../model/graph.js';
+import type { Diagnostic, Story } from '../model/types.js';
+
+/** The contract's story object. */
+export interface StoryJson {
+  id: string;
+  title: string;
+  status: string;
+  rawStatus: string;
+  claimant: string | null;
+  deps: string[];
+  section: string | null;
+  storyFile: string | null;
+  file: string;
+  line: number;
+  ready: boolean;
+}
+
+export function storyJson(s: Story, graph: QueueGraph): StoryJson {
+  return {
+    id: s.id,
+    title: s.title,
+    status: s.status.category,
+    rawStatus: s.status.raw,
+    claimant: s.claimant,
+    deps: s.deps.map((d) => d.id ?? d.ref),
+    section: s.sectionPath.length ? s.sectionPath[s.sectionPath.length - 1] : null,
+    storyFile: s.storyFile,
+    file: s.file,
+    line: s.line,
+    ready: graph.isReady(s),
+  };
+}
+
+export function diagnosticJson(d: Diagnostic) {
+  return { severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, column: d.column, ...(d.story ? { story: d.story } : {}) };
+}
+
+let colors: Colors = pc;
+/** Turn color off (`--no-color`). */
+export function disableColor(): void {
+  colors = pc.createColors(false);
+}
+export const c = () => colors;
+
+const STATUS_COLOR: Record<string, (s: string) => string> = {
+  done: (s) => colors.green(s),
+  in_progress: (s) => colors.yellow(s),
+  review: (s) => colors.cyan(s),
+  blocked: (s) => colors.red(s),
+  cancelled: (s) => colors.dim(s),
+  unknown: (s) => colors.magenta(s),
+  todo: (s) => s,
+};
+
+export function colorStatus(category: string, text: string): string {
+  return (STATUS_COLOR[category] ?? ((s: string) => s))(text);
+}
+
+/** Pad to a display width (string-width: emoji and CJK are two columns, ANSI codes zero). */
+function pad(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - stringWidth(s)));
+}
+
+/** Truncate to a display width with an ellipsis. */
+export function clip(s: string, width: number): string {
+  if (stringWidth(s) <= width) return s;
+  let out = '';
+  for (const ch of s) {
+    if (stringWidth(out + ch) > width - 1) break;
+    out += ch;
+  }
+  return out + '…';
+}
+
+/** Render rows as aligned columns, two spaces apart; the last column is not padded. */
+export function table(rows: string[][], header?: string[]): string {
+  const all = header ? [header.map((h) => colors.bold(h)), ...rows] : rows;
+  if (all.length === 0) return '';
+  const widths: number[] = [];
+  for (const r of all) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell))));
+  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+/** One line per story: id, status, claimant, title, deps. */
+export function storyRows(stories: Story[], graph: QueueGraph): string[][] {
+  return stories.map((s) => [
+    colors.bold(s.id),
+    colorStatus(s.status.category, clip(s.status.raw || s.status.category, 24)),
+    s.claimant ?? '',
+    clip(s.title, 60),
+    s.deps.length ? colors.dim(`← ${s.deps.map((d) => (graph.satisfied(d) ? d.id ?? d.ref : colors.red(d.id ?? d.ref))).join(', ')}`) : '',
+  ]);
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const sev = d.severity === 'error' ? colors.red('error') : d.severity === 'warning' ? colors.yellow('warning') : colors.dim('info');
+  return `${d.file}:${d.line}:${d.column}: ${sev} ${colors.dim(d.code)} ${d.message}`;
+}

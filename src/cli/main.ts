@@ -1,0 +1,53 @@
+/**
+ * `queue` CLI entry: global options, one module per command, and the error contract.
+ * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
+ */
+import { Command, CommanderError } from 'commander';
+import { QueueError } from '../core/errors.js';
+import { printJson } from './context.js';
+import { disableColor } from './format.js';
+import { register as blocked } from './commands/blocked.js';
+import { register as graph } from './commands/graph.js';
+import { register as list } from './commands/list.js';
+import { register as ready } from './commands/ready.js';
+import { register as show } from './commands/show.js';
+import { register as stats } from './commands/stats.js';
+import { register as validate } from './commands/validate.js';
+
+const VERSION = '0.1.0';
+
+function fail(json: boolean, code: string, message: string, exit: number): never {
+  if (json) printJson({ error: { code, message } });
+  else process.stderr.write(`queue: ${message}\n`);
+  process.exit(exit);
+}
+
+async function main(argv: string[]) {
+  const json = argv.includes('--json');
+  const program = new Command('queue')
+    .description('Markdown work queues as a dependency graph')
+    .version(VERSION)
+    .option('-C <dir>', 'run as if started in <dir>')
+    .option('--file <path>', 'queue file (default: WORK_QUEUE.md at the repository root)')
+    .option('--json', 'one JSON document on stdout ({"schemaVersion": 1, ...})')
+    .option('--no-color', 'no ANSI colors (NO_COLOR is honoured too)')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => (json ? undefined : process.stderr.write(s)) });
+  program.hook('preAction', (cmd) => {
+    if (cmd.opts().color === false) disableColor();
+  });
+  for (const r of [list, ready, blocked, show, graph, stats, validate]) r(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+      fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
+    }
+    if (e instanceof QueueError) fail(json, e.code, e.message, e.exitCode);
+    fail(json, 'internal', `internal error: ${(e as Error).stack ?? e}`, 2);
+  }
+}
+
+await main(process.argv.slice(2));

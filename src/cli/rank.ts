@@ -1,0 +1,33 @@
+/**
+ * Order ready stories for an agent (issue 3's claim order, shared with `queue ready`): priority
+ * first, then the story that unblocks most open stories, then one on the critical path, then file
+ * order. Pure.
+ */
+import type { QueueGraph } from '../model/graph.js';
+import type { Story } from '../model/types.js';
+
+const WORDS: Record<string, number> = { critical: 0, urgent: 0, highest: 0, blocker: 0, high: 1, medium: 2, normal: 2, med: 2, low: 3, lowest: 4, trivial: 4 };
+
+/** Priority as a rank, lower first: `P0`/`critical` 0, `P1`/`high` 1, …; unknown or none 2.5. */
+export function priorityRank(p: string | null): number {
+  if (!p) return 2.5;
+  const t = p.trim().toLowerCase().replace(/[*_`]/g, '');
+  const m = /^p?(\d)\b/.exec(t);
+  if (m) return Number(m[1]);
+  for (const [w, r] of Object.entries(WORDS)) if (t.startsWith(w)) return r;
+  if (/🔴|‼/.test(t)) return 0;
+  return 2.5;
+}
+
+/** Ready stories an agent may take, best first. `agent` keeps stories unassigned or assigned to it. */
+export function rankReady(graph: QueueGraph, agent?: string): Story[] {
+  const a = agent?.trim().toLowerCase();
+  const critical = new Set(graph.criticalPath());
+  const ready = graph.ready().filter((s) => !a || !s.owner || s.owner.toLowerCase() === a);
+  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: graph.unblockCount(s.id), c: critical.has(s.id) ? 0 : 1, i }]));
+  return ready.sort((x, y) => {
+    const kx = key.get(x.id)!;
+    const ky = key.get(y.id)!;
+    return kx.p - ky.p || ky.u - kx.u || kx.c - ky.c || kx.i - ky.i;
+  });
+}

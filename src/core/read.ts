@@ -1,0 +1,85 @@
+/**
+ * The pure core of reading: queue text → stories, graph and diagnostics. No file system, no git:
+ * the same function serves the CLI, the hooks (reading blobs at commits) and the watcher.
+ */
+import { readBlocks, type ReadPath } from '../markdown/read.js';
+import { stripBom } from '../markdown/text.js';
+import { LineIndex } from '../markdown/lines.js';
+import { readEntries, type Entry } from '../dialect/entries.js';
+import { buildStories } from '../model/build.js';
+import { QueueGraph } from '../model/graph.js';
+import type { Diagnostic, Story } from '../model/types.js';
+
+/** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
+export interface QueueDocument {
+  file: string;
+  text: string;
+  bom: number;
+  readPath: ReadPath;
+  /** Why the fast scanner deferred to remark, when it did. */
+  fallbackReason?: string;
+  /** True when the file can be edited with full fidelity (no conflict markers). */
+  editable: boolean;
+}
+
+/** A read queue: stories in file order, their graph, every diagnostic, sorted by file and line. */
+export interface Queue {
+  documents: QueueDocument[];
+  stories: Story[];
+  graph: QueueGraph;
+  diagnostics: Diagnostic[];
+}
+
+const CONFLICT = /^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/;
+
+/** Conflict markers left by a failed merge (`<<<<<<<`, `=======`, `>>>>>>>`), as error diagnostics. */
+export function conflictMarkers(text: string, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!text.includes('<<<<<<<') && !text.includes('>>>>>>>')) return out;
+  const lines = new LineIndex(text);
+  for (let i = 0; i < lines.count; i++) {
+    const l = lines.line(i);
+    if (CONFLICT.test(l) && (l.startsWith('<') || l.startsWith('>') || l.startsWith('=') || l.startsWith('|'))) {
+      out.push({ severity: 'error', code: 'conflict_marker', message: `merge conflict marker "${l.slice(0, 7)}": resolve the conflict before queue can edit this file`, file, line: i + 1, column: 1 });
+    }
+  }
+  return out;
+}
+
+/** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
+export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
+  const { text, bom } = stripBom(raw);
+  const read = await readBlocks(text);
+  const { entries, diagnostics } = readEntries(read.blocks, text, file);
+  const markers = conflictMarkers(text, file);
+  diagnostics.push(...markers);
+  return {
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0 },
+    entries,
+    diagnostics,
+  };
+}
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** Read queue files (path → text) into one queue. Stories keep the order of `files`, then lines. */
+export async function readQueue(files: Array<{ file: string; text: string }>): Promise<Queue> {
+  const documents: QueueDocument[] = [];
+  const entries: Entry[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const f of files) {
+    const r = await readDocument(f.text, f.file);
+    documents.push(r.doc);
+    entries.push(...r.entries);
+    diagnostics.push(...r.diagnostics);
+  }
+  const built = buildStories(entries);
+  diagnostics.push(...built.diagnostics);
+  const graph = QueueGraph.from(built.stories);
+  for (const cycle of graph.cycles) {
+    const first = graph.byId.get(cycle[0])!;
+    diagnostics.push({ severity: 'error', code: 'cycle', message: `dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`, file: first.file, line: first.line, column: first.column, story: first.id });
+  }
+  diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1));
+  return { documents, stories: built.stories, graph, diagnostics };
+}

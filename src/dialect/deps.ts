@@ -1,0 +1,69 @@
+/**
+ * Dependency grammar (issue 2): `None`, `—`, comma/semicolon/space lists, `5-1 [DONE]`, `5-1 ✅`,
+ * `Epic 2 ✅` (a reference outside the file, satisfied by its mark), ranges `GOV-001..GOV-005`.
+ * File references (`AUTONOMY.md`, `docs/x`) are not dependencies. Pure: ids are resolved later
+ * against the graph (`model/build.ts`).
+ */
+import { isIdLike } from './normalize.js';
+
+/** One written reference before resolution. */
+export interface WrittenDep {
+  ref: string;
+  markedDone: boolean;
+}
+
+/** Result of reading a Depends On cell. `documents` are file references, kept for diagnostics. */
+export interface ParsedDeps {
+  deps: WrittenDep[];
+  documents: string[];
+}
+
+const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|aucune?|ingen|yok|keine)\.?$/i;
+const DONE_MARK = /\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\]|\((?:done|complete|completed)\)|`?\b(?:done|complete|completed)\b`?)\s*/giu;
+const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
+const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
+const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;
+const PATHLIKE = /(?:^|\/)[\w.-]+\.(?:md|mdx|txt|json|ya?ml|toml|py|ts|js|rs|go|sh)$|\//i;
+
+/** Expand `GOV-001..GOV-005` (or `GOV-001..005`) to its members; null if not a range. */
+function expandRange(s: string): string[] | null {
+  const m = RANGE.exec(s);
+  if (!m) return null;
+  const [, prefix, a, b] = m;
+  const from = Number(a);
+  const to = Number(b);
+  if (!(to >= from) || to - from > 1000) return null;
+  const width = a.length;
+  const out: string[] = [];
+  for (let k = from; k <= to; k++) out.push(prefix + String(k).padStart(width, '0'));
+  return out;
+}
+
+/** Read a Depends On cell's plain text. Never throws. */
+export function parseDeps(text: string): ParsedDeps {
+  const out: ParsedDeps = { deps: [], documents: [] };
+  const t = text.trim();
+  if (t === '' || NONE.test(t)) return out;
+  for (let part of t.split(SPLIT)) {
+    part = part.trim();
+    if (part === '' || NONE.test(part)) continue;
+    const markedDone = new RegExp(DONE_MARK.source, 'iu').test(part);
+    let bare = part.replace(DONE_MARK, ' ').replace(OTHER_MARK, ' ').replace(/\((?:[^)]*)\)\s*$/, '').trim();
+    bare = bare.replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '').replace(/^[`*]+|[`*.:]+$/g, '').trim();
+    if (bare === '') continue;
+    if (PATHLIKE.test(bare)) {
+      out.documents.push(bare);
+      continue;
+    }
+    const range = expandRange(bare.replace(/\s+/g, ''));
+    if (range) {
+      for (const ref of range) out.deps.push({ ref, markedDone });
+      continue;
+    }
+    const words = bare.split(/\s+/);
+    if (words.length > 1 && words.every((w) => isIdLike(w.replace(/^#/, '')))) {
+      for (const w of words) out.deps.push({ ref: w, markedDone });
+    } else out.deps.push({ ref: bare, markedDone });
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Merge entries into stories and resolve dependencies. Pure.
+ *
+ * - A story that appears in several places (rgrid's tier table and its Completed log) is one story;
+ *   its primary occurrence is the first table row or task item (log rows only add owner and wave).
+ *   Occurrences whose states disagree give an error `duplicate_conflict`, never a crash.
+ * - Rows with no id get one derived from section and title (`tier-5/script-content-hashing`);
+ *   colliding derived ids get `-2`, `-3` and a warning `id_collision`.
+ * - A dependency on no known story is satisfied only by a done mark written beside it
+ *   (`Epic 2 ✅`); otherwise it is an error `unknown_dependency` and stays unsatisfied.
+ */
+import type { Entry } from '../dialect/entries.js';
+import { slug } from '../dialect/normalize.js';
+import type { DependencyRef, Diagnostic, Story } from './types.js';
+
+export interface BuiltStories {
+  stories: Story[];
+  diagnostics: Diagnostic[];
+}
+
+function deriveId(e: Entry): string {
+  const section = e.sectionPath.length ? slug(e.sectionPath[e.sectionPath.length - 1], 24) : 'queue';
+  return `${section}/${slug(e.title || 'untitled', 40)}`;
+}
+
+/** Build stories from the entries of one or more files, in file order. */
+export function buildStories(entries: Entry[]): BuiltStories {
+  const diagnostics: Diagnostic[] = [];
+  const byId = new Map<string, Story>();
+  const order: Story[] = [];
+  const entryStory = new Map<Entry, Story>();
+  const derivedSeen = new Map<string, number>();
+
+  for (const e of entries) {
+    const occ = e.occurrence;
+    let id = e.id;
+    let derived = false;
+    if (id === null) {
+      derived = true;
+      const base = deriveId(e);
+      const n = (derivedSeen.get(base) ?? 0) + 1;
+      derivedSeen.set(base, n);
+      id = n === 1 ? base : `${base}-${n}`;
+      if (n > 1) {
+        diagnostics.push({ severity: 'warning', code: 'id_collision', message: `derived id ${base} is taken; this row is ${id}`, file: occ.file, line: occ.line, column: occ.column, story: id });
+      }
+    }
+    const existing = byId.get(id);
+    if (existing) {
+      mergeInto(existing, e, diagnostics);
+      entryStory.set(e, existing);
+      continue;
+    }
+    const story: Story = {
+      id,
+      derivedId: derived,
+      title: e.title,
+      status: e.status,
+      claimant: null,
+      owner: e.owner,
+      deps: (e.deps?.deps ?? []).map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone })),
+      sectionPath: e.sectionPath,
+      storyFile: e.storyFile,
+      priority: e.priority,
+      effort: e.effort,
+      wave: e.wave,
+      fields: { ...e.fields },
+      parent: null,
+      file: occ.file,
+      line: occ.line,
+      column: occ.column,
+      occurrences: [occ],
+    };
+    byId.set(id, story);
+    order.push(story);
+    entryStory.set(e, story);
+  }
+  for (const e of entries) {
+    if (e.parent) entryStory.get(e)!.parent = entryStory.get(e.parent)!.id;
+  }
+  for (const s of order) {
+    s.claimant = s.status.claimant ?? (s.status.category === 'in_progress' || s.status.category === 'review' ? s.owner : null);
+  }
+  resolveDeps(order, byId, diagnostics);
+  return { stories: order, diagnostics };
+}
+
+function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
+  const occ = e.occurrence;
+  const primaryIsLog = story.occurrences[0].kind === 'log';
+  story.occurrences.push(occ);
+  if (occ.status.category !== story.status.category) {
+    const first = story.occurrences[0];
+    diagnostics.push({
+      severity: 'error',
+      code: 'duplicate_conflict',
+      message: `${story.id} is "${first.status.raw}" at line ${first.line} but "${occ.status.raw}" here`,
+      file: occ.file,
+      line: occ.line,
+      column: occ.column,
+      story: story.id,
+    });
+  } else if (occ.kind !== 'log' && !primaryIsLog) {
+    diagnostics.push({ severity: 'warning', code: 'duplicate_id', message: `${story.id} also appears at line ${story.occurrences[0].line}`, file: occ.file, line: occ.line, column: occ.column, story: story.id });
+  }
+  if (primaryIsLog && occ.kind !== 'log') {
+    // A table row is the better primary: it carries dependencies and the story file.
+    story.occurrences.unshift(story.occurrences.pop()!);
+    story.status = e.status;
+    story.title = e.title || story.title;
+    story.deps = (e.deps?.deps ?? []).map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone }));
+    story.sectionPath = e.sectionPath;
+    story.storyFile = e.storyFile ?? story.storyFile;
+    story.file = occ.file;
+    story.line = occ.line;
+    story.column = occ.column;
+  }
+  story.title ||= e.title;
+  story.owner ??= e.owner;
+  story.wave ??= e.wave;
+  story.priority ??= e.priority;
+  story.effort ??= e.effort;
+  story.storyFile ??= e.storyFile;
+  for (const [k, v] of Object.entries(e.fields)) if (!(k in story.fields)) story.fields[k] = v;
+}
+
+function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
+  const lower = new Map<string, string>();
+  for (const id of byId.keys()) if (!lower.has(id.toLowerCase())) lower.set(id.toLowerCase(), id);
+  const find = (ref: string): string | null => {
+    if (byId.has(ref)) return ref;
+    const r = ref.replace(/^#/, '');
+    return byId.has(r) ? r : (lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null);
+  };
+  for (const s of stories) {
+    const deps: DependencyRef[] = [];
+    const seen = new Set<string>();
+    for (const d of s.deps) {
+      const id = find(d.ref);
+      const key = id ?? `?${d.ref}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      deps.push({ ref: d.ref, id, markedDone: d.markedDone });
+      const where = { file: s.file, line: s.line, column: s.column, story: s.id };
+      if (id === s.id) {
+        diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, ...where });
+      } else if (id === null && !d.markedDone) {
+        diagnostics.push({ severity: 'error', code: 'unknown_dependency', message: `${s.id} depends on "${d.ref}", which is no story in this queue (mark it ✅ if it is done elsewhere)`, ...where });
+      } else if (id !== null && d.markedDone && byId.get(id)!.status.category !== 'done') {
+        diagnostics.push({ severity: 'warning', code: 'stale_done_mark', message: `${s.id} marks ${id} done, but ${id} is "${byId.get(id)!.status.raw}"`, ...where });
+      }
+    }
+    s.deps = deps;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The typed queue model: stories, statuses, dependencies, diagnostics. Pure data, no I/O.
+ *
+ * Vocabulary follows the field (beads, Backlog.md, kanban-md): a *story* is a unit of work, its
+ * *claimant* is the agent holding it, a *dependency* must be done before the story is *ready*, its
+ * *dependents* wait on it, a *wave* is a set of stories that can run in parallel.
+ */
+
+/** Normalized status category (issue 2's status grammar). */
+export type StatusCategory = 'todo' | 'blocked' | 'in_progress' | 'review' | 'done' | 'cancelled' | 'unknown';
+
+/** A status as written and as understood. */
+export interface Status {
+  category: StatusCategory;
+  /** The cell or check box text exactly as read (plain text, markup removed). */
+  raw: string;
+  /** The recognized keyword, upper-case with spaces (`IN PROGRESS`, `DONE`, `✅`), or '' if none. */
+  token: string;
+  /** Agent named in the status (`[IN PROGRESS: Dev 2]` → `Dev 2`), else null. */
+  claimant: string | null;
+  /** Reason given with a hold (`[BLOCKED: waiting on API keys]`), else null. */
+  reason: string | null;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found while reading or checking a queue. Lines and columns are 1-based. */
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `unknown_dependency`, `conflict_marker`. */
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The story concerned, when there is one. */
+  story?: string;
+}
+
+/** One dependency as written in a Depends On cell. */
+export interface DependencyRef {
+  /** The reference as written, marks removed (`5-1`, `Epic 2`). */
+  ref: string;
+  /** Resolved story id when the ref names a known story, else null. */
+  id: string | null;
+  /** Written with a done mark (`5-1 ✅`, `5-1 [DONE]`): satisfies an external reference. */
+  markedDone: boolean;
+}
+
+/** Where a story appears. A story in several tables (tier table and Completed log) has several. */
+export interface Occurrence {
+  file: string;
+  line: number;
+  column: number;
+  /** `table`: a row of a table with a status column; `log`: a `[DONE] **id**` row; `task`: a task-list item. */
+  kind: 'table' | 'log' | 'task';
+  status: Status;
+  /** Offsets (into the BOM-less text) of the cells queue may edit, for surgical writes. */
+  spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile', { start: number; end: number }>>;
+  /** Offsets of the whole row or item line. */
+  start: number;
+  end: number;
+}
+
+/** A story: the merged view of its occurrences. */
+export interface Story {
+  id: string;
+  /** True when the id was derived from section and title (no id written in the file). */
+  derivedId: boolean;
+  title: string;
+  status: Status;
+  /** Agent holding the story: the status's claimant (`[IN PROGRESS: Dev 2]`), else, for a story in
+   * progress or review, its owner column. */
+  claimant: string | null;
+  /** Owner/Agent/Assignee column as written (an assignment, or who did a done story), else null. */
+  owner: string | null;
+  deps: DependencyRef[];
+  /** Heading path, outermost first. */
+  sectionPath: string[];
+  storyFile: string | null;
+  priority: string | null;
+  effort: string | null;
+  wave: string | null;
+  /** Other columns, by header text. */
+  fields: Record<string, string>;
+  /** Parent task item id, for nested task lists. */
+  parent: string | null;
+  file: string;
+  line: number;
+  column: number;
+  occurrences: Occurrence[];
+}
