@@ -22,6 +22,12 @@ function fail(json: boolean, code: string, message: string, exit: number): never
   process.exit(exit);
 }
 
+// A reader that closes the pipe early (`queue list | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 async function main(argv: string[]) {
   const json = argv.includes('--json');
   const program = new Command('queue')

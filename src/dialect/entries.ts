@@ -59,6 +59,9 @@ function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   return /[./]/.test(candidate) ? candidate : null;
 }
 
+/** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
+const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
+
 const LOG_ID = /^(.*?)\s*(?:\*\*([^*]+)\*\*|`([^`]+)`)\s*$/s;
 
 /** Read a whole document's story tables and task items. */
@@ -123,7 +126,8 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
       idCell = row.cells[0];
     }
     let title = text('title');
-    if (id !== null && (id === '' || !isIdLike(id.replace(/^#/, '')) && (id.length > 40 || /\s/.test(id)))) {
+    const weak = isStoryTable && WEAK_ID_HEADERS.test(headers[col('id')]?.trim() ?? '');
+    if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weak || id.length > 24) && !isIdLike(id)))) {
       if (!title) title = id;
       id = null;
     }
@@ -187,7 +191,8 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
 }
 
 const TASK_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
-const TASK_DEPS = /\(?\b(?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]*)\)?\s*$/i;
+/** `(depends on: T-1, T-2)`, `(after T-1)`, or a trailing `depends on: T-1` / `deps: T-1`. */
+const TASK_DEPS = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)\s*$|\b(?:depends on|deps|blocked by)\s*:\s*([^()]+)$/i;
 const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
 
 function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
@@ -203,7 +208,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
     let deps: ParsedDeps | null = null;
     const d = TASK_DEPS.exec(text);
     if (d) {
-      deps = parseDeps(d[1]);
+      deps = parseDeps(d[1] ?? d[2]);
       text = text.slice(0, d.index).trim();
     }
     let status: Status = t.checked

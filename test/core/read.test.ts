@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { readQueue } from '../../src/core/read.js';
+import { parseMarkdown } from '../../src/markdown/remark.js';
+import { readStatusBoard } from '../../src/workspace/status-file.js';
+import { readHandoff } from '../../src/workspace/handoff.js';
+import { mentionedIds } from '../../src/workspace/mentions.js';
+import { read, REAL } from '../helpers.js';
+import { join } from 'node:path';
+
+const q = (text: string) => readQueue([{ file: 'Q.md', text }]);
+const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+
+describe('bad input never escapes as an exception', () => {
+  it('CRLF, BOM and no final newline read the same stories as LF', async () => {
+    const lf = head + '| [ ] | **A** | a | None |\n| [DONE] | **B** | b | A |';
+    const variants = [lf, lf.replace(/\n/g, '\r\n'), '\uFEFF' + lf + '\n'];
+    for (const v of variants) {
+      const r = await q(v);
+      expect(r.stories.map((s) => [s.id, s.status.category, s.line])).toEqual([['A', 'todo', 3], ['B', 'done', 4]]);
+    }
+  });
+
+  it('conflict markers are errors with their line, and the file is marked not editable', async () => {
+    const r = await q(head + '<<<<<<< HEAD\n| [IN PROGRESS: Dev 1] | **A** | a | None |\n=======\n| [IN PROGRESS: Dev 2] | **A** | a | None |\n>>>>>>> other\n');
+    const markers = r.diagnostics.filter((d) => d.code === 'conflict_marker');
+    expect(markers.map((d) => d.line)).toEqual([3, 5, 7]);
+    expect(r.documents[0].editable).toBe(false);
+  });
+
+  it('uneven rows and `|` inside code spans are diagnosed, the row is still a story', async () => {
+    const r = await q(head + '| [ ] | **A** | uses `a|b` here | None |\n| [ ] | **B** | short |\n');
+    expect(r.stories.map((s) => s.id)).toEqual(['A', 'B']);
+    const uneven = r.diagnostics.filter((d) => d.code === 'uneven_row');
+    expect(uneven.map((d) => d.line)).toEqual([3, 4]);
+    expect(uneven[0].message).toContain('\\|');
+  });
+
+  it('a link definition that turns [DONE] into a link reference still reads as done', async () => {
+    const r = await q(head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n[done]: https://example.com\n');
+    expect(r.stories.map((s) => s.status.category)).toEqual(['done', 'todo']);
+    expect(r.graph.ready().map((s) => s.id)).toEqual(['B']);
+  });
+
+  it('unknown and empty statuses are warnings at the status cell, the row is kept', async () => {
+    const r = await q(head + '| someday | **A** | a | None |\n|  | **B** | b | None |\n');
+    expect(r.stories.map((s) => [s.id, s.status.category])).toEqual([['A', 'unknown'], ['B', 'unknown']]);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unknown_status', 3, 3], ['empty_status', 4, 3]]);
+  });
+
+  it('prose and legends that mention [ ] or [DONE] are not stories', async () => {
+    const r = await q('## Claiming Rules\n\n1. **Only claim [ ] stories** (not [BLOCKED] or [DONE])\n\n| Status | Meaning |\n|---|---|\n| [ ] | not started |\n| [DONE] | finished |\n');
+    expect(r.stories).toEqual([]);
+  });
+
+  it('reads a 400 KB real queue', async () => {
+    const text = read(join(REAL, 'xander1421__kingfisher__WORK_QUEUE.md'));
+    expect(text.length).toBeGreaterThan(400_000);
+    const r = await q(text);
+    expect(r.stories.length).toBeGreaterThan(100);
+  });
+});
+
+describe('task lists', () => {
+  it('items are stories, nested items are children, ids come from the text or are derived', async () => {
+    const md = '# Plan\n\n## Phase 1\n\n- [x] **T-1**: set up repo\n- [ ] T-2: write parser (depends on: T-1)\n  - [ ] sub step one\n  - [x] sub step two\n1. [ ] numbered item\n';
+    const r = await q(md);
+    expect(r.stories.map((s) => [s.id, s.status.category, s.parent])).toEqual([
+      ['T-1', 'done', null],
+      ['T-2', 'todo', null],
+      ['phase-1/sub-step-one', 'todo', 'T-2'],
+      ['phase-1/sub-step-two', 'done', 'T-2'],
+      ['phase-1/numbered-item', 'todo', null],
+    ]);
+    expect(r.graph.byId.get('T-2')!.deps.map((d) => d.id)).toEqual(['T-1']);
+    expect(r.graph.byId.get('T-2')!.title).toBe('write parser');
+    expect(r.graph.ready().map((s) => s.id)).toContain('T-2');
+  });
+
+  it('derived id collisions are diagnostics, and both items are kept', async () => {
+    const r = await q('## A\n\n- [ ] same\n- [ ] same\n');
+    expect(r.stories.map((s) => s.id)).toEqual(['a/same', 'a/same-2']);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['id_collision']);
+  });
+});
+
+describe('workspace files', () => {
+  it('reads seed 002 status sections as agents', () => {
+    const md = '# Status\n\n## Infrastructure Agent Status\n**Last Updated**: 2025-08-10 14:00\n**Current Task**: PostgreSQL deployment (INFRA-001)\n**Progress**: 60%\n**Blockers**: None\n**Next Update**: 2025-08-10 18:00\n\n## Backend Agent Status\n**Last Updated**: 2025-08-10 14:30\n**Current Task**: Waiting for database\n**Progress**: 0%\n**Blockers**: Database not ready\n**Next Update**: When unblocked\n';
+    const { agents } = readStatusBoard(parseMarkdown(md), 'deployment/status/current-status.md');
+    expect(agents.map((a) => [a.name, a.progress, a.blockers, a.line])).toEqual([
+      ['Infrastructure Agent', 60, 'None', 3],
+      ['Backend Agent', 0, 'Database not ready', 10],
+    ]);
+    expect(agents[0].currentTask).toBe('PostgreSQL deployment (INFRA-001)');
+    expect(mentionedIds(agents[0].currentTask!, ['INFRA-001', 'INFRA-00', 'API-001'])).toEqual(['INFRA-001']);
+  });
+
+  it('reads seed 002 handoff fields from front matter, keeping unknown keys', () => {
+    const md = '---\nfrom_agent: Dev 1\nto_agent: Dev 2\ntimestamp: "2025-08-10T14:00:00Z"\ntask_completed:\n  - 5-3 batch progress\nnext_steps: [claim 5-4]\ncustom_key: kept\n---\n\n# Handoff\n';
+    const { handoff, diagnostics } = readHandoff(md, 'h.md');
+    expect(diagnostics).toEqual([]);
+    expect([handoff.fromAgent, handoff.toAgent, handoff.timestamp]).toEqual(['Dev 1', 'Dev 2', '2025-08-10T14:00:00Z']);
+    expect(handoff.taskCompleted).toEqual(['5-3 batch progress']);
+    expect(handoff.nextSteps).toEqual(['claim 5-4']);
+    expect(handoff.data.custom_key).toBe('kept');
+  });
+
+  it('broken handoff YAML is a diagnostic, not a throw', () => {
+    const { diagnostics } = readHandoff('---\nfrom_agent: [unclosed\n---\n', 'h.md');
+    expect(diagnostics.map((d) => d.code)).toEqual(['handoff_yaml']);
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseStatus } from '../../src/dialect/status.js';
+
+describe('status grammar', () => {
+  it.each([
+    ['[ ]', 'todo', null, null],
+    ['[]', 'todo', null, null],
+    ['[x]', 'done', null, null],
+    ['[X]', 'done', null, null],
+    ['[DONE]', 'done', null, null],
+    ['[BLOCKED]', 'blocked', null, null],
+    ['[BLOCKED: waiting on API keys]', 'blocked', null, 'waiting on API keys'],
+    ['[IN PROGRESS: Dev 2]', 'in_progress', 'Dev 2', null],
+    ['[CLAIMING: Dev X]', 'in_progress', 'Dev X', null],
+    ['[PREP: Dev 3]', 'in_progress', 'Dev 3', null],
+    ['DONE', 'done', null, null],
+    ['Done', 'done', null, null],
+    ['todo', 'todo', null, null],
+    ['in_progress', 'in_progress', null, null],
+    ['in-progress', 'in_progress', null, null],
+    ['IN PROGRESS (Dev 1)', 'in_progress', 'Dev 1', null],
+    ['PENDING', 'todo', null, null],
+    ['PENDING — CRITICAL', 'todo', null, null],
+    ['READY', 'todo', null, null],
+    ['VERIFY', 'review', null, null],
+    ['needs-review', 'review', null, null],
+    ['Team review', 'review', null, null],
+    ['complete', 'done', null, null],
+    ['verified', 'done', null, null],
+    ['deferred', 'blocked', null, null],
+    ['skipped', 'cancelled', null, null],
+    ['**CANCELLED** — premise falsified by S52', 'cancelled', null, null],
+    ['DONE — 730833e', 'done', null, null],
+    ['DONE (GROK-LOCAL 2026-08-19) — spikes/x', 'done', 'GROK-LOCAL', null],
+    ['CLAIMED [date]', 'in_progress', null, null],
+    ['BLOCKED — needs the cutover', 'blocked', null, 'needs the cutover'],
+    ['✅', 'done', null, null],
+    ['✅ 完了', 'done', null, null],
+    ['🔲 未着手', 'todo', null, null],
+    ['🔄', 'in_progress', null, null],
+    ['⏳', 'todo', null, null],
+    ['🔴', 'blocked', null, null],
+    ['❌', 'cancelled', null, null],
+    ['완료', 'done', null, null],
+    ['en cours', 'in_progress', null, null],
+  ])('%s → %s', (text, category, claimant, reason) => {
+    const s = parseStatus(text);
+    expect(s.category).toBe(category);
+    expect(s.claimant).toBe(claimant);
+    expect(s.reason).toBe(reason);
+    expect(s.raw).toBe(text.trim());
+  });
+
+  it.each(['', 'AI', 'POSTED to CHANNEL', 'donekey', 'Doneness', 'openly'])('%j is unknown, not guessed', (text) => {
+    expect(parseStatus(text).category).toBe('unknown');
+  });
+});

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { readQueue } from '../../src/core/read.js';
+
+const q = (md: string) => readQueue([{ file: 'WORK_QUEUE.md', text: md }]);
+const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+const ids = (xs: Array<{ id: string }>) => xs.map((x) => x.id);
+
+describe('graph', () => {
+  it('ready: todo with every dependency done; unknown deps block; external marks satisfy', async () => {
+    const g = (await q(head + [
+      '| [DONE] | **A** | a | None |',
+      '| [ ] | **B** | b | A |',
+      '| [ ] | **C** | c | B |',
+      '| [ ] | **D** | d | Epic 2 ✅ |',
+      '| [ ] | **E** | e | Nowhere |',
+      '| [IN PROGRESS: Dev 1] | **F** | f | A |',
+    ].join('\n'))).graph;
+    expect(ids(g.ready())).toEqual(['B', 'D']);
+    expect(g.blocked().map((b) => [b.story.id, b.waitingOn])).toEqual([['C', ['B']], ['E', ['Nowhere']]]);
+    expect(g.dependents.get('A')).toEqual(['B', 'F']);
+  });
+
+  it('a [BLOCKED] held by dependencies becomes ready once they are done; a manual hold never does', async () => {
+    const g = (await q(head + [
+      '| [DONE] | **A** | a | None |',
+      '| [BLOCKED] | **B** | blocked by A only | A |',
+      '| [BLOCKED] | **C** | manual hold, no deps | None |',
+      '| [BLOCKED: legal review] | **D** | hold with reason | A |',
+      '| [BLOCKED] | **E** | waits on C | C |',
+    ].join('\n'))).graph;
+    expect(ids(g.ready())).toEqual(['B']);
+    const blocked = Object.fromEntries(g.blocked().map((b) => [b.story.id, b]));
+    expect(blocked.C.hold).toBe(true);
+    expect(blocked.D.hold).toBe(true);
+    expect(blocked.D.reason).toBe('legal review');
+    expect(blocked.E.hold).toBe(false);
+    expect(blocked.E.waitingOn).toEqual(['C']);
+  });
+
+  it('cycles are found, reported as errors, and never ready', async () => {
+    const r = await q(head + ['| [ ] | **A** | a | C |', '| [ ] | **B** | b | A |', '| [ ] | **C** | c | B |', '| [ ] | **D** | d | None |'].join('\n'));
+    expect(r.graph.cycles).toEqual([['A', 'C', 'B']]);
+    expect(ids(r.graph.ready())).toEqual(['D']);
+    expect(r.diagnostics.filter((d) => d.code === 'cycle')).toHaveLength(1);
+    expect(r.graph.waves().unschedulable.sort()).toEqual(['A', 'B', 'C']);
+  });
+
+  it('waves and critical path', async () => {
+    const g = (await q(head + [
+      '| [DONE] | **A** | a | None |',
+      '| [ ] | **B** | b | A |',
+      '| [ ] | **C** | c | None |',
+      '| [BLOCKED] | **D** | d | B, C |',
+      '| [BLOCKED] | **E** | e | D |',
+      '| [ ] | **F** | f | C |',
+    ].join('\n'))).graph;
+    expect(g.waves().waves).toEqual([['B', 'C'], ['D', 'F'], ['E']]);
+    expect(g.criticalPath()).toEqual(['B', 'D', 'E']);
+    expect(g.unblockCount('C')).toBe(3);
+  });
+
+  it('a story in a tier table and the Completed log is one story; disagreeing states are an error', async () => {
+    const md = [
+      '## Completed', '', '| Story | Description | Agent | Wave |', '|---|---|---|---|', '| [DONE] **5-3** | Batch progress | Dev 1 | 4 |', '| [DONE] **5-4** | Organize | Dev 2 | 4 |', '',
+      '## Tier 5', '', head + '| [DONE] | **5-3** | Batch progress tracking | None |\n| [IN PROGRESS: Dev 2] | **5-4** | Organize outputs | 5-3 ✅ |',
+    ].join('\n');
+    const r = await q(md);
+    expect(ids(r.stories)).toEqual(['5-3', '5-4']);
+    const s53 = r.graph.byId.get('5-3')!;
+    expect(s53.occurrences.map((o) => o.kind)).toEqual(['table', 'log']);
+    expect(s53.sectionPath).toEqual(['Tier 5']);
+    expect(s53.owner).toBe('Dev 1');
+    expect(s53.wave).toBe('4');
+    const conflict = r.diagnostics.filter((d) => d.code === 'duplicate_conflict');
+    expect(conflict).toHaveLength(1);
+    expect(conflict[0].story).toBe('5-4');
+    expect(r.graph.byId.get('5-4')!.claimant).toBe('Dev 2');
+  });
+});
