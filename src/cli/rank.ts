@@ -1,7 +1,7 @@
 /**
  * Order ready stories for an agent (issue 3's claim order, shared with `queue ready`): priority
- * first, then the story that unblocks most open stories, then one on the critical path, then file
- * order. Pure.
+ * first, then the story whose completion unblocks most dependents (those waiting on it alone),
+ * then one on the critical path, then file order. Pure.
  */
 import type { QueueGraph } from '../model/graph.js';
 import type { Story } from '../model/types.js';
@@ -24,7 +24,8 @@ export function rankReady(graph: QueueGraph, agent?: string): Story[] {
   const a = agent?.trim().toLowerCase();
   const critical = new Set(graph.criticalPath());
   const ready = graph.ready().filter((s) => !a || !s.owner || s.owner.toLowerCase() === a);
-  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: graph.unblockCount(s.id), c: critical.has(s.id) ? 0 : 1, i }]));
+  const unblocks = graph.unblockCounts();
+  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: unblocks.get(s.id)!, c: critical.has(s.id) ? 0 : 1, i }]));
   return ready.sort((x, y) => {
     const kx = key.get(x.id)!;
     const ky = key.get(y.id)!;

@@ -112,6 +112,26 @@ export class QueueGraph {
   }
 
   /**
+   * For every story, how many open dependents would become ready-by-dependencies once it is done:
+   * those whose only unsatisfied dependency it is. One pass over the edges (O(E)).
+   */
+  unblockCounts(): Map<string, number> {
+    const out = new Map<string, number>(this.stories.map((s) => [s.id, 0]));
+    for (const s of this.stories) {
+      if (!OPEN.has(s.status.category)) continue;
+      let only: string | null = null;
+      let n = 0;
+      for (const d of s.deps) {
+        if (this.satisfied(d)) continue;
+        n++;
+        only = d.id;
+      }
+      if (n === 1 && only !== null && only !== s.id) out.set(only, out.get(only)! + 1);
+    }
+    return out;
+  }
+
+  /**
    * Topological waves of open stories (not done, not cancelled), outside cycles and not waiting
    * on unknown dependencies: `waves[0]` can run in parallel now, `waves[1]` once `waves[0]` is done.
    * Stories that cannot be scheduled (cycles, unknown dependencies, or depending on those) are in

@@ -38,7 +38,7 @@ export async function loadWorkspace(root: string, queue: Queue): Promise<Workspa
   }
   const dir = join(root, HANDOFF_DIR);
   if (existsSync(dir)) {
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md').sort()) {
       const path = join(dir, name);
       const text = readFileSync(path, 'utf8');
       const { handoff, diagnostics } = readHandoff(text, relative(root, path));

@@ -77,3 +77,18 @@ describe('graph', () => {
     expect(r.graph.byId.get('5-4')!.claimant).toBe('Dev 2');
   });
 });
+
+describe('unblockCounts', () => {
+  it('counts the open dependents that wait on a story alone', async () => {
+    const g = (await readQueue([{ file: 'Q.md', text: head + [
+      '| [ ] | **A** | a | None |',
+      '| [ ] | **B** | b | None |',
+      '| [BLOCKED] | **C** | waits on A only | A |',
+      '| [BLOCKED] | **D** | waits on A and B | A, B |',
+      '| [BLOCKED] | **E** | waits on A only | A |',
+      '| [DONE] | **F** | done, not counted | A |',
+    ].join('\n') }])).graph;
+    const u = g.unblockCounts();
+    expect([u.get('A'), u.get('B'), u.get('C')]).toEqual([2, 0, 0]);
+  });
+});

@@ -1,0 +1,101 @@
+// Benchmarks for the read path (issue 2). Prints ratios taken in this one run, never asserts time.
+//   node bench/run.mjs [--quick]
+// - `queue ready --json` on generated 10,000- and 50,000-story queues vs the `node -e 0` floor,
+//   median of several runs; peak RSS via /usr/bin/time.
+// - Backlog.md (`backlog task list --plain --ready`, installed into bench/node_modules only) on the
+//   same stories at 1,000 and 10,000.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const work = join(here, '.work');
+const bin = join(root, 'dist', 'queue.js');
+const quick = process.argv.includes('--quick');
+const RUNS = quick ? 3 : 7;
+
+/** An rgrid-style queue: tiers of 50 stories, each depending on up to two earlier ones. */
+export function generateQueue(n) {
+  const out = ['# Generated Work Queue', '', '## Claiming Rules', '', '1. **Only claim [ ] stories**', ''];
+  const status = (i) => (i < n * 0.4 ? '[DONE]' : i % 17 === 0 ? `[IN PROGRESS: Dev ${i % 5}]` : i % 7 === 0 ? '[BLOCKED]' : '[ ]');
+  for (let i = 0; i < n; i++) {
+    if (i % 50 === 0) out.push('', `## Tier ${i / 50 + 1} - Generated`, '', '| Status | Story | Description | Depends On | Story File |', '|--------|-------|-------------|------------|------------|');
+    const deps = [];
+    if (i >= 50) deps.push(`S-${i - 50}`);
+    if (i % 3 === 0 && i >= 7) deps.push(`S-${i - 7}${i - 7 < n * 0.4 ? ' ✅' : ''}`);
+    out.push(`| ${status(i)} | **S-${i}** | Generated story number ${i} with a title | ${deps.join(', ') || 'None'} | \`stories/S-${i}.md\` |`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function backlogProject(n) {
+  const dir = join(work, `backlog-${n}`);
+  if (existsSync(join(dir, 'backlog', 'tasks', `task-${n - 1} - S-${n - 1}.md`))) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'backlog', 'tasks'), { recursive: true });
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  writeFileSync(join(dir, 'backlog', 'config.yml'), 'project_name: "bench"\ndefault_status: "To Do"\nstatuses: ["To Do", "In Progress", "Done"]\nlabels: []\nmilestones: []\ndate_format: yyyy-mm-dd\n');
+  for (let i = 0; i < n; i++) {
+    const st = i < n * 0.4 ? 'Done' : i % 17 === 0 ? 'In Progress' : 'To Do';
+    const deps = [];
+    if (i >= 50) deps.push(`task-${i - 50}`);
+    if (i % 3 === 0 && i >= 7) deps.push(`task-${i - 7}`);
+    writeFileSync(join(dir, 'backlog', 'tasks', `task-${i} - S-${i}.md`), `---\nid: task-${i}\ntitle: S-${i}\nstatus: ${st}\nassignee: []\ncreated_date: '2025-01-01'\nlabels: []\ndependencies: [${deps.join(', ')}]\n---\n\n## Description\n\nGenerated story number ${i} with a title\n`);
+  }
+  return dir;
+}
+
+/** Median wall time (s) and peak RSS (MB) of a command over RUNS runs. */
+function measure(cmd, args, opts = {}) {
+  const times = [];
+  let rss = 0;
+  for (let k = 0; k < (opts.runs ?? RUNS); k++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { cwd: opts.cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const dt = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr.slice(-500)}`);
+    times.push(dt);
+    rss = Math.max(rss, Number(r.stderr.trim().split('\n').pop()) / 1024);
+  }
+  times.sort((a, b) => a - b);
+  return { s: times[Math.floor(times.length / 2)], rss };
+}
+
+const fmt = (x) => x.toFixed(3);
+mkdirSync(work, { recursive: true });
+const floor = measure(process.execPath, ['-e', '0']);
+console.log(`floor: node -e 0 = ${fmt(floor.s)} s, ${floor.rss.toFixed(0)} MB`);
+
+const rows = [];
+for (const [n, target] of [[1000, null], [10000, 2], [50000, 4]]) {
+  if (quick && n === 50000) continue;
+  const file = join(work, `queue-${n}.md`);
+  writeFileSync(file, generateQueue(n));
+  const r = measure(process.execPath, [bin, 'ready', '--json', '--file', file]);
+  rows.push({ what: `queue ready --json, ${n} stories`, s: r.s, ratio: r.s / floor.s, rss: r.rss, target });
+}
+
+let backlog = join(here, 'node_modules', '.bin', 'backlog');
+if (!existsSync(backlog)) {
+  const inst = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--prefix', here], { encoding: 'utf8' });
+  if (inst.status !== 0) backlog = null;
+}
+if (backlog) {
+  for (const n of quick ? [1000] : [1000, 10000]) {
+    const dir = backlogProject(n);
+    const r = measure(backlog, ['task', 'list', '--plain', '--ready'], { cwd: dir, runs: n > 1000 ? 1 : 3 });
+    const ours = rows.find((x) => x.what.endsWith(` ${n} stories`));
+    rows.push({ what: `backlog task list --plain --ready, ${n} tasks`, s: r.s, ratio: r.s / floor.s, rss: r.rss, target: null, vs: ours ? r.s / ours.s : null });
+  }
+} else console.log('Backlog.md could not be installed into bench/: its comparison is skipped.');
+
+console.log('\n| measurement | median s | × node -e 0 | target | peak RSS MB | Backlog.md ÷ queue |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) {
+  const met = r.target === null ? '' : r.ratio <= r.target ? `≤ ${r.target}× met` : `≤ ${r.target}× MISSED`;
+  console.log(`| ${r.what} | ${fmt(r.s)} | ${r.ratio.toFixed(2)} | ${met} | ${r.rss.toFixed(0)} | ${r.vs ? r.vs.toFixed(1) + '×' : ''} |`);
+}
+const at10k = rows.find((r) => r.what.endsWith(' 10000 stories'));
+if (at10k) console.log(`\npeak RSS at 10,000 stories: ${at10k.rss.toFixed(0)} MB (target ≤ 150 MB: ${at10k.rss <= 150 ? 'met' : 'MISSED'})`);
