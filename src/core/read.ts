@@ -39,7 +39,7 @@ export function conflictMarkers(text: string, file: string): Diagnostic[] {
   const lines = new LineIndex(text);
   for (let i = 0; i < lines.count; i++) {
     const l = lines.line(i);
-    if (CONFLICT.test(l) && (l.startsWith('<') || l.startsWith('>') || l.startsWith('=') || l.startsWith('|'))) {
+    if (CONFLICT.test(l)) {
       out.push({ severity: 'error', code: 'conflict_marker', message: `merge conflict marker "${l.slice(0, 7)}": resolve the conflict before queue can edit this file`, file, line: i + 1, column: 1 });
     }
   }

@@ -20,6 +20,8 @@ export interface ParsedDeps {
 
 const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|aucune?|ingen|yok|keine)\.?$/i;
 const DONE_MARK = /\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\]|\((?:done|complete|completed)\)|`?\b(?:done|complete|completed)\b`?)\s*/giu;
+/** {@link DONE_MARK} without the global flag, for `test` (a global regex keeps `lastIndex`). */
+const HAS_DONE_MARK = new RegExp(DONE_MARK.source, 'iu');
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;
@@ -47,7 +49,7 @@ export function parseDeps(text: string): ParsedDeps {
   for (let part of t.split(SPLIT)) {
     part = part.trim();
     if (part === '' || NONE.test(part)) continue;
-    const markedDone = new RegExp(DONE_MARK.source, 'iu').test(part);
+    const markedDone = HAS_DONE_MARK.test(part);
     let bare = part.replace(DONE_MARK, ' ').replace(OTHER_MARK, ' ').replace(/\((?:[^)]*)\)\s*$/, '').trim();
     bare = bare.replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '').replace(/^[`*]+|[`*.:]+$/g, '').trim();
     if (bare === '') continue;

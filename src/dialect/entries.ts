@@ -81,7 +81,9 @@ function span(cell: RawCell | undefined) {
 function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[]) {
   const headers = table.header.cells.map((c) => c.text);
   const roles = assignRoles(headers);
-  const col = (r: Role) => roles.indexOf(r);
+  const index = new Map<Role, number>();
+  roles.forEach((r, i) => r !== null && index.set(r, i));
+  const col = (r: Role) => index.get(r) ?? -1;
   const statusCol = col('status');
   const sectionPath = sectionAt(blocks, table.start);
   const isStoryTable = statusCol !== -1 && (col('id') !== -1 || col('title') !== -1);

@@ -140,10 +140,17 @@ function parseWords(s: string, raw: string): Status {
   return { category, raw, token, claimant: null, reason: null };
 }
 
+const PHRASE_RE = new Map<string, RegExp>();
+
 /** The part of `s` after the leading status phrase `phrase` (as folded by {@link fold}). */
 function restAfter(s: string, phrase: string): string {
-  const pattern = phrase.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '[-_\\s]+');
-  const m = new RegExp(`^${pattern}`, 'iu').exec(s.trimStart());
+  let re = PHRASE_RE.get(phrase);
+  if (!re) {
+    const pattern = phrase.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/ /g, '[-_\\s]+');
+    re = new RegExp(`^${pattern}`, 'iu');
+    PHRASE_RE.set(phrase, re);
+  }
+  const m = re.exec(s.trimStart());
   return m ? s.trimStart().slice(m[0].length) : '';
 }
 

@@ -150,16 +150,17 @@ export function scanBlocks(text: string): ScanOutcome {
     if (t === null) pending.push({ raw, kind, target });
     return t;
   };
-  const makeRow = (i: number): RawRow => {
+  /** Split line `i` into cells; `text` holds each cell's raw source until {@link resolveTexts}. */
+  const splitLine = (i: number): RawRow => {
     const start = lines.starts[i];
     const end = lines.ends[i];
-    const cells = splitRow(text, start, end);
-    for (const cell of cells) {
-      const raw = cell.text;
-      cell.text = textOf(raw, 'cell', cell as { text: string | null }) as string;
-    }
     const col = indentOf(lines.line(i)) + 1;
-    return { line: i + 1, column: col, start: start + col - 1, end, cells };
+    return { line: i + 1, column: col, start: start + col - 1, end, cells: splitRow(text, start, end) };
+  };
+  /** Replace raw cell source by plain text, or queue the cell for remark. */
+  const resolveTexts = (row: RawRow): RawRow => {
+    for (const cell of row.cells) cell.text = textOf(cell.text, 'cell', cell as { text: string | null }) as string;
+    return row;
   };
 
   for (let i = 0; i < n; i++) {
@@ -236,7 +237,7 @@ export function scanBlocks(text: string): ScanOutcome {
       else if (body.startsWith('>') || BULLET.test(body) || ORDERED.test(body) || FENCE.test(body) || body.startsWith('<') || THEMATIC.test(body))
         return { fallback: `block start after table at line ${i + 1}` };
       else {
-        const row = makeRow(i);
+        const row = resolveTexts(splitLine(i));
         table.rows.push(row);
         table.end = row.end;
         blank = false;
@@ -313,18 +314,14 @@ export function scanBlocks(text: string): ScanOutcome {
     if (i + 1 < n) {
       const delims = isDelimiterRow(lines.line(i + 1));
       if (delims) {
-        const header = makeRow(i);
+        const header = splitLine(i);
         if (header.cells.length === delims && indentOf(lines.line(i + 1)) < 4) {
-          table = { header, rows: [], start: header.start, end: lines.ends[i + 1] };
+          table = { header: resolveTexts(header), rows: [], start: header.start, end: lines.ends[i + 1] };
           tables.push(table);
           i++;
           paragraph = false;
           blank = false;
           continue;
-        }
-        for (const c of header.cells) {
-          const idx = pending.findIndex((p) => p.target === c);
-          if (idx !== -1) pending.splice(idx, 1);
         }
       }
     }
