@@ -1,54 +1,17 @@
 /**
- * Presentation: the story JSON of the contract, and aligned, colored tables for people.
+ * Presentation for people: aligned, colored tables. Loaded only when output is not `--json`.
  * Width is measured with string-width (emoji are two columns); color via picocolors, which
  * honours NO_COLOR, FORCE_COLOR and whether stdout is a TTY.
  */
 import pc from 'picocolors';
 type Colors = ReturnType<typeof pc.createColors>;
 import stringWidth from 'string-width';
+import { colorWanted } from './context.js';
 import type { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Story } from '../model/types.js';
 
-/** The contract's story object. */
-export interface StoryJson {
-  id: string;
-  title: string;
-  status: string;
-  rawStatus: string;
-  claimant: string | null;
-  deps: string[];
-  section: string | null;
-  storyFile: string | null;
-  file: string;
-  line: number;
-  ready: boolean;
-}
-
-export function storyJson(s: Story, graph: QueueGraph): StoryJson {
-  return {
-    id: s.id,
-    title: s.title,
-    status: s.status.category,
-    rawStatus: s.status.raw,
-    claimant: s.claimant,
-    deps: s.deps.map((d) => d.id ?? d.ref),
-    section: s.sectionPath.length ? s.sectionPath[s.sectionPath.length - 1] : null,
-    storyFile: s.storyFile,
-    file: s.file,
-    line: s.line,
-    ready: graph.isReady(s),
-  };
-}
-
-export function diagnosticJson(d: Diagnostic) {
-  return { severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, column: d.column, ...(d.story ? { story: d.story } : {}) };
-}
-
-let colors: Colors = pc;
-/** Turn color off (`--no-color`). */
-export function disableColor(): void {
-  colors = pc.createColors(false);
-}
+// `--no-color` (context.ts) wins; otherwise picocolors decides from NO_COLOR, FORCE_COLOR and the TTY.
+const colors: Colors = colorWanted() ? pc : pc.createColors(false);
 export const c = () => colors;
 
 const STATUS_COLOR: Record<string, (s: string) => string> = {

@@ -4,8 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { QueueError } from '../core/errors.js';
-import { printJson } from './context.js';
-import { disableColor } from './format.js';
+import { disableColor, printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
 import { register as graph } from './commands/graph.js';
 import { register as list } from './commands/list.js';

@@ -22,13 +22,16 @@ export function priorityRank(p: string | null): number {
 /** Ready stories an agent may take, best first. `agent` keeps stories unassigned or assigned to it. */
 export function rankReady(graph: QueueGraph, agent?: string): Story[] {
   const a = agent?.trim().toLowerCase();
-  const critical = new Set(graph.criticalPath());
   const ready = graph.ready().filter((s) => !a || !s.owner || s.owner.toLowerCase() === a);
+  if (ready.length < 2) return ready;
   const unblocks = graph.unblockCounts();
-  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: unblocks.get(s.id)!, c: critical.has(s.id) ? 0 : 1, i }]));
+  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: unblocks.get(s.id)!, i }]));
+  // The critical path breaks ties only; it is computed the first time two stories tie.
+  let critical: Set<string> | null = null;
+  const onPath = (id: string) => ((critical ??= new Set(graph.criticalPath())).has(id) ? 0 : 1);
   return ready.sort((x, y) => {
     const kx = key.get(x.id)!;
     const ky = key.get(y.id)!;
-    return kx.p - ky.p || ky.u - kx.u || kx.c - ky.c || kx.i - ky.i;
+    return kx.p - ky.p || ky.u - kx.u || onPath(x.id) - onPath(y.id) || kx.i - ky.i;
   });
 }

@@ -4,7 +4,7 @@
  * This is the I/O edge around the pure `read.ts`.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from './errors.js';
 import { readQueue, type Queue } from './read.js';
 import type { Diagnostic } from '../model/types.js';
@@ -80,24 +80,30 @@ function displayPath(path: string, root: string, cwd: string): string {
  */
 function checkStoryFiles(queue: Queue, queueDir: string, root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const listings = new Map<string, Set<string> | null>();
-  const exists = (path: string) => {
-    const dir = dirname(path);
-    let names = listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = null;
-      }
-      listings.set(dir, names);
+  // Directory (as written in the cell, e.g. `stories/`) → names in it beside the queue file and at
+  // the root. Resolving each distinct directory once keeps this O(stories) string work.
+  const listings = new Map<string, Array<Set<string> | null>>();
+  const list = (dir: string): Set<string> | null => {
+    try {
+      return new Set(readdirSync(dir));
+    } catch {
+      return null;
     }
-    return names !== null && names.has(basename(path));
   };
   for (const s of queue.stories) {
     if (!s.storyFile) continue;
     const f = s.storyFile.replace(/#.*$/, '');
-    if (exists(resolve(queueDir, f)) || exists(resolve(root, f))) continue;
+    const cut = f.lastIndexOf('/') + 1;
+    const dir = f.slice(0, cut);
+    const name = f.slice(cut);
+    let sets = listings.get(dir);
+    if (sets === undefined) {
+      const here = resolve(queueDir, dir || '.');
+      const atRoot = resolve(root, dir || '.');
+      sets = here === atRoot ? [list(here)] : [list(here), list(atRoot)];
+      listings.set(dir, sets);
+    }
+    if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : sets.some((names) => names !== null && names.has(name))) continue;
     out.push({ severity: 'warning', code: 'missing_story_file', message: `story file ${s.storyFile} does not exist`, file: s.file, line: s.line, column: s.column, story: s.id });
   }
   return out;

@@ -41,31 +41,59 @@ function expandRange(s: string): string[] | null {
   return out;
 }
 
-/** Read a Depends On cell's plain text. Never throws. */
+/** A single plain id, optionally followed by ✅: the form almost every cell in the corpus takes. */
+const SIMPLE = /^([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)(\s*✅)?$/;
+const MARK_WORD = /^(?:done|complete|completed)$/i;
+
+/**
+ * Read a Depends On cell's plain text. Never throws. Equal to {@link parseDepsReference} on every
+ * input (test/dialect/deps.test.ts checks it over the corpus); parts of the common shape `5-1` or
+ * `5-1 ✅` skip the general grammar's regex passes.
+ */
 export function parseDeps(text: string): ParsedDeps {
+  return parse(text, true);
+}
+
+/** The general grammar alone, without the fast path of {@link parseDeps}. For tests. */
+export function parseDepsReference(text: string): ParsedDeps {
+  return parse(text, false);
+}
+
+function parse(text: string, fast: boolean): ParsedDeps {
   const out: ParsedDeps = { deps: [], documents: [] };
   const t = text.trim();
   if (t === '' || NONE.test(t)) return out;
   for (let part of t.split(SPLIT)) {
     part = part.trim();
     if (part === '' || NONE.test(part)) continue;
-    const markedDone = HAS_DONE_MARK.test(part);
-    let bare = part.replace(DONE_MARK, ' ').replace(OTHER_MARK, ' ').replace(/\((?:[^)]*)\)\s*$/, '').trim();
-    bare = bare.replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '').replace(/^[`*]+|[`*.:]+$/g, '').trim();
-    if (bare === '') continue;
-    if (PATHLIKE.test(bare)) {
-      out.documents.push(bare);
-      continue;
+    if (fast) {
+      const m = SIMPLE.exec(part);
+      if (m && !MARK_WORD.test(m[1]) && !PATHLIKE.test(m[1])) {
+        out.deps.push({ ref: m[1], markedDone: m[2] !== undefined });
+        continue;
+      }
     }
-    const range = expandRange(bare.replace(/\s+/g, ''));
-    if (range) {
-      for (const ref of range) out.deps.push({ ref, markedDone });
-      continue;
-    }
-    const words = bare.split(/\s+/);
-    if (words.length > 1 && words.every((w) => isIdLike(w.replace(/^#/, '')))) {
-      for (const w of words) out.deps.push({ ref: w, markedDone });
-    } else out.deps.push({ ref: bare, markedDone });
+    readPart(part, out);
   }
   return out;
+}
+
+function readPart(part: string, out: ParsedDeps): void {
+  const markedDone = HAS_DONE_MARK.test(part);
+  let bare = part.replace(DONE_MARK, ' ').replace(OTHER_MARK, ' ').replace(/\((?:[^)]*)\)\s*$/, '').trim();
+  bare = bare.replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '').replace(/^[`*]+|[`*.:]+$/g, '').trim();
+  if (bare === '') return;
+  if (PATHLIKE.test(bare)) {
+    out.documents.push(bare);
+    return;
+  }
+  const range = expandRange(bare.replace(/\s+/g, ''));
+  if (range) {
+    for (const ref of range) out.deps.push({ ref, markedDone });
+    return;
+  }
+  const words = bare.split(/\s+/);
+  if (words.length > 1 && words.every((w) => isIdLike(w.replace(/^#/, '')))) {
+    for (const w of words) out.deps.push({ ref: w, markedDone });
+  } else out.deps.push({ ref: bare, markedDone });
 }

@@ -45,9 +45,8 @@ function sectionAt(blocks: DocBlocks, offset: number): string[] {
   return path.map((p) => p.text.trim());
 }
 
-function ownerOf(text: string | undefined): string | null {
-  const t = (text ?? '').trim();
-  return EMPTY_OWNER.test(t) ? null : t;
+function ownerOf(text: string): string | null {
+  return EMPTY_OWNER.test(text) ? null : text;
 }
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
@@ -74,91 +73,139 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
   return { entries, diagnostics };
 }
 
-function span(cell: RawCell | undefined) {
-  return cell ? { start: cell.start, end: cell.end } : undefined;
+/** A cell's `{ start, end }`: the cell itself (spans are read-only), so no copy per row. */
+function span(cell: RawCell | undefined): { start: number; end: number } | undefined {
+  return cell;
+}
+
+/** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
+interface Columns {
+  status: number;
+  id: number;
+  title: number;
+  deps: number;
+  owner: number;
+  storyFile: number;
+  priority: number;
+  effort: number;
+  wave: number;
+  /** [column, header] of the columns with no role, kept in `fields`. */
+  other: Array<[number, string]>;
+}
+
+function columnsOf(headers: string[]): Columns {
+  const roles = assignRoles(headers);
+  const at = (r: Role) => roles.indexOf(r);
+  const other: Array<[number, string]> = [];
+  roles.forEach((r, i) => {
+    if (r === null && headers[i].trim()) other.push([i, headers[i].trim()]);
+  });
+  return {
+    status: at('status'),
+    id: at('id'),
+    title: at('title'),
+    deps: at('deps'),
+    owner: at('owner'),
+    storyFile: at('storyFile'),
+    priority: at('priority'),
+    effort: at('effort'),
+    wave: at('wave'),
+    other,
+  };
+}
+
+/** Trimmed text of column `i` of a row, '' when the column is absent or the row is short. */
+function textAt(row: RawRow, i: number): string {
+  return i === -1 || i >= row.cells.length ? '' : row.cells[i].text.trim();
+}
+
+function cellAt(row: RawRow, i: number): RawCell | undefined {
+  return i === -1 ? undefined : row.cells[i];
+}
+
+function isBlankRow(row: RawRow): boolean {
+  for (const c of row.cells) if (c.text.trim() !== '') return false;
+  return true;
 }
 
 function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[]) {
   const headers = table.header.cells.map((c) => c.text);
-  const roles = assignRoles(headers);
-  const index = new Map<Role, number>();
-  roles.forEach((r, i) => r !== null && index.set(r, i));
-  const col = (r: Role) => index.get(r) ?? -1;
-  const statusCol = col('status');
+  const cols = columnsOf(headers);
+  const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
+  if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) return;
   const sectionPath = sectionAt(blocks, table.start);
-  const isStoryTable = statusCol !== -1 && (col('id') !== -1 || col('title') !== -1);
-  const logRows = statusCol === -1 ? table.rows.filter((r) => logMatch(r, src)) : [];
-  if (!isStoryTable && logRows.length === 0) return;
+  const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
 
   for (const row of table.rows) {
-    if (row.cells.every((c) => c.text.trim() === '')) continue;
-    const cell = (r: Role) => (col(r) === -1 ? undefined : row.cells[col(r)]);
-    const text = (r: Role) => cell(r)?.text.trim() ?? '';
-    const where = { file, line: row.line, column: row.column };
+    if (isBlankRow(row)) continue;
     if (row.cells.length !== headers.length) {
       const piped = row.cells.some((c) => src.slice(c.start, c.end).includes('`'));
       diags.push({
         severity: 'warning',
         code: 'uneven_row',
         message: `row has ${row.cells.length} cells, header has ${headers.length}${piped ? ' (a `|` inside backticks still splits a cell: write `\\|`)' : ''}`,
-        ...where,
+        file,
+        line: row.line,
+        column: row.column,
       });
     }
     let status: Status;
     let id: string | null;
-    let idCell: RawCell | undefined;
-    let statusSpan: { start: number; end: number } | undefined;
+    let idSpan: { start: number; end: number } | undefined;
+    let statusCell: RawCell | undefined;
+    let statusSpan: { start: number; end: number };
     let kind: Occurrence['kind'] = 'table';
     if (isStoryTable) {
-      const sc = row.cells[statusCol];
-      status = parseStatus(sc?.text ?? '');
-      statusSpan = span(sc) ?? { start: row.end, end: row.end };
-      idCell = cell('id');
+      statusCell = row.cells[cols.status];
+      status = parseStatus(statusCell?.text ?? '');
+      statusSpan = span(statusCell) ?? { start: row.end, end: row.end };
+      const idCell = cellAt(row, cols.id);
       id = idCell ? idCell.text.trim() : null;
+      idSpan = span(idCell);
     } else {
       const m = logMatch(row, src);
       if (!m) {
-        diags.push({ severity: 'warning', code: 'unparsed_row', message: `row in a \`[DONE] **id**\` log table has no status before a bold id: "${row.cells[0]?.text ?? ''}"`, ...where });
+        diags.push({ severity: 'warning', code: 'unparsed_row', message: `row in a \`[DONE] **id**\` log table has no status before a bold id: "${row.cells[0]?.text ?? ''}"`, file, line: row.line, column: row.column });
         continue;
       }
       kind = 'log';
+      statusCell = row.cells[0];
       status = parseStatus(m.status);
-      statusSpan = { start: row.cells[0].start, end: row.cells[0].start + m.statusLength };
+      statusSpan = { start: statusCell.start, end: statusCell.start + m.statusLength };
       id = m.id;
-      idCell = row.cells[0];
     }
-    let title = text('title');
-    const weak = isStoryTable && WEAK_ID_HEADERS.test(headers[col('id')]?.trim() ?? '');
-    if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weak || id.length > 24) && !isIdLike(id)))) {
+    let title = textAt(row, cols.title);
+    if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
       if (!title) title = id;
       id = null;
     }
     if (status.category === 'unknown') {
-      const sc = isStoryTable ? row.cells[statusCol] : row.cells[0];
+      const empty = status.raw.trim() === '';
       diags.push({
         severity: 'warning',
-        code: status.raw.trim() === '' ? 'empty_status' : 'unknown_status',
-        message: status.raw.trim() === '' ? 'status cell is empty' : `unrecognized status "${status.raw.slice(0, 60)}"`,
+        code: empty ? 'empty_status' : 'unknown_status',
+        message: empty ? 'status cell is empty' : `unrecognized status "${status.raw.slice(0, 60)}"`,
         file,
         line: row.line,
-        column: sc ? sc.start - row.start + row.column : row.column,
+        column: statusCell ? statusCell.start - row.start + row.column : row.column,
         ...(id ? { story: id } : {}),
       });
     }
     const fields: Record<string, string> = {};
-    roles.forEach((r, i) => {
-      if (r === null && i !== statusCol && headers[i].trim() && row.cells[i]) fields[headers[i].trim()] = row.cells[i].text;
-    });
+    for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
+    const priority = textAt(row, cols.priority);
+    const effort = textAt(row, cols.effort);
+    const wave = textAt(row, cols.wave);
     out.push({
       id,
       title,
       status,
-      owner: ownerOf(text('owner')),
-      deps: col('deps') === -1 ? null : parseDeps(text('deps')),
-      storyFile: storyFileOf(cell('storyFile'), src),
-      priority: text('priority') || null,
-      effort: text('effort') || null,
-      wave: text('wave') || null,
+      owner: ownerOf(textAt(row, cols.owner)),
+      deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
+      storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
+      priority: priority || null,
+      effort: effort || null,
+      wave: wave || null,
       fields,
       sectionPath,
       parent: null,
@@ -170,11 +217,11 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
         status,
         spans: {
           status: statusSpan,
-          id: kind === 'table' ? span(idCell) : undefined,
-          title: span(cell('title')),
-          deps: span(cell('deps')),
-          owner: span(cell('owner')),
-          storyFile: span(cell('storyFile')),
+          id: kind === 'table' ? idSpan : undefined,
+          title: span(cellAt(row, cols.title)),
+          deps: span(cellAt(row, cols.deps)),
+          owner: span(cellAt(row, cols.owner)),
+          storyFile: span(cellAt(row, cols.storyFile)),
         },
         start: row.start,
         end: row.end,

@@ -99,6 +99,23 @@ function argument(rest: string, dash: boolean): string | null {
  * `BLOCKED — x`.
  */
 export function parseStatus(text: string): Status {
+  let hit = MEMO.get(text);
+  if (hit === undefined) {
+    hit = Object.freeze(parseStatusUncached(text));
+    if (MEMO.size >= MEMO_LIMIT) MEMO.clear();
+    MEMO.set(text, hit);
+  }
+  return hit;
+}
+
+/**
+ * Status cells repeat (`[DONE]`, `[ ]`, `[IN PROGRESS: Dev 2]`): a queue of 10,000 rows has a few
+ * dozen distinct ones. Results are frozen and shared, so callers must copy before changing one.
+ */
+const MEMO = new Map<string, Status>();
+const MEMO_LIMIT = 4096;
+
+function parseStatusUncached(text: string): Status {
   const raw = text.trim();
   if (raw === '') return unknown(text);
   let s = raw.replace(/^[*_`\s]+|[*_`\s]+$/g, '');

@@ -14,9 +14,11 @@
 export function fastInlineText(raw: string): string | null {
   if (raw.length === 0) return '';
   if (!SPECIAL.test(raw)) return raw;
+  const strong = boldOnly(raw);
+  if (strong !== null) return strong;
   if (raw.includes('\\') || raw.includes('~')) return null;
   if (raw.includes('](') || raw.includes('][') || raw.includes('![')) return null;
-  if (ENTITY.test(raw)) return null;
+  if (raw.includes('&') && ENTITY.test(raw)) return null;
   const hasTick = raw.includes('`');
   const hasStar = raw.includes('*');
   const hasAngle = raw.includes('<');
@@ -33,6 +35,18 @@ const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31})
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:|<[^\s<>]*@/;
 const ALNUM = /[A-Za-z0-9]/;
 const SPACE = /\s/;
+
+/**
+ * `**x**` with no other markup: the inner text (a bold id, the commonest cell of all). Null when
+ * `raw` is anything else. Agrees with {@link simpleEmphasis} on the inputs it accepts.
+ */
+function boldOnly(raw: string): string | null {
+  const n = raw.length;
+  if (n < 5 || raw.charCodeAt(0) !== 42 || raw.charCodeAt(1) !== 42 || raw.charCodeAt(n - 1) !== 42 || raw.charCodeAt(n - 2) !== 42) return null;
+  const inner = raw.slice(2, n - 2);
+  if (SPECIAL.test(inner) || SPACE.test(inner[0]) || SPACE.test(inner[inner.length - 1])) return null;
+  return inner;
+}
 
 function intrawordUnderscoresOnly(raw: string): boolean {
   for (let i = raw.indexOf('_'); i !== -1; i = raw.indexOf('_', i + 1)) {

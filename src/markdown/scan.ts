@@ -54,43 +54,51 @@ function indentOf(line: string): number {
 /** Split a table row into cells (GFM §4.10): optional outer pipes, `\|` escapes, trimmed content. */
 export function splitRow(text: string, lineStart: number, lineEnd: number): RawCell[] {
   let i = lineStart;
-  while (i < lineEnd && (text[i] === ' ' || text[i] === '\t')) i++;
+  while (i < lineEnd && isBlankChar(text.charCodeAt(i))) i++;
   let end = lineEnd;
-  while (end > i && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  while (end > i && isBlankChar(text.charCodeAt(end - 1))) end--;
   const cells: RawCell[] = [];
   let cellStart = i;
   let leadingPipe = false;
-  if (text[i] === '|') {
+  if (text.charCodeAt(i) === PIPE) {
     leadingPipe = true;
     i++;
   }
   let contentFrom = i;
-  const push = (from: number, to: number, pipeAt: number) => {
-    let s = from;
-    let e = to;
-    while (s < e && (text[s] === ' ' || text[s] === '\t')) s++;
-    while (e > s && (text[e - 1] === ' ' || text[e - 1] === '\t')) e--;
-    if (s === e) {
-      let p = pipeAt;
-      if (text[p] === '|') p++;
-      if (p < to && text[p] === ' ') p++;
-      cells.push({ text: '', start: p, end: p });
-    } else cells.push({ text: text.slice(s, e), start: s, end: e });
-  };
   for (; i < end; i++) {
-    const c = text[i];
-    if (c === '\\') {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
       i++;
       continue;
     }
-    if (c === '|') {
-      push(contentFrom, i, cellStart);
+    if (c === PIPE) {
+      cells.push(cellOf(text, contentFrom, i, cellStart));
       cellStart = i;
       contentFrom = i + 1;
     }
   }
-  if (contentFrom < end || (cells.length === 0 && !leadingPipe)) push(contentFrom, end, cellStart);
+  if (contentFrom < end || (cells.length === 0 && !leadingPipe)) cells.push(cellOf(text, contentFrom, end, cellStart));
   return cells;
+}
+
+const PIPE = 124;
+const BACKSLASH = 92;
+
+function isBlankChar(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** The cell whose source lies in `[from, to)`, trimmed; an empty cell sits after its `|` and one space. */
+function cellOf(text: string, from: number, to: number, pipeAt: number): RawCell {
+  let s = from;
+  let e = to;
+  while (s < e && isBlankChar(text.charCodeAt(s))) s++;
+  while (e > s && isBlankChar(text.charCodeAt(e - 1))) e--;
+  if (s < e) return { text: text.slice(s, e), start: s, end: e };
+  let p = pipeAt;
+  if (text.charCodeAt(p) === PIPE) p++;
+  if (p < to && text.charCodeAt(p) === 32) p++;
+  return { text: '', start: p, end: p };
 }
 
 function isDelimiterRow(line: string): number {
@@ -154,7 +162,8 @@ export function scanBlocks(text: string): ScanOutcome {
   const splitLine = (i: number): RawRow => {
     const start = lines.starts[i];
     const end = lines.ends[i];
-    const col = indentOf(lines.line(i)) + 1;
+    let col = 1;
+    while (text.charCodeAt(start + col - 1) === 32) col++;
     return { line: i + 1, column: col, start: start + col - 1, end, cells: splitRow(text, start, end) };
   };
   /** Replace raw cell source by plain text, or queue the cell for remark. */
@@ -164,6 +173,15 @@ export function scanBlocks(text: string): ScanOutcome {
   };
 
   for (let i = 0; i < n; i++) {
+    // Fast path: inside a root table (no list, fence, HTML block or quote can be open then), a line
+    // starting with `|` is always the next row; it is the line type of every big queue.
+    if (table !== null && text.charCodeAt(lines.starts[i]) === PIPE) {
+      const row = resolveTexts(splitLine(i));
+      table.rows.push(row);
+      table.end = row.end;
+      blank = false;
+      continue;
+    }
     const line = lines.line(i);
     const isBlank = line.trim() === '';
     const ind = indentOf(line);

@@ -18,6 +18,12 @@ export interface BuiltStories {
   diagnostics: Diagnostic[];
 }
 
+function unresolved(e: Entry): DependencyRef[] {
+  const written = e.deps?.deps;
+  if (!written || written.length === 0) return [];
+  return written.map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone }));
+}
+
 function deriveId(e: Entry): string {
   const section = e.sectionPath.length ? slug(e.sectionPath[e.sectionPath.length - 1], 24) : 'queue';
   return `${section}/${slug(e.title || 'untitled', 40)}`;
@@ -28,7 +34,8 @@ export function buildStories(entries: Entry[]): BuiltStories {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map<string, Story>();
   const order: Story[] = [];
-  const entryStory = new Map<Entry, Story>();
+  // Only task lists nest; the entry → story map is kept only when some entry has a parent.
+  const entryStory = entries.some((e) => e.parent !== null) ? new Map<Entry, Story>() : null;
   const derivedSeen = new Map<string, number>();
 
   for (const e of entries) {
@@ -48,7 +55,7 @@ export function buildStories(entries: Entry[]): BuiltStories {
     const existing = byId.get(id);
     if (existing) {
       mergeInto(existing, e, diagnostics);
-      entryStory.set(e, existing);
+      entryStory?.set(e, existing);
       continue;
     }
     const story: Story = {
@@ -58,13 +65,13 @@ export function buildStories(entries: Entry[]): BuiltStories {
       status: e.status,
       claimant: null,
       owner: e.owner,
-      deps: (e.deps?.deps ?? []).map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone })),
+      deps: unresolved(e),
       sectionPath: e.sectionPath,
       storyFile: e.storyFile,
       priority: e.priority,
       effort: e.effort,
       wave: e.wave,
-      fields: { ...e.fields },
+      fields: e.fields, // the entry's own object: entries are not used after building
       parent: null,
       file: occ.file,
       line: occ.line,
@@ -73,11 +80,9 @@ export function buildStories(entries: Entry[]): BuiltStories {
     };
     byId.set(id, story);
     order.push(story);
-    entryStory.set(e, story);
+    entryStory?.set(e, story);
   }
-  for (const e of entries) {
-    if (e.parent) entryStory.get(e)!.parent = entryStory.get(e.parent)!.id;
-  }
+  if (entryStory) for (const e of entries) if (e.parent) entryStory.get(e)!.parent = entryStory.get(e.parent)!.id;
   for (const s of order) {
     s.claimant = s.status.claimant ?? (s.status.category === 'in_progress' || s.status.category === 'review' ? s.owner : null);
   }
@@ -108,7 +113,7 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
     story.occurrences.unshift(story.occurrences.pop()!);
     story.status = e.status;
     story.title = e.title || story.title;
-    story.deps = (e.deps?.deps ?? []).map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone }));
+    story.deps = unresolved(e);
     story.sectionPath = e.sectionPath;
     story.storyFile = e.storyFile ?? story.storyFile;
     story.file = occ.file;
@@ -125,29 +130,33 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
 }
 
 function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
-  const lower = new Map<string, string>();
-  for (const id of byId.keys()) if (!lower.has(id.toLowerCase())) lower.set(id.toLowerCase(), id);
+  // Case-insensitive fallback, built only when some reference misses.
+  let lower: Map<string, string> | null = null;
   const find = (ref: string): string | null => {
     if (byId.has(ref)) return ref;
-    const r = ref.replace(/^#/, '');
-    return byId.has(r) ? r : (lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null);
+    const r = ref.startsWith('#') ? ref.slice(1) : ref;
+    if (byId.has(r)) return r;
+    if (lower === null) {
+      lower = new Map();
+      for (const id of byId.keys()) if (!lower.has(id.toLowerCase())) lower.set(id.toLowerCase(), id);
+    }
+    return lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null;
   };
   for (const s of stories) {
+    if (s.deps.length === 0) continue;
     const deps: DependencyRef[] = [];
-    const seen = new Set<string>();
     for (const d of s.deps) {
       const id = find(d.ref);
-      const key = id ?? `?${d.ref}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      deps.push({ ref: d.ref, id, markedDone: d.markedDone });
-      const where = { file: s.file, line: s.line, column: s.column, story: s.id };
+      // The same story named twice (or the same unknown ref) counts once.
+      if (deps.some((x) => (id !== null ? x.id === id : x.id === null && x.ref === d.ref))) continue;
+      d.id = id;
+      deps.push(d);
       if (id === s.id) {
-        diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, ...where });
+        diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, file: s.file, line: s.line, column: s.column, story: s.id });
       } else if (id === null && !d.markedDone) {
-        diagnostics.push({ severity: 'error', code: 'unknown_dependency', message: `${s.id} depends on "${d.ref}", which is no story in this queue (mark it ✅ if it is done elsewhere)`, ...where });
+        diagnostics.push({ severity: 'error', code: 'unknown_dependency', message: `${s.id} depends on "${d.ref}", which is no story in this queue (mark it ✅ if it is done elsewhere)`, file: s.file, line: s.line, column: s.column, story: s.id });
       } else if (id !== null && d.markedDone && byId.get(id)!.status.category !== 'done') {
-        diagnostics.push({ severity: 'warning', code: 'stale_done_mark', message: `${s.id} marks ${id} done, but ${id} is "${byId.get(id)!.status.raw}"`, ...where });
+        diagnostics.push({ severity: 'warning', code: 'stale_done_mark', message: `${s.id} marks ${id} done, but ${id} is "${byId.get(id)!.status.raw}"`, file: s.file, line: s.line, column: s.column, story: s.id });
       }
     }
     s.deps = deps;

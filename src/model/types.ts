@@ -9,17 +9,17 @@
 /** Normalized status category (issue 2's status grammar). */
 export type StatusCategory = 'todo' | 'blocked' | 'in_progress' | 'review' | 'done' | 'cancelled' | 'unknown';
 
-/** A status as written and as understood. */
+/** A status as written and as understood. Shared between stories (parsing is memoized): never mutate. */
 export interface Status {
-  category: StatusCategory;
+  readonly category: StatusCategory;
   /** The cell or check box text exactly as read (plain text, markup removed). */
-  raw: string;
+  readonly raw: string;
   /** The recognized keyword, upper-case with spaces (`IN PROGRESS`, `DONE`, `✅`), or '' if none. */
-  token: string;
+  readonly token: string;
   /** Agent named in the status (`[IN PROGRESS: Dev 2]` → `Dev 2`), else null. */
-  claimant: string | null;
+  readonly claimant: string | null;
   /** Reason given with a hold (`[BLOCKED: waiting on API keys]`), else null. */
-  reason: string | null;
+  readonly reason: string | null;
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -47,6 +47,12 @@ export interface DependencyRef {
   markedDone: boolean;
 }
 
+/** A range of UTF-16 offsets `[start, end)` into a document's BOM-less text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** Where a story appears. A story in several tables (tier table and Completed log) has several. */
 export interface Occurrence {
   file: string;
@@ -55,8 +61,11 @@ export interface Occurrence {
   /** `table`: a row of a table with a status column; `log`: a `[DONE] **id**` row; `task`: a task-list item. */
   kind: 'table' | 'log' | 'task';
   status: Status;
-  /** Offsets (into the BOM-less text) of the cells queue may edit, for surgical writes. */
-  spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile', { start: number; end: number }>>;
+  /**
+   * Offsets (into the BOM-less text) of the cells queue may edit, for surgical writes: `[start, end)`
+   * is the cell's content. Read-only: a span may be the parser's cell object itself.
+   */
+  spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile', Span>>;
   /** Offsets of the whole row or item line. */
   start: number;
   end: number;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseDeps } from '../../src/dialect/deps.js';
+import { parseDeps, parseDepsReference } from '../../src/dialect/deps.js';
+import { remarkBlocks } from '../../src/markdown/remark.js';
+import { corpusFiles, read } from '../helpers.js';
 
 const refs = (s: string) => parseDeps(s).deps.map((d) => `${d.ref}${d.markedDone ? '✓' : ''}`);
 
@@ -31,4 +33,26 @@ describe('dependency grammar', () => {
   it('keeps file references apart from dependencies', () => {
     expect(parseDeps('GOV-002 `DONE`; EXECUTION.md').documents).toEqual(['EXECUTION.md']);
   });
+});
+
+describe('fast path', () => {
+  it('gives the general grammar\'s answer for every table cell in the corpus', () => {
+    let cells = 0;
+    for (const file of corpusFiles()) {
+      for (const table of remarkBlocks(read(file)).tables) {
+        for (const row of [table.header, ...table.rows]) {
+          for (const cell of row.cells) {
+            cells++;
+            expect(parseDeps(cell.text), `${file}: ${cell.text}`).toEqual(parseDepsReference(cell.text));
+          }
+        }
+      }
+    }
+    expect(cells).toBeGreaterThan(10_000);
+  });
+
+  it.each(['done', 'Done ✅', 'README.md', 'a.md ✅', '5-1.', 'GOV-1..GOV-3', 'task 5', 'none', 'x ✅', '1.2', '5-1✅', 'S_1 ✅ ✅'])(
+    'agrees on %j',
+    (text) => expect(parseDeps(text)).toEqual(parseDepsReference(text)),
+  );
 });

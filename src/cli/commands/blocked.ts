@@ -1,7 +1,7 @@
 /** `queue blocked`: stories that are not ready, with what each waits on. */
 import type { Command } from 'commander';
-import { globals, open, printJson } from '../context.js';
-import { c, clip, diagnosticJson, storyJson, table } from '../format.js';
+import { globals, human, open, printJson } from '../context.js';
+import { diagnosticJson, storyJson } from '../json.js';
 
 export function register(program: Command): void {
   program
@@ -17,6 +17,7 @@ export function register(program: Command): void {
         });
         return;
       }
+      const { c, clip, table } = await human();
       if (blocked.length === 0) {
         process.stdout.write('nothing is blocked\n');
         return;

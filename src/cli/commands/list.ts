@@ -1,8 +1,8 @@
 /** `queue list [--status S]`: every story, optionally filtered by status category or `ready`. */
 import type { Command } from 'commander';
 import { QueueError } from '../../core/errors.js';
-import { globals, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson, storyRows, table } from '../format.js';
+import { globals, human, open, printJson } from '../context.js';
+import { diagnosticJson, storyJson } from '../json.js';
 
 const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown', 'ready'];
 
@@ -20,6 +20,7 @@ export function register(program: Command): void {
         printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });
         return;
       }
+      const { table, storyRows } = await human();
       process.stdout.write(table(storyRows(stories, q.graph), ['ID', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
       const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
       process.stdout.write(`${stories.length} of ${q.stories.length} stories${errors ? `; ${errors} errors (queue validate)` : ''}\n`);

@@ -1,7 +1,7 @@
 /** `queue ready [--agent NAME] [--limit N]`: stories that can be claimed now, best first. */
 import type { Command } from 'commander';
-import { globals, open, positiveInt, printJson } from '../context.js';
-import { diagnosticJson, storyJson, storyRows, table } from '../format.js';
+import { globals, human, open, positiveInt, printJson } from '../context.js';
+import { diagnosticJson, storyJson } from '../json.js';
 import { rankReady } from '../rank.js';
 
 export function register(program: Command): void {
@@ -22,6 +22,7 @@ export function register(program: Command): void {
         process.stdout.write('no story is ready (queue blocked shows why)\n');
         return;
       }
+      const { table, storyRows } = await human();
       process.stdout.write(table(storyRows(stories, q.graph), ['READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
     });
 }

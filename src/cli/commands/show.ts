@@ -1,8 +1,8 @@
 /** `queue show ID`: one story with its dependencies, dependents, occurrences, agents and handoffs. */
 import type { Command } from 'commander';
 import { QueueError } from '../../core/errors.js';
-import { globals, open, printJson } from '../context.js';
-import { c, colorStatus, diagnosticJson, storyJson } from '../format.js';
+import { globals, human, open, printJson } from '../context.js';
+import { diagnosticJson, storyJson } from '../json.js';
 
 export function register(program: Command): void {
   program
@@ -39,6 +39,7 @@ export function register(program: Command): void {
         });
         return;
       }
+      const { c, colorStatus } = await human();
       const out: string[] = [];
       out.push(`${c().bold(s.id)}  ${s.title}`);
       out.push(`status     ${colorStatus(s.status.category, s.status.raw)} (${s.status.category})${g.isReady(s) ? c().green('  ready') : ''}`);

@@ -1,7 +1,6 @@
 /** `queue stats`: counts by status and section, ready/blocked, waves, critical path. */
 import type { Command } from 'commander';
-import { globals, open, printJson } from '../context.js';
-import { c, table } from '../format.js';
+import { globals, human, open, printJson } from '../context.js';
 
 export function register(program: Command): void {
   program
@@ -37,6 +36,7 @@ export function register(program: Command): void {
         printJson(body);
         return;
       }
+      const { c, table } = await human();
       const done = byStatus.done ?? 0;
       const pct = q.stories.length ? Math.round((100 * done) / q.stories.length) : 0;
       const out = [`${c().bold(String(q.stories.length))} stories, ${done} done (${pct}%), ${body.ready} ready, ${body.blocked} blocked`];

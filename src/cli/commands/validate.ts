@@ -4,8 +4,8 @@
  * any diagnostic is an error.
  */
 import type { Command } from 'commander';
-import { globals, open, printJson } from '../context.js';
-import { diagnosticJson, formatDiagnostic } from '../format.js';
+import { globals, human, open, printJson } from '../context.js';
+import { diagnosticJson } from '../json.js';
 
 export function register(program: Command): void {
   program
@@ -17,6 +17,7 @@ export function register(program: Command): void {
       const warnings = q.diagnostics.filter((d) => d.severity === 'warning').length;
       if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });
       else {
+        const { formatDiagnostic } = await human();
         for (const d of q.diagnostics) process.stdout.write(formatDiagnostic(d) + '\n');
         process.stdout.write(`${q.stories.length} stories: ${errors} errors, ${warnings} warnings\n`);
       }

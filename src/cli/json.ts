@@ -1,0 +1,41 @@
+/**
+ * The JSON contract's objects (issue 2): the story and the diagnostic as agents read them. Kept apart
+ * from the human formatting (`format.ts`, with string-width and colors), which `--json` never loads.
+ */
+import type { QueueGraph } from '../model/graph.js';
+import type { Diagnostic, Story } from '../model/types.js';
+
+/** The contract's story object. */
+export interface StoryJson {
+  id: string;
+  title: string;
+  status: string;
+  rawStatus: string;
+  claimant: string | null;
+  deps: string[];
+  section: string | null;
+  storyFile: string | null;
+  file: string;
+  line: number;
+  ready: boolean;
+}
+
+export function storyJson(s: Story, graph: QueueGraph): StoryJson {
+  return {
+    id: s.id,
+    title: s.title,
+    status: s.status.category,
+    rawStatus: s.status.raw,
+    claimant: s.claimant,
+    deps: s.deps.map((d) => d.id ?? d.ref),
+    section: s.sectionPath.length ? s.sectionPath[s.sectionPath.length - 1] : null,
+    storyFile: s.storyFile,
+    file: s.file,
+    line: s.line,
+    ready: graph.isReady(s),
+  };
+}
+
+export function diagnosticJson(d: Diagnostic) {
+  return { severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, column: d.column, ...(d.story ? { story: d.story } : {}) };
+}
