@@ -15,8 +15,8 @@ import { register as validate } from './commands/validate.js';
 
 const VERSION = '0.1.0';
 
-function fail(json: boolean, code: string, message: string, exit: number): never {
-  if (json) printJson({ error: { code, message } });
+function fail(json: boolean, code: string, message: string, exit: number, details: Record<string, unknown> = {}): never {
+  if (json) printJson({ error: { code, message, ...details } });
   else process.stderr.write(`queue: ${message}\n`);
   process.exit(exit);
 }
@@ -50,7 +50,7 @@ async function main(argv: string[]) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
       fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
     }
-    if (e instanceof QueueError) fail(json, e.code, e.message, e.exitCode);
+    if (e instanceof QueueError) fail(json, e.code, e.message, e.exitCode, e.details);
     fail(json, 'internal', `internal error: ${(e as Error).stack ?? e}`, 2);
   }
 }

@@ -1,14 +1,52 @@
 /**
- * Errors the CLI reports as `{"schemaVersion": 1, "error": {"code", "message"}}`.
+ * Errors the CLI reports as `{"schemaVersion": 1, "error": {"code", "message", ...details}}`.
  * Exit codes (README): 0 ok, 1 refused or invalid, 2 usage or unreadable input.
+ *
+ * Codes (issues 2 and 3): `usage`, `unreadable`, `not_found`, `parse_error` (the file cannot be
+ * edited with full fidelity), `invalid`, `not_ready` (dependencies not done; `waitingOn` lists them),
+ * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
+ * `claim_limit` (the agent holds its share already), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed).
  */
-export type ErrorCode = 'usage' | 'unreadable' | 'not_found' | 'parse_error' | 'invalid';
+export type ErrorCode =
+  | 'usage'
+  | 'unreadable'
+  | 'not_found'
+  | 'parse_error'
+  | 'invalid'
+  | 'not_ready'
+  | 'already_claimed'
+  | 'not_claimant'
+  | 'no_ready_story'
+  | 'claim_limit'
+  | 'conflict_retries_exhausted'
+  | 'git';
 
-const EXIT: Record<ErrorCode, number> = { usage: 2, unreadable: 2, not_found: 1, parse_error: 1, invalid: 1 };
+const EXIT: Record<ErrorCode, number> = {
+  usage: 2,
+  unreadable: 2,
+  not_found: 1,
+  parse_error: 1,
+  invalid: 1,
+  not_ready: 1,
+  already_claimed: 1,
+  not_claimant: 1,
+  no_ready_story: 1,
+  claim_limit: 1,
+  conflict_retries_exhausted: 1,
+  git: 2,
+};
 
 export class QueueError extends Error {
   readonly exitCode: number;
-  constructor(readonly code: ErrorCode, message: string) {
+  /**
+   * @param code machine-readable code, see {@link ErrorCode}
+   * @param details extra fields for the JSON error object (`holder`, `waitingOn`, `file`, `line`…)
+   */
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.exitCode = EXIT[code];
   }

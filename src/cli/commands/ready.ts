@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { globals, human, open, positiveInt, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../json.js';
-import { rankReady } from '../rank.js';
+import { rankReady } from '../../model/rank.js';
 
 export function register(program: Command): void {
   program

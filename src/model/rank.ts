@@ -3,8 +3,8 @@
  * first, then the story whose completion unblocks most dependents (those waiting on it alone),
  * then one on the critical path, then file order. Pure.
  */
-import type { QueueGraph } from '../model/graph.js';
-import type { Story } from '../model/types.js';
+import type { QueueGraph } from './graph.js';
+import type { Story } from './types.js';
 
 const WORDS: Record<string, number> = { critical: 0, urgent: 0, highest: 0, blocker: 0, high: 1, medium: 2, normal: 2, med: 2, low: 3, lowest: 4, trivial: 4 };
 

@@ -1,0 +1,49 @@
+/**
+ * Carry out a {@link Decision} on its document's text and prove the result (issue 3's fidelity rule:
+ * a command that cannot edit a file with full fidelity refuses to write it). Pure apart from the
+ * lazy remark import inside `readQueue`.
+ *
+ * The proof re-reads the edited text with the same reader: the story must read as the decision
+ * wished, every other story must keep its status exactly, and no new error may appear.
+ */
+import { QueueError } from '../core/errors.js';
+import { readQueue, type Queue } from '../core/read.js';
+import type { Story } from '../model/types.js';
+import type { Decision } from './decide.js';
+import { applyEdits, keepPadding } from './splice.js';
+
+/** The edited file and the queue as it reads afterwards. */
+export interface Applied {
+  /** Full new file content, BOM restored. */
+  content: string;
+  /** The queue re-read from `content`. */
+  after: Queue;
+  /** The story after the change. */
+  story: Story;
+}
+
+/** Apply and verify. Throws `parse_error` when the edited file would not read back as intended. */
+export async function applyDecision(before: Queue, d: Decision): Promise<Applied> {
+  const doc = d.document;
+  const text = applyEdits(doc.text, keepPadding(doc.text, d.edits));
+  const content = (doc.bom ? '\uFEFF' : '') + text;
+  const after = await readQueue(before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })));
+  const story = after.graph.byId.get(d.id);
+  const refuse = (why: string) => {
+    throw new QueueError('parse_error', `${doc.file}: editing ${d.id} would not read back as intended (${why}); nothing was written`, { file: doc.file, id: d.id });
+  };
+  if (!story) return refuse('the story disappeared');
+  if (story.status.category !== d.expect.category) refuse(`it reads as "${story.status.raw}"`);
+  const wantClaimant = d.expect.category === 'in_progress' || d.expect.category === 'review' ? (d.expect.claimant ?? null) : null;
+  if (wantClaimant !== null && story.claimant !== wantClaimant) refuse(`its claimant reads as ${story.claimant ?? 'nobody'}`);
+  if (d.expect.category === 'blocked' && (story.status.reason ?? null) !== (d.expect.reason ?? null)) refuse(`its reason reads as ${story.status.reason ?? 'none'}`);
+  if (after.stories.length !== before.stories.length) refuse(`${before.stories.length} stories became ${after.stories.length}`);
+  for (const s of before.stories) {
+    if (s.id === d.id) continue;
+    const t = after.graph.byId.get(s.id);
+    if (!t || t.status.raw !== s.status.raw || t.deps.length !== s.deps.length) refuse(`${s.id} changed too`);
+  }
+  const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && x.story !== d.id).length;
+  if (errors(after) > errors(before)) refuse('a new error appeared');
+  return { content, after, story };
+}

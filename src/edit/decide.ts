@@ -1,0 +1,221 @@
+/**
+ * Decide a write (issue 3): (queue as read at one commit, operation) → the edits that carry it out,
+ * the commit message and its trailers, or a {@link QueueError} saying why not. Pure: the transaction
+ * layer (`git/transaction.ts`) calls it again on every new tip, so a retry re-decides rather than
+ * re-applies text.
+ *
+ * Conventions: rgrid's Claiming Rules (../shared/corpus/history/rgrid: claim only a ready `[ ]` story,
+ * mark `[DONE]` when merged) and seed 004 ("Complete ONE story per session": one claim per agent
+ * unless configured).
+ */
+import { QueueError } from '../core/errors.js';
+import type { Queue, QueueDocument } from '../core/read.js';
+import { rankReady } from '../model/rank.js';
+import type { Occurrence, Story } from '../model/types.js';
+import type { Edit } from './splice.js';
+import { statusStyle, type StatusWish } from './style.js';
+
+/** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
+export type Operation =
+  | { op: 'claim'; id?: string; agent: string; renew?: boolean; maxClaims?: number }
+  | { op: 'done'; id: string; agent: string; force?: boolean }
+  | { op: 'release'; id: string; agent: string; force?: boolean }
+  | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
+  | { op: 'unblock'; id: string; agent: string }
+  | { op: 'review'; id: string; agent: string; force?: boolean }
+  | { op: 'reopen'; id: string; agent: string };
+
+/** The outcome of deciding an operation on one queue state. */
+export interface Decision {
+  op: Operation['op'];
+  /** The story the operation acts on. */
+  id: string;
+  /** Edits to the queue file (`document.file`), as offsets into its BOM-less text. Empty for a
+   * lease renewal, which commits no content change. */
+  document: QueueDocument;
+  edits: Edit[];
+  /** What the story must read as afterwards (checked by re-reading the edited text). */
+  expect: StatusWish;
+  /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
+  subject: string;
+  /** Commit trailers, in order: `Queue-Op`, `Queue-Story`, `Queue-Agent`, and `Queue-Force` when forced. */
+  trailers: Array<[string, string]>;
+  /** True when the story already was in the wished state (a repeated claim by its holder). */
+  unchanged: boolean;
+}
+
+const CLAIMED = new Set(['in_progress', 'review']);
+
+/** Find a story by id, exactly or ignoring case. Throws `not_found`. */
+export function findStory(queue: Queue, id: string): Story {
+  const s = queue.graph.byId.get(id) ?? queue.stories.find((x) => x.id.toLowerCase() === id.toLowerCase());
+  if (!s) throw new QueueError('not_found', `no story "${id}" in the queue`, { id });
+  return s;
+}
+
+/**
+ * Refuse to edit what cannot be edited with full fidelity: a file with conflict markers, a story
+ * written twice as rows that disagree, a story from a task list (no status cell to write a claimant
+ * into). Throws `parse_error` with file and line.
+ */
+function assertEditable(queue: Queue, story: Story): { doc: QueueDocument; occ: Occurrence } {
+  const occ = story.occurrences[0];
+  const doc = queue.documents.find((d) => d.file === occ.file)!;
+  if (!doc.editable) {
+    const m = queue.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
+    throw new QueueError('parse_error', `${doc.file}${m ? `:${m.line}:${m.column}` : ''}: merge conflict markers; resolve the conflict before queue edits this file`, { file: doc.file, line: m?.line ?? null });
+  }
+  const clash = queue.diagnostics.find((d) => d.story === story.id && d.severity === 'error' && (d.code === 'duplicate_conflict' || d.code === 'duplicate_id'));
+  const twice = story.occurrences.filter((o) => o.kind !== 'log').length > 1;
+  if (clash || twice) {
+    const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
+    throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
+  }
+  if (occ.kind !== 'table' || !occ.spans.status) {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a ${occ.kind === 'task' ? 'task-list item' : 'log row'}; queue writes statuses into table rows only`, { file: occ.file, line: occ.line });
+  }
+  return { doc, occ };
+}
+
+/** Stories `agent` holds (in progress or review with that claimant, case-insensitive). */
+export function heldBy(queue: Queue, agent: string): Story[] {
+  const a = agent.toLowerCase();
+  return queue.stories.filter((s) => CLAIMED.has(s.status.category) && s.claimant?.toLowerCase() === a);
+}
+
+function sameAgent(a: string | null, b: string): boolean {
+  return a !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Decide `op` on `queue`. Throws {@link QueueError} with the code of the refusal. */
+export function decide(queue: Queue, op: Operation): Decision {
+  const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
+  const { doc, occ } = assertEditable(queue, story);
+  const style = statusStyle(tableStatusCells(queue, doc));
+  const c = story.status.category;
+  const holder = story.claimant;
+  const forced = 'force' in op && op.force === true;
+  let wish: StatusWish;
+  let unchanged = false;
+
+  const mustHold = () => {
+    if (!CLAIMED.has(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
+    if (!forced && !sameAgent(holder, op.agent)) {
+      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, { id: story.id, holder });
+    }
+  };
+
+  switch (op.op) {
+    case 'claim': {
+      if (CLAIMED.has(c)) {
+        if (!sameAgent(holder, op.agent)) throw new QueueError('already_claimed', `${story.id} is already claimed by ${holder ?? 'someone'}`, { id: story.id, holder });
+        unchanged = true;
+        wish = { category: c as 'in_progress' | 'review', claimant: holder };
+        break;
+      }
+      if (!queue.graph.isReady(story)) throw notReady(queue, story);
+      const limit = op.maxClaims ?? 1;
+      const held = heldBy(queue, op.agent);
+      if (held.length >= limit) {
+        throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, { held: held.map((s) => s.id), limit });
+      }
+      wish = { category: 'in_progress', claimant: op.agent };
+      break;
+    }
+    case 'done':
+      mustHold();
+      wish = { category: 'done' };
+      break;
+    case 'review':
+      mustHold();
+      wish = { category: 'review', claimant: holder ?? op.agent };
+      break;
+    case 'release':
+      mustHold();
+      wish = { category: 'todo' };
+      break;
+    case 'block':
+      if (c === 'done' || c === 'cancelled') throw new QueueError('invalid', `${story.id} is ${c}; reopen it first`, { id: story.id, status: c });
+      if (CLAIMED.has(c)) mustHold();
+      wish = { category: 'blocked', reason: op.reason };
+      break;
+    case 'unblock':
+      if (c !== 'blocked') throw new QueueError('invalid', `${story.id} is not blocked (it is "${story.status.raw}")`, { id: story.id, status: c });
+      // Dropping a manual hold; a story still waiting on dependencies stays blocked by them alone.
+      wish = story.deps.every((d) => queue.graph.satisfied(d)) ? { category: 'todo' } : { category: 'blocked', reason: null };
+      break;
+    case 'reopen':
+      if (c !== 'done' && c !== 'cancelled') throw new QueueError('invalid', `${story.id} is not done (it is "${story.status.raw}")`, { id: story.id, status: c });
+      wish = story.deps.every((d) => queue.graph.satisfied(d)) ? { category: 'todo' } : { category: 'blocked', reason: null };
+      break;
+  }
+
+  const edits: Edit[] = [];
+  if (!unchanged) {
+    const span = occ.spans.status!;
+    edits.push({ start: span.start, end: span.end, text: style.write(wish) });
+    // A reopened story leaves the Completed log, or it would read as done there and open here.
+    if (op.op === 'reopen') for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file) edits.push(deleteLine(doc.text, o));
+  }
+  const agent = op.agent;
+  const verb = op.op === 'claim' && op.renew ? 'renew' : op.op;
+  const trailers: Array<[string, string]> = [
+    ['Queue-Op', verb],
+    ['Queue-Story', story.id],
+    ['Queue-Agent', agent],
+  ];
+  if (forced) trailers.push(['Queue-Force', 'true']);
+  return {
+    op: op.op,
+    id: story.id,
+    document: doc,
+    edits,
+    expect: wish,
+    subject: `queue: ${verb} ${story.id} (${agent})`,
+    trailers,
+    unchanged,
+  };
+}
+
+/** The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. */
+function pickStory(queue: Queue, agent: string): Story {
+  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === 'table');
+  if (ranked.length === 0) {
+    throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
+  }
+  return ranked[0];
+}
+
+function notReady(queue: Queue, story: Story): QueueError {
+  const g = queue.graph;
+  const c = story.status.category;
+  if (c === 'done' || c === 'cancelled') return new QueueError('not_ready', `${story.id} is ${c}`, { id: story.id, status: c, waitingOn: [] });
+  if (g.inCycle(story.id)) return new QueueError('not_ready', `${story.id} is on a dependency cycle`, { id: story.id, waitingOn: g.waitingOn(story) });
+  if (g.isHold(story)) {
+    return new QueueError('not_ready', `${story.id} is held${story.status.reason ? `: ${story.status.reason}` : ''} (queue unblock releases a hold)`, { id: story.id, hold: true, reason: story.status.reason, waitingOn: [] });
+  }
+  const waiting = g.waitingOn(story);
+  return new QueueError('not_ready', `${story.id} waits on ${waiting.join(', ') || 'nothing it can name'} ("${story.status.raw}")`, { id: story.id, waitingOn: waiting, status: c });
+}
+
+/** Source text of every table row's status cell in `doc`, in file order: the file's dialect. */
+function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
+  const out: string[] = [];
+  for (const s of queue.stories) {
+    for (const o of s.occurrences) {
+      if (o.file === doc.file && o.kind === 'table' && o.spans.status) out.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
+    }
+  }
+  return out;
+}
+
+/** An edit removing the line of an occurrence, with its line ending. */
+function deleteLine(text: string, o: Occurrence): Edit {
+  let start = o.start;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = o.end;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  return { start, end, text: '' };
+}

@@ -1,0 +1,58 @@
+/**
+ * Surgical edits (issue 3): replace byte ranges of a document and leave every other character as it
+ * was: line endings, padding, emoji, trailing spaces, a missing final newline. Pure.
+ *
+ * Offsets are UTF-16 indices into the BOM-less text that the reader produced (`core/read.ts`);
+ * {@link applyEdits} works on that text, and the caller puts the BOM back when writing.
+ */
+import stringWidth from 'string-width';
+import { QueueError } from '../core/errors.js';
+
+/** Replace `[start, end)` by `text`. `start === end` inserts. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * Apply edits to `text`. Edits may come in any order; they must not overlap (two edits at the same
+ * insertion point keep their given order). Throws {@link QueueError} `invalid` on overlap or on an
+ * offset outside the text: a caller bug, never a partial write.
+ */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  if (edits.length === 0) return text;
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  let out = '';
+  let at = 0;
+  for (const { e } of sorted) {
+    if (e.start < at || e.end < e.start || e.end > text.length) {
+      throw new QueueError('invalid', `overlapping or out-of-range edit [${e.start}, ${e.end}) in a text of ${text.length} characters`);
+    }
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  return out + text.slice(at);
+}
+
+/**
+ * Keep an aligned table aligned, on the edited row only (widths by string-width). For each edit of a
+ * cell's content:
+ * - growing text first consumes the cell's trailing padding (keeping one space before the `|`);
+ * - shrinking text is padded back to the old width, but only when the cell was padded already (more
+ *   than one space before its `|`), so unaligned tables stay unpadded.
+ * Other edits are returned unchanged. `src` is the text the edits apply to.
+ */
+export function keepPadding(src: string, edits: readonly Edit[]): Edit[] {
+  return edits.map((e) => {
+    // Widths as an editor shows them (emoji and CJK take two columns): string-width.
+    const delta = stringWidth(e.text) - stringWidth(src.slice(e.start, e.end));
+    if (delta === 0 || e.start === e.end) return e;
+    let p = e.end;
+    while (src.charCodeAt(p) === 32) p++;
+    if (src.charCodeAt(p) !== 124) return e;
+    const spaces = p - e.end;
+    if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
+    return spaces > 1 ? { start: e.start, end: e.end, text: e.text + ' '.repeat(-delta) } : e;
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * Written forms of statuses in a file's own dialect (issue 3): a queue that writes
+ * `[IN PROGRESS: Dev 2]` and `[DONE]` (rgrid, ../shared/corpus/history/rgrid) gets those; one that
+ * writes `In Progress` / `Done` gets words in that case; one that writes `✅ Done` gets emoji. Pure.
+ *
+ * The form for a category is taken from an exemplar: the most frequent status cell of that category
+ * already in the file, with its claimant swapped. Without an exemplar, the file's prevailing style
+ * (brackets, words in its case and separator, emoji) gives the form; a file with no statuses at all
+ * gets rgrid's bracket form. Every form is checked by parsing it back (`parseStatus`): a form that does
+ * not read as what was meant is never returned.
+ */
+import { parseStatus } from '../dialect/status.js';
+import type { StatusCategory } from '../model/types.js';
+
+/** What to write: a category, and the claimant (in progress, review) or hold reason (blocked). */
+export interface StatusWish {
+  category: Exclude<StatusCategory, 'unknown'>;
+  claimant?: string | null;
+  reason?: string | null;
+}
+
+/** A file's status dialect. */
+export interface StatusStyle {
+  /** The cell source for `wish`. Throws nothing: falls back to the bracket form. */
+  write(wish: StatusWish): string;
+}
+
+const BRACKET: Record<StatusWish['category'], string> = {
+  todo: '[ ]',
+  blocked: 'BLOCKED',
+  in_progress: 'IN PROGRESS',
+  review: 'REVIEW',
+  done: 'DONE',
+  cancelled: 'CANCELLED',
+};
+
+const EMOJI: Record<StatusWish['category'], string> = {
+  todo: '⏳',
+  blocked: '🔴',
+  in_progress: '🔄',
+  review: '👀',
+  done: '✅',
+  cancelled: '❌',
+};
+
+/** Claim tokens that mean "about to start" rather than "working": used only when nothing else is. */
+const TRANSIENT = /^\[?\s*(?:claiming|prep)\b/i;
+
+/**
+ * Learn the style from the status cells of a file, as written (`src.slice(span)` of each table
+ * row's status cell), in file order.
+ */
+export function statusStyle(cells: readonly string[]): StatusStyle {
+  const byCategory = new Map<string, Map<string, number>>();
+  let brackets = 0;
+  let emoji = 0;
+  let words = 0;
+  const wordSamples: string[] = [];
+  for (const cell of cells) {
+    const source = cell.trim();
+    const st = parseStatus(source);
+    if (st.category === 'unknown') continue;
+    const counts = byCategory.get(st.category) ?? new Map<string, number>();
+    // Count the form, not the agent: `[IN PROGRESS: Dev 1]` and `[IN PROGRESS: Dev 2]` are one form.
+    counts.set(source, (counts.get(source) ?? 0) + 1);
+    byCategory.set(st.category, counts);
+    if (/^[*_]*\[/.test(source)) brackets++;
+    else if (/^[*_]*\p{Extended_Pictographic}/u.test(source)) emoji++;
+    else {
+      words++;
+      wordSamples.push(source);
+    }
+  }
+
+  const exemplar = (category: string): string | null => {
+    const counts = byCategory.get(category);
+    if (!counts) return null;
+    const forms = [...counts].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+    return forms.find((f) => !TRANSIENT.test(f.replace(/^[*_]+/, ''))) ?? forms[0];
+  };
+  const style: 'bracket' | 'emoji' | 'word' = brackets >= emoji && brackets >= words ? 'bracket' : emoji >= words ? 'emoji' : 'word';
+  const caseOf = wordCase(wordSamples);
+
+  const fallback = (w: StatusWish): string => {
+    if (style === 'bracket') return bracketForm(w);
+    const arg = argOf(w);
+    const word = caseOf(w.category === 'todo' ? 'TODO' : BRACKET[w.category]);
+    const text = arg ? `${word} (${arg})` : word;
+    return style === 'emoji' ? `${EMOJI[w.category]} ${text}` : text;
+  };
+
+  return {
+    write(w: StatusWish): string {
+      const wantArg = argOf(w);
+      const ex = exemplar(w.category);
+      const candidates: string[] = [];
+      if (ex !== null) {
+        const st = parseStatus(ex);
+        const had = w.category === 'blocked' ? st.reason : st.claimant;
+        if (had && wantArg && ex.includes(had)) candidates.push(ex.replace(had, wantArg));
+        else if (!had && !wantArg) candidates.push(ex);
+        else if (had && !wantArg && /^\[[^\]:]+:[^\]]*\]$/.test(ex)) candidates.push(ex.replace(/:[^\]]*\]$/, ']'));
+        else if (!had && wantArg && /^\[[^\]:]+\]$/.test(ex)) candidates.push(`${ex.slice(0, -1)}: ${wantArg}]`);
+      }
+      candidates.push(fallback(w), bracketForm(w));
+      for (const c of candidates) if (reads(c, w, wantArg)) return c;
+      return bracketForm(w);
+    },
+  };
+}
+
+/** The claimant (in progress, review) or reason (blocked) a wish carries, else null. */
+function argOf(w: StatusWish): string | null {
+  return (w.category === 'blocked' ? w.reason : w.category === 'in_progress' || w.category === 'review' ? w.claimant : null) ?? null;
+}
+
+function bracketForm(w: StatusWish): string {
+  if (w.category === 'todo') return '[ ]';
+  const arg = argOf(w);
+  return `[${BRACKET[w.category]}${arg ? `: ${arg}` : ''}]`;
+}
+
+/** Does `text` parse back as the wished category, with the wished claimant or reason? */
+function reads(text: string, w: StatusWish, arg: string | null): boolean {
+  const st = parseStatus(text);
+  if (st.category !== w.category) return false;
+  if (w.category === 'blocked') return (st.reason ?? null) === arg;
+  if (w.category === 'in_progress' || w.category === 'review') return (st.claimant ?? null) === arg;
+  return true;
+}
+
+/** The case and separator convention of word statuses (`In Progress`, `in_progress`, `IN-PROGRESS`). */
+function wordCase(samples: readonly string[]): (upper: string) => string {
+  const multi = samples.find((s) => /^[A-Za-z]+[ _-][A-Za-z]/.test(s)) ?? samples[0] ?? 'Done';
+  const sep = /^[A-Za-z]+_/.test(multi) ? '_' : /^[A-Za-z]+-[A-Za-z]/.test(multi) ? '-' : ' ';
+  const letters = multi.replace(/[^A-Za-z]/g, '');
+  const kind = letters === letters.toUpperCase() ? 'upper' : letters === letters.toLowerCase() ? 'lower' : 'title';
+  return (upper: string) => {
+    const parts = upper.split(' ');
+    const cased = parts.map((p) => (kind === 'upper' ? p : kind === 'lower' ? p.toLowerCase() : p[0] + p.slice(1).toLowerCase()));
+    return cased.join(sep);
+  };
+}

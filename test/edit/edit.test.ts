@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { readQueue, type Queue } from '../../src/core/read.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { decide, type Operation } from '../../src/edit/decide.js';
+import { applyEdits, keepPadding } from '../../src/edit/splice.js';
+import { statusStyle } from '../../src/edit/style.js';
+import type { Story } from '../../src/model/types.js';
+import { corpusFiles, read } from '../helpers.js';
+import { QueueError } from '../../src/core/errors.js';
+
+const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+
+async function run(text: string, op: Operation): Promise<string> {
+  const queue = await q(text);
+  return (await applyDecision(queue, decide(queue, op))).content;
+}
+
+async function refusal(text: string, op: Operation): Promise<QueueError> {
+  try {
+    await run(text, op);
+  } catch (e) {
+    if (e instanceof QueueError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('splice', () => {
+  it('replaces ranges in any order and refuses overlaps', () => {
+    expect(applyEdits('abcdef', [{ start: 4, end: 5, text: 'E' }, { start: 0, end: 1, text: 'AA' }])).toBe('AAbcdEf');
+    expect(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }])).toThrow(/overlapping/);
+  });
+
+  it('keeps an aligned row aligned and leaves an unaligned one unpadded', () => {
+    const aligned = '| [ ]                  | A |';
+    const e = keepPadding(aligned, [{ start: 2, end: 5, text: '[IN PROGRESS: Dev 2]' }]);
+    expect(applyEdits(aligned, e)).toBe('| [IN PROGRESS: Dev 2] | A |');
+    const back = '| [IN PROGRESS: Dev 2] | A |';
+    expect(applyEdits(back, keepPadding(back, [{ start: 2, end: 22, text: '[DONE]' }]))).toBe('| [DONE] | A |');
+    const padded = '| [IN PROGRESS: Dev 2]   | A |';
+    expect(applyEdits(padded, keepPadding(padded, [{ start: 2, end: 22, text: '[DONE]' }]))).toBe('| [DONE]                 | A |');
+  });
+});
+
+describe('status style', () => {
+  it.each([
+    [['[DONE]', '[ ]', '[IN PROGRESS: Dev 1]', '[BLOCKED]'], { category: 'in_progress', claimant: 'Dev 2' }, '[IN PROGRESS: Dev 2]'],
+    [['[DONE]', '[ ]', '[CLAIMING: Dev 1]'], { category: 'in_progress', claimant: 'Dev 2' }, '[CLAIMING: Dev 2]'],
+    [['[DONE]', '[ ]', '[CLAIMING: Dev 1]', '[IN PROGRESS: Dev 3]'], { category: 'in_progress', claimant: 'Dev 2' }, '[IN PROGRESS: Dev 2]'],
+    [['[DONE]', '[ ]'], { category: 'in_progress', claimant: 'A' }, '[IN PROGRESS: A]'],
+    [['[DONE]', '[ ]'], { category: 'blocked', reason: 'keys' }, '[BLOCKED: keys]'],
+    [['Done', 'Todo', 'In Progress'], { category: 'done' }, 'Done'],
+    [['Done', 'Todo'], { category: 'in_progress', claimant: 'A' }, 'In Progress (A)'],
+    [['done', 'in_progress', 'todo'], { category: 'review', claimant: 'A' }, 'review (A)'],
+    [['✅ Done', '⏳ Todo'], { category: 'in_progress', claimant: 'A' }, '🔄 In Progress (A)'],
+    [['**DONE**', '**TODO**'], { category: 'done' }, '**DONE**'],
+    [[], { category: 'in_progress', claimant: 'Dev 2' }, '[IN PROGRESS: Dev 2]'],
+  ] as const)('%j + %j → %s', (cells, wish, expected) => {
+    expect(statusStyle(cells).write(wish)).toBe(expected);
+  });
+});
+
+describe('decide', () => {
+  const md = head + [
+    '| [DONE] | **A** | a | None |',
+    '| [ ] | **B** | b | A ✅ |',
+    '| [BLOCKED] | **C** | c | B |',
+    '| [IN PROGRESS: Dev 1] | **D** | d | A |',
+    '| [BLOCKED: legal] | **E** | e | None |',
+  ].join('\n') + '\n';
+
+  it('claims a ready story in the file\'s dialect, a one-line change', async () => {
+    const out = await run(md, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    expect(out).toBe(md.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
+  });
+
+  it('claim without an id takes the best ready story', async () => {
+    const out = await run(md, { op: 'claim', agent: 'Dev 2' });
+    expect(out).toContain('| [IN PROGRESS: Dev 2] | **B**');
+  });
+
+  it('refuses with the codes of the contract', async () => {
+    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2' })).code).toBe('already_claimed');
+    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2' })).details.holder).toBe('Dev 1');
+    const nr = await refusal(md, { op: 'claim', id: 'C', agent: 'Dev 2' });
+    expect([nr.code, nr.details.waitingOn]).toEqual(['not_ready', ['B']]);
+    expect((await refusal(md, { op: 'claim', id: 'E', agent: 'Dev 2' })).details.hold).toBe(true);
+    expect((await refusal(md, { op: 'claim', id: 'Z', agent: 'Dev 2' })).code).toBe('not_found');
+    expect((await refusal(md, { op: 'done', id: 'D', agent: 'Dev 2' })).code).toBe('not_claimant');
+    expect((await refusal(md, { op: 'claim', id: 'B', agent: 'Dev 1' })).code).toBe('claim_limit');
+    const none = head + '| [DONE] | **A** | a | None |\n';
+    expect((await refusal(none, { op: 'claim', agent: 'X' })).code).toBe('no_ready_story');
+  });
+
+  it('done by the holder, release, block with a reason, unblock, review, reopen', async () => {
+    expect(await run(md, { op: 'done', id: 'D', agent: 'dev 1' })).toContain('| [DONE] | **D**');
+    expect(await run(md, { op: 'release', id: 'D', agent: 'Dev 1' })).toContain('| [ ] | **D**');
+    expect(await run(md, { op: 'review', id: 'D', agent: 'Dev 1' })).toContain('| [REVIEW: Dev 1] | **D**');
+    expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'waiting on keys' })).toContain('| [BLOCKED: waiting on keys] | **B**');
+    expect(await run(md, { op: 'unblock', id: 'E', agent: 'X' })).toContain('| [ ] | **E**');
+    expect(await run(md, { op: 'reopen', id: 'A', agent: 'X' })).toContain('| [ ] | **A**');
+  });
+
+  it('refuses a file with conflict markers, and a story written in two rows', async () => {
+    const conflicted = md + '<<<<<<< HEAD\n=======\n>>>>>>> other\n';
+    const e = await refusal(conflicted, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    expect([e.code, e.message]).toEqual(['parse_error', expect.stringMatching(/WORK_QUEUE\.md:8:1: merge conflict/)]);
+    const twice = md + '| [ ] | **B** | b again | None |\n';
+    expect((await refusal(twice, { op: 'claim', id: 'B', agent: 'Dev 2' })).code).toBe('parse_error');
+  });
+
+  it('keeps CRLF, BOM and a missing final newline', async () => {
+    const crlf = '\uFEFF' + md.trimEnd().replace(/\n/g, '\r\n');
+    const out = await run(crlf, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    expect(out).toBe(crlf.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
+  });
+
+  it('reopen takes the story out of the Completed log', async () => {
+    const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 1 |\n\n## Tier\n\n' + md;
+    const out = await run(log, { op: 'reopen', id: 'A', agent: 'X' });
+    expect(out).not.toContain('[DONE] **A**');
+    expect(out).toContain('| [ ] | **A** | a | None |');
+  });
+});
+
+/** An operation that changes `s`, if there is a simple one. */
+function changeOf(queue: Queue, s: Story): Operation | null {
+  const c = s.status.category;
+  if (queue.graph.isReady(s)) return { op: 'claim', id: s.id, agent: 'Queue Test', maxClaims: Infinity };
+  if (c === 'in_progress' || c === 'review') return { op: 'done', id: s.id, agent: 'Queue Test', force: true };
+  if (c === 'todo' || (c === 'blocked' && !s.status.reason)) return { op: 'block', id: s.id, agent: 'Queue Test', reason: 'held by test' };
+  if (c === 'done' && !s.occurrences.some((o) => o.kind === 'log')) return { op: 'reopen', id: s.id, agent: 'Queue Test' };
+  return null;
+}
+
+describe('one-line diff over the corpus', () => {
+  it('every status change of a table story changes exactly that story\'s line', async () => {
+    let edits = 0;
+    let refused = 0;
+    for (const file of corpusFiles()) {
+      const text = read(file);
+      const queue = await q(text);
+      if (!queue.documents[0].editable) continue;
+      const lines = text.split('\n');
+      // Up to 8 stories a file, spread over it (each check re-reads the whole file).
+      const table = queue.stories.filter((s) => s.occurrences.length === 1 && s.occurrences[0].kind === 'table');
+      const step = Math.max(1, Math.floor(table.length / 8));
+      for (let i = 0; i < table.length; i += step) {
+        const s = table[i];
+        const op = changeOf(queue, s);
+        if (!op) continue;
+        let out: string;
+        try {
+          out = (await applyDecision(queue, decide(queue, op))).content;
+        } catch (e) {
+          // A refusal is allowed (it writes nothing); a crash is not.
+          expect(e, `${file} ${s.id}`).toBeInstanceOf(QueueError);
+          refused++;
+          continue;
+        }
+        const after = out.split('\n');
+        expect(after.length, `${file} ${s.id}`).toBe(lines.length);
+        const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
+        expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);
+        edits++;
+      }
+    }
+    expect(edits).toBeGreaterThan(500);
+    expect(refused).toBeLessThan(edits / 10);
+  });
+});
