@@ -14,6 +14,10 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  banner: { js: '#!/usr/bin/env node\nimport { createRequire as __queueCreateRequire } from "node:module"; const require = __queueCreateRequire(import.meta.url);' },
+  // CommonJS dependencies (commander, simple-git, write-file-atomic) expect require, __filename
+  // and __dirname; every output file gets them.
+  banner: {
+    js: '#!/usr/bin/env node\nimport { createRequire as __queueCreateRequire } from "node:module"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));',
+  },
   logLevel: 'warning',
 });

@@ -12,6 +12,13 @@ import { register as ready } from './commands/ready.js';
 import { register as show } from './commands/show.js';
 import { register as stats } from './commands/stats.js';
 import { register as validate } from './commands/validate.js';
+import { register as claim } from './commands/claim.js';
+import { register as done } from './commands/done.js';
+import { register as release } from './commands/release.js';
+import { register as review } from './commands/review.js';
+import { register as block } from './commands/block.js';
+import { register as unblock } from './commands/unblock.js';
+import { register as reopen } from './commands/reopen.js';
 
 const VERSION = '0.1.0';
 
@@ -42,7 +49,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -1,0 +1,11 @@
+/** `queue release ID`: give a claimed story back (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  writeOptions(program.command('release').description('give back a story you hold').argument('<id>', 'story id').option('--force', 'release a story another agent holds (said in the commit)')).action(
+    async (id: string, opts: WriteOptions, cmd: Command) => {
+      await runWrite(cmd, opts, (agent) => ({ op: 'release', id, agent, force: opts.force }));
+    },
+  );
+}

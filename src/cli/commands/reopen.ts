@@ -1,0 +1,9 @@
+/** `queue reopen ID`: a done story is open again (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  writeOptions(program.command('reopen').description('reopen a done story').argument('<id>', 'story id')).action(async (id: string, opts: WriteOptions, cmd: Command) => {
+    await runWrite(cmd, opts, (agent) => ({ op: 'reopen', id, agent }));
+  });
+}

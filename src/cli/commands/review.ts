@@ -1,0 +1,11 @@
+/** `queue review ID`: the holder hands its story to review (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  writeOptions(program.command('review').description('move a story you hold to review').argument('<id>', 'story id').option('--force', 'act on a story another agent holds (said in the commit)')).action(
+    async (id: string, opts: WriteOptions, cmd: Command) => {
+      await runWrite(cmd, opts, (agent) => ({ op: 'review', id, agent, force: opts.force }));
+    },
+  );
+}

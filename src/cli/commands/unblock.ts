@@ -1,0 +1,9 @@
+/** `queue unblock ID`: lift a manual hold (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  writeOptions(program.command('unblock').description('lift a hold').argument('<id>', 'story id')).action(async (id: string, opts: WriteOptions, cmd: Command) => {
+    await runWrite(cmd, opts, (agent) => ({ op: 'unblock', id, agent }));
+  });
+}

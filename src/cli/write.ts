@@ -1,0 +1,141 @@
+/**
+ * What every write command shares (issue 3): who the agent is, where the queue and the shared branch
+ * are, and how a decision is carried out: as a git transaction (default), a local commit
+ * (`--no-push`) or an edit of the working file only (`--no-commit`). Output:
+ * `{"schemaVersion": 1, "story": {…after…}, "commit": "<sha>" | null, "attempts": N}`.
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import type { WriteOptions } from './write-options.js';
+import writeFileAtomic from 'write-file-atomic';
+import { canonicalAgent, loadConfig, type QueueConfig } from '../core/config.js';
+import { QueueError } from '../core/errors.js';
+import { findRepoRoot } from '../core/open.js';
+import { readQueue, type Queue } from '../core/read.js';
+import { applyDecision } from '../edit/apply.js';
+import type { Decision, Operation } from '../edit/decide.js';
+import type { Story } from '../model/types.js';
+import { decide } from '../edit/decide.js';
+import { Git } from '../git/git.js';
+import { checkedOut, transact } from '../git/transaction.js';
+import { globals, human, printJson } from './context.js';
+import { storyJson } from './json.js';
+
+const BAD_AGENT = /[\u0000-\u001f\u007f|[\]]/;
+
+/**
+ * The acting agent: `--agent`, else `QUEUE_AGENT`, else `git config queue.agent`, mapped through
+ * the config's aliases. Refuses names that could break a cell or forge a trailer (newlines, control
+ * characters, `|`, brackets) with `usage`.
+ */
+export async function resolveAgent(flag: string | undefined, root: string, config: QueueConfig): Promise<string> {
+  let name = flag ?? process.env.QUEUE_AGENT;
+  if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
+  if (name === undefined || name.trim() === '') throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME');
+  if (BAD_AGENT.test(name) || name.trim().length > 60) {
+    throw new QueueError('usage', `agent name ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
+  }
+  return canonicalAgent(config, name);
+}
+
+/** Where to write: repository, queue file, remote and branch. */
+interface Target {
+  root: string;
+  file: string;
+  config: QueueConfig;
+  remote: string | null;
+  branch: string;
+}
+
+async function target(cmd: Command, opts: WriteOptions): Promise<Target> {
+  const g = globals(cmd);
+  const cwd = resolve(g.C ?? process.cwd());
+  const root = findRepoRoot(cwd);
+  if (!root && opts.commit !== false) throw new QueueError('usage', `${cwd} is not in a git repository (use --no-commit to edit the file only)`);
+  const base = root ?? cwd;
+  const { config } = loadConfig(base);
+  const path = g.file ? resolve(cwd, g.file) : resolve(base, config.file);
+  const file = relative(base, path).split(sep).join('/');
+  if (file.startsWith('..')) throw new QueueError('usage', `${path} is outside the repository ${base}`);
+  if (!root) return { root: base, file, config, remote: null, branch: '' };
+  const git = new Git(root);
+  const head = await checkedOut(git);
+  const branch = config.branch ?? (head ? head.replace(/^refs\/heads\//, '') : 'main');
+  let remote: string | null = null;
+  if (opts.push !== false) {
+    if (config.remote !== undefined) remote = config.remote;
+    else {
+      const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
+      remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
+    }
+  }
+  return { root, file, config, remote, branch };
+}
+
+/**
+ * Run one write command end to end and print its result. `make` builds the operation from the
+ * resolved agent and config. Errors propagate as QueueError (main.ts prints them).
+ */
+export async function runWrite(cmd: Command, opts: WriteOptions, make: (agent: string, config: QueueConfig) => Operation, allowEmpty = false): Promise<void> {
+  const t = await target(cmd, opts);
+  const agent = await resolveAgent(opts.agent, t.root, t.config);
+  const op = make(agent, t.config);
+  let decision: Decision | undefined;
+  let story: Story | null;
+  let commit: string | null = null;
+  let attempts = 1;
+  let note: string | undefined;
+  if (opts.commit === false) {
+    const path = resolve(t.root, t.file);
+    const text = readWorking(path);
+    const queue = await readQueue([{ file: t.file, text }]);
+    decision = decide(queue, op);
+    let after = queue;
+    if (decision.unchanged) story = queue.graph.byId.get(decision.id)!;
+    else {
+      const applied = await applyDecision(queue, decision);
+      // Never clobber a concurrent edit: the file must still be what was read.
+      if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
+      await writeFileAtomic(path, applied.content);
+      story = applied.story;
+      after = applied.after;
+    }
+    await printResult(cmd, story, decision, after, null, attempts, note);
+    return;
+  }
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, decide: (q) => (decision = decide(q, op)), allowEmpty });
+  decision = result.decision;
+  commit = result.commit;
+  attempts = result.attempts;
+  note = result.note;
+  const after = result.applied?.after ?? result.before;
+  story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
+  await printResult(cmd, story, decision, after, commit, attempts, note);
+}
+
+function readWorking(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined) {
+  const shown = story ?? null;
+  if (globals(cmd).json) {
+    printJson({
+      story: shown ? storyJson(shown, after.graph) : { id: d.id },
+      commit,
+      attempts,
+      ...(d.unchanged ? { unchanged: true } : {}),
+      ...(note ? { note } : {}),
+    });
+    return;
+  }
+  const { c } = await human();
+  const what = d.unchanged ? `${d.id} unchanged (${shown?.status.raw ?? ''})` : `${d.subject.replace(/^queue: /, '')}${shown ? ` → ${shown.status.raw}` : ''}`;
+  process.stdout.write(`${what}${commit ? c().dim(` [${commit.slice(0, 7)}${attempts > 1 ? `, ${attempts} attempts` : ''}]`) : ''}\n`);
+  if (note) process.stderr.write(`queue: ${note}\n`);
+}

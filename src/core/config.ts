@@ -1,0 +1,133 @@
+/**
+ * `queue.config.json` at the repository root (issue 3): validated, unknown keys reported, every key
+ * optional. Parsing is pure ({@link parseConfig}); {@link loadConfig} reads the file.
+ *
+ * ```json
+ * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
+ *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30,
+ *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] } }
+ * ```
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { QueueError } from './errors.js';
+import type { Diagnostic } from '../model/types.js';
+
+export interface QueueConfig {
+  /** Queue file, relative to the repository root. Default `WORK_QUEUE.md`. */
+  file: string;
+  storiesDir: string;
+  deploymentDir: string;
+  /** Remote holding the shared branch; null for none (local CAS with update-ref). Default: `origin` when it exists. */
+  remote: string | null | undefined;
+  /** Shared branch. Default: the checked-out branch. */
+  branch: string | undefined;
+  /** A claim older than this is stale, in milliseconds (written as `90m`, `2h`, `1d`). Default 2 h. */
+  leaseMs: number;
+  /** Claims one agent may hold at once (seed 004: "Complete ONE story per session"). Default 1. */
+  maxClaims: number;
+  /** Attempts of one transaction before `conflict_retries_exhausted`. Default 30. */
+  maxAttempts: number;
+  /** Canonical agent name → other names it goes by (commit authors, short names). */
+  agents: Record<string, string[]>;
+}
+
+export const CONFIG_FILE = 'queue.config.json';
+
+export const DEFAULTS: QueueConfig = {
+  file: 'WORK_QUEUE.md',
+  storiesDir: 'stories',
+  deploymentDir: 'deployment',
+  remote: undefined,
+  branch: undefined,
+  leaseMs: 2 * 3600_000,
+  maxClaims: 1,
+  maxAttempts: 30,
+  agents: {},
+};
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+
+/** `90m`, `2h`, `1d`, `30s` → milliseconds; null when not a duration. */
+export function parseDuration(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$/i.exec(text);
+  return m ? Number(m[1]) * UNITS[m[2].toLowerCase()] : null;
+}
+
+/**
+ * Parse the config file's text. Throws {@link QueueError} `invalid` (with the file name) on bad JSON
+ * or a value of the wrong type; unknown keys are warnings, not errors.
+ */
+export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueConfig; diagnostics: Diagnostic[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new QueueError('invalid', `${file}: not valid JSON: ${(e as Error).message}`, { file });
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new QueueError('invalid', `${file}: expected a JSON object`, { file });
+  const config: QueueConfig = { ...DEFAULTS, agents: {} };
+  const diagnostics: Diagnostic[] = [];
+  const bad = (key: string, want: string) => {
+    throw new QueueError('invalid', `${file}: "${key}" must be ${want}`, { file, key });
+  };
+  for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+    switch (key) {
+      case 'file':
+      case 'storiesDir':
+      case 'deploymentDir':
+        if (typeof value !== 'string' || value === '') bad(key, 'a non-empty string');
+        config[key] = value as string;
+        break;
+      case 'remote':
+        if (value !== null && (typeof value !== 'string' || value === '')) bad(key, 'a remote name or null');
+        config.remote = value as string | null;
+        break;
+      case 'branch':
+        if (typeof value !== 'string' || value === '') bad(key, 'a branch name');
+        config.branch = value as string;
+        break;
+      case 'lease': {
+        const ms = typeof value === 'string' ? parseDuration(value) : null;
+        if (ms === null || ms <= 0) bad(key, 'a duration such as "2h" or "90m"');
+        config.leaseMs = ms!;
+        break;
+      }
+      case 'maxClaims':
+      case 'maxAttempts':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) bad(key, 'a positive integer');
+        config[key] = value as number;
+        break;
+      case 'agents':
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of name → [aliases]');
+        for (const [name, aliases] of Object.entries(value as Record<string, unknown>)) {
+          if (!Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string')) bad(`agents.${name}`, 'an array of strings');
+          config.agents[name] = aliases as string[];
+        }
+        break;
+      default:
+        diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, line: 1, column: 1 });
+    }
+  }
+  return { config, diagnostics };
+}
+
+/** Read `queue.config.json` at `root`; the defaults when there is none. */
+export function loadConfig(root: string): { config: QueueConfig; diagnostics: Diagnostic[] } {
+  let text: string;
+  try {
+    text = readFileSync(join(root, CONFIG_FILE), 'utf8');
+  } catch {
+    return { config: { ...DEFAULTS, agents: {} }, diagnostics: [] };
+  }
+  return parseConfig(text);
+}
+
+/** The canonical name of an agent through the config's aliases (case-insensitive), else `name`. */
+export function canonicalAgent(config: QueueConfig, name: string): string {
+  const n = name.trim().toLowerCase();
+  for (const [canon, aliases] of Object.entries(config.agents)) {
+    if (canon.toLowerCase() === n || aliases.some((a) => a.trim().toLowerCase() === n)) return canon;
+  }
+  return name.trim();
+}

@@ -1,0 +1,102 @@
+/**
+ * Running git (issue 3): simple-git's `raw` for plumbing, arguments passed as an array (never through
+ * a shell), failures turned into {@link GitFailure} with git's own message.
+ */
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+/** A git command that exited non-zero. `stderr` is git's message. */
+export class GitFailure extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly stderr: string,
+  ) {
+    super(`git ${args.join(' ')}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+  }
+}
+
+/** A repository (any directory inside a work tree) to run git in. */
+export class Git {
+  private readonly sg: SimpleGit;
+
+  /** @param dir work tree directory; @param env extra environment (e.g. `GIT_INDEX_FILE`) */
+  constructor(
+    readonly dir: string,
+    env?: Record<string, string>,
+  ) {
+    this.sg = simpleGit({
+      baseDir: dir,
+      // simple-git refuses environment variables that can run programs (EDITOR, GIT_SSH_COMMAND…)
+      // unless allowed. The environment forwarded here is the user's own, never input: allow what
+      // it holds, so git behaves as it does in their shell (ssh commands, askpass for a push).
+      unsafe: env ? trustedEnvironmentFlags() : {},
+      maxConcurrentProcesses: 1,
+      trimmed: false,
+      // simple-git resolves a non-zero exit that wrote nothing to stderr (`diff --quiet`,
+      // `merge-base --is-ancestor`); every non-zero exit is a failure here.
+      errors(error, result) {
+        if (error) return error;
+        if (result.exitCode === 0) return;
+        return Buffer.concat([...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
+      },
+    });
+    if (env) this.sg.env({ ...(process.env as Record<string, string>), ...env });
+  }
+
+  /** The same repository with extra environment variables. */
+  with(env: Record<string, string>): Git {
+    return new Git(this.dir, env);
+  }
+
+  /** Run `git <args>`; stdout exactly as git wrote it. Throws {@link GitFailure}. */
+  async raw(args: string[]): Promise<string> {
+    try {
+      return await this.sg.raw(args);
+    } catch (e) {
+      throw new GitFailure(args, (e as Error).message);
+    }
+  }
+
+  /** Like {@link raw}, trimmed of the final newline. */
+  async line(args: string[]): Promise<string> {
+    return (await this.raw(args)).replace(/\r?\n$/, '');
+  }
+
+  /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks). */
+  async ok(args: string[]): Promise<boolean> {
+    try {
+      await this.sg.raw(args);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** simple-git's `unsafe` flags for the program-running variables present in this process's environment. */
+function trustedEnvironmentFlags(): Record<string, boolean> {
+  const flags: Record<string, boolean> = {};
+  for (const [key, flag] of Object.entries(ENV_FLAGS)) if (Object.keys(process.env).some((k) => k.toLowerCase() === key)) flags[flag] = true;
+  return flags;
+}
+
+/** simple-git 3.36's environment checks: variable (lower case) → the flag that allows it. */
+const ENV_FLAGS: Record<string, string> = {
+  editor: 'allowUnsafeEditor',
+  git_editor: 'allowUnsafeEditor',
+  git_sequence_editor: 'allowUnsafeEditor',
+  git_askpass: 'allowUnsafeAskPass',
+  ssh_askpass: 'allowUnsafeAskPass',
+  git_config_global: 'allowUnsafeConfigPaths',
+  git_config_system: 'allowUnsafeConfigPaths',
+  git_config: 'allowUnsafeConfigPaths',
+  git_exec_path: 'allowUnsafeConfigPaths',
+  prefix: 'allowUnsafeConfigPaths',
+  git_config_count: 'allowUnsafeConfigEnvCount',
+  git_external_diff: 'allowUnsafeDiffExternal',
+  git_pager: 'allowUnsafePager',
+  pager: 'allowUnsafePager',
+  git_proxy_command: 'allowUnsafeGitProxy',
+  git_template_dir: 'allowUnsafeTemplateDir',
+  git_ssh: 'allowUnsafeSshCommand',
+  git_ssh_command: 'allowUnsafeSshCommand',
+};

@@ -1,0 +1,213 @@
+/**
+ * A queue write as a git transaction (issue 3; the design is ../shared/notes/facts.md "Git").
+ *
+ * One attempt: read the queue blob at the tip of the shared branch (the remote's, just fetched),
+ * decide and edit in memory, write blob, tree and commit with plumbing (`hash-object -w`, a temporary
+ * `GIT_INDEX_FILE`, `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
+ * must fast-forward, or without a remote `update-ref <ref> <new> <tip>`. When the CAS fails another
+ * writer got there first: fetch and decide again on the new tip, after a jittered backoff, up to
+ * `maxAttempts`. The work tree and the index are never touched by an attempt, so it runs beside
+ * dirty trees, other branches and worktrees; afterwards the local branch and the working file are
+ * fast-forwarded when that is safe (never over local changes).
+ *
+ * A lock in the common git dir orders the processes of one clone and its worktrees (they share
+ * remote-tracking refs and would otherwise fail on each other's ref locks); clones never share it.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { QueueError } from '../core/errors.js';
+import { readQueue, type Queue } from '../core/read.js';
+import { applyDecision, type Applied } from '../edit/apply.js';
+import type { Decision } from '../edit/decide.js';
+import { Git, GitFailure } from './git.js';
+
+export interface TransactionOptions {
+  /** Work tree root. */
+  root: string;
+  /** Queue file, relative to `root`, with `/` separators. */
+  file: string;
+  /** Remote holding the shared branch, or null to commit to the local branch only. */
+  remote: string | null;
+  /** Shared branch name (`main`). */
+  branch: string;
+  /** Attempts before `conflict_retries_exhausted`. */
+  maxAttempts: number;
+  /** Decide on the queue as read at the tip; throws a QueueError to refuse (never retried). */
+  decide: (queue: Queue) => Decision;
+  /** Commit even when the decision changes no content (a lease renewal). */
+  allowEmpty?: boolean;
+}
+
+export interface TransactionResult {
+  decision: Decision;
+  /** The queue as read at `base`. */
+  before: Queue;
+  /** The edited queue, or null when nothing changed. */
+  applied: Applied | null;
+  /** The commit published, or null when there was nothing to commit. */
+  commit: string | null;
+  /** The tip the decision was made on. */
+  base: string;
+  attempts: number;
+  /** What happened to the local branch and working file afterwards. */
+  sync: 'updated' | 'not-checked-out' | 'skipped';
+  /** Why the local side was not updated, when it was not. */
+  note?: string;
+}
+
+const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejected\].*(?:failed to lock|cannot lock|incorrect old value)|failed to update ref|cannot lock ref|stale info/i;
+
+/** Run a transaction. Throws QueueError (`conflict_retries_exhausted`, `git`, or the decision's). */
+export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
+  const git = new Git(opts.root);
+  const common = await commonDir(git, opts.root);
+  const scratch = join(common, 'queue');
+  mkdirSync(scratch, { recursive: true });
+  const target = `refs/heads/${opts.branch}`;
+  const tracking = opts.remote ? `refs/remotes/${opts.remote}/${opts.branch}` : target;
+
+  for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
+    const release = await lock(common);
+    let outcome: Omit<TransactionResult, 'sync' | 'note' | 'attempts'> | 'retry';
+    try {
+      outcome = await attemptOnce(git, opts, scratch, target, tracking);
+    } finally {
+      await release();
+    }
+    if (outcome !== 'retry') {
+      const sync = outcome.commit ? await syncLocal(git, opts, outcome.base, outcome.commit) : { sync: 'skipped' as const };
+      return { ...outcome, attempts: attempt, ...sync };
+    }
+    // Lost the race: back off (jittered, exponential, capped) and decide again on the new tip.
+    const cap = Math.min(800, 15 * 2 ** Math.min(attempt, 6));
+    await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+  }
+  throw new QueueError('conflict_retries_exhausted', `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`, { attempts: opts.maxAttempts });
+}
+
+async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, tracking: string) {
+  if (opts.remote) await fetchBranch(git, opts.remote, opts.branch, tracking);
+  const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => {
+    throw new QueueError('git', `no branch ${opts.remote ? `${opts.remote}/` : ''}${opts.branch} to write the queue to`, { branch: opts.branch });
+  });
+  const entry = await git.line(['ls-tree', base, '--', opts.file]);
+  const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(entry);
+  if (!m) throw new QueueError('unreadable', `${opts.file} does not exist at ${opts.remote ?? ''}${opts.remote ? '/' : ''}${opts.branch} (${base.slice(0, 7)})`, { file: opts.file });
+  const text = await git.raw(['cat-file', 'blob', m[2]]);
+  const queue = await readQueue([{ file: opts.file, text }]);
+  const decision = opts.decide(queue);
+  if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
+  const applied = decision.unchanged ? null : await applyDecision(queue, decision);
+
+  let tree: string;
+  if (applied) {
+    const tmp = join(scratch, `blob-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const index = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      writeFileSync(tmp, applied.content);
+      const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
+      const ix = git.with({ GIT_INDEX_FILE: index });
+      await ix.raw(['read-tree', base]);
+      await ix.raw(['update-index', '--cacheinfo', `${m[1]},${blob},${opts.file}`]);
+      tree = await ix.line(['write-tree']);
+    } finally {
+      rmSync(tmp, { force: true });
+      rmSync(index, { force: true });
+    }
+  } else tree = await git.line(['rev-parse', `${base}^{tree}`]);
+
+  if (!opts.remote && applied && (await checkedOut(git)) === target && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
+    // The ref would move under a work tree whose queue file has edits of its own.
+    throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
+  }
+  const message = ['-m', decision.subject, '-m', decision.trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
+  const commit = await commitTree(git, tree, base, message, decision);
+  try {
+    if (opts.remote) await git.raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
+    else await git.raw(['update-ref', '-m', decision.subject, target, commit, base]);
+  } catch (e) {
+    if (e instanceof GitFailure && REJECTED.test(e.stderr)) return 'retry' as const;
+    throw gitError(e);
+  }
+  return { decision, before: queue, applied, commit, base };
+}
+
+/** `commit-tree`, with the agent as author when git has no identity configured. */
+async function commitTree(git: Git, tree: string, base: string, message: string[], d: Decision): Promise<string> {
+  const args = ['commit-tree', tree, '-p', base, ...message];
+  try {
+    return await git.line(args);
+  } catch (e) {
+    if (!(e instanceof GitFailure) || !/tell me who you are|empty ident|unable to auto-detect email/i.test(e.stderr)) throw gitError(e);
+    const agent = d.trailers.find(([k]) => k === 'Queue-Agent')?.[1] ?? 'queue';
+    const email = `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'queue'}@queue.invalid`;
+    return git.with({ GIT_AUTHOR_NAME: agent, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: agent, GIT_COMMITTER_EMAIL: email }).line(args);
+  }
+}
+
+async function fetchBranch(git: Git, remote: string, branch: string, tracking: string): Promise<void> {
+  try {
+    await git.raw(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${branch}:${tracking}`]);
+  } catch (e) {
+    throw gitError(e);
+  }
+}
+
+function gitError(e: unknown): QueueError {
+  if (e instanceof QueueError) return e;
+  return new QueueError('git', e instanceof Error ? e.message : String(e));
+}
+
+async function commonDir(git: Git, root: string): Promise<string> {
+  const dir = await git.line(['rev-parse', '--git-common-dir']);
+  return isAbsolute(dir) ? dir : resolve(root, dir);
+}
+
+/** Take the clone's queue lock (proper-lockfile; stale after 10 s without an update). */
+async function lock(common: string): Promise<() => Promise<void>> {
+  return lockfile.lock(common, {
+    lockfilePath: join(common, 'queue.lock'),
+    realpath: false,
+    stale: 10_000,
+    update: 2_000,
+    retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+  });
+}
+
+/**
+ * Bring the local side up to date with the published commit, when safe:
+ * - the checked-out shared branch is fast-forwarded (`merge --ff-only` after a push; after a local
+ *   `update-ref`, `read-tree -m -u` moves index and work tree from the old tip to the new one);
+ *   git refuses both when a local change to the queue file would be overwritten, and then the
+ *   note says so;
+ * - a shared branch that is not checked out is fast-forwarded by `update-ref` when it has no
+ *   commits of its own.
+ */
+async function syncLocal(git: Git, opts: TransactionOptions, base: string, commit: string): Promise<Pick<TransactionResult, 'sync' | 'note'>> {
+  const head = await checkedOut(git);
+  const target = `refs/heads/${opts.branch}`;
+  if (head === target) {
+    if (!opts.remote) {
+      // The ref already points at `commit`; move index and work tree from `base` to it.
+      const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
+      return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
+    }
+    if (!(await git.ok(['merge-base', '--is-ancestor', 'HEAD', commit]))) {
+      return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
+    }
+    const ok = await git.ok(['merge', '--ff-only', '--quiet', commit]);
+    return ok ? { sync: 'updated' } : { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
+  }
+  if (opts.remote) {
+    const local = await git.line(['rev-parse', '--verify', '--quiet', target]).catch(() => null);
+    if (local && (await git.ok(['merge-base', '--is-ancestor', local, commit]))) await git.ok(['update-ref', target, commit, local]);
+  }
+  return { sync: 'not-checked-out' };
+}
+
+/** The checked-out branch's ref (`refs/heads/main`), or null on a detached HEAD. */
+export async function checkedOut(git: Git): Promise<string | null> {
+  return git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null);
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { readQueue } from '../../src/core/read.js';
+import { git, queue, remoteFile, setup } from './repos.js';
+
+const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
+
+function stories(n: number): string {
+  const rows = Array.from({ length: n }, (_, i) => `| [ ] | **S-${i}** | story ${i} | None |`);
+  return `# Queue\n\n## Tier 1\n\n${HEAD}${rows.join('\n')}\n`;
+}
+
+async function claims(text: string): Promise<Map<string, string>> {
+  const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+  return new Map(q.stories.filter((s) => s.claimant).map((s) => [s.id, s.claimant!]));
+}
+
+describe('claim across clones (real git, real processes)', () => {
+  it('N claimers without an id: every story claimed at most once, every reported success is in the remote', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(6) }, 4);
+    const agents = Array.from({ length: 8 }, (_, i) => `agent-${i}`);
+    const runs = await Promise.all(agents.map((a, i) => queue(clones[i % clones.length], ['claim', '--agent', a, '--json'])));
+    const won = runs.filter((r) => r.code === 0);
+    for (const r of runs) {
+      expect(r.json, r.stderr).not.toBeNull();
+      if (r.code !== 0) expect(r.json.error.code, r.stdout).toBe('no_ready_story');
+    }
+    expect(won).toHaveLength(6);
+    const final = await claims(remoteFile(remote));
+    expect(final.size).toBe(6);
+    for (const r of won) expect(final.get(r.json.story.id)).toBe(r.json.story.claimant);
+    expect(new Set(won.map((r) => r.json.story.id)).size).toBe(6);
+    // One commit per claim, each a fast-forward of the last.
+    expect(git(remote, 'rev-list', '--count', 'main').trim()).toBe('7');
+  }, 120_000);
+
+  it('N claimers of the same story: exactly one wins, the rest get already_claimed with the holder', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 3);
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => queue(clones[i % 3], ['claim', 'S-1', '--agent', `agent-${i}`, '--json'])));
+    const won = runs.filter((r) => r.code === 0);
+    expect(won).toHaveLength(1);
+    const holder = won[0].json.story.claimant;
+    for (const r of runs.filter((x) => x.code !== 0)) expect([r.json.error.code, r.json.error.holder]).toEqual(['already_claimed', holder]);
+    expect((await claims(remoteFile(remote))).get('S-1')).toBe(holder);
+  }, 120_000);
+
+  it('an agent loop: claim, done, and the local clone follows; trailers say what happened', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    const claim = await queue(c, ['claim', '--agent', 'Dev 2', '--json']);
+    expect(claim.json.story).toMatchObject({ id: 'S-0', status: 'in_progress', claimant: 'Dev 2' });
+    expect(claim.json.attempts).toBe(1);
+    const done = await queue(c, ['done', 'S-0', '--json'], { QUEUE_AGENT: 'Dev 2' });
+    expect(done.json.story).toMatchObject({ id: 'S-0', status: 'done' });
+    expect(git(c, 'rev-parse', 'HEAD')).toBe(git(remote, 'rev-parse', 'main'));
+    expect(git(c, 'status', '--porcelain')).toBe('');
+    expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe('queue: done S-0 (Dev 2)\n\nQueue-Op: done\nQueue-Story: S-0\nQueue-Agent: Dev 2\n\n');
+    const diff = git(remote, 'diff', '--unified=0', 'main~2', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '+| [DONE] | **S-0** | story 0 | None |']);
+  }, 60_000);
+
+  it('refuses without writing: not_claimant, a newline in the agent name, conflict markers', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    await queue(c, ['claim', 'S-0', '--agent', 'A', '--json']);
+    const tip = git(remote, 'rev-parse', 'main');
+    expect((await queue(c, ['done', 'S-0', '--agent', 'B', '--json'])).json.error.code).toBe('not_claimant');
+    const forged = await queue(c, ['claim', 'S-1', '--agent', 'B\nQueue-Agent: A', '--json']);
+    expect([forged.code, forged.json.error.code]).toEqual([2, 'usage']);
+    expect(git(remote, 'rev-parse', 'main')).toBe(tip);
+  }, 60_000);
+
+  it('without a remote: commits on the local branch with update-ref as the compare-and-swap', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    git(c, 'remote', 'remove', 'origin');
+    const r = await queue(c, ['claim', 'S-1', '--agent', 'A', '--json']);
+    expect(r.code).toBe(0);
+    expect(git(c, 'log', '-1', '--format=%s')).toBe('queue: claim S-1 (A)\n');
+    expect(git(c, 'status', '--porcelain')).toBe('');
+  }, 60_000);
+
+  it('--no-commit edits only the working file', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    const r = await queue(c, ['claim', 'S-1', '--agent', 'A', '--no-commit', '--json']);
+    expect([r.code, r.json.commit], r.stdout + r.stderr).toEqual([0, null]);
+    expect(git(c, 'status', '--porcelain')).toBe(' M WORK_QUEUE.md\n');
+    expect(git(c, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+  }, 60_000);
+});

@@ -1,0 +1,75 @@
+/** Real git repositories for tests: a bare remote and clones in a temp dir. No mocks. */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../helpers.js';
+
+export const BIN = join(ROOT, 'dist', 'queue.js');
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A bare remote seeded with `files`, and `clones` clones of it. */
+export function setup(files: Record<string, string>, clones: number): { dir: string; remote: string; clones: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'queue-git-'));
+  const remote = join(dir, 'remote.git');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+  const seed = join(dir, 'seed');
+  git(dir, 'clone', '-q', remote, seed);
+  identity(seed, 'seed');
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(seed, name), text);
+  git(seed, 'add', '.');
+  git(seed, 'commit', '-q', '-m', 'seed');
+  git(seed, 'push', '-q', 'origin', 'HEAD:main');
+  const out: string[] = [];
+  for (let i = 0; i < clones; i++) {
+    const c = join(dir, `clone-${i}`);
+    git(dir, 'clone', '-q', remote, c);
+    identity(c, `clone ${i}`);
+    out.push(c);
+  }
+  return { dir, remote, clones: out };
+}
+
+function identity(repo: string, name: string) {
+  git(repo, 'config', 'user.name', name);
+  git(repo, 'config', 'user.email', `${name.replace(/\s/g, '')}@example.com`);
+}
+
+/** The queue file at the remote's main. */
+export function remoteFile(remote: string, file = 'WORK_QUEUE.md'): string {
+  return git(remote, 'show', `main:${file}`);
+}
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  json: any;
+}
+
+/** Run `queue ...args` in `cwd` as a real process. */
+export function queue(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (code) => {
+      let json: any = null;
+      try {
+        json = JSON.parse(stdout);
+      } catch {
+        /* not JSON */
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
+
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
