@@ -19,6 +19,7 @@ import { register as review } from './commands/review.js';
 import { register as block } from './commands/block.js';
 import { register as unblock } from './commands/unblock.js';
 import { register as reopen } from './commands/reopen.js';
+import { register as stale } from './commands/stale.js';
 
 const VERSION = '0.1.0';
 
@@ -49,7 +50,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -40,7 +40,7 @@ export async function resolveAgent(flag: string | undefined, root: string, confi
 }
 
 /** Where to write: repository, queue file, remote and branch. */
-interface Target {
+export interface Target {
   root: string;
   file: string;
   config: QueueConfig;
@@ -48,7 +48,8 @@ interface Target {
   branch: string;
 }
 
-async function target(cmd: Command, opts: WriteOptions): Promise<Target> {
+/** Resolve the repository, config, queue file, remote and branch for a write command's options. */
+export async function target(cmd: Command, opts: WriteOptions): Promise<Target> {
   const g = globals(cmd);
   const cwd = resolve(g.C ?? process.cwd());
   const root = findRepoRoot(cwd);

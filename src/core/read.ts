@@ -5,7 +5,7 @@
 import { readBlocks, type ReadPath } from '../markdown/read.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
-import { readEntries, type Entry } from '../dialect/entries.js';
+import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Story } from '../model/types.js';
@@ -20,6 +20,8 @@ export interface QueueDocument {
   fallbackReason?: string;
   /** True when the file can be edited with full fidelity (no conflict markers). */
   editable: boolean;
+  /** Story tables and Completed logs, where rows can be appended. */
+  tables: TableInfo[];
 }
 
 /** A read queue: stories in file order, their graph, every diagnostic, sorted by file and line. */
@@ -50,11 +52,11 @@ export function conflictMarkers(text: string, file: string): Diagnostic[] {
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   const { text, bom } = stripBom(raw);
   const read = await readBlocks(text);
-  const { entries, diagnostics } = readEntries(read.blocks, text, file);
+  const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
   diagnostics.push(...markers);
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0 },
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables },
     entries,
     diagnostics,
   };

@@ -28,9 +28,32 @@ export interface Entry {
   occurrence: Occurrence;
 }
 
+/**
+ * A table queue may write into: a story table (a status column) or a Completed log (`[DONE] **id**`
+ * rows, or an empty table under a heading such as "Completed"). For appending rows (`queue add`,
+ * `queue done`'s log entry).
+ */
+export interface TableInfo {
+  kind: 'story' | 'log';
+  sectionPath: string[];
+  /** Header cell texts. */
+  headers: string[];
+  /** Column index of each role, -1 when absent. */
+  columns: Columns;
+  /** 1-based line of the header row. */
+  line: number;
+  /** Offset where the table's last line's content ends: a new row goes after a line break here. */
+  end: number;
+  /** Body rows. */
+  rows: number;
+  /** The last body row's cell texts, for continuing its conventions (the wave of a log). */
+  lastRow: string[] | null;
+}
+
 export interface EntriesResult {
   entries: Entry[];
   diagnostics: Diagnostic[];
+  tables: TableInfo[];
 }
 
 const EMPTY_OWNER = /^(?:|-+|—|–|none|n\/a|unassigned|tbd|\?)$/i;
@@ -67,10 +90,14 @@ const LOG_ID = /^(.*?)\s*(?:\*\*([^*]+)\*\*|`([^`]+)`)\s*$/s;
 export function readEntries(blocks: DocBlocks, src: string, file: string): EntriesResult {
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const table of blocks.tables) readTable(table, blocks, src, file, entries, diagnostics);
+  const tables: TableInfo[] = [];
+  for (const table of blocks.tables) {
+    const info = readTable(table, blocks, src, file, entries, diagnostics);
+    if (info) tables.push(info);
+  }
   readTasks(blocks, file, entries);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
-  return { entries, diagnostics };
+  return { entries, diagnostics, tables };
 }
 
 /** A cell's `{ start, end }`: the cell itself (spans are read-only), so no copy per row. */
@@ -79,7 +106,7 @@ function span(cell: RawCell | undefined): { start: number; end: number } | undef
 }
 
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
-interface Columns {
+export interface Columns {
   status: number;
   id: number;
   title: number;
@@ -128,12 +155,22 @@ function isBlankRow(row: RawRow): boolean {
   return true;
 }
 
-function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[]) {
+/** Headings over an empty table that make it a Completed log (rgrid's `## Completed`). */
+const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
+
+function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
   const headers = table.header.cells.map((c) => c.text);
   const cols = columnsOf(headers);
   const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
-  if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) return;
   const sectionPath = sectionAt(blocks, table.start);
+  const info = (kind: TableInfo['kind']): TableInfo => {
+    const last = table.rows[table.rows.length - 1];
+    return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null };
+  };
+  if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) {
+    const emptyLog = cols.status === -1 && table.rows.length === 0 && (cols.id !== -1 || cols.title !== -1) && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '');
+    return emptyLog ? info('log') : null;
+  }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
 
   for (const row of table.rows) {
@@ -228,6 +265,7 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
       },
     });
   }
+  return info(isStoryTable ? 'story' : 'log');
 }
 
 function logMatch(row: RawRow, src: string): { status: string; statusLength: number; id: string } | null {

@@ -28,22 +28,26 @@ export async function applyDecision(before: Queue, d: Decision): Promise<Applied
   const text = applyEdits(doc.text, keepPadding(doc.text, d.edits));
   const content = (doc.bom ? '\uFEFF' : '') + text;
   const after = await readQueue(before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })));
-  const story = after.graph.byId.get(d.id);
-  const refuse = (why: string) => {
+  const refuse = (why: string): never => {
     throw new QueueError('parse_error', `${doc.file}: editing ${d.id} would not read back as intended (${why}); nothing was written`, { file: doc.file, id: d.id });
   };
-  if (!story) return refuse('the story disappeared');
-  if (story.status.category !== d.expect.category) refuse(`it reads as "${story.status.raw}"`);
-  const wantClaimant = d.expect.category === 'in_progress' || d.expect.category === 'review' ? (d.expect.claimant ?? null) : null;
-  if (wantClaimant !== null && story.claimant !== wantClaimant) refuse(`its claimant reads as ${story.claimant ?? 'nobody'}`);
-  if (d.expect.category === 'blocked' && (story.status.reason ?? null) !== (d.expect.reason ?? null)) refuse(`its reason reads as ${story.status.reason ?? 'none'}`);
+  const changed = new Set(d.changes.map((c) => c.id));
+  for (const { id, expect } of d.changes) {
+    const s = after.graph.byId.get(id);
+    if (!s) return refuse(`${id} disappeared`);
+    if (s.status.category !== expect.category) refuse(`${id} reads as "${s.status.raw}"`);
+    const wantClaimant = expect.category === 'in_progress' || expect.category === 'review' ? (expect.claimant ?? null) : null;
+    if (wantClaimant !== null && s.claimant !== wantClaimant) refuse(`the claimant of ${id} reads as ${s.claimant ?? 'nobody'}`);
+    if (expect.category === 'blocked' && (s.status.reason ?? null) !== (expect.reason ?? null)) refuse(`the reason of ${id} reads as ${s.status.reason ?? 'none'}`);
+  }
   if (after.stories.length !== before.stories.length) refuse(`${before.stories.length} stories became ${after.stories.length}`);
   for (const s of before.stories) {
-    if (s.id === d.id) continue;
+    if (changed.has(s.id)) continue;
     const t = after.graph.byId.get(s.id);
     if (!t || t.status.raw !== s.status.raw || t.deps.length !== s.deps.length) refuse(`${s.id} changed too`);
   }
-  const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && x.story !== d.id).length;
+  const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && !changed.has(x.story ?? '')).length;
   if (errors(after) > errors(before)) refuse('a new error appeared');
+  const story = after.graph.byId.get(d.id)!;
   return { content, after, story };
 }

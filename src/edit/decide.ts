@@ -25,17 +25,24 @@ export type Operation =
   | { op: 'review'; id: string; agent: string; force?: boolean }
   | { op: 'reopen'; id: string; agent: string };
 
+/** One story's wished state after a decision. */
+export interface Change {
+  id: string;
+  /** What the story must read as afterwards (checked by re-reading the edited text). */
+  expect: StatusWish;
+}
+
 /** The outcome of deciding an operation on one queue state. */
 export interface Decision {
-  op: Operation['op'];
-  /** The story the operation acts on. */
+  op: Operation['op'] | 'stale-release';
+  /** The story the operation acts on (the first of `changes`). */
   id: string;
+  /** Every story the edits change, with its wished state. */
+  changes: Change[];
   /** Edits to the queue file (`document.file`), as offsets into its BOM-less text. Empty for a
    * lease renewal, which commits no content change. */
   document: QueueDocument;
   edits: Edit[];
-  /** What the story must read as afterwards (checked by re-reading the edited text). */
-  expect: StatusWish;
   /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
   subject: string;
   /** Commit trailers, in order: `Queue-Op`, `Queue-Story`, `Queue-Agent`, and `Queue-Force` when forced. */
@@ -107,6 +114,12 @@ export function decide(queue: Queue, op: Operation): Decision {
 
   switch (op.op) {
     case 'claim': {
+      if (op.renew) {
+        if (!CLAIMED.has(c) || !sameAgent(holder, op.agent)) throw new QueueError('not_claimant', `${op.agent} does not hold ${story.id}; only its claimant renews a lease`, { id: story.id, holder });
+        unchanged = true;
+        wish = { category: c as 'in_progress' | 'review', claimant: holder };
+        break;
+      }
       if (CLAIMED.has(c)) {
         if (!sameAgent(holder, op.agent)) throw new QueueError('already_claimed', `${story.id} is already claimed by ${holder ?? 'someone'}`, { id: story.id, holder });
         unchanged = true;
@@ -156,6 +169,11 @@ export function decide(queue: Queue, op: Operation): Decision {
     edits.push({ start: span.start, end: span.end, text: style.write(wish) });
     // A reopened story leaves the Completed log, or it would read as done there and open here.
     if (op.op === 'reopen') for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file) edits.push(deleteLine(doc.text, o));
+    // rgrid keeps a Completed log: a done story is appended to it, with its agent and wave.
+    if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log')) {
+      const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent);
+      if (log) edits.push(log);
+    }
   }
   const agent = op.agent;
   const verb = op.op === 'claim' && op.renew ? 'renew' : op.op;
@@ -170,10 +188,39 @@ export function decide(queue: Queue, op: Operation): Decision {
     id: story.id,
     document: doc,
     edits,
-    expect: wish,
+    changes: [{ id: story.id, expect: wish }],
     subject: `queue: ${verb} ${story.id} (${agent})`,
     trailers,
     unchanged,
+  };
+}
+
+/**
+ * Release several claims at once (`queue stale --release`): each story still claimed goes back to
+ * todo. Stories no longer claimed are skipped; none left is `not_claimant`. Trailers name each story
+ * (`Queue-Story` repeated) and `Queue-Force: stale`.
+ */
+export function decideRelease(queue: Queue, ids: readonly string[], agent: string): Decision {
+  const stories = ids.map((id) => findStory(queue, id)).filter((s) => CLAIMED.has(s.status.category));
+  if (stories.length === 0) throw new QueueError('not_claimant', `none of ${ids.join(', ')} is claimed any more`, { ids });
+  let doc: QueueDocument | null = null;
+  const edits: Edit[] = [];
+  for (const s of stories) {
+    const e = assertEditable(queue, s);
+    if (doc && e.doc !== doc) throw new QueueError('invalid', 'stale claims in several files: release them one by one');
+    doc = e.doc;
+    edits.push({ start: e.occ.spans.status!.start, end: e.occ.spans.status!.end, text: statusStyle(tableStatusCells(queue, e.doc)).write({ category: 'todo' }) });
+  }
+  const names = stories.map((s) => s.id);
+  return {
+    op: 'stale-release',
+    id: names[0],
+    changes: names.map((id) => ({ id, expect: { category: 'todo' } })),
+    document: doc!,
+    edits,
+    subject: `queue: release stale ${names.join(', ')} (${agent})`,
+    trailers: [['Queue-Op', 'release'], ...names.map((id): [string, string] => ['Queue-Story', id]), ['Queue-Agent', agent], ['Queue-Force', 'stale']],
+    unchanged: false,
   };
 }
 
@@ -218,4 +265,32 @@ function deleteLine(text: string, o: Occurrence): Edit {
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;
   return { start, end, text: '' };
+}
+
+/** Escape a cell's text for a table row: `|` would split the cell, a line break would end the row. */
+export function cellText(s: string): string {
+  return s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** The line ending the document uses (the first one found), `\n` by default. */
+export function lineEnding(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/**
+ * The Completed-log row for a done story, appended after the log's last row:
+ * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |` (rgrid). The wave is the story's own, else the
+ * log's last row's (the wave still being finished). Null when the document keeps no log.
+ */
+function logEntry(doc: QueueDocument, story: Story, done: string, agent: string): Edit | null {
+  const log = doc.tables.find((t) => t.kind === 'log');
+  if (!log) return null;
+  const cols = log.columns;
+  const cells = log.headers.map(() => '');
+  cells[cols.id === -1 ? 0 : cols.id] = `${done} **${story.id}**`;
+  if (cols.title !== -1) cells[cols.title] = cellText(story.title);
+  if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
+  if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? log.lastRow?.[cols.wave] ?? '');
+  return { start: log.end, end: log.end, text: `${lineEnding(doc.text)}| ${cells.join(' | ')} |` };
 }

@@ -23,23 +23,17 @@ import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
 
-export interface TransactionOptions {
-  /** Work tree root. */
-  root: string;
-  /** Queue file, relative to `root`, with `/` separators. */
-  file: string;
-  /** Remote holding the shared branch, or null to commit to the local branch only. */
-  remote: string | null;
-  /** Shared branch name (`main`). */
-  branch: string;
+/** Options of {@link transact}: where (a {@link BranchRef}) and what. */
+export interface TransactionOptions extends BranchRef {
   /** Attempts before `conflict_retries_exhausted`. */
   maxAttempts: number;
-  /** Decide on the queue as read at the tip; throws a QueueError to refuse (never retried). */
-  decide: (queue: Queue) => Decision;
+  /** Decide on the queue as read at the tip `base`; throws a QueueError to refuse (never retried). */
+  decide: (queue: Queue, base: string) => Decision | Promise<Decision>;
   /** Commit even when the decision changes no content (a lease renewal). */
   allowEmpty?: boolean;
 }
 
+/** What {@link transact} did. */
 export interface TransactionResult {
   decision: Decision;
   /** The queue as read at `base`. */
@@ -66,13 +60,12 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
-  const tracking = opts.remote ? `refs/remotes/${opts.remote}/${opts.branch}` : target;
 
   for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
     const release = await lock(common);
     let outcome: Omit<TransactionResult, 'sync' | 'note' | 'attempts'> | 'retry';
     try {
-      outcome = await attemptOnce(git, opts, scratch, target, tracking);
+      outcome = await attemptOnce(git, opts, scratch, target);
     } finally {
       await release();
     }
@@ -87,17 +80,35 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   throw new QueueError('conflict_retries_exhausted', `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`, { attempts: opts.maxAttempts });
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, tracking: string) {
-  if (opts.remote) await fetchBranch(git, opts.remote, opts.branch, tracking);
+/** Where a transaction reads and writes: the shared branch, locally or on a remote. */
+export interface BranchRef {
+  /** Work tree root. */
+  root: string;
+  /** Queue file, relative to `root`, with `/` separators. */
+  file: string;
+  /** Remote holding the shared branch, or null for the local branch only. */
+  remote: string | null;
+  /** Shared branch name (`main`). */
+  branch: string;
+}
+
+/** The queue as it is at the shared branch's tip (fetched first when there is a remote). */
+export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue }> {
+  const tracking = ref.remote ? `refs/remotes/${ref.remote}/${ref.branch}` : `refs/heads/${ref.branch}`;
+  if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking);
   const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => {
-    throw new QueueError('git', `no branch ${opts.remote ? `${opts.remote}/` : ''}${opts.branch} to write the queue to`, { branch: opts.branch });
+    throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
   });
-  const entry = await git.line(['ls-tree', base, '--', opts.file]);
+  const entry = await git.line(['ls-tree', base, '--', ref.file]);
   const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(entry);
-  if (!m) throw new QueueError('unreadable', `${opts.file} does not exist at ${opts.remote ?? ''}${opts.remote ? '/' : ''}${opts.branch} (${base.slice(0, 7)})`, { file: opts.file });
+  if (!m) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
   const text = await git.raw(['cat-file', 'blob', m[2]]);
-  const queue = await readQueue([{ file: opts.file, text }]);
-  const decision = opts.decide(queue);
+  return { base, mode: m[1], text, queue: await readQueue([{ file: ref.file, text }]) };
+}
+
+async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string) {
+  const { base, mode, queue } = await readTip(git, opts);
+  const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
   const applied = decision.unchanged ? null : await applyDecision(queue, decision);
 
@@ -110,7 +121,7 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
       const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
       const ix = git.with({ GIT_INDEX_FILE: index });
       await ix.raw(['read-tree', base]);
-      await ix.raw(['update-index', '--cacheinfo', `${m[1]},${blob},${opts.file}`]);
+      await ix.raw(['update-index', '--cacheinfo', `${mode},${blob},${opts.file}`]);
       tree = await ix.line(['write-tree']);
     } finally {
       rmSync(tmp, { force: true });
@@ -165,13 +176,16 @@ async function commonDir(git: Git, root: string): Promise<string> {
   return isAbsolute(dir) ? dir : resolve(root, dir);
 }
 
-/** Take the clone's queue lock (proper-lockfile; stale after 10 s without an update). */
+/**
+ * Take the clone's queue lock (proper-lockfile: a directory created atomically, its mtime refreshed
+ * every second while held; a holder killed with -9 leaves a lock that is stale after 3 s).
+ */
 async function lock(common: string): Promise<() => Promise<void>> {
   return lockfile.lock(common, {
     lockfilePath: join(common, 'queue.lock'),
     realpath: false,
-    stale: 10_000,
-    update: 2_000,
+    stale: 3_000,
+    update: 1_000,
     retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
   });
 }

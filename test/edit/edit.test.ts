@@ -116,6 +116,14 @@ describe('decide', () => {
     expect(out).toBe(crlf.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 
+  it('done appends the story to the Completed log with its agent and the current wave', async () => {
+    const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 3 |\n\n## Tier\n\n' + md;
+    const out = await run(log, { op: 'done', id: 'D', agent: 'Dev 1' });
+    expect(out).toBe(log.replace('| Dev 1 | 3 |\n', '| Dev 1 | 3 |\n| [DONE] **D** | d | Dev 1 | 3 |\n').replace('| [IN PROGRESS: Dev 1] | **D**', '| [DONE] | **D**'));
+    const empty = '## Completed\n\n| Story | Description | Agent | Wave |\n|-------|-------------|-------|------|\n\n## Tier\n\n' + md;
+    expect(await run(empty, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('|-------|-------------|-------|------|\n| [DONE] **D** | d | Dev 1 |  |\n');
+  });
+
   it('reopen takes the story out of the Completed log', async () => {
     const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 1 |\n\n## Tier\n\n' + md;
     const out = await run(log, { op: 'reopen', id: 'A', agent: 'X' });
@@ -151,8 +159,13 @@ describe('one-line diff over the corpus', () => {
         const op = changeOf(queue, s);
         if (!op) continue;
         let out: string;
+        let appended: number | null = null;
         try {
-          out = (await applyDecision(queue, decide(queue, op))).content;
+          const applied = await applyDecision(queue, decide(queue, op));
+          out = applied.content;
+          // `done` appends the story to the file's Completed log, when there is one: that line aside.
+          const log = op.op === 'done' ? applied.story.occurrences.find((o) => o.kind === 'log') : undefined;
+          if (log) appended = log.line - 1;
         } catch (e) {
           // A refusal is allowed (it writes nothing); a crash is not.
           expect(e, `${file} ${s.id}`).toBeInstanceOf(QueueError);
@@ -160,6 +173,7 @@ describe('one-line diff over the corpus', () => {
           continue;
         }
         const after = out.split('\n');
+        if (appended !== null) after.splice(appended, 1);
         expect(after.length, `${file} ${s.id}`).toBe(lines.length);
         const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
         expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);

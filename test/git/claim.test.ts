@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/core/read.js';
-import { git, queue, remoteFile, setup } from './repos.js';
+import { BIN, git, queue, remoteFile, setup } from './repos.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 
@@ -87,4 +89,28 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(c, 'status', '--porcelain')).toBe(' M WORK_QUEUE.md\n');
     expect(git(c, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
   }, 60_000);
+
+  it('kill -9 at random points leaves the remote and the clone consistent and claimable', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(10) }, 1);
+    const c = clones[0];
+    for (let k = 0; k < 8; k++) {
+      const p = spawn(process.execPath, [BIN, 'claim', '--agent', `victim-${k}`, '--json'], { cwd: c, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 30 + Math.random() * 300));
+      p.kill('SIGKILL');
+      await once(p, 'close');
+      const q = await readQueue([{ file: 'WORK_QUEUE.md', text: remoteFile(remote) }]);
+      expect(q.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      const holders = q.stories.map((s) => s.claimant).filter(Boolean);
+      expect(new Set(holders).size).toBe(holders.length);
+      // The clone never has commits the remote lacks.
+      expect(git(c, 'merge-base', '--is-ancestor', 'HEAD', git(remote, 'rev-parse', 'main').trim())).toBe('');
+    }
+    // A claim after the killings succeeds (a killed holder's lock goes stale) and lands on the remote.
+    const r = await queue(c, ['claim', '--agent', 'survivor', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const final = await claims(remoteFile(remote));
+    expect(final.get(r.json.story.id)).toBe('survivor');
+    // History stays a line of single-parent commits.
+    expect(git(remote, 'rev-list', '--min-parents=2', 'main')).toBe('');
+  }, 120_000);
 });

@@ -11,8 +11,13 @@ export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** `git` with extra environment (e.g. a backdated `GIT_COMMITTER_DATE`). */
+export function gitEnv(cwd: string, env: Record<string, string>, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+}
+
 /** A bare remote seeded with `files`, and `clones` clones of it. */
-export function setup(files: Record<string, string>, clones: number): { dir: string; remote: string; clones: string[] } {
+export function setup(files: Record<string, string>, clones: number, seedEnv: Record<string, string> = {}): { dir: string; remote: string; clones: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'queue-git-'));
   const remote = join(dir, 'remote.git');
   git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
@@ -21,7 +26,7 @@ export function setup(files: Record<string, string>, clones: number): { dir: str
   identity(seed, 'seed');
   for (const [name, text] of Object.entries(files)) writeFileSync(join(seed, name), text);
   git(seed, 'add', '.');
-  git(seed, 'commit', '-q', '-m', 'seed');
+  gitEnv(seed, seedEnv, 'commit', '-q', '-m', 'seed');
   git(seed, 'push', '-q', 'origin', 'HEAD:main');
   const out: string[] = [];
   for (let i = 0; i < clones; i++) {

@@ -1,0 +1,16 @@
+/** `queue stale [--older-than 2h] [--release]`: claims held longer than the lease (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  writeOptions(
+    program
+      .command('stale')
+      .description('claims older than the lease (queue.config.json "lease", default 2h), from git history')
+      .option('--older-than <duration>', 'the lease to judge by, e.g. 90m, 2h, 1d')
+      .option('--release', 'release them all in one commit'),
+  ).action(async (opts: import('../stale.js').StaleOptions, cmd: Command) => {
+    const { runStale } = await import('../stale.js');
+    await runStale(cmd, opts);
+  });
+}

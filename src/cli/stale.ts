@@ -1,0 +1,69 @@
+/**
+ * `queue stale` (issue 3): claims older than the lease, read from git history at the shared tip, and
+ * with `--release` their release in one transaction. Loaded only when the command runs.
+ */
+import type { Command } from 'commander';
+import { parseDuration } from '../core/config.js';
+import { QueueError } from '../core/errors.js';
+import { decideRelease } from '../edit/decide.js';
+import { Git } from '../git/git.js';
+import { leases, type Lease } from '../git/lease.js';
+import { readTip, transact } from '../git/transaction.js';
+import { globals, human, printJson } from './context.js';
+import { storyJson } from './json.js';
+import { resolveAgent, target } from './write.js';
+import type { WriteOptions } from './write-options.js';
+import type { QueueGraph } from '../model/graph.js';
+
+export interface StaleOptions extends WriteOptions {
+  olderThan?: string;
+  release?: boolean;
+}
+
+/** List (and optionally release) the stale claims. `now` is the clock the age is measured against. */
+export async function runStale(cmd: Command, opts: StaleOptions, now = Date.now()): Promise<void> {
+  const t = await target(cmd, { ...opts, commit: true });
+  const leaseMs = opts.olderThan === undefined ? t.config.leaseMs : parseDuration(opts.olderThan);
+  if (leaseMs === null) throw new QueueError('usage', `--older-than: expected a duration such as 2h or 90m, got "${opts.olderThan}"`);
+  const git = new Git(t.root);
+  const stale = async (queue: Parameters<typeof leases>[3], base: string) => (await leases(git, base, t.file, queue)).filter((l) => now - l.since > leaseMs);
+  const tip = await readTip(git, t);
+  const found = await stale(tip.queue, tip.base);
+  let commit: string | null = null;
+  let attempts = 0;
+  let released: string[] = [];
+  if (opts.release && found.length) {
+    const agent = await resolveAgent(opts.agent, t.root, t.config);
+    const result = await transact({
+      ...t,
+      maxAttempts: t.config.maxAttempts,
+      // Decided again on every tip: a claim renewed or released meanwhile is left alone.
+      decide: async (queue, base) => decideRelease(queue, (await stale(queue, base)).map((l) => l.story.id), agent),
+    });
+    commit = result.commit;
+    attempts = result.attempts;
+    released = result.decision.changes.map((c) => c.id);
+  }
+  print(cmd, found, tip.queue.graph, leaseMs, now, released, commit, attempts);
+}
+
+async function print(cmd: Command, found: Lease[], graph: QueueGraph, leaseMs: number, now: number, released: string[], commit: string | null, attempts: number) {
+  if (globals(cmd).json) {
+    printJson({
+      leaseSeconds: Math.round(leaseMs / 1000),
+      stories: found.map((l) => ({ ...storyJson(l.story, graph), claimedAt: new Date(l.since).toISOString(), ageSeconds: Math.round((now - l.since) / 1000), leaseCommit: l.commit })),
+      released,
+      commit,
+      attempts,
+    });
+    return;
+  }
+  if (found.length === 0) {
+    process.stdout.write('no claim is older than the lease\n');
+    return;
+  }
+  const { table } = await human();
+  const hours = (ms: number) => `${(ms / 3600_000).toFixed(1)}h`;
+  process.stdout.write(table(found.map((l) => [l.story.id, l.claimant, hours(now - l.since), new Date(l.since).toISOString(), released.includes(l.story.id) ? 'released' : '']), ['STALE', 'CLAIMANT', 'AGE', 'CLAIMED AT', '']));
+  if (commit) process.stdout.write(`released in ${commit.slice(0, 7)}\n`);
+}
