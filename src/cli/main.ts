@@ -20,6 +20,8 @@ import { register as block } from './commands/block.js';
 import { register as unblock } from './commands/unblock.js';
 import { register as reopen } from './commands/reopen.js';
 import { register as stale } from './commands/stale.js';
+import { register as add } from './commands/add.js';
+import { register as dep } from './commands/dep.js';
 
 const VERSION = '0.1.0';
 
@@ -50,7 +52,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -4,8 +4,8 @@
  * (`--no-push`) or an edit of the working file only (`--no-commit`). Output:
  * `{"schemaVersion": 1, "story": {…after…}, "commit": "<sha>" | null, "attempts": N}`.
  */
-import { readFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { WriteOptions } from './write-options.js';
 import writeFileAtomic from 'write-file-atomic';
@@ -78,10 +78,16 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
  * Run one write command end to end and print its result. `make` builds the operation from the
  * resolved agent and config. Errors propagate as QueueError (main.ts prints them).
  */
-export async function runWrite(cmd: Command, opts: WriteOptions, make: (agent: string, config: QueueConfig) => Operation, allowEmpty = false): Promise<void> {
+export async function runWrite(
+  cmd: Command,
+  opts: WriteOptions,
+  make: (agent: string, config: QueueConfig, where: Target) => Operation | ((queue: Queue) => Decision),
+  allowEmpty = false,
+): Promise<void> {
   const t = await target(cmd, opts);
   const agent = await resolveAgent(opts.agent, t.root, t.config);
-  const op = make(agent, t.config);
+  const made = make(agent, t.config, t);
+  const decideOn = (queue: Queue): Decision => (typeof made === 'function' ? made(queue) : decide(queue, made));
   let decision: Decision | undefined;
   let story: Story | null;
   let commit: string | null = null;
@@ -91,21 +97,29 @@ export async function runWrite(cmd: Command, opts: WriteOptions, make: (agent: s
     const path = resolve(t.root, t.file);
     const text = readWorking(path);
     const queue = await readQueue([{ file: t.file, text }]);
-    decision = decide(queue, op);
+    decision = decideOn(queue);
     let after = queue;
     if (decision.unchanged) story = queue.graph.byId.get(decision.id)!;
     else {
       const applied = await applyDecision(queue, decision);
       // Never clobber a concurrent edit: the file must still be what was read.
       if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
+      for (const f of decision.files ?? []) {
+        const target = resolve(t.root, f.path);
+        if (existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+      }
       await writeFileAtomic(path, applied.content);
+      for (const f of decision.files ?? []) {
+        mkdirSync(dirname(resolve(t.root, f.path)), { recursive: true });
+        await writeFileAtomic(resolve(t.root, f.path), f.content);
+      }
       story = applied.story;
       after = applied.after;
     }
     await printResult(cmd, story, decision, after, null, attempts, note);
     return;
   }
-  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, decide: (q) => (decision = decide(q, op)), allowEmpty });
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, decide: (q) => (decision = decideOn(q)), allowEmpty });
   decision = result.decision;
   commit = result.commit;
   attempts = result.attempts;

@@ -48,6 +48,8 @@ export interface TableInfo {
   rows: number;
   /** The last body row's cell texts, for continuing its conventions (the wave of a log). */
   lastRow: string[] | null;
+  /** The last body row's cell sources as written (markup kept): how ids and references are dressed. */
+  lastRowSource: string[] | null;
 }
 
 export interface EntriesResult {
@@ -165,7 +167,7 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
   const sectionPath = sectionAt(blocks, table.start);
   const info = (kind: TableInfo['kind']): TableInfo => {
     const last = table.rows[table.rows.length - 1];
-    return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null };
+    return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null, lastRowSource: last ? last.cells.map((c) => src.slice(c.start, c.end)) : null };
   };
   if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) {
     const emptyLog = cols.status === -1 && table.rows.length === 0 && (cols.id !== -1 || cols.title !== -1) && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '');

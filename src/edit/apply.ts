@@ -32,19 +32,25 @@ export async function applyDecision(before: Queue, d: Decision): Promise<Applied
     throw new QueueError('parse_error', `${doc.file}: editing ${d.id} would not read back as intended (${why}); nothing was written`, { file: doc.file, id: d.id });
   };
   const changed = new Set(d.changes.map((c) => c.id));
-  for (const { id, expect } of d.changes) {
+  for (const change of d.changes) {
+    const { id, expect } = change;
     const s = after.graph.byId.get(id);
     if (!s) return refuse(`${id} disappeared`);
     if (s.status.category !== expect.category) refuse(`${id} reads as "${s.status.raw}"`);
     const wantClaimant = expect.category === 'in_progress' || expect.category === 'review' ? (expect.claimant ?? null) : null;
     if (wantClaimant !== null && s.claimant !== wantClaimant) refuse(`the claimant of ${id} reads as ${s.claimant ?? 'nobody'}`);
     if (expect.category === 'blocked' && (s.status.reason ?? null) !== (expect.reason ?? null)) refuse(`the reason of ${id} reads as ${s.status.reason ?? 'none'}`);
+    const deps = s.deps.map((x) => x.id ?? x.ref);
+    if (change.deps && deps.join('\n') !== change.deps.join('\n')) {
+      refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
+    }
   }
-  if (after.stories.length !== before.stories.length) refuse(`${before.stories.length} stories became ${after.stories.length}`);
+  const added = d.adds?.length ?? 0;
+  if (after.stories.length !== before.stories.length + added) refuse(`${before.stories.length} stories became ${after.stories.length}`);
   for (const s of before.stories) {
     if (changed.has(s.id)) continue;
     const t = after.graph.byId.get(s.id);
-    if (!t || t.status.raw !== s.status.raw || t.deps.length !== s.deps.length) refuse(`${s.id} changed too`);
+    if (!t || t.status.raw !== s.status.raw || t.title !== s.title || t.deps.map((x) => x.ref).join('\n') !== s.deps.map((x) => x.ref).join('\n')) refuse(`${s.id} changed too`);
   }
   const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && !changed.has(x.story ?? '')).length;
   if (errors(after) > errors(before)) refuse('a new error appeared');

@@ -4,6 +4,9 @@
  */
 import { simpleGit, type SimpleGit } from 'simple-git';
 
+/** `QUEUE_TRACE=1` prints every git command queue runs, with its duration, to stderr. */
+const TRACE = process.env.QUEUE_TRACE === '1';
+
 /** A git command that exited non-zero. `stderr` is git's message. */
 export class GitFailure extends Error {
   constructor(
@@ -49,10 +52,13 @@ export class Git {
 
   /** Run `git <args>`; stdout exactly as git wrote it. Throws {@link GitFailure}. */
   async raw(args: string[]): Promise<string> {
+    const t0 = TRACE ? performance.now() : 0;
     try {
       return await this.sg.raw(args);
     } catch (e) {
       throw new GitFailure(args, (e as Error).message);
+    } finally {
+      if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} (${(performance.now() - t0).toFixed(1)} ms, at ${performance.now().toFixed(0)} ms)\n`);
     }
   }
 
@@ -64,7 +70,7 @@ export class Git {
   /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks). */
   async ok(args: string[]): Promise<boolean> {
     try {
-      await this.sg.raw(args);
+      await this.raw(args);
       return true;
     } catch {
       return false;

@@ -2,8 +2,9 @@
  * A queue write as a git transaction (issue 3; the design is ../shared/notes/facts.md "Git").
  *
  * One attempt: read the queue blob at the tip of the shared branch (the remote's, just fetched),
- * decide and edit in memory, write blob, tree and commit with plumbing (`hash-object -w`, a temporary
- * `GIT_INDEX_FILE`, `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
+ * decide and edit in memory, write blob, tree and commit with plumbing (`hash-object -w`, trees
+ * rebuilt from `ls-tree` (tree.ts; facts.md suggests a temporary index, which costs simple-git's
+ * 50 ms wait twice), `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
  * must fast-forward, or without a remote `update-ref <ref> <new> <tip>`. When the CAS fails another
  * writer got there first: fetch and decide again on the new tip, after a jittered backoff, up to
  * `maxAttempts`. The work tree and the index are never touched by an attempt, so it runs beside
@@ -22,6 +23,7 @@ import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
+import { treeWith } from './tree.js';
 
 /** Options of {@link transact}: where (a {@link BranchRef}) and what. */
 export interface TransactionOptions extends BranchRef {
@@ -56,7 +58,10 @@ const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejecte
 /** Run a transaction. Throws QueueError (`conflict_retries_exhausted`, `git`, or the decision's). */
 export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
   const git = new Git(opts.root);
-  const common = await commonDir(git, opts.root);
+  // One call for both: the common git dir (for the lock) and the checked-out branch (for syncing).
+  const [dir, headName] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
+  const common = isAbsolute(dir) ? dir : resolve(opts.root, dir);
+  const head = headName.startsWith('refs/') ? headName : null;
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
@@ -65,12 +70,12 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
     const release = await lock(common);
     let outcome: Omit<TransactionResult, 'sync' | 'note' | 'attempts'> | 'retry';
     try {
-      outcome = await attemptOnce(git, opts, scratch, target);
+      outcome = await attemptOnce(git, opts, scratch, target, head);
     } finally {
       await release();
     }
     if (outcome !== 'retry') {
-      const sync = outcome.commit ? await syncLocal(git, opts, outcome.base, outcome.commit) : { sync: 'skipped' as const };
+      const sync = outcome.commit ? await syncLocal(git, opts, head, outcome.base, outcome.commit) : { sync: 'skipped' as const };
       return { ...outcome, attempts: attempt, ...sync };
     }
     // Lost the race: back off (jittered, exponential, capped) and decide again on the new tip.
@@ -106,7 +111,7 @@ export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string;
   return { base, mode: m[1], text, queue: await readQueue([{ file: ref.file, text }]) };
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string) {
+async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null) {
   const { base, mode, queue } = await readTip(git, opts);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
@@ -115,21 +120,21 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   let tree: string;
   if (applied) {
     const tmp = join(scratch, `blob-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const index = join(scratch, `index-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       writeFileSync(tmp, applied.content);
       const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
-      const ix = git.with({ GIT_INDEX_FILE: index });
-      await ix.raw(['read-tree', base]);
-      await ix.raw(['update-index', '--cacheinfo', `${mode},${blob},${opts.file}`]);
-      tree = await ix.line(['write-tree']);
+      tree = await treeWith(git, scratch, base, opts.file, blob, mode);
+      for (const f of decision.files ?? []) {
+        if ((await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+        writeFileSync(tmp, f.content);
+        tree = await treeWith(git, scratch, tree, f.path, await git.line(['hash-object', '-w', '--no-filters', tmp]), '100644');
+      }
     } finally {
       rmSync(tmp, { force: true });
-      rmSync(index, { force: true });
     }
   } else tree = await git.line(['rev-parse', `${base}^{tree}`]);
 
-  if (!opts.remote && applied && (await checkedOut(git)) === target && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
+  if (!opts.remote && applied && head === target && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
     // The ref would move under a work tree whose queue file has edits of its own.
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
   }
@@ -160,7 +165,8 @@ async function commitTree(git: Git, tree: string, base: string, message: string[
 
 async function fetchBranch(git: Git, remote: string, branch: string, tracking: string): Promise<void> {
   try {
-    await git.raw(['fetch', '--quiet', '--no-tags', remote, `+refs/heads/${branch}:${tracking}`]);
+    // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
+    await git.raw(['fetch', '-v', '--no-tags', remote, `+refs/heads/${branch}:${tracking}`]);
   } catch (e) {
     throw gitError(e);
   }
@@ -169,11 +175,6 @@ async function fetchBranch(git: Git, remote: string, branch: string, tracking: s
 function gitError(e: unknown): QueueError {
   if (e instanceof QueueError) return e;
   return new QueueError('git', e instanceof Error ? e.message : String(e));
-}
-
-async function commonDir(git: Git, root: string): Promise<string> {
-  const dir = await git.line(['rev-parse', '--git-common-dir']);
-  return isAbsolute(dir) ? dir : resolve(root, dir);
 }
 
 /**
@@ -199,8 +200,7 @@ async function lock(common: string): Promise<() => Promise<void>> {
  * - a shared branch that is not checked out is fast-forwarded by `update-ref` when it has no
  *   commits of its own.
  */
-async function syncLocal(git: Git, opts: TransactionOptions, base: string, commit: string): Promise<Pick<TransactionResult, 'sync' | 'note'>> {
-  const head = await checkedOut(git);
+async function syncLocal(git: Git, opts: TransactionOptions, head: string | null, base: string, commit: string): Promise<Pick<TransactionResult, 'sync' | 'note'>> {
   const target = `refs/heads/${opts.branch}`;
   if (head === target) {
     if (!opts.remote) {
@@ -208,15 +208,15 @@ async function syncLocal(git: Git, opts: TransactionOptions, base: string, commi
       const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
       return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
     }
-    if (!(await git.ok(['merge-base', '--is-ancestor', 'HEAD', commit]))) {
+    if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }
-    const ok = await git.ok(['merge', '--ff-only', '--quiet', commit]);
+    const ok = await git.ok(['merge', '--ff-only', commit]);
     return ok ? { sync: 'updated' } : { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
   }
   if (opts.remote) {
     const local = await git.line(['rev-parse', '--verify', '--quiet', target]).catch(() => null);
-    if (local && (await git.ok(['merge-base', '--is-ancestor', local, commit]))) await git.ok(['update-ref', target, commit, local]);
+    if (local && (await git.line(['rev-list', '--count', `${commit}..${local}`])) === '0') await git.ok(['update-ref', target, commit, local]);
   }
   return { sync: 'not-checked-out' };
 }

@@ -4,6 +4,8 @@ import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import { applyEdits, keepPadding } from '../../src/edit/splice.js';
 import { statusStyle } from '../../src/edit/style.js';
+import { decideAdd, decideDep } from '../../src/edit/structure.js';
+import type { Decision } from '../../src/edit/decide.js';
 import type { Story } from '../../src/model/types.js';
 import { corpusFiles, read } from '../helpers.js';
 import { QueueError } from '../../src/core/errors.js';
@@ -11,12 +13,12 @@ import { QueueError } from '../../src/core/errors.js';
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
 const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
 
-async function run(text: string, op: Operation): Promise<string> {
+async function run(text: string, op: Operation | ((queue: Queue) => Decision)): Promise<string> {
   const queue = await q(text);
-  return (await applyDecision(queue, decide(queue, op))).content;
+  return (await applyDecision(queue, typeof op === 'function' ? op(queue) : decide(queue, op))).content;
 }
 
-async function refusal(text: string, op: Operation): Promise<QueueError> {
+async function refusal(text: string, op: Operation | ((queue: Queue) => Decision)): Promise<QueueError> {
   try {
     await run(text, op);
   } catch (e) {
@@ -129,6 +131,42 @@ describe('decide', () => {
     const out = await run(log, { op: 'reopen', id: 'A', agent: 'X' });
     expect(out).not.toContain('[DONE] **A**');
     expect(out).toContain('| [ ] | **A** | a | None |');
+  });
+});
+
+describe('add and dep', () => {
+  const md = '## Tier 1\n\n' + head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n## Tier 2\n\n' + head + '| [ ] | **C** | c | None |\n';
+
+  it('add appends a row in the table\'s conventions: bold id, None, blocked by an open dependency', async () => {
+    const out = await run(md, (queue) => decideAdd(queue, { id: 'D', title: 'd | pipe', deps: [], agent: 'X' }));
+    expect(out.endsWith('| [ ] | **C** | c | None |\n| [ ] | **D** | d \\| pipe | None |\n')).toBe(true);
+    const beside = await run(md, (queue) => decideAdd(queue, { id: 'E', title: 'e', deps: ['B'], agent: 'X' }));
+    expect(beside).toContain('| [ ] | **B** | b | A |\n| [BLOCKED] | **E** | e | B |\n\n## Tier 2');
+    const section = await run(md, (queue) => decideAdd(queue, { id: 'F', title: 'f', deps: ['A'], section: 'tier 2', agent: 'X' }));
+    expect(section.endsWith('| [ ] | **F** | f | A |\n')).toBe(true);
+  });
+
+  it('add refuses an existing id, an unknown dependency and an unknown section', async () => {
+    expect((await refusal(md, (queue) => decideAdd(queue, { id: 'b', title: 'x', deps: [], agent: 'X' }))).code).toBe('invalid');
+    expect((await refusal(md, (queue) => decideAdd(queue, { id: 'Z', title: 'x', deps: ['nope'], agent: 'X' }))).code).toBe('not_found');
+    expect((await refusal(md, (queue) => decideAdd(queue, { id: 'Z', title: 'x', deps: [], section: 'Tier 9', agent: 'X' }))).code).toBe('not_found');
+  });
+
+  it('add --story-file links the file the way the table does and creates it from a template', async () => {
+    const t = '| Status | Story | Description | Depends On | Story File |\n|---|---|---|---|---|\n| [ ] | **A** | a | None | `stories/A.md` |\n';
+    const queue = await q(t);
+    const d = decideAdd(queue, { id: 'B-1', title: 'Make it so', deps: ['A'], agent: 'X', storyFile: { storiesDir: 'stories', queueDir: '' } });
+    expect((await applyDecision(queue, d)).content).toContain('| [BLOCKED] | **B-1** | Make it so | A | `stories/B-1-make-it-so.md` |');
+    expect(d.files).toEqual([{ path: 'stories/B-1-make-it-so.md', content: expect.stringMatching(/^# B-1: Make it so\n/) }]);
+  });
+
+  it('dep add and rm edit the Depends On cell; a cycle is refused', async () => {
+    expect(await run(md, (queue) => decideDep(queue, 'add', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | B |');
+    expect(await run(md, (queue) => decideDep(queue, 'add', 'B', 'C', 'X'))).toContain('| [ ] | **B** | b | A, C |');
+    expect(await run(md, (queue) => decideDep(queue, 'rm', 'B', 'A', 'X'))).toContain('| [ ] | **B** | b | None |');
+    const cyc = await refusal(md, (queue) => decideDep(queue, 'add', 'A', 'B', 'X'));
+    expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
+    expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');
   });
 });
 

@@ -95,9 +95,10 @@ describe('claim across clones (real git, real processes)', () => {
     const c = clones[0];
     for (let k = 0; k < 8; k++) {
       const p = spawn(process.execPath, [BIN, 'claim', '--agent', `victim-${k}`, '--json'], { cwd: c, stdio: 'ignore' });
+      const closed = once(p, 'close'); // before the kill: a fast claim may finish first
       await new Promise((r) => setTimeout(r, 30 + Math.random() * 300));
       p.kill('SIGKILL');
-      await once(p, 'close');
+      await closed;
       const q = await readQueue([{ file: 'WORK_QUEUE.md', text: remoteFile(remote) }]);
       expect(q.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
       const holders = q.stories.map((s) => s.claimant).filter(Boolean);
@@ -113,4 +114,17 @@ describe('claim across clones (real git, real processes)', () => {
     // History stays a line of single-parent commits.
     expect(git(remote, 'rev-list', '--min-parents=2', 'main')).toBe('');
   }, 120_000);
+
+  it('add --story-file commits the row and the new story file together; dep add refuses a cycle', async () => {
+    const withFiles = '| Status | Story | Description | Depends On | Story File |\n|---|---|---|---|---|\n| [ ] | **S-0** | zero | None | [S-0](stories/S-0.md) |\n';
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': withFiles }, 1);
+    const c = clones[0];
+    const r = await queue(c, ['add', '--id', 'N-1', '--title', 'New work', '--deps', 'S-0', '--story-file', '--agent', 'A', '--json']);
+    expect([r.code, r.json.story.status, r.json.story.deps]).toEqual([0, 'blocked', ['S-0']]);
+    expect(git(remote, 'show', '--name-only', '--format=', 'main').split('\n').filter(Boolean).sort()).toEqual(['WORK_QUEUE.md', 'stories/N-1-new-work.md']);
+    expect(git(remote, 'show', 'main:stories/N-1-new-work.md')).toMatch(/^# N-1: New work\n/);
+    expect(remoteFile(remote)).toContain('| [BLOCKED] | **N-1** | New work | S-0 | [N-1](stories/N-1-new-work.md) |');
+    const cyc = await queue(c, ['dep', 'add', 'S-0', 'N-1', '--agent', 'A', '--json']);
+    expect([cyc.code, cyc.json.error.code]).toEqual([1, 'invalid']);
+  }, 60_000);
 });

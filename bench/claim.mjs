@@ -1,0 +1,153 @@
+// Benchmarks for the claim transaction (issue 3). Prints figures and ratios taken in this one run;
+// asserts nothing.
+//   node bench/claim.mjs [--quick]
+// 1. Uncontended `queue claim ID` against the raw-git floor: the same edit done with plain git
+//    plumbing and a push from a shell script (fetch, cat-file, sed, hash-object, temporary index,
+//    commit-tree, push), on a 1,000-story queue with a bare remote.
+// 2. 16 claimers over 8 clones on 200 stories, each claiming until nothing is ready: double claims,
+//    throughput against one writer claiming alone, p99 latency against the uncontended median.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = join(root, 'dist', 'queue.js');
+const quick = process.argv.includes('--quick');
+const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+function queueText(n) {
+  const rows = Array.from({ length: n }, (_, i) => `| [ ] | **S-${i}** | Story number ${i} with a title | None |`);
+  return `# Bench queue\n\n## Tier 1\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n${rows.join('\n')}\n`;
+}
+
+/** A bare remote seeded with an n-story queue and `clones` clones; claim limits lifted. */
+function setup(n, clones) {
+  const dir = mkdtempSync(join(tmpdir(), 'queue-bench-'));
+  const remote = join(dir, 'remote.git');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+  const seed = join(dir, 'seed');
+  git(dir, 'clone', '-q', remote, seed);
+  writeFileSync(join(seed, 'WORK_QUEUE.md'), queueText(n));
+  writeFileSync(join(seed, 'queue.config.json'), JSON.stringify({ maxClaims: 100000, maxAttempts: 200 }));
+  git(seed, 'add', '.');
+  git(seed, '-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-q', '-m', 'seed');
+  git(seed, 'push', '-q', 'origin', 'HEAD:main');
+  const out = [];
+  for (let i = 0; i < clones; i++) {
+    const c = join(dir, `c${i}`);
+    git(dir, 'clone', '-q', remote, c);
+    git(c, 'config', 'user.name', `clone${i}`);
+    git(c, 'config', 'user.email', `c${i}@b`);
+    out.push(c);
+  }
+  return { dir, remote, clones: out };
+}
+
+const RAW = `set -e
+git fetch -q origin main
+base=$(git rev-parse origin/main)
+git cat-file blob "$base:WORK_QUEUE.md" > .git/raw-tmp
+sed -i "s/^| \\[ \\] | \\*\\*$1\\*\\* |/| [IN PROGRESS: $2] | **$1** |/" .git/raw-tmp
+blob=$(git hash-object -w .git/raw-tmp)
+GIT_INDEX_FILE=.git/raw-index git read-tree "$base"
+GIT_INDEX_FILE=.git/raw-index git update-index --cacheinfo 100644,"$blob",WORK_QUEUE.md
+tree=$(GIT_INDEX_FILE=.git/raw-index git write-tree)
+c=$(git commit-tree "$tree" -p "$base" -m "claim $1")
+git push -q origin "$c:refs/heads/main"
+`;
+
+// The same plumbing from a Node process (execFileSync, no library): the floor for any Node CLI.
+const RAW_NODE = `const { execFileSync: x } = require('node:child_process');
+const fs = require('node:fs');
+const g = (...a) => x('git', a, { encoding: 'utf8' }).trim();
+const [id, agent] = process.argv.slice(1);
+x('git', ['fetch', '-q', 'origin', 'main']);
+const base = g('rev-parse', 'origin/main');
+const text = x('git', ['cat-file', 'blob', base + ':WORK_QUEUE.md'], { encoding: 'utf8' });
+fs.writeFileSync('.git/raw-node-tmp', text.replace('| [ ] | **' + id + '** |', '| [IN PROGRESS: ' + agent + '] | **' + id + '** |'));
+const blob = g('hash-object', '-w', '.git/raw-node-tmp');
+const env = { ...process.env, GIT_INDEX_FILE: '.git/raw-node-index' };
+x('git', ['read-tree', base], { env });
+x('git', ['update-index', '--cacheinfo', '100644,' + blob + ',WORK_QUEUE.md'], { env });
+const tree = x('git', ['write-tree'], { env, encoding: 'utf8' }).trim();
+const c = g('commit-tree', tree, '-p', base, '-m', 'claim ' + id);
+x('git', ['push', '-q', 'origin', c + ':refs/heads/main']);
+`;
+
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+function timed(cmd, args, cwd) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  return ms(t0);
+}
+
+// 1. Uncontended.
+const RUNS = quick ? 7 : 21;
+const u = setup(1000, 1);
+writeFileSync(join(u.dir, 'raw.sh'), RAW);
+writeFileSync(join(u.dir, 'raw.cjs'), RAW_NODE);
+const ours = [];
+const floor = [];
+const nodeFloor = [];
+for (let i = 0; i < RUNS; i++) {
+  // Interleaved, so drift in this machine's speed hits all alike.
+  ours.push(timed(process.execPath, [bin, 'claim', `S-${3 * i}`, '--agent', 'bench', '--json'], u.clones[0]));
+  floor.push(timed('bash', [join(u.dir, 'raw.sh'), `S-${3 * i + 1}`, 'raw'], u.clones[0]));
+  nodeFloor.push(timed(process.execPath, [join(u.dir, 'raw.cjs'), `S-${3 * i + 2}`, 'node'], u.clones[0]));
+}
+const uncontended = median(ours);
+console.log(`uncontended claim, 1,000 stories: queue ${uncontended.toFixed(0)} ms; raw git from bash ${median(floor).toFixed(0)} ms (ratio ${(uncontended / median(floor)).toFixed(2)}, target ≤ 1.3); the same plumbing from node ${median(nodeFloor).toFixed(0)} ms (ratio ${(uncontended / median(nodeFloor)).toFixed(2)})`);
+rmSync(u.dir, { recursive: true, force: true });
+
+// 2. Contended.
+function claimLoop(cwd, agent, latencies) {
+  return new Promise((resolve) => {
+    const won = [];
+    const next = () => {
+      const t0 = process.hrtime.bigint();
+      const p = spawn(process.execPath, [bin, 'claim', '--agent', agent, '--json'], { cwd });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.on('close', (code) => {
+        const j = JSON.parse(out);
+        if (code === 0) {
+          latencies.push(ms(t0));
+          won.push({ id: j.story.id, agent, attempts: j.attempts });
+          next();
+        } else if (j.error.code === 'no_ready_story') resolve(won);
+        else throw new Error(out);
+      });
+    };
+    next();
+  });
+}
+
+async function contended(stories, writers, clones) {
+  const s = setup(stories, clones);
+  const latencies = [];
+  const t0 = process.hrtime.bigint();
+  const results = (await Promise.all(Array.from({ length: writers }, (_, k) => claimLoop(s.clones[k % clones], `W-${k}`, latencies)))).flat();
+  const seconds = ms(t0) / 1000;
+  const text = git(s.remote, 'show', 'main:WORK_QUEUE.md');
+  const claimedRows = text.split('\n').filter((l) => l.startsWith('| [IN PROGRESS'));
+  const byId = new Map();
+  for (const r of results) byId.set(r.id, (byId.get(r.id) ?? 0) + 1);
+  const doubles = [...byId.values()].filter((v) => v > 1).length;
+  const lost = results.filter((r) => !text.includes(`| [IN PROGRESS: ${r.agent}] | **${r.id}** |`)).length;
+  rmSync(s.dir, { recursive: true, force: true });
+  return { seconds, rate: results.length / seconds, latencies, doubles, lost, claims: results.length, rows: claimedRows.length, attempts: results.map((r) => r.attempts) };
+}
+
+const N = quick ? 60 : 200;
+const single = await contended(Math.min(N, 60), 1, 1);
+const many = await contended(N, 16, 8);
+console.log(`one writer alone: ${single.rate.toFixed(1)} claims/s`);
+console.log(`16 claimers over 8 clones, ${N} stories: ${many.claims} claims in ${many.seconds.toFixed(1)} s = ${many.rate.toFixed(1)} claims/s (${((100 * many.rate) / single.rate).toFixed(0)}% of one writer; target ≥ 70%)`);
+console.log(`  double claims: ${many.doubles}, successes missing from the remote: ${many.lost}, claimed rows on the remote: ${many.rows} (target: 0, 0, ${N})`);
+console.log(`  latency median ${median(many.latencies).toFixed(0)} ms, p99 ${pct(many.latencies, 99).toFixed(0)} ms = ${(pct(many.latencies, 99) / uncontended).toFixed(1)}× the uncontended median (target ≤ 10×); attempts max ${Math.max(...many.attempts)}`);

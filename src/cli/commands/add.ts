@@ -1,0 +1,41 @@
+/**
+ * `queue add --id ID --title TEXT [--deps a,b] [--section "Tier 3"] [--story-file]`: a new story row
+ * in the table's own conventions, and on request its story file from a template (issue 3).
+ */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+interface AddOptions extends WriteOptions {
+  id: string;
+  title: string;
+  deps?: string;
+  section?: string;
+  storyFile?: boolean;
+}
+
+export function register(program: Command): void {
+  writeOptions(
+    program
+      .command('add')
+      .description('add a story')
+      .requiredOption('--id <id>', 'the new story id')
+      .requiredOption('--title <text>', 'what the story is')
+      .option('--deps <ids>', 'comma-separated ids it depends on')
+      .option('--section <heading>', 'the heading of the table to add it to (default: beside its first dependency, else the last table)')
+      .option('--story-file', 'create stories/<id>-<slug>.md from a template and link it'),
+  ).action(async (opts: AddOptions, cmd: Command) => {
+    const { decideAdd } = await import('../../edit/structure.js');
+    const { dirname } = await import('node:path');
+    const deps = (opts.deps ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+    await runWrite(cmd, opts, (agent, config, where) => (queue) =>
+      decideAdd(queue, {
+        id: opts.id.trim(),
+        title: opts.title,
+        deps,
+        section: opts.section,
+        agent,
+        storyFile: opts.storyFile ? { storiesDir: config.storiesDir, queueDir: dirname(where.file) } : undefined,
+      }),
+    );
+  });
+}

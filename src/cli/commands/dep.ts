@@ -1,0 +1,19 @@
+/** `queue dep add A B` / `queue dep rm A B`: A depends (no longer) on B; a cycle is refused (issue 3). */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+export function register(program: Command): void {
+  const dep = program.command('dep').description('change dependencies');
+  for (const action of ['add', 'rm'] as const) {
+    writeOptions(
+      dep
+        .command(action)
+        .description(action === 'add' ? 'make story A depend on story B (refuses a cycle)' : 'make story A no longer depend on story B')
+        .argument('<a>', 'the dependent story')
+        .argument('<b>', 'the dependency'),
+    ).action(async (a: string, b: string, opts: WriteOptions, cmd: Command) => {
+      const { decideDep } = await import('../../edit/structure.js');
+      await runWrite(cmd, opts, (agent) => (queue) => decideDep(queue, action, a, b, agent));
+    });
+  }
+}

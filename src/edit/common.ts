@@ -1,0 +1,72 @@
+/**
+ * Helpers every decision shares (issue 3): finding a story, refusing what cannot be edited with full
+ * fidelity, the file's status cells, and the text forms of table rows. Pure.
+ */
+import { QueueError } from '../core/errors.js';
+import type { Queue, QueueDocument } from '../core/read.js';
+import type { Occurrence, Story } from '../model/types.js';
+import type { Edit } from './splice.js';
+
+/** Find a story by id, exactly or ignoring case. Throws `not_found`. */
+export function findStory(queue: Queue, id: string): Story {
+  const s = queue.graph.byId.get(id) ?? queue.stories.find((x) => x.id.toLowerCase() === id.toLowerCase());
+  if (!s) throw new QueueError('not_found', `no story "${id}" in the queue`, { id });
+  return s;
+}
+
+/**
+ * Refuse to edit what cannot be edited with full fidelity: a file with conflict markers, a story
+ * written twice as rows that disagree, a story from a task list (no status cell to write a claimant
+ * into). Throws `parse_error` with file and line.
+ */
+export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument; occ: Occurrence } {
+  const occ = story.occurrences[0];
+  const doc = queue.documents.find((d) => d.file === occ.file)!;
+  if (!doc.editable) {
+    const m = queue.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
+    throw new QueueError('parse_error', `${doc.file}${m ? `:${m.line}:${m.column}` : ''}: merge conflict markers; resolve the conflict before queue edits this file`, { file: doc.file, line: m?.line ?? null });
+  }
+  const clash = queue.diagnostics.find((d) => d.story === story.id && d.severity === 'error' && (d.code === 'duplicate_conflict' || d.code === 'duplicate_id'));
+  const twice = story.occurrences.filter((o) => o.kind !== 'log').length > 1;
+  if (clash || twice) {
+    const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
+    throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
+  }
+  if (occ.kind !== 'table' || !occ.spans.status) {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a ${occ.kind === 'task' ? 'task-list item' : 'log row'}; queue writes statuses into table rows only`, { file: occ.file, line: occ.line });
+  }
+  return { doc, occ };
+}
+
+/** Source text of every table row's status cell in `doc`, in file order: the file's dialect. */
+export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
+  const out: string[] = [];
+  for (const s of queue.stories) {
+    for (const o of s.occurrences) {
+      if (o.file === doc.file && o.kind === 'table' && o.spans.status) out.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
+    }
+  }
+  return out;
+}
+
+/** An edit removing the line of an occurrence, with its line ending. */
+export function deleteLine(text: string, o: Occurrence): Edit {
+  let start = o.start;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  let end = o.end;
+  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  return { start, end, text: '' };
+}
+
+/** Escape a cell's text for a table row: `|` would split the cell, a line break would end the row. */
+export function cellText(s: string): string {
+  return s.replace(/\r?\n|\r/g, ' ').replace(/\|/g, '\\|');
+}
+
+/** The line ending the document uses (the first one found), `\n` by default. */
+export function lineEnding(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
+}

@@ -1,0 +1,203 @@
+/**
+ * Decisions that change the queue's shape (issue 3): `queue add` (a new row, and a story file from a
+ * template on request) and `queue dep add|rm` (an edge, refusing a cycle). Pure; the rows and cells
+ * written follow the table's own conventions (bold or code ids, `None` for no dependencies, links or
+ * code spans for story files), learnt from the table's last row.
+ */
+import { QueueError } from '../core/errors.js';
+import type { Queue, QueueDocument } from '../core/read.js';
+import { parseDeps } from '../dialect/deps.js';
+import type { TableInfo } from '../dialect/entries.js';
+import { slug } from '../dialect/normalize.js';
+import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
+import type { Decision } from './decide.js';
+import type { Edit } from './splice.js';
+import { statusStyle, type StatusWish } from './style.js';
+
+/** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+
+export interface AddRequest {
+  id: string;
+  title: string;
+  deps: string[];
+  /** Heading text of the table to add to (its last heading, case-insensitive; a part of it will do). */
+  section?: string;
+  /** Create `stories/<id>-<slug>.md` from a template and link it. `storiesDir` is relative to the root. */
+  storyFile?: { storiesDir: string; queueDir: string };
+  agent: string;
+}
+
+function documentOf(queue: Queue): QueueDocument {
+  const doc = queue.documents[0];
+  if (!doc.editable) throw new QueueError('parse_error', `${doc.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: doc.file });
+  return doc;
+}
+
+/** Pick the story table a new story goes to. */
+function tableFor(queue: Queue, doc: QueueDocument, req: AddRequest): TableInfo {
+  const tables = doc.tables.filter((t) => t.kind === 'story');
+  if (tables.length === 0) throw new QueueError('invalid', `${doc.file} has no story table (a table with a Status column) to add to`, { file: doc.file });
+  const heading = (t: TableInfo) => (t.sectionPath[t.sectionPath.length - 1] ?? '').toLowerCase();
+  if (req.section !== undefined) {
+    const want = req.section.trim().toLowerCase();
+    const found = tables.find((t) => heading(t) === want) ?? tables.find((t) => heading(t).includes(want));
+    if (!found) throw new QueueError('not_found', `no story table under a heading like "${req.section}" (headings: ${tables.map(heading).join('; ')})`, { section: req.section });
+    return found;
+  }
+  // Beside its first dependency, else at the end of the last story table.
+  const first = req.deps.length ? queue.graph.byId.get(req.deps[0]) : undefined;
+  const beside = first && tables.find((t) => first.occurrences[0].kind === 'table' && t.line < first.line && first.line <= lineAt(doc.text, t.end));
+  return beside ?? tables[tables.length - 1];
+}
+
+function lineAt(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Dress `text` as the exemplar cell is dressed: `**x**`, `` `x` ``, or plain. */
+function dressed(exemplar: string | undefined, text: string): string {
+  if (exemplar && /^\*\*[^*]+\*\*$/.test(exemplar)) return `**${text}**`;
+  if (exemplar && /^`[^`]+`$/.test(exemplar)) return `\`${text}\``;
+  return text;
+}
+
+/** `queue add`: a new row at the end of a story table, in the table's conventions. */
+export function decideAdd(queue: Queue, req: AddRequest): Decision {
+  if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": use letters, digits, ".", "_" and "-" (at most 40)`);
+  if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
+  const doc = documentOf(queue);
+  const clash = queue.graph.byId.get(req.id) ?? queue.stories.find((s) => s.id.toLowerCase() === req.id.toLowerCase());
+  if (clash) throw new QueueError('invalid', `${req.id} already exists at ${clash.file}:${clash.line}`, { id: req.id, file: clash.file, line: clash.line });
+  const deps = req.deps.map((d) => findStory(queue, d).id);
+  const table = tableFor(queue, doc, req);
+  const cols = table.columns;
+  const last = table.lastRowSource ?? [];
+  const waiting = deps.filter((d) => queue.graph.byId.get(d)!.status.category !== 'done');
+  const wish: StatusWish = waiting.length ? { category: 'blocked', reason: null } : { category: 'todo' };
+  const cells = table.headers.map(() => '');
+  cells[cols.status] = statusStyle(tableStatusCells(queue, doc)).write(wish);
+  if (cols.id !== -1) cells[cols.id] = dressed(last[cols.id], req.id);
+  if (cols.title !== -1) cells[cols.title] = cellText(req.title.trim());
+  if (cols.deps !== -1) {
+    const none = last[cols.deps] && parseDeps(last[cols.deps]).deps.length === 0 && last[cols.deps].trim() ? last[cols.deps].trim() : 'None';
+    cells[cols.deps] = deps.length ? deps.join(', ') : none;
+  } else if (deps.length) throw new QueueError('invalid', `the table at ${doc.file}:${table.line} has no dependency column for --deps`);
+  const files: Decision['files'] = [];
+  if (req.storyFile) {
+    const rel = `${req.storyFile.storiesDir.replace(/\/+$/, '')}/${req.id}-${slug(req.title, 40)}.md`;
+    const fromQueue = relativeTo(req.storyFile.queueDir, rel);
+    if (cols.storyFile === -1) throw new QueueError('invalid', `the table at ${doc.file}:${table.line} has no story file column for --story-file`);
+    const ex = last[cols.storyFile];
+    cells[cols.storyFile] = ex && /^\[[^\]]*\]\(/.test(ex) ? `[${req.id}](${fromQueue})` : ex && /^`/.test(ex) ? `\`${fromQueue}\`` : fromQueue;
+    files.push({ path: rel, content: storyTemplate(req, deps) });
+  }
+  const row = `| ${cells.join(' | ')} |`;
+  return {
+    op: 'add',
+    id: req.id,
+    changes: [{ id: req.id, expect: wish, deps }],
+    adds: [req.id],
+    files,
+    document: doc,
+    edits: [{ start: table.end, end: table.end, text: lineEnding(doc.text) + row }],
+    subject: `queue: add ${req.id} (${req.agent})`,
+    trailers: [['Queue-Op', 'add'], ['Queue-Story', req.id], ['Queue-Agent', req.agent]],
+    unchanged: false,
+  };
+}
+
+/** `to` (relative to the repository root) as seen from `fromDir` (also root-relative, '' for the root). */
+function relativeTo(fromDir: string, to: string): string {
+  const up = fromDir === '' || fromDir === '.' ? [] : fromDir.split('/');
+  const parts = to.split('/');
+  while (up.length && parts.length > 1 && up[0] === parts[0]) {
+    up.shift();
+    parts.shift();
+  }
+  return [...up.map(() => '..'), ...parts].join('/');
+}
+
+/** Seed 004's story file shape: goal, acceptance criteria, dependencies. */
+function storyTemplate(req: AddRequest, deps: string[]): string {
+  return [
+    `# ${req.id}: ${req.title.trim()}`,
+    '',
+    `**Depends on**: ${deps.length ? deps.join(', ') : 'None'}`,
+    '',
+    '## Goal',
+    '',
+    '## Acceptance criteria',
+    '',
+    '- ',
+    '',
+    '## Notes',
+    '',
+  ].join('\n');
+}
+
+/** Does `from` reach `to` by following dependencies? Returns the path, or null. */
+function pathTo(queue: Queue, from: string, to: string): string[] | null {
+  const prev = new Map<string, string | null>([[from, null]]);
+  const stack = [from];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (x === to) {
+      const path: string[] = [];
+      for (let y: string | null = x; y !== null; y = prev.get(y)!) path.unshift(y);
+      return path;
+    }
+    for (const d of queue.graph.byId.get(x)?.deps ?? []) {
+      if (d.id !== null && !prev.has(d.id)) {
+        prev.set(d.id, x);
+        stack.push(d.id);
+      }
+    }
+  }
+  return null;
+}
+
+/** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell. */
+export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string): Decision {
+  const story = findStory(queue, a);
+  const dep = findStory(queue, b);
+  const { doc, occ } = assertEditable(queue, story);
+  const span = occ.spans.deps;
+  if (!span) throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
+  const current = story.deps.map((d) => d.id ?? d.ref);
+  const source = doc.text.slice(span.start, span.end);
+  let text: string;
+  let after: string[];
+  if (action === 'add') {
+    if (dep.id === story.id) throw new QueueError('invalid', `${story.id} cannot depend on itself`);
+    if (current.includes(dep.id)) throw new QueueError('invalid', `${story.id} already depends on ${dep.id}`, { id: story.id });
+    const cycle = pathTo(queue, dep.id, story.id);
+    if (cycle) throw new QueueError('invalid', `that would close a cycle: ${[story.id, ...cycle].join(' → ')}`, { cycle: [story.id, ...cycle] });
+    const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
+    text = empty ? dep.id : `${source}, ${dep.id}`;
+    after = [...current, dep.id];
+  } else {
+    if (!current.includes(dep.id)) throw new QueueError('not_found', `${story.id} does not depend on ${dep.id}`, { id: story.id });
+    const parts = source.split(/\s*,\s*/);
+    const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep.id || d.ref.toLowerCase() === dep.id.toLowerCase()));
+    if (keep.length !== parts.length - 1) {
+      throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep.id} from "${source}" with full fidelity; edit the cell by hand`, { file: occ.file, line: occ.line });
+    }
+    text = keep.length ? keep.join(', ') : 'None';
+    after = current.filter((x) => x !== dep.id);
+  }
+  const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
+  return {
+    op: 'dep',
+    id: story.id,
+    changes: [{ id: story.id, expect: wish, deps: after }],
+    document: doc,
+    edits: [{ start: span.start, end: span.end, text }] satisfies Edit[],
+    subject: `queue: dep ${action} ${story.id} ${dep.id} (${agent})`,
+    trailers: [['Queue-Op', `dep-${action}`], ['Queue-Story', story.id], ['Queue-Dependency', dep.id], ['Queue-Agent', agent]],
+    unchanged: false,
+  };
+}
+

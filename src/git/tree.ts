@@ -1,0 +1,75 @@
+/**
+ * Trees written with plumbing and no index (issue 3): the tree of a commit with one path set to a
+ * new blob. Each directory on the path is listed (`ls-tree -z`), rebuilt in git's tree format and
+ * written with `hash-object -w -t tree`, bottom up. Every command used prints its result, so
+ * simple-git answers at once (it waits 50 ms after a command that prints nothing, which a temporary
+ * index's `read-tree` and `update-index` would cost on every claim).
+ *
+ * Tree format (git's `tree` object): entries `<mode> <name>\0<raw object id>`, mode without leading
+ * zeros (`40000` for a directory), sorted by name with directories compared as `name/`.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Git } from './git.js';
+
+interface TreeEntry {
+  mode: string;
+  type: string;
+  id: string;
+  name: string;
+}
+
+/** Entries of a tree-ish (`<commit>`, `<tree id>`), in stored order. */
+async function list(git: Git, treeish: string): Promise<TreeEntry[]> {
+  const out = await git.raw(['ls-tree', '-z', '--full-tree', treeish]);
+  const entries: TreeEntry[] = [];
+  for (const rec of out.split('\0')) {
+    if (rec === '') continue;
+    const tab = rec.indexOf('\t');
+    const [mode, type, id] = rec.slice(0, tab).split(' ');
+    entries.push({ mode, type, id, name: rec.slice(tab + 1) });
+  }
+  return entries;
+}
+
+/** git's tree entry order: byte order of names, a directory's name compared with a trailing `/`. */
+function compare(a: TreeEntry, b: TreeEntry): number {
+  const ka = Buffer.from(a.type === 'tree' ? `${a.name}/` : a.name);
+  const kb = Buffer.from(b.type === 'tree' ? `${b.name}/` : b.name);
+  return Buffer.compare(ka, kb);
+}
+
+async function writeTree(git: Git, scratch: string, entries: TreeEntry[]): Promise<string> {
+  const parts: Buffer[] = [];
+  for (const e of [...entries].sort(compare)) {
+    parts.push(Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.name}\0`), Buffer.from(e.id, 'hex'));
+  }
+  const tmp = join(scratch, `tree-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    writeFileSync(tmp, Buffer.concat(parts));
+    return await git.line(['hash-object', '-w', '-t', 'tree', tmp]);
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * The id of a tree equal to `treeish` except that `path` (with `/` separators) is the blob `blob`
+ * with file mode `mode` (`100644`), added when it was absent. `treeish` null means an empty tree.
+ * `scratch` is a directory for temporary files (inside the git dir).
+ */
+export async function treeWith(git: Git, scratch: string, treeish: string | null, path: string, blob: string, mode: string): Promise<string> {
+  const [head, ...rest] = path.split('/');
+  const entries = treeish === null ? [] : await list(git, treeish);
+  const at = entries.findIndex((e) => e.name === head);
+  let entry: TreeEntry;
+  if (rest.length === 0) entry = { mode, type: 'blob', id: blob, name: head };
+  else {
+    const sub = at !== -1 && entries[at].type === 'tree' ? entries[at].id : null;
+    entry = { mode: '40000', type: 'tree', id: await treeWith(git, scratch, sub, rest.join('/'), blob, mode), name: head };
+  }
+  if (at === -1) entries.push(entry);
+  else entries[at] = entry;
+  return writeTree(git, scratch, entries);
+}
