@@ -3,6 +3,7 @@
  * first, then the story whose completion unblocks most dependents (those waiting on it alone),
  * then one on the critical path, then file order. Pure.
  */
+import { rankIndices } from './core.js';
 import type { QueueGraph } from './graph.js';
 import type { Story } from './types.js';
 
@@ -21,17 +22,7 @@ export function priorityRank(p: string | null): number {
 
 /** Ready stories an agent may take, best first. `agent` keeps stories unassigned or assigned to it. */
 export function rankReady(graph: QueueGraph, agent?: string): Story[] {
-  const a = agent?.trim().toLowerCase();
-  const ready = graph.ready().filter((s) => !a || !s.owner || s.owner.toLowerCase() === a);
-  if (ready.length < 2) return ready;
-  const unblocks = graph.unblockCounts();
-  const key = new Map(ready.map((s, i) => [s.id, { p: priorityRank(s.priority), u: unblocks.get(s.id)!, i }]));
-  // The critical path breaks ties only; it is computed the first time two stories tie.
-  let critical: Set<string> | null = null;
-  const onPath = (id: string) => ((critical ??= new Set(graph.criticalPath())).has(id) ? 0 : 1);
-  return ready.sort((x, y) => {
-    const kx = key.get(x.id)!;
-    const ky = key.get(y.id)!;
-    return kx.p - ky.p || ky.u - kx.u || onPath(x.id) - onPath(y.id) || kx.i - ky.i;
-  });
+  const a = agent?.trim().toLowerCase() || undefined;
+  const owner = (i: number) => graph.stories[i].owner?.toLowerCase() ?? null;
+  return rankIndices(graph.core, (i) => priorityRank(graph.stories[i].priority), owner, a).map((i) => graph.stories[i]);
 }
