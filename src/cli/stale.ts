@@ -10,7 +10,7 @@ import { Git } from '../git/git.js';
 import { leases, type Lease } from '../git/lease.js';
 import { readTip, transact } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
-import { storyJson } from './json.js';
+import { storyJson } from '../model/contract.js';
 import { resolveAgent, target } from './write.js';
 import type { WriteOptions } from './write-options.js';
 import type { QueueGraph } from '../model/graph.js';

@@ -20,7 +20,7 @@ import { decide } from '../edit/decide.js';
 import { Git } from '../git/git.js';
 import { checkedOut, transact } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
-import { storyJson } from './json.js';
+import { storyJson } from '../model/contract.js';
 
 const BAD_AGENT = /[\u0000-\u001f\u007f|[\]]/;
 

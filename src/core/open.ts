@@ -6,8 +6,12 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from './errors.js';
-import { readQueue, type Queue } from './read.js';
+import { createHash } from 'node:crypto';
+import type { Queue } from './read.js';
 import type { Diagnostic } from '../model/types.js';
+import { GraphCore, rankIndices } from '../model/core.js';
+import type { StoryJson } from '../model/contract.js';
+import { buildIndex, indexedStory, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, writeIndex, type QueueIndex, type StoryFiles } from './index-cache.js';
 
 export interface OpenOptions {
   /** Directory to start from (`-C`); default `process.cwd()`. */
@@ -38,31 +42,122 @@ export function findRepoRoot(dir: string): string | null {
   }
 }
 
-/** Open and read the queue. Throws {@link QueueError} `unreadable` when the file cannot be read. */
-export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
+/** Where the queue is: repository root, the file's absolute path, and how it is shown in output. */
+interface Location {
+  cwd: string;
+  root: string;
+  /** The repository root holding `.git`, or null outside a repository. */
+  repo: string | null;
+  path: string;
+  shown: string;
+}
+
+function locate(opts: OpenOptions): Location {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd)) throw new QueueError('unreadable', `-C ${cwd}: no such directory`);
   const repo = findRepoRoot(cwd);
   const path = opts.file ? resolve(cwd, opts.file) : join(repo ?? cwd, 'WORK_QUEUE.md');
-  let raw: string;
+  const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
+  return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
+}
+
+function readBytes(path: string): Buffer {
   try {
     if (statSync(path).isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
-    raw = readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (e) {
     if (e instanceof QueueError) throw e;
     throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
-  const shown = displayPath(path, root, cwd);
-  const queue = await readQueue([{ file: shown, text: raw }]);
-  queue.diagnostics.push(...checkStoryFiles(queue, dirname(path), root));
-  const opened: OpenedQueue = { ...queue, root, path };
+}
+
+/** Open and read the queue. Throws {@link QueueError} `unreadable` when the file cannot be read. */
+export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
+  const loc = locate(opts);
+  const { readQueue } = await import('./read.js');
+  const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path).toString('utf8') }]);
+  queue.diagnostics.push(...checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics);
+  const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
     const { loadWorkspace } = await import('../workspace/load.js');
-    opened.workspace = await loadWorkspace(root, queue);
+    opened.workspace = await loadWorkspace(loc.root, queue);
     queue.diagnostics.push(...opened.workspace.diagnostics);
   }
   return opened;
+}
+
+/** `queue ready`'s answer: ready stories best first, as the contract's objects, and diagnostics. */
+export interface ReadyAnswer {
+  stories: StoryJson[];
+  diagnostics: Diagnostic[];
+  /** True when the answer came from a stored index (`core/index-cache.ts`). */
+  indexed: boolean;
+}
+
+/**
+ * Answer `queue ready` for an agent: from the queue index when one matches the file's bytes, else by
+ * reading the file in full and storing its index. Both ways answer through the same index, so they
+ * cannot differ. Throws {@link QueueError} `unreadable`.
+ */
+export async function openReady(opts: OpenOptions, agent?: string, limit = Infinity): Promise<ReadyAnswer> {
+  const loc = locate(opts);
+  const bytes = readBytes(loc.path);
+  const where = indexEnabled() ? indexLocation(loc) : null;
+  const key = where ? indexKey(bytes, loc.shown) : '';
+  const loaded = where ? readIndex(where, key) : null;
+  let index: QueueIndex;
+  let files: () => StoryFiles;
+  if (loaded) ({ index, files } = loaded);
+  else {
+    const { readQueue } = await import('./read.js');
+    const built = buildIndex(await readQueue([{ file: loc.shown, text: bytes.toString('utf8') }]), key);
+    if (where) writeIndex(where, built);
+    index = built.index;
+    files = () => built.files;
+  }
+  const ix = index;
+  const order = rankIndices(new GraphCore(ix.arrays), {
+    priority: (i) => ix.priority[i],
+    owner: (i) => ix.owner[i],
+    agent: agent?.trim().toLowerCase() || undefined,
+    unblocks: ix.unblocks,
+    critical: ix.critical,
+  }).slice(0, limit);
+  return {
+    stories: order.map((i) => indexedStory(ix, i, true)),
+    diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, loaded !== null, files)],
+    indexed: loaded !== null,
+  };
+}
+
+/** The story-file check, reused from beside the index while the directories it listed are unchanged. */
+function storyFileCheck(loc: Location, where: string | null, key: string, indexed: boolean, files: () => StoryFiles): Diagnostic[] {
+  const record = where ? where.replace(/\.v8$/, '.files.v8') : null;
+  const kept = record && indexed ? loadCheck(record, key) : null;
+  if (kept) return kept;
+  const f = files();
+  const refs = f.storyFile.map((storyFile, i) => ({ storyFile, file: f.file[i], line: f.line[i], column: f.column[i], id: f.id[i] }));
+  const listedAt = Date.now();
+  const { diagnostics, dirs } = checkStoryFiles(refs, dirname(loc.path), loc.root);
+  if (record && dirs) saveCheck(record, key, dirs, diagnostics, listedAt);
+  return diagnostics;
+}
+
+/** Where the index of a queue file lives: in the repository's git dir, else null (no index). */
+function indexLocation(loc: Location): string | null {
+  if (!loc.repo) return null;
+  const dotGit = join(loc.repo, '.git');
+  let gitDir = dotGit;
+  try {
+    if (!statSync(dotGit).isDirectory()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!m) return null;
+      gitDir = resolve(loc.repo, m[1]);
+    }
+  } catch {
+    return null;
+  }
+  return join(gitDir, 'queue', 'index', `${createHash('sha1').update(loc.path).digest('hex').slice(0, 16)}.v8`);
 }
 
 /** How a file is named in output: relative to the repository root when inside it. */
@@ -73,13 +168,26 @@ function displayPath(path: string, root: string, cwd: string): string {
   return c.startsWith('..') ? path : c;
 }
 
+/** What the story-file check needs of a story. */
+interface StoryFileRef {
+  storyFile: string | null;
+  file: string;
+  line: number;
+  column: number;
+  id: string;
+}
+
 /**
  * A warning `missing_story_file` for each Story File cell naming a file that does not exist, looked
- * up beside the queue file, then at the repository root. Each directory is listed once (a queue of
+ * up beside the queue file, then at the repository root. Also returns the directories listed (null
+ * when the answer depends on more than their listings), so the result can be kept while they are
+ * unchanged. Each directory is listed once (a queue of
  * 10,000 stories names 10,000 files in a handful of directories).
  */
-function checkStoryFiles(queue: Queue, queueDir: string, root: string): Diagnostic[] {
+function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root: string): { diagnostics: Diagnostic[]; dirs: string[] | null } {
   const out: Diagnostic[] = [];
+  const dirs = new Set<string>();
+  let watchable = true;
   // Directory (as written in the cell, e.g. `stories/`) → names in it beside the queue file and at
   // the root. Resolving each distinct directory once keeps this O(stories) string work.
   const listings = new Map<string, Array<Set<string> | null>>();
@@ -90,7 +198,7 @@ function checkStoryFiles(queue: Queue, queueDir: string, root: string): Diagnost
       return null;
     }
   };
-  for (const s of queue.stories) {
+  for (const s of stories) {
     if (!s.storyFile) continue;
     const f = s.storyFile.replace(/#.*$/, '');
     const cut = f.lastIndexOf('/') + 1;
@@ -101,10 +209,12 @@ function checkStoryFiles(queue: Queue, queueDir: string, root: string): Diagnost
       const here = resolve(queueDir, dir || '.');
       const atRoot = resolve(root, dir || '.');
       sets = here === atRoot ? [list(here)] : [list(here), list(atRoot)];
+      dirs.add(here).add(atRoot);
       listings.set(dir, sets);
     }
+    if (name === '') watchable = false; // a directory named as a story file: not covered by listings
     if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : sets.some((names) => names !== null && names.has(name))) continue;
     out.push({ severity: 'warning', code: 'missing_story_file', message: `story file ${s.storyFile} does not exist`, file: s.file, line: s.line, column: s.column, story: s.id });
   }
-  return out;
+  return { diagnostics: out, dirs: watchable ? [...dirs] : null };
 }

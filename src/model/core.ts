@@ -220,18 +220,31 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
   return out;
 }
 
+/** What {@link rankIndices} needs besides the graph. */
+export interface RankInputs {
+  /** Priority rank of story i (lower first); asked for ready stories only. */
+  priority: (i: number) => number;
+  /** Owner of story i, lower case, or null; asked for ready stories only. */
+  owner: (i: number) => string | null;
+  /** Only stories unassigned or assigned to this agent (lower case). */
+  agent?: string;
+  /** {@link GraphCore.unblockCounts}, when already known. */
+  unblocks?: Int32Array;
+  /** {@link GraphCore.criticalPath}, when already known. */
+  critical?: ArrayLike<number>;
+}
+
 /**
  * Ready stories an agent may take, best first (issue 3's claim order): priority rank (lower first),
  * then the story whose completion unblocks most dependents, then one on the critical path, then file
- * order. `owner(i)` (lower case) keeps a story for its owner; `agent` (lower case) filters.
- * `priority(i)` and `owner(i)` are asked for ready stories only.
+ * order.
  */
-export function rankIndices(core: GraphCore, priorityOf: (i: number) => number, owner: (i: number) => string | null, agent?: string): number[] {
-  const ready = core.readyIndices().filter((i) => !agent || !owner(i) || owner(i) === agent);
+export function rankIndices(core: GraphCore, r: RankInputs): number[] {
+  const ready = core.readyIndices().filter((i) => !r.agent || !r.owner(i) || r.owner(i) === r.agent);
   if (ready.length < 2) return ready;
-  const priority = new Map(ready.map((i) => [i, priorityOf(i)]));
-  const unblocks = core.unblockCounts();
-  let critical: Set<number> | null = null;
+  const priority = new Map(ready.map((i) => [i, r.priority(i)]));
+  const unblocks = r.unblocks ?? core.unblockCounts();
+  let critical: Set<number> | null = r.critical ? new Set(Array.from(r.critical)) : null;
   const onPath = (i: number) => ((critical ??= new Set(core.criticalPath())).has(i) ? 0 : 1);
   return ready.sort((x, y) => priority.get(x)! - priority.get(y)! || unblocks[y] - unblocks[x] || onPath(x) - onPath(y) || x - y);
 }

@@ -24,5 +24,5 @@ export function priorityRank(p: string | null): number {
 export function rankReady(graph: QueueGraph, agent?: string): Story[] {
   const a = agent?.trim().toLowerCase() || undefined;
   const owner = (i: number) => graph.stories[i].owner?.toLowerCase() ?? null;
-  return rankIndices(graph.core, (i) => priorityRank(graph.stories[i].priority), owner, a).map((i) => graph.stories[i]);
+  return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), owner, agent: a }).map((i) => graph.stories[i]);
 }

@@ -1,7 +1,7 @@
 /** `queue blocked`: stories that are not ready, with what each waits on. */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../json.js';
+import { diagnosticJson, storyJson } from '../../model/contract.js';
 
 export function register(program: Command): void {
   program

@@ -1,8 +1,8 @@
 /** `queue ready [--agent NAME] [--limit N]`: stories that can be claimed now, best first. */
 import type { Command } from 'commander';
-import { globals, human, open, positiveInt, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../json.js';
-import { rankReady } from '../../model/rank.js';
+import { openReady } from '../../core/open.js';
+import { diagnosticJson } from '../../model/contract.js';
+import { globals, human, positiveInt, printJson } from '../context.js';
 
 export function register(program: Command): void {
   program
@@ -12,17 +12,18 @@ export function register(program: Command): void {
     .option('--limit <n>', 'at most this many')
     .action(async (opts: { agent?: string; limit?: string }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
-      const q = await open(cmd);
-      const stories = rankReady(q.graph, opts.agent ?? process.env.QUEUE_AGENT).slice(0, limit);
-      if (globals(cmd).json) {
-        printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });
+      const g = globals(cmd);
+      const answer = await openReady({ cwd: g.C, file: g.file }, opts.agent ?? process.env.QUEUE_AGENT, limit);
+      if (g.json) {
+        printJson({ stories: answer.stories, diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;
       }
-      if (stories.length === 0) {
+      if (answer.stories.length === 0) {
         process.stdout.write('no story is ready (queue blocked shows why)\n');
         return;
       }
-      const { table, storyRows } = await human();
-      process.stdout.write(table(storyRows(stories, q.graph), ['READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
+      const { c, clip, colorStatus, table } = await human();
+      const rows = answer.stories.map((s) => [c().bold(s.id), colorStatus(s.status, clip(s.rawStatus || s.status, 24)), s.claimant ?? '', clip(s.title, 60), s.deps.length ? c().dim(`← ${s.deps.join(', ')}`) : '']);
+      process.stdout.write(table(rows, ['READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
     });
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { QueueError } from '../../core/errors.js';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../json.js';
+import { diagnosticJson, storyJson } from '../../model/contract.js';
 
 export function register(program: Command): void {
   program

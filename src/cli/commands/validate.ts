@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson } from '../json.js';
+import { diagnosticJson } from '../../model/contract.js';
 
 export function register(program: Command): void {
   program

@@ -1,9 +1,10 @@
 /**
- * The JSON contract's objects (issue 2): the story and the diagnostic as agents read them. Kept apart
- * from the human formatting (`format.ts`, with string-width and colors), which `--json` never loads.
+ * The JSON contract's objects (issue 2): the story and the diagnostic as agents read them. Pure; kept
+ * apart from the human formatting (`cli/format.ts`, with string-width and colors), which `--json`
+ * never loads.
  */
-import type { QueueGraph } from '../model/graph.js';
-import type { Diagnostic, Story } from '../model/types.js';
+import type { QueueGraph } from './graph.js';
+import type { Diagnostic, Story } from './types.js';
 
 /** The contract's story object. */
 export interface StoryJson {

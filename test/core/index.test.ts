@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openQueue, openReady } from '../../src/core/open.js';
+import { diagnosticJson, storyJson } from '../../src/model/contract.js';
+import { rankReady } from '../../src/model/rank.js';
+import { corpusFiles, ROOT } from '../helpers.js';
+
+const BIN = join(ROOT, 'dist', 'queue.js');
+
+describe('ready from the index equals ready from the full read', () => {
+  it('on every real queue and rgrid version, for everyone and for one agent', async () => {
+    for (const file of corpusFiles()) {
+      for (const agent of [undefined, 'Dev 2']) {
+        const full = await openQueue({ file });
+        const expected = { stories: rankReady(full.graph, agent).map((s) => storyJson(s, full.graph)), diagnostics: full.diagnostics };
+        const fast = await openReady({ file }, agent);
+        expect({ stories: fast.stories, diagnostics: fast.diagnostics.map(diagnosticJson) }, file).toEqual({ ...expected, diagnostics: expected.diagnostics.map(diagnosticJson) });
+      }
+    }
+  }, 120_000);
+});
+
+function ready(cwd: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [BIN, 'ready', '--json'], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+describe('the stored index (built CLI)', () => {
+  it('answers like a full read, follows every change of the file, and survives a corrupt index', () => {
+    const repo = mkdtempSync(join(tmpdir(), 'queue-index-'));
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'stories'));
+    writeFileSync(join(repo, 'stories', 'a.md'), '# A\n');
+    const head = '| Status | Story | Description | Depends On | Story File |\n|---|---|---|---|---|\n';
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), head + '| [ ] | **A** | a | None | `stories/a.md` |\n| [ ] | **B** | b | A | `stories/b.md` |\n');
+    const cold = ready(repo);
+    const dir = join(repo, '.git', 'queue', 'index');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))).toHaveLength(1);
+    const warm = ready(repo);
+    expect(warm).toEqual(cold);
+    expect(ready(repo, { QUEUE_NO_INDEX: '1' })).toEqual(cold);
+    expect(cold.stories.map((s: { id: string }) => s.id)).toEqual(['A']);
+    expect(cold.diagnostics.map((d: { code: string }) => d.code)).toEqual(['missing_story_file']);
+
+    // A change of one byte is a new index.
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), head + '| [DONE] | **A** | a | None | `stories/a.md` |\n| [ ] | **B** | b | A | `stories/b.md` |\n');
+    expect(ready(repo).stories.map((s: { id: string }) => s.id)).toEqual(['B']);
+
+    // The story-file check is kept while the directory is unchanged, and redone when it changes.
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(repo, 'stories'), old, old);
+    expect(ready(repo).diagnostics).toHaveLength(1);
+    expect(ready(repo).diagnostics).toHaveLength(1);
+    expect(readdirSync(dir).some((f) => f.endsWith('.files.v8'))).toBe(true);
+    writeFileSync(join(repo, 'stories', 'b.md'), '# B\n');
+    expect(ready(repo).diagnostics).toEqual([]);
+    rmSync(join(repo, 'stories', 'a.md'));
+    expect(ready(repo).diagnostics.map((d: { story: string }) => d.story)).toEqual(['A']);
+
+    // Garbage where the index was: rebuilt, same answer.
+    const before = ready(repo);
+    for (const f of readdirSync(dir)) writeFileSync(join(dir, f), 'not an index');
+    expect(ready(repo)).toEqual(before);
+    expect(existsSync(dir)).toBe(true);
+  });
+});
