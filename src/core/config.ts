@@ -106,10 +106,18 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         }
         break;
       default:
-        diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, line: 1, column: 1 });
+        diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }
   }
   return { config, diagnostics };
+}
+
+/** 1-based line and column of the first occurrence of `needle` in `text` (1:1 when absent). */
+function positionOf(text: string, needle: string): { line: number; column: number } {
+  const at = text.indexOf(needle);
+  if (at === -1) return { line: 1, column: 1 };
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
 /** Read `queue.config.json` at `root`; the defaults when there is none. */

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from './errors.js';
+import { loadConfig } from './config.js';
 import { createHash } from 'node:crypto';
 import type { Queue } from './read.js';
 import type { Diagnostic } from '../model/types.js';
@@ -16,7 +17,7 @@ import { buildIndex, indexedStory, indexEnabled, indexKey, loadCheck, readIndex,
 export interface OpenOptions {
   /** Directory to start from (`-C`); default `process.cwd()`. */
   cwd?: string;
-  /** Queue file (`--file`), relative to `cwd`; default `WORK_QUEUE.md` at the repository root. */
+  /** Queue file (`--file`), relative to `cwd`; default queue.config.json's `file` (`WORK_QUEUE.md`) at the repository root. */
   file?: string;
   /** Also read deployment/status and deployment/handoffs (see `workspace/`). */
   workspace?: boolean;
@@ -56,7 +57,8 @@ function locate(opts: OpenOptions): Location {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (!existsSync(cwd)) throw new QueueError('unreadable', `-C ${cwd}: no such directory`);
   const repo = findRepoRoot(cwd);
-  const path = opts.file ? resolve(cwd, opts.file) : join(repo ?? cwd, 'WORK_QUEUE.md');
+  // The default queue file: queue.config.json's "file" at the repository root, else WORK_QUEUE.md.
+  const path = opts.file ? resolve(cwd, opts.file) : join(repo ?? cwd, loadConfig(repo ?? cwd).config.file);
   const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
   return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
 }

@@ -1,9 +1,10 @@
 /**
  * `queue validate`: static checks — duplicate ids with conflicting state, unknown dependencies,
- * cycles, unparseable rows, unknown statuses, missing story files, conflict markers. Exit 1 when
- * any diagnostic is an error.
+ * cycles, unparseable rows, unknown statuses, missing story files, conflict markers, unknown keys in
+ * queue.config.json. Exit 1 when any diagnostic is an error.
  */
 import type { Command } from 'commander';
+import { loadConfig } from '../../core/config.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson } from '../../model/contract.js';
 
@@ -13,6 +14,8 @@ export function register(program: Command): void {
     .description('check the queue; exit 1 on errors')
     .action(async (_opts: unknown, cmd: Command) => {
       const q = await open(cmd, true);
+      // queue.config.json's own problems (unknown keys) are part of the check.
+      q.diagnostics.push(...loadConfig(q.root).diagnostics);
       const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
       const warnings = q.diagnostics.filter((d) => d.severity === 'warning').length;
       if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalAgent, DEFAULTS, parseConfig, parseDuration } from '../../src/core/config.js';
+import { QueueError } from '../../src/core/errors.js';
+
+describe('queue.config.json', () => {
+  it('takes every known key and reports unknown ones', () => {
+    const { config, diagnostics } = parseConfig(JSON.stringify({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', lease: '90m', maxClaims: 2, maxAttempts: 5, agents: { 'Dev 2': ['dev2'] }, colour: 'blue' }));
+    expect(config).toMatchObject({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', leaseMs: 90 * 60_000, maxClaims: 2, maxAttempts: 5 });
+    expect(diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([['unknown_config_key', 'queue.config.json: unknown key "colour" is ignored', 1, 128]]);
+    const multi = parseConfig('{\n  "file": "Q.md",\n  "colour": 1\n}').diagnostics[0];
+    expect([multi.line, multi.column]).toEqual([3, 3]);
+  });
+
+  it('defaults when empty', () => {
+    expect(parseConfig('{}').config).toEqual({ ...DEFAULTS, agents: {} });
+  });
+
+  it.each([
+    ['not json', /not valid JSON/],
+    ['[]', /expected a JSON object/],
+    ['{"maxClaims": 0}', /"maxClaims" must be a positive integer/],
+    ['{"lease": "soon"}', /"lease" must be a duration/],
+    ['{"remote": 3}', /"remote" must be a remote name or null/],
+    ['{"agents": {"A": "a"}}', /"agents.A" must be an array of strings/],
+  ])('refuses %s', (text, message) => {
+    expect(() => parseConfig(text)).toThrow(QueueError);
+    expect(() => parseConfig(text)).toThrow(message);
+  });
+
+  it('durations and aliases', () => {
+    expect([parseDuration('2h'), parseDuration('30s'), parseDuration('1d'), parseDuration('2 weeks')]).toEqual([7_200_000, 30_000, 86_400_000, null]);
+    const { config } = parseConfig(JSON.stringify({ agents: { 'Dev 2': ['dev2', 'two@example.com'] } }));
+    expect([canonicalAgent(config, 'DEV2'), canonicalAgent(config, 'two@example.com'), canonicalAgent(config, ' Other ')]).toEqual(['Dev 2', 'Dev 2', 'Other']);
+  });
+});
