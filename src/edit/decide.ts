@@ -232,7 +232,9 @@ function logEntry(doc: QueueDocument, story: Story, done: string, agent: string)
   const cols = log.columns;
   const cells = log.headers.map(() => '');
   cells[cols.id === -1 ? 0 : cols.id] = `${done} **${story.id}**`;
-  if (cols.title !== -1) cells[cols.title] = cellText(story.title);
+  // The title as written (markup kept), from the story's own row when it has one.
+  const titleSpan = story.occurrences[0].spans.title;
+  if (cols.title !== -1) cells[cols.title] = titleSpan ? doc.text.slice(titleSpan.start, titleSpan.end) : cellText(story.title);
   if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
   if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? log.lastRow?.[cols.wave] ?? '');
   return { start: log.end, end: log.end, text: `${lineEnding(doc.text)}| ${cells.join(' | ')} |` };

@@ -122,6 +122,8 @@ describe('decide', () => {
     const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 3 |\n\n## Tier\n\n' + md;
     const out = await run(log, { op: 'done', id: 'D', agent: 'Dev 1' });
     expect(out).toBe(log.replace('| Dev 1 | 3 |\n', '| Dev 1 | 3 |\n| [DONE] **D** | d | Dev 1 | 3 |\n').replace('| [IN PROGRESS: Dev 1] | **D**', '| [DONE] | **D**'));
+    const marked = log.replace('| [IN PROGRESS: Dev 1] | **D** | d |', '| [IN PROGRESS: Dev 1] | **D** | `d` in code |');
+    expect(await run(marked, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('| [DONE] **D** | `d` in code | Dev 1 | 3 |');
     const empty = '## Completed\n\n| Story | Description | Agent | Wave |\n|-------|-------------|-------|------|\n\n## Tier\n\n' + md;
     expect(await run(empty, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('|-------|-------------|-------|------|\n| [DONE] **D** | d | Dev 1 |  |\n');
   });
