@@ -5,13 +5,14 @@
  * ```json
  * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
  *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30,
- *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] } }
+ *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" } }
  * ```
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueError } from './errors.js';
 import type { Diagnostic } from '../model/types.js';
+import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../rules/codes.js';
 
 export interface QueueConfig {
   /** Queue file, relative to the repository root. Default `WORK_QUEUE.md`. */
@@ -30,6 +31,8 @@ export interface QueueConfig {
   maxAttempts: number;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
+  /** Severity of each claim rule (issue 4): `"error"`, `"warning"` or `"off"`; defaults in rules/codes.ts. */
+  rules: Partial<Record<RuleCode, RuleSeverity>>;
 }
 
 export const CONFIG_FILE = 'queue.config.json';
@@ -44,6 +47,7 @@ export const DEFAULTS: QueueConfig = {
   maxClaims: 1,
   maxAttempts: 30,
   agents: {},
+  rules: {},
 };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
@@ -66,7 +70,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
     throw new QueueError('invalid', `${file}: not valid JSON: ${(e as Error).message}`, { file });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new QueueError('invalid', `${file}: expected a JSON object`, { file });
-  const config: QueueConfig = { ...DEFAULTS, agents: {} };
+  const config: QueueConfig = { ...DEFAULTS, agents: {}, rules: {} };
   const diagnostics: Diagnostic[] = [];
   const bad = (key: string, want: string) => {
     throw new QueueError('invalid', `${file}: "${key}" must be ${want}`, { file, key });
@@ -105,6 +109,17 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
           config.agents[name] = aliases as string[];
         }
         break;
+      case 'rules':
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of rule → "error" | "warning" | "off"');
+        for (const [rule, sev] of Object.entries(value as Record<string, unknown>)) {
+          if (!(rule in DEFAULT_SEVERITY)) {
+            diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown rule "${rule}" is ignored (rules: ${Object.keys(DEFAULT_SEVERITY).join(', ')})`, file, ...positionOf(text, `"${rule}"`) });
+            continue;
+          }
+          if (sev !== 'error' && sev !== 'warning' && sev !== 'off') bad(`rules.${rule}`, '"error", "warning" or "off"');
+          config.rules[rule as RuleCode] = sev as RuleSeverity;
+        }
+        break;
       default:
         diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }
@@ -126,7 +141,7 @@ export function loadConfig(root: string): { config: QueueConfig; diagnostics: Di
   try {
     text = readFileSync(join(root, CONFIG_FILE), 'utf8');
   } catch {
-    return { config: { ...DEFAULTS, agents: {} }, diagnostics: [] };
+    return { config: { ...DEFAULTS, agents: {}, rules: {} }, diagnostics: [] };
   }
   return parseConfig(text);
 }

@@ -12,7 +12,7 @@ describe('queue.config.json', () => {
   });
 
   it('defaults when empty', () => {
-    expect(parseConfig('{}').config).toEqual({ ...DEFAULTS, agents: {} });
+    expect(parseConfig('{}').config).toEqual({ ...DEFAULTS, agents: {}, rules: {} });
   });
 
   it.each([

@@ -1,0 +1,27 @@
+/** The claim rules' codes and default severities (issue 4); `queue.config.json` `"rules"` overrides them. */
+export type RuleCode =
+  | 'unparseable'
+  | 'claim_not_ready'
+  | 'steal'
+  | 'not_holder'
+  | 'done_not_claimed'
+  | 'reopen_by_hand'
+  | 'cycle'
+  | 'duplicate_id'
+  | 'delete_claimed'
+  | 'claim_limit';
+
+export type RuleSeverity = 'error' | 'warning' | 'off';
+
+export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
+  unparseable: 'error',
+  claim_not_ready: 'error',
+  steal: 'error',
+  not_holder: 'error',
+  done_not_claimed: 'error',
+  reopen_by_hand: 'error',
+  cycle: 'error',
+  duplicate_id: 'error',
+  delete_claimed: 'error',
+  claim_limit: 'error',
+};
