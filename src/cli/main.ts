@@ -22,6 +22,8 @@ import { register as reopen } from './commands/reopen.js';
 import { register as stale } from './commands/stale.js';
 import { register as add } from './commands/add.js';
 import { register as dep } from './commands/dep.js';
+import { register as diff } from './commands/diff.js';
+import { register as log } from './commands/log.js';
 
 const VERSION = '0.1.0';
 
@@ -52,7 +54,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -50,8 +50,8 @@ export interface ChangeContext {
   op?: string | null;
   /** `Queue-Force` trailer present (`queue release --force`, `queue stale --release`). */
   force?: boolean;
-  /** Commit author (name or email), for the alias lookup. */
-  author?: string | null;
+  /** Commit author's names (email, name), for the alias lookup; the first that is a known agent counts. */
+  author?: string | readonly string[] | null;
   config: QueueConfig;
 }
 
@@ -89,8 +89,8 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
 
   const known = knownAgents(before, after, ctx.config);
   const trailer = ctx.agent ? canonicalAgent(ctx.config, ctx.agent) : null;
-  const author = ctx.author ? canonicalAgent(ctx.config, ctx.author) : null;
-  const authorAgent = author && known.has(lower(author)) ? author : null;
+  const authors = (typeof ctx.author === 'string' ? [ctx.author] : (ctx.author ?? [])).filter(Boolean).map((a) => canonicalAgent(ctx.config, a));
+  const authorAgent = authors.find((a) => known.has(lower(a))) ?? null;
 
   const events = diffQueues(before, after);
   const prev = before?.graph.byId ?? new Map<string, Story>();

@@ -11,8 +11,14 @@ import { diagnosticJson } from '../../model/contract.js';
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check the queue; exit 1 on errors')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .description('check the queue; exit 1 on errors. --range A..B judges every commit\'s transition by the claim rules')
+    .option('--range <range>', 'judge each commit in this range (A..B) that changed the queue file')
+    .action(async (opts: { range?: string }, cmd: Command) => {
+      if (opts.range) {
+        const { runValidateRange } = await import('../history.js');
+        await runValidateRange(cmd, opts.range);
+        return;
+      }
       const q = await open(cmd, true);
       // queue.config.json's own problems (unknown keys) are part of the check.
       q.diagnostics.push(...loadConfig(q.root).diagnostics);

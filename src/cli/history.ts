@@ -1,0 +1,108 @@
+/**
+ * The history commands (issue 4): `queue validate --range A..B`, `queue diff A B`, `queue log`.
+ * Loaded only when one of them runs.
+ */
+import { relative, resolve, sep } from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, type QueueConfig } from '../core/config.js';
+import { QueueError } from '../core/errors.js';
+import { findRepoRoot } from '../core/open.js';
+import { diffQueues, type QueueEvent } from '../history/events.js';
+import { Git } from '../git/git.js';
+import { judgeCommit, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
+import type { Queue } from '../core/read.js';
+import type { Violation } from '../rules/check.js';
+import { globals, human, printJson } from './context.js';
+
+interface Where {
+  git: Git;
+  root: string;
+  file: string;
+  config: QueueConfig;
+}
+
+function where(cmd: Command): Where {
+  const g = globals(cmd);
+  const cwd = resolve(g.C ?? process.cwd());
+  const root = findRepoRoot(cwd);
+  if (!root) throw new QueueError('usage', `${cwd} is not in a git repository`);
+  const { config } = loadConfig(root);
+  const file = relative(root, g.file ? resolve(cwd, g.file) : resolve(root, config.file)).split(sep).join('/');
+  return { git: new Git(root), root, file, config };
+}
+
+/** One line for an event: `done 5-3 (Dev 1)`. */
+export function eventText(e: QueueEvent): string {
+  const who = e.claimant ?? e.claimantBefore;
+  if (e.kind === 'dependency') return `dependency ${e.story}${e.added?.length ? ` +${e.added.join(',')}` : ''}${e.removed?.length ? ` -${e.removed.join(',')}` : ''}`;
+  if (e.kind === 'edit') return `edit ${e.story} (${e.fields?.join(', ')})`;
+  return `${e.kind} ${e.story}${who ? ` (${who})` : ''}`;
+}
+
+function violationText(v: Violation): string {
+  return `${v.file}:${v.line}: ${v.severity} ${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message}. Fix: ${v.fix}`;
+}
+
+async function judgeRange(w: Where, range: string): Promise<JudgedCommit[]> {
+  const cache = new Map<string, Queue | null>();
+  const out: JudgedCommit[] = [];
+  for (const c of await queueCommits(w.git, range, w.file)) out.push(await judgeCommit(w.git, c, w.file, w.config, cache));
+  return out;
+}
+
+const commitJson = (c: JudgedCommit) => ({
+  commit: c.commit,
+  author: c.author,
+  email: c.email,
+  time: new Date(c.time).toISOString(),
+  subject: c.subject,
+  agent: c.trailers.agent,
+  op: c.trailers.op,
+  events: c.events,
+  violations: c.violations,
+});
+
+/** `queue validate --range A..B`: every commit's transition judged by the rules; exit 1 on an error. */
+export async function runValidateRange(cmd: Command, range: string): Promise<void> {
+  const w = where(cmd);
+  const commits = await judgeRange(w, range);
+  const errors = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'error').length, 0);
+  const warnings = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'warning').length, 0);
+  if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, file: w.file, range, commits: commits.map(commitJson) });
+  else {
+    const { c } = await human();
+    for (const k of commits) {
+      process.stdout.write(`${c().dim(k.commit.slice(0, 7))} ${k.subject}\n`);
+      for (const e of k.events) process.stdout.write(`  ${eventText(e)}\n`);
+      for (const v of k.violations) process.stdout.write(`  ${v.severity === 'error' ? c().red(violationText(v)) : c().yellow(violationText(v))}\n`);
+    }
+    process.stdout.write(`${commits.length} commits to ${w.file}: ${errors} errors, ${warnings} warnings\n`);
+  }
+  if (errors) process.exitCode = 1;
+}
+
+/** `queue diff A B`: the events that take the queue at A to the queue at B. */
+export async function runDiff(cmd: Command, a: string, b: string): Promise<void> {
+  const w = where(cmd);
+  const after = await queueAt(w.git, b, w.file);
+  if (!after) throw new QueueError('not_found', `${w.file} does not exist at ${b}`);
+  const events = diffQueues(await queueAt(w.git, a, w.file), after);
+  if (globals(cmd).json) printJson({ file: w.file, from: a, to: b, events });
+  else process.stdout.write(events.map((e) => eventText(e) + '\n').join('') || 'no change to any story\n');
+}
+
+/** `queue log [--story ID]`: the queue file's history as events, with agent, commit and time. */
+export async function runLog(cmd: Command, story: string | undefined, rev: string): Promise<void> {
+  const w = where(cmd);
+  const commits = await judgeRange(w, rev);
+  const rows = commits.flatMap((c) =>
+    c.events
+      .filter((e) => !story || e.story.toLowerCase() === story.toLowerCase())
+      .map((e) => ({ ...e, commit: c.commit, agent: c.trailers.agent ?? e.claimant ?? e.claimantBefore ?? null, author: c.author, time: new Date(c.time).toISOString(), subject: c.subject })),
+  );
+  if (globals(cmd).json) printJson({ file: w.file, events: rows });
+  else {
+    const { c, table } = await human();
+    process.stdout.write(table(rows.map((r) => [c().dim(r.commit.slice(0, 7)), r.time.slice(0, 16).replace('T', ' '), eventText(r), r.agent ?? r.author]), ['COMMIT', 'TIME', 'EVENT', 'AGENT']));
+  }
+}
