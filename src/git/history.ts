@@ -60,26 +60,33 @@ function parseLog(out: string): QueueCommit[] {
   return commits;
 }
 
-/** The queue file at a revision, read; null when the file does not exist there. */
-export async function queueAt(git: Git, rev: string | null, file: string): Promise<Queue | null> {
+/** The blob id of the queue file at a revision; null when the file does not exist there. */
+async function blobAt(git: Git, rev: string | null, file: string): Promise<string | null> {
   if (rev === null) return null;
-  const entry = await git.line(['ls-tree', rev, '--', file]);
-  const m = /^\d{6} blob ([0-9a-f]+)\t/.exec(entry);
-  if (!m) return null;
-  return readQueue([{ file, text: await git.raw(['cat-file', 'blob', m[1]]) }]);
+  const m = /^\d{6} blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', rev, '--', file]));
+  return m ? m[1] : null;
 }
 
-/** Judge one commit's change to the queue file: its events and the rules it broke. */
+/** The queue file at a revision, read; null when the file does not exist there. */
+export async function queueAt(git: Git, rev: string | null, file: string): Promise<Queue | null> {
+  const blob = await blobAt(git, rev, file);
+  return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
+}
+
+/** Judge one commit's change to the queue file: its events and the rules it broke. `cache` keeps
+ * queues read by blob id across calls. */
 export async function judgeCommit(git: Git, c: QueueCommit, file: string, config: QueueConfig, cache?: Map<string, Queue | null>): Promise<JudgedCommit> {
-  const at = async (rev: string | null) => {
-    if (rev === null) return null;
-    if (cache?.has(rev)) return cache.get(rev)!;
-    const q = await queueAt(git, rev, file);
-    cache?.set(rev, q);
+  const [b0, b1] = await Promise.all([blobAt(git, c.parent, file), blobAt(git, c.commit, file)]);
+  if (b0 === b1) return { ...c, events: [], violations: [] }; // the commit leaves the queue file alone
+  const at = async (blob: string | null) => {
+    if (blob === null) return null;
+    if (cache?.has(blob)) return cache.get(blob)!;
+    const q = await readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
+    cache?.set(blob, q);
     return q;
   };
-  const before = await at(c.parent);
-  const after = await at(c.commit);
+  const before = await at(b0);
+  const after = await at(b1);
   if (!after) return { ...c, events: [], violations: [] };
   // The author may be known by email or by name (config aliases).
   const violations = checkTransition(before, after, { agent: c.trailers.agent, op: c.trailers.op, force: c.trailers.force, author: [c.email, c.author], config });

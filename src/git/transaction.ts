@@ -141,7 +141,8 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   const message = ['-m', decision.subject, '-m', decision.trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
   const commit = await commitTree(git, tree, base, message, decision);
   try {
-    if (opts.remote) await git.raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
+    // The pre-push hook may skip what queue has just decided and proved; the server still judges it.
+    if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
     else await git.raw(['update-ref', '-m', decision.subject, target, commit, base]);
   } catch (e) {
     if (e instanceof GitFailure && REJECTED.test(e.stderr)) return 'retry' as const;

@@ -1,0 +1,182 @@
+/**
+ * Installing the git hooks (issue 4) without ever losing someone else's hook (beads #254 overwrote
+ * them): an existing hook is kept as `<name>.queue-chained` and run after queue's check with the
+ * same arguments and stdin. The hooks directory is git's own answer (`git rev-parse --git-path
+ * hooks`, which follows `core.hooksPath`); under husky (core.hooksPath `.husky/_`) queue adds a line
+ * to `.husky/<name>`; under lefthook it adds a command to lefthook.yml. The installed hook calls the
+ * node and the queue that installed it, by absolute path.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { Git } from '../git/git.js';
+
+export const MARK = '# queue hook';
+const CHAINED = '.queue-chained';
+
+/** How the installed hooks call queue: this node and this queue, by absolute path. */
+export function queueCommand(): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  return `${q(process.execPath)} ${q(resolve(process.argv[1]))}`;
+}
+
+/** The hook script: queue's check, then the chained hook, both with the same stdin. */
+function script(name: string, cmd: string, stdin: boolean): string {
+  const lines = [
+    '#!/bin/sh',
+    `${MARK}: judges queue transitions by the claim rules, then runs the hook it replaced (${name}${CHAINED}).`,
+  ];
+  if (stdin) {
+    lines.push('input=$(mktemp) || exit 1', 'cat > "$input"', `${cmd} hooks run ${name} "$@" < "$input" || { rm -f "$input"; exit 1; }`);
+    lines.push(`if [ -x "$0${CHAINED}" ]; then "$0${CHAINED}" "$@" < "$input"; status=$?; rm -f "$input"; exit $status; fi`, 'rm -f "$input"');
+  } else {
+    lines.push(`${cmd} hooks run ${name} "$@" || exit 1`, `if [ -x "$0${CHAINED}" ]; then exec "$0${CHAINED}" "$@"; fi`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export interface InstallResult {
+  /** Files written or changed. */
+  wrote: string[];
+  /** Hooks found and kept (chained). */
+  chained: string[];
+  layout: 'hooks-dir' | 'husky' | 'lefthook' | 'server';
+}
+
+const STDIN = new Set(['pre-push', 'pre-receive']);
+
+function installScript(path: string, name: string, cmd: string, out: InstallResult): void {
+  mkdirSync(dirname(path), { recursive: true });
+  if (existsSync(path) && !readFileSync(path, 'utf8').includes(MARK)) {
+    if (existsSync(path + CHAINED)) throw new Error(`${path}${CHAINED} exists already; move it away first`);
+    renameSync(path, path + CHAINED);
+    out.chained.push(path);
+  }
+  writeFileSync(path, script(name, cmd, STDIN.has(name)));
+  chmodSync(path, 0o755);
+  out.wrote.push(path);
+}
+
+/** Install `pre-commit` and `pre-push` in the work tree at `root` (or `pre-receive` with `server`, in a bare repository). */
+export async function install(root: string, opts: { server?: boolean } = {}): Promise<InstallResult> {
+  const git = new Git(root);
+  const cmd = queueCommand();
+  if (opts.server) {
+    const out: InstallResult = { wrote: [], chained: [], layout: 'server' };
+    installScript(join(await hooksDir(git, root), 'pre-receive'), 'pre-receive', cmd, out);
+    return out;
+  }
+  const names = ['pre-commit', 'pre-push'];
+  const hooksPath = (await git.line(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
+  const lefthook = ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml'].map((f) => join(root, f)).find((f) => existsSync(f));
+  if (lefthook) return installLefthook(lefthook, names, cmd);
+  if (/(^|\/)\.husky(\/_)?\/?$/.test(hooksPath)) {
+    const out: InstallResult = { wrote: [], chained: [], layout: 'husky' };
+    for (const name of names) {
+      const path = join(root, '.husky', name);
+      const line = `${cmd} hooks run ${name} "$@" || exit 1 ${MARK}`;
+      const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      if (old.includes(MARK)) continue;
+      writeFileSync(path, (old && !old.endsWith('\n') ? old + '\n' : old) + line + '\n');
+      chmodSync(path, 0o755);
+      out.wrote.push(path);
+    }
+    return out;
+  }
+  const dir = await hooksDir(git, root);
+  const out: InstallResult = { wrote: [], chained: [], layout: 'hooks-dir' };
+  for (const name of names) installScript(join(dir, name), name, cmd, out);
+  return out;
+}
+
+async function hooksDir(git: Git, root: string): Promise<string> {
+  const p = await git.line(['rev-parse', '--git-path', 'hooks']);
+  return isAbsolute(p) ? p : resolve(root, p);
+}
+
+/** lefthook runs the commands listed in lefthook.yml; queue adds its own (comments and order kept). */
+function installLefthook(file: string, names: string[], cmd: string): InstallResult {
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  for (const name of names) {
+    doc.setIn([name, 'commands', 'queue', 'run'], `${cmd} hooks run ${name}${STDIN.has(name) ? ' {1} {2}' : ''}`);
+    if (STDIN.has(name)) doc.setIn([name, 'commands', 'queue', 'use_stdin'], true);
+  }
+  writeFileSync(file, doc.toString());
+  return { wrote: [file], chained: [], layout: 'lefthook' };
+}
+
+/** Remove queue's hooks and put back the hooks they chained to. */
+export async function uninstall(root: string, opts: { server?: boolean } = {}): Promise<string[]> {
+  const git = new Git(root);
+  const removed: string[] = [];
+  const dir = await hooksDir(git, root);
+  for (const name of opts.server ? ['pre-receive'] : ['pre-commit', 'pre-push']) {
+    const path = join(dir, name);
+    if (existsSync(path) && readFileSync(path, 'utf8').includes(MARK)) {
+      rmSync(path);
+      removed.push(path);
+      if (existsSync(path + CHAINED)) renameSync(path + CHAINED, path);
+    }
+    const husky = join(root, '.husky', name);
+    if (existsSync(husky) && readFileSync(husky, 'utf8').includes(MARK)) {
+      writeFileSync(husky, readFileSync(husky, 'utf8').split('\n').filter((l) => !l.includes(MARK)).join('\n'));
+      removed.push(husky);
+    }
+  }
+  for (const f of ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml'].map((x) => join(root, x)).filter((x) => existsSync(x))) {
+    const doc = parseDocument(readFileSync(f, 'utf8'));
+    let changed = false;
+    for (const name of ['pre-commit', 'pre-push']) if (doc.hasIn([name, 'commands', 'queue'])) changed = doc.deleteIn([name, 'commands', 'queue']) || changed;
+    if (changed) {
+      writeFileSync(f, doc.toString());
+      removed.push(f);
+    }
+  }
+  return removed;
+}
+
+/**
+ * `.github/workflows/queue-validate.yml`: `queue validate --range` on pushes and pull requests
+ * (github.com runs no pre-receive hooks; a required check with branch protection is the gate there).
+ */
+export function githubAction(root: string): string {
+  const here = resolve(process.argv[1]);
+  const rel = relative(root, here);
+  const inRepo = !rel.startsWith('..') && !isAbsolute(rel);
+  // queue is run from this repository when it lives here; otherwise from npm (adjust to how the
+  // repository installs queue).
+  const run = inRepo ? `node ${rel.split('\\').join('/')}` : 'npx --yes queue';
+  const setup = inRepo ? ['      - run: npm ci'] : [];
+  const text = [
+    '# Written by `queue hooks install --github-action`: judges every commit that changes the queue',
+    '# by the claim rules. Make it a required check (branch protection) to refuse what breaks them.',
+    'name: queue-validate',
+    'on:',
+    '  push:',
+    '  pull_request:',
+    'jobs:',
+    '  validate:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '        with:',
+    '          fetch-depth: 0',
+    '      - uses: actions/setup-node@v4',
+    '        with:',
+    '          node-version: 20',
+    ...setup,
+    '      - name: queue validate --range',
+    '        env:',
+    "          BEFORE: ${{ github.event_name == 'pull_request' && github.event.pull_request.base.sha || github.event.before }}",
+    "          AFTER: ${{ github.event_name == 'pull_request' && github.event.pull_request.head.sha || github.sha }}",
+    '        run: |',
+    '          if [ -z "$BEFORE" ] || [ "$BEFORE" = "0000000000000000000000000000000000000000" ]; then range="$AFTER"; else range="$BEFORE..$AFTER"; fi',
+    `          ${run} validate --range "$range"`,
+    '',
+  ].join('\n');
+  const path = join(root, '.github', 'workflows', 'queue-validate.yml');
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  return path;
+}
+

@@ -1,0 +1,180 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN } from './repos.js';
+
+const QUEUE = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [DONE] | **A** | a | None |', '| [ ] | **B** | b | A |', '| [BLOCKED] | **C** | c | B |', '| [IN PROGRESS: Dev 1] | **D** | d | A |', '| [DONE] | **E** | e | None |'];
+const CONFIG = JSON.stringify({ agents: { 'Dev 1': ['dev1@example.com'], 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'] } });
+
+function run(cwd: string, cmd: string, args: string[], env: Record<string, string> = {}): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, ...env } }) };
+  } catch (e) {
+    const x = e as { status: number; stdout: string; stderr: string };
+    return { code: x.status, out: `${x.stdout}${x.stderr}` };
+  }
+}
+const git = (cwd: string, ...args: string[]) => run(cwd, 'git', args);
+const queueCli = (cwd: string, ...args: string[]) => run(cwd, process.execPath, [BIN, ...args]);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = createConnection(port, '127.0.0.1', () => {
+        c.end();
+        resolve(true);
+      }).on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('git daemon did not start');
+}
+
+let dir: string;
+let url: string;
+let daemon: ChildProcess;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'queue-daemon-'));
+  const bare = join(dir, 'queue.git');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+  const seed = join(dir, 'seed');
+  git(dir, 'clone', '-q', bare, seed);
+  writeFileSync(join(seed, 'WORK_QUEUE.md'), QUEUE.join('\n') + '\n');
+  writeFileSync(join(seed, 'queue.config.json'), CONFIG);
+  git(seed, 'add', '.');
+  git(seed, '-c', 'user.name=seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'seed');
+  git(seed, 'push', '-q', 'origin', 'HEAD:main');
+  expect(queueCli(bare, 'hooks', 'install', '--server').code).toBe(0);
+  const port = await freePort();
+  daemon = spawn('git', ['daemon', '--enable=receive-pack', `--base-path=${dir}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', dir], { stdio: 'ignore' });
+  await until(port);
+  url = `git://127.0.0.1:${port}/queue.git`;
+}, 30_000);
+
+afterAll(() => {
+  daemon?.kill();
+});
+
+/** A fresh clone at the server's tip, committing as `who`, with the queue file rewritten by `edit`. */
+function handPush(who: string, edit: (lines: string[]) => string[], message = 'hand edit') {
+  const c = mkdtempSync(join(dir, 'clone-'));
+  git(dir, 'clone', '-q', url, c);
+  git(c, 'config', 'user.name', who);
+  git(c, 'config', 'user.email', `${who}@example.com`);
+  const file = join(c, 'WORK_QUEUE.md');
+  writeFileSync(file, edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n') + '\n');
+  git(c, 'commit', '-q', '-am', message);
+  return git(c, 'push', 'origin', 'HEAD:main');
+}
+const row = (id: string, to: string) => (lines: string[]) => lines.map((l) => (l.includes(`**${id}**`) && !l.startsWith('| Status') ? to : l));
+
+describe('the server hook behind git daemon refuses hand-made pushes that break a rule', () => {
+  it.each([
+    ['claim of a blocked story', 'dev2', row('C', '| [IN PROGRESS: Dev 2] | **C** | c | B |'), 'claim_not_ready C'],
+    ['steal', 'dev2', row('D', '| [IN PROGRESS: Dev 2] | **D** | d | A |'), 'steal D'],
+    ['done by a non-holder', 'dev3', row('D', '| [DONE] | **D** | d | A |'), 'not_holder D'],
+    ['two claims by one agent', 'dev1', row('B', '| [IN PROGRESS: Dev 1] | **B** | b | A |'), 'claim_limit B'],
+    ['deleting a claimed story', 'dev2', (l: string[]) => l.filter((x) => !x.includes('**D**')), 'delete_claimed'],
+    ['a cycle', 'dev2', row('A', '| [DONE] | **A** | a | C |'), 'cycle A'],
+    ['a duplicate id', 'dev2', (l: string[]) => [...l, '| [ ] | **B** | b again | None |'], 'duplicate_id B'],
+    ['reopening without queue reopen', 'dev2', row('E', '| [ ] | **E** | e | None |'), 'reopen_by_hand E'],
+    ['conflict markers', 'dev2', (l: string[]) => [...l, '<<<<<<< HEAD', '| [ ] | **F** | f | None |', '=======', '>>>>>>> other'], 'unparseable'],
+  ])('%s', (_name, who, edit, rule) => {
+    const r = handPush(who, edit);
+    expect(r.code, r.out).not.toBe(0);
+    expect(r.out).toContain('pre-receive hook declined');
+    expect(r.out).toMatch(new RegExp(`WORK_QUEUE\\.md:\\d+: ${rule}.*Fix: `));
+  });
+
+  it('lets legitimate hand edits through: claim a ready story, the holder marks done, a description edit', () => {
+    expect(handPush('dev2', row('B', '| [IN PROGRESS: Dev 2] | **B** | b | A |')).code).toBe(0);
+    expect(handPush('dev1', row('D', '| [DONE] | **D** | d | A |')).code).toBe(0);
+    expect(handPush('dev3', row('C', '| [BLOCKED] | **C** | c, said better | B |')).code).toBe(0);
+  });
+});
+
+describe('local hooks in a clone', () => {
+  it('pre-commit and pre-push refuse, chain to the hooks that were there, and uninstall restores them', () => {
+    const c = mkdtempSync(join(dir, 'local-'));
+    git(dir, 'clone', '-q', url, c);
+    git(c, 'config', 'user.name', 'dev2');
+    git(c, 'config', 'user.email', 'dev2@example.com');
+    const hooks = join(c, '.git', 'hooks');
+    mkdirSync(hooks, { recursive: true });
+    writeFileSync(join(hooks, 'pre-commit'), `#!/bin/sh\necho ran >> "${join(c, 'old-hook-ran')}"\n`);
+    chmodSync(join(hooks, 'pre-commit'), 0o755);
+    expect(queueCli(c, 'hooks', 'install').code).toBe(0);
+    expect(readFileSync(join(hooks, 'pre-commit.queue-chained'), 'utf8')).toContain('old-hook-ran');
+
+    const file = join(c, 'WORK_QUEUE.md');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('| [BLOCKED] | **C** |', '| [IN PROGRESS: Dev 2] | **C** |'));
+    const refused = git(c, 'commit', '-qam', 'claim C by hand');
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toContain('claim_not_ready C');
+    expect(existsSync(join(c, 'old-hook-ran'))).toBe(false);
+
+    // The same commit past pre-commit (--no-verify) is stopped by pre-push.
+    git(c, 'commit', '-q', '--no-verify', '-am', 'claim C by hand');
+    const push = git(c, 'push', 'origin', 'HEAD:main');
+    expect(push.code).not.toBe(0);
+    expect(push.out).toContain('claim_not_ready C');
+    git(c, 'reset', '-q', '--hard', 'origin/main');
+
+    // A legitimate edit passes, and the chained hook runs.
+    writeFileSync(file, readFileSync(file, 'utf8') + '\nNotes for the team.\n');
+    const ok = git(c, 'commit', '-qam', 'a note');
+    expect(ok.code, ok.out).toBe(0);
+    expect(readFileSync(join(c, 'old-hook-ran'), 'utf8')).toBe('ran\n');
+
+    expect(queueCli(c, 'hooks', 'uninstall').code).toBe(0);
+    expect(readFileSync(join(hooks, 'pre-commit'), 'utf8')).toContain('old-hook-ran');
+    expect(existsSync(join(hooks, 'pre-push'))).toBe(false);
+  });
+
+  it('follows core.hooksPath, husky and lefthook layouts', () => {
+    const c = mkdtempSync(join(dir, 'layouts-'));
+    git(dir, 'clone', '-q', url, c);
+    git(c, 'config', 'core.hooksPath', '.githooks');
+    queueCli(c, 'hooks', 'install');
+    expect(readFileSync(join(c, '.githooks', 'pre-commit'), 'utf8')).toContain('hooks run pre-commit');
+
+    git(c, 'config', 'core.hooksPath', '.husky/_');
+    mkdirSync(join(c, '.husky'), { recursive: true });
+    writeFileSync(join(c, '.husky', 'pre-commit'), 'npm test\n');
+    queueCli(c, 'hooks', 'install');
+    const husky = readFileSync(join(c, '.husky', 'pre-commit'), 'utf8');
+    expect(husky.startsWith('npm test\n')).toBe(true);
+    expect(husky).toContain('hooks run pre-commit "$@" || exit 1 # queue hook');
+
+    writeFileSync(join(c, 'lefthook.yml'), '# ours\npre-commit:\n  commands:\n    lint:\n      run: npm run lint\n');
+    queueCli(c, 'hooks', 'install');
+    const lefthook = readFileSync(join(c, 'lefthook.yml'), 'utf8');
+    expect(lefthook).toContain('# ours');
+    expect(lefthook).toContain('run: npm run lint');
+    expect(lefthook).toMatch(/queue:\n\s+run: .*hooks run pre-commit/);
+  });
+
+  it('--github-action writes a workflow running validate --range on pushes and pull requests', () => {
+    const c = mkdtempSync(join(dir, 'gha-'));
+    git(dir, 'clone', '-q', url, c);
+    expect(queueCli(c, 'hooks', 'install', '--github-action').code).toBe(0);
+    const wf = readFileSync(join(c, '.github', 'workflows', 'queue-validate.yml'), 'utf8');
+    expect(wf).toContain('pull_request:');
+    expect(wf).toMatch(/validate --range "\$range"/);
+  });
+});
