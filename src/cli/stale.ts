@@ -37,6 +37,7 @@ export async function runStale(cmd: Command, opts: StaleOptions, now = Date.now(
     const result = await transact({
       ...t,
       maxAttempts: t.config.maxAttempts,
+      config: t.config,
       // Decided again on every tip: a claim renewed or released meanwhile is left alone.
       decide: async (queue, base) => decideRelease(queue, (await stale(queue, base)).map((l) => l.story.id), agent),
     });

@@ -101,7 +101,7 @@ export async function runWrite(
     let after = queue;
     if (decision.unchanged) story = queue.graph.byId.get(decision.id)!;
     else {
-      const applied = await applyDecision(queue, decision);
+      const applied = await applyDecision(queue, decision, t.config);
       // Never clobber a concurrent edit: the file must still be what was read.
       if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
       for (const f of decision.files ?? []) {
@@ -119,7 +119,7 @@ export async function runWrite(
     await printResult(cmd, story, decision, after, null, attempts, note);
     return;
   }
-  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, decide: (q) => (decision = decideOn(q)), allowEmpty });
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => (decision = decideOn(q)), allowEmpty });
   decision = result.decision;
   commit = result.commit;
   attempts = result.attempts;

@@ -5,7 +5,8 @@
  * Codes (issues 2 and 3): `usage`, `unreadable`, `not_found`, `parse_error` (the file cannot be
  * edited with full fidelity), `invalid`, `not_ready` (dependencies not done; `waitingOn` lists them),
  * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
- * `claim_limit` (the agent holds its share already), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed).
+ * `claim_limit` (the agent holds its share already), `rule_violation` (the change breaks a claim rule,
+ * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed).
  */
 export type ErrorCode =
   | 'usage'
@@ -18,6 +19,7 @@ export type ErrorCode =
   | 'not_claimant'
   | 'no_ready_story'
   | 'claim_limit'
+  | 'rule_violation'
   | 'conflict_retries_exhausted'
   | 'git';
 
@@ -32,6 +34,7 @@ const EXIT: Record<ErrorCode, number> = {
   not_claimant: 1,
   no_ready_story: 1,
   claim_limit: 1,
+  rule_violation: 1,
   conflict_retries_exhausted: 1,
   git: 2,
 };

@@ -9,6 +9,8 @@
 import { QueueError } from '../core/errors.js';
 import { readQueue, type Queue } from '../core/read.js';
 import type { Story } from '../model/types.js';
+import type { QueueConfig } from '../core/config.js';
+import { checkTransition } from '../rules/check.js';
 import type { Decision } from './decide.js';
 import { applyEdits, keepPadding } from './splice.js';
 
@@ -22,8 +24,12 @@ export interface Applied {
   story: Story;
 }
 
-/** Apply and verify. Throws `parse_error` when the edited file would not read back as intended. */
-export async function applyDecision(before: Queue, d: Decision): Promise<Applied> {
+/**
+ * Apply and verify. Throws `parse_error` when the edited file would not read back as intended, and
+ * with `config`, `rule_violation` when the change breaks a claim rule (`rules/check.ts`, the same
+ * rules the hooks apply to hand edits), judged with the decision's trailers as the actor.
+ */
+export async function applyDecision(before: Queue, d: Decision, config?: QueueConfig): Promise<Applied> {
   const doc = d.document;
   const text = applyEdits(doc.text, keepPadding(doc.text, d.edits));
   const content = (doc.bom ? '\uFEFF' : '') + text;
@@ -54,6 +60,13 @@ export async function applyDecision(before: Queue, d: Decision): Promise<Applied
   }
   const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && !changed.has(x.story ?? '')).length;
   if (errors(after) > errors(before)) refuse('a new error appeared');
+  if (config) {
+    const trailer = (k: string) => d.trailers.find(([key]) => key === k)?.[1] ?? null;
+    const broken = checkTransition(before, after, { agent: trailer('Queue-Agent'), op: trailer('Queue-Op'), force: trailer('Queue-Force') !== null, config }).filter((v) => v.severity === 'error');
+    if (broken.length) {
+      throw new QueueError('rule_violation', broken.map((v) => `${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message} (fix: ${v.fix})`).join('; '), { violations: broken });
+    }
+  }
   const story = after.graph.byId.get(d.id)!;
   return { content, after, story };
 }

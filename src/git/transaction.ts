@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
+import type { QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
 import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -31,6 +32,8 @@ export interface TransactionOptions extends BranchRef {
   maxAttempts: number;
   /** Decide on the queue as read at the tip `base`; throws a QueueError to refuse (never retried). */
   decide: (queue: Queue, base: string) => Decision | Promise<Decision>;
+  /** Judge each change by the claim rules of this config (refusing with `rule_violation`). */
+  config?: QueueConfig;
   /** Commit even when the decision changes no content (a lease renewal). */
   allowEmpty?: boolean;
 }
@@ -115,7 +118,7 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   const { base, mode, queue } = await readTip(git, opts);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
-  const applied = decision.unchanged ? null : await applyDecision(queue, decision);
+  const applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
 
   let tree: string;
   if (applied) {

@@ -104,6 +104,26 @@ describe('decide', () => {
     expect(await run(md, { op: 'reopen', id: 'A', agent: 'X' })).toContain('| [ ] | **A**');
   });
 
+  it('a decision that breaks a claim rule is refused when the config is given (the rules behind every write)', async () => {
+    const queue = await q(md);
+    const c = queue.graph.byId.get('C')!;
+    const span = c.occurrences[0].spans.status!;
+    const d: Decision = {
+      op: 'claim',
+      id: 'C',
+      changes: [{ id: 'C', expect: { category: 'in_progress', claimant: 'Dev 2' } }],
+      document: queue.documents[0],
+      edits: [{ start: span.start, end: span.end, text: '[IN PROGRESS: Dev 2]' }],
+      subject: 'queue: claim C (Dev 2)',
+      trailers: [['Queue-Op', 'claim'], ['Queue-Story', 'C'], ['Queue-Agent', 'Dev 2']],
+      unchanged: false,
+    };
+    expect((await applyDecision(queue, d)).story.claimant).toBe('Dev 2');
+    const { parseConfig } = await import('../../src/core/config.js');
+    const err = await applyDecision(queue, d, parseConfig('{}').config).catch((e) => e);
+    expect([err.code, err.details.violations.map((v: { rule: string }) => v.rule)]).toEqual(['rule_violation', ['claim_not_ready']]);
+  });
+
   it('refuses a file with conflict markers, and a story written in two rows', async () => {
     const conflicted = md + '<<<<<<< HEAD\n=======\n>>>>>>> other\n';
     const e = await refusal(conflicted, { op: 'claim', id: 'B', agent: 'Dev 2' });
