@@ -27,6 +27,8 @@ function script(name: string, cmd: string, stdin: boolean): string {
     `${MARK}: judges queue transitions by the claim rules, then runs the hook it replaced (${name}${CHAINED}).`,
   ];
   if (stdin) {
+    // queue's own transaction pushes a commit it has just proved: skip the check (the server still judges).
+    if (name === 'pre-push') lines.push(`if [ "$QUEUE_IN_TRANSACTION" = 1 ]; then if [ -x "$0${CHAINED}" ]; then exec "$0${CHAINED}" "$@"; fi; exit 0; fi`);
     lines.push('input=$(mktemp) || exit 1', 'cat > "$input"', `${cmd} hooks run ${name} "$@" < "$input" || { rm -f "$input"; exit 1; }`);
     lines.push(`if [ -x "$0${CHAINED}" ]; then "$0${CHAINED}" "$@" < "$input"; status=$?; rm -f "$input"; exit $status; fi`, 'rm -f "$input"');
   } else {

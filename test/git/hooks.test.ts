@@ -141,6 +141,11 @@ describe('local hooks in a clone', () => {
     expect(ok.code, ok.out).toBe(0);
     expect(readFileSync(join(c, 'old-hook-ran'), 'utf8')).toBe('ran\n');
 
+    // queue's own writes go through both the local hooks and the server's.
+    git(c, 'push', '-q', 'origin', 'HEAD:main');
+    const add = queueCli(c, 'add', '--id', 'F', '--title', 'f', '--agent', 'Dev 3', '--json');
+    expect([add.code, JSON.parse(add.out).story.id]).toEqual([0, 'F']);
+
     expect(queueCli(c, 'hooks', 'uninstall').code).toBe(0);
     expect(readFileSync(join(hooks, 'pre-commit'), 'utf8')).toContain('old-hook-ran');
     expect(existsSync(join(hooks, 'pre-push'))).toBe(false);
