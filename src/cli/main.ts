@@ -25,6 +25,7 @@ import { register as dep } from './commands/dep.js';
 import { register as diff } from './commands/diff.js';
 import { register as log } from './commands/log.js';
 import { register as hooks } from './commands/hooks.js';
+import { register as render } from './commands/render.js';
 
 const VERSION = '0.1.0';
 
@@ -55,7 +56,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

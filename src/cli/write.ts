@@ -113,7 +113,7 @@ export async function runWrite(
         mkdirSync(dirname(resolve(t.root, f.path)), { recursive: true });
         await writeFileAtomic(resolve(t.root, f.path), f.content);
       }
-      story = applied.story;
+      story = applied.story ?? null;
       after = applied.after;
     }
     await printResult(cmd, story, decision, after, null, attempts, note);

@@ -20,8 +20,8 @@ export interface Applied {
   content: string;
   /** The queue re-read from `content`. */
   after: Queue;
-  /** The story after the change. */
-  story: Story;
+  /** The story after the change (none for a render that changes no status). */
+  story: Story | undefined;
 }
 
 /**
@@ -67,6 +67,6 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
       throw new QueueError('rule_violation', broken.map((v) => `${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message} (fix: ${v.fix})`).join('; '), { violations: broken });
     }
   }
-  const story = after.graph.byId.get(d.id)!;
+  const story = after.graph.byId.get(d.id);
   return { content, after, story };
 }

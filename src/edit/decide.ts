@@ -37,7 +37,7 @@ export interface Change {
 
 /** The outcome of deciding an operation on one queue state. */
 export interface Decision {
-  op: Operation['op'] | 'stale-release' | 'add' | 'dep';
+  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render';
   /** The story the operation acts on (the first of `changes`). */
   id: string;
   /** Every story the edits change, with its wished state. */

@@ -118,7 +118,7 @@ describe('decide', () => {
       trailers: [['Queue-Op', 'claim'], ['Queue-Story', 'C'], ['Queue-Agent', 'Dev 2']],
       unchanged: false,
     };
-    expect((await applyDecision(queue, d)).story.claimant).toBe('Dev 2');
+    expect((await applyDecision(queue, d)).story?.claimant).toBe('Dev 2');
     const { parseConfig } = await import('../../src/core/config.js');
     const err = await applyDecision(queue, d, parseConfig('{}').config).catch((e) => e);
     expect([err.code, err.details.violations.map((v: { rule: string }) => v.rule)]).toEqual(['rule_violation', ['claim_not_ready']]);
@@ -224,7 +224,7 @@ describe('one-line diff over the corpus', () => {
           const applied = await applyDecision(queue, decide(queue, op));
           out = applied.content;
           // `done` appends the story to the file's Completed log, when there is one: that line aside.
-          const log = op.op === 'done' ? applied.story.occurrences.find((o) => o.kind === 'log') : undefined;
+          const log = op.op === 'done' ? applied.story!.occurrences.find((o) => o.kind === 'log') : undefined;
           if (log) appended = log.line - 1;
         } catch (e) {
           // A refusal is allowed (it writes nothing); a crash is not.

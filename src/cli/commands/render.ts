@@ -1,0 +1,16 @@
+/** `queue render [--check] [--commit]`: unblock, done marks, generated blocks (issue 5). */
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('render')
+    .description('bring what follows from the graph up to date: [BLOCKED] ↔ [ ] by dependencies, done marks, generated blocks')
+    .option('--check', 'change nothing; exit 1 and list what is stale (for CI)')
+    .option('--commit', 'commit through the transaction layer instead of editing the working file')
+    .option('--no-push', 'with --commit: commit to the local branch only')
+    .option('--agent <name>', 'who the commit names (default: $QUEUE_AGENT, else "queue")')
+    .action(async (opts: import('../render.js').RenderOptions, cmd: Command) => {
+      const { runRender } = await import('../render.js');
+      await runRender(cmd, opts);
+    });
+}

@@ -1,0 +1,97 @@
+/**
+ * Generated blocks (issue 5): Markdown that queue writes between two HTML-comment markers, which
+ * GitHub does not show, so a person sees only the content:
+ *
+ *     <!-- queue:ready -->      the stories that can be claimed now, best first
+ *     <!-- queue:progress -->   done / total per section, with a text progress bar
+ *     <!-- queue:graph -->      a mermaid dependency graph (GitHub renders it)
+ *     <!-- /queue:NAME -->      the end of each
+ *
+ * A block is rewritten only where its markers are; its content is a pure function of the graph
+ * (no clock), so rendering twice writes nothing the second time. Pure.
+ */
+import type { Queue, QueueDocument } from '../core/read.js';
+import { cellText, lineEnding } from '../edit/common.js';
+import type { Edit } from '../edit/splice.js';
+import type { Story } from '../model/types.js';
+
+const BLOCK = /<!--\s*queue:(ready|progress|graph)\s*-->[^\S\r\n]*(\r?\n)/g;
+
+/** Mermaid graphs larger than this are cut to the open stories nearest the front. */
+const GRAPH_LIMIT = 150;
+
+/** The edits that bring every generated block of `doc` up to date (none when all are). */
+export function generatedBlocks(doc: QueueDocument, queue: Queue, ready: readonly Story[]): Array<{ name: string; edit: Edit }> {
+  const out: Array<{ name: string; edit: Edit }> = [];
+  const eol = lineEnding(doc.text);
+  for (const m of doc.text.matchAll(BLOCK)) {
+    const name = m[1];
+    const start = m.index! + m[0].length;
+    const end = new RegExp(`^[^\\S\\r\\n]*<!--\\s*/queue:${name}\\s*-->`, 'm');
+    const close = end.exec(doc.text.slice(start));
+    if (!close) continue;
+    const stop = start + close.index;
+    const body = render(name, queue, doc, ready).join(eol) + eol;
+    const content = `${eol}${body}${eol}`;
+    if (doc.text.slice(start, stop) !== content) out.push({ name: `queue:${name}`, edit: { start, end: stop, text: content } });
+  }
+  return out;
+}
+
+function render(name: string, queue: Queue, doc: QueueDocument, ready: readonly Story[]): string[] {
+  if (name === 'ready') return readyTable(ready);
+  if (name === 'progress') return progress(queue, doc);
+  return mermaid(queue);
+}
+
+function readyTable(ready: readonly Story[]): string[] {
+  if (ready.length === 0) return ['_No story is ready: `queue blocked` says what each waits on._'];
+  return [
+    '| Story | Description | Depends On |',
+    '|-------|-------------|------------|',
+    ...ready.map((s) => `| **${s.id}** | ${cellText(s.title)} | ${s.deps.length ? s.deps.map((d) => cellText(d.id ?? d.ref)).join(', ') : 'None'} |`),
+  ];
+}
+
+/** `████░░░░░░ 40%`: ten cells, rounded down so 100% means every story is done. */
+export function progressBar(done: number, total: number): string {
+  const pct = total ? Math.floor((100 * done) / total) : 0;
+  const full = Math.floor(pct / 10);
+  return `${'█'.repeat(full)}${'░'.repeat(10 - full)} ${pct}%`;
+}
+
+function progress(queue: Queue, doc: QueueDocument): string[] {
+  const sections = new Map<string, { done: number; total: number }>();
+  for (const s of queue.stories) {
+    if (s.file !== doc.file) continue;
+    const key = s.sectionPath.length ? s.sectionPath[s.sectionPath.length - 1] : '(no section)';
+    const e = sections.get(key) ?? { done: 0, total: 0 };
+    e.total++;
+    if (s.status.category === 'done' || s.status.category === 'cancelled') e.done++;
+    sections.set(key, e);
+  }
+  const rows = [...sections].map(([section, e]) => `| ${cellText(section)} | ${e.done}/${e.total} | ${progressBar(e.done, e.total)} |`);
+  const done = [...sections.values()].reduce((n, e) => n + e.done, 0);
+  const total = [...sections.values()].reduce((n, e) => n + e.total, 0);
+  return ['| Section | Done | Progress |', '|---------|------|----------|', ...rows, `| **All** | ${done}/${total} | ${progressBar(done, total)} |`];
+}
+
+const label = (s: Story) => `"${`${s.id}: ${s.title}`.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ').slice(0, 60)}"`;
+
+function mermaid(queue: Queue): string[] {
+  const g = queue.graph;
+  // Open stories first (they are what people plan with), then the done ones they depend on.
+  const open = queue.stories.filter((s) => s.status.category !== 'done' && s.status.category !== 'cancelled').slice(0, GRAPH_LIMIT);
+  const shown = new Set(open.map((s) => s.id));
+  for (const s of open) for (const d of s.deps) if (d.id && shown.size < GRAPH_LIMIT * 2) shown.add(d.id);
+  const nodes = queue.stories.filter((s) => shown.has(s.id));
+  const id = new Map(nodes.map((s, i) => [s.id, `s${i}`]));
+  const cls = (s: Story) => (s.status.category === 'done' ? 'done' : g.isReady(s) ? 'ready' : s.status.category === 'in_progress' || s.status.category === 'review' ? 'doing' : 'waiting');
+  const lines = ['```mermaid', 'graph TD'];
+  for (const s of nodes) lines.push(`  ${id.get(s.id)}[${label(s)}]:::${cls(s)}`);
+  for (const s of nodes) for (const d of s.deps) if (d.id && id.has(d.id)) lines.push(`  ${id.get(d.id)} --> ${id.get(s.id)}`);
+  lines.push('  classDef done fill:#d3f9d8,stroke:#2b8a3e', '  classDef ready fill:#fff3bf,stroke:#e67700', '  classDef doing fill:#d0ebff,stroke:#1864ab', '  classDef waiting fill:#f1f3f5,stroke:#868e96');
+  if (queue.stories.length > nodes.length) lines.push(`  %% ${queue.stories.length - nodes.length} more stories not drawn`);
+  lines.push('```');
+  return lines;
+}

@@ -1,0 +1,145 @@
+/**
+ * The reconciler (issue 5): what follows from the graph, as surgical edits. Pure: (queue) → edits.
+ *
+ * - `[BLOCKED]` ↔ `[ ]` for stories blocked only by their dependencies: a story whose dependencies
+ *   are all done becomes `[ ]`; a todo story waiting on a dependency becomes `[BLOCKED]` (only in a
+ *   file that writes `[BLOCKED]` at all). A manual hold (`[BLOCKED: reason]`, or `[BLOCKED]` with no
+ *   dependencies) is never touched; claimed and done stories neither.
+ * - Done marks in Depends On cells, in the file's own style (`8-2` → `8-2 ✅`, or `[DONE]` where the
+ *   file writes that; none in a file that writes none): added beside references to done stories,
+ *   removed beside references to stories no longer done.
+ * - Generated blocks between markers (HTML comments, invisible on GitHub): `<!-- queue:ready -->` …
+ *   `<!-- /queue:ready -->` the stories that can be claimed now, `queue:progress` done/total per
+ *   section with a text progress bar, `queue:graph` a mermaid dependency graph.
+ * Applying the edits and reconciling again gives no edit (idempotent; tested over the corpus).
+ * Conventions: rgrid's Claiming Rules 6 ("Unblock dependent stories by changing [BLOCKED] → [ ]")
+ * and its habit of ticking ✅ beside done dependencies (../shared/corpus/history/rgrid).
+ */
+import type { Queue, QueueDocument } from '../core/read.js';
+import { tableStatusCells } from '../edit/common.js';
+import type { Change, Decision } from '../edit/decide.js';
+import type { Edit } from '../edit/splice.js';
+import { statusStyle } from '../edit/style.js';
+import { rankReady } from '../model/rank.js';
+import type { Story } from '../model/types.js';
+import { generatedBlocks } from './blocks.js';
+
+/** The reconciler's answer for one document. */
+export interface Reconciliation {
+  document: QueueDocument;
+  edits: Edit[];
+  /** Stories whose status the edits change, with the status they must read as afterwards. */
+  changes: Change[];
+  /** One line per action, for people: `unblock 8-3`, `mark 8-2 ✅ in 8-3`, `render queue:ready`. */
+  actions: string[];
+}
+
+const MARKS = [
+  { mark: '✅', re: /✅/ },
+  { mark: '[DONE]', re: /\[DONE\]/i },
+];
+
+/** The done mark a document writes beside dependencies, or null when it writes none. */
+function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null {
+  const counts = MARKS.map(() => 0);
+  for (const s of stories) {
+    const span = s.occurrences[0].spans.deps;
+    if (!span || s.file !== doc.file) continue;
+    const cell = doc.text.slice(span.start, span.end);
+    MARKS.forEach((m, i) => (counts[i] += m.re.test(cell) ? 1 : 0));
+  }
+  const best = counts.indexOf(Math.max(...counts));
+  return counts[best] > 0 ? MARKS[best].mark : null;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const DONE_MARK = /^\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\])/iu;
+
+/** Edits to one Depends On cell: marks added beside done references, removed beside open ones. */
+function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | null, actions: string[]): Edit[] {
+  const span = s.occurrences[0].spans.deps;
+  if (!span) return [];
+  const cell = doc.text.slice(span.start, span.end);
+  const out: Edit[] = [];
+  for (const d of s.deps) {
+    if (d.id === null) continue; // a reference outside the queue keeps whatever its writer put
+    const done = queue.graph.isDone(d.id);
+    if (done === d.markedDone || (done && mark === null)) continue;
+    const m = new RegExp(`(?<![\\w.-])${escape(d.ref)}(?![\\w-])`).exec(cell);
+    if (!m) continue;
+    const after = m.index + m[0].length;
+    if (done) {
+      out.push({ start: span.start + after, end: span.start + after, text: ` ${mark}` });
+      actions.push(`mark ${d.id} ${mark} in ${s.id}`);
+    } else {
+      const existing = DONE_MARK.exec(cell.slice(after));
+      if (!existing) continue;
+      out.push({ start: span.start + after, end: span.start + after + existing[0].length, text: '' });
+      actions.push(`unmark ${d.id} in ${s.id}`);
+    }
+  }
+  return out;
+}
+
+/** Reconcile every document of the queue. */
+export function reconcile(queue: Queue): Reconciliation[] {
+  const g = queue.graph;
+  const ready = rankReady(g);
+  return queue.documents
+    .filter((doc) => doc.editable)
+    .map((doc) => {
+      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status);
+      const style = statusStyle(tableStatusCells(queue, doc));
+      const writesBlocked = mine.some((s) => s.status.category === 'blocked');
+      const mark = markStyle(doc, mine);
+      const edits: Edit[] = [];
+      const changes: Change[] = [];
+      const actions: string[] = [];
+      for (const s of mine) {
+        const c = s.status.category;
+        const span = s.occurrences[0].spans.status!;
+        const depsDone = s.deps.every((d) => g.satisfied(d));
+        if (c === 'blocked' && !g.isHold(s) && depsDone && !g.inCycle(s.id)) {
+          edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
+          changes.push({ id: s.id, expect: { category: 'todo' } });
+          actions.push(`unblock ${s.id}`);
+        } else if (c === 'todo' && writesBlocked && !depsDone) {
+          edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
+          changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
+          actions.push(`block ${s.id} (waits on ${g.waitingOn(s).join(', ')})`);
+        }
+        edits.push(...markEdits(queue, doc, s, mark, actions));
+      }
+      for (const b of generatedBlocks(doc, queue, ready)) {
+        edits.push(b.edit);
+        actions.push(`render ${b.name}`);
+      }
+      return { document: doc, edits, changes, actions };
+    });
+}
+
+/**
+ * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
+ * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
+ */
+export function renderDecision(queue: Queue, agent: string): Decision {
+  const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], actions: [] };
+  return {
+    op: 'render',
+    id: r.changes[0]?.id ?? '',
+    changes: r.changes,
+    document: r.document,
+    edits: r.edits,
+    subject: `queue: render${r.actions.length ? ` (${summary(r.actions)})` : ''}`,
+    trailers: [['Queue-Op', 'render'], ...r.changes.map((c): [string, string] => ['Queue-Story', c.id]), ['Queue-Agent', agent]],
+    unchanged: r.edits.length === 0,
+  };
+}
+
+/** `unblock 8-3, 8-4; 2 marks; queue:ready` — a commit subject's worth of actions. */
+function summary(actions: readonly string[]): string {
+  const status = actions.filter((a) => /^(?:unblock|block) /.test(a)).map((a) => a.replace(/ \(.*\)$/, ''));
+  const marks = actions.filter((a) => /^(?:mark|unmark) /.test(a)).length;
+  const blocks = actions.filter((a) => a.startsWith('render ')).map((a) => a.slice(7));
+  return [status.join(', '), marks ? `${marks} mark${marks > 1 ? 's' : ''}` : '', blocks.join(', ')].filter(Boolean).join('; ');
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { QueueError } from '../../src/core/errors.js';
+import { readQueue } from '../../src/core/read.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { progressBar } from '../../src/reconcile/blocks.js';
+import { reconcile, renderDecision } from '../../src/reconcile/reconcile.js';
+import { corpusFiles, read } from '../helpers.js';
+
+const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+
+async function render(text: string): Promise<string> {
+  const queue = await q(text);
+  const d = renderDecision(queue, 'queue');
+  return d.unchanged ? text : (await applyDecision(queue, d)).content;
+}
+
+describe('reconcile', () => {
+  const md = head + ['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | waits on A | A |', '| [BLOCKED] | **C** | manual hold | None |', '| [BLOCKED: keys] | **D** | hold with reason | A |', '| [ ] | **E** | waits on F | F |', '| [IN PROGRESS: X] | **F** | f | A ✅ |'].join('\n') + '\n';
+
+  it('unblocks what its dependencies released, marks done dependencies, blocks todo that waits; holds stay', async () => {
+    const out = await render(md);
+    expect(out).toBe(md.replace('| [BLOCKED] | **B** | waits on A | A |', '| [ ] | **B** | waits on A | A ✅ |').replace('| [ ] | **E** |', '| [BLOCKED] | **E** |').replace('| [BLOCKED: keys] | **D** | hold with reason | A |', '| [BLOCKED: keys] | **D** | hold with reason | A ✅ |'));
+    expect(await render(out)).toBe(out);
+  });
+
+  it('removes a mark beside a story that is no longer done, and writes [DONE] marks where the file does', async () => {
+    const reopened = head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A ✅ |\n';
+    expect(await render(reopened)).toBe(head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n');
+    const bracket = head + '| [DONE] | **A** | a | None |\n| [DONE] | **C** | c | None |\n| [ ] | **B** | b | C [DONE], A |\n';
+    expect(await render(bracket)).toBe(bracket.replace('C [DONE], A |', 'C [DONE], A [DONE] |'));
+    const none = head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n';
+    expect(await render(none)).toBe(none);
+  });
+
+  it('fills generated blocks between markers, and leaves them alone the second time', async () => {
+    const text = '# Q\n\n<!-- queue:ready -->\n<!-- /queue:ready -->\n\n<!-- queue:progress -->\nold\n<!-- /queue:progress -->\n\n<!-- queue:graph -->\n<!-- /queue:graph -->\n\n## Tier 1\n\n' + head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n';
+    const out = await render(text);
+    expect(out).toContain('<!-- queue:ready -->\n\n| Story | Description | Depends On |\n|-------|-------------|------------|\n| **B** | b | A |\n\n<!-- /queue:ready -->');
+    expect(out).toContain('| Tier 1 | 1/2 | █████░░░░░ 50% |');
+    expect(out).toMatch(/```mermaid\ngraph TD\n {2}s0\["A: a"\]:::done\n {2}s1\["B: b"\]:::ready\n {2}s0 --> s1\n/);
+    expect(await render(out)).toBe(out);
+    expect((await q(out)).stories.map((s) => s.id)).toEqual(['A', 'B']);
+  });
+
+  it('progress bars', () => {
+    expect([progressBar(0, 4), progressBar(1, 3), progressBar(4, 4), progressBar(0, 0)]).toEqual(['░░░░░░░░░░ 0%', '███░░░░░░░ 33%', '██████████ 100%', '░░░░░░░░░░ 0%']);
+  });
+});
+
+describe('render over the corpus', () => {
+  it('never throws anything but a refusal, edits only what it says, and is idempotent', async () => {
+    let rendered = 0;
+    for (const file of corpusFiles()) {
+      const text = read(file);
+      const queue = await q(text);
+      const d = renderDecision(queue, 'queue');
+      if (d.unchanged) continue;
+      let out: string;
+      try {
+        out = (await applyDecision(queue, d)).content;
+      } catch (e) {
+        expect(e, file).toBeInstanceOf(QueueError);
+        continue;
+      }
+      const again = await q(out);
+      expect(reconcile(again).flatMap((r) => r.actions), file).toEqual([]);
+      // Only the rows of stories whose status or marks changed differ.
+      const a = text.split('\n');
+      const b = out.split('\n');
+      expect(b.length, file).toBe(a.length);
+      // `unblock B`, `block E (waits on F)` name the story second; `mark A ✅ in B` last.
+      const changed = new Set(reconcile(queue).flatMap((r) => r.actions).map((x) => (/^(?:un)?block /.test(x) ? x.split(' ')[1] : x.split(' ').pop()!)));
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) expect([...changed].some((id) => a[i].includes(id)), `${file}:${i + 1}`).toBe(true);
+      rendered++;
+    }
+    expect(rendered).toBeGreaterThan(5);
+  }, 120_000);
+});
