@@ -26,6 +26,7 @@ import { register as diff } from './commands/diff.js';
 import { register as log } from './commands/log.js';
 import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
+import { register as watchCommand } from './commands/watch.js';
 
 const VERSION = '0.1.0';
 
@@ -56,7 +57,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render, watchCommand]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

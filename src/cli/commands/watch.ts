@@ -1,0 +1,35 @@
+/** `queue watch [--commit]`: reconcile on every change of the queue, stories/ and deployment/ (issue 5). */
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('watch')
+    .description('keep unblocking, done marks and generated blocks up to date as files change (Ctrl-C stops)')
+    .option('--commit', 'commit each change through the transaction layer instead of editing the working file')
+    .option('--no-push', 'with --commit: commit to the local branch only')
+    .option('--agent <name>', 'who the commits name (default: $QUEUE_AGENT, else "queue")')
+    .option('--debounce <ms>', 'quiet time before acting', '100')
+    .action(async (opts: { commit?: boolean; push?: boolean; agent?: string; debounce: string }, cmd: Command) => {
+      const { target } = await import('../write.js');
+      const { watch } = await import('../../watch/watch.js');
+      const { positiveInt } = await import('../context.js');
+      const t = await target(cmd, { commit: opts.commit === true, push: opts.push });
+      const w = watch({
+        root: t.root,
+        file: t.file,
+        config: t.config,
+        agent: opts.agent ?? process.env.QUEUE_AGENT ?? 'queue',
+        debounceMs: positiveInt(opts.debounce, '--debounce'),
+        commit: opts.commit ? { remote: t.remote, branch: t.branch } : undefined,
+        log: (line) => process.stdout.write(line + '\n'),
+      });
+      await w.ready;
+      process.stdout.write(`watching ${t.file}, ${t.config.storiesDir}/ and ${t.config.deploymentDir}/ (Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void w.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('stopped\n');
+    });
+}

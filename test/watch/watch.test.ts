@@ -1,0 +1,95 @@
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN } from '../git/repos.js';
+
+const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
+const QUEUE = HEAD + ['| [DONE] | **A** | a | None |', '| [IN PROGRESS: dev1] | **B** | b | A ✅ |', '| [BLOCKED] | **C** | waits on B | B |', '| [BLOCKED] | **D** | manual hold | None |', '| [BLOCKED] | **E** | waits on B and F | B, F |', '| [ ] | **F** | f | None |'].join('\n') + '\n';
+
+let proc: ChildProcessWithoutNullStreams | null = null;
+afterEach(() => {
+  proc?.kill('SIGKILL');
+  proc = null;
+});
+
+async function startWatch(dir: string): Promise<{ lines: string[] }> {
+  const out = { lines: [] as string[] };
+  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', '50'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  let buf = '';
+  proc.stdout.on('data', (d) => {
+    buf += d;
+    const parts = buf.split('\n');
+    buf = parts.pop()!;
+    out.lines.push(...parts);
+  });
+  await waitFor(() => out.lines.some((l) => l.startsWith('watching')), 10_000);
+  return out;
+}
+
+async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'queue-watch-'));
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
+  return dir;
+}
+const file = (dir: string) => join(dir, 'WORK_QUEUE.md');
+const text = (dir: string) => readFileSync(file(dir), 'utf8');
+const doneB = (s: string) => s.replace('| [IN PROGRESS: dev1] | **B** |', '| [DONE] | **B** |');
+const check = (dir: string) => execFileSync(process.execPath, [BIN, 'render', '--check'], { cwd: dir, encoding: 'utf8' });
+
+describe('queue watch (real file system events, a real process)', () => {
+  it('a hand edit marking B done unblocks exactly its ready dependents and marks them; the hold stays', async () => {
+    const dir = repo();
+    const w = await startWatch(dir);
+    writeFileSync(file(dir), doneB(QUEUE));
+    await waitFor(() => text(dir).includes('| [ ] | **C** | waits on B | B ✅ |'));
+    const after = text(dir);
+    expect(after).toContain('| [BLOCKED] | **D** | manual hold | None |');
+    expect(after).toContain('| [BLOCKED] | **E** | waits on B and F | B ✅, F |');
+    expect(after.split('\n').filter((l, i) => l !== doneB(QUEUE).split('\n')[i])).toHaveLength(2);
+    expect(check(dir)).toContain('up to date');
+    await waitFor(() => w.lines.some((l) => /unblock C; mark B ✅ in C; mark B ✅ in E/.test(l)));
+  });
+
+  it('survives atomic saves, deletion and re-creation', async () => {
+    const dir = repo();
+    await startWatch(dir);
+    writeFileSync(join(dir, 'tmp-save'), doneB(QUEUE));
+    renameSync(join(dir, 'tmp-save'), file(dir));
+    await waitFor(() => text(dir).includes('| [ ] | **C** |'));
+    rmSync(file(dir));
+    await new Promise((r) => setTimeout(r, 200));
+    writeFileSync(file(dir), QUEUE.replace('| [ ] | **F** | f | None |', '| [DONE] | **F** | f | None |'));
+    await waitFor(() => text(dir).includes('B, F ✅'));
+  });
+
+  it('100 rapid writes: the last one wins, nothing written by hand is lost, and the result is up to date', async () => {
+    const dir = repo();
+    await startWatch(dir);
+    for (let k = 0; k < 100; k++) writeFileSync(file(dir), (k >= 50 ? doneB(QUEUE) : QUEUE) + `\nnote ${k}\n`);
+    await waitFor(() => text(dir).includes('| [ ] | **C** |') && text(dir).includes('note 99'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(text(dir)).toContain('note 99');
+    expect(check(dir)).toContain('up to date');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const dir = repo();
+    const w = await startWatch(dir);
+    const p = proc!;
+    const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
+    p.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(w.lines).toContain('stopped');
+  });
+});
