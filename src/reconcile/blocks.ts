@@ -76,7 +76,10 @@ function progress(queue: Queue, doc: QueueDocument): string[] {
   return ['| Section | Done | Progress |', '|---------|------|----------|', ...rows, `| **All** | ${done}/${total} | ${progressBar(done, total)} |`];
 }
 
-const label = (s: Story) => `"${`${s.id}: ${s.title}`.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ').slice(0, 60)}"`;
+const label = (s: Story) => {
+  const text = `${s.id}: ${s.title}`.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
+  return `"${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
+};
 
 function mermaid(queue: Queue): string[] {
   const g = queue.graph;
