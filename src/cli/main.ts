@@ -27,6 +27,7 @@ import { register as log } from './commands/log.js';
 import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
+import { register as handoff } from './commands/handoff.js';
 
 const VERSION = '0.1.0';
 
@@ -57,7 +58,7 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render, watchCommand]) r(program);
+  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render, watchCommand, handoff]) r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

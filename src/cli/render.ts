@@ -11,7 +11,9 @@ import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { transact } from '../git/transaction.js';
-import { reconcile, renderDecision } from '../reconcile/reconcile.js';
+import { reconcile, renderActions, renderDecision, type BoardInput } from '../reconcile/reconcile.js';
+import { Git } from '../git/git.js';
+import { readIfExists, writeFiles } from '../core/files.js';
 import { globals, printJson } from './context.js';
 import { target } from './write.js';
 import type { WriteOptions } from './write-options.js';
@@ -35,23 +37,37 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
   const json = globals(cmd).json;
   let actions: string[];
   let commit: string | null = null;
+  const boardPath = `${t.config.deploymentDir}/status/current-status.md`;
+  const now = new Date();
   if (opts.check || opts.commit !== true) {
     const text = readFileSync(path, 'utf8');
     const queue = await readQueue([{ file: t.file, text }]);
-    const d = renderDecision(queue, agent);
-    actions = reconcile(queue).flatMap((r) => r.actions);
+    const board: BoardInput = { path: boardPath, text: readIfExists(resolve(t.root, boardPath)), now };
+    const d = renderDecision(queue, agent, board);
+    actions = renderActions(queue, board);
     if (!opts.check && !d.unchanged) {
       const applied = await applyRender(queue, d, t.config);
       if (readFileSync(path, 'utf8') !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
-      await writeFileAtomic(path, applied.content);
+      if (applied.content !== text) await writeFileAtomic(path, applied.content);
+      await writeFiles(t.root, d);
     }
   } else {
-    const result = await transact({ ...t, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => renderDecision(q, agent) });
-    actions = result.applied ? reconcile(result.before).flatMap((r) => r.actions) : [];
+    const git = new Git(t.root);
+    let board: BoardInput | undefined;
+    const result = await transact({
+      ...t,
+      maxAttempts: t.config.maxAttempts,
+      config: t.config,
+      decide: async (q, base) => {
+        board = { path: boardPath, text: await git.raw(['cat-file', 'blob', `${base}:${boardPath}`]).catch(() => null), now };
+        return renderDecision(q, agent, board);
+      },
+    });
+    actions = result.commit ? renderActions(result.before, board) : [];
     commit = result.commit;
   }
   if (json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, commit });
   else if (actions.length === 0) process.stdout.write(`${t.file} is up to date\n`);
-  else process.stdout.write(`${opts.check ? `${t.file} is stale:\n` : ''}${actions.map((a) => `${opts.check ? '  ' : ''}${a}\n`).join('')}${commit ? `committed ${commit.slice(0, 7)}\n` : ''}`);
+  else process.stdout.write(`${opts.check ? `out of date:\n` : ''}${actions.map((a) => `${opts.check ? '  ' : ''}${a}\n`).join('')}${commit ? `committed ${commit.slice(0, 7)}\n` : ''}`);
   if (opts.check && actions.length) process.exitCode = 1;
 }

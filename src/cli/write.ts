@@ -106,7 +106,7 @@ export async function runWrite(
       if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
       for (const f of decision.files ?? []) {
         const target = resolve(t.root, f.path);
-        if (existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+        if (!f.replace && existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
       }
       await writeFileAtomic(path, applied.content);
       for (const f of decision.files ?? []) {
@@ -116,7 +116,7 @@ export async function runWrite(
       story = applied.story ?? null;
       after = applied.after;
     }
-    await printResult(cmd, story, decision, after, null, attempts, note);
+    await printResult(cmd, story, decision, after, null, attempts, note, t.root);
     return;
   }
   const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => (decision = decideOn(q)), allowEmpty });
@@ -126,7 +126,7 @@ export async function runWrite(
   note = result.note;
   const after = result.applied?.after ?? result.before;
   story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
-  await printResult(cmd, story, decision, after, commit, attempts, note);
+  await printResult(cmd, story, decision, after, commit, attempts, note, t.root);
 }
 
 function readWorking(path: string): string {
@@ -137,11 +137,15 @@ function readWorking(path: string): string {
   }
 }
 
-async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined) {
+async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined, root: string) {
   const shown = story ?? null;
+  // Claiming a story shows the handoffs written for it (issue 5).
+  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, root) : [];
   if (globals(cmd).json) {
     printJson({
       story: shown ? storyJson(shown, after.graph) : { id: d.id },
+      ...(d.op === 'claim' ? { handoffs } : {}),
+      ...(d.files?.length ? { files: d.files.map((f) => f.path) } : {}),
       commit,
       attempts,
       ...(d.unchanged ? { unchanged: true } : {}),
@@ -152,5 +156,14 @@ async function printResult(cmd: Command, story: Story | null, d: Decision, after
   const { c } = await human();
   const what = d.unchanged ? `${d.id} unchanged (${shown?.status.raw ?? ''})` : `${d.subject.replace(/^queue: /, '')}${shown ? ` → ${shown.status.raw}` : ''}`;
   process.stdout.write(`${what}${commit ? c().dim(` [${commit.slice(0, 7)}${attempts > 1 ? `, ${attempts} attempts` : ''}]`) : ''}\n`);
+  for (const f of d.files ?? []) process.stdout.write(`wrote ${f.path}\n`);
+  for (const h of handoffs) process.stdout.write(`handoff ${h.file}: ${h.from ?? '?'} → ${h.to ?? '?'}${h.timestamp ? ` (${h.timestamp})` : ''}${h.notes ? `: ${h.notes}` : ''}\n`);
   if (note) process.stderr.write(`queue: ${note}\n`);
+}
+
+/** Handoffs under deployment/handoffs/ naming a story (read from the work tree). */
+async function handoffsFor(id: string, queue: Queue, root: string): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
+  const { loadWorkspace } = await import('../workspace/load.js');
+  const ws = await loadWorkspace(root, queue);
+  return ws.handoffs.filter((h) => h.stories.includes(id)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
 }

@@ -37,7 +37,7 @@ export interface Change {
 
 /** The outcome of deciding an operation on one queue state. */
 export interface Decision {
-  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render';
+  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render' | 'handoff';
   /** The story the operation acts on (the first of `changes`). */
   id: string;
   /** Every story the edits change, with its wished state. */
@@ -48,8 +48,9 @@ export interface Decision {
   edits: Edit[];
   /** Stories the edits add (`queue add`): they must read back, and nothing else may appear. */
   adds?: string[];
-  /** New files to create beside the queue edit, paths relative to the repository root (a story file). */
-  files?: Array<{ path: string; content: string }>;
+  /** Files to write beside the queue edit, paths relative to the repository root: new ones (a story
+   * file, a handoff; refused if they exist) or, with `replace`, whole files queue owns (the status board). */
+  files?: Array<{ path: string; content: string; replace?: boolean }>;
   /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
   subject: string;
   /** Commit trailers, in order: `Queue-Op`, `Queue-Story`, `Queue-Agent`, and `Queue-Force` when forced. */

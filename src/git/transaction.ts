@@ -128,7 +128,7 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
       const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
       tree = await treeWith(git, scratch, base, opts.file, blob, mode);
       for (const f of decision.files ?? []) {
-        if ((await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+        if (!f.replace && (await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
         writeFileSync(tmp, f.content);
         tree = await treeWith(git, scratch, tree, f.path, await git.line(['hash-object', '-w', '--no-filters', tmp]), '100644');
       }

@@ -23,6 +23,7 @@ import { statusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
 import type { Story } from '../model/types.js';
 import { generatedBlocks } from './blocks.js';
+import { updateBoard } from './board.js';
 
 /** The reconciler's answer for one document. */
 export interface Reconciliation {
@@ -122,18 +123,33 @@ export function reconcile(queue: Queue): Reconciliation[] {
  * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
  * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
  */
-export function renderDecision(queue: Queue, agent: string): Decision {
+export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision {
   const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], actions: [] };
+  const b = board ? updateBoard(board.text, queue, board.now) : null;
+  const actions = [...r.actions, ...(b?.actions ?? [])];
   return {
     op: 'render',
     id: r.changes[0]?.id ?? '',
     changes: r.changes,
     document: r.document,
     edits: r.edits,
-    subject: `queue: render${r.actions.length ? ` (${summary(r.actions)})` : ''}`,
+    files: b && board ? [{ path: board.path, content: b.content, replace: true }] : [],
+    subject: `queue: render${actions.length ? ` (${summary(actions)})` : ''}`,
     trailers: [['Queue-Op', 'render'], ...r.changes.map((c): [string, string] => ['Queue-Story', c.id]), ['Queue-Agent', agent]],
-    unchanged: r.edits.length === 0,
+    unchanged: r.edits.length === 0 && !b,
   };
+}
+
+/** The status board as it is, where it lives (relative to the root), and the clock for Last Updated. */
+export interface BoardInput {
+  path: string;
+  text: string | null;
+  now: Date;
+}
+
+/** Every action a render would take, the status board's included. */
+export function renderActions(queue: Queue, board?: BoardInput): string[] {
+  return [...reconcile(queue).flatMap((r) => r.actions), ...((board && updateBoard(board.text, queue, board.now)?.actions) ?? [])];
 }
 
 /** `unblock 8-3, 8-4; 2 marks; queue:ready` — a commit subject's worth of actions. */
@@ -141,5 +157,6 @@ function summary(actions: readonly string[]): string {
   const status = actions.filter((a) => /^(?:unblock|block) /.test(a)).map((a) => a.replace(/ \(.*\)$/, ''));
   const marks = actions.filter((a) => /^(?:mark|unmark) /.test(a)).length;
   const blocks = actions.filter((a) => a.startsWith('render ')).map((a) => a.slice(7));
-  return [status.join(', '), marks ? `${marks} mark${marks > 1 ? 's' : ''}` : '', blocks.join(', ')].filter(Boolean).join('; ');
+  const board = actions.some((a) => a.startsWith('status board')) ? 'status board' : '';
+  return [status.join(', '), marks ? `${marks} mark${marks > 1 ? 's' : ''}` : '', blocks.join(', '), board].filter(Boolean).join('; ');
 }

@@ -17,7 +17,12 @@ import { QueueError } from '../core/errors.js';
 import { readQueue } from '../core/read.js';
 import { applyDecision } from '../edit/apply.js';
 import { transact, type BranchRef } from '../git/transaction.js';
-import { reconcile, renderDecision } from '../reconcile/reconcile.js';
+import { reconcile, renderActions, renderDecision } from '../reconcile/reconcile.js';
+import { writeFiles } from '../core/files.js';
+import { Git } from '../git/git.js';
+import type { Queue } from '../core/read.js';
+import { diffQueues } from '../history/events.js';
+import { handoffFile, unblockedBy } from '../edit/handoff.js';
 
 export interface WatchOptions {
   /** Repository root; the queue file is `root/file`. */
@@ -35,7 +40,7 @@ export interface WatchOptions {
 }
 
 export interface Watcher {
-  /** Resolves once the file system watch is live. */
+  /** Resolves once the file system watch is live and the first pass is done. */
   ready: Promise<void>;
   /** Stop watching; resolves when the last pass has finished. */
   close(): Promise<void>;
@@ -60,25 +65,63 @@ export function watch(opts: WatchOptions): Watcher {
   let written: string | null = null;
   let closed = false;
 
+  /** The queue as the last pass left it: a later pass sees what people changed since (a done). */
+  let last: Queue | null = null;
+
+  /** Handoff files for the stories a hand-made done unblocked since the last pass (seed 002). */
+  const handoffs = (queue: Queue, now: Date) => {
+    if (!last) return [];
+    const files: Array<{ path: string; content: string }> = [];
+    for (const e of diffQueues(last, queue)) {
+      if (e.kind !== 'done') continue;
+      const story = queue.graph.byId.get(e.story)!;
+      const from = e.claimantBefore ?? opts.agent;
+      for (const next of unblockedBy(queue, story.id)) {
+        const f = handoffFile(opts.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString() });
+        if (!existsSync(join(opts.root, f.path))) files.push(f);
+      }
+    }
+    return files;
+  };
+
   const pass = async (): Promise<void> => {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (!existsSync(path)) return;
       const text = readFileSync(path, 'utf8');
       if (written !== null && sha(text) === written) return; // our own write coming back
+      const boardPath = `${opts.config.deploymentDir}/status/current-status.md`;
+      const now = new Date();
+      const queue = await readQueue([{ file: opts.file, text }]);
+      const notes = handoffs(queue, now);
       if (opts.commit) {
-        const result = await transact({ root: opts.root, file: opts.file, ...opts.commit, maxAttempts: opts.config.maxAttempts, config: opts.config, decide: (q) => renderDecision(q, opts.agent) });
+        const git = new Git(opts.root);
+        const decide = async (q: Queue, base: string) => {
+          const d = renderDecision(q, opts.agent, { path: boardPath, text: await git.raw(['cat-file', 'blob', `${base}:${boardPath}`]).catch(() => null), now });
+          return notes.length ? { ...d, files: [...(d.files ?? []), ...notes], unchanged: false } : d;
+        };
+        const result = await transact({ root: opts.root, file: opts.file, ...opts.commit, maxAttempts: opts.config.maxAttempts, config: opts.config, decide });
+        last = queue;
         if (result.commit) opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
         return;
       }
-      const queue = await readQueue([{ file: opts.file, text }]);
-      const d = renderDecision(queue, opts.agent);
-      if (d.unchanged) return;
+      const boardFile = join(opts.root, boardPath);
+      const board = { path: boardPath, text: existsSync(boardFile) ? readFileSync(boardFile, 'utf8') : null, now };
+      const d = renderDecision(queue, opts.agent, board);
+      d.files = [...(d.files ?? []), ...notes];
+      if (d.unchanged && notes.length === 0) {
+        last = queue;
+        return;
+      }
       const applied = await applyDecision(queue, d, opts.config);
       if (reconcile(applied.after).some((r) => r.edits.length)) throw new QueueError('parse_error', `rendering ${opts.file} is not stable; nothing was written`);
       if (readFileSync(path, 'utf8') !== text) continue; // edited meanwhile: read again
-      written = sha(applied.content);
-      await writeFileAtomic(path, applied.content);
-      opts.log(`${stamp()} ${reconcile(queue).flatMap((r) => r.actions).join('; ')}`);
+      if (applied.content !== text) {
+        written = sha(applied.content);
+        await writeFileAtomic(path, applied.content);
+      }
+      await writeFiles(opts.root, d);
+      last = applied.after;
+      opts.log(`${stamp()} ${[...renderActions(queue, board), ...notes.map((f) => `handoff ${f.path}`)].join('; ')}`);
       return;
     }
     opts.log(`${stamp()} ${opts.file} kept changing; will try on the next change`);
@@ -106,9 +149,12 @@ export function watch(opts: WatchOptions): Watcher {
     timer = setTimeout(run, opts.debounceMs ?? 100);
   };
   watcher.on('all', schedule);
-  const ready = new Promise<void>((resolve) => watcher.on('ready', () => resolve()));
-  // A first pass brings the file up to date before waiting for changes.
-  void ready.then(schedule);
+  // Ready once the watch is live and a first pass has brought the file up to date (and taken the
+  // state later passes compare with).
+  const ready = new Promise<void>((resolve) => watcher.on('ready', () => resolve())).then(() => {
+    run();
+    return running ?? undefined;
+  });
   return {
     ready,
     async close() {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -59,6 +59,26 @@ describe('queue watch (real file system events, a real process)', () => {
     expect(after.split('\n').filter((l, i) => l !== doneB(QUEUE).split('\n')[i])).toHaveLength(2);
     expect(check(dir)).toContain('up to date');
     await waitFor(() => w.lines.some((l) => /unblock C; mark B ✅ in C; mark B ✅ in E/.test(l)));
+  });
+
+  it('the done-when: a hand edit [IN PROGRESS: dev1] → [DONE] gives unblocked dependents, marks, a refreshed status board and handoffs within a second', async () => {
+    const dir = repo();
+    mkdirSync(join(dir, 'deployment', 'status'), { recursive: true });
+    const board = '# Current Status\n\n## dev1 Status\n**Last Updated**: 2026-01-01 10:00\n**Current Task**: B, the b work\n**Progress**: 80%\n**Blockers**: None\n**Next Update**: soon\n';
+    writeFileSync(join(dir, 'deployment', 'status', 'current-status.md'), board);
+    await startWatch(dir);
+    const t0 = Date.now();
+    writeFileSync(file(dir), doneB(QUEUE));
+    const handoff = join(dir, 'deployment', 'handoffs');
+    await waitFor(() => text(dir).includes('| [ ] | **C** |') && existsSync(handoff) && readdirSync(handoff).length > 0 && readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8').includes('**Current Task**: None'), 1000);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    const newBoard = readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8');
+    expect(newBoard).toContain('**Progress**: 80%');
+    expect(newBoard).not.toContain('2026-01-01 10:00');
+    const [name] = readdirSync(handoff);
+    expect(name).toMatch(/^\d{4}-\d{2}-\d{2}-dev1-next-claimant-c\.md$/);
+    expect(readFileSync(join(handoff, name), 'utf8')).toMatch(/^---\nfrom_agent: dev1\nto_agent: next claimant\n/);
+    expect(check(dir)).toContain('up to date');
   });
 
   it('survives atomic saves, deletion and re-creation', async () => {

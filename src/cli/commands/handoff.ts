@@ -1,0 +1,51 @@
+/**
+ * `queue handoff --from A --to B --story ID [--notes TEXT] [--next STEP]…`: a handoff file in seed
+ * 002's format (deployment/handoffs/YYYY-MM-DD-<from>-<to>-<id>.md), committed like any write (issue 5).
+ */
+import type { Command } from 'commander';
+import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+interface HandoffOptions extends WriteOptions {
+  from?: string;
+  to: string;
+  story: string;
+  notes?: string;
+  next: string[];
+  blocker: string[];
+}
+
+export function register(program: Command): void {
+  writeOptions(
+    program
+      .command('handoff')
+      .description('hand a story over to another agent, with notes and next steps')
+      .option('--from <agent>', 'who hands over (default: the acting agent)')
+      .requiredOption('--to <agent>', 'who takes over')
+      .requiredOption('--story <id>', 'the story')
+      .option('--notes <text>', 'context for whoever takes over')
+      .option('--next <step>', 'a next step (repeatable)', collect, [])
+      .option('--blocker <text>', 'a blocker (repeatable)', collect, []),
+  ).action(async (opts: HandoffOptions, cmd: Command) => {
+    const { findStory } = await import('../../edit/common.js');
+    const { handoffFile } = await import('../../edit/handoff.js');
+    const now = new Date().toISOString();
+    await runWrite(cmd, opts, (agent, config) => (queue) => {
+      const story = findStory(queue, opts.story);
+      const from = opts.from ?? agent;
+      const file = handoffFile(config.deploymentDir, { from, to: opts.to, story, notes: opts.notes, next: opts.next, blockers: opts.blocker, now });
+      return {
+        op: 'handoff',
+        id: story.id,
+        changes: [],
+        document: queue.documents[0],
+        edits: [],
+        files: [file],
+        subject: `queue: handoff ${story.id} (${from} → ${opts.to})`,
+        trailers: [['Queue-Op', 'handoff'], ['Queue-Story', story.id], ['Queue-Agent', agent]],
+        unchanged: false,
+      };
+    });
+  });
+}

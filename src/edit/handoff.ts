@@ -1,0 +1,68 @@
+/**
+ * Handoff files (issue 5; seed 002's "Context Handoff Protocol"): deployment/handoffs/
+ * YYYY-MM-DD-<from>-<to>-<id>.md with the fields from_agent, to_agent, timestamp, task_completed,
+ * dependencies_ready, blockers, next_steps, artifacts, notes as YAML front matter (written with the
+ * `yaml` package) and a body a person reads. Pure: the caller gives the clock.
+ */
+import { stringify } from 'yaml';
+import { slug } from '../dialect/normalize.js';
+import type { Queue } from '../core/read.js';
+import type { Story } from '../model/types.js';
+
+export interface HandoffRequest {
+  from: string;
+  /** The agent taking over, or null when it is whoever claims the story next. */
+  to: string | null;
+  story: Story;
+  notes?: string | null;
+  next?: string[];
+  blockers?: string[];
+  artifacts?: Array<{ path: string; description: string }>;
+  /** Stories completed with this handoff (the done story, for `queue done --handoff`). */
+  completed?: Story[];
+  /** ISO 8601 time of writing. */
+  now: string;
+}
+
+/** Whoever claims the story next: the addressee of a handoff written when a done unblocks it. */
+export const NEXT_CLAIMANT = 'next claimant';
+
+/** Path (relative to the repository root) and content of a handoff file. */
+export function handoffFile(deploymentDir: string, req: HandoffRequest): { path: string; content: string } {
+  const to = req.to ?? NEXT_CLAIMANT;
+  const name = `${req.now.slice(0, 10)}-${slug(req.from, 24)}-${slug(to, 24)}-${slug(req.story.id, 24)}.md`;
+  const data = {
+    from_agent: req.from,
+    to_agent: to,
+    timestamp: req.now,
+    task_completed: (req.completed ?? []).map((s) => `${s.id}: ${s.title}`),
+    dependencies_ready: req.story.deps.map((d) => d.id ?? d.ref),
+    blockers: req.blockers ?? [],
+    next_steps: req.next?.length ? req.next : [`queue claim ${req.story.id}`],
+    artifacts: req.artifacts ?? (req.story.storyFile ? [{ path: req.story.storyFile, description: `story file of ${req.story.id}` }] : []),
+    notes: req.notes ?? '',
+    story: req.story.id,
+  };
+  const body = [
+    `# Handoff: ${req.story.id} — ${req.story.title}`,
+    '',
+    `From **${req.from}** to **${to}**, ${req.now}.`,
+    '',
+    ...(data.task_completed.length ? ['## Completed', '', ...data.task_completed.map((t) => `- ${t}`), ''] : []),
+    '## Next steps',
+    '',
+    ...data.next_steps.map((t) => `- ${t}`),
+    '',
+    ...(data.blockers.length ? ['## Blockers', '', ...data.blockers.map((b) => `- ${b}`), ''] : []),
+    ...(data.notes ? ['## Notes', '', data.notes, ''] : []),
+  ];
+  return { path: `${deploymentDir.replace(/\/+$/, '')}/handoffs/${name}`, content: `---\n${stringify(data)}---\n\n${body.join('\n')}` };
+}
+
+/** Stories that `done` of `id` makes ready (their only open dependency was `id`), in file order. */
+export function unblockedBy(queue: Queue, id: string): Story[] {
+  const g = queue.graph;
+  return (g.dependents.get(id) ?? [])
+    .map((d) => g.byId.get(d)!)
+    .filter((s) => (s.status.category === 'todo' || (s.status.category === 'blocked' && !g.isHold(s))) && !g.inCycle(s.id) && g.waitingOn(s).every((w) => w === id));
+}

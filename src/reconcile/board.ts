@@ -1,0 +1,90 @@
+/**
+ * The status board (issue 5): deployment/status/current-status.md with one section per agent in
+ * seed 002's format —
+ *
+ *     ## Dev 2 Status
+ *     **Last Updated**: 2026-11-21 14:00
+ *     **Current Task**: 5-3 — Batch progress tracking
+ *     **Progress**: 60%
+ *     **Blockers**: None
+ *     **Next Update**: When the task changes
+ *
+ * — kept in step with the claims. A section's Current Task is rewritten only when the stories it
+ * names are not the ones the agent holds (a person's wording that names the right story stays), and
+ * then Last Updated takes the clock the caller gives; Progress, Blockers, Next Update and anything
+ * else a person wrote are kept. An agent who holds a story and has no section gets one. Pure, and
+ * idempotent: a second pass over its own output changes nothing.
+ */
+import type { Queue } from '../core/read.js';
+import { lineEnding } from '../edit/common.js';
+import type { Story } from '../model/types.js';
+import { mentionedIds } from '../workspace/mentions.js';
+
+const HEADING = /^##\s+(.+?)\s+Status\s*$/;
+const FIELD = (name: string) => new RegExp(`^\\*\\*${name}\\*\\*:[ \\t]*(.*)$`);
+
+/** What the agent's Current Task should say. */
+function task(held: Story[]): string {
+  return held.length ? held.map((s) => `${s.id} — ${s.title.replace(/[\r\n]+/g, ' ')}`).join('; ') : 'None';
+}
+
+/**
+ * The board after bringing it in step with `queue`'s claims, or null when it needs no change.
+ * `text` is the board as it is (null: no file); `now` is written as `YYYY-MM-DD HH:MM` (UTC).
+ */
+export function updateBoard(text: string | null, queue: Queue, now: Date): { content: string; actions: string[] } | null {
+  const held = new Map<string, Story[]>();
+  const names = new Map<string, string>();
+  for (const s of queue.stories) {
+    if ((s.status.category !== 'in_progress' && s.status.category !== 'review') || !s.claimant) continue;
+    const key = s.claimant.toLowerCase();
+    names.set(key, names.get(key) ?? s.claimant);
+    held.set(key, [...(held.get(key) ?? []), s]);
+  }
+  if (text === null && held.size === 0) return null;
+  const eol = text === null ? '\n' : lineEnding(text);
+  const lines = (text ?? `# Current Status${eol}`).split(/\r?\n/);
+  const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
+  const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
+  const actions: string[] = [];
+  const seen = new Set<string>();
+
+  for (let i = 0; i < lines.length; i++) {
+    const h = HEADING.exec(lines[i]);
+    if (!h) continue;
+    const key = h[1].toLowerCase();
+    seen.add(key);
+    let end = i + 1;
+    while (end < lines.length && !/^#{1,2}\s/.test(lines[end])) end++;
+    const mine = held.get(key) ?? [];
+    const at = (name: string) => {
+      for (let k = i + 1; k < end; k++) if (FIELD(name).test(lines[k])) return k;
+      return -1;
+    };
+    const t = at('Current Task');
+    const current = t === -1 ? '' : FIELD('Current Task').exec(lines[t])![1];
+    const named = new Set(mentionedIds(current, ids));
+    const same = named.size === mine.length && mine.every((s) => named.has(s.id));
+    if (same && t !== -1) continue;
+    const desired = `**Current Task**: ${task(mine)}`;
+    const updated = `**Last Updated**: ${stamp}`;
+    const u = at('Last Updated');
+    if (t !== -1) lines[t] = desired;
+    if (u !== -1) lines[u] = updated;
+    const insert = [...(u === -1 ? [updated] : []), ...(t === -1 ? [desired] : [])];
+    if (insert.length) {
+      lines.splice(i + 1, 0, ...insert);
+      end += insert.length;
+    }
+    actions.push(`status board: ${h[1]} → ${task(mine)}`);
+    i = end - 1;
+  }
+  for (const [key, stories] of held) {
+    if (seen.has(key)) continue;
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    lines.push('', `## ${names.get(key)} Status`, `**Last Updated**: ${stamp}`, `**Current Task**: ${task(stories)}`, '**Progress**: 0%', '**Blockers**: None', '**Next Update**: When the task changes', '');
+    actions.push(`status board: ${names.get(key)} → ${task(stories)}`);
+  }
+  if (actions.length === 0) return null;
+  return { content: lines.join(eol), actions };
+}
