@@ -11,7 +11,7 @@ import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { transact } from '../git/transaction.js';
-import { reconcile, renderActions, renderDecision, type BoardInput } from '../reconcile/reconcile.js';
+import { reconcile, renderDecision, type BoardInput } from '../reconcile/reconcile.js';
 import { Git } from '../git/git.js';
 import { readIfExists, writeFiles } from '../core/files.js';
 import { globals, printJson } from './context.js';
@@ -44,7 +44,7 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
     const queue = await readQueue([{ file: t.file, text }]);
     const board: BoardInput = { path: boardPath, text: readIfExists(resolve(t.root, boardPath)), now };
     const d = renderDecision(queue, agent, board);
-    actions = renderActions(queue, board);
+    actions = d.actions;
     if (!opts.check && !d.unchanged) {
       const applied = await applyRender(queue, d, t.config);
       if (readFileSync(path, 'utf8') !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
@@ -53,17 +53,18 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
     }
   } else {
     const git = new Git(t.root);
-    let board: BoardInput | undefined;
+    let decided: string[] = [];
     const result = await transact({
       ...t,
       maxAttempts: t.config.maxAttempts,
       config: t.config,
       decide: async (q, base) => {
-        board = { path: boardPath, text: await git.raw(['cat-file', 'blob', `${base}:${boardPath}`]).catch(() => null), now };
-        return renderDecision(q, agent, board);
+        const d = renderDecision(q, agent, { path: boardPath, text: await git.raw(['cat-file', 'blob', `${base}:${boardPath}`]).catch(() => null), now });
+        decided = d.actions;
+        return d;
       },
     });
-    actions = result.commit ? renderActions(result.before, board) : [];
+    actions = result.commit ? decided : [];
     commit = result.commit;
   }
   if (json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, commit });

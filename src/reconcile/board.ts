@@ -28,6 +28,13 @@ function task(held: Story[]): string {
   return held.length ? held.map((s) => `${s.id} — ${s.title.replace(/[\r\n]+/g, ' ')}`).join('; ') : 'None';
 }
 
+/** The task in a few words, for an action line: `5-3`, `5-3, 5-4`, `5-3, 5-4, 5-5 and 12 more`. */
+function brief(held: Story[]): string {
+  if (held.length === 0) return 'None';
+  const ids = held.slice(0, 3).map((s) => s.id).join(', ');
+  return held.length > 3 ? `${ids} and ${held.length - 3} more` : held.length === 1 ? task(held) : ids;
+}
+
 /**
  * The board after bringing it in step with `queue`'s claims, or null when it needs no change.
  * `text` is the board as it is (null: no file); `now` is written as `YYYY-MM-DD HH:MM` (UTC).
@@ -76,14 +83,14 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
       lines.splice(i + 1, 0, ...insert);
       end += insert.length;
     }
-    actions.push(`status board: ${h[1]} → ${task(mine)}`);
+    actions.push(`status board: ${h[1]} → ${brief(mine)}`);
     i = end - 1;
   }
   for (const [key, stories] of held) {
     if (seen.has(key)) continue;
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
     lines.push('', `## ${names.get(key)} Status`, `**Last Updated**: ${stamp}`, `**Current Task**: ${task(stories)}`, '**Progress**: 0%', '**Blockers**: None', '**Next Update**: When the task changes', '');
-    actions.push(`status board: ${names.get(key)} → ${task(stories)}`);
+    actions.push(`status board: ${names.get(key)} → ${brief(stories)}`);
   }
   if (actions.length === 0) return null;
   return { content: lines.join(eol), actions };

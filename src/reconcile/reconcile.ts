@@ -123,7 +123,7 @@ export function reconcile(queue: Queue): Reconciliation[] {
  * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
  * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
  */
-export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision {
+export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision & { actions: string[] } {
   const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], actions: [] };
   const b = board ? updateBoard(board.text, queue, board.now) : null;
   const actions = [...r.actions, ...(b?.actions ?? [])];
@@ -137,6 +137,7 @@ export function renderDecision(queue: Queue, agent: string, board?: BoardInput):
     subject: `queue: render${actions.length ? ` (${summary(actions)})` : ''}`,
     trailers: [['Queue-Op', 'render'], ...r.changes.map((c): [string, string] => ['Queue-Story', c.id]), ['Queue-Agent', agent]],
     unchanged: r.edits.length === 0 && !b,
+    actions,
   };
 }
 
@@ -145,11 +146,6 @@ export interface BoardInput {
   path: string;
   text: string | null;
   now: Date;
-}
-
-/** Every action a render would take, the status board's included. */
-export function renderActions(queue: Queue, board?: BoardInput): string[] {
-  return [...reconcile(queue).flatMap((r) => r.actions), ...((board && updateBoard(board.text, queue, board.now)?.actions) ?? [])];
 }
 
 /** `unblock 8-3, 8-4; 2 marks; queue:ready` — a commit subject's worth of actions. */

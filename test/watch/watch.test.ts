@@ -45,6 +45,8 @@ function repo(): string {
 const file = (dir: string) => join(dir, 'WORK_QUEUE.md');
 const text = (dir: string) => readFileSync(file(dir), 'utf8');
 const doneB = (s: string) => s.replace('| [IN PROGRESS: dev1] | **B** |', '| [DONE] | **B** |');
+/** Handoff files (write-file-atomic's temp files, `x.md.123`, may be there for a moment). */
+const handoffs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.md'));
 const check = (dir: string) => execFileSync(process.execPath, [BIN, 'render', '--check'], { cwd: dir, encoding: 'utf8' });
 
 describe('queue watch (real file system events, a real process)', () => {
@@ -70,12 +72,12 @@ describe('queue watch (real file system events, a real process)', () => {
     const t0 = Date.now();
     writeFileSync(file(dir), doneB(QUEUE));
     const handoff = join(dir, 'deployment', 'handoffs');
-    await waitFor(() => text(dir).includes('| [ ] | **C** |') && existsSync(handoff) && readdirSync(handoff).length > 0 && readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8').includes('**Current Task**: None'), 1000);
+    await waitFor(() => text(dir).includes('| [ ] | **C** |') && existsSync(handoff) && handoffs(handoff).length > 0 && readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8').includes('**Current Task**: None'), 1000);
     expect(Date.now() - t0).toBeLessThan(1000);
     const newBoard = readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8');
     expect(newBoard).toContain('**Progress**: 80%');
     expect(newBoard).not.toContain('2026-01-01 10:00');
-    const [name] = readdirSync(handoff);
+    const [name] = handoffs(handoff);
     expect(name).toMatch(/^\d{4}-\d{2}-\d{2}-dev1-next-claimant-c\.md$/);
     expect(readFileSync(join(handoff, name), 'utf8')).toMatch(/^---\nfrom_agent: dev1\nto_agent: next claimant\n/);
     expect(check(dir)).toContain('up to date');
