@@ -102,11 +102,6 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
   return { entries, diagnostics, tables };
 }
 
-/** A cell's `{ start, end }`: the cell itself (spans are read-only), so no copy per row. */
-function span(cell: RawCell | undefined): { start: number; end: number } | undefined {
-  return cell;
-}
-
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
 export interface Columns {
   status: number;
@@ -197,10 +192,10 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
     if (isStoryTable) {
       statusCell = row.cells[cols.status];
       status = parseStatus(statusCell?.text ?? '');
-      statusSpan = span(statusCell) ?? { start: row.end, end: row.end };
+      statusSpan = statusCell ?? { start: row.end, end: row.end }; // a cell is its own span (read-only)
       const idCell = cellAt(row, cols.id);
       id = idCell ? idCell.text.trim() : null;
-      idSpan = span(idCell);
+      idSpan = idCell;
     } else {
       const m = logMatch(row, src);
       if (!m) {
@@ -257,10 +252,10 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
         spans: {
           status: statusSpan,
           id: kind === 'table' ? idSpan : undefined,
-          title: span(cellAt(row, cols.title)),
-          deps: span(cellAt(row, cols.deps)),
-          owner: span(cellAt(row, cols.owner)),
-          storyFile: span(cellAt(row, cols.storyFile)),
+          title: cellAt(row, cols.title),
+          deps: cellAt(row, cols.deps),
+          owner: cellAt(row, cols.owner),
+          storyFile: cellAt(row, cols.storyFile),
         },
         start: row.start,
         end: row.end,

@@ -35,8 +35,8 @@ export function isHold(story: Story): boolean {
   return story.status.category === 'blocked' && (story.status.reason !== null || story.deps.length === 0);
 }
 
-/** The {@link GraphArrays} of stories (dependencies resolved), and id → index. */
-export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; index: Map<string, number> } {
+/** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
+export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; index: Map<string, number>; cycles: number[][] } {
   const n = stories.length;
   const index = new Map<string, number>();
   const category = new Uint8Array(n);
@@ -66,8 +66,9 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   depStart[n] = e;
   const depList = list.subarray(0, e);
   const cyclic = new Uint8Array(n);
-  for (const c of findCycles(n, depStart, depList)) for (const i of c) cyclic[i] = 1;
-  return { arrays: { n, category, hold, depStart, depList, unsatisfied, cyclic }, index };
+  const cycles = findCycles(n, depStart, depList);
+  for (const c of cycles) for (const i of c) cyclic[i] = 1;
+  return { arrays: { n, category, hold, depStart, depList, unsatisfied, cyclic }, index, cycles };
 }
 
 /**
@@ -86,12 +87,12 @@ export class QueueGraph {
   private dependentsMap: Map<string, string[]> | null = null;
 
   private constructor(readonly stories: Story[]) {
-    const { arrays, index } = graphArrays(stories);
+    const { arrays, index, cycles } = graphArrays(stories);
     this.index = index;
     this.byId = new Map();
     for (const s of stories) this.byId.set(s.id, s);
     this.core = new GraphCore(arrays);
-    this.cycles = findCycles(arrays.n, arrays.depStart, arrays.depList).map((c) => c.map((i) => stories[i].id));
+    this.cycles = cycles.map((c) => c.map((i) => stories[i].id));
   }
 
   static from(stories: Story[]): QueueGraph {
