@@ -95,6 +95,20 @@ describe('workspace files', () => {
     expect(mentionedIds(agents[0].currentTask!, ['INFRA-001', 'INFRA-00', 'API-001'])).toEqual(['INFRA-001']);
   });
 
+  it('finds an id mentioned as a word of its own, and only then', () => {
+    const ids = ['8-2', '8-20', 'INFRA-00', 'X_1', 'Q-5'];
+    expect(mentionedIds('see 8-2-1 and 8-20', ids)).toEqual(['8-20']);
+    expect(mentionedIds('(8-2), INFRA-001 then INFRA-00.', ids)).toEqual(['8-2', 'INFRA-00']);
+    // A later occurrence counts when an earlier one was part of a longer word.
+    expect(mentionedIds('aQ-5 bQ-5 Q-5x, finally Q-5', ids)).toEqual(['Q-5']);
+    // Letters beyond the BMP are letters: 𝐀Q-5 is one word; an emoji is not a letter.
+    expect(mentionedIds('𝐀Q-5', ids)).toEqual([]);
+    expect(mentionedIds('✅Q-5 🚀', ids)).toEqual(['Q-5']);
+    expect(mentionedIds('X_1 X_12 _X_1', ['X_1'])).toEqual(['X_1']);
+    expect(mentionedIds('-Q-5 Q-5-2', ids)).toEqual([]);
+    expect(mentionedIds('Q-5-rc', ids)).toEqual(['Q-5']);
+  });
+
   it('reads seed 002 handoff fields from front matter, keeping unknown keys', () => {
     const md = '---\nfrom_agent: Dev 1\nto_agent: Dev 2\ntimestamp: "2025-08-10T14:00:00Z"\ntask_completed:\n  - 5-3 batch progress\nnext_steps: [claim 5-4]\ncustom_key: kept\n---\n\n# Handoff\n';
     const { handoff, diagnostics } = readHandoff(md, 'h.md');
