@@ -110,10 +110,6 @@ export function watch(opts: WatchOptions): Watcher {
       const d = renderDecision(queue, opts.agent, board);
       d.files = [...(d.files ?? []), ...notes];
       if (d.unchanged && notes.length === 0) {
-        // The first pass also runs the write path once in memory (apply, re-read, reconcile) so the
-        // engine has compiled part of it before the first real edit (at 1,000 stories the first edit
-        // took ~0.55 s without this, ~0.35 s with it; later ones ~0.05 s; bench/watch.mjs).
-        if (last === null) reconcile((await applyDecision(queue, { ...d, unchanged: false })).after);
         last = queue;
         return;
       }
@@ -168,6 +164,18 @@ export function watch(opts: WatchOptions): Watcher {
   const trace = process.env.QUEUE_TRACE === '1';
   watcher.on('all', (event, p) => {
     if (trace) opts.log(`${Date.now() % 100000} event ${event} ${p}`);
+    schedule();
+  });
+  // chokidar drops a file's `change` event that comes within 50 ms of the previous one, with no
+  // trailing event: a hand edit landing just after one of our own writes was never seen (the
+  // watch bench hung on it). Its raw events (fs.watch, unthrottled) schedule a pass as well; a
+  // pass over unchanged bytes does nothing.
+  watcher.on('raw', (event, p, details) => {
+    const watched = (details as { watchedPath?: string }).watchedPath;
+    if (!watched) return;
+    const full = !p ? watched : watched.endsWith(sep + p) ? watched : join(watched, p);
+    if (full === queueDir || !keep(full)) return;
+    if (trace) opts.log(`${Date.now() % 100000} raw ${event} ${full}`);
     schedule();
   });
   // Ready once the watch is live and a first pass has brought the file up to date (and taken the

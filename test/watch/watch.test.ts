@@ -14,9 +14,9 @@ afterEach(() => {
   proc = null;
 });
 
-async function startWatch(dir: string): Promise<{ lines: string[] }> {
+async function startWatch(dir: string, debounce = 50): Promise<{ lines: string[] }> {
   const out = { lines: [] as string[] };
-  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', '50'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', String(debounce)], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let buf = '';
   proc.stdout.on('data', (d) => {
     buf += d;
@@ -93,6 +93,25 @@ describe('queue watch (real file system events, a real process)', () => {
     await new Promise((r) => setTimeout(r, 200));
     writeFileSync(file(dir), QUEUE.replace('| [ ] | **F** | f | None |', '| [DONE] | **F** | f | None |'));
     await waitFor(() => text(dir).includes('B, F ✅'));
+  });
+
+  it('sees a hand edit that lands just after its own write, when no pass is pending (chokidar drops a change within 50 ms of the last)', async () => {
+    // Nothing here writes a board or handoffs: the queue file is the watcher's only write.
+    const q = HEAD + ['| [DONE] | **D** | d | None |', '| [ ] | **A** | a | D ✅ |', '| [ ] | **C** | c | None |', '| [BLOCKED] | **B** | b | A, C |'].join('\n') + '\n';
+    const dir = repo();
+    writeFileSync(file(dir), q);
+    await startWatch(dir, 5);
+    for (const [id, want] of [['A', 'A ✅, C |'], ['C', '| [ ] | **B** | b | A ✅, C ✅ |']]) {
+      const end = Date.now() + 5000;
+      let t = text(dir);
+      writeFileSync(file(dir), t.replace(`| [ ] | **${id}** |`, `| [DONE] | **${id}** |`));
+      // After the first edit: wait for the watcher's write, let its pass finish (debounce 5 ms), then
+      // edit again some 25 ms after that write, inside chokidar's 50 ms.
+      if (id === 'A') {
+        while (!(t = text(dir)).includes(want) && Date.now() < end);
+        await new Promise((r) => setTimeout(r, 25));
+      } else await waitFor(() => text(dir).includes(want));
+    }
   });
 
   it('100 rapid writes: the last one wins, nothing written by hand is lost, and the result is up to date', async () => {
