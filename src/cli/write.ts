@@ -18,7 +18,7 @@ import type { Decision, Operation } from '../edit/decide.js';
 import type { Story } from '../model/types.js';
 import { decide } from '../edit/decide.js';
 import { Git } from '../git/git.js';
-import { checkedOut, transact } from '../git/transaction.js';
+import { repoInfo, transact, type RepoInfo } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 
@@ -46,6 +46,8 @@ export interface Target {
   config: QueueConfig;
   remote: string | null;
   branch: string;
+  /** Git dir and checked-out branch; null outside a repository. */
+  repo: RepoInfo | null;
 }
 
 /** Resolve the repository, config, queue file, remote and branch for a write command's options. */
@@ -59,10 +61,10 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
   const path = g.file ? resolve(cwd, g.file) : resolve(base, config.file);
   const file = relative(base, path).split(sep).join('/');
   if (file.startsWith('..')) throw new QueueError('usage', `${path} is outside the repository ${base}`);
-  if (!root) return { root: base, file, config, remote: null, branch: '' };
+  if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };
   const git = new Git(root);
-  const head = await checkedOut(git);
-  const branch = config.branch ?? (head ? head.replace(/^refs\/heads\//, '') : 'main');
+  const repo = await repoInfo(git, root);
+  const branch = config.branch ?? (repo.head ? repo.head.replace(/^refs\/heads\//, '') : 'main');
   let remote: string | null = null;
   if (opts.push !== false) {
     if (config.remote !== undefined) remote = config.remote;
@@ -71,7 +73,7 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
       remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
     }
   }
-  return { root, file, config, remote, branch };
+  return { root, file, config, remote, branch, repo };
 }
 
 /**
@@ -116,17 +118,17 @@ export async function runWrite(
       story = applied.story ?? null;
       after = applied.after;
     }
-    await printResult(cmd, story, decision, after, null, attempts, note, t.root);
+    await printResult(cmd, story, decision, after, null, attempts, note, t.root, t.config.deploymentDir);
     return;
   }
-  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => (decision = decideOn(q)), allowEmpty });
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, repo: t.repo, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => (decision = decideOn(q)), allowEmpty });
   decision = result.decision;
   commit = result.commit;
   attempts = result.attempts;
   note = result.note;
   const after = result.applied?.after ?? result.before;
   story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
-  await printResult(cmd, story, decision, after, commit, attempts, note, t.root);
+  await printResult(cmd, story, decision, after, commit, attempts, note, t.root, t.config.deploymentDir);
 }
 
 function readWorking(path: string): string {
@@ -137,10 +139,10 @@ function readWorking(path: string): string {
   }
 }
 
-async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined, root: string) {
+async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined, root: string, deploymentDir: string) {
   const shown = story ?? null;
   // Claiming a story shows the handoffs written for it (issue 5).
-  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, root) : [];
+  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, root, deploymentDir) : [];
   if (globals(cmd).json) {
     printJson({
       story: shown ? storyJson(shown, after.graph) : { id: d.id },
@@ -161,9 +163,8 @@ async function printResult(cmd: Command, story: Story | null, d: Decision, after
   if (note) process.stderr.write(`queue: ${note}\n`);
 }
 
-/** Handoffs under deployment/handoffs/ naming a story (read from the work tree). */
-async function handoffsFor(id: string, queue: Queue, root: string): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
-  const { loadWorkspace } = await import('../workspace/load.js');
-  const ws = await loadWorkspace(root, queue);
-  return ws.handoffs.filter((h) => h.stories.includes(id)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
+/** Handoffs under the deployment directory naming a story (read from the work tree). */
+async function handoffsFor(id: string, queue: Queue, root: string, deploymentDir: string): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
+  const { handoffsNaming } = await import('../workspace/handoff-files.js');
+  return (await handoffsNaming(root, deploymentDir, id, queue)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
 }

@@ -82,7 +82,7 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
     const { loadWorkspace } = await import('../workspace/load.js');
-    opened.workspace = await loadWorkspace(loc.root, queue);
+    opened.workspace = await loadWorkspace(loc.root, queue, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
     queue.diagnostics.push(...opened.workspace.diagnostics);
   }
   return opened;

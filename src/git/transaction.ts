@@ -24,7 +24,7 @@ import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
-import { treeWith } from './tree.js';
+import { listTree, treeWith, type TreeEntry } from './tree.js';
 
 /** Options of {@link transact}: where (a {@link BranchRef}) and what. */
 export interface TransactionOptions extends BranchRef {
@@ -36,6 +36,31 @@ export interface TransactionOptions extends BranchRef {
   config?: QueueConfig;
   /** Commit even when the decision changes no content (a lease renewal). */
   allowEmpty?: boolean;
+  /** The repository's git dir and checked-out branch, when the caller has them already. */
+  repo?: RepoInfo | null;
+}
+
+/** Where a work tree keeps its git state: the common git dir (absolute) and the checked-out ref. */
+export interface RepoInfo {
+  /** The common git dir, absolute (shared by all worktrees of a clone). */
+  common: string;
+  /** The checked-out branch's ref (`refs/heads/main`), or null on a detached HEAD. */
+  head: string | null;
+}
+
+/**
+ * {@link RepoInfo} for the work tree at `root`: one git call, two on a branch with no commit yet
+ * (where `HEAD` names no revision). Throws GitFailure outside a repository.
+ */
+export async function repoInfo(git: Git, root: string): Promise<RepoInfo> {
+  const absolute = (dir: string) => (isAbsolute(dir) ? dir : resolve(root, dir));
+  try {
+    const [dir, headName] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
+    return { common: absolute(dir), head: headName.startsWith('refs/') ? headName : null };
+  } catch {
+    const dir = await git.line(['rev-parse', '--git-common-dir']);
+    return { common: absolute(dir), head: await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null) };
+  }
 }
 
 /** What {@link transact} did. */
@@ -61,10 +86,8 @@ const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejecte
 /** Run a transaction. Throws QueueError (`conflict_retries_exhausted`, `git`, or the decision's). */
 export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
   const git = new Git(opts.root);
-  // One call for both: the common git dir (for the lock) and the checked-out branch (for syncing).
-  const [dir, headName] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
-  const common = isAbsolute(dir) ? dir : resolve(opts.root, dir);
-  const head = headName.startsWith('refs/') ? headName : null;
+  // The common git dir (for the lock) and the checked-out branch (for syncing).
+  const { common, head } = opts.repo ?? (await repoInfo(git, opts.root));
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
@@ -100,22 +123,33 @@ export interface BranchRef {
   branch: string;
 }
 
-/** The queue as it is at the shared branch's tip (fetched first when there is a remote). */
-export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue }> {
+/**
+ * The queue as it is at the shared branch's tip (fetched first when there is a remote): the tip
+ * commit `base`, the file's mode and text, the parsed queue, and the tip's root tree entries when
+ * the queue file sits at the root (listed anyway to find it; the write reuses them).
+ */
+export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   const tracking = ref.remote ? `refs/remotes/${ref.remote}/${ref.branch}` : `refs/heads/${ref.branch}`;
   if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking);
   const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => {
     throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
   });
-  const entry = await git.line(['ls-tree', base, '--', ref.file]);
-  const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(entry);
-  if (!m) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
-  const text = await git.raw(['cat-file', 'blob', m[2]]);
-  return { base, mode: m[1], text, queue: await readQueue([{ file: ref.file, text }]) };
+  let root: TreeEntry[] | null = null;
+  let found: { mode: string; id: string } | undefined;
+  if (!ref.file.includes('/')) {
+    root = await listTree(git, base);
+    found = root.find((e) => e.name === ref.file && e.type === 'blob');
+  } else {
+    const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', base, '--', ref.file]));
+    if (m) found = { mode: m[1], id: m[2] };
+  }
+  if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
+  const text = await git.raw(['cat-file', 'blob', found.id]);
+  return { base, mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
 }
 
 async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null) {
-  const { base, mode, queue } = await readTip(git, opts);
+  const { base, mode, queue, root } = await readTip(git, opts);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
   const applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
@@ -126,7 +160,7 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
     try {
       writeFileSync(tmp, applied.content);
       const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
-      tree = await treeWith(git, scratch, base, opts.file, blob, mode);
+      tree = await treeWith(git, scratch, base, opts.file, blob, mode, root ?? undefined);
       for (const f of decision.files ?? []) {
         if (!f.replace && (await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
         writeFileSync(tmp, f.content);
@@ -212,11 +246,12 @@ async function syncLocal(git: Git, opts: TransactionOptions, head: string | null
       const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
       return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
     }
+    // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
+    if (await git.ok(['merge', '--ff-only', commit])) return { sync: 'updated' };
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }
-    const ok = await git.ok(['merge', '--ff-only', commit]);
-    return ok ? { sync: 'updated' } : { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
+    return { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
   }
   if (opts.remote) {
     const local = await git.line(['rev-parse', '--verify', '--quiet', target]).catch(() => null);
@@ -225,7 +260,3 @@ async function syncLocal(git: Git, opts: TransactionOptions, head: string | null
   return { sync: 'not-checked-out' };
 }
 
-/** The checked-out branch's ref (`refs/heads/main`), or null on a detached HEAD. */
-export async function checkedOut(git: Git): Promise<string | null> {
-  return git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null);
-}

@@ -13,15 +13,16 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Git } from './git.js';
 
-interface TreeEntry {
+/** One entry of a git tree, as `ls-tree` prints it. */
+export interface TreeEntry {
   mode: string;
   type: string;
   id: string;
   name: string;
 }
 
-/** Entries of a tree-ish (`<commit>`, `<tree id>`), in stored order. */
-async function list(git: Git, treeish: string): Promise<TreeEntry[]> {
+/** Entries of a tree-ish (`<commit>`, `<tree id>`), in stored order. Throws GitFailure. */
+export async function listTree(git: Git, treeish: string): Promise<TreeEntry[]> {
   const out = await git.raw(['ls-tree', '-z', '--full-tree', treeish]);
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
@@ -56,12 +57,13 @@ async function writeTree(git: Git, scratch: string, entries: TreeEntry[]): Promi
 
 /**
  * The id of a tree equal to `treeish` except that `path` (with `/` separators) is the blob `blob`
- * with file mode `mode` (`100644`), added when it was absent. `treeish` null means an empty tree.
+ * with file mode `mode` (`100644`), added when it was absent. `treeish` null means an empty tree;
+ * `listed`, when given, is `treeish`'s entries already listed (saves one `ls-tree`).
  * `scratch` is a directory for temporary files (inside the git dir).
  */
-export async function treeWith(git: Git, scratch: string, treeish: string | null, path: string, blob: string, mode: string): Promise<string> {
+export async function treeWith(git: Git, scratch: string, treeish: string | null, path: string, blob: string, mode: string, listed?: readonly TreeEntry[]): Promise<string> {
   const [head, ...rest] = path.split('/');
-  const entries = treeish === null ? [] : await list(git, treeish);
+  const entries = listed ? [...listed] : treeish === null ? [] : await listTree(git, treeish);
   const at = entries.findIndex((e) => e.name === head);
   let entry: TreeEntry;
   if (rest.length === 0) entry = { mode, type: 'blob', id: blob, name: head };

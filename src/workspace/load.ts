@@ -1,13 +1,15 @@
 /**
- * Read the workspace around a queue (I/O): deployment/status/current-status.md (agents) and
- * deployment/handoffs/*.md, linked to the stories they name.
+ * Read the workspace around a queue (I/O): <deploymentDir>/status/current-status.md (agents) and
+ * <deploymentDir>/handoffs/*.md, linked to the stories they name (seed 002's layout; the directory
+ * is queue.config.json's `deploymentDir`, `deployment` by default).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseMarkdown } from '../markdown/remark.js';
 import type { Queue } from '../core/read.js';
 import type { Diagnostic } from '../model/types.js';
 import { readHandoff, type Handoff } from './handoff.js';
+import { handoffFiles } from './handoff-files.js';
 import { mentionedIds } from './mentions.js';
 import { readStatusBoard, type AgentStatus } from './status-file.js';
 
@@ -22,30 +24,25 @@ export interface Workspace {
   diagnostics: Diagnostic[];
 }
 
-export const STATUS_FILE = join('deployment', 'status', 'current-status.md');
-export const HANDOFF_DIR = join('deployment', 'handoffs');
-
-/** Load and link the workspace of the queue rooted at `root`. Missing files are simply absent. */
-export async function loadWorkspace(root: string, queue: Queue): Promise<Workspace> {
+/**
+ * Load and link the workspace of the queue rooted at `root`, under `deploymentDir` (relative to
+ * `root`, `/` separators). Missing files are simply absent.
+ */
+export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 'deployment'): Promise<Workspace> {
   const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
   const ws: Workspace = { agents: [], handoffs: [], diagnostics: [] };
-  const statusPath = join(root, STATUS_FILE);
+  const statusPath = join(root, deploymentDir, 'status', 'current-status.md');
   if (existsSync(statusPath)) {
     const text = readFileSync(statusPath, 'utf8');
     const { agents, diagnostics } = readStatusBoard(parseMarkdown(text), relative(root, statusPath));
     ws.diagnostics.push(...diagnostics);
     for (const a of agents) ws.agents.push({ ...a, stories: mentionedIds(`${a.currentTask ?? ''} ${a.blockers ?? ''}`, ids) });
   }
-  const dir = join(root, HANDOFF_DIR);
-  if (existsSync(dir)) {
-    for (const name of readdirSync(dir).filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md').sort()) {
-      const path = join(dir, name);
-      const text = readFileSync(path, 'utf8');
-      const { handoff, diagnostics } = readHandoff(text, relative(root, path));
-      handoff.stories = mentionedIds(`${name} ${text}`, ids);
-      ws.handoffs.push(handoff);
-      ws.diagnostics.push(...diagnostics);
-    }
+  for (const { name, path, text } of handoffFiles(root, deploymentDir)) {
+    const { handoff, diagnostics } = readHandoff(text, relative(root, path));
+    handoff.stories = mentionedIds(`${name} ${text}`, ids);
+    ws.handoffs.push(handoff);
+    ws.diagnostics.push(...diagnostics);
   }
   return ws;
 }

@@ -31,6 +31,8 @@ export function register(program: Command): void {
     const { findStory } = await import('../../edit/common.js');
     const { handoffFile } = await import('../../edit/handoff.js');
     const now = new Date().toISOString();
+    // Whoever hands over is the one acting, unless --agent says otherwise.
+    opts.agent ??= opts.from;
     await runWrite(cmd, opts, (agent, config) => (queue) => {
       const story = findStory(queue, opts.story);
       const from = opts.from ?? agent;

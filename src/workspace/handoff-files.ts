@@ -1,0 +1,43 @@
+/**
+ * Handoff files on disk (I/O, seed 002): `<deploymentDir>/handoffs/*.md` apart from a README, in
+ * name order. Light on purpose: `queue claim` looks here for the handoffs naming its story without
+ * loading the YAML and markdown readers unless one does.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Queue } from '../core/read.js';
+import type { Handoff } from './handoff.js';
+import { mentionedIds } from './mentions.js';
+
+/** One handoff file: its name, absolute path and text. */
+export interface HandoffFile {
+  name: string;
+  path: string;
+  text: string;
+}
+
+/** The handoff files under `root`/`deploymentDir`/handoffs; none when the directory is absent. */
+export function handoffFiles(root: string, deploymentDir: string): HandoffFile[] {
+  const dir = join(root, deploymentDir, 'handoffs');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
+    .sort()
+    .map((name) => ({ name, path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }));
+}
+
+/**
+ * The handoffs whose file name or text names story `id` (word-bounded, as {@link mentionedIds}),
+ * read with their front matter, each linked to every story of `queue` it names.
+ */
+export async function handoffsNaming(root: string, deploymentDir: string, id: string, queue: Queue): Promise<Handoff[]> {
+  const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`, [id]).length);
+  if (files.length === 0) return [];
+  const { readHandoff } = await import('./handoff.js');
+  const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
+  return files.map((f) => {
+    const { handoff } = readHandoff(f.text, relative(root, f.path));
+    handoff.stories = mentionedIds(`${f.name} ${f.text}`, ids);
+    return handoff;
+  });
+}
