@@ -72,3 +72,9 @@ async function main(argv: string[]) {
 }
 
 await main(process.argv.slice(2));
+// Done: exit now rather than when the event loop drains. simple-git leaves a 50 ms timer behind
+// every git process (its fallback for output that never closes), which kept each command alive
+// that much longer. Output is flushed first; process.exitCode, when a command set it, stands.
+const flushed = (s: NodeJS.WriteStream) => new Promise<void>((r) => s.write('', () => r()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();
