@@ -48,6 +48,27 @@ export function conflictMarkers(text: string, file: string): Diagnostic[] {
   return out;
 }
 
+/** A status line in a dialect queue does not read: `**Status:** DONE` under a heading, `| status: TODO`. */
+const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s*status\s*:\s*\S/i;
+
+/**
+ * The warning for a non-empty file in which no story was found (`no_stories`): nothing is hidden
+ * silently. It points at the first line that looks like a status written in a dialect queue does not
+ * read (about 25 of the real queues in ../shared/corpus write stories as heading blocks with a
+ * `**Status:**` line), else at the top of the file.
+ */
+function noStories(text: string, file: string): Diagnostic {
+  const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`) and from task lists (`- [ ] …`)';
+  const lines = new LineIndex(text);
+  for (let i = 0; i < lines.count; i++) {
+    const l = lines.line(i);
+    if (FOREIGN_STATUS.test(l)) {
+      return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${l.trim().slice(0, 60)}" is a status in a form queue does not read`, file, line: i + 1, column: 1 };
+    }
+  }
+  return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}`, file, line: 1, column: 1 };
+}
+
 /** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   const { text, bom } = stripBom(raw);
@@ -55,6 +76,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
   const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
   diagnostics.push(...markers);
+  if (entries.length === 0 && text.trim() !== '') diagnostics.push(noStories(text, file));
   return {
     doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables },
     entries,

@@ -109,6 +109,17 @@ describe('workspace files', () => {
     expect(mentionedIds('Q-5-rc', ids)).toEqual(['Q-5']);
   });
 
+  it('says when a file holds no story it can read, pointing at a status in another dialect', async () => {
+    const blocks = await readQueue([{ file: 'Q.md', text: '# Queue\n\n## Bugs\n\n### BUG-1: crash\n**Status:** RESOLVED\n' }]);
+    expect(blocks.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'no_stories', line: 6, column: 1 })]);
+    expect(blocks.diagnostics[0].message).toContain('"**Status:** RESOLVED"');
+    const prose = await readQueue([{ file: 'Q.md', text: '# Queue\n\nNothing yet.\n' }]);
+    expect(prose.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 1 })]);
+    // An empty file, and a file with stories, get no such warning.
+    expect((await readQueue([{ file: 'Q.md', text: '' }])).diagnostics).toEqual([]);
+    expect((await readQueue([{ file: 'Q.md', text: '- [ ] one\n' }])).diagnostics.filter((d) => d.code === 'no_stories')).toEqual([]);
+  });
+
   it('reads seed 002 handoff fields from front matter, keeping unknown keys', () => {
     const md = '---\nfrom_agent: Dev 1\nto_agent: Dev 2\ntimestamp: "2025-08-10T14:00:00Z"\ntask_completed:\n  - 5-3 batch progress\nnext_steps: [claim 5-4]\ncustom_key: kept\n---\n\n# Handoff\n';
     const { handoff, diagnostics } = readHandoff(md, 'h.md');

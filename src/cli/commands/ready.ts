@@ -19,7 +19,12 @@ export function register(program: Command): void {
         return;
       }
       if (answer.stories.length === 0) {
-        process.stdout.write('no story is ready (queue blocked shows why)\n');
+        // A file queue found no story in says so, with where, rather than "nothing is ready".
+        const none = answer.diagnostics.filter((d) => d.code === 'no_stories');
+        if (none.length) {
+          const { formatDiagnostic } = await human();
+          for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        } else process.stdout.write('no story is ready (queue blocked shows why)\n');
         return;
       }
       const { c, clip, colorStatus, table } = await human();
