@@ -13,12 +13,12 @@ import { canonicalAgent, loadConfig, type QueueConfig } from '../core/config.js'
 import { QueueError } from '../core/errors.js';
 import { findRepoRoot } from '../core/open.js';
 import { readQueue, type Queue } from '../core/read.js';
-import { applyDecision } from '../edit/apply.js';
+import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Story } from '../model/types.js';
 import { decide } from '../edit/decide.js';
 import { Git } from '../git/git.js';
-import { repoInfo, transact, type RepoInfo } from '../git/transaction.js';
+import { repoInfo, transact, unblockedIn, type RepoInfo } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 
@@ -90,45 +90,46 @@ export async function runWrite(
   const agent = await resolveAgent(opts.agent, t.root, t.config);
   const made = make(agent, t.config, t);
   const decideOn = (queue: Queue): Decision => (typeof made === 'function' ? made(queue) : decide(queue, made));
-  let decision: Decision | undefined;
-  let story: Story | null;
-  let commit: string | null = null;
-  let attempts = 1;
-  let note: string | undefined;
   if (opts.commit === false) {
     const path = resolve(t.root, t.file);
     const text = readWorking(path);
     const queue = await readQueue([{ file: t.file, text }]);
-    decision = decideOn(queue);
-    let after = queue;
-    if (decision.unchanged) story = queue.graph.byId.get(decision.id)!;
-    else {
-      const applied = await applyDecision(queue, decision, t.config);
-      // Never clobber a concurrent edit: the file must still be what was read.
-      if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
-      for (const f of decision.files ?? []) {
-        const target = resolve(t.root, f.path);
-        if (!f.replace && existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
-      }
-      await writeFileAtomic(path, applied.content);
-      for (const f of decision.files ?? []) {
-        mkdirSync(dirname(resolve(t.root, f.path)), { recursive: true });
-        await writeFileAtomic(resolve(t.root, f.path), f.content);
-      }
-      story = applied.story ?? null;
-      after = applied.after;
+    const decision = decideOn(queue);
+    if (decision.unchanged) {
+      await printResult(cmd, t, { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: 1 });
+      return;
     }
-    await printResult(cmd, story, decision, after, null, attempts, note, t.root, t.config.deploymentDir);
+    const applied = await applyDecision(queue, decision, t.config);
+    // Never clobber a concurrent edit: the file must still be what was read.
+    if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was editing it; run the command again`);
+    for (const f of decision.files ?? []) {
+      const target = resolve(t.root, f.path);
+      if (!f.replace && existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+    }
+    await writeFileAtomic(path, applied.content);
+    for (const f of decision.files ?? []) {
+      mkdirSync(dirname(resolve(t.root, f.path)), { recursive: true });
+      await writeFileAtomic(resolve(t.root, f.path), f.content);
+    }
+    await printResult(cmd, t, { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 });
     return;
   }
-  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, repo: t.repo, maxAttempts: t.config.maxAttempts, config: t.config, decide: (q) => (decision = decideOn(q)), allowEmpty });
-  decision = result.decision;
-  commit = result.commit;
-  attempts = result.attempts;
-  note = result.note;
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, repo: t.repo, maxAttempts: t.config.maxAttempts, config: t.config, decide: decideOn, allowEmpty });
   const after = result.applied?.after ?? result.before;
-  story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
-  await printResult(cmd, story, decision, after, commit, attempts, note, t.root, t.config.deploymentDir);
+  const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
+  await printResult(cmd, t, { decision: result.decision, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note });
+}
+
+/** What a write did, for {@link printResult}. */
+interface Outcome {
+  decision: Decision;
+  /** The story after the write (null when the decision names none that reads back). */
+  story: Story | null;
+  after: Queue;
+  applied: Applied | null;
+  commit: string | null;
+  attempts: number;
+  note?: string;
 }
 
 function readWorking(path: string): string {
@@ -139,14 +140,17 @@ function readWorking(path: string): string {
   }
 }
 
-async function printResult(cmd: Command, story: Story | null, d: Decision, after: Queue, commit: string | null, attempts: number, note: string | undefined, root: string, deploymentDir: string) {
-  const shown = story ?? null;
+async function printResult(cmd: Command, t: Target, o: Outcome) {
+  const { decision: d, story: shown, after, commit, attempts, note } = o;
   // Claiming a story shows the handoffs written for it (issue 5).
-  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, root, deploymentDir) : [];
+  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, t.root, t.config.deploymentDir) : [];
+  // What `done` released in the same write.
+  const unblocked = unblockedIn(o.applied);
   if (globals(cmd).json) {
     printJson({
       story: shown ? storyJson(shown, after.graph) : { id: d.id },
       ...(d.op === 'claim' ? { handoffs } : {}),
+      ...(d.op === 'done' ? { unblocked } : {}),
       ...(d.files?.length ? { files: d.files.map((f) => f.path) } : {}),
       commit,
       attempts,
@@ -158,6 +162,7 @@ async function printResult(cmd: Command, story: Story | null, d: Decision, after
   const { c } = await human();
   const what = d.unchanged ? `${d.id} unchanged (${shown?.status.raw ?? ''})` : `${d.subject.replace(/^queue: /, '')}${shown ? ` → ${shown.status.raw}` : ''}`;
   process.stdout.write(`${what}${commit ? c().dim(` [${commit.slice(0, 7)}${attempts > 1 ? `, ${attempts} attempts` : ''}]`) : ''}\n`);
+  if (unblocked.length) process.stdout.write(`unblocked ${unblocked.join(', ')}\n`);
   for (const f of d.files ?? []) process.stdout.write(`wrote ${f.path}\n`);
   for (const h of handoffs) process.stdout.write(`handoff ${h.file}: ${h.from ?? '?'} → ${h.to ?? '?'}${h.timestamp ? ` (${h.timestamp})` : ''}${h.notes ? `: ${h.notes}` : ''}\n`);
   if (note) process.stderr.write(`queue: ${note}\n`);

@@ -4,7 +4,8 @@
  * lazy remark import inside `readQueue`.
  *
  * The proof re-reads the edited text with the same reader: the story must read as the decision
- * wished, every other story must keep its status exactly, and no new error may appear.
+ * wished, every other story must keep its status exactly, and no new error may appear. A decision's
+ * `follow` step (edits derived from the result) is applied and proved the same way, in turn.
  */
 import { QueueError } from '../core/errors.js';
 import { readQueue, type Queue } from '../core/read.js';
@@ -22,6 +23,8 @@ export interface Applied {
   after: Queue;
   /** The story after the change (none for a render that changes no status). */
   story: Story | undefined;
+  /** What the decision's follow-up step did (`unblock 8-3`, `mark 8-2 ✅ in 8-3`); empty for none. */
+  derived: string[];
 }
 
 /**
@@ -67,6 +70,11 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
       throw new QueueError('rule_violation', broken.map((v) => `${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message} (fix: ${v.fix})`).join('; '), { violations: broken });
     }
   }
-  const story = after.graph.byId.get(d.id);
-  return { content, after, story };
+  const derived = d.follow?.(after);
+  if (derived && derived.document.file === doc.file && derived.edits.length) {
+    // The second step is proved like the first, against the queue the first one left.
+    const next = await applyDecision(after, { ...d, changes: derived.changes, document: derived.document, edits: derived.edits, adds: undefined, follow: undefined }, config);
+    return { content: next.content, after: next.after, story: next.after.graph.byId.get(d.id), derived: derived.actions };
+  }
+  return { content, after, story: after.graph.byId.get(d.id), derived: [] };
 }

@@ -57,6 +57,21 @@ export interface Decision {
   trailers: Array<[string, string]>;
   /** True when the story already was in the wished state (a repeated claim by its holder). */
   unchanged: boolean;
+  /**
+   * Edits that follow from this decision, derived from the queue as it reads after it (`queue done`:
+   * the dependents it releases, from `reconcile/`), applied and proved as a second step of the same
+   * write; null or no edits for none.
+   */
+  follow?: (after: Queue) => DerivedEdits | null;
+}
+
+/** Edits derived from a queue state, with the stories they change and one line per action. */
+export interface DerivedEdits {
+  document: QueueDocument;
+  edits: Edit[];
+  changes: Change[];
+  /** `unblock 8-3`, `mark 8-2 ✅ in 8-3`. */
+  actions: string[];
 }
 
 const CLAIMED = new Set(['in_progress', 'review']);

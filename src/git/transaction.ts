@@ -175,17 +175,24 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
     // The ref would move under a work tree whose queue file has edits of its own.
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
   }
-  const message = ['-m', decision.subject, '-m', decision.trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
+  const unblocked = unblockedIn(applied);
+  const subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
+  const message = ['-m', subject, '-m', decision.trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
   const commit = await commitTree(git, tree, base, message, decision);
   try {
     // The pre-push hook may skip what queue has just decided and proved; the server still judges it.
     if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
-    else await git.raw(['update-ref', '-m', decision.subject, target, commit, base]);
+    else await git.raw(['update-ref', '-m', subject, target, commit, base]);
   } catch (e) {
     if (e instanceof GitFailure && REJECTED.test(e.stderr)) return 'retry' as const;
     throw gitError(e);
   }
   return { decision, before: queue, applied, commit, base };
+}
+
+/** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */
+export function unblockedIn(applied: Applied | null): string[] {
+  return (applied?.derived ?? []).filter((a) => a.startsWith('unblock ')).map((a) => a.slice('unblock '.length));
 }
 
 /** `commit-tree`, with the agent as author when git has no identity configured. */

@@ -82,41 +82,66 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | nu
   return out;
 }
 
-/** Reconcile every document of the queue. */
-export function reconcile(queue: Queue): Reconciliation[] {
+/** The edits that bring one table story in step with its dependencies: its status, its marks. */
+function storyEdits(queue: Queue, doc: QueueDocument, s: Story, style: ReturnType<typeof statusStyle>, writesBlocked: boolean, mark: string | null, out: Reconciliation): void {
+  // `writesBlocked`: the file writes [BLOCKED] for stories that wait, so a todo that waits gets it.
   const g = queue.graph;
-  const ready = rankReady(g);
+  const c = s.status.category;
+  const span = s.occurrences[0].spans.status!;
+  const depsDone = s.deps.every((d) => g.satisfied(d));
+  if (c === 'blocked' && !g.isHold(s) && depsDone && !g.inCycle(s.id)) {
+    out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
+    out.changes.push({ id: s.id, expect: { category: 'todo' } });
+    out.actions.push(`unblock ${s.id}`);
+  } else if (c === 'todo' && writesBlocked && !depsDone) {
+    out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
+    out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
+    out.actions.push(`block ${s.id} (waits on ${g.waitingOn(s).join(', ')})`);
+  }
+  out.edits.push(...markEdits(queue, doc, s, mark, out.actions));
+}
+
+/**
+ * Reconcile the documents of the queue, story by story (only the stories `only` accepts, when
+ * given), then the generated blocks (unless `blocks` is false). With `block` false, a todo story
+ * that waits is left todo.
+ */
+function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, blocks: boolean, block = true): Reconciliation[] {
+  const ready = blocks ? rankReady(queue.graph) : [];
   return queue.documents
     .filter((doc) => doc.editable)
     .map((doc) => {
       const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status);
       const style = statusStyle(tableStatusCells(queue, doc));
-      const writesBlocked = mine.some((s) => s.status.category === 'blocked');
+      const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
       const mark = markStyle(doc, mine);
-      const edits: Edit[] = [];
-      const changes: Change[] = [];
-      const actions: string[] = [];
-      for (const s of mine) {
-        const c = s.status.category;
-        const span = s.occurrences[0].spans.status!;
-        const depsDone = s.deps.every((d) => g.satisfied(d));
-        if (c === 'blocked' && !g.isHold(s) && depsDone && !g.inCycle(s.id)) {
-          edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
-          changes.push({ id: s.id, expect: { category: 'todo' } });
-          actions.push(`unblock ${s.id}`);
-        } else if (c === 'todo' && writesBlocked && !depsDone) {
-          edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
-          changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
-          actions.push(`block ${s.id} (waits on ${g.waitingOn(s).join(', ')})`);
+      const out: Reconciliation = { document: doc, edits: [], changes: [], actions: [] };
+      for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, writesBlocked, mark, out);
+      if (blocks) {
+        for (const b of generatedBlocks(doc, queue, ready)) {
+          out.edits.push(b.edit);
+          out.actions.push(`render ${b.name}`);
         }
-        edits.push(...markEdits(queue, doc, s, mark, actions));
       }
-      for (const b of generatedBlocks(doc, queue, ready)) {
-        edits.push(b.edit);
-        actions.push(`render ${b.name}`);
-      }
-      return { document: doc, edits, changes, actions };
+      return out;
     });
+}
+
+/** Reconcile every document of the queue. */
+export function reconcile(queue: Queue): Reconciliation[] {
+  return reconcileWith(queue, null, true);
+}
+
+/**
+ * What a story's done releases, for `queue done` to write in the same commit (rgrid's agents wrote
+ * "Mark Story 8-2 complete, unblock 8-3" by hand): its dependents unblocked when nothing else holds
+ * them back, and its done mark beside them in the file's style. Only the stories that depend on
+ * `id` are touched, and only to unblock and mark (a todo dependent that still waits on something
+ * else is not blocked here); generated blocks are left to `queue render`. Pure.
+ */
+export function reconcileDependents(queue: Queue, id: string): Reconciliation[] {
+  const dependents = new Set(queue.graph.dependents.get(id) ?? []);
+  return reconcileWith(queue, (s) => dependents.has(s.id), false, false);
 }
 
 /**

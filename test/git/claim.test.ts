@@ -60,6 +60,23 @@ describe('claim across clones (real git, real processes)', () => {
     expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '+| [DONE] | **S-0** | story 0 | None |']);
   }, 60_000);
 
+  it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
+    const text = HEAD + ['| [IN PROGRESS: Dev 1] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |', '| [IN PROGRESS: Dev 1] | **C** | c | None |', '| [BLOCKED] | **D** | d | C |', ''].join('\n');
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': text }, 1);
+    const c = clones[0];
+    const done = await queue(c, ['done', 'A', '--agent', 'Dev 1', '--json']);
+    expect(done.json).toMatchObject({ story: { id: 'A', status: 'done' }, unblocked: ['B'], attempts: 1 });
+    expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: done A (Dev 1); unblock B\n');
+    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['-| [IN PROGRESS: Dev 1] | **A** | a | None |', '-| [BLOCKED] | **B** | b | A |', '+| [DONE] | **A** | a | None |', '+| [ ] | **B** | b | A |']);
+    // The hooks' rules accept the commit as a whole (the same judge as the pre-receive hook).
+    expect((await queue(c, ['validate', '--range', 'main~1..main'])).code).toBe(0);
+    const kept = await queue(c, ['done', 'C', '--agent', 'Dev 1', '--no-unblock', '--json']);
+    expect(kept.json.unblocked).toEqual([]);
+    expect(remoteFile(remote)).toContain('| [BLOCKED] | **D** | d | C |');
+    expect(git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l))).toHaveLength(2);
+  }, 60_000);
+
   it('refuses without writing: not_claimant, a newline in the agent name, conflict markers', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
     const c = clones[0];

@@ -3,7 +3,8 @@ import { QueueError } from '../../src/core/errors.js';
 import { readQueue } from '../../src/core/read.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { progressBar } from '../../src/reconcile/blocks.js';
-import { reconcile, renderDecision } from '../../src/reconcile/reconcile.js';
+import { reconcile, reconcileDependents, renderDecision } from '../../src/reconcile/reconcile.js';
+import { decide } from '../../src/edit/decide.js';
 import { corpusFiles, read } from '../helpers.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
@@ -22,6 +23,32 @@ describe('reconcile', () => {
     const out = await render(md);
     expect(out).toBe(md.replace('| [BLOCKED] | **B** | waits on A | A |', '| [ ] | **B** | waits on A | A ✅ |').replace('| [ ] | **E** |', '| [BLOCKED] | **E** |').replace('| [BLOCKED: keys] | **D** | hold with reason | A |', '| [BLOCKED: keys] | **D** | hold with reason | A ✅ |'));
     expect(await render(out)).toBe(out);
+  });
+
+  it('a done releases its dependents in the same write: unblocked, marked; others, holds and waiting todo untouched', async () => {
+    const text = head + ['| [DONE] | **Z** | z | None |', '| [IN PROGRESS: Dev 1] | **A** | a | Z ✅ |', '| [BLOCKED] | **B** | b | A |', '| [BLOCKED] | **C** | c | A, D |', '| [ ] | **D** | d | None |', '| [BLOCKED: legal] | **E** | e | A |', '| [BLOCKED] | **F** | not a dependent | Z |', '| [ ] | **G** | waits on A and D | A, D |'].join('\n') + '\n';
+    const queue = await q(text);
+    const d = decide(queue, { op: 'done', id: 'A', agent: 'Dev 1' });
+    d.follow = (after) => reconcileDependents(after, 'A')[0];
+    const applied = await applyDecision(queue, d);
+    const want = text
+      .replace('| [IN PROGRESS: Dev 1] | **A** |', '| [DONE] | **A** |')
+      .replace('| [BLOCKED] | **B** | b | A |', '| [ ] | **B** | b | A ✅ |')
+      .replace('| [BLOCKED] | **C** | c | A, D |', '| [BLOCKED] | **C** | c | A ✅, D |')
+      .replace('| [BLOCKED: legal] | **E** | e | A |', '| [BLOCKED: legal] | **E** | e | A ✅ |')
+      .replace('| [ ] | **G** | waits on A and D | A, D |', '| [ ] | **G** | waits on A and D | A ✅, D |');
+    expect(applied.content).toBe(want);
+    expect(applied.derived.filter((a) => a.startsWith('unblock '))).toEqual(['unblock B']);
+    // F is blocked though its dependency is done: not this done's business (render's).
+    expect(applied.content).toContain('| [BLOCKED] | **F** | not a dependent | Z |');
+    expect(applied.story?.status.category).toBe('done');
+    // Nothing to release: the follow-up changes nothing and the write is the one-line done.
+    const lone = head + '| [IN PROGRESS: Dev 1] | **A** | a | None |\n| [ ] | **D** | d | None |\n';
+    const lq = await q(lone);
+    const ld = decide(lq, { op: 'done', id: 'A', agent: 'Dev 1' });
+    ld.follow = (after) => reconcileDependents(after, 'A')[0];
+    const la = await applyDecision(lq, ld);
+    expect([la.content, la.derived]).toEqual([lone.replace('[IN PROGRESS: Dev 1]', '[DONE]'), []]);
   });
 
   it('removes a mark beside a story that is no longer done, and writes [DONE] marks where the file does', async () => {
