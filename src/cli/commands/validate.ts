@@ -28,7 +28,8 @@ export function register(program: Command): void {
       else {
         const { formatDiagnostic } = await human();
         for (const d of q.diagnostics) process.stdout.write(formatDiagnostic(d) + '\n');
-        process.stdout.write(`${q.stories.length} stories: ${errors} errors, ${warnings} warnings\n`);
+        const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+        process.stdout.write(`${n(q.stories.length, 'story', 'stories')}: ${n(errors, 'error', 'errors')}, ${n(warnings, 'warning', 'warnings')}\n`);
       }
       if (errors) process.exitCode = 1;
     });
