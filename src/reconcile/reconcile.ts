@@ -111,7 +111,9 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
   return queue.documents
     .filter((doc) => doc.editable)
     .map((doc) => {
-      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status);
+      // A story written in more than one row is left alone, as the write commands refuse it
+      // (edit/common.ts assertEditable): queue does not guess which row to edit.
+      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status && s.occurrences.filter((o) => o.kind !== 'log').length === 1);
       const style = statusStyle(tableStatusCells(queue, doc));
       const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
       const mark = markStyle(doc, mine);

@@ -51,6 +51,18 @@ describe('reconcile', () => {
     expect([la.content, la.derived]).toEqual([lone.replace('[IN PROGRESS: Dev 1]', '[DONE]'), []]);
   });
 
+  it('leaves a story written in two rows alone (the write commands refuse it too)', async () => {
+    const table = (rows: string[]) => head + rows.join('\n') + '\n';
+    const text = '## T1\n\n' + table(['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |']) + '\n## Sprint\n\n' + table(['| [BLOCKED] | **B** | b | A |']);
+    expect(await render(text)).toBe(text);
+    const queue = await q(text.replace('| [DONE] | **A** |', '| [IN PROGRESS: X] | **A** |'));
+    const d = decide(queue, { op: 'done', id: 'A', agent: 'X' });
+    d.follow = (after) => reconcileDependents(after, 'A')[0];
+    const applied = await applyDecision(queue, d);
+    expect(applied.derived).toEqual([]);
+    expect(applied.after.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+  });
+
   it('removes a mark beside a story that is no longer done, and writes [DONE] marks where the file does', async () => {
     const reopened = head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A ✅ |\n';
     expect(await render(reopened)).toBe(head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n');
