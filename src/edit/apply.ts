@@ -61,7 +61,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
     const t = after.graph.byId.get(s.id);
     if (!t || t.status.raw !== s.status.raw || t.title !== s.title || t.deps.map((x) => x.ref).join('\n') !== s.deps.map((x) => x.ref).join('\n')) refuse(`${s.id} changed too`);
   }
-  const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error' && !changed.has(x.story ?? '')).length;
+  const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error').length;
   if (errors(after) > errors(before)) refuse('a new error appeared');
   if (config) {
     const trailer = (k: string) => d.trailers.find(([key]) => key === k)?.[1] ?? null;
