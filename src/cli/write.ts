@@ -64,7 +64,6 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
   if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };
   const git = new Git(root);
   const repo = await repoInfo(git, root);
-  const branch = config.branch ?? (repo.head ? repo.head.replace(/^refs\/heads\//, '') : 'main');
   let remote: string | null = null;
   if (opts.push !== false) {
     if (config.remote !== undefined) remote = config.remote;
@@ -73,7 +72,20 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
       remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
     }
   }
+  const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
+  const branch = config.branch ?? (remote ? await defaultBranch(git, remote) : null) ?? checkedOut ?? 'main';
   return { root, file, config, remote, branch, repo };
+}
+
+/**
+ * The remote's default branch (`origin/HEAD`, which `git clone` sets: `main`), or null when the
+ * clone does not know it. An agent working on a branch of its own still claims on the shared one.
+ */
+async function defaultBranch(git: Git, remote: string): Promise<string | null> {
+  // rev-parse rather than symbolic-ref -q: it prints either way, so simple-git answers at once.
+  const ref = await git.line(['rev-parse', '--symbolic-full-name', `refs/remotes/${remote}/HEAD`]).catch(() => '');
+  const prefix = `refs/remotes/${remote}/`;
+  return ref.startsWith(prefix) ? ref.slice(prefix.length) : null;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface QueueConfig {
   deploymentDir: string;
   /** Remote holding the shared branch; null for none (local CAS with update-ref). Default: `origin` when it exists. */
   remote: string | null | undefined;
-  /** Shared branch. Default: the checked-out branch. */
+  /** Shared branch. Default: the remote's default branch (`origin/HEAD`), else the checked-out branch. */
   branch: string | undefined;
   /** A claim older than this is stale, in milliseconds (written as `90m`, `2h`, `1d`). Default 2 h. */
   leaseMs: number;

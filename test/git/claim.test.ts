@@ -77,6 +77,21 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l))).toHaveLength(2);
   }, 60_000);
 
+  it('an agent on a branch of its own claims on the shared branch (origin/HEAD); its branch is left alone', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    git(c, 'checkout', '-q', '-b', 'story-work');
+    const claim = await queue(c, ['claim', 'S-1', '--agent', 'Dev 5', '--json']);
+    expect(claim.code).toBe(0);
+    expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev 5] | **S-1** |');
+    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/heads').trim()).toBe('refs/heads/main');
+    // The local main follows; the checked-out branch and its files do not move.
+    expect(git(c, 'rev-parse', 'main')).toBe(git(remote, 'rev-parse', 'main'));
+    expect(git(c, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('story-work');
+    expect(git(c, 'status', '--porcelain')).toBe('');
+    expect(git(c, 'show', 'story-work:WORK_QUEUE.md')).toBe(stories(2));
+  }, 60_000);
+
   it('refuses without writing: not_claimant, a newline in the agent name, conflict markers', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
     const c = clones[0];
