@@ -64,16 +64,20 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
   if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };
   const git = new Git(root);
   const repo = await repoInfo(git, root);
+  // The remote: the config's, else origin, else the only one. A clone whose origin/HEAD resolved
+  // has an origin: no `git remote` call then.
   let remote: string | null = null;
   if (opts.push !== false) {
     if (config.remote !== undefined) remote = config.remote;
+    else if (repo.originDefault !== null) remote = 'origin';
     else {
       const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
       remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
     }
   }
   const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
-  const branch = config.branch ?? (remote ? await defaultBranch(git, remote) : null) ?? checkedOut ?? 'main';
+  const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
+  const branch = config.branch ?? remoteDefault ?? checkedOut ?? 'main';
   return { root, file, config, remote, branch, repo };
 }
 

@@ -46,20 +46,29 @@ export interface RepoInfo {
   common: string;
   /** The checked-out branch's ref (`refs/heads/main`), or null on a detached HEAD. */
   head: string | null;
+  /** The branch `origin/HEAD` names (`main`: origin's default branch, set by `git clone`), or null. */
+  originDefault: string | null;
 }
 
 /**
- * {@link RepoInfo} for the work tree at `root`: one git call, two on a branch with no commit yet
- * (where `HEAD` names no revision). Throws GitFailure outside a repository.
+ * {@link RepoInfo} for the work tree at `root`: one git call when the clone knows origin's default
+ * branch, up to three otherwise (no `origin/HEAD`; a branch with no commit yet, where `HEAD` names no
+ * revision). Throws GitFailure outside a repository.
  */
 export async function repoInfo(git: Git, root: string): Promise<RepoInfo> {
   const absolute = (dir: string) => (isAbsolute(dir) ? dir : resolve(root, dir));
+  const branchOf = (ref: string | undefined) => (ref?.startsWith('refs/') ? ref : null);
   try {
-    const [dir, headName] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
-    return { common: absolute(dir), head: headName.startsWith('refs/') ? headName : null };
+    const [dir, head, origin] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD', 'refs/remotes/origin/HEAD'])).split('\n');
+    return { common: absolute(dir), head: branchOf(head), originDefault: origin.startsWith('refs/remotes/origin/') ? origin.slice('refs/remotes/origin/'.length) : null };
   } catch {
-    const dir = await git.line(['rev-parse', '--git-common-dir']);
-    return { common: absolute(dir), head: await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null) };
+    try {
+      const [dir, head] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
+      return { common: absolute(dir), head: branchOf(head), originDefault: null };
+    } catch {
+      const dir = await git.line(['rev-parse', '--git-common-dir']);
+      return { common: absolute(dir), head: await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null), originDefault: null };
+    }
   }
 }
 
