@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/core/read.js';
 import { BIN, git, queue, remoteFile, setup } from './repos.js';
@@ -90,6 +92,27 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(c, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('story-work');
     expect(git(c, 'status', '--porcelain')).toBe('');
     expect(git(c, 'show', 'story-work:WORK_QUEUE.md')).toBe(stories(2));
+  }, 60_000);
+
+  it('from a second worktree: main checked out in the first is never moved under it', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 1);
+    const c = clones[0];
+    const wt = `${c}-wt`;
+    git(c, 'worktree', 'add', '-q', wt, '-b', 'work');
+    const claim = await queue(wt, ['claim', 'S-0', '--agent', 'Dev 8', '--json']);
+    expect(claim.code).toBe(0);
+    expect(claim.json.note).toContain(`main is checked out in ${c}`);
+    expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev 8] | **S-0** |');
+    // The first worktree is as it was: no staged reversal of the claim.
+    expect(git(c, 'status', '--porcelain')).toBe('');
+    expect(git(c, 'rev-parse', 'main')).not.toBe(git(remote, 'rev-parse', 'main'));
+    // Without a remote the branch itself moves: the worktree holding it follows, files and index.
+    git(c, 'remote', 'remove', 'origin');
+    writeFileSync(join(wt, 'queue.config.json'), '{"branch": "main"}\n');
+    const local = await queue(wt, ['claim', 'S-1', '--agent', 'Dev 9', '--json']);
+    expect(local.code).toBe(0);
+    expect(git(c, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toContain('| [IN PROGRESS: Dev 9] | **S-1** |');
   }, 60_000);
 
   it('refuses without writing: not_claimant, a newline in the agent name, conflict markers', async () => {
