@@ -50,7 +50,12 @@ export interface Target {
   repo: RepoInfo | null;
 }
 
-/** Resolve the repository, config, queue file, remote and branch for a write command's options. */
+/**
+ * Resolve the repository, config, queue file, remote and shared branch for a write command's
+ * options. Remote: the config's `remote`, else `origin`, else the only remote, else none (and none
+ * with `--no-push`). Branch: the config's `branch`, else the remote's default branch (`origin/HEAD`),
+ * else the checked-out branch, else `main`. Throws `usage` outside a repository unless `--no-commit`.
+ */
 export async function target(cmd: Command, opts: WriteOptions): Promise<Target> {
   const g = globals(cmd);
   const cwd = resolve(g.C ?? process.cwd());
