@@ -18,7 +18,7 @@ import type { Decision, Operation } from '../edit/decide.js';
 import type { Story } from '../model/types.js';
 import { decide } from '../edit/decide.js';
 import { Git } from '../git/git.js';
-import { repoInfo, transact, unblockedIn, type RepoInfo } from '../git/transaction.js';
+import { defaultBranch, repoInfo, transact, unblockedIn, type RepoInfo } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 
@@ -84,17 +84,6 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
   const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
   const branch = config.branch ?? remoteDefault ?? checkedOut ?? 'main';
   return { root, file, config, remote, branch, repo };
-}
-
-/**
- * The remote's default branch (`origin/HEAD`, which `git clone` sets: `main`), or null when the
- * clone does not know it. An agent working on a branch of its own still claims on the shared one.
- */
-async function defaultBranch(git: Git, remote: string): Promise<string | null> {
-  // rev-parse rather than symbolic-ref -q: it prints either way, so simple-git answers at once.
-  const ref = await git.line(['rev-parse', '--symbolic-full-name', `refs/remotes/${remote}/HEAD`]).catch(() => '');
-  const prefix = `refs/remotes/${remote}/`;
-  return ref.startsWith(prefix) ? ref.slice(prefix.length) : null;
 }
 
 /**

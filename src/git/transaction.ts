@@ -60,7 +60,7 @@ export async function repoInfo(git: Git, root: string): Promise<RepoInfo> {
   const branchOf = (ref: string | undefined) => (ref?.startsWith('refs/') ? ref : null);
   try {
     const [dir, head, origin] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD', 'refs/remotes/origin/HEAD'])).split('\n');
-    return { common: absolute(dir), head: branchOf(head), originDefault: origin.startsWith('refs/remotes/origin/') ? origin.slice('refs/remotes/origin/'.length) : null };
+    return { common: absolute(dir), head: branchOf(head), originDefault: remoteBranch(origin, 'origin') };
   } catch {
     try {
       const [dir, head] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
@@ -70,6 +70,21 @@ export async function repoInfo(git: Git, root: string): Promise<RepoInfo> {
       return { common: absolute(dir), head: await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null), originDefault: null };
     }
   }
+}
+
+/** `main` for `refs/remotes/<remote>/main`; null for anything else. */
+function remoteBranch(ref: string, remote: string): string | null {
+  const prefix = `refs/remotes/${remote}/`;
+  return ref.startsWith(prefix) ? ref.slice(prefix.length) : null;
+}
+
+/**
+ * The remote's default branch (`<remote>/HEAD`, which `git clone` sets: `main`), or null when the
+ * clone does not know it. An agent working on a branch of its own still claims on the shared one.
+ */
+export async function defaultBranch(git: Git, remote: string): Promise<string | null> {
+  // rev-parse rather than symbolic-ref -q: it prints either way, so simple-git answers at once.
+  return remoteBranch(await git.line(['rev-parse', '--symbolic-full-name', `refs/remotes/${remote}/HEAD`]).catch(() => ''), remote);
 }
 
 /** What {@link transact} did. */

@@ -18,7 +18,7 @@
 import type { Queue } from '../core/read.js';
 import { lineEnding } from '../edit/common.js';
 import type { Story } from '../model/types.js';
-import { mentionedIds } from '../workspace/mentions.js';
+import { mentionedIds, writtenIds } from '../workspace/mentions.js';
 
 const HEADING = /^##\s+(.+?)\s+Status\s*$/;
 const FIELD = (name: string) => new RegExp(`^\\*\\*${name}\\*\\*:[ \\t]*(.*)$`);
@@ -51,7 +51,7 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
   if (text === null && held.size === 0) return null;
   const eol = text === null ? '\n' : lineEnding(text);
   const lines = (text ?? `# Current Status${eol}`).split(/\r?\n/);
-  const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
+  const ids = writtenIds(queue);
   const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
   const actions: string[] = [];
   const seen = new Set<string>();

@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Queue } from '../core/read.js';
+import type { Diagnostic } from '../model/types.js';
 import type { Handoff } from './handoff.js';
-import { mentionedIds } from './mentions.js';
+import { mentionedIds, writtenIds } from './mentions.js';
 
 /** One handoff file: its name, absolute path and text. */
 export interface HandoffFile {
@@ -32,12 +33,20 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
  */
 export async function handoffsNaming(root: string, deploymentDir: string, id: string, queue: Queue): Promise<Handoff[]> {
   const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`, [id]).length);
+  return (await readHandoffs(files, root, queue)).map((r) => r.handoff);
+}
+
+/**
+ * Read handoff files (seed 002's front matter; the YAML reader loads on first use), each linked to
+ * the stories of `queue` its name or text names, with its diagnostics (paths relative to `root`).
+ */
+export async function readHandoffs(files: HandoffFile[], root: string, queue: Queue): Promise<Array<{ handoff: Handoff; diagnostics: Diagnostic[] }>> {
   if (files.length === 0) return [];
   const { readHandoff } = await import('./handoff.js');
-  const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
+  const ids = writtenIds(queue);
   return files.map((f) => {
-    const { handoff } = readHandoff(f.text, relative(root, f.path));
-    handoff.stories = mentionedIds(`${f.name} ${f.text}`, ids);
-    return handoff;
+    const read = readHandoff(f.text, relative(root, f.path));
+    read.handoff.stories = mentionedIds(`${f.name} ${f.text}`, ids);
+    return read;
   });
 }

@@ -8,9 +8,9 @@ import { join, relative } from 'node:path';
 import { parseMarkdown } from '../markdown/remark.js';
 import type { Queue } from '../core/read.js';
 import type { Diagnostic } from '../model/types.js';
-import { readHandoff, type Handoff } from './handoff.js';
-import { handoffFiles } from './handoff-files.js';
-import { mentionedIds } from './mentions.js';
+import type { Handoff } from './handoff.js';
+import { handoffFiles, readHandoffs } from './handoff-files.js';
+import { mentionedIds, writtenIds } from './mentions.js';
 import { readStatusBoard, type AgentStatus } from './status-file.js';
 
 export interface Agent extends AgentStatus {
@@ -29,18 +29,16 @@ export interface Workspace {
  * `root`, `/` separators). Missing files are simply absent.
  */
 export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 'deployment'): Promise<Workspace> {
-  const ids = queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
   const ws: Workspace = { agents: [], handoffs: [], diagnostics: [] };
   const statusPath = join(root, deploymentDir, 'status', 'current-status.md');
   if (existsSync(statusPath)) {
     const text = readFileSync(statusPath, 'utf8');
     const { agents, diagnostics } = readStatusBoard(parseMarkdown(text), relative(root, statusPath));
     ws.diagnostics.push(...diagnostics);
+    const ids = writtenIds(queue);
     for (const a of agents) ws.agents.push({ ...a, stories: mentionedIds(`${a.currentTask ?? ''} ${a.blockers ?? ''}`, ids) });
   }
-  for (const { name, path, text } of handoffFiles(root, deploymentDir)) {
-    const { handoff, diagnostics } = readHandoff(text, relative(root, path));
-    handoff.stories = mentionedIds(`${name} ${text}`, ids);
+  for (const { handoff, diagnostics } of await readHandoffs(handoffFiles(root, deploymentDir), root, queue)) {
     ws.handoffs.push(handoff);
     ws.diagnostics.push(...diagnostics);
   }

@@ -1,3 +1,5 @@
+import type { Queue } from '../core/read.js';
+
 /** A letter, digit or underscore: a character that would make an id part of a longer word. */
 const WORD = /^[\p{L}\p{N}_]$/u;
 const DIGIT = /^\p{N}$/u;
@@ -39,4 +41,9 @@ export function mentionedIds(text: string, ids: Iterable<string>): string[] {
     }
   }
   return out;
+}
+
+/** The ids a free text can name: those written in the queue (not ids queue derived from a title). */
+export function writtenIds(queue: Queue): string[] {
+  return queue.stories.filter((s) => !s.derivedId).map((s) => s.id);
 }
