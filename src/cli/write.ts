@@ -9,7 +9,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { WriteOptions } from './write-options.js';
 import writeFileAtomic from 'write-file-atomic';
-import { canonicalAgent, loadConfig, type QueueConfig } from '../core/config.js';
+import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
 import { findRepoRoot } from '../core/open.js';
 import { readQueue, type Queue } from '../core/read.js';
@@ -22,8 +22,6 @@ import { defaultBranch, repoInfo, transact, unblockedIn, type RepoInfo } from '.
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 
-const BAD_AGENT = /[\u0000-\u001f\u007f|[\]]/;
-
 /**
  * The acting agent: `--agent`, else `QUEUE_AGENT`, else `git config queue.agent`, mapped through
  * the config's aliases. Refuses names that could break a cell or forge a trailer (newlines, control
@@ -33,7 +31,7 @@ export async function resolveAgent(flag: string | undefined, root: string, confi
   let name = flag ?? process.env.QUEUE_AGENT;
   if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
   if (name === undefined || name.trim() === '') throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME');
-  if (BAD_AGENT.test(name) || name.trim().length > 60) {
+  if (!isAgentName(name)) {
     throw new QueueError('usage', `agent name ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
   }
   return canonicalAgent(config, name);
@@ -124,7 +122,7 @@ export async function runWrite(
     await printResult(cmd, t, { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 });
     return;
   }
-  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, repo: t.repo, maxAttempts: t.config.maxAttempts, config: t.config, decide: decideOn, allowEmpty });
+  const result = await transact({ root: t.root, file: t.file, remote: t.remote, branch: t.branch, repo: t.repo, maxAttempts: t.config.maxAttempts, config: t.config, decide: decideOn, allowEmpty, request: typeof made === 'function' ? undefined : made });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
   await printResult(cmd, t, { decision: result.decision, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note });

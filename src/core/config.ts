@@ -154,3 +154,11 @@ export function canonicalAgent(config: QueueConfig, name: string): string {
   }
   return name.trim();
 }
+
+/**
+ * Whether `name` may act as an agent: one line of at most 60 characters, none of `|`, `[`, `]` or a
+ * control character, so it can neither break a table cell nor forge a commit trailer (issue 3).
+ */
+export function isAgentName(name: string): boolean {
+  return name.trim() !== '' && name.trim().length <= 60 && !/[\u0000-\u001f\u007f|[\]]/.test(name);
+}

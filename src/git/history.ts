@@ -19,6 +19,7 @@ export interface QueueCommit {
   /** Committer time, milliseconds since the epoch. */
   time: number;
   subject: string;
+  /** `Queue-Agent` (null when absent, or when a group commit names several), `Queue-Op`, `Queue-Force`. */
   trailers: { agent: string | null; op: string | null; force: boolean };
 }
 
@@ -47,6 +48,8 @@ function parseLog(out: string): QueueCommit[] {
     const f = rec.replace(/^\n/, '').split('\x1f');
     if (f.length < 9) continue;
     const first = (s: string) => s.split('\x1d')[0]?.trim() || null;
+    // A group commit names several agents, one per claim it carries: none of them is the actor.
+    const agents = new Set(f[6].split('\x1d').map((a) => a.trim().toLowerCase()).filter(Boolean));
     commits.push({
       commit: f[0],
       parent: f[1].split(' ')[0] || null,
@@ -54,7 +57,7 @@ function parseLog(out: string): QueueCommit[] {
       email: f[3],
       time: Number(f[4]) * 1000,
       subject: f[5],
-      trailers: { agent: first(f[6]), op: first(f[7]), force: !!first(f[8]) },
+      trailers: { agent: agents.size > 1 ? null : first(f[6]), op: first(f[7]), force: !!first(f[8]) },
     });
   }
   return commits;

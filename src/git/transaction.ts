@@ -13,18 +13,25 @@
  *
  * A lock in the common git dir orders the processes of one clone and its worktrees (they share
  * remote-tracking refs and would otherwise fail on each other's ref locks); clones never share it.
+ *
+ * Claims over a remote also take part in group commit (`requests.ts`): a claim that loses the race
+ * publishes itself as a request and is usually served by the next winner's commit, and every claim
+ * that commits serves the requests pending at its tip.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import lockfile from 'proper-lockfile';
 import type { QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
 import { readQueue, type Queue } from '../core/read.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
-import type { Decision } from '../edit/decide.js';
+import { serveClaims, type ServedClaim } from '../edit/combine.js';
+import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
-import { listTree, treeWith, type TreeEntry } from './tree.js';
+import { deletions, idTime, isCombinable, MAX_SERVED, pendingIds, publishRequest, REQUEST_TTL_MS, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimOperation, type ClaimRequest, type PublishedRequest } from './requests.js';
+import { lock } from './lock.js';
+import { syncLocal } from './sync.js';
+import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 
 /** Options of {@link transact}: where (a {@link BranchRef}) and what. */
 export interface TransactionOptions extends BranchRef {
@@ -38,6 +45,9 @@ export interface TransactionOptions extends BranchRef {
   allowEmpty?: boolean;
   /** The repository's git dir and checked-out branch, when the caller has them already. */
   repo?: RepoInfo | null;
+  /** The operation `decide` carries out, as data. A fresh claim over a remote then takes part in
+   * group commit: it may publish itself as a request and it serves pending ones (`requests.ts`). */
+  request?: Operation;
 }
 
 /** Where a work tree keeps its git state: the common git dir (absolute) and the checked-out ref. */
@@ -107,6 +117,26 @@ export interface TransactionResult {
 
 const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejected\].*(?:failed to lock|cannot lock|incorrect old value)|failed to update ref|cannot lock ref|stale info/i;
 
+/** A claim's part in group commit (`requests.ts`) during one transaction. */
+interface Group {
+  op: ClaimOperation;
+  remote: string;
+  /** This process's request on the remote, while it waits on it. */
+  mine: PublishedRequest | null;
+  /** The remote refused a request or an atomic push: plain compare-and-swap from here on. */
+  off: boolean;
+}
+
+/** How long a requester waits behind older requests before it races for the branch itself: a few
+ * winners' rounds on a busy machine. The oldest requester younger than this races at once. */
+const PATIENCE_MS = 3_000;
+
+/** Between two looks of a waiting requester (`ls-remote`): up to this, jittered from half of it. */
+const POLL_MS = 300;
+
+/** What one attempt decided and published, before the local side is synced. */
+export type Attempt = Omit<TransactionResult, 'sync' | 'note' | 'attempts'>;
+
 /** Run a transaction. Throws QueueError (`conflict_retries_exhausted`, `git`, or the decision's). */
 export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
   const git = new Git(opts.root);
@@ -115,24 +145,61 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
+  const group: Group | null = opts.remote && isCombinable(opts.request) ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
+  const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
+    // A request still pending (the claim turned out to change nothing) is withdrawn.
+    if (group?.mine) await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
+    const sync = outcome.commit ? await syncLocal(git, opts, head, outcome.base, outcome.commit) : { sync: 'skipped' as const };
+    return { ...outcome, attempts, ...sync };
+  };
 
-  for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
-    const release = await lock(common);
-    let outcome: Omit<TransactionResult, 'sync' | 'note' | 'attempts'> | 'retry';
-    try {
-      outcome = await attemptOnce(git, opts, scratch, target, head);
-    } finally {
-      await release();
+  let attempt = 0;
+  try {
+    while (++attempt <= opts.maxAttempts) {
+      const release = await lock(common);
+      let outcome: Attempt | { retry: string | null };
+      try {
+        outcome = await attemptOnce(git, opts, scratch, target, head, group);
+      } finally {
+        await release();
+      }
+      if (!('retry' in outcome)) return await done(outcome, attempt);
+      // Lost the race: wait on the winner's commit as a request (served there, usually), then back
+      // off (jittered, exponential, capped) and look again.
+      if (group && !group.off && !group.mine && outcome.retry) {
+        group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
+          group.off = true; // the remote takes no requests: race as before
+          return null;
+        });
+      }
+      const cap = group?.mine ? POLL_MS : Math.min(800, 15 * 2 ** Math.min(attempt, 6));
+      await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
     }
-    if (outcome !== 'retry') {
-      const sync = outcome.commit ? await syncLocal(git, opts, head, outcome.base, outcome.commit) : { sync: 'skipped' as const };
-      return { ...outcome, attempts: attempt, ...sync };
-    }
-    // Lost the race: back off (jittered, exponential, capped) and decide again on the new tip.
-    const cap = Math.min(800, 15 * 2 ** Math.min(attempt, 6));
-    await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+    throw new QueueError('conflict_retries_exhausted', `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`, { attempts: opts.maxAttempts });
+  } catch (e) {
+    // Stopping: withdraw the request, unless it was served meanwhile (then that is the outcome).
+    const served = group?.mine ? await settle(git, opts, common, group) : null;
+    if (served) return done(served, Math.min(attempt, opts.maxAttempts));
+    throw e;
   }
-  throw new QueueError('conflict_retries_exhausted', `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`, { attempts: opts.maxAttempts });
+}
+
+/**
+ * Withdraw this process's pending request; when it is already gone, fetch and return the commit
+ * that served it (null when none did: it expired).
+ */
+async function settle(git: Git, opts: TransactionOptions, common: string, group: Group): Promise<Attempt | null> {
+  const mine = group.mine!;
+  group.mine = null;
+  if (await withdrawRequest(git, group.remote, mine.request).catch(() => true)) return null;
+  const release = await lock(common);
+  try {
+    const tracking = `refs/remotes/${group.remote}/${opts.branch}`;
+    await fetchBranch(git, group.remote, opts.branch, tracking, false);
+    return await servedOutcome(git, opts, mine, await git.line(['rev-parse', '--verify', `${tracking}^{commit}`]));
+  } finally {
+    await release();
+  }
 }
 
 /** Where a transaction reads and writes: the shared branch, locally or on a remote. */
@@ -153,11 +220,23 @@ export interface BranchRef {
  * the queue file sits at the root (listed anyway to find it; the write reuses them).
  */
 export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
-  const tracking = ref.remote ? `refs/remotes/${ref.remote}/${ref.branch}` : `refs/heads/${ref.branch}`;
-  if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking);
-  const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => {
-    throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
-  });
+  const tracking = trackingRef(ref);
+  if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking, false);
+  const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref));
+  return { base, ...(await readAt(git, ref, base)) };
+}
+
+/** Where the shared branch's tip is read from: its remote-tracking ref, or the branch itself. */
+function trackingRef(ref: BranchRef): string {
+  return ref.remote ? `refs/remotes/${ref.remote}/${ref.branch}` : `refs/heads/${ref.branch}`;
+}
+
+function noBranch(ref: BranchRef): never {
+  throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
+}
+
+/** The queue file at commit `base`: mode, text, parsed queue, and the root tree when listed. */
+async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   let root: TreeEntry[] | null = null;
   let found: { mode: string; id: string } | undefined;
   if (!ref.file.includes('/')) {
@@ -169,14 +248,59 @@ export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string;
   }
   if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
   const text = await git.raw(['cat-file', 'blob', found.id]);
-  return { base, mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
+  return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null) {
-  const { base, mode, queue, root } = await readTip(git, opts);
+/**
+ * The tip to decide on, with the requests pending there when this claim takes part in group
+ * commit (fetched together; one `for-each-ref` reads both).
+ */
+async function fetchTip(git: Git, opts: TransactionOptions, group: Group | null): Promise<{ base: string; requests: ClaimRequest[] }> {
+  const tracking = trackingRef(opts);
+  const grouped = group !== null && !group.off;
+  if (opts.remote) await fetchBranch(git, opts.remote, opts.branch, tracking, grouped);
+  if (grouped) {
+    const { tip, requests } = await tipAndRequests(git, tracking, group.remote);
+    return { base: tip ?? noBranch(opts), requests };
+  }
+  return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(opts)), requests: [] };
+}
+
+async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string | null }> {
+  if (group?.mine && !group.off && Date.now() - group.mine.request.created < PATIENCE_MS) {
+    // Waiting on our request. While it is pending behind an older one, whose requester races for
+    // the branch and will serve it too, racing as well would only cost everyone: look, cheaply.
+    // A request older than that has no requester racing for it any more (it raced itself, or died).
+    const ids = (await pendingIds(git, group.remote)).filter((id) => Date.now() - idTime(id) < PATIENCE_MS);
+    if (ids.includes(group.mine.request.id) && ids[0] !== group.mine.request.id) return { retry: null };
+  }
+  const { base, requests } = await fetchTip(git, opts, group);
+  if (group?.mine && !requests.some((r) => r.id === group.mine!.request.id)) {
+    // Our request is gone: served by another claimer's commit, or expired.
+    const served = await servedOutcome(git, opts, group.mine, base);
+    group.mine = null;
+    if (served) return served;
+  }
+  const { mode, queue, root } = await readAt(git, opts, base);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
-  const applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
+  if (group && !group.off && !group.mine && decision.op === 'claim' && live(requests, null).some((r) => Date.now() - r.created < PATIENCE_MS)) {
+    // Others are already waiting, so their oldest is racing for the branch and will serve us too:
+    // join the queue of requests rather than race (a lost race costs a commit and a push).
+    return { retry: base };
+  }
+  let applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
+
+  // Group commit: other agents' pending claims ride on this one; expired requests are dropped.
+  let served: ServedClaim[] = [];
+  const drop: ClaimRequest[] = [];
+  if (group && !group.off && applied && decision.op === 'claim' && !decision.files?.length && opts.config) {
+    const others = live(requests, group.mine);
+    drop.push(...requests.filter((r) => r.id !== group.mine?.request.id && !others.includes(r)));
+    const combined = await serveClaims(applied, others.map((r) => ({ id: r.id, op: r.op! })), opts.config, MAX_SERVED);
+    served = combined.served;
+    if (served.length) applied = { ...combined.applied, story: combined.applied.after.graph.byId.get(decision.id), derived: applied.derived };
+  }
 
   let tree: string;
   if (applied) {
@@ -200,18 +324,42 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
   }
   const unblocked = unblockedIn(applied);
-  const subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
-  const message = ['-m', subject, '-m', decision.trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
-  const commit = await commitTree(git, tree, base, message, decision);
+  let subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
+  const trailers = [...decision.trailers];
+  if (served.length) {
+    subject += served.map((c) => `, ${c.story} (${c.agent})`).join('');
+    for (const c of served) trailers.push(['Queue-Story', c.story], ['Queue-Agent', c.agent], ['Queue-Request', `${c.id} ${c.story}`]);
+  }
+  const message = ['-m', subject, '-m', trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
+  const agent = decision.trailers.find(([k]) => k === 'Queue-Agent')?.[1] ?? 'queue';
+  const commit = await commitTree(git, [tree, '-p', base, ...message], agent).catch((e) => {
+    throw gitError(e);
+  });
+  // Requests this push deletes, each with a lease: those served, expired ones, and our own.
+  const deleted = [...requests.filter((r) => served.some((c) => c.id === r.id)), ...drop, ...(group?.mine && applied ? [group.mine.request] : [])];
   try {
     // The pre-push hook may skip what queue has just decided and proved; the server still judges it.
-    if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
+    if (opts.remote && deleted.length) {
+      const d = deletions(deleted);
+      await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, opts.remote, `${commit}:${target}`, ...d.refspecs]);
+    } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
     else await git.raw(['update-ref', '-m', subject, target, commit, base]);
   } catch (e) {
-    if (e instanceof GitFailure && REJECTED.test(e.stderr)) return 'retry' as const;
+    if (e instanceof GitFailure && group && /atomic/i.test(e.stderr) && !REJECTED.test(e.stderr)) {
+      group.off = true; // the remote cannot update several refs at once: no group commit with it
+      return { retry: base };
+    }
+    if (e instanceof GitFailure && REJECTED.test(e.stderr)) return { retry: base };
     throw gitError(e);
   }
+  if (group && applied) group.mine = null; // deleted by this push
   return { decision, before: queue, applied, commit, base };
+}
+
+/** Requests that may be served: valid, younger than the TTL, not `mine`. Oldest first. */
+function live(requests: readonly ClaimRequest[], mine: PublishedRequest | null): ClaimRequest[] {
+  const now = Date.now();
+  return requests.filter((r) => r.id !== mine?.request.id && r.op !== null && now - r.created < REQUEST_TTL_MS);
 }
 
 /** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */
@@ -219,23 +367,13 @@ export function unblockedIn(applied: Applied | null): string[] {
   return (applied?.derived ?? []).filter((a) => a.startsWith('unblock ')).map((a) => a.slice('unblock '.length));
 }
 
-/** `commit-tree`, with the agent as author when git has no identity configured. */
-async function commitTree(git: Git, tree: string, base: string, message: string[], d: Decision): Promise<string> {
-  const args = ['commit-tree', tree, '-p', base, ...message];
-  try {
-    return await git.line(args);
-  } catch (e) {
-    if (!(e instanceof GitFailure) || !/tell me who you are|empty ident|unable to auto-detect email/i.test(e.stderr)) throw gitError(e);
-    const agent = d.trailers.find(([k]) => k === 'Queue-Agent')?.[1] ?? 'queue';
-    const email = `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'queue'}@queue.invalid`;
-    return git.with({ GIT_AUTHOR_NAME: agent, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: agent, GIT_COMMITTER_EMAIL: email }).line(args);
-  }
-}
-
-async function fetchBranch(git: Git, remote: string, branch: string, tracking: string): Promise<void> {
+/** Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned). */
+async function fetchBranch(git: Git, remote: string, branch: string, tracking: string, requests: boolean): Promise<void> {
   try {
     // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
-    await git.raw(['fetch', '-v', '--no-tags', remote, `+refs/heads/${branch}:${tracking}`]);
+    const refspecs = [`+refs/heads/${branch}:${tracking}`, ...(requests ? [requestRefspec(remote)] : [])];
+    // No auto-maintenance: queue fetches often and little; the user's own git commands keep the repository.
+    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), remote, ...refspecs]);
   } catch (e) {
     throw gitError(e);
   }
@@ -245,74 +383,3 @@ function gitError(e: unknown): QueueError {
   if (e instanceof QueueError) return e;
   return new QueueError('git', e instanceof Error ? e.message : String(e));
 }
-
-/**
- * Take the clone's queue lock (proper-lockfile: a directory created atomically, its mtime refreshed
- * every second while held; a holder killed with -9 leaves a lock that is stale after 3 s).
- */
-async function lock(common: string): Promise<() => Promise<void>> {
-  return lockfile.lock(common, {
-    lockfilePath: join(common, 'queue.lock'),
-    realpath: false,
-    stale: 3_000,
-    update: 1_000,
-    retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
-  });
-}
-
-/**
- * Bring the local side up to date with the published commit, when safe:
- * - the checked-out shared branch is fast-forwarded (`merge --ff-only` after a push; after a local
- *   `update-ref`, `read-tree -m -u` moves index and work tree from the old tip to the new one);
- *   git refuses both when a local change to the queue file would be overwritten, and then the
- *   note says so;
- * - after a push, a local shared branch that is not checked out here is fast-forwarded with
- *   `git fetch . <remote-tracking>:<branch>`, which git refuses when the branch has commits of its
- *   own or is checked out in another worktree (moving it there would leave that worktree's index
- *   and files behind, as if the commit were being undone);
- * - after a local `update-ref` of a branch checked out in another worktree, that worktree's index
- *   and files are moved the same way as here (`read-tree -m -u`), or the note says why not.
- */
-async function syncLocal(git: Git, opts: TransactionOptions, head: string | null, base: string, commit: string): Promise<Pick<TransactionResult, 'sync' | 'note'>> {
-  const target = `refs/heads/${opts.branch}`;
-  if (head === target) {
-    if (!opts.remote) {
-      // The ref already points at `commit`; move index and work tree from `base` to it.
-      const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
-      return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
-    }
-    // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
-    if (await git.ok(['merge', '--ff-only', commit])) return { sync: 'updated' };
-    if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
-      return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
-    }
-    return { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
-  }
-  if (opts.remote) {
-    // No local branch of that name: none is created.
-    if (!(await git.ok(['show-ref', '--verify', target]))) return { sync: 'not-checked-out' };
-    try {
-      await git.raw(['fetch', '-v', '--no-tags', '--no-prune', '--no-write-fetch-head', '--no-recurse-submodules', '.', `refs/remotes/${opts.remote}/${opts.branch}:${target}`]);
-      return { sync: 'not-checked-out' };
-    } catch (e) {
-      const why = e instanceof GitFailure ? /checked out at '([^']+)'/.exec(e.stderr) : null;
-      return { sync: 'not-checked-out', note: why ? `${opts.branch} is checked out in ${why[1]}: pull there to get ${commit.slice(0, 7)}` : `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
-    }
-  }
-  // Without a remote the branch itself has moved: a worktree that has it checked out follows.
-  const other = await worktreeWith(git, target);
-  if (other === null) return { sync: 'not-checked-out' };
-  const ok = await new Git(other).ok(['read-tree', '-m', '-u', base, commit]);
-  return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes in ${other}: the commit is on ${opts.branch}, but that worktree's file was left as it was` };
-}
-
-/** The worktree (path) that has `ref` checked out, or null. Listed with `git worktree list --porcelain`. */
-async function worktreeWith(git: Git, ref: string): Promise<string | null> {
-  let path: string | null = null;
-  for (const line of (await git.raw(['worktree', 'list', '--porcelain'])).split('\n')) {
-    if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
-    else if (line === `branch ${ref}`) return path;
-  }
-  return null;
-}
-

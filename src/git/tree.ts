@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Git } from './git.js';
+import { GitFailure, type Git } from './git.js';
 
 /** One entry of a git tree, as `ls-tree` prints it. */
 export interface TreeEntry {
@@ -74,4 +74,19 @@ export async function treeWith(git: Git, scratch: string, treeish: string | null
   if (at === -1) entries.push(entry);
   else entries[at] = entry;
   return writeTree(git, scratch, entries);
+}
+
+/**
+ * `git commit-tree <args>` (a tree, `-p` parents, `-m` messages) → the new commit's id. When git
+ * has no identity configured, `agent` signs as author and committer (`<slug>@queue.invalid`), so a
+ * fresh machine can still write. Throws GitFailure.
+ */
+export async function commitTree(git: Git, args: string[], agent: string): Promise<string> {
+  try {
+    return await git.line(['commit-tree', ...args]);
+  } catch (e) {
+    if (!(e instanceof GitFailure) || !/tell me who you are|empty ident|unable to auto-detect email/i.test(e.stderr)) throw e;
+    const email = `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'queue'}@queue.invalid`;
+    return git.with({ GIT_AUTHOR_NAME: agent, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: agent, GIT_COMMITTER_EMAIL: email }).line(['commit-tree', ...args]);
+  }
 }

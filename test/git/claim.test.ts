@@ -33,8 +33,15 @@ describe('claim across clones (real git, real processes)', () => {
     expect(final.size).toBe(6);
     for (const r of won) expect(final.get(r.json.story.id)).toBe(r.json.story.claimant);
     expect(new Set(won.map((r) => r.json.story.id)).size).toBe(6);
-    // One commit per claim, each a fast-forward of the last.
-    expect(git(remote, 'rev-list', '--count', 'main').trim()).toBe('7');
+    // A linear history of claim commits, each story claimed in exactly one of them (a commit may
+    // carry several: group commit), and no request left behind on the remote.
+    const commits = Number(git(remote, 'rev-list', '--count', 'main').trim()) - 1;
+    expect(commits).toBeGreaterThanOrEqual(1);
+    expect(commits).toBeLessThanOrEqual(6);
+    expect(git(remote, 'rev-list', '--count', '--merges', 'main').trim()).toBe('0');
+    const claimed = git(remote, 'log', '--format=%(trailers:key=Queue-Story,valueonly)', 'main~' + commits + '..main').split('\n').filter(Boolean);
+    expect(claimed.sort()).toEqual(won.map((r) => r.json.story.id).sort());
+    expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
   }, 120_000);
 
   it('N claimers of the same story: exactly one wins, the rest get already_claimed with the holder', async () => {
@@ -45,6 +52,8 @@ describe('claim across clones (real git, real processes)', () => {
     const holder = won[0].json.story.claimant;
     for (const r of runs.filter((x) => x.code !== 0)) expect([r.json.error.code, r.json.error.holder]).toEqual(['already_claimed', holder]);
     expect((await claims(remoteFile(remote))).get('S-1')).toBe(holder);
+    // Losers that waited as requests withdrew them.
+    expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
   }, 120_000);
 
   it('an agent loop: claim, done, and the local clone follows; trailers say what happened', async () => {

@@ -4,6 +4,8 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Git } from '../../src/git/git.js';
+import { publishRequest } from '../../src/git/requests.js';
 import { BIN } from './repos.js';
 
 const QUEUE = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [DONE] | **A** | a | None |', '| [ ] | **B** | b | A |', '| [BLOCKED] | **C** | c | B |', '| [IN PROGRESS: Dev 1] | **D** | d | A |', '| [DONE] | **E** | e | None |'];
@@ -182,4 +184,30 @@ describe('local hooks in a clone', () => {
     expect(wf).toContain('pull_request:');
     expect(wf).toMatch(/validate --range "\$range"/);
   });
+
+  it('over git://, with the pre-receive hook judging: a request is published, served and deleted in one atomic push', async () => {
+    const bare = join(dir, 'group.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+    const seed = mkdtempSync(join(dir, 'group-seed-'));
+    git(dir, 'clone', '-q', bare, seed);
+    writeFileSync(join(seed, 'WORK_QUEUE.md'), [...QUEUE, '| [ ] | **F** | f | None |'].join('\n') + '\n');
+    writeFileSync(join(seed, 'queue.config.json'), CONFIG);
+    git(seed, 'add', '.');
+    git(seed, '-c', 'user.name=seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'seed');
+    git(seed, 'push', '-q', 'origin', 'HEAD:main');
+    expect(queueCli(bare, 'hooks', 'install', '--server').code).toBe(0);
+    const groupUrl = url.replace(/queue\.git$/, 'group.git');
+    const [a, b] = [mkdtempSync(join(dir, 'group-a-')), mkdtempSync(join(dir, 'group-b-'))];
+    for (const c of [a, b]) git(dir, 'clone', '-q', groupUrl, c);
+    const tip = git(a, 'rev-parse', 'origin/main').out.trim();
+    const mine = await publishRequest(new Git(a), 'origin', tip, { op: 'claim', agent: 'Dev 2' });
+    const claim = queueCli(b, 'claim', '--agent', 'Dev 3', '--json');
+    expect(claim.code, claim.out).toBe(0);
+    const claimed = JSON.parse(claim.out).story.id;
+    const message = git(bare, 'log', '-1', '--format=%B', 'main').out;
+    expect(message).toContain(`Queue-Request: ${mine.request.id} `);
+    const served = /Queue-Request: \S+ (\S+)/.exec(message)![1];
+    expect(new Set([claimed, served])).toEqual(new Set(['B', 'F']));
+    expect(git(bare, 'for-each-ref', 'refs/queue').out).toBe('');
+  }, 60_000);
 });

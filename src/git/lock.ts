@@ -1,0 +1,25 @@
+/** The clone's queue lock (issue 3): orders the transactions of one clone and its worktrees. */
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+
+/**
+ * Take the clone's queue lock (proper-lockfile: a directory created atomically, its mtime refreshed
+ * every second while held; a holder killed with -9 leaves a lock that is stale after 3 s).
+ *
+ * A holder starved of CPU for longer than that can find its lock taken over ("compromised").
+ * proper-lockfile's default then throws from a timer, killing the process with nothing on stdout;
+ * here the attempt goes on: the lock only orders processes of one clone, git's own ref locks still
+ * guard every ref, and the remote's compare-and-swap still decides.
+ */
+export async function lock(common: string): Promise<() => Promise<void>> {
+  const release = await lockfile.lock(common, {
+    lockfilePath: join(common, 'queue.lock'),
+    realpath: false,
+    stale: 3_000,
+    update: 1_000,
+    retries: { retries: 400, factor: 1.2, minTimeout: 5, maxTimeout: 100, randomize: true },
+    onCompromised: () => {},
+  });
+  // Releasing a lock already taken over is not an error of the transaction.
+  return () => release().catch(() => {});
+}

@@ -1,0 +1,63 @@
+/**
+ * After a transaction (issue 3): bring the clone's own branch and working file up to the commit
+ * just published, when that is safe, and never over local changes.
+ */
+import { Git, GitFailure } from './git.js';
+import type { BranchRef, TransactionResult } from './transaction.js';
+
+/**
+ * Bring the local side up to date with the published commit, when safe:
+ * - the checked-out shared branch is fast-forwarded (`merge --ff-only` after a push; after a local
+ *   `update-ref`, `read-tree -m -u` moves index and work tree from the old tip to the new one);
+ *   git refuses both when a local change to the queue file would be overwritten, and then the
+ *   note says so;
+ * - after a push, a local shared branch that is not checked out here is fast-forwarded with
+ *   `git fetch . <remote-tracking>:<branch>`, which git refuses when the branch has commits of its
+ *   own or is checked out in another worktree (moving it there would leave that worktree's index
+ *   and files behind, as if the commit were being undone);
+ * - after a local `update-ref` of a branch checked out in another worktree, that worktree's index
+ *   and files are moved the same way as here (`read-tree -m -u`), or the note says why not.
+ */
+export async function syncLocal(git: Git, opts: BranchRef, head: string | null, base: string, commit: string): Promise<Pick<TransactionResult, 'sync' | 'note'>> {
+  const target = `refs/heads/${opts.branch}`;
+  if (head === target) {
+    if (!opts.remote) {
+      // The ref already points at `commit`; move index and work tree from `base` to it.
+      const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
+      return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
+    }
+    // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
+    if (await git.ok(['merge', '--ff-only', commit])) return { sync: 'updated' };
+    if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
+      return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
+    }
+    return { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
+  }
+  if (opts.remote) {
+    // No local branch of that name: none is created.
+    if (!(await git.ok(['show-ref', '--verify', target]))) return { sync: 'not-checked-out' };
+    try {
+      await git.raw(['fetch', '-v', '--no-tags', '--no-prune', '--no-write-fetch-head', '--no-recurse-submodules', '.', `refs/remotes/${opts.remote}/${opts.branch}:${target}`]);
+      return { sync: 'not-checked-out' };
+    } catch (e) {
+      const why = e instanceof GitFailure ? /checked out at '([^']+)'/.exec(e.stderr) : null;
+      return { sync: 'not-checked-out', note: why ? `${opts.branch} is checked out in ${why[1]}: pull there to get ${commit.slice(0, 7)}` : `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
+    }
+  }
+  // Without a remote the branch itself has moved: a worktree that has it checked out follows.
+  const other = await worktreeWith(git, target);
+  if (other === null) return { sync: 'not-checked-out' };
+  const ok = await new Git(other).ok(['read-tree', '-m', '-u', base, commit]);
+  return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes in ${other}: the commit is on ${opts.branch}, but that worktree's file was left as it was` };
+}
+
+/** The worktree (path) that has `ref` checked out, or null. Listed with `git worktree list --porcelain`. */
+async function worktreeWith(git: Git, ref: string): Promise<string | null> {
+  let path: string | null = null;
+  for (const line of (await git.raw(['worktree', 'list', '--porcelain'])).split('\n')) {
+    if (line.startsWith('worktree ')) path = line.slice('worktree '.length);
+    else if (line === `branch ${ref}`) return path;
+  }
+  return null;
+}
+

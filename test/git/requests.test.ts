@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { Git } from '../../src/git/git.js';
+import { publishRequest, servedOutcome, type PublishedRequest } from '../../src/git/requests.js';
+import { git, queue, remoteFile, setup } from './repos.js';
+
+const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
+const stories = (n: number) => `# Queue\n\n${HEAD}${Array.from({ length: n }, (_, i) => `| [ ] | **S-${i}** | story ${i} | None |`).join('\n')}\n`;
+
+/** A request published from `clone` as a requester would after losing a race. */
+async function publish(clone: string, agent: string, id?: string): Promise<PublishedRequest> {
+  git(clone, 'fetch', '-q', 'origin');
+  const tip = git(clone, 'rev-parse', 'origin/main').trim();
+  return publishRequest(new Git(clone), 'origin', tip, { op: 'claim', agent, ...(id ? { id } : {}) });
+}
+
+describe('group commit over a real remote', () => {
+  it('a claim serves a pending request in its own commit; the requester finds its outcome there', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
+    const [a, b] = clones;
+    const mine = await publish(a, 'Waiting');
+    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim()).toBe(`refs/queue/requests/${mine.request.id}`);
+
+    // B finds a request younger than its patience: it waits behind it, then (its requester never
+    // racing) races itself and serves it.
+    const r = await queue(b, ['claim', '--agent', 'Dev B', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.json.story).toMatchObject({ id: 'S-0', claimant: 'Dev B' });
+    expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe(
+      `queue: claim S-0 (Dev B), S-1 (Waiting)\n\nQueue-Op: claim\nQueue-Story: S-0\nQueue-Agent: Dev B\nQueue-Story: S-1\nQueue-Agent: Waiting\nQueue-Request: ${mine.request.id} S-1\n\n`,
+    );
+    // One commit, two one-line changes; the request is gone with it.
+    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '-| [ ] | **S-1** | story 1 | None |', '+| [IN PROGRESS: Dev B] | **S-0** | story 0 | None |', '+| [IN PROGRESS: Waiting] | **S-1** | story 1 | None |']);
+    expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
+
+    // The requester's side: the commit that served it, and the story as it reads there.
+    git(a, 'fetch', '-q', 'origin');
+    const tip = git(a, 'rev-parse', 'origin/main').trim();
+    const served = await servedOutcome(new Git(a), { root: a, file: 'WORK_QUEUE.md', remote: 'origin', branch: 'main' }, mine, tip);
+    expect(served?.commit).toBe(tip);
+    expect(served?.decision.id).toBe('S-1');
+    expect(served?.before.graph.byId.get('S-1')?.claimant).toBe('Waiting');
+
+    // The hooks' judge accepts the group commit, and the log gives each claim to its own agent.
+    expect((await queue(b, ['validate', '--range', 'main~1..main'])).code).toBe(0);
+    const log = await queue(b, ['log', '--json']);
+    const claims = log.json.events.filter((e: { kind: string }) => e.kind === 'claim').map((e: { story: string; agent: string }) => [e.story, e.agent]);
+    expect(claims).toEqual(expect.arrayContaining([['S-0', 'Dev B'], ['S-1', 'Waiting']]));
+  }, 60_000);
+
+  it('a request that cannot be served stays pending; forged and expired ones are deleted, never served', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
+    const [a, b] = clones;
+    await queue(b, ['claim', 'S-2', '--agent', 'Holder', '--json']);
+    // A request for a story already taken, one whose message queue did not write, one 30 s old.
+    const taken = await publish(a, 'Late', 'S-2');
+    const tip = git(a, 'rev-parse', 'origin/main').trim();
+    const tree = `${tip}^{tree}`;
+    const forged = git(a, 'commit-tree', tree, '-m', 'queue request: claim S-0 (x)', '-m', '{"v":1,"op":"claim","agent":"x\\nQueue-Agent: y"}').trim();
+    const old = (Date.now() - 30_000).toString(16).padStart(12, '0') + '00000000';
+    const expired = git(a, 'commit-tree', tree, '-m', 'queue request: claim (next ready) (Gone)', '-m', '{"v":1,"op":"claim","agent":"Gone"}').trim();
+    git(a, 'push', '-q', 'origin', `${forged}:refs/queue/requests/${'f'.repeat(20)}`, `${expired}:refs/queue/requests/${old}`);
+
+    // Wait out the patience given to the live request's requester, which never comes.
+    const r = await queue(b, ['claim', '--agent', 'Dev B', '--json']);
+    expect(r.json.story.id).toBe('S-0');
+    expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-0 (Dev B)\n');
+    expect(remoteFile(remote)).not.toMatch(/Gone|Late|\| x/);
+    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim()).toBe(`refs/queue/requests/${taken.request.id}`);
+  }, 60_000);
+});
