@@ -156,8 +156,14 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   let attempt = 0;
   try {
     while (++attempt <= opts.maxAttempts) {
+      if (group && (await waitingBehind(git, group))) {
+        // A look, not an attempt: it decides nothing.
+        attempt--;
+        await new Promise((r) => setTimeout(r, POLL_MS / 2 + Math.random() * (POLL_MS / 2)));
+        continue;
+      }
       const release = await lock(common);
-      let outcome: Attempt | { retry: string | null };
+      let outcome: Attempt | { retry: string };
       try {
         outcome = await attemptOnce(git, opts, scratch, target, head, group);
       } finally {
@@ -166,7 +172,7 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race: wait on the winner's commit as a request (served there, usually), then back
       // off (jittered, exponential, capped) and look again.
-      if (group && !group.off && !group.mine && outcome.retry) {
+      if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
           group.off = true; // the remote takes no requests: race as before
           return null;
@@ -266,14 +272,19 @@ async function fetchTip(git: Git, opts: TransactionOptions, group: Group | null)
   return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(opts)), requests: [] };
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string | null }> {
-  if (group?.mine && !group.off && Date.now() - group.mine.request.created < PATIENCE_MS) {
-    // Waiting on our request. While it is pending behind an older one, whose requester races for
-    // the branch and will serve it too, racing as well would only cost everyone: look, cheaply.
-    // A request older than that has no requester racing for it any more (it raced itself, or died).
-    const ids = (await pendingIds(git, group.remote)).filter((id) => Date.now() - idTime(id) < PATIENCE_MS);
-    if (ids.includes(group.mine.request.id) && ids[0] !== group.mine.request.id) return { retry: null };
-  }
+/**
+ * Whether our pending request should go on waiting: it is still on the remote behind an older one
+ * whose requester races for the branch and will serve it too (racing as well would only cost
+ * everyone). A request older than PATIENCE_MS has no requester racing for it any more (it raced
+ * itself, or died). Looks with `ls-remote`: no fetch, no lock.
+ */
+async function waitingBehind(git: Git, group: Group): Promise<boolean> {
+  if (!group.mine || group.off || Date.now() - group.mine.request.created >= PATIENCE_MS) return false;
+  const ids = (await pendingIds(git, group.remote).catch(() => [])).filter((id) => Date.now() - idTime(id) < PATIENCE_MS);
+  return ids.includes(group.mine.request.id) && ids[0] !== group.mine.request.id;
+}
+
+async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
   const { base, requests } = await fetchTip(git, opts, group);
   if (group?.mine && !requests.some((r) => r.id === group.mine!.request.id)) {
     // Our request is gone: served by another claimer's commit, or expired.
