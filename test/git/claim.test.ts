@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/core/read.js';
-import { BIN, git, queue, remoteFile, setup } from './repos.js';
+import { BIN, git, queue, remoteFile, setup, type Run } from './repos.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 
@@ -176,6 +176,39 @@ describe('claim across clones (real git, real processes)', () => {
     const final = await claims(remoteFile(remote));
     expect(final.get(r.json.story.id)).toBe('survivor');
     // History stays a line of single-parent commits.
+    expect(git(remote, 'rev-list', '--min-parents=2', 'main')).toBe('');
+  }, 120_000);
+
+  it('kill -9 of claimers racing across clones (requests pending) leaves every success on the remote and nothing claimed twice', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(24) }, 4);
+    const runs: Array<Promise<Run>> = [];
+    const victims: Array<Promise<unknown>> = [];
+    for (let k = 0; k < 12; k++) {
+      const cwd = clones[k % clones.length];
+      if (k % 3 === 2) {
+        // Killed somewhere between start, race, publishing a request and waiting on it.
+        const p = spawn(process.execPath, [BIN, 'claim', '--agent', `victim-${k}`, '--json'], { cwd, stdio: 'ignore' });
+        const closed = once(p, 'close');
+        victims.push(new Promise((r) => setTimeout(r, 100 + Math.random() * 900)).then(() => p.kill('SIGKILL')).then(() => closed));
+      } else runs.push(queue(cwd, ['claim', '--agent', `agent-${k}`, '--json']));
+    }
+    const done = await Promise.all(runs);
+    await Promise.all(victims);
+    const text = remoteFile(remote);
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    expect(q.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const final = await claims(text);
+    for (const r of done) {
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(final.get(r.json.story.id)).toBe(r.json.story.claimant);
+    }
+    // No agent holds two stories (the limit is 1), no story is held twice; a killed claimer may hold
+    // one (its push, or its request, landed before it died: the lease makes it stale in time).
+    const holders = [...final.values()];
+    expect(new Set(holders).size).toBe(holders.length);
+    expect(holders.filter((h) => !h.startsWith('victim-'))).toHaveLength(done.length);
+    // Whatever the killed left behind, the next claims succeed.
+    for (const c of clones.slice(0, 2)) expect((await queue(c, ['claim', '--agent', `after-${c.slice(-1)}`, '--json'])).code).toBe(0);
     expect(git(remote, 'rev-list', '--min-parents=2', 'main')).toBe('');
   }, 120_000);
 
