@@ -149,6 +149,7 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
     // A request still pending (the claim turned out to change nothing) is withdrawn.
     if (group?.mine) await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
+    if (group) group.mine = null;
     const sync = outcome.commit ? await syncLocal(git, opts, head, outcome.base, outcome.commit) : { sync: 'skipped' as const };
     return { ...outcome, attempts, ...sync };
   };
@@ -172,6 +173,11 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race: wait on the winner's commit as a request (served there, usually), then back
       // off (jittered, exponential, capped) and look again.
+      if (group?.off && group.mine) {
+        // The remote cannot take the atomic push that serves requests: nobody will serve ours.
+        await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
+        group.mine = null;
+      }
       if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
           group.off = true; // the remote takes no requests: race as before
@@ -307,7 +313,7 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   const drop: ClaimRequest[] = [];
   if (group && !group.off && applied && decision.op === 'claim' && !decision.files?.length && opts.config) {
     const others = live(requests, group.mine);
-    drop.push(...requests.filter((r) => r.id !== group.mine?.request.id && !others.includes(r)));
+    drop.push(...requests.filter((r) => r.id !== group.mine?.request.id && expired(r)));
     const combined = await serveClaims(applied, others.map((r) => ({ id: r.id, op: r.op! })), opts.config, MAX_SERVED);
     served = combined.served;
     if (served.length) applied = { ...combined.applied, story: combined.applied.after.graph.byId.get(decision.id), derived: applied.derived };
@@ -367,10 +373,18 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   return { decision, before: queue, applied, commit, base };
 }
 
-/** Requests that may be served: valid, younger than the TTL, not `mine`. Oldest first. */
+/** Requests that may be served: valid, not expired, not `mine`. Oldest first. */
 function live(requests: readonly ClaimRequest[], mine: PublishedRequest | null): ClaimRequest[] {
-  const now = Date.now();
-  return requests.filter((r) => r.id !== mine?.request.id && r.op !== null && now - r.created < REQUEST_TTL_MS);
+  return requests.filter((r) => r.id !== mine?.request.id && r.op !== null && !expired(r));
+}
+
+/**
+ * A request dated more than the TTL away from now, in the past or (a forged or far-off clock) in the
+ * future: deleted by the next serving push. One this version cannot read but within the TTL is left
+ * alone: a newer queue may have written it.
+ */
+function expired(r: ClaimRequest): boolean {
+  return Math.abs(Date.now() - r.created) >= REQUEST_TTL_MS;
 }
 
 /** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */

@@ -48,24 +48,26 @@ describe('group commit over a real remote', () => {
     expect(claims).toEqual(expect.arrayContaining([['S-0', 'Dev B'], ['S-1', 'Waiting']]));
   }, 60_000);
 
-  it('a request that cannot be served stays pending; forged and expired ones are deleted, never served', async () => {
+  it('a request that cannot be served stays pending, as does one it cannot read; expired ones are deleted, never served', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
     const [a, b] = clones;
     await queue(b, ['claim', 'S-2', '--agent', 'Holder', '--json']);
-    // A request for a story already taken, one whose message queue did not write, one 30 s old.
+    // A request for a story already taken; one whose message this queue cannot read (a forged agent
+    // name, or a newer version's format); the same dated far in the future; one 30 s old.
     const taken = await publish(a, 'Late', 'S-2');
     const tip = git(a, 'rev-parse', 'origin/main').trim();
     const tree = `${tip}^{tree}`;
     const forged = git(a, 'commit-tree', tree, '-m', 'queue request: claim S-0 (x)', '-m', '{"v":1,"op":"claim","agent":"x\\nQueue-Agent: y"}').trim();
-    const old = (Date.now() - 30_000).toString(16).padStart(12, '0') + '00000000';
+    const at = (ms: number) => ms.toString(16).padStart(12, '0') + '0000000a';
     const expired = git(a, 'commit-tree', tree, '-m', 'queue request: claim (next ready) (Gone)', '-m', '{"v":1,"op":"claim","agent":"Gone"}').trim();
-    git(a, 'push', '-q', 'origin', `${forged}:refs/queue/requests/${'f'.repeat(20)}`, `${expired}:refs/queue/requests/${old}`);
+    const unread = at(Date.now());
+    git(a, 'push', '-q', 'origin', `${forged}:refs/queue/requests/${unread}`, `${forged}:refs/queue/requests/${'f'.repeat(20)}`, `${expired}:refs/queue/requests/${at(Date.now() - 30_000)}`);
 
     // Wait out the patience given to the live request's requester, which never comes.
     const r = await queue(b, ['claim', '--agent', 'Dev B', '--json']);
     expect(r.json.story.id).toBe('S-0');
     expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-0 (Dev B)\n');
     expect(remoteFile(remote)).not.toMatch(/Gone|Late|\| x/);
-    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim()).toBe(`refs/queue/requests/${taken.request.id}`);
+    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim().split('\n').sort()).toEqual([`refs/queue/requests/${taken.request.id}`, `refs/queue/requests/${unread}`].sort());
   }, 60_000);
 });
