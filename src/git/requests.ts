@@ -3,7 +3,8 @@
  * served by whoever wins it instead of racing again (issue 3's contended-claim targets; decision
  * record deployment/decisions/0003-claim-requests.md).
  *
- * - A claimer whose push was rejected publishes its operation on the remote as a request: a commit
+ * - A claimer whose push was rejected, or that finds requests of the last 3 s pending (their oldest
+ *   requester is racing and will serve it too), publishes its operation on the remote as a request: a commit
  *   with no parent (the tip's tree, so the push carries one small object) whose message holds the
  *   operation as JSON, pushed to `refs/queue/requests/<id>`. A ref of its own never conflicts.
  * - Every claim fetches the requests with the shared branch (into `refs/queue/remotes/<remote>/
@@ -13,11 +14,14 @@
  *   every request it serves with a lease on the request's object id, so a request is served by at
  *   most one commit: the deletion and the branch update land together or not at all, and a second
  *   deletion of the same request fails its lease.
+ * - Waiting requesters look with `ls-remote` (no fetch); only the oldest of the last 3 s races for
+ *   the branch (`transaction.ts`), so requesters do not race each other.
  * - The requester learns that it was served when its request is gone and a commit on the branch
  *   carries `Queue-Request: <id> <story>`. When it stops for any other reason it withdraws the
  *   request (a deletion with the same lease); a failed withdrawal means it was served meanwhile.
- * - A request older than {@link REQUEST_TTL_MS} (the time in its id) is never served, so a killed
- *   requester cannot be handed a story long after it died; the next serving push deletes it.
+ * - A request dated more than {@link REQUEST_TTL_MS} from now (the time in its id) is never served,
+ *   so a killed requester cannot be handed a story long after it died; the next serving push
+ *   deletes it.
  */
 import { randomBytes } from 'node:crypto';
 import { isAgentName } from '../core/config.js';
@@ -40,7 +44,8 @@ export interface ClaimRequest {
   sha: string;
   /** When it was published (the time in its id), milliseconds since the epoch. */
   created: number;
-  /** The operation, or null when the message is not a valid claim (never served; deleted as garbage). */
+  /** The operation, or null when the message is not a claim this version reads (never served;
+   * deleted once expired, since a newer queue may have written it). */
   op: ClaimOperation | null;
 }
 

@@ -148,8 +148,7 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const group: Group | null = opts.remote && isCombinable(opts.request) ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
     // A request still pending (the claim turned out to change nothing) is withdrawn.
-    if (group?.mine) await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
-    if (group) group.mine = null;
+    if (group) await forget(git, group);
     const sync = outcome.commit ? await syncLocal(git, opts, head, outcome.base, outcome.commit) : { sync: 'skipped' as const };
     return { ...outcome, attempts, ...sync };
   };
@@ -173,11 +172,8 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race: wait on the winner's commit as a request (served there, usually), then back
       // off (jittered, exponential, capped) and look again.
-      if (group?.off && group.mine) {
-        // The remote cannot take the atomic push that serves requests: nobody will serve ours.
-        await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
-        group.mine = null;
-      }
+      // A remote that cannot take the atomic push serving requests: nobody will serve ours.
+      if (group?.off) await forget(git, group);
       if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
           group.off = true; // the remote takes no requests: race as before
@@ -196,6 +192,12 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   }
 }
 
+/** Withdraw our pending request, if any, whatever became of it. */
+async function forget(git: Git, group: Group): Promise<void> {
+  if (group.mine) await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
+  group.mine = null;
+}
+
 /**
  * Withdraw this process's pending request; when it is already gone, fetch and return the commit
  * that served it (null when none did: it expired).
@@ -206,9 +208,7 @@ async function settle(git: Git, opts: TransactionOptions, common: string, group:
   if (await withdrawRequest(git, group.remote, mine.request).catch(() => true)) return null;
   const release = await lock(common);
   try {
-    const tracking = `refs/remotes/${group.remote}/${opts.branch}`;
-    await fetchBranch(git, group.remote, opts.branch, tracking, false);
-    return await servedOutcome(git, opts, mine, await git.line(['rev-parse', '--verify', `${tracking}^{commit}`]));
+    return await servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base);
   } finally {
     await release();
   }
