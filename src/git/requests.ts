@@ -197,9 +197,9 @@ export async function servedBy(git: Git, since: string, tip: string, id: string)
   for (const rec of out.split('\x1e')) {
     const [commit, parents, values] = rec.replace(/^\n/, '').split('\x1f');
     if (!commit || values === undefined) continue;
-    for (const v of values.split('\x1d')) {
-      const space = v.trim().indexOf(' ');
-      if (space > 0 && v.trim().slice(0, space) === id) return { commit, parent: parents.split(' ')[0], story: v.trim().slice(space + 1) };
+    for (const value of values.split('\x1d')) {
+      const [served, story] = value.trim().split(/ (.*)/);
+      if (served === id && story) return { commit, parent: parents.split(' ')[0], story };
     }
   }
   return null;

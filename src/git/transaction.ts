@@ -170,9 +170,9 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
         await release();
       }
       if (!('retry' in outcome)) return await done(outcome, attempt);
-      // Lost the race: wait on the winner's commit as a request (served there, usually), then back
-      // off (jittered, exponential, capped) and look again.
-      // A remote that cannot take the atomic push serving requests: nobody will serve ours.
+      // Lost the race (or joined waiting requests): wait on a winner's commit as a request (served
+      // there, usually), then back off (jittered; exponential and capped when not waiting) and look
+      // again. A remote that cannot take the atomic push serving requests will serve none of ours.
       if (group?.off) await forget(git, group);
       if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
@@ -232,9 +232,7 @@ export interface BranchRef {
  * the queue file sits at the root (listed anyway to find it; the write reuses them).
  */
 export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
-  const tracking = trackingRef(ref);
-  if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking, false);
-  const base = await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref));
+  const { base } = await fetchTip(git, ref, null);
   return { base, ...(await readAt(git, ref, base)) };
 }
 
@@ -267,15 +265,15 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
  * The tip to decide on, with the requests pending there when this claim takes part in group
  * commit (fetched together; one `for-each-ref` reads both).
  */
-async function fetchTip(git: Git, opts: TransactionOptions, group: Group | null): Promise<{ base: string; requests: ClaimRequest[] }> {
-  const tracking = trackingRef(opts);
+async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<{ base: string; requests: ClaimRequest[] }> {
+  const tracking = trackingRef(ref);
   const grouped = group !== null && !group.off;
-  if (opts.remote) await fetchBranch(git, opts.remote, opts.branch, tracking, grouped);
+  if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking, grouped);
   if (grouped) {
     const { tip, requests } = await tipAndRequests(git, tracking, group.remote);
-    return { base: tip ?? noBranch(opts), requests };
+    return { base: tip ?? noBranch(ref), requests };
   }
-  return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(opts)), requests: [] };
+  return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [] };
 }
 
 /**
