@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { WriteOptions } from './write-options.js';
-import writeFileAtomic from 'write-file-atomic';
 import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
 import { findRepoRoot } from '../core/open.js';
@@ -114,6 +113,8 @@ export async function runWrite(
       const target = resolve(t.root, f.path);
       if (!f.replace && existsSync(target)) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
     }
+    // Loaded here only: a transaction never writes the working file this way.
+    const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(path, applied.content);
     for (const f of decision.files ?? []) {
       mkdirSync(dirname(resolve(t.root, f.path)), { recursive: true });

@@ -13,7 +13,7 @@ import type { Story } from '../model/types.js';
 import type { QueueConfig } from '../core/config.js';
 import { checkTransition } from '../rules/check.js';
 import type { Decision } from './decide.js';
-import { applyEdits, keepPadding } from './splice.js';
+import { applyEdits, keepPadding, widthFor } from './splice.js';
 
 /** The edited file and the queue as it reads afterwards. */
 export interface Applied {
@@ -34,7 +34,7 @@ export interface Applied {
  */
 export async function applyDecision(before: Queue, d: Decision, config?: QueueConfig): Promise<Applied> {
   const doc = d.document;
-  const text = applyEdits(doc.text, keepPadding(doc.text, d.edits));
+  const text = applyEdits(doc.text, keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits)));
   const content = (doc.bom ? '\uFEFF' : '') + text;
   const after = await readQueue(before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })));
   const refuse = (why: string): never => {

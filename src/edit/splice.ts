@@ -5,7 +5,6 @@
  * Offsets are UTF-16 indices into the BOM-less text that the reader produced (`core/read.ts`);
  * {@link applyEdits} works on that text, and the caller puts the BOM back when writing.
  */
-import stringWidth from 'string-width';
 import { QueueError } from '../core/errors.js';
 
 /** Replace `[start, end)` by `text`. `start === end` inserts. */
@@ -35,18 +34,34 @@ export function applyEdits(text: string, edits: readonly Edit[]): string {
   return out + text.slice(at);
 }
 
+/** Display width of a string in columns, as an editor shows it. */
+export type Width = (s: string) => number;
+
+/** Printable ASCII only: one column per character, so the width is the length. */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 /**
- * Keep an aligned table aligned, on the edited row only (widths by string-width). For each edit of a
- * cell's content:
+ * The width measure {@link keepPadding} needs for `edits` of `src`: the length when every text
+ * involved is printable ASCII (the common case: a status cell), else string-width (emoji and CJK
+ * take two columns, zero-width joiners none). string-width is loaded only then: building its
+ * segmenter costs about 10 ms of every command's start.
+ */
+export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
+  if (edits.every((e) => PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) return (s) => s.length;
+  return (await import('string-width')).default;
+}
+
+/**
+ * Keep an aligned table aligned, on the edited row only (widths by `width`, from {@link widthFor}).
+ * For each edit of a cell's content:
  * - growing text first consumes the cell's trailing padding (keeping one space before the `|`);
  * - shrinking text is padded back to the old width, but only when the cell was padded already (more
  *   than one space before its `|`), so unaligned tables stay unpadded.
  * Other edits are returned unchanged. `src` is the text the edits apply to.
  */
-export function keepPadding(src: string, edits: readonly Edit[]): Edit[] {
+export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
   return edits.map((e) => {
-    // Widths as an editor shows them (emoji and CJK take two columns): string-width.
-    const delta = stringWidth(e.text) - stringWidth(src.slice(e.start, e.end));
+    const delta = width(e.text) - width(src.slice(e.start, e.end));
     if (delta === 0 || e.start === e.end) return e;
     let p = e.end;
     while (src.charCodeAt(p) === 32) p++;

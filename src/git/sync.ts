@@ -27,7 +27,9 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
       return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
     }
     // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
-    if (await git.ok(['merge', '--ff-only', commit])) return { sync: 'updated' };
+    // No auto-maintenance after it, as with queue's fetches: the user's own git commands keep the
+    // repository.
+    if (await git.ok(['-c', 'maintenance.auto=false', 'merge', '--ff-only', commit])) return { sync: 'updated' };
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }

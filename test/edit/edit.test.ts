@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readQueue, type Queue } from '../../src/core/read.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
-import { applyEdits, keepPadding } from '../../src/edit/splice.js';
+import { applyEdits, keepPadding, widthFor, type Edit } from '../../src/edit/splice.js';
 import { statusStyle } from '../../src/edit/style.js';
 import { decideAdd, decideDep } from '../../src/edit/structure.js';
 import type { Decision } from '../../src/edit/decide.js';
@@ -34,14 +34,26 @@ describe('splice', () => {
     expect(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }])).toThrow(/overlapping/);
   });
 
-  it('keeps an aligned row aligned and leaves an unaligned one unpadded', () => {
+  const pad = async (src: string, edits: Edit[]) => applyEdits(src, keepPadding(src, edits, await widthFor(src, edits)));
+
+  it('keeps an aligned row aligned and leaves an unaligned one unpadded', async () => {
     const aligned = '| [ ]                  | A |';
-    const e = keepPadding(aligned, [{ start: 2, end: 5, text: '[IN PROGRESS: Dev 2]' }]);
-    expect(applyEdits(aligned, e)).toBe('| [IN PROGRESS: Dev 2] | A |');
+    expect(await pad(aligned, [{ start: 2, end: 5, text: '[IN PROGRESS: Dev 2]' }])).toBe('| [IN PROGRESS: Dev 2] | A |');
     const back = '| [IN PROGRESS: Dev 2] | A |';
-    expect(applyEdits(back, keepPadding(back, [{ start: 2, end: 22, text: '[DONE]' }]))).toBe('| [DONE] | A |');
+    expect(await pad(back, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE] | A |');
     const padded = '| [IN PROGRESS: Dev 2]   | A |';
-    expect(applyEdits(padded, keepPadding(padded, [{ start: 2, end: 22, text: '[DONE]' }]))).toBe('| [DONE]                 | A |');
+    expect(await pad(padded, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE]                 | A |');
+  });
+
+  it('measures emoji and CJK as two columns when it re-pads', async () => {
+    // The cell is 20 columns: '⏳ Todo' (6 UTF-16 units, 7 columns) and 13 spaces. '🔄 In Progress (A)'
+    // is 18 units and 18 columns, so 2 spaces remain; counting units would leave 1 and shift the pipe.
+    const padded = '| ⏳ Todo             | A |';
+    expect(await pad(padded, [{ start: 2, end: 8, text: '🔄 In Progress (A)' }])).toBe('| 🔄 In Progress (A)  | A |');
+    const wide = '| 完了     | A |';
+    // '完了' is two characters and four columns; '[ ]' is three: one space more keeps the pipe.
+    expect(await pad(wide, [{ start: 2, end: 4, text: '[ ]' }])).toBe('| [ ]      | A |');
+    expect((await widthFor('abc', [{ start: 0, end: 1, text: 'x' }]))('完了')).toBe(2);
   });
 });
 
