@@ -4,7 +4,8 @@
  * record deployment/decisions/0003-claim-requests.md).
  *
  * - A claimer whose push was rejected, or that finds requests of the last 3 s pending (their oldest
- *   requester is racing and will serve it too), publishes its operation on the remote as a request: a commit
+ *   requester is racing and will serve it too) or a tip that is a group commit of the last 3 s (a
+ *   burst of claimers is coming back), publishes its operation on the remote as a request: a commit
  *   with no parent (the tip's tree, so the push carries one small object) whose message holds the
  *   operation as JSON, pushed to `refs/queue/requests/<id>`. A ref of its own never conflicts.
  * - Every claim fetches the requests with the shared branch (into `refs/queue/remotes/<remote>/
@@ -121,26 +122,40 @@ export function decodeRequest(message: string): ClaimOperation | null {
   return { op: 'claim', agent: o.agent.trim(), ...(o.id !== undefined ? { id: o.id as string } : {}) };
 }
 
+/** The fetched tip of the shared branch and the requests pending beside it ({@link tipAndRequests}). */
+export interface TipAndRequests {
+  /** The tip commit, or null when the branch does not exist. */
+  tip: string | null;
+  /** When the tip was committed (its committer date, ms since the epoch) if it serves requests
+   * (carries `Queue-Request` trailers): a sign that claimers are contending right now. Else null. */
+  groupCommitAt: number | null;
+  /** Pending requests, oldest first. */
+  requests: ClaimRequest[];
+}
+
 /**
  * The fetched tip of the shared branch (`tracking`) and the requests fetched from `remote`, in one
- * `for-each-ref`. `tip` is null when the branch does not exist. Requests come oldest first.
+ * `for-each-ref`.
  */
-export async function tipAndRequests(git: Git, tracking: string, remote: string): Promise<{ tip: string | null; requests: ClaimRequest[] }> {
+export async function tipAndRequests(git: Git, tracking: string, remote: string): Promise<TipAndRequests> {
   const prefix = trackingPrefix(remote);
-  const out = await git.raw(['for-each-ref', '--format=%(refname)%1f%(objectname)%1f%(contents)%1e', tracking, prefix]);
+  const out = await git.raw(['for-each-ref', '--format=%(refname)%1f%(objectname)%1f%(committerdate:unix)%1f%(contents)%1e', tracking, prefix]);
   let tip: string | null = null;
+  let groupCommitAt: number | null = null;
   const requests: ClaimRequest[] = [];
   for (const rec of out.split('\x1e')) {
-    const [ref, sha, message] = rec.replace(/^\n/, '').split('\x1f');
+    const [ref, sha, date, message] = rec.replace(/^\n/, '').split('\x1f');
     if (!ref || !sha) continue;
-    if (ref === tracking) tip = sha;
-    else if (ref.startsWith(prefix)) {
+    if (ref === tracking) {
+      tip = sha;
+      if (/^Queue-Request: /m.test(message ?? '')) groupCommitAt = Number(date) * 1000;
+    } else if (ref.startsWith(prefix)) {
       const id = ref.slice(prefix.length);
       if (ID.test(id)) requests.push({ id, sha, created: idTime(id), op: decodeRequest(message ?? '') });
     }
   }
   requests.sort((a, b) => (a.id < b.id ? -1 : 1));
-  return { tip, requests };
+  return { tip, groupCommitAt, requests };
 }
 
 /**

@@ -189,15 +189,17 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       }
       attemptMs = performance.now() - t0;
       if (!('retry' in outcome)) return await done(outcome, attempt);
-      // Lost the race (or joined waiting requests): wait on a winner's commit as a request (served
-      // there, usually), then back off (jittered; exponential and capped when not waiting) and look
-      // again. A remote that cannot take the atomic push serving requests will serve none of ours.
+      // Lost the race (or joined the requests): wait on a winner's commit as a request (served
+      // there, usually), looking at once after publishing and then about every two attempts' time;
+      // without a request, back off (jittered, exponential, capped). A remote that cannot take the atomic push serving requests will serve none of ours.
       if (group?.off) await forget(git, group);
       if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
           group.off = true; // the remote takes no requests: race as before
           return null;
         });
+        // Just published: look at once, since the oldest requester races without waiting.
+        if (group.mine) continue;
       }
       const cap = Math.min(800, 15 * 2 ** Math.min(attempt, 6));
       await new Promise((r) => setTimeout(r, group?.mine ? lookDelay(attemptMs) : cap / 2 + Math.random() * (cap / 2)));
@@ -281,18 +283,19 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
 }
 
 /**
- * The tip to decide on, with the requests pending there when this claim takes part in group
- * commit (fetched together; one `for-each-ref` reads both).
+ * The tip to decide on, with what group commit needs to know when this claim takes part in it
+ * (fetched together; one `for-each-ref` reads both): the pending requests, and when the tip was
+ * committed if it served requests.
  */
-async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<{ base: string; requests: ClaimRequest[] }> {
+async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<{ base: string; requests: ClaimRequest[]; groupCommitAt: number | null }> {
   const tracking = trackingRef(ref);
   const grouped = group !== null && !group.off;
   if (ref.remote) await fetchBranch(git, ref.remote, ref.branch, tracking, grouped);
   if (grouped) {
-    const { tip, requests } = await tipAndRequests(git, tracking, group.remote);
-    return { base: tip ?? noBranch(ref), requests };
+    const { tip, requests, groupCommitAt } = await tipAndRequests(git, tracking, group.remote);
+    return { base: tip ?? noBranch(ref), requests, groupCommitAt };
   }
-  return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [] };
+  return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [], groupCommitAt: null };
 }
 
 /**
@@ -308,7 +311,7 @@ async function waitingBehind(git: Git, group: Group): Promise<boolean> {
 }
 
 async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
-  const { base, requests } = await fetchTip(git, opts, group);
+  const { base, requests, groupCommitAt } = await fetchTip(git, opts, group);
   if (group?.mine && !requests.some((r) => r.id === group.mine!.request.id)) {
     // Our request is gone: served by another claimer's commit, or expired.
     const served = await servedOutcome(git, opts, group.mine, base);
@@ -318,9 +321,9 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   const { mode, queue, root } = await readAt(git, opts, base);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
-  if (group && !group.off && !group.mine && decision.op === 'claim' && live(requests, null).some((r) => Date.now() - r.created < PATIENCE_MS)) {
-    // Others are already waiting, so their oldest is racing for the branch and will serve us too:
-    // join the queue of requests rather than race (a lost race costs a commit and a push).
+  if (group && !group.off && !group.mine && decision.op === 'claim' && contending(requests, groupCommitAt)) {
+    // Join the requests rather than race: a lost race costs a commit and a push, and the oldest
+    // requester races for all of them.
     return { retry: base };
   }
   let applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
@@ -388,6 +391,20 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   }
   if (group && applied) group.mine = null; // deleted by this push
   return { decision, before: queue, applied, commit, base };
+}
+
+/**
+ * Whether claimers are contending right now, so that a fresh claim should join the requests rather
+ * than race: requests of the last PATIENCE_MS are pending (their oldest requester is racing and will
+ * serve this one too), or the tip itself is a group commit of the last PATIENCE_MS. The second
+ * covers a burst: the claimers a group commit has just served come back for more at about the same
+ * moment and would all race for the branch (one wins, and every other loses a whole attempt
+ * before it publishes its request). A lone claimer never sees either, and one that joins by
+ * mistake is the oldest requester: it races at once, having paid one more push.
+ */
+function contending(requests: readonly ClaimRequest[], groupCommitAt: number | null): boolean {
+  const now = Date.now();
+  return live(requests, null).some((r) => now - r.created < PATIENCE_MS) || (groupCommitAt !== null && Math.abs(now - groupCommitAt) < PATIENCE_MS);
 }
 
 /** Requests that may be served: valid, not expired, not `mine`. Oldest first. */

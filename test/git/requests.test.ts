@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Git } from '../../src/git/git.js';
 import { publishRequest, servedOutcome, type PublishedRequest } from '../../src/git/requests.js';
-import { git, queue, remoteFile, setup } from './repos.js';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { git, gitEnv, queue, remoteFile, setup } from './repos.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 const stories = (n: number) => `# Queue\n\n${HEAD}${Array.from({ length: n }, (_, i) => `| [ ] | **S-${i}** | story ${i} | None |`).join('\n')}\n`;
@@ -69,5 +71,39 @@ describe('group commit over a real remote', () => {
     expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-0 (Dev B)\n');
     expect(remoteFile(remote)).not.toMatch(/Gone|Late|\| x/);
     expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim().split('\n').sort()).toEqual([`refs/queue/requests/${taken.request.id}`, `refs/queue/requests/${unread}`].sort());
+  }, 60_000);
+
+  it('right after a group commit a fresh claim joins the requests (and, the oldest, races at once); after an old one it races', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 1);
+    const [a] = clones;
+    // The remote's update hook logs every ref update it is asked for: what each push did.
+    const log = join(remote, 'updates.log');
+    writeFileSync(join(remote, 'hooks', 'update'), `#!/bin/sh\necho "$1 $3" >> "${log}"\n`);
+    chmodSync(join(remote, 'hooks', 'update'), 0o755);
+    const groupTip = (env: Record<string, string>) => {
+      git(a, 'pull', '-q', '--ff-only', 'origin', 'main');
+      gitEnv(a, env, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
+      git(a, 'push', '-q', 'origin', 'HEAD:main');
+      writeFileSync(log, '');
+    };
+    const requestUpdates = () => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('refs/queue/'));
+
+    // A group commit a minute old says nothing about now: a plain race, one push of main.
+    groupTip({ GIT_COMMITTER_DATE: new Date(Date.now() - 60_000).toISOString() });
+    const old = await queue(a, ['claim', '--agent', 'Dev A', '--json']);
+    expect([old.code, old.json.story.id, old.json.attempts]).toEqual([0, 'S-0', 1]);
+    expect(requestUpdates()).toEqual([]);
+
+    // One just made: the claim publishes a request, finds itself the oldest, races, and its push
+    // deletes its own request with the branch update.
+    groupTip({});
+    const r = await queue(a, ['claim', '--agent', 'Dev B', '--json']);
+    expect([r.code, r.json.story.id, r.json.attempts]).toEqual([0, 'S-1', 2]);
+    const updates = requestUpdates();
+    expect(updates).toHaveLength(2);
+    expect(updates[0]).toMatch(/^refs\/queue\/requests\/[0-9a-f]{20} (?!0{40})[0-9a-f]{40}$/);
+    expect(updates[1]).toBe(`${updates[0].split(' ')[0]} ${'0'.repeat(40)}`);
+    expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
+    expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-1 (Dev B)\n');
   }, 60_000);
 });
