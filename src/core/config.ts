@@ -4,7 +4,7 @@
  *
  * ```json
  * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
- *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30,
+ *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30, "groupCommit": true,
  *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" } }
  * ```
  */
@@ -29,6 +29,10 @@ export interface QueueConfig {
   maxClaims: number;
   /** Attempts of one transaction before `conflict_retries_exhausted`. Default 30. */
   maxAttempts: number;
+  /** Whether claims over a remote take part in group commit (`git/requests.ts`: requests under
+   * `refs/queue/requests/` on the remote, served by the next winner's commit). Default true; false
+   * keeps every claim a plain compare-and-swap race and writes nothing outside the shared branch. */
+  groupCommit: boolean;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
   /** Severity of each claim rule (issue 4): `"error"`, `"warning"` or `"off"`; defaults in rules/codes.ts. */
@@ -46,6 +50,7 @@ export const DEFAULTS: QueueConfig = {
   leaseMs: 2 * 3600_000,
   maxClaims: 1,
   maxAttempts: 30,
+  groupCommit: true,
   agents: {},
   rules: {},
 };
@@ -101,6 +106,10 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
       case 'maxAttempts':
         if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) bad(key, 'a positive integer');
         config[key] = value as number;
+        break;
+      case 'groupCommit':
+        if (typeof value !== 'boolean') bad(key, 'true or false');
+        config.groupCommit = value as boolean;
         break;
       case 'agents':
         if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of name → [aliases]');

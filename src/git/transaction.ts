@@ -161,7 +161,8 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
-  const group: Group | null = opts.remote && isCombinable(opts.request) ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
+  const grouped = opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false;
+  const group: Group | null = grouped ? { op: opts.request as ClaimOperation, remote: opts.remote!, mine: null, off: false } : null;
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
     // A request still pending (the claim turned out to change nothing) is withdrawn.
     if (group) await forget(git, group);

@@ -4,9 +4,9 @@ import { QueueError } from '../../src/core/errors.js';
 
 describe('queue.config.json', () => {
   it('takes every known key and reports unknown ones', () => {
-    const { config, diagnostics } = parseConfig(JSON.stringify({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', lease: '90m', maxClaims: 2, maxAttempts: 5, agents: { 'Dev 2': ['dev2'] }, colour: 'blue' }));
-    expect(config).toMatchObject({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', leaseMs: 90 * 60_000, maxClaims: 2, maxAttempts: 5 });
-    expect(diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([['unknown_config_key', 'queue.config.json: unknown key "colour" is ignored', 1, 128]]);
+    const { config, diagnostics } = parseConfig(JSON.stringify({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', lease: '90m', maxClaims: 2, maxAttempts: 5, groupCommit: false, agents: { 'Dev 2': ['dev2'] }, colour: 'blue' }));
+    expect(config).toMatchObject({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', leaseMs: 90 * 60_000, maxClaims: 2, maxAttempts: 5, groupCommit: false });
+    expect(diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([['unknown_config_key', 'queue.config.json: unknown key "colour" is ignored', 1, 148]]);
     const multi = parseConfig('{\n  "file": "Q.md",\n  "colour": 1\n}').diagnostics[0];
     expect([multi.line, multi.column]).toEqual([3, 3]);
   });
@@ -21,6 +21,7 @@ describe('queue.config.json', () => {
     ['{"maxClaims": 0}', /"maxClaims" must be a positive integer/],
     ['{"lease": "soon"}', /"lease" must be a duration/],
     ['{"remote": 3}', /"remote" must be a remote name or null/],
+    ['{"groupCommit": "no"}', /"groupCommit" must be true or false/],
     ['{"agents": {"A": "a"}}', /"agents.A" must be an array of strings/],
   ])('refuses %s', (text, message) => {
     expect(() => parseConfig(text)).toThrow(QueueError);

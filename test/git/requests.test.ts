@@ -105,5 +105,12 @@ describe('group commit over a real remote', () => {
     expect(updates[1]).toBe(`${updates[0].split(' ')[0]} ${'0'.repeat(40)}`);
     expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
     expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-1 (Dev B)\n');
+
+    // With group commit turned off in the config, the same tip leads to a plain race.
+    writeFileSync(join(a, 'queue.config.json'), '{"groupCommit": false}\n');
+    groupTip({});
+    const off = await queue(a, ['claim', '--agent', 'Dev C', '--json']);
+    expect([off.code, off.json.story.id, off.json.attempts]).toEqual([0, 'S-2', 1]);
+    expect(requestUpdates()).toEqual([]);
   }, 60_000);
 });
