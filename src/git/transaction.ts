@@ -28,7 +28,8 @@ import { applyDecision, type Applied } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
-import { deletions, idTime, isCombinable, MAX_SERVED, pendingIds, publishRequest, REQUEST_TTL_MS, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimOperation, type ClaimRequest, type PublishedRequest } from './requests.js';
+import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
+import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimOperation, type ClaimRequest } from './requests.js';
 import { lock } from './lock.js';
 import { syncLocal } from './sync.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
@@ -117,39 +118,6 @@ export interface TransactionResult {
 
 const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejected\].*(?:failed to lock|cannot lock|incorrect old value)|failed to update ref|cannot lock ref|stale info/i;
 
-/** A claim's part in group commit (`requests.ts`) during one transaction. */
-interface Group {
-  op: ClaimOperation;
-  remote: string;
-  /** This process's request on the remote, while it waits on it. */
-  mine: PublishedRequest | null;
-  /** The remote refused a request or an atomic push: plain compare-and-swap from here on. */
-  off: boolean;
-}
-
-/** How long a requester waits behind older requests before it races for the branch itself: a few
- * winners' rounds on a busy machine. The oldest requester younger than this races at once. */
-const PATIENCE_MS = 3_000;
-
-/** Between two looks of a waiting requester (`ls-remote`): at least this, jittered from half of it. */
-const POLL_MS = 300;
-/** ... and at most this. */
-const POLL_MAX_MS = 2_000;
-
-/**
- * How long a waiting requester sleeps before its next look, in ms: twice as long as its own last
- * attempt took (`attemptMs`), within [POLL_MS, POLL_MAX_MS], jittered down to half. The winner it
- * waits on runs a longer attempt on the same machine and load (it also writes, serves the requests
- * and pushes), so looking sooner mostly finds the request still pending, and on a loaded machine
- * every look costs the CPU the winner needs (two git processes: `ls-remote` and the remote's
- * `upload-pack`). In the contended bench this halved the looks per claim (3.3 to 2.0) at the same
- * latency.
- */
-function lookDelay(attemptMs: number): number {
-  const cap = Math.min(POLL_MAX_MS, Math.max(POLL_MS, 2 * attemptMs));
-  return cap / 2 + Math.random() * (cap / 2);
-}
-
 /** What one attempt decided and published, before the local side is synced. */
 export type Attempt = Omit<TransactionResult, 'sync' | 'note' | 'attempts'>;
 
@@ -192,7 +160,8 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race (or joined the requests): wait on a winner's commit as a request (served
       // there, usually), looking at once after publishing and then about every two attempts' time;
-      // without a request, back off (jittered, exponential, capped). A remote that cannot take the atomic push serving requests will serve none of ours.
+      // without a request, back off (jittered, exponential, capped). A remote that cannot take the
+      // atomic push serving requests will serve none of ours.
       if (group?.off) await forget(git, group);
       if (group && !group.off && !group.mine) {
         group.mine = await publishRequest(git, group.remote, outcome.retry, group.op).catch(() => {
@@ -212,12 +181,6 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
     if (served) return done(served, Math.min(attempt, opts.maxAttempts));
     throw e;
   }
-}
-
-/** Withdraw our pending request, if any, whatever became of it. */
-async function forget(git: Git, group: Group): Promise<void> {
-  if (group.mine) await withdrawRequest(git, group.remote, group.mine.request).catch(() => false);
-  group.mine = null;
 }
 
 /**
@@ -297,18 +260,6 @@ async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<
     return { base: tip ?? noBranch(ref), requests, groupCommitAt };
   }
   return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [], groupCommitAt: null };
-}
-
-/**
- * Whether our pending request should go on waiting: it is still on the remote behind an older one
- * whose requester races for the branch and will serve it too (racing as well would only cost
- * everyone). A request older than PATIENCE_MS has no requester racing for it any more (it raced
- * itself, or died). Looks with `ls-remote`: no fetch, no lock.
- */
-async function waitingBehind(git: Git, group: Group): Promise<boolean> {
-  if (!group.mine || group.off || Date.now() - group.mine.request.created >= PATIENCE_MS) return false;
-  const ids = (await pendingIds(git, group.remote).catch(() => [])).filter((id) => Date.now() - idTime(id) < PATIENCE_MS);
-  return ids.includes(group.mine.request.id) && ids[0] !== group.mine.request.id;
 }
 
 async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
@@ -392,34 +343,6 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
   }
   if (group && applied) group.mine = null; // deleted by this push
   return { decision, before: queue, applied, commit, base };
-}
-
-/**
- * Whether claimers are contending right now, so that a fresh claim should join the requests rather
- * than race: requests of the last PATIENCE_MS are pending (their oldest requester is racing and will
- * serve this one too), or the tip itself is a group commit of the last PATIENCE_MS. The second
- * covers a burst: the claimers a group commit has just served come back for more at about the same
- * moment and would all race for the branch (one wins, and every other loses a whole attempt
- * before it publishes its request). A lone claimer never sees either, and one that joins by
- * mistake is the oldest requester: it races at once, having paid one more push.
- */
-function contending(requests: readonly ClaimRequest[], groupCommitAt: number | null): boolean {
-  const now = Date.now();
-  return live(requests, null).some((r) => now - r.created < PATIENCE_MS) || (groupCommitAt !== null && Math.abs(now - groupCommitAt) < PATIENCE_MS);
-}
-
-/** Requests that may be served: valid, not expired, not `mine`. Oldest first. */
-function live(requests: readonly ClaimRequest[], mine: PublishedRequest | null): ClaimRequest[] {
-  return requests.filter((r) => r.id !== mine?.request.id && r.op !== null && !expired(r));
-}
-
-/**
- * A request dated more than the TTL away from now, in the past or (a forged or far-off clock) in the
- * future: deleted by the next serving push. One this version cannot read but within the TTL is left
- * alone: a newer queue may have written it.
- */
-function expired(r: ClaimRequest): boolean {
-  return Math.abs(Date.now() - r.created) >= REQUEST_TTL_MS;
 }
 
 /** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */
