@@ -212,12 +212,20 @@ export interface BranchRef {
 }
 
 /**
- * The queue as it is at the shared branch's tip (fetched first when there is a remote): the tip
- * commit `base`, the file's mode and text, the parsed queue, and the tip's root tree entries when
- * the queue file sits at the root (listed anyway to find it; the write reuses them).
+ * The queue as it is at the shared branch's tip (fetched first when there is a remote, under the
+ * clone's lock in the common git dir `common`): the tip commit `base`, the file's mode and text, the
+ * parsed queue, and the tip's root tree entries when the queue file sits at the root (listed anyway
+ * to find it; the write reuses them).
  */
-export async function readTip(git: Git, ref: BranchRef): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
-  const { base } = await fetchTip(git, ref, null);
+export async function readTip(git: Git, ref: BranchRef, common: string): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
+  // The fetch moves refs that the clone's other queue processes move too: under the clone's lock.
+  const release = await lock(common);
+  let base: string;
+  try {
+    ({ base } = await fetchTip(git, ref, null));
+  } finally {
+    await release();
+  }
   return { base, ...(await readAt(git, ref, base)) };
 }
 

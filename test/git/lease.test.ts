@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { git, queue, remoteFile, setup } from './repos.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
@@ -26,5 +28,22 @@ describe('leases from git history', () => {
     expect(remoteFile(remote)).toContain('| [ ] | **S-1** | one | None |');
     expect(remoteFile(remote)).toContain('| [IN PROGRESS: A] | **S-0** |');
     expect(git(remote, 'log', '-1', '--format=%(trailers:key=Queue-Force,valueonly)', 'main').trim()).toBe('stale');
+  }, 60_000);
+
+  it('stale fetches under the clone lock, as claims do: it waits while another queue process holds it', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': file }, 1);
+    const c = clones[0];
+    // A claim in this clone holds the lock (proper-lockfile: a directory, stale after 3 s untouched);
+    // two fetches at once would fail on each other's lock of refs/remotes/origin/main.
+    const held = join(c, '.git', 'queue.lock');
+    mkdirSync(held);
+    let exited = false;
+    const run = queue(c, ['stale', '--json']).then((r) => ((exited = true), r));
+    await new Promise((r) => setTimeout(r, 1_500));
+    const waited = !exited;
+    rmSync(held, { recursive: true });
+    const r = await run;
+    expect(waited).toBe(true);
+    expect([r.code, r.stderr]).toEqual([0, '']);
   }, 60_000);
 });
