@@ -23,3 +23,14 @@ export async function lock(common: string): Promise<() => Promise<void>> {
   // Releasing a lock already taken over is not an error of the transaction.
   return () => release().catch(() => {});
 }
+
+/** Run `fn` holding the clone's queue lock ({@link lock}, in the common git dir `common`); released
+ * however `fn` ends. */
+export async function serially<T>(common: string, fn: () => Promise<T>): Promise<T> {
+  const release = await lock(common);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}

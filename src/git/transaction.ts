@@ -29,8 +29,8 @@ import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
 import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
-import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimOperation, type ClaimRequest } from './requests.js';
-import { lock } from './lock.js';
+import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimRequest } from './requests.js';
+import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 
@@ -129,8 +129,7 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
   const target = `refs/heads/${opts.branch}`;
-  const grouped = opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false;
-  const group: Group | null = grouped ? { op: opts.request as ClaimOperation, remote: opts.remote!, mine: null, off: false } : null;
+  const group: Group | null = opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
     // A request still pending (the claim turned out to change nothing) is withdrawn.
     if (group) await forget(git, group);
@@ -148,14 +147,8 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
         await new Promise((r) => setTimeout(r, lookDelay(attemptMs)));
         continue;
       }
-      const release = await lock(common);
-      let outcome: Attempt | { retry: string };
       const t0 = performance.now();
-      try {
-        outcome = await attemptOnce(git, opts, scratch, target, head, group);
-      } finally {
-        await release();
-      }
+      const outcome = await serially(common, () => attemptOnce(git, opts, scratch, target, head, group));
       attemptMs = performance.now() - t0;
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race (or joined the requests): wait on a winner's commit as a request (served
@@ -191,12 +184,7 @@ async function settle(git: Git, opts: TransactionOptions, common: string, group:
   const mine = group.mine!;
   group.mine = null;
   if (await withdrawRequest(git, group.remote, mine.request).catch(() => true)) return null;
-  const release = await lock(common);
-  try {
-    return await servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base);
-  } finally {
-    await release();
-  }
+  return serially(common, async () => servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base));
 }
 
 /** Where a transaction reads and writes: the shared branch, locally or on a remote. */
@@ -219,13 +207,7 @@ export interface BranchRef {
  */
 export async function readTip(git: Git, ref: BranchRef, common: string): Promise<{ base: string; mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   // The fetch moves refs that the clone's other queue processes move too: under the clone's lock.
-  const release = await lock(common);
-  let base: string;
-  try {
-    ({ base } = await fetchTip(git, ref, null));
-  } finally {
-    await release();
-  }
+  const { base } = await serially(common, () => fetchTip(git, ref, null));
   return { base, ...(await readAt(git, ref, base)) };
 }
 
