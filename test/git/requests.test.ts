@@ -113,4 +113,31 @@ describe('group commit over a real remote', () => {
     expect([off.code, off.json.story.id, off.json.attempts]).toEqual([0, 'S-2', 1]);
     expect(requestUpdates()).toEqual([]);
   }, 60_000);
+
+  it('a remote that refuses refs/queue/* or atomic pushes: the claim falls back to the plain race', async () => {
+    /** A remote whose tip is a group commit just made, so that a fresh claim joins the requests. */
+    const busy = (configure: (remote: string) => void) => {
+      const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 1);
+      const [a] = clones;
+      gitEnv(a, {}, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
+      git(a, 'push', '-q', 'origin', 'HEAD:main');
+      configure(remote);
+      return { remote, a };
+    };
+    // A server that takes no refs outside branches and tags: the request is refused at publishing.
+    const refusing = busy((remote) => {
+      writeFileSync(join(remote, 'hooks', 'update'), '#!/bin/sh\ncase "$1" in refs/queue/*) echo "custom refs are not allowed" >&2; exit 1;; esac\n');
+      chmodSync(join(remote, 'hooks', 'update'), 0o755);
+    });
+    // A server without atomic pushes: the request is published, but the push serving it is refused.
+    const nonAtomic = busy((remote) => git(remote, 'config', 'receive.advertiseAtomic', 'false'));
+    for (const { remote, a } of [refusing, nonAtomic]) {
+      const r = await queue(a, ['claim', '--agent', 'Dev A', '--json']);
+      expect([r.code, r.stderr, r.json.story.id]).toEqual([0, '', 'S-0']);
+      expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev A] | **S-0** |');
+      expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-0 (Dev A)\n');
+      // The request published on the non-atomic remote was withdrawn before racing.
+      expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
+    }
+  }, 60_000);
 });
