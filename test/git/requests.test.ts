@@ -119,19 +119,21 @@ describe('group commit over a real remote', () => {
     const busy = (configure: (remote: string) => void) => {
       const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 1);
       const [a] = clones;
-      gitEnv(a, {}, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
+      git(a, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
       git(a, 'push', '-q', 'origin', 'HEAD:main');
       configure(remote);
       return { remote, a };
     };
-    // A server that takes no refs outside branches and tags: the request is refused at publishing.
-    const refusing = busy((remote) => {
+    const refusing = (remote: string) => {
+      // A server that takes no refs outside branches and tags: the request is refused at publishing.
       writeFileSync(join(remote, 'hooks', 'update'), '#!/bin/sh\ncase "$1" in refs/queue/*) echo "custom refs are not allowed" >&2; exit 1;; esac\n');
       chmodSync(join(remote, 'hooks', 'update'), 0o755);
-    });
+    };
     // A server without atomic pushes: the request is published, but the push serving it is refused.
-    const nonAtomic = busy((remote) => git(remote, 'config', 'receive.advertiseAtomic', 'false'));
-    for (const { remote, a } of [refusing, nonAtomic]) {
+    const nonAtomic = (remote: string) => git(remote, 'config', 'receive.advertiseAtomic', 'false');
+    for (const configure of [refusing, nonAtomic]) {
+      // Made right before the claim: the group commit at the tip is seconds old.
+      const { remote, a } = busy(configure);
       const r = await queue(a, ['claim', '--agent', 'Dev A', '--json']);
       expect([r.code, r.stderr, r.json.story.id]).toEqual([0, '', 'S-0']);
       expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev A] | **S-0** |');
