@@ -1,9 +1,8 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, RGRID, REAL } from './helpers.js';
+import { ROOT, RGRID, REAL, tempDir } from './helpers.js';
 
 const BIN = join(ROOT, 'dist', 'queue.js');
 
@@ -22,7 +21,7 @@ function json(args: string[], opts?: { cwd?: string }) {
 let repo: string;
 beforeAll(() => {
   // A small queue in a directory with a .git marker, with a story file present and one missing.
-  repo = mkdtempSync(join(tmpdir(), 'queue-cli-'));
+  repo = tempDir('queue-cli-');
   mkdirSync(join(repo, '.git'));
   mkdirSync(join(repo, 'stories'));
   writeFileSync(join(repo, 'stories', 'a.md'), '# A\n');
@@ -86,7 +85,7 @@ describe('queue CLI', () => {
 
   it('validate exits 1 on errors (a cycle) and 0 on warnings only', () => {
     expect(run(['validate'], { cwd: repo }).code).toBe(0);
-    const dir = mkdtempSync(join(tmpdir(), 'queue-cycle-'));
+    const dir = tempDir('queue-cycle-');
     writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Status | Story | Depends On |\n|---|---|---|\n| [ ] | A | B |\n| [ ] | B | A |\n');
     const r = json(['validate'], { cwd: dir });
     expect(r.code).toBe(1);
@@ -111,7 +110,7 @@ describe('queue CLI', () => {
   });
 
   it('human output aligns by display width and has no color with NO_COLOR', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'queue-width-'));
+    const dir = tempDir('queue-width-');
     writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Status | Story | Description |\n|---|---|---|\n| ✅ | **A** | 完了した |\n| [ ] | **BB** | plain |\n');
     const out = run(['list'], { cwd: dir }).stdout;
     expect(out).not.toMatch(/\x1b\[/);

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openQueue, openReady } from '../../src/core/open.js';
 import { diagnosticJson, storyJson } from '../../src/model/contract.js';
 import { rankReady } from '../../src/model/rank.js';
-import { corpusFiles, ROOT } from '../helpers.js';
+import { corpusFiles, ROOT, tempDir } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'queue.js');
 
@@ -31,7 +30,7 @@ function ready(cwd: string, env: Record<string, string> = {}) {
 
 describe('the stored index (built CLI)', () => {
   it('answers like a full read, follows every change of the file, and survives a corrupt index', () => {
-    const repo = mkdtempSync(join(tmpdir(), 'queue-index-'));
+    const repo = tempDir('queue-index-');
     mkdirSync(join(repo, '.git'));
     mkdirSync(join(repo, 'stories'));
     writeFileSync(join(repo, 'stories', 'a.md'), '# A\n');

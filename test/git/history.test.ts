@@ -1,14 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RGRID, rgridVersions } from '../helpers.js';
+import { RGRID, rgridVersions, tempDir } from '../helpers.js';
 import { queue } from './repos.js';
 
 /** The 48 rgrid versions as a real git history, one commit each with its original message and date. */
 function rgridRepo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-rgrid-'));
+  const dir = tempDir('queue-rgrid-');
   const git = (args: string[], env: Record<string, string> = {}) => execFileSync('git', args, { cwd: dir, env: { ...process.env, ...env }, stdio: 'pipe' });
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.name', 'rgrid dev']);

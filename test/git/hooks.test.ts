@@ -1,12 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Git } from '../../src/git/git.js';
 import { publishRequest } from '../../src/git/requests.js';
 import { BIN } from './repos.js';
+import { tempDir } from '../helpers.js';
 
 const QUEUE = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [DONE] | **A** | a | None |', '| [ ] | **B** | b | A |', '| [BLOCKED] | **C** | c | B |', '| [IN PROGRESS: Dev 1] | **D** | d | A |', '| [DONE] | **E** | e | None |'];
 const CONFIG = JSON.stringify({ agents: { 'Dev 1': ['dev1@example.com'], 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'] } });
@@ -50,7 +50,7 @@ let url: string;
 let daemon: ChildProcess;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'queue-daemon-'));
+  dir = tempDir('queue-daemon-');
   const bare = join(dir, 'queue.git');
   git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
   const seed = join(dir, 'seed');

@@ -1,9 +1,8 @@
 /** Real git repositories for tests: a bare remote and clones in a temp dir. No mocks. */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 export const BIN = join(ROOT, 'dist', 'queue.js');
 
@@ -18,7 +17,7 @@ export function gitEnv(cwd: string, env: Record<string, string>, ...args: string
 
 /** A bare remote seeded with `files`, and `clones` clones of it. */
 export function setup(files: Record<string, string>, clones: number, seedEnv: Record<string, string> = {}): { dir: string; remote: string; clones: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-git-'));
+  const dir = tempDir('queue-git-');
   const remote = join(dir, 'remote.git');
   git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
   const seed = join(dir, 'seed');

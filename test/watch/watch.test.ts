@@ -1,9 +1,9 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from '../git/repos.js';
+import { tempDir } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 const QUEUE = HEAD + ['| [DONE] | **A** | a | None |', '| [IN PROGRESS: dev1] | **B** | b | A ✅ |', '| [BLOCKED] | **C** | waits on B | B |', '| [BLOCKED] | **D** | manual hold | None |', '| [BLOCKED] | **E** | waits on B and F | B, F |', '| [ ] | **F** | f | None |'].join('\n') + '\n';
@@ -37,7 +37,7 @@ async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
 }
 
 function repo(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-watch-'));
+  const dir = tempDir('queue-watch-');
   execFileSync('git', ['init', '-q'], { cwd: dir });
   writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
   return dir;
