@@ -8,7 +8,7 @@ import { QueueError } from '../core/errors.js';
 import { decideRelease } from '../edit/decide.js';
 import { Git } from '../git/git.js';
 import { leases, type Lease } from '../git/lease.js';
-import { readTip, repoInfo, transact } from '../git/transaction.js';
+import { readTip, transact } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 import { resolveAgent, target } from './write.js';
@@ -27,7 +27,8 @@ export async function runStale(cmd: Command, opts: StaleOptions, now = Date.now(
   if (leaseMs === null) throw new QueueError('usage', `--older-than: expected a duration such as 2h or 90m, got "${opts.olderThan}"`);
   const git = new Git(t.root);
   const stale = async (queue: Parameters<typeof leases>[3], base: string) => (await leases(git, base, t.file, queue)).filter((l) => now - l.since > leaseMs);
-  const tip = await readTip(git, t, (t.repo ?? (await repoInfo(git, t.root))).common);
+  // target() has found the repository: it refuses to go on outside one unless --no-commit.
+  const tip = await readTip(git, t, t.repo!.common);
   const found = await stale(tip.queue, tip.base);
   let commit: string | null = null;
   let attempts = 0;
