@@ -277,12 +277,26 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
 const TASK_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
 /** `(depends on: T-1, T-2)`, `(after T-1)`, or a trailing `depends on: T-1` / `deps: T-1`. */
 const TASK_DEPS = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)\s*$|\b(?:depends on|deps|blocked by)\s*:\s*([^()]+)$/i;
-const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
+/**
+ * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
+ * have no status cell, so a claim, a review or a hold is written as the bracket form rgrid's tables
+ * use (../shared/corpus/history/rgrid), anywhere in the item's first paragraph. The tag is not part
+ * of the title, the id or the dependencies: a claim never changes a derived id.
+ */
+export const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
+
+/** `text` without the status tag `m` found in it, and one space beside it. */
+export function withoutTag(text: string, m: RegExpExecArray): string {
+  const before = text.slice(0, m.index);
+  const after = text.slice(m.index + m[0].length);
+  return /\s$/.test(before) ? before.slice(0, -1) + after : before + after.replace(/^\s/, '');
+}
 
 function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
   const mine: Entry[] = [];
   blocks.tasks.forEach((t: RawTask) => {
-    let text = t.text.trim();
+    const inline = TASK_STATUS.exec(t.text);
+    let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
     let id: string | null = null;
     const m = TASK_ID.exec(text);
     if (m && /\d/.test(m[1]) && m[1].length <= 40) {
@@ -298,8 +312,8 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
     let status: Status = t.checked
       ? { category: 'done' as const, raw: '[x]', token: '[X]', claimant: null, reason: null }
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
-    const inline = t.checked ? null : TASK_STATUS.exec(t.text);
-    if (inline) status = { ...parseStatus(inline[0]), raw: inline[0] };
+    // A checked box is done whatever tag is left beside it.
+    if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
     const entry: Entry = {
       id,
       title: text,

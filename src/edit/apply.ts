@@ -53,6 +53,10 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
     if (change.deps && deps.join('\n') !== change.deps.join('\n')) {
       refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
     }
+    // A status change leaves the rest of the story as it read (a task's tag is not its title).
+    const was = before.graph.byId.get(id);
+    if (was && s.title !== was.title) refuse(`the title of ${id} reads as "${s.title}"`);
+    if (was && !change.deps && s.deps.map((x) => x.ref).join('\n') !== was.deps.map((x) => x.ref).join('\n')) refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
   }
   const added = d.adds?.length ?? 0;
   if (after.stories.length !== before.stories.length + added) refuse(`${before.stories.length} stories became ${after.stories.length}`);

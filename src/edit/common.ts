@@ -16,8 +16,8 @@ export function findStory(queue: Queue, id: string): Story {
 
 /**
  * Refuse to edit what cannot be edited with full fidelity: a file with conflict markers, a story
- * written twice as rows that disagree, a story from a task list (no status cell to write a claimant
- * into). Throws `parse_error` with file and line.
+ * written in more than one row or item, a story written only in a Completed log. Throws
+ * `parse_error` with file and line.
  */
 export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument; occ: Occurrence } {
   const occ = story.occurrences[0];
@@ -32,8 +32,8 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
     const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
     throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
   }
-  if (occ.kind !== 'table' || !occ.spans.status) {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a ${occ.kind === 'task' ? 'task-list item' : 'log row'}; queue writes statuses into table rows only`, { file: occ.file, line: occ.line });
+  if (occ.kind === 'log' || !occ.spans.status || (occ.kind === 'task' && !occ.spans.title)) {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a Completed log row; queue writes statuses into story rows and task-list items`, { file: occ.file, line: occ.line });
   }
   return { doc, occ };
 }

@@ -11,9 +11,10 @@
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
 import { rankReady } from '../model/rank.js';
-import type { Story } from '../model/types.js';
+import type { Occurrence, Story } from '../model/types.js';
 import type { Edit } from './splice.js';
-import { statusStyle, type StatusWish } from './style.js';
+import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
+import { taskStatusEdits, taskWish } from './task.js';
 import { assertEditable, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
 
 /** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
@@ -155,10 +156,10 @@ export function decide(queue: Queue, op: Operation): Decision {
       break;
   }
 
+  if (occ.kind === 'task') wish = taskWish(wish);
   const edits: Edit[] = [];
   if (!unchanged) {
-    const span = occ.spans.status!;
-    edits.push({ start: span.start, end: span.end, text: style.write(wish) });
+    edits.push(...statusEdits(doc, occ, wish, style));
     // A reopened story leaves the Completed log, or it would read as done there and open here.
     if (op.op === 'reopen') for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file) edits.push(deleteLine(doc.text, o));
     // rgrid keeps a Completed log: a done story is appended to it, with its agent and wave.
@@ -201,7 +202,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     const e = assertEditable(queue, s);
     if (doc && e.doc !== doc) throw new QueueError('invalid', 'stale claims in several files: release them one by one');
     doc = e.doc;
-    edits.push({ start: e.occ.spans.status!.start, end: e.occ.spans.status!.end, text: statusStyle(tableStatusCells(queue, e.doc)).write({ category: 'todo' }) });
+    edits.push(...statusEdits(e.doc, e.occ, { category: 'todo' }, statusStyle(tableStatusCells(queue, e.doc))));
   }
   const names = stories.map((s) => s.id);
   return {
@@ -216,9 +217,19 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
   };
 }
 
+/**
+ * The edits that make the story at `occ` read as `wish`: a table row's status cell rewritten in the
+ * file's dialect (`style`), or a task-list item's box and inline tag (`task.ts`).
+ */
+export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, style: StatusStyle): Edit[] {
+  if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
+  const span = occ.spans.status!;
+  return [{ start: span.start, end: span.end, text: style.write(wish) }];
+}
+
 /** The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. */
 function pickStory(queue: Queue, agent: string): Story {
-  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === 'table');
+  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind !== 'log');
   if (ranked.length === 0) {
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }

@@ -37,7 +37,7 @@ function documentOf(queue: Queue): QueueDocument {
 /** Pick the story table a new story goes to. */
 function tableFor(queue: Queue, doc: QueueDocument, req: AddRequest): TableInfo {
   const tables = doc.tables.filter((t) => t.kind === 'story');
-  if (tables.length === 0) throw new QueueError('invalid', `${doc.file} has no story table (a table with a Status column) to add to`, { file: doc.file });
+  if (tables.length === 0) throw new QueueError('invalid', `${doc.file} has no story table (a table with a Status column) to add to; queue add writes table rows only`, { file: doc.file });
   const heading = (t: TableInfo) => (t.sectionPath[t.sectionPath.length - 1] ?? '').toLowerCase();
   if (req.section !== undefined) {
     const want = req.section.trim().toLowerCase();
@@ -165,6 +165,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
   const dep = findStory(queue, b);
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
+  if (occ.kind === 'task') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a task-list item; queue dep edits table rows only (write "(depends on: ${dep.id})" at the end of the item by hand)`, { id: story.id });
   if (!span) throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
   const current = story.deps.map((d) => d.id ?? d.ref);
   const source = doc.text.slice(span.start, span.end);

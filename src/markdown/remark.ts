@@ -79,7 +79,8 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
         line: node.position!.start.line,
         column: node.position!.start.column,
         start,
-        box: text.lastIndexOf('[', textStart),
+        // The first `[` after the list marker: the paragraph may itself start with one (`[WIP: bob]`).
+        box: text.indexOf('[', start),
         textStart,
         textEnd: para ? para.position!.end.offset! : start,
         parent: parentTask,

@@ -6,8 +6,7 @@ import { applyEdits, keepPadding, widthFor, type Edit } from '../../src/edit/spl
 import { statusStyle } from '../../src/edit/style.js';
 import { decideAdd, decideDep } from '../../src/edit/structure.js';
 import type { Decision } from '../../src/edit/decide.js';
-import type { Story } from '../../src/model/types.js';
-import { corpusFiles, read } from '../helpers.js';
+import { corpusChanges } from './corpus-changes.js';
 import { QueueError } from '../../src/core/errors.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
@@ -204,54 +203,18 @@ describe('add and dep', () => {
   });
 });
 
-/** An operation that changes `s`, if there is a simple one. */
-function changeOf(queue: Queue, s: Story): Operation | null {
-  const c = s.status.category;
-  if (queue.graph.isReady(s)) return { op: 'claim', id: s.id, agent: 'Queue Test', maxClaims: Infinity };
-  if (c === 'in_progress' || c === 'review') return { op: 'done', id: s.id, agent: 'Queue Test', force: true };
-  if (c === 'todo' || (c === 'blocked' && !s.status.reason)) return { op: 'block', id: s.id, agent: 'Queue Test', reason: 'held by test' };
-  if (c === 'done' && !s.occurrences.some((o) => o.kind === 'log')) return { op: 'reopen', id: s.id, agent: 'Queue Test' };
-  return null;
-}
-
 describe('one-line diff over the corpus', () => {
   it('every status change of a table story changes exactly that story\'s line', async () => {
-    let edits = 0;
-    let refused = 0;
-    for (const file of corpusFiles()) {
-      const text = read(file);
-      const queue = await q(text);
-      if (!queue.documents[0].editable) continue;
+    const { edits, refused } = await corpusChanges('table', 8, (file, text, s, op, applied) => {
       const lines = text.split('\n');
-      // Up to 8 stories a file, spread over it (each check re-reads the whole file).
-      const table = queue.stories.filter((s) => s.occurrences.length === 1 && s.occurrences[0].kind === 'table');
-      const step = Math.max(1, Math.floor(table.length / 8));
-      for (let i = 0; i < table.length; i += step) {
-        const s = table[i];
-        const op = changeOf(queue, s);
-        if (!op) continue;
-        let out: string;
-        let appended: number | null = null;
-        try {
-          const applied = await applyDecision(queue, decide(queue, op));
-          out = applied.content;
-          // `done` appends the story to the file's Completed log, when there is one: that line aside.
-          const log = op.op === 'done' ? applied.story!.occurrences.find((o) => o.kind === 'log') : undefined;
-          if (log) appended = log.line - 1;
-        } catch (e) {
-          // A refusal is allowed (it writes nothing); a crash is not.
-          expect(e, `${file} ${s.id}`).toBeInstanceOf(QueueError);
-          refused++;
-          continue;
-        }
-        const after = out.split('\n');
-        if (appended !== null) after.splice(appended, 1);
-        expect(after.length, `${file} ${s.id}`).toBe(lines.length);
-        const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
-        expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);
-        edits++;
-      }
-    }
+      const after = applied.content.split('\n');
+      // `done` appends the story to the file's Completed log, when there is one: that line aside.
+      const log = op.op === 'done' ? applied.story!.occurrences.find((o) => o.kind === 'log') : undefined;
+      if (log) after.splice(log.line - 1, 1);
+      expect(after.length, `${file} ${s.id}`).toBe(lines.length);
+      const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
+      expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);
+    });
     expect(edits).toBeGreaterThan(500);
     expect(refused).toBeLessThan(edits / 10);
   });

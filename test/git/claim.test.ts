@@ -56,6 +56,24 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
   }, 120_000);
 
+  it('a task-list queue: N claimers across clones each get a different task, written as an inline tag; done checks the box', async () => {
+    const tasks = ['# Queue', '', '- [x] T-0 Scaffold', ...Array.from({ length: 4 }, (_, i) => `- [ ] T-${i + 1} Task ${i + 1} (depends on: T-0)`), '- [ ] T-9 Last (depends on: T-1)', ''].join('\n');
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': tasks }, 3);
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => queue(clones[i % 3], ['claim', '--agent', `agent-${i}`, '--json'])));
+    const won = runs.filter((r) => r.code === 0);
+    for (const r of runs.filter((x) => x.code !== 0)) expect(r.json.error.code, r.stdout).toBe('no_ready_story');
+    expect(won.map((r) => r.json.story.id).sort()).toEqual(['T-1', 'T-2', 'T-3', 'T-4']);
+    const text = remoteFile(remote);
+    for (const r of won) expect(text).toContain(`- [ ] ${r.json.story.id} Task ${r.json.story.id.slice(2)} (depends on: T-0) [IN PROGRESS: ${r.json.story.claimant}]\n`);
+    const t1 = won.find((r) => r.json.story.id === 'T-1')!;
+    const clone = clones[runs.indexOf(t1) % 3];
+    const done = await queue(clone, ['done', 'T-1', '--agent', t1.json.story.claimant, '--json']);
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    expect(remoteFile(remote)).toBe(text.replace(/- \[ \] T-1 Task 1 \(depends on: T-0\) \[IN PROGRESS: [^\]]+\]/, '- [x] T-1 Task 1 (depends on: T-0)'));
+    const next = await queue(clone, ['claim', '--agent', 'late', '--json']);
+    expect(next.json.story.id).toBe('T-9');
+  }, 120_000);
+
   it('an agent loop: claim, done, and the local clone follows; trailers say what happened', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
     const c = clones[0];

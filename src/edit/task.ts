@@ -1,0 +1,90 @@
+/**
+ * Status writes on task-list items (issue 3: written forms follow the file's own dialect). A task
+ * list has no status cell, so a status is the check box plus an optional inline tag in the item's
+ * first paragraph, the bracket form rgrid writes in its status cells
+ * (../shared/corpus/history/rgrid), which the reader already takes from task text
+ * (`dialect/entries.ts` TASK_STATUS):
+ *
+ *   todo         `- [ ] T-3 Parser`
+ *   in progress  `- [ ] T-3 Parser [IN PROGRESS: Dev 2]`
+ *   review       `- [ ] T-3 Parser [REVIEW: Dev 2]`
+ *   blocked      `- [ ] T-3 Parser [BLOCKED: waiting on the API key]`
+ *   done         `- [x] T-3 Parser`
+ *
+ * Edits are surgical: the box's one character, and the tag (replaced where it is, or appended at the
+ * end of the paragraph with one space, or removed with one space). Pure.
+ */
+import { QueueError } from '../core/errors.js';
+import type { QueueDocument } from '../core/read.js';
+import { TASK_STATUS } from '../dialect/entries.js';
+import type { Occurrence } from '../model/types.js';
+import type { Edit } from './splice.js';
+import type { StatusWish } from './style.js';
+
+/** Text that can stand in one bracketed tag: one line, `[` `]` turned into `(` `)`, trimmed. */
+const oneTag = (s: string) => s.replace(/\r?\n|\r/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').trim();
+
+/**
+ * What a task item can read as for `wish`: a wait on dependencies (blocked with no reason) is not
+ * written in a task list, where an open box with unfinished dependencies already reads as waiting;
+ * a claimant or reason holds no brackets (they would end the tag early).
+ */
+export function taskWish(wish: StatusWish): StatusWish {
+  if (wish.category === 'blocked' && !wish.reason) return { category: 'todo' };
+  return { ...wish, ...(wish.claimant ? { claimant: oneTag(wish.claimant) } : {}), ...(wish.reason ? { reason: oneTag(wish.reason) } : {}) };
+}
+
+/** The inline tag for `wish` (after {@link taskWish}), or null for none (todo, done). */
+export function taskTag(wish: StatusWish): string | null {
+  // Markup characters are escaped, so the tag reads back as the text it holds.
+  const safe = (s: string) => oneTag(s).replace(/([\\`*_~<>&|])/g, '\\$1');
+  switch (wish.category) {
+    case 'in_progress':
+      return `[IN PROGRESS: ${safe(wish.claimant ?? '')}]`;
+    case 'review':
+      return `[REVIEW: ${safe(wish.claimant ?? '')}]`;
+    case 'blocked':
+      return wish.reason ? `[BLOCKED: ${safe(wish.reason)}]` : '[BLOCKED]';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The edits that make the task item `occ` of `doc` read as `wish` (after {@link taskWish}). Throws
+ * `parse_error` when the item holds a tag that is not written plainly in its first paragraph's
+ * source (split over lines, escaped), and `invalid` for `cancelled`, which a task list cannot say.
+ */
+export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
+  if (wish.category === 'cancelled') throw new QueueError('invalid', `${occ.file}:${occ.line}: a task-list item cannot be marked cancelled`, { file: occ.file, line: occ.line });
+  const box = occ.spans.status!;
+  const para = occ.spans.title!;
+  const text = doc.text;
+  const edits: Edit[] = [];
+  const checked = /^\[[xX]\]$/.test(text.slice(box.start, box.end));
+  const wantChecked = wish.category === 'done';
+  if (checked !== wantChecked) edits.push({ start: box.start + 1, end: box.start + 2, text: wantChecked ? checkMark(doc) : ' ' });
+
+  const source = text.slice(para.start, para.end);
+  const found = TASK_STATUS.exec(source);
+  if (!found && occ.status.raw !== '[ ]' && occ.status.raw !== '[x]') {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the status "${occ.status.raw}" is not written plainly in the item; queue will not guess where it is`, { file: occ.file, line: occ.line });
+  }
+  const tag = taskTag(wish);
+  if (found) {
+    const start = para.start + found.index;
+    const end = start + found[0].length;
+    if (tag !== null) {
+      if (tag !== found[0]) edits.push({ start, end, text: tag });
+    } else if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
+    else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });
+  } else if (tag !== null) edits.push({ start: para.end, end: para.end, text: ` ${tag}` });
+  return edits;
+}
+
+/** The check mark the document uses in its checked boxes (`x` or `X`, whichever is more frequent; `x` by default). */
+function checkMark(doc: QueueDocument): string {
+  const lower = (doc.text.match(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[x\]/gm) ?? []).length;
+  const upper = (doc.text.match(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[X\]/gm) ?? []).length;
+  return upper > lower ? 'X' : 'x';
+}

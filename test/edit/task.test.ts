@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { QueueError } from '../../src/core/errors.js';
+import { readQueue } from '../../src/core/read.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { decide, type Operation } from '../../src/edit/decide.js';
+import { corpusChanges } from './corpus-changes.js';
+
+const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+
+async function run(text: string, op: Operation): Promise<string> {
+  const queue = await q(text);
+  return (await applyDecision(queue, decide(queue, op))).content;
+}
+
+async function refusal(text: string, op: Operation): Promise<QueueError> {
+  const e = await run(text, op).catch((x) => x);
+  if (e instanceof QueueError) return e;
+  throw new Error(`expected a refusal, got ${String(e).slice(0, 200)}`);
+}
+
+describe('status writes on task-list items', () => {
+  const md = ['# Queue', '', '## Now', '', '- [x] T-1 Scaffold the repo', '- [ ] T-2 Parser (depends on: T-1)', '- [ ] T-3 Watcher (depends on: T-2)', '- [ ] Write the README', ''].join('\n');
+
+  it('claim appends the tag to the item, a one-line change; the title, id and dependencies read as before', async () => {
+    const out = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
+    expect(out).toBe(md.replace('- [ ] T-2 Parser (depends on: T-1)', '- [ ] T-2 Parser (depends on: T-1) [IN PROGRESS: Dev 2]'));
+    const s = (await q(out)).graph.byId.get('T-2')!;
+    expect([s.status.category, s.claimant, s.title, s.deps.map((d) => d.id)]).toEqual(['in_progress', 'Dev 2', 'Parser', ['T-1']]);
+  });
+
+  it('an item with no id keeps the id derived from its title when claimed and done', async () => {
+    const before = (await q(md)).stories.find((s) => s.title === 'Write the README')!;
+    expect(before.derivedId).toBe(true);
+    const claimed = await run(md, { op: 'claim', id: before.id, agent: 'A' });
+    expect((await q(claimed)).graph.byId.get(before.id)?.claimant).toBe('A');
+    const done = await run(claimed, { op: 'done', id: before.id, agent: 'A' });
+    expect(done).toBe(md.replace('- [ ] Write the README', '- [x] Write the README'));
+  });
+
+  it('review, done, reopen, block with a reason, unblock and release each change the box or the tag only', async () => {
+    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
+    const line = (text: string) => text.split('\n')[5];
+    expect(line(await run(claimed, { op: 'review', id: 'T-2', agent: 'Dev 2' }))).toBe('- [ ] T-2 Parser (depends on: T-1) [REVIEW: Dev 2]');
+    expect(line(await run(claimed, { op: 'release', id: 'T-2', agent: 'Dev 2' }))).toBe('- [ ] T-2 Parser (depends on: T-1)');
+    const done = await run(claimed, { op: 'done', id: 'T-2', agent: 'Dev 2' });
+    expect(line(done)).toBe('- [x] T-2 Parser (depends on: T-1)');
+    expect(line(await run(done, { op: 'reopen', id: 'T-2', agent: 'X' }))).toBe('- [ ] T-2 Parser (depends on: T-1)');
+    const blocked = await run(md, { op: 'block', id: 'T-2', agent: 'X', reason: 'waiting on keys' });
+    expect(line(blocked)).toBe('- [ ] T-2 Parser (depends on: T-1) [BLOCKED: waiting on keys]');
+    expect((await refusal(blocked, { op: 'claim', id: 'T-2', agent: 'A' })).details.hold).toBe(true);
+    expect(await run(blocked, { op: 'unblock', id: 'T-2', agent: 'X' })).toBe(md);
+  });
+
+  it('refuses what a table story would refuse: not ready, already claimed, not the claimant', async () => {
+    const nr = await refusal(md, { op: 'claim', id: 'T-3', agent: 'A' });
+    expect([nr.code, nr.details.waitingOn]).toEqual(['not_ready', ['T-2']]);
+    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
+    expect((await refusal(claimed, { op: 'claim', id: 'T-2', agent: 'Dev 3' })).details.holder).toBe('Dev 2');
+    expect((await refusal(claimed, { op: 'done', id: 'T-2', agent: 'Dev 3' })).code).toBe('not_claimant');
+  });
+
+  it('claim without an id takes the best ready task', async () => {
+    const out = await run(md, { op: 'claim', agent: 'A' });
+    expect((await q(out)).stories.filter((s) => s.claimant === 'A').map((s) => s.id)).toEqual(['T-2']);
+  });
+
+  it('a multi-line item gets the tag at the end of its first paragraph; nested items and CRLF stay as written', async () => {
+    const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] T-2 A child', ''].join('\r\n');
+    const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A' });
+    expect(claimed).toBe(text.replace('second line', 'second line [IN PROGRESS: A]'));
+    const done = await run(claimed, { op: 'done', id: 'T-1', agent: 'A' });
+    expect(done).toBe(text.replace('- [ ] T-1', '- [x] T-1'));
+    expect((await q(claimed)).graph.byId.get('T-1')!.title).toBe('A long item that wraps onto a second line');
+  });
+
+  it('a tag already in the item is replaced where it stands; a checked box with a leftover tag reads done, and reopen drops the tag', async () => {
+    const text = '1. [ ] [WIP: bob] T-9 Ship it\n2. [X] T-8 Old [IN PROGRESS: amy]\n3. [X] T-7 Older\n';
+    const s = (await q(text)).graph.byId.get('T-8')!;
+    expect(s.status.category).toBe('done');
+    expect(await run(text, { op: 'reopen', id: 'T-8', agent: 'X' })).toBe(text.replace('2. [X] T-8 Old [IN PROGRESS: amy]', '2. [ ] T-8 Old'));
+    expect(await run(text, { op: 'review', id: 'T-9', agent: 'bob' })).toBe(text.replace('[WIP: bob]', '[REVIEW: bob]'));
+    // The document checks its boxes with X: so does queue.
+    expect(await run(text, { op: 'done', id: 'T-9', agent: 'bob' })).toBe(text.replace('1. [ ] [WIP: bob] T-9', '1. [X] T-9'));
+  });
+
+  it('a reason with brackets and markup reads back as the tag says', async () => {
+    const out = await run(md, { op: 'block', id: 'T-2', agent: 'X', reason: 'needs [API] key *now* | soon' });
+    expect(out.split('\n')[5]).toBe('- [ ] T-2 Parser (depends on: T-1) [BLOCKED: needs (API) key \\*now\\* \\| soon]');
+    expect((await q(out)).graph.byId.get('T-2')!.status.reason).toBe('needs (API) key *now* | soon');
+  });
+
+  it('refuses a tag it cannot find in the source (split over two lines), writing nothing', async () => {
+    const text = '- [ ] T-1 Item [IN\n  PROGRESS: A]\n';
+    expect((await q(text)).graph.byId.get('T-1')!.claimant).toBe('A');
+    const e = await refusal(text, { op: 'done', id: 'T-1', agent: 'A' });
+    expect([e.code, e.message]).toEqual(['parse_error', expect.stringMatching(/^WORK_QUEUE\.md:1:1: .*not written plainly/)]);
+  });
+});
+
+describe('task-list writes over the corpus', () => {
+  it('every status change of a task item changes only its box line or its first paragraph\'s last line', async () => {
+    const { edits, refused } = await corpusChanges('task', 6, (file, text, s, _op, applied) => {
+      const lines = text.split('\n');
+      const after = applied.content.split('\n');
+      expect(after.length, `${file} ${s.id}`).toBe(lines.length);
+      const last = text.slice(0, s.occurrences[0].spans.title!.end).split('\n').length - 1;
+      const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
+      expect(changed.length, `${file} ${s.id}`).toBeGreaterThan(0);
+      for (const k of changed) expect([s.line - 1, last], `${file} ${s.id} line ${k + 1}`).toContain(k);
+    });
+    expect(edits).toBeGreaterThan(150);
+    expect(refused).toBeLessThan(edits / 10);
+  });
+});
