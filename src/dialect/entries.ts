@@ -97,7 +97,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
     const info = readTable(table, blocks, src, file, entries, diagnostics);
     if (info) tables.push(info);
   }
-  readTasks(blocks, file, entries);
+  readTasks(blocks, file, entries, diagnostics);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables };
 }
@@ -292,9 +292,25 @@ export function withoutTag(text: string, m: RegExpExecArray): string {
   return /\s$/.test(before) ? before.slice(0, -1) + after : before + after.replace(/^\s/, '');
 }
 
-function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
-  const mine: Entry[] = [];
+/** A heading over a status legend (asulwer/Rules: `## Status Legend` then `- [ ] Not started`,
+ * `- [x] Done`): its check boxes explain the notation and are not stories. */
+const LEGEND = /\blegend\b/i;
+
+function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[]) {
+  // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
+  const mine: Array<Entry | null> = [];
+  const legends = new Set<string>();
   blocks.tasks.forEach((t: RawTask) => {
+    const sectionPath = sectionAt(blocks, t.start);
+    const heading = sectionPath[sectionPath.length - 1];
+    if (heading !== undefined && LEGEND.test(heading)) {
+      mine.push(null);
+      if (!legends.has(heading)) {
+        legends.add(heading);
+        diags.push({ severity: 'info', code: 'legend', message: `the check boxes under "${heading}" are read as a legend, not as stories`, file, line: t.line, column: t.column });
+      }
+      return;
+    }
     const inline = TASK_STATUS.exec(t.text);
     let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
     let id: string | null = null;
@@ -325,7 +341,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[]) {
       effort: null,
       wave: null,
       fields: {},
-      sectionPath: sectionAt(blocks, t.start),
+      sectionPath,
       parent: t.parent === -1 ? null : mine[t.parent],
       occurrence: {
         file,

@@ -227,9 +227,14 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
 }
 
-/** The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. */
+/**
+ * The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. A queue kept
+ * in tables offers its table stories only: check boxes beside them are checklists (acceptance
+ * criteria, a PR checklist), claimed by id if at all. A queue with no story table offers its tasks.
+ */
 function pickStory(queue: Queue, agent: string): Story {
-  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind !== 'log');
+  const tables = queue.stories.some((s) => s.occurrences[0].kind === 'table');
+  const ranked = rankReady(queue.graph, agent).filter((s) => (tables ? s.occurrences[0].kind === 'table' : s.occurrences[0].kind === 'task'));
   if (ranked.length === 0) {
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }

@@ -64,6 +64,14 @@ describe('status writes on task-list items', () => {
     expect((await q(out)).stories.filter((s) => s.claimant === 'A').map((s) => s.id)).toEqual(['T-2']);
   });
 
+  it('beside a story table, claim without an id takes a table story, never a checklist box; by id a box can be claimed', async () => {
+    const text = '## Checklist\n\n- [ ] C-1 Run the tests\n\n## Tier 1\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **S-1** | one | None |\n';
+    const out = await run(text, { op: 'claim', agent: 'A' });
+    expect(out).toContain('| [IN PROGRESS: A] | **S-1** |');
+    expect(await refusal(out, { op: 'claim', agent: 'B' })).toMatchObject({ code: 'no_ready_story' });
+    expect(await run(text, { op: 'claim', id: 'C-1', agent: 'B' })).toContain('- [ ] C-1 Run the tests [IN PROGRESS: B]');
+  });
+
   it('a multi-line item gets the tag at the end of its first paragraph; nested items and CRLF stay as written', async () => {
     const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] T-2 A child', ''].join('\r\n');
     const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A' });
@@ -87,6 +95,14 @@ describe('status writes on task-list items', () => {
     const out = await run(md, { op: 'block', id: 'T-2', agent: 'X', reason: 'needs [API] key *now* | soon' });
     expect(out.split('\n')[5]).toBe('- [ ] T-2 Parser (depends on: T-1) [BLOCKED: needs (API) key \\*now\\* \\| soon]');
     expect((await q(out)).graph.byId.get('T-2')!.status.reason).toBe('needs (API) key *now* | soon');
+  });
+
+  it('check boxes under a legend heading are no stories, so no claim can take one (asulwer/Rules)', async () => {
+    const text = '## Status Legend\n\n- [ ] Not started\n- [x] Done\n\n## Backlog\n\n- [ ] T-1 Real work\n';
+    const queue = await q(text);
+    expect(queue.stories.map((s) => s.id)).toEqual(['T-1']);
+    expect(queue.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([['info', 'legend', 3]]);
+    expect((await q(await run(text, { op: 'claim', agent: 'A' }))).graph.byId.get('T-1')!.claimant).toBe('A');
   });
 
   it('refuses a tag it cannot find in the source (split over two lines), writing nothing', async () => {
