@@ -74,12 +74,16 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   const deps = req.deps.map((d) => findStory(queue, d).id);
   const table = tableFor(queue, doc, req);
   const cols = table.columns;
+  if (cols.id === -1) {
+    const where = table.sectionPath.length ? ` under "${table.sectionPath[table.sectionPath.length - 1]}"` : '';
+    throw new QueueError('invalid', `the table at ${doc.file}:${table.line}${where} has no id column, so ${req.id} cannot be written there (its stories are known by section and title); pick a table with one (--section) or add the row by hand`, { file: doc.file, line: table.line });
+  }
   const last = table.lastRowSource ?? [];
   const waiting = deps.filter((d) => queue.graph.byId.get(d)!.status.category !== 'done');
   const wish: StatusWish = waiting.length ? { category: 'blocked', reason: null } : { category: 'todo' };
   const cells = table.headers.map(() => '');
   cells[cols.status] = statusStyle(tableStatusCells(queue, doc)).write(wish);
-  if (cols.id !== -1) cells[cols.id] = dressed(last[cols.id], req.id);
+  cells[cols.id] = dressed(last[cols.id], req.id);
   if (cols.title !== -1) cells[cols.title] = cellText(req.title.trim());
   if (cols.deps !== -1) {
     const none = last[cols.deps] && parseDeps(last[cols.deps]).deps.length === 0 && last[cols.deps].trim() ? last[cols.deps].trim() : 'None';

@@ -183,6 +183,10 @@ describe('add and dep', () => {
     expect((await refusal(md, (queue) => decideAdd(queue, { id: 'b', title: 'x', deps: [], agent: 'X' }))).code).toBe('invalid');
     expect((await refusal(md, (queue) => decideAdd(queue, { id: 'Z', title: 'x', deps: ['nope'], agent: 'X' }))).code).toBe('not_found');
     expect((await refusal(md, (queue) => decideAdd(queue, { id: 'Z', title: 'x', deps: [], section: 'Tier 9', agent: 'X' }))).code).toBe('not_found');
+    // A table without an id column knows its stories by section and title: the id could not be written.
+    const noId = '## Phases\n\n| Phase | Status |\n|---|---|\n| Phase 1 | Done |\n';
+    const e = await refusal(noId, (queue) => decideAdd(queue, { id: 'Z-1', title: 'Phase 2', deps: [], agent: 'X' }));
+    expect([e.code, e.message]).toEqual(['invalid', expect.stringContaining('WORK_QUEUE.md:3 under "Phases" has no id column, so Z-1 cannot be written')]);
   });
 
   it('add --story-file links the file the way the table does and creates it from a template', async () => {
