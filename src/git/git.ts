@@ -13,8 +13,16 @@ export class GitFailure extends Error {
     readonly args: readonly string[],
     readonly stderr: string,
   ) {
-    super(`git ${args.join(' ')}: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+    super(`git ${args[0] === '-c' ? args[2] : args[0]}: ${gist(stderr)}`);
   }
+}
+
+/** What a person needs from git's stderr: its `fatal:`/`error:` lines (and the `remote:` lines a
+ * hook printed), else its last three lines. Progress and hint lines are dropped. */
+function gist(stderr: string): string {
+  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^(hint:|exit code \d+$)/.test(l));
+  const telling = lines.filter((l) => /^(fatal|error|remote):/.test(l));
+  return (telling.length ? telling : lines.slice(-3)).join(' ') || stderr.trim();
 }
 
 /** A repository (any directory inside a work tree) to run git in. */

@@ -142,7 +142,7 @@ describe('claim across clones (real git, real processes)', () => {
     expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toContain('| [IN PROGRESS: Dev 9] | **S-1** |');
   }, 60_000);
 
-  it('refuses without writing: not_claimant, a newline in the agent name, conflict markers', async () => {
+  it('refuses without writing: not_claimant, a newline in the agent name, an unreachable remote', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
     const c = clones[0];
     await queue(c, ['claim', 'S-0', '--agent', 'A', '--json']);
@@ -151,6 +151,13 @@ describe('claim across clones (real git, real processes)', () => {
     const forged = await queue(c, ['claim', 'S-1', '--agent', 'B\nQueue-Agent: A', '--json']);
     expect([forged.code, forged.json.error.code]).toEqual([2, 'usage']);
     expect(git(remote, 'rev-parse', 'main')).toBe(tip);
+    // A remote that cannot be reached: git's own reason, not its hints, and nothing changed here.
+    const head = git(c, 'rev-parse', 'HEAD');
+    git(c, 'remote', 'set-url', 'origin', join(remote, '..', 'gone.git'));
+    const gone = await queue(c, ['claim', 'S-1', '--agent', 'B', '--json']);
+    expect([gone.code, gone.json.error.code]).toEqual([2, 'git']);
+    expect(gone.json.error.message).toMatch(/^git fetch: fatal: '.*gone\.git' does not appear to be a git repository/);
+    expect([git(c, 'rev-parse', 'HEAD'), git(c, 'status', '--porcelain')]).toEqual([head, '']);
   }, 60_000);
 
   it('without a remote: commits on the local branch with update-ref as the compare-and-swap', async () => {
