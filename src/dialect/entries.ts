@@ -7,26 +7,12 @@ import type { Diagnostic, Occurrence, Status } from '../model/types.js';
 import { assignRoles, type Role } from './columns.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { isIdLike } from './normalize.js';
+import { entry, ownerOf, type Entry } from './entry.js';
+import { readHeadingStories } from './headings.js';
+import { sectionAt } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
-/** A story as one place in one file says it. Merged into stories by `model/build.ts`. */
-export interface Entry {
-  /** Id as written, or null when the row or item has none (derived later from section and title). */
-  id: string | null;
-  title: string;
-  status: Status;
-  owner: string | null;
-  deps: ParsedDeps | null;
-  storyFile: string | null;
-  priority: string | null;
-  effort: string | null;
-  wave: string | null;
-  fields: Record<string, string>;
-  sectionPath: string[];
-  /** The enclosing task item's entry, for nested task lists. */
-  parent: Entry | null;
-  occurrence: Occurrence;
-}
+export type { Entry } from './entry.js';
 
 /**
  * A table queue may write into: a story table (a status column) or a Completed log (`[DONE] **id**`
@@ -58,21 +44,6 @@ export interface EntriesResult {
   tables: TableInfo[];
 }
 
-const EMPTY_OWNER = /^(?:|-+|—|–|none|n\/a|unassigned|tbd|\?)$/i;
-
-function sectionAt(blocks: DocBlocks, offset: number): string[] {
-  const path: Array<{ depth: number; text: string }> = [];
-  for (const h of blocks.headings) {
-    if (h.start > offset) break;
-    while (path.length && path[path.length - 1].depth >= h.depth) path.pop();
-    path.push({ depth: h.depth, text: h.text });
-  }
-  return path.map((p) => p.text.trim());
-}
-
-function ownerOf(text: string): string | null {
-  return EMPTY_OWNER.test(text) ? null : text;
-}
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   if (!cell || cell.start === cell.end) return null;
@@ -88,7 +59,7 @@ const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
 
 const LOG_ID = /^(.*?)\s*(?:\*\*([^*]+)\*\*|`([^`]+)`)\s*$/s;
 
-/** Read a whole document's story tables and task items. */
+/** Read a whole document's story tables, task items and heading-block stories. */
 export function readEntries(blocks: DocBlocks, src: string, file: string): EntriesResult {
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -98,6 +69,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
     if (info) tables.push(info);
   }
   readTasks(blocks, file, entries, diagnostics);
+  readHeadingStories(blocks, src, file, entries);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables };
 }
@@ -330,17 +302,11 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
     // A checked box is done whatever tag is left beside it.
     if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
-    const entry: Entry = {
+    const e = entry({
       id,
       title: text,
       status,
-      owner: null,
       deps,
-      storyFile: null,
-      priority: null,
-      effort: null,
-      wave: null,
-      fields: {},
       sectionPath,
       parent: t.parent === -1 ? null : mine[t.parent],
       occurrence: {
@@ -353,8 +319,8 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
         start: t.start,
         end: t.textEnd,
       },
-    };
-    mine.push(entry);
-    out.push(entry);
+    });
+    mine.push(e);
+    out.push(e);
   });
 }

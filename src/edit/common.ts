@@ -38,15 +38,20 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
   return { doc, occ };
 }
 
-/** Source text of every table row's status cell in `doc`, in file order: the file's dialect. */
+/**
+ * Source text of every table row's status cell in `doc`, in file order: the file's dialect. A file
+ * with no story table gives its heading-block stories' status values instead (`Status: \`todo\``).
+ */
 export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
-  const out: string[] = [];
-  for (const s of queue.stories) {
-    for (const o of s.occurrences) {
-      if (o.file === doc.file && o.kind === 'table' && o.spans.status) out.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
+  const of = (kind: Occurrence['kind']) => {
+    const out: string[] = [];
+    for (const s of queue.stories) {
+      for (const o of s.occurrences) if (o.file === doc.file && o.kind === kind && o.spans.status) out.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
     }
-  }
-  return out;
+    return out;
+  };
+  const cells = of('table');
+  return cells.length ? cells : of('heading');
 }
 
 /** An edit removing the line of an occurrence, with its line ending. */

@@ -228,13 +228,14 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
 }
 
 /**
- * The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. A queue kept
- * in tables offers its table stories only: check boxes beside them are checklists (acceptance
- * criteria, a PR checklist), claimed by id if at all. A queue with no story table offers its tasks.
+ * The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. Only stories
+ * of the queue's main form are offered: table stories in a queue that has any, else heading-block
+ * stories, else task items. Check boxes beside tables or under story headings are checklists
+ * (acceptance criteria, a PR checklist), claimed by id if at all.
  */
 function pickStory(queue: Queue, agent: string): Story {
-  const tables = queue.stories.some((s) => s.occurrences[0].kind === 'table');
-  const ranked = rankReady(queue.graph, agent).filter((s) => (tables ? s.occurrences[0].kind === 'table' : s.occurrences[0].kind === 'task'));
+  const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
+  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === main);
   if (ranked.length === 0) {
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }

@@ -170,6 +170,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
   if (occ.kind === 'task') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a task-list item; queue dep edits table rows only (write "(depends on: ${dep.id})" at the end of the item by hand)`, { id: story.id });
+  if (occ.kind === 'heading') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a heading block; queue dep edits table rows only (edit its "Depends on:" line by hand)`, { id: story.id });
   if (!span) throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
   const current = story.deps.map((d) => d.id ?? d.ref);
   const source = doc.text.slice(span.start, span.end);

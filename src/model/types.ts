@@ -58,8 +58,9 @@ export interface Occurrence {
   file: string;
   line: number;
   column: number;
-  /** `table`: a row of a table with a status column; `log`: a `[DONE] **id**` row; `task`: a task-list item. */
-  kind: 'table' | 'log' | 'task';
+  /** `table`: a row of a table with a status column; `log`: a `[DONE] **id**` row; `task`: a task-list
+   * item; `heading`: a heading with a `Status:` line (`dialect/headings.ts`). */
+  kind: 'table' | 'log' | 'task' | 'heading';
   status: Status;
   /**
    * Offsets (into the BOM-less text) of the cells queue may edit, for surgical writes: `[start, end)`

@@ -110,8 +110,10 @@ describe('workspace files', () => {
   });
 
   it('says when a file holds no story it can read, pointing at a status in another dialect', async () => {
-    const blocks = await readQueue([{ file: 'Q.md', text: '# Queue\n\n## Bugs\n\n### BUG-1: crash\n**Status:** RESOLVED\n' }]);
+    // A heading with no id is not a story (dialect/headings.ts), but its status line is pointed at.
+    const blocks = await readQueue([{ file: 'Q.md', text: '# Queue\n\n## Bugs\n\n### The crash on start\n**Status:** RESOLVED\n' }]);
     expect(blocks.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'no_stories', line: 6, column: 1 })]);
+    expect((await readQueue([{ file: 'Q.md', text: '### BUG-1: crash\n**Status:** RESOLVED\n' }])).stories.map((s) => [s.id, s.status.category])).toEqual([['BUG-1', 'done']]);
     expect(blocks.diagnostics[0].message).toContain('"**Status:** RESOLVED"');
     const prose = await readQueue([{ file: 'Q.md', text: '# Queue\n\nNothing yet.\n' }]);
     expect(prose.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 1 })]);

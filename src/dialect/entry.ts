@@ -1,0 +1,38 @@
+/** The entry: one place in one file that writes a story, before places are merged. Pure. */
+import type { ParsedDeps } from './deps.js';
+import type { Occurrence, Status } from '../model/types.js';
+
+/** A story as one place in one file says it. Merged into stories by `model/build.ts`. */
+export interface Entry {
+  /** Id as written, or null when the row or item has none (derived later from section and title). */
+  id: string | null;
+  title: string;
+  status: Status;
+  owner: string | null;
+  deps: ParsedDeps | null;
+  storyFile: string | null;
+  priority: string | null;
+  effort: string | null;
+  wave: string | null;
+  fields: Record<string, string>;
+  sectionPath: string[];
+  /** The enclosing task item's entry, for nested task lists. */
+  parent: Entry | null;
+  occurrence: Occurrence;
+}
+
+/** What every entry has, the rest defaulting to none (no owner, dependencies, fields or parent). */
+export type EntryCore = Pick<Entry, 'id' | 'title' | 'status' | 'sectionPath' | 'occurrence'> & Partial<Entry>;
+
+/** An entry from its core: owner, dependencies, story file, priority, effort, wave and parent null,
+ * fields empty, unless given. */
+export function entry(core: EntryCore): Entry {
+  return { owner: null, deps: null, storyFile: null, priority: null, effort: null, wave: null, fields: {}, parent: null, ...core };
+}
+
+const EMPTY_OWNER = /^(?:|-+|—|–|none|n\/a|unassigned|tbd|\?)$/i;
+
+/** An Owner cell or field as written, or null when it says nobody (`—`, `none`, `unassigned`, `TBD`). */
+export function ownerOf(text: string): string | null {
+  return EMPTY_OWNER.test(text.trim()) ? null : text.trim();
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { QueueError } from '../../src/core/errors.js';
+import { readQueue } from '../../src/core/read.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { decide, type Operation } from '../../src/edit/decide.js';
+import { decideDep } from '../../src/edit/structure.js';
+import { corpusChanges } from './corpus-changes.js';
+
+const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+
+async function run(text: string, op: Operation): Promise<string> {
+  const queue = await q(text);
+  return (await applyDecision(queue, decide(queue, op))).content;
+}
+
+const md = [
+  '# Queue',
+  '',
+  '## QW-001 Crash-safe persistence design',
+  'Status: `done`',
+  '',
+  '## QW-002 Crash-safe persistence implementation',
+  '',
+  '**Status:** `todo`',
+  '- **Depends on**: QW-001',
+  '',
+  '```',
+  'Status: done',
+  '```',
+  '',
+  '### Acceptance',
+  '- [ ] survives kill -9',
+  '',
+  '## BUG-3: Session ids',
+  'Owner: Dev 1',
+  'Status: `todo`',
+  'Dependencies: QW-002',
+  '',
+  '## Notes',
+  'Status: the team is on holiday',
+  '',
+].join('\n');
+
+describe('heading-block stories', () => {
+  it('reads a heading with a Status line as a story: id from the heading, dependencies and owner from its fields', async () => {
+    const queue = await q(md);
+    const s = (id: string) => queue.graph.byId.get(id)!;
+    expect(queue.stories.filter((x) => x.occurrences[0].kind === 'heading').map((x) => [x.id, x.title, x.status.category])).toEqual([
+      ['QW-001', 'Crash-safe persistence design', 'done'],
+      ['QW-002', 'Crash-safe persistence implementation', 'todo'],
+      ['BUG-3', 'Session ids', 'todo'],
+    ]);
+    expect([s('QW-002').deps.map((d) => d.id), s('BUG-3').deps.map((d) => d.id), s('BUG-3').owner]).toEqual([['QW-001'], ['QW-002'], 'Dev 1']);
+    expect(queue.graph.isReady(s('QW-002'))).toBe(true);
+    expect(queue.graph.isReady(s('BUG-3'))).toBe(false);
+    // "## Notes" has a Status line in prose and no id: not a story. The fenced "Status: done" is not QW-002's.
+  });
+
+  it('claim rewrites the status value only, inside its backticks, in the words the file uses; done and reopen likewise', async () => {
+    const claimed = await run(md, { op: 'claim', agent: 'Dev 2' });
+    expect(claimed).toBe(md.replace('**Status:** `todo`', '**Status:** `in progress (Dev 2)`'));
+    expect((await q(claimed)).graph.byId.get('QW-002')!.claimant).toBe('Dev 2');
+    const done = await run(claimed, { op: 'done', id: 'QW-002', agent: 'Dev 2' });
+    expect(done).toBe(md.replace('**Status:** `todo`', '**Status:** `done`'));
+    expect(await run(done, { op: 'reopen', id: 'QW-002', agent: 'X' })).toBe(md);
+  });
+
+  it('claim without an id takes a heading story, never a check box under one; dep refuses with a clear message', async () => {
+    const queue = await q(md);
+    expect(queue.stories.some((s) => s.occurrences[0].kind === 'task' && queue.graph.isReady(s))).toBe(true);
+    expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
+    expect(() => decideDep(queue, 'add', 'BUG-3', 'QW-001', 'A')).toThrow(/WORK_QUEUE\.md:18:1: BUG-3 is a heading block/);
+  });
+
+  it('over the corpus: every status change of a heading story changes only its status line', async () => {
+    const { edits, refused } = await corpusChanges('heading', 6, (file, text, s, _op, applied) => {
+      const lines = text.split('\n');
+      const after = applied.content.split('\n');
+      expect(after.length, `${file} ${s.id}`).toBe(lines.length);
+      const statusLine = text.slice(0, s.occurrences[0].spans.status!.start).split('\n').length - 1;
+      expect(lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1), `${file} ${s.id}`).toEqual([statusLine]);
+    });
+    expect(edits).toBeGreaterThan(20);
+    expect(refused).toBeLessThan(edits / 10);
+  });
+
+  it('a refusal is a QueueError: a done story cannot be claimed', async () => {
+    const e = await run(md, { op: 'claim', id: 'QW-001', agent: 'A' }).catch((x) => x);
+    expect(e).toBeInstanceOf(QueueError);
+    expect(e.code).toBe('not_ready');
+  });
+});
