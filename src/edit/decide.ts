@@ -231,11 +231,13 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
  * The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. Only stories
  * of the queue's main form are offered: table stories in a queue that has any, else heading-block
  * stories, else task items. Check boxes beside tables or under story headings are checklists
- * (acceptance criteria, a PR checklist), claimed by id if at all.
+ * (acceptance criteria, a PR checklist), claimed by id if at all. A story written in more than one
+ * row is skipped: every write refuses it until a person says which row is the story.
  */
 function pickStory(queue: Queue, agent: string): Story {
   const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
-  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === main);
+  // A story written in two places is refused by any write (assertEditable): offer the next instead.
+  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === main && s.occurrences.filter((o) => o.kind !== 'log').length === 1);
   if (ranked.length === 0) {
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }

@@ -70,6 +70,10 @@ describe('heading-block stories', () => {
     expect(queue.stories.some((s) => s.occurrences[0].kind === 'task' && queue.graph.isReady(s))).toBe(true);
     expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
     expect(() => decideDep(queue, 'add', 'BUG-3', 'QW-001', 'A')).toThrow(/WORK_QUEUE\.md:18:1: BUG-3 is a heading block/);
+    // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
+    const twice = await q(md + '## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n');
+    expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(true);
+    expect(decide(twice, { op: 'claim', agent: 'A' }).id).toBe('QW-003');
   });
 
   it('over the corpus: every status change of a heading story changes only its status line', async () => {
