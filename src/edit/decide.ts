@@ -218,8 +218,9 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
 }
 
 /**
- * The edits that make the story at `occ` read as `wish`: a table row's status cell rewritten in the
- * file's dialect (`style`), or a task-list item's box and inline tag (`task.ts`).
+ * The edits that make the story at `occ` read as `wish`: a table row's status cell or a heading
+ * block's `Status:` value rewritten in the file's dialect (`style`), or a task-list item's box and
+ * inline tag (`task.ts`).
  */
 export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, style: StatusStyle): Edit[] {
   if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
