@@ -315,7 +315,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
         column: t.column,
         kind: 'task',
         status,
-        spans: { status: { start: t.box, end: t.box + 3 }, title: { start: t.textStart, end: t.textEnd } },
+        spans: { status: { start: t.box, end: t.box + 3 }, title: { start: t.textStart, end: t.textEnd }, item: { start: t.start, end: t.end } },
         start: t.start,
         end: t.textEnd,
       },

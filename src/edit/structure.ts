@@ -6,9 +6,11 @@
  */
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
+import type { Story } from '../model/types.js';
 import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
+import { decideAddTask, taskQueue } from './add-task.js';
 import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
 import type { Decision } from './decide.js';
 import type { Edit } from './splice.js';
@@ -34,10 +36,20 @@ function documentOf(queue: Queue): QueueDocument {
   return doc;
 }
 
+/** `s`, when a dependency can name it: its id is written in the file. Throws `invalid` for an id
+ * derived from section and title, which no dependency cell or clause would read back as that story. */
+function nameable(s: Story): Story {
+  if (s.derivedId) throw new QueueError('invalid', `${s.id} has no id written in ${s.file} (queue derives it from section and title), so nothing can name it as a dependency; give it an id first (${s.file}:${s.line})`, { id: s.id, file: s.file, line: s.line });
+  return s;
+}
+
 /** Pick the story table a new story goes to. */
 function tableFor(queue: Queue, doc: QueueDocument, req: AddRequest): TableInfo {
   const tables = doc.tables.filter((t) => t.kind === 'story');
-  if (tables.length === 0) throw new QueueError('invalid', `${doc.file} has no story table (a table with a Status column) to add to; queue add writes table rows only`, { file: doc.file });
+  if (tables.length === 0) {
+    const headings = queue.stories.some((s) => s.file === doc.file && s.occurrences[0].kind === 'heading');
+    throw new QueueError('invalid', headings ? `${doc.file} keeps its stories as heading blocks; queue add writes table rows and task items only (write the heading and its Status line by hand)` : `${doc.file} has no story table (a table with a Status column) and no task list to add to`, { file: doc.file });
+  }
   const heading = (t: TableInfo) => (t.sectionPath[t.sectionPath.length - 1] ?? '').toLowerCase();
   if (req.section !== undefined) {
     const want = req.section.trim().toLowerCase();
@@ -64,14 +76,17 @@ function dressed(exemplar: string | undefined, text: string): string {
   return text;
 }
 
-/** `queue add`: a new row at the end of a story table, in the table's conventions. */
+/** `queue add`: a new row at the end of a story table, in the table's conventions; in a queue kept
+ * as a task list, a new item (`add-task.ts`). */
 export function decideAdd(queue: Queue, req: AddRequest): Decision {
   if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": use letters, digits, ".", "_" and "-" (at most 40)`);
   if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
   const doc = documentOf(queue);
   const clash = queue.graph.byId.get(req.id) ?? queue.stories.find((s) => s.id.toLowerCase() === req.id.toLowerCase());
   if (clash) throw new QueueError('invalid', `${req.id} already exists at ${clash.file}:${clash.line}`, { id: req.id, file: clash.file, line: clash.line });
-  const deps = req.deps.map((d) => findStory(queue, d).id);
+  const deps = req.deps.map((d) => nameable(findStory(queue, d)).id);
+  const tasks = taskQueue(queue, doc);
+  if (tasks) return decideAddTask(doc, tasks, req, deps);
   const table = tableFor(queue, doc, req);
   const cols = table.columns;
   if (cols.id === -1) {
@@ -166,7 +181,7 @@ function pathTo(queue: Queue, from: string, to: string): string[] | null {
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell. */
 export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string): Decision {
   const story = findStory(queue, a);
-  const dep = findStory(queue, b);
+  const dep = nameable(findStory(queue, b));
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
   if (occ.kind === 'task') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a task-list item; queue dep edits table rows only (write "(depends on: ${dep.id})" at the end of the item by hand)`, { id: story.id });

@@ -57,6 +57,8 @@ export interface RawTask {
   /** Offsets of the first paragraph's content. */
   textStart: number;
   textEnd: number;
+  /** Where the whole item (nested items and later paragraphs included) ends. */
+  end: number;
   /** Index in `tasks` of the nearest enclosing task item, or -1. */
   parent: number;
 }

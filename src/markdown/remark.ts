@@ -83,6 +83,7 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
         box: text.indexOf('[', start),
         textStart,
         textEnd: para ? para.position!.end.offset! : start,
+        end: node.position!.end.offset!,
         parent: parentTask,
       };
       nextParent = out.tasks.length;

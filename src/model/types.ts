@@ -64,9 +64,11 @@ export interface Occurrence {
   status: Status;
   /**
    * Offsets (into the BOM-less text) of the cells queue may edit, for surgical writes: `[start, end)`
-   * is the cell's content. Read-only: a span may be the parser's cell object itself.
+   * is the cell's content. Read-only: a span may be the parser's cell object itself. A task item
+   * has `status` (its box), `title` (its first paragraph) and `item` (the whole item, nested items
+   * included); a heading block has `status` (its Status value).
    */
-  spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile', Span>>;
+  spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile' | 'item', Span>>;
   /** Offsets of the whole row or item line. */
   start: number;
   end: number;

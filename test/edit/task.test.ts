@@ -3,6 +3,7 @@ import { QueueError } from '../../src/core/errors.js';
 import { readQueue } from '../../src/core/read.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
+import { decideAdd, type AddRequest } from '../../src/edit/structure.js';
 import { corpusChanges } from './corpus-changes.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
@@ -110,6 +111,36 @@ describe('status writes on task-list items', () => {
     expect((await q(text)).graph.byId.get('T-1')!.claimant).toBe('A');
     const e = await refusal(text, { op: 'done', id: 'T-1', agent: 'A' });
     expect([e.code, e.message]).toEqual(['parse_error', expect.stringMatching(/^WORK_QUEUE\.md:1:1: .*not written plainly/)]);
+  });
+});
+
+describe('queue add in a task list', () => {
+  const add = async (text: string, req: Omit<AddRequest, 'agent'>) => {
+    const queue = await q(text);
+    return (await applyDecision(queue, decideAdd(queue, { ...req, agent: 'X' }))).content;
+  };
+
+  it('appends an item after the last task, in its conventions, with its dependencies', async () => {
+    const text = '# Q\n\n- [x] **T-1** — Scaffold\n- [ ] **T-2** — Parser\n  - [ ] T-2a sub-step\n\nNotes.\n';
+    const out = await add(text, { id: 'T-3', title: 'Watcher', deps: ['T-2'] });
+    expect(out).toBe(text.replace('  - [ ] T-2a sub-step\n', '  - [ ] T-2a sub-step\n- [ ] **T-3** — Watcher (depends on: T-2)\n'));
+    const s = (await q(out)).graph.byId.get('T-3')!;
+    expect([s.title, s.deps.map((d) => d.id), s.status.category, s.parent]).toEqual(['Watcher', ['T-2'], 'todo', null]);
+  });
+
+  it('goes beside its first dependency, or under the section named; numbered lists count on', async () => {
+    const text = '## A\n\n1. [ ] A-1: one\n2. [ ] A-2: two\n\n## B\n\n* [ ] B-1 three\n';
+    expect(await add(text, { id: 'A-9', title: 'nine', deps: ['A-1'] })).toContain('1. [ ] A-1: one\n2. [ ] A-9: nine (depends on: A-1)\n2. [ ] A-2: two');
+    expect(await add(text, { id: 'A-3', title: 'x', deps: [], section: 'a' })).toContain('2. [ ] A-2: two\n3. [ ] A-3: x\n');
+    expect(await add(text, { id: 'B-2', title: 'y', deps: [] })).toBe(text + '* [ ] B-2 y\n');
+  });
+
+  it('refuses --story-file, an unknown section, and a dependency with no written id, writing nothing', async () => {
+    const text = '- [ ] T-1 one\n- [ ] no id here\n';
+    const queue = await q(text);
+    expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [queue.stories[1].id], agent: 'X' })).toThrow(/has no id written in WORK_QUEUE\.md .* nothing can name it as a dependency/);
+    expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', storyFile: { storiesDir: 'stories', queueDir: '' } })).toThrow(/no Story File column/);
+    expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', section: 'Nope' })).toThrow(QueueError);
   });
 });
 

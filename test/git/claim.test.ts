@@ -56,7 +56,7 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
   }, 120_000);
 
-  it('a task-list queue: N claimers across clones each get a different task, written as an inline tag; done checks the box', async () => {
+  it('a task-list queue: N claimers across clones each get a different task, written as an inline tag; done checks the box; add appends an item', async () => {
     const tasks = ['# Queue', '', '- [x] T-0 Scaffold', ...Array.from({ length: 4 }, (_, i) => `- [ ] T-${i + 1} Task ${i + 1} (depends on: T-0)`), '- [ ] T-9 Last (depends on: T-1)', ''].join('\n');
     const { remote, clones } = setup({ 'WORK_QUEUE.md': tasks }, 3);
     const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => queue(clones[i % 3], ['claim', '--agent', `agent-${i}`, '--json'])));
@@ -72,6 +72,9 @@ describe('claim across clones (real git, real processes)', () => {
     expect(remoteFile(remote)).toBe(text.replace(/- \[ \] T-1 Task 1 \(depends on: T-0\) \[IN PROGRESS: [^\]]+\]/, '- [x] T-1 Task 1 (depends on: T-0)'));
     const next = await queue(clone, ['claim', '--agent', 'late', '--json']);
     expect(next.json.story.id).toBe('T-9');
+    const added = await queue(clone, ['add', '--id', 'T-10', '--title', 'Tenth', '--deps', 'T-9', '--agent', 'late', '--json']);
+    expect(added.code, added.stdout + added.stderr).toBe(0);
+    expect(remoteFile(remote)).toMatch(/- \[ \] T-9 Last \(depends on: T-1\) \[IN PROGRESS: late\]\n- \[ \] T-10 Tenth \(depends on: T-9\)\n$/);
   }, 120_000);
 
   it('an agent loop: claim, done, and the local clone follows; trailers say what happened', async () => {

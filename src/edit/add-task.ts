@@ -1,0 +1,69 @@
+/**
+ * `queue add` in a queue kept as a task list (issue 3: written forms follow the file's own dialect):
+ * a new item `- [ ] ID Title (depends on: A, B)` after an existing one, in that item's conventions
+ * (indentation, bullet or number, a bold or code id and the separator after it). Pure.
+ *
+ * The item goes after its first dependency's item, else after the last item under the heading
+ * `section` names, else after the last task of the file; always after the whole item (its nested
+ * items too), at the same depth. The reader takes `(depends on: …)` at the end of a task's text
+ * (`dialect/entries.ts`), so that is how dependencies are written.
+ */
+import { QueueError } from '../core/errors.js';
+import type { Queue, QueueDocument } from '../core/read.js';
+import type { Story } from '../model/types.js';
+import { lineEnding } from './common.js';
+import type { Decision } from './decide.js';
+import type { AddRequest } from './structure.js';
+
+/** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
+function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly string[]): Story {
+  if (req.section !== undefined) {
+    const want = req.section.trim().toLowerCase();
+    const heading = (s: Story) => (s.sectionPath[s.sectionPath.length - 1] ?? '').toLowerCase();
+    const under = tasks.filter((s) => heading(s) === want);
+    const found = under.length ? under : tasks.filter((s) => heading(s).includes(want));
+    if (!found.length) throw new QueueError('not_found', `no task under a heading like "${req.section}" (headings: ${[...new Set(tasks.map(heading))].join('; ')})`, { section: req.section });
+    return found[found.length - 1];
+  }
+  return tasks.find((s) => s.id === deps[0]) ?? tasks[tasks.length - 1];
+}
+
+/** Decide `queue add` as a new task item in `doc`, whose stories are task items (`tasks`, in file order). */
+export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest, deps: string[]): Decision {
+  if (req.storyFile) throw new QueueError('invalid', `${doc.file} keeps its stories as a task list, which has no Story File column for --story-file`, { file: doc.file });
+  const anchor = anchorOf(tasks, req, deps);
+  const occ = anchor.occurrences[0];
+  const text = doc.text;
+  // Everything before the box on the anchor's line: indentation, quote marks, the bullet or number.
+  const lineStart = text.lastIndexOf('\n', occ.start - 1) + 1;
+  const lead = text.slice(lineStart, occ.spans.status!.start).replace(/^(\s*(?:>\s*)*)(\d+)([.)])/, (_, pre: string, n: string, d: string) => `${pre}${Number(n) + 1}${d}`);
+  // The id dressed and followed as the anchor's is (`**T-3** — `, `` `T-3`: ``, `T-3 `).
+  const after = text.slice(occ.spans.status!.end, occ.spans.title!.end).replace(/^[ \t]+/, '');
+  const written = anchor.derivedId ? null : new RegExp(`^(\\*\\*|\`)?${anchor.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1?([ \\t]*[:—–-]?[ \\t]+)`).exec(after);
+  const dress = written?.[1] ?? '';
+  const sep = written?.[2] ?? ' ';
+  const title = req.title.trim().replace(/\r?\n|\r/g, ' ');
+  const line = `${lead}[ ] ${dress}${req.id}${dress}${sep}${title}${deps.length ? ` (depends on: ${deps.join(', ')})` : ''}`;
+  const at = occ.spans.item!.end;
+  return {
+    op: 'add',
+    id: req.id,
+    // A task list writes no wait on dependencies: the new item is todo, its open dependencies hold it.
+    changes: [{ id: req.id, expect: { category: 'todo' }, deps }],
+    adds: [req.id],
+    document: doc,
+    edits: [{ start: at, end: at, text: lineEnding(text) + line }],
+    subject: `queue: add ${req.id} (${req.agent})`,
+    trailers: [['Queue-Op', 'add'], ['Queue-Story', req.id], ['Queue-Agent', req.agent]],
+    unchanged: false,
+  };
+}
+
+/** The file's task stories (written once each), when the queue keeps its stories as a task list: no
+ * story table and no heading block in `doc`. Else null. */
+export function taskQueue(queue: Queue, doc: QueueDocument): Story[] | null {
+  const mine = queue.stories.filter((s) => s.file === doc.file);
+  if (mine.some((s) => s.occurrences[0].kind === 'table' || s.occurrences[0].kind === 'heading') || doc.tables.some((t) => t.kind === 'story')) return null;
+  const tasks = mine.filter((s) => s.occurrences[0].kind === 'task' && s.occurrences.length === 1);
+  return tasks.length ? tasks : null;
+}
