@@ -6,11 +6,11 @@
  */
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
-import type { Story } from '../model/types.js';
+import type { Occurrence, Span, Story } from '../model/types.js';
 import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
-import { decideAddTask, taskQueue } from './add-task.js';
+import { decideAddTask, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
 import type { Decision } from './decide.js';
 import type { Edit } from './splice.js';
@@ -178,44 +178,50 @@ function pathTo(queue: Queue, from: string, to: string): string[] | null {
   return null;
 }
 
-/** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell. */
+/** The edit of a Depends On cell `source` (at `span`) adding or removing `dep`. Throws `parse_error`
+ * when `dep` is not one comma-separated part of the cell. */
+function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: string, occ: Occurrence): Edit {
+  if (action === 'add') {
+    const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
+    return { start: span.start, end: span.end, text: empty ? dep : `${source}, ${dep}` };
+  }
+  const parts = source.split(/\s*,\s*/);
+  const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase()));
+  if (keep.length !== parts.length - 1) {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep} from "${source}" with full fidelity; edit the cell by hand`, { file: occ.file, line: occ.line });
+  }
+  return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : 'None' };
+}
+
+/** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, or of
+ * its `(depends on: …)` clause when A is a task item. */
 export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string): Decision {
   const story = findStory(queue, a);
   const dep = nameable(findStory(queue, b));
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
-  if (occ.kind === 'task') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a task-list item; queue dep edits table rows only (write "(depends on: ${dep.id})" at the end of the item by hand)`, { id: story.id });
   if (occ.kind === 'heading') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a heading block; queue dep edits table rows only (edit its "Depends on:" line by hand)`, { id: story.id });
-  if (!span) throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
+  if (!span && occ.kind !== 'task') throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
   const current = story.deps.map((d) => d.id ?? d.ref);
-  const source = doc.text.slice(span.start, span.end);
-  let text: string;
   let after: string[];
   if (action === 'add') {
     if (dep.id === story.id) throw new QueueError('invalid', `${story.id} cannot depend on itself`);
     if (current.includes(dep.id)) throw new QueueError('invalid', `${story.id} already depends on ${dep.id}`, { id: story.id });
     const cycle = pathTo(queue, dep.id, story.id);
     if (cycle) throw new QueueError('invalid', `that would close a cycle: ${[story.id, ...cycle].join(' → ')}`, { cycle: [story.id, ...cycle] });
-    const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
-    text = empty ? dep.id : `${source}, ${dep.id}`;
     after = [...current, dep.id];
   } else {
     if (!current.includes(dep.id)) throw new QueueError('not_found', `${story.id} does not depend on ${dep.id}`, { id: story.id });
-    const parts = source.split(/\s*,\s*/);
-    const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep.id || d.ref.toLowerCase() === dep.id.toLowerCase()));
-    if (keep.length !== parts.length - 1) {
-      throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep.id} from "${source}" with full fidelity; edit the cell by hand`, { file: occ.file, line: occ.line });
-    }
-    text = keep.length ? keep.join(', ') : 'None';
     after = current.filter((x) => x !== dep.id);
   }
+  const edit = occ.kind === 'task' ? taskDepEdit(doc, occ, action, dep.id) : cellDepEdit(span!, doc.text.slice(span!.start, span!.end), action, dep.id, occ);
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {
     op: 'dep',
     id: story.id,
     changes: [{ id: story.id, expect: wish, deps: after }],
     document: doc,
-    edits: [{ start: span.start, end: span.end, text }] satisfies Edit[],
+    edits: [edit],
     subject: `queue: dep ${action} ${story.id} ${dep.id} (${agent})`,
     trailers: [['Queue-Op', `dep-${action}`], ['Queue-Story', story.id], ['Queue-Dependency', dep.id], ['Queue-Agent', agent]],
     unchanged: false,

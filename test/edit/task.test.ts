@@ -3,7 +3,7 @@ import { QueueError } from '../../src/core/errors.js';
 import { readQueue } from '../../src/core/read.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
-import { decideAdd, type AddRequest } from '../../src/edit/structure.js';
+import { decideAdd, decideDep, type AddRequest } from '../../src/edit/structure.js';
 import { corpusChanges } from './corpus-changes.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
@@ -141,6 +141,30 @@ describe('queue add in a task list', () => {
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [queue.stories[1].id], agent: 'X' })).toThrow(/has no id written in WORK_QUEUE\.md .* nothing can name it as a dependency/);
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', storyFile: { storiesDir: 'stories', queueDir: '' } })).toThrow(/no Story File column/);
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', section: 'Nope' })).toThrow(QueueError);
+  });
+});
+
+describe('queue dep in a task list', () => {
+  const dep = async (text: string, action: 'add' | 'rm', a: string, b: string) => {
+    const queue = await q(text);
+    return (await applyDecision(queue, decideDep(queue, action, a, b, 'X'))).content;
+  };
+  const text = '- [x] T-1 one\n- [ ] T-2 two\n- [ ] T-3 three (after T-1) [IN PROGRESS: A]\n';
+
+  it('adds a clause, extends one, removes one part, and the clause with its last part', async () => {
+    expect(await dep(text, 'add', 'T-2', 'T-1')).toBe(text.replace('T-2 two', 'T-2 two (depends on: T-1)'));
+    const two = await dep(text, 'add', 'T-3', 'T-2');
+    expect(two).toBe(text.replace('(after T-1)', '(after T-1, T-2)'));
+    expect((await q(two)).graph.byId.get('T-3')!.claimant).toBe('A');
+    expect(await dep(two, 'rm', 'T-3', 'T-1')).toBe(text.replace('(after T-1)', '(after T-2)'));
+    expect(await dep(text, 'rm', 'T-3', 'T-1')).toBe(text.replace(' (after T-1)', ''));
+  });
+
+  it('refuses a cycle, and dependencies not written as a clause', async () => {
+    expect(await dep(text, 'add', 'T-1', 'T-3').catch((e) => e.details.cycle)).toEqual(['T-1', 'T-3', 'T-1']);
+    const bare = '- [x] T-1 one\n- [ ] T-2 two depends on: T-1\n';
+    expect((await q(bare)).graph.byId.get('T-2')!.deps.map((d) => d.id)).toEqual(['T-1']);
+    expect(await dep(bare, 'rm', 'T-2', 'T-1').catch((e) => e.code)).toBe('parse_error');
   });
 });
 

@@ -1,7 +1,9 @@
 /**
- * `queue add` in a queue kept as a task list (issue 3: written forms follow the file's own dialect):
- * a new item `- [ ] ID Title (depends on: A, B)` after an existing one, in that item's conventions
- * (indentation, bullet or number, a bold or code id and the separator after it). Pure.
+ * `queue add` and `queue dep` in a queue kept as a task list (issue 3: written forms follow the
+ * file's own dialect). Add writes a new item `- [ ] ID Title (depends on: A, B)` after an existing
+ * one, in that item's conventions (indentation, bullet or number, a bold or code id and the
+ * separator after it); dep edits the list inside the item's `(depends on: …)` clause, adding the
+ * clause when there is none and removing it with its last dependency. Pure.
  *
  * The item goes after its first dependency's item, else after the last item under the heading
  * `section` names, else after the last task of the file; always after the whole item (its nested
@@ -10,9 +12,10 @@
  */
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
-import type { Story } from '../model/types.js';
+import type { Occurrence, Story } from '../model/types.js';
 import { lineEnding } from './common.js';
 import type { Decision } from './decide.js';
+import type { Edit } from './splice.js';
 import type { AddRequest } from './structure.js';
 
 /** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
@@ -66,4 +69,38 @@ export function taskQueue(queue: Queue, doc: QueueDocument): Story[] | null {
   if (mine.some((s) => s.occurrences[0].kind === 'table' || s.occurrences[0].kind === 'heading') || doc.tables.some((t) => t.kind === 'story')) return null;
   const tasks = mine.filter((s) => s.occurrences[0].kind === 'task' && s.occurrences.length === 1);
   return tasks.length ? tasks : null;
+}
+
+/** A parenthesized dependency clause, as the reader takes it at the end of a task (`(after T-1)`). */
+const CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)/gi;
+
+/**
+ * The edit of task item `occ`'s dependency clause that adds `dep` to it (`add`) or removes it
+ * (`rm`). Throws `parse_error` when the dependencies are not written as a parenthesized clause in
+ * the item's first paragraph, or `dep` is not one plain part of it.
+ */
+export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' | 'rm', dep: string): Edit {
+  const para = occ.spans.title!;
+  const source = doc.text.slice(para.start, para.end);
+  const m = [...source.matchAll(CLAUSE)].at(-1);
+  const refuse = (): never => {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the dependencies of this item are not written as one "(depends on: …)" clause queue can edit with full fidelity; edit them by hand`, { file: occ.file, line: occ.line });
+  };
+  if (!m) {
+    if (action === 'rm') return refuse();
+    return { start: para.end, end: para.end, text: ` (depends on: ${dep})` };
+  }
+  const listStart = para.start + m.index! + m[0].indexOf(m[1], m[0].indexOf(':') === -1 ? 1 : m[0].indexOf(':'));
+  const list = m[1];
+  if (action === 'add') {
+    const end = listStart + list.trimEnd().length;
+    return { start: end, end, text: `, ${dep}` };
+  }
+  const parts = list.split(',');
+  const keep = parts.filter((p) => p.trim().replace(/^[`*]+|[`*]+$/g, '').toLowerCase() !== dep.toLowerCase());
+  if (keep.length !== parts.length - 1) return refuse();
+  if (keep.length) return { start: listStart, end: listStart + list.length, text: keep.map((p) => p.trim()).join(', ') };
+  // The last one: the clause goes, with the space before it.
+  const start = para.start + m.index!;
+  return { start: doc.text[start - 1] === ' ' ? start - 1 : start, end: start + m[0].length, text: '' };
 }
