@@ -31,7 +31,11 @@ function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly strin
   return tasks.find((s) => s.id === deps[0]) ?? tasks[tasks.length - 1];
 }
 
-/** Decide `queue add` as a new task item in `doc`, whose stories are task items (`tasks`, in file order). */
+/**
+ * Decide `queue add` as a new task item in `doc`, whose stories are task items (`tasks`, in file
+ * order); `deps` are resolved ids. Throws `invalid` for `--story-file` (a task list has no Story File
+ * column) and `not_found` for a `section` no task sits under.
+ */
 export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest, deps: string[]): Decision {
   if (req.storyFile) throw new QueueError('invalid', `${doc.file} keeps its stories as a task list, which has no Story File column for --story-file`, { file: doc.file });
   const anchor = anchorOf(tasks, req, deps);
