@@ -53,12 +53,12 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
 
 /**
  * The warning for a non-empty file in which no story was found (`no_stories`): nothing is hidden
- * silently. It points at the first line that looks like a status written in a dialect queue does not
- * read (about 25 of the real queues in ../shared/corpus write stories as heading blocks with a
- * `**Status:**` line), else at the top of the file.
+ * silently. It points at the first line that looks like a status written in a form queue does not
+ * read (a `**Status:**` line under a heading with no id, a bullet `- status: TODO`), else at the top
+ * of the file.
  */
 function noStories(text: string, file: string): Diagnostic {
-  const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`) and from task lists (`- [ ] …`)';
+  const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
   const lines = new LineIndex(text);
   for (let i = 0; i < lines.count; i++) {
     const l = lines.line(i);
