@@ -6,7 +6,7 @@ import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from '../markdown/
 import type { Diagnostic, Occurrence, Status } from '../model/types.js';
 import { assignRoles, type Role } from './columns.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
-import { isIdLike } from './normalize.js';
+import { isIdLike, leadingId } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { sectionAt } from './sections.js';
@@ -246,7 +246,6 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
   return { status: m[1].trim(), statusLength: m[1].trimEnd().length, id: (m[2] ?? m[3]).trim() };
 }
 
-const TASK_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
 /** `(depends on: T-1, T-2)`, `(after T-1)`, or a trailing `depends on: T-1` / `deps: T-1`. */
 const TASK_DEPS = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)\s*$|\b(?:depends on|deps|blocked by)\s*:\s*([^()]+)$/i;
 /**
@@ -285,12 +284,9 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
     }
     const inline = TASK_STATUS.exec(t.text);
     let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
-    let id: string | null = null;
-    const m = TASK_ID.exec(text);
-    if (m && /\d/.test(m[1]) && m[1].length <= 40) {
-      id = m[1].replace(/[.]$/, '');
-      text = text.slice(m[0].length).trim();
-    }
+    const lead = leadingId(text);
+    const id = lead?.id ?? null;
+    if (lead) text = lead.rest;
     let deps: ParsedDeps | null = null;
     const d = TASK_DEPS.exec(text);
     if (d) {

@@ -25,15 +25,12 @@ import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
 import type { Status } from '../model/types.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
+import { leadingId } from './normalize.js';
 import { sectionAt } from './sections.js';
 import { parseStatus } from './status.js';
 
 const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|id|owner|assignee)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
-/** A numbered heading: `### 1. Dedicated iOS UI test harness` (maneesh888/open-keyboard). */
-const NUMBERED = /^(\d+)\.\s+/;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
-/** A leading id in a heading: `QW-001 …`, `BUG-1: …`, `P2CSE-001: …`, `8.2 …`. */
-const HEADING_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
 
 interface Field {
   value: string;
@@ -93,14 +90,11 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
     // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
     if (status.category === 'unknown') return;
-    let title = h.text.trim();
-    let id: string | null = fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null;
-    const m = HEADING_ID.exec(title) ?? NUMBERED.exec(title);
-    if (m && /\d/.test(m[1]) && m[1].length <= 40) {
-      id = m[1].replace(/[.]$/, '');
-      title = title.slice(m[0].length).trim() || title;
-    }
+    const heading = h.text.trim();
+    const lead = leadingId(heading, true);
+    const id = lead?.id ?? (fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null);
     if (id === null) return;
+    const title = lead?.rest || heading;
     const depsField = fields.get('deps');
     const deps: ParsedDeps | null = depsField ? parseDeps(depsField.value.replace(/`/g, '')) : null;
     const ownerField = fields.get('owner')?.value;

@@ -19,3 +19,19 @@ export function slug(s: string, max = 40): string {
 export function isIdLike(s: string): boolean {
   return /^[#]?[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,39}$/u.test(s) && /[\p{N}]|^[A-Z][A-Z0-9]*-/u.test(s);
 }
+
+/** An id leading a task's or a heading's text (`T-12 …`, `BUG-1: …`, `P2CSE-001 — …`, `8.2 …`),
+ * with the separator after it. */
+const LEADING_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
+/** A numbered heading's number (`1. Dedicated iOS UI test harness`, maneesh888/open-keyboard). */
+const NUMBERED = /^(\d+)\.\s+/;
+
+/**
+ * Split the id leading `text` off it: `{ id, rest }` (rest trimmed), or null when it starts with no
+ * id (at most 40 characters, with a digit). With `numbered`, a list-like number (`1. Title`) counts.
+ */
+export function leadingId(text: string, numbered = false): { id: string; rest: string } | null {
+  const m = LEADING_ID.exec(text) ?? (numbered ? NUMBERED.exec(text) : null);
+  if (!m || !/\d/.test(m[1]) || m[1].length > 40) return null;
+  return { id: m[1].replace(/[.]$/, ''), rest: text.slice(m[0].length).trim() };
+}
