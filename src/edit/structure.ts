@@ -10,7 +10,7 @@ import type { Occurrence, Span, Story } from '../model/types.js';
 import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
-import { decideAddTask, taskDepEdit, taskQueue } from './task-structure.js';
+import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
 import type { Decision } from './decide.js';
 import type { Edit } from './splice.js';
@@ -193,15 +193,15 @@ function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: stri
   return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : 'None' };
 }
 
-/** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, or of
- * its `(depends on: …)` clause when A is a task item. */
+/** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
+ * `(depends on: …)` clause when A is a task item, or of its `Depends on:` line (added when missing)
+ * when A is a heading block. */
 export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string): Decision {
   const story = findStory(queue, a);
   const dep = nameable(findStory(queue, b));
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
-  if (occ.kind === 'heading') throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is a heading block; queue dep edits table rows only (edit its "Depends on:" line by hand)`, { id: story.id });
-  if (!span && occ.kind !== 'task') throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
+  if (!span && occ.kind === 'table') throw new QueueError('invalid', `${story.id}'s table has no dependency column (${occ.file}:${occ.line})`, { id: story.id });
   const current = story.deps.map((d) => d.id ?? d.ref);
   let after: string[];
   if (action === 'add') {
@@ -214,7 +214,12 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     if (!current.includes(dep.id)) throw new QueueError('not_found', `${story.id} does not depend on ${dep.id}`, { id: story.id });
     after = current.filter((x) => x !== dep.id);
   }
-  const edit = occ.kind === 'task' ? taskDepEdit(doc, occ, action, dep.id) : cellDepEdit(span!, doc.text.slice(span!.start, span!.end), action, dep.id, occ);
+  const edit =
+    occ.kind === 'task'
+      ? taskDepEdit(doc, occ, action, dep.id)
+      : span
+        ? cellDepEdit(span, doc.text.slice(span.start, span.end), action, dep.id, occ)
+        : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line (rm found no dependency above)
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {
     op: 'dep',

@@ -1,9 +1,10 @@
 /**
- * `queue add` and `queue dep` in a queue kept as a task list (issue 3: written forms follow the
- * file's own dialect). Add writes a new item `- [ ] ID Title (depends on: A, B)` after an existing
- * one, in that item's conventions (indentation, bullet or number, a bold or code id and the
- * separator after it); dep edits the list inside the item's `(depends on: …)` clause, adding the
- * clause when there is none and removing it with its last dependency. Pure.
+ * `queue add` and `queue dep` outside tables (issue 3: written forms follow the file's own dialect).
+ * In a task list, add writes a new item `- [ ] ID Title (depends on: A, B)` after an existing one,
+ * in that item's conventions (indentation, bullet or number, a bold or code id and the separator
+ * after it); dep edits the list inside the item's `(depends on: …)` clause, adding the clause when
+ * there is none and removing it with its last dependency. A heading block without a `Depends on:`
+ * line gets one after its status line (with one, dep edits it like a table cell). Pure.
  *
  * The item goes after its first dependency's item, else after the last item under the heading
  * `section` names, else after the last task of the file; always after the whole item (its nested
@@ -107,4 +108,21 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
   // The last one: the clause goes, with the space before it.
   const start = para.start + m.index!;
   return { start: doc.text[start - 1] === ' ' ? start - 1 : start, end: start + m[0].length, text: '' };
+}
+
+/**
+ * A `Depends on: <dep>` line for heading block `occ`, which has none, written right after its status
+ * line in that line's dress (`**Status:** …` → `**Depends on:** <dep>`, `- **Status**: …` →
+ * `- **Depends on**: <dep>`).
+ */
+export function headingDepsLine(doc: QueueDocument, occ: Occurrence, dep: string): Edit {
+  const text = doc.text;
+  const at = occ.spans.status!.start;
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  let lineEnd = text.indexOf('\n', at);
+  if (lineEnd === -1) lineEnd = text.length;
+  if (text[lineEnd - 1] === '\r') lineEnd--;
+  const m = /^(.*?)(status|state)(.*?:[ \t]*(?:\*\*|__)?[ \t]*)/i.exec(text.slice(lineStart, at))!;
+  const word = m[2][0] === m[2][0].toUpperCase() ? (m[2] === m[2].toUpperCase() ? 'DEPENDS ON' : 'Depends on') : 'depends on';
+  return { start: lineEnd, end: lineEnd, text: `${lineEnding(text)}${m[1]}${word}${m[3]}${dep}` };
 }

@@ -65,11 +65,21 @@ describe('heading-block stories', () => {
     expect(await run(done, { op: 'reopen', id: 'QW-002', agent: 'X' })).toBe(md);
   });
 
-  it('claim without an id takes a heading story, never a check box under one; dep refuses with a clear message', async () => {
+  it('dep edits the Depends on line, or adds one in the status line\'s dress', async () => {
+    const dep = async (text: string, action: 'add' | 'rm', a: string, b: string) => {
+      const queue = await q(text);
+      return (await applyDecision(queue, decideDep(queue, action, a, b, 'X'))).content;
+    };
+    expect(await dep(md, 'add', 'BUG-3', 'QW-001')).toBe(md.replace('Dependencies: QW-002', 'Dependencies: QW-002, QW-001'));
+    expect(await dep(md, 'rm', 'QW-002', 'QW-001')).toBe(md.replace('- **Depends on**: QW-001', '- **Depends on**: None'));
+    const extra = md + '## QW-004 Extra\n**Status:** todo\n';
+    expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
+  });
+
+  it('claim without an id takes a heading story, never a check box under one', async () => {
     const queue = await q(md);
     expect(queue.stories.some((s) => s.occurrences[0].kind === 'task' && queue.graph.isReady(s))).toBe(true);
     expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
-    expect(() => decideDep(queue, 'add', 'BUG-3', 'QW-001', 'A')).toThrow(/WORK_QUEUE\.md:18:1: BUG-3 is a heading block/);
     // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
     const twice = await q(md + '## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n');
     expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(true);
