@@ -133,7 +133,8 @@ function reads(text: string, w: StatusWish, arg: string | null): boolean {
 function wordCase(samples: readonly string[]): (upper: string) => string {
   const multi = samples.find((s) => /^[A-Za-z]+[ _-][A-Za-z]/.test(s)) ?? samples[0] ?? 'Done';
   const sep = /^[A-Za-z]+_/.test(multi) ? '_' : /^[A-Za-z]+-[A-Za-z]/.test(multi) ? '-' : ' ';
-  const letters = multi.replace(/[^A-Za-z]/g, '');
+  // Only the status words count: a claimant (`in progress (Dev A)`) has a case of its own.
+  const letters = (/^[A-Za-z]+(?:[ _-][A-Za-z]+)*/.exec(multi)?.[0] ?? multi).replace(/[^A-Za-z]/g, '');
   const kind = letters === letters.toUpperCase() ? 'upper' : letters === letters.toLowerCase() ? 'lower' : 'title';
   return (upper: string) => {
     const parts = upper.split(' ');

@@ -66,6 +66,8 @@ describe('status style', () => {
     [['Done', 'Todo', 'In Progress'], { category: 'done' }, 'Done'],
     [['Done', 'Todo'], { category: 'in_progress', claimant: 'A' }, 'In Progress (A)'],
     [['done', 'in_progress', 'todo'], { category: 'review', claimant: 'A' }, 'review (A)'],
+    // The claimant's capitals are not the file's case.
+    [['done', 'ready', 'in progress (Dev A)'], { category: 'review', claimant: 'A' }, 'review (A)'],
     [['✅ Done', '⏳ Todo'], { category: 'in_progress', claimant: 'A' }, '🔄 In Progress (A)'],
     [['**DONE**', '**TODO**'], { category: 'done' }, '**DONE**'],
     [[], { category: 'in_progress', claimant: 'Dev 2' }, '[IN PROGRESS: Dev 2]'],
