@@ -246,8 +246,11 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
   return { status: m[1].trim(), statusLength: m[1].trimEnd().length, id: (m[2] ?? m[3]).trim() };
 }
 
-/** `(depends on: T-1, T-2)`, `(after T-1)`, or a trailing `depends on: T-1` / `deps: T-1`. */
-const TASK_DEPS = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)\s*$|\b(?:depends on|deps|blocked by)\s*:\s*([^()]+)$/i;
+/** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`);
+ * global and with match indices, for the writer (`edit/task-structure.ts`) to find the last one. */
+export const TASK_DEPS_CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)/dgi;
+/** The dependencies at the end of a task's text: that clause, or a trailing `depends on: T-1` / `deps: T-1`. */
+const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|\\b(?:depends on|deps|blocked by)\\s*:\\s*([^()]+)$`, 'i');
 /**
  * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
  * have no status cell, so a claim, a review or a hold is written as the bracket form rgrid's tables

@@ -77,7 +77,7 @@ function dressed(exemplar: string | undefined, text: string): string {
 }
 
 /** `queue add`: a new row at the end of a story table, in the table's conventions; in a queue kept
- * as a task list, a new item (`add-task.ts`). */
+ * as a task list, a new item (`task-structure.ts`). */
 export function decideAdd(queue: Queue, req: AddRequest): Decision {
   if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": use letters, digits, ".", "_" and "-" (at most 40)`);
   if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
@@ -219,7 +219,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
       ? taskDepEdit(doc, occ, action, dep.id)
       : span
         ? cellDepEdit(span, doc.text.slice(span.start, span.end), action, dep.id, occ)
-        : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line (rm found no dependency above)
+        : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line: only an add gets here
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {
     op: 'dep',

@@ -13,6 +13,7 @@
  */
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
+import { TASK_DEPS_CLAUSE } from '../dialect/entries.js';
 import type { Occurrence, Story } from '../model/types.js';
 import { lineEnding } from './common.js';
 import type { Decision } from './decide.js';
@@ -76,9 +77,6 @@ export function taskQueue(queue: Queue, doc: QueueDocument): Story[] | null {
   return tasks.length ? tasks : null;
 }
 
-/** A parenthesized dependency clause, as the reader takes it at the end of a task (`(after T-1)`). */
-const CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)/gi;
-
 /**
  * The edit of task item `occ`'s dependency clause that adds `dep` to it (`add`) or removes it
  * (`rm`). Throws `parse_error` when the dependencies are not written as a parenthesized clause in
@@ -87,7 +85,7 @@ const CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)
 export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' | 'rm', dep: string): Edit {
   const para = occ.spans.title!;
   const source = doc.text.slice(para.start, para.end);
-  const m = [...source.matchAll(CLAUSE)].at(-1);
+  const m = [...source.matchAll(TASK_DEPS_CLAUSE)].at(-1);
   const refuse = (): never => {
     throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the dependencies of this item are not written as one "(depends on: …)" clause queue can edit with full fidelity; edit them by hand`, { file: occ.file, line: occ.line });
   };
@@ -95,7 +93,7 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
     if (action === 'rm') return refuse();
     return { start: para.end, end: para.end, text: ` (depends on: ${dep})` };
   }
-  const listStart = para.start + m.index! + m[0].indexOf(m[1], m[0].indexOf(':') === -1 ? 1 : m[0].indexOf(':'));
+  const listStart = para.start + m.indices![1][0];
   const list = m[1];
   if (action === 'add') {
     const end = listStart + list.trimEnd().length;
