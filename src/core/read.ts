@@ -3,6 +3,7 @@
  * the same function serves the CLI, the hooks (reading blobs at commits) and the watcher.
  */
 import { readBlocks, type ReadPath } from '../markdown/read.js';
+import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
 import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
@@ -22,6 +23,9 @@ export interface QueueDocument {
   editable: boolean;
   /** Story tables and Completed logs, where rows can be appended. */
   tables: TableInfo[];
+  /** Its headings in file order: where heading-block stories begin and end, and which sections
+   * state a status (`edit/move.ts`). */
+  headings: readonly RawHeading[];
 }
 
 /** A read queue: stories in file order, their graph, every diagnostic, sorted by file and line. */
@@ -78,7 +82,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
   diagnostics.push(...markers);
   if (entries.length === 0 && text.trim() !== '') diagnostics.push(noStories(text, file));
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables },
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings },
     entries,
     diagnostics,
   };

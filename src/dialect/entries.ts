@@ -3,13 +3,13 @@
  * Pure. Every row of a story table becomes an entry or a diagnostic; none is dropped silently.
  */
 import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from '../markdown/blocks.js';
-import type { Diagnostic, Occurrence, Status } from '../model/types.js';
+import type { Diagnostic, Occurrence, Span, Status } from '../model/types.js';
 import { assignRoles, type Role } from './columns.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { isIdLike, leadingId } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
-import { sectionAt } from './sections.js';
+import { sectionAt, statusSectionAt } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
 export type { Entry } from './entry.js';
@@ -68,8 +68,8 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
     const info = readTable(table, blocks, src, file, entries, diagnostics);
     if (info) tables.push(info);
   }
-  readTasks(blocks, file, entries, diagnostics);
-  readHeadingStories(blocks, src, file, entries);
+  const bodies = readHeadingStories(blocks, src, file, entries);
+  readTasks(blocks, file, entries, diagnostics, bodies);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables };
 }
@@ -270,11 +270,27 @@ export function withoutTag(text: string, m: RegExpExecArray): string {
  * `- [x] Done`): its check boxes explain the notation and are not stories. */
 const LEGEND = /\blegend\b/i;
 
-function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[]) {
+/** Section statuses that an open box under them takes: a box says only "not done", the heading says
+ * which (held, taken, in review, dropped). A "Done" heading over an open box is not believed over it. */
+const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
+
+/**
+ * Read the task items of a document into `out`, except those inside a heading-block story's body
+ * (`bodies`: its checklist) and those under a legend heading. An item's status is its box, else the
+ * inline tag in its text, else, for an open box without a tag, what its section heading says when
+ * that is a hold, a claim, a review or a cancellation (`## Blocked on the owner — …`).
+ */
+function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly Span[]) {
   // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
   const mine: Array<Entry | null> = [];
   const legends = new Set<string>();
+  let b = 0;
   blocks.tasks.forEach((t: RawTask) => {
+    while (b < bodies.length && bodies[b].end <= t.start) b++;
+    if (b < bodies.length && bodies[b].start <= t.start) {
+      mine.push(null);
+      return;
+    }
     const sectionPath = sectionAt(blocks, t.start);
     const heading = sectionPath[sectionPath.length - 1];
     if (heading !== undefined && LEGEND.test(heading)) {
@@ -301,6 +317,9 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
     // A checked box is done whatever tag is left beside it.
     if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
+    const sec = inline || t.checked ? null : statusSectionAt(blocks, t.start);
+    const section = sec && REFINES.has(sec.status.category) ? sec : null;
+    if (section) status = section.status;
     const e = entry({
       id,
       title: text,
@@ -315,6 +334,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
         kind: 'task',
         status,
         spans: { status: { start: t.box, end: t.box + 3 }, title: { start: t.textStart, end: t.textEnd }, item: { start: t.start, end: t.end } },
+        ...(section ? { section: { line: section.line, depth: section.depth, heading: section.status.raw } } : {}),
         start: t.start,
         end: t.textEnd,
       },

@@ -20,19 +20,24 @@
  * backticks or bold, so a write keeps them (`` `todo` `` → `` `done` ``). Prose says "Status:" too,
  * so unlike a table row (always a story), a heading is one only with an id (in the heading, a
  * numbered heading's number, or an `id:` field) and a status the grammar knows.
+ *
+ * Without a `Status:` field, an id heading right under a section that is a status alone is a story
+ * with that section's status (mav2287/work-queue-skill: `## Ready` then `### WQ-012 …`;
+ * `sections.ts`); its `Claimed by:` field names the claimant, `Blocked on:` the hold's reason, and
+ * writes move the block (`edit/move.ts`). `Priority:` gives any heading story its priority.
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
-import type { Status } from '../model/types.js';
+import type { Occurrence, Span, Status } from '../model/types.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
-import { sectionAt } from './sections.js';
+import { sectionAt, sectionStatus } from './sections.js';
 import { parseStatus } from './status.js';
 
-const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|id|owner|assignee)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
+const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
-interface Field {
+export interface Field {
   value: string;
   start: number;
   end: number;
@@ -47,8 +52,9 @@ function unwrap(src: string, start: number, end: number): { start: number; end: 
   return { start, end };
 }
 
-/** The fields of the lines from `from` to `to` (before the next heading), outside code fences. */
-function fieldsIn(src: string, from: number, to: number): Map<string, Field> {
+/** The fields of the lines from `from` to `to` (before the next heading), outside code fences, by
+ * name (lower case; `state` read as `status`, the dependency names as `deps`, `assignee` as `owner`). */
+export function fieldsIn(src: string, from: number, to: number): Map<string, Field> {
   const out = new Map<string, Field>();
   let fence: string | null = null;
   let at = from;
@@ -72,49 +78,93 @@ function fieldsIn(src: string, from: number, to: number): Map<string, Field> {
   return out;
 }
 
-/** Read the heading-block stories of a document into `out`. */
-export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): void {
+/** A date is not an id (`### 2026-03-14` groups a day's entries under `## Completed`). */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Read the heading-block stories of a document into `out`. Returns each story's body: from the line
+ * after its heading to the next heading of the same or a higher level. Check boxes there are the
+ * story's checklist (acceptance criteria), not stories of their own.
+ *
+ * A heading with an id but no `Status:` field takes its status from its parent heading when that
+ * heading is a status alone (`## Ready`, `## In progress`, `## Done`: mav2287/work-queue-skill,
+ * whose rule is "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
+ * written in the heading (`### WQ-012 …`), not a bare number or a date.
+ */
+export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): Span[] {
   const hs = blocks.headings;
+  const bodies: Span[] = [];
   hs.forEach((h: RawHeading, i) => {
     if (h.depth < 2) return;
     const lineEnd = src.indexOf('\n', h.start);
     const bodyStart = lineEnd === -1 ? src.length : lineEnd + 1;
     const bodyEnd = i + 1 < hs.length ? hs[i + 1].start : src.length;
-    if (bodyStart >= bodyEnd) return;
-    const fields = fieldsIn(src, bodyStart, bodyEnd);
+    const fields = bodyStart < bodyEnd ? fieldsIn(src, bodyStart, bodyEnd) : new Map<string, Field>();
     const st = fields.get('status');
-    if (!st) return;
-    const span = unwrap(src, st.start, st.end);
-    const raw = src.slice(span.start, span.end);
-    const status: Status = { ...parseStatus(raw), raw };
-    // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
-    // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
-    if (status.category === 'unknown') return;
     const heading = h.text.trim();
-    const lead = leadingId(heading, true);
+    let status: Status;
+    let span: Span | undefined;
+    let section: Occurrence['section'];
+    let lead: { id: string; rest: string } | null;
+    if (st) {
+      span = unwrap(src, st.start, st.end);
+      const raw = src.slice(span.start, span.end);
+      status = { ...parseStatus(raw), raw };
+      // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
+      // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
+      if (status.category === 'unknown') return;
+      lead = leadingId(heading, true);
+    } else {
+      const parent = parentOf(hs, i);
+      const sec = parent ? sectionStatus(parent) : null;
+      lead = leadingId(heading);
+      if (!parent || !sec?.exact || !lead || DATE.test(lead.id)) return;
+      // The section says the category; the block may say who holds it and why it is held.
+      const claimant = sec.status.category === 'blocked' || sec.status.category === 'todo' || sec.status.category === 'cancelled' ? null : (fields.get('claimed by')?.value ?? null);
+      const reason = sec.status.category === 'blocked' ? (fields.get('blocked on')?.value ?? sec.status.reason) : null;
+      status = claimant === null && reason === sec.status.reason ? sec.status : { ...sec.status, claimant, reason };
+      section = { line: sec.line, depth: sec.depth, heading: parent.text.trim() };
+    }
     const id = lead?.id ?? (fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null);
     if (id === null) return;
     const title = lead?.rest || heading;
     const depsField = fields.get('deps');
     const deps: ParsedDeps | null = depsField ? parseDeps(depsField.value.replace(/`/g, '')) : null;
     const ownerField = fields.get('owner')?.value;
+    const priority = fields.get('priority')?.value.replace(/[`*_]/g, '').trim();
     out.push(entry({
       id,
       title,
       status,
       owner: ownerField ? ownerOf(ownerField) : null,
       deps,
-      sectionPath: sectionAt(blocks, h.start - 1),
+      priority: priority || null,
+      sectionPath: sectionAt(blocks, h.start).slice(0, -1),
       occurrence: {
         file,
         line: h.line,
         column: 1,
         kind: 'heading',
         status,
-        spans: { status: span, ...(depsField ? { deps: unwrap(src, depsField.start, depsField.end) } : {}) },
+        spans: { ...(span ? { status: span } : {}), ...(depsField ? { deps: unwrap(src, depsField.start, depsField.end) } : {}) },
+        ...(section ? { section } : {}),
         start: h.start,
         end: lineEnd === -1 ? src.length : lineEnd,
       },
     }));
+    bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length) });
   });
+  return bodies;
+}
+
+/** The nearest heading before `hs[i]` of a higher level (a lower depth), or null. */
+function parentOf(hs: readonly RawHeading[], i: number): RawHeading | null {
+  for (let j = i - 1; j >= 0; j--) if (hs[j].depth < hs[i].depth) return hs[j];
+  return null;
+}
+
+/** Where the block of heading `hs[i]` ends: at the next heading of the same or a higher level. */
+export function blockEnd(hs: readonly RawHeading[], i: number, length: number): number {
+  for (let j = i + 1; j < hs.length; j++) if (hs[j].depth <= hs[i].depth) return hs[j].start;
+  return length;
 }

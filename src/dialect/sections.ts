@@ -1,14 +1,100 @@
-/** Where a place in a document sits among its headings. Pure. */
-import type { DocBlocks } from '../markdown/blocks.js';
+/** Where a place in a document sits among its headings, and what a section heading says. Pure. */
+import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
+import type { Status, StatusCategory } from '../model/types.js';
+import { fold } from './normalize.js';
 
 /** The heading path (outermost first, texts trimmed) in force at `offset`: every heading that
  * starts at or before it and is not closed by a later one of the same or a higher level. */
 export function sectionAt(blocks: DocBlocks, offset: number): string[] {
-  const path: Array<{ depth: number; text: string }> = [];
+  return enclosing(blocks, offset).map((h) => h.text.trim());
+}
+
+/** The headings in force at `offset`, outermost first (see {@link sectionAt}). */
+export function enclosing(blocks: DocBlocks, offset: number): RawHeading[] {
+  const path: RawHeading[] = [];
   for (const h of blocks.headings) {
     if (h.start > offset) break;
     while (path.length && path[path.length - 1].depth >= h.depth) path.pop();
-    path.push({ depth: h.depth, text: h.text });
+    path.push(h);
   }
-  return path.map((p) => p.text.trim());
+  return path;
+}
+
+/**
+ * Section headings that state the status of what sits under them. Queues that keep "status is the
+ * section the item lives in" (mav2287/work-queue-skill's rule, with `## In progress`, `## Blocked`,
+ * `## Ready`, `## Done`; kanban boards in Markdown) or that file holds under a heading
+ * (PunxsyProminence/ppbf-platform: `## Blocked on the owner — nobody can build past these`), in
+ * ../shared/corpus/real. Longer phrases first. Unlike a status cell, a heading is a title: words
+ * that usually mean something else there ("Active sprint", "Active queue", "New features") are
+ * left out, and "Inbox" / "Needs refinement" are holds (not ready for an agent to take).
+ */
+const PHRASES: Array<[string, StatusCategory]> = ([
+  ['needs refinement', 'blocked'], ['needs triage', 'blocked'], ['triage', 'blocked'], ['inbox', 'blocked'],
+  ['blocked', 'blocked'], ['on hold', 'blocked'], ['waiting', 'blocked'], ['paused', 'blocked'], ['parked', 'blocked'],
+  ['deferred', 'blocked'],
+  ['in progress', 'in_progress'], ['doing', 'in_progress'], ['wip', 'in_progress'], ['claimed', 'in_progress'],
+  ['in flight', 'in_progress'], ['ongoing', 'in_progress'], ['underway', 'in_progress'],
+  ['ready for review', 'review'], ['awaiting review', 'review'], ['needs review', 'review'], ['in review', 'review'],
+  ['review', 'review'], ['verify', 'review'], ['verifying', 'review'], ['testing', 'review'],
+  ['done', 'done'], ['completed', 'done'], ['complete', 'done'], ['finished', 'done'], ['landed', 'done'],
+  ['closed', 'done'], ['shipped', 'done'], ['merged', 'done'], ['resolved', 'done'],
+  ['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['dropped', 'cancelled'], ["won't do", 'cancelled'],
+  ['wont do', 'cancelled'], ['abandoned', 'cancelled'], ['rejected', 'cancelled'], ['superseded', 'cancelled'],
+  ['obsolete', 'cancelled'],
+  ['ready', 'todo'], ['to do', 'todo'], ['todo', 'todo'], ['backlog', 'todo'], ['up next', 'todo'], ['next up', 'todo'],
+  ['next', 'todo'], ['open', 'todo'], ['pending', 'todo'], ['queued', 'todo'], ['not started', 'todo'], ['planned', 'todo'],
+  ['unclaimed', 'todo'],
+] as Array<[string, StatusCategory]>).sort((a, b) => b[0].length - a[0].length);
+
+/** What may follow the phrase in a longer heading that still states a status: a separator, or a
+ * word naming what it waits on (`Blocked on the owner`, `Waiting for user`, `In progress — claimed`). */
+const QUALIFIER = /^(?:[—–:(,;]|(?:on|by|for|until|pending|awaiting)\b)/;
+
+/** A section heading read as a status ({@link sectionStatus}). */
+export interface SectionStatus {
+  /** What the heading says of the stories under it, as a status: the heading's text is `raw` and
+   * (for a hold) the `reason`, its phrase upper-cased the `token`. */
+  status: Status;
+  /** The heading, 1-based line and level. */
+  line: number;
+  depth: number;
+  /** The heading is the status phrase alone (`## Ready`, `## 🔄 In Progress`, `## Done (12)`). */
+  exact: boolean;
+}
+
+/**
+ * The status a section heading states, or null: its text (leading emoji and marks, and a trailing
+ * count such as `(3)` or a colon, set aside) starts with one of the phrases above, alone (`exact`)
+ * or followed by a separator or `on`/`by`/`for`/`until` (`Blocked on the owner — …`).
+ */
+export function sectionStatus(h: RawHeading): SectionStatus | null {
+  let memo = MEMO.get(h);
+  if (memo === undefined) MEMO.set(h, (memo = h.depth < 2 ? null : readSection(h)));
+  return memo;
+}
+
+const MEMO = new WeakMap<RawHeading, SectionStatus | null>();
+
+function readSection(h: RawHeading): SectionStatus | null {
+  const heading = h.text.trim();
+  const core = fold(heading.replace(/^[^\p{L}]+/u, '').replace(/\s*(?:\(\d+\)|:)\s*$/, ''));
+  for (const [phrase, category] of PHRASES) {
+    if (!core.startsWith(phrase)) continue;
+    const rest = core.slice(phrase.length).trim();
+    if (rest !== '' && (/^[\p{L}\p{N}]/u.test(core.charAt(phrase.length)) || !QUALIFIER.test(rest))) continue;
+    const status: Status = { category, raw: heading, token: phrase.toUpperCase(), claimant: null, reason: category === 'blocked' ? heading : null };
+    return { status, line: h.line, depth: h.depth, exact: rest === '' };
+  }
+  return null;
+}
+
+/** The innermost heading in force at `offset` that states a status, or null. */
+export function statusSectionAt(blocks: DocBlocks, offset: number): SectionStatus | null {
+  const path = enclosing(blocks, offset);
+  for (let i = path.length - 1; i >= 0; i--) {
+    const s = sectionStatus(path[i]);
+    if (s) return s;
+  }
+  return null;
 }

@@ -32,7 +32,7 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
     const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
     throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
   }
-  if (occ.kind === 'log' || !occ.spans.status) {
+  if (occ.kind === 'log' || (!occ.spans.status && !occ.section)) {
     throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a Completed log row; queue writes statuses into story rows, task items and heading blocks`, { file: occ.file, line: occ.line });
   }
   return { doc, occ };

@@ -15,6 +15,7 @@ import type { Occurrence, Story } from '../model/types.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
+import { sectionMoveEdits, sectionWish } from './move.js';
 import { assertEditable, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
 
 /** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
@@ -157,6 +158,7 @@ export function decide(queue: Queue, op: Operation): Decision {
   }
 
   if (occ.kind === 'task') wish = taskWish(wish);
+  else if (occ.section) wish = sectionWish(wish);
   const edits: Edit[] = [];
   if (!unchanged) {
     edits.push(...statusEdits(doc, occ, wish, style));
@@ -219,11 +221,13 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
 
 /**
  * The edits that make the story at `occ` read as `wish`: a table row's status cell or a heading
- * block's `Status:` value rewritten in the file's dialect (`style`), or a task-list item's box and
- * inline tag (`task.ts`).
+ * block's `Status:` value rewritten in the file's dialect (`style`), a task-list item's box and
+ * inline tag (`task.ts`), or a heading block whose status is its section moved to the section that
+ * says `wish` (`move.ts`).
  */
 export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, style: StatusStyle): Edit[] {
   if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
+  if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish));
   const span = occ.spans.status!;
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
 }

@@ -18,6 +18,7 @@ import type { Occurrence, Story } from '../model/types.js';
 import { lineEnding } from './common.js';
 import type { Decision } from './decide.js';
 import type { Edit } from './splice.js';
+import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
 import type { AddRequest } from './structure.js';
 
 /** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
@@ -111,16 +112,15 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
 /**
  * A `Depends on: <dep>` line for heading block `occ`, which has none, written right after its status
  * line in that line's dress (`**Status:** …` → `**Depends on:** <dep>`, `- **Status**: …` →
- * `- **Depends on**: <dep>`).
+ * `- **Depends on**: <dep>`), or, for a block whose status is its section, after its field list.
+ * Throws `parse_error` when the block has neither.
  */
 export function headingDepsLine(doc: QueueDocument, occ: Occurrence, dep: string): Edit {
   const text = doc.text;
-  const at = occ.spans.status!.start;
-  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
-  let lineEnd = text.indexOf('\n', at);
-  if (lineEnd === -1) lineEnd = text.length;
-  if (text[lineEnd - 1] === '\r') lineEnd--;
-  const m = /^(.*?)(status|state)(.*?:[ \t]*(?:\*\*|__)?[ \t]*)/i.exec(text.slice(lineStart, at))!;
-  const word = m[2][0] === m[2][0].toUpperCase() ? (m[2] === m[2].toUpperCase() ? 'DEPENDS ON' : 'Depends on') : 'depends on';
-  return { start: lineEnd, end: lineEnd, text: `${lineEnding(text)}${m[1]}${word}${m[3]}${dep}` };
+  const next = doc.headings.find((h) => h.start > occ.start)?.start ?? text.length;
+  const anchor = occ.spans.status ? lineOf(text, occ.spans.status.start) : lastFieldLine(text, lineOf(text, occ.start).next, next);
+  if (!anchor) {
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a Depends on line to; add it by hand`, { file: occ.file, line: occ.line });
+  }
+  return fieldLineAfter(doc, anchor, 'Depends on', dep);
 }

@@ -67,10 +67,14 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
 
   const source = text.slice(para.start, para.end);
   const found = TASK_STATUS.exec(source);
-  if (!found && occ.status.raw !== '[ ]' && occ.status.raw !== '[x]') {
+  const tag = taskTag(wish);
+  if (occ.section && tag === null && !wantChecked) {
+    // Neither a box nor a tag says "open, nobody holds it" over a section that says otherwise.
+    throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: this item's status is the section it sits in ("${occ.section.heading}", line ${occ.section.line}); queue does not move task items between sections: move it by hand`, { file: occ.file, line: occ.line });
+  }
+  if (!found && !occ.section && occ.status.raw !== '[ ]' && occ.status.raw !== '[x]') {
     throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the status "${occ.status.raw}" is not written plainly in the item; queue will not guess where it is`, { file: occ.file, line: occ.line });
   }
-  const tag = taskTag(wish);
   if (found) {
     const start = para.start + found.index;
     const end = start + found[0].length;

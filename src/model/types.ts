@@ -69,6 +69,9 @@ export interface Occurrence {
    * included); a heading block has `status` (its Status value).
    */
   spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile' | 'item', Span>>;
+  /** Set when the story writes no status of its own and takes it from the section heading it sits
+   * under (`## Blocked`, `## In progress`; `dialect/sections.ts`): that heading. */
+  section?: { line: number; depth: number; heading: string };
   /** Offsets of the whole row or item line. */
   start: number;
   end: number;

@@ -18,18 +18,23 @@ function changeOf(queue: Queue, s: Story): Operation | null {
 }
 
 /**
- * For up to `perFile` stories of each editable corpus file written once as `kind` (spread over the
- * file), decide and apply a status change and hand the result to `check`. A refusal (QueueError)
+ * For up to `perFile` stories of each editable corpus file written once as `kind` and passing `only`
+ * (by default: those with a status of their own, not their section's; spread over the file), decide and apply a status change and hand the result to `check`. A refusal (QueueError)
  * is counted, anything else thrown fails the test. Returns the counts.
  */
-export async function corpusChanges(kind: Occurrence['kind'], perFile: number, check: (file: string, text: string, s: Story, op: Operation, applied: Applied) => void): Promise<{ edits: number; refused: number }> {
+export async function corpusChanges(
+  kind: Occurrence['kind'],
+  perFile: number,
+  check: (file: string, text: string, s: Story, op: Operation, applied: Applied) => void,
+  only: (s: Story) => boolean = (s) => !s.occurrences[0].section,
+): Promise<{ edits: number; refused: number }> {
   let edits = 0;
   let refused = 0;
   for (const file of corpusFiles()) {
     const text = read(file);
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
     if (!queue.documents[0].editable) continue;
-    const mine = queue.stories.filter((s) => s.occurrences.length === 1 && s.occurrences[0].kind === kind);
+    const mine = queue.stories.filter((s) => s.occurrences.length === 1 && s.occurrences[0].kind === kind && only(s));
     const step = Math.max(1, Math.floor(mine.length / perFile));
     for (let i = 0; i < mine.length; i += step) {
       const s = mine[i];

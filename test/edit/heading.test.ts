@@ -76,9 +76,13 @@ describe('heading-block stories', () => {
     expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
   });
 
-  it('claim without an id takes a heading story, never a check box under one', async () => {
+  it('claim without an id takes a heading story, never a check box; boxes inside a story are its checklist', async () => {
     const queue = await q(md);
-    expect(queue.stories.some((s) => s.occurrences[0].kind === 'task' && queue.graph.isReady(s))).toBe(true);
+    // "- [ ] survives kill -9" sits in QW-002's block (under its "### Acceptance"): not a story.
+    expect(queue.stories.some((s) => s.occurrences[0].kind === 'task')).toBe(false);
+    const beside = await q(md + '## Schedule\n\n- [ ] write the release notes\n');
+    expect(beside.stories.some((s) => s.occurrences[0].kind === 'task' && beside.graph.isReady(s))).toBe(true);
+    expect(decide(beside, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
     expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
     // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
     const twice = await q(md + '## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n');
@@ -87,6 +91,7 @@ describe('heading-block stories', () => {
   });
 
   it('over the corpus: every status change of a heading story changes only its status line', async () => {
+    // Stories whose status is their section move instead (move.test.ts).
     const { edits, refused } = await corpusChanges('heading', 6, (file, text, s, _op, applied) => {
       const lines = text.split('\n');
       const after = applied.content.split('\n');

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/core/read.js';
 import { BIN, git, queue, remoteFile, setup, type Run } from './repos.js';
+import { REAL } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 
@@ -75,6 +76,26 @@ describe('claim across clones (real git, real processes)', () => {
     const added = await queue(clone, ['add', '--id', 'T-10', '--title', 'Tenth', '--deps', 'T-9', '--agent', 'late', '--json']);
     expect(added.code, added.stdout + added.stderr).toBe(0);
     expect(remoteFile(remote)).toMatch(/- \[ \] T-9 Last \(depends on: T-1\) \[IN PROGRESS: late\]\n- \[ \] T-10 Tenth \(depends on: T-9\)\n$/);
+  }, 120_000);
+
+  it('a queue whose status is the section (mav2287, from ../shared/corpus): claimers across clones each move a different block to In progress', async () => {
+    const original = readFileSync(join(REAL, 'mav2287__work-queue-skill__WORK_QUEUE.md'), 'utf8');
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': original }, 3);
+    const runs = await Promise.all(Array.from({ length: 5 }, (_, i) => queue(clones[i % 3], ['claim', '--agent', `agent-${i}`, '--json'])));
+    for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
+    const ids = runs.map((r) => r.json.story.id).sort();
+    expect(ids).toEqual(['WQ-012', 'WQ-013', 'WQ-014', 'WQ-015', 'WQ-016']);
+    const after = await readQueue([{ file: 'WORK_QUEUE.md', text: remoteFile(remote) }]);
+    for (const r of runs) {
+      const s = after.graph.byId.get(r.json.story.id)!;
+      expect([s.status.category, s.claimant, s.sectionPath.at(-1)]).toEqual(['in_progress', r.json.story.claimant, 'In progress']);
+    }
+    expect(after.stories.length).toBe((await readQueue([{ file: 'WORK_QUEUE.md', text: original }])).stories.length);
+    const first = runs.find((r) => r.json.story.id === 'WQ-012')!;
+    const done = await queue(clones[runs.indexOf(first) % 3], ['done', 'WQ-012', '--agent', first.json.story.claimant, '--json']);
+    expect(done.code, done.stdout + done.stderr).toBe(0);
+    // Done keeps its items newest first: WQ-012 lands above WQ-011.
+    expect(remoteFile(remote)).toMatch(/## Done\n\n### WQ-012 [^\n]*\n[\s\S]*?### WQ-011 /);
   }, 120_000);
 
   it('an agent loop: claim, done, and the local clone follows; trailers say what happened', async () => {

@@ -1,0 +1,62 @@
+/**
+ * `Name: value` field lines of heading-block stories (`dialect/headings.ts`): finding the block's
+ * field list and writing a new field in the dress of its neighbours (`- **Type**: feature` →
+ * `- **Owner**: Dev 2`; `**Status:** todo` → `**Depends on:** QW-1`; `Status: todo` → `Owner: A`). Pure.
+ */
+import type { QueueDocument } from '../core/read.js';
+import type { Edit } from './splice.js';
+import { lineEnding } from './common.js';
+
+/** A field line: prefix (indent, bullet, opening bold), name, and the dress between name and value. */
+const DRESS = /^([ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?)([A-Za-z][A-Za-z -]{0,30}?)((?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*)(?=\S)/;
+
+/** A line of `text`: `[start, end)` without its line ending, and where the next line starts. */
+interface Line {
+  start: number;
+  end: number;
+  next: number;
+}
+
+function lineAt(text: string, start: number): Line {
+  let nl = text.indexOf('\n', start);
+  if (nl === -1) nl = text.length;
+  return { start, end: text[nl - 1] === '\r' ? nl - 1 : nl, next: Math.min(text.length, nl + 1) };
+}
+
+/** The line holding offset `at`. */
+export function lineOf(text: string, at: number): Line {
+  return lineAt(text, text.lastIndexOf('\n', at - 1) + 1);
+}
+
+/**
+ * The last line of the field list that opens a heading block's body (`bodyStart` is the line after
+ * the heading; blank lines before the list are skipped), or null when the body opens with anything
+ * else. `bodyEnd` bounds the search.
+ */
+export function lastFieldLine(text: string, bodyStart: number, bodyEnd: number): Line | null {
+  let at = bodyStart;
+  let last: Line | null = null;
+  while (at < bodyEnd) {
+    const l = lineAt(text, at);
+    const s = text.slice(l.start, l.end);
+    if (s.trim() === '') {
+      if (last) break;
+    } else if (DRESS.test(s)) last = l;
+    else break;
+    at = l.next;
+    if (l.next === l.end) break;
+  }
+  return last;
+}
+
+/**
+ * An edit inserting the field `name: value` as a new line right after `after` (a field line), in
+ * its dress and its name's case (`TYPE` → `OWNER`, `type` → `owner`).
+ */
+export function fieldLineAfter(doc: QueueDocument, after: Line, name: string, value: string): Edit {
+  const text = doc.text;
+  const m = DRESS.exec(text.slice(after.start, after.end));
+  const [prefix, key, dress] = m ? [m[1], m[2], m[3]] : ['', 'Field', ': '];
+  const word = key === key.toUpperCase() ? name.toUpperCase() : key[0] === key[0].toLowerCase() ? name.toLowerCase() : name;
+  return { start: after.end, end: after.end, text: `${lineEnding(text)}${prefix}${word}${dress}${value}` };
+}

@@ -1,0 +1,174 @@
+/**
+ * Status writes on heading-block stories whose status is the section they sit in (`## Ready`,
+ * `## In progress`, `## Done`; `dialect/headings.ts`, `dialect/sections.ts`). mav2287/work-queue-skill
+ * states the rule: "Status is the section the item lives in. Move the whole item; do not duplicate
+ * it." So a status change moves the story's block (its heading up to the next heading of the same or
+ * a higher level) to the sibling section that states the wished status. The block's bytes move
+ * as they are, except:
+ * - a claim names its claimant in a `Claimed by` field, and a hold its reason in a `Blocked on`
+ *   field (the value replaced, or a line added after the block's field list in its dress); a move to
+ *   a section where the field means nothing (back to `Ready`) drops the line;
+ * - the block ends with one blank line wherever it lands;
+ * - a section left empty gets the placeholder the file writes in empty sections (`_None._`), and a
+ *   section that held only its placeholder loses it.
+ * In the target section the block goes where it keeps the order of the ids there (mav2287 keeps
+ * `Done` newest first), else last. Pure.
+ */
+import { QueueError } from '../core/errors.js';
+import type { QueueDocument } from '../core/read.js';
+import { blockEnd, fieldsIn } from '../dialect/headings.js';
+import { leadingId } from '../dialect/normalize.js';
+import { sectionStatus } from '../dialect/sections.js';
+import type { RawHeading } from '../markdown/blocks.js';
+import type { Occurrence } from '../model/types.js';
+import { lineEnding } from './common.js';
+import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
+import { applyEdits, type Edit } from './splice.js';
+import type { StatusWish } from './style.js';
+
+/** A line that says a section is empty: `_None._`, `*None yet.*`, `(none)`, `Nothing here.` */
+const PLACEHOLDER = /^[ \t]*([_*]{0,2})\(?(?:none|nothing|empty|no items?)(?:[ \t]+(?:yet|here|right now|at the moment))?\.?\)?\1[ \t]*$/i;
+
+/** Phrases preferred when several sections state the wished status (`## Blocked` over `## Inbox`). */
+const PREFERRED = ['READY', 'TO DO', 'TODO', 'IN PROGRESS', 'BLOCKED', 'IN REVIEW', 'REVIEW', 'DONE', 'CANCELLED'];
+
+const LABEL: Record<StatusWish['category'], string> = { todo: 'ready', blocked: 'blocked', in_progress: 'in progress', review: 'in review', done: 'done', cancelled: 'cancelled' };
+
+/** What a section-status story can be moved to for `wish`: a wait on dependencies (blocked with no
+ * reason) is the ready section, where open dependencies already keep it waiting. */
+export function sectionWish(wish: StatusWish): StatusWish {
+  return wish.category === 'blocked' && !wish.reason ? { category: 'todo' } : wish;
+}
+
+/**
+ * The edits that move heading-block story `occ` (whose status is its section, `occ.section`) to the
+ * section stating `wish` (after {@link sectionWish}). Throws `invalid` when no sibling section states
+ * it.
+ */
+export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
+  const text = doc.text;
+  const hs = doc.headings;
+  const eol = lineEnding(text);
+  const i = hs.findIndex((h) => h.start === occ.start);
+  const from = hs.findIndex((h) => h.line === occ.section!.line);
+  const to = targetSection(hs, from, wish.category);
+  if (i === -1 || from === -1) throw new QueueError('invalid', `${occ.file}:${occ.line}: the story's heading was not found again`);
+  if (to === -1) {
+    const siblings = sectionsBeside(hs, from).map((k) => `"${hs[k].text.trim()}"`).join(', ');
+    throw new QueueError('invalid', `${occ.file}:${occ.line}: this story's status is the section it sits in ("${occ.section!.heading}", line ${occ.section!.line}), and no section beside it says ${LABEL[wish.category]} (sections: ${siblings}); add one, or edit the file by hand`, { file: occ.file, line: occ.line });
+  }
+  const fields = fieldEdits(doc, occ, hs, i, wish);
+  if (to === from) return fields;
+  const start = occ.start;
+  const end = blockEnd(hs, i, text.length);
+  const block = applyEdits(text.slice(start, end), fields.map((e) => ({ ...e, start: e.start - start, end: e.end - start })));
+  const body = block.replace(/(?:\r?\n[ \t]*)+$/, '');
+  return [leave(doc, hs, from, start, end), arrive(doc, hs, to, i, body, eol)];
+}
+
+/** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets. */
+function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading[], i: number, wish: StatusWish): Edit[] {
+  const text = doc.text;
+  const bodyStart = lineOf(text, occ.start).next;
+  const bodyEnd = i + 1 < hs.length ? hs[i + 1].start : text.length;
+  const fields = fieldsIn(text, bodyStart, bodyEnd);
+  const claimant = wish.category === 'in_progress' || wish.category === 'review' ? (wish.claimant ?? null) : wish.category === 'done' ? undefined : null;
+  const reason = wish.category === 'blocked' ? (wish.reason ?? null) : null;
+  const edits: Edit[] = [];
+  for (const [name, label, value] of [['claimed by', 'Claimed by', claimant], ['blocked on', 'Blocked on', reason]] as const) {
+    if (value === undefined) continue; // done keeps who did it
+    const f = fields.get(name);
+    const one = value === null ? null : value.replace(/\r?\n|\r/g, ' ').trim();
+    if (f && one !== null) {
+      if (f.value !== one) edits.push({ start: f.start, end: f.end, text: one });
+    } else if (f) {
+      const l = lineOf(text, f.start);
+      edits.push({ start: l.start, end: l.next, text: '' });
+    } else if (one !== null) {
+      const after = lastFieldLine(text, bodyStart, bodyEnd);
+      if (!after) throw new QueueError('parse_error', `${occ.file}:${occ.line}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a ${label} line to; edit it by hand`, { file: occ.file, line: occ.line });
+      edits.push(fieldLineAfter(doc, after, label, one));
+    }
+  }
+  return edits;
+}
+
+/** Indices of the headings beside section `hs[from]` (same level, same parent) that state a status alone. */
+function sectionsBeside(hs: readonly RawHeading[], from: number): number[] {
+  const depth = hs[from].depth;
+  let first = from;
+  while (first > 0 && hs[first - 1].depth >= depth) first--;
+  const out: number[] = [];
+  for (let k = first; k < hs.length && hs[k].depth >= depth; k++) if (hs[k].depth === depth && sectionStatus(hs[k])?.exact) out.push(k);
+  return out;
+}
+
+/** The section beside `hs[from]` (or itself) that states `category`, preferring the plain phrases; -1 for none. */
+function targetSection(hs: readonly RawHeading[], from: number, category: StatusWish['category']): number {
+  if (from === -1) return -1;
+  const candidates = sectionsBeside(hs, from).filter((k) => sectionStatus(hs[k])!.status.category === category);
+  if (candidates.includes(from)) return from;
+  const rank = (k: number) => {
+    const r = PREFERRED.indexOf(sectionStatus(hs[k])!.status.token);
+    return r === -1 ? PREFERRED.length : r;
+  };
+  return candidates.sort((a, b) => rank(a) - rank(b) || a - b)[0] ?? -1;
+}
+
+/** The edit taking the block `[start, end)` out of section `hs[from]`: a deletion, or the file's
+ * placeholder when the section is left with nothing else. */
+function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, start: number, end: number): Edit {
+  const text = doc.text;
+  const sectionBody = lineOf(text, hs[from].start).next;
+  const sectionEnd = blockEnd(hs, from, text.length);
+  const rest = text.slice(sectionBody, start) + text.slice(end, sectionEnd);
+  const placeholder = rest.trim() === '' ? placeholderOf(text) : null;
+  if (!placeholder) return { start, end, text: '' };
+  const eol = lineEnding(text);
+  return { start, end, text: end === text.length ? placeholder + (/\r?\n$/.test(text) ? eol : '') : placeholder + eol + eol };
+}
+
+/** The edit putting `body` (the block without trailing blank lines) into section `hs[to]`: in place
+ * of its placeholder, before the first story that keeps the ids in order, or last. */
+function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, eol: string): Edit {
+  const text = doc.text;
+  const sectionBody = lineOf(text, hs[to].start).next;
+  const sectionEnd = blockEnd(hs, to, text.length);
+  const atEnd = (at: number) => at === text.length;
+  const closing = (at: number) => (atEnd(at) ? (/\r?\n$/.test(text) ? eol : '') : eol + eol);
+  const content = text.slice(sectionBody, sectionEnd);
+  const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 1 && PLACEHOLDER.test(lines[0])) {
+    const at = sectionBody + content.indexOf(lines[0]);
+    return { start: at, end: sectionEnd, text: body + closing(sectionEnd) };
+  }
+  const id = leadingId(hs[i].text.trim())?.id ?? '';
+  const before = orderedSlot(hs, to, sectionEnd, hs[i].depth, id);
+  const at = before ?? sectionEnd;
+  // The text before a heading ends with a blank line: keep one before the block.
+  const gap = text.slice(Math.max(0, at - 2 * eol.length), at) === eol + eol || at === 0 ? '' : text.slice(at - eol.length, at) === eol ? eol : eol + eol;
+  return { start: at, end: at, text: gap + body + closing(at) };
+}
+
+/** Where a story `id` goes among the stories (headings of `depth` with ids) of section `hs[to]` that
+ * ends at `sectionEnd`, when their ids run in one order (ascending or descending): before the first
+ * that comes after it. Null to append. */
+function orderedSlot(hs: readonly RawHeading[], to: number, sectionEnd: number, depth: number, id: string): number | null {
+  const kids: Array<{ id: string; start: number }> = [];
+  for (let k = to + 1; k < hs.length && hs[k].start < sectionEnd; k++) {
+    const lead = hs[k].depth === depth ? leadingId(hs[k].text.trim()) : null;
+    if (lead) kids.push({ id: lead.id, start: hs[k].start });
+  }
+  if (kids.length < 2 || id === '') return null;
+  const cmp = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+  const steps = kids.slice(1).map((k, j) => Math.sign(cmp(kids[j].id, k.id)));
+  const dir = steps[0];
+  if (dir === 0 || steps.some((s) => s !== dir)) return null;
+  return kids.find((k) => Math.sign(cmp(id, k.id)) === dir)?.start ?? null;
+}
+
+/** The first placeholder line the file writes in an empty section, as written; null for none. */
+function placeholderOf(text: string): string | null {
+  for (const line of text.split(/\r?\n/)) if (PLACEHOLDER.test(line) && line.trim() !== '') return line;
+  return null;
+}

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { QueueError } from '../../src/core/errors.js';
+import { readQueue, type Queue } from '../../src/core/read.js';
+import { sectionStatus } from '../../src/dialect/sections.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { decide, type Operation } from '../../src/edit/decide.js';
+import { decideDep } from '../../src/edit/structure.js';
+import { join } from 'node:path';
+import { read, REAL } from '../helpers.js';
+
+const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+
+async function run(text: string, op: Operation): Promise<string> {
+  const queue = await q(text);
+  return (await applyDecision(queue, decide(queue, op))).content;
+}
+
+async function refusal(text: string, op: Operation): Promise<QueueError> {
+  const queue = await q(text);
+  try {
+    await applyDecision(queue, decide(queue, op));
+  } catch (e) {
+    if (e instanceof QueueError) return e;
+    throw e;
+  }
+  throw new Error('expected a refusal');
+}
+
+/** A queue in mav2287/work-queue-skill's form: status is the section the item lives in; an empty
+ * section says `_None._`. */
+const block = (id: string, title: string, extra = '') =>
+  `### ${id} ${title}\n\n- **Type**: feature\n- **Priority**: P1${extra}\n\n**Acceptance**\n- [ ] ${title} works\n- [ ] tests cover it\n\n`;
+const md =
+  '# Work Queue\n\n## Queue Rules\n\n- Status is the section the item lives in.\n\n' +
+  '## In progress\n\n_None._\n\n## Blocked\n\n' +
+  block('WQ-3', 'Three', '\n- **Blocked on**: the API key') +
+  '## Ready\n\n' +
+  block('WQ-4', 'Four') +
+  block('WQ-5', 'Five') +
+  block('WQ-6', 'Six') +
+  '## Done\n\n' +
+  block('WQ-2', 'Two') +
+  block('WQ-1', 'One') +
+  '## Inbox\n\n_None._\n';
+
+const heading = (text: string, depth = 2) => sectionStatus({ depth, text, line: 1, start: 0 });
+
+describe('section headings that state a status', () => {
+  it('reads a status phrase alone as exact, a phrase with a qualifier as a section status, and titles as nothing', () => {
+    const of = (t: string) => {
+      const s = heading(t);
+      return s && [s.status.category, s.exact];
+    };
+    expect(of('Ready')).toEqual(['todo', true]);
+    expect(of('🔄 In Progress')).toEqual(['in_progress', true]);
+    expect(of('✅ Done (12)')).toEqual(['done', true]);
+    expect(of('Needs refinement')).toEqual(['blocked', true]);
+    expect(of('Blocked on the owner — nobody can build past these')).toEqual(['blocked', false]);
+    expect(of('In progress — claimed')).toEqual(['in_progress', false]);
+    expect(of('Waiting for user')).toEqual(['blocked', false]);
+    for (const title of ['Review Gate', 'Active Sprint', 'Active queue (ordered)', 'Doneness criteria', 'Ready to build — unclaimed', 'Next Version Planning: v0.3.14', 'Queue Rules']) {
+      expect(of(title), title).toBeNull();
+    }
+    expect(heading('Done', 1)).toBeNull();
+    expect(heading('Blocked on the owner')!.status.reason).toBe('Blocked on the owner');
+  });
+});
+
+describe('heading blocks whose status is their section', () => {
+  it('reads each id heading as a story with its section status; its check boxes are its checklist', async () => {
+    const queue = await q(md);
+    expect(queue.stories.map((s) => [s.id, s.status.category, s.status.raw])).toEqual([
+      ['WQ-3', 'blocked', 'Blocked'],
+      ['WQ-4', 'todo', 'Ready'],
+      ['WQ-5', 'todo', 'Ready'],
+      ['WQ-6', 'todo', 'Ready'],
+      ['WQ-2', 'done', 'Done'],
+      ['WQ-1', 'done', 'Done'],
+    ]);
+    const s3 = queue.graph.byId.get('WQ-3')!;
+    expect([s3.status.reason, s3.priority, queue.graph.isReady(queue.graph.byId.get('WQ-4')!)]).toEqual(['the API key', 'P1', true]);
+    expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('WQ-4');
+  });
+
+  it('claim moves the block to In progress, names the claimant in its field list, and swaps the placeholders', async () => {
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2' });
+    const four = block('WQ-4', 'Four', '\n- **Claimed by**: Dev 2');
+    expect(claimed).toBe(md.replace('## In progress\n\n_None._\n\n', `## In progress\n\n${four}`).replace(block('WQ-4', 'Four'), ''));
+    const s = (await q(claimed)).graph.byId.get('WQ-4')!;
+    expect([s.status.category, s.claimant]).toEqual(['in_progress', 'Dev 2']);
+    // The last one out of Ready leaves the file's placeholder behind.
+    const two = await run(await run(claimed, { op: 'done', id: 'WQ-4', agent: 'Dev 2' }), { op: 'claim', id: 'WQ-5', agent: 'Dev 2' });
+    expect(await run(two, { op: 'claim', id: 'WQ-6', agent: 'Dev 3' })).toContain('## Ready\n\n_None._\n\n## Done');
+  });
+
+  it('done goes where the ids keep their order (newest first here), and keeps who did it', async () => {
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2' });
+    const done = await run(claimed, { op: 'done', id: 'WQ-4', agent: 'Dev 2' });
+    expect(done).toContain(`## Done\n\n${block('WQ-4', 'Four', '\n- **Claimed by**: Dev 2')}${block('WQ-2', 'Two')}`);
+    expect(done).toContain('## In progress\n\n_None._\n\n## Blocked');
+    expect((await q(done)).graph.byId.get('WQ-4')!.status.category).toBe('done');
+    // Reopened, it goes back among the ready ones in their (ascending) order, without the claim:
+    // the file reads as it did before the claim, byte for byte.
+    const reopened = await run(done, { op: 'reopen', id: 'WQ-4', agent: 'X' });
+    expect(reopened).toBe(md);
+  });
+
+  it('block writes the reason as Blocked on; unblock moves it back and drops it: the file reads as before', async () => {
+    const held = await run(md, { op: 'block', id: 'WQ-5', agent: 'X', reason: 'waiting on WQ-3' });
+    expect(held).toContain(`## Blocked\n\n${block('WQ-3', 'Three', '\n- **Blocked on**: the API key')}${block('WQ-5', 'Five', '\n- **Blocked on**: waiting on WQ-3')}## Ready`);
+    expect((await q(held)).graph.byId.get('WQ-5')!.status.reason).toBe('waiting on WQ-3');
+    expect(await run(held, { op: 'unblock', id: 'WQ-5', agent: 'X' })).toBe(md);
+    const unheld = await run(md, { op: 'unblock', id: 'WQ-3', agent: 'X' });
+    expect(unheld).toContain(`## Ready\n\n${block('WQ-3', 'Three')}${block('WQ-4', 'Four')}`);
+  });
+
+  it('refuses, with the sections it found, a status no section states; and a block with no field list to write in', async () => {
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'A' });
+    const e = await refusal(claimed, { op: 'review', id: 'WQ-4', agent: 'A' });
+    expect(e.code).toBe('invalid');
+    expect(e.message).toMatch(/WORK_QUEUE\.md:\d+: .*"In progress", line 7.*no section beside it says in review \(sections: "In progress", "Blocked", "Ready", "Done", "Inbox"\)/);
+    const bare = md.replace(block('WQ-5', 'Five'), '### WQ-5 Five\n\nJust prose.\n\n');
+    expect((await refusal(bare, { op: 'claim', id: 'WQ-5', agent: 'A' })).code).toBe('parse_error');
+  });
+
+  it('dep adds a Depends on line after the field list, in its dress', async () => {
+    const queue = await q(md);
+    const out = (await applyDecision(queue, decideDep(queue, 'add', 'WQ-5', 'WQ-4', 'X'))).content;
+    expect(out).toBe(md.replace(block('WQ-5', 'Five'), block('WQ-5', 'Five', '\n- **Depends on**: WQ-4')));
+  });
+});
+
+describe('task items under a section that states a status', () => {
+  const tasks = '# Queue\n\n## Blocked on the owner — nobody can build past these\n\n- [ ] Deploy to production\n- [ ] Open the bank account [IN PROGRESS: A]\n\n## Ready\n\n- [ ] Write the docs\n- [x] Set up CI\n';
+
+  it('an open box takes the hold from its section; a tag or a checked box says more than the section', async () => {
+    const queue = await q(tasks);
+    expect(queue.stories.map((s) => [s.title, s.status.category, s.status.reason])).toEqual([
+      ['Deploy to production', 'blocked', 'Blocked on the owner — nobody can build past these'],
+      ['Open the bank account', 'in_progress', null],
+      ['Write the docs', 'todo', null],
+      ['Set up CI', 'done', null],
+    ]);
+  });
+
+  it('a write that would need the item out of its section is refused, naming the section', async () => {
+    const queue = await q(tasks);
+    const id = queue.stories[0].id;
+    expect((await refusal(tasks, { op: 'claim', id, agent: 'B' })).code).toBe('not_ready');
+    const e = await refusal(tasks, { op: 'unblock', id, agent: 'B' });
+    expect([e.code, e.message]).toEqual(['invalid', expect.stringContaining('WORK_QUEUE.md:5:1: this item\'s status is the section it sits in ("Blocked on the owner — nobody can build past these", line 3)')]);
+  });
+});
+
+describe('over ../shared/corpus: mav2287/work-queue-skill', () => {
+  /** The lines of `text` a move may not change: all but blank lines, placeholders and the fields it owns. */
+  const kept = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.trim() !== '' && l !== '_None._' && !/^- \*\*(?:Claimed by|Blocked on)\*\*:/.test(l))
+      .sort();
+
+  it('every ready story claims, finishes and reopens by moving its block, every other line kept', async () => {
+    const original = read(join(REAL, 'mav2287__work-queue-skill__WORK_QUEUE.md'));
+    const before = await q(original);
+    const ready = before.stories.filter((s) => before.graph.isReady(s));
+    expect(ready.length).toBeGreaterThan(20);
+    for (const s of ready) {
+      let text = original;
+      for (const op of [
+        { op: 'claim', id: s.id, agent: 'Dev 2' },
+        { op: 'done', id: s.id, agent: 'Dev 2' },
+        { op: 'reopen', id: s.id, agent: 'Dev 2' },
+      ] as Operation[]) {
+        const queue: Queue = await q(text);
+        const applied = await applyDecision(queue, decide(queue, op));
+        expect(kept(applied.content), `${op.op} ${s.id}`).toEqual(kept(text));
+        expect(applied.after.stories.length).toBe(before.stories.length);
+        text = applied.content;
+      }
+      // Back among the ready ones, in id order: the file is as it was but for the claim's field.
+      const restored = (await q(text)).graph.byId.get(s.id)!;
+      expect([restored.status.category, restored.sectionPath.at(-1)]).toEqual(['todo', s.sectionPath.at(-1)]);
+    }
+  });
+});
