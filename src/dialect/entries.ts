@@ -3,12 +3,12 @@
  * Pure. Every row of a story table becomes an entry or a diagnostic; none is dropped silently.
  */
 import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from '../markdown/blocks.js';
-import type { Diagnostic, Occurrence, Span, Status } from '../model/types.js';
+import type { Diagnostic, Occurrence, Status } from '../model/types.js';
 import { assignRoles, type Role } from './columns.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { isIdLike, leadingId } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
-import { readHeadingStories } from './headings.js';
+import { readHeadingStories, type StoryBody } from './headings.js';
 import { sectionAt, statusSectionAt } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
@@ -215,6 +215,7 @@ function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string
       fields,
       sectionPath,
       parent: null,
+      checklist: [],
       occurrence: {
         file,
         line: row.line,
@@ -280,7 +281,7 @@ const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
  * inline tag in its text, else, for an open box without a tag, what its section heading says when
  * that is a hold, a claim, a review or a cancellation (`## Blocked on the owner — …`).
  */
-function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly Span[]) {
+function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[]) {
   // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
   const mine: Array<Entry | null> = [];
   const legends = new Set<string>();
@@ -288,6 +289,10 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
   blocks.tasks.forEach((t: RawTask) => {
     while (b < bodies.length && bodies[b].end <= t.start) b++;
     if (b < bodies.length && bodies[b].start <= t.start) {
+      // The innermost story whose body holds the box owns it.
+      let owner = b;
+      for (let k = b + 1; k < bodies.length && bodies[k].start <= t.start; k++) if (t.start < bodies[k].end) owner = k;
+      bodies[owner].story.checklist.push({ text: t.text.trim(), done: t.checked });
       mine.push(null);
       return;
     }

@@ -1,6 +1,6 @@
 /** The entry: one place in one file that writes a story, before places are merged. Pure. */
 import type { ParsedDeps } from './deps.js';
-import type { Occurrence, Status } from '../model/types.js';
+import type { ChecklistItem, Occurrence, Status } from '../model/types.js';
 
 /** A story as one place in one file says it. Merged into stories by `model/build.ts`. */
 export interface Entry {
@@ -18,6 +18,8 @@ export interface Entry {
   sectionPath: string[];
   /** The enclosing task item's entry, for nested task lists. */
   parent: Entry | null;
+  /** A heading story's check boxes (`entries.ts` fills it while reading task items). */
+  checklist: ChecklistItem[];
   occurrence: Occurrence;
 }
 
@@ -25,9 +27,9 @@ export interface Entry {
 export type EntryCore = Pick<Entry, 'id' | 'title' | 'status' | 'sectionPath' | 'occurrence'> & Partial<Entry>;
 
 /** An entry from its core: owner, dependencies, story file, priority, effort, wave and parent null,
- * fields empty, unless given. */
+ * fields and checklist empty, unless given. */
 export function entry(core: EntryCore): Entry {
-  return { owner: null, deps: null, storyFile: null, priority: null, effort: null, wave: null, fields: {}, parent: null, ...core };
+  return { owner: null, deps: null, storyFile: null, priority: null, effort: null, wave: null, fields: {}, parent: null, checklist: [], ...core };
 }
 
 const EMPTY_OWNER = /^(?:|-+|—|–|none|n\/a|unassigned|tbd|\?)$/i;

@@ -78,22 +78,26 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
   return out;
 }
 
+/** A heading story's body: from the line after its heading to the next heading of its level or higher. */
+export interface StoryBody extends Span {
+  story: Entry;
+}
+
 /** A date is not an id (`### 2026-03-14` groups a day's entries under `## Completed`). */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Read the heading-block stories of a document into `out`. Returns each story's body: from the line
- * after its heading to the next heading of the same or a higher level. Check boxes there are the
- * story's checklist (acceptance criteria), not stories of their own.
+ * Read the heading-block stories of a document into `out`. Returns each story's body, in file order:
+ * check boxes there are the story's checklist (acceptance criteria), not stories of their own.
  *
  * A heading with an id but no `Status:` field takes its status from its parent heading when that
  * heading is a status alone (`## Ready`, `## In progress`, `## Done`: mav2287/work-queue-skill,
  * whose rule is "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
  * written in the heading (`### WQ-012 …`), not a bare number or a date.
  */
-export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): Span[] {
+export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): StoryBody[] {
   const hs = blocks.headings;
-  const bodies: Span[] = [];
+  const bodies: StoryBody[] = [];
   hs.forEach((h: RawHeading, i) => {
     if (h.depth < 2) return;
     const lineEnd = src.indexOf('\n', h.start);
@@ -132,7 +136,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     const deps: ParsedDeps | null = depsField ? parseDeps(depsField.value.replace(/`/g, '')) : null;
     const ownerField = fields.get('owner')?.value;
     const priority = fields.get('priority')?.value.replace(/[`*_]/g, '').trim();
-    out.push(entry({
+    const story = entry({
       id,
       title,
       status,
@@ -151,8 +155,9 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
         start: h.start,
         end: lineEnd === -1 ? src.length : lineEnd,
       },
-    }));
-    bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length) });
+    });
+    out.push(story);
+    bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length), story });
   });
   return bodies;
 }

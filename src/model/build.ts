@@ -73,6 +73,7 @@ export function buildStories(entries: Entry[]): BuiltStories {
       wave: e.wave,
       fields: e.fields, // the entry's own object: entries are not used after building
       parent: null,
+      checklist: e.checklist,
       file: occ.file,
       line: occ.line,
       column: occ.column,

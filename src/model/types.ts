@@ -77,6 +77,12 @@ export interface Occurrence {
   end: number;
 }
 
+/** One check box of a story's checklist: its text (first paragraph, plain) and whether it is ticked. */
+export interface ChecklistItem {
+  text: string;
+  done: boolean;
+}
+
 /** A story: the merged view of its occurrences. */
 export interface Story {
   id: string;
@@ -100,6 +106,9 @@ export interface Story {
   fields: Record<string, string>;
   /** Parent task item id, for nested task lists. */
   parent: string | null;
+  /** The check boxes inside a heading story's block (its acceptance criteria), in file order;
+   * empty for none and for other stories. */
+  checklist: ChecklistItem[];
   file: string;
   line: number;
   column: number;

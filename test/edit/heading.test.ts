@@ -80,6 +80,7 @@ describe('heading-block stories', () => {
     const queue = await q(md);
     // "- [ ] survives kill -9" sits in QW-002's block (under its "### Acceptance"): not a story.
     expect(queue.stories.some((s) => s.occurrences[0].kind === 'task')).toBe(false);
+    expect(queue.graph.byId.get('QW-002')!.checklist).toEqual([{ text: 'survives kill -9', done: false }]);
     const beside = await q(md + '## Schedule\n\n- [ ] write the release notes\n');
     expect(beside.stories.some((s) => s.occurrences[0].kind === 'task' && beside.graph.isReady(s))).toBe(true);
     expect(decide(beside, { op: 'claim', agent: 'A' }).id).toBe('QW-002');

@@ -79,6 +79,10 @@ describe('heading blocks whose status is their section', () => {
     ]);
     const s3 = queue.graph.byId.get('WQ-3')!;
     expect([s3.status.reason, s3.priority, queue.graph.isReady(queue.graph.byId.get('WQ-4')!)]).toEqual(['the API key', 'P1', true]);
+    expect(s3.checklist).toEqual([
+      { text: 'Three works', done: false },
+      { text: 'tests cover it', done: false },
+    ]);
     expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('WQ-4');
   });
 

@@ -29,6 +29,7 @@ export function register(program: Command): void {
             wave: s.wave,
             fields: s.fields,
             parent: s.parent,
+            checklist: s.checklist,
             waitingOn: g.waitingOn(s),
             dependents,
             occurrences: s.occurrences.map((o) => ({ file: o.file, line: o.line, column: o.column, kind: o.kind, rawStatus: o.status.raw })),
@@ -52,6 +53,8 @@ export function register(program: Command): void {
         if (v) out.push(`${k.padEnd(10)} ${v}`);
       }
       for (const [k, v] of Object.entries(s.fields)) if (v) out.push(`${k}: ${v}`);
+      if (s.checklist.length) out.push(`checklist  ${s.checklist.filter((x) => x.done).length}/${s.checklist.length} ticked`);
+      for (const x of s.checklist) out.push(`  ${x.done ? '[x]' : '[ ]'} ${x.text}`);
       for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind}) ${o.status.raw}`));
       for (const a of agents) out.push(`agent      ${a.name}${a.progress !== null ? ` ${a.progress}%` : ''}${a.lastUpdated ? ` (updated ${a.lastUpdated})` : ''}`);
       for (const h of handoffs) out.push(`handoff    ${h.file} ${h.fromAgent ?? '?'} → ${h.toAgent ?? '?'}${h.timestamp ? ` ${h.timestamp}` : ''}`);
