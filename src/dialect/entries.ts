@@ -9,7 +9,7 @@ import { parseDeps, type ParsedDeps } from './deps.js';
 import { isIdLike, leadingId } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { readHeadingStories, type StoryBody } from './headings.js';
-import { sectionAt, statusSectionAt } from './sections.js';
+import { SectionCursor } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
 export type { Entry } from './entry.js';
@@ -64,8 +64,9 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
   const tables: TableInfo[] = [];
+  const sections = new SectionCursor(blocks.headings);
   for (const table of blocks.tables) {
-    const info = readTable(table, blocks, src, file, entries, diagnostics);
+    const info = readTable(table, sections.sectionAt(table.start), src, file, entries, diagnostics);
     if (info) tables.push(info);
   }
   const bodies = readHeadingStories(blocks, src, file, entries);
@@ -127,11 +128,10 @@ function isBlankRow(row: RawRow): boolean {
 /** Headings over an empty table that make it a Completed log (rgrid's `## Completed`). */
 const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
 
-function readTable(table: RawTable, blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
+function readTable(table: RawTable, sectionPath: string[], src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
   const headers = table.header.cells.map((c) => c.text);
   const cols = columnsOf(headers);
   const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
-  const sectionPath = sectionAt(blocks, table.start);
   const info = (kind: TableInfo['kind']): TableInfo => {
     const last = table.rows[table.rows.length - 1];
     return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null, lastRowSource: last ? last.cells.map((c) => src.slice(c.start, c.end)) : null };
@@ -286,6 +286,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
   const mine: Array<Entry | null> = [];
   const legends = new Set<string>();
   let b = 0;
+  const sections = new SectionCursor(blocks.headings);
   blocks.tasks.forEach((t: RawTask) => {
     while (b < bodies.length && bodies[b].end <= t.start) b++;
     if (b < bodies.length && bodies[b].start <= t.start) {
@@ -296,7 +297,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
       mine.push(null);
       return;
     }
-    const sectionPath = sectionAt(blocks, t.start);
+    const sectionPath = sections.sectionAt(t.start);
     const heading = sectionPath[sectionPath.length - 1];
     if (heading !== undefined && LEGEND.test(heading)) {
       mine.push(null);
@@ -322,7 +323,7 @@ function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnos
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
     // A checked box is done whatever tag is left beside it.
     if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
-    const sec = inline || t.checked ? null : statusSectionAt(blocks, t.start);
+    const sec = inline || t.checked ? null : sections.statusSectionAt(t.start);
     const section = sec && REFINES.has(sec.status.category) ? sec : null;
     if (section) status = section.status;
     const e = entry({

@@ -31,7 +31,7 @@ import type { Occurrence, Span, Status } from '../model/types.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
-import { sectionAt, sectionStatus } from './sections.js';
+import { SectionCursor, sectionStatus } from './sections.js';
 import { parseStatus } from './status.js';
 
 const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
@@ -98,6 +98,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): StoryBody[] {
   const hs = blocks.headings;
   const bodies: StoryBody[] = [];
+  const sections = new SectionCursor(hs);
   hs.forEach((h: RawHeading, i) => {
     if (h.depth < 2) return;
     const lineEnd = src.indexOf('\n', h.start);
@@ -143,7 +144,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       owner: ownerField ? ownerOf(ownerField) : null,
       deps,
       priority: priority || null,
-      sectionPath: sectionAt(blocks, h.start).slice(0, -1),
+      sectionPath: sections.sectionAt(h.start).slice(0, -1),
       occurrence: {
         file,
         line: h.line,
