@@ -51,8 +51,8 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
   const eol = lineEnding(text);
   const i = hs.findIndex((h) => h.start === occ.start);
   const from = hs.findIndex((h) => h.line === occ.section!.line);
-  const to = targetSection(hs, from, wish.category);
   if (i === -1 || from === -1) throw new QueueError('invalid', `${occ.file}:${occ.line}: the story's heading was not found again`);
+  const to = targetSection(hs, from, wish.category);
   if (to === -1) {
     const siblings = sectionsBeside(hs, from).map((k) => `"${hs[k].text.trim()}"`).join(', ');
     throw new QueueError('invalid', `${occ.file}:${occ.line}: this story's status is the section it sits in ("${occ.section!.heading}", line ${occ.section!.line}), and no section beside it says ${LABEL[wish.category]} (sections: ${siblings}); add one, or edit the file by hand`, { file: occ.file, line: occ.line });
@@ -105,7 +105,6 @@ function sectionsBeside(hs: readonly RawHeading[], from: number): number[] {
 
 /** The section beside `hs[from]` (or itself) that states `category`, preferring the plain phrases; -1 for none. */
 function targetSection(hs: readonly RawHeading[], from: number, category: StatusWish['category']): number {
-  if (from === -1) return -1;
   const candidates = sectionsBeside(hs, from).filter((k) => sectionStatus(hs[k])!.status.category === category);
   if (candidates.includes(from)) return from;
   const rank = (k: number) => {
