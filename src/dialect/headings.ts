@@ -120,7 +120,9 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       if (status.category === 'unknown') return;
       lead = leadingId(heading, true);
     } else {
-      const parent = parentOf(hs, i);
+      // The heading's parent: the innermost heading in force above it.
+      const path = sections.headingsAt(h.start);
+      const parent = path.length > 1 ? path[path.length - 2] : null;
       const sec = parent ? sectionStatus(parent) : null;
       lead = leadingId(heading);
       if (!parent || !sec?.exact || !lead || DATE.test(lead.id)) return;
@@ -161,12 +163,6 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length), story });
   });
   return bodies;
-}
-
-/** The nearest heading before `hs[i]` of a higher level (a lower depth), or null. */
-function parentOf(hs: readonly RawHeading[], i: number): RawHeading | null {
-  for (let j = i - 1; j >= 0; j--) if (hs[j].depth < hs[i].depth) return hs[j];
-  return null;
 }
 
 /** Where the block of heading `hs[i]` ends: at the next heading of the same or a higher level. */

@@ -29,6 +29,12 @@ export class SectionCursor {
     }
   }
 
+  /** The headings in force at `offset`, outermost first. Changes as the cursor moves: copy to keep. */
+  headingsAt(offset: number): readonly RawHeading[] {
+    this.advance(offset);
+    return this.path;
+  }
+
   /** The heading path at `offset`, outermost first, texts trimmed. Shared between the places of one
    * section: never mutate it. */
   sectionAt(offset: number): string[] {

@@ -168,6 +168,6 @@ function orderedSlot(hs: readonly RawHeading[], to: number, sectionEnd: number, 
 
 /** The first placeholder line the file writes in an empty section, as written; null for none. */
 function placeholderOf(text: string): string | null {
-  for (const line of text.split(/\r?\n/)) if (PLACEHOLDER.test(line) && line.trim() !== '') return line;
+  for (const line of text.split(/\r?\n/)) if (PLACEHOLDER.test(line)) return line;
   return null;
 }
