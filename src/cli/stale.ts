@@ -1,14 +1,12 @@
 /**
  * `queue stale` (issue 3): claims older than the lease, read from git history at the shared tip, and
- * with `--release` their release in one transaction. Loaded only when the command runs.
+ * with `--release` their release in one transaction (`core/stale.ts`). Loaded only when the command runs.
  */
 import type { Command } from 'commander';
 import { parseDuration } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
-import { decideRelease } from '../edit/decide.js';
-import { Git } from '../git/git.js';
-import { leases, type Lease } from '../git/lease.js';
-import { readTip, transact } from '../git/transaction.js';
+import type { Lease } from '../git/lease.js';
+import { staleClaims } from '../core/stale.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 import { resolveAgent, target } from './write.js';
@@ -25,28 +23,9 @@ export async function runStale(cmd: Command, opts: StaleOptions, now = Date.now(
   const t = await target(cmd, { ...opts, commit: true });
   const leaseMs = opts.olderThan === undefined ? t.config.leaseMs : parseDuration(opts.olderThan);
   if (leaseMs === null) throw new QueueError('usage', `--older-than: expected a duration such as 2h or 90m, got "${opts.olderThan}"`);
-  const git = new Git(t.root);
-  const stale = async (queue: Parameters<typeof leases>[3], base: string) => (await leases(git, base, t.file, queue)).filter((l) => now - l.since > leaseMs);
-  // target() has found the repository: it refuses to go on outside one unless --no-commit.
-  const tip = await readTip(git, t, t.repo!.common);
-  const found = await stale(tip.queue, tip.base);
-  let commit: string | null = null;
-  let attempts = 0;
-  let released: string[] = [];
-  if (opts.release && found.length) {
-    const agent = await resolveAgent(opts.agent, t.root, t.config);
-    const result = await transact({
-      ...t,
-      maxAttempts: t.config.maxAttempts,
-      config: t.config,
-      // Decided again on every tip: a claim renewed or released meanwhile is left alone.
-      decide: async (queue, base) => decideRelease(queue, (await stale(queue, base)).map((l) => l.story.id), agent),
-    });
-    commit = result.commit;
-    attempts = result.attempts;
-    released = result.decision.changes.map((c) => c.id);
-  }
-  print(cmd, found, tip.queue.graph, leaseMs, now, released, commit, attempts);
+  const agent = opts.release ? await resolveAgent(opts.agent, t.root, t.config) : undefined;
+  const s = await staleClaims(t, leaseMs, now, agent);
+  await print(cmd, s.found, s.graph, leaseMs, now, s.released, s.commit, s.attempts);
 }
 
 async function print(cmd: Command, found: Lease[], graph: QueueGraph, leaseMs: number, now: number, released: string[], commit: string | null, attempts: number) {

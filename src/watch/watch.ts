@@ -11,30 +11,21 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
-import writeFileAtomic from 'write-file-atomic';
-import type { QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
-import { readQueue } from '../core/read.js';
-import { applyDecision } from '../edit/apply.js';
-import { transact, type BranchRef } from '../git/transaction.js';
-import { reconcile, renderDecision } from '../reconcile/reconcile.js';
-import { writeFiles } from '../core/files.js';
-import { Git } from '../git/git.js';
-import type { Queue } from '../core/read.js';
+import { readQueue, type Queue } from '../core/read.js';
+import { renderCommitted, renderWorking } from '../core/render.js';
+import type { WriteTarget } from '../core/write.js';
 import { diffQueues } from '../history/events.js';
 import { handoffFile, unblockedBy } from '../edit/handoff.js';
 
 export interface WatchOptions {
-  /** Repository root; the queue file is `root/file`. */
-  root: string;
-  /** Queue file relative to the root, `/` separators. */
-  file: string;
-  config: QueueConfig;
+  /** The repository, queue file, config, remote and branch (`core/write.ts`'s {@link locateWrite}). */
+  where: WriteTarget;
   agent: string;
   /** Quiet time before a pass, in milliseconds. */
   debounceMs?: number;
-  /** Commit each pass through the transaction layer (remote and branch as for the write commands). */
-  commit?: Pick<BranchRef, 'remote' | 'branch'>;
+  /** Commit each pass as a transaction on the shared branch instead of editing the working file. */
+  commit?: boolean;
   /** One line per action taken, for people. */
   log: (line: string) => void;
 }
@@ -50,12 +41,13 @@ const sha = (s: string) => createHash('sha1').update(s).digest('hex');
 
 /** Start watching. */
 export function watch(opts: WatchOptions): Watcher {
-  const path = join(opts.root, opts.file);
+  const { where } = opts;
+  const path = join(where.root, where.file);
   // The queue file's directory is watched, not the file: an editor's atomic save (write a temp file,
   // rename it over) and a delete-and-recreate then stay visible. Everything else in it is ignored,
   // apart from stories/ and deployment/ (and the directories leading to them).
   const queueDir = dirname(path);
-  const dirs = [join(opts.root, opts.config.storiesDir), join(opts.root, opts.config.deploymentDir)];
+  const dirs = [join(where.root, where.config.storiesDir), join(where.root, where.config.deploymentDir)];
   const within = (p: string, d: string) => p === d || p.startsWith(d + sep);
   // write-file-atomic's temp files (`current-status.md.123456789`) come and go with every write.
   const keep = (p: string) => !/\.md\.\d+$/.test(p) && (p === queueDir || p === path || dirs.some((d) => within(p, d) || d.startsWith(p + sep)));
@@ -78,8 +70,8 @@ export function watch(opts: WatchOptions): Watcher {
       const story = queue.graph.byId.get(e.story)!;
       const from = e.claimantBefore ?? opts.agent;
       for (const next of unblockedBy(queue, story.id)) {
-        const f = handoffFile(opts.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString() });
-        if (!existsSync(join(opts.root, f.path))) files.push(f);
+        const f = handoffFile(where.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString() });
+        if (!existsSync(join(where.root, f.path))) files.push(f);
       }
     }
     return files;
@@ -90,42 +82,22 @@ export function watch(opts: WatchOptions): Watcher {
       if (!existsSync(path)) return;
       const text = readFileSync(path, 'utf8');
       if (written !== null && sha(text) === written) return; // our own write coming back
-      const boardPath = `${opts.config.deploymentDir}/status/current-status.md`;
       const now = new Date();
-      const queue = await readQueue([{ file: opts.file, text }]);
-      const notes = handoffs(queue, now);
       if (opts.commit) {
-        const git = new Git(opts.root);
-        const decide = async (q: Queue, base: string) => {
-          const d = renderDecision(q, opts.agent, { path: boardPath, text: await git.raw(['cat-file', 'blob', `${base}:${boardPath}`]).catch(() => null), now });
-          return notes.length ? { ...d, files: [...(d.files ?? []), ...notes], unchanged: false } : d;
-        };
-        const result = await transact({ root: opts.root, file: opts.file, ...opts.commit, maxAttempts: opts.config.maxAttempts, config: opts.config, decide });
+        const queue = await readQueue([{ file: where.file, text }]);
+        const result = await renderCommitted(where, opts.agent, now, handoffs(queue, now));
         last = queue;
         if (result.commit) opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
         return;
       }
-      const boardFile = join(opts.root, boardPath);
-      const board = { path: boardPath, text: existsSync(boardFile) ? readFileSync(boardFile, 'utf8') : null, now };
-      const d = renderDecision(queue, opts.agent, board);
-      d.files = [...(d.files ?? []), ...notes];
-      if (d.unchanged && notes.length === 0) {
-        last = queue;
-        return;
-      }
-      const applied = await applyDecision(queue, d, opts.config);
-      if (reconcile(applied.after).some((r) => r.edits.length)) throw new QueueError('parse_error', `rendering ${opts.file} is not stable; nothing was written`);
-      if (readFileSync(path, 'utf8') !== text) continue; // edited meanwhile: read again
-      if (applied.content !== text) {
-        written = sha(applied.content);
-        await writeFileAtomic(path, applied.content);
-      }
-      await writeFiles(opts.root, d);
-      last = applied.after;
-      opts.log(`${stamp()} ${[...d.actions, ...notes.map((f) => `handoff ${f.path}`)].join('; ')}`);
+      const r = await renderWorking(where, opts.agent, now, { extra: (queue) => handoffs(queue, now) });
+      if (r.outcome === 'moved') continue; // edited meanwhile: read again
+      if (r.content !== null) written = sha(r.content);
+      last = r.after;
+      if (r.outcome === 'written') opts.log(`${stamp()} ${[...r.actions, ...r.files.map((f) => `handoff ${f}`)].join('; ')}`);
       return;
     }
-    opts.log(`${stamp()} ${opts.file} kept changing; will try on the next change`);
+    opts.log(`${stamp()} ${where.file} kept changing; will try on the next change`);
   };
 
   const run = () => {

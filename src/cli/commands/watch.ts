@@ -15,12 +15,10 @@ export function register(program: Command): void {
       const { positiveInt } = await import('../context.js');
       const t = await target(cmd, { commit: opts.commit === true, push: opts.push });
       const w = watch({
-        root: t.root,
-        file: t.file,
-        config: t.config,
+        where: t,
         agent: opts.agent ?? process.env.QUEUE_AGENT ?? 'queue',
         debounceMs: positiveInt(opts.debounce, '--debounce'),
-        commit: opts.commit ? { remote: t.remote, branch: t.branch } : undefined,
+        commit: opts.commit === true,
         log: (line) => process.stdout.write(line + '\n'),
       });
       await w.ready;

@@ -1,0 +1,98 @@
+/**
+ * Rendering what follows from the graph (issue 5), for `queue render` and `queue watch` alike:
+ * statuses blocked only by dependencies, done marks, generated blocks and the status board, either
+ * in the working file or as a transaction on the shared branch. Every render is proved stable: a
+ * second pass over its result must find nothing to do.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { QueueConfig } from './config.js';
+import { QueueError } from './errors.js';
+import { readIfExists, writeFiles } from './files.js';
+import { readQueue, type Queue } from './read.js';
+import { write, type WriteOutcome, type WriteTarget } from './write.js';
+import { applyDecision, type Applied } from '../edit/apply.js';
+import type { Decision } from '../edit/decide.js';
+import { Git } from '../git/git.js';
+import { reconcile, renderDecision } from '../reconcile/reconcile.js';
+
+/** Files a render writes beside the queue file (the board, handoffs), relative to the root. */
+export type RenderFiles = NonNullable<Decision['files']>;
+
+/** The status board's path relative to the root: `<deploymentDir>/status/current-status.md` (seed 002). */
+export function boardPath(config: QueueConfig): string {
+  return `${config.deploymentDir}/status/current-status.md`;
+}
+
+/** Apply a render decision and prove it stable. Throws `parse_error` when a second pass would still act. */
+export async function applyRender(queue: Queue, d: Decision, config: QueueConfig): Promise<Applied> {
+  const applied = await applyDecision(queue, d, config);
+  const again = reconcile(applied.after).flatMap((r) => r.actions);
+  if (again.length) throw new QueueError('parse_error', `rendering ${d.document.file} is not stable (a second pass would still ${again.join(', ')}); nothing was written`);
+  return applied;
+}
+
+/** What {@link renderWorking} did. */
+export interface WorkingRender {
+  /** `written`: the file and files are up to date now; `unchanged`: nothing to do (or `check`);
+   * `moved`: the file changed while being rendered, and nothing was written. */
+  outcome: 'written' | 'unchanged' | 'moved';
+  /** What the render does (or, with `check`, would do): `unblock 8-3`, `render board`, … */
+  actions: string[];
+  /** The extra files included (their paths). */
+  files: string[];
+  /** The queue file's new content when it changed, else null. */
+  content: string | null;
+  /** The queue as it reads afterwards (as read, when nothing was written). */
+  after: Queue;
+}
+
+/**
+ * Render the working file at `where.root/where.file` and the board in the work tree, writing
+ * atomically and only if the file still holds what was read. `extra` adds files decided from the
+ * queue as read (handoffs). With `check`, decides and writes nothing. `now` stamps the board.
+ * Throws `parse_error` (unstable render, or an edit that would not read back) and `unreadable`.
+ */
+export async function renderWorking(
+  where: Pick<WriteTarget, 'root' | 'file' | 'config'>,
+  agent: string,
+  now: Date,
+  opts: { check?: boolean; extra?: (queue: Queue) => RenderFiles } = {},
+): Promise<WorkingRender> {
+  const path = resolve(where.root, where.file);
+  const text = readFileSync(path, 'utf8');
+  const queue = await readQueue([{ file: where.file, text }]);
+  const extra = opts.extra?.(queue) ?? [];
+  const board = boardPath(where.config);
+  const d = renderDecision(queue, agent, { path: board, text: readIfExists(resolve(where.root, board)), now });
+  d.files = [...(d.files ?? []), ...extra];
+  const files = extra.map((f) => f.path);
+  if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', actions: d.actions, files: opts.check ? files : [], content: null, after: queue };
+  const applied = await applyRender(queue, d, where.config);
+  if (readFileSync(path, 'utf8') !== text) return { outcome: 'moved', actions: [], files: [], content: null, after: queue };
+  const content = applied.content !== text ? applied.content : null;
+  if (content !== null) {
+    const { default: writeFileAtomic } = await import('write-file-atomic');
+    await writeFileAtomic(path, content);
+  }
+  await writeFiles(where.root, d);
+  return { outcome: 'written', actions: d.actions, files, content, after: applied.after };
+}
+
+/**
+ * Render the shared branch's tip as a transaction (`core/write.ts`): the board is read from that
+ * commit, `extra` files are added to the commit. Returns the write's outcome and the actions of
+ * the decision that was committed (none when nothing changed). Throws as {@link write}.
+ */
+export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra: RenderFiles = []): Promise<WriteOutcome & { actions: string[] }> {
+  const git = new Git(where.root);
+  const board = boardPath(where.config);
+  let actions: string[] = [];
+  const out = await write(where, async (queue, base) => {
+    const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
+    const d = renderDecision(queue, agent, { path: board, text, now });
+    actions = d.actions;
+    return extra.length ? { ...d, files: [...(d.files ?? []), ...extra], unchanged: false } : d;
+  });
+  return { ...out, actions: out.commit ? actions : [] };
+}

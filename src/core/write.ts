@@ -1,0 +1,186 @@
+/**
+ * The core write API (issue 3): where a write goes, who acts, and carrying one decision out as a
+ * git transaction (default), a local commit (`push: false`) or an edit of the working file only
+ * (`commit: false`). The CLI's write commands, `queue stale --release`, `queue render` and the
+ * watcher all come through here, so a fix to how writes are placed or carried out lands once.
+ *
+ * ```ts
+ * const where = await locateWrite({ cwd: '/work/clone' });
+ * const agent = await resolveAgent('Dev 2', where.root, where.config);
+ * const out = await write(where, { op: 'claim', agent, maxClaims: where.config.maxClaims });
+ * out.story?.id; out.commit; out.attempts;
+ * ```
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from './config.js';
+import { QueueError } from './errors.js';
+import { findRepoRoot } from './open.js';
+import { readQueue, type Queue } from './read.js';
+import { applyDecision, type Applied } from '../edit/apply.js';
+import { decide, type Decision, type Operation } from '../edit/decide.js';
+import type { Story } from '../model/types.js';
+import { Git } from '../git/git.js';
+import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transaction.js';
+
+/**
+ * The acting agent: `flag` (`--agent`), else `QUEUE_AGENT`, else `git config queue.agent`, mapped
+ * through the config's aliases to its canonical name. Throws QueueError `usage` when none is given,
+ * or when the name could break a cell or forge a trailer (newlines, control characters, `|`,
+ * brackets, over 60 characters).
+ */
+export async function resolveAgent(flag: string | undefined, root: string, config: QueueConfig): Promise<string> {
+  let name = flag ?? process.env.QUEUE_AGENT;
+  if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
+  if (name === undefined || name.trim() === '') throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME');
+  if (!isAgentName(name)) {
+    throw new QueueError('usage', `agent name ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
+  }
+  return canonicalAgent(config, name);
+}
+
+/** Where a write goes: repository, queue file, remote and shared branch. */
+export interface WriteTarget {
+  /** Repository root (absolute); the starting directory outside a repository (`commit: false` only). */
+  root: string;
+  /** Queue file relative to `root`, `/`-separated. */
+  file: string;
+  config: QueueConfig;
+  /** Remote holding the shared branch, or null (no remote, or `push: false`). */
+  remote: string | null;
+  /** Shared branch name; empty outside a repository. */
+  branch: string;
+  /** Git dir and checked-out branch; null outside a repository. */
+  repo: RepoInfo | null;
+}
+
+/** What {@link locateWrite} starts from. */
+export interface LocateOptions {
+  /** Directory to start from (`-C`); default `process.cwd()`. */
+  cwd?: string;
+  /** Queue file (`--file`), relative to `cwd`; default the config's `file` at the repository root. */
+  file?: string;
+  /** false: only the working file will be edited (allowed outside a repository). Default true. */
+  commit?: boolean;
+  /** false: commit to the local branch, with no remote. Default true. */
+  push?: boolean;
+}
+
+/**
+ * Resolve the repository, config, queue file, remote and shared branch. Remote: the config's
+ * `remote`, else `origin`, else the only remote, else none (and none with `push: false`). Branch:
+ * the config's `branch`, else the remote's default branch (`origin/HEAD`, so an agent on a branch of
+ * its own still claims on the shared one), else the checked-out branch, else `main`. One git call
+ * in a clone that knows `origin/HEAD`. Throws QueueError `usage` outside a repository unless
+ * `commit: false`, or when the file lies outside the repository.
+ */
+export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget> {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const root = findRepoRoot(cwd);
+  if (!root && opts.commit !== false) throw new QueueError('usage', `${cwd} is not in a git repository (use --no-commit to edit the file only)`);
+  const base = root ?? cwd;
+  const { config } = loadConfig(base);
+  const path = opts.file ? resolve(cwd, opts.file) : resolve(base, config.file);
+  const file = relative(base, path).split(sep).join('/');
+  if (file.startsWith('..')) throw new QueueError('usage', `${path} is outside the repository ${base}`);
+  if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };
+  const git = new Git(root);
+  const repo = await repoInfo(git, root);
+  // A clone whose origin/HEAD resolved has an origin: no `git remote` call then.
+  let remote: string | null = null;
+  if (opts.push !== false) {
+    if (config.remote !== undefined) remote = config.remote;
+    else if (repo.originDefault !== null) remote = 'origin';
+    else {
+      const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
+      remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
+    }
+  }
+  const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
+  const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
+  const branch = config.branch ?? remoteDefault ?? checkedOut ?? 'main';
+  return { root, file, config, remote, branch, repo };
+}
+
+/**
+ * What to write: an operation (`edit/decide.ts`), or a function deciding on the queue as read at
+ * the tip `base` (a commit id; the working file's text is not a commit, so `base` is null there).
+ * An operation lets a fresh claim take part in group commit (`git/requests.ts`); a function does not.
+ */
+export type WriteIntent = Operation | ((queue: Queue, base: string | null) => Decision | Promise<Decision>);
+
+/** What {@link write} did. */
+export interface WriteOutcome {
+  decision: Decision;
+  /** The story after the write (null when the decision names none that reads back). */
+  story: Story | null;
+  /** The queue after the write (as read, when nothing changed). */
+  after: Queue;
+  applied: Applied | null;
+  /** The commit published, or null (nothing changed, or `commit: false`). */
+  commit: string | null;
+  /** Decisions taken before one held (1 without contention). */
+  attempts: number;
+  /** Why the local branch or working file was not brought up to date, when it was not. */
+  note?: string;
+}
+
+/**
+ * Carry out `intent` at `where`. With `commit: false`, the working file is edited in place (atomic
+ * write) and refused with `conflict_retries_exhausted` if it changed while being edited; otherwise
+ * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
+ * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal). Throws
+ * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
+ * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
+ */
+export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean } = {}): Promise<WriteOutcome> {
+  const decideOn = async (queue: Queue, base: string | null): Promise<Decision> => (typeof intent === 'function' ? intent(queue, base) : decide(queue, intent));
+  if (opts.commit === false) return editWorkingFile(where, decideOn);
+  if (!where.repo) throw new QueueError('usage', `${where.root} is not in a git repository (use --no-commit to edit the file only)`);
+  const result = await transact({
+    root: where.root,
+    file: where.file,
+    remote: where.remote,
+    branch: where.branch,
+    repo: where.repo,
+    maxAttempts: where.config.maxAttempts,
+    config: where.config,
+    decide: decideOn,
+    allowEmpty: opts.allowEmpty,
+    request: typeof intent === 'function' ? undefined : intent,
+  });
+  const after = result.applied?.after ?? result.before;
+  const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
+  return { decision: result.decision, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
+}
+
+/** `commit: false`: decide on the working file and write it (and any story files) atomically. */
+async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base: null) => Promise<Decision>): Promise<WriteOutcome> {
+  const path = resolve(where.root, where.file);
+  const text = readWorking(path);
+  const queue = await readQueue([{ file: where.file, text }]);
+  const decision = await decideOn(queue, null);
+  if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: 1 };
+  const applied = await applyDecision(queue, decision, where.config);
+  // Never clobber a concurrent edit: the file must still be what was read.
+  if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${where.file} changed while queue was editing it; run the command again`);
+  for (const f of decision.files ?? []) {
+    if (!f.replace && existsSync(resolve(where.root, f.path))) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+  }
+  // Loaded here only: a transaction never writes the working file this way.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
+  await writeFileAtomic(path, applied.content);
+  for (const f of decision.files ?? []) {
+    mkdirSync(dirname(resolve(where.root, f.path)), { recursive: true });
+    await writeFileAtomic(resolve(where.root, f.path), f.content);
+  }
+  return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 };
+}
+
+function readWorking(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
