@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:c
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN } from '../git/repos.js';
+import { BIN, git, remoteFile, setup } from '../git/repos.js';
 import { tempDir } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
@@ -14,9 +14,9 @@ afterEach(() => {
   proc = null;
 });
 
-async function startWatch(dir: string, debounce = 50): Promise<{ lines: string[] }> {
+async function startWatch(dir: string, debounce = 50, extra: string[] = []): Promise<{ lines: string[] }> {
   const out = { lines: [] as string[] };
-  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', String(debounce)], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', String(debounce), ...extra], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let buf = '';
   proc.stdout.on('data', (d) => {
     buf += d;
@@ -134,3 +134,44 @@ describe('queue watch (real file system events, a real process)', () => {
     expect(w.lines).toContain('stopped');
   });
 });
+
+describe('render and watch with --commit (a bare remote, two clones, real processes)', () => {
+  it('queue render --commit renders the shared tip in one commit, as render does the working file; the clone follows', () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': doneB(QUEUE) }, 1);
+    const plain = repo();
+    writeFileSync(file(plain), doneB(QUEUE));
+    const local = JSON.parse(execFileSync(process.execPath, [BIN, 'render', '--json'], { cwd: plain, encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync(process.execPath, [BIN, 'render', '--commit', '--json'], { cwd: clones[0], encoding: 'utf8' }));
+    expect(out.actions).toEqual(local.actions);
+    expect(out.actions).toContain('unblock C');
+    expect(out.commit).toBe(git(remote, 'rev-parse', 'main').trim());
+    expect(remoteFile(remote)).toBe(text(plain));
+    expect(remoteFile(remote)).not.toBe(doneB(QUEUE));
+    expect(git(clones[0], 'status', '--porcelain')).toBe('');
+    expect(git(clones[0], 'rev-parse', 'HEAD')).toBe(git(remote, 'rev-parse', 'main'));
+  });
+
+  it('queue watch --commit: a done pushed from another clone and pulled here is rendered as a commit on the shared branch, with its handoff', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const [here, there] = clones;
+    const w = await startWatch(here, 50, ['--commit']);
+    // The first pass renders the tip as it is (the status board for dev1's claim).
+    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
+    git(there, 'pull', '-q', '--ff-only');
+    writeFileSync(file(there), doneB(text(there)));
+    git(there, 'commit', '-qam', 'B done by hand');
+    git(there, 'push', '-q', 'origin', 'HEAD:main');
+    const pushed = git(remote, 'rev-parse', 'main').trim();
+    git(here, 'pull', '-q', '--ff-only');
+    await waitFor(() => git(remote, 'rev-parse', 'main').trim() !== pushed, 10_000);
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toMatch(/^queue: render \(unblock C/);
+    const rendered = remoteFile(remote);
+    expect(rendered).toContain('| [ ] | **C** | waits on B | B ✅ |');
+    expect(rendered).toContain('| [BLOCKED] | **D** | manual hold | None |');
+    expect(rendered).toContain('| [BLOCKED] | **E** | waits on B and F | B ✅, F |');
+    const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
+    expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
+    await waitFor(() => w.lines.filter((l) => / committed [0-9a-f]{7}: render/.test(l)).length === 2);
+  });
+});
+
