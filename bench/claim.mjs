@@ -11,6 +11,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
+import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,6 +79,43 @@ const c = g('commit-tree', tree, '-p', base, '-m', 'claim ' + id);
 x('git', ['push', '-q', 'origin', c + ':refs/heads/main']);
 `;
 
+/** A script claiming `runs` stories through the core API and `runs` through raw plumbing, in turn,
+ *  after two warm-ups of each; prints `{"queue": [ms…], "raw": [ms…]}`. Story ids from `first` on. */
+const INPROCESS = (core) => `import { execFileSync as x } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { locateWrite, write } from ${JSON.stringify(core)};
+const [runs, first] = process.argv.slice(2).map(Number);
+const g = (...a) => x('git', a, { encoding: 'utf8' }).trim();
+function raw(id, agent) {
+  x('git', ['fetch', '-q', 'origin', 'main']);
+  const base = g('rev-parse', 'origin/main');
+  const text = x('git', ['cat-file', 'blob', base + ':WORK_QUEUE.md'], { encoding: 'utf8' });
+  writeFileSync('.git/raw-node-tmp', text.replace('| [ ] | **' + id + '** |', '| [IN PROGRESS: ' + agent + '] | **' + id + '** |'));
+  const blob = g('hash-object', '-w', '.git/raw-node-tmp');
+  const env = { ...process.env, GIT_INDEX_FILE: '.git/raw-node-index' };
+  x('git', ['read-tree', base], { env });
+  x('git', ['update-index', '--cacheinfo', '100644,' + blob + ',WORK_QUEUE.md'], { env });
+  const tree = x('git', ['write-tree'], { env, encoding: 'utf8' }).trim();
+  const c = g('commit-tree', tree, '-p', base, '-m', 'claim ' + id);
+  x('git', ['push', '-q', 'origin', c + ':refs/heads/main']);
+}
+async function ours(id, agent) {
+  const where = await locateWrite({ cwd: process.cwd() });
+  await write(where, { op: 'claim', id, agent, maxClaims: where.config.maxClaims });
+}
+const out = { queue: [], raw: [] };
+let n = first;
+for (let i = 0; i < runs + 2; i++) {
+  let t0 = performance.now();
+  await ours('S-' + n++, 'lib');
+  if (i >= 2) out.queue.push(performance.now() - t0);
+  t0 = performance.now();
+  raw('S-' + n++, 'rawlib');
+  if (i >= 2) out.raw.push(performance.now() - t0);
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
@@ -105,6 +143,25 @@ for (let i = 0; i < RUNS; i++) {
 }
 const uncontended = median(ours);
 console.log(`uncontended claim, 1,000 stories: queue ${uncontended.toFixed(0)} ms; raw git from bash ${median(floor).toFixed(0)} ms (ratio ${(uncontended / median(floor)).toFixed(2)}, target ≤ 1.3); the same plumbing from node ${median(nodeFloor).toFixed(0)} ms (ratio ${(uncontended / median(nodeFloor)).toFixed(2)})`);
+
+// 1b. The same two in one long-lived node process, as an agent harness embedding queue would run
+// them: queue's core write API (src/core/write.ts, bundled here) against the same plumbing run with
+// execFileSync from that process. Node's start and queue's module loading are out of both figures;
+// what is left is what queue's transaction adds to the git work.
+const core = join(u.dir, 'core.mjs');
+await build({
+  entryPoints: [join(root, 'src', 'core', 'write.ts')],
+  outfile: core,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
+  logLevel: 'warning',
+});
+writeFileSync(join(u.dir, 'inprocess.mjs'), INPROCESS(core));
+const inproc = JSON.parse(execFileSync(process.execPath, [join(u.dir, 'inprocess.mjs'), String(RUNS), String(3 * RUNS)], { cwd: u.clones[0], encoding: 'utf8' }));
+console.log(`the same, in one node process: queue's core API ${median(inproc.queue).toFixed(0)} ms; the plumbing from that process ${median(inproc.raw).toFixed(0)} ms (ratio ${(median(inproc.queue) / median(inproc.raw)).toFixed(2)}); the rest of the CLI's ${uncontended.toFixed(0)} ms is node's start and queue's loading`);
 rmSync(u.dir, { recursive: true, force: true });
 
 // 2. Contended.
