@@ -1,37 +1,110 @@
 /**
  * Read a Markdown document into {@link DocBlocks}: the fast scanner where it is certain, remark
  * otherwise. The answer is remark's in every case (test/markdown/differential.test.ts).
+ *
+ * Where the scanner gives up, remark reads only the stretch it could not: from the last line where
+ * every block was closed (a root ATX heading) to the next heading at column 0 that must close every
+ * block too, and the scanner goes on from there. Such a heading is a hard boundary unless a fenced
+ * code block or an HTML block could still be open across it, so any line between the two that
+ * could open one (a fence or `<` within three spaces of the margin) sends the rest of the document
+ * to remark. A link or footnote definition changes inline text everywhere: the whole document then. A big table-heavy queue with one odd list keeps the scanner's speed for the rest.
  */
-import type { DocBlocks } from './blocks.js';
-import { scanBlocks } from './scan.js';
+import type { DocBlocks, RawRow, RawTable } from './blocks.js';
+import { LineIndex } from './lines.js';
+import { scanBlocks, type ScanResult } from './scan.js';
 
-/** How a document was read, for diagnostics and benchmarks. */
-export type ReadPath = 'scan' | 'scan+inline' | 'remark';
+/** How a document was read: by the scanner alone, with remark for some inline text, in part by
+ * remark, or wholly by remark. */
+export type ReadPath = 'scan' | 'scan+inline' | 'scan+remark' | 'remark';
 
 export interface ReadResult {
   blocks: DocBlocks;
   path: ReadPath;
-  /** Why the scanner gave up, when `path === 'remark'`. */
+  /** Why the scanner gave up (the first time), when remark read any part. */
   reason?: string;
 }
 
-/** Does the text look like it holds task-list items (outside code, roughly)? */
-const TASKISH = /^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\]/m;
+/** A heading at column 0: it closes every open block, unless a fence or HTML block holds it. */
+const HARD_HEADING = /^#{1,6}(?:[ \t]|$)/;
+/** A line that could open a fenced code or HTML block at the root. */
+const MAY_OPEN = /^ {0,3}(?:`{3,}|~{3,}|<)/;
 
 /**
  * Read `text` (BOM removed). Async because remark is imported only when needed.
  * Never throws on any input string.
  */
 export async function readBlocks(text: string): Promise<ReadResult> {
-  const scanned = TASKISH.test(text) ? { fallback: 'task list items' } : scanBlocks(text);
-  if ('fallback' in scanned) {
-    const { remarkBlocks } = await import('./remark.js');
-    return { blocks: remarkBlocks(text), path: 'remark', reason: scanned.fallback };
+  const lines = new LineIndex(text);
+  const scanned: ScanResult[] = [];
+  const parsed: DocBlocks[] = [];
+  let reason: string | undefined;
+  let remark: typeof import('./remark.js') | null = null;
+  let whole = false;
+  for (let from = 0; from < lines.count; ) {
+    const r = scanBlocks(text, from, lines);
+    if (!('fallback' in r)) {
+      scanned.push(r);
+      break;
+    }
+    reason ??= r.fallback;
+    remark ??= await import('./remark.js');
+    if (!r.at) return { blocks: remark.remarkBlocks(text), path: 'remark', reason };
+    scanned.push(r.at.partial);
+    const to = hardBoundary(lines, r.at.safe, r.at.line);
+    const start = lines.starts[r.at.safe];
+    const end = to === null ? text.length : lines.starts[to];
+    whole = start === 0 && end === text.length;
+    parsed.push(shifted(remark.remarkBlocks(text.slice(start, end)), start, r.at.safe));
+    if (to === null) break;
+    from = to;
   }
-  const blocks: DocBlocks = { tables: scanned.tables, headings: scanned.headings, tasks: [] };
-  if (scanned.pending.length === 0) return { blocks, path: 'scan' };
-  const { inlineTexts } = await import('./remark.js');
-  const texts = inlineTexts(scanned.pending);
-  scanned.pending.forEach((p, i) => (p.target.text = texts[i]));
-  return { blocks, path: 'scan+inline' };
+  const blocks = merge(scanned, parsed);
+  const pending = scanned.flatMap((s) => s.pending);
+  if (pending.length) {
+    remark ??= await import('./remark.js');
+    const texts = remark.inlineTexts(pending);
+    pending.forEach((p, i) => (p.target.text = texts[i]));
+  }
+  if (parsed.length) return { blocks, path: whole ? 'remark' : 'scan+remark', reason };
+  return { blocks, path: pending.length ? 'scan+inline' : 'scan' };
+}
+
+/**
+ * The first line after `line` that is a heading at column 0, when no line from `safe` (where every
+ * block was closed) up to it could open a fenced code or HTML block; null otherwise. From `safe`,
+ * not from `line`: the scanner may give up inside a fence it has seen open.
+ */
+function hardBoundary(lines: LineIndex, safe: number, line: number): number | null {
+  for (let j = safe; j < lines.count; j++) {
+    const l = lines.line(j);
+    if (j > line && HARD_HEADING.test(l)) return j;
+    if (MAY_OPEN.test(l)) return null;
+  }
+  return null;
+}
+
+/** Blocks read from a slice starting at offset `offset`, line `line` (0-based), moved into place. */
+function shifted(b: DocBlocks, offset: number, line: number): DocBlocks {
+  const row = (r: RawRow): RawRow => ({ ...r, line: r.line + line, start: r.start + offset, end: r.end + offset, cells: r.cells.map((c) => ({ ...c, start: c.start + offset, end: c.end + offset })) });
+  const table = (t: RawTable): RawTable => ({ header: row(t.header), rows: t.rows.map(row), start: t.start + offset, end: t.end + offset });
+  return {
+    tables: b.tables.map(table),
+    headings: b.headings.map((h) => ({ ...h, line: h.line + line, start: h.start + offset })),
+    tasks: b.tasks.map((t) => ({ ...t, line: t.line + line, start: t.start + offset, box: t.box + offset, textStart: t.textStart + offset, textEnd: t.textEnd + offset, end: t.end + offset })),
+  };
+}
+
+/** Scanned parts and remark's parts, interleaved in document order (they never overlap). */
+function merge(scanned: ScanResult[], parsed: DocBlocks[]): DocBlocks {
+  const byStart = <T extends { start: number }>(xs: T[]) => xs.sort((a, b) => a.start - b.start);
+  const tasks: DocBlocks['tasks'] = [];
+  for (const p of parsed) {
+    const base = tasks.length;
+    for (const t of p.tasks) tasks.push({ ...t, parent: t.parent < 0 ? -1 : t.parent + base });
+  }
+  return {
+    tables: byStart([...scanned.flatMap((s) => s.tables), ...parsed.flatMap((p) => p.tables)]),
+    headings: byStart([...scanned.flatMap((s) => s.headings), ...parsed.flatMap((p) => p.headings)]),
+    tasks,
+  };
 }

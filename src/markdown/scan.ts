@@ -24,7 +24,17 @@ export interface ScanResult {
   pending: Array<{ raw: string; kind: 'cell' | 'heading'; target: { text: string | null } }>;
 }
 
-export type ScanOutcome = ScanResult | { fallback: string };
+/**
+ * Where the scanner gave up: `line` (0-based) could not be read with certainty. `safe` is the last
+ * line before it where every block was closed (a root ATX heading, or where the scan started), and
+ * `partial` is what was found before `safe`. Without `at`, the whole document needs remark.
+ */
+export interface ScanFallback {
+  fallback: string;
+  at?: { line: number; safe: number; partial: ScanResult };
+}
+
+export type ScanOutcome = ScanResult | ScanFallback;
 
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const ATX = /^(#{1,6})(?:[ \t]+|$)(.*)$/;
@@ -59,11 +69,7 @@ export function splitRow(text: string, lineStart: number, lineEnd: number): RawC
   while (end > i && isBlankChar(text.charCodeAt(end - 1))) end--;
   const cells: RawCell[] = [];
   let cellStart = i;
-  let leadingPipe = false;
-  if (text.charCodeAt(i) === PIPE) {
-    leadingPipe = true;
-    i++;
-  }
+  if (text.charCodeAt(i) === PIPE) i++;
   let contentFrom = i;
   for (; i < end; i++) {
     const c = text.charCodeAt(i);
@@ -77,7 +83,7 @@ export function splitRow(text: string, lineStart: number, lineEnd: number): RawC
       contentFrom = i + 1;
     }
   }
-  if (contentFrom < end || (cells.length === 0 && !leadingPipe)) cells.push(cellOf(text, contentFrom, end, cellStart));
+  if (contentFrom < end || cells.length === 0) cells.push(cellOf(text, contentFrom, end, cellStart));
   return cells;
 }
 
@@ -97,7 +103,7 @@ function cellOf(text: string, from: number, to: number, pipeAt: number): RawCell
   if (s < e) return { text: text.slice(s, e), start: s, end: e };
   let p = pipeAt;
   if (text.charCodeAt(p) === PIPE) p++;
-  if (p < to && text.charCodeAt(p) === 32) p++;
+  if (text.charCodeAt(p) === 32) p++; // a lone `| ` row: its one cell sits after the space, past the trimmed end
   return { text: '', start: p, end: p };
 }
 
@@ -134,12 +140,15 @@ const HTML_END: Record<number, RegExp> = {
 };
 
 /**
- * Scan `text` (BOM already removed). Returns tables and root headings, or `{ fallback }` naming
- * the first construct the scanner cannot be certain about.
+ * Scan `text` (BOM already removed) from line `from` (0-based; a line where every block is closed:
+ * the start, or a root ATX heading). Returns tables and root headings, or a {@link ScanFallback}
+ * naming the first construct the scanner cannot be certain about, with what it found before the
+ * last point where every block was closed. A link or footnote definition anywhere changes how
+ * inline text reads everywhere, so it sends the whole document to remark.
  */
-export function scanBlocks(text: string): ScanOutcome {
+export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanOutcome {
   if (/\]:/.test(text)) return { fallback: 'link or footnote definition' };
-  const lines = new LineIndex(text);
+  const lines = lineIndex ?? new LineIndex(text);
   const tables: RawTable[] = [];
   const headings: RawHeading[] = [];
   const pending: ScanResult['pending'] = [];
@@ -151,7 +160,18 @@ export function scanBlocks(text: string): ScanOutcome {
   let blank = true;
   let list: number[] = [];
   let quote = false;
+  // micromark judges a list item after root indented code (blank lines between or not, until
+  // another block starts) as if it interrupted a paragraph: `2.` and empty items are text there.
+  let afterCode = false;
   let table: RawTable | null = null;
+  // The last line where every block was closed, and how much had been found before it.
+  let safe = from;
+  let found = { tables: 0, headings: 0, pending: 0 };
+  let i = from;
+  const fail = (fallback: string): ScanFallback => ({
+    fallback,
+    at: { line: i, safe, partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), pending: pending.slice(0, found.pending) } },
+  });
 
   const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null }) => {
     const t = fastInlineText(raw);
@@ -172,7 +192,7 @@ export function scanBlocks(text: string): ScanOutcome {
     return row;
   };
 
-  for (let i = 0; i < n; i++) {
+  for (; i < n; i++) {
     // Fast path: inside a root table (no list, fence, HTML block or quote can be open then), a line
     // starting with `|` is always the next row; it is the line type of every big queue.
     if (table !== null && text.charCodeAt(lines.starts[i]) === PIPE) {
@@ -185,10 +205,10 @@ export function scanBlocks(text: string): ScanOutcome {
     const line = lines.line(i);
     const isBlank = line.trim() === '';
     const ind = indentOf(line);
-    if (!isBlank && /^[ ]*\t/.test(line)) return { fallback: `tab indentation at line ${i + 1}` };
+    if (!isBlank && /^[ ]*\t/.test(line)) return fail(`tab indentation at line ${i + 1}`);
 
     if (fence) {
-      if (!isBlank && fence.base > 0 && ind < fence.base) return { fallback: `fence ended by list end at line ${i + 1}` };
+      if (!isBlank && fence.base > 0 && ind < fence.base) return fail(`fence ended by list end at line ${i + 1}`);
       const rel = line.slice(Math.min(ind, fence.base));
       const m = /^( {0,3})(`+|~+)[ \t]*$/.exec(rel);
       if (m && m[2][0] === fence.char && m[2].length >= fence.len) fence = null;
@@ -217,8 +237,12 @@ export function scanBlocks(text: string): ScanOutcome {
 
     // Inside an open list item?
     while (list.length && ind < list[list.length - 1]) {
-      if (!blank && paragraph && !startsBlock(line.slice(ind), ind)) break; // lazy continuation
+      // Lazy continuation, unless the line starts a block. The paragraph is in an item the line
+      // does not continue, so any ordered item starts one here (`10.` too: CommonMark's "cannot
+      // interrupt a paragraph" is about the paragraph the line would continue).
+      if (!blank && paragraph && !startsBlock(line.slice(ind), ind) && !(ind < 4 && ORDERED.test(line.slice(ind)))) break;
       list.pop();
+      paragraph = false;
     }
     const base = list.length ? list[list.length - 1] : 0;
     if (list.length && ind >= base) {
@@ -226,23 +250,25 @@ export function scanBlocks(text: string): ScanOutcome {
       const rind = indentOf(rest);
       const body = rest.slice(rind);
       if (rind >= 4) {
-        if (!paragraph && body.includes('|')) return { fallback: `code or table in list at line ${i + 1}` };
+        if (!paragraph && body.includes('|')) return fail(`code or table in list at line ${i + 1}`);
         blank = false;
         continue;
       }
       const r = listLine(body, rind + base, paragraph, i);
-      if ('fallback' in r) return r;
+      if ('fallback' in r) return fail(r.fallback);
       if (r.fence) fence = { ...r.fence, base };
       if (r.item !== undefined) list.push(r.item);
       if (body.includes('|') && i + 1 < n && isDelimiterRow(lines.line(i + 1)))
-        return { fallback: `table in list at line ${i + 1}` };
+        return fail(`table in list at line ${i + 1}`);
       paragraph = r.paragraph;
       blank = false;
       continue;
     }
     if (list.length && ind < base && paragraph && !blank) {
       // lazy paragraph continuation inside a list item
-      if (line.includes('|')) return { fallback: `pipe in lazy list line ${i + 1}` };
+      if (line.includes('|')) return fail(`pipe in lazy list line ${i + 1}`);
+      // micromark reads the line after a lazy `<tag>` line as a new root paragraph, not lazily.
+      if (line.trimStart().startsWith('<')) return fail(`HTML in lazy list line ${i + 1}`);
       blank = false;
       continue;
     }
@@ -250,10 +276,10 @@ export function scanBlocks(text: string): ScanOutcome {
     // Root level.
     const body = line.slice(ind);
     if (table) {
-      if (ind >= 4) return { fallback: `indented line after table row at line ${i + 1}` };
+      if (ind >= 4) return fail(`indented line after table row at line ${i + 1}`);
       if (ATX.test(body)) table = null;
       else if (body.startsWith('>') || BULLET.test(body) || ORDERED.test(body) || FENCE.test(body) || body.startsWith('<') || THEMATIC.test(body))
-        return { fallback: `block start after table at line ${i + 1}` };
+        return fail(`block start after table at line ${i + 1}`);
       else {
         const row = resolveTexts(splitLine(i));
         table.rows.push(row);
@@ -265,19 +291,25 @@ export function scanBlocks(text: string): ScanOutcome {
     if (ind >= 4) {
       if (!paragraph && !quote) {
         blank = false;
+        afterCode = true;
         continue; // indented code
       }
-      if (line.includes('|')) return { fallback: `indented pipe line at ${i + 1}` };
+      if (line.includes('|')) return fail(`indented pipe line at ${i + 1}`);
       blank = false;
       continue;
     }
     if (quote && !body.startsWith('>') && !blank && paragraph && !startsBlock(body, ind)) {
-      if (body.includes('|')) return { fallback: `lazy quote line with pipe at ${i + 1}` };
+      if (body.includes('|')) return fail(`lazy quote line with pipe at ${i + 1}`);
       continue;
     }
     quote = false;
+    const interrupt = paragraph || afterCode;
+    afterCode = false;
     const h = ATX.exec(body);
     if (h) {
+      // Every block is closed here: a later fallback can hand remark the text from this line on.
+      safe = i;
+      found = { tables: tables.length, headings: headings.length, pending: pending.length };
       let content = h[2];
       content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
       if (/^#+$/.test(content)) content = '';
@@ -288,7 +320,7 @@ export function scanBlocks(text: string): ScanOutcome {
       blank = false;
       continue;
     }
-    if (paragraph && SETEXT.test(body)) return { fallback: `setext heading at line ${i + 1}` };
+    if (paragraph && SETEXT.test(body)) return fail(`setext heading at line ${i + 1}`);
     const f = FENCE.exec(body);
     if (f && !(f[1][0] === '`' && f[2].includes('`'))) {
       fence = { char: f[1][0], len: f[1].length, base: 0 };
@@ -298,7 +330,7 @@ export function scanBlocks(text: string): ScanOutcome {
     }
     if (body.startsWith('<')) {
       const k = htmlKind(body, paragraph);
-      if (k === 7) return { fallback: `HTML block at line ${i + 1}` };
+      if (k === 7) return fail(`HTML block at line ${i + 1}`);
       if (k) {
         html = k;
         if (k < 6 && HTML_END[k].test(body.slice(k === 4 ? 2 : 0))) html = 0;
@@ -313,14 +345,14 @@ export function scanBlocks(text: string): ScanOutcome {
       continue;
     }
     if (body.startsWith('>')) {
-      if (body.includes('|') || /^>[ ]?(?:`{3}|~{3})/.test(body)) return { fallback: `pipe or fence in quote at line ${i + 1}` };
+      if (body.includes('|') || /^>[ ]?(?:`{3}|~{3})/.test(body)) return fail(`pipe or fence in quote at line ${i + 1}`);
       quote = true;
       paragraph = true;
       blank = false;
       continue;
     }
-    const r = listLine(body, ind, paragraph, i);
-    if ('fallback' in r) return r;
+    const r = listLine(body, ind, interrupt, i);
+    if ('fallback' in r) return fail(r.fallback);
     if (r.item !== undefined) {
       if (r.fence) fence = { ...r.fence, base: r.item };
       list = [r.item];
