@@ -5,8 +5,10 @@
 //   last run (the queue index answers) and as the first run after a change (full read).
 // - Backlog.md (`backlog task list --plain --ready`, installed into bench/node_modules only) on the
 //   same stories at 1,000 and 10,000.
+// - Three real queues from ../shared/corpus that the scanner cannot read whole, against remark
+//   reading the whole file (QUEUE_READ=remark) in the same run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,6 +93,19 @@ for (const [n, target] of [[1000, null], [10000, 2], [50000, 4]]) {
   const f = measure(process.execPath, ['-e', '0']);
   rows.push({ what: `queue ready --json, ${n} stories (file unchanged: index)`, s: r.s, ratio: r.s / f.s, rss: r.rss, target });
   rows.push({ what: `queue ready --json, ${n} stories (file just changed: full read)`, s: cold.s, ratio: cold.s / f.s, rss: cold.rss, target: null });
+}
+
+// Real queues that the scanner cannot read whole (a list it does not model, task items): the full
+// read against remark reading the whole file (QUEUE_READ=remark), the reader before 2026-11-22.
+const corpus = join(root, '..', 'shared', 'corpus', 'real');
+for (const name of ['xander1421__kingfisher__WORK_QUEUE.md', 'lettersrachel__WellKept__docs__WORK_QUEUE.md', 'Ishabdullah__Codey-OS__WORK_QUEUE.md']) {
+  const file = join(corpus, name);
+  if (!existsSync(file)) continue;
+  const ours = measure(process.execPath, [bin, 'ready', '--json', '--file', file], { env: { QUEUE_NO_INDEX: '1' } });
+  const remark = measure(process.execPath, [bin, 'ready', '--json', '--file', file], { env: { QUEUE_NO_INDEX: '1', QUEUE_READ: 'remark' } });
+  const f = measure(process.execPath, ['-e', '0']);
+  const kb = (statSync(file).size / 1024).toFixed(0);
+  rows.push({ what: `queue ready --json, ${name.split('__')[0]} (real, ${kb} KB, full read; remark alone ${fmt(remark.s)} s = ${(remark.s / ours.s).toFixed(1)}× this)`, s: ours.s, ratio: ours.s / f.s, rss: ours.rss, target: null });
 }
 
 let backlog = join(here, 'node_modules', '.bin', 'backlog');

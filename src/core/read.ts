@@ -73,10 +73,13 @@ function noStories(text: string, file: string): Diagnostic {
   return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}`, file, line: 1, column: 1 };
 }
 
+/** `QUEUE_READ=remark` reads every document with remark alone (for comparing readers, and the bench's baseline). */
+const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
+
 /** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   const { text, bom } = stripBom(raw);
-  const read = await readBlocks(text);
+  const read = await readBlocks(text, { remarkOnly: REMARK_ONLY });
   const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
   diagnostics.push(...markers);

@@ -30,10 +30,11 @@ const HARD_HEADING = /^#{1,6}(?:[ \t]|$)/;
 const MAY_OPEN = /^ {0,3}(?:`{3,}|~{3,}|<)/;
 
 /**
- * Read `text` (BOM removed). Async because remark is imported only when needed.
- * Never throws on any input string.
+ * Read `text` (BOM removed). Async because remark is imported only when needed. `remarkOnly` skips
+ * the scanner (the reference reading, same answer). Never throws on any input string.
  */
-export async function readBlocks(text: string): Promise<ReadResult> {
+export async function readBlocks(text: string, opts: { remarkOnly?: boolean } = {}): Promise<ReadResult> {
+  if (opts.remarkOnly) return { blocks: (await import('./remark.js')).remarkBlocks(text), path: 'remark', reason: 'asked for' };
   const lines = new LineIndex(text);
   const scanned: ScanResult[] = [];
   const parsed: DocBlocks[] = [];

@@ -36,6 +36,19 @@ async function waitFor(ok: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
+/** Run `f` until it stops throwing (10 tries, 100 ms apart). */
+async function retry(f: () => unknown): Promise<void> {
+  for (let k = 0; ; k++) {
+    try {
+      f();
+      return;
+    } catch (e) {
+      if (k >= 9) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 function repo(): string {
   const dir = tempDir('queue-watch-');
   execFileSync('git', ['init', '-q'], { cwd: dir });
@@ -162,7 +175,8 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     git(there, 'commit', '-qam', 'B done by hand');
     git(there, 'push', '-q', 'origin', 'HEAD:main');
     const pushed = git(remote, 'rev-parse', 'main').trim();
-    git(here, 'pull', '-q', '--ff-only');
+    // As a person would: the watcher may be fast-forwarding this clone itself (index.lock): retry.
+    await retry(() => git(here, 'pull', '-q', '--ff-only'));
     await waitFor(() => git(remote, 'rev-parse', 'main').trim() !== pushed, 10_000);
     expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toMatch(/^queue: render \(unblock C/);
     const rendered = remoteFile(remote);
@@ -172,6 +186,11 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
     expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
     await waitFor(() => w.lines.filter((l) => / committed [0-9a-f]{7}: render/.test(l)).length === 2);
+    // Stop it before the clone is removed: a killed watcher's git child would still be writing there.
+    const p = proc!;
+    const exited = new Promise((r) => p.on('exit', r));
+    p.kill('SIGTERM');
+    await exited;
   });
 });
 
