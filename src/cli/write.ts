@@ -7,8 +7,7 @@ import type { Command } from 'commander';
 import type { WriteOptions } from './write-options.js';
 import type { QueueConfig } from '../core/config.js';
 import type { Queue } from '../core/read.js';
-import type { Decision, Operation } from '../edit/decide.js';
-import { locateWrite, resolveAgent, write, type WriteOutcome, type WriteTarget } from '../core/write.js';
+import { locateWrite, resolveAgent, write, type WriteIntent, type WriteOutcome, type WriteTarget } from '../core/write.js';
 import { unblockedIn } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
@@ -30,7 +29,7 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
 export async function runWrite(
   cmd: Command,
   opts: WriteOptions,
-  make: (agent: string, config: QueueConfig, where: Target) => Operation | ((queue: Queue) => Decision),
+  make: (agent: string, config: QueueConfig, where: Target) => WriteIntent,
   allowEmpty = false,
 ): Promise<void> {
   const t = await target(cmd, opts);
