@@ -9,25 +9,88 @@
  *
  * Modelled, per CommonMark 0.31 §6 and GFM: code spans (§6.1, one space stripped from each side),
  * `*`/`**` emphasis whose openers follow start-of-text or a space and whose closers precede
- * end-of-text or a space, intraword `_` (never emphasis), raw HTML (its text is kept as written).
+ * end-of-text or a space, intraword `_` (never emphasis), raw HTML (its text is kept as written),
+ * and code spans beside such emphasis or underscores (`**DONE** — \`specs/a_b.md\``).
  */
 export function fastInlineText(raw: string): string | null {
   if (raw.length === 0) return '';
   if (!SPECIAL.test(raw)) return raw;
   const strong = boldOnly(raw);
   if (strong !== null) return strong;
-  if (raw.includes('\\') || raw.includes('~')) return null;
+  const hasTick = raw.includes('`');
+  if (raw.includes('\\') || (raw.includes('~') && !hasTick)) return null;
   if (raw.includes('](') || raw.includes('][') || raw.includes('![')) return null;
   if (raw.includes('&') && ENTITY.test(raw)) return null;
-  const hasTick = raw.includes('`');
   const hasStar = raw.includes('*');
   const hasAngle = raw.includes('<');
-  if (hasAngle && (hasTick || hasStar || raw.includes('_') || AUTOLINK.test(raw))) return null;
-  if (hasTick && (hasStar || raw.includes('_'))) return null;
+  if (hasTick) return codeThenEmphasis(raw);
+  if (hasAngle && (hasStar || raw.includes('_') || AUTOLINK.test(raw))) return null;
   if (raw.includes('_') && !intrawordUnderscoresOnly(raw)) return null;
-  if (hasTick) return codeSpans(raw);
   if (hasStar) return simpleEmphasis(raw);
   return raw;
+}
+
+/** Stands for a code span while emphasis is judged: not a space, not `*`, `_` or alphanumeric. */
+const CODE = '\u0000';
+
+/**
+ * Code spans first (CommonMark §6.1: a code span's backticks bind tighter than emphasis, and its
+ * content is literal), then `*`/`_` on the text outside them, each span one opaque non-space
+ * character there. The caller has ruled out links and escapes; a `<` outside every span gives null.
+ * Null where emphasis outside is not simple, or where an unmatched backtick run meets `*` or `_`.
+ */
+function codeThenEmphasis(raw: string): string | null {
+  if (raw.includes(CODE)) return null;
+  const spans = codeSpanList(raw);
+  let outside = '';
+  let last = 0;
+  for (const sp of spans) {
+    outside += raw.slice(last, sp.start) + CODE;
+    last = sp.end;
+  }
+  outside += raw.slice(last);
+  // HTML and autolinks outrank code spans (§6.1): a `<` outside a span could take its backticks.
+  if (outside.includes('<')) return null;
+  // Strikethrough is judged like emphasis: outside the spans only, and not modelled.
+  if (outside.includes('~')) return null;
+  const starOrUnderscore = outside.includes('*') || outside.includes('_');
+  if (!starOrUnderscore) return codeSpans(raw);
+  if (outside.includes('`')) return null; // an unmatched run beside emphasis
+  if (outside.includes('_') && !intrawordUnderscoresOnly(outside)) return null;
+  const text = outside.includes('*') ? simpleEmphasis(outside) : outside;
+  if (text === null) return null;
+  let k = 0;
+  return text.replace(/\u0000/g, () => spans[k++].text);
+}
+
+/** The code spans of `raw` (§6.1: a backtick run opens a span closed by the next run of equal length),
+ * in order: source range and content (one space stripped from each side). */
+function codeSpanList(raw: string): Array<{ start: number; end: number; text: string }> {
+  const out: Array<{ start: number; end: number; text: string }> = [];
+  let i = 0;
+  while (i < raw.length) {
+    const open = raw.indexOf('`', i);
+    if (open === -1) break;
+    const n = runLength(raw, open, '`');
+    let close = -1;
+    for (let j = raw.indexOf('`', open + n); j !== -1; ) {
+      const m = runLength(raw, j, '`');
+      if (m === n) {
+        close = j;
+        break;
+      }
+      j = raw.indexOf('`', j + m);
+    }
+    if (close === -1) {
+      i = open + n;
+      continue;
+    }
+    let content = raw.slice(open + n, close);
+    if (content.length >= 2 && content[0] === ' ' && content[content.length - 1] === ' ' && content.trim() !== '') content = content.slice(1, -1);
+    out.push({ start: open, end: close + n, text: content });
+    i = close + n;
+  }
+  return out;
 }
 
 const SPECIAL = /[\\`*_~[\]<>&!]/;
@@ -35,6 +98,8 @@ const ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31})
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:|<[^\s<>]*@/;
 const ALNUM = /[A-Za-z0-9]/;
 const SPACE = /\s/;
+/** ASCII punctuation that is not itself markup here (`*`, `_`, backticks and escapes are not). */
+const PUNCT = /^[!"#$%&'()+,\-./:;<=>?@[\]^{|}~]$/;
 
 /**
  * `**x**` with no other markup: the inner text (a bold id, the commonest cell of all). Null when
@@ -62,43 +127,22 @@ function runLength(s: string, i: number, ch: string): number {
   return j - i;
 }
 
-/** CommonMark §6.1: a backtick run opens a code span closed by the next run of equal length. */
+/** CommonMark §6.1: each code span replaced by its content; unmatched backtick runs stay literal. */
 function codeSpans(raw: string): string {
   let out = '';
-  let i = 0;
-  while (i < raw.length) {
-    const open = raw.indexOf('`', i);
-    if (open === -1) {
-      out += raw.slice(i);
-      break;
-    }
-    out += raw.slice(i, open);
-    const n = runLength(raw, open, '`');
-    let close = -1;
-    for (let j = raw.indexOf('`', open + n); j !== -1; ) {
-      const m = runLength(raw, j, '`');
-      if (m === n) {
-        close = j;
-        break;
-      }
-      j = raw.indexOf('`', j + m);
-    }
-    if (close === -1) {
-      out += raw.slice(open, open + n);
-      i = open + n;
-      continue;
-    }
-    let content = raw.slice(open + n, close);
-    if (content.length >= 2 && content[0] === ' ' && content[content.length - 1] === ' ' && content.trim() !== '') {
-      content = content.slice(1, -1);
-    }
-    out += content;
-    i = close + n;
+  let last = 0;
+  for (const sp of codeSpanList(raw)) {
+    out += raw.slice(last, sp.start) + sp.text;
+    last = sp.end;
   }
-  return out;
+  return out + raw.slice(last);
 }
 
-/** Pairs of `*`/`**` runs delimited by start/space outside and non-space inside, else null. */
+/**
+ * Pairs of `*`/`**` runs, each a pure opener or closer (§6.2 flanking), else null: outside a space
+ * (or the text's edge) and inside a non-space, or outside ASCII punctuation and inside a letter or
+ * digit. Such runs cannot both open and close, so pairing them in order is what remark does.
+ */
 function simpleEmphasis(raw: string): string | null {
   const runs: Array<[number, number]> = [];
   for (let i = raw.indexOf('*'); i !== -1; ) {
@@ -118,8 +162,8 @@ function simpleEmphasis(raw: string): string | null {
     const first = raw[o + on];
     const lastIn = raw[c - 1];
     const after = c + cn >= raw.length ? ' ' : raw[c + cn];
-    if (!(before === ' ' || before === '\t') || SPACE.test(first)) return null;
-    if (!(after === ' ' || after === '\t') || SPACE.test(lastIn)) return null;
+    if (!(((before === ' ' || before === '\t') && !SPACE.test(first)) || (PUNCT.test(before) && ALNUM.test(first)))) return null;
+    if (!(((after === ' ' || after === '\t') && !SPACE.test(lastIn)) || (PUNCT.test(after) && ALNUM.test(lastIn)))) return null;
     if (c === o + on) return null;
     out += raw.slice(last, o) + raw.slice(o + on, c);
     last = c + cn;
