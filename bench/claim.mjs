@@ -62,30 +62,8 @@ git push -q origin "$c:refs/heads/main"
 `;
 
 // The same plumbing from a Node process (execFileSync, no library): the floor for any Node CLI.
-const RAW_NODE = `const { execFileSync: x } = require('node:child_process');
-const fs = require('node:fs');
-const g = (...a) => x('git', a, { encoding: 'utf8' }).trim();
-const [id, agent] = process.argv.slice(1);
-x('git', ['fetch', '-q', 'origin', 'main']);
-const base = g('rev-parse', 'origin/main');
-const text = x('git', ['cat-file', 'blob', base + ':WORK_QUEUE.md'], { encoding: 'utf8' });
-fs.writeFileSync('.git/raw-node-tmp', text.replace('| [ ] | **' + id + '** |', '| [IN PROGRESS: ' + agent + '] | **' + id + '** |'));
-const blob = g('hash-object', '-w', '.git/raw-node-tmp');
-const env = { ...process.env, GIT_INDEX_FILE: '.git/raw-node-index' };
-x('git', ['read-tree', base], { env });
-x('git', ['update-index', '--cacheinfo', '100644,' + blob + ',WORK_QUEUE.md'], { env });
-const tree = x('git', ['write-tree'], { env, encoding: 'utf8' }).trim();
-const c = g('commit-tree', tree, '-p', base, '-m', 'claim ' + id);
-x('git', ['push', '-q', 'origin', c + ':refs/heads/main']);
-`;
-
-/** A script claiming `runs` stories through the core API and `runs` through raw plumbing, in turn,
- *  after two warm-ups of each; prints `{"queue": [ms…], "raw": [ms…]}`. Story ids from `first` on. */
-const INPROCESS = (core) => `import { execFileSync as x } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { locateWrite, write } from ${JSON.stringify(core)};
-const [runs, first] = process.argv.slice(2).map(Number);
-const g = (...a) => x('git', a, { encoding: 'utf8' }).trim();
+// `x` is execFileSync and `writeFileSync` is in scope in both scripts that use it.
+const RAW_FN = `const g = (...a) => x('git', a, { encoding: 'utf8' }).trim();
 function raw(id, agent) {
   x('git', ['fetch', '-q', 'origin', 'main']);
   const base = g('rev-parse', 'origin/main');
@@ -99,6 +77,20 @@ function raw(id, agent) {
   const c = g('commit-tree', tree, '-p', base, '-m', 'claim ' + id);
   x('git', ['push', '-q', 'origin', c + ':refs/heads/main']);
 }
+`;
+const RAW_NODE = `const { execFileSync: x } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+${RAW_FN}
+raw(...process.argv.slice(1));
+`;
+
+/** A script claiming `runs` stories through the core API and `runs` through raw plumbing, in turn,
+ *  after two warm-ups of each; prints `{"queue": [ms…], "raw": [ms…]}`. Story ids from `first` on. */
+const INPROCESS = (core) => `import { execFileSync as x } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { locateWrite, write } from ${JSON.stringify(core)};
+const [runs, first] = process.argv.slice(2).map(Number);
+${RAW_FN}
 async function ours(id, agent) {
   const where = await locateWrite({ cwd: process.cwd() });
   await write(where, { op: 'claim', id, agent, maxClaims: where.config.maxClaims });
