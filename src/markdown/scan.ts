@@ -144,10 +144,12 @@ const HTML_END: Record<number, RegExp> = {
  * the start, or a root ATX heading). Returns tables and root headings, or a {@link ScanFallback}
  * naming the first construct the scanner cannot be certain about, with what it found before the
  * last point where every block was closed. A link or footnote definition anywhere changes how
- * inline text reads everywhere, so it sends the whole document to remark.
+ * inline text reads everywhere, so it sends the whole document to remark (checked when `from` is 0:
+ * a scan from a later line is one of the same text, after a scan from the top).
  */
 export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanOutcome {
-  if (/\]:/.test(text)) return { fallback: 'link or footnote definition' };
+  // Checked once, by the scan from the top (a later scan of the same text has had the answer).
+  if (from === 0 && /\]:/.test(text)) return { fallback: 'link or footnote definition' };
   const lines = lineIndex ?? new LineIndex(text);
   const tables: RawTable[] = [];
   const headings: RawHeading[] = [];
