@@ -29,7 +29,14 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
     // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
     // No auto-maintenance after it, as with queue's fetches: the user's own git commands keep the
     // repository.
-    if (await git.ok(['-c', 'maintenance.auto=false', 'merge', '--ff-only', commit])) return { sync: 'updated' };
+    const failure = await git.raw(['-c', 'maintenance.auto=false', 'merge', '--ff-only', commit]).then(
+      () => null,
+      (e: unknown) => (e instanceof GitFailure ? e.stderr : String(e)),
+    );
+    if (failure === null) return { sync: 'updated' };
+    if (/index\.lock/.test(failure)) {
+      return { sync: 'skipped', note: `another git command was running in this clone (index.lock): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; pull to get it` };
+    }
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }

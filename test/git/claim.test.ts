@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/core/read.js';
@@ -111,6 +111,21 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe('queue: done S-0 (Dev 2)\n\nQueue-Op: done\nQueue-Story: S-0\nQueue-Agent: Dev 2\n\n');
     const diff = git(remote, 'diff', '--unified=0', 'main~2', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '+| [DONE] | **S-0** | story 0 | None |']);
+  }, 60_000);
+
+  it('another git command holding the clone’s index.lock: the claim lands, and the note says why the clone did not follow', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    const head = git(c, 'rev-parse', 'HEAD');
+    writeFileSync(join(c, '.git', 'index.lock'), '');
+    const claim = await queue(c, ['claim', 'S-1', '--agent', 'Dev 2', '--json']);
+    expect(claim.code).toBe(0);
+    expect(claim.json.commit).toBe(git(remote, 'rev-parse', 'main').trim());
+    expect(claim.json.note).toMatch(/index\.lock.*main was not fast-forwarded/);
+    expect(git(c, 'rev-parse', 'HEAD')).toBe(head);
+    rmSync(join(c, '.git', 'index.lock'));
+    git(c, 'pull', '-q', '--ff-only');
+    expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toBe(remoteFile(remote));
   }, 60_000);
 
   it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
