@@ -170,10 +170,14 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     const w = await startWatch(here, 50, ['--commit']);
     // The first pass renders the tip as it is (the status board for dev1's claim).
     await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
-    git(there, 'pull', '-q', '--ff-only');
-    writeFileSync(file(there), doneB(text(there)));
-    git(there, 'commit', '-qam', 'B done by hand');
-    git(there, 'push', '-q', 'origin', 'HEAD:main');
+    // As a person would: a push that loses to the watcher's own commit is redone on the new tip.
+    await retry(() => {
+      git(there, 'fetch', '-q');
+      git(there, 'reset', '-q', '--hard', 'origin/main');
+      writeFileSync(file(there), doneB(text(there)));
+      git(there, 'commit', '-qam', 'B done by hand');
+      git(there, 'push', '-q', 'origin', 'HEAD:main');
+    });
     const pushed = git(remote, 'rev-parse', 'main').trim();
     // As a person would: the watcher may be fast-forwarding this clone itself (index.lock): retry.
     await retry(() => git(here, 'pull', '-q', '--ff-only'));
