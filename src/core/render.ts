@@ -4,7 +4,7 @@
  * in the working file or as a transaction on the shared branch. Every render is proved stable: a
  * second pass over its result must find nothing to do.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { QueueConfig } from './config.js';
 import { QueueError } from './errors.js';
@@ -57,17 +57,17 @@ export async function renderWorking(
   where: Pick<WriteTarget, 'root' | 'file' | 'config'>,
   agent: string,
   now: Date,
-  opts: { check?: boolean; extra?: (queue: Queue) => RenderFiles } = {},
+  opts: { check?: boolean; extra?: RenderExtra } = {},
 ): Promise<WorkingRender> {
   const path = resolve(where.root, where.file);
   const text = readFileSync(path, 'utf8');
   const queue = await readQueue([{ file: where.file, text }]);
-  const extra = opts.extra?.(queue) ?? [];
+  const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const d = renderDecision(queue, agent, { path: board, text: readIfExists(resolve(where.root, board)), now });
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);
-  if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', actions: d.actions, files: opts.check ? files : [], content: null, after: queue };
+  if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', actions: d.actions, files, content: null, after: queue };
   const applied = await applyRender(queue, d, where.config);
   if (readFileSync(path, 'utf8') !== text) return { outcome: 'moved', actions: [], files: [], content: null, after: queue };
   const content = applied.content !== text ? applied.content : null;
@@ -80,19 +80,29 @@ export async function renderWorking(
 }
 
 /**
- * Render the shared branch's tip as a transaction (`core/write.ts`): the board is read from that
- * commit, `extra` files are added to the commit. Returns the write's outcome and the actions of
- * the decision that was committed (none when nothing changed). Throws as {@link write}.
+ * Extra files for a render, decided from the queue it renders: `exists(path)` says whether `path`
+ * (relative to the root) exists where the render writes (the work tree, or the tip's tree).
  */
-export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra: RenderFiles = []): Promise<WriteOutcome & { actions: string[] }> {
+export type RenderExtra = (queue: Queue, exists: (path: string) => Promise<boolean>) => RenderFiles | Promise<RenderFiles>;
+
+/**
+ * Render the shared branch's tip as a transaction (`core/write.ts`): the board is read from that
+ * commit, and `extra` is decided on the queue at that commit (again on each attempt), its files
+ * added to the commit. Returns the write's outcome and the actions of the decision that was
+ * committed (none when nothing changed). Throws as {@link write}.
+ */
+export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra?: RenderExtra): Promise<WriteOutcome & { actions: string[] }> {
   const git = new Git(where.root);
   const board = boardPath(where.config);
   let actions: string[] = [];
   const out = await write(where, async (queue, base) => {
+    // Without a commit yet (an empty repository), the work tree stands in for the tip's tree.
+    const exists = (path: string) => (base ? git.raw(['cat-file', '-e', `${base}:${path}`]).then(() => true, () => false) : Promise.resolve(existsSync(resolve(where.root, path))));
     const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
     const d = renderDecision(queue, agent, { path: board, text, now });
     actions = d.actions;
-    return extra.length ? { ...d, files: [...(d.files ?? []), ...extra], unchanged: false } : d;
+    const files = extra ? await extra(queue, exists) : [];
+    return files.length ? { ...d, files: [...(d.files ?? []), ...files], unchanged: false } : d;
   });
   return { ...out, actions: out.commit ? actions : [] };
 }

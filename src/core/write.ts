@@ -11,8 +11,8 @@
  * out.story?.id; out.commit; out.attempts;
  * ```
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from './config.js';
 import { QueueError } from './errors.js';
 import { findRepoRoot } from './open.js';
@@ -168,12 +168,9 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
     if (!f.replace && existsSync(resolve(where.root, f.path))) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
   }
   // Loaded here only: a transaction never writes the working file this way.
-  const { default: writeFileAtomic } = await import('write-file-atomic');
+  const [{ default: writeFileAtomic }, { writeFiles }] = await Promise.all([import('write-file-atomic'), import('./files.js')]);
   await writeFileAtomic(path, applied.content);
-  for (const f of decision.files ?? []) {
-    mkdirSync(dirname(resolve(where.root, f.path)), { recursive: true });
-    await writeFileAtomic(resolve(where.root, f.path), f.content);
-  }
+  await writeFiles(where.root, decision);
   return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 };
 }
 

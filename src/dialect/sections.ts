@@ -1,5 +1,5 @@
 /** Where a place in a document sits among its headings, and what a section heading says. Pure. */
-import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
+import type { RawHeading } from '../markdown/blocks.js';
 import type { Status, StatusCategory } from '../model/types.js';
 import { fold } from './normalize.js';
 

@@ -12,7 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { QueueError } from '../core/errors.js';
-import { readQueue, type Queue } from '../core/read.js';
+import type { Queue } from '../core/read.js';
 import { renderCommitted, renderWorking } from '../core/render.js';
 import type { WriteTarget } from '../core/write.js';
 import { diffQueues } from '../history/events.js';
@@ -58,11 +58,13 @@ export function watch(opts: WatchOptions): Watcher {
   let written: string | null = null;
   let closed = false;
 
-  /** The queue as the last pass left it: a later pass sees what people changed since (a done). */
+  /** The queue as the last pass left it (in the working file, or at the shared tip with `commit`):
+   * a later pass sees what people changed since (a done). */
   let last: Queue | null = null;
 
-  /** Handoff files for the stories a hand-made done unblocked since the last pass (seed 002). */
-  const handoffs = (queue: Queue, now: Date) => {
+  /** Handoff files for the stories a hand-made done unblocked since the last pass (seed 002), unless
+   * one exists already where the render writes. */
+  const handoffs = (now: Date) => async (queue: Queue, exists: (path: string) => Promise<boolean>) => {
     if (!last) return [];
     const files: Array<{ path: string; content: string }> = [];
     for (const e of diffQueues(last, queue)) {
@@ -71,7 +73,7 @@ export function watch(opts: WatchOptions): Watcher {
       const from = e.claimantBefore ?? opts.agent;
       for (const next of unblockedBy(queue, story.id)) {
         const f = handoffFile(where.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString() });
-        if (!existsSync(join(where.root, f.path))) files.push(f);
+        if (!(await exists(f.path))) files.push(f);
       }
     }
     return files;
@@ -84,13 +86,13 @@ export function watch(opts: WatchOptions): Watcher {
       if (written !== null && sha(text) === written) return; // our own write coming back
       const now = new Date();
       if (opts.commit) {
-        const queue = await readQueue([{ file: where.file, text }]);
-        const result = await renderCommitted(where, opts.agent, now, handoffs(queue, now));
-        last = queue;
+        // Decided on the shared tip, not on this working file: the dones since the tip last seen.
+        const result = await renderCommitted(where, opts.agent, now, handoffs(now));
+        last = result.after;
         if (result.commit) opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
         return;
       }
-      const r = await renderWorking(where, opts.agent, now, { extra: (queue) => handoffs(queue, now) });
+      const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now) });
       if (r.outcome === 'moved') continue; // edited meanwhile: read again
       if (r.content !== null) written = sha(r.content);
       last = r.after;

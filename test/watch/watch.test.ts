@@ -196,5 +196,31 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     p.kill('SIGTERM');
     await exited;
   });
-});
 
+  it('queue watch --commit decides on the shared tip: a done pushed elsewhere gets its handoff even when the pass runs before this clone pulls it', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const [here, there] = clones;
+    const w = await startWatch(here, 50, ['--commit']);
+    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
+    await retry(() => {
+      git(there, 'fetch', '-q');
+      git(there, 'reset', '-q', '--hard', 'origin/main');
+      writeFileSync(file(there), doneB(text(there)));
+      git(there, 'commit', '-qam', 'B done by hand');
+      git(there, 'push', '-q', 'origin', 'HEAD:main');
+    });
+    const pushed = git(remote, 'rev-parse', 'main').trim();
+    // Not pulled: this clone's file still has B in progress. Rewriting it unchanged wakes the watcher.
+    expect(text(here)).toContain('| [IN PROGRESS: dev1] | **B** |');
+    writeFileSync(file(here), text(here));
+    await waitFor(() => git(remote, 'rev-parse', 'main').trim() !== pushed, 10_000);
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toMatch(/^queue: render \(unblock C/);
+    const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
+    expect(files.filter((f) => /^deployment\/handoffs\//.test(f))).toHaveLength(1);
+    expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
+    const p = proc!;
+    const exited = new Promise((r) => p.on('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  });
+});
