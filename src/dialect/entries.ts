@@ -9,7 +9,7 @@ import { parseDeps, type ParsedDeps } from './deps.js';
 import { isIdLike, leadingId } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { readHeadingStories, type StoryBody } from './headings.js';
-import { SectionCursor } from './sections.js';
+import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
 export type { Entry } from './entry.js';
@@ -66,7 +66,9 @@ export function readEntries(blocks: DocBlocks, src: string, file: string): Entri
   const tables: TableInfo[] = [];
   const sections = new SectionCursor(blocks.headings);
   for (const table of blocks.tables) {
-    const info = readTable(table, sections.sectionAt(table.start), src, file, entries, diagnostics);
+    const path = sections.headingsAt(table.start);
+    const under = path.length ? sectionStatus(path[path.length - 1]) : null;
+    const info = readTable(table, sections.sectionAt(table.start), under, src, file, entries, diagnostics);
     if (info) tables.push(info);
   }
   const bodies = readHeadingStories(blocks, src, file, entries);
@@ -128,7 +130,12 @@ function isBlankRow(row: RawRow): boolean {
 /** Headings over an empty table that make it a Completed log (rgrid's `## Completed`). */
 const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
 
-function readTable(table: RawTable, sectionPath: string[], src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
+/**
+ * Read one table: a story table (a status column), a Completed log (`[DONE] **id**` rows, or empty
+ * under a log heading), or a listing (below). `under` is what the table's own heading (the innermost
+ * one) says as a status, if anything.
+ */
+function readTable(table: RawTable, sectionPath: string[], under: SectionStatus | null, src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
   const headers = table.header.cells.map((c) => c.text);
   const cols = columnsOf(headers);
   const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
@@ -137,8 +144,12 @@ function readTable(table: RawTable, sectionPath: string[], src: string, file: st
     return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null, lastRowSource: last ? last.cells.map((c) => src.slice(c.start, c.end)) : null };
   };
   if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) {
-    const emptyLog = cols.status === -1 && table.rows.length === 0 && (cols.id !== -1 || cols.title !== -1) && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '');
-    return emptyLog ? info('log') : null;
+    const named = cols.status === -1 && (cols.id !== -1 || cols.title !== -1);
+    if (named && table.rows.length === 0 && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '')) return info('log');
+    // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
+    // for (hwillGIT: `## Next — waiting for an accepted input`): only the plain phrase lists ready work.
+    if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, under, src, file, out, diags);
+    return null;
   }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
 
@@ -197,25 +208,12 @@ function readTable(table: RawTable, sectionPath: string[], src: string, file: st
         ...(id ? { story: id } : {}),
       });
     }
-    const fields: Record<string, string> = {};
-    for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
-    const priority = textAt(row, cols.priority);
-    const effort = textAt(row, cols.effort);
-    const wave = textAt(row, cols.wave);
     out.push({
+      ...rowFields(row, cols, src),
       id,
       title,
       status,
-      owner: ownerOf(textAt(row, cols.owner)),
-      deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
-      storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
-      priority: priority || null,
-      effort: effort || null,
-      wave: wave || null,
-      fields,
       sectionPath,
-      parent: null,
-      checklist: [],
       occurrence: {
         file,
         line: row.line,
@@ -236,6 +234,71 @@ function readTable(table: RawTable, sectionPath: string[], src: string, file: st
     });
   }
   return info(isStoryTable ? 'story' : 'log');
+}
+
+/** What a row says besides its id, title and status: owner, dependencies, story file, priority,
+ * effort, wave, and the other columns by header. */
+function rowFields(row: RawRow, cols: Columns, src: string): Pick<Entry, 'owner' | 'deps' | 'storyFile' | 'priority' | 'effort' | 'wave' | 'fields' | 'parent' | 'checklist'> {
+  const fields: Record<string, string> = {};
+  for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
+  return {
+    owner: ownerOf(textAt(row, cols.owner)),
+    deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
+    storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
+    priority: textAt(row, cols.priority) || null,
+    effort: textAt(row, cols.effort) || null,
+    wave: textAt(row, cols.wave) || null,
+    fields,
+    parent: null,
+    checklist: [],
+  };
+}
+
+/**
+ * A listing: a table with an id or title column but no status column, right under a heading that
+ * states a status (`## Completed`, `## Blocked`, `## In progress — claimed`; `sections.ts`). Each
+ * row is a story with the heading's status (00-Aryan keeps `| ID | Title | Completed | Commit |`
+ * under `## Completed` beside its main table; PunxsyProminence lists its one claimed item in
+ * `| Item | Session | Branch |` under `## In progress — claimed`). Under a heading saying ready or
+ * next, only the phrase alone (`## Ready`) makes a listing. Rows are `log` occurrences: a
+ * row of a story table elsewhere stays the story's primary (the two must agree on the status), and
+ * queue never writes a status into a listing; a write that changes a listed story's status drops
+ * its listing rows that no longer hold (`edit/decide.ts`).
+ */
+function readListing(table: RawTable, headers: string[], cols: Columns, sectionPath: string[], under: SectionStatus, src: string, file: string, out: Entry[], diags: Diagnostic[]): void {
+  const weakIds = cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
+  const section = { line: under.line, depth: under.depth, heading: under.status.raw };
+  for (const row of table.rows) {
+    if (isBlankRow(row)) continue;
+    let id: string | null = cols.id === -1 ? null : textAt(row, cols.id) || null;
+    let title = textAt(row, cols.title);
+    if (id !== null && !isIdLike(id) && (/\s/.test(id) || weakIds || id.length > 24)) {
+      title ||= id;
+      id = null;
+    }
+    if (id === null && !title) {
+      diags.push({ severity: 'warning', code: 'unparsed_row', message: `row under "${under.status.raw}" has neither an id nor a title`, file, line: row.line, column: row.column });
+      continue;
+    }
+    out.push({
+      ...rowFields(row, cols, src),
+      id,
+      title,
+      status: under.status,
+      sectionPath,
+      occurrence: {
+        file,
+        line: row.line,
+        column: row.column,
+        kind: 'log',
+        status: under.status,
+        spans: { title: cellAt(row, cols.title), deps: cellAt(row, cols.deps), owner: cellAt(row, cols.owner), storyFile: cellAt(row, cols.storyFile) },
+        section,
+        start: row.start,
+        end: row.end,
+      },
+    });
+  }
 }
 
 function logMatch(row: RawRow, src: string): { status: string; statusLength: number; id: string } | null {

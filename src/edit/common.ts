@@ -32,6 +32,10 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
     const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
     throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
   }
+  if (occ.kind === 'log' && occ.section) {
+    const where = `${'#'.repeat(occ.section.depth)} ${occ.section.heading}`;
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a row of the table under "${where}" (line ${occ.section.line}), which has no status column; queue does not move rows between tables: move it by hand, or give it a row in a table with a Status column`, { file: occ.file, line: occ.line });
+  }
   if (occ.kind === 'log' || (!occ.spans.status && !occ.section)) {
     throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a Completed log row; queue writes statuses into story rows, task items and heading blocks`, { file: occ.file, line: occ.line });
   }

@@ -162,10 +162,12 @@ export function decide(queue: Queue, op: Operation): Decision {
   const edits: Edit[] = [];
   if (!unchanged) {
     edits.push(...statusEdits(doc, occ, wish, style));
-    // A reopened story leaves the Completed log, or it would read as done there and open here.
-    if (op.op === 'reopen') for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file) edits.push(deleteLine(doc.text, o));
+    // A story leaves the logs and listings that would no longer say its status (a reopened story
+    // leaves the Completed log, an unblocked one the table under `## Blocked`), or it would read
+    // as one status there and another here.
+    for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category) edits.push(deleteLine(doc.text, o));
     // rgrid keeps a Completed log: a done story is appended to it, with its agent and wave.
-    if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log')) {
+    if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
       const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent);
       if (log) edits.push(log);
     }

@@ -58,8 +58,10 @@ export interface Occurrence {
   file: string;
   line: number;
   column: number;
-  /** `table`: a row of a table with a status column; `log`: a `[DONE] **id**` row; `task`: a task-list
-   * item; `heading`: a heading with a `Status:` line (`dialect/headings.ts`). */
+  /** `table`: a row of a table with a status column; `log`: a row queue never writes a status into,
+   * a `[DONE] **id**` row of a Completed log or a row of a listing (a table with no status column
+   * under a heading that states one, `## Blocked`; `section` is then that heading); `task`: a
+   * task-list item; `heading`: a heading with a `Status:` line (`dialect/headings.ts`). */
   kind: 'table' | 'log' | 'task' | 'heading';
   status: Status;
   /**

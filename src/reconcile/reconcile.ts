@@ -112,8 +112,10 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
     .filter((doc) => doc.editable)
     .map((doc) => {
       // A story written in more than one row is left alone, as the write commands refuse it
-      // (edit/common.ts assertEditable): queue does not guess which row to edit.
-      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status && s.occurrences.filter((o) => o.kind !== 'log').length === 1);
+      // (edit/common.ts assertEditable): queue does not guess which row to edit. So is one that a
+      // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
+      // which drops that row too (edit/decide.ts).
+      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status && s.occurrences.filter((o) => o.kind !== 'log').length === 1 && !s.occurrences.some((o) => o.kind === 'log' && o.section));
       const style = statusStyle(tableStatusCells(queue, doc));
       const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
       const mark = markStyle(doc, mine);

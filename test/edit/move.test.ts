@@ -188,3 +188,74 @@ describe('over ../shared/corpus: mav2287/work-queue-skill', () => {
     }
   });
 });
+
+describe('listings: tables with no status column under a heading that states one', () => {
+  const main = '| ID | Title | Status | Depends On |\n|---|---|---|---|\n| T-1 | One | DONE | None |\n| T-2 | Two | BLOCKED | T-1 |\n| T-3 | Three | PENDING | T-1 |\n';
+  const text =
+    '# Queue\n\n## Queue\n\n' + main +
+    '\n## Completed\n\n| ID | Title | Completed |\n|---|---|---|\n| T-1 | One | 2026-06-07 |\n' +
+    '\n## Blocked\n\n| ID | Title | Reason |\n|---|---|---|\n| T-2 | Two | waits on a key |\n' +
+    '\n## In progress — claimed\n\n| Item | Session | Branch |\n|---|---|---|\n| Knowledge base | this session | `feature/kb` |\n' +
+    '\n## Next — waiting for an accepted input\n\n| Work | Required input |\n|---|---|\n| UI-002 screen spec | UI-001 note |\n';
+
+  it('reads each row as a story with the heading status; a row of the main table stays the primary', async () => {
+    const queue = await q(text);
+    const kb = queue.stories.find((s) => s.title === 'Knowledge base')!;
+    expect([kb.status.category, kb.derivedId, kb.fields.Session, kb.occurrences[0].kind]).toEqual(['in_progress', true, 'this session', 'log']);
+    const t2 = queue.graph.byId.get('T-2')!;
+    expect(t2.occurrences.map((o) => [o.kind, o.line])).toEqual([['table', 8], ['log', 21]]);
+    expect(queue.graph.byId.get('T-1')!.occurrences.map((o) => o.kind)).toEqual(['table', 'log']);
+    // "Next — waiting for…" says what its items wait on: not a list of ready work.
+    expect(queue.stories.some((s) => s.title.startsWith('UI-002'))).toBe(false);
+    expect(queue.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(queue.stories).toHaveLength(4);
+  });
+
+  it('a listing that contradicts the main table is an error, not a silent pick', async () => {
+    const queue = await q(text.replace('| T-2 | Two | waits on a key |', '| T-3 | Three | waits on a key |'));
+    expect(queue.diagnostics.find((d) => d.code === 'duplicate_conflict')).toMatchObject({ line: 21, story: 'T-3' });
+  });
+
+  it('unblock and reopen drop the listing rows that no longer hold; done leaves a plain-id Completed table alone', async () => {
+    const unblocked = await run(text, { op: 'unblock', id: 'T-2', agent: 'a' });
+    expect(unblocked).toBe(text.replace('| T-2 | Two | BLOCKED |', '| T-2 | Two | PENDING |').replace('| T-2 | Two | waits on a key |\n', ''));
+    const reopened = await run(text, { op: 'reopen', id: 'T-1', agent: 'a' });
+    expect(reopened).toBe(text.replace('| T-1 | One | DONE |', '| T-1 | One | PENDING |').replace('| T-1 | One | 2026-06-07 |\n', ''));
+    const claimed = await run(text, { op: 'claim', id: 'T-3', agent: 'a' });
+    const done = await run(claimed, { op: 'done', id: 'T-3', agent: 'a' });
+    expect(done).toBe(text.replace('| T-3 | Three | PENDING |', '| T-3 | Three | DONE |'));
+  });
+
+  it('a story written only in a listing is refused a write, naming the table\'s heading', async () => {
+    const queue = await q(text);
+    const kb = queue.stories.find((s) => s.title === 'Knowledge base')!;
+    const e = await refusal(text, { op: 'done', id: kb.id, agent: 'a' });
+    expect(e.code).toBe('parse_error');
+    expect(e.message).toMatch(/^WORK_QUEUE\.md:27:1: .* table under "## In progress — claimed" \(line 23\), which has no status column/);
+  });
+
+  it('over ../shared/corpus: PunxsyProminence\'s claimed item and 00-Aryan\'s Completed table', async () => {
+    const punxsy = await q(read(join(REAL, 'PunxsyProminence__ppbf-platform__docs__WORK_QUEUE.md')));
+    const claimed = punxsy.stories.filter((s) => s.status.category === 'in_progress');
+    expect(claimed.map((s) => s.title)).toEqual(['Knowledge + feedback (drills, Rabbit Holes, feedback box)']);
+    expect(punxsy.stories.filter((s) => punxsy.graph.isReady(s)).map((s) => s.id)).not.toContain(claimed[0].id);
+    const aryan = await q(read(join(REAL, '00-Aryan__Content-Creation-Automation__WORK_QUEUE.md')));
+    expect(aryan.stories).toHaveLength(8);
+    // Its Blocked table's delimiter row has 3 cells for 4 headers: not a table (GitHub agrees).
+    expect(aryan.graph.byId.get('TASK-003')!.occurrences.map((o) => o.kind)).toEqual(['table']);
+    expect(aryan.graph.byId.get('TASK-004')!.occurrences.map((o) => o.kind)).toEqual(['table', 'log']);
+    expect(aryan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('listings and the reconciler', () => {
+  it('a story a listing holds as blocked is not unblocked by a render (that would contradict the listing)', async () => {
+    const { reconcile } = await import('../../src/reconcile/reconcile.js');
+    const text =
+      '## Queue\n\n| ID | Title | Status | Depends On |\n|---|---|---|---|\n| T-1 | One | DONE | None |\n| T-2 | Two | BLOCKED | T-1 |\n| T-3 | Three | BLOCKED | T-1 |\n' +
+      '\n## Blocked\n\n| ID | Reason |\n|---|---|\n| T-2 | waits on a key |\n';
+    const actions = reconcile(await q(text)).flatMap((r) => r.actions);
+    expect(actions).toContain('unblock T-3');
+    expect(actions.filter((a) => a.includes('T-2'))).toEqual([]);
+  });
+});
