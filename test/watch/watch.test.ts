@@ -149,6 +149,35 @@ describe('queue watch (real file system events, a real process)', () => {
 });
 
 describe('render and watch with --commit (a bare remote, two clones, real processes)', () => {
+  /** B marked done by hand in clone `there` and pushed; as a person would, a push that loses to
+   * the watcher's own commit is redone on the new tip. */
+  const pushDoneB = (there: string) =>
+    retry(() => {
+      git(there, 'fetch', '-q');
+      git(there, 'reset', '-q', '--hard', 'origin/main');
+      writeFileSync(file(there), doneB(text(there)));
+      git(there, 'commit', '-qam', 'B done by hand');
+      git(there, 'push', '-q', 'origin', 'HEAD:main');
+    });
+
+  /** A remote holding QUEUE and two clones, `queue watch --commit` running in the first (`here`)
+   * once its first pass has rendered the tip as it is (the status board for dev1's claim). */
+  async function watchingClone() {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const [here, there] = clones;
+    const w = await startWatch(here, 50, ['--commit']);
+    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
+    return { remote, here, there, w };
+  }
+
+  /** Stop the watcher before its clone is removed: a killed watcher's git child would still be writing there. */
+  async function stopWatch() {
+    const p = proc!;
+    const exited = new Promise((r) => p.on('exit', r));
+    p.kill('SIGTERM');
+    await exited;
+  }
+
   it('queue render --commit renders the shared tip in one commit, as render does the working file; the clone follows', () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': doneB(QUEUE) }, 1);
     const plain = repo();
@@ -165,19 +194,8 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
   });
 
   it('queue watch --commit: a done pushed from another clone and pulled here is rendered as a commit on the shared branch, with its handoff', async () => {
-    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
-    const [here, there] = clones;
-    const w = await startWatch(here, 50, ['--commit']);
-    // The first pass renders the tip as it is (the status board for dev1's claim).
-    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
-    // As a person would: a push that loses to the watcher's own commit is redone on the new tip.
-    await retry(() => {
-      git(there, 'fetch', '-q');
-      git(there, 'reset', '-q', '--hard', 'origin/main');
-      writeFileSync(file(there), doneB(text(there)));
-      git(there, 'commit', '-qam', 'B done by hand');
-      git(there, 'push', '-q', 'origin', 'HEAD:main');
-    });
+    const { remote, here, there, w } = await watchingClone();
+    await pushDoneB(there);
     const pushed = git(remote, 'rev-parse', 'main').trim();
     // As a person would: the watcher may be fast-forwarding this clone itself (index.lock): retry.
     await retry(() => git(here, 'pull', '-q', '--ff-only'));
@@ -190,25 +208,12 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
     expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
     await waitFor(() => w.lines.filter((l) => / committed [0-9a-f]{7}: render/.test(l)).length === 2);
-    // Stop it before the clone is removed: a killed watcher's git child would still be writing there.
-    const p = proc!;
-    const exited = new Promise((r) => p.on('exit', r));
-    p.kill('SIGTERM');
-    await exited;
+    await stopWatch();
   });
 
   it('queue watch --commit decides on the shared tip: a done pushed elsewhere gets its handoff even when the pass runs before this clone pulls it', async () => {
-    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
-    const [here, there] = clones;
-    const w = await startWatch(here, 50, ['--commit']);
-    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
-    await retry(() => {
-      git(there, 'fetch', '-q');
-      git(there, 'reset', '-q', '--hard', 'origin/main');
-      writeFileSync(file(there), doneB(text(there)));
-      git(there, 'commit', '-qam', 'B done by hand');
-      git(there, 'push', '-q', 'origin', 'HEAD:main');
-    });
+    const { remote, here, there } = await watchingClone();
+    await pushDoneB(there);
     const pushed = git(remote, 'rev-parse', 'main').trim();
     // Not pulled: this clone's file still has B in progress. Rewriting it unchanged wakes the watcher.
     expect(text(here)).toContain('| [IN PROGRESS: dev1] | **B** |');
@@ -218,9 +223,6 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
     expect(files.filter((f) => /^deployment\/handoffs\//.test(f))).toHaveLength(1);
     expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
-    const p = proc!;
-    const exited = new Promise((r) => p.on('exit', r));
-    p.kill('SIGTERM');
-    await exited;
+    await stopWatch();
   });
 });
