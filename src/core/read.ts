@@ -64,13 +64,24 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
 function noStories(text: string, file: string): Diagnostic {
   const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
   const lines = new LineIndex(text);
-  for (let i = 0; i < lines.count; i++) {
+  for (let i = frontMatterEnd(lines); i < lines.count; i++) {
     const l = lines.line(i);
     if (FOREIGN_STATUS.test(l)) {
       return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${l.trim().slice(0, 60)}" is a status in a form queue does not read`, file, line: i + 1, column: 1 };
     }
   }
   return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}`, file, line: 1, column: 1 };
+}
+
+/**
+ * The index of the first line after YAML front matter (`---` on line 1 up to a `---` or `...` line,
+ * the Jekyll/Hugo convention GitHub renders as a table), or 0 when the file has none or it is never
+ * closed. A `status: living` key there describes the document, not a story.
+ */
+function frontMatterEnd(lines: LineIndex): number {
+  if (lines.count === 0 || !/^---\s*$/.test(lines.line(0))) return 0;
+  for (let i = 1; i < lines.count; i++) if (/^(?:---|\.\.\.)\s*$/.test(lines.line(i))) return i + 1;
+  return 0;
 }
 
 /** `QUEUE_READ=remark` reads every document with remark alone (for comparing readers, and the bench's baseline). */

@@ -115,6 +115,9 @@ describe('workspace files', () => {
     expect(blocks.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'no_stories', line: 6, column: 1 })]);
     expect((await readQueue([{ file: 'Q.md', text: '### BUG-1: crash\n**Status:** RESOLVED\n' }])).stories.map((s) => [s.id, s.status.category])).toEqual([['BUG-1', 'done']]);
     expect(blocks.diagnostics[0].message).toContain('"**Status:** RESOLVED"');
+    // Front matter describes the document: its `status:` key is not cited, the first one after it is.
+    const fm = await readQueue([{ file: 'Q.md', text: '---\nstatus: living\n---\n# Plan\n\n- status: TODO\n' }]);
+    expect(fm.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 6 })]);
     const prose = await readQueue([{ file: 'Q.md', text: '# Queue\n\nNothing yet.\n' }]);
     expect(prose.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 1 })]);
     // An empty file, and a file with stories, get no such warning.

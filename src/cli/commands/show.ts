@@ -55,7 +55,7 @@ export function register(program: Command): void {
       for (const [k, v] of Object.entries(s.fields)) if (v) out.push(`${k}: ${v}`);
       if (s.checklist.length) out.push(`checklist  ${s.checklist.filter((x) => x.done).length}/${s.checklist.length} ticked`);
       for (const x of s.checklist) out.push(`  ${x.done ? '[x]' : '[ ]'} ${x.text}`);
-      for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind}) ${o.status.raw}`));
+      for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind === 'log' && o.section ? 'listing' : o.kind}) ${o.status.raw}`));
       for (const a of agents) out.push(`agent      ${a.name}${a.progress !== null ? ` ${a.progress}%` : ''}${a.lastUpdated ? ` (updated ${a.lastUpdated})` : ''}`);
       for (const h of handoffs) out.push(`handoff    ${h.file} ${h.fromAgent ?? '?'} → ${h.toAgent ?? '?'}${h.timestamp ? ` ${h.timestamp}` : ''}`);
       for (const d of diagnostics) out.push(`${d.severity}: ${d.code} ${d.message}`);
