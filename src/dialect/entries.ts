@@ -1,14 +1,16 @@
 /**
- * From {@link DocBlocks} to entries: one per story row or task item, with its cells understood.
+ * From {@link DocBlocks} to entries: story tables here, task items in `tasks.ts`, heading blocks in
+ * `headings.ts`, with their cells understood.
  * Pure. Every row of a story table becomes an entry or a diagnostic; none is dropped silently.
  */
-import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from '../markdown/blocks.js';
+import type { DocBlocks, RawCell, RawRow, RawTable } from '../markdown/blocks.js';
 import type { Diagnostic, Occurrence, Status } from '../model/types.js';
 import { assignRoles, type Role } from './columns.js';
-import { parseDeps, type ParsedDeps } from './deps.js';
-import { isIdLike, leadingId } from './normalize.js';
+import { parseDeps } from './deps.js';
+import { isIdLike } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
-import { readHeadingStories, type StoryBody } from './headings.js';
+import { readHeadingStories } from './headings.js';
+import { readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
 import { isStatusText, parseStatus } from './status.js';
 
@@ -308,107 +310,4 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
   const m = LOG_ID.exec(raw);
   if (!m || !m[1].trim() || !isStatusText(m[1])) return null;
   return { status: m[1].trim(), statusLength: m[1].trimEnd().length, id: (m[2] ?? m[3]).trim() };
-}
-
-/** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`);
- * global and with match indices, for the writer (`edit/task-structure.ts`) to find the last one. */
-export const TASK_DEPS_CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)/dgi;
-/** The dependencies at the end of a task's text: that clause, or a trailing `depends on: T-1` / `deps: T-1`. */
-const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|\\b(?:depends on|deps|blocked by)\\s*:\\s*([^()]+)$`, 'i');
-/**
- * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
- * have no status cell, so a claim, a review or a hold is written as the bracket form rgrid's tables
- * use (../shared/corpus/history/rgrid), anywhere in the item's first paragraph. The tag is not part
- * of the title, the id or the dependencies: a claim never changes a derived id.
- */
-export const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
-
-/** `text` without the status tag `m` found in it, and one space beside it. */
-export function withoutTag(text: string, m: RegExpExecArray): string {
-  const before = text.slice(0, m.index);
-  const after = text.slice(m.index + m[0].length);
-  return /\s$/.test(before) ? before.slice(0, -1) + after : before + after.replace(/^\s/, '');
-}
-
-/** A heading over a status legend (asulwer/Rules: `## Status Legend` then `- [ ] Not started`,
- * `- [x] Done`): its check boxes explain the notation and are not stories. */
-const LEGEND = /\blegend\b/i;
-
-/** Section statuses that an open box under them takes: a box says only "not done", the heading says
- * which (held, taken, in review, dropped). A "Done" heading over an open box is not believed over it. */
-const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
-
-/**
- * Read the task items of a document into `out`, except those inside a heading-block story's body
- * (`bodies`: its checklist) and those under a legend heading. An item's status is its box, else the
- * inline tag in its text, else, for an open box without a tag, what its section heading says when
- * that is a hold, a claim, a review or a cancellation (`## Blocked on the owner — …`).
- */
-function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[]) {
-  // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
-  const mine: Array<Entry | null> = [];
-  const legends = new Set<string>();
-  let b = 0;
-  const sections = new SectionCursor(blocks.headings);
-  blocks.tasks.forEach((t: RawTask) => {
-    while (b < bodies.length && bodies[b].end <= t.start) b++;
-    if (b < bodies.length && bodies[b].start <= t.start) {
-      // The innermost story whose body holds the box owns it.
-      let owner = b;
-      for (let k = b + 1; k < bodies.length && bodies[k].start <= t.start; k++) if (t.start < bodies[k].end) owner = k;
-      bodies[owner].story.checklist.push({ text: t.text.trim(), done: t.checked });
-      mine.push(null);
-      return;
-    }
-    const sectionPath = sections.sectionAt(t.start);
-    const heading = sectionPath[sectionPath.length - 1];
-    if (heading !== undefined && LEGEND.test(heading)) {
-      mine.push(null);
-      if (!legends.has(heading)) {
-        legends.add(heading);
-        diags.push({ severity: 'info', code: 'legend', message: `the check boxes under "${heading}" are read as a legend, not as stories`, file, line: t.line, column: t.column });
-      }
-      return;
-    }
-    const inline = TASK_STATUS.exec(t.text);
-    let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
-    const lead = leadingId(text);
-    const id = lead?.id ?? null;
-    if (lead) text = lead.rest;
-    let deps: ParsedDeps | null = null;
-    const d = TASK_DEPS.exec(text);
-    if (d) {
-      deps = parseDeps(d[1] ?? d[2]);
-      text = text.slice(0, d.index).trim();
-    }
-    let status: Status = t.checked
-      ? { category: 'done' as const, raw: '[x]', token: '[X]', claimant: null, reason: null }
-      : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
-    // A checked box is done whatever tag is left beside it.
-    if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
-    const sec = inline || t.checked ? null : sections.statusSectionAt(t.start);
-    const section = sec && REFINES.has(sec.status.category) ? sec : null;
-    if (section) status = section.status;
-    const e = entry({
-      id,
-      title: text,
-      status,
-      deps,
-      sectionPath,
-      parent: t.parent === -1 ? null : mine[t.parent],
-      occurrence: {
-        file,
-        line: t.line,
-        column: t.column,
-        kind: 'task',
-        status,
-        spans: { status: { start: t.box, end: t.box + 3 }, title: { start: t.textStart, end: t.textEnd }, item: { start: t.start, end: t.end } },
-        ...(section ? { section: { line: section.line, depth: section.depth, heading: section.status.raw } } : {}),
-        start: t.start,
-        end: t.textEnd,
-      },
-    });
-    mine.push(e);
-    out.push(e);
-  });
 }

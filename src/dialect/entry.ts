@@ -18,7 +18,7 @@ export interface Entry {
   sectionPath: string[];
   /** The enclosing task item's entry, for nested task lists. */
   parent: Entry | null;
-  /** A heading story's check boxes (`entries.ts` fills it while reading task items). */
+  /** A heading story's check boxes (`tasks.ts` fills it while reading task items). */
   checklist: ChecklistItem[];
   occurrence: Occurrence;
 }

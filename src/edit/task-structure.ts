@@ -9,11 +9,11 @@
  * The item goes after its first dependency's item, else after the last item under the heading
  * `section` names, else after the last task of the file; always after the whole item (its nested
  * items too), at the same depth. The reader takes `(depends on: …)` at the end of a task's text
- * (`dialect/entries.ts`), so that is how dependencies are written.
+ * (`dialect/tasks.ts`), so that is how dependencies are written.
  */
 import { QueueError } from '../core/errors.js';
 import type { Queue, QueueDocument } from '../core/read.js';
-import { TASK_DEPS_CLAUSE } from '../dialect/entries.js';
+import { TASK_DEPS_CLAUSE } from '../dialect/tasks.js';
 import type { Occurrence, Story } from '../model/types.js';
 import { lineEnding } from './common.js';
 import type { Decision } from './decide.js';

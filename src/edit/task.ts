@@ -3,7 +3,7 @@
  * list has no status cell, so a status is the check box plus an optional inline tag in the item's
  * first paragraph, the bracket form rgrid writes in its status cells
  * (../shared/corpus/history/rgrid), which the reader already takes from task text
- * (`dialect/entries.ts` TASK_STATUS):
+ * (`dialect/tasks.ts` TASK_STATUS):
  *
  *   todo         `- [ ] T-3 Parser`
  *   in progress  `- [ ] T-3 Parser [IN PROGRESS: Dev 2]`
@@ -16,7 +16,7 @@
  */
 import { QueueError } from '../core/errors.js';
 import type { QueueDocument } from '../core/read.js';
-import { TASK_STATUS } from '../dialect/entries.js';
+import { TASK_STATUS } from '../dialect/tasks.js';
 import type { Occurrence } from '../model/types.js';
 import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
