@@ -84,6 +84,12 @@ const PHRASES: Array<[string, StatusCategory]> = ([
  * word naming what it waits on (`Blocked on the owner`, `Waiting for user`, `In progress — claimed`). */
 const QUALIFIER = /^(?:[—–:(,;]|(?:on|by|for|until|pending|awaiting)\b)/;
 
+/** A noun naming the collection after a phrase that cannot be an imperative (`## Done log`,
+ * binary-100/BSODAnalyzer; `## Blocked tasks`, `## Completed items`). After "Review", "Ready" or
+ * "Next" the same words would name work to do ("Review tasks"), so those phrases do not take them. */
+const COLLECTION = /^(?:log|archive|items|tasks|stories|work|list|history)$/;
+const TAKES_COLLECTION = new Set<StatusCategory>(['done', 'cancelled', 'in_progress', 'blocked']);
+
 /** A section heading read as a status ({@link sectionStatus}). */
 export interface SectionStatus {
   /** What the heading says of the stories under it, as a status: the heading's text is `raw` and
@@ -99,7 +105,8 @@ export interface SectionStatus {
 /**
  * The status a section heading states, or null: its text (leading emoji and marks, and a trailing
  * count such as `(3)` or a colon, set aside) starts with one of the phrases above, alone (`exact`)
- * or followed by a separator or `on`/`by`/`for`/`until` (`Blocked on the owner — …`).
+ * or followed by a separator or `on`/`by`/`for`/`until` (`Blocked on the owner — …`), or, for a
+ * phrase that is not an imperative, by a collection noun alone (`Done log`).
  */
 export function sectionStatus(h: RawHeading): SectionStatus | null {
   let memo = MEMO.get(h);
@@ -115,7 +122,8 @@ function readSection(h: RawHeading): SectionStatus | null {
   for (const [phrase, category] of PHRASES) {
     if (!core.startsWith(phrase)) continue;
     const rest = core.slice(phrase.length).trim();
-    if (rest !== '' && (/^[\p{L}\p{N}]/u.test(core.charAt(phrase.length)) || !QUALIFIER.test(rest))) continue;
+    const collection = TAKES_COLLECTION.has(category) && COLLECTION.test(rest);
+    if (rest !== '' && !collection && (/^[\p{L}\p{N}]/u.test(core.charAt(phrase.length)) || !QUALIFIER.test(rest))) continue;
     const status: Status = { category, raw: heading, token: phrase.toUpperCase(), claimant: null, reason: category === 'blocked' ? heading : null };
     return { status, line: h.line, depth: h.depth, exact: rest === '' };
   }
