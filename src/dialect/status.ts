@@ -3,7 +3,8 @@
  * `[CLAIMING: Dev X]`, `[PREP: Dev 3]`, `[DONE]`, bare words in any case and separator style
  * (`DONE`, `in_progress`, `in-progress`, `PENDING`, `VERIFY`), emoji (✅ 🔄 ⏳ 🔴 ❌ …), the non-English
  * words found in ../shared/corpus, and trailing text after the keyword (`DONE — 730833e`,
- * `CLAIMED [date]`, `**DONE (AGENT-2)** — spikes/…`). Pure.
+ * `CLAIMED [date]`, `**DONE (AGENT-2)** — spikes/…`), and a second status after a slash when the first says
+ * only "to do" (`Next / In progress` is in progress). Pure.
  */
 import type { Status, StatusCategory } from '../model/types.js';
 import { fold } from './normalize.js';
@@ -149,6 +150,13 @@ function parseWords(s: string, raw: string): Status {
   const [phrase, category] = hit;
   // Find the rest in the original string: skip as many word characters as the phrase holds.
   const rest = restAfter(s, phrase);
+  // `Next / In progress` (binary-100/BSODAnalyzer): a cell naming a second status is not claimable
+  // work; the second one is read, so a story someone works on is never offered as ready.
+  const second = category === 'todo' ? /^[*_`\s]*\/\s*(\S.*)$/s.exec(rest) : null;
+  if (second) {
+    const other = parseWords(second[1].replace(/^[*_`\s]+/, ''), raw);
+    if (other.category !== 'unknown' && other.category !== 'todo') return other;
+  }
   const arg = argument(rest, category !== 'done');
   const token = phrase.toUpperCase();
   if (category === 'blocked') return { category, raw, token, claimant: null, reason: arg };

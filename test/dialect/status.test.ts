@@ -43,6 +43,12 @@ describe('status grammar', () => {
     ['❌', 'cancelled', null, null],
     ['완료', 'done', null, null],
     ['en cours', 'in_progress', null, null],
+    // A second status after a slash is not claimable work (binary-100/BSODAnalyzer).
+    ['Next / In progress', 'in_progress', null, null],
+    ['**Next** / In progress (Dev 4)', 'in_progress', 'Dev 4', null],
+    ['TODO / blocked on the key', 'blocked', null, null],
+    ['Next / later', 'todo', null, null],
+    ['Open / ready', 'todo', null, null],
   ])('%s → %s', (text, category, claimant, reason) => {
     const s = parseStatus(text);
     expect(s.category).toBe(category);

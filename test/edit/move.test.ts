@@ -58,6 +58,10 @@ describe('section headings that state a status', () => {
     expect(of('Blocked on the owner — nobody can build past these')).toEqual(['blocked', false]);
     expect(of('In progress — claimed')).toEqual(['in_progress', false]);
     expect(of('Waiting for user')).toEqual(['blocked', false]);
+    // A collection noun after a phrase that is not an imperative: binary-100's `## Done log`.
+    expect(of('Done log')).toEqual(['done', false]);
+    expect(of('Blocked tasks')).toEqual(['blocked', false]);
+    for (const title of ['Review tasks', 'Next items', 'Ready list', 'Done logging']) expect(of(title), title).toBeNull();
     for (const title of ['Review Gate', 'Active Sprint', 'Active queue (ordered)', 'Doneness criteria', 'Ready to build — unclaimed', 'Next Version Planning: v0.3.14', 'Queue Rules']) {
       expect(of(title), title).toBeNull();
     }
@@ -209,6 +213,16 @@ describe('listings: tables with no status column under a heading that states one
     expect(queue.stories.some((s) => s.title.startsWith('UI-002'))).toBe(false);
     expect(queue.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(queue.stories).toHaveLength(4);
+  });
+
+  it('reads binary-100\'s "## Done log" table, and leaves its empty Inbox and Parked tables with no story', async () => {
+    const queue = await q(read(join(REAL, 'binary-100__BSODAnalyzer__docs__WORK_QUEUE.md')));
+    expect(queue.stories.map((s) => [s.id, s.status.category, s.occurrences[0].kind])).toEqual([
+      ['WQ-003', 'in_progress', 'table'],
+      ['WQ-001', 'done', 'log'],
+      ['WQ-002', 'done', 'log'],
+    ]);
+    expect(queue.graph.byId.get('WQ-001')!.fields.Completed).toBe('2026-08-31');
   });
 
   it('a listing that contradicts the main table is an error, not a silent pick', async () => {
