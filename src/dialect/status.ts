@@ -3,8 +3,9 @@
  * `[CLAIMING: Dev X]`, `[PREP: Dev 3]`, `[DONE]`, bare words in any case and separator style
  * (`DONE`, `in_progress`, `in-progress`, `PENDING`, `VERIFY`), emoji (✅ 🔄 ⏳ 🔴 ❌ …), the non-English
  * words found in ../shared/corpus, and trailing text after the keyword (`DONE — 730833e`,
- * `CLAIMED [date]`, `**DONE (AGENT-2)** — spikes/…`), and a second status after a slash when the first says
- * only "to do" (`Next / In progress` is in progress). Pure.
+ * `CLAIMED [date]`, `**DONE (AGENT-2)** — spikes/…`), a later status after `then` (`REOPENED then DONE`),
+ * and a second status after a slash when the first says only "to do" (`Next / In progress` is in
+ * progress). Pure.
  */
 import type { Status, StatusCategory } from '../model/types.js';
 import { fold } from './normalize.js';
@@ -150,11 +151,17 @@ function parseWords(s: string, raw: string): Status {
   const [phrase, category] = hit;
   // Find the rest in the original string: skip as many word characters as the phrase holds.
   const rest = restAfter(s, phrase);
+  // `REOPENED then DONE — …` (xander1421/kingfisher): the later status is the current one.
   // `Next / In progress` (binary-100/BSODAnalyzer): a cell naming a second status is not claimable
   // work; the second one is read, so a story someone works on is never offered as ready.
-  const second = category === 'todo' ? /^[*_`\s]*\/\s*(\S.*)$/s.exec(rest) : null;
-  if (second) {
-    const other = parseWords(second[1].replace(/^[*_`\s]+/, ''), raw);
+  const then = /^[*_`\s]*then\s+(\S.*)$/is.exec(rest);
+  if (then) {
+    const later = parseWords(then[1], raw);
+    if (later.category !== 'unknown') return later;
+  }
+  const slash = category === 'todo' ? /^[*_`\s]*\/[*_`\s]*(\S.*)$/s.exec(rest) : null;
+  if (slash) {
+    const other = parseWords(slash[1], raw);
     if (other.category !== 'unknown' && other.category !== 'todo') return other;
   }
   const arg = argument(rest, category !== 'done');

@@ -49,6 +49,10 @@ describe('status grammar', () => {
     ['TODO / blocked on the key', 'blocked', null, null],
     ['Next / later', 'todo', null, null],
     ['Open / ready', 'todo', null, null],
+    // The later status after "then" is the current one (xander1421/kingfisher).
+    ['REOPENED then DONE — v3 was marked DONE and was wrong', 'done', null, null],
+    ['DONE then reopened', 'todo', null, null],
+    ['BLOCKED then whatever', 'blocked', null, null],
   ])('%s → %s', (text, category, claimant, reason) => {
     const s = parseStatus(text);
     expect(s.category).toBe(category);
