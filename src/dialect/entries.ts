@@ -59,6 +59,10 @@ function storyFileOf(cell: RawCell | undefined, src: string): string | null {
 /** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
 const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
 
+/** An id cell that says the row has none (`| — | **evidence for H8 …** | DONE |`, xander1421/kingfisher):
+ * the story's id is derived from its section and title, as a task item's is. */
+const NO_ID = /^(?:[-—–?]+|n\/a|tbd|none)$/i;
+
 const LOG_ID = /^(.*?)\s*(?:\*\*([^*]+)\*\*|`([^`]+)`)\s*$/s;
 
 /** Read a whole document's story tables, task items and heading-block stories. */
@@ -194,6 +198,7 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
       id = m.id;
     }
     let title = textAt(row, cols.title);
+    if (id !== null && NO_ID.test(id)) id = null;
     if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
       if (!title) title = id;
       id = null;

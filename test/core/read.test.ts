@@ -47,6 +47,18 @@ describe('bad input never escapes as an exception', () => {
     expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unknown_status', 3, 3], ['empty_status', 4, 3]]);
   });
 
+  it('an id cell that says "none" (`—`, `n/a`) gives a derived id, not one shared by every such row', async () => {
+    // xander1421/kingfisher: `| — | **evidence for H8 …** | OPEN |` rows under a table of H ids.
+    const r = await q('## Harness\n\n| id | item | status |\n|---|---|---|\n| H1 | Gate | DONE |\n| — | **evidence for H8** | OPEN |\n| — | **evidence for H19** | DONE |\n| n/a | Other | OPEN |\n');
+    expect(r.stories.map((s) => [s.id, s.derivedId, s.status.category])).toEqual([
+      ['H1', false, 'done'],
+      ['harness/evidence-for-h8', true, 'todo'],
+      ['harness/evidence-for-h19', true, 'done'],
+      ['harness/other', true, 'todo'],
+    ]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
   it('prose and legends that mention [ ] or [DONE] are not stories', async () => {
     const r = await q('## Claiming Rules\n\n1. **Only claim [ ] stories** (not [BLOCKED] or [DONE])\n\n| Status | Meaning |\n|---|---|\n| [ ] | not started |\n| [DONE] | finished |\n');
     expect(r.stories).toEqual([]);
