@@ -154,7 +154,7 @@ function parseWords(s: string, raw: string): Status {
   // `REOPENED then DONE — …` (xander1421/kingfisher): the later status is the current one.
   // `Next / In progress` (binary-100/BSODAnalyzer): a cell naming a second status is not claimable
   // work; the second one is read, so a story someone works on is never offered as ready.
-  const then = /^[*_`\s]*then\s+(\S.*)$/is.exec(rest);
+  const then = /^[*_`\s]*(?:[,;]\s*)?(?:and\s+)?then\s+(\S.*)$/is.exec(rest);
   if (then) {
     const later = parseWords(then[1], raw);
     if (later.category !== 'unknown') return later;

@@ -52,6 +52,7 @@ describe('status grammar', () => {
     // The later status after "then" is the current one (xander1421/kingfisher).
     ['REOPENED then DONE — v3 was marked DONE and was wrong', 'done', null, null],
     ['DONE then reopened', 'todo', null, null],
+    ['Done, and then reopened', 'todo', null, null],
     ['BLOCKED then whatever', 'blocked', null, null],
   ])('%s → %s', (text, category, claimant, reason) => {
     const s = parseStatus(text);
