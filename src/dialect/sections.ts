@@ -87,7 +87,7 @@ const QUALIFIER = /^(?:[—–:(,;]|(?:on|by|for|until|pending|awaiting)\b)/;
 /** A noun naming the collection after a phrase that cannot be an imperative (`## Done log`,
  * binary-100/BSODAnalyzer; `## Blocked tasks`, `## Completed items`). After "Review", "Ready" or
  * "Next" the same words would name work to do ("Review tasks"), so those phrases do not take them. */
-const COLLECTION = /^(?:log|archive|items|tasks|stories|work|list|history)$/;
+const COLLECTION = /^(?:log|archive|items|tasks|tickets|issues|stories|work|list|history)$/;
 const TAKES_COLLECTION = new Set<StatusCategory>(['done', 'cancelled', 'in_progress', 'blocked']);
 
 /** A section heading read as a status ({@link sectionStatus}). */

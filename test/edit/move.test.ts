@@ -61,6 +61,7 @@ describe('section headings that state a status', () => {
     // A collection noun after a phrase that is not an imperative: binary-100's `## Done log`.
     expect(of('Done log')).toEqual(['done', false]);
     expect(of('Blocked tasks')).toEqual(['blocked', false]);
+    expect(of('Completed Tickets')).toEqual(['done', false]);
     for (const title of ['Review tasks', 'Next items', 'Ready list', 'Done logging']) expect(of(title), title).toBeNull();
     for (const title of ['Review Gate', 'Active Sprint', 'Active queue (ordered)', 'Doneness criteria', 'Ready to build — unclaimed', 'Next Version Planning: v0.3.14', 'Queue Rules']) {
       expect(of(title), title).toBeNull();
