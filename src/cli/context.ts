@@ -8,8 +8,10 @@ import type { Command } from 'commander';
 import { openQueue, type OpenedQueue } from '../core/open.js';
 import { QueueError } from '../core/errors.js';
 
+/** `schemaVersion` of every `--json` document; raised only on an incompatible change. */
 export const SCHEMA_VERSION = 1;
 
+/** The options every command takes: `-C <dir>`, `--file`, `--json`, `--no-color`. */
 export interface GlobalOptions {
   C?: string;
   file?: string;

@@ -12,6 +12,7 @@ import type { Diagnostic, Story } from '../model/types.js';
 
 // `--no-color` (context.ts) wins; otherwise picocolors decides from NO_COLOR, FORCE_COLOR and the TTY.
 const colors: Colors = colorWanted() ? pc : pc.createColors(false);
+/** The picocolors instance for this run (colors off with `--no-color`, NO_COLOR or no TTY). */
 export const c = () => colors;
 
 const STATUS_COLOR: Record<string, (s: string) => string> = {
@@ -24,6 +25,7 @@ const STATUS_COLOR: Record<string, (s: string) => string> = {
   todo: (s) => s,
 };
 
+/** `text` in the color of a status category (done green, in progress yellow, …); others as they are. */
 export function colorStatus(category: string, text: string): string {
   return (STATUS_COLOR[category] ?? ((s: string) => s))(text);
 }
@@ -64,6 +66,7 @@ export function storyRows(stories: Story[], graph: QueueGraph): string[][] {
   ]);
 }
 
+/** One diagnostic as a line: `file:line:column: severity code message` (the compiler convention). */
 export function formatDiagnostic(d: Diagnostic): string {
   const sev = d.severity === 'error' ? colors.red('error') : d.severity === 'warning' ? colors.yellow('warning') : colors.dim('info');
   return `${d.file}:${d.line}:${d.column}: ${sev} ${colors.dim(d.code)} ${d.message}`;

@@ -10,10 +10,13 @@ import { globals, printJson } from './context.js';
 import { target } from './write.js';
 import type { WriteOptions } from './write-options.js';
 
+/** `queue render` options; `check` reports what a render would change and writes nothing. */
 export interface RenderOptions extends WriteOptions {
   check?: boolean;
 }
 
+/** `queue render`: apply what follows from the graph (core/render.ts) to the working file or, with
+ * `--commit`, as a transaction; with `--check`, exit 1 when something would change. */
 export async function runRender(cmd: Command, opts: RenderOptions): Promise<void> {
   const t = await target(cmd, { ...opts, commit: opts.commit === true && !opts.check });
   const agent = opts.agent ?? process.env.QUEUE_AGENT ?? 'queue';

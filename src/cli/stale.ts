@@ -13,6 +13,7 @@ import { resolveAgent, target } from './write.js';
 import type { WriteOptions } from './write-options.js';
 import type { QueueGraph } from '../model/graph.js';
 
+/** `queue stale` options: `--older-than` (a duration such as `2h`; default the config's lease) and `--release`. */
 export interface StaleOptions extends WriteOptions {
   olderThan?: string;
   release?: boolean;

@@ -14,6 +14,7 @@ import { QueueError } from './errors.js';
 import type { Diagnostic } from '../model/types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../rules/codes.js';
 
+/** queue.config.json at the repository root, validated, with defaults filled in ({@link DEFAULTS}). */
 export interface QueueConfig {
   /** Queue file, relative to the repository root. Default `WORK_QUEUE.md`. */
   file: string;
@@ -39,8 +40,10 @@ export interface QueueConfig {
   rules: Partial<Record<RuleCode, RuleSeverity>>;
 }
 
+/** The config file's name, at the repository root. */
 export const CONFIG_FILE = 'queue.config.json';
 
+/** The configuration when queue.config.json is absent or silent on a key. */
 export const DEFAULTS: QueueConfig = {
   file: 'WORK_QUEUE.md',
   storiesDir: 'stories',

@@ -39,6 +39,7 @@ const EXIT: Record<ErrorCode, number> = {
   git: 2,
 };
 
+/** An error queue reports to the user: a code from {@link ErrorCode}, a message, JSON details, an exit code. */
 export class QueueError extends Error {
   readonly exitCode: number;
   /**

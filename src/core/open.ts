@@ -14,6 +14,7 @@ import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
 import { buildIndex, indexedStory, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, writeIndex, type QueueIndex, type StoryFiles } from './index-cache.js';
 
+/** Options of {@link openQueue}. */
 export interface OpenOptions {
   /** Directory to start from (`-C`); default `process.cwd()`. */
   cwd?: string;
@@ -23,6 +24,7 @@ export interface OpenOptions {
   workspace?: boolean;
 }
 
+/** A queue opened from disk: the parsed queue plus where it lives and its config. */
 export interface OpenedQueue extends Queue {
   /** Repository root (the directory holding `.git`), or the queue file's directory outside a repo. */
   root: string;

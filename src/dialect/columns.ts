@@ -3,6 +3,7 @@
  */
 import { fold } from './normalize.js';
 
+/** What a table column holds, from its header ({@link assignRoles}). */
 export type Role = 'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile' | 'priority' | 'effort' | 'wave';
 
 const SYNONYMS: Record<Role, string[]> = {

@@ -40,6 +40,7 @@ export interface TableInfo {
   lastRowSource: string[] | null;
 }
 
+/** What {@link readEntries} gives: entries in file order, diagnostics, and the tables queue may write into. */
 export interface EntriesResult {
   entries: Entry[];
   diagnostics: Diagnostic[];

@@ -37,6 +37,7 @@ import { parseStatus } from './status.js';
 const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
+/** A field value in a heading block (`Status: todo`): its text and its offsets in the file. */
 export interface Field {
   value: string;
   start: number;

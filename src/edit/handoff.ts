@@ -9,6 +9,7 @@ import { slug } from '../dialect/normalize.js';
 import type { Queue } from '../core/read.js';
 import type { Story } from '../model/types.js';
 
+/** A handoff to write (seed 002's fields): who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {
   from: string;
   /** The agent taking over, or null when it is whoever claims the story next. */

@@ -19,6 +19,7 @@ import { statusStyle, type StatusWish } from './style.js';
 /** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
 
+/** `queue add`: the new story's id, title, dependency ids, and where it goes. */
 export interface AddRequest {
   id: string;
   title: string;

@@ -10,6 +10,7 @@
 import type { Queue } from '../core/read.js';
 import type { Story } from '../model/types.js';
 
+/** What happened to a story between two versions of the queue (the transitions of issue 4). */
 export type EventKind = 'claim' | 'release' | 'done' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';
 
 /** One thing that happened to one story. */

@@ -11,6 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { Git } from '../git/git.js';
 
+/** The line that marks a hook file as queue's: a file without it is the user's and is chained, never overwritten. */
 export const MARK = '# queue hook';
 const CHAINED = '.queue-chained';
 
@@ -37,6 +38,7 @@ function script(name: string, cmd: string, stdin: boolean): string {
   return lines.join('\n') + '\n';
 }
 
+/** What `queue hooks install` did, and which hook layout it found (a hooks dir, husky, lefthook, a bare remote). */
 export interface InstallResult {
   /** Files written or changed. */
   wrote: string[];

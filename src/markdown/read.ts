@@ -17,6 +17,7 @@ import { scanBlocks, type ScanResult } from './scan.js';
  * remark, or wholly by remark. */
 export type ReadPath = 'scan' | 'scan+inline' | 'scan+remark' | 'remark';
 
+/** What {@link readBlocks} gives: the blocks, which reader produced them, and why remark was needed. */
 export interface ReadResult {
   blocks: DocBlocks;
   path: ReadPath;

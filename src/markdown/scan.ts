@@ -34,6 +34,7 @@ export interface ScanFallback {
   at?: { line: number; safe: number; partial: ScanResult };
 }
 
+/** The scanner's answer: the blocks it read, or where and why it gave up (remark reads from there). */
 export type ScanOutcome = ScanResult | ScanFallback;
 
 const FENCE = /^(`{3,}|~{3,})(.*)$/;

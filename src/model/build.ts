@@ -13,6 +13,7 @@ import type { Entry } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import type { DependencyRef, Diagnostic, Story } from './types.js';
 
+/** Stories built from entries (one per id, occurrences merged in file order) and what was found wrong. */
 export interface BuiltStories {
   stories: Story[];
   diagnostics: Diagnostic[];

@@ -21,6 +21,8 @@ export interface StoryJson {
   ready: boolean;
 }
 
+/** A story as the `--json` contract gives it ({@link StoryJson}, schemaVersion 1): ids of its
+ * dependencies (the written reference when unresolved), `ready` from `graph`. */
 export function storyJson(s: Story, graph: QueueGraph): StoryJson {
   return {
     id: s.id,
@@ -37,6 +39,8 @@ export function storyJson(s: Story, graph: QueueGraph): StoryJson {
   };
 }
 
+/** A diagnostic as the `--json` contract gives it: severity, code, message, file, 1-based line and
+ * column, and `story` when it concerns one. */
 export function diagnosticJson(d: Diagnostic) {
   return { severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, column: d.column, ...(d.story ? { story: d.story } : {}) };
 }

@@ -10,7 +10,9 @@
 
 /** Status category codes, in {@link CATEGORIES} order. */
 export const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown'] as const;
+/** A status category as its index in {@link CATEGORIES} (0 = todo … 6 = unknown). */
 export type CategoryCode = number;
+/** Category codes the graph arithmetic tests directly (indices into {@link CATEGORIES}). */
 export const TODO = 0;
 export const BLOCKED = 1;
 export const DONE = 4;

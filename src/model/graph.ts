@@ -26,6 +26,8 @@ export interface BlockedInfo {
   inCycle: boolean;
 }
 
+/** Categories of a story that is not finished: everything but `done` and `cancelled` (an `unknown`
+ * status is not taken for finished). {@link QueueGraph.unblockCount} counts dependents in these. */
 export const OPEN = new Set(['todo', 'blocked', 'in_progress', 'review', 'unknown']);
 
 const CODE = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));

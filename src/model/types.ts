@@ -22,6 +22,8 @@ export interface Status {
   readonly reason: string | null;
 }
 
+/** How bad a {@link Diagnostic} is: `error` makes `validate` exit 1 and write commands refuse the
+ * file; `warning` and `info` are reported only. */
 export type Severity = 'error' | 'warning' | 'info';
 
 /** A problem found while reading or checking a queue. Lines and columns are 1-based. */

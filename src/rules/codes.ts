@@ -11,8 +11,10 @@ export type RuleCode =
   | 'delete_claimed'
   | 'claim_limit';
 
+/** How a rule violation is treated (queue.config.json `rules`): refused, reported, or not checked. */
 export type RuleSeverity = 'error' | 'warning' | 'off';
 
+/** Each rule's severity when queue.config.json does not set one. */
 export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
   unparseable: 'error',
   claim_not_ready: 'error',

@@ -18,6 +18,7 @@ import type { WriteTarget } from '../core/write.js';
 import { diffQueues } from '../history/events.js';
 import { handoffFile, unblockedBy } from '../edit/handoff.js';
 
+/** Options of {@link watch}: what to watch and how each pass is written. */
 export interface WatchOptions {
   /** The repository, queue file, config, remote and branch (`core/write.ts`'s {@link locateWrite}). */
   where: WriteTarget;
@@ -30,6 +31,7 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
+/** A running watch (`queue watch`): started by {@link watch}. */
 export interface Watcher {
   /** Resolves once the file system watch is live and the first pass is done. */
   ready: Promise<void>;

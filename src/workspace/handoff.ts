@@ -7,6 +7,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../model/types.js';
 
+/** A handoff file under `deployment/handoffs/` (seed 002's fields, from YAML front matter). */
 export interface Handoff {
   file: string;
   fromAgent: string | null;

@@ -13,11 +13,13 @@ import { handoffFiles, readHandoffs } from './handoff-files.js';
 import { mentionedIds, writtenIds } from './mentions.js';
 import { readStatusBoard, type AgentStatus } from './status-file.js';
 
+/** An agent from the status board, linked to the stories it names. */
 export interface Agent extends AgentStatus {
   /** Story ids named by the agent's Current Task (and Blockers). */
   stories: string[];
 }
 
+/** The deployment directory as read: agents, handoffs, and what could not be read. */
 export interface Workspace {
   agents: Agent[];
   handoffs: Handoff[];

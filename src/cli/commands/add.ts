@@ -13,6 +13,7 @@ interface AddOptions extends WriteOptions {
   storyFile?: boolean;
 }
 
+/** Add `queue add` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

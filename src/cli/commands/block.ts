@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { QueueError } from '../../core/errors.js';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
+/** Add `queue block` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
 
+/** Add `queue blocked` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('blocked')

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
+/** Add `queue claim` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
+/** Add `queue dep` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   const dep = program.command('dep').description('change dependencies');
   for (const action of ['add', 'rm'] as const) {

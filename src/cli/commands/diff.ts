@@ -1,6 +1,7 @@
 /** `queue diff A B`: what happened to the stories between two revisions (issue 4). */
 import type { Command } from 'commander';
 
+/** Add `queue diff` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('diff')

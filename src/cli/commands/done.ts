@@ -9,6 +9,7 @@ import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
 const collect = (v: string, all: string[]) => [...all, v];
 
+/** Add `queue done` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

@@ -30,6 +30,7 @@ export function toDot(q: OpenedQueue): string {
   return lines.join('\n') + '\n';
 }
 
+/** Add `queue graph` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('graph')

@@ -16,6 +16,7 @@ interface HandoffOptions extends WriteOptions {
   blocker: string[];
 }
 
+/** Add `queue handoff` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { globals, printJson } from '../context.js';
 
+/** Add `queue hooks` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   const hooks = program.command('hooks').description('git hooks that judge every queue transition by the claim rules');
   hooks

@@ -6,6 +6,7 @@ import { diagnosticJson, storyJson } from '../../model/contract.js';
 
 const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown', 'ready'];
 
+/** Add `queue list` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('list')

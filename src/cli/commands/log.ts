@@ -1,6 +1,7 @@
 /** `queue log [--story ID] [REV]`: the queue file's history as typed events (issue 4). */
 import type { Command } from 'commander';
 
+/** Add `queue log` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('log')

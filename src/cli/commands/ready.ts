@@ -4,6 +4,7 @@ import { openReady } from '../../core/open.js';
 import { diagnosticJson } from '../../model/contract.js';
 import { globals, human, positiveInt, printJson } from '../context.js';
 
+/** Add `queue ready` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('ready')

@@ -1,6 +1,7 @@
 /** `queue render [--check] [--commit]`: unblock, done marks, generated blocks (issue 5). */
 import type { Command } from 'commander';
 
+/** Add `queue render` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('render')

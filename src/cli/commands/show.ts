@@ -4,6 +4,7 @@ import { QueueError } from '../../core/errors.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
 
+/** Add `queue show` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('show')

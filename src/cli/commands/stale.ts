@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { writeOptions } from '../write-options.js';
 
+/** Add `queue stale` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   writeOptions(
     program

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
 
+/** Add `queue stats` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('stats')

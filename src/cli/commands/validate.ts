@@ -8,6 +8,7 @@ import { loadConfig } from '../../core/config.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson } from '../../model/contract.js';
 
+/** Add `queue validate` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('validate')

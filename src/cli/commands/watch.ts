@@ -1,6 +1,7 @@
 /** `queue watch [--commit]`: reconcile on every change of the queue, stories/ and deployment/ (issue 5). */
 import type { Command } from 'commander';
 
+/** Add `queue watch` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
     .command('watch')
