@@ -7,6 +7,7 @@ import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
 import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
+import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Story } from '../model/types.js';
@@ -58,8 +59,9 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
 /**
  * The warning for a non-empty file in which no story was found (`no_stories`): nothing is hidden
  * silently. It points at the first line that looks like a status written in a form queue does not
- * read (a `**Status:**` line under a heading with no id, a bullet `- status: TODO`), else at the top
- * of the file.
+ * read (a `**Status:**` line under a heading with no id, a bullet `- status: TODO`), else at the
+ * first bullet led by a status emoji (`- ✅ Shipped`: in ../shared/corpus most are reports and rules,
+ * so queue does not read them as stories), else at the top of the file.
  */
 function noStories(text: string, file: string): Diagnostic {
   const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
@@ -70,8 +72,17 @@ function noStories(text: string, file: string): Diagnostic {
       return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${l.trim().slice(0, 60)}" is a status in a form queue does not read`, file, line: i + 1, column: 1 };
     }
   }
+  for (let i = frontMatterEnd(lines); i < lines.count; i++) {
+    const item = LIST_ITEM.exec(lines.line(i));
+    if (item && startsWithStatusEmoji(item[1])) {
+      return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${lines.line(i).trim().slice(0, 60)}" is a bullet led by a status emoji, which queue does not read as a story (most such bullets are reports and rules, not work: write work as \`- [ ] …\`)`, file, line: i + 1, column: 1 };
+    }
+  }
   return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}`, file, line: 1, column: 1 };
 }
+
+/** A list item's text after its marker. */
+const LIST_ITEM = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(.*)$/;
 
 /**
  * The index of the first line after YAML front matter (`---` on line 1 up to a `---` or `...` line,

@@ -64,6 +64,11 @@ const EMOJI: Array<[string, StatusCategory]> = [
   ['❌', 'cancelled'], ['✖️', 'cancelled'], ['✖', 'cancelled'], ['🗑️', 'cancelled'], ['🗑', 'cancelled'],
 ];
 
+/** Whether `text` starts with a status emoji of the grammar (`✅ Shipped the parser`). */
+export function startsWithStatusEmoji(text: string): boolean {
+  return EMOJI.some(([e]) => text.startsWith(e));
+}
+
 const DATE = /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b/g;
 
 function unknown(raw: string): Status {

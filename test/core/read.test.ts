@@ -130,6 +130,10 @@ describe('workspace files', () => {
     // Front matter describes the document: its `status:` key is not cited, the first one after it is.
     const fm = await readQueue([{ file: 'Q.md', text: '---\nstatus: living\n---\n# Plan\n\n- status: TODO\n' }]);
     expect(fm.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 6 })]);
+    // Bullets led by a status emoji are not stories (mostly reports and rules), but are pointed at.
+    const emoji = await readQueue([{ file: 'Q.md', text: '# Plan\n\n- Prose bullet\n- 🔲 **Rotate the password** — manual\n' }]);
+    expect(emoji.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 4 })]);
+    expect(emoji.diagnostics[0].message).toContain('status emoji');
     const prose = await readQueue([{ file: 'Q.md', text: '# Queue\n\nNothing yet.\n' }]);
     expect(prose.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 1 })]);
     // An empty file, and a file with stories, get no such warning.
