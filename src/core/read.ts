@@ -65,20 +65,19 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
  */
 function noStories(text: string, file: string): Diagnostic {
   const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
+  const warn = (line: number, why = '') => ({ severity: 'warning' as const, code: 'no_stories', message: `no stories read from this file: ${reads}${why}`, file, line, column: 1 });
   const lines = new LineIndex(text);
+  const quote = (l: string) => `"${l.trim().slice(0, 60)}"`;
+  let emoji: Diagnostic | null = null;
   for (let i = frontMatterEnd(lines); i < lines.count; i++) {
     const l = lines.line(i);
-    if (FOREIGN_STATUS.test(l)) {
-      return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${l.trim().slice(0, 60)}" is a status in a form queue does not read`, file, line: i + 1, column: 1 };
-    }
-  }
-  for (let i = frontMatterEnd(lines); i < lines.count; i++) {
-    const item = LIST_ITEM.exec(lines.line(i));
+    if (FOREIGN_STATUS.test(l)) return warn(i + 1, `; ${quote(l)} is a status in a form queue does not read`);
+    const item = emoji ? null : LIST_ITEM.exec(l);
     if (item && startsWithStatusEmoji(item[1])) {
-      return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}; "${lines.line(i).trim().slice(0, 60)}" is a bullet led by a status emoji, which queue does not read as a story (most such bullets are reports and rules, not work: write work as \`- [ ] …\`)`, file, line: i + 1, column: 1 };
+      emoji = warn(i + 1, `; ${quote(l)} is a bullet led by a status emoji, which queue does not read as a story (most such bullets are reports and rules, not work: write work as \`- [ ] …\`)`);
     }
   }
-  return { severity: 'warning', code: 'no_stories', message: `no stories read from this file: ${reads}`, file, line: 1, column: 1 };
+  return emoji ?? warn(1);
 }
 
 /** A list item's text after its marker. */
