@@ -216,13 +216,8 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
         ...(id ? { story: id } : {}),
       });
     }
-    out.push({
-      ...rowFields(row, cols, src),
-      id,
-      title,
-      status,
-      sectionPath,
-      occurrence: {
+    out.push(
+      rowEntry(row, cols, src, id, title, status, sectionPath, {
         file,
         line: row.line,
         column: row.column,
@@ -238,18 +233,21 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
         },
         start: row.start,
         end: row.end,
-      },
-    });
+      }),
+    );
   }
   return info(isStoryTable ? 'story' : 'log');
 }
 
-/** What a row says besides its id, title and status: owner, dependencies, story file, priority,
- * effort, wave, and the other columns by header. */
-function rowFields(row: RawRow, cols: Columns, src: string): Pick<Entry, 'owner' | 'deps' | 'storyFile' | 'priority' | 'effort' | 'wave' | 'fields' | 'parent' | 'checklist'> {
+/** A row's entry: its id, title, status, section and occurrence as read, and what else the row says:
+ * owner, dependencies, story file, priority, effort, wave, and the other columns by header. */
+function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, title: string, status: Status, sectionPath: string[], occurrence: Occurrence): Entry {
   const fields: Record<string, string> = {};
   for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
-  return {
+  return entry({
+    id,
+    title,
+    status,
     owner: ownerOf(textAt(row, cols.owner)),
     deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
     storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
@@ -257,9 +255,9 @@ function rowFields(row: RawRow, cols: Columns, src: string): Pick<Entry, 'owner'
     effort: textAt(row, cols.effort) || null,
     wave: textAt(row, cols.wave) || null,
     fields,
-    parent: null,
-    checklist: [],
-  };
+    sectionPath,
+    occurrence,
+  });
 }
 
 /**
@@ -288,13 +286,8 @@ function readListing(table: RawTable, headers: string[], cols: Columns, sectionP
       diags.push({ severity: 'warning', code: 'unparsed_row', message: `row under "${under.status.raw}" has neither an id nor a title`, file, line: row.line, column: row.column });
       continue;
     }
-    out.push({
-      ...rowFields(row, cols, src),
-      id,
-      title,
-      status: under.status,
-      sectionPath,
-      occurrence: {
+    out.push(
+      rowEntry(row, cols, src, id, title, under.status, sectionPath, {
         file,
         line: row.line,
         column: row.column,
@@ -304,8 +297,8 @@ function readListing(table: RawTable, headers: string[], cols: Columns, sectionP
         section,
         start: row.start,
         end: row.end,
-      },
-    });
+      }),
+    );
   }
 }
 
