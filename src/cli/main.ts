@@ -2,6 +2,7 @@
  * `queue` CLI entry: global options, one module per command, and the error contract.
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
+import './launch.js';
 import { Command, CommanderError } from 'commander';
 import { QueueError } from '../core/errors.js';
 import { disableColor, printJson } from './context.js';

@@ -15,10 +15,23 @@ import { Git } from '../git/git.js';
 export const MARK = '# queue hook';
 const CHAINED = '.queue-chained';
 
-/** How the installed hooks call queue: this node and this queue, by absolute path. */
+/**
+ * How the installed hooks call queue: this node and this queue, by absolute path. A queue built
+ * with its launcher (dist/queue.js starts as a sh script: scripts/build.mjs) is run through it, with
+ * `QUEUE_NODE` pinning this node, so a hook skips the CA bundle node would parse at start too.
+ */
 export function queueCommand(): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `${q(process.execPath)} ${q(resolve(process.argv[1]))}`;
+  const entry = resolve(process.argv[1]);
+  return hasLauncher(entry) ? `QUEUE_NODE=${q(process.execPath)} /bin/sh ${q(entry)}` : `${q(process.execPath)} ${q(entry)}`;
+}
+
+function hasLauncher(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').startsWith('#!/bin/sh\n');
+  } catch {
+    return false;
+  }
 }
 
 /** The hook script: queue's check, then the chained hook, both with the same stdin. */
@@ -105,7 +118,7 @@ function installLefthook(file: string, names: string[], cmd: string): InstallRes
     doc.setIn([name, 'commands', 'queue', 'run'], `${cmd} hooks run ${name}${STDIN.has(name) ? ' {1} {2}' : ''}`);
     if (STDIN.has(name)) doc.setIn([name, 'commands', 'queue', 'use_stdin'], true);
   }
-  writeFileSync(file, doc.toString());
+  writeFileSync(file, doc.toString({ lineWidth: 0 }));
   return { wrote: [file], chained: [], layout: 'lefthook' };
 }
 
@@ -132,7 +145,7 @@ export async function uninstall(root: string, opts: { server?: boolean } = {}): 
     let changed = false;
     for (const name of ['pre-commit', 'pre-push']) if (doc.hasIn([name, 'commands', 'queue'])) changed = doc.deleteIn([name, 'commands', 'queue']) || changed;
     if (changed) {
-      writeFileSync(f, doc.toString());
+      writeFileSync(f, doc.toString({ lineWidth: 0 }));
       removed.push(f);
     }
   }

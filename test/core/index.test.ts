@@ -23,7 +23,7 @@ describe('ready from the index equals ready from the full read', () => {
 });
 
 function ready(cwd: string, env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, 'ready', '--json'], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(BIN, ['ready', '--json'], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 }

@@ -222,7 +222,7 @@ describe('claim across clones (real git, real processes)', () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(10) }, 1);
     const c = clones[0];
     for (let k = 0; k < 8; k++) {
-      const p = spawn(process.execPath, [BIN, 'claim', '--agent', `victim-${k}`, '--json'], { cwd: c, stdio: 'ignore' });
+      const p = spawn(BIN, ['claim', '--agent', `victim-${k}`, '--json'], { cwd: c, stdio: 'ignore' });
       const closed = once(p, 'close'); // before the kill: a fast claim may finish first
       await new Promise((r) => setTimeout(r, 30 + Math.random() * 300));
       p.kill('SIGKILL');
@@ -251,7 +251,7 @@ describe('claim across clones (real git, real processes)', () => {
       const cwd = clones[k % clones.length];
       if (k % 3 === 2) {
         // Killed somewhere between start, race, publishing a request and waiting on it.
-        const p = spawn(process.execPath, [BIN, 'claim', '--agent', `victim-${k}`, '--json'], { cwd, stdio: 'ignore' });
+        const p = spawn(BIN, ['claim', '--agent', `victim-${k}`, '--json'], { cwd, stdio: 'ignore' });
         const closed = once(p, 'close');
         victims.push(new Promise((r) => setTimeout(r, 100 + Math.random() * 900)).then(() => p.kill('SIGKILL')).then(() => closed));
       } else runs.push(queue(cwd, ['claim', '--agent', `agent-${k}`, '--json']));

@@ -20,7 +20,7 @@ function run(cwd: string, cmd: string, args: string[], env: Record<string, strin
   }
 }
 const git = (cwd: string, ...args: string[]) => run(cwd, 'git', args);
-const queueCli = (cwd: string, ...args: string[]) => run(cwd, process.execPath, [BIN, ...args]);
+const queueCli = (cwd: string, ...args: string[]) => run(cwd, BIN, args);
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {

@@ -16,7 +16,7 @@ afterEach(() => {
 
 async function startWatch(dir: string, debounce = 50, extra: string[] = []): Promise<{ lines: string[] }> {
   const out = { lines: [] as string[] };
-  proc = spawn(process.execPath, [BIN, 'watch', '--debounce', String(debounce), ...extra], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+  proc = spawn(BIN, ['watch', '--debounce', String(debounce), ...extra], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
   let buf = '';
   proc.stdout.on('data', (d) => {
     buf += d;
@@ -60,7 +60,7 @@ const text = (dir: string) => readFileSync(file(dir), 'utf8');
 const doneB = (s: string) => s.replace('| [IN PROGRESS: dev1] | **B** |', '| [DONE] | **B** |');
 /** Handoff files (write-file-atomic's temp files, `x.md.123`, may be there for a moment). */
 const handoffs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.md'));
-const check = (dir: string) => execFileSync(process.execPath, [BIN, 'render', '--check'], { cwd: dir, encoding: 'utf8' });
+const check = (dir: string) => execFileSync(BIN, ['render', '--check'], { cwd: dir, encoding: 'utf8' });
 
 describe('queue watch (real file system events, a real process)', () => {
   it('a hand edit marking B done unblocks exactly its ready dependents and marks them; the hold stays', async () => {
@@ -182,8 +182,8 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     const { remote, clones } = setup({ 'WORK_QUEUE.md': doneB(QUEUE) }, 1);
     const plain = repo();
     writeFileSync(file(plain), doneB(QUEUE));
-    const local = JSON.parse(execFileSync(process.execPath, [BIN, 'render', '--json'], { cwd: plain, encoding: 'utf8' }));
-    const out = JSON.parse(execFileSync(process.execPath, [BIN, 'render', '--commit', '--json'], { cwd: clones[0], encoding: 'utf8' }));
+    const local = JSON.parse(execFileSync(BIN, ['render', '--json'], { cwd: plain, encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync(BIN, ['render', '--commit', '--json'], { cwd: clones[0], encoding: 'utf8' }));
     expect(out.actions).toEqual(local.actions);
     expect(out.actions).toContain('unblock C');
     expect(out.commit).toBe(git(remote, 'rev-parse', 'main').trim());
