@@ -2,9 +2,10 @@
  * A queue write as a git transaction (issue 3; the design is ../shared/notes/facts.md "Git").
  *
  * One attempt: read the queue blob at the tip of the shared branch (the remote's, just fetched),
- * decide and edit in memory, write blob, tree and commit with plumbing (`hash-object -w`, trees
- * rebuilt from `ls-tree` (tree.ts; facts.md suggests a temporary index, which costs simple-git's
- * 50 ms wait twice), `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
+ * decide and edit in memory, write blob, tree and commit with plumbing (blob and trees as loose
+ * objects, or `hash-object -w` where queue leaves that to git (objects.ts); trees rebuilt from
+ * `ls-tree` (tree.ts; facts.md suggests a temporary index, which costs simple-git's 50 ms wait
+ * twice); `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
  * must fast-forward, or without a remote `update-ref <ref> <new> <tip>`. When the CAS fails another
  * writer got there first: fetch and decide again on the new tip, after a jittered backoff, up to
  * `maxAttempts`. The work tree and the index are never touched by an attempt, so it runs beside
@@ -18,8 +19,7 @@
  * publishes itself as a request and is usually served by the next winner's commit, and every claim
  * that commits serves the requests pending at its tip.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { QueueConfig } from '../core/config.js';
 import { QueueError } from '../core/errors.js';
@@ -32,6 +32,7 @@ import { contending, expired, forget, live, lookDelay, waitingBehind, type Group
 import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimRequest } from './requests.js';
 import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
+import { looseObjectDir, ObjectWriter } from './objects.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 
 /** Options of {@link transact}: where (a {@link BranchRef}) and what. */
@@ -59,6 +60,8 @@ export interface RepoInfo {
   head: string | null;
   /** The branch `origin/HEAD` names (`main`: origin's default branch, set by `git clone`), or null. */
   originDefault: string | null;
+  /** Where queue may write loose objects itself (`objects.ts`), or null: git writes them. */
+  objects: string | null;
 }
 
 /**
@@ -69,16 +72,24 @@ export interface RepoInfo {
 export async function repoInfo(git: Git, root: string): Promise<RepoInfo> {
   const absolute = (dir: string) => (isAbsolute(dir) ? dir : resolve(root, dir));
   const branchOf = (ref: string | undefined) => (ref?.startsWith('refs/') ? ref : null);
+  // The common dir, the object format and the object dir come first, each on a line of its own.
+  const fixed = ['rev-parse', '--git-common-dir', '--show-object-format', '--git-path', 'objects'];
+  const info = (dir: string, format: string, objects: string, head: string | null, originDefault: string | null): RepoInfo => ({
+    common: absolute(dir),
+    head,
+    originDefault,
+    objects: looseObjectDir(absolute(objects), format),
+  });
   try {
-    const [dir, head, origin] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD', 'refs/remotes/origin/HEAD'])).split('\n');
-    return { common: absolute(dir), head: branchOf(head), originDefault: remoteBranch(origin, 'origin') };
+    const [dir, format, objects, head, origin] = (await git.raw([...fixed, '--symbolic-full-name', 'HEAD', 'refs/remotes/origin/HEAD'])).split('\n');
+    return info(dir, format, objects, branchOf(head), remoteBranch(origin, 'origin'));
   } catch {
     try {
-      const [dir, head] = (await git.raw(['rev-parse', '--git-common-dir', '--symbolic-full-name', 'HEAD'])).split('\n');
-      return { common: absolute(dir), head: branchOf(head), originDefault: null };
+      const [dir, format, objects, head] = (await git.raw([...fixed, '--symbolic-full-name', 'HEAD'])).split('\n');
+      return info(dir, format, objects, branchOf(head), null);
     } catch {
-      const dir = await git.line(['rev-parse', '--git-common-dir']);
-      return { common: absolute(dir), head: await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null), originDefault: null };
+      const [dir, format, objects] = (await git.raw(fixed)).split('\n');
+      return info(dir, format, objects, await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null), null);
     }
   }
 }
@@ -125,9 +136,10 @@ export type Attempt = Omit<TransactionResult, 'sync' | 'note' | 'attempts'>;
 export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
   const git = new Git(opts.root);
   // The common git dir (for the lock) and the checked-out branch (for syncing).
-  const { common, head } = opts.repo ?? (await repoInfo(git, opts.root));
+  const { common, head, objects } = opts.repo ?? (await repoInfo(git, opts.root));
   const scratch = join(common, 'queue');
   mkdirSync(scratch, { recursive: true });
+  const writer = new ObjectWriter(git, scratch, objects);
   const target = `refs/heads/${opts.branch}`;
   const group: Group | null = opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
@@ -148,7 +160,7 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
         continue;
       }
       const t0 = performance.now();
-      const outcome = await serially(common, () => attemptOnce(git, opts, scratch, target, head, group));
+      const outcome = await serially(common, () => attemptOnce(git, opts, writer, target, head, group));
       attemptMs = performance.now() - t0;
       if (!('retry' in outcome)) return await done(outcome, attempt);
       // Lost the race (or joined the requests): wait on a winner's commit as a request (served
@@ -252,7 +264,7 @@ async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<
   return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [], groupCommitAt: null };
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
+async function attemptOnce(git: Git, opts: TransactionOptions, objects: ObjectWriter, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
   const { base, requests, groupCommitAt } = await fetchTip(git, opts, group);
   if (group?.mine && !requests.some((r) => r.id === group.mine!.request.id)) {
     // Our request is gone: served by another claimer's commit, or expired.
@@ -283,18 +295,11 @@ async function attemptOnce(git: Git, opts: TransactionOptions, scratch: string, 
 
   let tree: string;
   if (applied) {
-    const tmp = join(scratch, `blob-${process.pid}-${randomBytes(4).toString('hex')}`);
-    try {
-      writeFileSync(tmp, applied.content);
-      const blob = await git.line(['hash-object', '-w', '--no-filters', tmp]);
-      tree = await treeWith(git, scratch, base, opts.file, blob, mode, root ?? undefined);
-      for (const f of decision.files ?? []) {
-        if (!f.replace && (await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
-        writeFileSync(tmp, f.content);
-        tree = await treeWith(git, scratch, tree, f.path, await git.line(['hash-object', '-w', '--no-filters', tmp]), '100644');
-      }
-    } finally {
-      rmSync(tmp, { force: true });
+    const blob = await objects.write('blob', Buffer.from(applied.content));
+    tree = await treeWith(git, objects, base, opts.file, blob, mode, root ?? undefined);
+    for (const f of decision.files ?? []) {
+      if (!f.replace && (await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+      tree = await treeWith(git, objects, tree, f.path, await objects.write('blob', Buffer.from(f.content)), '100644');
     }
   } else tree = await git.line(['rev-parse', `${base}^{tree}`]);
 

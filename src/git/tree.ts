@@ -1,17 +1,15 @@
 /**
  * Trees written with plumbing and no index (issue 3): the tree of a commit with one path set to a
  * new blob. Each directory on the path is listed (`ls-tree -z`), rebuilt in git's tree format and
- * written with `hash-object -w -t tree`, bottom up. Every command used prints its result, so
- * simple-git answers at once (it waits 50 ms after a command that prints nothing, which a temporary
- * index's `read-tree` and `update-index` would cost on every claim).
+ * written as an object (objects.ts: loose, or `hash-object -w -t tree`), bottom up. Every command
+ * used prints its result, so simple-git answers at once (it waits 50 ms after a command that prints
+ * nothing, which a temporary index's `read-tree` and `update-index` would cost on every claim).
  *
  * Tree format (git's `tree` object): entries `<mode> <name>\0<raw object id>`, mode without leading
  * zeros (`40000` for a directory), sorted by name with directories compared as `name/`.
  */
-import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GitFailure, type Git } from './git.js';
+import type { ObjectWriter } from './objects.js';
 
 /** One entry of a git tree, as `ls-tree` prints it. */
 export interface TreeEntry {
@@ -41,27 +39,21 @@ function compare(a: TreeEntry, b: TreeEntry): number {
   return Buffer.compare(ka, kb);
 }
 
-async function writeTree(git: Git, scratch: string, entries: TreeEntry[]): Promise<string> {
+function writeTree(objects: ObjectWriter, entries: TreeEntry[]): Promise<string> {
   const parts: Buffer[] = [];
   for (const e of [...entries].sort(compare)) {
     parts.push(Buffer.from(`${e.mode.replace(/^0+/, '')} ${e.name}\0`), Buffer.from(e.id, 'hex'));
   }
-  const tmp = join(scratch, `tree-${process.pid}-${randomBytes(4).toString('hex')}`);
-  try {
-    writeFileSync(tmp, Buffer.concat(parts));
-    return await git.line(['hash-object', '-w', '-t', 'tree', tmp]);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
+  return objects.write('tree', Buffer.concat(parts));
 }
 
 /**
  * The id of a tree equal to `treeish` except that `path` (with `/` separators) is the blob `blob`
  * with file mode `mode` (`100644`), added when it was absent. `treeish` null means an empty tree;
- * `listed`, when given, is `treeish`'s entries already listed (saves one `ls-tree`).
- * `scratch` is a directory for temporary files (inside the git dir).
+ * `listed`, when given, is `treeish`'s entries already listed (saves one `ls-tree`). New trees are
+ * written through `objects`. Throws GitFailure.
  */
-export async function treeWith(git: Git, scratch: string, treeish: string | null, path: string, blob: string, mode: string, listed?: readonly TreeEntry[]): Promise<string> {
+export async function treeWith(git: Git, objects: ObjectWriter, treeish: string | null, path: string, blob: string, mode: string, listed?: readonly TreeEntry[]): Promise<string> {
   const [head, ...rest] = path.split('/');
   const entries = listed ? [...listed] : treeish === null ? [] : await listTree(git, treeish);
   const at = entries.findIndex((e) => e.name === head);
@@ -69,11 +61,11 @@ export async function treeWith(git: Git, scratch: string, treeish: string | null
   if (rest.length === 0) entry = { mode, type: 'blob', id: blob, name: head };
   else {
     const sub = at !== -1 && entries[at].type === 'tree' ? entries[at].id : null;
-    entry = { mode: '40000', type: 'tree', id: await treeWith(git, scratch, sub, rest.join('/'), blob, mode), name: head };
+    entry = { mode: '40000', type: 'tree', id: await treeWith(git, objects, sub, rest.join('/'), blob, mode), name: head };
   }
   if (at === -1) entries.push(entry);
   else entries[at] = entry;
-  return writeTree(git, scratch, entries);
+  return writeTree(objects, entries);
 }
 
 /**
