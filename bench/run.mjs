@@ -82,6 +82,11 @@ mkdirSync(work, { recursive: true });
 const { NODE_EXTRA_CA_CERTS: _extraCa, ...measuredEnv } = process.env;
 const floor = measure(process.execPath, ['-e', '0']);
 console.log(`floor: node -e 0 = ${fmt(floor.s)} s, ${floor.rss.toFixed(0)} MB`);
+// Where the environment sets NODE_EXTRA_CA_CERTS, the same floor as a plain `node` started there
+// pays it (what issue 2's target was first measured against), in a column of its own.
+const envFloor = () => (_extraCa === undefined ? null : measure(process.execPath, ['-e', '0'], { env: { NODE_EXTRA_CA_CERTS: _extraCa } }));
+const floorAsIs = envFloor();
+if (floorAsIs) console.log(`floor as this environment starts node (NODE_EXTRA_CA_CERTS=${_extraCa}): node -e 0 = ${fmt(floorAsIs.s)} s`);
 
 const rows = [];
 for (const [n, target] of [[1000, null], [10000, 2], [50000, 4]]) {
@@ -96,8 +101,9 @@ for (const [n, target] of [[1000, null], [10000, 2], [50000, 4]]) {
   const r = measure(bin, ['ready', '--json', '--file', file]);
   // The floor again, right after: this machine's speed drifts, and the ratio is what is judged.
   const f = measure(process.execPath, ['-e', '0']);
-  rows.push({ what: `queue ready --json, ${n} stories (file unchanged: index)`, s: r.s, ratio: r.s / f.s, rss: r.rss, target });
-  rows.push({ what: `queue ready --json, ${n} stories (file just changed: full read)`, s: cold.s, ratio: cold.s / f.s, rss: cold.rss, target: null });
+  const fe = envFloor();
+  rows.push({ what: `queue ready --json, ${n} stories (file unchanged: index)`, s: r.s, ratio: r.s / f.s, asIs: fe && r.s / fe.s, rss: r.rss, target });
+  rows.push({ what: `queue ready --json, ${n} stories (file just changed: full read)`, s: cold.s, ratio: cold.s / f.s, asIs: fe && cold.s / fe.s, rss: cold.rss, target: null });
 }
 
 // Real queues that the scanner cannot read whole (a list it does not model, task items): the full
@@ -127,11 +133,13 @@ if (backlog) {
   }
 } else console.log('Backlog.md could not be installed into bench/: its comparison is skipped.');
 
-console.log('\n| measurement | median s | × node -e 0 | target | peak RSS MB | Backlog.md ÷ queue |');
-console.log('|---|---|---|---|---|---|');
+const asIs = floorAsIs !== null;
+console.log(`\n| measurement | median s | × node -e 0 | ${asIs ? '× node -e 0 with the CA bundle | ' : ''}target | peak RSS MB | Backlog.md ÷ queue |`);
+console.log(`|---|---|---|${asIs ? '---|' : ''}---|---|---|`);
 for (const r of rows) {
   const met = r.target === null ? '' : r.ratio <= r.target ? `≤ ${r.target}× met` : `≤ ${r.target}× MISSED`;
-  console.log(`| ${r.what} | ${fmt(r.s)} | ${r.ratio.toFixed(2)} | ${met} | ${r.rss.toFixed(0)} | ${r.vs ? r.vs.toFixed(1) + '×' : ''} |`);
+  const extra = asIs ? `${r.asIs ? r.asIs.toFixed(2) : ''} | ` : '';
+  console.log(`| ${r.what} | ${fmt(r.s)} | ${r.ratio.toFixed(2)} | ${extra}${met} | ${r.rss.toFixed(0)} | ${r.vs ? r.vs.toFixed(1) + '×' : ''} |`);
 }
 const at10k = rows.find((r) => r.what.includes(' 10000 stories (file just changed'));
 if (at10k) console.log(`\npeak RSS at 10,000 stories: ${at10k.rss.toFixed(0)} MB (target ≤ 150 MB: ${at10k.rss <= 150 ? 'met' : 'MISSED'})`);

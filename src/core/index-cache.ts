@@ -5,18 +5,22 @@
  * function of the file's content, so an index made from the same bytes gives the same answer; the
  * first run after any change reads the file in full and writes a new index.
  *
- * The file holds two `v8.serialize` parts, the second read only when needed:
- * - the answer: the graph's arrays ({@link GraphArrays}), each story's contract JSON (issue 2's story
- *   object without `ready`), owner, priority rank, unblock counts and critical path (the claim
- *   order's inputs), and the reading's diagnostics;
- * - the story files each story names, with its position, for the story-file check. That check
- *   depends on the file system, never on the index; its result is kept beside the index with the
- *   modification times of the directories it listed, and reused only while none has changed (and
- *   none changed within a second of being listed, git's "racy" rule).
+ * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
+ * `u32 a`, `a` bytes, `u32 f`, `f` bytes, then the rest:
+ * - the answer (`v8.serialize`): the graph's arrays ({@link GraphArrays}), owner, priority rank,
+ *   unblock counts and critical path (the claim order's inputs), the reading's diagnostics, and
+ *   where each story's JSON lies in the third part;
+ * - the story files each story names, with its position, for the story-file check (`v8.serialize`).
+ *   That check depends on the file system, never on the index; its result is kept beside the index
+ *   with the modification times of the directories it listed, and reused only while none has
+ *   changed (and none changed within a second of being listed, git's "racy" rule);
+ * - each story's contract JSON (issue 2's story object without `ready`), UTF-8, one after another.
+ *   `queue ready` reads only the stories it prints: at 50,000 stories this part is most of the file
+ *   (15 MB), which a whole read and deserialization took 0.04 s of every answer to load.
  * Any unreadable or mismatching file is simply rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { storyJson, type StoryJson } from '../model/contract.js';
@@ -29,7 +33,7 @@ import type { Queue } from './read.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The answer part of an index. Arrays are indexed by story position in file order. */
 export interface QueueIndex {
@@ -42,8 +46,8 @@ export interface QueueIndex {
   priority: Float64Array;
   unblocks: Int32Array;
   critical: Int32Array;
-  /** Each story's contract JSON without `ready`: `json.slice(jsonStart[i], jsonStart[i + 1])`. */
-  json: string;
+  /** Where each story's contract JSON (without `ready`) lies in the JSON part, in bytes: story `i`
+   * is bytes `jsonStart[i]` to `jsonStart[i + 1]`. */
   jsonStart: Int32Array;
   diagnostics: Diagnostic[];
 }
@@ -67,8 +71,16 @@ export function indexKey(bytes: Buffer, shown: string): string {
   return createHash('sha1').update(bytes).update('\0').update(shown).update('\0').update(BUILD ?? 'dev').update(`\0${FORMAT}`).digest('hex');
 }
 
+/** A built index: its three parts ({@link QueueIndex}, {@link StoryFiles}, the stories' JSON). */
+export interface BuiltIndex {
+  index: QueueIndex;
+  files: StoryFiles;
+  /** Every story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
+  json: Buffer;
+}
+
 /** Make the index of a queue read in full. Pure. */
-export function buildIndex(queue: Queue, key: string): { index: QueueIndex; files: StoryFiles } {
+export function buildIndex(queue: Queue, key: string): BuiltIndex {
   const n = queue.stories.length;
   const parts: string[] = [];
   const jsonStart = new Int32Array(n + 1);
@@ -77,7 +89,7 @@ export function buildIndex(queue: Queue, key: string): { index: QueueIndex; file
     const { ready: _ready, ...rest } = storyJson(s, queue.graph);
     const text = JSON.stringify(rest);
     jsonStart[i] = at;
-    at += text.length;
+    at += Buffer.byteLength(text);
     parts.push(text);
   });
   jsonStart[n] = at;
@@ -91,7 +103,6 @@ export function buildIndex(queue: Queue, key: string): { index: QueueIndex; file
       priority: Float64Array.from(queue.stories, (s) => priorityRank(s.priority)),
       unblocks: core.unblockCounts(),
       critical: Int32Array.from(core.criticalPath()),
-      json: parts.join(''),
       jsonStart,
       diagnostics: queue.diagnostics,
     },
@@ -102,40 +113,97 @@ export function buildIndex(queue: Queue, key: string): { index: QueueIndex; file
       line: Int32Array.from(queue.stories, (s) => s.line),
       column: Int32Array.from(queue.stories, (s) => s.column),
     },
+    json: Buffer.from(parts.join('')),
   };
 }
 
-/** Story `i`'s contract JSON, with `ready`. */
-export function indexedStory(index: QueueIndex, i: number, ready: boolean): StoryJson {
-  return { ...(JSON.parse(index.json.slice(index.jsonStart[i], index.jsonStart[i + 1])) as Omit<StoryJson, 'ready'>), ready };
-}
-
-/** An index read from disk; its story-file part is deserialized on first use. */
-export interface LoadedIndex {
+/** An index to answer from: its answer part, and the other two parts read on demand. */
+export interface IndexView {
   index: QueueIndex;
-  files: () => StoryFiles;
+  /** The story-file part (read on first use). */
+  files(): StoryFiles;
+  /** Story `i`'s contract JSON, with `ready`. */
+  story(i: number, ready: boolean): StoryJson;
+  /** Let go of the index file (a view of a built index holds none). */
+  close(): void;
 }
 
-/** Read the index at `path` if it is one for `key`; null otherwise (missing, stale, unreadable). */
-export function readIndex(path: string, key: string): LoadedIndex | null {
+/** A view of an index just built, before or without storing it. */
+export function viewOf(built: BuiltIndex): IndexView {
+  const { index, files, json } = built;
+  return {
+    index,
+    files: () => files,
+    story: (i, ready) => withReady(json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]), ready),
+    close: () => {},
+  };
+}
+
+function withReady(text: string, ready: boolean): StoryJson {
+  return { ...(JSON.parse(text) as Omit<StoryJson, 'ready'>), ready };
+}
+
+/**
+ * Open the index at `path` if it is one for `key`; null otherwise (missing, stale, truncated,
+ * unreadable). Reads the answer part only; the view keeps the file open for the others (an index
+ * replaced meanwhile, by a rename, leaves this one readable) until {@link IndexView.close}.
+ */
+export function readIndex(path: string, key: string): IndexView | null {
+  let fd: number | null = null;
   try {
-    const buf = readFileSync(path);
-    const split = buf.readUInt32LE(0);
-    const index = deserialize(buf.subarray(4, 4 + split)) as QueueIndex;
-    if (!index || index.format !== FORMAT || index.key !== key) return null;
+    fd = openSync(path, 'r');
+    const a = readAt(fd, 0, 4).readUInt32LE(0);
+    // The answer part and the story-file part's length, in one read.
+    const head = readAt(fd, 4, a + 4);
+    const index = deserialize(head.subarray(0, a)) as QueueIndex;
+    if (!index || index.format !== FORMAT || index.key !== key) {
+      closeSync(fd);
+      return null;
+    }
+    const f = head.readUInt32LE(a);
+    const jsonAt = 8 + a + f;
+    // Index files are replaced whole (rename), never written in place: one whose size is not what
+    // its parts add up to was cut short or is not ours, and the reads below could not be trusted.
+    if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) {
+      closeSync(fd);
+      return null;
+    }
+    const open = fd;
     let files: StoryFiles | null = null;
-    return { index, files: () => (files ??= deserialize(buf.subarray(4 + split)) as StoryFiles) };
+    return {
+      index,
+      files: () => (files ??= deserialize(readAt(open, 8 + a, f)) as StoryFiles),
+      story: (i, ready) => withReady(readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]).toString('utf8'), ready),
+      close: () => closeSync(open),
+    };
   } catch {
+    if (fd !== null) closeSync(fd);
     return null;
   }
 }
 
+/** `length` bytes of the file `fd` from `position`. Throws when the file ends before. */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) throw new Error('index file ends early');
+    got += n;
+  }
+  return buf;
+}
+
 /** Write an index atomically (temp file + rename). Best effort: a failure only costs speed next time. */
-export function writeIndex(path: string, built: { index: QueueIndex; files: StoryFiles }): void {
+export function writeIndex(path: string, built: BuiltIndex): void {
   const a = serialize(built.index);
-  const head = Buffer.alloc(4);
-  head.writeUInt32LE(a.length, 0);
-  atomicWrite(path, Buffer.concat([head, a, serialize(built.files)]));
+  const f = serialize(built.files);
+  const len = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n, 0);
+    return b;
+  };
+  atomicWrite(path, Buffer.concat([len(a.length), a, len(f.length), f, built.json]));
 }
 
 function atomicWrite(path: string, data: Buffer): void {

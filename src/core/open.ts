@@ -12,7 +12,7 @@ import type { Queue } from './read.js';
 import type { Diagnostic } from '../model/types.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
-import { buildIndex, indexedStory, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, writeIndex, type QueueIndex, type StoryFiles } from './index-cache.js';
+import { buildIndex, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
 
 /** Options of {@link openQueue}. */
 export interface OpenOptions {
@@ -109,29 +109,31 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const where = indexEnabled() ? indexLocation(loc) : null;
   const key = where ? indexKey(bytes, loc.shown) : '';
   const loaded = where ? readIndex(where, key) : null;
-  let index: QueueIndex;
-  let files: () => StoryFiles;
-  if (loaded) ({ index, files } = loaded);
+  let view: IndexView;
+  if (loaded) view = loaded;
   else {
     const { readQueue } = await import('./read.js');
     const built = buildIndex(await readQueue([{ file: loc.shown, text: bytes.toString('utf8') }]), key);
     if (where) writeIndex(where, built);
-    index = built.index;
-    files = () => built.files;
+    view = viewOf(built);
   }
-  const ix = index;
-  const order = rankIndices(new GraphCore(ix.arrays), {
-    priority: (i) => ix.priority[i],
-    owner: (i) => ix.owner[i],
-    agent: agent?.trim().toLowerCase() || undefined,
-    unblocks: ix.unblocks,
-    critical: ix.critical,
-  }).slice(0, limit);
-  return {
-    stories: order.map((i) => indexedStory(ix, i, true)),
-    diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, loaded !== null, files)],
-    indexed: loaded !== null,
-  };
+  try {
+    const ix = view.index;
+    const order = rankIndices(new GraphCore(ix.arrays), {
+      priority: (i) => ix.priority[i],
+      owner: (i) => ix.owner[i],
+      agent: agent?.trim().toLowerCase() || undefined,
+      unblocks: ix.unblocks,
+      critical: ix.critical,
+    }).slice(0, limit);
+    return {
+      stories: order.map((i) => view.story(i, true)),
+      diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, loaded !== null, () => view.files())],
+      indexed: loaded !== null,
+    };
+  } finally {
+    view.close();
+  }
 }
 
 /** The story-file check, reused from beside the index while the directories it listed are unchanged. */

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openQueue, openReady } from '../../src/core/open.js';
@@ -60,8 +60,15 @@ describe('the stored index (built CLI)', () => {
     rmSync(join(repo, 'stories', 'a.md'));
     expect(ready(repo).diagnostics.map((d: { story: string }) => d.story)).toEqual(['A']);
 
-    // Garbage where the index was: rebuilt, same answer.
+    // An index cut short inside its stories' JSON (the part read story by story): not an answer.
     const before = ready(repo);
+    const index = readdirSync(dir).find((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))!;
+    const whole = readFileSync(join(dir, index));
+    writeFileSync(join(dir, index), whole.subarray(0, whole.length - 5));
+    expect(ready(repo)).toEqual(before);
+    expect(readFileSync(join(dir, index)).equals(whole)).toBe(true);
+
+    // Garbage where the index was: rebuilt, same answer.
     for (const f of readdirSync(dir)) writeFileSync(join(dir, f), 'not an index');
     expect(ready(repo)).toEqual(before);
     expect(existsSync(dir)).toBe(true);
