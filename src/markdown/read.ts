@@ -96,13 +96,17 @@ function shifted(b: DocBlocks, offset: number, line: number): DocBlocks {
   };
 }
 
-/** Scanned parts and remark's parts, interleaved in document order (they never overlap). */
+/** Scanned parts and remark's parts, interleaved in document order (they never overlap). A task
+ * item's parent is in its own part (a part ends where every block is closed), so each part's
+ * `parent` indices only move by the tasks of the parts before it. */
 function merge(scanned: ScanResult[], parsed: DocBlocks[]): DocBlocks {
   const byStart = <T extends { start: number }>(xs: T[]) => xs.sort((a, b) => a.start - b.start);
+  const parts = [...scanned, ...parsed].map((p) => p.tasks).filter((t) => t.length > 0);
+  parts.sort((a, b) => a[0].start - b[0].start);
   const tasks: DocBlocks['tasks'] = [];
-  for (const p of parsed) {
+  for (const part of parts) {
     const base = tasks.length;
-    for (const t of p.tasks) tasks.push({ ...t, parent: t.parent < 0 ? -1 : t.parent + base });
+    for (const t of part) tasks.push({ ...t, parent: t.parent < 0 ? -1 : t.parent + base });
   }
   return {
     tables: byStart([...scanned.flatMap((s) => s.tables), ...parsed.flatMap((p) => p.tables)]),

@@ -3,16 +3,18 @@
  *
  * It models the block structure of CommonMark 0.31 + GFM tables only as far as it can be certain:
  * fenced and indented code, HTML blocks (kinds 1-6), ATX headings, lists, block quotes, paragraphs
- * and tables at the root. Whenever a line's meaning depends on something it does not model (a table
- * inside a list or quote, a setext heading, HTML block kind 7, tabs in indentation, link
- * definitions, task-list items), it gives up and returns `{ fallback: reason }`, and the caller
+ * and tables at the root, and GFM task-list items whose first paragraph is one line (`- [ ] T-3
+ * Parser`, nested or not). Whenever a line's meaning depends on something it does not model (a
+ * table inside a list or quote, a setext heading, HTML block kind 7, tabs in indentation, link
+ * definitions, a task item whose first paragraph goes on to a second line, or that holds code or a
+ * fence, a check box in a quote), it gives up and returns `{ fallback: reason }`, and the caller
  * parses the document with remark instead. When it does answer, the answer equals remark's; the
  * differential test checks that over the whole corpus and generated documents.
  *
  * Cell text is left `null` where the inline fast path (`inline.ts`) is unsure; `read.ts` fills
  * those in from remark.
  */
-import type { RawCell, RawHeading, RawRow, RawTable } from './blocks.js';
+import type { RawCell, RawHeading, RawRow, RawTable, RawTask } from './blocks.js';
 import { LineIndex } from './lines.js';
 import { fastInlineText } from './inline.js';
 
@@ -20,6 +22,8 @@ import { fastInlineText } from './inline.js';
 export interface ScanResult {
   tables: RawTable[];
   headings: RawHeading[];
+  /** Task items, `parent` indexing this array. */
+  tasks: RawTask[];
   /** Cells and headings whose text the fast inline path could not decide. */
   pending: Array<{ raw: string; kind: 'cell' | 'heading'; target: { text: string | null } }>;
 }
@@ -44,6 +48,8 @@ const SETEXT = /^(?:=+|-+)[ \t]*$/;
 const BULLET = /^([-*+])(?:([ \t]+)(.*)|$)/;
 const ORDERED = /^(\d{1,9})([.)])(?:([ \t]+)(.*)|$)/;
 const TASK = /^\[[ xX]\](?:[ \t]|$)/;
+/** A list item line whose content starts with a check box. */
+const ITEM_TASK = /^(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\]/;
 const DELIMITER_CELL = /^:?-+:?$/;
 const HTML1 = /^<(?:script|pre|style|textarea)(?:[\s>]|$)/i;
 const HTML6 =
@@ -155,6 +161,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   const tables: RawTable[] = [];
   const headings: RawHeading[] = [];
   const pending: ScanResult['pending'] = [];
+  const tasks: RawTask[] = [];
   const n = lines.count;
 
   let fence: Fence | null = null;
@@ -162,6 +169,11 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let paragraph = false;
   let blank = true;
   let list: number[] = [];
+  // The task item each open list item is, or null (parallel to `list`).
+  let listTasks: Array<RawTask | null> = [];
+  // The task item opened on the line before, whose one-line first paragraph the next line may
+  // not continue (the scanner gives up then).
+  let taskPara: RawTask | null = null;
   let quote = false;
   // micromark judges a list item after root indented code (blank lines between or not, until
   // another block starts) as if it interrupted a paragraph: `2.` and empty items are text there.
@@ -169,12 +181,41 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let table: RawTable | null = null;
   // The last line where every block was closed, and how much had been found before it.
   let safe = from;
-  let found = { tables: 0, headings: 0, pending: 0 };
+  let found = { tables: 0, headings: 0, pending: 0, tasks: 0 };
   let i = from;
   const fail = (fallback: string): ScanFallback => ({
     fallback,
-    at: { line: i, safe, partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), pending: pending.slice(0, found.pending) } },
+    at: { line: i, safe, partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), tasks: tasks.slice(0, found.tasks), pending: pending.slice(0, found.pending) } },
   });
+  const inTask = () => listTasks.some((t) => t !== null);
+  /** Line `i` belongs to every open list item: each open task item now ends with its content. */
+  const extendTasks = (i: number) => {
+    for (const t of listTasks) if (t) t.end = lines.ends[i];
+  };
+  /**
+   * The task item whose marker starts at offset `at` on line `i`, its check box `box` characters
+   * further; a reason to give up when it is not one the scanner reads with certainty (its first
+   * paragraph must be one line of text the inline fast path decides, after exactly one space).
+   */
+  const taskAt = (i: number, at: number, task: { box: number; checked: boolean }): RawTask | string => {
+    const box = at + task.box;
+    const after = text.slice(box + 3, lines.ends[i]);
+    if (after[0] !== ' ' || after.length < 2 || isBlankChar(after.charCodeAt(1))) return `task item spacing at line ${i + 1}`;
+    const raw = after.slice(1).replace(/[ \t]+$/, '');
+    if (raw.includes('|')) return `pipe in task item at line ${i + 1}`;
+    const t = fastInlineText(raw);
+    if (t === null) return `task item text at line ${i + 1}`;
+    let parent = -1;
+    for (const x of listTasks) if (x) parent = tasks.indexOf(x);
+    const lead = leadingNode(raw, t);
+    if (lead === null) return `task item text at line ${i + 1}`;
+    // mdast-util-gfm-task-list-item moves the paragraph's start past the box and one space only
+    // when the paragraph begins with text; before code or emphasis it stays at the box.
+    const textStart = lead ? box : box + 4;
+    // The paragraph, and so the item, ends where its line does, trailing spaces included.
+    const textEnd = lines.ends[i];
+    return { checked: task.checked, text: t, line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart, textEnd, end: textEnd, parent };
+  };
 
   const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null }) => {
     const t = fastInlineText(raw);
@@ -196,6 +237,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   };
 
   for (; i < n; i++) {
+    const prevTask = taskPara;
+    taskPara = null;
     // Fast path: inside a root table (no list, fence, HTML block or quote can be open then), a line
     // starting with `|` is always the next row; it is the line type of every big queue.
     if (table !== null && text.charCodeAt(lines.starts[i]) === PIPE) {
@@ -245,6 +288,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       // interrupt a paragraph" is about the paragraph the line would continue).
       if (!blank && paragraph && !startsBlock(line.slice(ind), ind) && !(ind < 4 && ORDERED.test(line.slice(ind)))) break;
       list.pop();
+      listTasks.pop();
       paragraph = false;
     }
     const base = list.length ? list[list.length - 1] : 0;
@@ -254,13 +298,25 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       const body = rest.slice(rind);
       if (rind >= 4) {
         if (!paragraph && body.includes('|')) return fail(`code or table in list at line ${i + 1}`);
+        if (!paragraph && inTask()) return fail(`code in task item at line ${i + 1}`);
+        if (prevTask) return fail(`task item paragraph goes on at line ${i + 1}`);
+        extendTasks(i);
         blank = false;
         continue;
       }
       const r = listLine(body, rind + base, paragraph, i);
       if ('fallback' in r) return fail(r.fallback);
+      if (prevTask && r.item === undefined && r.paragraph && paragraph) return fail(`task item paragraph goes on at line ${i + 1}`);
+      if (r.fence && inTask()) return fail(`fence in task item at line ${i + 1}`);
       if (r.fence) fence = { ...r.fence, base };
-      if (r.item !== undefined) list.push(r.item);
+      extendTasks(i);
+      if (r.item !== undefined) {
+        const task = r.task ? taskAt(i, lines.starts[i] + base + rind, r.task) : null;
+        if (typeof task === 'string') return fail(task);
+        if (task) tasks.push((taskPara = task));
+        list.push(r.item);
+        listTasks.push(task);
+      }
       if (body.includes('|') && i + 1 < n && isDelimiterRow(lines.line(i + 1)))
         return fail(`table in list at line ${i + 1}`);
       paragraph = r.paragraph;
@@ -272,6 +328,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (line.includes('|')) return fail(`pipe in lazy list line ${i + 1}`);
       // micromark reads the line after a lazy `<tag>` line as a new root paragraph, not lazily.
       if (line.trimStart().startsWith('<')) return fail(`HTML in lazy list line ${i + 1}`);
+      if (prevTask) return fail(`task item paragraph goes on lazily at line ${i + 1}`);
+      extendTasks(i);
       blank = false;
       continue;
     }
@@ -303,6 +361,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     }
     if (quote && !body.startsWith('>') && !blank && paragraph && !startsBlock(body, ind)) {
       if (body.includes('|')) return fail(`lazy quote line with pipe at ${i + 1}`);
+      if (/\[[ xX]\]/.test(body)) return fail(`check box in lazy quote line at ${i + 1}`);
       continue;
     }
     quote = false;
@@ -312,7 +371,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     if (h) {
       // Every block is closed here: a later fallback can hand remark the text from this line on.
       safe = i;
-      found = { tables: tables.length, headings: headings.length, pending: pending.length };
+      found = { tables: tables.length, headings: headings.length, pending: pending.length, tasks: tasks.length };
       let content = h[2];
       content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
       if (/^#+$/.test(content)) content = '';
@@ -349,16 +408,25 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     }
     if (body.startsWith('>')) {
       if (body.includes('|') || /^>[ ]?(?:`{3}|~{3})/.test(body)) return fail(`pipe or fence in quote at line ${i + 1}`);
+      // A list in a quote can hold task items, which the scanner does not read there.
+      if (/\[[ xX]\]/.test(body)) return fail(`check box in quote at line ${i + 1}`);
       quote = true;
       paragraph = true;
       blank = false;
       continue;
     }
+    // After root indented code micromark sometimes lets a `2.` or empty item start a list and
+    // sometimes not (a list before the code changes it): a task there is left to remark.
+    if (interrupt && !paragraph && ITEM_TASK.test(body)) return fail(`task item after indented code at line ${i + 1}`);
     const r = listLine(body, ind, interrupt, i);
     if ('fallback' in r) return fail(r.fallback);
     if (r.item !== undefined) {
       if (r.fence) fence = { ...r.fence, base: r.item };
+      const task = r.task ? taskAt(i, lines.starts[i] + ind, r.task) : null;
+      if (typeof task === 'string') return fail(task);
+      if (task) tasks.push((taskPara = task));
       list = [r.item];
+      listTasks = [task];
       paragraph = r.paragraph;
       blank = false;
       continue;
@@ -381,7 +449,26 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     paragraph = true;
     blank = false;
   }
-  return { tables, headings, pending };
+  return { tables, headings, tasks, pending };
+}
+
+/**
+ * Whether inline content `raw` (whose plain text the fast path gave as `plain`) begins with a node
+ * other than text: true for a code span or `**` emphasis that formed at its start, false for text,
+ * null when that cannot be told for certain here (a lone `*`, `_`, `~`, `<`, `[`, `!` first, an
+ * autolink literal or an email address as its first word, a code span whose content starts with a
+ * backtick).
+ */
+function leadingNode(raw: string, plain: string): boolean | null {
+  const word = raw.split(/[ \t]/, 1)[0];
+  if (word.includes('@') || word.includes('://') || /^www\./i.test(word)) return null;
+  if (raw.startsWith('`')) {
+    if (!plain.startsWith('`')) return true; // a code span formed at the start
+    return raw.indexOf('`', 1) === -1 ? false : null; // a lone backtick is text
+  }
+  if (raw.startsWith('**')) return plain.startsWith('**') ? null : true;
+  if (/^[*_~<[!]/.test(raw)) return null;
+  return false;
 }
 
 /** Does `body` (indent already removed) start a block that can interrupt a paragraph? */
@@ -401,7 +488,7 @@ function listLine(
   ind: number,
   paragraph: boolean,
   i: number,
-): { item?: number; paragraph: boolean; fence?: { char: string; len: number } } | { fallback: string } {
+): { item?: number; paragraph: boolean; fence?: { char: string; len: number }; task?: { box: number; checked: boolean } } | { fallback: string } {
   if (THEMATIC.test(body)) return { paragraph: false };
   const b = BULLET.exec(body);
   const o = b ? null : ORDERED.exec(body);
@@ -420,7 +507,8 @@ function listLine(
   const w = empty ? 1 : spaces!.length >= 5 ? 1 : spaces!.length;
   const item = ind + marker.length + w;
   const inner = empty ? '' : spaces!.length >= 5 ? body.slice(marker.length + 1) : content!;
-  if (TASK.test(inner)) return { fallback: `task list item at line ${i + 1}` };
+  // A task item: its check box is where the content starts (`box` characters after the marker's).
+  if (TASK.test(inner)) return { item, paragraph: true, task: { box: marker.length + spaces!.length, checked: inner[1] !== ' ' } };
   if (/^(?:`{3}|~{3}|>|<|#|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)/.test(inner) || /^ {4}/.test(inner))
     return { fallback: `nested block in list item at line ${i + 1}` };
   return { item, paragraph: !empty };

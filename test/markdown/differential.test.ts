@@ -5,7 +5,7 @@ import { remarkBlocks } from '../../src/markdown/remark.js';
 import { scanBlocks } from '../../src/markdown/scan.js';
 import { stripBom } from '../../src/markdown/text.js';
 import { corpusFiles, read, rgridVersions } from '../helpers.js';
-import { generateDocument } from './generate.js';
+import { generateDocument, generateTaskDocument } from './generate.js';
 
 /** What both readers must agree on: every table, row, cell text and offset, root heading. */
 function comparable(blocks: Awaited<ReturnType<typeof readBlocks>>['blocks']) {
@@ -89,5 +89,22 @@ describe('fast reader equals remark', () => {
     }
     console.log('generated documents by read path', paths);
     expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(600);
+  });
+
+  it('on 3000 generated task-list documents (nesting, continuation lines, code or emphasis first, quotes)', async () => {
+    const paths: Record<string, number> = {};
+    const seeds = Number(process.env.QUEUE_TASK_SEEDS ?? 3000);
+    for (let seed = 1; seed <= seeds; seed++) {
+      const text = generateTaskDocument(seed);
+      try {
+        const path = await agree(text);
+        paths[path] = (paths[path] ?? 0) + 1;
+      } catch (e) {
+        throw new Error(`seed ${seed}: ${(e as Error).message.slice(0, 600)}\n${JSON.stringify(text)}`);
+      }
+    }
+    console.log('generated task-list documents by read path', paths);
+    // The scanner must read a good share of them itself, or this test proves little about it.
+    expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(seeds / 20);
   });
 });

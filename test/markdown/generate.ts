@@ -68,3 +68,28 @@ export function generateDocument(seed: number): string {
   const eol = r() < 0.15 ? '\r\n' : '\n';
   return out.join(eol) + (r() < 0.8 ? eol : '');
 }
+
+const TASK_LINES = [
+  '- [ ] T-1 task', '- [x] **T-2** done task', '  - [ ] nested task', '- [X] `code` first', '1. [ ] ordered task',
+  '- [ ]  two spaces', '- [ ]', '- [ ] trailing spaces  ', '    - [ ] deep', '- [ ] *em* start', '- [ ] mail@x.org',
+  '- [ ] www.x.org/a', '  continuation of a task', '- [x] tagged [IN PROGRESS: Dev 2]', '> - [ ] quoted task',
+  '* [ ] star task', '- [ ] a <br> b', '- [ ] `a` then text', '- [ ]\ttab', '- [ ] **T-9** — tail (depends on: T-1)',
+  '  1. [x] nested ordered', '- plain item', '  - plain nested', '   lazy-ish line', '  ```', '      indented code',
+  '- [ ] `` a`b `` x', '- [ ] `unclosed', '- [ ] <b>html</b> first', '- [ ] _under_ score', '- [ ] **bold**', '---',
+  '# Heading', '## Tasks', '', '', '2. [ ] two', '- [ ] pipe | inside', '+ [x] plus', '- [ ] ~~struck~~ x',
+  '- [ ] T-3 Parser (depends on: T-1, T-2)', '  - [x] sub **done**', '    - [ ] sub sub', 'Paragraph text.',
+];
+
+/**
+ * A task-list document for `seed`, from lines common in task-list queues and their edge cases
+ * (nesting, continuation, code or emphasis first, spacing, quotes). A stream of its own, so the
+ * seeds of {@link generateDocument} keep generating what they always did.
+ */
+export function generateTaskDocument(seed: number): string {
+  const r = rng(seed);
+  const out: string[] = [];
+  const n = 3 + Math.floor(r() * 20);
+  for (let i = 0; i < n; i++) out.push(pick(r, TASK_LINES));
+  const eol = r() < 0.15 ? '\r\n' : '\n';
+  return out.join(eol) + (r() < 0.8 ? eol : '');
+}
