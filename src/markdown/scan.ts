@@ -171,9 +171,9 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let list: number[] = [];
   // The task item each open list item is, or null (parallel to `list`).
   let listTasks: Array<RawTask | null> = [];
-  // The task item opened on the line before, whose one-line first paragraph the next line may
-  // not continue (the scanner gives up then).
-  let taskPara: RawTask | null = null;
+  // The task item whose first paragraph is still open, the lines of it so far (each trimmed of
+  // the whitespace a paragraph drops), and the last of them.
+  let taskPara = null as OpenTask | null;
   let quote = false;
   // micromark judges a list item after root indented code (blank lines between or not, until
   // another block starts) as if it interrupted a paragraph: `2.` and empty items are text there.
@@ -194,27 +194,54 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   };
   /**
    * The task item whose marker starts at offset `at` on line `i`, its check box `box` characters
-   * further; a reason to give up when it is not one the scanner reads with certainty (its first
-   * paragraph must be one line of text the inline fast path decides, after exactly one space).
+   * further; a reason to give up when the scanner cannot read it with certainty (exactly one space
+   * after the box, then text). Its text and where its paragraph ends are set by {@link finishTask}
+   * once the paragraph is over.
    */
   const taskAt = (i: number, at: number, task: { box: number; checked: boolean }): RawTask | string => {
+    if (taskPara) {
+      const why = finishTask();
+      if (why) return why;
+    }
     const box = at + task.box;
     const after = text.slice(box + 3, lines.ends[i]);
     if (after[0] !== ' ' || after.length < 2 || isBlankChar(after.charCodeAt(1))) return `task item spacing at line ${i + 1}`;
-    const raw = after.slice(1).replace(/[ \t]+$/, '');
-    if (raw.includes('|')) return `pipe in task item at line ${i + 1}`;
-    const t = fastInlineText(raw);
-    if (t === null) return `task item text at line ${i + 1}`;
     let parent = -1;
     for (const x of listTasks) if (x) parent = tasks.indexOf(x);
-    const lead = leadingNode(raw, t);
-    if (lead === null) return `task item text at line ${i + 1}`;
+    const t: RawTask = { checked: task.checked, text: '', line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart: box + 4, textEnd: lines.ends[i], end: lines.ends[i], parent };
+    taskPara = { task: t, raw: [after.slice(1)], last: i, indented: false };
+    return t;
+  };
+  /** Line `i` goes on with the open task paragraph: its text without the indent a paragraph drops. */
+  const continueTask = (i: number, extra: number) => {
+    if (extra > 0) taskPara!.indented = true;
+    taskPara!.raw.push(text.slice(lines.starts[i], lines.ends[i]).replace(/^[ \t]+/, ''));
+    taskPara!.last = i;
+    taskPara!.task.textEnd = lines.ends[i];
+  };
+  /**
+   * The open task paragraph is over: its plain text (lines joined by a space, as `\n` is folded
+   * after remark) and where it starts. A reason to give up when the inline fast path cannot decide
+   * it, it holds a `|` or a hard line break (two spaces or `\` at a line's end), or it is unclear
+   * whether it begins with text.
+   */
+  const finishTask = (): string | null => {
+    const open = taskPara!;
+    taskPara = null;
+    const at = open.task.line;
+    if (open.raw.slice(0, -1).some((l) => / {2}$|\\$/.test(l))) return `hard line break in task item at line ${at}`;
+    const raw = open.raw.map((l) => l.replace(/[ \t]+$/, '')).join(' ');
+    if (raw.includes('|')) return `pipe in task item at line ${at}`;
+    // Inside a code span a line keeps the indent beyond its container's: not modelled here.
+    if (open.indented && raw.includes('`')) return `code span over indented lines in task item at line ${at}`;
+    const t = fastInlineText(raw);
+    const lead = t === null ? null : leadingNode(raw, t);
+    if (t === null || lead === null) return `task item text at line ${at}`;
+    open.task.text = t;
     // mdast-util-gfm-task-list-item moves the paragraph's start past the box and one space only
     // when the paragraph begins with text; before code or emphasis it stays at the box.
-    const textStart = lead ? box : box + 4;
-    // The paragraph, and so the item, ends where its line does, trailing spaces included.
-    const textEnd = lines.ends[i];
-    return { checked: task.checked, text: t, line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart, textEnd, end: textEnd, parent };
+    if (lead) open.task.textStart = open.task.box;
+    return null;
   };
 
   const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null }) => {
@@ -237,8 +264,12 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   };
 
   for (; i < n; i++) {
-    const prevTask = taskPara;
-    taskPara = null;
+    // The line before did not go on with the open task paragraph: it is over.
+    if (taskPara && taskPara.last < i - 1) {
+      const why = finishTask();
+      if (why) return fail(why);
+    }
+    const prevTask = taskPara !== null;
     // Fast path: inside a root table (no list, fence, HTML block or quote can be open then), a line
     // starting with `|` is always the next row; it is the line type of every big queue.
     if (table !== null && text.charCodeAt(lines.starts[i]) === PIPE) {
@@ -285,8 +316,13 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     while (list.length && ind < list[list.length - 1]) {
       // Lazy continuation, unless the line starts a block. The paragraph is in an item the line
       // does not continue, so any ordered item starts one here (`10.` too: CommonMark's "cannot
-      // interrupt a paragraph" is about the paragraph the line would continue).
-      if (!blank && paragraph && !startsBlock(line.slice(ind), ind) && !(ind < 4 && ORDERED.test(line.slice(ind)))) break;
+      // interrupt a paragraph" is about the paragraph the line would continue). Whether it starts a
+      // block is judged inside the deepest item whose content it does reach (or the root): four
+      // spaces under a two-space item are a sibling item there, not indented code.
+      let k = list.length - 2;
+      while (k >= 0 && list[k] > ind) k--;
+      const rel = ind - (k >= 0 ? list[k] : 0);
+      if (!blank && paragraph && !startsBlock(line.slice(ind), rel) && !(rel < 4 && ORDERED.test(line.slice(ind)))) break;
       list.pop();
       listTasks.pop();
       paragraph = false;
@@ -299,21 +335,23 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (rind >= 4) {
         if (!paragraph && body.includes('|')) return fail(`code or table in list at line ${i + 1}`);
         if (!paragraph && inTask()) return fail(`code in task item at line ${i + 1}`);
-        if (prevTask) return fail(`task item paragraph goes on at line ${i + 1}`);
+        if (prevTask) continueTask(i, rind);
         extendTasks(i);
         blank = false;
         continue;
       }
       const r = listLine(body, rind + base, paragraph, i);
       if ('fallback' in r) return fail(r.fallback);
-      if (prevTask && r.item === undefined && r.paragraph && paragraph) return fail(`task item paragraph goes on at line ${i + 1}`);
+      // An underline under the task's first line would make it a heading, not a paragraph.
+      if (prevTask && SETEXT.test(body)) return fail(`setext underline in task item at line ${i + 1}`);
+      if (prevTask && r.item === undefined && r.paragraph && paragraph) continueTask(i, rind);
       if (r.fence && inTask()) return fail(`fence in task item at line ${i + 1}`);
       if (r.fence) fence = { ...r.fence, base };
       extendTasks(i);
       if (r.item !== undefined) {
         const task = r.task ? taskAt(i, lines.starts[i] + base + rind, r.task) : null;
         if (typeof task === 'string') return fail(task);
-        if (task) tasks.push((taskPara = task));
+        if (task) tasks.push(task);
         list.push(r.item);
         listTasks.push(task);
       }
@@ -328,7 +366,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (line.includes('|')) return fail(`pipe in lazy list line ${i + 1}`);
       // micromark reads the line after a lazy `<tag>` line as a new root paragraph, not lazily.
       if (line.trimStart().startsWith('<')) return fail(`HTML in lazy list line ${i + 1}`);
-      if (prevTask) return fail(`task item paragraph goes on lazily at line ${i + 1}`);
+      if (prevTask) continueTask(i, ind);
       extendTasks(i);
       blank = false;
       continue;
@@ -370,6 +408,10 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     const h = ATX.exec(body);
     if (h) {
       // Every block is closed here: a later fallback can hand remark the text from this line on.
+      if (taskPara) {
+        const why = finishTask();
+        if (why) return fail(why);
+      }
       safe = i;
       found = { tables: tables.length, headings: headings.length, pending: pending.length, tasks: tasks.length };
       let content = h[2];
@@ -424,7 +466,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (r.fence) fence = { ...r.fence, base: r.item };
       const task = r.task ? taskAt(i, lines.starts[i] + ind, r.task) : null;
       if (typeof task === 'string') return fail(task);
-      if (task) tasks.push((taskPara = task));
+      if (task) tasks.push(task);
       list = [r.item];
       listTasks = [task];
       paragraph = r.paragraph;
@@ -449,6 +491,10 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     paragraph = true;
     blank = false;
   }
+  if (taskPara) {
+    const why = finishTask();
+    if (why) return fail(why);
+  }
   return { tables, headings, tasks, pending };
 }
 
@@ -469,6 +515,16 @@ function leadingNode(raw: string, plain: string): boolean | null {
   if (raw.startsWith('**')) return plain.startsWith('**') ? null : true;
   if (/^[*_~<[!]/.test(raw)) return null;
   return false;
+}
+
+/** A task item whose first paragraph is still being read: its lines so far (the indent a paragraph
+ * drops removed) and the index of the last. */
+interface OpenTask {
+  task: RawTask;
+  raw: string[];
+  last: number;
+  /** Some line after the first was indented beyond its container's content (or lazily, at all). */
+  indented: boolean;
 }
 
 /** Does `body` (indent already removed) start a block that can interrupt a paragraph? */
