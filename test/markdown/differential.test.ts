@@ -38,6 +38,21 @@ async function agree(text: string) {
   return fast.path;
 }
 
+/** Both readers agree on the documents of seeds 1..`seeds`; how many took each read path. */
+async function agreeOnSeeds(generate: (seed: number) => string, seeds: number): Promise<Record<string, number>> {
+  const paths: Record<string, number> = {};
+  for (let seed = 1; seed <= seeds; seed++) {
+    const text = generate(seed);
+    try {
+      const path = await agree(text);
+      paths[path] = (paths[path] ?? 0) + 1;
+    } catch (e) {
+      throw new Error(`seed ${seed}: ${(e as Error).message.slice(0, 600)}\n${JSON.stringify(text)}`);
+    }
+  }
+  return paths;
+}
+
 describe('fast reader equals remark', () => {
   it('on every real queue and every rgrid version', async () => {
     const paths: Record<string, number> = {};
@@ -77,32 +92,14 @@ describe('fast reader equals remark', () => {
   });
 
   it('on 3000 generated documents mixing tables, code, lists, quotes, HTML and inline markup', async () => {
-    const paths: Record<string, number> = {};
-    for (let seed = 1; seed <= 3000; seed++) {
-      const text = generateDocument(seed);
-      try {
-        const path = await agree(text);
-        paths[path] = (paths[path] ?? 0) + 1;
-      } catch (e) {
-        throw new Error(`seed ${seed}: ${(e as Error).message.slice(0, 600)}\n${JSON.stringify(text)}`);
-      }
-    }
+    const paths = await agreeOnSeeds(generateDocument, 3000);
     console.log('generated documents by read path', paths);
     expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(600);
   });
 
   it('on 3000 generated task-list documents (nesting, continuation lines, code or emphasis first, quotes)', async () => {
-    const paths: Record<string, number> = {};
     const seeds = Number(process.env.QUEUE_TASK_SEEDS ?? 3000);
-    for (let seed = 1; seed <= seeds; seed++) {
-      const text = generateTaskDocument(seed);
-      try {
-        const path = await agree(text);
-        paths[path] = (paths[path] ?? 0) + 1;
-      } catch (e) {
-        throw new Error(`seed ${seed}: ${(e as Error).message.slice(0, 600)}\n${JSON.stringify(text)}`);
-      }
-    }
+    const paths = await agreeOnSeeds(generateTaskDocument, seeds);
     console.log('generated task-list documents by read path', paths);
     // The scanner must read a good share of them itself, or this test proves little about it.
     expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(seeds / 20);
