@@ -60,13 +60,17 @@ export async function readBlocks(text: string, opts: { remarkOnly?: boolean } = 
     if (to === null) break;
     from = to;
   }
-  const blocks = merge(scanned, parsed);
+  // Before merging, which copies task items.
   const pending = scanned.flatMap((s) => s.pending);
   if (pending.length) {
     remark ??= await import('./remark.js');
     const texts = remark.inlineTexts(pending);
-    pending.forEach((p, i) => (p.target.text = texts[i]));
+    pending.forEach((p, i) => {
+      p.target.text = texts[i].text;
+      if (p.task && texts[i].atBox) p.task.textStart = p.task.box;
+    });
   }
+  const blocks = merge(scanned, parsed);
   if (parsed.length) return { blocks, path: whole ? 'remark' : 'scan+remark', reason };
   return { blocks, path: pending.length ? 'scan+inline' : 'scan' };
 }

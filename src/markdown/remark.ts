@@ -100,25 +100,46 @@ export function remarkBlocks(text: string): DocBlocks {
   return blocksFromTree(parseMarkdown(text), text);
 }
 
+/** What {@link inlineTexts} gives for one snippet. */
+export interface InlineText {
+  text: string;
+  /** For a task's paragraph: true when it starts at the check box (it begins with a node other
+   * than text: mdast-util-gfm-task-list-item moves its start past the box only before text). */
+  atBox?: boolean;
+}
+
 /**
  * Plain text of inline snippets the fast path could not decide, in one remark parse: each cell
- * becomes a row of a one-column table and each heading its own ATX line, so the inline context
- * (table cell or heading) is the same as in the original document.
+ * becomes a row of a one-column table, each heading its own ATX line and each task paragraph its
+ * own task item, so the inline context (table cell, heading, paragraph) is the same as in the
+ * original document.
  */
-export function inlineTexts(items: Array<{ raw: string; kind: 'cell' | 'heading' }>): string[] {
+export function inlineTexts(items: Array<{ raw: string; kind: 'cell' | 'heading' | 'task' }>): InlineText[] {
   const cells = items.filter((x) => x.kind === 'cell');
   const heads = items.filter((x) => x.kind === 'heading');
+  const tasks = items.filter((x) => x.kind === 'task');
   let doc = '';
   for (const h of heads) doc += `# ${h.raw}\n\n`;
+  // Each its own list, a heading between: nothing of one can reach the next.
+  for (const t of tasks) doc += `- [ ] ${t.raw}\n\n#\n\n`;
   if (cells.length) doc += '| q |\n| - |\n' + cells.map((c) => `| ${c.raw} |\n`).join('');
   const tree = parseMarkdown(doc);
   const headTexts: string[] = [];
+  const taskTexts: InlineText[] = [];
   const cellTexts: string[] = [];
   for (const node of tree.children) {
-    if (node.type === 'heading') headTexts.push(toString(node));
+    // The headings asked for come first; the empty ones after them only part the tasks.
+    if (node.type === 'heading' && headTexts.length < heads.length) headTexts.push(toString(node));
+    if (node.type === 'list') {
+      const item = node.children[0];
+      const para = item.children[0];
+      const box = item.position!.start.offset! + 2;
+      taskTexts.push(para?.type === 'paragraph' ? { text: toString(para).replace(/\r\n|\r|\n/g, ' '), atBox: para.position!.start.offset === box } : { text: '' });
+    }
     if (node.type === 'table') for (const row of node.children.slice(1)) cellTexts.push(row.children[0] ? toString(row.children[0]) : '');
   }
   let hi = 0;
+  let ti = 0;
   let ci = 0;
-  return items.map((x) => (x.kind === 'heading' ? headTexts[hi++] : cellTexts[ci++]));
+  return items.map((x) => (x.kind === 'heading' ? { text: headTexts[hi++] } : x.kind === 'task' ? taskTexts[ti++] : { text: cellTexts[ci++] }));
 }

@@ -24,8 +24,9 @@ export interface ScanResult {
   headings: RawHeading[];
   /** Task items, `parent` indexing this array. */
   tasks: RawTask[];
-  /** Cells and headings whose text the fast inline path could not decide. */
-  pending: Array<{ raw: string; kind: 'cell' | 'heading'; target: { text: string | null } }>;
+  /** Cells, headings and task paragraphs whose text the fast inline path could not decide (for a
+   * task, nor whether its paragraph begins with text); `task` is the task item to set. */
+  pending: Array<{ raw: string; kind: 'cell' | 'heading' | 'task'; target: { text: string | null }; task?: RawTask }>;
 }
 
 /**
@@ -209,34 +210,44 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     let parent = -1;
     for (const x of listTasks) if (x) parent = tasks.indexOf(x);
     const t: RawTask = { checked: task.checked, text: '', line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart: box + 4, textEnd: lines.ends[i], end: lines.ends[i], parent };
-    taskPara = { task: t, raw: [after.slice(1)], last: i, indented: false };
+    taskPara = { task: t, raw: [after.slice(1)], source: [after.slice(1)], last: i, indented: false, lazyIndent: false };
     return t;
   };
-  /** Line `i` goes on with the open task paragraph: its text without the indent a paragraph drops. */
-  const continueTask = (i: number, extra: number) => {
-    if (extra > 0) taskPara!.indented = true;
-    taskPara!.raw.push(text.slice(lines.starts[i], lines.ends[i]).replace(/^[ \t]+/, ''));
-    taskPara!.last = i;
-    taskPara!.task.textEnd = lines.ends[i];
+  /**
+   * Line `i` goes on with the open task paragraph, indented `extra` columns past its container's
+   * content (`lazy`: a lazy line, `extra` its whole indent).
+   */
+  const continueTask = (i: number, extra: number, lazy = false) => {
+    const open = taskPara!;
+    const content = text.slice(lines.starts[i], lines.ends[i]).replace(/^[ \t]+/, '');
+    if (extra > 0) open.indented = true;
+    if (lazy && extra > 0) open.lazyIndent = true;
+    open.raw.push(content);
+    // The same line in a task item of remark's batch (`- [ ] `: content at two columns).
+    open.source.push(lazy ? content : ' '.repeat(2 + extra) + content);
+    open.last = i;
+    open.task.textEnd = lines.ends[i];
   };
   /**
-   * The open task paragraph is over: its plain text (lines joined by a space, as `\n` is folded
-   * after remark) and where it starts. A reason to give up when the inline fast path cannot decide
-   * it, it holds a `|` or a hard line break (two spaces or `\` at a line's end), or it is unclear
-   * whether it begins with text.
+   * The open task paragraph is over: its plain text and where it starts. The fast path takes one
+   * without a hard line break (two spaces or `\` at a line's end), a `|`, or a code span over lines
+   * indented past their container (a code span keeps that indent): its lines joined by a space, as
+   * remark's `\n` is folded. Anything else goes to remark's batch (`read.ts`) as the same lines in a
+   * task item of its own; a reason to give up when even that cannot reproduce it (a lazy line that
+   * is indented).
    */
   const finishTask = (): string | null => {
     const open = taskPara!;
     taskPara = null;
-    const at = open.task.line;
-    if (open.raw.slice(0, -1).some((l) => / {2}$|\\$/.test(l))) return `hard line break in task item at line ${at}`;
     const raw = open.raw.map((l) => l.replace(/[ \t]+$/, '')).join(' ');
-    if (raw.includes('|')) return `pipe in task item at line ${at}`;
-    // Inside a code span a line keeps the indent beyond its container's: not modelled here.
-    if (open.indented && raw.includes('`')) return `code span over indented lines in task item at line ${at}`;
-    const t = fastInlineText(raw);
+    const hardBreak = open.raw.slice(0, -1).some((l) => / {2}$|\\$/.test(l));
+    const t = hardBreak || raw.includes('|') || (open.indented && raw.includes('`')) ? null : fastInlineText(raw);
     const lead = t === null ? null : leadingNode(raw, t);
-    if (t === null || lead === null) return `task item text at line ${at}`;
+    if (t === null || lead === null) {
+      if (open.lazyIndent) return `indented lazy line in task item at line ${open.task.line}`;
+      pending.push({ raw: open.source.join('\n').replace(/[ \t]+$/, ''), kind: 'task', target: open.task, task: open.task });
+      return null;
+    }
     open.task.text = t;
     // mdast-util-gfm-task-list-item moves the paragraph's start past the box and one space only
     // when the paragraph begins with text; before code or emphasis it stays at the box.
@@ -366,7 +377,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (line.includes('|')) return fail(`pipe in lazy list line ${i + 1}`);
       // micromark reads the line after a lazy `<tag>` line as a new root paragraph, not lazily.
       if (line.trimStart().startsWith('<')) return fail(`HTML in lazy list line ${i + 1}`);
-      if (prevTask) continueTask(i, ind);
+      if (prevTask) continueTask(i, ind, true);
       extendTasks(i);
       blank = false;
       continue;
@@ -523,8 +534,12 @@ interface OpenTask {
   task: RawTask;
   raw: string[];
   last: number;
+  /** The same lines as remark's batch gets them, in a task item of its own (`scan.ts` continueTask). */
+  source: string[];
   /** Some line after the first was indented beyond its container's content (or lazily, at all). */
   indented: boolean;
+  /** A lazy line was indented: remark's batch cannot reproduce that. */
+  lazyIndent: boolean;
 }
 
 /** Does `body` (indent already removed) start a block that can interrupt a paragraph? */
