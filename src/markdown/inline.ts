@@ -1,5 +1,6 @@
 /**
- * Fast plain text of a table cell's or heading's inline Markdown, for the cases where it is certain.
+ * Fast plain text of a table cell's, heading's or task paragraph's inline Markdown (one line: a
+ * paragraph's lines joined by a space), for the cases where it is certain.
  *
  * Returns exactly what `mdast-util-to-string` gives for the inline content remark-gfm would parse
  * from `raw`, or `null` when the content uses a construct this fast path does not model (links,
@@ -8,9 +9,11 @@
  * definitions (those change how `[…]` parses).
  *
  * Modelled, per CommonMark 0.31 §6 and GFM: code spans (§6.1, one space stripped from each side),
- * `*`/`**` emphasis whose openers follow start-of-text or a space and whose closers precede
- * end-of-text or a space, intraword `_` (never emphasis), raw HTML (its text is kept as written),
- * and code spans beside such emphasis or underscores (`**DONE** — \`specs/a_b.md\``).
+ * `*`/`**` emphasis and, where no `*` is beside it, `_`/`__` emphasis, whose runs are each purely
+ * an opener or a closer (an opener after start-of-text or a space, a closer before end-of-text or
+ * a space, or either beside ASCII punctuation with a letter or digit inside), intraword `_` (never
+ * emphasis: `_(infantry_division)_` is emphasis around it), raw HTML (its text is kept as
+ * written), and code spans beside such emphasis or underscores (`**DONE** — \`specs/a_b.md\``).
  */
 export function fastInlineText(raw: string): string | null {
   if (raw.length === 0) return '';
@@ -25,7 +28,7 @@ export function fastInlineText(raw: string): string | null {
   const hasAngle = raw.includes('<');
   if (hasTick) return codeThenEmphasis(raw);
   if (hasAngle && (hasStar || raw.includes('_') || AUTOLINK.test(raw))) return null;
-  if (raw.includes('_') && !intrawordUnderscoresOnly(raw)) return null;
+  if (raw.includes('_') && !intrawordUnderscoresOnly(raw)) return hasStar ? null : pairRuns(raw, underscoreRuns(raw));
   if (hasStar) return simpleEmphasis(raw);
   return raw;
 }
@@ -56,8 +59,9 @@ function codeThenEmphasis(raw: string): string | null {
   const starOrUnderscore = outside.includes('*') || outside.includes('_');
   if (!starOrUnderscore) return codeSpans(raw);
   if (outside.includes('`')) return null; // an unmatched run beside emphasis
-  if (outside.includes('_') && !intrawordUnderscoresOnly(outside)) return null;
-  const text = outside.includes('*') ? simpleEmphasis(outside) : outside;
+  const underscores = outside.includes('_') && !intrawordUnderscoresOnly(outside);
+  if (underscores && outside.includes('*')) return null;
+  const text = underscores ? pairRuns(outside, underscoreRuns(outside)) : outside.includes('*') ? simpleEmphasis(outside) : outside;
   if (text === null) return null;
   let k = 0;
   return text.replace(/\u0000/g, () => spans[k++].text);
@@ -151,7 +155,35 @@ function simpleEmphasis(raw: string): string | null {
     runs.push([i, n]);
     i = raw.indexOf('*', i + n);
   }
-  if (runs.length % 2 !== 0) return null;
+  return pairRuns(raw, runs);
+}
+
+/**
+ * The `_`/`__` runs of `raw` that may be emphasis, or null for a run of three or more: a run with an
+ * ASCII letter or digit on both sides is literal (§6.2: an intraword `_` neither opens nor closes)
+ * and is left out.
+ */
+function underscoreRuns(raw: string): Array<[number, number]> | null {
+  const runs: Array<[number, number]> = [];
+  for (let i = raw.indexOf('_'); i !== -1; ) {
+    const n = runLength(raw, i, '_');
+    const intraword = i > 0 && ALNUM.test(raw[i - 1]) && i + n < raw.length && ALNUM.test(raw[i + n]);
+    if (!intraword) {
+      if (n > 2) return null;
+      runs.push([i, n]);
+    }
+    i = raw.indexOf('_', i + n);
+  }
+  return runs;
+}
+
+/**
+ * Emphasis from delimiter runs in order (`[offset, length]`, of one character, `*` or `_`), each a
+ * pure opener or closer by {@link simpleEmphasis}'s rule, paired first with second, third with
+ * fourth: the text without them. Null when they are not (or `runs` is null).
+ */
+function pairRuns(raw: string, runs: Array<[number, number]> | null): string | null {
+  if (runs === null || runs.length % 2 !== 0) return null;
   let out = '';
   let last = 0;
   for (let k = 0; k < runs.length; k += 2) {

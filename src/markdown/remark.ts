@@ -120,21 +120,21 @@ export function inlineTexts(items: Array<{ raw: string; kind: 'cell' | 'heading'
   const tasks = items.filter((x) => x.kind === 'task');
   let doc = '';
   for (const h of heads) doc += `# ${h.raw}\n\n`;
-  // Each its own list, a heading between: nothing of one can reach the next.
-  for (const t of tasks) doc += `- [ ] ${t.raw}\n\n#\n\n`;
+  // One list, an item each: a blank line ends each paragraph (and a lazy line cannot follow one).
+  for (const t of tasks) doc += `- [ ] ${t.raw}\n\n`;
   if (cells.length) doc += '| q |\n| - |\n' + cells.map((c) => `| ${c.raw} |\n`).join('');
   const tree = parseMarkdown(doc);
   const headTexts: string[] = [];
   const taskTexts: InlineText[] = [];
   const cellTexts: string[] = [];
   for (const node of tree.children) {
-    // The headings asked for come first; the empty ones after them only part the tasks.
-    if (node.type === 'heading' && headTexts.length < heads.length) headTexts.push(toString(node));
+    if (node.type === 'heading') headTexts.push(toString(node));
     if (node.type === 'list') {
-      const item = node.children[0];
-      const para = item.children[0];
-      const box = item.position!.start.offset! + 2;
-      taskTexts.push(para?.type === 'paragraph' ? { text: toString(para).replace(/\r\n|\r|\n/g, ' '), atBox: para.position!.start.offset === box } : { text: '' });
+      for (const item of node.children) {
+        const para = item.children[0];
+        const box = item.position!.start.offset! + 2;
+        taskTexts.push(para?.type === 'paragraph' ? { text: toString(para).replace(/\r\n|\r|\n/g, ' '), atBox: para.position!.start.offset === box } : { text: '' });
+      }
     }
     if (node.type === 'table') for (const row of node.children.slice(1)) cellTexts.push(row.children[0] ? toString(row.children[0]) : '');
   }

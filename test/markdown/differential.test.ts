@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { basename } from 'node:path';
 import { readBlocks } from '../../src/markdown/read.js';
-import { remarkBlocks } from '../../src/markdown/remark.js';
+import { inlineTexts, remarkBlocks } from '../../src/markdown/remark.js';
+import { fastInlineText } from '../../src/markdown/inline.js';
 import { scanBlocks } from '../../src/markdown/scan.js';
 import { stripBom } from '../../src/markdown/text.js';
 import { corpusFiles, read, rgridVersions } from '../helpers.js';
-import { generateDocument, generateTaskDocument } from './generate.js';
+import { generateDocument, generateTaskDocument, rng } from './generate.js';
 
 /** What both readers must agree on: every table, row, cell text and offset, root heading. */
 function comparable(blocks: Awaited<ReturnType<typeof readBlocks>>['blocks']) {
@@ -103,5 +104,26 @@ describe('fast reader equals remark', () => {
     console.log('generated task-list documents by read path', paths);
     // The scanner must read a good share of them itself, or this test proves little about it.
     expect((paths.scan ?? 0) + (paths['scan+inline'] ?? 0)).toBeGreaterThan(seeds / 20);
+  });
+
+  it('inline text: the fast path equals remark on 20,000 snippets of underscores, stars, code and punctuation', () => {
+    const parts = ['_', '__', '___', 'a', 'b1', ' ', '(', ')', '.', ',', '-', '*', '**', '`', '`c`', 'x_y', 'é', '!', ':', 'word', '_(', ')_', ' _', '_ ', '"'];
+    const r = rng(20261201);
+    const snippets: string[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      let s = '';
+      for (let j = 1 + Math.floor(r() * 8); j > 0; j--) s += parts[Math.floor(r() * parts.length)];
+      if (s.trim()) snippets.push(s.trim());
+    }
+    const ref = inlineTexts(snippets.map((raw) => ({ raw, kind: 'cell' as const })));
+    let decided = 0;
+    snippets.forEach((raw, i) => {
+      const fast = fastInlineText(raw);
+      if (fast === null) return;
+      decided++;
+      expect(fast, JSON.stringify(raw)).toBe(ref[i].text);
+    });
+    // Enough of them decided by the fast path for the comparison to mean something.
+    expect(decided).toBeGreaterThan(2000);
   });
 });
