@@ -3,16 +3,16 @@
  *
  * It models the block structure of CommonMark 0.31 + GFM tables only as far as it can be certain:
  * fenced and indented code, HTML blocks (kinds 1-6), ATX headings, lists, block quotes, paragraphs
- * and tables at the root, and GFM task-list items whose first paragraph is one line (`- [ ] T-3
- * Parser`, nested or not). Whenever a line's meaning depends on something it does not model (a
- * table inside a list or quote, a setext heading, HTML block kind 7, tabs in indentation, link
- * definitions, a task item whose first paragraph goes on to a second line, or that holds code or a
- * fence, a check box in a quote), it gives up and returns `{ fallback: reason }`, and the caller
- * parses the document with remark instead. When it does answer, the answer equals remark's; the
- * differential test checks that over the whole corpus and generated documents.
+ * and tables at the root, and GFM task-list items (`- [ ] T-3 Parser`, nested or not, their first
+ * paragraph on one line or more). Whenever a line's meaning depends on something it does not model
+ * (a table inside a list or quote, a setext heading, HTML block kind 7, tabs in indentation, link
+ * definitions, code or a fence inside a task item, an indented lazy line in a task's paragraph, a
+ * check box in a quote), it gives up and returns `{ fallback: reason }`, and the caller parses the
+ * document with remark instead. When it does answer, the answer equals remark's; the differential
+ * test checks that over the whole corpus and generated documents.
  *
- * Cell text is left `null` where the inline fast path (`inline.ts`) is unsure; `read.ts` fills
- * those in from remark.
+ * Cell, heading and task text is left `null` where the inline fast path (`inline.ts`) is unsure;
+ * `read.ts` fills it in from remark (for a task, with where its paragraph starts).
  */
 import type { RawCell, RawHeading, RawRow, RawTable, RawTask } from './blocks.js';
 import { LineIndex } from './lines.js';
@@ -172,8 +172,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let list: number[] = [];
   // The task item each open list item is, or null (parallel to `list`).
   let listTasks: Array<RawTask | null> = [];
-  // The task item whose first paragraph is still open, the lines of it so far (each trimmed of
-  // the whitespace a paragraph drops), and the last of them.
+  // The task item whose first paragraph is still open, with its lines so far ({@link OpenTask}).
   let taskPara = null as OpenTask | null;
   let quote = false;
   // micromark judges a list item after root indented code (blank lines between or not, until
