@@ -49,6 +49,8 @@ const SETEXT = /^(?:=+|-+)[ \t]*$/;
 const BULLET = /^([-*+])(?:([ \t]+)(.*)|$)/;
 const ORDERED = /^(\d{1,9})([.)])(?:([ \t]+)(.*)|$)/;
 const TASK = /^\[[ xX]\](?:[ \t]|$)/;
+/** A check box anywhere in a line. */
+const CHECK_BOX = /\[[ xX]\]/;
 /** A list item line whose content starts with a check box. */
 const ITEM_TASK = /^(?:[-*+]|\d{1,9}[.)])[ \t]+\[[ xX]\]/;
 const DELIMITER_CELL = /^:?-+:?$/;
@@ -170,8 +172,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let paragraph = false;
   let blank = true;
   let list: number[] = [];
-  // The task item each open list item is, or null (parallel to `list`).
-  let listTasks: Array<RawTask | null> = [];
+  // The index in `tasks` of the task item each open list item is, or -1 (parallel to `list`).
+  let listTasks: number[] = [];
   // The task item whose first paragraph is still open, with its lines so far ({@link OpenTask}).
   let taskPara = null as OpenTask | null;
   let quote = false;
@@ -187,18 +189,18 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     fallback,
     at: { line: i, safe, partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), tasks: tasks.slice(0, found.tasks), pending: pending.slice(0, found.pending) } },
   });
-  const inTask = () => listTasks.some((t) => t !== null);
+  const inTask = () => listTasks.some((t) => t >= 0);
   /** Line `i` belongs to every open list item: each open task item now ends with its content. */
   const extendTasks = (i: number) => {
-    for (const t of listTasks) if (t) t.end = lines.ends[i];
+    for (const t of listTasks) if (t >= 0) tasks[t].end = lines.ends[i];
   };
   /**
-   * The task item whose marker starts at offset `at` on line `i`, its check box `box` characters
-   * further; a reason to give up when the scanner cannot read it with certainty (exactly one space
-   * after the box, then text). Its text and where its paragraph ends are set by {@link finishTask}
-   * once the paragraph is over.
+   * Add the task item whose marker starts at offset `at` on line `i`, its check box `box` characters
+   * further, and give its index in `tasks`; or a reason to give up when the scanner cannot read it
+   * with certainty (exactly one space after the box, then text). Its text and where its paragraph
+   * ends are set by {@link finishTask} once the paragraph is over.
    */
-  const taskAt = (i: number, at: number, task: { box: number; checked: boolean }): RawTask | string => {
+  const taskAt = (i: number, at: number, task: { box: number; checked: boolean }): number | string => {
     if (taskPara) {
       const why = finishTask();
       if (why) return why;
@@ -207,10 +209,10 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     const after = text.slice(box + 3, lines.ends[i]);
     if (after[0] !== ' ' || after.length < 2 || isBlankChar(after.charCodeAt(1))) return `task item spacing at line ${i + 1}`;
     let parent = -1;
-    for (const x of listTasks) if (x) parent = tasks.indexOf(x);
+    for (const x of listTasks) if (x >= 0) parent = x;
     const t: RawTask = { checked: task.checked, text: '', line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart: box + 4, textEnd: lines.ends[i], end: lines.ends[i], parent };
     taskPara = { task: t, raw: [after.slice(1)], source: [after.slice(1)], last: i, indented: false, lazyIndent: false };
-    return t;
+    return tasks.push(t) - 1;
   };
   /**
    * Line `i` goes on with the open task paragraph, indented `extra` columns past its container's
@@ -359,9 +361,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       if (r.fence) fence = { ...r.fence, base };
       extendTasks(i);
       if (r.item !== undefined) {
-        const task = r.task ? taskAt(i, lines.starts[i] + base + rind, r.task) : null;
+        const task = r.task ? taskAt(i, lines.starts[i] + base + rind, r.task) : -1;
         if (typeof task === 'string') return fail(task);
-        if (task) tasks.push(task);
         list.push(r.item);
         listTasks.push(task);
       }
@@ -409,7 +410,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     }
     if (quote && !body.startsWith('>') && !blank && paragraph && !startsBlock(body, ind)) {
       if (body.includes('|')) return fail(`lazy quote line with pipe at ${i + 1}`);
-      if (/\[[ xX]\]/.test(body)) return fail(`check box in lazy quote line at ${i + 1}`);
+      if (CHECK_BOX.test(body)) return fail(`check box in lazy quote line at ${i + 1}`);
       continue;
     }
     quote = false;
@@ -461,7 +462,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     if (body.startsWith('>')) {
       if (body.includes('|') || /^>[ ]?(?:`{3}|~{3})/.test(body)) return fail(`pipe or fence in quote at line ${i + 1}`);
       // A list in a quote can hold task items, which the scanner does not read there.
-      if (/\[[ xX]\]/.test(body)) return fail(`check box in quote at line ${i + 1}`);
+      if (CHECK_BOX.test(body)) return fail(`check box in quote at line ${i + 1}`);
       quote = true;
       paragraph = true;
       blank = false;
@@ -474,9 +475,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     if ('fallback' in r) return fail(r.fallback);
     if (r.item !== undefined) {
       if (r.fence) fence = { ...r.fence, base: r.item };
-      const task = r.task ? taskAt(i, lines.starts[i] + ind, r.task) : null;
+      const task = r.task ? taskAt(i, lines.starts[i] + ind, r.task) : -1;
       if (typeof task === 'string') return fail(task);
-      if (task) tasks.push(task);
       list = [r.item];
       listTasks = [task];
       paragraph = r.paragraph;
