@@ -41,7 +41,16 @@ export function looseObjectDir(objects: string, format: string): string | null {
 
 /** The object id git gives `content` as an object of `type` (SHA-1, 40 hex digits). */
 export function objectId(type: ObjectType, content: Buffer): string {
-  return createHash('sha1').update(`${type} ${content.length}\0`).update(content).digest('hex');
+  return sha1(framed(type, content));
+}
+
+/** The bytes an object's id is the hash of, and a loose object deflates: `<type> <size>\0<content>`. */
+function framed(type: ObjectType, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
+}
+
+function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
 }
 
 /** Writes objects to one repository: loose into `loose` when given, else through git. */
@@ -60,8 +69,9 @@ export class ObjectWriter {
   /** Store `content` as an object of `type`; its id. Throws GitFailure when git fails to. */
   async write(type: ObjectType, content: Buffer): Promise<string> {
     if (this.loose !== null) {
-      const id = objectId(type, content);
-      if (writeLoose(this.loose, id, type, content)) return id;
+      const body = framed(type, content);
+      const id = sha1(body);
+      if (writeLoose(this.loose, id, body)) return id;
     }
     const tmp = join(this.scratch, `${type}-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
@@ -73,8 +83,9 @@ export class ObjectWriter {
   }
 }
 
-/** Write one loose object, unless it is there already. False when the file system refused. */
-function writeLoose(objects: string, id: string, type: ObjectType, content: Buffer): boolean {
+/** Write the loose object `id` of {@link framed} bytes `body`, unless it is there already. False
+ * when the file system refused. */
+function writeLoose(objects: string, id: string, body: Buffer): boolean {
   const dir = join(objects, id.slice(0, 2));
   const path = join(dir, id.slice(2));
   try {
@@ -86,8 +97,7 @@ function writeLoose(objects: string, id: string, type: ObjectType, content: Buff
   try {
     mkdirSync(dir, { recursive: true });
     // Level 1 is git's core.looseCompression default (Z_BEST_SPEED).
-    const body = deflateSync(Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]), { level: 1 });
-    writeFileSync(tmp, body, { mode: 0o444 });
+    writeFileSync(tmp, deflateSync(body, { level: 1 }), { mode: 0o444 });
     // Same bytes under the same name: replacing a copy that appeared meanwhile changes nothing.
     renameSync(tmp, path);
     return true;
