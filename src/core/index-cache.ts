@@ -156,18 +156,12 @@ export function readIndex(path: string, key: string): IndexView | null {
     // The answer part and the story-file part's length, in one read.
     const head = readAt(fd, 4, a + 4);
     const index = deserialize(head.subarray(0, a)) as QueueIndex;
-    if (!index || index.format !== FORMAT || index.key !== key) {
-      closeSync(fd);
-      return null;
-    }
+    if (!index || index.format !== FORMAT || index.key !== key) throw new Error('an index of other bytes');
     const f = head.readUInt32LE(a);
     const jsonAt = 8 + a + f;
     // Index files are replaced whole (rename), never written in place: one whose size is not what
     // its parts add up to was cut short or is not ours, and the reads below could not be trusted.
-    if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) {
-      closeSync(fd);
-      return null;
-    }
+    if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) throw new Error('index file cut short');
     const open = fd;
     let files: StoryFiles | null = null;
     return {
