@@ -7,7 +7,7 @@ import { ROOT, RGRID, REAL, tempDir } from './helpers.js';
 const BIN = join(ROOT, 'dist', 'queue.js');
 
 function run(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
-  const r = spawnSync(BIN, [...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...opts.env } });
+  const r = spawnSync(BIN, args, { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

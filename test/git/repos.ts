@@ -57,7 +57,7 @@ export interface Run {
 /** Run `queue ...args` in `cwd` as a real process. */
 export function queue(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const p = spawn(BIN, [...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const p = spawn(BIN, args, { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
