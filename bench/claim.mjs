@@ -157,7 +157,7 @@ console.log(`uncontended claim, 1,000 stories: queue ${uncontended.toFixed(0)} m
 console.log(`  the least a node CLI does (start, fetch, commit the tip's own tree, push; nothing read or edited): ${median(least).toFixed(0)} ms = ${(median(least) / median(floor)).toFixed(2)}× the bash floor's whole claim`);
 
 // 1b. The same two in one long-lived node process, as an agent harness embedding queue would run
-// them: queue's core write API (src/core/write.ts, bundled here) against the same plumbing run with
+// them: queue's core write API (src/app/write.ts, bundled here) against the same plumbing run with
 // execFileSync from that process. Node's start and queue's module loading are out of both figures;
 // what is left is what queue's transaction adds to the git work.
 const core = join(u.dir, 'core.mjs');

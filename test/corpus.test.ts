@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { basename, join } from 'node:path';
-import { readQueue } from '../src/core/read.js';
+import { readQueue } from '../src/read/queue.js';
 import { readBlocks } from '../src/markdown/read.js';
 import { stripBom } from '../src/markdown/text.js';
 import { assignRoles } from '../src/dialect/columns.js';

@@ -5,8 +5,8 @@
  * failures `{"schemaVersion": 1, "error": {"code", "message"}}` with a non-zero exit.
  */
 import type { Command } from 'commander';
-import { openQueue, type OpenedQueue } from '../core/open.js';
-import { QueueError } from '../core/errors.js';
+import { openQueue, type OpenedQueue } from '../app/open.js';
+import { QueueError } from '../domain/errors.js';
 
 /** `schemaVersion` of every `--json` document; raised only on an incompatible change. */
 export const SCHEMA_VERSION = 1;

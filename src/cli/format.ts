@@ -8,7 +8,7 @@ type Colors = ReturnType<typeof pc.createColors>;
 import stringWidth from 'string-width';
 import { colorWanted } from './context.js';
 import type { QueueGraph } from '../model/graph.js';
-import type { Diagnostic, Story } from '../model/types.js';
+import type { Diagnostic, Story } from '../domain/types.js';
 
 // `--no-color` (context.ts) wins; otherwise picocolors decides from NO_COLOR, FORCE_COLOR and the TTY.
 const colors: Colors = colorWanted() ? pc : pc.createColors(false);

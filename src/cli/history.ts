@@ -4,13 +4,13 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type QueueConfig } from '../core/config.js';
-import { QueueError } from '../core/errors.js';
-import { findRepoRoot } from '../core/open.js';
+import { loadConfig, type QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
+import { findRepoRoot } from '../app/open.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { judgeCommit, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
-import type { Queue } from '../core/read.js';
+import type { Queue } from '../read/queue.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
 

@@ -4,7 +4,7 @@
  */
 import './launch.js';
 import { Command, CommanderError } from 'commander';
-import { QueueError } from '../core/errors.js';
+import { QueueError } from '../domain/errors.js';
 import { disableColor, printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
 import { register as graph } from './commands/graph.js';

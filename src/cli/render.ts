@@ -1,11 +1,11 @@
 /**
  * `queue render [--check] [--commit]` (issue 5): bring what follows from the graph up to date —
- * statuses blocked only by dependencies, done marks, generated blocks (`core/render.ts`). Loaded
+ * statuses blocked only by dependencies, done marks, generated blocks (`app/render.ts`). Loaded
  * only when it runs.
  */
 import type { Command } from 'commander';
-import { QueueError } from '../core/errors.js';
-import { renderCommitted, renderWorking } from '../core/render.js';
+import { QueueError } from '../domain/errors.js';
+import { renderCommitted, renderWorking } from '../app/render.js';
 import { globals, printJson } from './context.js';
 import { target } from './write.js';
 import type { WriteOptions } from './write-options.js';
@@ -15,7 +15,7 @@ export interface RenderOptions extends WriteOptions {
   check?: boolean;
 }
 
-/** `queue render`: apply what follows from the graph (core/render.ts) to the working file or, with
+/** `queue render`: apply what follows from the graph (app/render.ts) to the working file or, with
  * `--commit`, as a transaction; with `--check`, exit 1 when something would change. */
 export async function runRender(cmd: Command, opts: RenderOptions): Promise<void> {
   const t = await target(cmd, { ...opts, commit: opts.commit === true && !opts.check });

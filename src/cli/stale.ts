@@ -1,12 +1,12 @@
 /**
  * `queue stale` (issue 3): claims older than the lease, read from git history at the shared tip, and
- * with `--release` their release in one transaction (`core/stale.ts`). Loaded only when the command runs.
+ * with `--release` their release in one transaction (`app/stale.ts`). Loaded only when the command runs.
  */
 import type { Command } from 'commander';
-import { parseDuration } from '../core/config.js';
-import { QueueError } from '../core/errors.js';
+import { parseDuration } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
 import type { Lease } from '../git/lease.js';
-import { staleClaims } from '../core/stale.js';
+import { staleClaims } from '../app/stale.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
 import { resolveAgent, target } from './write.js';

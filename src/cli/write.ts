@@ -1,13 +1,13 @@
 /**
  * What every write command shares (issue 3): turn the command line into a {@link WriteTarget} and an
- * intent, hand them to the core write API (`core/write.ts`), and print the outcome. Output:
+ * intent, hand them to the core write API (`app/write.ts`), and print the outcome. Output:
  * `{"schemaVersion": 1, "story": {…after…}, "commit": "<sha>" | null, "attempts": N}`.
  */
 import type { Command } from 'commander';
 import type { WriteOptions } from './write-options.js';
-import type { QueueConfig } from '../core/config.js';
-import type { Queue } from '../core/read.js';
-import { locateWrite, resolveAgent, write, type WriteIntent, type WriteOutcome, type WriteTarget } from '../core/write.js';
+import type { QueueConfig } from '../domain/config.js';
+import type { Queue } from '../read/queue.js';
+import { locateWrite, resolveAgent, write, type WriteIntent, type WriteOutcome, type WriteTarget } from '../app/write.js';
 import { unblockedIn } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
@@ -68,6 +68,6 @@ async function printResult(cmd: Command, t: Target, o: WriteOutcome) {
 
 /** Handoffs under the deployment directory naming a story (read from the work tree). */
 async function handoffsFor(id: string, queue: Queue, root: string, deploymentDir: string): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
-  const { handoffsNaming } = await import('../workspace/handoff-files.js');
+  const { handoffsNaming } = await import('../app/handoff-files.js');
   return (await handoffsNaming(root, deploymentDir, id, queue)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
 }

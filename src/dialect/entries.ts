@@ -4,7 +4,7 @@
  * Pure. Every row of a story table becomes an entry or a diagnostic; none is dropped silently.
  */
 import type { DocBlocks, RawCell, RawRow, RawTable } from '../markdown/blocks.js';
-import type { Diagnostic, Occurrence, Status } from '../model/types.js';
+import type { Diagnostic, Occurrence, Status } from '../domain/types.js';
 import { assignRoles, type Role } from './columns.js';
 import { parseDeps } from './deps.js';
 import { isIdLike } from './normalize.js';

@@ -1,6 +1,6 @@
 /** The entry: one place in one file that writes a story, before places are merged. Pure. */
 import type { ParsedDeps } from './deps.js';
-import type { ChecklistItem, Occurrence, Status } from '../model/types.js';
+import type { ChecklistItem, Occurrence, Status } from '../domain/types.js';
 
 /** A story as one place in one file says it. Merged into stories by `model/build.ts`. */
 export interface Entry {

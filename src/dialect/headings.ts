@@ -27,7 +27,7 @@
  * writes move the block (`edit/move.ts`). `Priority:` gives any heading story its priority.
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
-import type { Occurrence, Span, Status } from '../model/types.js';
+import type { Occurrence, Span, Status } from '../domain/types.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';

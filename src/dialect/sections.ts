@@ -1,6 +1,6 @@
 /** Where a place in a document sits among its headings, and what a section heading says. Pure. */
 import type { RawHeading } from '../markdown/blocks.js';
-import type { Status, StatusCategory } from '../model/types.js';
+import type { Status, StatusCategory } from '../domain/types.js';
 import { fold } from './normalize.js';
 
 /**

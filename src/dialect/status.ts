@@ -7,7 +7,7 @@
  * and a second status after a slash when the first says only "to do" (`Next / In progress` is in
  * progress). Pure.
  */
-import type { Status, StatusCategory } from '../model/types.js';
+import type { Status, StatusCategory } from '../domain/types.js';
 import { fold } from './normalize.js';
 
 const WORDS: Array<[string, StatusCategory]> = [

@@ -3,7 +3,7 @@
  * tag, a leading id, a trailing dependency clause, and what the section heading says. Pure.
  */
 import type { DocBlocks, RawTask } from '../markdown/blocks.js';
-import type { Diagnostic, Status } from '../model/types.js';
+import type { Diagnostic, Status } from '../domain/types.js';
 import { parseDeps, type ParsedDeps } from './deps.js';
 import { leadingId } from './normalize.js';
 import { entry, type Entry } from './entry.js';

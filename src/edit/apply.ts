@@ -7,10 +7,10 @@
  * wished, every other story must keep its status exactly, and no new error may appear. A decision's
  * `follow` step (edits derived from the result) is applied and proved the same way, in turn.
  */
-import { QueueError } from '../core/errors.js';
-import { readQueue, type Queue } from '../core/read.js';
-import type { Story } from '../model/types.js';
-import type { QueueConfig } from '../core/config.js';
+import { QueueError } from '../domain/errors.js';
+import { readQueue, type Queue } from '../read/queue.js';
+import type { Story } from '../domain/types.js';
+import type { QueueConfig } from '../domain/config.js';
 import { checkTransition } from '../rules/check.js';
 import type { Decision } from './decide.js';
 import { applyEdits, keepPadding, widthFor } from './splice.js';

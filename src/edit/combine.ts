@@ -4,8 +4,8 @@
  * import inside `readQueue`: each claim is decided on the queue as the previous ones left it and
  * proved by {@link applyDecision}, exactly as if its own process had made it on that state.
  */
-import type { QueueConfig } from '../core/config.js';
-import { QueueError } from '../core/errors.js';
+import type { QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
 import { applyDecision, type Applied } from './apply.js';
 import { decide, type Operation } from './decide.js';
 

@@ -2,9 +2,9 @@
  * Helpers every decision shares (issue 3): finding a story, refusing what cannot be edited with full
  * fidelity, the file's status cells, and the text forms of table rows. Pure.
  */
-import { QueueError } from '../core/errors.js';
-import type { Queue, QueueDocument } from '../core/read.js';
-import type { Occurrence, Story } from '../model/types.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
+import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */

@@ -8,10 +8,10 @@
  * mark `[DONE]` when merged) and seed 004 ("Complete ONE story per session": one claim per agent
  * unless configured).
  */
-import { QueueError } from '../core/errors.js';
-import type { Queue, QueueDocument } from '../core/read.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
 import { rankReady } from '../model/rank.js';
-import type { Occurrence, Story } from '../model/types.js';
+import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';

@@ -3,7 +3,7 @@
  * field list and writing a new field in the dress of its neighbours (`- **Type**: feature` →
  * `- **Owner**: Dev 2`; `**Status:** todo` → `**Depends on:** QW-1`; `Status: todo` → `Owner: A`). Pure.
  */
-import type { QueueDocument } from '../core/read.js';
+import type { QueueDocument } from '../read/queue.js';
 import type { Edit } from './splice.js';
 import { lineEnding } from './common.js';
 

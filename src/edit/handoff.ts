@@ -6,8 +6,8 @@
  */
 import { stringify } from 'yaml';
 import { slug } from '../dialect/normalize.js';
-import type { Queue } from '../core/read.js';
-import type { Story } from '../model/types.js';
+import type { Queue } from '../read/queue.js';
+import type { Story } from '../domain/types.js';
 
 /** A handoff to write (seed 002's fields): who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {

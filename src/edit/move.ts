@@ -14,13 +14,13 @@
  * In the target section the block goes where it keeps the order of the ids there (mav2287 keeps
  * `Done` newest first), else last. Pure.
  */
-import { QueueError } from '../core/errors.js';
-import type { QueueDocument } from '../core/read.js';
+import { QueueError } from '../domain/errors.js';
+import type { QueueDocument } from '../read/queue.js';
 import { blockEnd, fieldsIn } from '../dialect/headings.js';
 import { leadingId } from '../dialect/normalize.js';
 import { sectionStatus } from '../dialect/sections.js';
 import type { RawHeading } from '../markdown/blocks.js';
-import type { Occurrence } from '../model/types.js';
+import type { Occurrence } from '../domain/types.js';
 import { lineEnding } from './common.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
 import { applyEdits, type Edit } from './splice.js';

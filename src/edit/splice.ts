@@ -2,10 +2,10 @@
  * Surgical edits (issue 3): replace byte ranges of a document and leave every other character as it
  * was: line endings, padding, emoji, trailing spaces, a missing final newline. Pure.
  *
- * Offsets are UTF-16 indices into the BOM-less text that the reader produced (`core/read.ts`);
+ * Offsets are UTF-16 indices into the BOM-less text that the reader produced (`read/queue.ts`);
  * {@link applyEdits} works on that text, and the caller puts the BOM back when writing.
  */
-import { QueueError } from '../core/errors.js';
+import { QueueError } from '../domain/errors.js';
 
 /** Replace `[start, end)` by `text`. `start === end` inserts. */
 export interface Edit {

@@ -4,9 +4,9 @@
  * written follow the table's own conventions (bold or code ids, `None` for no dependencies, links or
  * code spans for story files), learnt from the table's last row.
  */
-import { QueueError } from '../core/errors.js';
-import type { Queue, QueueDocument } from '../core/read.js';
-import type { Occurrence, Span, Story } from '../model/types.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
+import type { Occurrence, Span, Story } from '../domain/types.js';
 import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';

@@ -10,7 +10,7 @@
  * not read as what was meant is never returned.
  */
 import { parseStatus } from '../dialect/status.js';
-import type { StatusCategory } from '../model/types.js';
+import type { StatusCategory } from '../domain/types.js';
 
 /** What to write: a category, and the claimant (in progress, review) or hold reason (blocked). */
 export interface StatusWish {

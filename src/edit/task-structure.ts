@@ -11,10 +11,10 @@
  * items too), at the same depth. The reader takes `(depends on: …)` at the end of a task's text
  * (`dialect/tasks.ts`), so that is how dependencies are written.
  */
-import { QueueError } from '../core/errors.js';
-import type { Queue, QueueDocument } from '../core/read.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
 import { TASK_DEPS_CLAUSE } from '../dialect/tasks.js';
-import type { Occurrence, Story } from '../model/types.js';
+import type { Occurrence, Story } from '../domain/types.js';
 import { lineEnding } from './common.js';
 import type { Decision } from './decide.js';
 import type { Edit } from './splice.js';

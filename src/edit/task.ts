@@ -14,10 +14,10 @@
  * Edits are surgical: the box's one character, and the tag (replaced where it is, or appended at the
  * end of the paragraph with one space, or removed with one space). Pure.
  */
-import { QueueError } from '../core/errors.js';
-import type { QueueDocument } from '../core/read.js';
+import { QueueError } from '../domain/errors.js';
+import type { QueueDocument } from '../read/queue.js';
 import { TASK_STATUS } from '../dialect/tasks.js';
-import type { Occurrence } from '../model/types.js';
+import type { Occurrence } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
 

@@ -4,8 +4,8 @@
  * `queue validate --range`, `queue log`, `queue diff` and the hooks; the judging itself is pure
  * (`rules/check.ts`, `history/events.ts`).
  */
-import type { QueueConfig } from '../core/config.js';
-import { readQueue, type Queue } from '../core/read.js';
+import type { QueueConfig } from '../domain/config.js';
+import { readQueue, type Queue } from '../read/queue.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { checkTransition, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';

@@ -5,8 +5,8 @@
  * content change whose trailers say `Queue-Op: renew`, `Queue-Story: ID`, `Queue-Agent: NAME`, and
  * it counts when it names the current claimant.
  */
-import type { Queue } from '../core/read.js';
-import type { Story } from '../model/types.js';
+import type { Queue } from '../read/queue.js';
+import type { Story } from '../domain/types.js';
 import type { Git } from './git.js';
 
 /** One claim and when it was last set or renewed. */

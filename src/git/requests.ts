@@ -25,9 +25,9 @@
  *   deletes it.
  */
 import { randomBytes } from 'node:crypto';
-import { isAgentName } from '../core/config.js';
-import { QueueError } from '../core/errors.js';
-import { readQueue } from '../core/read.js';
+import { isAgentName } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
+import { readQueue } from '../read/queue.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Attempt, BranchRef } from './transaction.js';
 import { GitFailure, type Git } from './git.js';

@@ -21,9 +21,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { QueueConfig } from '../core/config.js';
-import { QueueError } from '../core/errors.js';
-import { readQueue, type Queue } from '../core/read.js';
+import type { QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
+import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import type { Decision, Operation } from '../edit/decide.js';

@@ -7,8 +7,8 @@
  * claim (from another claimant too: a steal is a claim the rules refuse), to done a done, from done
  * a reopen, in progress/review back to todo a release, into blocked a block, out of blocked an unblock.
  */
-import type { Queue } from '../core/read.js';
-import type { Story } from '../model/types.js';
+import type { Queue } from '../read/queue.js';
+import type { Story } from '../domain/types.js';
 
 /** What happened to a story between two versions of the queue (the transitions of issue 4). */
 export type EventKind = 'claim' | 'release' | 'done' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';

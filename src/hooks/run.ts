@@ -8,8 +8,8 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { canonicalAgent, DEFAULTS, loadConfig, parseConfig, type QueueConfig } from '../core/config.js';
-import { readQueue } from '../core/read.js';
+import { canonicalAgent, DEFAULTS, loadConfig, parseConfig, type QueueConfig } from '../domain/config.js';
+import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
 import { judgeCommit, queueAt, rangeCommits } from '../git/history.js';
 import { checkTransition, type Violation } from '../rules/check.js';

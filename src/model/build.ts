@@ -11,7 +11,7 @@
  */
 import type { Entry } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
-import type { DependencyRef, Diagnostic, Story } from './types.js';
+import type { DependencyRef, Diagnostic, Story } from '../domain/types.js';
 
 /** Stories built from entries (one per id, occurrences merged in file order) and what was found wrong. */
 export interface BuiltStories {

@@ -4,7 +4,7 @@
  * never loads.
  */
 import type { QueueGraph } from './graph.js';
-import type { Diagnostic, Story } from './types.js';
+import type { Diagnostic, Story } from '../domain/types.js';
 
 /** The contract's story object. */
 export interface StoryJson {

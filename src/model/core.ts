@@ -1,7 +1,7 @@
 /**
  * The graph's arithmetic on integer arrays (pure, no I/O, no Story objects): stories are numbered in
  * file order, edges kept as CSR arrays. {@link QueueGraph} builds one from stories; the queue index
- * (`core/index-cache.ts`) stores one, so `queue ready --json` on an unchanged 10,000-story file never
+ * (`app/index-cache.ts`) stores one, so `queue ready --json` on an unchanged 10,000-story file never
  * materializes 10,000 stories. Both answer with the same code below.
  *
  * Readiness (issue 2; rgrid's Claiming Rules): `todo`, or `blocked` that is not a manual hold, with

@@ -11,7 +11,7 @@
  *   is done (Kahn's algorithm).
  */
 import { CATEGORIES, DONE, findCycles, GraphCore, type GraphArrays } from './core.js';
-import type { Story } from './types.js';
+import type { Story } from '../domain/types.js';
 
 /** Why a story is not ready. */
 export interface BlockedInfo {

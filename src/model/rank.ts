@@ -5,7 +5,7 @@
  */
 import { rankIndices } from './core.js';
 import type { QueueGraph } from './graph.js';
-import type { Story } from './types.js';
+import type { Story } from '../domain/types.js';
 
 const WORDS: Record<string, number> = { critical: 0, urgent: 0, highest: 0, blocker: 0, high: 1, medium: 2, normal: 2, med: 2, low: 3, lowest: 4, trivial: 4 };
 

@@ -10,10 +10,10 @@
  * A block is rewritten only where its markers are; its content is a pure function of the graph
  * (no clock), so rendering twice writes nothing the second time. Pure.
  */
-import type { Queue, QueueDocument } from '../core/read.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
 import { cellText, lineEnding } from '../edit/common.js';
 import type { Edit } from '../edit/splice.js';
-import type { Story } from '../model/types.js';
+import type { Story } from '../domain/types.js';
 
 const BLOCK = /<!--\s*queue:(ready|progress|graph)\s*-->[^\S\r\n]*(\r?\n)/g;
 

@@ -15,9 +15,9 @@
  * else a person wrote are kept. An agent who holds a story and has no section gets one. Pure, and
  * idempotent: a second pass over its own output changes nothing.
  */
-import type { Queue } from '../core/read.js';
+import type { Queue } from '../read/queue.js';
 import { lineEnding } from '../edit/common.js';
-import type { Story } from '../model/types.js';
+import type { Story } from '../domain/types.js';
 import { mentionedIds, writtenIds } from '../workspace/mentions.js';
 
 const HEADING = /^##\s+(.+?)\s+Status\s*$/;

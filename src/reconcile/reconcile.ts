@@ -15,13 +15,13 @@
  * Conventions: rgrid's Claiming Rules 6 ("Unblock dependent stories by changing [BLOCKED] → [ ]")
  * and its habit of ticking ✅ beside done dependencies (../shared/corpus/history/rgrid).
  */
-import type { Queue, QueueDocument } from '../core/read.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
 import { tableStatusCells } from '../edit/common.js';
 import type { Change, Decision } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { statusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
-import type { Story } from '../model/types.js';
+import type { Story } from '../domain/types.js';
 import { generatedBlocks } from './blocks.js';
 import { updateBoard } from './board.js';
 

@@ -22,13 +22,13 @@
  * knows stays unknown, and the rules about who may act do not apply to it (real history is written
  * by people as well as agents: see the README's replay of the rgrid history).
  */
-import { canonicalAgent, type QueueConfig } from '../core/config.js';
-import type { Queue } from '../core/read.js';
+import { canonicalAgent, type QueueConfig } from '../domain/config.js';
+import type { Queue } from '../read/queue.js';
 import { diffQueues } from '../history/events.js';
-import type { Story } from '../model/types.js';
-import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './codes.js';
+import type { Story } from '../domain/types.js';
+import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../domain/rules.js';
 
-export { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './codes.js';
+export { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../domain/rules.js';
 
 /** A broken rule: which, where, and how to mend it. */
 export interface Violation {

@@ -11,16 +11,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
-import { QueueError } from '../core/errors.js';
-import type { Queue } from '../core/read.js';
-import { renderCommitted, renderWorking } from '../core/render.js';
-import type { WriteTarget } from '../core/write.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue } from '../read/queue.js';
+import { renderCommitted, renderWorking } from '../app/render.js';
+import type { WriteTarget } from '../app/write.js';
 import { diffQueues } from '../history/events.js';
 import { handoffFile, unblockedBy } from '../edit/handoff.js';
 
 /** Options of {@link watch}: what to watch and how each pass is written. */
 export interface WatchOptions {
-  /** The repository, queue file, config, remote and branch (`core/write.ts`'s {@link locateWrite}). */
+  /** The repository, queue file, config, remote and branch (`app/write.ts`'s {@link locateWrite}). */
   where: WriteTarget;
   agent: string;
   /** Quiet time before a pass, in milliseconds. */

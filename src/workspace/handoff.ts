@@ -5,7 +5,7 @@
  * the `yaml` package. Pure.
  */
 import { parse as parseYaml } from 'yaml';
-import type { Diagnostic } from '../model/types.js';
+import type { Diagnostic } from '../domain/types.js';
 
 /** A handoff file under `deployment/handoffs/` (seed 002's fields, from YAML front matter). */
 export interface Handoff {

@@ -1,4 +1,4 @@
-import type { Queue } from '../core/read.js';
+import type { Queue } from '../read/queue.js';
 
 /** A letter, digit or underscore: a character that would make an id part of a longer word. */
 const WORD = /^[\p{L}\p{N}_]$/u;

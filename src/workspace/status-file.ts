@@ -5,7 +5,7 @@
  */
 import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import type { Diagnostic } from '../model/types.js';
+import type { Diagnostic } from '../domain/types.js';
 
 /** One agent's section of the status board. */
 export interface AgentStatus {

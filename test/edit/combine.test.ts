@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS } from '../../src/core/config.js';
-import { readQueue } from '../../src/core/read.js';
+import { DEFAULTS } from '../../src/domain/config.js';
+import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { serveClaims } from '../../src/edit/combine.js';
 import { decide } from '../../src/edit/decide.js';

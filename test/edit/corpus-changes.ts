@@ -1,10 +1,10 @@
 /** Status changes over every real queue in the corpus, for the one-line-diff properties. */
 import { expect } from 'vitest';
-import { QueueError } from '../../src/core/errors.js';
-import { readQueue, type Queue } from '../../src/core/read.js';
+import { QueueError } from '../../src/domain/errors.js';
+import { readQueue, type Queue } from '../../src/read/queue.js';
 import { applyDecision, type Applied } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
-import type { Occurrence, Story } from '../../src/model/types.js';
+import type { Occurrence, Story } from '../../src/domain/types.js';
 import { corpusFiles, read } from '../helpers.js';
 
 /** An operation that changes `s`, if there is a simple one. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readQueue, type Queue } from '../../src/core/read.js';
+import { readQueue, type Queue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import { applyEdits, keepPadding, widthFor, type Edit } from '../../src/edit/splice.js';
@@ -7,7 +7,7 @@ import { statusStyle } from '../../src/edit/style.js';
 import { decideAdd, decideDep } from '../../src/edit/structure.js';
 import type { Decision } from '../../src/edit/decide.js';
 import { corpusChanges } from './corpus-changes.js';
-import { QueueError } from '../../src/core/errors.js';
+import { QueueError } from '../../src/domain/errors.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
 const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
@@ -132,7 +132,7 @@ describe('decide', () => {
       unchanged: false,
     };
     expect((await applyDecision(queue, d)).story?.claimant).toBe('Dev 2');
-    const { parseConfig } = await import('../../src/core/config.js');
+    const { parseConfig } = await import('../../src/domain/config.js');
     const err = await applyDecision(queue, d, parseConfig('{}').config).catch((e) => e);
     expect([err.code, err.details.violations.map((v: { rule: string }) => v.rule)]).toEqual(['rule_violation', ['claim_not_ready']]);
   });

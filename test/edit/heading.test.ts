@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QueueError } from '../../src/core/errors.js';
-import { readQueue } from '../../src/core/read.js';
+import { QueueError } from '../../src/domain/errors.js';
+import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import { decideDep } from '../../src/edit/structure.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QueueError } from '../../src/core/errors.js';
-import { readQueue, type Queue } from '../../src/core/read.js';
+import { QueueError } from '../../src/domain/errors.js';
+import { readQueue, type Queue } from '../../src/read/queue.js';
 import { sectionStatus } from '../../src/dialect/sections.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';

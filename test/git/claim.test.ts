@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readQueue } from '../../src/core/read.js';
+import { readQueue } from '../../src/read/queue.js';
 import { BIN, git, queue, remoteFile, setup, type Run } from './repos.js';
 import { REAL } from '../helpers.js';
 

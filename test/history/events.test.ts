@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readQueue, type Queue } from '../../src/core/read.js';
+import { readQueue, type Queue } from '../../src/read/queue.js';
 import { diffQueues } from '../../src/history/events.js';
 import { read, RGRID, rgridVersions } from '../helpers.js';
 

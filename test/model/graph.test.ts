@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readQueue } from '../../src/core/read.js';
+import { readQueue } from '../../src/read/queue.js';
 
 const q = (md: string) => readQueue([{ file: 'WORK_QUEUE.md', text: md }]);
 const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';

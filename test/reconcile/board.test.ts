@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readQueue } from '../../src/core/read.js';
+import { readQueue } from '../../src/read/queue.js';
 import { handoffFile, unblockedBy } from '../../src/edit/handoff.js';
 import { updateBoard } from '../../src/reconcile/board.js';
 import { readHandoff } from '../../src/workspace/handoff.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { QueueError } from '../../src/core/errors.js';
-import { readQueue } from '../../src/core/read.js';
+import { QueueError } from '../../src/domain/errors.js';
+import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { progressBar } from '../../src/reconcile/blocks.js';
 import { reconcile, reconcileDependents, renderDecision } from '../../src/reconcile/reconcile.js';

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { readQueue } from '../../src/core/read.js';
+import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide } from '../../src/edit/decide.js';
 import { readBlocks } from '../../src/markdown/read.js';

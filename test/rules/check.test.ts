@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/core/config.js';
-import { readQueue } from '../../src/core/read.js';
+import { parseConfig } from '../../src/domain/config.js';
+import { readQueue } from '../../src/read/queue.js';
 import { checkTransition, type ChangeContext } from '../../src/rules/check.js';
 
 const q = (rows: string[]) => readQueue([{ file: 'WORK_QUEUE.md', text: '| Status | Story | Description | Depends On |\n|---|---|---|---|\n' + rows.join('\n') + '\n' }]);

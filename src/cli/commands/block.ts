@@ -1,6 +1,6 @@
 /** `queue block ID --reason TEXT`: put a manual hold on a story (issue 3). */
 import type { Command } from 'commander';
-import { QueueError } from '../../core/errors.js';
+import { QueueError } from '../../domain/errors.js';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
 /** Add `queue block` to `program`: its arguments and options (what it does is in this file's header). */

@@ -1,7 +1,7 @@
 /** `queue graph --format mermaid|dot|json`: the dependency graph, with waves and critical path. */
 import type { Command } from 'commander';
-import { QueueError } from '../../core/errors.js';
-import type { OpenedQueue } from '../../core/open.js';
+import { QueueError } from '../../domain/errors.js';
+import type { OpenedQueue } from '../../app/open.js';
 import { globals, open, printJson } from '../context.js';
 
 const FORMATS = ['mermaid', 'dot', 'json'];

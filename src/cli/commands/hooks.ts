@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .argument('[args...]', "git's arguments to the hook")
     .action(async (name: string, args: string[], _opts: unknown, cmd: Command) => {
       const run = await import('../../hooks/run.js');
-      const { QueueError } = await import('../../core/errors.js');
+      const { QueueError } = await import('../../domain/errors.js');
       const stdin = async () => {
         const chunks: Buffer[] = [];
         for await (const c of process.stdin) chunks.push(c as Buffer);
@@ -67,7 +67,7 @@ export function register(program: Command): void {
 async function rootOf(cmd: Command, bare: boolean): Promise<string> {
   const { resolve } = await import('node:path');
   const { Git } = await import('../../git/git.js');
-  const { QueueError } = await import('../../core/errors.js');
+  const { QueueError } = await import('../../domain/errors.js');
   const cwd = resolve(globals(cmd).C ?? process.cwd());
   const git = new Git(cwd);
   if (bare) return resolve(cwd, await git.line(['rev-parse', '--git-dir']).catch(() => '.'));

@@ -1,6 +1,6 @@
 /** `queue list [--status S]`: every story, optionally filtered by status category or `ready`. */
 import type { Command } from 'commander';
-import { QueueError } from '../../core/errors.js';
+import { QueueError } from '../../domain/errors.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
 

@@ -1,6 +1,6 @@
 /** `queue ready [--agent NAME] [--limit N]`: stories that can be claimed now, best first. */
 import type { Command } from 'commander';
-import { openReady } from '../../core/open.js';
+import { openReady } from '../../app/open.js';
 import { diagnosticJson } from '../../model/contract.js';
 import { globals, human, positiveInt, printJson } from '../context.js';
 

@@ -1,6 +1,6 @@
 /** `queue show ID`: one story with its dependencies, dependents, occurrences, agents and handoffs. */
 import type { Command } from 'commander';
-import { QueueError } from '../../core/errors.js';
+import { QueueError } from '../../domain/errors.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
 

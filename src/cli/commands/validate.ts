@@ -4,7 +4,7 @@
  * queue.config.json. Exit 1 when any diagnostic is an error.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../core/config.js';
+import { loadConfig } from '../../domain/config.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson } from '../../model/contract.js';
 

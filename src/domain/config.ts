@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { QueueError } from './errors.js';
-import type { Diagnostic } from '../model/types.js';
-import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../rules/codes.js';
+import type { Diagnostic } from './types.js';
+import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './rules.js';
 
 /** queue.config.json at the repository root, validated, with defaults filled in ({@link DEFAULTS}). */
 export interface QueueConfig {
@@ -36,7 +36,7 @@ export interface QueueConfig {
   groupCommit: boolean;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
-  /** Severity of each claim rule (issue 4): `"error"`, `"warning"` or `"off"`; defaults in rules/codes.ts. */
+  /** Severity of each claim rule (issue 4): `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
   rules: Partial<Record<RuleCode, RuleSeverity>>;
 }
 

@@ -5,11 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { QueueError } from './errors.js';
-import { loadConfig } from './config.js';
+import { QueueError } from '../domain/errors.js';
+import { loadConfig } from '../domain/config.js';
 import { createHash } from 'node:crypto';
-import type { Queue } from './read.js';
-import type { Diagnostic } from '../model/types.js';
+import type { Queue } from '../read/queue.js';
+import type { Diagnostic } from '../domain/types.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
 import { buildIndex, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
@@ -31,7 +31,7 @@ export interface OpenedQueue extends Queue {
   /** Absolute path of the queue file. */
   path: string;
   /** Agents from deployment/status/current-status.md and handoffs, when `workspace` was asked. */
-  workspace?: import('../workspace/load.js').Workspace;
+  workspace?: import('./workspace.js').Workspace;
 }
 
 /** The nearest ancestor of `dir` (inclusive) holding `.git`, or null. */
@@ -78,12 +78,12 @@ function readBytes(path: string): Buffer {
 /** Open and read the queue. Throws {@link QueueError} `unreadable` when the file cannot be read. */
 export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
-  const { readQueue } = await import('./read.js');
+  const { readQueue } = await import('../read/queue.js');
   const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path).toString('utf8') }]);
   queue.diagnostics.push(...checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
-    const { loadWorkspace } = await import('../workspace/load.js');
+    const { loadWorkspace } = await import('./workspace.js');
     opened.workspace = await loadWorkspace(loc.root, queue, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
     queue.diagnostics.push(...opened.workspace.diagnostics);
   }
@@ -94,7 +94,7 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
 export interface ReadyAnswer {
   stories: StoryJson[];
   diagnostics: Diagnostic[];
-  /** True when the answer came from a stored index (`core/index-cache.ts`). */
+  /** True when the answer came from a stored index (`app/index-cache.ts`). */
   indexed: boolean;
 }
 
@@ -112,7 +112,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   let view: IndexView;
   if (loaded) view = loaded;
   else {
-    const { readQueue } = await import('./read.js');
+    const { readQueue } = await import('../read/queue.js');
     const built = buildIndex(await readQueue([{ file: loc.shown, text: bytes.toString('utf8') }]), key);
     if (where) writeIndex(where, built);
     view = viewOf(built);

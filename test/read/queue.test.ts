@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readQueue } from '../../src/core/read.js';
+import { readQueue } from '../../src/read/queue.js';
 import { parseMarkdown } from '../../src/markdown/remark.js';
 import { readStatusBoard } from '../../src/workspace/status-file.js';
 import { readHandoff } from '../../src/workspace/handoff.js';

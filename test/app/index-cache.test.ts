@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openQueue, openReady } from '../../src/core/open.js';
+import { openQueue, openReady } from '../../src/app/open.js';
 import { diagnosticJson, storyJson } from '../../src/model/contract.js';
 import { rankReady } from '../../src/model/rank.js';
 import { corpusFiles, ROOT, tempDir } from '../helpers.js';

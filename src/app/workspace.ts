@@ -6,12 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseMarkdown } from '../markdown/remark.js';
-import type { Queue } from '../core/read.js';
-import type { Diagnostic } from '../model/types.js';
-import type { Handoff } from './handoff.js';
+import type { Queue } from '../read/queue.js';
+import type { Diagnostic } from '../domain/types.js';
+import type { Handoff } from '../workspace/handoff.js';
 import { handoffFiles, readHandoffs } from './handoff-files.js';
-import { mentionedIds, writtenIds } from './mentions.js';
-import { readStatusBoard, type AgentStatus } from './status-file.js';
+import { mentionedIds, writtenIds } from '../workspace/mentions.js';
+import { readStatusBoard, type AgentStatus } from '../workspace/status-file.js';
 
 /** An agent from the status board, linked to the stories it names. */
 export interface Agent extends AgentStatus {

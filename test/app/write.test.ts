@@ -1,14 +1,14 @@
 /**
- * The core write API (`core/write.ts`, `core/stale.ts`, `core/render.ts`) called in-process, as the
+ * The core write API (`app/write.ts`, `app/stale.ts`, `app/render.ts`) called in-process, as the
  * CLI, the watcher and the hooks call it: real git, a bare remote and clones.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { locateWrite, resolveAgent, write } from '../../src/core/write.js';
-import { staleClaims } from '../../src/core/stale.js';
-import { renderWorking } from '../../src/core/render.js';
-import { QueueError } from '../../src/core/errors.js';
+import { locateWrite, resolveAgent, write } from '../../src/app/write.js';
+import { staleClaims } from '../../src/app/stale.js';
+import { renderWorking } from '../../src/app/render.js';
+import { QueueError } from '../../src/domain/errors.js';
 import { decide } from '../../src/edit/decide.js';
 import { git, remoteFile, setup } from '../git/repos.js';
 import { tempDir } from '../helpers.js';

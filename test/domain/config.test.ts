@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAgent, DEFAULTS, parseConfig, parseDuration } from '../../src/core/config.js';
-import { QueueError } from '../../src/core/errors.js';
+import { canonicalAgent, DEFAULTS, parseConfig, parseDuration } from '../../src/domain/config.js';
+import { QueueError } from '../../src/domain/errors.js';
 
 describe('queue.config.json', () => {
   it('takes every known key and reports unknown ones', () => {

@@ -5,10 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Queue } from '../core/read.js';
-import type { Diagnostic } from '../model/types.js';
-import type { Handoff } from './handoff.js';
-import { mentionedIds, writtenIds } from './mentions.js';
+import type { Queue } from '../read/queue.js';
+import type { Diagnostic } from '../domain/types.js';
+import type { Handoff } from '../workspace/handoff.js';
+import { mentionedIds, writtenIds } from '../workspace/mentions.js';
 
 /** One handoff file: its name, absolute path and text. */
 export interface HandoffFile {
@@ -42,7 +42,7 @@ export async function handoffsNaming(root: string, deploymentDir: string, id: st
  */
 export async function readHandoffs(files: HandoffFile[], root: string, queue: Queue): Promise<Array<{ handoff: Handoff; diagnostics: Diagnostic[] }>> {
   if (files.length === 0) return [];
-  const { readHandoff } = await import('./handoff.js');
+  const { readHandoff } = await import('../workspace/handoff.js');
   const ids = writtenIds(queue);
   return files.map((f) => {
     const read = readHandoff(f.text, relative(root, f.path));

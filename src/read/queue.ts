@@ -10,7 +10,7 @@ import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
 import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
-import type { Diagnostic, Story } from '../model/types.js';
+import type { Diagnostic, Story } from '../domain/types.js';
 
 /** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
 export interface QueueDocument {

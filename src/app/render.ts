@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { QueueConfig } from './config.js';
-import { QueueError } from './errors.js';
+import type { QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
 import { readIfExists, writeFiles } from './files.js';
-import { readQueue, type Queue } from './read.js';
+import { readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
@@ -86,7 +86,7 @@ export async function renderWorking(
 export type RenderExtra = (queue: Queue, exists: (path: string) => Promise<boolean>) => RenderFiles | Promise<RenderFiles>;
 
 /**
- * Render the shared branch's tip as a transaction (`core/write.ts`): the board is read from that
+ * Render the shared branch's tip as a transaction (`app/write.ts`): the board is read from that
  * commit, and `extra` is decided on the queue at that commit (again on each attempt), its files
  * added to the commit. Returns the write's outcome and the actions of the decision that was
  * committed (none when nothing changed). Throws as {@link write}.

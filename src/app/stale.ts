@@ -8,8 +8,8 @@ import { Git } from '../git/git.js';
 import { leases, type Lease } from '../git/lease.js';
 import { readTip } from '../git/transaction.js';
 import type { QueueGraph } from '../model/graph.js';
-import { QueueError } from './errors.js';
-import type { Queue } from './read.js';
+import { QueueError } from '../domain/errors.js';
+import type { Queue } from '../read/queue.js';
 import { write, type WriteTarget } from './write.js';
 
 /** What {@link staleClaims} found and, with an agent, released. */

@@ -13,13 +13,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from './config.js';
-import { QueueError } from './errors.js';
+import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
 import { findRepoRoot } from './open.js';
-import { readQueue, type Queue } from './read.js';
+import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
-import type { Story } from '../model/types.js';
+import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
 import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transaction.js';
 

@@ -26,8 +26,8 @@ import { deserialize, serialize } from 'node:v8';
 import { storyJson, type StoryJson } from '../model/contract.js';
 import type { GraphArrays } from '../model/core.js';
 import { priorityRank } from '../model/rank.js';
-import type { Diagnostic } from '../model/types.js';
-import type { Queue } from './read.js';
+import type { Diagnostic } from '../domain/types.js';
+import type { Queue } from '../read/queue.js';
 
 /** Build id baked in by scripts/build.mjs (a hash of the sources); undefined when run from sources. */
 declare const __QUEUE_BUILD__: string | undefined;
