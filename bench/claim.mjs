@@ -153,8 +153,12 @@ for (let i = 0; i < RUNS; i++) {
   least.push(timed(process.execPath, [join(u.dir, 'least.cjs'), String(i)], u.clones[0], noExtraCa));
 }
 const uncontended = median(ours);
-console.log(`uncontended claim, 1,000 stories: queue ${uncontended.toFixed(0)} ms; raw git from bash ${median(floor).toFixed(0)} ms (ratio ${(uncontended / median(floor)).toFixed(2)}, target ≤ 1.3); the same plumbing from node ${median(nodeFloor).toFixed(0)} ms (ratio ${(uncontended / median(nodeFloor)).toFixed(2)})`);
-console.log(`  the least a node CLI does (start, fetch, commit the tip's own tree, push; nothing read or edited): ${median(least).toFixed(0)} ms = ${(median(least) / median(floor)).toFixed(2)}× the bash floor's whole claim`);
+console.log(
+  `uncontended claim, 1,000 stories: queue ${uncontended.toFixed(0)} ms; raw git from bash ${median(floor).toFixed(0)} ms (ratio ${(uncontended / median(floor)).toFixed(2)}, target ≤ 1.3); the same plumbing from node ${median(nodeFloor).toFixed(0)} ms (ratio ${(uncontended / median(nodeFloor)).toFixed(2)})`,
+);
+console.log(
+  `  the least a node CLI does (start, fetch, commit the tip's own tree, push; nothing read or edited): ${median(least).toFixed(0)} ms = ${(median(least) / median(floor)).toFixed(2)}× the bash floor's whole claim`,
+);
 
 // 1b. The same two in one long-lived node process, as an agent harness embedding queue would run
 // them: queue's core write API (src/app/write.ts, bundled here) against the same plumbing run with
@@ -173,7 +177,9 @@ await build({
 });
 writeFileSync(join(u.dir, 'inprocess.mjs'), INPROCESS(core));
 const inproc = JSON.parse(execFileSync(process.execPath, [join(u.dir, 'inprocess.mjs'), String(RUNS), String(3 * RUNS)], { cwd: u.clones[0], encoding: 'utf8' }));
-console.log(`the same, in one node process: queue's core API ${median(inproc.queue).toFixed(0)} ms; the plumbing from that process ${median(inproc.raw).toFixed(0)} ms (ratio ${(median(inproc.queue) / median(inproc.raw)).toFixed(2)}); the rest of the CLI's ${uncontended.toFixed(0)} ms is node's start and queue's loading`);
+console.log(
+  `the same, in one node process: queue's core API ${median(inproc.queue).toFixed(0)} ms; the plumbing from that process ${median(inproc.raw).toFixed(0)} ms (ratio ${(median(inproc.queue) / median(inproc.raw)).toFixed(2)}); the rest of the CLI's ${uncontended.toFixed(0)} ms is node's start and queue's loading`,
+);
 rmSync(u.dir, { recursive: true, force: true });
 
 // 2. Contended.
@@ -239,8 +245,16 @@ const single = await contended(Math.min(N, 60), 1, 1);
 const many = await contended(N, 16, 8);
 const alone = await isolated(N, 16);
 console.log(`one writer alone: ${single.rate.toFixed(1)} claims/s`);
-console.log(`16 claimers over 8 clones, ${N} stories: ${many.claims} claims in ${many.seconds.toFixed(1)} s = ${many.rate.toFixed(1)} claims/s (${((100 * many.rate) / single.rate).toFixed(0)}% of one writer; target ≥ 70%)`);
+console.log(
+  `16 claimers over 8 clones, ${N} stories: ${many.claims} claims in ${many.seconds.toFixed(1)} s = ${many.rate.toFixed(1)} claims/s (${((100 * many.rate) / single.rate).toFixed(0)}% of one writer; target ≥ 70%)`,
+);
 console.log(`  double claims: ${many.doubles}, successes missing from the remote: ${many.lost}, claimed rows on the remote: ${many.rows} (target: 0, 0, ${N})`);
-console.log(`  latency median ${median(many.latencies).toFixed(0)} ms, p99 ${pct(many.latencies, 99).toFixed(0)} ms = ${(pct(many.latencies, 99) / uncontended).toFixed(1)}× the uncontended median (target ≤ 10×); attempts mean ${(many.attempts.reduce((a, b) => a + b, 0) / many.attempts.length).toFixed(1)}, max ${Math.max(...many.attempts)}`);
-console.log(`16 claimers, each alone on a remote of its own (${N} stories in all; same processes, nothing shared): ${alone.rate.toFixed(1)} claims/s; latency median ${median(alone.latencies).toFixed(0)} ms, p99 ${pct(alone.latencies, 99).toFixed(0)} ms = ${(pct(alone.latencies, 99) / uncontended).toFixed(1)}× the uncontended median: the floor 16 processes on this machine's ${availableParallelism()} cores set for any protocol`);
-console.log(`what sharing one branch costs over that floor: throughput ${(many.rate / alone.rate).toFixed(2)}× the floor's, p99 ${(pct(many.latencies, 99) / pct(alone.latencies, 99)).toFixed(2)}× the floor's`);
+console.log(
+  `  latency median ${median(many.latencies).toFixed(0)} ms, p99 ${pct(many.latencies, 99).toFixed(0)} ms = ${(pct(many.latencies, 99) / uncontended).toFixed(1)}× the uncontended median (target ≤ 10×); attempts mean ${(many.attempts.reduce((a, b) => a + b, 0) / many.attempts.length).toFixed(1)}, max ${Math.max(...many.attempts)}`,
+);
+console.log(
+  `16 claimers, each alone on a remote of its own (${N} stories in all; same processes, nothing shared): ${alone.rate.toFixed(1)} claims/s; latency median ${median(alone.latencies).toFixed(0)} ms, p99 ${pct(alone.latencies, 99).toFixed(0)} ms = ${(pct(alone.latencies, 99) / uncontended).toFixed(1)}× the uncontended median: the floor 16 processes on this machine's ${availableParallelism()} cores set for any protocol`,
+);
+console.log(
+  `what sharing one branch costs over that floor: throughput ${(many.rate / alone.rate).toFixed(2)}× the floor's, p99 ${(pct(many.latencies, 99) / pct(alone.latencies, 99)).toFixed(2)}× the floor's`,
+);

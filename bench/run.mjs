@@ -24,13 +24,20 @@ export function generateQueue(n) {
   const out = ['# Generated Work Queue', '', '## Claiming Rules', '', '1. **Only claim [ ] stories**', ''];
   const status = (i) => (i < n * 0.4 ? '[DONE]' : i % 17 === 0 ? `[IN PROGRESS: Dev ${i % 5}]` : i % 7 === 0 ? '[BLOCKED]' : '[ ]');
   for (let i = 0; i < n; i++) {
-    if (i % 50 === 0) out.push('', `## Tier ${i / 50 + 1} - Generated`, '', '| Status | Story | Description | Depends On | Story File |', '|--------|-------|-------------|------------|------------|');
+    if (i % 50 === 0)
+      out.push(
+        '',
+        `## Tier ${i / 50 + 1} - Generated`,
+        '',
+        '| Status | Story | Description | Depends On | Story File |',
+        '|--------|-------|-------------|------------|------------|',
+      );
     const deps = [];
     if (i >= 50) deps.push(`S-${i - 50}`);
     if (i % 3 === 0 && i >= 7) deps.push(`S-${i - 7}${i - 7 < n * 0.4 ? ' ✅' : ''}`);
     out.push(`| ${status(i)} | **S-${i}** | Generated story number ${i} with a title | ${deps.join(', ') || 'None'} | \`stories/S-${i}.md\` |`);
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function backlogProject(n) {
@@ -39,13 +46,19 @@ function backlogProject(n) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'backlog', 'tasks'), { recursive: true });
   execFileSync('git', ['init', '-q'], { cwd: dir });
-  writeFileSync(join(dir, 'backlog', 'config.yml'), 'project_name: "bench"\ndefault_status: "To Do"\nstatuses: ["To Do", "In Progress", "Done"]\nlabels: []\nmilestones: []\ndate_format: yyyy-mm-dd\n');
+  writeFileSync(
+    join(dir, 'backlog', 'config.yml'),
+    'project_name: "bench"\ndefault_status: "To Do"\nstatuses: ["To Do", "In Progress", "Done"]\nlabels: []\nmilestones: []\ndate_format: yyyy-mm-dd\n',
+  );
   for (let i = 0; i < n; i++) {
     const st = i < n * 0.4 ? 'Done' : i % 17 === 0 ? 'In Progress' : 'To Do';
     const deps = [];
     if (i >= 50) deps.push(`task-${i - 50}`);
     if (i % 3 === 0 && i >= 7) deps.push(`task-${i - 7}`);
-    writeFileSync(join(dir, 'backlog', 'tasks', `task-${i} - S-${i}.md`), `---\nid: task-${i}\ntitle: S-${i}\nstatus: ${st}\nassignee: []\ncreated_date: '2025-01-01'\nlabels: []\ndependencies: [${deps.join(', ')}]\n---\n\n## Description\n\nGenerated story number ${i} with a title\n`);
+    writeFileSync(
+      join(dir, 'backlog', 'tasks', `task-${i} - S-${i}.md`),
+      `---\nid: task-${i}\ntitle: S-${i}\nstatus: ${st}\nassignee: []\ncreated_date: '2025-01-01'\nlabels: []\ndependencies: [${deps.join(', ')}]\n---\n\n## Description\n\nGenerated story number ${i} with a title\n`,
+    );
   }
   return dir;
 }
@@ -89,7 +102,11 @@ const floorAsIs = envFloor();
 if (floorAsIs) console.log(`floor as this environment starts node (NODE_EXTRA_CA_CERTS=${_extraCa}): node -e 0 = ${fmt(floorAsIs.s)} s`);
 
 const rows = [];
-for (const [n, target] of [[1000, null], [10000, 2], [50000, 4]]) {
+for (const [n, target] of [
+  [1000, null],
+  [10000, 2],
+  [50000, 4],
+]) {
   if (quick && n === 50000) continue;
   const file = join(work, `queue-${n}.md`);
   writeFileSync(file, generateQueue(n));
@@ -116,7 +133,13 @@ for (const name of ['xander1421__kingfisher__WORK_QUEUE.md', 'lettersrachel__Wel
   const remark = measure(bin, ['ready', '--json', '--file', file], { env: { QUEUE_NO_INDEX: '1', QUEUE_READ: 'remark' } });
   const f = measure(process.execPath, ['-e', '0']);
   const kb = (statSync(file).size / 1024).toFixed(0);
-  rows.push({ what: `queue ready --json, ${name.split('__')[0]} (real, ${kb} KB, full read; remark alone ${fmt(remark.s)} s = ${(remark.s / ours.s).toFixed(1)}× this)`, s: ours.s, ratio: ours.s / f.s, rss: ours.rss, target: null });
+  rows.push({
+    what: `queue ready --json, ${name.split('__')[0]} (real, ${kb} KB, full read; remark alone ${fmt(remark.s)} s = ${(remark.s / ours.s).toFixed(1)}× this)`,
+    s: ours.s,
+    ratio: ours.s / f.s,
+    rss: ours.rss,
+    target: null,
+  });
 }
 
 let backlog = join(here, 'node_modules', '.bin', 'backlog');
@@ -139,7 +162,7 @@ console.log(`|---|---|---|${asIs ? '---|' : ''}---|---|---|`);
 for (const r of rows) {
   const met = r.target === null ? '' : r.ratio <= r.target ? `≤ ${r.target}× met` : `≤ ${r.target}× MISSED`;
   const extra = asIs ? `${r.asIs ? r.asIs.toFixed(2) : ''} | ` : '';
-  console.log(`| ${r.what} | ${fmt(r.s)} | ${r.ratio.toFixed(2)} | ${extra}${met} | ${r.rss.toFixed(0)} | ${r.vs ? r.vs.toFixed(1) + '×' : ''} |`);
+  console.log(`| ${r.what} | ${fmt(r.s)} | ${r.ratio.toFixed(2)} | ${extra}${met} | ${r.rss.toFixed(0)} | ${r.vs ? `${r.vs.toFixed(1)}×` : ''} |`);
 }
 const at10k = rows.find((r) => r.what.includes(' 10000 stories (file just changed'));
 if (at10k) console.log(`\npeak RSS at 10,000 stories: ${at10k.rss.toFixed(0)} MB (target ≤ 150 MB: ${at10k.rss <= 150 ? 'met' : 'MISSED'})`);

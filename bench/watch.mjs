@@ -29,7 +29,15 @@ execFileSync('git', ['init', '-q'], { cwd: dir });
 const file = join(dir, 'WORK_QUEUE.md');
 writeFileSync(file, queueText(0));
 const watcher = spawn(process.execPath, [bin, 'watch', '--debounce', '20'], { cwd: dir, env: { ...process.env, QUEUE_TRACE: process.env.BENCH_TRACE ?? '' } });
-if (process.env.BENCH_TRACE) watcher.stdout.on('data', (d) => process.stderr.write(String(d).split('\n').map((l) => l.slice(0, 160)).join('\n')));
+if (process.env.BENCH_TRACE)
+  watcher.stdout.on('data', (d) =>
+    process.stderr.write(
+      String(d)
+        .split('\n')
+        .map((l) => l.slice(0, 160))
+        .join('\n'),
+    ),
+  );
 await new Promise((resolve) => watcher.stdout.on('data', (d) => String(d).includes('watching') && resolve()));
 
 const times = [];
@@ -44,11 +52,14 @@ for (let k = 0; k < EDITS; k++) {
     await new Promise((r) => setTimeout(r, 2));
   }
   times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  if (process.env.BENCH_TRACE) process.stderr.write(`edit ${k} written at ${Date.now() % 100000 - Math.round(times[times.length - 1])}, seen after ${times[times.length - 1].toFixed(0)} ms\n`);
+  if (process.env.BENCH_TRACE)
+    process.stderr.write(`edit ${k} written at ${(Date.now() % 100000) - Math.round(times[times.length - 1])}, seen after ${times[times.length - 1].toFixed(0)} ms\n`);
   await new Promise((r) => setTimeout(r, 50));
 }
 watcher.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 times.sort((a, b) => a - b);
 const p95 = times[Math.min(times.length - 1, Math.ceil(0.95 * times.length) - 1)];
-console.log(`queue watch, ${N} stories, hand edit → dependent unblocked on disk: median ${times[times.length >> 1].toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (target p95 ≤ 300 ms: ${p95 <= 300 ? 'met' : 'MISSED'}), ${EDITS} edits`);
+console.log(
+  `queue watch, ${N} stories, hand edit → dependent unblocked on disk: median ${times[times.length >> 1].toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (target p95 ≤ 300 ms: ${p95 <= 300 ? 'met' : 'MISSED'}), ${EDITS} edits`,
+);

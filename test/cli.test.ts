@@ -25,16 +25,22 @@ beforeAll(() => {
   mkdirSync(join(repo, '.git'));
   mkdirSync(join(repo, 'stories'));
   writeFileSync(join(repo, 'stories', 'a.md'), '# A\n');
-  writeFileSync(join(repo, 'WORK_QUEUE.md'), [
-    '# Queue', '', '## Tier 1', '',
-    '| Status | Story | Description | Depends On | Story File |',
-    '|---|---|---|---|---|',
-    '| [DONE] | **A** | First | None | `stories/a.md` |',
-    '| [ ] | **B** | Second | A ✅ | `stories/b.md` |',
-    '| [IN PROGRESS: Dev 2] | **C** | Third | A | |',
-    '| [BLOCKED] | **D** | Fourth | B, C | |',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(repo, 'WORK_QUEUE.md'),
+    [
+      '# Queue',
+      '',
+      '## Tier 1',
+      '',
+      '| Status | Story | Description | Depends On | Story File |',
+      '|---|---|---|---|---|',
+      '| [DONE] | **A** | First | None | `stories/a.md` |',
+      '| [ ] | **B** | Second | A ✅ | `stories/b.md` |',
+      '| [IN PROGRESS: Dev 2] | **C** | Third | A | |',
+      '| [BLOCKED] | **D** | Fourth | B, C | |',
+      '',
+    ].join('\n'),
+  );
 });
 
 describe('queue CLI', () => {
@@ -43,8 +49,22 @@ describe('queue CLI', () => {
     expect(code).toBe(0);
     expect(body.schemaVersion).toBe(1);
     expect(Object.keys(body.stories[0]).sort()).toEqual(['claimant', 'deps', 'file', 'id', 'line', 'rawStatus', 'ready', 'section', 'status', 'storyFile', 'title'].sort());
-    expect(body.stories[1]).toEqual({ id: 'B', title: 'Second', status: 'todo', rawStatus: '[ ]', claimant: null, deps: ['A'], section: 'Tier 1', storyFile: 'stories/b.md', file: 'WORK_QUEUE.md', line: 8, ready: true });
-    expect(body.diagnostics).toEqual([{ severity: 'warning', code: 'missing_story_file', message: 'story file stories/b.md does not exist', file: 'WORK_QUEUE.md', line: 8, column: 1, story: 'B' }]);
+    expect(body.stories[1]).toEqual({
+      id: 'B',
+      title: 'Second',
+      status: 'todo',
+      rawStatus: '[ ]',
+      claimant: null,
+      deps: ['A'],
+      section: 'Tier 1',
+      storyFile: 'stories/b.md',
+      file: 'WORK_QUEUE.md',
+      line: 8,
+      ready: true,
+    });
+    expect(body.diagnostics).toEqual([
+      { severity: 'warning', code: 'missing_story_file', message: 'story file stories/b.md does not exist', file: 'WORK_QUEUE.md', line: 8, column: 1, story: 'B' },
+    ]);
   });
 
   it('-C finds WORK_QUEUE.md at the repository root from a subdirectory', () => {
@@ -104,7 +124,10 @@ describe('queue CLI', () => {
   });
 
   it('ready and list on real rgrid versions: the done-when examples', () => {
-    const ids = (f: string) => json(['ready', '--file', join(RGRID, f)]).body.stories.map((s: { id: string }) => s.id).sort();
+    const ids = (f: string) =>
+      json(['ready', '--file', join(RGRID, f)])
+        .body.stories.map((s: { id: string }) => s.id)
+        .sort();
     expect(ids('01-0889c72.md')).toEqual(['2-4', '6-1']);
     expect(ids('48-97ff9ea.md')).toEqual(['STAGE-10', 'STAGE-3', 'STAGE-4', 'STAGE-5', 'STAGE-6', 'STAGE-7', 'STAGE-8', 'STAGE-9']);
   });
@@ -123,7 +146,12 @@ describe('queue CLI', () => {
   });
 
   it('gives exactly one clean JSON document for every real queue file', () => {
-    for (const f of ['sna4ever__rgrid__WORK_QUEUE.md', 'murphsicles__zeta__WORK_QUEUE.md', 'Sevcavhub__north-africa-toe-builder__WORK_QUEUE.md', 'ArchonMegalon__chummer5a__WORK_QUEUE.md']) {
+    for (const f of [
+      'sna4ever__rgrid__WORK_QUEUE.md',
+      'murphsicles__zeta__WORK_QUEUE.md',
+      'Sevcavhub__north-africa-toe-builder__WORK_QUEUE.md',
+      'ArchonMegalon__chummer5a__WORK_QUEUE.md',
+    ]) {
       const r = json(['list', '--file', join(REAL, f)]);
       expect(r.code).toBe(0);
       expect(Array.isArray(r.body.stories)).toBe(true);

@@ -52,7 +52,12 @@ describe('rgrid history', () => {
   for (const [name, ids] of Object.entries(EXPECTED_READY)) {
     it(`ready on ${name} is what the file's own rules give`, async () => {
       const r = await readQueue([{ file: name, text: read(join(RGRID, name)) }]);
-      expect(r.graph.ready().map((s) => s.id).sort()).toEqual(ids);
+      expect(
+        r.graph
+          .ready()
+          .map((s) => s.id)
+          .sort(),
+      ).toEqual(ids);
     });
   }
 

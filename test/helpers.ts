@@ -11,12 +11,17 @@ export const RELATED = join(SHARED, 'corpus', 'related');
 
 /** Every real queue file and every rgrid version, as absolute paths. */
 export function corpusFiles(): string[] {
-  const real = readdirSync(REAL).filter((f) => f.endsWith('.md')).map((f) => join(REAL, f));
+  const real = readdirSync(REAL)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(REAL, f));
   return [...real, ...rgridVersions()];
 }
 
 export function rgridVersions(): string[] {
-  return readdirSync(RGRID).filter((f) => f.endsWith('.md')).sort().map((f) => join(RGRID, f));
+  return readdirSync(RGRID)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => join(RGRID, f));
 }
 
 export function read(path: string): string {

@@ -16,7 +16,10 @@ describe('the launcher', () => {
     const dir = tempDir('queue-launch-');
     const fake = join(dir, 'fake-node');
     // Stands in for node: prints what it was started with.
-    writeFileSync(fake, '#!/bin/sh\nprintf "extra=%s\\nkept=%s\\n" "${NODE_EXTRA_CA_CERTS-unset}" "${QUEUE_EXTRA_CA_CERTS-unset}"\nfor a in "$@"; do printf "arg=%s\\n" "$a"; done\n');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nprintf "extra=%s\\nkept=%s\\n" "${NODE_EXTRA_CA_CERTS-unset}" "${QUEUE_EXTRA_CA_CERTS-unset}"\nfor a in "$@"; do printf "arg=%s\\n" "$a"; done\n',
+    );
     chmodSync(fake, 0o755);
     const run = (env: Record<string, string | undefined>) =>
       execFileSync(BIN, ['claim', 'two words', "it's"], { encoding: 'utf8', env: { ...process.env, QUEUE_NODE: fake, ...env } });

@@ -68,7 +68,14 @@ export function indexEnabled(): boolean {
 
 /** The key of a queue file's index: its bytes, how it is shown, and the build reading it. */
 export function indexKey(bytes: Buffer, shown: string): string {
-  return createHash('sha1').update(bytes).update('\0').update(shown).update('\0').update(BUILD ?? 'dev').update(`\0${FORMAT}`).digest('hex');
+  return createHash('sha1')
+    .update(bytes)
+    .update('\0')
+    .update(shown)
+    .update('\0')
+    .update(BUILD ?? 'dev')
+    .update(`\0${FORMAT}`)
+    .digest('hex');
 }
 
 /** A built index: its three parts ({@link QueueIndex}, {@link StoryFiles}, the stories' JSON). */
@@ -240,7 +247,7 @@ export function loadCheck(path: string, key: string): Diagnostic[] | null {
 export function saveCheck(path: string, key: string, dirs: string[], diagnostics: Diagnostic[], listedAt: number): void {
   const stamps: Array<[string, string]> = [];
   for (const dir of dirs) {
-    let st;
+    let st: import('node:fs').BigIntStats;
     try {
       st = statSync(dir, { bigint: true });
     } catch {

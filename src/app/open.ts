@@ -6,7 +6,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
-import { loadConfig } from '../domain/config.js';
+import { findRepoRoot, loadConfig } from './locate.js';
+
+export { findRepoRoot };
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
@@ -32,17 +34,6 @@ export interface OpenedQueue extends Queue {
   path: string;
   /** Agents from deployment/status/current-status.md and handoffs, when `workspace` was asked. */
   workspace?: import('./workspace.js').Workspace;
-}
-
-/** The nearest ancestor of `dir` (inclusive) holding `.git`, or null. */
-export function findRepoRoot(dir: string): string | null {
-  let d = resolve(dir);
-  for (;;) {
-    if (existsSync(join(d, '.git'))) return d;
-    const up = dirname(d);
-    if (up === d) return null;
-    d = up;
-  }
 }
 
 /** Where the queue is: repository root, the file's absolute path, and how it is shown in output. */
@@ -219,7 +210,7 @@ function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root
       listings.set(dir, sets);
     }
     if (name === '') watchable = false; // a directory named as a story file: not covered by listings
-    if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : sets.some((names) => names !== null && names.has(name))) continue;
+    if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : sets.some((names) => names?.has(name))) continue;
     out.push({ severity: 'warning', code: 'missing_story_file', message: `story file ${s.storyFile} does not exist`, file: s.file, line: s.line, column: s.column, story: s.id });
   }
   return { diagnostics: out, dirs: watchable ? [...dirs] : null };

@@ -97,7 +97,13 @@ export async function renderCommitted(where: WriteTarget, agent: string, now: Da
   let actions: string[] = [];
   const out = await write(where, async (queue, base) => {
     // Without a commit yet (an empty repository), the work tree stands in for the tip's tree.
-    const exists = (path: string) => (base ? git.raw(['cat-file', '-e', `${base}:${path}`]).then(() => true, () => false) : Promise.resolve(existsSync(resolve(where.root, path))));
+    const exists = (path: string) =>
+      base
+        ? git.raw(['cat-file', '-e', `${base}:${path}`]).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(existsSync(resolve(where.root, path)));
     const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
     const d = renderDecision(queue, agent, { path: board, text, now });
     actions = d.actions;

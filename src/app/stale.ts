@@ -39,6 +39,12 @@ export async function staleClaims(where: WriteTarget, leaseMs: number, now: numb
   const tip = await readTip(git, where, where.repo.common);
   const found = await stale(tip.queue, tip.base);
   if (releaseAs === undefined || found.length === 0) return { found, graph: tip.queue.graph, released: [], commit: null, attempts: 0 };
-  const out = await write(where, async (queue, base) => decideRelease(queue, (await stale(queue, base ?? tip.base)).map((l) => l.story.id), releaseAs));
+  const out = await write(where, async (queue, base) =>
+    decideRelease(
+      queue,
+      (await stale(queue, base ?? tip.base)).map((l) => l.story.id),
+      releaseAs,
+    ),
+  );
   return { found, graph: tip.queue.graph, released: out.decision.changes.map((c) => c.id), commit: out.commit, attempts: out.attempts };
 }

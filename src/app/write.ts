@@ -13,9 +13,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { canonicalAgent, isAgentName, loadConfig, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
+import { findRepoRoot, loadConfig } from './locate.js';
 import { QueueError } from '../domain/errors.js';
-import { findRepoRoot } from './open.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';

@@ -30,16 +30,6 @@ export function open(cmd: Command, workspace = false): Promise<OpenedQueue> {
   return openQueue({ cwd: g.C, file: g.file, workspace });
 }
 
-let color = true;
-/** `--no-color`: called before any command runs (main.ts). */
-export function disableColor(): void {
-  color = false;
-}
-/** False after `--no-color`; picocolors applies NO_COLOR, FORCE_COLOR and the TTY check itself. */
-export function colorWanted(): boolean {
-  return color;
-}
-
 /** The human formatting module (string-width, picocolors), loaded only when a command prints for people. */
 export function human(): Promise<typeof import('./format.js')> {
   return import('./format.js');
@@ -47,7 +37,7 @@ export function human(): Promise<typeof import('./format.js')> {
 
 /** Write one JSON document. */
 export function printJson(body: Record<string, unknown>): void {
-  process.stdout.write(JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...body }) + '\n');
+  process.stdout.write(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, ...body })}\n`);
 }
 
 /** Parse a positive integer option or throw a usage error. */

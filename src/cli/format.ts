@@ -6,7 +6,7 @@
 import pc from 'picocolors';
 type Colors = ReturnType<typeof pc.createColors>;
 import stringWidth from 'string-width';
-import { colorWanted } from './context.js';
+import { colorWanted } from './color.js';
 import type { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Story } from '../domain/types.js';
 
@@ -43,7 +43,7 @@ export function clip(s: string, width: number): string {
     if (stringWidth(out + ch) > width - 1) break;
     out += ch;
   }
-  return out + '…';
+  return `${out}…`;
 }
 
 /** Render rows as aligned columns, two spaces apart; the last column is not padded. */
@@ -51,8 +51,15 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map((h) => colors.bold(h)), ...rows] : rows;
   if (all.length === 0) return '';
   const widths: number[] = [];
-  for (const r of all) r.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell))));
-  return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  for (const r of all) for (const [i, cell] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+  return `${all
+    .map((r) =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell : pad(cell, widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 /** One line per story: id, status, claimant, title, deps. */
@@ -62,7 +69,7 @@ export function storyRows(stories: Story[], graph: QueueGraph): string[][] {
     colorStatus(s.status.category, clip(s.status.raw || s.status.category, 24)),
     s.claimant ?? '',
     clip(s.title, 60),
-    s.deps.length ? colors.dim(`← ${s.deps.map((d) => (graph.satisfied(d) ? d.id ?? d.ref : colors.red(d.id ?? d.ref))).join(', ')}`) : '',
+    s.deps.length ? colors.dim(`← ${s.deps.map((d) => (graph.satisfied(d) ? (d.id ?? d.ref) : colors.red(d.id ?? d.ref))).join(', ')}`) : '',
   ]);
 }
 

@@ -4,9 +4,10 @@
  */
 import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig, type QueueConfig } from '../domain/config.js';
+import type { QueueConfig } from '../domain/config.js';
+import { loadConfig } from '../app/locate.js';
 import { QueueError } from '../domain/errors.js';
-import { findRepoRoot } from '../app/open.js';
+import { findRepoRoot } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { judgeCommit, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
@@ -27,7 +28,9 @@ function where(cmd: Command): Where {
   const root = findRepoRoot(cwd);
   if (!root) throw new QueueError('usage', `${cwd} is not in a git repository`);
   const { config } = loadConfig(root);
-  const file = relative(root, g.file ? resolve(cwd, g.file) : resolve(root, config.file)).split(sep).join('/');
+  const file = relative(root, g.file ? resolve(cwd, g.file) : resolve(root, config.file))
+    .split(sep)
+    .join('/');
   return { git: new Git(root), root, file, config };
 }
 
@@ -88,7 +91,7 @@ export async function runDiff(cmd: Command, a: string, b: string): Promise<void>
   if (!after) throw new QueueError('not_found', `${w.file} does not exist at ${b}`);
   const events = diffQueues(await queueAt(w.git, a, w.file), after);
   if (globals(cmd).json) printJson({ file: w.file, from: a, to: b, events });
-  else process.stdout.write(events.map((e) => eventText(e) + '\n').join('') || 'no change to any story\n');
+  else process.stdout.write(events.map((e) => `${eventText(e)}\n`).join('') || 'no change to any story\n');
 }
 
 /** `queue log [--story ID]`: the queue file's history as events, with agent, commit and time. */
@@ -98,11 +101,23 @@ export async function runLog(cmd: Command, story: string | undefined, rev: strin
   const rows = commits.flatMap((c) =>
     c.events
       .filter((e) => !story || e.story.toLowerCase() === story.toLowerCase())
-      .map((e) => ({ ...e, commit: c.commit, agent: c.trailers.agent ?? e.claimant ?? e.claimantBefore ?? null, author: c.author, time: new Date(c.time).toISOString(), subject: c.subject })),
+      .map((e) => ({
+        ...e,
+        commit: c.commit,
+        agent: c.trailers.agent ?? e.claimant ?? e.claimantBefore ?? null,
+        author: c.author,
+        time: new Date(c.time).toISOString(),
+        subject: c.subject,
+      })),
   );
   if (globals(cmd).json) printJson({ file: w.file, events: rows });
   else {
     const { c, table } = await human();
-    process.stdout.write(table(rows.map((r) => [c().dim(r.commit.slice(0, 7)), r.time.slice(0, 16).replace('T', ' '), eventText(r), r.agent ?? r.author]), ['COMMIT', 'TIME', 'EVENT', 'AGENT']));
+    process.stdout.write(
+      table(
+        rows.map((r) => [c().dim(r.commit.slice(0, 7)), r.time.slice(0, 16).replace('T', ' '), eventText(r), r.agent ?? r.author]),
+        ['COMMIT', 'TIME', 'EVENT', 'AGENT'],
+      ),
+    );
   }
 }

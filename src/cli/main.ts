@@ -5,7 +5,8 @@
 import './launch.js';
 import { Command, CommanderError } from 'commander';
 import { QueueError } from '../domain/errors.js';
-import { disableColor, printJson } from './context.js';
+import { disableColor } from './color.js';
+import { printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
 import { register as graph } from './commands/graph.js';
 import { register as list } from './commands/list.js';
@@ -59,7 +60,32 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [list, ready, blocked, show, graph, stats, validate, claim, done, release, review, block, unblock, reopen, stale, add, dep, diff, log, hooks, render, watchCommand, handoff]) r(program);
+  for (const r of [
+    list,
+    ready,
+    blocked,
+    show,
+    graph,
+    stats,
+    validate,
+    claim,
+    done,
+    release,
+    review,
+    block,
+    unblock,
+    reopen,
+    stale,
+    add,
+    dep,
+    diff,
+    log,
+    hooks,
+    render,
+    watchCommand,
+    handoff,
+  ])
+    r(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {

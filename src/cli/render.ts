@@ -34,6 +34,9 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
   }
   if (globals(cmd).json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, commit });
   else if (actions.length === 0) process.stdout.write(`${t.file} is up to date\n`);
-  else process.stdout.write(`${opts.check ? `out of date:\n` : ''}${actions.map((a) => `${opts.check ? '  ' : ''}${a}\n`).join('')}${commit ? `committed ${commit.slice(0, 7)}\n` : ''}`);
+  else
+    process.stdout.write(
+      `${opts.check ? `out of date:\n` : ''}${actions.map((a) => `${opts.check ? '  ' : ''}${a}\n`).join('')}${commit ? `committed ${commit.slice(0, 7)}\n` : ''}`,
+    );
   if (opts.check && actions.length) process.exitCode = 1;
 }

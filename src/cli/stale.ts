@@ -33,7 +33,12 @@ async function print(cmd: Command, found: Lease[], graph: QueueGraph, leaseMs: n
   if (globals(cmd).json) {
     printJson({
       leaseSeconds: Math.round(leaseMs / 1000),
-      stories: found.map((l) => ({ ...storyJson(l.story, graph), claimedAt: new Date(l.since).toISOString(), ageSeconds: Math.round((now - l.since) / 1000), leaseCommit: l.commit })),
+      stories: found.map((l) => ({
+        ...storyJson(l.story, graph),
+        claimedAt: new Date(l.since).toISOString(),
+        ageSeconds: Math.round((now - l.since) / 1000),
+        leaseCommit: l.commit,
+      })),
       released,
       commit,
       attempts,
@@ -46,6 +51,11 @@ async function print(cmd: Command, found: Lease[], graph: QueueGraph, leaseMs: n
   }
   const { table } = await human();
   const hours = (ms: number) => `${(ms / 3600_000).toFixed(1)}h`;
-  process.stdout.write(table(found.map((l) => [l.story.id, l.claimant, hours(now - l.since), new Date(l.since).toISOString(), released.includes(l.story.id) ? 'released' : '']), ['STALE', 'CLAIMANT', 'AGE', 'CLAIMED AT', '']));
+  process.stdout.write(
+    table(
+      found.map((l) => [l.story.id, l.claimant, hours(now - l.since), new Date(l.since).toISOString(), released.includes(l.story.id) ? 'released' : '']),
+      ['STALE', 'CLAIMANT', 'AGE', 'CLAIMED AT', ''],
+    ),
+  );
   if (commit) process.stdout.write(`released in ${commit.slice(0, 7)}\n`);
 }

@@ -4,13 +4,9 @@
  */
 import type { Command } from 'commander';
 
-/** Options every write command takes. */
-export interface WriteOptions {
-  agent?: string;
-  commit?: boolean;
-  push?: boolean;
-  force?: boolean;
-}
+import type { WriteOptions } from './write.js';
+
+export type { WriteOptions };
 
 /** Add `--agent`, `--no-commit`, `--no-push` to a write command. */
 export function writeOptions(cmd: Command): Command {

@@ -4,13 +4,20 @@
  * `{"schemaVersion": 1, "story": {…after…}, "commit": "<sha>" | null, "attempts": N}`.
  */
 import type { Command } from 'commander';
-import type { WriteOptions } from './write-options.js';
 import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { locateWrite, resolveAgent, write, type WriteIntent, type WriteOutcome, type WriteTarget } from '../app/write.js';
 import { unblockedIn } from '../git/transaction.js';
 import { globals, human, printJson } from './context.js';
 import { storyJson } from '../model/contract.js';
+
+/** Options every write command takes. */
+export interface WriteOptions {
+  agent?: string;
+  commit?: boolean;
+  push?: boolean;
+  force?: boolean;
+}
 
 export { resolveAgent };
 /** Where a write command writes (see {@link locateWrite}). */
@@ -26,12 +33,7 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
  * Run one write command end to end and print its result. `make` builds the intent from the
  * resolved agent and config. Errors propagate as QueueError (main.ts prints them).
  */
-export async function runWrite(
-  cmd: Command,
-  opts: WriteOptions,
-  make: (agent: string, config: QueueConfig, where: Target) => WriteIntent,
-  allowEmpty = false,
-): Promise<void> {
+export async function runWrite(cmd: Command, opts: WriteOptions, make: (agent: string, config: QueueConfig, where: Target) => WriteIntent, allowEmpty = false): Promise<void> {
   const t = await target(cmd, opts);
   const agent = await resolveAgent(opts.agent, t.root, t.config);
   const outcome = await write(t, make(agent, t.config, t), { commit: opts.commit, allowEmpty });
@@ -67,7 +69,12 @@ async function printResult(cmd: Command, t: Target, o: WriteOutcome) {
 }
 
 /** Handoffs under the deployment directory naming a story (read from the work tree). */
-async function handoffsFor(id: string, queue: Queue, root: string, deploymentDir: string): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
+async function handoffsFor(
+  id: string,
+  queue: Queue,
+  root: string,
+  deploymentDir: string,
+): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
   const { handoffsNaming } = await import('../app/handoff-files.js');
   return (await handoffsNaming(root, deploymentDir, id, queue)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
 }

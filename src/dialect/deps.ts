@@ -80,8 +80,15 @@ function parse(text: string, fast: boolean): ParsedDeps {
 
 function readPart(part: string, out: ParsedDeps): void {
   const markedDone = HAS_DONE_MARK.test(part);
-  let bare = part.replace(DONE_MARK, ' ').replace(OTHER_MARK, ' ').replace(/\((?:[^)]*)\)\s*$/, '').trim();
-  bare = bare.replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '').replace(/^[`*]+|[`*.:]+$/g, '').trim();
+  let bare = part
+    .replace(DONE_MARK, ' ')
+    .replace(OTHER_MARK, ' ')
+    .replace(/\((?:[^)]*)\)\s*$/, '')
+    .trim();
+  bare = bare
+    .replace(/^(?:story|task|issue|ticket)\s+(?=\S*\d)/i, '')
+    .replace(/^[`*]+|[`*.:]+$/g, '')
+    .trim();
   if (bare === '') return;
   if (PATHLIKE.test(bare)) {
     out.documents.push(bare);

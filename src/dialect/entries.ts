@@ -47,7 +47,6 @@ export interface EntriesResult {
   tables: TableInfo[];
 }
 
-
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   if (!cell || cell.start === cell.end) return null;
   const raw = src.slice(cell.start, cell.end);
@@ -148,7 +147,17 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
   const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
   const info = (kind: TableInfo['kind']): TableInfo => {
     const last = table.rows[table.rows.length - 1];
-    return { kind, sectionPath, headers, columns: cols, line: table.header.line, end: table.end, rows: table.rows.length, lastRow: last ? last.cells.map((c) => c.text) : null, lastRowSource: last ? last.cells.map((c) => src.slice(c.start, c.end)) : null };
+    return {
+      kind,
+      sectionPath,
+      headers,
+      columns: cols,
+      line: table.header.line,
+      end: table.end,
+      rows: table.rows.length,
+      lastRow: last ? last.cells.map((c) => c.text) : null,
+      lastRowSource: last ? last.cells.map((c) => src.slice(c.start, c.end)) : null,
+    };
   };
   if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) {
     const named = cols.status === -1 && (cols.id !== -1 || cols.title !== -1);
@@ -189,7 +198,14 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
     } else {
       const m = logMatch(row, src);
       if (!m) {
-        diags.push({ severity: 'warning', code: 'unparsed_row', message: `row in a \`[DONE] **id**\` log table has no status before a bold id: "${row.cells[0]?.text ?? ''}"`, file, line: row.line, column: row.column });
+        diags.push({
+          severity: 'warning',
+          code: 'unparsed_row',
+          message: `row in a \`[DONE] **id**\` log table has no status before a bold id: "${row.cells[0]?.text ?? ''}"`,
+          file,
+          line: row.line,
+          column: row.column,
+        });
         continue;
       }
       kind = 'log';
@@ -271,7 +287,17 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
  * queue never writes a status into a listing; a write that changes a listed story's status drops
  * its listing rows that no longer hold (`edit/decide.ts`).
  */
-function readListing(table: RawTable, headers: string[], cols: Columns, sectionPath: string[], under: SectionStatus, src: string, file: string, out: Entry[], diags: Diagnostic[]): void {
+function readListing(
+  table: RawTable,
+  headers: string[],
+  cols: Columns,
+  sectionPath: string[],
+  under: SectionStatus,
+  src: string,
+  file: string,
+  out: Entry[],
+  diags: Diagnostic[],
+): void {
   const weakIds = cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
   const section = { line: under.line, depth: under.depth, heading: under.status.raw };
   for (const row of table.rows) {
@@ -307,6 +333,6 @@ function logMatch(row: RawRow, src: string): { status: string; statusLength: num
   if (!first || first.start === first.end) return null;
   const raw = src.slice(first.start, first.end);
   const m = LOG_ID.exec(raw);
-  if (!m || !m[1].trim() || !isStatusText(m[1])) return null;
+  if (!m?.[1].trim() || !isStatusText(m[1])) return null;
   return { status: m[1].trim(), statusLength: m[1].trimEnd().length, id: (m[2] ?? m[3]).trim() };
 }

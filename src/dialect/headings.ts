@@ -34,7 +34,8 @@ import { leadingId } from './normalize.js';
 import { SectionCursor, sectionStatus } from './sections.js';
 import { parseStatus } from './status.js';
 
-const FIELD = /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
+const FIELD =
+  /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
 /** A field value in a heading block (`Status: todo`): its text and its offsets in the file. */
@@ -128,7 +129,8 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       lead = leadingId(heading);
       if (!parent || !sec?.exact || !lead || DATE.test(lead.id)) return;
       // The section says the category; the block may say who holds it and why it is held.
-      const claimant = sec.status.category === 'blocked' || sec.status.category === 'todo' || sec.status.category === 'cancelled' ? null : (fields.get('claimed by')?.value ?? null);
+      const claimant =
+        sec.status.category === 'blocked' || sec.status.category === 'todo' || sec.status.category === 'cancelled' ? null : (fields.get('claimed by')?.value ?? null);
       const reason = sec.status.category === 'blocked' ? (fields.get('blocked on')?.value ?? sec.status.reason) : null;
       status = claimant === null && reason === sec.status.reason ? sec.status : { ...sec.status, claimant, reason };
       section = { line: sec.line, depth: sec.depth, heading: parent.text.trim() };

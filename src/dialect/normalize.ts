@@ -2,7 +2,10 @@
 
 /** Lower-case, fold `-`, `_` and runs of white space to one space, trim. */
 export function fold(s: string): string {
-  return s.toLowerCase().replace(/[-_\s]+/g, ' ').trim();
+  return s
+    .toLowerCase()
+    .replace(/[-_\s]+/g, ' ')
+    .trim();
 }
 
 /** Lower-case slug of `s`: letters and digits of any script, joined by `-`. */

@@ -39,7 +39,8 @@ export class SectionCursor {
    * section: never mutate it. */
   sectionAt(offset: number): string[] {
     this.advance(offset);
-    return (this.texts ??= this.path.map((h) => h.text.trim()));
+    this.texts ??= this.path.map((h) => h.text.trim());
+    return this.texts;
   }
 
   /** The innermost heading in force at `offset` that states a status ({@link sectionStatus}), or null. */
@@ -62,23 +63,66 @@ export class SectionCursor {
  * that usually mean something else there ("Active sprint", "Active queue", "New features") are
  * left out, and "Inbox" / "Needs refinement" are holds (not ready for an agent to take).
  */
-const PHRASES: Array<[string, StatusCategory]> = ([
-  ['needs refinement', 'blocked'], ['needs triage', 'blocked'], ['triage', 'blocked'], ['inbox', 'blocked'],
-  ['blocked', 'blocked'], ['on hold', 'blocked'], ['waiting', 'blocked'], ['paused', 'blocked'], ['parked', 'blocked'],
-  ['deferred', 'blocked'],
-  ['in progress', 'in_progress'], ['doing', 'in_progress'], ['wip', 'in_progress'], ['claimed', 'in_progress'],
-  ['in flight', 'in_progress'], ['ongoing', 'in_progress'], ['underway', 'in_progress'],
-  ['ready for review', 'review'], ['awaiting review', 'review'], ['needs review', 'review'], ['in review', 'review'],
-  ['review', 'review'], ['verify', 'review'], ['verifying', 'review'], ['testing', 'review'],
-  ['done', 'done'], ['completed', 'done'], ['complete', 'done'], ['finished', 'done'], ['landed', 'done'],
-  ['closed', 'done'], ['shipped', 'done'], ['merged', 'done'], ['resolved', 'done'],
-  ['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['dropped', 'cancelled'], ["won't do", 'cancelled'],
-  ['wont do', 'cancelled'], ['abandoned', 'cancelled'], ['rejected', 'cancelled'], ['superseded', 'cancelled'],
-  ['obsolete', 'cancelled'],
-  ['ready', 'todo'], ['to do', 'todo'], ['todo', 'todo'], ['backlog', 'todo'], ['up next', 'todo'], ['next up', 'todo'],
-  ['next', 'todo'], ['open', 'todo'], ['pending', 'todo'], ['queued', 'todo'], ['not started', 'todo'], ['planned', 'todo'],
-  ['unclaimed', 'todo'],
-] as Array<[string, StatusCategory]>).sort((a, b) => b[0].length - a[0].length);
+const PHRASES: Array<[string, StatusCategory]> = (
+  [
+    ['needs refinement', 'blocked'],
+    ['needs triage', 'blocked'],
+    ['triage', 'blocked'],
+    ['inbox', 'blocked'],
+    ['blocked', 'blocked'],
+    ['on hold', 'blocked'],
+    ['waiting', 'blocked'],
+    ['paused', 'blocked'],
+    ['parked', 'blocked'],
+    ['deferred', 'blocked'],
+    ['in progress', 'in_progress'],
+    ['doing', 'in_progress'],
+    ['wip', 'in_progress'],
+    ['claimed', 'in_progress'],
+    ['in flight', 'in_progress'],
+    ['ongoing', 'in_progress'],
+    ['underway', 'in_progress'],
+    ['ready for review', 'review'],
+    ['awaiting review', 'review'],
+    ['needs review', 'review'],
+    ['in review', 'review'],
+    ['review', 'review'],
+    ['verify', 'review'],
+    ['verifying', 'review'],
+    ['testing', 'review'],
+    ['done', 'done'],
+    ['completed', 'done'],
+    ['complete', 'done'],
+    ['finished', 'done'],
+    ['landed', 'done'],
+    ['closed', 'done'],
+    ['shipped', 'done'],
+    ['merged', 'done'],
+    ['resolved', 'done'],
+    ['cancelled', 'cancelled'],
+    ['canceled', 'cancelled'],
+    ['dropped', 'cancelled'],
+    ["won't do", 'cancelled'],
+    ['wont do', 'cancelled'],
+    ['abandoned', 'cancelled'],
+    ['rejected', 'cancelled'],
+    ['superseded', 'cancelled'],
+    ['obsolete', 'cancelled'],
+    ['ready', 'todo'],
+    ['to do', 'todo'],
+    ['todo', 'todo'],
+    ['backlog', 'todo'],
+    ['up next', 'todo'],
+    ['next up', 'todo'],
+    ['next', 'todo'],
+    ['open', 'todo'],
+    ['pending', 'todo'],
+    ['queued', 'todo'],
+    ['not started', 'todo'],
+    ['planned', 'todo'],
+    ['unclaimed', 'todo'],
+  ] as Array<[string, StatusCategory]>
+).sort((a, b) => b[0].length - a[0].length);
 
 /** What may follow the phrase in a longer heading that still states a status: a separator, or a
  * word naming what it waits on (`Blocked on the owner`, `Waiting for user`, `In progress — claimed`). */
@@ -110,7 +154,10 @@ export interface SectionStatus {
  */
 export function sectionStatus(h: RawHeading): SectionStatus | null {
   let memo = MEMO.get(h);
-  if (memo === undefined) MEMO.set(h, (memo = h.depth < 2 ? null : readSection(h)));
+  if (memo === undefined) {
+    memo = h.depth < 2 ? null : readSection(h);
+    MEMO.set(h, memo);
+  }
   return memo;
 }
 

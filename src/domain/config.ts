@@ -1,6 +1,6 @@
 /**
  * `queue.config.json` at the repository root (issue 3): validated, unknown keys reported, every key
- * optional. Parsing is pure ({@link parseConfig}); {@link loadConfig} reads the file.
+ * optional. Pure: `app/locate.ts` reads the file and hands its text to {@link parseConfig}.
  *
  * ```json
  * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
@@ -8,8 +8,6 @@
  *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" } }
  * ```
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { QueueError } from './errors.js';
 import type { Diagnostic } from './types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './rules.js';
@@ -125,7 +123,13 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of rule → "error" | "warning" | "off"');
         for (const [rule, sev] of Object.entries(value as Record<string, unknown>)) {
           if (!(rule in DEFAULT_SEVERITY)) {
-            diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown rule "${rule}" is ignored (rules: ${Object.keys(DEFAULT_SEVERITY).join(', ')})`, file, ...positionOf(text, `"${rule}"`) });
+            diagnostics.push({
+              severity: 'warning',
+              code: 'unknown_config_key',
+              message: `${file}: unknown rule "${rule}" is ignored (rules: ${Object.keys(DEFAULT_SEVERITY).join(', ')})`,
+              file,
+              ...positionOf(text, `"${rule}"`),
+            });
             continue;
           }
           if (sev !== 'error' && sev !== 'warning' && sev !== 'off') bad(`rules.${rule}`, '"error", "warning" or "off"');
@@ -145,17 +149,6 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
   if (at === -1) return { line: 1, column: 1 };
   const before = text.slice(0, at).split('\n');
   return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-
-/** Read `queue.config.json` at `root`; the defaults when there is none. */
-export function loadConfig(root: string): { config: QueueConfig; diagnostics: Diagnostic[] } {
-  let text: string;
-  try {
-    text = readFileSync(join(root, CONFIG_FILE), 'utf8');
-  } catch {
-    return { config: { ...DEFAULTS, agents: {}, rules: {} }, diagnostics: [] };
-  }
-  return parseConfig(text);
 }
 
 /** The canonical name of an agent through the config's aliases (case-insensitive), else `name`. */

@@ -56,7 +56,8 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
     // A status change leaves the rest of the story as it read (a task's tag is not its title).
     const was = before.graph.byId.get(id);
     if (was && s.title !== was.title) refuse(`the title of ${id} reads as "${s.title}"`);
-    if (was && !change.deps && s.deps.map((x) => x.ref).join('\n') !== was.deps.map((x) => x.ref).join('\n')) refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
+    if (was && !change.deps && s.deps.map((x) => x.ref).join('\n') !== was.deps.map((x) => x.ref).join('\n'))
+      refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
   }
   const added = d.adds?.length ?? 0;
   if (after.stories.length !== before.stories.length + added) refuse(`${before.stories.length} stories became ${after.stories.length}`);
@@ -69,7 +70,9 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   if (errors(after) > errors(before)) refuse('a new error appeared');
   if (config) {
     const trailer = (k: string) => d.trailers.find(([key]) => key === k)?.[1] ?? null;
-    const broken = checkTransition(before, after, { agent: trailer('Queue-Agent'), op: trailer('Queue-Op'), force: trailer('Queue-Force') !== null, config }).filter((v) => v.severity === 'error');
+    const broken = checkTransition(before, after, { agent: trailer('Queue-Agent'), op: trailer('Queue-Op'), force: trailer('Queue-Force') !== null, config }).filter(
+      (v) => v.severity === 'error',
+    );
     if (broken.length) {
       throw new QueueError('rule_violation', broken.map((v) => `${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message} (fix: ${v.fix})`).join('; '), { violations: broken });
     }

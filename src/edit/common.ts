@@ -24,20 +24,34 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
   const doc = queue.documents.find((d) => d.file === occ.file)!;
   if (!doc.editable) {
     const m = queue.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
-    throw new QueueError('parse_error', `${doc.file}${m ? `:${m.line}:${m.column}` : ''}: merge conflict markers; resolve the conflict before queue edits this file`, { file: doc.file, line: m?.line ?? null });
+    throw new QueueError('parse_error', `${doc.file}${m ? `:${m.line}:${m.column}` : ''}: merge conflict markers; resolve the conflict before queue edits this file`, {
+      file: doc.file,
+      line: m?.line ?? null,
+    });
   }
   const clash = queue.diagnostics.find((d) => d.story === story.id && d.severity === 'error' && (d.code === 'duplicate_conflict' || d.code === 'duplicate_id'));
   const twice = story.occurrences.filter((o) => o.kind !== 'log').length > 1;
   if (clash || twice) {
     const at = clash ?? { file: occ.file, line: story.occurrences[1].line, column: story.occurrences[1].column };
-    throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, { file: at.file, line: at.line });
+    throw new QueueError('parse_error', `${at.file}:${at.line}:${at.column}: ${story.id} is written in more than one row; queue will not guess which to edit`, {
+      file: at.file,
+      line: at.line,
+    });
   }
   if (occ.kind === 'log' && occ.section) {
     const where = `${'#'.repeat(occ.section.depth)} ${occ.section.heading}`;
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a row of the table under "${where}" (line ${occ.section.line}), which has no status column; queue does not move rows between tables: move it by hand, or give it a row in a table with a Status column`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a row of the table under "${where}" (line ${occ.section.line}), which has no status column; queue does not move rows between tables: move it by hand, or give it a row in a table with a Status column`,
+      { file: occ.file, line: occ.line },
+    );
   }
   if (occ.kind === 'log' || (!occ.spans.status && !occ.section)) {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a Completed log row; queue writes statuses into story rows, task items and heading blocks`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}:${occ.column}: ${story.id} is only written in a Completed log row; queue writes statuses into story rows, task items and heading blocks`,
+      { file: occ.file, line: occ.line },
+    );
   }
   return { doc, occ };
 }

@@ -28,6 +28,18 @@ export type Operation =
   | { op: 'review'; id: string; agent: string; force?: boolean }
   | { op: 'reopen'; id: string; agent: string };
 
+/** `queue add`: the new story's id, title, dependency ids, and where it goes. */
+export interface AddRequest {
+  id: string;
+  title: string;
+  deps: string[];
+  /** Heading text of the table to add to (its last heading, case-insensitive; a part of it will do). */
+  section?: string;
+  /** Create `stories/<id>-<slug>.md` from a template and link it. `storiesDir` is relative to the root. */
+  storyFile?: { storiesDir: string; queueDir: string };
+  agent: string;
+}
+
 /** One story's wished state after a decision. */
 export interface Change {
   id: string;
@@ -102,14 +114,18 @@ export function decide(queue: Queue, op: Operation): Decision {
   const mustHold = () => {
     if (!CLAIMED.has(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
     if (!forced && !sameAgent(holder, op.agent)) {
-      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, { id: story.id, holder });
+      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, {
+        id: story.id,
+        holder,
+      });
     }
   };
 
   switch (op.op) {
     case 'claim': {
       if (op.renew) {
-        if (!CLAIMED.has(c) || !sameAgent(holder, op.agent)) throw new QueueError('not_claimant', `${op.agent} does not hold ${story.id}; only its claimant renews a lease`, { id: story.id, holder });
+        if (!CLAIMED.has(c) || !sameAgent(holder, op.agent))
+          throw new QueueError('not_claimant', `${op.agent} does not hold ${story.id}; only its claimant renews a lease`, { id: story.id, holder });
         unchanged = true;
         wish = { category: c as 'in_progress' | 'review', claimant: holder };
         break;
@@ -124,7 +140,10 @@ export function decide(queue: Queue, op: Operation): Decision {
       const limit = op.maxClaims ?? 1;
       const held = heldBy(queue, op.agent);
       if (held.length >= limit) {
-        throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, { held: held.map((s) => s.id), limit });
+        throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
+          held: held.map((s) => s.id),
+          limit,
+        });
       }
       wish = { category: 'in_progress', claimant: op.agent };
       break;
@@ -257,10 +276,19 @@ function notReady(queue: Queue, story: Story): QueueError {
   if (c === 'done' || c === 'cancelled') return new QueueError('not_ready', `${story.id} is ${c}`, { id: story.id, status: c, waitingOn: [] });
   if (g.inCycle(story.id)) return new QueueError('not_ready', `${story.id} is on a dependency cycle`, { id: story.id, waitingOn: g.waitingOn(story) });
   if (g.isHold(story)) {
-    return new QueueError('not_ready', `${story.id} is held${story.status.reason ? `: ${story.status.reason}` : ''} (queue unblock releases a hold)`, { id: story.id, hold: true, reason: story.status.reason, waitingOn: [] });
+    return new QueueError('not_ready', `${story.id} is held${story.status.reason ? `: ${story.status.reason}` : ''} (queue unblock releases a hold)`, {
+      id: story.id,
+      hold: true,
+      reason: story.status.reason,
+      waitingOn: [],
+    });
   }
   const waiting = g.waitingOn(story);
-  return new QueueError('not_ready', `${story.id} waits on ${waiting.join(', ') || 'nothing it can name'} ("${story.status.raw}")`, { id: story.id, waitingOn: waiting, status: c });
+  return new QueueError('not_ready', `${story.id} waits on ${waiting.join(', ') || 'nothing it can name'} ("${story.status.raw}")`, {
+    id: story.id,
+    waitingOn: waiting,
+    status: c,
+  });
 }
 
 /**

@@ -54,14 +54,23 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
   if (i === -1 || from === -1) throw new QueueError('invalid', `${occ.file}:${occ.line}: the story's heading was not found again`);
   const to = targetSection(hs, from, wish.category);
   if (to === -1) {
-    const siblings = sectionsBeside(hs, from).map((k) => `"${hs[k].text.trim()}"`).join(', ');
-    throw new QueueError('invalid', `${occ.file}:${occ.line}: this story's status is the section it sits in ("${occ.section!.heading}", line ${occ.section!.line}), and no section beside it says ${LABEL[wish.category]} (sections: ${siblings}); add one, or edit the file by hand`, { file: occ.file, line: occ.line });
+    const siblings = sectionsBeside(hs, from)
+      .map((k) => `"${hs[k].text.trim()}"`)
+      .join(', ');
+    throw new QueueError(
+      'invalid',
+      `${occ.file}:${occ.line}: this story's status is the section it sits in ("${occ.section!.heading}", line ${occ.section!.line}), and no section beside it says ${LABEL[wish.category]} (sections: ${siblings}); add one, or edit the file by hand`,
+      { file: occ.file, line: occ.line },
+    );
   }
   const fields = fieldEdits(doc, occ, hs, i, wish);
   if (to === from) return fields;
   const start = occ.start;
   const end = blockEnd(hs, i, text.length);
-  const block = applyEdits(text.slice(start, end), fields.map((e) => ({ ...e, start: e.start - start, end: e.end - start })));
+  const block = applyEdits(
+    text.slice(start, end),
+    fields.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
+  );
   const body = block.replace(/(?:\r?\n[ \t]*)+$/, '');
   return [leave(doc, hs, from, start, end), arrive(doc, hs, to, i, body, eol)];
 }
@@ -75,7 +84,10 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
   const claimant = wish.category === 'in_progress' || wish.category === 'review' ? (wish.claimant ?? null) : wish.category === 'done' ? undefined : null;
   const reason = wish.category === 'blocked' ? (wish.reason ?? null) : null;
   const edits: Edit[] = [];
-  for (const [name, label, value] of [['claimed by', 'Claimed by', claimant], ['blocked on', 'Blocked on', reason]] as const) {
+  for (const [name, label, value] of [
+    ['claimed by', 'Claimed by', claimant],
+    ['blocked on', 'Blocked on', reason],
+  ] as const) {
     if (value === undefined) continue; // done keeps who did it
     const f = fields.get(name);
     const one = value === null ? null : value.replace(/\r?\n|\r/g, ' ').trim();
@@ -86,7 +98,12 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
       edits.push({ start: l.start, end: l.next, text: '' });
     } else if (one !== null) {
       const after = lastFieldLine(text, bodyStart, bodyEnd);
-      if (!after) throw new QueueError('parse_error', `${occ.file}:${occ.line}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a ${label} line to; edit it by hand`, { file: occ.file, line: occ.line });
+      if (!after)
+        throw new QueueError(
+          'parse_error',
+          `${occ.file}:${occ.line}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a ${label} line to; edit it by hand`,
+          { file: occ.file, line: occ.line },
+        );
       edits.push(fieldLineAfter(doc, after, label, one));
     }
   }

@@ -12,24 +12,14 @@ import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
-import type { Decision } from './decide.js';
+import type { AddRequest, Decision } from './decide.js';
+
+export type { AddRequest };
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusWish } from './style.js';
 
 /** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
-
-/** `queue add`: the new story's id, title, dependency ids, and where it goes. */
-export interface AddRequest {
-  id: string;
-  title: string;
-  deps: string[];
-  /** Heading text of the table to add to (its last heading, case-insensitive; a part of it will do). */
-  section?: string;
-  /** Create `stories/<id>-<slug>.md` from a template and link it. `storiesDir` is relative to the root. */
-  storyFile?: { storiesDir: string; queueDir: string };
-  agent: string;
-}
 
 function documentOf(queue: Queue): QueueDocument {
   const doc = queue.documents[0];
@@ -40,7 +30,12 @@ function documentOf(queue: Queue): QueueDocument {
 /** `s`, when a dependency can name it: its id is written in the file. Throws `invalid` for an id
  * derived from section and title, which no dependency cell or clause would read back as that story. */
 function nameable(s: Story): Story {
-  if (s.derivedId) throw new QueueError('invalid', `${s.id} has no id written in ${s.file} (queue derives it from section and title), so nothing can name it as a dependency; give it an id first (${s.file}:${s.line})`, { id: s.id, file: s.file, line: s.line });
+  if (s.derivedId)
+    throw new QueueError(
+      'invalid',
+      `${s.id} has no id written in ${s.file} (queue derives it from section and title), so nothing can name it as a dependency; give it an id first (${s.file}:${s.line})`,
+      { id: s.id, file: s.file, line: s.line },
+    );
   return s;
 }
 
@@ -49,7 +44,13 @@ function tableFor(queue: Queue, doc: QueueDocument, req: AddRequest): TableInfo 
   const tables = doc.tables.filter((t) => t.kind === 'story');
   if (tables.length === 0) {
     const headings = queue.stories.some((s) => s.file === doc.file && s.occurrences[0].kind === 'heading');
-    throw new QueueError('invalid', headings ? `${doc.file} keeps its stories as heading blocks; queue add writes table rows and task items only (write the heading and its Status line by hand)` : `${doc.file} has no story table (a table with a Status column) and no task list to add to`, { file: doc.file });
+    throw new QueueError(
+      'invalid',
+      headings
+        ? `${doc.file} keeps its stories as heading blocks; queue add writes table rows and task items only (write the heading and its Status line by hand)`
+        : `${doc.file} has no story table (a table with a Status column) and no task list to add to`,
+      { file: doc.file },
+    );
   }
   const heading = (t: TableInfo) => (t.sectionPath[t.sectionPath.length - 1] ?? '').toLowerCase();
   if (req.section !== undefined) {
@@ -92,7 +93,11 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   const cols = table.columns;
   if (cols.id === -1) {
     const where = table.sectionPath.length ? ` under "${table.sectionPath[table.sectionPath.length - 1]}"` : '';
-    throw new QueueError('invalid', `the table at ${doc.file}:${table.line}${where} has no id column, so ${req.id} cannot be written there (its stories are known by section and title); pick a table with one (--section) or add the row by hand`, { file: doc.file, line: table.line });
+    throw new QueueError(
+      'invalid',
+      `the table at ${doc.file}:${table.line}${where} has no id column, so ${req.id} cannot be written there (its stories are known by section and title); pick a table with one (--section) or add the row by hand`,
+      { file: doc.file, line: table.line },
+    );
   }
   const last = table.lastRowSource ?? [];
   const waiting = deps.filter((d) => queue.graph.byId.get(d)!.status.category !== 'done');
@@ -124,7 +129,11 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
     document: doc,
     edits: [{ start: table.end, end: table.end, text: lineEnding(doc.text) + row }],
     subject: `queue: add ${req.id} (${req.agent})`,
-    trailers: [['Queue-Op', 'add'], ['Queue-Story', req.id], ['Queue-Agent', req.agent]],
+    trailers: [
+      ['Queue-Op', 'add'],
+      ['Queue-Story', req.id],
+      ['Queue-Agent', req.agent],
+    ],
     unchanged: false,
   };
 }
@@ -189,7 +198,10 @@ function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: stri
   const parts = source.split(/\s*,\s*/);
   const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase()));
   if (keep.length !== parts.length - 1) {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep} from "${source}" with full fidelity; edit the cell by hand`, { file: occ.file, line: occ.line });
+    throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep} from "${source}" with full fidelity; edit the cell by hand`, {
+      file: occ.file,
+      line: occ.line,
+    });
   }
   return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : 'None' };
 }
@@ -229,8 +241,12 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     document: doc,
     edits: [edit],
     subject: `queue: dep ${action} ${story.id} ${dep.id} (${agent})`,
-    trailers: [['Queue-Op', `dep-${action}`], ['Queue-Story', story.id], ['Queue-Dependency', dep.id], ['Queue-Agent', agent]],
+    trailers: [
+      ['Queue-Op', `dep-${action}`],
+      ['Queue-Story', story.id],
+      ['Queue-Dependency', dep.id],
+      ['Queue-Agent', agent],
+    ],
     unchanged: false,
   };
 }
-

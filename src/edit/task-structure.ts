@@ -16,10 +16,9 @@ import type { Queue, QueueDocument } from '../read/queue.js';
 import { TASK_DEPS_CLAUSE } from '../dialect/tasks.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import { lineEnding } from './common.js';
-import type { Decision } from './decide.js';
+import type { AddRequest, Decision } from './decide.js';
 import type { Edit } from './splice.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
-import type { AddRequest } from './structure.js';
 
 /** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
 function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly string[]): Story {
@@ -28,7 +27,8 @@ function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly strin
     const heading = (s: Story) => (s.sectionPath[s.sectionPath.length - 1] ?? '').toLowerCase();
     const under = tasks.filter((s) => heading(s) === want);
     const found = under.length ? under : tasks.filter((s) => heading(s).includes(want));
-    if (!found.length) throw new QueueError('not_found', `no task under a heading like "${req.section}" (headings: ${[...new Set(tasks.map(heading))].join('; ')})`, { section: req.section });
+    if (!found.length)
+      throw new QueueError('not_found', `no task under a heading like "${req.section}" (headings: ${[...new Set(tasks.map(heading))].join('; ')})`, { section: req.section });
     return found[found.length - 1];
   }
   return tasks.find((s) => s.id === deps[0]) ?? tasks[tasks.length - 1];
@@ -64,7 +64,11 @@ export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: 
     document: doc,
     edits: [{ start: at, end: at, text: lineEnding(text) + line }],
     subject: `queue: add ${req.id} (${req.agent})`,
-    trailers: [['Queue-Op', 'add'], ['Queue-Story', req.id], ['Queue-Agent', req.agent]],
+    trailers: [
+      ['Queue-Op', 'add'],
+      ['Queue-Story', req.id],
+      ['Queue-Agent', req.agent],
+    ],
     unchanged: false,
   };
 }
@@ -88,7 +92,11 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
   const source = doc.text.slice(para.start, para.end);
   const m = [...source.matchAll(TASK_DEPS_CLAUSE)].at(-1);
   const refuse = (): never => {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the dependencies of this item are not written as one "(depends on: …)" clause queue can edit with full fidelity; edit them by hand`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}:${occ.column}: the dependencies of this item are not written as one "(depends on: …)" clause queue can edit with full fidelity; edit them by hand`,
+      { file: occ.file, line: occ.line },
+    );
   };
   if (!m) {
     if (action === 'rm') return refuse();
@@ -101,7 +109,13 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
     return { start: end, end, text: `, ${dep}` };
   }
   const parts = list.split(',');
-  const keep = parts.filter((p) => p.trim().replace(/^[`*]+|[`*]+$/g, '').toLowerCase() !== dep.toLowerCase());
+  const keep = parts.filter(
+    (p) =>
+      p
+        .trim()
+        .replace(/^[`*]+|[`*]+$/g, '')
+        .toLowerCase() !== dep.toLowerCase(),
+  );
   if (keep.length !== parts.length - 1) return refuse();
   if (keep.length) return { start: listStart, end: listStart + list.length, text: keep.map((p) => p.trim()).join(', ') };
   // The last one: the clause goes, with the space before it.
@@ -120,7 +134,11 @@ export function headingDepsLine(doc: QueueDocument, occ: Occurrence, dep: string
   const next = doc.headings.find((h) => h.start > occ.start)?.start ?? text.length;
   const anchor = occ.spans.status ? lineOf(text, occ.spans.status.start) : lastFieldLine(text, lineOf(text, occ.start).next, next);
   if (!anchor) {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a Depends on line to; add it by hand`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}:${occ.column}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a Depends on line to; add it by hand`,
+      { file: occ.file, line: occ.line },
+    );
   }
   return fieldLineAfter(doc, anchor, 'Depends on', dep);
 }

@@ -22,7 +22,12 @@ import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
 
 /** Text that can stand in one bracketed tag: one line, `[` `]` turned into `(` `)`, trimmed. */
-const oneTag = (s: string) => s.replace(/\r?\n|\r/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')').trim();
+const oneTag = (s: string) =>
+  s
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/\[/g, '(')
+    .replace(/\]/g, ')')
+    .trim();
 
 /**
  * What a task item can read as for `wish`: a wait on dependencies (blocked with no reason) is not
@@ -70,10 +75,18 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
   const tag = taskTag(wish);
   if (occ.section && tag === null && !wantChecked) {
     // Neither a box nor a tag says "open, nobody holds it" over a section that says otherwise.
-    throw new QueueError('invalid', `${occ.file}:${occ.line}:${occ.column}: this item's status is the section it sits in ("${occ.section.heading}", line ${occ.section.line}); queue does not move task items between sections: move it by hand`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'invalid',
+      `${occ.file}:${occ.line}:${occ.column}: this item's status is the section it sits in ("${occ.section.heading}", line ${occ.section.line}); queue does not move task items between sections: move it by hand`,
+      { file: occ.file, line: occ.line },
+    );
   }
   if (!found && !occ.section && occ.status.raw !== '[ ]' && occ.status.raw !== '[x]') {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}:${occ.column}: the status "${occ.status.raw}" is not written plainly in the item; queue will not guess where it is`, { file: occ.file, line: occ.line });
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}:${occ.column}: the status "${occ.status.raw}" is not written plainly in the item; queue will not guess where it is`,
+      { file: occ.file, line: occ.line },
+    );
   }
   if (found) {
     const start = para.start + found.index;

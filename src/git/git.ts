@@ -20,7 +20,10 @@ export class GitFailure extends Error {
 /** What a person needs from git's stderr: its `fatal:`/`error:` lines (and the `remote:` lines a
  * hook printed), else its last three lines. Progress and hint lines are dropped. */
 function gist(stderr: string): string {
-  const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !/^(hint:|exit code \d+$)/.test(l));
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(hint:|exit code \d+$)/.test(l));
   const telling = lines.filter((l) => /^(fatal|error|remote):/.test(l));
   return (telling.length ? telling : lines.slice(-3)).join(' ') || stderr.trim();
 }

@@ -4,7 +4,7 @@
  * claim joins the requests instead of racing, how long a requester waits behind older ones, how
  * often it looks, and which requests a winner may serve.
  */
-import { type Git } from './git.js';
+import type { Git } from './git.js';
 import { idTime, pendingIds, REQUEST_TTL_MS, withdrawRequest, type ClaimOperation, type ClaimRequest, type PublishedRequest } from './requests.js';
 
 /** A claim's part in group commit (`requests.ts`) during one transaction. */

@@ -29,7 +29,8 @@ export interface JudgedCommit extends QueueCommit {
   violations: Violation[];
 }
 
-const FORMAT = '%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f%(trailers:key=Queue-Agent,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Op,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Force,valueonly,separator=%x1d)%x1e';
+const FORMAT =
+  '%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f%(trailers:key=Queue-Agent,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Op,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Force,valueonly,separator=%x1d)%x1e';
 
 /** Commits in `range` (`A..B`, or a single revision for its whole history) touching `file`, oldest first. */
 export async function queueCommits(git: Git, range: string, file: string): Promise<QueueCommit[]> {
@@ -49,7 +50,12 @@ function parseLog(out: string): QueueCommit[] {
     if (f.length < 9) continue;
     const first = (s: string) => s.split('\x1d')[0]?.trim() || null;
     // A group commit names several agents, one per claim it carries: none of them is the actor.
-    const agents = new Set(f[6].split('\x1d').map((a) => a.trim().toLowerCase()).filter(Boolean));
+    const agents = new Set(
+      f[6]
+        .split('\x1d')
+        .map((a) => a.trim().toLowerCase())
+        .filter(Boolean),
+    );
     commits.push({
       commit: f[0],
       parent: f[1].split(' ')[0] || null,

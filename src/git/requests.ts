@@ -29,7 +29,7 @@ import { isAgentName } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { readQueue } from '../read/queue.js';
 import type { Decision, Operation } from '../edit/decide.js';
-import type { Attempt, BranchRef } from './transaction.js';
+import type { Attempt, BranchRef } from './types.js';
 import { GitFailure, type Git } from './git.js';
 import { commitTree } from './tree.js';
 
@@ -232,7 +232,9 @@ export async function servedOutcome(git: Git, opts: BranchRef, mine: PublishedRe
   const queue = await readQueue([{ file: opts.file, text: await git.raw(['cat-file', 'blob', `${s.commit}:${opts.file}`]) }]);
   const story = queue.graph.byId.get(s.story);
   if (!story || story.claimant?.toLowerCase() !== agent.toLowerCase()) {
-    throw new QueueError('git', `request ${mine.request.id} was served by ${s.commit.slice(0, 7)}, but ${s.story} does not read as claimed by ${agent} there`, { commit: s.commit });
+    throw new QueueError('git', `request ${mine.request.id} was served by ${s.commit.slice(0, 7)}, but ${s.story} does not read as claimed by ${agent} there`, {
+      commit: s.commit,
+    });
   }
   const decision: Decision = {
     op: 'claim',
@@ -241,7 +243,11 @@ export async function servedOutcome(git: Git, opts: BranchRef, mine: PublishedRe
     document: queue.documents.find((d) => d.file === opts.file) ?? queue.documents[0],
     edits: [],
     subject: `queue: claim ${story.id} (${agent})`,
-    trailers: [['Queue-Op', 'claim'], ['Queue-Story', story.id], ['Queue-Agent', agent]],
+    trailers: [
+      ['Queue-Op', 'claim'],
+      ['Queue-Story', story.id],
+      ['Queue-Agent', agent],
+    ],
     unchanged: false,
   };
   return { decision, before: queue, applied: null, commit: s.commit, base: s.parent };

@@ -3,7 +3,7 @@
  * just published, when that is safe, and never over local changes.
  */
 import { Git, GitFailure } from './git.js';
-import type { BranchRef, TransactionResult } from './transaction.js';
+import type { BranchRef, TransactionResult } from './types.js';
 
 /**
  * Bring the local side up to date with the published commit, when safe:
@@ -35,7 +35,10 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
     );
     if (failure === null) return { sync: 'updated' };
     if (/index\.lock/.test(failure)) {
-      return { sync: 'skipped', note: `another git command was running in this clone (index.lock): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; pull to get it` };
+      return {
+        sync: 'skipped',
+        note: `another git command was running in this clone (index.lock): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; pull to get it`,
+      };
     }
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
@@ -50,14 +53,21 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
       return { sync: 'not-checked-out' };
     } catch (e) {
       const why = e instanceof GitFailure ? /checked out at '([^']+)'/.exec(e.stderr) : null;
-      return { sync: 'not-checked-out', note: why ? `${opts.branch} is checked out in ${why[1]}: pull there to get ${commit.slice(0, 7)}` : `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
+      return {
+        sync: 'not-checked-out',
+        note: why
+          ? `${opts.branch} is checked out in ${why[1]}: pull there to get ${commit.slice(0, 7)}`
+          : `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}`,
+      };
     }
   }
   // Without a remote the branch itself has moved: a worktree that has it checked out follows.
   const other = await worktreeWith(git, target);
   if (other === null) return { sync: 'not-checked-out' };
   const ok = await new Git(other).ok(['read-tree', '-m', '-u', base, commit]);
-  return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes in ${other}: the commit is on ${opts.branch}, but that worktree's file was left as it was` };
+  return ok
+    ? { sync: 'updated' }
+    : { sync: 'skipped', note: `${opts.file} has local changes in ${other}: the commit is on ${opts.branch}, but that worktree's file was left as it was` };
 }
 
 /** The worktree (path) that has `ref` checked out, or null. Listed with `git worktree list --porcelain`. */
@@ -69,4 +79,3 @@ async function worktreeWith(git: Git, ref: string): Promise<string | null> {
   }
   return null;
 }
-

@@ -34,6 +34,9 @@ import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
 import { looseObjectDir, ObjectWriter } from './objects.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
+import type { Attempt, BranchRef, TransactionResult } from './types.js';
+
+export type { Attempt, BranchRef, TransactionResult };
 
 /** Options of {@link transact}: where (a {@link BranchRef}) and what. */
 export interface TransactionOptions extends BranchRef {
@@ -109,28 +112,8 @@ export async function defaultBranch(git: Git, remote: string): Promise<string | 
   return remoteBranch(await git.line(['rev-parse', '--symbolic-full-name', `refs/remotes/${remote}/HEAD`]).catch(() => ''), remote);
 }
 
-/** What {@link transact} did. */
-export interface TransactionResult {
-  decision: Decision;
-  /** The queue as read at `base`. */
-  before: Queue;
-  /** The edited queue, or null when nothing changed. */
-  applied: Applied | null;
-  /** The commit published, or null when there was nothing to commit. */
-  commit: string | null;
-  /** The tip the decision was made on. */
-  base: string;
-  attempts: number;
-  /** What happened to the local branch and working file afterwards. */
-  sync: 'updated' | 'not-checked-out' | 'skipped';
-  /** Why the local side was not updated, when it was not. */
-  note?: string;
-}
-
-const REJECTED = /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejected\].*(?:failed to lock|cannot lock|incorrect old value)|failed to update ref|cannot lock ref|stale info/i;
-
-/** What one attempt decided and published, before the local side is synced. */
-export type Attempt = Omit<TransactionResult, 'sync' | 'note' | 'attempts'>;
+const REJECTED =
+  /\[rejected\]|\(fetch first\)|non-fast-forward|\[remote rejected\].*(?:failed to lock|cannot lock|incorrect old value)|failed to update ref|cannot lock ref|stale info/i;
 
 /** Run a transaction. Throws QueueError (`conflict_retries_exhausted`, `git`, or the decision's). */
 export async function transact(opts: TransactionOptions): Promise<TransactionResult> {
@@ -141,7 +124,8 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
   mkdirSync(scratch, { recursive: true });
   const writer = new ObjectWriter(git, scratch, objects);
   const target = `refs/heads/${opts.branch}`;
-  const group: Group | null = opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
+  const group: Group | null =
+    opts.remote && isCombinable(opts.request) && opts.config?.groupCommit !== false ? { op: opts.request, remote: opts.remote, mine: null, off: false } : null;
   const done = async (outcome: Attempt, attempts: number): Promise<TransactionResult> => {
     // A request still pending (the claim turned out to change nothing) is withdrawn.
     if (group) await forget(git, group);
@@ -179,7 +163,11 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
       const cap = Math.min(800, 15 * 2 ** Math.min(attempt, 6));
       await new Promise((r) => setTimeout(r, group?.mine ? lookDelay(attemptMs) : cap / 2 + Math.random() * (cap / 2)));
     }
-    throw new QueueError('conflict_retries_exhausted', `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`, { attempts: opts.maxAttempts });
+    throw new QueueError(
+      'conflict_retries_exhausted',
+      `the ${opts.branch} branch kept moving: gave up after ${opts.maxAttempts} attempts (raise maxAttempts in queue.config.json)`,
+      { attempts: opts.maxAttempts },
+    );
   } catch (e) {
     // Stopping: withdraw the request, unless it was served meanwhile (then that is the outcome).
     const served = group?.mine ? await settle(git, opts, common, group) : null;
@@ -197,18 +185,6 @@ async function settle(git: Git, opts: TransactionOptions, common: string, group:
   group.mine = null;
   if (await withdrawRequest(git, group.remote, mine.request).catch(() => true)) return null;
   return serially(common, async () => servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base));
-}
-
-/** Where a transaction reads and writes: the shared branch, locally or on a remote. */
-export interface BranchRef {
-  /** Work tree root. */
-  root: string;
-  /** Queue file, relative to `root`, with `/` separators. */
-  file: string;
-  /** Remote holding the shared branch, or null for the local branch only. */
-  remote: string | null;
-  /** Shared branch name (`main`). */
-  branch: string;
 }
 
 /**
@@ -264,7 +240,14 @@ async function fetchTip(git: Git, ref: BranchRef, group: Group | null): Promise<
   return { base: await git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => noBranch(ref)), requests: [], groupCommitAt: null };
 }
 
-async function attemptOnce(git: Git, opts: TransactionOptions, objects: ObjectWriter, target: string, head: string | null, group: Group | null): Promise<Attempt | { retry: string }> {
+async function attemptOnce(
+  git: Git,
+  opts: TransactionOptions,
+  objects: ObjectWriter,
+  target: string,
+  head: string | null,
+  group: Group | null,
+): Promise<Attempt | { retry: string }> {
   const { base, requests, groupCommitAt } = await fetchTip(git, opts, group);
   if (group?.mine && !requests.some((r) => r.id === group.mine!.request.id)) {
     // Our request is gone: served by another claimer's commit, or expired.
@@ -288,7 +271,12 @@ async function attemptOnce(git: Git, opts: TransactionOptions, objects: ObjectWr
   if (group && !group.off && applied && decision.op === 'claim' && !decision.files?.length && opts.config) {
     const others = live(requests, group.mine);
     drop.push(...requests.filter((r) => r.id !== group.mine?.request.id && expired(r)));
-    const combined = await serveClaims(applied, others.map((r) => ({ id: r.id, op: r.op! })), opts.config, MAX_SERVED);
+    const combined = await serveClaims(
+      applied,
+      others.map((r) => ({ id: r.id, op: r.op! })),
+      opts.config,
+      MAX_SERVED,
+    );
     served = combined.served;
     if (served.length) applied = { ...combined.applied, story: combined.applied.after.graph.byId.get(decision.id), derived: applied.derived };
   }

@@ -36,10 +36,7 @@ function hasLauncher(file: string): boolean {
 
 /** The hook script: queue's check, then the chained hook, both with the same stdin. */
 function script(name: string, cmd: string, stdin: boolean): string {
-  const lines = [
-    '#!/bin/sh',
-    `${MARK}: judges queue transitions by the claim rules, then runs the hook it replaced (${name}${CHAINED}).`,
-  ];
+  const lines = ['#!/bin/sh', `${MARK}: judges queue transitions by the claim rules, then runs the hook it replaced (${name}${CHAINED}).`];
   if (stdin) {
     // queue's own transaction pushes a commit it has just proved: skip the check (the server still judges).
     if (name === 'pre-push') lines.push(`if [ "$QUEUE_IN_TRANSACTION" = 1 ]; then if [ -x "$0${CHAINED}" ]; then exec "$0${CHAINED}" "$@"; fi; exit 0; fi`);
@@ -48,7 +45,7 @@ function script(name: string, cmd: string, stdin: boolean): string {
   } else {
     lines.push(`${cmd} hooks run ${name} "$@" || exit 1`, `if [ -x "$0${CHAINED}" ]; then exec "$0${CHAINED}" "$@"; fi`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** What `queue hooks install` did, and which hook layout it found (a hooks dir, husky, lefthook, a bare remote). */
@@ -94,7 +91,7 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
       const line = `${cmd} hooks run ${name} "$@" || exit 1 ${MARK}`;
       const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
       if (old.includes(MARK)) continue;
-      writeFileSync(path, (old && !old.endsWith('\n') ? old + '\n' : old) + line + '\n');
+      writeFileSync(path, `${(old && !old.endsWith('\n') ? `${old}\n` : old) + line}\n`);
       chmodSync(path, 0o755);
       out.wrote.push(path);
     }
@@ -136,7 +133,13 @@ export async function uninstall(root: string, opts: { server?: boolean } = {}): 
     }
     const husky = join(root, '.husky', name);
     if (existsSync(husky) && readFileSync(husky, 'utf8').includes(MARK)) {
-      writeFileSync(husky, readFileSync(husky, 'utf8').split('\n').filter((l) => !l.includes(MARK)).join('\n'));
+      writeFileSync(
+        husky,
+        readFileSync(husky, 'utf8')
+          .split('\n')
+          .filter((l) => !l.includes(MARK))
+          .join('\n'),
+      );
       removed.push(husky);
     }
   }
@@ -196,4 +199,3 @@ export function githubAction(root: string): string {
   writeFileSync(path, text);
   return path;
 }
-

@@ -8,7 +8,8 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { canonicalAgent, DEFAULTS, loadConfig, parseConfig, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, DEFAULTS, parseConfig, type QueueConfig } from '../domain/config.js';
+import { loadConfig } from '../app/locate.js';
 import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
 import { judgeCommit, queueAt, rangeCommits } from '../git/history.js';
@@ -33,7 +34,7 @@ export async function preCommit(root: string): Promise<string[]> {
   const head = await git.line(['rev-parse', '-q', '--verify', `HEAD:${file}`]).catch(() => null);
   if (head === staged) return [];
   const after = await readQueue([{ file, text: await git.raw(['cat-file', 'blob', staged]) }]);
-  const before = await queueAt(git, (await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null)), file);
+  const before = await queueAt(git, await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null), file);
   const ident = await git.line(['var', 'GIT_AUTHOR_IDENT']).catch(() => '');
   const m = /^(.*?) <([^>]*)>/.exec(ident);
   const agent = process.env.QUEUE_AGENT ?? ((await git.line(['config', '--get', 'queue.agent']).catch(() => '')) || null);

@@ -91,12 +91,26 @@ function hardBoundary(lines: LineIndex, safe: number, line: number): number | nu
 
 /** Blocks read from a slice starting at offset `offset`, line `line` (0-based), moved into place. */
 function shifted(b: DocBlocks, offset: number, line: number): DocBlocks {
-  const row = (r: RawRow): RawRow => ({ ...r, line: r.line + line, start: r.start + offset, end: r.end + offset, cells: r.cells.map((c) => ({ ...c, start: c.start + offset, end: c.end + offset })) });
+  const row = (r: RawRow): RawRow => ({
+    ...r,
+    line: r.line + line,
+    start: r.start + offset,
+    end: r.end + offset,
+    cells: r.cells.map((c) => ({ ...c, start: c.start + offset, end: c.end + offset })),
+  });
   const table = (t: RawTable): RawTable => ({ header: row(t.header), rows: t.rows.map(row), start: t.start + offset, end: t.end + offset });
   return {
     tables: b.tables.map(table),
     headings: b.headings.map((h) => ({ ...h, line: h.line + line, start: h.start + offset })),
-    tasks: b.tasks.map((t) => ({ ...t, line: t.line + line, start: t.start + offset, box: t.box + offset, textStart: t.textStart + offset, textEnd: t.textEnd + offset, end: t.end + offset })),
+    tasks: b.tasks.map((t) => ({
+      ...t,
+      line: t.line + line,
+      start: t.start + offset,
+      box: t.box + offset,
+      textStart: t.textStart + offset,
+      textEnd: t.textEnd + offset,
+      end: t.end + offset,
+    })),
   };
 }
 

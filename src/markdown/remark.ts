@@ -7,7 +7,7 @@
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
-import { toString } from 'mdast-util-to-string';
+import { toString as nodeText } from 'mdast-util-to-string';
 import type { Nodes, Root, Table, TableCell, TableRow } from 'mdast';
 import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from './blocks.js';
 
@@ -21,7 +21,7 @@ export function parseMarkdown(text: string): Root {
 function cellOf(cell: TableCell, text: string): RawCell {
   const kids = cell.children;
   if (kids.length > 0) {
-    return { text: toString(cell), start: kids[0].position!.start.offset!, end: kids[kids.length - 1].position!.end.offset! };
+    return { text: nodeText(cell), start: kids[0].position!.start.offset!, end: kids[kids.length - 1].position!.end.offset! };
   }
   let p = cell.position!.start.offset!;
   if (text[p] === '|') p++;
@@ -57,7 +57,7 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
     if (node.type === 'heading') {
       out.headings.push({
         depth: node.depth,
-        text: toString(node),
+        text: nodeText(node),
         line: node.position!.start.line,
         start: node.position!.start.offset!,
       });
@@ -75,7 +75,7 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
       const textStart = para ? para.position!.start.offset! : start;
       const task: RawTask = {
         checked: node.checked,
-        text: para ? toString(para).replace(/\r\n|\r|\n/g, ' ') : '',
+        text: para ? nodeText(para).replace(/\r\n|\r|\n/g, ' ') : '',
         line: node.position!.start.line,
         column: node.position!.start.column,
         start,
@@ -122,21 +122,21 @@ export function inlineTexts(items: Array<{ raw: string; kind: 'cell' | 'heading'
   for (const h of heads) doc += `# ${h.raw}\n\n`;
   // One list, an item each: a blank line ends each paragraph (and a lazy line cannot follow one).
   for (const t of tasks) doc += `- [ ] ${t.raw}\n\n`;
-  if (cells.length) doc += '| q |\n| - |\n' + cells.map((c) => `| ${c.raw} |\n`).join('');
+  if (cells.length) doc += `| q |\n| - |\n${cells.map((c) => `| ${c.raw} |\n`).join('')}`;
   const tree = parseMarkdown(doc);
   const headTexts: string[] = [];
   const taskTexts: InlineText[] = [];
   const cellTexts: string[] = [];
   for (const node of tree.children) {
-    if (node.type === 'heading') headTexts.push(toString(node));
+    if (node.type === 'heading') headTexts.push(nodeText(node));
     if (node.type === 'list') {
       for (const item of node.children) {
         const para = item.children[0];
         const box = item.position!.start.offset! + 2;
-        taskTexts.push(para?.type === 'paragraph' ? { text: toString(para).replace(/\r\n|\r|\n/g, ' '), atBox: para.position!.start.offset === box } : { text: '' });
+        taskTexts.push(para?.type === 'paragraph' ? { text: nodeText(para).replace(/\r\n|\r|\n/g, ' '), atBox: para.position!.start.offset === box } : { text: '' });
       }
     }
-    if (node.type === 'table') for (const row of node.children.slice(1)) cellTexts.push(row.children[0] ? toString(row.children[0]) : '');
+    if (node.type === 'table') for (const row of node.children.slice(1)) cellTexts.push(row.children[0] ? nodeText(row.children[0]) : '');
   }
   let hi = 0;
   let ti = 0;

@@ -187,7 +187,11 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   let i = from;
   const fail = (fallback: string): ScanFallback => ({
     fallback,
-    at: { line: i, safe, partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), tasks: tasks.slice(0, found.tasks), pending: pending.slice(0, found.pending) } },
+    at: {
+      line: i,
+      safe,
+      partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), tasks: tasks.slice(0, found.tasks), pending: pending.slice(0, found.pending) },
+    },
   });
   const inTask = () => listTasks.some((t) => t >= 0);
   /** Line `i` belongs to every open list item: each open task item now ends with its content. */
@@ -210,7 +214,18 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     if (after[0] !== ' ' || after.length < 2 || isBlankChar(after.charCodeAt(1))) return `task item spacing at line ${i + 1}`;
     let parent = -1;
     for (const x of listTasks) if (x >= 0) parent = x;
-    const t: RawTask = { checked: task.checked, text: '', line: i + 1, column: at - lines.starts[i] + 1, start: at, box, textStart: box + 4, textEnd: lines.ends[i], end: lines.ends[i], parent };
+    const t: RawTask = {
+      checked: task.checked,
+      text: '',
+      line: i + 1,
+      column: at - lines.starts[i] + 1,
+      start: at,
+      box,
+      textStart: box + 4,
+      textEnd: lines.ends[i],
+      end: lines.ends[i],
+      parent,
+    };
     taskPara = { task: t, raw: [after.slice(1)], source: [after.slice(1)], last: i, indented: false, lazyIndent: false };
     return tasks.push(t) - 1;
   };
@@ -366,8 +381,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
         list.push(r.item);
         listTasks.push(task);
       }
-      if (body.includes('|') && i + 1 < n && isDelimiterRow(lines.line(i + 1)))
-        return fail(`table in list at line ${i + 1}`);
+      if (body.includes('|') && i + 1 < n && isDelimiterRow(lines.line(i + 1))) return fail(`table in list at line ${i + 1}`);
       paragraph = r.paragraph;
       blank = false;
       continue;
@@ -573,13 +587,12 @@ function listLine(
   }
   const empty = content === undefined || content.trim() === '';
   if (paragraph && (empty || (o && o[1] !== '1'))) return { paragraph: true };
-  if (spaces !== undefined && spaces.includes('\t')) return { fallback: `tab after list marker at line ${i + 1}` };
+  if (spaces?.includes('\t')) return { fallback: `tab after list marker at line ${i + 1}` };
   const w = empty ? 1 : spaces!.length >= 5 ? 1 : spaces!.length;
   const item = ind + marker.length + w;
   const inner = empty ? '' : spaces!.length >= 5 ? body.slice(marker.length + 1) : content!;
   // A task item: its check box is where the content starts (`box` characters after the marker's).
   if (TASK.test(inner)) return { item, paragraph: true, task: { box: marker.length + spaces!.length, checked: inner[1] !== ' ' } };
-  if (/^(?:`{3}|~{3}|>|<|#|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)/.test(inner) || /^ {4}/.test(inner))
-    return { fallback: `nested block in list item at line ${i + 1}` };
+  if (/^(?:`{3}|~{3}|>|<|#|[-*+][ \t]|\d{1,9}[.)][ \t]|\|)/.test(inner) || /^ {4}/.test(inner)) return { fallback: `nested block in list item at line ${i + 1}` };
   return { item, paragraph: !empty };
 }

@@ -50,7 +50,15 @@ export function buildStories(entries: Entry[]): BuiltStories {
       derivedSeen.set(base, n);
       id = n === 1 ? base : `${base}-${n}`;
       if (n > 1) {
-        diagnostics.push({ severity: 'warning', code: 'id_collision', message: `derived id ${base} is taken; this row is ${id}`, file: occ.file, line: occ.line, column: occ.column, story: id });
+        diagnostics.push({
+          severity: 'warning',
+          code: 'id_collision',
+          message: `derived id ${base} is taken; this row is ${id}`,
+          file: occ.file,
+          line: occ.line,
+          column: occ.column,
+          story: id,
+        });
       }
     }
     const existing = byId.get(id);
@@ -108,7 +116,15 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
       story: story.id,
     });
   } else if (occ.kind !== 'log' && !primaryIsLog) {
-    diagnostics.push({ severity: 'warning', code: 'duplicate_id', message: `${story.id} also appears at line ${story.occurrences[0].line}`, file: occ.file, line: occ.line, column: occ.column, story: story.id });
+    diagnostics.push({
+      severity: 'warning',
+      code: 'duplicate_id',
+      message: `${story.id} also appears at line ${story.occurrences[0].line}`,
+      file: occ.file,
+      line: occ.line,
+      column: occ.column,
+      story: story.id,
+    });
   }
   if (primaryIsLog && occ.kind !== 'log') {
     // A table row is the better primary: it carries dependencies and the story file.
@@ -156,9 +172,25 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
       if (id === s.id) {
         diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, file: s.file, line: s.line, column: s.column, story: s.id });
       } else if (id === null && !d.markedDone) {
-        diagnostics.push({ severity: 'error', code: 'unknown_dependency', message: `${s.id} depends on "${d.ref}", which is no story in this queue (mark it ✅ if it is done elsewhere)`, file: s.file, line: s.line, column: s.column, story: s.id });
+        diagnostics.push({
+          severity: 'error',
+          code: 'unknown_dependency',
+          message: `${s.id} depends on "${d.ref}", which is no story in this queue (mark it ✅ if it is done elsewhere)`,
+          file: s.file,
+          line: s.line,
+          column: s.column,
+          story: s.id,
+        });
       } else if (id !== null && d.markedDone && byId.get(id)!.status.category !== 'done') {
-        diagnostics.push({ severity: 'warning', code: 'stale_done_mark', message: `${s.id} marks ${id} done, but ${id} is "${byId.get(id)!.status.raw}"`, file: s.file, line: s.line, column: s.column, story: s.id });
+        diagnostics.push({
+          severity: 'warning',
+          code: 'stale_done_mark',
+          message: `${s.id} marks ${id} done, but ${id} is "${byId.get(id)!.status.raw}"`,
+          file: s.file,
+          line: s.line,
+          column: s.column,
+          story: s.id,
+        });
       }
     }
     s.deps = deps;

@@ -247,6 +247,9 @@ export function rankIndices(core: GraphCore, r: RankInputs): number[] {
   const priority = new Map(ready.map((i) => [i, r.priority(i)]));
   const unblocks = r.unblocks ?? core.unblockCounts();
   let critical: Set<number> | null = r.critical ? new Set(Array.from(r.critical)) : null;
-  const onPath = (i: number) => ((critical ??= new Set(core.criticalPath())).has(i) ? 0 : 1);
+  const onPath = (i: number) => {
+    critical ??= new Set(core.criticalPath());
+    return critical.has(i) ? 0 : 1;
+  };
   return ready.sort((x, y) => priority.get(x)! - priority.get(y)! || unblocks[y] - unblocks[x] || onPath(x) - onPath(y) || x - y);
 }

@@ -111,7 +111,11 @@ export class QueueGraph {
     if (this.dependentsMap === null) {
       const m = new Map<string, string[]>();
       const { start, list } = this.core.reverseEdges();
-      this.stories.forEach((s, i) => m.set(s.id, Array.from(list.subarray(start[i], start[i + 1]), (j) => this.stories[j].id)));
+      for (const [i, s] of this.stories.entries())
+        m.set(
+          s.id,
+          Array.from(list.subarray(start[i], start[i + 1]), (j) => this.stories[j].id),
+        );
       this.dependentsMap = m;
     }
     return this.dependentsMap;
@@ -185,7 +189,7 @@ export class QueueGraph {
   unblockCounts(): Map<string, number> {
     const counts = this.core.unblockCounts();
     const out = new Map<string, number>();
-    this.stories.forEach((s, i) => out.set(s.id, counts[i]));
+    for (const [i, s] of this.stories.entries()) out.set(s.id, counts[i]);
     return out;
   }
 

@@ -47,7 +47,14 @@ export function conflictMarkers(text: string, file: string): Diagnostic[] {
   for (let i = 0; i < lines.count; i++) {
     const l = lines.line(i);
     if (CONFLICT.test(l)) {
-      out.push({ severity: 'error', code: 'conflict_marker', message: `merge conflict marker "${l.slice(0, 7)}": resolve the conflict before queue can edit this file`, file, line: i + 1, column: 1 });
+      out.push({
+        severity: 'error',
+        code: 'conflict_marker',
+        message: `merge conflict marker "${l.slice(0, 7)}": resolve the conflict before queue can edit this file`,
+        file,
+        line: i + 1,
+        column: 1,
+      });
     }
   }
   return out;
@@ -64,7 +71,8 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
  * so queue does not read them as stories), else at the top of the file.
  */
 function noStories(text: string, file: string): Diagnostic {
-  const reads = 'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
+  const reads =
+    'queue reads stories from tables with a Status column (`| [ ] | **5-3** | … |`), task lists (`- [ ] …`) and headings with an id and a Status line (`## QW-1 …` then `Status: todo`)';
   const warn = (line: number, why = '') => ({ severity: 'warning' as const, code: 'no_stories', message: `no stories read from this file: ${reads}${why}`, file, line, column: 1 });
   const lines = new LineIndex(text);
   const quote = (l: string) => `"${l.trim().slice(0, 60)}"`;
@@ -74,7 +82,10 @@ function noStories(text: string, file: string): Diagnostic {
     if (FOREIGN_STATUS.test(l)) return warn(i + 1, `; ${quote(l)} is a status in a form queue does not read`);
     const item = emoji ? null : LIST_ITEM.exec(l);
     if (item && startsWithStatusEmoji(item[1])) {
-      emoji = warn(i + 1, `; ${quote(l)} is a bullet led by a status emoji, which queue does not read as a story (most such bullets are reports and rules, not work: write work as \`- [ ] …\`)`);
+      emoji = warn(
+        i + 1,
+        `; ${quote(l)} is a bullet led by a status emoji, which queue does not read as a story (most such bullets are reports and rules, not work: write work as \`- [ ] …\`)`,
+      );
     }
   }
   return emoji ?? warn(1);
@@ -130,7 +141,15 @@ export async function readQueue(files: Array<{ file: string; text: string }>): P
   const graph = QueueGraph.from(built.stories);
   for (const cycle of graph.cycles) {
     const first = graph.byId.get(cycle[0])!;
-    diagnostics.push({ severity: 'error', code: 'cycle', message: `dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`, file: first.file, line: first.line, column: first.column, story: first.id });
+    diagnostics.push({
+      severity: 'error',
+      code: 'cycle',
+      message: `dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+      file: first.file,
+      line: first.line,
+      column: first.column,
+      story: first.id,
+    });
   }
   diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1));
   return { documents, stories: built.stories, graph, diagnostics };

@@ -89,11 +89,17 @@ function mermaid(queue: Queue): string[] {
   for (const s of open) for (const d of s.deps) if (d.id && shown.size < GRAPH_LIMIT * 2) shown.add(d.id);
   const nodes = queue.stories.filter((s) => shown.has(s.id));
   const id = new Map(nodes.map((s, i) => [s.id, `s${i}`]));
-  const cls = (s: Story) => (s.status.category === 'done' ? 'done' : g.isReady(s) ? 'ready' : s.status.category === 'in_progress' || s.status.category === 'review' ? 'doing' : 'waiting');
+  const cls = (s: Story) =>
+    s.status.category === 'done' ? 'done' : g.isReady(s) ? 'ready' : s.status.category === 'in_progress' || s.status.category === 'review' ? 'doing' : 'waiting';
   const lines = ['```mermaid', 'graph TD'];
   for (const s of nodes) lines.push(`  ${id.get(s.id)}[${label(s)}]:::${cls(s)}`);
   for (const s of nodes) for (const d of s.deps) if (d.id && id.has(d.id)) lines.push(`  ${id.get(d.id)} --> ${id.get(s.id)}`);
-  lines.push('  classDef done fill:#d3f9d8,stroke:#2b8a3e', '  classDef ready fill:#fff3bf,stroke:#e67700', '  classDef doing fill:#d0ebff,stroke:#1864ab', '  classDef waiting fill:#f1f3f5,stroke:#868e96');
+  lines.push(
+    '  classDef done fill:#d3f9d8,stroke:#2b8a3e',
+    '  classDef ready fill:#fff3bf,stroke:#e67700',
+    '  classDef doing fill:#d0ebff,stroke:#1864ab',
+    '  classDef waiting fill:#f1f3f5,stroke:#868e96',
+  );
   if (queue.stories.length > nodes.length) lines.push(`  %% ${queue.stories.length - nodes.length} more stories not drawn`);
   lines.push('```');
   return lines;

@@ -31,7 +31,10 @@ function task(held: Story[]): string {
 /** The task in a few words, for an action line: `5-3`, `5-3, 5-4`, `5-3, 5-4, 5-5 and 12 more`. */
 function brief(held: Story[]): string {
   if (held.length === 0) return 'None';
-  const ids = held.slice(0, 3).map((s) => s.id).join(', ');
+  const ids = held
+    .slice(0, 3)
+    .map((s) => s.id)
+    .join(', ');
   return held.length > 3 ? `${ids} and ${held.length - 3} more` : held.length === 1 ? task(held) : ids;
 }
 
@@ -89,7 +92,16 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
   for (const [key, stories] of held) {
     if (seen.has(key)) continue;
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
-    lines.push('', `## ${names.get(key)} Status`, `**Last Updated**: ${stamp}`, `**Current Task**: ${task(stories)}`, '**Progress**: 0%', '**Blockers**: None', '**Next Update**: When the task changes', '');
+    lines.push(
+      '',
+      `## ${names.get(key)} Status`,
+      `**Last Updated**: ${stamp}`,
+      `**Current Task**: ${task(stories)}`,
+      '**Progress**: 0%',
+      '**Blockers**: None',
+      '**Next Update**: When the task changes',
+      '',
+    );
     actions.push(`status board: ${names.get(key)} → ${brief(stories)}`);
   }
   if (actions.length === 0) return null;

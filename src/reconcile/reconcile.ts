@@ -47,13 +47,13 @@ function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null
     const span = s.occurrences[0].spans.deps;
     if (!span || s.file !== doc.file) continue;
     const cell = doc.text.slice(span.start, span.end);
-    MARKS.forEach((m, i) => (counts[i] += m.re.test(cell) ? 1 : 0));
+    for (const [i, m] of MARKS.entries()) counts[i] += m.re.test(cell) ? 1 : 0;
   }
   const best = counts.indexOf(Math.max(...counts));
   return counts[best] > 0 ? MARKS[best].mark : null;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const DONE_MARK = /^\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\])/iu;
 
 /** Edits to one Depends On cell: marks added beside done references, removed beside open ones. */
@@ -66,7 +66,7 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | nu
     if (d.id === null) continue; // a reference outside the queue keeps whatever its writer put
     const done = queue.graph.isDone(d.id);
     if (done === d.markedDone || (done && mark === null)) continue;
-    const m = new RegExp(`(?<![\\w.-])${escape(d.ref)}(?![\\w-])`).exec(cell);
+    const m = new RegExp(`(?<![\\w.-])${escapeRegExp(d.ref)}(?![\\w-])`).exec(cell);
     if (!m) continue;
     const after = m.index + m[0].length;
     if (done) {
@@ -115,7 +115,14 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
       // (edit/common.ts assertEditable): queue does not guess which row to edit. So is one that a
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
-      const mine = queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && s.occurrences[0].spans.status && s.occurrences.filter((o) => o.kind !== 'log').length === 1 && !s.occurrences.some((o) => o.kind === 'log' && o.section));
+      const mine = queue.stories.filter(
+        (s) =>
+          s.file === doc.file &&
+          s.occurrences[0].kind === 'table' &&
+          s.occurrences[0].spans.status &&
+          s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
+          !s.occurrences.some((o) => o.kind === 'log' && o.section),
+      );
       const style = statusStyle(tableStatusCells(queue, doc));
       const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
       const mark = markStyle(doc, mine);

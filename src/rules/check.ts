@@ -83,7 +83,10 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
   for (const doc of after.documents) {
     if (!doc.editable) {
       const m = after.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
-      add('unparseable', null, `${doc.file} has merge conflict markers`, 'resolve the conflict and commit the file without <<<<<<< / ======= / >>>>>>> lines', { file: doc.file, line: m?.line ?? 1 });
+      add('unparseable', null, `${doc.file} has merge conflict markers`, 'resolve the conflict and commit the file without <<<<<<< / ======= / >>>>>>> lines', {
+        file: doc.file,
+        line: m?.line ?? 1,
+      });
     }
   }
 
@@ -100,7 +103,13 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     const heldBefore = a && CLAIMED.has(a.status.category) ? a.claimant : null;
     if (e.kind === 'claim' && a && b) {
       if (heldBefore && lower(heldBefore) !== lower(b.claimant)) {
-        if (!ctx.force) add('steal', b, `${b.id} was held by ${heldBefore}; now ${b.claimant ?? 'someone else'} claims it`, `leave ${b.id} to ${heldBefore}, or ask them to release it (queue release ${b.id})`);
+        if (!ctx.force)
+          add(
+            'steal',
+            b,
+            `${b.id} was held by ${heldBefore}; now ${b.claimant ?? 'someone else'} claims it`,
+            `leave ${b.id} to ${heldBefore}, or ask them to release it (queue release ${b.id})`,
+          );
       } else if (!heldBefore && before && !before.graph.isReady(a)) {
         const waiting = before.graph.waitingOn(a);
         const why = before.graph.isHold(a) ? `it is held${a.status.reason ? `: ${a.status.reason}` : ''}` : `it waits on ${waiting.join(', ')}`;
@@ -122,7 +131,12 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !ctx.force) {
       const actor = trailer ?? (CLAIMED.has(b.status.category) ? b.claimant : null) ?? authorAgent;
       if (actor && lower(actor) !== lower(heldBefore)) {
-        add('not_holder', b, `${b.id} is held by ${heldBefore}, but ${actor} changed it to "${b.status.raw}"`, `only ${heldBefore} changes ${b.id}; otherwise queue release --force ${b.id}`);
+        add(
+          'not_holder',
+          b,
+          `${b.id} is held by ${heldBefore}, but ${actor} changed it to "${b.status.raw}"`,
+          `only ${heldBefore} changes ${b.id}; otherwise queue release --force ${b.id}`,
+        );
       }
     }
   }
@@ -134,7 +148,12 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     const n = count(after, who);
     if (n > limit && n > count(before, who)) {
       const claimed = events.find((e) => e.kind === 'claim' && lower(e.claimant) === lower(who))!;
-      add('claim_limit', after.graph.byId.get(claimed.story) ?? null, `${who} holds ${n} stories (limit ${limit})`, `finish or release one before claiming another (maxClaims in queue.config.json)`);
+      add(
+        'claim_limit',
+        after.graph.byId.get(claimed.story) ?? null,
+        `${who} holds ${n} stories (limit ${limit})`,
+        `finish or release one before claiming another (maxClaims in queue.config.json)`,
+      );
     }
   }
 
@@ -149,10 +168,15 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
   const oldDupes = dupes(before);
   for (const d of after.diagnostics) {
     if ((d.code === 'duplicate_id' || d.code === 'duplicate_conflict') && !oldDupes.has(`${d.story}`)) {
-      add('duplicate_id', after.graph.byId.get(d.story ?? '') ?? null, `${d.story} is written twice (${d.message})`, `give the new row another id (queue add picks none that exists)`, { file: d.file, line: d.line });
+      add(
+        'duplicate_id',
+        after.graph.byId.get(d.story ?? '') ?? null,
+        `${d.story} is written twice (${d.message})`,
+        `give the new row another id (queue add picks none that exists)`,
+        { file: d.file, line: d.line },
+      );
       oldDupes.add(`${d.story}`);
     }
   }
   return out;
 }
-

@@ -91,7 +91,8 @@ export function watch(opts: WatchOptions): Watcher {
         // Decided on the shared tip, not on this working file: the dones since the tip last seen.
         const result = await renderCommitted(where, opts.agent, now, handoffs(now));
         last = result.after;
-        if (result.commit) opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
+        if (result.commit)
+          opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
         return;
       }
       const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now) });

@@ -43,7 +43,14 @@ export function readHandoff(text: string, file: string): { handoff: Handoff; dia
       if ('handoff_template' in data && typeof data.handoff_template === 'object') data = data.handoff_template as Record<string, unknown>;
     } catch (e) {
       const line = text.slice(0, m.index).split('\n').length + 1;
-      diagnostics.push({ severity: 'warning', code: 'handoff_yaml', message: `handoff front matter is not valid YAML: ${(e as Error).message.split('\n')[0]}`, file, line, column: 1 });
+      diagnostics.push({
+        severity: 'warning',
+        code: 'handoff_yaml',
+        message: `handoff front matter is not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+        file,
+        line,
+        column: 1,
+      });
     }
   } else {
     diagnostics.push({ severity: 'info', code: 'handoff_no_fields', message: 'handoff has no YAML front matter (seed 002 fields)', file, line: 1, column: 1 });

@@ -4,7 +4,7 @@
  * `**Progress**: 60%`, `**Blockers**: …`, `**Next Update**: …`. Parsed with remark. Pure.
  */
 import type { Root, RootContent } from 'mdast';
-import { toString } from 'mdast-util-to-string';
+import { toString as nodeText } from 'mdast-util-to-string';
 import type { Diagnostic } from '../domain/types.js';
 
 /** One agent's section of the status board. */
@@ -34,9 +34,9 @@ function fieldsOf(node: RootContent, into: Record<string, string>) {
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i];
     if (k.type !== 'strong') continue;
-    let name = toString(k).trim();
+    let name = nodeText(k).trim();
     let value = '';
-    for (let j = i + 1; j < kids.length && kids[j].type !== 'strong'; j++) value += toString(kids[j]);
+    for (let j = i + 1; j < kids.length && kids[j].type !== 'strong'; j++) value += nodeText(kids[j]);
     if (name.endsWith(':')) name = name.slice(0, -1);
     else value = value.replace(/^\s*:/, '');
     const v = value.split(/\r?\n/)[0].trim();
@@ -56,7 +56,7 @@ export function readStatusBoard(tree: Root, file: string): { agents: AgentStatus
   let current: AgentStatus | null = null;
   for (const node of tree.children) {
     if (node.type === 'heading' && node.depth <= 3) {
-      const text = toString(node).trim();
+      const text = nodeText(node).trim();
       const m = /^(.*?)\s+status$/i.exec(text);
       current = null;
       if (node.depth >= 2 && m) {

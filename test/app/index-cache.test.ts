@@ -35,7 +35,7 @@ describe('the stored index (built CLI)', () => {
     mkdirSync(join(repo, 'stories'));
     writeFileSync(join(repo, 'stories', 'a.md'), '# A\n');
     const head = '| Status | Story | Description | Depends On | Story File |\n|---|---|---|---|---|\n';
-    writeFileSync(join(repo, 'WORK_QUEUE.md'), head + '| [ ] | **A** | a | None | `stories/a.md` |\n| [ ] | **B** | b | A | `stories/b.md` |\n');
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), `${head}| [ ] | **A** | a | None | \`stories/a.md\` |\n| [ ] | **B** | b | A | \`stories/b.md\` |\n`);
     const cold = ready(repo);
     const dir = join(repo, '.git', 'queue', 'index');
     expect(readdirSync(dir).filter((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))).toHaveLength(1);
@@ -46,7 +46,7 @@ describe('the stored index (built CLI)', () => {
     expect(cold.diagnostics.map((d: { code: string }) => d.code)).toEqual(['missing_story_file']);
 
     // A change of one byte is a new index.
-    writeFileSync(join(repo, 'WORK_QUEUE.md'), head + '| [DONE] | **A** | a | None | `stories/a.md` |\n| [ ] | **B** | b | A | `stories/b.md` |\n');
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), `${head}| [DONE] | **A** | a | None | \`stories/a.md\` |\n| [ ] | **B** | b | A | \`stories/b.md\` |\n`);
     expect(ready(repo).stories.map((s: { id: string }) => s.id)).toEqual(['B']);
 
     // The story-file check is kept while the directory is unchanged, and redone when it changes.

@@ -80,7 +80,7 @@ describe('core write API', () => {
 
   it('renderWorking unblocks what its dependencies allow, writes the board, and a second pass has nothing to do', async () => {
     const dir = tempDir('queue-render-');
-    const text = QUEUE.replace('| [ ] | **A**', '| [DONE] | **A**').replace('| [ ] | **B**', '| [BLOCKED] | **B**') + '| [IN PROGRESS: Dev 3] | **C** | third | None |\n';
+    const text = `${QUEUE.replace('| [ ] | **A**', '| [DONE] | **A**').replace('| [ ] | **B**', '| [BLOCKED] | **B**')}| [IN PROGRESS: Dev 3] | **C** | third | None |\n`;
     writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
     const where = await locateWrite({ cwd: dir, commit: false });
     const now = new Date('2026-11-22T10:00:00Z');

@@ -36,7 +36,7 @@ describe('dependency grammar', () => {
 });
 
 describe('fast path', () => {
-  it('gives the general grammar\'s answer for every table cell in the corpus', () => {
+  it("gives the general grammar's answer for every table cell in the corpus", () => {
     let cells = 0;
     for (const file of corpusFiles()) {
       for (const table of remarkBlocks(read(file)).tables) {
@@ -51,8 +51,7 @@ describe('fast path', () => {
     expect(cells).toBeGreaterThan(10_000);
   });
 
-  it.each(['done', 'Done ✅', 'README.md', 'a.md ✅', '5-1.', 'GOV-1..GOV-3', 'task 5', 'none', 'x ✅', '1.2', '5-1✅', 'S_1 ✅ ✅'])(
-    'agrees on %j',
-    (text) => expect(parseDeps(text)).toEqual(parseDepsReference(text)),
+  it.each(['done', 'Done ✅', 'README.md', 'a.md ✅', '5-1.', 'GOV-1..GOV-3', 'task 5', 'none', 'x ✅', '1.2', '5-1✅', 'S_1 ✅ ✅'])('agrees on %j', (text) =>
+    expect(parseDeps(text)).toEqual(parseDepsReference(text)),
   );
 });

@@ -4,7 +4,19 @@ import { QueueError } from '../../src/domain/errors.js';
 
 describe('queue.config.json', () => {
   it('takes every known key and reports unknown ones', () => {
-    const { config, diagnostics } = parseConfig(JSON.stringify({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', lease: '90m', maxClaims: 2, maxAttempts: 5, groupCommit: false, agents: { 'Dev 2': ['dev2'] }, colour: 'blue' }));
+    const { config, diagnostics } = parseConfig(
+      JSON.stringify({
+        file: 'docs/QUEUE.md',
+        remote: null,
+        branch: 'trunk',
+        lease: '90m',
+        maxClaims: 2,
+        maxAttempts: 5,
+        groupCommit: false,
+        agents: { 'Dev 2': ['dev2'] },
+        colour: 'blue',
+      }),
+    );
     expect(config).toMatchObject({ file: 'docs/QUEUE.md', remote: null, branch: 'trunk', leaseMs: 90 * 60_000, maxClaims: 2, maxAttempts: 5, groupCommit: false });
     expect(diagnostics.map((d) => [d.code, d.message, d.line, d.column])).toEqual([['unknown_config_key', 'queue.config.json: unknown key "colour" is ignored', 1, 148]]);
     const multi = parseConfig('{\n  "file": "Q.md",\n  "colour": 1\n}').diagnostics[0];

@@ -31,13 +31,29 @@ describe('group commit: serving pending claims on top of one', () => {
     expect(applied.after.graph.byId.get('B')?.claimant).toBe('Dev 2');
   });
 
-  it('serves at most `max`, and uses the serving side\'s claim limit, not the request\'s', async () => {
+  it("serves at most `max`, and uses the serving side's claim limit, not the request's", async () => {
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
     const own = await applyDecision(queue, decide(queue, { op: 'claim', id: 'A', agent: 'Dev 1' }), config);
     const greedy = { op: 'claim' as const, agent: 'Dev 2', maxClaims: 99 };
-    const one = await serveClaims(own, [{ id: 'r1', op: greedy }, { id: 'r2', op: greedy }], config, 16);
+    const one = await serveClaims(
+      own,
+      [
+        { id: 'r1', op: greedy },
+        { id: 'r2', op: greedy },
+      ],
+      config,
+      16,
+    );
     expect(one.served.map((s) => s.story)).toEqual(['B']);
-    const capped = await serveClaims(own, [{ id: 'r1', op: { op: 'claim', agent: 'Dev 2' } }, { id: 'r2', op: { op: 'claim', agent: 'Dev 3' } }], { ...config, maxClaims: 5 }, 1);
+    const capped = await serveClaims(
+      own,
+      [
+        { id: 'r1', op: { op: 'claim', agent: 'Dev 2' } },
+        { id: 'r2', op: { op: 'claim', agent: 'Dev 3' } },
+      ],
+      { ...config, maxClaims: 5 },
+      1,
+    );
     expect(capped.served.map((s) => s.id)).toEqual(['r1']);
   });
 });

@@ -29,8 +29,18 @@ async function refusal(text: string, op: Operation | ((queue: Queue) => Decision
 
 describe('splice', () => {
   it('replaces ranges in any order and refuses overlaps', () => {
-    expect(applyEdits('abcdef', [{ start: 4, end: 5, text: 'E' }, { start: 0, end: 1, text: 'AA' }])).toBe('AAbcdEf');
-    expect(() => applyEdits('abc', [{ start: 0, end: 2, text: '' }, { start: 1, end: 3, text: '' }])).toThrow(/overlapping/);
+    expect(
+      applyEdits('abcdef', [
+        { start: 4, end: 5, text: 'E' },
+        { start: 0, end: 1, text: 'AA' },
+      ]),
+    ).toBe('AAbcdEf');
+    expect(() =>
+      applyEdits('abc', [
+        { start: 0, end: 2, text: '' },
+        { start: 1, end: 3, text: '' },
+      ]),
+    ).toThrow(/overlapping/);
   });
 
   const pad = async (src: string, edits: Edit[]) => applyEdits(src, keepPadding(src, edits, await widthFor(src, edits)));
@@ -77,15 +87,18 @@ describe('status style', () => {
 });
 
 describe('decide', () => {
-  const md = head + [
-    '| [DONE] | **A** | a | None |',
-    '| [ ] | **B** | b | A ✅ |',
-    '| [BLOCKED] | **C** | c | B |',
-    '| [IN PROGRESS: Dev 1] | **D** | d | A |',
-    '| [BLOCKED: legal] | **E** | e | None |',
-  ].join('\n') + '\n';
+  const md =
+    head +
+    [
+      '| [DONE] | **A** | a | None |',
+      '| [ ] | **B** | b | A ✅ |',
+      '| [BLOCKED] | **C** | c | B |',
+      '| [IN PROGRESS: Dev 1] | **D** | d | A |',
+      '| [BLOCKED: legal] | **E** | e | None |',
+    ].join('\n') +
+    '\n';
 
-  it('claims a ready story in the file\'s dialect, a one-line change', async () => {
+  it("claims a ready story in the file's dialect, a one-line change", async () => {
     const out = await run(md, { op: 'claim', id: 'B', agent: 'Dev 2' });
     expect(out).toBe(md.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
@@ -104,7 +117,7 @@ describe('decide', () => {
     expect((await refusal(md, { op: 'claim', id: 'Z', agent: 'Dev 2' })).code).toBe('not_found');
     expect((await refusal(md, { op: 'done', id: 'D', agent: 'Dev 2' })).code).toBe('not_claimant');
     expect((await refusal(md, { op: 'claim', id: 'B', agent: 'Dev 1' })).code).toBe('claim_limit');
-    const none = head + '| [DONE] | **A** | a | None |\n';
+    const none = `${head}| [DONE] | **A** | a | None |\n`;
     expect((await refusal(none, { op: 'claim', agent: 'X' })).code).toBe('no_ready_story');
   });
 
@@ -128,7 +141,11 @@ describe('decide', () => {
       document: queue.documents[0],
       edits: [{ start: span.start, end: span.end, text: '[IN PROGRESS: Dev 2]' }],
       subject: 'queue: claim C (Dev 2)',
-      trailers: [['Queue-Op', 'claim'], ['Queue-Story', 'C'], ['Queue-Agent', 'Dev 2']],
+      trailers: [
+        ['Queue-Op', 'claim'],
+        ['Queue-Story', 'C'],
+        ['Queue-Agent', 'Dev 2'],
+      ],
       unchanged: false,
     };
     expect((await applyDecision(queue, d)).story?.claimant).toBe('Dev 2');
@@ -138,31 +155,31 @@ describe('decide', () => {
   });
 
   it('refuses a file with conflict markers, and a story written in two rows', async () => {
-    const conflicted = md + '<<<<<<< HEAD\n=======\n>>>>>>> other\n';
+    const conflicted = `${md}<<<<<<< HEAD\n=======\n>>>>>>> other\n`;
     const e = await refusal(conflicted, { op: 'claim', id: 'B', agent: 'Dev 2' });
     expect([e.code, e.message]).toEqual(['parse_error', expect.stringMatching(/WORK_QUEUE\.md:8:1: merge conflict/)]);
-    const twice = md + '| [ ] | **B** | b again | None |\n';
+    const twice = `${md}| [ ] | **B** | b again | None |\n`;
     expect((await refusal(twice, { op: 'claim', id: 'B', agent: 'Dev 2' })).code).toBe('parse_error');
   });
 
   it('keeps CRLF, BOM and a missing final newline', async () => {
-    const crlf = '\uFEFF' + md.trimEnd().replace(/\n/g, '\r\n');
+    const crlf = `\uFEFF${md.trimEnd().replace(/\n/g, '\r\n')}`;
     const out = await run(crlf, { op: 'claim', id: 'B', agent: 'Dev 2' });
     expect(out).toBe(crlf.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 
   it('done appends the story to the Completed log with its agent and the current wave', async () => {
-    const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 3 |\n\n## Tier\n\n' + md;
+    const log = `## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 3 |\n\n## Tier\n\n${md}`;
     const out = await run(log, { op: 'done', id: 'D', agent: 'Dev 1' });
     expect(out).toBe(log.replace('| Dev 1 | 3 |\n', '| Dev 1 | 3 |\n| [DONE] **D** | d | Dev 1 | 3 |\n').replace('| [IN PROGRESS: Dev 1] | **D**', '| [DONE] | **D**'));
     const marked = log.replace('| [IN PROGRESS: Dev 1] | **D** | d |', '| [IN PROGRESS: Dev 1] | **D** | `d` in code |');
     expect(await run(marked, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('| [DONE] **D** | `d` in code | Dev 1 | 3 |');
-    const empty = '## Completed\n\n| Story | Description | Agent | Wave |\n|-------|-------------|-------|------|\n\n## Tier\n\n' + md;
+    const empty = `## Completed\n\n| Story | Description | Agent | Wave |\n|-------|-------------|-------|------|\n\n## Tier\n\n${md}`;
     expect(await run(empty, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('|-------|-------------|-------|------|\n| [DONE] **D** | d | Dev 1 |  |\n');
   });
 
   it('reopen takes the story out of the Completed log', async () => {
-    const log = '## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 1 |\n\n## Tier\n\n' + md;
+    const log = `## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 1 |\n\n## Tier\n\n${md}`;
     const out = await run(log, { op: 'reopen', id: 'A', agent: 'X' });
     expect(out).not.toContain('[DONE] **A**');
     expect(out).toContain('| [ ] | **A** | a | None |');
@@ -170,9 +187,9 @@ describe('decide', () => {
 });
 
 describe('add and dep', () => {
-  const md = '## Tier 1\n\n' + head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n## Tier 2\n\n' + head + '| [ ] | **C** | c | None |\n';
+  const md = `## Tier 1\n\n${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n## Tier 2\n\n${head}| [ ] | **C** | c | None |\n`;
 
-  it('add appends a row in the table\'s conventions: bold id, None, blocked by an open dependency', async () => {
+  it("add appends a row in the table's conventions: bold id, None, blocked by an open dependency", async () => {
     const out = await run(md, (queue) => decideAdd(queue, { id: 'D', title: 'd | pipe', deps: [], agent: 'X' }));
     expect(out.endsWith('| [ ] | **C** | c | None |\n| [ ] | **D** | d \\| pipe | None |\n')).toBe(true);
     const beside = await run(md, (queue) => decideAdd(queue, { id: 'E', title: 'e', deps: ['B'], agent: 'X' }));
@@ -210,7 +227,7 @@ describe('add and dep', () => {
 });
 
 describe('one-line diff over the corpus', () => {
-  it('every status change of a table story changes exactly that story\'s line', async () => {
+  it("every status change of a table story changes exactly that story's line", async () => {
     const { edits, refused } = await corpusChanges('table', 8, (file, text, s, op, applied) => {
       const lines = text.split('\n');
       const after = applied.content.split('\n');

@@ -65,14 +65,14 @@ describe('heading-block stories', () => {
     expect(await run(done, { op: 'reopen', id: 'QW-002', agent: 'X' })).toBe(md);
   });
 
-  it('dep edits the Depends on line, or adds one in the status line\'s dress', async () => {
+  it("dep edits the Depends on line, or adds one in the status line's dress", async () => {
     const dep = async (text: string, action: 'add' | 'rm', a: string, b: string) => {
       const queue = await q(text);
       return (await applyDecision(queue, decideDep(queue, action, a, b, 'X'))).content;
     };
     expect(await dep(md, 'add', 'BUG-3', 'QW-001')).toBe(md.replace('Dependencies: QW-002', 'Dependencies: QW-002, QW-001'));
     expect(await dep(md, 'rm', 'QW-002', 'QW-001')).toBe(md.replace('- **Depends on**: QW-001', '- **Depends on**: None'));
-    const extra = md + '## QW-004 Extra\n**Status:** todo\n';
+    const extra = `${md}## QW-004 Extra\n**Status:** todo\n`;
     expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
   });
 
@@ -81,12 +81,12 @@ describe('heading-block stories', () => {
     // "- [ ] survives kill -9" sits in QW-002's block (under its "### Acceptance"): not a story.
     expect(queue.stories.some((s) => s.occurrences[0].kind === 'task')).toBe(false);
     expect(queue.graph.byId.get('QW-002')!.checklist).toEqual([{ text: 'survives kill -9', done: false }]);
-    const beside = await q(md + '## Schedule\n\n- [ ] write the release notes\n');
+    const beside = await q(`${md}## Schedule\n\n- [ ] write the release notes\n`);
     expect(beside.stories.some((s) => s.occurrences[0].kind === 'task' && beside.graph.isReady(s))).toBe(true);
     expect(decide(beside, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
     expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
     // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
-    const twice = await q(md + '## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n');
+    const twice = await q(`${md}## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n`);
     expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(true);
     expect(decide(twice, { op: 'claim', agent: 'A' }).id).toBe('QW-003');
   });
@@ -98,7 +98,10 @@ describe('heading-block stories', () => {
       const after = applied.content.split('\n');
       expect(after.length, `${file} ${s.id}`).toBe(lines.length);
       const statusLine = text.slice(0, s.occurrences[0].spans.status!.start).split('\n').length - 1;
-      expect(lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1), `${file} ${s.id}`).toEqual([statusLine]);
+      expect(
+        lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1),
+        `${file} ${s.id}`,
+      ).toEqual([statusLine]);
     });
     expect(edits).toBeGreaterThan(20);
     expect(refused).toBeLessThan(edits / 10);

@@ -63,7 +63,15 @@ describe('section headings that state a status', () => {
     expect(of('Blocked tasks')).toEqual(['blocked', false]);
     expect(of('Completed Tickets')).toEqual(['done', false]);
     for (const title of ['Review tasks', 'Next items', 'Ready list', 'Done logging']) expect(of(title), title).toBeNull();
-    for (const title of ['Review Gate', 'Active Sprint', 'Active queue (ordered)', 'Doneness criteria', 'Ready to build — unclaimed', 'Next Version Planning: v0.3.14', 'Queue Rules']) {
+    for (const title of [
+      'Review Gate',
+      'Active Sprint',
+      'Active queue (ordered)',
+      'Doneness criteria',
+      'Ready to build — unclaimed',
+      'Next Version Planning: v0.3.14',
+      'Queue Rules',
+    ]) {
       expect(of(title), title).toBeNull();
     }
     expect(heading('Done', 1)).toBeNull();
@@ -140,7 +148,8 @@ describe('heading blocks whose status is their section', () => {
 });
 
 describe('task items under a section that states a status', () => {
-  const tasks = '# Queue\n\n## Blocked on the owner — nobody can build past these\n\n- [ ] Deploy to production\n- [ ] Open the bank account [IN PROGRESS: A]\n\n## Ready\n\n- [ ] Write the docs\n- [x] Set up CI\n';
+  const tasks =
+    '# Queue\n\n## Blocked on the owner — nobody can build past these\n\n- [ ] Deploy to production\n- [ ] Open the bank account [IN PROGRESS: A]\n\n## Ready\n\n- [ ] Write the docs\n- [x] Set up CI\n';
 
   it('an open box takes the hold from its section; a tag or a checked box says more than the section', async () => {
     const queue = await q(tasks);
@@ -157,7 +166,10 @@ describe('task items under a section that states a status', () => {
     const id = queue.stories[0].id;
     expect((await refusal(tasks, { op: 'claim', id, agent: 'B' })).code).toBe('not_ready');
     const e = await refusal(tasks, { op: 'unblock', id, agent: 'B' });
-    expect([e.code, e.message]).toEqual(['invalid', expect.stringContaining('WORK_QUEUE.md:5:1: this item\'s status is the section it sits in ("Blocked on the owner — nobody can build past these", line 3)')]);
+    expect([e.code, e.message]).toEqual([
+      'invalid',
+      expect.stringContaining('WORK_QUEUE.md:5:1: this item\'s status is the section it sits in ("Blocked on the owner — nobody can build past these", line 3)'),
+    ]);
   });
 });
 
@@ -197,7 +209,8 @@ describe('over ../shared/corpus: mav2287/work-queue-skill', () => {
 describe('listings: tables with no status column under a heading that states one', () => {
   const main = '| ID | Title | Status | Depends On |\n|---|---|---|---|\n| T-1 | One | DONE | None |\n| T-2 | Two | BLOCKED | T-1 |\n| T-3 | Three | PENDING | T-1 |\n';
   const text =
-    '# Queue\n\n## Queue\n\n' + main +
+    '# Queue\n\n## Queue\n\n' +
+    main +
     '\n## Completed\n\n| ID | Title | Completed |\n|---|---|---|\n| T-1 | One | 2026-06-07 |\n' +
     '\n## Blocked\n\n| ID | Title | Reason |\n|---|---|---|\n| T-2 | Two | waits on a key |\n' +
     '\n## In progress — claimed\n\n| Item | Session | Branch |\n|---|---|---|\n| Knowledge base | this session | `feature/kb` |\n' +
@@ -208,7 +221,10 @@ describe('listings: tables with no status column under a heading that states one
     const kb = queue.stories.find((s) => s.title === 'Knowledge base')!;
     expect([kb.status.category, kb.derivedId, kb.fields.Session, kb.occurrences[0].kind]).toEqual(['in_progress', true, 'this session', 'log']);
     const t2 = queue.graph.byId.get('T-2')!;
-    expect(t2.occurrences.map((o) => [o.kind, o.line])).toEqual([['table', 8], ['log', 21]]);
+    expect(t2.occurrences.map((o) => [o.kind, o.line])).toEqual([
+      ['table', 8],
+      ['log', 21],
+    ]);
     expect(queue.graph.byId.get('T-1')!.occurrences.map((o) => o.kind)).toEqual(['table', 'log']);
     // "Next — waiting for…" says what its items wait on: not a list of ready work.
     expect(queue.stories.some((s) => s.title.startsWith('UI-002'))).toBe(false);
@@ -241,7 +257,7 @@ describe('listings: tables with no status column under a heading that states one
     expect(done).toBe(text.replace('| T-3 | Three | PENDING |', '| T-3 | Three | DONE |'));
   });
 
-  it('a story written only in a listing is refused a write, naming the table\'s heading', async () => {
+  it("a story written only in a listing is refused a write, naming the table's heading", async () => {
     const queue = await q(text);
     const kb = queue.stories.find((s) => s.title === 'Knowledge base')!;
     const e = await refusal(text, { op: 'done', id: kb.id, agent: 'a' });
@@ -249,7 +265,7 @@ describe('listings: tables with no status column under a heading that states one
     expect(e.message).toMatch(/^WORK_QUEUE\.md:27:1: .* table under "## In progress — claimed" \(line 23\), which has no status column/);
   });
 
-  it('over ../shared/corpus: PunxsyProminence\'s claimed item and 00-Aryan\'s Completed table', async () => {
+  it("over ../shared/corpus: PunxsyProminence's claimed item and 00-Aryan's Completed table", async () => {
     const punxsy = await q(read(join(REAL, 'PunxsyProminence__ppbf-platform__docs__WORK_QUEUE.md')));
     const claimed = punxsy.stories.filter((s) => s.status.category === 'in_progress');
     expect(claimed.map((s) => s.title)).toEqual(['Knowledge + feedback (drills, Rabbit Holes, feedback box)']);

@@ -20,7 +20,17 @@ async function refusal(text: string, op: Operation): Promise<QueueError> {
 }
 
 describe('status writes on task-list items', () => {
-  const md = ['# Queue', '', '## Now', '', '- [x] T-1 Scaffold the repo', '- [ ] T-2 Parser (depends on: T-1)', '- [ ] T-3 Watcher (depends on: T-2)', '- [ ] Write the README', ''].join('\n');
+  const md = [
+    '# Queue',
+    '',
+    '## Now',
+    '',
+    '- [x] T-1 Scaffold the repo',
+    '- [ ] T-2 Parser (depends on: T-1)',
+    '- [ ] T-3 Watcher (depends on: T-2)',
+    '- [ ] Write the README',
+    '',
+  ].join('\n');
 
   it('claim appends the tag to the item, a one-line change; the title, id and dependencies read as before', async () => {
     const out = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
@@ -132,13 +142,15 @@ describe('queue add in a task list', () => {
     const text = '## A\n\n1. [ ] A-1: one\n2. [ ] A-2: two\n\n## B\n\n* [ ] B-1 three\n';
     expect(await add(text, { id: 'A-9', title: 'nine', deps: ['A-1'] })).toContain('1. [ ] A-1: one\n2. [ ] A-9: nine (depends on: A-1)\n2. [ ] A-2: two');
     expect(await add(text, { id: 'A-3', title: 'x', deps: [], section: 'a' })).toContain('2. [ ] A-2: two\n3. [ ] A-3: x\n');
-    expect(await add(text, { id: 'B-2', title: 'y', deps: [] })).toBe(text + '* [ ] B-2 y\n');
+    expect(await add(text, { id: 'B-2', title: 'y', deps: [] })).toBe(`${text}* [ ] B-2 y\n`);
   });
 
   it('refuses --story-file, an unknown section, and a dependency with no written id, writing nothing', async () => {
     const text = '- [ ] T-1 one\n- [ ] no id here\n';
     const queue = await q(text);
-    expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [queue.stories[1].id], agent: 'X' })).toThrow(/has no id written in WORK_QUEUE\.md .* nothing can name it as a dependency/);
+    expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [queue.stories[1].id], agent: 'X' })).toThrow(
+      /has no id written in WORK_QUEUE\.md .* nothing can name it as a dependency/,
+    );
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', storyFile: { storiesDir: 'stories', queueDir: '' } })).toThrow(/no Story File column/);
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', section: 'Nope' })).toThrow(QueueError);
   });
@@ -169,7 +181,7 @@ describe('queue dep in a task list', () => {
 });
 
 describe('task-list writes over the corpus', () => {
-  it('every status change of a task item changes only its box line or its first paragraph\'s last line', async () => {
+  it("every status change of a task item changes only its box line or its first paragraph's last line", async () => {
     const { edits, refused } = await corpusChanges('task', 6, (file, text, s, _op, applied) => {
       const lines = text.split('\n');
       const after = applied.content.split('\n');

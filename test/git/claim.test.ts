@@ -40,7 +40,7 @@ describe('claim across clones (real git, real processes)', () => {
     expect(commits).toBeGreaterThanOrEqual(1);
     expect(commits).toBeLessThanOrEqual(6);
     expect(git(remote, 'rev-list', '--count', '--merges', 'main').trim()).toBe('0');
-    const claimed = git(remote, 'log', '--format=%(trailers:key=Queue-Story,valueonly)', 'main~' + commits + '..main').split('\n').filter(Boolean);
+    const claimed = git(remote, 'log', '--format=%(trailers:key=Queue-Story,valueonly)', `main~${commits}..main`).split('\n').filter(Boolean);
     expect(claimed.sort()).toEqual(won.map((r) => r.json.story.id).sort());
     expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
   }, 120_000);
@@ -58,7 +58,14 @@ describe('claim across clones (real git, real processes)', () => {
   }, 120_000);
 
   it('a task-list queue: N claimers across clones each get a different task, written as an inline tag; done checks the box; add appends an item', async () => {
-    const tasks = ['# Queue', '', '- [x] T-0 Scaffold', ...Array.from({ length: 4 }, (_, i) => `- [ ] T-${i + 1} Task ${i + 1} (depends on: T-0)`), '- [ ] T-9 Last (depends on: T-1)', ''].join('\n');
+    const tasks = [
+      '# Queue',
+      '',
+      '- [x] T-0 Scaffold',
+      ...Array.from({ length: 4 }, (_, i) => `- [ ] T-${i + 1} Task ${i + 1} (depends on: T-0)`),
+      '- [ ] T-9 Last (depends on: T-1)',
+      '',
+    ].join('\n');
     const { remote, clones } = setup({ 'WORK_QUEUE.md': tasks }, 3);
     const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => queue(clones[i % 3], ['claim', '--agent', `agent-${i}`, '--json'])));
     const won = runs.filter((r) => r.code === 0);
@@ -109,7 +116,9 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(c, 'rev-parse', 'HEAD')).toBe(git(remote, 'rev-parse', 'main'));
     expect(git(c, 'status', '--porcelain')).toBe('');
     expect(git(remote, 'log', '-1', '--format=%B', 'main')).toBe('queue: done S-0 (Dev 2)\n\nQueue-Op: done\nQueue-Story: S-0\nQueue-Agent: Dev 2\n\n');
-    const diff = git(remote, 'diff', '--unified=0', 'main~2', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    const diff = git(remote, 'diff', '--unified=0', 'main~2', 'main')
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '+| [DONE] | **S-0** | story 0 | None |']);
   }, 60_000);
 
@@ -129,20 +138,30 @@ describe('claim across clones (real git, real processes)', () => {
   }, 60_000);
 
   it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
-    const text = HEAD + ['| [IN PROGRESS: Dev 1] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |', '| [IN PROGRESS: Dev 1] | **C** | c | None |', '| [BLOCKED] | **D** | d | C |', ''].join('\n');
+    const text =
+      HEAD +
+      ['| [IN PROGRESS: Dev 1] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |', '| [IN PROGRESS: Dev 1] | **C** | c | None |', '| [BLOCKED] | **D** | d | C |', ''].join(
+        '\n',
+      );
     const { remote, clones } = setup({ 'WORK_QUEUE.md': text }, 1);
     const c = clones[0];
     const done = await queue(c, ['done', 'A', '--agent', 'Dev 1', '--json']);
     expect(done.json).toMatchObject({ story: { id: 'A', status: 'done' }, unblocked: ['B'], attempts: 1 });
     expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: done A (Dev 1); unblock B\n');
-    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
+    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main')
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
     expect(diff).toEqual(['-| [IN PROGRESS: Dev 1] | **A** | a | None |', '-| [BLOCKED] | **B** | b | A |', '+| [DONE] | **A** | a | None |', '+| [ ] | **B** | b | A |']);
     // The hooks' rules accept the commit as a whole (the same judge as the pre-receive hook).
     expect((await queue(c, ['validate', '--range', 'main~1..main'])).code).toBe(0);
     const kept = await queue(c, ['done', 'C', '--agent', 'Dev 1', '--no-unblock', '--json']);
     expect(kept.json.unblocked).toEqual([]);
     expect(remoteFile(remote)).toContain('| [BLOCKED] | **D** | d | C |');
-    expect(git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l))).toHaveLength(2);
+    expect(
+      git(remote, 'diff', '--unified=0', 'main~1', 'main')
+        .split('\n')
+        .filter((l) => /^[-+][^-+]/.test(l)),
+    ).toHaveLength(2);
   }, 60_000);
 
   it('an agent on a branch of its own claims on the shared branch (origin/HEAD); its branch is left alone', async () => {

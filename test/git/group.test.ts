@@ -4,7 +4,7 @@ import type { ClaimRequest } from '../../src/git/requests.js';
 
 const at = (ago: number, op: ClaimRequest['op'] = { op: 'claim', agent: 'A' }): ClaimRequest => {
   const created = Date.now() - ago;
-  return { id: created.toString(16).padStart(12, '0') + '00000001', sha: 'f'.repeat(40), created, op };
+  return { id: `${created.toString(16).padStart(12, '0')}00000001`, sha: 'f'.repeat(40), created, op };
 };
 
 describe('group commit policy (pure)', () => {

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git, queue, setup } from './repos.js';
 
-const QUEUE = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [IN PROGRESS: Dev 1] | **A** | api | None |', '| [BLOCKED] | **B** | client | A |', '| [ ] | **C** | other | None |', ''].join('\n');
+const QUEUE = [
+  '| Status | Story | Description | Depends On |',
+  '|---|---|---|---|',
+  '| [IN PROGRESS: Dev 1] | **A** | api | None |',
+  '| [BLOCKED] | **B** | client | A |',
+  '| [ ] | **C** | other | None |',
+  '',
+].join('\n');
 
 describe('handoffs', () => {
   it('done --handoff → claim and show list it; queue handoff between agents; all under deploymentDir', async () => {

@@ -12,7 +12,11 @@ function rgridRepo(): string {
   git(['init', '-q', '-b', 'main']);
   git(['config', 'user.name', 'rgrid dev']);
   git(['config', 'user.email', 'dev@rgrid.example']);
-  const rows = readFileSync(join(RGRID, 'COMMITS.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const rows = readFileSync(join(RGRID, 'COMMITS.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
   rgridVersions().forEach((file, i) => {
     copyFileSync(file, join(dir, 'WORK_QUEUE.md'));
     git(['add', 'WORK_QUEUE.md']);
@@ -22,7 +26,7 @@ function rgridRepo(): string {
 }
 
 describe('the rgrid history replayed through the rules', () => {
-  it('validate --range prints every commit\'s events and refuses only what really broke a rule', async () => {
+  it("validate --range prints every commit's events and refuses only what really broke a rule", async () => {
     const repo = rgridRepo();
     const r = await queue(repo, ['validate', '--range', 'HEAD', '--json']);
     expect(r.code).toBe(1);
@@ -30,7 +34,14 @@ describe('the rgrid history replayed through the rules', () => {
     const violations = r.json.commits.flatMap((c: any) => c.violations.map((v: any) => `${v.rule} ${v.story}`));
     // README "Replaying rgrid": five stories marked done without ever being claimed, and 10-3
     // claimed while its dependency 10-2 was still in progress.
-    expect(violations).toEqual(['done_not_claimed 2-4', 'done_not_claimed 10-6', 'done_not_claimed 10-7', 'done_not_claimed STAB-5', 'done_not_claimed STAB-7', 'claim_not_ready 10-3']);
+    expect(violations).toEqual([
+      'done_not_claimed 2-4',
+      'done_not_claimed 10-6',
+      'done_not_claimed 10-7',
+      'done_not_claimed STAB-5',
+      'done_not_claimed STAB-7',
+      'claim_not_ready 10-3',
+    ]);
     const byMessage = r.json.commits.find((c: any) => c.subject.startsWith('Mark Story 8-2 complete'));
     expect(byMessage.events.map((e: any) => `${e.kind} ${e.story}`)).toEqual(['done 8-2', 'claim 6-2', 'unblock 8-3']);
     const log = await queue(repo, ['log', '--story', '8-3', '--json']);

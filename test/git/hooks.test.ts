@@ -8,7 +8,15 @@ import { publishRequest } from '../../src/git/requests.js';
 import { BIN } from './repos.js';
 import { tempDir } from '../helpers.js';
 
-const QUEUE = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [DONE] | **A** | a | None |', '| [ ] | **B** | b | A |', '| [BLOCKED] | **C** | c | B |', '| [IN PROGRESS: Dev 1] | **D** | d | A |', '| [DONE] | **E** | e | None |'];
+const QUEUE = [
+  '| Status | Story | Description | Depends On |',
+  '|---|---|---|---|',
+  '| [DONE] | **A** | a | None |',
+  '| [ ] | **B** | b | A |',
+  '| [BLOCKED] | **C** | c | B |',
+  '| [IN PROGRESS: Dev 1] | **D** | d | A |',
+  '| [DONE] | **E** | e | None |',
+];
 const CONFIG = JSON.stringify({ agents: { 'Dev 1': ['dev1@example.com'], 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'] } });
 
 function run(cwd: string, cmd: string, args: string[], env: Record<string, string> = {}): { code: number; out: string } {
@@ -55,7 +63,7 @@ beforeAll(async () => {
   git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
   const seed = join(dir, 'seed');
   git(dir, 'clone', '-q', bare, seed);
-  writeFileSync(join(seed, 'WORK_QUEUE.md'), QUEUE.join('\n') + '\n');
+  writeFileSync(join(seed, 'WORK_QUEUE.md'), `${QUEUE.join('\n')}\n`);
   writeFileSync(join(seed, 'queue.config.json'), CONFIG);
   git(seed, 'add', '.');
   git(seed, '-c', 'user.name=seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'seed');
@@ -78,7 +86,7 @@ function handPush(who: string, edit: (lines: string[]) => string[], message = 'h
   git(c, 'config', 'user.name', who);
   git(c, 'config', 'user.email', `${who}@example.com`);
   const file = join(c, 'WORK_QUEUE.md');
-  writeFileSync(file, edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n') + '\n');
+  writeFileSync(file, `${edit(readFileSync(file, 'utf8').trimEnd().split('\n')).join('\n')}\n`);
   git(c, 'commit', '-q', '-am', message);
   return git(c, 'push', 'origin', 'HEAD:main');
 }
@@ -138,7 +146,7 @@ describe('local hooks in a clone', () => {
     git(c, 'reset', '-q', '--hard', 'origin/main');
 
     // A legitimate edit passes, and the chained hook runs.
-    writeFileSync(file, readFileSync(file, 'utf8') + '\nNotes for the team.\n');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nNotes for the team.\n`);
     const ok = git(c, 'commit', '-qam', 'a note');
     expect(ok.code, ok.out).toBe(0);
     expect(readFileSync(join(c, 'old-hook-ran'), 'utf8')).toBe('ran\n');
@@ -190,7 +198,7 @@ describe('local hooks in a clone', () => {
     git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
     const seed = mkdtempSync(join(dir, 'group-seed-'));
     git(dir, 'clone', '-q', bare, seed);
-    writeFileSync(join(seed, 'WORK_QUEUE.md'), [...QUEUE, '| [ ] | **F** | f | None |'].join('\n') + '\n');
+    writeFileSync(join(seed, 'WORK_QUEUE.md'), `${[...QUEUE, '| [ ] | **F** | f | None |'].join('\n')}\n`);
     writeFileSync(join(seed, 'queue.config.json'), CONFIG);
     git(seed, 'add', '.');
     git(seed, '-c', 'user.name=seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'seed');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { git, queue, remoteFile, setup } from './repos.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
-const file = HEAD + '| [IN PROGRESS: A] | **S-0** | zero | None |\n| [IN PROGRESS: B] | **S-1** | one | None |\n| [ ] | **S-2** | two | None |\n';
+const file = `${HEAD}| [IN PROGRESS: A] | **S-0** | zero | None |\n| [IN PROGRESS: B] | **S-1** | one | None |\n| [ ] | **S-2** | two | None |\n`;
 const threeHoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
 
 describe('leases from git history', () => {
@@ -12,7 +12,10 @@ describe('leases from git history', () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': file }, 1, { GIT_COMMITTER_DATE: threeHoursAgo, GIT_AUTHOR_DATE: threeHoursAgo });
     const c = clones[0];
     const first = await queue(c, ['stale', '--json']);
-    expect(first.json.stories.map((s: any) => [s.id, s.claimant])).toEqual([['S-0', 'A'], ['S-1', 'B']]);
+    expect(first.json.stories.map((s: any) => [s.id, s.claimant])).toEqual([
+      ['S-0', 'A'],
+      ['S-1', 'B'],
+    ]);
     expect(first.json.stories[0].ageSeconds).toBeGreaterThan(3 * 3600 - 60);
     expect((await queue(c, ['stale', '--older-than', '4h', '--json'])).json.stories).toEqual([]);
 

@@ -31,8 +31,15 @@ describe('group commit over a real remote', () => {
       `queue: claim S-0 (Dev B), S-1 (Waiting)\n\nQueue-Op: claim\nQueue-Story: S-0\nQueue-Agent: Dev B\nQueue-Story: S-1\nQueue-Agent: Waiting\nQueue-Request: ${mine.request.id} S-1\n\n`,
     );
     // One commit, two one-line changes; the request is gone with it.
-    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main').split('\n').filter((l) => /^[-+][^-+]/.test(l));
-    expect(diff).toEqual(['-| [ ] | **S-0** | story 0 | None |', '-| [ ] | **S-1** | story 1 | None |', '+| [IN PROGRESS: Dev B] | **S-0** | story 0 | None |', '+| [IN PROGRESS: Waiting] | **S-1** | story 1 | None |']);
+    const diff = git(remote, 'diff', '--unified=0', 'main~1', 'main')
+      .split('\n')
+      .filter((l) => /^[-+][^-+]/.test(l));
+    expect(diff).toEqual([
+      '-| [ ] | **S-0** | story 0 | None |',
+      '-| [ ] | **S-1** | story 1 | None |',
+      '+| [IN PROGRESS: Dev B] | **S-0** | story 0 | None |',
+      '+| [IN PROGRESS: Waiting] | **S-1** | story 1 | None |',
+    ]);
     expect(git(remote, 'for-each-ref', 'refs/queue')).toBe('');
 
     // The requester's side: the commit that served it, and the story as it reads there.
@@ -47,7 +54,12 @@ describe('group commit over a real remote', () => {
     expect((await queue(b, ['validate', '--range', 'main~1..main'])).code).toBe(0);
     const log = await queue(b, ['log', '--json']);
     const claims = log.json.events.filter((e: { kind: string }) => e.kind === 'claim').map((e: { story: string; agent: string }) => [e.story, e.agent]);
-    expect(claims).toEqual(expect.arrayContaining([['S-0', 'Dev B'], ['S-1', 'Waiting']]));
+    expect(claims).toEqual(
+      expect.arrayContaining([
+        ['S-0', 'Dev B'],
+        ['S-1', 'Waiting'],
+      ]),
+    );
   }, 60_000);
 
   it('a request that cannot be served stays pending, as does one it cannot read; expired ones are deleted, never served', async () => {
@@ -60,17 +72,27 @@ describe('group commit over a real remote', () => {
     const tip = git(a, 'rev-parse', 'origin/main').trim();
     const tree = `${tip}^{tree}`;
     const forged = git(a, 'commit-tree', tree, '-m', 'queue request: claim S-0 (x)', '-m', '{"v":1,"op":"claim","agent":"x\\nQueue-Agent: y"}').trim();
-    const at = (ms: number) => ms.toString(16).padStart(12, '0') + '0000000a';
+    const at = (ms: number) => `${ms.toString(16).padStart(12, '0')}0000000a`;
     const expired = git(a, 'commit-tree', tree, '-m', 'queue request: claim (next ready) (Gone)', '-m', '{"v":1,"op":"claim","agent":"Gone"}').trim();
     const unread = at(Date.now());
-    git(a, 'push', '-q', 'origin', `${forged}:refs/queue/requests/${unread}`, `${forged}:refs/queue/requests/${'f'.repeat(20)}`, `${expired}:refs/queue/requests/${at(Date.now() - 30_000)}`);
+    git(
+      a,
+      'push',
+      '-q',
+      'origin',
+      `${forged}:refs/queue/requests/${unread}`,
+      `${forged}:refs/queue/requests/${'f'.repeat(20)}`,
+      `${expired}:refs/queue/requests/${at(Date.now() - 30_000)}`,
+    );
 
     // Wait out the patience given to the live request's requester, which never comes.
     const r = await queue(b, ['claim', '--agent', 'Dev B', '--json']);
     expect(r.json.story.id).toBe('S-0');
     expect(git(remote, 'log', '-1', '--format=%s', 'main')).toBe('queue: claim S-0 (Dev B)\n');
     expect(remoteFile(remote)).not.toMatch(/Gone|Late|\| x/);
-    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim().split('\n').sort()).toEqual([`refs/queue/requests/${taken.request.id}`, `refs/queue/requests/${unread}`].sort());
+    expect(git(remote, 'for-each-ref', '--format=%(refname)', 'refs/queue').trim().split('\n').sort()).toEqual(
+      [`refs/queue/requests/${taken.request.id}`, `refs/queue/requests/${unread}`].sort(),
+    );
   }, 60_000);
 
   it('right after a group commit a fresh claim joins the requests (and, the oldest, races at once); after an old one it races', async () => {
@@ -86,7 +108,10 @@ describe('group commit over a real remote', () => {
       git(a, 'push', '-q', 'origin', 'HEAD:main');
       writeFileSync(log, '');
     };
-    const requestUpdates = () => readFileSync(log, 'utf8').split('\n').filter((l) => l.startsWith('refs/queue/'));
+    const requestUpdates = () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('refs/queue/'));
 
     // A group commit a minute old says nothing about now: a plain race, one push of main.
     groupTip({ GIT_COMMITTER_DATE: new Date(Date.now() - 60_000).toISOString() });

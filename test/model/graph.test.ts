@@ -7,27 +7,40 @@ const ids = (xs: Array<{ id: string }>) => xs.map((x) => x.id);
 
 describe('graph', () => {
   it('ready: todo with every dependency done; unknown deps block; external marks satisfy', async () => {
-    const g = (await q(head + [
-      '| [DONE] | **A** | a | None |',
-      '| [ ] | **B** | b | A |',
-      '| [ ] | **C** | c | B |',
-      '| [ ] | **D** | d | Epic 2 ✅ |',
-      '| [ ] | **E** | e | Nowhere |',
-      '| [IN PROGRESS: Dev 1] | **F** | f | A |',
-    ].join('\n'))).graph;
+    const g = (
+      await q(
+        head +
+          [
+            '| [DONE] | **A** | a | None |',
+            '| [ ] | **B** | b | A |',
+            '| [ ] | **C** | c | B |',
+            '| [ ] | **D** | d | Epic 2 ✅ |',
+            '| [ ] | **E** | e | Nowhere |',
+            '| [IN PROGRESS: Dev 1] | **F** | f | A |',
+          ].join('\n'),
+      )
+    ).graph;
     expect(ids(g.ready())).toEqual(['B', 'D']);
-    expect(g.blocked().map((b) => [b.story.id, b.waitingOn])).toEqual([['C', ['B']], ['E', ['Nowhere']]]);
+    expect(g.blocked().map((b) => [b.story.id, b.waitingOn])).toEqual([
+      ['C', ['B']],
+      ['E', ['Nowhere']],
+    ]);
     expect(g.dependents.get('A')).toEqual(['B', 'F']);
   });
 
   it('a [BLOCKED] held by dependencies becomes ready once they are done; a manual hold never does', async () => {
-    const g = (await q(head + [
-      '| [DONE] | **A** | a | None |',
-      '| [BLOCKED] | **B** | blocked by A only | A |',
-      '| [BLOCKED] | **C** | manual hold, no deps | None |',
-      '| [BLOCKED: legal review] | **D** | hold with reason | A |',
-      '| [BLOCKED] | **E** | waits on C | C |',
-    ].join('\n'))).graph;
+    const g = (
+      await q(
+        head +
+          [
+            '| [DONE] | **A** | a | None |',
+            '| [BLOCKED] | **B** | blocked by A only | A |',
+            '| [BLOCKED] | **C** | manual hold, no deps | None |',
+            '| [BLOCKED: legal review] | **D** | hold with reason | A |',
+            '| [BLOCKED] | **E** | waits on C | C |',
+          ].join('\n'),
+      )
+    ).graph;
     expect(ids(g.ready())).toEqual(['B']);
     const blocked = Object.fromEntries(g.blocked().map((b) => [b.story.id, b]));
     expect(blocked.C.hold).toBe(true);
@@ -46,14 +59,19 @@ describe('graph', () => {
   });
 
   it('waves and critical path', async () => {
-    const g = (await q(head + [
-      '| [DONE] | **A** | a | None |',
-      '| [ ] | **B** | b | A |',
-      '| [ ] | **C** | c | None |',
-      '| [BLOCKED] | **D** | d | B, C |',
-      '| [BLOCKED] | **E** | e | D |',
-      '| [ ] | **F** | f | C |',
-    ].join('\n'))).graph;
+    const g = (
+      await q(
+        head +
+          [
+            '| [DONE] | **A** | a | None |',
+            '| [ ] | **B** | b | A |',
+            '| [ ] | **C** | c | None |',
+            '| [BLOCKED] | **D** | d | B, C |',
+            '| [BLOCKED] | **E** | e | D |',
+            '| [ ] | **F** | f | C |',
+          ].join('\n'),
+      )
+    ).graph;
     expect(g.waves().waves).toEqual([['B', 'C'], ['D', 'F'], ['E']]);
     expect(g.criticalPath()).toEqual(['B', 'D', 'E']);
     expect(g.unblockCount('C')).toBe(3);
@@ -61,8 +79,16 @@ describe('graph', () => {
 
   it('a story in a tier table and the Completed log is one story; disagreeing states are an error', async () => {
     const md = [
-      '## Completed', '', '| Story | Description | Agent | Wave |', '|---|---|---|---|', '| [DONE] **5-3** | Batch progress | Dev 1 | 4 |', '| [DONE] **5-4** | Organize | Dev 2 | 4 |', '',
-      '## Tier 5', '', head + '| [DONE] | **5-3** | Batch progress tracking | None |\n| [IN PROGRESS: Dev 2] | **5-4** | Organize outputs | 5-3 ✅ |',
+      '## Completed',
+      '',
+      '| Story | Description | Agent | Wave |',
+      '|---|---|---|---|',
+      '| [DONE] **5-3** | Batch progress | Dev 1 | 4 |',
+      '| [DONE] **5-4** | Organize | Dev 2 | 4 |',
+      '',
+      '## Tier 5',
+      '',
+      `${head}| [DONE] | **5-3** | Batch progress tracking | None |\n| [IN PROGRESS: Dev 2] | **5-4** | Organize outputs | 5-3 ✅ |`,
     ].join('\n');
     const r = await q(md);
     expect(ids(r.stories)).toEqual(['5-3', '5-4']);
@@ -80,14 +106,23 @@ describe('graph', () => {
 
 describe('unblockCounts', () => {
   it('counts the open dependents that wait on a story alone', async () => {
-    const g = (await readQueue([{ file: 'Q.md', text: head + [
-      '| [ ] | **A** | a | None |',
-      '| [ ] | **B** | b | None |',
-      '| [BLOCKED] | **C** | waits on A only | A |',
-      '| [BLOCKED] | **D** | waits on A and B | A, B |',
-      '| [BLOCKED] | **E** | waits on A only | A |',
-      '| [DONE] | **F** | done, not counted | A |',
-    ].join('\n') }])).graph;
+    const g = (
+      await readQueue([
+        {
+          file: 'Q.md',
+          text:
+            head +
+            [
+              '| [ ] | **A** | a | None |',
+              '| [ ] | **B** | b | None |',
+              '| [BLOCKED] | **C** | waits on A only | A |',
+              '| [BLOCKED] | **D** | waits on A and B | A, B |',
+              '| [BLOCKED] | **E** | waits on A only | A |',
+              '| [DONE] | **F** | done, not counted | A |',
+            ].join('\n'),
+        },
+      ])
+    ).graph;
     const u = g.unblockCounts();
     expect([u.get('A'), u.get('B'), u.get('C')]).toEqual([2, 0, 0]);
   });

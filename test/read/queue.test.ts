@@ -12,23 +12,26 @@ const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n
 
 describe('bad input never escapes as an exception', () => {
   it('CRLF, BOM and no final newline read the same stories as LF', async () => {
-    const lf = head + '| [ ] | **A** | a | None |\n| [DONE] | **B** | b | A |';
-    const variants = [lf, lf.replace(/\n/g, '\r\n'), '\uFEFF' + lf + '\n'];
+    const lf = `${head}| [ ] | **A** | a | None |\n| [DONE] | **B** | b | A |`;
+    const variants = [lf, lf.replace(/\n/g, '\r\n'), `\uFEFF${lf}\n`];
     for (const v of variants) {
       const r = await q(v);
-      expect(r.stories.map((s) => [s.id, s.status.category, s.line])).toEqual([['A', 'todo', 3], ['B', 'done', 4]]);
+      expect(r.stories.map((s) => [s.id, s.status.category, s.line])).toEqual([
+        ['A', 'todo', 3],
+        ['B', 'done', 4],
+      ]);
     }
   });
 
   it('conflict markers are errors with their line, and the file is marked not editable', async () => {
-    const r = await q(head + '<<<<<<< HEAD\n| [IN PROGRESS: Dev 1] | **A** | a | None |\n=======\n| [IN PROGRESS: Dev 2] | **A** | a | None |\n>>>>>>> other\n');
+    const r = await q(`${head}<<<<<<< HEAD\n| [IN PROGRESS: Dev 1] | **A** | a | None |\n=======\n| [IN PROGRESS: Dev 2] | **A** | a | None |\n>>>>>>> other\n`);
     const markers = r.diagnostics.filter((d) => d.code === 'conflict_marker');
     expect(markers.map((d) => d.line)).toEqual([3, 5, 7]);
     expect(r.documents[0].editable).toBe(false);
   });
 
   it('uneven rows and `|` inside code spans are diagnosed, the row is still a story', async () => {
-    const r = await q(head + '| [ ] | **A** | uses `a|b` here | None |\n| [ ] | **B** | short |\n');
+    const r = await q(`${head}| [ ] | **A** | uses \`a|b\` here | None |\n| [ ] | **B** | short |\n`);
     expect(r.stories.map((s) => s.id)).toEqual(['A', 'B']);
     const uneven = r.diagnostics.filter((d) => d.code === 'uneven_row');
     expect(uneven.map((d) => d.line)).toEqual([3, 4]);
@@ -36,20 +39,28 @@ describe('bad input never escapes as an exception', () => {
   });
 
   it('a link definition that turns [DONE] into a link reference still reads as done', async () => {
-    const r = await q(head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n[done]: https://example.com\n');
+    const r = await q(`${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n\n[done]: https://example.com\n`);
     expect(r.stories.map((s) => s.status.category)).toEqual(['done', 'todo']);
     expect(r.graph.ready().map((s) => s.id)).toEqual(['B']);
   });
 
   it('unknown and empty statuses are warnings at the status cell, the row is kept', async () => {
-    const r = await q(head + '| someday | **A** | a | None |\n|  | **B** | b | None |\n');
-    expect(r.stories.map((s) => [s.id, s.status.category])).toEqual([['A', 'unknown'], ['B', 'unknown']]);
-    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['unknown_status', 3, 3], ['empty_status', 4, 3]]);
+    const r = await q(`${head}| someday | **A** | a | None |\n|  | **B** | b | None |\n`);
+    expect(r.stories.map((s) => [s.id, s.status.category])).toEqual([
+      ['A', 'unknown'],
+      ['B', 'unknown'],
+    ]);
+    expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
+      ['unknown_status', 3, 3],
+      ['empty_status', 4, 3],
+    ]);
   });
 
   it('an id cell that says "none" (`—`, `n/a`) gives a derived id, not one shared by every such row', async () => {
     // xander1421/kingfisher: `| — | **evidence for H8 …** | OPEN |` rows under a table of H ids.
-    const r = await q('## Harness\n\n| id | item | status |\n|---|---|---|\n| H1 | Gate | DONE |\n| — | **evidence for H8** | OPEN |\n| — | **evidence for H19** | DONE |\n| n/a | Other | OPEN |\n');
+    const r = await q(
+      '## Harness\n\n| id | item | status |\n|---|---|---|\n| H1 | Gate | DONE |\n| — | **evidence for H8** | OPEN |\n| — | **evidence for H19** | DONE |\n| n/a | Other | OPEN |\n',
+    );
     expect(r.stories.map((s) => [s.id, s.derivedId, s.status.category])).toEqual([
       ['H1', false, 'done'],
       ['harness/evidence-for-h8', true, 'todo'],
@@ -60,7 +71,9 @@ describe('bad input never escapes as an exception', () => {
   });
 
   it('prose and legends that mention [ ] or [DONE] are not stories', async () => {
-    const r = await q('## Claiming Rules\n\n1. **Only claim [ ] stories** (not [BLOCKED] or [DONE])\n\n| Status | Meaning |\n|---|---|\n| [ ] | not started |\n| [DONE] | finished |\n');
+    const r = await q(
+      '## Claiming Rules\n\n1. **Only claim [ ] stories** (not [BLOCKED] or [DONE])\n\n| Status | Meaning |\n|---|---|\n| [ ] | not started |\n| [DONE] | finished |\n',
+    );
     expect(r.stories).toEqual([]);
   });
 
@@ -97,7 +110,8 @@ describe('task lists', () => {
 
 describe('workspace files', () => {
   it('reads seed 002 status sections as agents', () => {
-    const md = '# Status\n\n## Infrastructure Agent Status\n**Last Updated**: 2025-08-10 14:00\n**Current Task**: PostgreSQL deployment (INFRA-001)\n**Progress**: 60%\n**Blockers**: None\n**Next Update**: 2025-08-10 18:00\n\n## Backend Agent Status\n**Last Updated**: 2025-08-10 14:30\n**Current Task**: Waiting for database\n**Progress**: 0%\n**Blockers**: Database not ready\n**Next Update**: When unblocked\n';
+    const md =
+      '# Status\n\n## Infrastructure Agent Status\n**Last Updated**: 2025-08-10 14:00\n**Current Task**: PostgreSQL deployment (INFRA-001)\n**Progress**: 60%\n**Blockers**: None\n**Next Update**: 2025-08-10 18:00\n\n## Backend Agent Status\n**Last Updated**: 2025-08-10 14:30\n**Current Task**: Waiting for database\n**Progress**: 0%\n**Blockers**: Database not ready\n**Next Update**: When unblocked\n';
     const { agents } = readStatusBoard(parseMarkdown(md), 'deployment/status/current-status.md');
     expect(agents.map((a) => [a.name, a.progress, a.blockers, a.line])).toEqual([
       ['Infrastructure Agent', 60, 'None', 3],
@@ -142,7 +156,8 @@ describe('workspace files', () => {
   });
 
   it('reads seed 002 handoff fields from front matter, keeping unknown keys', () => {
-    const md = '---\nfrom_agent: Dev 1\nto_agent: Dev 2\ntimestamp: "2025-08-10T14:00:00Z"\ntask_completed:\n  - 5-3 batch progress\nnext_steps: [claim 5-4]\ncustom_key: kept\n---\n\n# Handoff\n';
+    const md =
+      '---\nfrom_agent: Dev 1\nto_agent: Dev 2\ntimestamp: "2025-08-10T14:00:00Z"\ntask_completed:\n  - 5-3 batch progress\nnext_steps: [claim 5-4]\ncustom_key: kept\n---\n\n# Handoff\n';
     const { handoff, diagnostics } = readHandoff(md, 'h.md');
     expect(diagnostics).toEqual([]);
     expect([handoff.fromAgent, handoff.toAgent, handoff.timestamp]).toEqual(['Dev 1', 'Dev 2', '2025-08-10T14:00:00Z']);

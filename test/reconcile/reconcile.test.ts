@@ -17,16 +17,43 @@ async function render(text: string): Promise<string> {
 }
 
 describe('reconcile', () => {
-  const md = head + ['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | waits on A | A |', '| [BLOCKED] | **C** | manual hold | None |', '| [BLOCKED: keys] | **D** | hold with reason | A |', '| [ ] | **E** | waits on F | F |', '| [IN PROGRESS: X] | **F** | f | A ✅ |'].join('\n') + '\n';
+  const md =
+    head +
+    [
+      '| [DONE] | **A** | a | None |',
+      '| [BLOCKED] | **B** | waits on A | A |',
+      '| [BLOCKED] | **C** | manual hold | None |',
+      '| [BLOCKED: keys] | **D** | hold with reason | A |',
+      '| [ ] | **E** | waits on F | F |',
+      '| [IN PROGRESS: X] | **F** | f | A ✅ |',
+    ].join('\n') +
+    '\n';
 
   it('unblocks what its dependencies released, marks done dependencies, blocks todo that waits; holds stay', async () => {
     const out = await render(md);
-    expect(out).toBe(md.replace('| [BLOCKED] | **B** | waits on A | A |', '| [ ] | **B** | waits on A | A ✅ |').replace('| [ ] | **E** |', '| [BLOCKED] | **E** |').replace('| [BLOCKED: keys] | **D** | hold with reason | A |', '| [BLOCKED: keys] | **D** | hold with reason | A ✅ |'));
+    expect(out).toBe(
+      md
+        .replace('| [BLOCKED] | **B** | waits on A | A |', '| [ ] | **B** | waits on A | A ✅ |')
+        .replace('| [ ] | **E** |', '| [BLOCKED] | **E** |')
+        .replace('| [BLOCKED: keys] | **D** | hold with reason | A |', '| [BLOCKED: keys] | **D** | hold with reason | A ✅ |'),
+    );
     expect(await render(out)).toBe(out);
   });
 
   it('a done releases its dependents in the same write: unblocked, marked; others, holds and waiting todo untouched', async () => {
-    const text = head + ['| [DONE] | **Z** | z | None |', '| [IN PROGRESS: Dev 1] | **A** | a | Z ✅ |', '| [BLOCKED] | **B** | b | A |', '| [BLOCKED] | **C** | c | A, D |', '| [ ] | **D** | d | None |', '| [BLOCKED: legal] | **E** | e | A |', '| [BLOCKED] | **F** | not a dependent | Z |', '| [ ] | **G** | waits on A and D | A, D |'].join('\n') + '\n';
+    const text =
+      head +
+      [
+        '| [DONE] | **Z** | z | None |',
+        '| [IN PROGRESS: Dev 1] | **A** | a | Z ✅ |',
+        '| [BLOCKED] | **B** | b | A |',
+        '| [BLOCKED] | **C** | c | A, D |',
+        '| [ ] | **D** | d | None |',
+        '| [BLOCKED: legal] | **E** | e | A |',
+        '| [BLOCKED] | **F** | not a dependent | Z |',
+        '| [ ] | **G** | waits on A and D | A, D |',
+      ].join('\n') +
+      '\n';
     const queue = await q(text);
     const d = decide(queue, { op: 'done', id: 'A', agent: 'Dev 1' });
     d.follow = (after) => reconcileDependents(after, 'A')[0];
@@ -43,7 +70,7 @@ describe('reconcile', () => {
     expect(applied.content).toContain('| [BLOCKED] | **F** | not a dependent | Z |');
     expect(applied.story?.status.category).toBe('done');
     // Nothing to release: the follow-up changes nothing and the write is the one-line done.
-    const lone = head + '| [IN PROGRESS: Dev 1] | **A** | a | None |\n| [ ] | **D** | d | None |\n';
+    const lone = `${head}| [IN PROGRESS: Dev 1] | **A** | a | None |\n| [ ] | **D** | d | None |\n`;
     const lq = await q(lone);
     const ld = decide(lq, { op: 'done', id: 'A', agent: 'Dev 1' });
     ld.follow = (after) => reconcileDependents(after, 'A')[0];
@@ -52,8 +79,8 @@ describe('reconcile', () => {
   });
 
   it('leaves a story written in two rows alone (the write commands refuse it too)', async () => {
-    const table = (rows: string[]) => head + rows.join('\n') + '\n';
-    const text = '## T1\n\n' + table(['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |']) + '\n## Sprint\n\n' + table(['| [BLOCKED] | **B** | b | A |']);
+    const table = (rows: string[]) => `${head + rows.join('\n')}\n`;
+    const text = `## T1\n\n${table(['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |'])}\n## Sprint\n\n${table(['| [BLOCKED] | **B** | b | A |'])}`;
     expect(await render(text)).toBe(text);
     const queue = await q(text.replace('| [DONE] | **A** |', '| [IN PROGRESS: X] | **A** |'));
     const d = decide(queue, { op: 'done', id: 'A', agent: 'X' });
@@ -64,16 +91,19 @@ describe('reconcile', () => {
   });
 
   it('removes a mark beside a story that is no longer done, and writes [DONE] marks where the file does', async () => {
-    const reopened = head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A ✅ |\n';
-    expect(await render(reopened)).toBe(head + '| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n');
-    const bracket = head + '| [DONE] | **A** | a | None |\n| [DONE] | **C** | c | None |\n| [ ] | **B** | b | C [DONE], A |\n';
+    const reopened = `${head}| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A ✅ |\n`;
+    expect(await render(reopened)).toBe(`${head}| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n`);
+    const bracket = `${head}| [DONE] | **A** | a | None |\n| [DONE] | **C** | c | None |\n| [ ] | **B** | b | C [DONE], A |\n`;
     expect(await render(bracket)).toBe(bracket.replace('C [DONE], A |', 'C [DONE], A [DONE] |'));
-    const none = head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n';
+    const none = `${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n`;
     expect(await render(none)).toBe(none);
   });
 
   it('fills generated blocks between markers, and leaves them alone the second time', async () => {
-    const text = '# Q\n\n<!-- queue:ready -->\n<!-- /queue:ready -->\n\n<!-- queue:progress -->\nold\n<!-- /queue:progress -->\n\n<!-- queue:graph -->\n<!-- /queue:graph -->\n\n## Tier 1\n\n' + head + '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n';
+    const text =
+      '# Q\n\n<!-- queue:ready -->\n<!-- /queue:ready -->\n\n<!-- queue:progress -->\nold\n<!-- /queue:progress -->\n\n<!-- queue:graph -->\n<!-- /queue:graph -->\n\n## Tier 1\n\n' +
+      head +
+      '| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n';
     const out = await render(text);
     expect(out).toContain('<!-- queue:ready -->\n\n| Story | Description | Depends On |\n|-------|-------------|------------|\n| **B** | b | A |\n\n<!-- /queue:ready -->');
     expect(out).toContain('| Tier 1 | 1/2 | █████░░░░░ 50% |');
@@ -103,14 +133,26 @@ describe('render over the corpus', () => {
         continue;
       }
       const again = await q(out);
-      expect(reconcile(again).flatMap((r) => r.actions), file).toEqual([]);
+      expect(
+        reconcile(again).flatMap((r) => r.actions),
+        file,
+      ).toEqual([]);
       // Only the rows of stories whose status or marks changed differ.
       const a = text.split('\n');
       const b = out.split('\n');
       expect(b.length, file).toBe(a.length);
       // `unblock B`, `block E (waits on F)` name the story second; `mark A ✅ in B` last.
-      const changed = new Set(reconcile(queue).flatMap((r) => r.actions).map((x) => (/^(?:un)?block /.test(x) ? x.split(' ')[1] : x.split(' ').pop()!)));
-      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) expect([...changed].some((id) => a[i].includes(id)), `${file}:${i + 1}`).toBe(true);
+      const changed = new Set(
+        reconcile(queue)
+          .flatMap((r) => r.actions)
+          .map((x) => (/^(?:un)?block /.test(x) ? x.split(' ')[1] : x.split(' ').pop()!)),
+      );
+      for (let i = 0; i < a.length; i++)
+        if (a[i] !== b[i])
+          expect(
+            [...changed].some((id) => a[i].includes(id)),
+            `${file}:${i + 1}`,
+          ).toBe(true);
       rendered++;
     }
     expect(rendered).toBeGreaterThan(5);

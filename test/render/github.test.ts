@@ -14,10 +14,22 @@ import { renderDecision } from '../../src/reconcile/reconcile.js';
 import { corpusFiles, read } from '../helpers.js';
 
 function cmark(markdown: string): string {
-  return execFileSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter', '-e', 'tasklist'], { input: markdown, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return execFileSync('cmark-gfm', ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tagfilter', '-e', 'tasklist'], {
+    input: markdown,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
 }
 
-const decode = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
+const decode = (s: string) =>
+  s
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .trim();
 
 /** Tables of cmark-gfm's HTML: header cell texts and, per body row, its cell texts. */
 function htmlTables(html: string): Array<{ header: string[]; rows: string[][] }> {

@@ -3,8 +3,14 @@ import { parseConfig } from '../../src/domain/config.js';
 import { readQueue } from '../../src/read/queue.js';
 import { checkTransition, type ChangeContext } from '../../src/rules/check.js';
 
-const q = (rows: string[]) => readQueue([{ file: 'WORK_QUEUE.md', text: '| Status | Story | Description | Depends On |\n|---|---|---|---|\n' + rows.join('\n') + '\n' }]);
-const base = ['| [DONE] | **A** | a | None |', '| [ ] | **B** | b | A |', '| [BLOCKED] | **C** | c | B |', '| [IN PROGRESS: Dev 1] | **D** | d | A |', '| [DONE] | **E** | e | None |'];
+const q = (rows: string[]) => readQueue([{ file: 'WORK_QUEUE.md', text: `| Status | Story | Description | Depends On |\n|---|---|---|---|\n${rows.join('\n')}\n` }]);
+const base = [
+  '| [DONE] | **A** | a | None |',
+  '| [ ] | **B** | b | A |',
+  '| [BLOCKED] | **C** | c | B |',
+  '| [IN PROGRESS: Dev 1] | **D** | d | A |',
+  '| [DONE] | **E** | e | None |',
+];
 const config = parseConfig(JSON.stringify({ agents: { 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'] } })).config;
 
 async function rules(change: (rows: string[]) => string[], ctx: Partial<ChangeContext> = {}) {
@@ -55,7 +61,15 @@ describe('claim rules', () => {
     const before = await q(base);
     const after = await q(set(2, '| [IN PROGRESS: Dev 2] | **C** | c | B |')([...base]));
     expect(checkTransition(before, after, { config })).toEqual([
-      { rule: 'claim_not_ready', severity: 'error', story: 'C', file: 'WORK_QUEUE.md', line: 5, message: 'C was claimed but it waits on B', fix: 'claim a story from queue ready instead, or finish B first' },
+      {
+        rule: 'claim_not_ready',
+        severity: 'error',
+        story: 'C',
+        file: 'WORK_QUEUE.md',
+        line: 5,
+        message: 'C was claimed but it waits on B',
+        fix: 'claim a story from queue ready instead, or finish B first',
+      },
     ]);
   });
 });

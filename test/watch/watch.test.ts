@@ -6,7 +6,17 @@ import { BIN, git, remoteFile, setup } from '../git/repos.js';
 import { tempDir } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
-const QUEUE = HEAD + ['| [DONE] | **A** | a | None |', '| [IN PROGRESS: dev1] | **B** | b | A ✅ |', '| [BLOCKED] | **C** | waits on B | B |', '| [BLOCKED] | **D** | manual hold | None |', '| [BLOCKED] | **E** | waits on B and F | B, F |', '| [ ] | **F** | f | None |'].join('\n') + '\n';
+const QUEUE =
+  HEAD +
+  [
+    '| [DONE] | **A** | a | None |',
+    '| [IN PROGRESS: dev1] | **B** | b | A ✅ |',
+    '| [BLOCKED] | **C** | waits on B | B |',
+    '| [BLOCKED] | **D** | manual hold | None |',
+    '| [BLOCKED] | **E** | waits on B and F | B, F |',
+    '| [ ] | **F** | f | None |',
+  ].join('\n') +
+  '\n';
 
 let proc: ChildProcessWithoutNullStreams | null = null;
 afterEach(() => {
@@ -79,13 +89,21 @@ describe('queue watch (real file system events, a real process)', () => {
   it('the done-when: a hand edit [IN PROGRESS: dev1] → [DONE] gives unblocked dependents, marks, a refreshed status board and handoffs within a second', async () => {
     const dir = repo();
     mkdirSync(join(dir, 'deployment', 'status'), { recursive: true });
-    const board = '# Current Status\n\n## dev1 Status\n**Last Updated**: 2026-01-01 10:00\n**Current Task**: B, the b work\n**Progress**: 80%\n**Blockers**: None\n**Next Update**: soon\n';
+    const board =
+      '# Current Status\n\n## dev1 Status\n**Last Updated**: 2026-01-01 10:00\n**Current Task**: B, the b work\n**Progress**: 80%\n**Blockers**: None\n**Next Update**: soon\n';
     writeFileSync(join(dir, 'deployment', 'status', 'current-status.md'), board);
     await startWatch(dir);
     const t0 = Date.now();
     writeFileSync(file(dir), doneB(QUEUE));
     const handoff = join(dir, 'deployment', 'handoffs');
-    await waitFor(() => text(dir).includes('| [ ] | **C** |') && existsSync(handoff) && handoffs(handoff).length > 0 && readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8').includes('**Current Task**: None'), 1000);
+    await waitFor(
+      () =>
+        text(dir).includes('| [ ] | **C** |') &&
+        existsSync(handoff) &&
+        handoffs(handoff).length > 0 &&
+        readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8').includes('**Current Task**: None'),
+      1000,
+    );
     expect(Date.now() - t0).toBeLessThan(1000);
     const newBoard = readFileSync(join(dir, 'deployment', 'status', 'current-status.md'), 'utf8');
     expect(newBoard).toContain('**Progress**: 80%');
@@ -110,11 +128,14 @@ describe('queue watch (real file system events, a real process)', () => {
 
   it('sees a hand edit that lands just after its own write, when no pass is pending (chokidar drops a change within 50 ms of the last)', async () => {
     // Nothing here writes a board or handoffs: the queue file is the watcher's only write.
-    const q = HEAD + ['| [DONE] | **D** | d | None |', '| [ ] | **A** | a | D ✅ |', '| [ ] | **C** | c | None |', '| [BLOCKED] | **B** | b | A, C |'].join('\n') + '\n';
+    const q = `${HEAD + ['| [DONE] | **D** | d | None |', '| [ ] | **A** | a | D ✅ |', '| [ ] | **C** | c | None |', '| [BLOCKED] | **B** | b | A, C |'].join('\n')}\n`;
     const dir = repo();
     writeFileSync(file(dir), q);
     await startWatch(dir, 5);
-    for (const [id, want] of [['A', 'A ✅, C |'], ['C', '| [ ] | **B** | b | A ✅, C ✅ |']]) {
+    for (const [id, want] of [
+      ['A', 'A ✅, C |'],
+      ['C', '| [ ] | **B** | b | A ✅, C ✅ |'],
+    ]) {
       const end = Date.now() + 5000;
       let t = text(dir);
       writeFileSync(file(dir), t.replace(`| [ ] | **${id}** |`, `| [DONE] | **${id}** |`));
@@ -130,7 +151,7 @@ describe('queue watch (real file system events, a real process)', () => {
   it('100 rapid writes: the last one wins, nothing written by hand is lost, and the result is up to date', async () => {
     const dir = repo();
     await startWatch(dir);
-    for (let k = 0; k < 100; k++) writeFileSync(file(dir), (k >= 50 ? doneB(QUEUE) : QUEUE) + `\nnote ${k}\n`);
+    for (let k = 0; k < 100; k++) writeFileSync(file(dir), `${k >= 50 ? doneB(QUEUE) : QUEUE}\nnote ${k}\n`);
     await waitFor(() => text(dir).includes('| [ ] | **C** |') && text(dir).includes('note 99'));
     await new Promise((r) => setTimeout(r, 300));
     expect(text(dir)).toContain('note 99');

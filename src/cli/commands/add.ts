@@ -27,16 +27,22 @@ export function register(program: Command): void {
   ).action(async (opts: AddOptions, cmd: Command) => {
     const { decideAdd } = await import('../../edit/structure.js');
     const { dirname } = await import('node:path');
-    const deps = (opts.deps ?? '').split(',').map((d) => d.trim()).filter(Boolean);
-    await runWrite(cmd, opts, (agent, config, where) => (queue) =>
-      decideAdd(queue, {
-        id: opts.id.trim(),
-        title: opts.title,
-        deps,
-        section: opts.section,
-        agent,
-        storyFile: opts.storyFile ? { storiesDir: config.storiesDir, queueDir: dirname(where.file) } : undefined,
-      }),
+    const deps = (opts.deps ?? '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean);
+    await runWrite(
+      cmd,
+      opts,
+      (agent, config, where) => (queue) =>
+        decideAdd(queue, {
+          id: opts.id.trim(),
+          title: opts.title,
+          deps,
+          section: opts.section,
+          agent,
+          storyFile: opts.storyFile ? { storiesDir: config.storiesDir, queueDir: dirname(where.file) } : undefined,
+        }),
     );
   });
 }

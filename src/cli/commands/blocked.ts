@@ -24,7 +24,18 @@ export function register(program: Command): void {
         return;
       }
       const why = (b: (typeof blocked)[number]) =>
-        b.inCycle ? c().red('on a dependency cycle') : b.hold ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`) : b.waitingOn.length ? `waits on ${b.waitingOn.join(', ')}` : 'dependencies done: ready to unblock';
-      process.stdout.write(table(blocked.map((b) => [c().bold(b.story.id), clip(b.story.title, 50), why(b)]), ['BLOCKED', 'TITLE', 'WHY']));
+        b.inCycle
+          ? c().red('on a dependency cycle')
+          : b.hold
+            ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`)
+            : b.waitingOn.length
+              ? `waits on ${b.waitingOn.join(', ')}`
+              : 'dependencies done: ready to unblock';
+      process.stdout.write(
+        table(
+          blocked.map((b) => [c().bold(b.story.id), clip(b.story.title, 50), why(b)]),
+          ['BLOCKED', 'TITLE', 'WHY'],
+        ),
+      );
     });
 }

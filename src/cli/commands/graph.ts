@@ -16,18 +16,26 @@ export function toMermaid(q: OpenedQueue): string {
   const lines = ['flowchart TD'];
   for (const s of q.stories) lines.push(`  ${key.get(s.id)}[${mermaidLabel(`${s.id}: ${s.title}`.slice(0, 80))}]:::${s.status.category}`);
   for (const s of q.stories) for (const d of s.deps) if (d.id) lines.push(`  ${key.get(d.id)} --> ${key.get(s.id)}`);
-  lines.push('  classDef done fill:#d4f7d4,stroke:#2a7a2a', '  classDef in_progress fill:#fff3c4,stroke:#a07800', '  classDef blocked fill:#fbd5d5,stroke:#a02020', '  classDef review fill:#d6ecff,stroke:#1f5f99');
-  return lines.join('\n') + '\n';
+  lines.push(
+    '  classDef done fill:#d4f7d4,stroke:#2a7a2a',
+    '  classDef in_progress fill:#fff3c4,stroke:#a07800',
+    '  classDef blocked fill:#fbd5d5,stroke:#a02020',
+    '  classDef review fill:#d6ecff,stroke:#1f5f99',
+  );
+  return `${lines.join('\n')}\n`;
 }
 
 /** Graphviz digraph, edges from dependency to dependent. */
 export function toDot(q: OpenedQueue): string {
   const fill: Record<string, string> = { done: '#d4f7d4', in_progress: '#fff3c4', blocked: '#fbd5d5', review: '#d6ecff' };
   const lines = ['digraph queue {', '  rankdir=LR;', '  node [shape=box, style=filled, fillcolor=white];'];
-  for (const s of q.stories) lines.push(`  ${dotString(s.id)} [label=${dotString(`${s.id}\\n${s.title.slice(0, 60)}`)}${fill[s.status.category] ? `, fillcolor=${dotString(fill[s.status.category])}` : ''}];`);
+  for (const s of q.stories)
+    lines.push(
+      `  ${dotString(s.id)} [label=${dotString(`${s.id}\\n${s.title.slice(0, 60)}`)}${fill[s.status.category] ? `, fillcolor=${dotString(fill[s.status.category])}` : ''}];`,
+    );
   for (const s of q.stories) for (const d of s.deps) if (d.id) lines.push(`  ${dotString(d.id)} -> ${dotString(s.id)};`);
   lines.push('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Add `queue graph` to `program`: its arguments and options (what it does is in this file's header). */

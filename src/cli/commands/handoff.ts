@@ -46,7 +46,11 @@ export function register(program: Command): void {
         edits: [],
         files: [file],
         subject: `queue: handoff ${story.id} (${from} → ${opts.to})`,
-        trailers: [['Queue-Op', 'handoff'], ['Queue-Story', story.id], ['Queue-Agent', agent]],
+        trailers: [
+          ['Queue-Op', 'handoff'],
+          ['Queue-Story', story.id],
+          ['Queue-Agent', agent],
+        ],
         unchanged: false,
       };
     });

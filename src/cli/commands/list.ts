@@ -13,7 +13,10 @@ export function register(program: Command): void {
     .description('list every story in the queue')
     .option('--status <list>', `only these statuses, comma-separated: ${CATEGORIES.join(', ')}`)
     .action(async (opts: { status?: string }, cmd: Command) => {
-      const wanted = opts.status?.split(',').map((s) => s.trim().toLowerCase().replace(/[- ]/g, '_')).filter(Boolean);
+      const wanted = opts.status
+        ?.split(',')
+        .map((s) => s.trim().toLowerCase().replace(/[- ]/g, '_'))
+        .filter(Boolean);
       for (const w of wanted ?? []) if (!CATEGORIES.includes(w)) throw new QueueError('usage', `--status: unknown status "${w}" (one of ${CATEGORIES.join(', ')})`);
       const q = await open(cmd);
       const stories = q.stories.filter((s) => !wanted || wanted.includes(s.status.category) || (wanted.includes('ready') && q.graph.isReady(s)));

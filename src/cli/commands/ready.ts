@@ -29,7 +29,13 @@ export function register(program: Command): void {
         return;
       }
       const { c, clip, colorStatus, table } = await human();
-      const rows = answer.stories.map((s) => [c().bold(s.id), colorStatus(s.status, clip(s.rawStatus || s.status, 24)), s.claimant ?? '', clip(s.title, 60), s.deps.length ? c().dim(`← ${s.deps.join(', ')}`) : '']);
+      const rows = answer.stories.map((s) => [
+        c().bold(s.id),
+        colorStatus(s.status, clip(s.rawStatus || s.status, 24)),
+        s.claimant ?? '',
+        clip(s.title, 60),
+        s.deps.length ? c().dim(`← ${s.deps.join(', ')}`) : '',
+      ]);
       process.stdout.write(table(rows, ['READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
     });
 }

@@ -4,9 +4,9 @@ import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
 /** Add `queue release` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
-  writeOptions(program.command('release').description('give back a story you hold').argument('<id>', 'story id').option('--force', 'release a story another agent holds (said in the commit)')).action(
-    async (id: string, opts: WriteOptions, cmd: Command) => {
-      await runWrite(cmd, opts, (agent) => ({ op: 'release', id, agent, force: opts.force }));
-    },
-  );
+  writeOptions(
+    program.command('release').description('give back a story you hold').argument('<id>', 'story id').option('--force', 'release a story another agent holds (said in the commit)'),
+  ).action(async (id: string, opts: WriteOptions, cmd: Command) => {
+    await runWrite(cmd, opts, (agent) => ({ op: 'release', id, agent, force: opts.force }));
+  });
 }

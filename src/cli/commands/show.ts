@@ -50,7 +50,13 @@ export function register(program: Command): void {
       if (s.sectionPath.length) out.push(`section    ${s.sectionPath.join(' › ')}`);
       out.push(`depends on ${s.deps.length ? s.deps.map((d) => `${d.id ?? d.ref}${g.satisfied(d) ? ' ✓' : ''}`).join(', ') : '—'}`);
       out.push(`dependents ${dependents.length ? dependents.join(', ') : '—'}`);
-      for (const [k, v] of [['priority', s.priority], ['effort', s.effort], ['wave', s.wave], ['story file', s.storyFile], ['parent', s.parent]] as const) {
+      for (const [k, v] of [
+        ['priority', s.priority],
+        ['effort', s.effort],
+        ['wave', s.wave],
+        ['story file', s.storyFile],
+        ['parent', s.parent],
+      ] as const) {
         if (v) out.push(`${k.padEnd(10)} ${v}`);
       }
       for (const [k, v] of Object.entries(s.fields)) if (v) out.push(`${k}: ${v}`);
@@ -60,6 +66,6 @@ export function register(program: Command): void {
       for (const a of agents) out.push(`agent      ${a.name}${a.progress !== null ? ` ${a.progress}%` : ''}${a.lastUpdated ? ` (updated ${a.lastUpdated})` : ''}`);
       for (const h of handoffs) out.push(`handoff    ${h.file} ${h.fromAgent ?? '?'} → ${h.toAgent ?? '?'}${h.timestamp ? ` ${h.timestamp}` : ''}`);
       for (const d of diagnostics) out.push(`${d.severity}: ${d.code} ${d.message}`);
-      process.stdout.write(out.join('\n') + '\n');
+      process.stdout.write(`${out.join('\n')}\n`);
     });
 }

@@ -41,9 +41,18 @@ export function register(program: Command): void {
       const done = byStatus.done ?? 0;
       const pct = q.stories.length ? Math.round((100 * done) / q.stories.length) : 0;
       const out = [`${c().bold(String(q.stories.length))} stories, ${done} done (${pct}%), ${body.ready} ready, ${body.blocked} blocked`];
-      out.push(Object.entries(byStatus).map(([k, v]) => `${k} ${v}`).join(' · '));
+      out.push(
+        Object.entries(byStatus)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · '),
+      );
       out.push(`${waves.length} waves to finish${unschedulable.length ? `, ${unschedulable.length} unschedulable` : ''}; critical path ${body.criticalPath.join(' → ') || '—'}`);
-      process.stdout.write(out.join('\n') + '\n\n');
-      process.stdout.write(table(body.sections.map((s) => [s.section, `${s.done}/${s.total}`]), ['SECTION', 'DONE']));
+      process.stdout.write(`${out.join('\n')}\n\n`);
+      process.stdout.write(
+        table(
+          body.sections.map((s) => [s.section, `${s.done}/${s.total}`]),
+          ['SECTION', 'DONE'],
+        ),
+      );
     });
 }

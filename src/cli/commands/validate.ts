@@ -4,7 +4,7 @@
  * queue.config.json. Exit 1 when any diagnostic is an error.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../domain/config.js';
+import { loadConfig } from '../../app/locate.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson } from '../../model/contract.js';
 
@@ -12,7 +12,7 @@ import { diagnosticJson } from '../../model/contract.js';
 export function register(program: Command): void {
   program
     .command('validate')
-    .description('check the queue; exit 1 on errors. --range A..B judges every commit\'s transition by the claim rules')
+    .description("check the queue; exit 1 on errors. --range A..B judges every commit's transition by the claim rules")
     .option('--range <range>', 'judge each commit in this range (A..B) that changed the queue file')
     .action(async (opts: { range?: string }, cmd: Command) => {
       if (opts.range) {
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });
       else {
         const { formatDiagnostic } = await human();
-        for (const d of q.diagnostics) process.stdout.write(formatDiagnostic(d) + '\n');
+        for (const d of q.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
         const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
         process.stdout.write(`${n(q.stories.length, 'story', 'stories')}: ${n(errors, 'error', 'errors')}, ${n(warnings, 'warning', 'warnings')}\n`);
       }

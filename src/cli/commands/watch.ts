@@ -20,7 +20,7 @@ export function register(program: Command): void {
         agent: opts.agent ?? process.env.QUEUE_AGENT ?? 'queue',
         debounceMs: positiveInt(opts.debounce, '--debounce'),
         commit: opts.commit === true,
-        log: (line) => process.stdout.write(line + '\n'),
+        log: (line) => process.stdout.write(`${line}\n`),
       });
       await w.ready;
       process.stdout.write(`watching ${t.file}, ${t.config.storiesDir}/ and ${t.config.deploymentDir}/ (Ctrl-C stops)\n`);
