@@ -8,7 +8,6 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
 import { findRepoRoot, loadConfig } from './locate.js';
 
-export { findRepoRoot };
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
