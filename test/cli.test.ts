@@ -88,7 +88,7 @@ describe('queue CLI', () => {
     expect(body.story.dependents).toEqual(['B', 'C']);
     const miss = json(['show', 'ZZ'], { cwd: repo });
     expect(miss.code).toBe(1);
-    expect(miss.body).toEqual({ schemaVersion: 1, error: { code: 'not_found', message: expect.stringContaining('ZZ') } });
+    expect(miss.body).toEqual({ schemaVersion: 1, error: { code: 'not_found', message: expect.stringContaining('ZZ'), id: 'ZZ' } });
   });
 
   it('usage errors exit 2 with a JSON error; unreadable files exit 2', () => {
@@ -114,8 +114,11 @@ describe('queue CLI', () => {
   });
 
   it('graph renders mermaid, dot and json', () => {
-    expect(run(['graph'], { cwd: repo }).stdout).toMatch(/^flowchart TD\n[\s\S]*n0 --> n1/);
-    expect(run(['graph', '--format', 'dot'], { cwd: repo }).stdout).toContain('"A" -> "B";');
+    expect(run(['graph'], { cwd: repo }).stdout).toMatch(/^graph TD\n[\s\S]*s0 --> s1/);
+    const dot = run(['graph', '--format', 'dot'], { cwd: repo }).stdout;
+    expect(dot).toContain('"A" -> "B";');
+    // One line break per label, as Graphviz reads it (`\n` in a quoted string), never a literal backslash.
+    expect(dot).toMatch(/"A" \[label="A\\n[^"\\]*",/);
     const g = json(['graph', '--format', 'json'], { cwd: repo }).body;
     // C is in progress: still open work, so it is scheduled in the first wave beside B.
     expect(g.waves).toEqual([['B', 'C'], ['D']]);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CONFIG_FILE, DEFAULTS, parseConfig, type QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
 import type { Diagnostic } from '../domain/types.js';
 
 /** The nearest ancestor of `dir` (inclusive) holding `.git` (a directory, or a worktree's file), or null. */
@@ -32,4 +33,30 @@ export function loadConfig(root: string): { config: QueueConfig; diagnostics: Di
     return { config: { ...DEFAULTS, agents: {}, rules: {} }, diagnostics: [] };
   }
   return parseConfig(text);
+}
+
+/** Where a queue file is: see {@link locateQueueFile}. */
+export interface QueueFileLocation {
+  /** The directory started from (absolute). */
+  cwd: string;
+  /** The repository root above `cwd`, or null outside a repository. */
+  repo: string | null;
+  /** The config of that repository (of `cwd` outside one). */
+  config: QueueConfig;
+  /** The queue file, absolute: `--file` resolved against `cwd`, else the config's `file` at the repository root. */
+  path: string;
+}
+
+/**
+ * The one place that finds the queue file: from `cwd` (default the process's), the repository root
+ * above it, its config, and the file (`file` relative to `cwd`, else the config's `file` at the root).
+ * Throws QueueError `unreadable` when `cwd` does not exist.
+ */
+export function locateQueueFile(opts: { cwd?: string; file?: string } = {}): QueueFileLocation {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  if (!existsSync(cwd)) throw new QueueError('unreadable', `-C ${cwd}: no such directory`);
+  const repo = findRepoRoot(cwd);
+  const { config } = loadConfig(repo ?? cwd);
+  const path = opts.file ? resolve(cwd, opts.file) : resolve(repo ?? cwd, config.file);
+  return { cwd, repo, config, path };
 }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
-import { findRepoRoot, loadConfig } from './locate.js';
+import { loadConfig, locateQueueFile } from './locate.js';
 
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
@@ -46,11 +46,7 @@ interface Location {
 }
 
 function locate(opts: OpenOptions): Location {
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  if (!existsSync(cwd)) throw new QueueError('unreadable', `-C ${cwd}: no such directory`);
-  const repo = findRepoRoot(cwd);
-  // The default queue file: queue.config.json's "file" at the repository root, else WORK_QUEUE.md.
-  const path = opts.file ? resolve(cwd, opts.file) : join(repo ?? cwd, loadConfig(repo ?? cwd).config.file);
+  const { cwd, repo, path } = locateQueueFile(opts);
   const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
   return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
 }

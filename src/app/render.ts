@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
+import { describeEffect, type Effect } from '../domain/effects.js';
 import { readIfExists, writeFiles } from './files.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
@@ -27,8 +28,9 @@ export function boardPath(config: QueueConfig): string {
 /** Apply a render decision and prove it stable. Throws `parse_error` when a second pass would still act. */
 export async function applyRender(queue: Queue, d: Decision, config: QueueConfig): Promise<Applied> {
   const applied = await applyDecision(queue, d, config);
-  const again = reconcile(applied.after).flatMap((r) => r.actions);
-  if (again.length) throw new QueueError('parse_error', `rendering ${d.document.file} is not stable (a second pass would still ${again.join(', ')}); nothing was written`);
+  const again = reconcile(applied.after).flatMap((r) => r.effects);
+  if (again.length)
+    throw new QueueError('parse_error', `rendering ${d.document.file} is not stable (a second pass would still ${again.map(describeEffect).join(', ')}); nothing was written`);
   return applied;
 }
 
@@ -37,8 +39,8 @@ export interface WorkingRender {
   /** `written`: the file and files are up to date now; `unchanged`: nothing to do (or `check`);
    * `moved`: the file changed while being rendered, and nothing was written. */
   outcome: 'written' | 'unchanged' | 'moved';
-  /** What the render does (or, with `check`, would do): `unblock 8-3`, `render board`, … */
-  actions: string[];
+  /** What the render does (or, with `check`, would do): dependents unblocked, marks, blocks, the board. */
+  effects: Effect[];
   /** The extra files included (their paths). */
   files: string[];
   /** The queue file's new content when it changed, else null. */
@@ -67,16 +69,16 @@ export async function renderWorking(
   const d = renderDecision(queue, agent, { path: board, text: readIfExists(resolve(where.root, board)), now });
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);
-  if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', actions: d.actions, files, content: null, after: queue };
+  if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
   const applied = await applyRender(queue, d, where.config);
-  if (readFileSync(path, 'utf8') !== text) return { outcome: 'moved', actions: [], files: [], content: null, after: queue };
+  if (readFileSync(path, 'utf8') !== text) return { outcome: 'moved', effects: [], files: [], content: null, after: queue };
   const content = applied.content !== text ? applied.content : null;
   if (content !== null) {
     const { default: writeFileAtomic } = await import('write-file-atomic');
     await writeFileAtomic(path, content);
   }
   await writeFiles(where.root, d);
-  return { outcome: 'written', actions: d.actions, files, content, after: applied.after };
+  return { outcome: 'written', effects: d.effects, files, content, after: applied.after };
 }
 
 /**
@@ -88,13 +90,13 @@ export type RenderExtra = (queue: Queue, exists: (path: string) => Promise<boole
 /**
  * Render the shared branch's tip as a transaction (`app/write.ts`): the board is read from that
  * commit, and `extra` is decided on the queue at that commit (again on each attempt), its files
- * added to the commit. Returns the write's outcome and the actions of the decision that was
+ * added to the commit. Returns the write's outcome and the effects of the decision that was
  * committed (none when nothing changed). Throws as {@link write}.
  */
-export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra?: RenderExtra): Promise<WriteOutcome & { actions: string[] }> {
+export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra?: RenderExtra): Promise<WriteOutcome & { effects: Effect[] }> {
   const git = new Git(where.root);
   const board = boardPath(where.config);
-  let actions: string[] = [];
+  let effects: Effect[] = [];
   const out = await write(where, async (queue, base) => {
     // Without a commit yet (an empty repository), the work tree stands in for the tip's tree.
     const exists = (path: string) =>
@@ -106,9 +108,9 @@ export async function renderCommitted(where: WriteTarget, agent: string, now: Da
         : Promise.resolve(existsSync(resolve(where.root, path)));
     const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
     const d = renderDecision(queue, agent, { path: board, text, now });
-    actions = d.actions;
+    effects = d.effects;
     const files = extra ? await extra(queue, exists) : [];
     return files.length ? { ...d, files: [...(d.files ?? []), ...files], unchanged: false } : d;
   });
-  return { ...out, actions: out.commit ? actions : [] };
+  return { ...out, effects: out.commit ? effects : [] };
 }

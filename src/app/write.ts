@@ -14,7 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
-import { findRepoRoot, loadConfig } from './locate.js';
+import { locateQueueFile } from './locate.js';
 import { QueueError } from '../domain/errors.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -75,12 +75,9 @@ export interface LocateOptions {
  * `commit: false`, or when the file lies outside the repository.
  */
 export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget> {
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  const root = findRepoRoot(cwd);
+  const { cwd, repo: root, config, path } = locateQueueFile(opts);
   if (!root && opts.commit !== false) throw new QueueError('usage', `${cwd} is not in a git repository (use --no-commit to edit the file only)`);
   const base = root ?? cwd;
-  const { config } = loadConfig(base);
-  const path = opts.file ? resolve(cwd, opts.file) : resolve(base, config.file);
   const file = relative(base, path).split(sep).join('/');
   if (file.startsWith('..')) throw new QueueError('usage', `${path} is outside the repository ${base}`);
   if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };

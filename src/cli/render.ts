@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { QueueError } from '../domain/errors.js';
+import { describeEffect, type Effect } from '../domain/effects.js';
 import { renderCommitted, renderWorking } from '../app/render.js';
 import { globals, printJson } from './context.js';
 import { target } from './write.js';
@@ -21,18 +22,19 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
   const t = await target(cmd, { ...opts, commit: opts.commit === true && !opts.check });
   const agent = opts.agent ?? process.env.QUEUE_AGENT ?? 'queue';
   const now = new Date();
-  let actions: string[];
+  let effects: Effect[];
   let commit: string | null = null;
   if (opts.check || opts.commit !== true) {
     const r = await renderWorking(t, agent, now, { check: opts.check });
     if (r.outcome === 'moved') throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
-    actions = r.actions;
+    effects = r.effects;
   } else {
     const r = await renderCommitted(t, agent, now);
-    actions = r.actions;
+    effects = r.effects;
     commit = r.commit;
   }
-  if (globals(cmd).json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, commit });
+  const actions = effects.map(describeEffect);
+  if (globals(cmd).json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, effects, commit });
   else if (actions.length === 0) process.stdout.write(`${t.file} is up to date\n`);
   else
     process.stdout.write(

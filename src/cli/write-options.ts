@@ -16,8 +16,18 @@ export function writeOptions(cmd: Command): Command {
     .option('--no-push', 'commit to the local branch; do not push');
 }
 
-/** Run a write command; the write machinery is loaded on first use. */
-export async function runWrite(...args: Parameters<typeof import('./write.js').runWrite>): Promise<void> {
-  const { runWrite: run } = await import('./write.js');
-  return run(...args);
+/** The core write API (`app/operations.ts`), as a command's operation receives it. */
+export type Operations = typeof import('../app/operations.js');
+
+/**
+ * Run a write command: open its session, call `operation` with the core write API and that
+ * session, print the result. The write machinery is loaded on first use, so read commands start fast.
+ */
+export async function runWrite(
+  cmd: Command,
+  opts: WriteOptions,
+  operation: (ops: Operations, s: import('../app/operations.js').Session) => Promise<import('../app/operations.js').WriteResult>,
+): Promise<void> {
+  const [{ runWrite: run }, ops] = await Promise.all([import('./write.js'), import('../app/operations.js')]);
+  return run(cmd, opts, (s) => operation(ops, s));
 }

@@ -1,15 +1,14 @@
 /**
- * What every write command shares (issue 3): turn the command line into a {@link WriteTarget} and an
- * intent, hand them to the core write API (`app/write.ts`), and print the outcome. Output:
- * `{"schemaVersion": 1, "story": {…after…}, "commit": "<sha>" | null, "attempts": N}`.
+ * What every write command shares: turn the command line into a {@link Session}, call one operation
+ * of the core write API (`app/operations.ts`), and print what it returns. Output with `--json`:
+ * `{"schemaVersion": 1, "story": {…after…}, "changed": bool, "effects": […], "commit": "<sha>" | null,
+ * "attempts": N}` (see `resultJson`).
  */
 import type { Command } from 'commander';
-import type { QueueConfig } from '../domain/config.js';
-import type { Queue } from '../read/queue.js';
-import { locateWrite, resolveAgent, write, type WriteIntent, type WriteOutcome, type WriteTarget } from '../app/write.js';
-import { unblockedIn } from '../git/transaction.js';
+import { openSession, resultJson, type Session, type WriteResult } from '../app/operations.js';
+import { locateWrite, resolveAgent, type WriteTarget } from '../app/write.js';
+import { describeEffect } from '../domain/effects.js';
 import { globals, human, printJson } from './context.js';
-import { storyJson } from '../model/contract.js';
 
 /** Options every write command takes. */
 export interface WriteOptions {
@@ -29,52 +28,28 @@ export async function target(cmd: Command, opts: WriteOptions): Promise<Target> 
   return locateWrite({ cwd: g.C, file: g.file, commit: opts.commit, push: opts.push });
 }
 
-/**
- * Run one write command end to end and print its result. `make` builds the intent from the
- * resolved agent and config. Errors propagate as QueueError (main.ts prints them).
- */
-export async function runWrite(cmd: Command, opts: WriteOptions, make: (agent: string, config: QueueConfig, where: Target) => WriteIntent, allowEmpty = false): Promise<void> {
-  const t = await target(cmd, opts);
-  const agent = await resolveAgent(opts.agent, t.root, t.config);
-  const outcome = await write(t, make(agent, t.config, t), { commit: opts.commit, allowEmpty });
-  await printResult(cmd, t, outcome);
+/** The session a write command acts in: `-C`, `--file`, `--agent`, `--no-commit`, `--no-push`. */
+export function session(cmd: Command, opts: WriteOptions): Promise<Session> {
+  const g = globals(cmd);
+  return openSession({ cwd: g.C, file: g.file, commit: opts.commit, push: opts.push, agent: opts.agent });
 }
 
-async function printResult(cmd: Command, t: Target, o: WriteOutcome) {
-  const { decision: d, story: shown, after, commit, attempts, note } = o;
-  // Claiming a story shows the handoffs written for it (issue 5).
-  const handoffs = d.op === 'claim' && shown ? await handoffsFor(shown.id, after, t.root, t.config.deploymentDir) : [];
-  // What `done` released in the same write.
-  const unblocked = unblockedIn(o.applied);
+/** Run one operation of the core API for a write command and print its result. Errors propagate as QueueError (main.ts prints them). */
+export async function runWrite(cmd: Command, opts: WriteOptions, operation: (s: Session) => Promise<WriteResult>): Promise<void> {
+  const r = await operation(await session(cmd, opts));
   if (globals(cmd).json) {
-    printJson({
-      story: shown ? storyJson(shown, after.graph) : { id: d.id },
-      ...(d.op === 'claim' ? { handoffs } : {}),
-      ...(d.op === 'done' ? { unblocked } : {}),
-      ...(d.files?.length ? { files: d.files.map((f) => f.path) } : {}),
-      commit,
-      attempts,
-      ...(d.unchanged ? { unchanged: true } : {}),
-      ...(note ? { note } : {}),
-    });
+    printJson(await resultJson(r));
     return;
   }
   const { c } = await human();
-  const what = d.unchanged ? `${d.id} unchanged (${shown?.status.raw ?? ''})` : `${d.subject.replace(/^queue: /, '')}${shown ? ` → ${shown.status.raw}` : ''}`;
-  process.stdout.write(`${what}${commit ? c().dim(` [${commit.slice(0, 7)}${attempts > 1 ? `, ${attempts} attempts` : ''}]`) : ''}\n`);
+  const status = r.story?.status.raw ?? '';
+  const subject = r.subject.replace(/^queue: /, '');
+  const what = r.changed ? `${subject}${r.story ? ` → ${status}` : ''}` : `${r.id} unchanged (${status})`;
+  process.stdout.write(`${what}${r.commit ? c().dim(` [${r.commit.slice(0, 7)}${r.attempts > 1 ? `, ${r.attempts} attempts` : ''}]`) : ''}\n`);
+  const unblocked = r.effects.flatMap((e) => (e.kind === 'unblock' ? [e.id] : []));
   if (unblocked.length) process.stdout.write(`unblocked ${unblocked.join(', ')}\n`);
-  for (const f of d.files ?? []) process.stdout.write(`wrote ${f.path}\n`);
-  for (const h of handoffs) process.stdout.write(`handoff ${h.file}: ${h.from ?? '?'} → ${h.to ?? '?'}${h.timestamp ? ` (${h.timestamp})` : ''}${h.notes ? `: ${h.notes}` : ''}\n`);
-  if (note) process.stderr.write(`queue: ${note}\n`);
-}
-
-/** Handoffs under the deployment directory naming a story (read from the work tree). */
-async function handoffsFor(
-  id: string,
-  queue: Queue,
-  root: string,
-  deploymentDir: string,
-): Promise<Array<{ file: string; from: string | null; to: string | null; timestamp: string | null; notes: string | null }>> {
-  const { handoffsNaming } = await import('../app/handoff-files.js');
-  return (await handoffsNaming(root, deploymentDir, id, queue)).map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp, notes: h.notes }));
+  for (const e of r.effects) if (e.kind === 'file') process.stdout.write(`${describeEffect(e)}\n`);
+  for (const h of r.handoffs)
+    process.stdout.write(`handoff ${h.file}: ${h.from ?? '?'} → ${h.to ?? '?'}${h.timestamp ? ` (${h.timestamp})` : ''}${h.notes ? `: ${h.notes}` : ''}\n`);
+  if (r.note) process.stderr.write(`queue: ${r.note}\n`);
 }

@@ -5,6 +5,7 @@
  * against the graph (`model/build.ts`).
  */
 import { isIdLike } from './normalize.js';
+import { DONE_MARK, HAS_DONE_MARK } from './marks.js';
 
 /** One written reference before resolution. */
 export interface WrittenDep {
@@ -19,9 +20,6 @@ export interface ParsedDeps {
 }
 
 const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|aucune?|ingen|yok|keine)\.?$/i;
-const DONE_MARK = /\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\]|\((?:done|complete|completed)\)|`?\b(?:done|complete|completed)\b`?)\s*/giu;
-/** {@link DONE_MARK} without the global flag, for `test` (a global regex keeps `lastIndex`). */
-const HAS_DONE_MARK = new RegExp(DONE_MARK.source, 'iu');
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;

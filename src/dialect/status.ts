@@ -9,6 +9,7 @@
  */
 import type { Status, StatusCategory } from '../domain/types.js';
 import { fold } from './normalize.js';
+import { isClaimed } from '../domain/status.js';
 
 const WORDS: Array<[string, StatusCategory]> = [
   // English, longest phrases first where they share a prefix.
@@ -207,6 +208,11 @@ const EMOJI: Array<[string, StatusCategory]> = [
   ['🗑', 'cancelled'],
 ];
 
+/** The emoji queue writes for each category in a file that writes emoji: the first the grammar lists for it. */
+export const WRITTEN_EMOJI = Object.fromEntries(
+  (['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled'] as const).map((c) => [c, EMOJI.find(([, k]) => k === c)![0]]),
+) as Record<Exclude<StatusCategory, 'unknown'>, string>;
+
 /** Whether `text` starts with a status emoji of the grammar (`✅ Shipped the parser`). */
 export function startsWithStatusEmoji(text: string): boolean {
   return EMOJI.some(([e]) => text.startsWith(e));
@@ -318,7 +324,7 @@ function parseWords(s: string, raw: string): Status {
   const arg = argument(rest, category !== 'done');
   const token = phrase.toUpperCase();
   if (category === 'blocked') return { category, raw, token, claimant: null, reason: arg };
-  if (category === 'in_progress' || category === 'review' || category === 'done') return { category, raw, token, claimant: arg && arg.length <= 60 ? arg : null, reason: null };
+  if (isClaimed(category) || category === 'done') return { category, raw, token, claimant: arg && arg.length <= 60 ? arg : null, reason: null };
   return { category, raw, token, claimant: null, reason: null };
 }
 

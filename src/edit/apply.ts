@@ -10,10 +10,13 @@
 import { QueueError } from '../domain/errors.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
+import type { Effect } from '../domain/effects.js';
 import type { QueueConfig } from '../domain/config.js';
 import { checkTransition } from '../rules/check.js';
 import type { Decision } from './decide.js';
 import { applyEdits, keepPadding, widthFor } from './splice.js';
+import { isClaimed } from '../domain/status.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** The edited file and the queue as it reads afterwards. */
 export interface Applied {
@@ -23,8 +26,8 @@ export interface Applied {
   after: Queue;
   /** The story after the change (none for a render that changes no status). */
   story: Story | undefined;
-  /** What the decision's follow-up step did (`unblock 8-3`, `mark 8-2 ✅ in 8-3`); empty for none. */
-  derived: string[];
+  /** What the decision's follow-up step did (dependents unblocked, done marks); empty for none. */
+  derived: Effect[];
 }
 
 /**
@@ -46,7 +49,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
     const s = after.graph.byId.get(id);
     if (!s) return refuse(`${id} disappeared`);
     if (s.status.category !== expect.category) refuse(`${id} reads as "${s.status.raw}"`);
-    const wantClaimant = expect.category === 'in_progress' || expect.category === 'review' ? (expect.claimant ?? null) : null;
+    const wantClaimant = isClaimed(expect.category) ? (expect.claimant ?? null) : null;
     if (wantClaimant !== null && s.claimant !== wantClaimant) refuse(`the claimant of ${id} reads as ${s.claimant ?? 'nobody'}`);
     if (expect.category === 'blocked' && (s.status.reason ?? null) !== (expect.reason ?? null)) refuse(`the reason of ${id} reads as ${s.status.reason ?? 'none'}`);
     const deps = s.deps.map((x) => x.id ?? x.ref);
@@ -70,7 +73,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   if (errors(after) > errors(before)) refuse('a new error appeared');
   if (config) {
     const trailer = (k: string) => d.trailers.find(([key]) => key === k)?.[1] ?? null;
-    const broken = checkTransition(before, after, { agent: trailer('Queue-Agent'), op: trailer('Queue-Op'), force: trailer('Queue-Force') !== null, config }).filter(
+    const broken = checkTransition(before, after, { agent: trailer(TRAILER.agent), op: trailer(TRAILER.op), force: trailer(TRAILER.force) !== null, config }).filter(
       (v) => v.severity === 'error',
     );
     if (broken.length) {
@@ -81,7 +84,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   if (derived && derived.document.file === doc.file && derived.edits.length) {
     // The second step is proved like the first, against the queue the first one left.
     const next = await applyDecision(after, { ...d, changes: derived.changes, document: derived.document, edits: derived.edits, adds: undefined, follow: undefined }, config);
-    return { content: next.content, after: next.after, story: next.after.graph.byId.get(d.id), derived: derived.actions };
+    return { content: next.content, after: next.after, story: next.after.graph.byId.get(d.id), derived: derived.effects };
   }
   return { content, after, story: after.graph.byId.get(d.id), derived: [] };
 }

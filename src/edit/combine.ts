@@ -12,7 +12,7 @@ import { decide, type Operation } from './decide.js';
 /** A pending claim: its request id and operation. */
 export interface PendingClaim {
   id: string;
-  op: Extract<Operation, { op: 'claim' }>;
+  op: Omit<Extract<Operation, { op: 'claim' }>, 'maxClaims'>;
 }
 
 /** A claim served on top: the request, the story it got and its agent. */

@@ -9,8 +9,8 @@ import type { Edit } from './splice.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */
 export function findStory(queue: Queue, id: string): Story {
-  const s = queue.graph.byId.get(id) ?? queue.stories.find((x) => x.id.toLowerCase() === id.toLowerCase());
-  if (!s) throw new QueueError('not_found', `no story "${id}" in the queue`, { id });
+  const s = queue.graph.lookup(id);
+  if (!s) throw new QueueError('not_found', `no story "${id}" in ${queue.documents[0]?.file ?? 'the queue'}`, { id });
   return s;
 }
 

@@ -12,15 +12,18 @@ import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { rankReady } from '../model/rank.js';
 import type { Occurrence, Story } from '../domain/types.js';
+import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
 import { assertEditable, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
+import { isClaimed, type ClaimedCategory } from '../domain/status.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
 export type Operation =
-  | { op: 'claim'; id?: string; agent: string; renew?: boolean; maxClaims?: number }
+  | { op: 'claim'; id?: string; agent: string; renew?: boolean; maxClaims: number }
   | { op: 'done'; id: string; agent: string; force?: boolean }
   | { op: 'release'; id: string; agent: string; force?: boolean }
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
@@ -64,7 +67,9 @@ export interface Decision {
   adds?: string[];
   /** Files to write beside the queue edit, paths relative to the repository root: new ones (a story
    * file, a handoff; refused if they exist) or, with `replace`, whole files queue owns (the status board). */
-  files?: Array<{ path: string; content: string; replace?: boolean }>;
+  files?: Array<{ path: string; content: string; replace?: boolean; role?: 'handoff' | 'story' | 'board' }>;
+  /** True when the edits append the story to the file's Completed log (a done). */
+  logged?: boolean;
   /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
   subject: string;
   /** Commit trailers, in order: `Queue-Op`, `Queue-Story`, `Queue-Agent`, and `Queue-Force` when forced. */
@@ -84,16 +89,14 @@ export interface DerivedEdits {
   document: QueueDocument;
   edits: Edit[];
   changes: Change[];
-  /** `unblock 8-3`, `mark 8-2 ✅ in 8-3`. */
-  actions: string[];
+  /** What the edits do (`{kind: 'unblock', id: '8-3'}`, `{kind: 'mark', …}`). */
+  effects: Effect[];
 }
-
-const CLAIMED = new Set(['in_progress', 'review']);
 
 /** Stories `agent` holds (in progress or review with that claimant, case-insensitive). */
 export function heldBy(queue: Queue, agent: string): Story[] {
   const a = agent.toLowerCase();
-  return queue.stories.filter((s) => CLAIMED.has(s.status.category) && s.claimant?.toLowerCase() === a);
+  return queue.stories.filter((s) => isClaimed(s.status.category) && s.claimant?.toLowerCase() === a);
 }
 
 function sameAgent(a: string | null, b: string): boolean {
@@ -110,9 +113,10 @@ export function decide(queue: Queue, op: Operation): Decision {
   const forced = 'force' in op && op.force === true;
   let wish: StatusWish;
   let unchanged = false;
+  let logged = false;
 
   const mustHold = () => {
-    if (!CLAIMED.has(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
+    if (!isClaimed(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
     if (!forced && !sameAgent(holder, op.agent)) {
       throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, {
         id: story.id,
@@ -124,20 +128,20 @@ export function decide(queue: Queue, op: Operation): Decision {
   switch (op.op) {
     case 'claim': {
       if (op.renew) {
-        if (!CLAIMED.has(c) || !sameAgent(holder, op.agent))
+        if (!isClaimed(c) || !sameAgent(holder, op.agent))
           throw new QueueError('not_claimant', `${op.agent} does not hold ${story.id}; only its claimant renews a lease`, { id: story.id, holder });
         unchanged = true;
-        wish = { category: c as 'in_progress' | 'review', claimant: holder };
+        wish = { category: c as ClaimedCategory, claimant: holder };
         break;
       }
-      if (CLAIMED.has(c)) {
+      if (isClaimed(c)) {
         if (!sameAgent(holder, op.agent)) throw new QueueError('already_claimed', `${story.id} is already claimed by ${holder ?? 'someone'}`, { id: story.id, holder });
         unchanged = true;
-        wish = { category: c as 'in_progress' | 'review', claimant: holder };
+        wish = { category: c as ClaimedCategory, claimant: holder };
         break;
       }
       if (!queue.graph.isReady(story)) throw notReady(queue, story);
-      const limit = op.maxClaims ?? 1;
+      const limit = op.maxClaims;
       const held = heldBy(queue, op.agent);
       if (held.length >= limit) {
         throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
@@ -162,7 +166,7 @@ export function decide(queue: Queue, op: Operation): Decision {
       break;
     case 'block':
       if (c === 'done' || c === 'cancelled') throw new QueueError('invalid', `${story.id} is ${c}; reopen it first`, { id: story.id, status: c });
-      if (CLAIMED.has(c)) mustHold();
+      if (isClaimed(c)) mustHold();
       wish = { category: 'blocked', reason: op.reason };
       break;
     case 'unblock':
@@ -188,17 +192,20 @@ export function decide(queue: Queue, op: Operation): Decision {
     // rgrid keeps a Completed log: a done story is appended to it, with its agent and wave.
     if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
       const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent);
-      if (log) edits.push(log);
+      if (log) {
+        edits.push(log);
+        logged = true;
+      }
     }
   }
   const agent = op.agent;
   const verb = op.op === 'claim' && op.renew ? 'renew' : op.op;
   const trailers: Array<[string, string]> = [
-    ['Queue-Op', verb],
-    ['Queue-Story', story.id],
-    ['Queue-Agent', agent],
+    [TRAILER.op, verb],
+    [TRAILER.story, story.id],
+    [TRAILER.agent, agent],
   ];
-  if (forced) trailers.push(['Queue-Force', 'true']);
+  if (forced) trailers.push([TRAILER.force, 'true']);
   return {
     op: op.op,
     id: story.id,
@@ -208,6 +215,7 @@ export function decide(queue: Queue, op: Operation): Decision {
     subject: `queue: ${verb} ${story.id} (${agent})`,
     trailers,
     unchanged,
+    ...(logged ? { logged } : {}),
   };
 }
 
@@ -217,7 +225,7 @@ export function decide(queue: Queue, op: Operation): Decision {
  * (`Queue-Story` repeated) and `Queue-Force: stale`.
  */
 export function decideRelease(queue: Queue, ids: readonly string[], agent: string): Decision {
-  const stories = ids.map((id) => findStory(queue, id)).filter((s) => CLAIMED.has(s.status.category));
+  const stories = ids.map((id) => findStory(queue, id)).filter((s) => isClaimed(s.status.category));
   if (stories.length === 0) throw new QueueError('not_claimant', `none of ${ids.join(', ')} is claimed any more`, { ids });
   let doc: QueueDocument | null = null;
   const edits: Edit[] = [];
@@ -235,7 +243,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     document: doc!,
     edits,
     subject: `queue: release stale ${names.join(', ')} (${agent})`,
-    trailers: [['Queue-Op', 'release'], ...names.map((id): [string, string] => ['Queue-Story', id]), ['Queue-Agent', agent], ['Queue-Force', 'stale']],
+    trailers: [[TRAILER.op, 'release'], ...names.map((id): [string, string] => [TRAILER.story, id]), [TRAILER.agent, agent], [TRAILER.force, 'stale']],
     unchanged: false,
   };
 }

@@ -25,6 +25,7 @@ import { lineEnding } from './common.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
 import { applyEdits, type Edit } from './splice.js';
 import type { StatusWish } from './style.js';
+import { isClaimed } from '../domain/status.js';
 
 /** A line that says a section is empty: `_None._`, `*None yet.*`, `(none)`, `Nothing here.` */
 const PLACEHOLDER = /^[ \t]*([_*]{0,2})\(?(?:none|nothing|empty|no items?)(?:[ \t]+(?:yet|here|right now|at the moment))?\.?\)?\1[ \t]*$/i;
@@ -81,7 +82,7 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
   const bodyStart = lineOf(text, occ.start).next;
   const bodyEnd = i + 1 < hs.length ? hs[i + 1].start : text.length;
   const fields = fieldsIn(text, bodyStart, bodyEnd);
-  const claimant = wish.category === 'in_progress' || wish.category === 'review' ? (wish.claimant ?? null) : wish.category === 'done' ? undefined : null;
+  const claimant = isClaimed(wish.category) ? (wish.claimant ?? null) : wish.category === 'done' ? undefined : null;
   const reason = wish.category === 'blocked' ? (wish.reason ?? null) : null;
   const edits: Edit[] = [];
   for (const [name, label, value] of [

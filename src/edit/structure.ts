@@ -17,6 +17,7 @@ import type { AddRequest, Decision } from './decide.js';
 export type { AddRequest };
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusWish } from './style.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
@@ -84,7 +85,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": use letters, digits, ".", "_" and "-" (at most 40)`);
   if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
   const doc = documentOf(queue);
-  const clash = queue.graph.byId.get(req.id) ?? queue.stories.find((s) => s.id.toLowerCase() === req.id.toLowerCase());
+  const clash = queue.graph.lookup(req.id);
   if (clash) throw new QueueError('invalid', `${req.id} already exists at ${clash.file}:${clash.line}`, { id: req.id, file: clash.file, line: clash.line });
   const deps = req.deps.map((d) => nameable(findStory(queue, d)).id);
   const tasks = taskQueue(queue, doc);
@@ -130,9 +131,9 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
     edits: [{ start: table.end, end: table.end, text: lineEnding(doc.text) + row }],
     subject: `queue: add ${req.id} (${req.agent})`,
     trailers: [
-      ['Queue-Op', 'add'],
-      ['Queue-Story', req.id],
-      ['Queue-Agent', req.agent],
+      [TRAILER.op, 'add'],
+      [TRAILER.story, req.id],
+      [TRAILER.agent, req.agent],
     ],
     unchanged: false,
   };
@@ -242,10 +243,10 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     edits: [edit],
     subject: `queue: dep ${action} ${story.id} ${dep.id} (${agent})`,
     trailers: [
-      ['Queue-Op', `dep-${action}`],
-      ['Queue-Story', story.id],
+      [TRAILER.op, `dep-${action}`],
+      [TRAILER.story, story.id],
       ['Queue-Dependency', dep.id],
-      ['Queue-Agent', agent],
+      [TRAILER.agent, agent],
     ],
     unchanged: false,
   };

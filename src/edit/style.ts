@@ -9,8 +9,9 @@
  * gets rgrid's bracket form. Every form is checked by parsing it back (`parseStatus`): a form that does
  * not read as what was meant is never returned.
  */
-import { parseStatus } from '../dialect/status.js';
+import { parseStatus, WRITTEN_EMOJI } from '../dialect/status.js';
 import type { StatusCategory } from '../domain/types.js';
+import { isClaimed } from '../domain/status.js';
 
 /** What to write: a category, and the claimant (in progress, review) or hold reason (blocked). */
 export interface StatusWish {
@@ -34,14 +35,7 @@ const BRACKET: Record<StatusWish['category'], string> = {
   cancelled: 'CANCELLED',
 };
 
-const EMOJI: Record<StatusWish['category'], string> = {
-  todo: '⏳',
-  blocked: '🔴',
-  in_progress: '🔄',
-  review: '👀',
-  done: '✅',
-  cancelled: '❌',
-};
+const EMOJI: Record<StatusWish['category'], string> = WRITTEN_EMOJI;
 
 /** Claim tokens that mean "about to start" rather than "working": used only when nothing else is. */
 const TRANSIENT = /^\[?\s*(?:claiming|prep)\b/i;
@@ -111,7 +105,7 @@ export function statusStyle(cells: readonly string[]): StatusStyle {
 
 /** The claimant (in progress, review) or reason (blocked) a wish carries, else null. */
 function argOf(w: StatusWish): string | null {
-  return (w.category === 'blocked' ? w.reason : w.category === 'in_progress' || w.category === 'review' ? w.claimant : null) ?? null;
+  return (w.category === 'blocked' ? w.reason : isClaimed(w.category) ? w.claimant : null) ?? null;
 }
 
 function bracketForm(w: StatusWish): string {
@@ -125,7 +119,7 @@ function reads(text: string, w: StatusWish, arg: string | null): boolean {
   const st = parseStatus(text);
   if (st.category !== w.category) return false;
   if (w.category === 'blocked') return (st.reason ?? null) === arg;
-  if (w.category === 'in_progress' || w.category === 'review') return (st.claimant ?? null) === arg;
+  if (isClaimed(w.category)) return (st.claimant ?? null) === arg;
   return true;
 }
 

@@ -19,6 +19,7 @@ import { lineEnding } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 import type { Edit } from './splice.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
 function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly string[]): Story {
@@ -65,9 +66,9 @@ export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: 
     edits: [{ start: at, end: at, text: lineEnding(text) + line }],
     subject: `queue: add ${req.id} (${req.agent})`,
     trailers: [
-      ['Queue-Op', 'add'],
-      ['Queue-Story', req.id],
-      ['Queue-Agent', req.agent],
+      [TRAILER.op, 'add'],
+      [TRAILER.story, req.id],
+      [TRAILER.agent, req.agent],
     ],
     unchanged: false,
   };

@@ -9,6 +9,7 @@ import { readQueue, type Queue } from '../read/queue.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { checkTransition, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -29,8 +30,7 @@ export interface JudgedCommit extends QueueCommit {
   violations: Violation[];
 }
 
-const FORMAT =
-  '%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f%(trailers:key=Queue-Agent,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Op,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Force,valueonly,separator=%x1d)%x1e';
+const FORMAT = `%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f${[TRAILER.agent, TRAILER.op, TRAILER.force].map((k) => `%(trailers:key=${k},valueonly,separator=%x1d)`).join('%x1f')}%x1e`;
 
 /** Commits in `range` (`A..B`, or a single revision for its whole history) touching `file`, oldest first. */
 export async function queueCommits(git: Git, range: string, file: string): Promise<QueueCommit[]> {

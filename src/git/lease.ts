@@ -8,6 +8,7 @@
 import type { Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 import type { Git } from './git.js';
+import { isClaimed } from '../domain/status.js';
 
 /** One claim and when it was last set or renewed. */
 export interface Lease {
@@ -61,7 +62,7 @@ async function renewals(git: Git, rev: string): Promise<Map<string, { commit: st
 
 /** Leases of every claimed story of `queue` (read from `file` at `rev`). */
 export async function leases(git: Git, rev: string, file: string, queue: Queue): Promise<Lease[]> {
-  const claimed = queue.stories.filter((s) => s.claimant && (s.status.category === 'in_progress' || s.status.category === 'review'));
+  const claimed = queue.stories.filter((s) => s.claimant && isClaimed(s.status.category));
   if (claimed.length === 0) return [];
   const [lines, renewed] = await Promise.all([blame(git, rev, file), renewals(git, rev)]);
   const out: Lease[] = [];

@@ -32,9 +32,10 @@ import type { Decision, Operation } from '../edit/decide.js';
 import type { Attempt, BranchRef } from './types.js';
 import { GitFailure, type Git } from './git.js';
 import { commitTree } from './tree.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** A claim as a request carries it: fresh claims only (a renewal changes nothing to combine). */
-export type ClaimOperation = Extract<Operation, { op: 'claim' }>;
+export type ClaimOperation = Omit<Extract<Operation, { op: 'claim' }>, 'maxClaims'>;
 
 /** One request on the remote, as fetched. */
 export interface ClaimRequest {
@@ -89,7 +90,7 @@ export function idTime(id: string): number {
 }
 
 /** Whether `op` can travel as a request: a claim, not a renewal. */
-export function isCombinable(op: Operation | undefined): op is ClaimOperation {
+export function isCombinable(op: Operation | undefined): op is Extract<Operation, { op: 'claim' }> {
   return op !== undefined && op.op === 'claim' && op.renew !== true;
 }
 
@@ -244,9 +245,9 @@ export async function servedOutcome(git: Git, opts: BranchRef, mine: PublishedRe
     edits: [],
     subject: `queue: claim ${story.id} (${agent})`,
     trailers: [
-      ['Queue-Op', 'claim'],
-      ['Queue-Story', story.id],
-      ['Queue-Agent', agent],
+      [TRAILER.op, 'claim'],
+      [TRAILER.story, story.id],
+      [TRAILER.agent, agent],
     ],
     unchanged: false,
   };

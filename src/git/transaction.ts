@@ -23,6 +23,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
+import { unblockedIds } from '../domain/effects.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
@@ -35,6 +36,7 @@ import { syncLocal } from './sync.js';
 import { looseObjectDir, ObjectWriter } from './objects.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 import type { Attempt, BranchRef, TransactionResult } from './types.js';
+import { TRAILER } from '../domain/trailers.js';
 
 export type { Attempt, BranchRef, TransactionResult };
 
@@ -300,10 +302,10 @@ async function attemptOnce(
   const trailers = [...decision.trailers];
   if (served.length) {
     subject += served.map((c) => `, ${c.story} (${c.agent})`).join('');
-    for (const c of served) trailers.push(['Queue-Story', c.story], ['Queue-Agent', c.agent], ['Queue-Request', `${c.id} ${c.story}`]);
+    for (const c of served) trailers.push([TRAILER.story, c.story], [TRAILER.agent, c.agent], [TRAILER.request, `${c.id} ${c.story}`]);
   }
   const message = ['-m', subject, '-m', trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
-  const agent = decision.trailers.find(([k]) => k === 'Queue-Agent')?.[1] ?? 'queue';
+  const agent = decision.trailers.find(([k]) => k === TRAILER.agent)?.[1] ?? 'queue';
   const commit = await commitTree(git, [tree, '-p', base, ...message], agent).catch((e) => {
     throw gitError(e);
   });
@@ -330,7 +332,7 @@ async function attemptOnce(
 
 /** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */
 export function unblockedIn(applied: Applied | null): string[] {
-  return (applied?.derived ?? []).filter((a) => a.startsWith('unblock ')).map((a) => a.slice('unblock '.length));
+  return unblockedIds(applied?.derived ?? []);
 }
 
 /** Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned). */

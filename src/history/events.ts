@@ -9,6 +9,7 @@
  */
 import type { Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
+import { isClaimed } from '../domain/status.js';
 
 /** What happened to a story between two versions of the queue (the transitions of issue 4). */
 export type EventKind = 'claim' | 'release' | 'done' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';
@@ -33,13 +34,11 @@ export interface QueueEvent {
   line: number;
 }
 
-const CLAIMED = new Set(['in_progress', 'review']);
-
 function statusEvent(a: Story, b: Story): QueueEvent['kind'] | null {
   const c0 = a.status.category;
   const c1 = b.status.category;
   if (c0 === c1) {
-    if (CLAIMED.has(c1) && (a.claimant ?? '').toLowerCase() !== (b.claimant ?? '').toLowerCase()) return 'claim';
+    if (isClaimed(c1) && (a.claimant ?? '').toLowerCase() !== (b.claimant ?? '').toLowerCase()) return 'claim';
     if (c1 === 'blocked' && a.status.reason !== b.status.reason) return b.status.reason ? 'block' : 'unblock';
     return null;
   }

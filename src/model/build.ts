@@ -12,6 +12,7 @@
 import type { Entry } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import type { DependencyRef, Diagnostic, Story } from '../domain/types.js';
+import { isClaimed } from '../domain/status.js';
 
 /** Stories built from entries (one per id, occurrences merged in file order) and what was found wrong. */
 export interface BuiltStories {
@@ -94,7 +95,7 @@ export function buildStories(entries: Entry[]): BuiltStories {
   }
   if (entryStory) for (const e of entries) if (e.parent) entryStory.get(e)!.parent = entryStory.get(e.parent)!.id;
   for (const s of order) {
-    s.claimant = s.status.claimant ?? (s.status.category === 'in_progress' || s.status.category === 'review' ? s.owner : null);
+    s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
   }
   resolveDeps(order, byId, diagnostics);
   return { stories: order, diagnostics };

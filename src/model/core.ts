@@ -7,9 +7,10 @@
  * Readiness (issue 2; rgrid's Claiming Rules): `todo`, or `blocked` that is not a manual hold, with
  * every dependency satisfied, and on no cycle.
  */
+import { CATEGORIES } from '../domain/status.js';
 
 /** Status category codes, in {@link CATEGORIES} order. */
-export const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown'] as const;
+export { CATEGORIES };
 /** A status category as its index in {@link CATEGORIES} (0 = todo … 6 = unknown). */
 export type CategoryCode = number;
 /** Category codes the graph arithmetic tests directly (indices into {@link CATEGORIES}). */

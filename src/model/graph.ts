@@ -12,6 +12,7 @@
  */
 import { CATEGORIES, DONE, findCycles, GraphCore, type GraphArrays } from './core.js';
 import type { Story } from '../domain/types.js';
+import { OPEN_CATEGORIES } from '../domain/status.js';
 
 /** Why a story is not ready. */
 export interface BlockedInfo {
@@ -28,7 +29,7 @@ export interface BlockedInfo {
 
 /** Categories of a story that is not finished: everything but `done` and `cancelled` (an `unknown`
  * status is not taken for finished). {@link QueueGraph.unblockCount} counts dependents in these. */
-export const OPEN = new Set(['todo', 'blocked', 'in_progress', 'review', 'unknown']);
+export const OPEN = OPEN_CATEGORIES;
 
 const CODE = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
 
@@ -104,6 +105,14 @@ export class QueueGraph {
   /** Position of a story in file order, or -1. */
   indexOf(id: string): number {
     return this.index.get(id) ?? -1;
+  }
+
+  /** The story with id `id`, written exactly so or differing only in case (`q-3` finds `Q-3`); undefined when none. */
+  lookup(id: string): Story | undefined {
+    const exact = this.byId.get(id);
+    if (exact) return exact;
+    const lower = id.toLowerCase();
+    return this.stories.find((x) => x.id.toLowerCase() === lower);
   }
 
   /** story id → ids of stories that depend on it, in file order. Built on first use. */

@@ -10,6 +10,7 @@
  * A block is rewritten only where its markers are; its content is a pure function of the graph
  * (no clock), so rendering twice writes nothing the second time. Pure.
  */
+import { mermaidFlowchart } from '../model/diagram.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { cellText, lineEnding } from '../edit/common.js';
 import type { Edit } from '../edit/splice.js';
@@ -76,31 +77,6 @@ function progress(queue: Queue, doc: QueueDocument): string[] {
   return ['| Section | Done | Progress |', '|---------|------|----------|', ...rows, `| **All** | ${done}/${total} | ${progressBar(done, total)} |`];
 }
 
-const label = (s: Story) => {
-  const text = `${s.id}: ${s.title}`.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
-  return `"${text.length > 60 ? `${text.slice(0, 59)}…` : text}"`;
-};
-
 function mermaid(queue: Queue): string[] {
-  const g = queue.graph;
-  // Open stories first (they are what people plan with), then the done ones they depend on.
-  const open = queue.stories.filter((s) => s.status.category !== 'done' && s.status.category !== 'cancelled').slice(0, GRAPH_LIMIT);
-  const shown = new Set(open.map((s) => s.id));
-  for (const s of open) for (const d of s.deps) if (d.id && shown.size < GRAPH_LIMIT * 2) shown.add(d.id);
-  const nodes = queue.stories.filter((s) => shown.has(s.id));
-  const id = new Map(nodes.map((s, i) => [s.id, `s${i}`]));
-  const cls = (s: Story) =>
-    s.status.category === 'done' ? 'done' : g.isReady(s) ? 'ready' : s.status.category === 'in_progress' || s.status.category === 'review' ? 'doing' : 'waiting';
-  const lines = ['```mermaid', 'graph TD'];
-  for (const s of nodes) lines.push(`  ${id.get(s.id)}[${label(s)}]:::${cls(s)}`);
-  for (const s of nodes) for (const d of s.deps) if (d.id && id.has(d.id)) lines.push(`  ${id.get(d.id)} --> ${id.get(s.id)}`);
-  lines.push(
-    '  classDef done fill:#d3f9d8,stroke:#2b8a3e',
-    '  classDef ready fill:#fff3bf,stroke:#e67700',
-    '  classDef doing fill:#d0ebff,stroke:#1864ab',
-    '  classDef waiting fill:#f1f3f5,stroke:#868e96',
-  );
-  if (queue.stories.length > nodes.length) lines.push(`  %% ${queue.stories.length - nodes.length} more stories not drawn`);
-  lines.push('```');
-  return lines;
+  return ['```mermaid', ...mermaidFlowchart(queue.stories, queue.graph, { limit: GRAPH_LIMIT }), '```'];
 }

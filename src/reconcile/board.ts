@@ -16,9 +16,11 @@
  * idempotent: a second pass over its own output changes nothing.
  */
 import type { Queue } from '../read/queue.js';
+import type { Effect } from '../domain/effects.js';
 import { lineEnding } from '../edit/common.js';
 import type { Story } from '../domain/types.js';
 import { mentionedIds, writtenIds } from '../workspace/mentions.js';
+import { isClaimed } from '../domain/status.js';
 
 const HEADING = /^##\s+(.+?)\s+Status\s*$/;
 const FIELD = (name: string) => new RegExp(`^\\*\\*${name}\\*\\*:[ \\t]*(.*)$`);
@@ -42,11 +44,11 @@ function brief(held: Story[]): string {
  * The board after bringing it in step with `queue`'s claims, or null when it needs no change.
  * `text` is the board as it is (null: no file); `now` is written as `YYYY-MM-DD HH:MM` (UTC).
  */
-export function updateBoard(text: string | null, queue: Queue, now: Date): { content: string; actions: string[] } | null {
+export function updateBoard(text: string | null, queue: Queue, now: Date): { content: string; effects: Effect[] } | null {
   const held = new Map<string, Story[]>();
   const names = new Map<string, string>();
   for (const s of queue.stories) {
-    if ((s.status.category !== 'in_progress' && s.status.category !== 'review') || !s.claimant) continue;
+    if (!isClaimed(s.status.category) || !s.claimant) continue;
     const key = s.claimant.toLowerCase();
     names.set(key, names.get(key) ?? s.claimant);
     held.set(key, [...(held.get(key) ?? []), s]);
@@ -56,7 +58,7 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
   const lines = (text ?? `# Current Status${eol}`).split(/\r?\n/);
   const ids = writtenIds(queue);
   const stamp = now.toISOString().slice(0, 16).replace('T', ' ');
-  const actions: string[] = [];
+  const effects: Effect[] = [];
   const seen = new Set<string>();
 
   for (let i = 0; i < lines.length; i++) {
@@ -86,7 +88,7 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
       lines.splice(i + 1, 0, ...insert);
       end += insert.length;
     }
-    actions.push(`status board: ${h[1]} → ${brief(mine)}`);
+    effects.push({ kind: 'board', agent: h[1], task: brief(mine) });
     i = end - 1;
   }
   for (const [key, stories] of held) {
@@ -102,8 +104,8 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
       '**Next Update**: When the task changes',
       '',
     );
-    actions.push(`status board: ${names.get(key)} → ${brief(stories)}`);
+    effects.push({ kind: 'board', agent: names.get(key)!, task: brief(stories) });
   }
-  if (actions.length === 0) return null;
-  return { content: lines.join(eol), actions };
+  if (effects.length === 0) return null;
+  return { content: lines.join(eol), effects };
 }

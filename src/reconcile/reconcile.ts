@@ -22,8 +22,11 @@ import type { Edit } from '../edit/splice.js';
 import { statusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
+import { summarizeEffects, type Effect } from '../domain/effects.js';
+import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
 import { generatedBlocks } from './blocks.js';
 import { updateBoard } from './board.js';
+import { TRAILER } from '../domain/trailers.js';
 
 /** The reconciler's answer for one document. */
 export interface Reconciliation {
@@ -31,33 +34,27 @@ export interface Reconciliation {
   edits: Edit[];
   /** Stories whose status the edits change, with the status they must read as afterwards. */
   changes: Change[];
-  /** One line per action, for people: `unblock 8-3`, `mark 8-2 ✅ in 8-3`, `render queue:ready`. */
-  actions: string[];
+  /** What the edits do, as typed effects (`{kind: 'unblock', id: '8-3'}`, marks, blocks rendered). */
+  effects: Effect[];
 }
-
-const MARKS = [
-  { mark: '✅', re: /✅/ },
-  { mark: '[DONE]', re: /\[DONE\]/i },
-];
 
 /** The done mark a document writes beside dependencies, or null when it writes none. */
 function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null {
-  const counts = MARKS.map(() => 0);
+  const counts = WRITTEN_MARKS.map(() => 0);
   for (const s of stories) {
     const span = s.occurrences[0].spans.deps;
     if (!span || s.file !== doc.file) continue;
     const cell = doc.text.slice(span.start, span.end);
-    for (const [i, m] of MARKS.entries()) counts[i] += m.re.test(cell) ? 1 : 0;
+    for (const [i, m] of WRITTEN_MARKS.entries()) counts[i] += m.re.test(cell) ? 1 : 0;
   }
   const best = counts.indexOf(Math.max(...counts));
-  return counts[best] > 0 ? MARKS[best].mark : null;
+  return counts[best] > 0 ? WRITTEN_MARKS[best].mark : null;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const DONE_MARK = /^\s*(?:✅|✔️|✔|☑️|☑|✓|\[(?:done|x|complete|completed)\])/iu;
 
 /** Edits to one Depends On cell: marks added beside done references, removed beside open ones. */
-function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | null, actions: string[]): Edit[] {
+function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | null, effects: Effect[]): Edit[] {
   const span = s.occurrences[0].spans.deps;
   if (!span) return [];
   const cell = doc.text.slice(span.start, span.end);
@@ -71,12 +68,12 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | nu
     const after = m.index + m[0].length;
     if (done) {
       out.push({ start: span.start + after, end: span.start + after, text: ` ${mark}` });
-      actions.push(`mark ${d.id} ${mark} in ${s.id}`);
+      effects.push({ kind: 'mark', id: d.id, in: s.id, mark: mark! });
     } else {
-      const existing = DONE_MARK.exec(cell.slice(after));
+      const existing = LEADING_DONE_MARK.exec(cell.slice(after));
       if (!existing) continue;
       out.push({ start: span.start + after, end: span.start + after + existing[0].length, text: '' });
-      actions.push(`unmark ${d.id} in ${s.id}`);
+      effects.push({ kind: 'unmark', id: d.id, in: s.id });
     }
   }
   return out;
@@ -92,13 +89,13 @@ function storyEdits(queue: Queue, doc: QueueDocument, s: Story, style: ReturnTyp
   if (c === 'blocked' && !g.isHold(s) && depsDone && !g.inCycle(s.id)) {
     out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
-    out.actions.push(`unblock ${s.id}`);
+    out.effects.push({ kind: 'unblock', id: s.id });
   } else if (c === 'todo' && writesBlocked && !depsDone) {
     out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
     out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
-    out.actions.push(`block ${s.id} (waits on ${g.waitingOn(s).join(', ')})`);
+    out.effects.push({ kind: 'block', id: s.id, waitingOn: g.waitingOn(s) });
   }
-  out.edits.push(...markEdits(queue, doc, s, mark, out.actions));
+  out.edits.push(...markEdits(queue, doc, s, mark, out.effects));
 }
 
 /**
@@ -126,12 +123,12 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
       const style = statusStyle(tableStatusCells(queue, doc));
       const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
       const mark = markStyle(doc, mine);
-      const out: Reconciliation = { document: doc, edits: [], changes: [], actions: [] };
+      const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
       for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, writesBlocked, mark, out);
       if (blocks) {
         for (const b of generatedBlocks(doc, queue, ready)) {
           out.edits.push(b.edit);
-          out.actions.push(`render ${b.name}`);
+          out.effects.push({ kind: 'render', block: b.name });
         }
       }
       return out;
@@ -159,10 +156,10 @@ export function reconcileDependents(queue: Queue, id: string): Reconciliation[] 
  * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
  * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
  */
-export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision & { actions: string[] } {
-  const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], actions: [] };
+export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision & { effects: Effect[] } {
+  const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], effects: [] };
   const b = board ? updateBoard(board.text, queue, board.now) : null;
-  const actions = [...r.actions, ...(b?.actions ?? [])];
+  const effects = [...r.effects, ...(b?.effects ?? [])];
   return {
     op: 'render',
     id: r.changes[0]?.id ?? '',
@@ -170,10 +167,10 @@ export function renderDecision(queue: Queue, agent: string, board?: BoardInput):
     document: r.document,
     edits: r.edits,
     files: b && board ? [{ path: board.path, content: b.content, replace: true }] : [],
-    subject: `queue: render${actions.length ? ` (${summary(actions)})` : ''}`,
-    trailers: [['Queue-Op', 'render'], ...r.changes.map((c): [string, string] => ['Queue-Story', c.id]), ['Queue-Agent', agent]],
+    subject: `queue: render${effects.length ? ` (${summarizeEffects(effects)})` : ''}`,
+    trailers: [[TRAILER.op, 'render'], ...r.changes.map((c): [string, string] => [TRAILER.story, c.id]), [TRAILER.agent, agent]],
     unchanged: r.edits.length === 0 && !b,
-    actions,
+    effects,
   };
 }
 
@@ -182,13 +179,4 @@ export interface BoardInput {
   path: string;
   text: string | null;
   now: Date;
-}
-
-/** `unblock 8-3, 8-4; 2 marks; queue:ready` — a commit subject's worth of actions. */
-function summary(actions: readonly string[]): string {
-  const status = actions.filter((a) => /^(?:unblock|block) /.test(a)).map((a) => a.replace(/ \(.*\)$/, ''));
-  const marks = actions.filter((a) => /^(?:mark|unmark) /.test(a)).length;
-  const blocks = actions.filter((a) => a.startsWith('render ')).map((a) => a.slice(7));
-  const board = actions.some((a) => a.startsWith('status board')) ? 'status board' : '';
-  return [status.join(', '), marks ? `${marks} mark${marks > 1 ? 's' : ''}` : '', blocks.join(', '), board].filter(Boolean).join('; ');
 }

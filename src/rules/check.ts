@@ -27,6 +27,7 @@ import type { Queue } from '../read/queue.js';
 import { diffQueues } from '../history/events.js';
 import type { Story } from '../domain/types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../domain/rules.js';
+import { isClaimed } from '../domain/status.js';
 
 export { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../domain/rules.js';
 
@@ -55,7 +56,6 @@ export interface ChangeContext {
   config: QueueConfig;
 }
 
-const CLAIMED = new Set(['in_progress', 'review']);
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 /** Names the queue or the config knows as agents (lower case). */
@@ -100,7 +100,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
   for (const e of events) {
     const a = prev.get(e.story);
     const b = after.graph.byId.get(e.story);
-    const heldBefore = a && CLAIMED.has(a.status.category) ? a.claimant : null;
+    const heldBefore = a && isClaimed(a.status.category) ? a.claimant : null;
     if (e.kind === 'claim' && a && b) {
       if (heldBefore && lower(heldBefore) !== lower(b.claimant)) {
         if (!ctx.force)
@@ -117,7 +117,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
       }
       continue;
     }
-    if (e.kind === 'done' && a && b && !CLAIMED.has(a.status.category)) {
+    if (e.kind === 'done' && a && b && !isClaimed(a.status.category)) {
       add('done_not_claimed', b, `${b.id} went from "${a.status.raw}" straight to done`, `claim it first (queue claim ${b.id}), then mark it done`);
     }
     if (e.kind === 'reopen' && b && lower(ctx.op) !== 'reopen') {
@@ -129,7 +129,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     // Who may change a claimed story: its holder (or a forced release / stale release). The actor is
     // the trailer, else the claimant still written in the cell, else a known author.
     if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !ctx.force) {
-      const actor = trailer ?? (CLAIMED.has(b.status.category) ? b.claimant : null) ?? authorAgent;
+      const actor = trailer ?? (isClaimed(b.status.category) ? b.claimant : null) ?? authorAgent;
       if (actor && lower(actor) !== lower(heldBefore)) {
         add(
           'not_holder',
@@ -143,7 +143,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
 
   // Claims per agent after the change.
   const limit = ctx.config.maxClaims;
-  const count = (q: Queue | null, who: string) => (q?.stories ?? []).filter((s) => CLAIMED.has(s.status.category) && lower(s.claimant) === lower(who)).length;
+  const count = (q: Queue | null, who: string) => (q?.stories ?? []).filter((s) => isClaimed(s.status.category) && lower(s.claimant) === lower(who)).length;
   for (const who of new Set(events.filter((e) => e.kind === 'claim' && e.claimant).map((e) => e.claimant!))) {
     const n = count(after, who);
     if (n > limit && n > count(before, who)) {

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { QueueError } from '../domain/errors.js';
+import { describeEffect } from '../domain/effects.js';
 import type { Queue } from '../read/queue.js';
 import { renderCommitted, renderWorking } from '../app/render.js';
 import type { WriteTarget } from '../app/write.js';
@@ -99,7 +100,7 @@ export function watch(opts: WatchOptions): Watcher {
       if (r.outcome === 'moved') continue; // edited meanwhile: read again
       if (r.content !== null) written = sha(r.content);
       last = r.after;
-      if (r.outcome === 'written') opts.log(`${stamp()} ${[...r.actions, ...r.files.map((f) => `handoff ${f}`)].join('; ')}`);
+      if (r.outcome === 'written') opts.log(`${stamp()} ${[...r.effects.map(describeEffect), ...r.files.map((f) => `handoff ${f}`)].join('; ')}`);
       return;
     }
     opts.log(`${stamp()} ${where.file} kept changing; will try on the next change`);

@@ -86,7 +86,7 @@ describe('core write API', () => {
     const now = new Date('2026-11-22T10:00:00Z');
     const checked = await renderWorking(where, 'queue', now, { check: true });
     expect(checked.outcome).toBe('unchanged');
-    expect(checked.actions).toContain('unblock B');
+    expect(checked.effects).toContainEqual({ kind: 'unblock', id: 'B' });
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
 
     const first = await renderWorking(where, 'queue', now);
@@ -95,6 +95,6 @@ describe('core write API', () => {
     const board = readFileSync(join(dir, 'deployment/status/current-status.md'), 'utf8');
     expect(board).toContain('## Dev 3 Status\n**Last Updated**: 2026-11-22 10:00\n**Current Task**: C — third\n');
     const second = await renderWorking(where, 'queue', now);
-    expect(second.actions).toEqual([]);
+    expect(second.effects).toEqual([]);
   });
 });

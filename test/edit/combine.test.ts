@@ -4,7 +4,7 @@ import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { serveClaims } from '../../src/edit/combine.js';
 import { decide } from '../../src/edit/decide.js';
-import { decodeRequest, encodeRequest } from '../../src/git/requests.js';
+import { decodeRequest, encodeRequest, type ClaimOperation } from '../../src/git/requests.js';
 
 const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
 const text = head + ['| [ ] | **A** | a | None |', '| [ ] | **B** | b | None |', '| [ ] | **C** | c | A |', '| [IN PROGRESS: Dev 9] | **D** | d | None |', ''].join('\n');
@@ -13,7 +13,7 @@ const config = { ...DEFAULTS, agents: {}, rules: {} };
 describe('group commit: serving pending claims on top of one', () => {
   it('decides each on the state the previous left, skips the refused, keeps every other byte', async () => {
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
-    const own = await applyDecision(queue, decide(queue, { op: 'claim', agent: 'Dev 1' }), config);
+    const own = await applyDecision(queue, decide(queue, { op: 'claim', agent: 'Dev 1', maxClaims: 1 }), config);
     const { applied, served } = await serveClaims(
       own,
       [
@@ -33,7 +33,7 @@ describe('group commit: serving pending claims on top of one', () => {
 
   it("serves at most `max`, and uses the serving side's claim limit, not the request's", async () => {
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
-    const own = await applyDecision(queue, decide(queue, { op: 'claim', id: 'A', agent: 'Dev 1' }), config);
+    const own = await applyDecision(queue, decide(queue, { op: 'claim', id: 'A', agent: 'Dev 1', maxClaims: 1 }), config);
     const greedy = { op: 'claim' as const, agent: 'Dev 2', maxClaims: 99 };
     const one = await serveClaims(
       own,
@@ -61,7 +61,7 @@ describe('group commit: serving pending claims on top of one', () => {
 describe('claim requests: the message format', () => {
   it('round-trips a claim, with or without a story id', () => {
     expect(decodeRequest(encodeRequest({ op: 'claim', agent: 'Dev 2' }))).toEqual({ op: 'claim', agent: 'Dev 2' });
-    expect(decodeRequest(encodeRequest({ op: 'claim', id: '5-3', agent: 'Dev 2', maxClaims: 9 }))).toEqual({ op: 'claim', id: '5-3', agent: 'Dev 2' });
+    expect(decodeRequest(encodeRequest({ op: 'claim', id: '5-3', agent: 'Dev 2', maxClaims: 9 } as ClaimOperation))).toEqual({ op: 'claim', id: '5-3', agent: 'Dev 2' });
     expect(encodeRequest({ op: 'claim', id: '5-3', agent: 'Dev 2' })).toBe('queue request: claim 5-3 (Dev 2)\n\n{"v":1,"op":"claim","agent":"Dev 2","id":"5-3"}\n');
   });
 

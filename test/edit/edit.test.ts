@@ -99,26 +99,26 @@ describe('decide', () => {
     '\n';
 
   it("claims a ready story in the file's dialect, a one-line change", async () => {
-    const out = await run(md, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    const out = await run(md, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toBe(md.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 
   it('claim without an id takes the best ready story', async () => {
-    const out = await run(md, { op: 'claim', agent: 'Dev 2' });
+    const out = await run(md, { op: 'claim', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toContain('| [IN PROGRESS: Dev 2] | **B**');
   });
 
   it('refuses with the codes of the contract', async () => {
-    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2' })).code).toBe('already_claimed');
-    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2' })).details.holder).toBe('Dev 1');
-    const nr = await refusal(md, { op: 'claim', id: 'C', agent: 'Dev 2' });
+    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2', maxClaims: 1 })).code).toBe('already_claimed');
+    expect((await refusal(md, { op: 'claim', id: 'D', agent: 'Dev 2', maxClaims: 1 })).details.holder).toBe('Dev 1');
+    const nr = await refusal(md, { op: 'claim', id: 'C', agent: 'Dev 2', maxClaims: 1 });
     expect([nr.code, nr.details.waitingOn]).toEqual(['not_ready', ['B']]);
-    expect((await refusal(md, { op: 'claim', id: 'E', agent: 'Dev 2' })).details.hold).toBe(true);
-    expect((await refusal(md, { op: 'claim', id: 'Z', agent: 'Dev 2' })).code).toBe('not_found');
+    expect((await refusal(md, { op: 'claim', id: 'E', agent: 'Dev 2', maxClaims: 1 })).details.hold).toBe(true);
+    expect((await refusal(md, { op: 'claim', id: 'Z', agent: 'Dev 2', maxClaims: 1 })).code).toBe('not_found');
     expect((await refusal(md, { op: 'done', id: 'D', agent: 'Dev 2' })).code).toBe('not_claimant');
-    expect((await refusal(md, { op: 'claim', id: 'B', agent: 'Dev 1' })).code).toBe('claim_limit');
+    expect((await refusal(md, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 })).code).toBe('claim_limit');
     const none = `${head}| [DONE] | **A** | a | None |\n`;
-    expect((await refusal(none, { op: 'claim', agent: 'X' })).code).toBe('no_ready_story');
+    expect((await refusal(none, { op: 'claim', agent: 'X', maxClaims: 1 })).code).toBe('no_ready_story');
   });
 
   it('done by the holder, release, block with a reason, unblock, review, reopen', async () => {
@@ -156,15 +156,15 @@ describe('decide', () => {
 
   it('refuses a file with conflict markers, and a story written in two rows', async () => {
     const conflicted = `${md}<<<<<<< HEAD\n=======\n>>>>>>> other\n`;
-    const e = await refusal(conflicted, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    const e = await refusal(conflicted, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
     expect([e.code, e.message]).toEqual(['parse_error', expect.stringMatching(/WORK_QUEUE\.md:8:1: merge conflict/)]);
     const twice = `${md}| [ ] | **B** | b again | None |\n`;
-    expect((await refusal(twice, { op: 'claim', id: 'B', agent: 'Dev 2' })).code).toBe('parse_error');
+    expect((await refusal(twice, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 })).code).toBe('parse_error');
   });
 
   it('keeps CRLF, BOM and a missing final newline', async () => {
     const crlf = `\uFEFF${md.trimEnd().replace(/\n/g, '\r\n')}`;
-    const out = await run(crlf, { op: 'claim', id: 'B', agent: 'Dev 2' });
+    const out = await run(crlf, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toBe(crlf.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 

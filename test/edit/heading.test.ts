@@ -57,7 +57,7 @@ describe('heading-block stories', () => {
   });
 
   it('claim rewrites the status value only, inside its backticks, in the words the file uses; done and reopen likewise', async () => {
-    const claimed = await run(md, { op: 'claim', agent: 'Dev 2' });
+    const claimed = await run(md, { op: 'claim', agent: 'Dev 2', maxClaims: 1 });
     expect(claimed).toBe(md.replace('**Status:** `todo`', '**Status:** `in progress (Dev 2)`'));
     expect((await q(claimed)).graph.byId.get('QW-002')!.claimant).toBe('Dev 2');
     const done = await run(claimed, { op: 'done', id: 'QW-002', agent: 'Dev 2' });
@@ -83,12 +83,12 @@ describe('heading-block stories', () => {
     expect(queue.graph.byId.get('QW-002')!.checklist).toEqual([{ text: 'survives kill -9', done: false }]);
     const beside = await q(`${md}## Schedule\n\n- [ ] write the release notes\n`);
     expect(beside.stories.some((s) => s.occurrences[0].kind === 'task' && beside.graph.isReady(s))).toBe(true);
-    expect(decide(beside, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
-    expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('QW-002');
+    expect(decide(beside, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-002');
+    expect(decide(queue, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-002');
     // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
     const twice = await q(`${md}## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n`);
     expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(true);
-    expect(decide(twice, { op: 'claim', agent: 'A' }).id).toBe('QW-003');
+    expect(decide(twice, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-003');
   });
 
   it('over the corpus: every status change of a heading story changes only its status line', async () => {
@@ -108,7 +108,7 @@ describe('heading-block stories', () => {
   });
 
   it('a refusal is a QueueError: a done story cannot be claimed', async () => {
-    const e = await run(md, { op: 'claim', id: 'QW-001', agent: 'A' }).catch((x) => x);
+    const e = await run(md, { op: 'claim', id: 'QW-001', agent: 'A', maxClaims: 1 }).catch((x) => x);
     expect(e).toBeInstanceOf(QueueError);
     expect(e.code).toBe('not_ready');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeEffect } from '../../src/domain/effects.js';
 import { QueueError } from '../../src/domain/errors.js';
 import { readQueue, type Queue } from '../../src/read/queue.js';
 import { sectionStatus } from '../../src/dialect/sections.js';
@@ -96,22 +97,22 @@ describe('heading blocks whose status is their section', () => {
       { text: 'Three works', done: false },
       { text: 'tests cover it', done: false },
     ]);
-    expect(decide(queue, { op: 'claim', agent: 'A' }).id).toBe('WQ-4');
+    expect(decide(queue, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('WQ-4');
   });
 
   it('claim moves the block to In progress, names the claimant in its field list, and swaps the placeholders', async () => {
-    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2' });
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2', maxClaims: 1 });
     const four = block('WQ-4', 'Four', '\n- **Claimed by**: Dev 2');
     expect(claimed).toBe(md.replace('## In progress\n\n_None._\n\n', `## In progress\n\n${four}`).replace(block('WQ-4', 'Four'), ''));
     const s = (await q(claimed)).graph.byId.get('WQ-4')!;
     expect([s.status.category, s.claimant]).toEqual(['in_progress', 'Dev 2']);
     // The last one out of Ready leaves the file's placeholder behind.
-    const two = await run(await run(claimed, { op: 'done', id: 'WQ-4', agent: 'Dev 2' }), { op: 'claim', id: 'WQ-5', agent: 'Dev 2' });
-    expect(await run(two, { op: 'claim', id: 'WQ-6', agent: 'Dev 3' })).toContain('## Ready\n\n_None._\n\n## Done');
+    const two = await run(await run(claimed, { op: 'done', id: 'WQ-4', agent: 'Dev 2' }), { op: 'claim', id: 'WQ-5', agent: 'Dev 2', maxClaims: 1 });
+    expect(await run(two, { op: 'claim', id: 'WQ-6', agent: 'Dev 3', maxClaims: 1 })).toContain('## Ready\n\n_None._\n\n## Done');
   });
 
   it('done goes where the ids keep their order (newest first here), and keeps who did it', async () => {
-    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2' });
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'Dev 2', maxClaims: 1 });
     const done = await run(claimed, { op: 'done', id: 'WQ-4', agent: 'Dev 2' });
     expect(done).toContain(`## Done\n\n${block('WQ-4', 'Four', '\n- **Claimed by**: Dev 2')}${block('WQ-2', 'Two')}`);
     expect(done).toContain('## In progress\n\n_None._\n\n## Blocked');
@@ -132,12 +133,12 @@ describe('heading blocks whose status is their section', () => {
   });
 
   it('refuses, with the sections it found, a status no section states; and a block with no field list to write in', async () => {
-    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'A' });
+    const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'A', maxClaims: 1 });
     const e = await refusal(claimed, { op: 'review', id: 'WQ-4', agent: 'A' });
     expect(e.code).toBe('invalid');
     expect(e.message).toMatch(/WORK_QUEUE\.md:\d+: .*"In progress", line 7.*no section beside it says in review \(sections: "In progress", "Blocked", "Ready", "Done", "Inbox"\)/);
     const bare = md.replace(block('WQ-5', 'Five'), '### WQ-5 Five\n\nJust prose.\n\n');
-    expect((await refusal(bare, { op: 'claim', id: 'WQ-5', agent: 'A' })).code).toBe('parse_error');
+    expect((await refusal(bare, { op: 'claim', id: 'WQ-5', agent: 'A', maxClaims: 1 })).code).toBe('parse_error');
   });
 
   it('dep adds a Depends on line after the field list, in its dress', async () => {
@@ -164,7 +165,7 @@ describe('task items under a section that states a status', () => {
   it('a write that would need the item out of its section is refused, naming the section', async () => {
     const queue = await q(tasks);
     const id = queue.stories[0].id;
-    expect((await refusal(tasks, { op: 'claim', id, agent: 'B' })).code).toBe('not_ready');
+    expect((await refusal(tasks, { op: 'claim', id, agent: 'B', maxClaims: 1 })).code).toBe('not_ready');
     const e = await refusal(tasks, { op: 'unblock', id, agent: 'B' });
     expect([e.code, e.message]).toEqual([
       'invalid',
@@ -189,7 +190,7 @@ describe('over ../shared/corpus: mav2287/work-queue-skill', () => {
     for (const s of ready) {
       let text = original;
       for (const op of [
-        { op: 'claim', id: s.id, agent: 'Dev 2' },
+        { op: 'claim', id: s.id, agent: 'Dev 2', maxClaims: 1 },
         { op: 'done', id: s.id, agent: 'Dev 2' },
         { op: 'reopen', id: s.id, agent: 'Dev 2' },
       ] as Operation[]) {
@@ -252,7 +253,7 @@ describe('listings: tables with no status column under a heading that states one
     expect(unblocked).toBe(text.replace('| T-2 | Two | BLOCKED |', '| T-2 | Two | PENDING |').replace('| T-2 | Two | waits on a key |\n', ''));
     const reopened = await run(text, { op: 'reopen', id: 'T-1', agent: 'a' });
     expect(reopened).toBe(text.replace('| T-1 | One | DONE |', '| T-1 | One | PENDING |').replace('| T-1 | One | 2026-06-07 |\n', ''));
-    const claimed = await run(text, { op: 'claim', id: 'T-3', agent: 'a' });
+    const claimed = await run(text, { op: 'claim', id: 'T-3', agent: 'a', maxClaims: 1 });
     const done = await run(claimed, { op: 'done', id: 'T-3', agent: 'a' });
     expect(done).toBe(text.replace('| T-3 | Three | PENDING |', '| T-3 | Three | DONE |'));
   });
@@ -285,7 +286,7 @@ describe('listings and the reconciler', () => {
     const text =
       '## Queue\n\n| ID | Title | Status | Depends On |\n|---|---|---|---|\n| T-1 | One | DONE | None |\n| T-2 | Two | BLOCKED | T-1 |\n| T-3 | Three | BLOCKED | T-1 |\n' +
       '\n## Blocked\n\n| ID | Reason |\n|---|---|\n| T-2 | waits on a key |\n';
-    const actions = reconcile(await q(text)).flatMap((r) => r.actions);
+    const actions = reconcile(await q(text)).flatMap((r) => r.effects.map(describeEffect));
     expect(actions).toContain('unblock T-3');
     expect(actions.filter((a) => a.includes('T-2'))).toEqual([]);
   });

@@ -33,7 +33,7 @@ describe('status writes on task-list items', () => {
   ].join('\n');
 
   it('claim appends the tag to the item, a one-line change; the title, id and dependencies read as before', async () => {
-    const out = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
+    const out = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toBe(md.replace('- [ ] T-2 Parser (depends on: T-1)', '- [ ] T-2 Parser (depends on: T-1) [IN PROGRESS: Dev 2]'));
     const s = (await q(out)).graph.byId.get('T-2')!;
     expect([s.status.category, s.claimant, s.title, s.deps.map((d) => d.id)]).toEqual(['in_progress', 'Dev 2', 'Parser', ['T-1']]);
@@ -42,14 +42,14 @@ describe('status writes on task-list items', () => {
   it('an item with no id keeps the id derived from its title when claimed and done', async () => {
     const before = (await q(md)).stories.find((s) => s.title === 'Write the README')!;
     expect(before.derivedId).toBe(true);
-    const claimed = await run(md, { op: 'claim', id: before.id, agent: 'A' });
+    const claimed = await run(md, { op: 'claim', id: before.id, agent: 'A', maxClaims: 1 });
     expect((await q(claimed)).graph.byId.get(before.id)?.claimant).toBe('A');
     const done = await run(claimed, { op: 'done', id: before.id, agent: 'A' });
     expect(done).toBe(md.replace('- [ ] Write the README', '- [x] Write the README'));
   });
 
   it('review, done, reopen, block with a reason, unblock and release each change the box or the tag only', async () => {
-    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
+    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2', maxClaims: 1 });
     const line = (text: string) => text.split('\n')[5];
     expect(line(await run(claimed, { op: 'review', id: 'T-2', agent: 'Dev 2' }))).toBe('- [ ] T-2 Parser (depends on: T-1) [REVIEW: Dev 2]');
     expect(line(await run(claimed, { op: 'release', id: 'T-2', agent: 'Dev 2' }))).toBe('- [ ] T-2 Parser (depends on: T-1)');
@@ -58,34 +58,34 @@ describe('status writes on task-list items', () => {
     expect(line(await run(done, { op: 'reopen', id: 'T-2', agent: 'X' }))).toBe('- [ ] T-2 Parser (depends on: T-1)');
     const blocked = await run(md, { op: 'block', id: 'T-2', agent: 'X', reason: 'waiting on keys' });
     expect(line(blocked)).toBe('- [ ] T-2 Parser (depends on: T-1) [BLOCKED: waiting on keys]');
-    expect((await refusal(blocked, { op: 'claim', id: 'T-2', agent: 'A' })).details.hold).toBe(true);
+    expect((await refusal(blocked, { op: 'claim', id: 'T-2', agent: 'A', maxClaims: 1 })).details.hold).toBe(true);
     expect(await run(blocked, { op: 'unblock', id: 'T-2', agent: 'X' })).toBe(md);
   });
 
   it('refuses what a table story would refuse: not ready, already claimed, not the claimant', async () => {
-    const nr = await refusal(md, { op: 'claim', id: 'T-3', agent: 'A' });
+    const nr = await refusal(md, { op: 'claim', id: 'T-3', agent: 'A', maxClaims: 1 });
     expect([nr.code, nr.details.waitingOn]).toEqual(['not_ready', ['T-2']]);
-    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2' });
-    expect((await refusal(claimed, { op: 'claim', id: 'T-2', agent: 'Dev 3' })).details.holder).toBe('Dev 2');
+    const claimed = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2', maxClaims: 1 });
+    expect((await refusal(claimed, { op: 'claim', id: 'T-2', agent: 'Dev 3', maxClaims: 1 })).details.holder).toBe('Dev 2');
     expect((await refusal(claimed, { op: 'done', id: 'T-2', agent: 'Dev 3' })).code).toBe('not_claimant');
   });
 
   it('claim without an id takes the best ready task', async () => {
-    const out = await run(md, { op: 'claim', agent: 'A' });
+    const out = await run(md, { op: 'claim', agent: 'A', maxClaims: 1 });
     expect((await q(out)).stories.filter((s) => s.claimant === 'A').map((s) => s.id)).toEqual(['T-2']);
   });
 
   it('beside a story table, claim without an id takes a table story, never a checklist box; by id a box can be claimed', async () => {
     const text = '## Checklist\n\n- [ ] C-1 Run the tests\n\n## Tier 1\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **S-1** | one | None |\n';
-    const out = await run(text, { op: 'claim', agent: 'A' });
+    const out = await run(text, { op: 'claim', agent: 'A', maxClaims: 1 });
     expect(out).toContain('| [IN PROGRESS: A] | **S-1** |');
-    expect(await refusal(out, { op: 'claim', agent: 'B' })).toMatchObject({ code: 'no_ready_story' });
-    expect(await run(text, { op: 'claim', id: 'C-1', agent: 'B' })).toContain('- [ ] C-1 Run the tests [IN PROGRESS: B]');
+    expect(await refusal(out, { op: 'claim', agent: 'B', maxClaims: 1 })).toMatchObject({ code: 'no_ready_story' });
+    expect(await run(text, { op: 'claim', id: 'C-1', agent: 'B', maxClaims: 1 })).toContain('- [ ] C-1 Run the tests [IN PROGRESS: B]');
   });
 
   it('a multi-line item gets the tag at the end of its first paragraph; nested items and CRLF stay as written', async () => {
     const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] T-2 A child', ''].join('\r\n');
-    const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A' });
+    const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A', maxClaims: 1 });
     expect(claimed).toBe(text.replace('second line', 'second line [IN PROGRESS: A]'));
     const done = await run(claimed, { op: 'done', id: 'T-1', agent: 'A' });
     expect(done).toBe(text.replace('- [ ] T-1', '- [x] T-1'));
@@ -113,7 +113,7 @@ describe('status writes on task-list items', () => {
     const queue = await q(text);
     expect(queue.stories.map((s) => s.id)).toEqual(['T-1']);
     expect(queue.diagnostics.map((d) => [d.severity, d.code, d.line])).toEqual([['info', 'legend', 3]]);
-    expect((await q(await run(text, { op: 'claim', agent: 'A' }))).graph.byId.get('T-1')!.claimant).toBe('A');
+    expect((await q(await run(text, { op: 'claim', agent: 'A', maxClaims: 1 }))).graph.byId.get('T-1')!.claimant).toBe('A');
   });
 
   it('refuses a tag it cannot find in the source (split over two lines), writing nothing', async () => {

@@ -25,7 +25,7 @@ describe('status board', () => {
     expect(moved.content).toBe(
       board.replace('**Last Updated**: 2026-11-20 09:00\n**Current Task**: A, wiring the handlers', '**Last Updated**: 2026-11-21 14:05\n**Current Task**: B — b'),
     );
-    expect(moved.actions).toEqual(['status board: Dev 2 → B — b']);
+    expect(moved.effects).toEqual([{ kind: 'board', agent: 'Dev 2', task: 'B — b' }]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describeEffect } from '../../src/domain/effects.js';
 import { QueueError } from '../../src/domain/errors.js';
 import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
@@ -65,7 +66,7 @@ describe('reconcile', () => {
       .replace('| [BLOCKED: legal] | **E** | e | A |', '| [BLOCKED: legal] | **E** | e | A ✅ |')
       .replace('| [ ] | **G** | waits on A and D | A, D |', '| [ ] | **G** | waits on A and D | A ✅, D |');
     expect(applied.content).toBe(want);
-    expect(applied.derived.filter((a) => a.startsWith('unblock '))).toEqual(['unblock B']);
+    expect(applied.derived.filter((e) => e.kind === 'unblock')).toEqual([{ kind: 'unblock', id: 'B' }]);
     // F is blocked though its dependency is done: not this done's business (render's).
     expect(applied.content).toContain('| [BLOCKED] | **F** | not a dependent | Z |');
     expect(applied.story?.status.category).toBe('done');
@@ -134,7 +135,7 @@ describe('render over the corpus', () => {
       }
       const again = await q(out);
       expect(
-        reconcile(again).flatMap((r) => r.actions),
+        reconcile(again).flatMap((r) => r.effects.map(describeEffect)),
         file,
       ).toEqual([]);
       // Only the rows of stories whose status or marks changed differ.
@@ -144,7 +145,7 @@ describe('render over the corpus', () => {
       // `unblock B`, `block E (waits on F)` name the story second; `mark A ✅ in B` last.
       const changed = new Set(
         reconcile(queue)
-          .flatMap((r) => r.actions)
+          .flatMap((r) => r.effects.map(describeEffect))
           .map((x) => (/^(?:un)?block /.test(x) ? x.split(' ')[1] : x.split(' ').pop()!)),
       );
       for (let i = 0; i < a.length; i++)

@@ -25,24 +25,7 @@ export function register(program: Command): void {
       .option('--section <heading>', 'the heading of the table to add it to (default: beside its first dependency, else the last table)')
       .option('--story-file', 'create stories/<id>-<slug>.md from a template and link it'),
   ).action(async (opts: AddOptions, cmd: Command) => {
-    const { decideAdd } = await import('../../edit/structure.js');
-    const { dirname } = await import('node:path');
-    const deps = (opts.deps ?? '')
-      .split(',')
-      .map((d) => d.trim())
-      .filter(Boolean);
-    await runWrite(
-      cmd,
-      opts,
-      (agent, config, where) => (queue) =>
-        decideAdd(queue, {
-          id: opts.id.trim(),
-          title: opts.title,
-          deps,
-          section: opts.section,
-          agent,
-          storyFile: opts.storyFile ? { storiesDir: config.storiesDir, queueDir: dirname(where.file) } : undefined,
-        }),
-    );
+    const deps = (opts.deps ?? '').split(',');
+    await runWrite(cmd, opts, (ops, s) => ops.add(s, { id: opts.id, title: opts.title, deps, section: opts.section, storyFile: opts.storyFile }));
   });
 }

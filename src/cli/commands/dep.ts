@@ -13,8 +13,7 @@ export function register(program: Command): void {
         .argument('<a>', 'the dependent story')
         .argument('<b>', 'the dependency'),
     ).action(async (a: string, b: string, opts: WriteOptions, cmd: Command) => {
-      const { decideDep } = await import('../../edit/structure.js');
-      await runWrite(cmd, opts, (agent) => (queue) => decideDep(queue, action, a, b, agent));
+      await runWrite(cmd, opts, (ops, s) => ops.dependency(s, { action, id: a, on: b }));
     });
   }
 }

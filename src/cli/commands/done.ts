@@ -22,22 +22,7 @@ export function register(program: Command): void {
       .option('--notes <text>', 'with --handoff: notes for whoever takes over')
       .option('--next <step>', 'with --handoff: a next step (repeatable)', collect, []),
   ).action(async (id: string, opts: WriteOptions & { handoff?: boolean; notes?: string; next: string[]; unblock: boolean }, cmd: Command) => {
-    const { decide } = await import('../../edit/decide.js');
-    const { reconcileDependents } = await import('../../reconcile/reconcile.js');
-    const { handoffFile, unblockedBy } = await import('../../edit/handoff.js');
-    const now = new Date().toISOString();
-    await runWrite(cmd, opts, (agent, config) => (queue) => {
-      const d = decide(queue, { op: 'done', id, agent, force: opts.force });
-      const story = queue.graph.byId.get(d.id)!;
-      // The dependents this done releases are unblocked, and marked, in the same commit.
-      if (opts.unblock) d.follow = (after) => reconcileDependents(after, story.id).find((r) => r.document.file === d.document.file) ?? null;
-      if (opts.handoff) {
-        const from = story.claimant ?? agent;
-        const next = unblockedBy(queue, story.id);
-        const req = { from, to: null, notes: opts.notes, next: opts.next, completed: [story], now };
-        d.files = (next.length ? next : [story]).map((s) => handoffFile(config.deploymentDir, { ...req, story: s }));
-      }
-      return d;
-    });
+    const handoff = opts.handoff ? { notes: opts.notes, next: opts.next } : undefined;
+    await runWrite(cmd, opts, (ops, s) => ops.done(s, { id, force: opts.force, unblock: opts.unblock, handoff }));
   });
 }

@@ -29,30 +29,8 @@ export function register(program: Command): void {
       .option('--next <step>', 'a next step (repeatable)', collect, [])
       .option('--blocker <text>', 'a blocker (repeatable)', collect, []),
   ).action(async (opts: HandoffOptions, cmd: Command) => {
-    const { findStory } = await import('../../edit/common.js');
-    const { handoffFile } = await import('../../edit/handoff.js');
-    const now = new Date().toISOString();
     // Whoever hands over is the one acting, unless --agent says otherwise.
     opts.agent ??= opts.from;
-    await runWrite(cmd, opts, (agent, config) => (queue) => {
-      const story = findStory(queue, opts.story);
-      const from = opts.from ?? agent;
-      const file = handoffFile(config.deploymentDir, { from, to: opts.to, story, notes: opts.notes, next: opts.next, blockers: opts.blocker, now });
-      return {
-        op: 'handoff',
-        id: story.id,
-        changes: [],
-        document: queue.documents[0],
-        edits: [],
-        files: [file],
-        subject: `queue: handoff ${story.id} (${from} → ${opts.to})`,
-        trailers: [
-          ['Queue-Op', 'handoff'],
-          ['Queue-Story', story.id],
-          ['Queue-Agent', agent],
-        ],
-        unchanged: false,
-      };
-    });
+    await runWrite(cmd, opts, (ops, s) => ops.handoff(s, { story: opts.story, from: opts.from, to: opts.to, notes: opts.notes, next: opts.next, blockers: opts.blocker }));
   });
 }

@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { QueueError } from '../../domain/errors.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
+import { CATEGORIES as STATUS_CATEGORIES } from '../../domain/status.js';
 
-const CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled', 'unknown', 'ready'];
+const CATEGORIES: readonly string[] = [...STATUS_CATEGORIES, 'ready'];
 
 /** Add `queue list` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {

@@ -7,6 +7,6 @@ export function register(program: Command): void {
   writeOptions(
     program.command('release').description('give back a story you hold').argument('<id>', 'story id').option('--force', 'release a story another agent holds (said in the commit)'),
   ).action(async (id: string, opts: WriteOptions, cmd: Command) => {
-    await runWrite(cmd, opts, (agent) => ({ op: 'release', id, agent, force: opts.force }));
+    await runWrite(cmd, opts, (ops, s) => ops.release(s, { id, force: opts.force }));
   });
 }

@@ -11,6 +11,6 @@ export function register(program: Command): void {
       .argument('<id>', 'story id')
       .option('--force', 'act on a story another agent holds (said in the commit)'),
   ).action(async (id: string, opts: WriteOptions, cmd: Command) => {
-    await runWrite(cmd, opts, (agent) => ({ op: 'review', id, agent, force: opts.force }));
+    await runWrite(cmd, opts, (ops, s) => ops.review(s, { id, force: opts.force }));
   });
 }

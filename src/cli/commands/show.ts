@@ -12,8 +12,8 @@ export function register(program: Command): void {
     .argument('<id>', 'story id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const q = await open(cmd, true);
-      const s = q.graph.byId.get(id) ?? q.stories.find((x) => x.id.toLowerCase() === id.toLowerCase());
-      if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`);
+      const s = q.graph.lookup(id);
+      if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`, { id });
       const g = q.graph;
       const dependents = g.dependents.get(s.id) ?? [];
       const agents = (q.workspace?.agents ?? []).filter((a) => a.stories.includes(s.id));

@@ -1,0 +1,79 @@
+/**
+ * The one home of the dependency graph drawn as a picture: a mermaid flowchart (GitHub renders
+ * ```mermaid blocks) for `queue graph` and the `queue:graph` generated block, and a Graphviz
+ * digraph for `queue graph --format dot`. Both draw an edge from each dependency to its dependent
+ * and colour a story by what it means to a person planning: done, ready to claim, being worked on
+ * (claimed), or waiting. Pure.
+ */
+import { isClaimed, isFinished } from '../domain/status.js';
+import type { Story } from '../domain/types.js';
+import type { QueueGraph } from './graph.js';
+
+/** How a story is drawn: done (or cancelled), ready to claim, claimed, or waiting on something. */
+export type DiagramClass = 'done' | 'ready' | 'doing' | 'waiting';
+
+/** The class a story is drawn with. */
+export function diagramClass(s: Story, g: QueueGraph): DiagramClass {
+  return isFinished(s.status.category) ? 'done' : g.isReady(s) ? 'ready' : isClaimed(s.status.category) ? 'doing' : 'waiting';
+}
+
+/** Fill and stroke of each class, shared by both formats. */
+const COLOURS: Record<DiagramClass, { fill: string; stroke: string }> = {
+  done: { fill: '#d3f9d8', stroke: '#2b8a3e' },
+  ready: { fill: '#fff3bf', stroke: '#e67700' },
+  doing: { fill: '#d0ebff', stroke: '#1864ab' },
+  waiting: { fill: '#f1f3f5', stroke: '#868e96' },
+};
+
+/** A mermaid node label: `"id: title"`, one line, `"` written as `#quot;`, cut to `max` characters with `…`. */
+function mermaidLabel(s: Story, max: number): string {
+  const text = `${s.id}: ${s.title}`.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ');
+  return `"${text.length > max ? `${text.slice(0, max - 1)}…` : text}"`;
+}
+
+/** Options of {@link mermaidFlowchart}. */
+export interface MermaidOptions {
+  /** Draw at most this many open stories (and the dependencies they name, up to twice as many nodes); default all. */
+  limit?: number;
+  /** Longest node label, in characters; default 60. */
+  labelMax?: number;
+}
+
+/**
+ * The graph as mermaid flowchart lines (`graph TD`, no code fence). Node ids are `s0`, `s1`… so any
+ * story id is valid. With `limit`, open stories come first (they are what people plan with), then
+ * the stories they depend on; a `%%` comment line says how many stories were left out.
+ */
+export function mermaidFlowchart(stories: readonly Story[], g: QueueGraph, opts: MermaidOptions = {}): string[] {
+  let nodes: readonly Story[] = stories;
+  if (opts.limit !== undefined) {
+    const open = stories.filter((s) => !isFinished(s.status.category)).slice(0, opts.limit);
+    const shown = new Set(open.map((s) => s.id));
+    for (const s of open) for (const d of s.deps) if (d.id && shown.size < opts.limit * 2) shown.add(d.id);
+    nodes = stories.filter((s) => shown.has(s.id));
+  }
+  const key = new Map(nodes.map((s, i) => [s.id, `s${i}`]));
+  const lines = ['graph TD'];
+  for (const s of nodes) lines.push(`  ${key.get(s.id)}[${mermaidLabel(s, opts.labelMax ?? 60)}]:::${diagramClass(s, g)}`);
+  for (const s of nodes) for (const d of s.deps) if (d.id && key.has(d.id)) lines.push(`  ${key.get(d.id)} --> ${key.get(s.id)}`);
+  for (const [name, c] of Object.entries(COLOURS)) lines.push(`  classDef ${name} fill:${c.fill},stroke:${c.stroke}`);
+  if (stories.length > nodes.length) lines.push(`  %% ${stories.length - nodes.length} more stories not drawn`);
+  return lines;
+}
+
+/** A Graphviz quoted string: `\` and `"` escaped. */
+const dotString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/** The graph as a Graphviz digraph (left to right), each node labelled with its id over its title. */
+export function dotDigraph(stories: readonly Story[], g: QueueGraph): string {
+  const lines = ['digraph queue {', '  rankdir=LR;', '  node [shape=box, style=filled];'];
+  for (const s of stories) {
+    const c = COLOURS[diagramClass(s, g)];
+    // `\n` inside a quoted label is Graphviz's line break: the parts are escaped, the break is not.
+    const label = `${dotString(s.id).slice(1, -1)}\\n${dotString(s.title.slice(0, 60).replace(/[\r\n]+/g, ' ')).slice(1, -1)}`;
+    lines.push(`  ${dotString(s.id)} [label="${label}", fillcolor=${dotString(c.fill)}, color=${dotString(c.stroke)}];`);
+  }
+  for (const s of stories) for (const d of s.deps) if (d.id) lines.push(`  ${dotString(d.id)} -> ${dotString(s.id)};`);
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
