@@ -53,4 +53,12 @@ describe('the entry', () => {
     expect(commit.status).toBe(1);
     expect(commit.stderr).toContain('claim_not_ready');
   });
+
+  it("writes a GitHub workflow that runs this package from npm, at package.json's version", async () => {
+    const s = setup({ 'WORK_QUEUE.md': TABLE }, 1);
+    const r = await queue(s.clones[0], ['hooks', 'install', '--github-action']);
+    expect(r.code, r.stderr).toBe(0);
+    const wf = readFileSync(join(s.clones[0], '.github', 'workflows', 'queue-validate.yml'), 'utf8');
+    expect(wf).toContain(`npx --yes --package=${pkg.name}@${pkg.version} -- queue validate --range "$range"`);
+  });
 });

@@ -145,6 +145,14 @@ export async function uninstall(root: string, opts: { server?: boolean } = {}): 
   return removed;
 }
 
+declare const __QUEUE_NAME__: string | undefined;
+declare const __QUEUE_VERSION__: string | undefined;
+/**
+ * The npm package spec the workflow installs: package.json's name and version, put in by the build
+ * (scripts/build.mjs). Run from the sources unbuilt, the version is unknown and the spec unpinned.
+ */
+const PACKAGE = typeof __QUEUE_NAME__ === 'string' && typeof __QUEUE_VERSION__ === 'string' ? `${__QUEUE_NAME__}@${__QUEUE_VERSION__}` : 'workqueue.md';
+
 /**
  * `.github/workflows/queue-validate.yml`: `queue validate --range` on pushes and pull requests
  * (github.com runs no pre-receive hooks; a required check with branch protection is the gate there).
@@ -153,9 +161,9 @@ export function githubAction(root: string): string {
   const here = resolve(process.argv[1]);
   const rel = relative(root, here);
   const inRepo = !rel.startsWith('..') && !isAbsolute(rel);
-  // queue is run from this repository when it lives here; otherwise from npm (adjust to how the
-  // repository installs queue).
-  const run = inRepo ? `node ${rel.split('\\').join('/')}` : 'npx --yes queue';
+  // queue is run from this repository when it lives here; otherwise this package, at the version
+  // that wrote the workflow, from npm (adjust to how the repository installs queue).
+  const run = inRepo ? `node ${rel.split('\\').join('/')}` : `npx --yes --package=${PACKAGE} -- queue`;
   const setup = inRepo ? ['      - run: npm ci'] : [];
   const text = [
     '# Written by `queue hooks install --github-action`: judges every commit that changes the queue',
