@@ -88,10 +88,11 @@ function storyFiles(n) {
 
 const fmt = (x) => x.toFixed(3);
 mkdirSync(work, { recursive: true });
-// Every program measured starts without NODE_EXTRA_CA_CERTS, as queue's launcher starts node
-// (scripts/build.mjs: node 20 parses that bundle at start, ≈ 0.07 s where the environment names the
-// system bundle), so the floor `node -e 0` is the best start a node program has, and Backlog.md pays
-// no more than queue. npm, which installs Backlog.md through the registry's TLS, keeps it.
+// Every program measured starts without NODE_EXTRA_CA_CERTS (node 20 parses that bundle at start,
+// nodejs/node#40524: ≈ 0.07 s where the environment names the system bundle; a user whose
+// environment sets it can unset it for queue), so the floor `node -e 0` is the best start a node
+// program has, and Backlog.md pays no more than queue. npm, which installs Backlog.md through the
+// registry's TLS, keeps it.
 const { NODE_EXTRA_CA_CERTS: _extraCa, ...measuredEnv } = process.env;
 const floor = measure(process.execPath, ['-e', '0']);
 console.log(`floor: node -e 0 = ${fmt(floor.s)} s, ${floor.rss.toFixed(0)} MB`);

@@ -1,9 +1,19 @@
-// Bundle the CLI into dist/ with esbuild: one entry, heavy modules (remark) split into lazy chunks,
-// so `queue ready` on a table-only queue never loads the markdown stack.
+// Build dist/: the CLI (dist/queue.js, the package's bin) and the library entry (dist/index.js) in one
+// esbuild run, so both share their chunks; heavy modules (remark) are split into lazy chunks, so
+// `queue ready` on a table-only queue never loads the markdown stack. Then the library's type
+// declarations (dist/types/, tsconfig.build.json). Paths go through node:path and fileURLToPath, so
+// this runs on Windows too.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const dist = join(root, 'dist');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 /** A hash of the sources and the locked dependencies: the build id that keys the queue index. */
 function buildId() {
@@ -12,17 +22,19 @@ function buildId() {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (p.endsWith('.ts')) h.update(p).update(readFileSync(p));
+      // The path relative to the repository, with `/`: the same id wherever and on whichever OS it is built.
+      else if (p.endsWith('.ts')) h.update(relative(root, p).split(sep).join('/')).update(readFileSync(p));
     }
   };
-  walk(new URL('../src', import.meta.url).pathname);
-  h.update(readFileSync(new URL('../package-lock.json', import.meta.url)));
+  walk(join(root, 'src'));
+  h.update(readFileSync(join(root, 'package-lock.json')));
   return h.digest('hex').slice(0, 16);
 }
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+rmSync(dist, { recursive: true, force: true });
 await build({
-  entryPoints: { queue: 'src/cli/main.ts' },
+  absWorkingDir: root,
+  entryPoints: { queue: 'src/cli/main.ts', index: 'src/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
@@ -34,29 +46,30 @@ await build({
   // CommonJS dependencies (commander, simple-git, write-file-atomic) expect require, __filename
   // and __dirname; every output file gets them.
   banner: {
-    js: 'import { createRequire as __queueCreateRequire } from "node:module"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __filename.slice(0, __filename.lastIndexOf("/"));',
+    js: 'import { createRequire as __queueCreateRequire } from "node:module"; import { dirname as __queueDirname } from "node:path"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __queueDirname(__filename);',
   },
-  define: { __QUEUE_BUILD__: JSON.stringify(buildId()) },
+  // The package's name and version (`queue --version`, the workflow `hooks install --github-action`
+  // writes) come from package.json, read here once.
+  define: {
+    __QUEUE_BUILD__: JSON.stringify(buildId()),
+    __QUEUE_NAME__: JSON.stringify(pkg.name),
+    __QUEUE_VERSION__: JSON.stringify(pkg.version),
+  },
   logLevel: 'warning',
 });
 
-// The entry is its own launcher: a file that sh and node both read (the `":" //` line is a no-op
-// command to sh and a string then a comment to node). sh moves NODE_EXTRA_CA_CERTS aside before
-// starting node: node 20 with OpenSSL 3 parses that whole CA bundle at start whether or not the
-// process ever opens a TLS connection (nodejs/node#40524; about 70 ms where it is the system bundle),
-// and queue opens none. The CLI puts it back into its environment first thing (src/cli/launch.ts),
-// so git, and the hooks and credential helpers git runs, still get it. `QUEUE_NODE` names the node
-// to run (the hooks pin the one that installed them); default `node` on PATH, as `env node` did.
-const LAUNCHER = [
-  '#!/bin/sh',
-  '":" //; if [ -n "${NODE_EXTRA_CA_CERTS+x}" ]; then QUEUE_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export QUEUE_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS; fi; exec "${QUEUE_NODE:-node}" "$0" "$@"',
-  '',
-].join('\n');
-const entry = new URL('../dist/queue.js', import.meta.url);
-writeFileSync(entry, LAUNCHER + readFileSync(entry, 'utf8'));
+// The bin is a plain node script: npm links it on POSIX and wraps it in a .cmd/.ps1 shim on Windows,
+// both of which read this line to run node.
+const SHEBANG = '#!/usr/bin/env node\n';
+const entry = join(dist, 'queue.js');
+writeFileSync(entry, SHEBANG + readFileSync(entry, 'utf8'));
 chmodSync(entry, 0o755);
 // The source map's lines move down with the code: one `;` per generated line added.
-const mapFile = new URL('../dist/queue.js.map', import.meta.url);
+const mapFile = join(dist, 'queue.js.map');
 const map = JSON.parse(readFileSync(mapFile, 'utf8'));
-map.mappings = ';'.repeat(LAUNCHER.split('\n').length - 1) + map.mappings;
+map.mappings = `;${map.mappings}`;
 writeFileSync(mapFile, JSON.stringify(map));
+
+// The library's type declarations, by the TypeScript this repository pins.
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });

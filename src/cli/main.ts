@@ -2,7 +2,6 @@
  * `queue` CLI entry: global options, one module per command, and the error contract.
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
-import './launch.js';
 import { Command, CommanderError } from 'commander';
 import { QueueError } from '../domain/errors.js';
 import { disableColor } from './color.js';
@@ -31,7 +30,9 @@ import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
 
-const VERSION = '0.1.0';
+/** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
+declare const __QUEUE_VERSION__: string | undefined;
+const VERSION = typeof __QUEUE_VERSION__ === 'string' ? __QUEUE_VERSION__ : '0.0.0-source';
 
 function fail(json: boolean, code: string, message: string, exit: number, details: Record<string, unknown> = {}): never {
   if (json) printJson({ error: { code, message, ...details } });

@@ -1,10 +1,10 @@
 /**
- * Installing the git hooks (issue 4) without ever losing someone else's hook (beads #254 overwrote
- * them): an existing hook is kept as `<name>.queue-chained` and run after queue's check with the
- * same arguments and stdin. The hooks directory is git's own answer (`git rev-parse --git-path
- * hooks`, which follows `core.hooksPath`); under husky (core.hooksPath `.husky/_`) queue adds a line
- * to `.husky/<name>`; under lefthook it adds a command to lefthook.yml. The installed hook calls the
- * node and the queue that installed it, by absolute path.
+ * Installing the git hooks without ever losing someone else's hook: an existing hook is kept as
+ * `<name>.queue-chained` and run after queue's check with the same arguments and stdin. The hooks
+ * directory is git's own answer (`git rev-parse --git-path hooks`, which follows `core.hooksPath`);
+ * under husky (core.hooksPath `.husky/_`) queue adds a line to `.husky/<name>`; under lefthook it
+ * adds a command to lefthook.yml. The installed hook runs the node and the queue that installed it,
+ * by absolute path.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -16,22 +16,12 @@ export const MARK = '# queue hook';
 const CHAINED = '.queue-chained';
 
 /**
- * How the installed hooks call queue: this node and this queue, by absolute path. A queue built
- * with its launcher (dist/queue.js starts as a sh script: scripts/build.mjs) is run through it, with
- * `QUEUE_NODE` pinning this node, so a hook skips the CA bundle node would parse at start too.
+ * How the installed hooks call queue: this node on this queue's entry (dist/queue.js, a plain ES
+ * module), both by absolute path, so a hook runs the queue that installed it whatever PATH holds.
  */
 export function queueCommand(): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const entry = resolve(process.argv[1]);
-  return hasLauncher(entry) ? `QUEUE_NODE=${q(process.execPath)} /bin/sh ${q(entry)}` : `${q(process.execPath)} ${q(entry)}`;
-}
-
-function hasLauncher(file: string): boolean {
-  try {
-    return readFileSync(file, 'utf8').startsWith('#!/bin/sh\n');
-  } catch {
-    return false;
-  }
+  return `${q(process.execPath)} ${q(resolve(process.argv[1]))}`;
 }
 
 /** The hook script: queue's check, then the chained hook, both with the same stdin. */
@@ -155,6 +145,14 @@ export async function uninstall(root: string, opts: { server?: boolean } = {}): 
   return removed;
 }
 
+declare const __QUEUE_NAME__: string | undefined;
+declare const __QUEUE_VERSION__: string | undefined;
+/**
+ * The npm package spec the workflow installs: package.json's name and version, put in by the build
+ * (scripts/build.mjs). Run from the sources unbuilt, the version is unknown and the spec unpinned.
+ */
+const PACKAGE = typeof __QUEUE_NAME__ === 'string' && typeof __QUEUE_VERSION__ === 'string' ? `${__QUEUE_NAME__}@${__QUEUE_VERSION__}` : 'workqueue.md';
+
 /**
  * `.github/workflows/queue-validate.yml`: `queue validate --range` on pushes and pull requests
  * (github.com runs no pre-receive hooks; a required check with branch protection is the gate there).
@@ -163,9 +161,9 @@ export function githubAction(root: string): string {
   const here = resolve(process.argv[1]);
   const rel = relative(root, here);
   const inRepo = !rel.startsWith('..') && !isAbsolute(rel);
-  // queue is run from this repository when it lives here; otherwise from npm (adjust to how the
-  // repository installs queue).
-  const run = inRepo ? `node ${rel.split('\\').join('/')}` : 'npx --yes queue';
+  // queue is run from this repository when it lives here; otherwise this package, at the version
+  // that wrote the workflow, from npm (adjust to how the repository installs queue).
+  const run = inRepo ? `node ${rel.split('\\').join('/')}` : `npx --yes --package=${PACKAGE} -- queue`;
   const setup = inRepo ? ['      - run: npm ci'] : [];
   const text = [
     '# Written by `queue hooks install --github-action`: judges every commit that changes the queue',
