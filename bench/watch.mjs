@@ -1,9 +1,13 @@
-// Benchmark for `queue watch` (issue 5): a hand edit marking a story done → its dependents unblocked
-// on disk, on a 1,000-story queue, timed from the write to the moment the file shows the unblock.
-// Prints the median and p95 (target p95 ≤ 300 ms); asserts nothing.
+// Benchmark for `queue watch`; asserts nothing, prints what it measured against its target.
+// 1. A hand edit marking a story done → its dependents unblocked on disk, on a 1,000-story queue,
+//    timed from the write to the moment the file shows the unblock: median and p95 (target p95 ≤ 300 ms).
+// 2. The done-when of the watcher (test/watch/watch.test.ts checks that it happens, this how soon):
+//    a hand edit [IN PROGRESS: dev1] → [DONE] on a small queue with a status board, timed from the
+//    write until the dependent is unblocked, the handoff written and the board refreshed, each run on
+//    a fresh directory and watcher: median and worst (target: within a second).
 //   node bench/watch.mjs [--quick]
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,4 +66,62 @@ times.sort((a, b) => a - b);
 const p95 = times[Math.min(times.length - 1, Math.ceil(0.95 * times.length) - 1)];
 console.log(
   `queue watch, ${N} stories, hand edit → dependent unblocked on disk: median ${times[times.length >> 1].toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (target p95 ≤ 300 ms: ${p95 <= 300 ? 'met' : 'MISSED'}), ${EDITS} edits`,
+);
+
+// 2. The done-when: unblocked dependent, marks, refreshed status board and a handoff, within a second.
+const DONE_WHEN_RUNS = quick ? 5 : 15;
+const SMALL = `| Status | Story | Description | Depends On |
+|--------|-------|-------------|------------|
+| [DONE] | **A** | a | None |
+| [IN PROGRESS: dev1] | **B** | b | A ✅ |
+| [BLOCKED] | **C** | waits on B | B |
+| [BLOCKED] | **D** | manual hold | None |
+| [BLOCKED] | **E** | waits on B and F | B, F |
+| [ ] | **F** | f | None |
+`;
+const BOARD =
+  '# Current Status\n\n## dev1 Status\n**Last Updated**: 2026-01-01 10:00\n**Current Task**: B, the b work\n**Progress**: 80%\n**Blockers**: None\n**Next Update**: soon\n';
+
+/** One run: a fresh repository and watcher; ms from the hand edit to everything it implies on disk. */
+async function doneWhenOnce() {
+  const d = mkdtempSync(join(tmpdir(), 'queue-watch-done-when-'));
+  execFileSync('git', ['init', '-q'], { cwd: d });
+  const queueFile = join(d, 'WORK_QUEUE.md');
+  const board = join(d, 'deployment', 'status', 'current-status.md');
+  const handoffDir = join(d, 'deployment', 'handoffs');
+  writeFileSync(queueFile, SMALL);
+  mkdirSync(join(d, 'deployment', 'status'), { recursive: true });
+  writeFileSync(board, BOARD);
+  const w = spawn(process.execPath, [bin, 'watch', '--debounce', '50'], { cwd: d, env: { ...process.env, NO_COLOR: '1' } });
+  await new Promise((resolve) => w.stdout.on('data', (chunk) => String(chunk).includes('watching') && resolve()));
+  const t0 = process.hrtime.bigint();
+  writeFileSync(queueFile, SMALL.replace('| [IN PROGRESS: dev1] | **B** |', '| [DONE] | **B** |'));
+  const deadline = Date.now() + 30_000;
+  let ms = null;
+  while (Date.now() < deadline) {
+    if (
+      readFileSync(queueFile, 'utf8').includes('| [ ] | **C** |') &&
+      existsSync(handoffDir) &&
+      readdirSync(handoffDir).some((f) => f.endsWith('.md')) &&
+      readFileSync(board, 'utf8').includes('**Current Task**: None')
+    ) {
+      ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const exited = new Promise((resolve) => w.on('exit', resolve));
+  w.kill('SIGTERM');
+  await exited;
+  rmSync(d, { recursive: true, force: true });
+  return ms;
+}
+
+const doneWhen = [];
+for (let k = 0; k < DONE_WHEN_RUNS; k++) doneWhen.push(await doneWhenOnce());
+const finished = doneWhen.filter((t) => t !== null).sort((a, b) => a - b);
+const worst = finished.length ? finished[finished.length - 1] : Infinity;
+const met = finished.length === doneWhen.length && worst <= 1000;
+console.log(
+  `queue watch done-when, hand edit → dependent unblocked, marks, status board and handoff on disk: median ${finished.length ? finished[finished.length >> 1].toFixed(0) : '-'} ms, worst ${Number.isFinite(worst) ? worst.toFixed(0) : '-'} ms${finished.length < doneWhen.length ? ` (${doneWhen.length - finished.length} runs never finished)` : ''} (target within 1000 ms: ${met ? 'met' : 'MISSED'}), ${doneWhen.length} runs`,
 );

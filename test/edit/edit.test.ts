@@ -6,7 +6,8 @@ import { applyEdits, keepPadding, widthFor, type Edit } from '../../src/edit/spl
 import { statusStyle } from '../../src/edit/style.js';
 import { decideAdd, decideDep } from '../../src/edit/structure.js';
 import type { Decision } from '../../src/edit/decide.js';
-import { corpusChanges } from './corpus-changes.js';
+import { corpusFiles, fixtureFiles, withoutCorpus } from '../helpers.js';
+import { statusChanges } from './status-changes.js';
 import { QueueError } from '../../src/domain/errors.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
@@ -226,18 +227,29 @@ describe('add and dep', () => {
   });
 });
 
-describe('one-line diff over the corpus', () => {
-  it("every status change of a table story changes exactly that story's line", async () => {
-    const { edits, refused } = await corpusChanges('table', 8, (file, text, s, op, applied) => {
-      const lines = text.split('\n');
-      const after = applied.content.split('\n');
-      // `done` appends the story to the file's Completed log, when there is one: that line aside.
-      const log = op.op === 'done' ? applied.story!.occurrences.find((o) => o.kind === 'log') : undefined;
-      if (log) after.splice(log.line - 1, 1);
-      expect(after.length, `${file} ${s.id}`).toBe(lines.length);
-      const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
-      expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);
-    });
+/** Every status change of a table story of `files` changes exactly that story's line (and the Completed log's). */
+function tableChanges(files: string[]) {
+  return statusChanges(files, 'table', 8, (file, text, s, op, applied) => {
+    const lines = text.split('\n');
+    const after = applied.content.split('\n');
+    // `done` appends the story to the file's Completed log, when there is one: that line aside.
+    const log = op.op === 'done' ? applied.story!.occurrences.find((o) => o.kind === 'log') : undefined;
+    if (log) after.splice(log.line - 1, 1);
+    expect(after.length, `${file} ${s.id}`).toBe(lines.length);
+    const changed = lines.map((l, k) => (l === after[k] ? -1 : k)).filter((k) => k !== -1);
+    expect(changed, `${file} ${s.id}`).toEqual([s.line - 1]);
+  });
+}
+
+describe('one-line diff over whole files', () => {
+  it("the fixtures: every status change of a table story changes exactly that story's line", async () => {
+    const { edits, refused } = await tableChanges(fixtureFiles());
+    expect(edits).toBeGreaterThan(20);
+    expect(refused).toBeLessThan(edits / 10);
+  });
+
+  it.skipIf(withoutCorpus('one-line table diffs over ../shared/corpus'))("the corpus: every status change of a table story changes exactly that story's line", async () => {
+    const { edits, refused } = await tableChanges(corpusFiles());
     expect(edits).toBeGreaterThan(500);
     expect(refused).toBeLessThan(edits / 10);
   });

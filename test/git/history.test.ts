@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RGRID, rgridVersions, tempDir } from '../helpers.js';
+import { RGRID, rgridVersions, tempDir, withoutCorpus } from '../helpers.js';
 import { queue } from './repos.js';
 
 /** The 48 rgrid versions as a real git history, one commit each with its original message and date. */
@@ -25,7 +25,7 @@ function rgridRepo(): string {
   return dir;
 }
 
-describe('the rgrid history replayed through the rules', () => {
+describe.skipIf(withoutCorpus('the rgrid history replayed through validate --range, log and diff'))('the rgrid history replayed through the rules', () => {
   it("validate --range prints every commit's events and refuses only what really broke a rule", async () => {
     const repo = rgridRepo();
     const r = await queue(repo, ['validate', '--range', 'HEAD', '--json']);

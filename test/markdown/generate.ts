@@ -2,15 +2,7 @@
  * Seeded generator of Markdown documents that stress the block scanner: tables with tricky cells
  * next to code fences, lists, quotes, HTML blocks, headings of both kinds, CRLF and odd padding.
  */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
+import { rng } from '../helpers.js';
 
 const CELLS = [
   '[ ]',

@@ -1,11 +1,11 @@
-/** Status changes over every real queue in the corpus, for the one-line-diff properties. */
+/** Status changes over whole queue files (the fixtures, the corpus), for the one-line-diff properties. */
 import { expect } from 'vitest';
 import { QueueError } from '../../src/domain/errors.js';
 import { readQueue, type Queue } from '../../src/read/queue.js';
 import { applyDecision, type Applied } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import type { Occurrence, Story } from '../../src/domain/types.js';
-import { corpusFiles, read } from '../helpers.js';
+import { read } from '../helpers.js';
 
 /** An operation that changes `s`, if there is a simple one. */
 function changeOf(queue: Queue, s: Story): Operation | null {
@@ -18,11 +18,13 @@ function changeOf(queue: Queue, s: Story): Operation | null {
 }
 
 /**
- * For up to `perFile` stories of each editable corpus file written once as `kind` and passing `only`
- * (by default: those with a status of their own, not their section's; spread over the file), decide and apply a status change and hand the result to `check`. A refusal (QueueError)
- * is counted, anything else thrown fails the test. Returns the counts.
+ * For up to `perFile` stories of each editable file of `files` written once as `kind` and passing
+ * `only` (by default: those with a status of their own, not their section's; spread over the file),
+ * decide and apply a status change and hand the result to `check`. A refusal (QueueError) is
+ * counted, anything else thrown fails the test. Returns the counts.
  */
-export async function corpusChanges(
+export async function statusChanges(
+  files: string[],
   kind: Occurrence['kind'],
   perFile: number,
   check: (file: string, text: string, s: Story, op: Operation, applied: Applied) => void,
@@ -30,7 +32,7 @@ export async function corpusChanges(
 ): Promise<{ edits: number; refused: number }> {
   let edits = 0;
   let refused = 0;
-  for (const file of corpusFiles()) {
+  for (const file of files) {
     const text = read(file);
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
     if (!queue.documents[0].editable) continue;
