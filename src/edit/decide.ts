@@ -197,6 +197,12 @@ export function decide(queue: Queue, op: Operation): Decision {
         logged = true;
       }
     }
+    // Asking for what already is (a repeated block with the same reason, unblocking a story that
+    // only its dependencies hold back) changes no byte: nothing to commit.
+    if (edits.every((e) => doc.text.slice(e.start, e.end) === e.text)) {
+      edits.length = 0;
+      unchanged = true;
+    }
   }
   const agent = op.agent;
   const verb = op.op === 'claim' && op.renew ? 'renew' : op.op;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claim, done, openSession, release, QueueError } from '../../src/index.js';
+import { block, claim, done, openSession, QueueError, release, unblock } from '../../src/index.js';
 import { git, queue, remoteFile, setup } from '../git/repos.js';
 
 const QUEUE = [
@@ -110,5 +110,22 @@ describe('the library API', () => {
     expect(again.commit).toBeNull();
     expect(again.effects).toEqual([]);
     expect(git(api.remote, 'rev-parse', 'main').trim()).toBe(first.commit);
+  });
+
+  it('a write that asks for what already is makes no commit: a repeated block, unblocking a story only its dependencies hold', async () => {
+    const { api } = twins();
+    const s = await openSession({ cwd: api.clone, agent: 'Dev 1' });
+    const tip = () => git(api.remote, 'rev-parse', 'main').trim();
+    const first = await block(s, { id: '1-1', reason: 'waits on a key' });
+    expect(first.changed).toBe(true);
+    expect(tip()).toBe(first.commit);
+    const again = await block(s, { id: '1-1', reason: 'waits on a key' });
+    expect([again.changed, again.commit, again.effects]).toEqual([false, null, []]);
+    // 1-2 is [BLOCKED] by its dependency alone: lifting a hold it does not have changes nothing.
+    const lifted = await unblock(s, { id: '1-2' });
+    expect([lifted.changed, lifted.commit]).toEqual([false, null]);
+    expect(tip()).toBe(first.commit);
+    // A different reason is a change.
+    expect((await block(s, { id: '1-1', reason: 'waits on the vendor' })).changed).toBe(true);
   });
 });
