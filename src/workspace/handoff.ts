@@ -53,7 +53,7 @@ export function readHandoff(text: string, file: string): { handoff: Handoff; dia
       });
     }
   } else {
-    diagnostics.push({ severity: 'info', code: 'handoff_no_fields', message: 'handoff has no YAML front matter (seed 002 fields)', file, line: 1, column: 1 });
+    diagnostics.push({ severity: 'info', code: 'handoff_no_fields', message: 'handoff has no YAML front matter (from_agent, to_agent, timestamp, …)', file, line: 1, column: 1 });
   }
   return {
     handoff: {
