@@ -1,7 +1,8 @@
 /**
- * Handoff files on disk (I/O, seed 002): `<deploymentDir>/handoffs/*.md` apart from a README, in
- * name order. Light on purpose: `queue claim` looks here for the handoffs naming its story without
- * loading the YAML and markdown readers unless one does.
+ * Handoff files on disk (I/O; the format is `workspace/handoff.ts`):
+ * `<deploymentDir>/handoffs/*.md` apart from a README, in name order. Light on purpose: `queue
+ * claim` looks here for the handoffs naming its story without loading the YAML and markdown readers
+ * unless one does.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,7 +38,7 @@ export async function handoffsNaming(root: string, deploymentDir: string, id: st
 }
 
 /**
- * Read handoff files (seed 002's front matter; the YAML reader loads on first use), each linked to
+ * Read handoff files (their YAML front matter; the YAML reader loads on first use), each linked to
  * the stories of `queue` its name or text names, with its diagnostics (paths relative to `root`).
  */
 export async function readHandoffs(files: HandoffFile[], root: string, queue: Queue): Promise<Array<{ handoff: Handoff; diagnostics: Diagnostic[] }>> {

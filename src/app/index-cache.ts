@@ -1,5 +1,5 @@
 /**
- * The queue index (issue 2's speed target; beads answers `ready` from an index too, facts.md): what
+ * The queue index, so that `queue ready` on a large unchanged file answers without reading it: what
  * `queue ready` needs from a queue file, in array form, stored in the git dir and keyed by a SHA-1 of
  * the file's bytes, the name it is shown under and the build of queue that wrote it. A decision is a
  * function of the file's content, so an index made from the same bytes gives the same answer; the
@@ -14,9 +14,9 @@
  *   That check depends on the file system, never on the index; its result is kept beside the index
  *   with the modification times of the directories it listed, and reused only while none has
  *   changed (and none changed within a second of being listed, git's "racy" rule);
- * - each story's contract JSON (issue 2's story object without `ready`), UTF-8, one after another.
- *   `queue ready` reads only the stories it prints: at 50,000 stories this part is most of the file
- *   (15 MB), which a whole read and deserialization took 0.04 s of every answer to load.
+ * - each story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one after
+ *   another. `queue ready` reads only the stories it prints: at 50,000 stories this part is most of
+ *   the file (15 MB), and reading and deserializing it whole would cost 0.04 s of every answer.
  * Any unreadable or mismatching file is simply rebuilt.
  */
 import { createHash } from 'node:crypto';

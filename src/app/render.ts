@@ -1,5 +1,5 @@
 /**
- * Rendering what follows from the graph (issue 5), for `queue render` and `queue watch` alike:
+ * Rendering what follows from the graph (docs/render.md), for `queue render` and `queue watch` alike:
  * statuses blocked only by dependencies, done marks, generated blocks and the status board, either
  * in the working file or as a transaction on the shared branch. Every render is proved stable: a
  * second pass over its result must find nothing to do.
@@ -20,7 +20,7 @@ import { reconcile, renderDecision } from '../reconcile/reconcile.js';
 /** Files a render writes beside the queue file (the board, handoffs), relative to the root. */
 export type RenderFiles = NonNullable<Decision['files']>;
 
-/** The status board's path relative to the root: `<deploymentDir>/status/current-status.md` (seed 002). */
+/** The status board's path relative to the root: `<deploymentDir>/status/current-status.md`. */
 export function boardPath(config: QueueConfig): string {
   return `${config.deploymentDir}/status/current-status.md`;
 }

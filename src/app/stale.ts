@@ -1,5 +1,5 @@
 /**
- * Stale claims (issue 3's leases): the claims at the shared branch's tip older than a lease, and
+ * Stale claims (leases, `git/lease.ts`): the claims at the shared branch's tip older than a lease, and
  * their release in one transaction. A claim's age is the time of the commit that set or renewed it
  * (`git/lease.ts`), never a clock written in the file.
  */

@@ -1,7 +1,7 @@
 /**
  * Read the workspace around a queue (I/O): <deploymentDir>/status/current-status.md (agents) and
- * <deploymentDir>/handoffs/*.md, linked to the stories they name (seed 002's layout; the directory
- * is queue.config.json's `deploymentDir`, `deployment` by default).
+ * <deploymentDir>/handoffs/*.md, linked to the stories they name (docs/formats.md, "Workspace
+ * files"; the directory is queue.config.json's `deploymentDir`, `deployment` by default).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The core write API (issue 3): where a write goes, who acts, and carrying one decision out as a
+ * The core write API: where a write goes, who acts, and carrying one decision out as a
  * git transaction (default), a local commit (`push: false`) or an edit of the working file only
  * (`commit: false`). The CLI's write commands, `queue stale --release`, `queue render` and the
  * watcher all come through here, so a fix to how writes are placed or carried out lands once.

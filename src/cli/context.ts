@@ -1,7 +1,7 @@
 /**
  * What every command shares: global options, opening the queue, and the output contract.
  *
- * JSON contract (issue 2): exactly one JSON document on stdout, `{"schemaVersion": 1, ...}`;
+ * JSON contract (docs/json.md): exactly one JSON document on stdout, `{"schemaVersion": 1, ...}`;
  * failures `{"schemaVersion": 1, "error": {"code", "message"}}` with a non-zero exit.
  */
 import type { Command } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * The history commands (issue 4): `queue validate --range A..B`, `queue diff A B`, `queue log`.
+ * The history commands: `queue validate --range A..B`, `queue diff A B`, `queue log`.
  * Loaded only when one of them runs.
  */
 import { relative, resolve, sep } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * `queue render [--check] [--commit]` (issue 5): bring what follows from the graph up to date —
+ * `queue render [--check] [--commit]`: bring what follows from the graph up to date —
  * statuses blocked only by dependencies, done marks, generated blocks (`app/render.ts`). Loaded
  * only when it runs.
  */

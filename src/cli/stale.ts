@@ -1,5 +1,5 @@
 /**
- * `queue stale` (issue 3): claims older than the lease, read from git history at the shared tip, and
+ * `queue stale`: claims older than the lease, read from git history at the shared tip, and
  * with `--release` their release in one transaction (`app/stale.ts`). Loaded only when the command runs.
  */
 import type { Command } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * The options of every write command (issue 3). Kept apart from `write.ts`, which loads git and the
+ * The options of every write command. Kept apart from `write.ts`, which loads git and the
  * edit layer only when a write command runs, so read commands start fast.
  */
 import type { Command } from 'commander';

@@ -1,5 +1,6 @@
 /**
- * Column roles from header synonyms (issue 2), in the languages of ../shared/corpus. Pure.
+ * Column roles from header synonyms, in the languages queue files are written in (English, French,
+ * Spanish, German, Japanese, Korean, Chinese, Russian, Turkish, …). Pure.
  */
 import { fold } from './normalize.js';
 

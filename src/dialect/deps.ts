@@ -1,5 +1,5 @@
 /**
- * Dependency grammar (issue 2): `None`, `—`, comma/semicolon/space lists, `5-1 [DONE]`, `5-1 ✅`,
+ * Dependency grammar: `None`, `—`, comma/semicolon/space lists, `5-1 [DONE]`, `5-1 ✅`,
  * `Epic 2 ✅` (a reference outside the file, satisfied by its mark), ranges `GOV-001..GOV-005`.
  * File references (`AUTONOMY.md`, `docs/x`) are not dependencies. Pure: ids are resolved later
  * against the graph (`model/build.ts`).
@@ -39,14 +39,14 @@ function expandRange(s: string): string[] | null {
   return out;
 }
 
-/** A single plain id, optionally followed by ✅: the form almost every cell in the corpus takes. */
+/** A single plain id, optionally followed by ✅: the form almost every Depends On cell takes. */
 const SIMPLE = /^([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)(\s*✅)?$/;
 const MARK_WORD = /^(?:done|complete|completed)$/i;
 
 /**
  * Read a Depends On cell's plain text. Never throws. Equal to {@link parseDepsReference} on every
- * input (test/dialect/deps.test.ts checks it over the corpus); parts of the common shape `5-1` or
- * `5-1 ✅` skip the general grammar's regex passes.
+ * input (test/dialect/deps.test.ts checks it over real queue files); parts of the common shape
+ * `5-1` or `5-1 ✅` skip the general grammar's regex passes.
  */
 export function parseDeps(text: string): ParsedDeps {
   return parse(text, true);

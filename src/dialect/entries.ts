@@ -59,7 +59,7 @@ function storyFileOf(cell: RawCell | undefined, src: string): string | null {
 /** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
 const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
 
-/** An id cell that says the row has none (`| — | **evidence for H8 …** | DONE |`, xander1421/kingfisher):
+/** An id cell that says the row has none (`| — | **evidence for H8 …** | DONE |`: `—` means "no id"):
  * the story's id is derived from its section and title, as a task item's is. */
 const NO_ID = /^(?:[-—–?]+|n\/a|tbd|none)$/i;
 
@@ -133,7 +133,7 @@ function isBlankRow(row: RawRow): boolean {
   return true;
 }
 
-/** Headings over an empty table that make it a Completed log (rgrid's `## Completed`). */
+/** Headings over an empty table that make it a Completed log (`## Completed` over a log with no row yet). */
 const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
 
 /**
@@ -163,7 +163,7 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
     const named = cols.status === -1 && (cols.id !== -1 || cols.title !== -1);
     if (named && table.rows.length === 0 && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '')) return info('log');
     // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
-    // for (hwillGIT: `## Next — waiting for an accepted input`): only the plain phrase lists ready work.
+    // for (`## Next — waiting for an accepted input`): only the plain phrase lists ready work.
     if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, under, src, file, out, diags);
     return null;
   }
@@ -279,8 +279,8 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
 /**
  * A listing: a table with an id or title column but no status column, right under a heading that
  * states a status (`## Completed`, `## Blocked`, `## In progress — claimed`; `sections.ts`). Each
- * row is a story with the heading's status (00-Aryan keeps `| ID | Title | Completed | Commit |`
- * under `## Completed` beside its main table; PunxsyProminence lists its one claimed item in
+ * row is a story with the heading's status (a queue may keep `| ID | Title | Completed | Commit |`
+ * under `## Completed` beside its main table, or list its claimed items in
  * `| Item | Session | Branch |` under `## In progress — claimed`). Under a heading saying ready or
  * next, only the phrase alone (`## Ready`) makes a listing. Rows are `log` occurrences: a
  * row of a story table elsewhere stays the story's primary (the two must agree on the status), and

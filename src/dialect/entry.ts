@@ -30,7 +30,8 @@ export type EntryCore = Pick<Entry, 'id' | 'title' | 'status' | 'sectionPath' | 
  * fields and checklist empty, unless given. */
 export function entry(core: EntryCore): Entry {
   // One literal in Entry's field order: every entry gets the same hidden class (a spread of `core`
-  // gave each a dictionary-mode object, which made reading and building stories several times slower).
+  // would give each a dictionary-mode object, and make reading and building stories several times
+  // slower).
   return {
     id: core.id,
     title: core.title,

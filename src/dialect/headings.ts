@@ -1,14 +1,14 @@
 /**
  * Stories written as heading blocks: a heading, then `field: value` lines, one of them a status
- * (about a tenth of the real queues in ../shared/corpus/real). Pure.
+ * (about a tenth of real work queues are written so). Pure.
  *
- *   ## QW-001 Crash-safe persistence design        (jaylauffer/qcoin)
+ *   ## QW-001 Crash-safe persistence design
  *   Status: `todo`
  *
- *   ### BUG-1: Store process start time alongside PID   (OrgLoop/agentctl)
+ *   ### BUG-1: Store process start time alongside PID
  *   **Status:** RESOLVED
  *
- *   ## P2CSE-002: Select Project License            (AyushSolanki-17/physics2cse)
+ *   ## P2CSE-002: Select Project License
  *   Status: done
  *   Dependencies: P2CSE-001
  *
@@ -22,7 +22,7 @@
  * numbered heading's number, or an `id:` field) and a status the grammar knows.
  *
  * Without a `Status:` field, an id heading right under a section that is a status alone is a story
- * with that section's status (mav2287/work-queue-skill: `## Ready` then `### WQ-012 …`;
+ * with that section's status (`## Ready` then `### WQ-012 …`;
  * `sections.ts`); its `Claimed by:` field names the claimant, `Blocked on:` the hold's reason, and
  * writes move the block (`edit/move.ts`). `Priority:` gives any heading story its priority.
  */
@@ -93,8 +93,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * check boxes there are the story's checklist (acceptance criteria), not stories of their own.
  *
  * A heading with an id but no `Status:` field takes its status from its parent heading when that
- * heading is a status alone (`## Ready`, `## In progress`, `## Done`: mav2287/work-queue-skill,
- * whose rule is "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
+ * heading is a status alone (`## Ready`, `## In progress`, `## Done`, in queues whose rule is
+ * "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
  * written in the heading (`### WQ-012 …`), not a bare number or a date.
  */
 export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): StoryBody[] {

@@ -26,7 +26,7 @@ export function isIdLike(s: string): boolean {
 /** An id leading a task's or a heading's text (`T-12 …`, `BUG-1: …`, `P2CSE-001 — …`, `8.2 …`),
  * with the separator after it. */
 const LEADING_ID = /^([A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*[-_.]?\d+[A-Za-z0-9.-]*|\d+(?:[.-]\d+)+)(?:\s*[:—–)]\s*|\s+[-—–]\s+|\s+|$)/;
-/** A numbered heading's number (`1. Dedicated iOS UI test harness`, maneesh888/open-keyboard). */
+/** A numbered heading's number (`1. Dedicated iOS UI test harness`). */
 const NUMBERED = /^(\d+)\.\s+/;
 
 /**

@@ -55,11 +55,10 @@ export class SectionCursor {
 }
 
 /**
- * Section headings that state the status of what sits under them. Queues that keep "status is the
- * section the item lives in" (mav2287/work-queue-skill's rule, with `## In progress`, `## Blocked`,
- * `## Ready`, `## Done`; kanban boards in Markdown) or that file holds under a heading
- * (PunxsyProminence/ppbf-platform: `## Blocked on the owner — nobody can build past these`), in
- * ../shared/corpus/real. Longer phrases first. Unlike a status cell, a heading is a title: words
+ * Section headings that state the status of what sits under them, in queues that keep "status is
+ * the section the item lives in" (`## In progress`, `## Blocked`, `## Ready`, `## Done`; kanban
+ * boards in Markdown) or that file holds under a heading (`## Blocked on the owner — nobody can
+ * build past these`). Longer phrases first. Unlike a status cell, a heading is a title: words
  * that usually mean something else there ("Active sprint", "Active queue", "New features") are
  * left out, and "Inbox" / "Needs refinement" are holds (not ready for an agent to take).
  */
@@ -129,7 +128,7 @@ const PHRASES: Array<[string, StatusCategory]> = (
 const QUALIFIER = /^(?:[—–:(,;]|(?:on|by|for|until|pending|awaiting)\b)/;
 
 /** A noun naming the collection after a phrase that cannot be an imperative (`## Done log`,
- * binary-100/BSODAnalyzer; `## Blocked tasks`, `## Completed items`). After "Review", "Ready" or
+ * `## Blocked tasks`, `## Completed items`). After "Review", "Ready" or
  * "Next" the same words would name work to do ("Review tasks"), so those phrases do not take them. */
 const COLLECTION = /^(?:log|archive|items|tasks|tickets|issues|stories|work|list|history)$/;
 const TAKES_COLLECTION = new Set<StatusCategory>(['done', 'cancelled', 'in_progress', 'blocked']);

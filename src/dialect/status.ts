@@ -1,8 +1,8 @@
 /**
- * Status grammar (issue 2): `[ ]`, `[x]`, `[BLOCKED]`, `[BLOCKED: reason]`, `[IN PROGRESS: Dev 2]`,
+ * Status grammar: `[ ]`, `[x]`, `[BLOCKED]`, `[BLOCKED: reason]`, `[IN PROGRESS: Dev 2]`,
  * `[CLAIMING: Dev X]`, `[PREP: Dev 3]`, `[DONE]`, bare words in any case and separator style
- * (`DONE`, `in_progress`, `in-progress`, `PENDING`, `VERIFY`), emoji (✅ 🔄 ⏳ 🔴 ❌ …), the non-English
- * words found in ../shared/corpus, and trailing text after the keyword (`DONE — 730833e`,
+ * (`DONE`, `in_progress`, `in-progress`, `PENDING`, `VERIFY`), emoji (✅ 🔄 ⏳ 🔴 ❌ …), status words
+ * of other languages (`完了`, `terminé`, …), and trailing text after the keyword (`DONE — 730833e`,
  * `CLAIMED [date]`, `**DONE (AGENT-2)** — spikes/…`), a later status after `then` (`REOPENED then DONE`),
  * and a second status after a slash when the first says only "to do" (`Next / In progress` is in
  * progress). Pure.
@@ -91,7 +91,7 @@ const WORDS: Array<[string, StatusCategory]> = [
   ['rejected', 'cancelled'],
   ['removed', 'cancelled'],
   ['n/a', 'cancelled'],
-  // Other languages seen in the corpus and their neighbours.
+  // Other languages queue files are written in, and their neighbours.
   ['完了', 'done'],
   ['済', 'done'],
   ['完成', 'done'],
@@ -308,8 +308,8 @@ function parseWords(s: string, raw: string): Status {
   const [phrase, category] = hit;
   // Find the rest in the original string: skip as many word characters as the phrase holds.
   const rest = restAfter(s, phrase);
-  // `REOPENED then DONE — …` (xander1421/kingfisher): the later status is the current one.
-  // `Next / In progress` (binary-100/BSODAnalyzer): a cell naming a second status is not claimable
+  // `REOPENED then DONE — …`: the later status is the current one.
+  // `Next / In progress`: a cell naming a second status is not claimable
   // work; the second one is read, so a story someone works on is never offered as ready.
   const then = /^[*_`\s]*(?:[,;]\s*)?(?:and\s+)?then\s+(\S.*)$/is.exec(rest);
   if (then) {

@@ -18,9 +18,9 @@ export const TASK_DEPS_CLAUSE = /\((?:depends on|deps|blocked by|requires|after)
 const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|\\b(?:depends on|deps|blocked by)\\s*:\\s*([^()]+)$`, 'i');
 /**
  * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
- * have no status cell, so a claim, a review or a hold is written as the bracket form rgrid's tables
- * use (../shared/corpus/history/rgrid), anywhere in the item's first paragraph. The tag is not part
- * of the title, the id or the dependencies: a claim never changes a derived id.
+ * have no status cell, so a claim, a review or a hold is written in the bracket form status cells
+ * use (`[IN PROGRESS: Dev 2]`, `[BLOCKED: reason]`), anywhere in the item's first paragraph. The
+ * tag is not part of the title, the id or the dependencies: a claim never changes a derived id.
  */
 export const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
 
@@ -31,7 +31,7 @@ export function withoutTag(text: string, m: RegExpExecArray): string {
   return /\s$/.test(before) ? before.slice(0, -1) + after : before + after.replace(/^\s/, '');
 }
 
-/** A heading over a status legend (asulwer/Rules: `## Status Legend` then `- [ ] Not started`,
+/** A heading over a status legend (`## Status Legend` then `- [ ] Not started`,
  * `- [x] Done`): its check boxes explain the notation and are not stories. */
 const LEGEND = /\blegend\b/i;
 

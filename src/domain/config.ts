@@ -1,5 +1,5 @@
 /**
- * `queue.config.json` at the repository root (issue 3): validated, unknown keys reported, every key
+ * `queue.config.json` at the repository root: validated, unknown keys reported, every key
  * optional. Pure: `app/locate.ts` reads the file and hands its text to {@link parseConfig}.
  *
  * ```json
@@ -24,7 +24,7 @@ export interface QueueConfig {
   branch: string | undefined;
   /** A claim older than this is stale, in milliseconds (written as `90m`, `2h`, `1d`). Default 2 h. */
   leaseMs: number;
-  /** Claims one agent may hold at once (seed 004: "Complete ONE story per session"). Default 1. */
+  /** Claims one agent may hold at once. Default 1: an agent finishes one story before it takes the next. */
   maxClaims: number;
   /** Attempts of one transaction before `conflict_retries_exhausted`. Default 30. */
   maxAttempts: number;
@@ -34,7 +34,7 @@ export interface QueueConfig {
   groupCommit: boolean;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
-  /** Severity of each claim rule (issue 4): `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
+  /** Severity of each claim rule: `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
   rules: Partial<Record<RuleCode, RuleSeverity>>;
 }
 
@@ -162,7 +162,7 @@ export function canonicalAgent(config: QueueConfig, name: string): string {
 
 /**
  * Whether `name` may act as an agent: one line of at most 60 characters, none of `|`, `[`, `]` or a
- * control character, so it can neither break a table cell nor forge a commit trailer (issue 3).
+ * control character, so it can neither break a table cell nor forge a commit trailer.
  */
 export function isAgentName(name: string): boolean {
   return name.trim() !== '' && name.trim().length <= 60 && !/[\u0000-\u001f\u007f|[\]]/.test(name);

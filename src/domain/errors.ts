@@ -1,8 +1,8 @@
 /**
  * Errors the CLI reports as `{"schemaVersion": 1, "error": {"code", "message", ...details}}`.
- * Exit codes (README): 0 ok, 1 refused or invalid, 2 usage or unreadable input.
+ * Exit codes (docs/json.md): 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  *
- * Codes (issues 2 and 3): `usage`, `unreadable`, `not_found`, `parse_error` (the file cannot be
+ * Codes: `usage`, `unreadable`, `not_found`, `parse_error` (the file cannot be
  * edited with full fidelity), `invalid`, `not_ready` (dependencies not done; `waitingOn` lists them),
  * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
  * `claim_limit` (the agent holds its share already), `rule_violation` (the change breaks a claim rule,

@@ -1,4 +1,4 @@
-/** The claim rules' codes and default severities (issue 4); `queue.config.json` `"rules"` overrides them. */
+/** The claim rules' codes and default severities (docs/rules-and-hooks.md); `queue.config.json` `"rules"` overrides them. */
 export type RuleCode =
   | 'unparseable'
   | 'claim_not_ready'

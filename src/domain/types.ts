@@ -6,7 +6,7 @@
  * *dependents* wait on it, a *wave* is a set of stories that can run in parallel.
  */
 
-/** Normalized status category (issue 2's status grammar). */
+/** Normalized status category, as the status grammar (`dialect/status.ts`) reads a status. */
 export type StatusCategory = 'todo' | 'blocked' | 'in_progress' | 'review' | 'done' | 'cancelled' | 'unknown';
 
 /** A status as written and as understood. Shared between stories (parsing is memoized): never mutate. */

@@ -1,6 +1,6 @@
 /**
- * Carry out a {@link Decision} on its document's text and prove the result (issue 3's fidelity rule:
- * a command that cannot edit a file with full fidelity refuses to write it). Pure apart from the
+ * Carry out a {@link Decision} on its document's text and prove the result (the fidelity rule: a
+ * command that cannot edit a file with full fidelity refuses to write it). Pure apart from the
  * lazy remark import inside `readQueue`.
  *
  * The proof re-reads the edited text with the same reader: the story must read as the decision

@@ -1,5 +1,5 @@
 /**
- * Group commit (issue 3): carry out other agents' pending claims on top of a claim already applied,
+ * Group commit: carry out other agents' pending claims on top of a claim already applied,
  * so one commit serves them all (the protocol is `git/requests.ts`). Pure apart from the lazy remark
  * import inside `readQueue`: each claim is decided on the queue as the previous ones left it and
  * proved by {@link applyDecision}, exactly as if its own process had made it on that state.

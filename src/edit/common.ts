@@ -1,5 +1,5 @@
 /**
- * Helpers every decision shares (issue 3): finding a story, refusing what cannot be edited with full
+ * Helpers every decision shares: finding a story, refusing what cannot be edited with full
  * fidelity, the file's status cells, and the text forms of table rows. Pure.
  */
 import { QueueError } from '../domain/errors.js';

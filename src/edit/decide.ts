@@ -1,12 +1,11 @@
 /**
- * Decide a write (issue 3): (queue as read at one commit, operation) → the edits that carry it out,
+ * Decide a write: (queue as read at one commit, operation) → the edits that carry it out,
  * the commit message and its trailers, or a {@link QueueError} saying why not. Pure: the transaction
  * layer (`git/transaction.ts`) calls it again on every new tip, so a retry re-decides rather than
  * re-applies text.
  *
- * Conventions: rgrid's Claiming Rules (../shared/corpus/history/rgrid: claim only a ready `[ ]` story,
- * mark `[DONE]` when merged) and seed 004 ("Complete ONE story per session": one claim per agent
- * unless configured).
+ * Conventions: a story is claimed only when ready (`[ ]`, its dependencies done) and marked `[DONE]`
+ * by its holder; an agent holds one claim at a time, unless configured (`maxClaims`).
  */
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
@@ -189,7 +188,7 @@ export function decide(queue: Queue, op: Operation): Decision {
     // leaves the Completed log, an unblocked one the table under `## Blocked`), or it would read
     // as one status there and another here.
     for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category) edits.push(deleteLine(doc.text, o));
-    // rgrid keeps a Completed log: a done story is appended to it, with its agent and wave.
+    // A file that keeps a Completed log gets a done story appended to it, with its agent and wave.
     if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
       const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent);
       if (log) {
@@ -268,11 +267,11 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
 }
 
 /**
- * The best ready story for `agent` (the claim order of issue 3), or `no_ready_story`. Only stories
- * of the queue's main form are offered: table stories in a queue that has any, else heading-block
- * stories, else task items. Check boxes beside tables or under story headings are checklists
- * (acceptance criteria, a PR checklist), claimed by id if at all. A story written in more than one
- * row is skipped: every write refuses it until a person says which row is the story.
+ * The best ready story for `agent` (in the claim order of `model/rank.ts`), or `no_ready_story`.
+ * Only stories of the queue's main form are offered: table stories in a queue that has any, else
+ * heading-block stories, else task items. Check boxes beside tables or under story headings are
+ * checklists (acceptance criteria, a PR checklist), claimed by id if at all. A story written in more
+ * than one row is skipped: every write refuses it until a person says which row is the story.
  */
 function pickStory(queue: Queue, agent: string): Story {
   const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
@@ -307,7 +306,7 @@ function notReady(queue: Queue, story: Story): QueueError {
 
 /**
  * The Completed-log row for a done story, appended after the log's last row:
- * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |` (rgrid). The wave is the story's own, else the
+ * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |`. The wave is the story's own, else the
  * log's last row's (the wave still being finished). Null when the document keeps no log.
  */
 function logEntry(doc: QueueDocument, story: Story, done: string, agent: string): Edit | null {

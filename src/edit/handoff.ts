@@ -1,5 +1,5 @@
 /**
- * Handoff files (issue 5; seed 002's "Context Handoff Protocol"): deployment/handoffs/
+ * Handoff files, in the context-handoff format agent teams use to pass work on: deployment/handoffs/
  * YYYY-MM-DD-<from>-<to>-<id>.md with the fields from_agent, to_agent, timestamp, task_completed,
  * dependencies_ready, blockers, next_steps, artifacts, notes as YAML front matter (written with the
  * `yaml` package) and a body a person reads. Pure: the caller gives the clock.
@@ -9,7 +9,7 @@ import { slug } from '../dialect/normalize.js';
 import type { Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 
-/** A handoff to write (seed 002's fields): who hands which story to whom, with notes, next steps and blockers. */
+/** A handoff to write: who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {
   from: string;
   /** The agent taking over, or null when it is whoever claims the story next. */

@@ -1,8 +1,8 @@
 /**
  * Status writes on heading-block stories whose status is the section they sit in (`## Ready`,
- * `## In progress`, `## Done`; `dialect/headings.ts`, `dialect/sections.ts`). mav2287/work-queue-skill
- * states the rule: "Status is the section the item lives in. Move the whole item; do not duplicate
- * it." So a status change moves the story's block (its heading up to the next heading of the same or
+ * `## In progress`, `## Done`; `dialect/headings.ts`, `dialect/sections.ts`). Such queues state the
+ * rule: "Status is the section the item lives in. Move the whole item; do not duplicate it." So a
+ * status change moves the story's block (its heading up to the next heading of the same or
  * a higher level) to the sibling section that states the wished status. The block's bytes move
  * as they are, except:
  * - a claim names its claimant in a `Claimed by` field, and a hold its reason in a `Blocked on`
@@ -11,8 +11,8 @@
  * - the block ends with one blank line wherever it lands;
  * - a section left empty gets the placeholder the file writes in empty sections (`_None._`), and a
  *   section that held only its placeholder loses it.
- * In the target section the block goes where it keeps the order of the ids there (mav2287 keeps
- * `Done` newest first), else last. Pure.
+ * In the target section the block goes where it keeps the order of the ids there (a `Done` section
+ * may be kept newest first), else last. Pure.
  */
 import { QueueError } from '../domain/errors.js';
 import type { QueueDocument } from '../read/queue.js';

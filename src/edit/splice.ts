@@ -1,5 +1,5 @@
 /**
- * Surgical edits (issue 3): replace byte ranges of a document and leave every other character as it
+ * Surgical edits: replace byte ranges of a document and leave every other character as it
  * was: line endings, padding, emoji, trailing spaces, a missing final newline. Pure.
  *
  * Offsets are UTF-16 indices into the BOM-less text that the reader produced (`read/queue.ts`);

@@ -1,5 +1,5 @@
 /**
- * Decisions that change the queue's shape (issue 3): `queue add` (a new row, and a story file from a
+ * Decisions that change the queue's shape: `queue add` (a new row, and a story file from a
  * template on request) and `queue dep add|rm` (an edge, refusing a cycle). Pure; the rows and cells
  * written follow the table's own conventions (bold or code ids, `None` for no dependencies, links or
  * code spans for story files), learnt from the table's last row.
@@ -150,7 +150,7 @@ function relativeTo(fromDir: string, to: string): string {
   return [...up.map(() => '..'), ...parts].join('/');
 }
 
-/** Seed 004's story file shape: goal, acceptance criteria, dependencies. */
+/** A new story file: title, dependencies, goal, acceptance criteria and notes, for the agent to fill in. */
 function storyTemplate(req: AddRequest, deps: string[]): string {
   return [
     `# ${req.id}: ${req.title.trim()}`,

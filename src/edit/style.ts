@@ -1,13 +1,13 @@
 /**
- * Written forms of statuses in a file's own dialect (issue 3): a queue that writes
- * `[IN PROGRESS: Dev 2]` and `[DONE]` (rgrid, ../shared/corpus/history/rgrid) gets those; one that
- * writes `In Progress` / `Done` gets words in that case; one that writes `✅ Done` gets emoji. Pure.
+ * Written forms of statuses in a file's own dialect: a queue that writes `[IN PROGRESS: Dev 2]` and
+ * `[DONE]` gets those; one that writes `In Progress` / `Done` gets words in that case; one that
+ * writes `✅ Done` gets emoji. Pure.
  *
  * The form for a category is taken from an exemplar: the most frequent status cell of that category
  * already in the file, with its claimant swapped. Without an exemplar, the file's prevailing style
  * (brackets, words in its case and separator, emoji) gives the form; a file with no statuses at all
- * gets rgrid's bracket form. Every form is checked by parsing it back (`parseStatus`): a form that does
- * not read as what was meant is never returned.
+ * gets the bracket form (`[IN PROGRESS: Dev 2]`, `[DONE]`). Every form is checked by parsing it
+ * back (`parseStatus`): a form that does not read as what was meant is never returned.
  */
 import { parseStatus, WRITTEN_EMOJI } from '../dialect/status.js';
 import type { StatusCategory } from '../domain/types.js';

@@ -1,5 +1,5 @@
 /**
- * `queue add` and `queue dep` outside tables (issue 3: written forms follow the file's own dialect).
+ * `queue add` and `queue dep` outside tables (written forms follow the file's own dialect).
  * In a task list, add writes a new item `- [ ] ID Title (depends on: A, B)` after an existing one,
  * in that item's conventions (indentation, bullet or number, a bold or code id and the separator
  * after it); dep edits the list inside the item's `(depends on: …)` clause, adding the clause when

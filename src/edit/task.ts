@@ -1,9 +1,8 @@
 /**
- * Status writes on task-list items (issue 3: written forms follow the file's own dialect). A task
- * list has no status cell, so a status is the check box plus an optional inline tag in the item's
- * first paragraph, the bracket form rgrid writes in its status cells
- * (../shared/corpus/history/rgrid), which the reader already takes from task text
- * (`dialect/tasks.ts` TASK_STATUS):
+ * Status writes on task-list items (written forms follow the file's own dialect). A task list has
+ * no status cell, so a status is the check box plus an optional inline tag in the item's first
+ * paragraph, in the bracket form of status cells (`[IN PROGRESS: Dev 2]`), which the reader already
+ * takes from task text (`dialect/tasks.ts` TASK_STATUS):
  *
  *   todo         `- [ ] T-3 Parser`
  *   in progress  `- [ ] T-3 Parser [IN PROGRESS: Dev 2]`

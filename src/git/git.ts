@@ -1,5 +1,5 @@
 /**
- * Running git (issue 3): simple-git's `raw` for plumbing, arguments passed as an array (never through
+ * Running git: simple-git's `raw` for plumbing, arguments passed as an array (never through
  * a shell), failures turned into {@link GitFailure} with git's own message.
  */
 import { simpleGit, type SimpleGit } from 'simple-git';

@@ -32,8 +32,7 @@ const POLL_MAX_MS = 2_000;
  * waits on runs a longer attempt on the same machine and load (it also writes, serves the requests
  * and pushes), so looking sooner mostly finds the request still pending, and on a loaded machine
  * every look costs the CPU the winner needs (two git processes: `ls-remote` and the remote's
- * `upload-pack`). In the contended bench this halved the looks per claim (3.3 to 2.0) at the same
- * latency.
+ * `upload-pack`).
  */
 export function lookDelay(attemptMs: number): number {
   const cap = Math.min(POLL_MAX_MS, Math.max(POLL_MS, 2 * attemptMs));

@@ -1,5 +1,5 @@
 /**
- * A queue file's history from git (issue 4): every commit that touched it, with the queue before
+ * A queue file's history from git: every commit that touched it, with the queue before
  * (its first parent's version) and after, who wrote it, and its `Queue-*` trailers. Feeds
  * `queue validate --range`, `queue log`, `queue diff` and the hooks; the judging itself is pure
  * (`rules/check.ts`, `history/events.ts`).

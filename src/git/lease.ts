@@ -1,5 +1,5 @@
 /**
- * Leases (issue 3): a claim's age is the time of the commit that set it, read from git history, never
+ * Leases: a claim's age is the time of the commit that set it, read from git history, never
  * from a clock written in the file. The commit that set a claim is the one that last changed the
  * story's row (`git blame` at the tip); a renewal (`queue claim ID --renew`) is a commit with no
  * content change whose trailers say `Queue-Op: renew`, `Queue-Story: ID`, `Queue-Agent: NAME`, and

@@ -1,4 +1,4 @@
-/** The clone's queue lock (issue 3): orders the transactions of one clone and its worktrees. */
+/** The clone's queue lock: orders the transactions of one clone and its worktrees. */
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 

@@ -1,6 +1,6 @@
 /**
- * Writing a transaction's blobs and trees (issue 3: "keep the claim path lean"). Where it is safe,
- * queue writes them itself as loose objects, as `git hash-object -w` does, and saves a git process
+ * Writing a transaction's blobs and trees, keeping the claim path lean. Where it is safe, queue
+ * writes them itself as loose objects, as `git hash-object -w` does, and saves a git process
  * for each (two on every claim); elsewhere it runs `git hash-object -w`.
  *
  * A loose object (git's gitformat-loose(5); `write_loose_object` in git's object-file.c): the file

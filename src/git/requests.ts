@@ -1,7 +1,7 @@
 /**
  * Claim requests: group commit across clones, so that claimers who lose the compare-and-swap are
- * served by whoever wins it instead of racing again (issue 3's contended-claim targets; decision
- * record deployment/decisions/0003-claim-requests.md).
+ * served by whoever wins it instead of racing again, so that many agents claiming at once all get
+ * a story quickly (decision record deployment/decisions/0003-claim-requests.md).
  *
  * - A claimer whose push was rejected, or that finds requests of the last 3 s pending (their oldest
  *   requester is racing and will serve it too) or a tip that is a group commit of the last 3 s (a

@@ -1,5 +1,5 @@
 /**
- * After a transaction (issue 3): bring the clone's own branch and working file up to the commit
+ * After a transaction: bring the clone's own branch and working file up to the commit
  * just published, when that is safe, and never over local changes.
  */
 import { Git, GitFailure } from './git.js';

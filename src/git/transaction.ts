@@ -1,11 +1,11 @@
 /**
- * A queue write as a git transaction (issue 3; the design is ../shared/notes/facts.md "Git").
+ * A queue write as a git transaction (docs/claims.md).
  *
  * One attempt: read the queue blob at the tip of the shared branch (the remote's, just fetched),
  * decide and edit in memory, write blob, tree and commit with plumbing (blob and trees as loose
  * objects, or `hash-object -w` where queue leaves that to git (objects.ts); trees rebuilt from
- * `ls-tree` (tree.ts; facts.md suggests a temporary index, which costs simple-git's 50 ms wait
- * twice); `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
+ * `ls-tree` (tree.ts; a temporary index would cost simple-git's 50 ms wait twice);
+ * `commit-tree -p <tip>`), then publish it with a compare-and-swap: a push that
  * must fast-forward, or without a remote `update-ref <ref> <new> <tip>`. When the CAS fails another
  * writer got there first: fetch and decide again on the new tip, after a jittered backoff, up to
  * `maxAttempts`. The work tree and the index are never touched by an attempt, so it runs beside

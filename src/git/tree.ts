@@ -1,5 +1,5 @@
 /**
- * Trees written with plumbing and no index (issue 3): the tree of a commit with one path set to a
+ * Trees written with plumbing and no index: the tree of a commit with one path set to a
  * new blob. Each directory on the path is listed (`ls-tree -z`), rebuilt in git's tree format and
  * written as an object (objects.ts: loose, or `hash-object -w -t tree`), bottom up. Every command
  * used prints its result, so simple-git answers at once (it waits 50 ms after a command that prints

@@ -1,17 +1,18 @@
 /**
- * A queue's change as typed events (issue 4): two readings of a queue file (before and after one
- * commit) → claim, release, done, block, unblock, review, reopen, add, remove, edit and dependency
- * events, one list per story in file order. Pure.
+ * A queue's change as typed events: two readings of a queue file (before and after one commit) →
+ * claim, release, done, block, unblock, review, reopen, add, remove, edit and dependency events,
+ * one list per story in file order. Pure.
  *
- * Status changes are classified by category (issue 2's grammar): to in progress from open is a
- * claim (from another claimant too: a steal is a claim the rules refuse), to done a done, from done
- * a reopen, in progress/review back to todo a release, into blocked a block, out of blocked an unblock.
+ * Status changes are classified by category (the status grammar's, `dialect/status.ts`): to in
+ * progress from open is a claim (from another claimant too: a steal is a claim the rules refuse),
+ * to done a done, from done a reopen, in progress/review back to todo a release, into blocked a
+ * block, out of blocked an unblock.
  */
 import type { Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
 
-/** What happened to a story between two versions of the queue (the transitions of issue 4). */
+/** What happened to a story between two versions of the queue. */
 export type EventKind = 'claim' | 'release' | 'done' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';
 
 /** One thing that happened to one story. */

@@ -1,5 +1,5 @@
 /**
- * What the git hooks check (issue 4), with the same rules as every other path (`rules/check.ts`):
+ * What the git hooks check, with the same rules as every other path (`rules/check.ts`):
  * - `pre-commit`: the staged queue file against HEAD's;
  * - `pre-push`: every outgoing commit that changes the queue file (stdin: `<local ref> <local sha>
  *   <remote ref> <remote sha>` lines);

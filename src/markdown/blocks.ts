@@ -3,7 +3,7 @@
  *
  * Two front ends produce a {@link DocBlocks}: the fast line scanner (`scan.ts`) and remark
  * (`remark.ts`, unified + remark-parse + remark-gfm). They must agree exactly; the differential test
- * (test/markdown/differential.test.ts) proves it over the corpus and generated documents.
+ * (test/markdown/differential.test.ts) proves it over real queue files and generated documents.
  *
  * Offsets are UTF-16 code-unit indices into the document text *after* a leading BOM is removed
  * (see `read.ts`, which reports the BOM length); lines and columns are 1-based, as in unist.

@@ -9,7 +9,7 @@
  * definitions, code or a fence inside a task item, an indented lazy line in a task's paragraph, a
  * check box in a quote), it gives up and returns `{ fallback: reason }`, and the caller parses the
  * document with remark instead. When it does answer, the answer equals remark's; the differential
- * test checks that over the whole corpus and generated documents.
+ * test checks that over real queue files and generated documents.
  *
  * Cell, heading and task text is left `null` where the inline fast path (`inline.ts`) is unsure;
  * `read.ts` fills it in from remark (for a task, with where its paragraph starts).

@@ -1,7 +1,7 @@
 /**
  * Merge entries into stories and resolve dependencies. Pure.
  *
- * - A story that appears in several places (rgrid's tier table and its Completed log) is one story;
+ * - A story that appears in several places (a tier table and the file's Completed log) is one story;
  *   its primary occurrence is the first table row or task item (log rows only add owner and wave).
  *   Occurrences whose states disagree give an error `duplicate_conflict`, never a crash.
  * - Rows with no id get one derived from section and title (`tier-5/script-content-hashing`);

@@ -1,5 +1,5 @@
 /**
- * The JSON contract's objects (issue 2): the story and the diagnostic as agents read them. Pure; kept
+ * The JSON contract's objects (docs/json.md): the story and the diagnostic as agents read them. Pure; kept
  * apart from the human formatting (`cli/format.ts`, with string-width and colors), which `--json`
  * never loads.
  */

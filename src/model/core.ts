@@ -4,8 +4,8 @@
  * (`app/index-cache.ts`) stores one, so `queue ready --json` on an unchanged 10,000-story file never
  * materializes 10,000 stories. Both answer with the same code below.
  *
- * Readiness (issue 2; rgrid's Claiming Rules): `todo`, or `blocked` that is not a manual hold, with
- * every dependency satisfied, and on no cycle.
+ * Readiness: `todo`, or `blocked` that is not a manual hold, with every dependency satisfied, and on
+ * no cycle (a story may be claimed only when it is open and all its dependencies are done).
  */
 import { CATEGORIES } from '../domain/status.js';
 
@@ -238,9 +238,9 @@ export interface RankInputs {
 }
 
 /**
- * Ready stories an agent may take, best first (issue 3's claim order): priority rank (lower first),
- * then the story whose completion unblocks most dependents, then one on the critical path, then file
- * order.
+ * Ready stories an agent may take, best first (the order `queue claim` takes them in): priority
+ * rank (lower first), then the story whose completion unblocks most dependents, then one on the
+ * critical path, then file order.
  */
 export function rankIndices(core: GraphCore, r: RankInputs): number[] {
   const ready = core.readyIndices().filter((i) => !r.agent || !r.owner(i) || r.owner(i) === r.agent);

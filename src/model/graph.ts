@@ -2,7 +2,8 @@
  * Graph queries over stories (pure, no I/O): dependents, ready, blocked, cycles, waves, critical
  * path. Edges point from a story to each story it depends on.
  *
- * Conventions (issue 2; rgrid's "Claiming Rules", ../shared/corpus/history/rgrid):
+ * Conventions (the claiming rules agent teams keep in their queue files: claim only a `[ ]` story
+ * whose dependencies are all `[DONE]`):
  * - A dependency is satisfied when it names a done story, or names no story but carries a done mark.
  * - A story is *ready* when it is `todo`, or `blocked` only by dependencies, and every dependency is
  *   satisfied, and it is on no cycle. A *manual hold* (`[BLOCKED: reason]`, or `[BLOCKED]` with no

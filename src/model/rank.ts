@@ -1,7 +1,7 @@
 /**
- * Order ready stories for an agent (issue 3's claim order, shared with `queue ready`): priority
- * first, then the story whose completion unblocks most dependents (those waiting on it alone),
- * then one on the critical path, then file order. Pure.
+ * Order ready stories for an agent (the order `queue claim` takes them in, shared with
+ * `queue ready`): priority first, then the story whose completion unblocks most dependents (those
+ * waiting on it alone), then one on the critical path, then file order. Pure.
  */
 import { rankIndices } from './core.js';
 import type { QueueGraph } from './graph.js';

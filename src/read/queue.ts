@@ -67,7 +67,7 @@ const FOREIGN_STATUS = /^\s*(?:[-*+]\s+)?(?:\*\*|__)?status(?:\*\*|__)?\s*:|\|\s
  * The warning for a non-empty file in which no story was found (`no_stories`): nothing is hidden
  * silently. It points at the first line that looks like a status written in a form queue does not
  * read (a `**Status:**` line under a heading with no id, a bullet `- status: TODO`), else at the
- * first bullet led by a status emoji (`- ✅ Shipped`: in ../shared/corpus most are reports and rules,
+ * first bullet led by a status emoji (`- ✅ Shipped`: in real queue files most are reports and rules,
  * so queue does not read them as stories), else at the top of the file.
  */
 function noStories(text: string, file: string): Diagnostic {

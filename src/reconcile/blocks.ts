@@ -1,5 +1,5 @@
 /**
- * Generated blocks (issue 5): Markdown that queue writes between two HTML-comment markers, which
+ * Generated blocks: Markdown that queue writes between two HTML-comment markers, which
  * GitHub does not show, so a person sees only the content:
  *
  *     <!-- queue:ready -->      the stories that can be claimed now, best first

@@ -1,6 +1,6 @@
 /**
- * The status board (issue 5): deployment/status/current-status.md with one section per agent in
- * seed 002's format —
+ * The status board: deployment/status/current-status.md with one section per agent, in the format
+ * agent teams keep it in (docs/formats.md, "Workspace files") —
  *
  *     ## Dev 2 Status
  *     **Last Updated**: 2026-11-21 14:00

@@ -1,5 +1,5 @@
 /**
- * The reconciler (issue 5): what follows from the graph, as surgical edits. Pure: (queue) → edits.
+ * The reconciler (docs/render.md): what follows from the graph, as surgical edits. Pure: (queue) → edits.
  *
  * - `[BLOCKED]` ↔ `[ ]` for stories blocked only by their dependencies: a story whose dependencies
  *   are all done becomes `[ ]`; a todo story waiting on a dependency becomes `[BLOCKED]` (only in a
@@ -11,9 +11,10 @@
  * - Generated blocks between markers (HTML comments, invisible on GitHub): `<!-- queue:ready -->` …
  *   `<!-- /queue:ready -->` the stories that can be claimed now, `queue:progress` done/total per
  *   section with a text progress bar, `queue:graph` a mermaid dependency graph.
- * Applying the edits and reconciling again gives no edit (idempotent; tested over the corpus).
- * Conventions: rgrid's Claiming Rules 6 ("Unblock dependent stories by changing [BLOCKED] → [ ]")
- * and its habit of ticking ✅ beside done dependencies (../shared/corpus/history/rgrid).
+ * Applying the edits and reconciling again gives no edit (idempotent; tested over real queue files).
+ * Conventions: when a story is done, its dependents whose dependencies are now met go from
+ * `[BLOCKED]` to `[ ]`, and a done mark (✅, or the file's own) is ticked beside each done
+ * dependency, as agent teams do by hand.
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { tableStatusCells } from '../edit/common.js';
@@ -141,11 +142,11 @@ export function reconcile(queue: Queue): Reconciliation[] {
 }
 
 /**
- * What a story's done releases, for `queue done` to write in the same commit (rgrid's agents wrote
- * "Mark Story 8-2 complete, unblock 8-3" by hand): its dependents unblocked when nothing else holds
- * them back, and its done mark beside them in the file's style. Only the stories that depend on
- * `id` are touched, and only to unblock and mark (a todo dependent that still waits on something
- * else is not blocked here); generated blocks are left to `queue render`. Pure.
+ * What a story's done releases, for `queue done` to write in the same commit (as an agent does by
+ * hand in one commit: "Mark Story 8-2 complete, unblock 8-3"): its dependents unblocked when
+ * nothing else holds them back, and its done mark beside them in the file's style. Only the stories
+ * that depend on `id` are touched, and only to unblock and mark (a todo dependent that still waits
+ * on something else is not blocked here); generated blocks are left to `queue render`. Pure.
  */
 export function reconcileDependents(queue: Queue, id: string): Reconciliation[] {
   const dependents = new Set(queue.graph.dependents.get(id) ?? []);

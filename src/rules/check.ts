@@ -1,26 +1,27 @@
 /**
- * Claim rules (issue 4): (queue before, queue after, actor) → violations. Pure. The same function
- * judges `queue` writes, hand edits, `queue validate --range`, the git hooks and the watcher: it looks
- * at the content change only; trailers (`Queue-Agent`, `Queue-Op`, `Queue-Force`) add information.
+ * Claim rules (docs/rules-and-hooks.md): (queue before, queue after, actor) → violations. Pure. The
+ * same function judges `queue` writes, hand edits, `queue validate --range`, the git hooks and the
+ * watcher: it looks at the content change only; trailers (`Queue-Agent`, `Queue-Op`, `Queue-Force`)
+ * add information.
  *
  * Rules (codes), each with a default severity that `queue.config.json` `"rules"` can change
  * (`"error"`, `"warning"`, `"off"`):
  * - `unparseable`: the file after has merge-conflict markers;
  * - `claim_not_ready`: a story claimed while its dependencies were not done, or while held
- *   (rgrid's Claiming Rules: "Only claim [ ] stories", "all deps must be [DONE]");
+ *   (the convention: claim only a `[ ]` story, and only when all its dependencies are `[DONE]`);
  * - `steal`: a claimed story claimed by another agent;
  * - `not_holder`: a claimed story changed by an agent who does not hold it (without `--force`);
  * - `done_not_claimed`: done from neither in progress nor review;
  * - `reopen_by_hand`: a done story reopened other than by `queue reopen`;
  * - `cycle`, `duplicate_id`: a new dependency cycle, a new duplicate id;
  * - `delete_claimed`: a claimed story removed;
- * - `claim_limit`: an agent holding more than `maxClaims` stories (seed 004: "Complete ONE story
- *   per session").
+ * - `claim_limit`: an agent holding more than `maxClaims` stories (by default one: an agent
+ *   completes one story before it takes another).
  *
  * The actor: the `Queue-Agent` trailer, else the claimant written in the story's cell, else the
  * commit author through the config's aliases. An author who is no agent the queue or the config
  * knows stays unknown, and the rules about who may act do not apply to it (real history is written
- * by people as well as agents: see the README's replay of the rgrid history).
+ * by people as well as agents: see docs/rules-and-hooks.md, "Judging history").
  */
 import { canonicalAgent, type QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';

@@ -1,5 +1,5 @@
 /**
- * `queue watch` (issue 5): keep what follows from the graph up to date while people and agents edit.
+ * `queue watch`: keep what follows from the graph up to date while people and agents edit.
  * chokidar watches the queue file, stories/ and deployment/; changes are debounced into one pass;
  * a pass reads the file, reconciles (`reconcile/`), and writes only when something changes:
  * atomically (write-file-atomic: temp file + rename), and only if the file still holds what was read
@@ -65,7 +65,7 @@ export function watch(opts: WatchOptions): Watcher {
    * a later pass sees what people changed since (a done). */
   let last: Queue | null = null;
 
-  /** Handoff files for the stories a hand-made done unblocked since the last pass (seed 002), unless
+  /** Handoff files for the stories a hand-made done unblocked since the last pass, unless
    * one exists already where the render writes. */
   const handoffs = (now: Date) => async (queue: Queue, exists: (path: string) => Promise<boolean>) => {
     if (!last) return [];
@@ -145,9 +145,9 @@ export function watch(opts: WatchOptions): Watcher {
     schedule();
   });
   // chokidar drops a file's `change` event that comes within 50 ms of the previous one, with no
-  // trailing event: a hand edit landing just after one of our own writes was never seen (the
-  // watch bench hung on it). Its raw events (fs.watch, unthrottled) schedule a pass as well; a
-  // pass over unchanged bytes does nothing.
+  // trailing event: a hand edit landing just after one of our own writes would never be seen. Its
+  // raw events (fs.watch, unthrottled) schedule a pass as well; a pass over unchanged bytes does
+  // nothing.
   watcher.on('raw', (event, p, details) => {
     const watched = (details as { watchedPath?: string }).watchedPath;
     if (!watched) return;

@@ -1,13 +1,13 @@
 /**
- * Handoff files, deployment/handoffs/*.md, seed 002's "Context Handoff Protocol": the fields
- * from_agent, to_agent, timestamp, task_completed, dependencies_ready, blockers, next_steps,
- * artifacts, notes, as YAML front matter (`---` … `---`) or in a fenced ```yaml block. Parsed with
- * the `yaml` package. Pure.
+ * Handoff files, deployment/handoffs/*.md, in the context-handoff format agent teams use to pass
+ * work on (docs/formats.md, "Workspace files"): the fields from_agent, to_agent, timestamp,
+ * task_completed, dependencies_ready, blockers, next_steps, artifacts, notes, as YAML front matter
+ * (`---` … `---`) or in a fenced ```yaml block. Parsed with the `yaml` package. Pure.
  */
 import { parse as parseYaml } from 'yaml';
 import type { Diagnostic } from '../domain/types.js';
 
-/** A handoff file under `deployment/handoffs/` (seed 002's fields, from YAML front matter). */
+/** A handoff file under `deployment/handoffs/` (the handoff fields, from YAML front matter). */
 export interface Handoff {
   file: string;
   fromAgent: string | null;
@@ -53,7 +53,7 @@ export function readHandoff(text: string, file: string): { handoff: Handoff; dia
       });
     }
   } else {
-    diagnostics.push({ severity: 'info', code: 'handoff_no_fields', message: 'handoff has no YAML front matter (seed 002 fields)', file, line: 1, column: 1 });
+    diagnostics.push({ severity: 'info', code: 'handoff_no_fields', message: 'handoff has no YAML front matter (from_agent, to_agent, timestamp, …)', file, line: 1, column: 1 });
   }
   return {
     handoff: {

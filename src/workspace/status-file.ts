@@ -1,7 +1,8 @@
 /**
- * deployment/status/current-status.md, seed 002's format (../shared/seeds/002…): one section per
- * agent, `## Backend Agent Status`, then `**Last Updated**: …`, `**Current Task**: …`,
- * `**Progress**: 60%`, `**Blockers**: …`, `**Next Update**: …`. Parsed with remark. Pure.
+ * deployment/status/current-status.md, the status board agent teams keep (docs/formats.md,
+ * "Workspace files"): one section per agent, `## Backend Agent Status`, then `**Last Updated**: …`,
+ * `**Current Task**: …`, `**Progress**: 60%`, `**Blockers**: …`, `**Next Update**: …`. Parsed with
+ * remark. Pure.
  */
 import type { Root, RootContent } from 'mdast';
 import { toString as nodeText } from 'mdast-util-to-string';

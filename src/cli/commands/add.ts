@@ -1,6 +1,6 @@
 /**
  * `queue add --id ID --title TEXT [--deps a,b] [--section "Tier 3"] [--story-file]`: a new story row
- * in the table's own conventions, and on request its story file from a template (issue 3).
+ * in the table's own conventions, and on request its story file from a template.
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';

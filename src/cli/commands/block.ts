@@ -1,4 +1,4 @@
-/** `queue block ID --reason TEXT`: put a manual hold on a story (issue 3). */
+/** `queue block ID --reason TEXT`: put a manual hold on a story. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

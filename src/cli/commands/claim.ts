@@ -1,6 +1,6 @@
 /**
  * `queue claim [ID] --agent NAME [--renew]`: take a ready story (without ID: the best ready story
- * for the agent), as a git transaction that exactly one claimer of a story wins (issue 3).
+ * for the agent), as a git transaction that exactly one claimer of a story wins.
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';

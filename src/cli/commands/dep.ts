@@ -1,4 +1,4 @@
-/** `queue dep add A B` / `queue dep rm A B`: A depends (no longer) on B; a cycle is refused (issue 3). */
+/** `queue dep add A B` / `queue dep rm A B`: A depends (no longer) on B; a cycle is refused. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

@@ -1,4 +1,4 @@
-/** `queue diff A B`: what happened to the stories between two revisions (issue 4). */
+/** `queue diff A B`: what happened to the stories between two revisions. */
 import type { Command } from 'commander';
 
 /** Add `queue diff` to `program`: its arguments and options (what it does is in this file's header). */

@@ -1,8 +1,8 @@
 /**
  * `queue done ID [--no-unblock] [--handoff [--notes TEXT] [--next STEP]…]`: the holder marks its
- * story done (issue 3). The same commit unblocks the dependents it releases and marks it done in
- * their Depends On cells (issue 5's reconcile, for those rows only); with `--handoff`, a handoff file
- * for each story this unblocks goes into it too.
+ * story done. The same commit unblocks the dependents it releases and marks it done in their
+ * Depends On cells (what `queue render` would do, for those rows only); with `--handoff`, a handoff
+ * file for each story this unblocks goes into it too.
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';

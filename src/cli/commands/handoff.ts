@@ -1,6 +1,7 @@
 /**
- * `queue handoff --from A --to B --story ID [--notes TEXT] [--next STEP]…`: a handoff file in seed
- * 002's format (deployment/handoffs/YYYY-MM-DD-<from>-<to>-<id>.md), committed like any write (issue 5).
+ * `queue handoff --from A --to B --story ID [--notes TEXT] [--next STEP]…`: a handoff file
+ * (deployment/handoffs/YYYY-MM-DD-<from>-<to>-<id>.md, its fields as YAML front matter;
+ * docs/render.md), committed like any write.
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';

@@ -1,6 +1,6 @@
 /**
  * `queue hooks install [--server] [--github-action]`, `queue hooks uninstall [--server]`,
- * `queue hooks run NAME [ARGS…]` (issue 4): the claim rules where every change passes.
+ * `queue hooks run NAME [ARGS…]`: the claim rules where every change passes.
  */
 import type { Command } from 'commander';
 import { globals, printJson } from '../context.js';

@@ -1,4 +1,4 @@
-/** `queue log [--story ID] [REV]`: the queue file's history as typed events (issue 4). */
+/** `queue log [--story ID] [REV]`: the queue file's history as typed events. */
 import type { Command } from 'commander';
 
 /** Add `queue log` to `program`: its arguments and options (what it does is in this file's header). */

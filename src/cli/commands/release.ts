@@ -1,4 +1,4 @@
-/** `queue release ID`: give a claimed story back (issue 3). */
+/** `queue release ID`: give a claimed story back. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

@@ -1,4 +1,4 @@
-/** `queue render [--check] [--commit]`: unblock, done marks, generated blocks (issue 5). */
+/** `queue render [--check] [--commit]`: unblock, done marks, generated blocks. */
 import type { Command } from 'commander';
 
 /** Add `queue render` to `program`: its arguments and options (what it does is in this file's header). */

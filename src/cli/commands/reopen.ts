@@ -1,4 +1,4 @@
-/** `queue reopen ID`: a done story is open again (issue 3). */
+/** `queue reopen ID`: a done story is open again. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

@@ -1,4 +1,4 @@
-/** `queue review ID`: the holder hands its story to review (issue 3). */
+/** `queue review ID`: the holder hands its story to review. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

@@ -1,4 +1,4 @@
-/** `queue stale [--older-than 2h] [--release]`: claims held longer than the lease (issue 3). */
+/** `queue stale [--older-than 2h] [--release]`: claims held longer than the lease. */
 import type { Command } from 'commander';
 import { writeOptions } from '../write-options.js';
 

@@ -1,4 +1,4 @@
-/** `queue unblock ID`: lift a manual hold (issue 3). */
+/** `queue unblock ID`: lift a manual hold. */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 

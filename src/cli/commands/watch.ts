@@ -1,4 +1,4 @@
-/** `queue watch [--commit]`: reconcile on every change of the queue, stories/ and deployment/ (issue 5). */
+/** `queue watch [--commit]`: reconcile on every change of the queue, stories/ and deployment/. */
 import type { Command } from 'commander';
 
 /** Add `queue watch` to `program`: its arguments and options (what it does is in this file's header). */
