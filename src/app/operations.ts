@@ -257,10 +257,13 @@ export async function add(s: Session, opts: AddOptions): Promise<WriteResult> {
   );
 }
 
-/** Story `id` depends (`add`) or no longer depends (`rm`) on story `on`. A cycle is refused (`invalid`). */
-export async function dependency(s: Session, opts: { action: 'add' | 'rm'; id: string; on: string }): Promise<WriteResult> {
+/**
+ * Story `id` depends (`add`) or no longer depends (`rm`) on story `on`. A cycle is refused
+ * (`invalid`); a story another agent holds needs `force` (`not_claimant`).
+ */
+export async function dependency(s: Session, opts: { action: 'add' | 'rm'; id: string; on: string; force?: boolean }): Promise<WriteResult> {
   const { decideDep } = await import('../edit/structure.js');
-  return run(s, (queue) => decideDep(queue, opts.action, opts.id, opts.on, s.agent));
+  return run(s, (queue) => decideDep(queue, opts.action, opts.id, opts.on, s.agent, opts.force === true));
 }
 
 /** Options of {@link handoff}. */

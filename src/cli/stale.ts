@@ -3,7 +3,7 @@
  * with `--release` their release in one transaction (`app/stale.ts`). Loaded only when the command runs.
  */
 import type { Command } from 'commander';
-import { parseDuration } from '../domain/config.js';
+import { formatDuration, parseDuration } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import type { Lease } from '../git/lease.js';
 import { staleClaims } from '../app/stale.js';
@@ -21,7 +21,8 @@ export interface StaleOptions extends WriteOptions {
 
 /** List (and optionally release) the stale claims. `now` is the clock the age is measured against. */
 export async function runStale(cmd: Command, opts: StaleOptions, now = Date.now()): Promise<void> {
-  const t = await target(cmd, { ...opts, commit: true });
+  // Located even outside a repository, so the answer there says what stale needs (git history), not how to skip a commit.
+  const t = await target(cmd, { ...opts, commit: false });
   const leaseMs = opts.olderThan === undefined ? t.config.leaseMs : parseDuration(opts.olderThan);
   if (leaseMs === null) throw new QueueError('usage', `--older-than: expected a duration such as 2h or 90m, got "${opts.olderThan}"`);
   const agent = opts.release ? await resolveAgent(opts.agent, t.root, t.config) : undefined;
@@ -50,10 +51,9 @@ async function print(cmd: Command, found: Lease[], graph: QueueGraph, leaseMs: n
     return;
   }
   const { table } = await human();
-  const hours = (ms: number) => `${(ms / 3600_000).toFixed(1)}h`;
   process.stdout.write(
     table(
-      found.map((l) => [l.story.id, l.claimant, hours(now - l.since), new Date(l.since).toISOString(), released.includes(l.story.id) ? 'released' : '']),
+      found.map((l) => [l.story.id, l.claimant, formatDuration(now - l.since), new Date(l.since).toISOString(), released.includes(l.story.id) ? 'released' : '']),
       ['STALE', 'CLAIMANT', 'AGE', 'CLAIMED AT', ''],
     ),
   );

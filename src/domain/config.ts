@@ -65,6 +65,20 @@ export function parseDuration(text: string): number | null {
 }
 
 /**
+ * A duration for people, in the units {@link parseDuration} reads, to the precision that matters:
+ * `42s`, `17m`, `2h 05m`, `3d 4h`. `ms` is in milliseconds; negative durations read as `0s`.
+ */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/**
  * Parse the config file's text. Throws {@link QueueError} `invalid` (with the file name) on bad JSON
  * or a value of the wrong type; unknown keys are warnings, not errors.
  */

@@ -18,6 +18,7 @@ export type { AddRequest };
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusWish } from './style.js';
 import { TRAILER } from '../domain/trailers.js';
+import { isClaimed } from '../domain/status.js';
 
 /** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
@@ -82,7 +83,7 @@ function dressed(exemplar: string | undefined, text: string): string {
 /** `queue add`: a new row at the end of a story table, in the table's conventions; in a queue kept
  * as a task list, a new item (`task-structure.ts`). */
 export function decideAdd(queue: Queue, req: AddRequest): Decision {
-  if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": use letters, digits, ".", "_" and "-" (at most 40)`);
+  if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": an id starts with a letter or digit, then letters, digits, ".", "_" and "-" (at most 40 in all)`);
   if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
   const doc = documentOf(queue);
   const clash = queue.graph.lookup(req.id);
@@ -210,8 +211,15 @@ function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: stri
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
  * `(depends on: …)` clause when A is a task item, or of its `Depends on:` line (added when missing)
  * when A is a heading block. */
-export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string): Decision {
+export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string, force = false): Decision {
   const story = findStory(queue, a);
+  // A story someone holds is theirs to change: another agent needs `force`, which the commit says.
+  if (isClaimed(story.status.category) && !force && (story.claimant ?? '').trim().toLowerCase() !== agent.trim().toLowerCase()) {
+    throw new QueueError('not_claimant', `${story.id} is held by ${story.claimant ?? 'someone'}, not ${agent} (--force overrides, and says so in the commit)`, {
+      id: story.id,
+      holder: story.claimant,
+    });
+  }
   const dep = nameable(findStory(queue, b));
   const { doc, occ } = assertEditable(queue, story);
   const span = occ.spans.deps;
@@ -247,6 +255,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
       [TRAILER.story, story.id],
       ['Queue-Dependency', dep.id],
       [TRAILER.agent, agent],
+      ...(force ? [[TRAILER.force, 'true'] as [string, string]] : []),
     ],
     unchanged: false,
   };

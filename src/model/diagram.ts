@@ -42,9 +42,10 @@ export interface MermaidOptions {
 /**
  * The graph as mermaid flowchart lines (`graph TD`, no code fence). Node ids are `s0`, `s1`… so any
  * story id is valid. With `limit`, open stories come first (they are what people plan with), then
- * the stories they depend on; a `%%` comment line says how many stories were left out.
+ * the stories they depend on; a `%%` comment line says how many stories were left out, and so does
+ * `omitted` (a comment is invisible on GitHub: the caller says it where people read).
  */
-export function mermaidFlowchart(stories: readonly Story[], g: QueueGraph, opts: MermaidOptions = {}): string[] {
+export function mermaidFlowchart(stories: readonly Story[], g: QueueGraph, opts: MermaidOptions = {}): { lines: string[]; omitted: number } {
   let nodes: readonly Story[] = stories;
   if (opts.limit !== undefined) {
     const open = stories.filter((s) => !isFinished(s.status.category)).slice(0, opts.limit);
@@ -57,8 +58,9 @@ export function mermaidFlowchart(stories: readonly Story[], g: QueueGraph, opts:
   for (const s of nodes) lines.push(`  ${key.get(s.id)}[${mermaidLabel(s, opts.labelMax ?? 60)}]:::${diagramClass(s, g)}`);
   for (const s of nodes) for (const d of s.deps) if (d.id && key.has(d.id)) lines.push(`  ${key.get(d.id)} --> ${key.get(s.id)}`);
   for (const [name, c] of Object.entries(COLOURS)) lines.push(`  classDef ${name} fill:${c.fill},stroke:${c.stroke}`);
-  if (stories.length > nodes.length) lines.push(`  %% ${stories.length - nodes.length} more stories not drawn`);
-  return lines;
+  const omitted = stories.length - nodes.length;
+  if (omitted > 0) lines.push(`  %% ${omitted} more stories not drawn`);
+  return { lines, omitted };
 }
 
 /** A Graphviz quoted string: `\` and `"` escaped. */

@@ -115,7 +115,13 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
   const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
   diagnostics.push(...markers);
-  if (entries.length === 0 && text.trim() !== '') diagnostics.push(noStories(text, file));
+  if (entries.length === 0) {
+    diagnostics.push(
+      text.trim() === ''
+        ? { severity: 'warning', code: 'no_stories', message: 'the queue file is empty: no stories to read (`queue add` writes one)', file, line: 1, column: 1 }
+        : noStories(text, file),
+    );
+  }
   return {
     doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings },
     entries,

@@ -78,5 +78,7 @@ function progress(queue: Queue, doc: QueueDocument): string[] {
 }
 
 function mermaid(queue: Queue): string[] {
-  return ['```mermaid', ...mermaidFlowchart(queue.stories, queue.graph, { limit: GRAPH_LIMIT }), '```'];
+  const { lines, omitted } = mermaidFlowchart(queue.stories, queue.graph, { limit: GRAPH_LIMIT });
+  const note = omitted > 0 ? ['', `_${omitted} more ${omitted === 1 ? 'story is' : 'stories are'} not drawn here: \`queue graph\` draws them all._`] : [];
+  return ['```mermaid', ...lines, '```', ...note];
 }

@@ -160,7 +160,7 @@ describe('queue add in a task list', () => {
 describe('queue dep in a task list', () => {
   const dep = async (text: string, action: 'add' | 'rm', a: string, b: string) => {
     const queue = await q(text);
-    return (await applyDecision(queue, decideDep(queue, action, a, b, 'X'))).content;
+    return (await applyDecision(queue, decideDep(queue, action, a, b, 'A'))).content;
   };
   const text = '- [x] T-1 one\n- [ ] T-2 two\n- [ ] T-3 three (after T-1) [IN PROGRESS: A]\n';
 

@@ -11,9 +11,10 @@ export function register(program: Command): void {
         .command(action)
         .description(action === 'add' ? 'make story A depend on story B (refuses a cycle)' : 'make story A no longer depend on story B')
         .argument('<a>', 'the dependent story')
-        .argument('<b>', 'the dependency'),
+        .argument('<b>', 'the dependency')
+        .option('--force', 'change a story another agent holds (said in the commit)'),
     ).action(async (a: string, b: string, opts: WriteOptions, cmd: Command) => {
-      await runWrite(cmd, opts, (ops, s) => ops.dependency(s, { action, id: a, on: b }));
+      await runWrite(cmd, opts, (ops, s) => ops.dependency(s, { action, id: a, on: b, force: opts.force }));
     });
   }
 }

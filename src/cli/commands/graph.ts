@@ -29,6 +29,6 @@ export function register(program: Command): void {
         });
         return;
       }
-      process.stdout.write(format === 'dot' ? dotDigraph(q.stories, q.graph) : `${mermaidFlowchart(q.stories, q.graph, { labelMax: 80 }).join('\n')}\n`);
+      process.stdout.write(format === 'dot' ? dotDigraph(q.stories, q.graph) : `${mermaidFlowchart(q.stories, q.graph, { labelMax: 80 }).lines.join('\n')}\n`);
     });
 }

@@ -1,0 +1,86 @@
+/**
+ * Small answers that must be true: what queue says about a queue, or about why it refuses, in the
+ * cases where it used to say something wrong. Real git and real processes where the answer
+ * depends on them.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { add, claim, dependency, openSession, QueueError, readQueue } from '../../src/index.js';
+import { formatDuration } from '../../src/domain/config.js';
+import { reconcile } from '../../src/reconcile/reconcile.js';
+import { applyEdits } from '../../src/edit/splice.js';
+import { git, queue, setup } from '../git/repos.js';
+import { tempDir } from '../helpers.js';
+
+const QUEUE = [
+  '| Status | Story | Description | Depends On |',
+  '|--------|-------|-------------|------------|',
+  '| [ ] | **A** | first | None |',
+  '| [ ] | **B** | second | None |',
+  '| [BLOCKED] | **C** | third | A |',
+  '',
+].join('\n');
+
+describe('answers', () => {
+  it('an empty queue file is reported, not silently empty', async () => {
+    for (const text of ['', '\n\n  \n']) {
+      const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+      expect(q.stories).toEqual([]);
+      expect(q.diagnostics.map((d) => [d.code, d.line])).toEqual([['no_stories', 1]]);
+    }
+  });
+
+  it('a graph block too large to draw says so where people read it, not only in a mermaid comment', async () => {
+    const rows = Array.from({ length: 170 }, (_, i) => `| [ ] | **S-${i}** | story ${i} | ${i ? `S-${i - 1}` : 'None'} |`);
+    const text = ['<!-- queue:graph -->', '<!-- /queue:graph -->', '', '| Status | Story | Description | Depends On |', '|---|---|---|---|', ...rows, ''].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    const [r] = reconcile(q);
+    const out = applyEdits(text, r.edits);
+    const block = out.slice(0, out.indexOf('<!-- /queue:graph -->'));
+    expect(block).toContain('%% 20 more stories not drawn');
+    // Outside the code fence: GitHub shows it.
+    expect(block).toMatch(/```\n\n_20 more stories are not drawn here: `queue graph` draws them all\._\n/);
+    // And rendering again changes nothing.
+    const [again] = reconcile(await readQueue([{ file: 'WORK_QUEUE.md', text: out }]));
+    expect(again.edits).toEqual([]);
+  });
+
+  it('ages read in the unit that matters', () => {
+    expect([0, 42_000, 17 * 60_000, 2 * 3600_000 + 5 * 60_000, 3 * 86400_000 + 4 * 3600_000, -5].map(formatDuration)).toEqual(['0s', '42s', '17m', '2h 05m', '3d 4h', '0s']);
+  });
+
+  it('an id that starts with "-" is refused with a message that says why', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 1);
+    const s = await openSession({ cwd: clones[0], agent: 'Dev 1' });
+    const e = await add(s, { id: '-x', title: 'dash' }).catch((x) => x);
+    expect(e).toBeInstanceOf(QueueError);
+    expect(e.code).toBe('usage');
+    expect(e.message).toContain('starts with a letter or digit');
+  });
+
+  it('changing the dependencies of a story another agent holds needs --force, and the commit says it was forced', async () => {
+    const { clones, remote } = setup({ 'WORK_QUEUE.md': QUEUE }, 1);
+    const holder = await openSession({ cwd: clones[0], agent: 'Dev 1' });
+    await claim(holder, { id: 'B' });
+    const other = await openSession({ cwd: clones[0], agent: 'Dev 2' });
+    const refused = await dependency(other, { action: 'add', id: 'B', on: 'A' }).catch((x) => x);
+    expect(refused).toBeInstanceOf(QueueError);
+    expect(refused.code).toBe('not_claimant');
+    // The holder may; so may another agent with force, said in a trailer.
+    const forced = await dependency(other, { action: 'add', id: 'B', on: 'A', force: true });
+    expect(forced.changed).toBe(true);
+    expect(git(remote, 'log', '-1', '--format=%(trailers:key=Queue-Force,valueonly)', 'main').trim()).toBe('true');
+    expect((await dependency(holder, { action: 'rm', id: 'B', on: 'A' })).changed).toBe(true);
+  });
+
+  it('stale outside a repository says leases need git history, not to pass the --no-commit it was given', async () => {
+    const dir = tempDir('queue-norepo-');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
+    const r = await queue(dir, ['stale', '--no-commit', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.json.error.code).toBe('usage');
+    expect(r.json.error.message).toContain('git history');
+    expect(r.json.error.message).not.toContain('--no-commit');
+  });
+});
