@@ -198,11 +198,17 @@ describe('listings.md: tables with no status column under a heading that states 
     expect(ready(q)).toContain('SR-4');
   });
 
-  // Known wrong: the `## Blocked` listing holds SR-3 with a reason, and `queue render` leaves it
-  // blocked for that reason, but ready (and so a claim) offers it because its table row's only
-  // dependency is done.
-  it.fails('a story the Blocked listing holds is not ready', async () => {
-    expect(ready(await open('listings.md'))).not.toContain('SR-3');
+  // The `## Blocked` listing holds SR-3 with a reason: its table row's only dependency being done
+  // does not release it (render leaves it blocked too); `queue unblock` does, and drops the row.
+  it('a story the Blocked listing holds is not ready, and a claim of it is refused', async () => {
+    const q = await open('listings.md');
+    expect(ready(q)).not.toContain('SR-3');
+    expect(q.graph.isHold(q.graph.byId.get('SR-3')!)).toBe(true);
+    const text = read(fixture('listings.md'));
+    await expect(apply('listings.md', text, [{ op: 'claim', id: 'SR-3', agent: 'Dev 1', maxClaims: 1 }])).rejects.toMatchObject({ code: 'not_ready' });
+    const lifted = await apply('listings.md', text, [{ op: 'unblock', id: 'SR-3', agent: 'Dev 1' }]);
+    expect(lifted).not.toContain('| SR-3 | the orders stream has no staging topic yet |');
+    expect(ready(await readQueue([{ file: 'listings.md', text: lifted }]))).toContain('SR-3');
   });
 });
 
@@ -249,7 +255,7 @@ describe('conflict.md: merge conflict markers in a table and in a task list', ()
   it('every marker line is an error diagnostic, and the file cannot be edited', async () => {
     const q = await open('conflict.md');
     expect(q.documents[0].editable).toBe(false);
-    expect(q.diagnostics.filter((d) => d.code === 'conflict_marker').map((d) => [d.line, d.severity])).toEqual([
+    expect(q.diagnostics.filter((d) => d.code === 'conflict').map((d) => [d.line, d.severity])).toEqual([
       [10, 'error'],
       [13, 'error'],
       [16, 'error'],
@@ -268,13 +274,20 @@ describe('conflict.md: merge conflict markers in a table and in a task list', ()
     }
   });
 
-  // Known wrong: the marker lines inside the table are read as rows (stories `tier-1/untitled` and
-  // `tier-1/untitled-2`, statuses "<<<<<<< HEAD" and "======="), and the `=======` line after the
-  // task item is read as part of NT-5's title.
-  it.fails('reads no story from a marker line, and no marker into a title', async () => {
+  it('reads no story from a marker line and no marker into a title; both sides are read, no row after a marker is lost', async () => {
     const q = await open('conflict.md');
-    const markers = new Set(q.diagnostics.filter((d) => d.code === 'conflict_marker').map((d) => d.line));
+    const markers = new Set(q.diagnostics.filter((d) => d.code === 'conflict').map((d) => d.line));
     expect(q.stories.filter((s) => s.occurrences.some((o) => markers.has(o.line)) || /^(?:<{7}|={7}|>{7})|\s(?:<{7}|={7}|>{7})/.test(s.title)).map(line)).toEqual([]);
+    expect(q.stories.map((s) => s.id)).toEqual(['NT-1', 'NT-2', 'NT-3', 'NT-4', 'NT-5']);
+    // Lines are the file's own, though the markers were set aside to read it.
+    expect(q.graph.byId.get('NT-4')!.line).toBe(17);
+    expect(q.graph.byId.get('NT-2')!.occurrences.map((o) => o.line)).toEqual([11, 14]);
+    expect(q.graph.byId.get('NT-5')!.title).toBe('Unsubscribe link in every email');
+  });
+
+  it('a claim without an id is refused like one with: the file, not the queue, is the problem', async () => {
+    const text = read(fixture('conflict.md'));
+    await expect(apply('conflict.md', text, [{ op: 'claim', agent: 'Dev 3', maxClaims: 1 }])).rejects.toMatchObject({ code: 'parse_error' });
   });
 });
 

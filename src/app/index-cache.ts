@@ -6,7 +6,7 @@
  * first run after any change reads the file in full and writes a new index.
  *
  * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
- * `u32 a`, `a` bytes, `u32 f`, `f` bytes, then the rest:
+ * `u32 a`, the SHA-1 of the answer part (20 bytes), `a` bytes, `u32 f`, `f` bytes, then the rest:
  * - the answer (`v8.serialize`): the graph's arrays ({@link GraphArrays}), owner, priority rank,
  *   unblock counts and critical path (the claim order's inputs), the reading's diagnostics, and
  *   where each story's JSON lies in the third part;
@@ -17,7 +17,10 @@
  * - each story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one after
  *   another. `queue ready` reads only the stories it prints: at 50,000 stories this part is most of
  *   the file (15 MB), and reading and deserializing it whole would cost 0.04 s of every answer.
- * Any unreadable or mismatching file is simply rebuilt.
+ * Every part proves itself before it is used: the answer part by the SHA-1 in the header, the
+ * story-file part by a SHA-1 kept in the answer, each story's JSON by a checksum of its bytes kept
+ * in the answer. A byte changed anywhere (a disk error, a stray write) is never an answer: any
+ * unreadable, mismatching or corrupt index is rebuilt from the queue file.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -33,7 +36,19 @@ import type { Queue } from '../read/queue.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 3;
+const FORMAT = 4;
+
+/** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
+export class IndexCorrupt extends Error {}
+
+/** FNV-1a, 32 bits, of `bytes[start, end)`: the checksum of one story's JSON (cheap, and each story is read alone). */
+function fnv1a(bytes: Buffer, start = 0, end = bytes.length): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return h >>> 0;
+}
+
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
 
 /** The answer part of an index. Arrays are indexed by story position in file order. */
 export interface QueueIndex {
@@ -49,6 +64,10 @@ export interface QueueIndex {
   /** Where each story's contract JSON (without `ready`) lies in the JSON part, in bytes: story `i`
    * is bytes `jsonStart[i]` to `jsonStart[i + 1]`. */
   jsonStart: Int32Array;
+  /** {@link fnv1a} of each story's JSON bytes. */
+  jsonSum: Uint32Array;
+  /** SHA-1 of the story-file part's bytes (filled in when the index is written). */
+  filesSum: Uint8Array;
   diagnostics: Diagnostic[];
 }
 
@@ -100,6 +119,9 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
     parts.push(text);
   });
   jsonStart[n] = at;
+  const json = Buffer.from(parts.join(''));
+  const jsonSum = new Uint32Array(n);
+  for (let i = 0; i < n; i++) jsonSum[i] = fnv1a(json, jsonStart[i], jsonStart[i + 1]);
   const core = queue.graph.core;
   return {
     index: {
@@ -111,6 +133,8 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
       unblocks: core.unblockCounts(),
       critical: Int32Array.from(core.criticalPath()),
       jsonStart,
+      jsonSum,
+      filesSum: new Uint8Array(0),
       diagnostics: queue.diagnostics,
     },
     files: {
@@ -120,7 +144,7 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
       line: Int32Array.from(queue.stories, (s) => s.line),
       column: Int32Array.from(queue.stories, (s) => s.column),
     },
-    json: Buffer.from(parts.join('')),
+    json,
   };
 }
 
@@ -160,12 +184,15 @@ export function readIndex(path: string, key: string): IndexView | null {
   try {
     fd = openSync(path, 'r');
     const a = readAt(fd, 0, 4).readUInt32LE(0);
-    // The answer part and the story-file part's length, in one read.
-    const head = readAt(fd, 4, a + 4);
-    const index = deserialize(head.subarray(0, a)) as QueueIndex;
+    // The answer part's checksum, the part, and the story-file part's length, in one read.
+    const head = readAt(fd, 4, 20 + a + 4);
+    const answer = head.subarray(20, 20 + a);
+    if (!sha1(answer).equals(head.subarray(0, 20))) throw new IndexCorrupt('the answer part does not match its checksum');
+    const index = deserialize(answer) as QueueIndex;
     if (!index || index.format !== FORMAT || index.key !== key) throw new Error('an index of other bytes');
-    const f = head.readUInt32LE(a);
-    const jsonAt = 8 + a + f;
+    const f = head.readUInt32LE(20 + a);
+    const filesAt = 28 + a;
+    const jsonAt = filesAt + f;
     // Index files are replaced whole (rename), never written in place: one whose size is not what
     // its parts add up to was cut short or is not ours, and the reads below could not be trusted.
     if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) throw new Error('index file cut short');
@@ -173,8 +200,19 @@ export function readIndex(path: string, key: string): IndexView | null {
     let files: StoryFiles | null = null;
     return {
       index,
-      files: () => (files ??= deserialize(readAt(open, 8 + a, f)) as StoryFiles),
-      story: (i, ready) => withReady(readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]).toString('utf8'), ready),
+      files: () => {
+        if (files === null) {
+          const bytes = readAt(open, filesAt, f);
+          if (!sha1(bytes).equals(Buffer.from(index.filesSum))) throw new IndexCorrupt('the story-file part does not match its checksum');
+          files = deserialize(bytes) as StoryFiles;
+        }
+        return files;
+      },
+      story: (i, ready) => {
+        const bytes = readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]);
+        if (fnv1a(bytes) !== index.jsonSum[i]) throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
+        return withReady(bytes.toString('utf8'), ready);
+      },
       close: () => closeSync(open),
     };
   } catch {
@@ -197,14 +235,14 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 /** Write an index atomically (temp file + rename). Best effort: a failure only costs speed next time. */
 export function writeIndex(path: string, built: BuiltIndex): void {
-  const a = serialize(built.index);
   const f = serialize(built.files);
+  const a = serialize({ ...built.index, filesSum: new Uint8Array(sha1(f)) });
   const len = (n: number) => {
     const b = Buffer.alloc(4);
     b.writeUInt32LE(n, 0);
     return b;
   };
-  atomicWrite(path, Buffer.concat([len(a.length), a, len(f.length), f, built.json]));
+  atomicWrite(path, Buffer.concat([len(a.length), sha1(a), a, len(f.length), f, built.json]));
 }
 
 function atomicWrite(path: string, data: Buffer): void {
@@ -227,11 +265,14 @@ interface CheckRecord {
 
 /**
  * The story-file check's diagnostics from `path` (written by {@link saveCheck}) when it was made for
- * `key` and no directory it listed has changed since; null otherwise.
+ * `key` and no directory it listed has changed since, and its bytes match their SHA-1; null otherwise.
  */
 export function loadCheck(path: string, key: string): Diagnostic[] | null {
   try {
-    const rec = deserialize(readFileSync(path)) as CheckRecord;
+    const bytes = readFileSync(path);
+    const body = bytes.subarray(20);
+    if (!sha1(body).equals(bytes.subarray(0, 20))) return null;
+    const rec = deserialize(body) as CheckRecord;
     if (rec.key !== key) return null;
     for (const [dir, mtime] of rec.dirs) if (String(statSync(dir, { bigint: true }).mtimeNs) !== mtime) return null;
     return rec.diagnostics;
@@ -256,5 +297,6 @@ export function saveCheck(path: string, key: string, dirs: string[], diagnostics
     if (listedAt - Number(st.mtimeMs) < 1000) return;
     stamps.push([dir, String(st.mtimeNs)]);
   }
-  atomicWrite(path, serialize({ key, dirs: stamps, diagnostics } satisfies CheckRecord));
+  const body = serialize({ key, dirs: stamps, diagnostics } satisfies CheckRecord);
+  atomicWrite(path, Buffer.concat([sha1(body), body]));
 }

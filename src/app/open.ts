@@ -13,7 +13,7 @@ import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
-import { buildIndex, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
+import { buildIndex, IndexCorrupt, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
 
 /** Options of {@link openQueue}. */
 export interface OpenOptions {
@@ -94,31 +94,41 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const bytes = readBytes(loc.path);
   const where = indexEnabled() ? indexLocation(loc) : null;
   const key = where ? indexKey(bytes, loc.shown) : '';
-  const loaded = where ? readIndex(where, key) : null;
-  let view: IndexView;
-  if (loaded) view = loaded;
-  else {
+  const build = async (): Promise<IndexView> => {
     const { readQueue } = await import('../read/queue.js');
     const built = buildIndex(await readQueue([{ file: loc.shown, text: bytes.toString('utf8') }]), key);
     if (where) writeIndex(where, built);
-    view = viewOf(built);
+    return viewOf(built);
+  };
+  const loaded = where ? readIndex(where, key) : null;
+  if (loaded) {
+    try {
+      return answerFrom(loaded, true);
+    } catch (e) {
+      // A part of the stored index that does not prove itself is rebuilt from the file, never answered from.
+      if (!(e instanceof IndexCorrupt)) throw e;
+    }
   }
-  try {
-    const ix = view.index;
-    const order = rankIndices(new GraphCore(ix.arrays), {
-      priority: (i) => ix.priority[i],
-      owner: (i) => ix.owner[i],
-      agent: agent?.trim().toLowerCase() || undefined,
-      unblocks: ix.unblocks,
-      critical: ix.critical,
-    }).slice(0, limit);
-    return {
-      stories: order.map((i) => view.story(i, true)),
-      diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, loaded !== null, () => view.files())],
-      indexed: loaded !== null,
-    };
-  } finally {
-    view.close();
+  return answerFrom(await build(), false);
+
+  function answerFrom(view: IndexView, indexed: boolean): ReadyAnswer {
+    try {
+      const ix = view.index;
+      const order = rankIndices(new GraphCore(ix.arrays), {
+        priority: (i) => ix.priority[i],
+        owner: (i) => ix.owner[i],
+        agent: agent?.trim().toLowerCase() || undefined,
+        unblocks: ix.unblocks,
+        critical: ix.critical,
+      }).slice(0, limit);
+      return {
+        stories: order.map((i) => view.story(i, true)),
+        diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, indexed, () => view.files())],
+        indexed,
+      };
+    } finally {
+      view.close();
+    }
   }
 }
 

@@ -29,7 +29,7 @@ export type Severity = 'error' | 'warning' | 'info';
 /** A problem found while reading or checking a queue. Lines and columns are 1-based. */
 export interface Diagnostic {
   severity: Severity;
-  /** Stable machine-readable code, e.g. `unknown_dependency`, `conflict_marker`. */
+  /** Stable machine-readable code, e.g. `unknown_dependency`, `conflict`. */
   code: string;
   message: string;
   file: string;

@@ -23,7 +23,7 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
   const occ = story.occurrences[0];
   const doc = queue.documents.find((d) => d.file === occ.file)!;
   if (!doc.editable) {
-    const m = queue.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
+    const m = queue.diagnostics.find((d) => d.code === 'conflict' && d.file === doc.file);
     throw new QueueError('parse_error', `${doc.file}${m ? `:${m.line}:${m.column}` : ''}: merge conflict markers; resolve the conflict before queue edits this file`, {
       file: doc.file,
       line: m?.line ?? null,

@@ -274,6 +274,9 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
  * than one row is skipped: every write refuses it until a person says which row is the story.
  */
 function pickStory(queue: Queue, agent: string): Story {
+  // A file with conflict markers is refused whole, as a claim by id is: which side holds is a person's call.
+  const conflicted = queue.documents.find((d) => !d.editable);
+  if (conflicted) throw new QueueError('parse_error', `${conflicted.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: conflicted.file });
   const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
   // A story written in two places is refused by any write (assertEditable): offer the next instead.
   const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === main && s.occurrences.filter((o) => o.kind !== 'log').length === 1);

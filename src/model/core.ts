@@ -4,7 +4,7 @@
  * (`app/index-cache.ts`) stores one, so `queue ready --json` on an unchanged 10,000-story file never
  * materializes 10,000 stories. Both answer with the same code below.
  *
- * Readiness: `todo`, or `blocked` that is not a manual hold, with every dependency satisfied, and on
+ * Readiness: `todo`, or `blocked` that is not a manual hold, whose rows agree, with every dependency satisfied, and on
  * no cycle (a story may be claimed only when it is open and all its dependencies are done).
  */
 import { CATEGORIES } from '../domain/status.js';
@@ -23,7 +23,8 @@ export const CANCELLED = 5;
 export interface GraphArrays {
   n: number;
   category: Uint8Array;
-  /** 1 for a manual hold (`[BLOCKED: reason]`, or `[BLOCKED]` with no dependencies). */
+  /** 1 for a story held back by something other than its dependencies: a manual hold (`[BLOCKED: reason]`,
+   * or `[BLOCKED]` with no dependencies), or rows of the story that disagree on its status. */
   hold: Uint8Array;
   depStart: Int32Array;
   depList: Int32Array;
@@ -50,7 +51,7 @@ export class GraphCore {
 
   readyAt(i: number): boolean {
     const c = this.a.category[i];
-    if (c !== TODO && !(c === BLOCKED && this.a.hold[i] === 0)) return false;
+    if (this.a.hold[i] === 1 || (c !== TODO && c !== BLOCKED)) return false;
     return this.a.cyclic[i] === 0 && this.a.unsatisfied[i] === 0;
   }
 

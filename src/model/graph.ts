@@ -34,9 +34,13 @@ export const OPEN = OPEN_CATEGORIES;
 
 const CODE = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
 
-/** A manual hold: `[BLOCKED]` with a reason or with no dependencies. */
+/**
+ * A manual hold: `[BLOCKED]` with a reason, or with no dependencies, or listed under a `## Blocked`
+ * heading (a listing row says why it is held; its dependencies being done does not release it).
+ */
 export function isHold(story: Story): boolean {
-  return story.status.category === 'blocked' && (story.status.reason !== null || story.deps.length === 0);
+  if (story.status.category !== 'blocked') return false;
+  return story.status.reason !== null || story.deps.length === 0 || story.occurrences.some((o) => o.kind === 'log' && o.section !== undefined && o.status.category === 'blocked');
 }
 
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
@@ -50,7 +54,8 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
     const s = stories[i];
     index.set(s.id, i);
     category[i] = CODE.get(s.status.category)!;
-    hold[i] = isHold(s) ? 1 : 0;
+    // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
+    hold[i] = isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) ? 1 : 0;
     edges += s.deps.length;
   }
   const depStart = new Int32Array(n + 1);

@@ -10,7 +10,7 @@ import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
 import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
-import type { Diagnostic, Story } from '../domain/types.js';
+import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 
 /** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
 export interface QueueDocument {
@@ -49,7 +49,7 @@ export function conflictMarkers(text: string, file: string): Diagnostic[] {
     if (CONFLICT.test(l)) {
       out.push({
         severity: 'error',
-        code: 'conflict_marker',
+        code: 'conflict',
         message: `merge conflict marker "${l.slice(0, 7)}": resolve the conflict before queue can edit this file`,
         file,
         line: i + 1,
@@ -105,15 +105,88 @@ function frontMatterEnd(lines: LineIndex): number {
   return 0;
 }
 
+/**
+ * `text` without the given lines (1-based), and the maps from positions in that text back to
+ * `text`: a line, an offset, and a whole occurrence (its line, offsets and spans).
+ */
+function cutLines(text: string, cutAt: readonly number[]) {
+  const lines = new LineIndex(text);
+  const cutSet = new Set(cutAt);
+  const parts: string[] = [];
+  // Each kept line: where it starts in the cut text, where in the original, and its original number.
+  const keptStart: number[] = [];
+  const origStart: number[] = [];
+  const origLine: number[] = [];
+  let at = 0;
+  for (let i = 0; i < lines.count; i++) {
+    if (cutSet.has(i + 1)) continue;
+    const start = lines.starts[i];
+    const end = i + 1 < lines.count ? lines.starts[i + 1] : text.length;
+    keptStart.push(at);
+    origStart.push(start);
+    origLine.push(i + 1);
+    parts.push(text.slice(start, end));
+    at += end - start;
+  }
+  const find = (offset: number) => {
+    let lo = 0;
+    let hi = keptStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (keptStart[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const line = (n: number) => origLine[n - 1] ?? n;
+  const offset = (o: number) => {
+    if (keptStart.length === 0) return o;
+    const k = find(o);
+    return origStart[k] + (o - keptStart[k]);
+  };
+  const span = (sp: Span | undefined): Span | undefined => (sp ? { start: offset(sp.start), end: offset(sp.end) } : undefined);
+  const occurrence = (o: Occurrence): Occurrence => ({
+    ...o,
+    line: line(o.line),
+    start: offset(o.start),
+    end: offset(o.end),
+    spans: Object.fromEntries(Object.entries(o.spans).map(([k, v]) => [k, span(v)])),
+    ...(o.section ? { section: { ...o.section, line: line(o.section.line) } } : {}),
+  });
+  return { text: parts.join(''), line, offset, occurrence };
+}
+
 /** `QUEUE_READ=remark` reads every document with remark alone (for comparing readers, and the bench's baseline). */
 const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
 
 /** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   const { text, bom } = stripBom(raw);
-  const read = await readBlocks(text, { remarkOnly: REMARK_ONLY });
-  const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
+  // Conflict markers are not content: the file is read with its marker lines cut out (both sides of
+  // each conflict are read, so no row is lost and no marker becomes a story), then every line and
+  // offset is mapped back to the file as it is.
+  const cut = markers.length
+    ? cutLines(
+        text,
+        markers.map((m) => m.line),
+      )
+    : null;
+  const body = cut ? cut.text : text;
+  const read = await readBlocks(body, { remarkOnly: REMARK_ONLY });
+  const { entries, diagnostics, tables } = readEntries(read.blocks, body, file);
+  if (cut) {
+    for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);
+    for (const d of diagnostics) d.line = cut.line(d.line);
+    for (const t of tables) {
+      t.line = cut.line(t.line);
+      t.end = cut.offset(t.end);
+    }
+    for (const h of read.blocks.headings) {
+      h.line = cut.line(h.line);
+      h.start = cut.offset(h.start);
+    }
+  }
   diagnostics.push(...markers);
   if (entries.length === 0) {
     diagnostics.push(

@@ -83,7 +83,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
 
   for (const doc of after.documents) {
     if (!doc.editable) {
-      const m = after.diagnostics.find((d) => d.code === 'conflict_marker' && d.file === doc.file);
+      const m = after.diagnostics.find((d) => d.code === 'conflict' && d.file === doc.file);
       add('unparseable', null, `${doc.file} has merge conflict markers`, 'resolve the conflict and commit the file without <<<<<<< / ======= / >>>>>>> lines', {
         file: doc.file,
         line: m?.line ?? 1,

@@ -86,4 +86,26 @@ describe('the stored index (built CLI)', () => {
     expect(ready(repo)).toEqual(before);
     expect(existsSync(dir)).toBe(true);
   });
+
+  it('a flipped byte anywhere in the stored index is never an answer: each part proves itself, a mismatch is a rebuild', () => {
+    const repo = tempDir('queue-index-flip-');
+    mkdirSync(join(repo, '.git'));
+    const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const rows = Array.from({ length: 24 }, (_, i) => `| ${i % 3 === 0 ? '[DONE]' : i % 3 === 1 ? '[ ]' : '[BLOCKED]'} | **S-${i}** | story ${i} | ${i ? `S-${i - 1}` : 'None'} |`);
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), `${head}${rows.join('\n')}\n`);
+    const truth = ready(repo, { QUEUE_NO_INDEX: '1' });
+    expect(ready(repo)).toEqual(truth);
+    const dir = join(repo, '.git', 'queue', 'index');
+    const index = join(dir, readdirSync(dir).find((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))!);
+    const whole = readFileSync(index);
+    // Offsets spread over every part: the header, the answer, the story-file part, the stories' JSON.
+    const offsets = new Set<number>([0, 3, 4, 10, 23, 24, 30]);
+    for (let k = 1; k <= 40; k++) offsets.add(Math.floor((whole.length - 1) * (k / 40)));
+    for (const at of offsets) {
+      const flipped = Buffer.from(whole);
+      flipped[at] ^= 0xff;
+      writeFileSync(index, flipped);
+      expect(ready(repo), `byte ${at} of ${whole.length} flipped`).toEqual(truth);
+    }
+  }, 120_000);
 });

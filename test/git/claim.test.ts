@@ -395,10 +395,9 @@ describe('claim over every queue fixture (real git, a clone each)', () => {
     expect(r.json.error).toMatchObject({ code: 'parse_error', message: expect.stringContaining('WORK_QUEUE.md:10:1: merge conflict markers') });
   }, 60_000);
 
-  // Known wrong: without an id the refusal is no_ready_story ("no story is ready"), though `queue
-  // ready` lists NT-3 on the same file; the reason is the conflict markers.
-  it.fails('a claim without an id on a file with conflict markers is refused as parse_error too', async () => {
+  // Without an id the refusal names the conflict too, not "no story is ready".
+  it('a claim without an id on a file with conflict markers is refused as parse_error too', async () => {
     const { r } = await claimOnConflict([]);
-    expect(r.json.error.code).toBe('parse_error');
+    expect(r.json.error).toMatchObject({ code: 'parse_error', message: expect.stringContaining('merge conflict markers') });
   }, 60_000);
 });

@@ -25,7 +25,7 @@ describe('bad input never escapes as an exception', () => {
 
   it('conflict markers are errors with their line, and the file is marked not editable', async () => {
     const r = await q(`${head}<<<<<<< HEAD\n| [IN PROGRESS: Dev 1] | **A** | a | None |\n=======\n| [IN PROGRESS: Dev 2] | **A** | a | None |\n>>>>>>> other\n`);
-    const markers = r.diagnostics.filter((d) => d.code === 'conflict_marker');
+    const markers = r.diagnostics.filter((d) => d.code === 'conflict');
     expect(markers.map((d) => d.line)).toEqual([3, 5, 7]);
     expect(r.documents[0].editable).toBe(false);
   });
@@ -150,8 +150,10 @@ describe('workspace files', () => {
     expect(emoji.diagnostics[0].message).toContain('status emoji');
     const prose = await readQueue([{ file: 'Q.md', text: '# Queue\n\nNothing yet.\n' }]);
     expect(prose.diagnostics).toEqual([expect.objectContaining({ code: 'no_stories', line: 1 })]);
-    // An empty file, and a file with stories, get no such warning.
-    expect((await readQueue([{ file: 'Q.md', text: '' }])).diagnostics).toEqual([]);
+    // An empty file says so; a file with stories gets no such warning.
+    expect((await readQueue([{ file: 'Q.md', text: '' }])).diagnostics).toEqual([
+      expect.objectContaining({ code: 'no_stories', line: 1, message: expect.stringContaining('empty') }),
+    ]);
     expect((await readQueue([{ file: 'Q.md', text: '- [ ] one\n' }])).diagnostics.filter((d) => d.code === 'no_stories')).toEqual([]);
   });
 
