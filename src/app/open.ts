@@ -66,12 +66,12 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
   const { readQueue } = await import('../read/queue.js');
   const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path).toString('utf8') }]);
-  queue.diagnostics.push(...checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics);
+  for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
     const { loadWorkspace } = await import('./workspace.js');
     opened.workspace = await loadWorkspace(loc.root, queue, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
-    queue.diagnostics.push(...opened.workspace.diagnostics);
+    for (const d of opened.workspace.diagnostics) queue.diagnostics.push(d);
   }
   return opened;
 }

@@ -114,7 +114,7 @@ async function result(s: Session, o: WriteOutcome): Promise<WriteResult> {
       });
     }
     if (d.logged) effects.push({ kind: 'log', id: d.id });
-    effects.push(...(o.applied?.derived ?? []));
+    for (const e of o.applied?.derived ?? []) effects.push(e);
     for (const f of d.files ?? []) effects.push({ kind: 'file', path: f.path, role: f.role ?? 'story' });
   }
   const handoffs = d.op === 'claim' && o.story ? await handoffsFor(s, o.story.id, o.after) : [];

@@ -86,7 +86,7 @@ async function judgeAll(git: Git, range: string[], file: string, config: QueueCo
   const out: string[] = [];
   for (const c of await rangeCommits(git, range)) {
     const judged = await judgeCommit(git, c, file, config);
-    out.push(...errorsOf(judged.violations).map((v) => refusal(v, c.commit)));
+    for (const v of errorsOf(judged.violations)) out.push(refusal(v, c.commit));
   }
   return out;
 }

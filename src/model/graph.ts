@@ -190,7 +190,7 @@ export class QueueGraph {
       const x = stack.pop()!;
       if (seen.has(x)) continue;
       seen.add(x);
-      stack.push(...(this.dependents.get(x) ?? []));
+      for (const d of this.dependents.get(x) ?? []) stack.push(d);
     }
     let n = 0;
     for (const x of seen) if (OPEN.has(this.byId.get(x)!.status.category)) n++;

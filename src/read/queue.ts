@@ -187,7 +187,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
       h.start = cut.offset(h.start);
     }
   }
-  diagnostics.push(...markers);
+  for (const m of markers) diagnostics.push(m);
   if (entries.length === 0) {
     diagnostics.push(
       text.trim() === ''
@@ -212,11 +212,12 @@ export async function readQueue(files: Array<{ file: string; text: string }>): P
   for (const f of files) {
     const r = await readDocument(f.text, f.file);
     documents.push(r.doc);
-    entries.push(...r.entries);
-    diagnostics.push(...r.diagnostics);
+    // One by one: a spread of 100,000 arguments overflows the stack.
+    for (const e of r.entries) entries.push(e);
+    for (const d of r.diagnostics) diagnostics.push(d);
   }
   const built = buildStories(entries);
-  diagnostics.push(...built.diagnostics);
+  for (const d of built.diagnostics) diagnostics.push(d);
   const graph = QueueGraph.from(built.stories);
   for (const cycle of graph.cycles) {
     const first = graph.byId.get(cycle[0])!;

@@ -83,4 +83,12 @@ describe('answers', () => {
     expect(r.json.error.message).toContain('git history');
     expect(r.json.error.message).not.toContain('--no-commit');
   });
+
+  it('reads 130,000 stories: nothing in the read path grows the stack with the input', async () => {
+    const rows = Array.from({ length: 130_000 }, (_, i) => `| ${i % 2 ? '[ ]' : '[DONE]'} | **S-${i}** | story ${i} | ${i ? `S-${i - 1}` : 'None'} |`);
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text: `| Status | Story | Description | Depends On |\n|---|---|---|---|\n${rows.join('\n')}\n` }]);
+    expect(q.stories).toHaveLength(130_000);
+    // Every open story's dependency is a done one.
+    expect(q.stories.filter((s) => q.graph.isReady(s))).toHaveLength(65_000);
+  }, 60_000);
 });
