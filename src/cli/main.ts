@@ -55,7 +55,7 @@ async function main(argv: string[]) {
     .option('--file <path>', 'queue file (default: WORK_QUEUE.md at the repository root)')
     .option('--json', 'one JSON document on stdout ({"schemaVersion": 1, ...})')
     .option('--no-color', 'no ANSI colors (NO_COLOR is honoured too)')
-    .showHelpAfterError()
+    .showHelpAfterError('(queue --help lists the commands; queue COMMAND --help its options)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => (json ? undefined : process.stderr.write(s)) });
   program.hook('preAction', (cmd) => {
@@ -92,6 +92,8 @@ async function main(argv: string[]) {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+      // Commander has printed the error (and where to find help) once already; JSON gets it as a document.
+      if (!json) process.exit(2);
       fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
     }
     if (e instanceof QueueError) fail(json, e.code, e.message, e.exitCode, e.details);

@@ -91,4 +91,13 @@ describe('answers', () => {
     // Every open story's dependency is a done one.
     expect(q.stories.filter((s) => q.graph.isReady(s))).toHaveLength(65_000);
   }, 60_000);
+
+  it('a usage error is said once, with where to find help', async () => {
+    const dir = tempDir('queue-usage-');
+    const r = await queue(dir, ['claim', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.match(/unknown option '--bogus'/g)).toHaveLength(1);
+    expect(r.stderr).toContain('--help');
+    expect(r.stdout).toBe('');
+  });
 });
