@@ -29,12 +29,13 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
 }
 
 /**
- * The handoffs whose file name or text names story `id` (word-bounded, as {@link mentionedIds}),
- * read with their front matter, each linked to every story of `queue` it names.
+ * The handoffs for story `id`: those whose `story` field names it, and those without one whose file
+ * name or text names it (word-bounded, as {@link mentionedIds}), read with their front matter.
  */
 export async function handoffsNaming(root: string, deploymentDir: string, id: string, queue: Queue): Promise<Handoff[]> {
   const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`, [id]).length);
-  return (await readHandoffs(files, root, queue)).map((r) => r.handoff);
+  const story = queue.graph.lookup(id)?.id ?? id;
+  return (await readHandoffs(files, root, queue)).map((r) => r.handoff).filter((h) => h.stories.includes(story));
 }
 
 /**
@@ -47,7 +48,10 @@ export async function readHandoffs(files: HandoffFile[], root: string, queue: Qu
   const ids = writtenIds(queue);
   return files.map((f) => {
     const read = readHandoff(f.text, relative(root, f.path));
-    read.handoff.stories = mentionedIds(`${f.name} ${f.text}`, ids);
+    // A handoff that says which story it is for (queue writes `story:`) belongs to that story alone;
+    // one written by hand belongs to every story it names.
+    const own = typeof read.handoff.data.story === 'string' ? queue.graph.lookup(read.handoff.data.story) : undefined;
+    read.handoff.stories = own ? [own.id] : mentionedIds(`${f.name} ${f.text}`, ids);
     return read;
   });
 }

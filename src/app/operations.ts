@@ -19,7 +19,7 @@
  */
 import { dirname } from 'node:path';
 import type { Effect } from '../domain/effects.js';
-import type { Story } from '../domain/types.js';
+import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
 import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
@@ -187,7 +187,9 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
     if (opts.handoff) {
       const from = story.claimant ?? s.agent;
       const next = unblockedBy(queue, story.id);
-      const req = { from, to: null, notes: opts.handoff.notes, next: opts.handoff.next, completed: [story], now };
+      // Written for the queue as this done leaves it: the done story counts as done.
+      const satisfied = (d: DependencyRef) => d.id === story.id || queue.graph.satisfied(d);
+      const req = { from, to: null, notes: opts.handoff.notes, next: opts.handoff.next, completed: [story], now, satisfied };
       d.files = (next.length ? next : [story]).map((n) => ({ ...handoffFile(s.where.config.deploymentDir, { ...req, story: n }), role: 'handoff' as const }));
     }
     return d;
@@ -301,7 +303,16 @@ export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteRe
   const now = s.now().toISOString();
   return run(s, (queue): Decision => {
     const story = findStory(queue, opts.story);
-    const file = handoffFile(s.where.config.deploymentDir, { from, to: opts.to, story, notes: opts.notes, next: opts.next, blockers: opts.blockers, now });
+    const file = handoffFile(s.where.config.deploymentDir, {
+      from,
+      to: opts.to,
+      story,
+      notes: opts.notes,
+      next: opts.next,
+      blockers: opts.blockers,
+      now,
+      satisfied: (d) => queue.graph.satisfied(d),
+    });
     return {
       op: 'handoff',
       id: story.id,

@@ -7,7 +7,7 @@
 import { stringify } from 'yaml';
 import { slug } from '../dialect/normalize.js';
 import type { Queue } from '../read/queue.js';
-import type { Story } from '../domain/types.js';
+import type { DependencyRef, Story } from '../domain/types.js';
 
 /** A handoff to write: who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {
@@ -23,6 +23,8 @@ export interface HandoffRequest {
   completed?: Story[];
   /** ISO 8601 time of writing. */
   now: string;
+  /** Whether a dependency of the story is done (satisfied) in the queue the handoff is written from. */
+  satisfied: (dep: DependencyRef) => boolean;
 }
 
 /** Whoever claims the story next: the addressee of a handoff written when a done unblocks it. */
@@ -37,7 +39,8 @@ export function handoffFile(deploymentDir: string, req: HandoffRequest): { path:
     to_agent: to,
     timestamp: req.now,
     task_completed: (req.completed ?? []).map((s) => `${s.id}: ${s.title}`),
-    dependencies_ready: req.story.deps.map((d) => d.id ?? d.ref),
+    // Only the dependencies that are done: the handoff tells the next agent what it can build on.
+    dependencies_ready: req.story.deps.filter((d) => req.satisfied(d)).map((d) => d.id ?? d.ref),
     blockers: req.blockers ?? [],
     next_steps: req.next?.length ? req.next : [`queue claim ${req.story.id}`],
     artifacts: req.artifacts ?? (req.story.storyFile ? [{ path: req.story.storyFile, description: `story file of ${req.story.id}` }] : []),

@@ -75,7 +75,7 @@ export function watch(opts: WatchOptions): Watcher {
       const story = queue.graph.byId.get(e.story)!;
       const from = e.claimantBefore ?? opts.agent;
       for (const next of unblockedBy(queue, story.id)) {
-        const f = handoffFile(where.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString() });
+        const f = handoffFile(where.config.deploymentDir, { from, to: null, story: next, completed: [story], now: now.toISOString(), satisfied: (d) => queue.graph.satisfied(d) });
         if (!(await exists(f.path))) files.push(f);
       }
     }

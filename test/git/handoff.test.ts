@@ -40,8 +40,10 @@ describe('handoffs', () => {
     expect(claim.json.handoffs).toEqual([expect.objectContaining({ file: path, from: 'Dev 1', to: 'next claimant', notes: 'API at /v2' })]);
     const human = await queue(two, ['show', 'B']);
     expect(human.stdout).toContain(`handoff    ${path} Dev 1 → next claimant`);
-    // A story no handoff names has none.
+    // A story no handoff names has none; nor has A, which B's handoff names only as the story completed:
+    // a handoff queue wrote belongs to its `story` alone.
     expect((await queue(two, ['show', 'C', '--json'])).json.story.handoffs).toEqual([]);
+    expect((await queue(two, ['show', 'A', '--json'])).json.story.handoffs).toEqual([]);
 
     // `queue handoff`: the acting agent defaults to --from.
     const h = await queue(two, ['handoff', '--from', 'Dev 2', '--to', 'Dev 3', '--story', 'B', '--notes', 'half done', '--json']);

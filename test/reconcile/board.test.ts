@@ -41,8 +41,18 @@ describe('handoff files', () => {
       notes: 'see the API notes',
       next: ['read them'],
       now: '2026-11-21T14:05:00.000Z',
+      satisfied: (d) => queue.graph.satisfied(d),
     });
     expect(f.path).toBe('deployment/handoffs/2026-11-21-dev-1-next-claimant-b.md');
+    // Only the done dependencies are ready: C waits on A (done) and B (not).
+    const forC = handoffFile('deployment', {
+      from: 'Dev 1',
+      to: 'Dev 2',
+      story: queue.graph.byId.get('C')!,
+      now: '2026-11-21T14:05:00.000Z',
+      satisfied: (d) => queue.graph.satisfied(d),
+    });
+    expect(readHandoff(forC.content, forC.path).handoff.dependenciesReady).toEqual(['A']);
     const { handoff, diagnostics } = readHandoff(f.content, f.path);
     expect(diagnostics).toEqual([]);
     expect(handoff).toMatchObject({
