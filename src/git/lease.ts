@@ -1,11 +1,13 @@
 /**
  * Leases: a claim's age is the time of the commit that set it, read from git history, never
- * from a clock written in the file. The commit that set a claim is the one that last changed the
- * story's row (`git blame` at the tip); a renewal (`queue claim ID --renew`) is a commit with no
- * content change whose trailers say `Queue-Op: renew`, `Queue-Story: ID`, `Queue-Agent: NAME`, and
- * it counts when it names the current claimant.
+ * from a clock written in the file. The commit that set a claim is its claim event: the newest one
+ * before which the story was not held by its current claimant (any later edit of the row keeps the
+ * lease); a renewal (`queue claim ID --renew`) is a commit with no content change whose trailers
+ * say `Queue-Op: renew`, `Queue-Story: ID`, `Queue-Agent: NAME`, and it counts when it names the
+ * current claimant. The oldest version read stands for the claim when the history is longer than
+ * {@link LEASE_HISTORY_LIMIT} versions.
  */
-import type { Queue } from '../read/queue.js';
+import { readQueue, type Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 import type { Git } from './git.js';
 import { isClaimed } from '../domain/status.js';
@@ -18,24 +20,6 @@ export interface Lease {
   commit: string;
   /** Its committer time, in milliseconds since the epoch. */
   since: number;
-}
-
-/** Line (1-based) → commit and committer time, from `git blame --line-porcelain`. */
-async function blame(git: Git, rev: string, file: string): Promise<Map<number, { commit: string; time: number }>> {
-  const out = await git.raw(['blame', '--line-porcelain', rev, '--', file]);
-  const lines = new Map<number, { commit: string; time: number }>();
-  let commit = '';
-  let line = 0;
-  let time = 0;
-  for (const l of out.split('\n')) {
-    const head = /^([0-9a-f]{40}) \d+ (\d+)/.exec(l);
-    if (head) {
-      commit = head[1];
-      line = Number(head[2]);
-    } else if (l.startsWith('committer-time ')) time = Number(l.slice(15)) * 1000;
-    else if (l.startsWith('\t')) lines.set(line, { commit, time });
-  }
-  return lines;
 }
 
 /** Latest renewal per `story\0agent`, from trailers on the history of `rev`. */
@@ -60,18 +44,53 @@ async function renewals(git: Git, rev: string): Promise<Map<string, { commit: st
   return found;
 }
 
-/** Leases of every claimed story of `queue` (read from `file` at `rev`). */
+/** How many versions of the queue file a lease lookup reads back at most; a claim older than that is dated by the oldest one read. */
+export const LEASE_HISTORY_LIMIT = 500;
+
+/**
+ * Leases of every claimed story of `queue` (read from `file` at `rev`): for each, the claim event —
+ * the newest commit in the file's history before which the story was not held by its current
+ * claimant — or the claimant's last renewal, whichever is later. Edits of the row that keep the
+ * claim (a dependency added, a done mark, a render) leave the lease as it was. Versions are read
+ * newest first and only as far back as the oldest claim still undated.
+ */
 export async function leases(git: Git, rev: string, file: string, queue: Queue): Promise<Lease[]> {
   const claimed = queue.stories.filter((s) => s.claimant && isClaimed(s.status.category));
   if (claimed.length === 0) return [];
-  const [lines, renewed] = await Promise.all([blame(git, rev, file), renewals(git, rev)]);
+  const [versions, renewed] = await Promise.all([fileVersions(git, rev, file), renewals(git, rev)]);
+  const holds = (q: Queue | null, s: Story) => {
+    const t = q?.graph.byId.get(s.id);
+    return t !== undefined && isClaimed(t.status.category) && (t.claimant ?? '').toLowerCase() === s.claimant!.toLowerCase();
+  };
+  const set = new Map<string, { commit: string; time: number }>();
+  let open = claimed;
+  for (let k = 0; k < versions.length && open.length; k++) {
+    // The version before versions[k]: the next older one, or none when versions[k] created the file.
+    const older = k + 1 < versions.length ? await readQueue([{ file, text: await git.raw(['cat-file', 'blob', `${versions[k + 1].commit}:${file}`]) }]) : null;
+    const still: Story[] = [];
+    for (const s of open) {
+      if (holds(older, s)) still.push(s);
+      else set.set(s.id, versions[k]);
+    }
+    open = still;
+  }
   const out: Lease[] = [];
   for (const s of claimed) {
-    const set = lines.get(s.line);
-    if (!set) continue;
+    const at = set.get(s.id);
+    if (!at) continue;
     const renew = renewed.get(`${s.id}\0${s.claimant!.toLowerCase()}`);
-    const latest = renew && renew.time > set.time ? renew : set;
+    const latest = renew && renew.time > at.time ? renew : at;
     out.push({ story: s, claimant: s.claimant!, commit: latest.commit, since: latest.time });
   }
   return out;
+}
+
+/** The commits that changed `file` in the history of `rev`, newest first, with their committer times (ms). */
+async function fileVersions(git: Git, rev: string, file: string): Promise<Array<{ commit: string; time: number }>> {
+  const out = await git.raw(['log', `--max-count=${LEASE_HISTORY_LIMIT}`, '--format=%H %ct', rev, '--', file]);
+  return out
+    .split('\n')
+    .map((l) => l.trim().split(' '))
+    .filter(([h, t]) => h && t)
+    .map(([commit, t]) => ({ commit, time: Number(t) * 1000 }));
 }

@@ -33,6 +33,21 @@ describe('leases from git history', () => {
     expect(git(remote, 'log', '-1', '--format=%(trailers:key=Queue-Force,valueonly)', 'main').trim()).toBe('stale');
   }, 60_000);
 
+  it('a lease is the time of the claim event: later edits of the row (a dependency, a render) leave it as old as it was', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': file }, 1, { GIT_COMMITTER_DATE: threeHoursAgo, GIT_AUTHOR_DATE: threeHoursAgo });
+    const c = clones[0];
+    // The holder edits its row now: a new dependency on S-2.
+    const dep = await queue(c, ['dep', 'add', 'S-0', 'S-2', '--agent', 'A', '--json']);
+    expect(dep.code).toBe(0);
+    const stale = await queue(c, ['stale', '--json']);
+    expect(stale.json.stories.map((s: any) => s.id)).toEqual(['S-0', 'S-1']);
+    expect(stale.json.stories[0].ageSeconds).toBeGreaterThan(3 * 3600 - 60);
+    // A new claim is young: B releases S-1 and claims it again.
+    expect((await queue(c, ['release', 'S-1', '--agent', 'B', '--json'])).code).toBe(0);
+    expect((await queue(c, ['claim', 'S-1', '--agent', 'B', '--json'])).code).toBe(0);
+    expect((await queue(c, ['stale', '--json'])).json.stories.map((s: any) => s.id)).toEqual(['S-0']);
+  }, 60_000);
+
   it('stale fetches under the clone lock, as claims do: it waits while another queue process holds it', async () => {
     const { clones } = setup({ 'WORK_QUEUE.md': file }, 1);
     const c = clones[0];
