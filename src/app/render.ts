@@ -66,7 +66,8 @@ export async function renderWorking(
   const queue = await readQueue([{ file: where.file, text }]);
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
-  const d = renderDecision(queue, agent, { path: board, text: readIfExists(resolve(where.root, board)), now });
+  const boardText = readIfExists(resolve(where.root, board));
+  const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined);
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);
   if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
@@ -107,7 +108,8 @@ export async function renderCommitted(where: WriteTarget, agent: string, now: Da
           )
         : Promise.resolve(existsSync(resolve(where.root, path)));
     const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
-    const d = renderDecision(queue, agent, { path: board, text, now });
+    // The board is kept where the tip has one, and created only when the config asks for it.
+    const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined);
     effects = d.effects;
     const files = extra ? await extra(queue, exists) : [];
     return files.length ? { ...d, files: [...(d.files ?? []), ...files], unchanged: false } : d;

@@ -24,6 +24,7 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
   const now = new Date();
   let effects: Effect[];
   let commit: string | null = null;
+  let note: string | undefined;
   if (opts.check || opts.commit !== true) {
     const r = await renderWorking(t, agent, now, { check: opts.check });
     if (r.outcome === 'moved') throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
@@ -32,13 +33,16 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
     const r = await renderCommitted(t, agent, now);
     effects = r.effects;
     commit = r.commit;
+    note = r.note;
   }
   const actions = effects.map(describeEffect);
-  if (globals(cmd).json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, effects, commit });
+  if (globals(cmd).json) printJson({ file: t.file, stale: opts.check ? actions.length > 0 : undefined, actions, effects, commit, ...(note ? { note } : {}) });
   else if (actions.length === 0) process.stdout.write(`${t.file} is up to date\n`);
   else
     process.stdout.write(
       `${opts.check ? `out of date:\n` : ''}${actions.map((a) => `${opts.check ? '  ' : ''}${a}\n`).join('')}${commit ? `committed ${commit.slice(0, 7)}\n` : ''}`,
     );
+  // The shared branch moved but this clone did not follow: say why and how to catch up.
+  if (note && !globals(cmd).json) process.stderr.write(`queue: ${note}\n`);
   if (opts.check && actions.length) process.exitCode = 1;
 }

@@ -32,6 +32,9 @@ export interface QueueConfig {
    * `refs/queue/requests/` on the remote, served by the next winner's commit). Default true; false
    * keeps every claim a plain compare-and-swap race and writes nothing outside the shared branch. */
   groupCommit: boolean;
+  /** Whether render and watch create the status board (`<deploymentDir>/status/current-status.md`)
+   * where the repository has none. Default false: a board is kept up to date only where one exists. */
+  statusBoard: boolean;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
   /** Severity of each claim rule: `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
@@ -52,6 +55,7 @@ export const DEFAULTS: QueueConfig = {
   maxClaims: 1,
   maxAttempts: 30,
   groupCommit: true,
+  statusBoard: false,
   agents: {},
   rules: {},
 };
@@ -123,8 +127,9 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         config[key] = value as number;
         break;
       case 'groupCommit':
+      case 'statusBoard':
         if (typeof value !== 'boolean') bad(key, 'true or false');
-        config.groupCommit = value as boolean;
+        config[key] = value as boolean;
         break;
       case 'agents':
         if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of name → [aliases]');

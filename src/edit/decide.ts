@@ -190,7 +190,7 @@ export function decide(queue: Queue, op: Operation): Decision {
     for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category) edits.push(deleteLine(doc.text, o));
     // A file that keeps a Completed log gets a done story appended to it, with its agent and wave.
     if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
-      const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent);
+      const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent, queue.graph.depth(story.id));
       if (log) {
         edits.push(log);
         logged = true;
@@ -309,10 +309,10 @@ function notReady(queue: Queue, story: Story): QueueError {
 
 /**
  * The Completed-log row for a done story, appended after the log's last row:
- * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |`. The wave is the story's own, else the
- * log's last row's (the wave still being finished). Null when the document keeps no log.
+ * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |`. The wave is the story's own Wave cell, else its
+ * level in the dependency graph (`depth`), else the log's last row's. Null when the document keeps no log.
  */
-function logEntry(doc: QueueDocument, story: Story, done: string, agent: string): Edit | null {
+function logEntry(doc: QueueDocument, story: Story, done: string, agent: string, depth: number | null): Edit | null {
   const log = doc.tables.find((t) => t.kind === 'log');
   if (!log) return null;
   const cols = log.columns;
@@ -322,6 +322,6 @@ function logEntry(doc: QueueDocument, story: Story, done: string, agent: string)
   const titleSpan = story.occurrences[0].spans.title;
   if (cols.title !== -1) cells[cols.title] = titleSpan ? doc.text.slice(titleSpan.start, titleSpan.end) : cellText(story.title);
   if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
-  if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? log.lastRow?.[cols.wave] ?? '');
+  if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? (depth !== null ? String(depth) : (log.lastRow?.[cols.wave] ?? '')));
   return { start: log.end, end: log.end, text: `${lineEnding(doc.text)}| ${cells.join(' | ')} |` };
 }

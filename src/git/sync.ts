@@ -24,7 +24,12 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
     if (!opts.remote) {
       // The ref already points at `commit`; move index and work tree from `base` to it.
       const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
-      return ok ? { sync: 'updated' } : { sync: 'skipped', note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was` };
+      return ok
+        ? { sync: 'updated' }
+        : {
+            sync: 'skipped',
+            note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was (commit or stash them, then git pull --ff-only)`,
+          };
     }
     // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
     // No auto-maintenance after it, as with queue's fetches: the user's own git commands keep the
@@ -43,7 +48,10 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }
-    return { sync: 'skipped', note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}` };
+    return {
+      sync: 'skipped',
+      note: `local changes in the work tree: ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)} (commit or stash them, then git pull --ff-only)`,
+    };
   }
   if (opts.remote) {
     // No local branch of that name: none is created.

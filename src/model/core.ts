@@ -96,6 +96,29 @@ export class GraphCore {
   }
 
   /**
+   * Every story's level in the whole graph, done or not: 1 for a story with no dependency in the
+   * queue, else one more than its deepest dependency; 0 on or behind a cycle (no level). Iterative
+   * (Kahn's order), so a long chain does not grow the stack.
+   */
+  depths(): Int32Array {
+    const { n, depStart, depList } = this.a;
+    const depth = new Int32Array(n);
+    const pending = new Int32Array(n);
+    for (let i = 0; i < n; i++) pending[i] = depStart[i + 1] - depStart[i];
+    const dependents = this.reverseEdges();
+    const queue: number[] = [];
+    for (let i = 0; i < n; i++) if (pending[i] === 0) queue.push(i);
+    for (let q = 0; q < queue.length; q++) {
+      const i = queue[q];
+      let d = 1;
+      for (let k = depStart[i]; k < depStart[i + 1]; k++) d = Math.max(d, depth[depList[k]] + 1);
+      depth[i] = d;
+      for (let k = dependents.start[i]; k < dependents.start[i + 1]; k++) if (--pending[dependents.list[k]] === 0) queue.push(dependents.list[k]);
+    }
+    return depth;
+  }
+
+  /**
    * Topological levels of open stories (Kahn's algorithm), each sorted by file order, and the open
    * stories that cannot be scheduled (on a cycle, waiting on an unknown or cancelled dependency, or
    * on such a story).

@@ -220,6 +220,17 @@ export class QueueGraph {
     return { waves: levels.map(ids), unschedulable: ids(unschedulable) };
   }
 
+  /** Story `id`'s level in the whole graph (1 with no dependency in the queue, else one more than its
+   * deepest dependency, done or not), or null when it is unknown or on or behind a cycle. */
+  depth(id: string): number | null {
+    const i = this.index.get(id);
+    if (i === undefined) return null;
+    this.depthCache ??= this.core.depths();
+    return this.depthCache[i] || null;
+  }
+
+  private depthCache: Int32Array | null = null;
+
   /** The longest chain of open stories (by count) through the schedulable part, first to last. */
   criticalPath(): string[] {
     return this.core.criticalPath().map((i) => this.stories[i].id);

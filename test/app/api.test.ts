@@ -84,7 +84,7 @@ describe('the library API', () => {
     expect(file).toContain('| [DONE] | **1-1** | Project skeleton | None |');
     expect(file).toMatch(/\| \[ \] \| \*\*1-2\*\* \| Parser \| 1-1/);
     expect(file).toContain('| [BLOCKED] | **1-3** | Writer |');
-    expect(file).toContain('| [DONE] **1-1** | Project skeleton | Dev 1 |');
+    expect(file).toContain('| [DONE] **1-1** | Project skeleton | Dev 1 | 1 |'); // its own wave: level 1 in the graph
   });
 
   it('takes the claim limit from the config, and refuses with typed errors', async () => {

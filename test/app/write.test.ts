@@ -78,10 +78,14 @@ describe('core write API', () => {
     expect(remoteFile(remote)).toBe(QUEUE);
   });
 
-  it('renderWorking unblocks what its dependencies allow, writes the board, and a second pass has nothing to do', async () => {
+  it('renderWorking unblocks what its dependencies allow, writes the board the config asks for, and a second pass has nothing to do', async () => {
     const dir = tempDir('queue-render-');
     const text = `${QUEUE.replace('| [ ] | **A**', '| [DONE] | **A**').replace('| [ ] | **B**', '| [BLOCKED] | **B**')}| [IN PROGRESS: Dev 3] | **C** | third | None |\n`;
     writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
+    // No board yet: render makes none unless the config asks for one.
+    const bare = await renderWorking(await locateWrite({ cwd: dir, commit: false }), 'queue', new Date(), { check: true });
+    expect(bare.effects.filter((e) => e.kind === 'board')).toEqual([]);
+    writeFileSync(join(dir, 'queue.config.json'), '{"statusBoard": true}\n');
     const where = await locateWrite({ cwd: dir, commit: false });
     const now = new Date('2026-11-22T10:00:00Z');
     const checked = await renderWorking(where, 'queue', now, { check: true });

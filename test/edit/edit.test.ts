@@ -169,14 +169,14 @@ describe('decide', () => {
     expect(out).toBe(crlf.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 
-  it('done appends the story to the Completed log with its agent and the current wave', async () => {
+  it('done appends the story to the Completed log with its agent and its own wave (its level in the graph: D waits on A, so 2), whatever the last row says', async () => {
     const log = `## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 3 |\n\n## Tier\n\n${md}`;
     const out = await run(log, { op: 'done', id: 'D', agent: 'Dev 1' });
-    expect(out).toBe(log.replace('| Dev 1 | 3 |\n', '| Dev 1 | 3 |\n| [DONE] **D** | d | Dev 1 | 3 |\n').replace('| [IN PROGRESS: Dev 1] | **D**', '| [DONE] | **D**'));
+    expect(out).toBe(log.replace('| Dev 1 | 3 |\n', '| Dev 1 | 3 |\n| [DONE] **D** | d | Dev 1 | 2 |\n').replace('| [IN PROGRESS: Dev 1] | **D**', '| [DONE] | **D**'));
     const marked = log.replace('| [IN PROGRESS: Dev 1] | **D** | d |', '| [IN PROGRESS: Dev 1] | **D** | `d` in code |');
-    expect(await run(marked, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('| [DONE] **D** | `d` in code | Dev 1 | 3 |');
+    expect(await run(marked, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('| [DONE] **D** | `d` in code | Dev 1 | 2 |');
     const empty = `## Completed\n\n| Story | Description | Agent | Wave |\n|-------|-------------|-------|------|\n\n## Tier\n\n${md}`;
-    expect(await run(empty, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('|-------|-------------|-------|------|\n| [DONE] **D** | d | Dev 1 |  |\n');
+    expect(await run(empty, { op: 'done', id: 'D', agent: 'Dev 1' })).toContain('|-------|-------------|-------|------|\n| [DONE] **D** | d | Dev 1 | 2 |\n');
   });
 
   it('reopen takes the story out of the Completed log', async () => {

@@ -182,9 +182,9 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     });
 
   /** A remote holding QUEUE and two clones, `queue watch --commit` running in the first (`here`)
-   * once its first pass has rendered the tip as it is (the status board for dev1's claim). */
+   * once its first pass has rendered the tip as it is (the status board the config asks for, with dev1's claim). */
   async function watchingClone() {
-    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE, 'queue.config.json': '{"statusBoard": true}\n' }, 2);
     const [here, there] = clones;
     const w = await startWatch(here, 50, ['--commit']);
     await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
