@@ -2,12 +2,17 @@
  * A queue file's history from git (issue 4): every commit that touched it, with the queue before
  * (its first parent's version) and after, who wrote it, and its `Queue-*` trailers. Feeds
  * `queue validate --range`, `queue log`, `queue diff` and the hooks; the judging itself is pure
- * (`rules/check.ts`, `history/events.ts`).
+ * (`rules/check.ts`, `history/events.ts`, `history/memory.ts`).
+ *
+ * A {@link Judge} walks commits oldest first and carries what a version could not read: a commit
+ * that deletes or renames the queue file, or makes stories unreadable, is judged as removing them,
+ * and the commit that brings them back is judged against the last version that read them.
  */
-import type { QueueConfig } from '../domain/config.js';
+import { CONFIG_FILE, parseConfig, type QueueConfig } from '../domain/config.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
-import { checkTransition, type Violation } from '../rules/check.js';
+import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../history/memory.js';
+import { actorOf, checkMaintainer, checkTransition, type Actor, type ChangeContext, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
 
@@ -24,8 +29,11 @@ export interface QueueCommit {
   trailers: { agent: string | null; op: string | null; force: boolean };
 }
 
-/** A commit judged: what it did to the queue and which rules it broke. */
+/** A commit judged: who made it, what it did to the queue and which rules it broke. */
 export interface JudgedCommit extends QueueCommit {
+  /** Who made the change as the judge knows it: the pusher, else the author through the config's
+   * `agents` (an author the config does not know by their own name). */
+  actor: string | null;
   events: QueueEvent[];
   violations: Violation[];
 }
@@ -38,9 +46,9 @@ export async function queueCommits(git: Git, range: string, file: string): Promi
   return parseLog(out);
 }
 
-/** Every commit in `range` (touching the file or not), oldest first: a push or receive judges them all. */
+/** Every commit in `range` (touching the file or not), parents before children: a push or receive judges them all. */
 export async function rangeCommits(git: Git, range: string[]): Promise<QueueCommit[]> {
-  return parseLog(await git.raw(['log', '--reverse', `--format=${FORMAT}`, ...range]));
+  return parseLog(await git.raw(['log', '--reverse', '--topo-order', `--format=${FORMAT}`, ...range]));
 }
 
 function parseLog(out: string): QueueCommit[] {
@@ -82,22 +90,176 @@ export async function queueAt(git: Git, rev: string | null, file: string): Promi
   return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
 }
 
-/** Judge one commit's change to the queue file: its events and the rules it broke. `cache` keeps
- * queues read by blob id across calls. */
-export async function judgeCommit(git: Git, c: QueueCommit, file: string, config: QueueConfig, cache?: Map<string, Queue | null>): Promise<JudgedCommit> {
-  const [b0, b1] = await Promise.all([blobAt(git, c.parent, file), blobAt(git, c.commit, file)]);
-  if (b0 === b1) return { ...c, events: [], violations: [] }; // the commit leaves the queue file alone
-  const at = async (blob: string | null) => {
+/** What a {@link Judge} knows besides the commits. */
+export interface JudgeOptions {
+  /** The queue file. */
+  file: string;
+  /** The config the rules come from (for a push: the one already on the branch). */
+  config: QueueConfig;
+  /** Who pushes, when the server says: the actor of every change. */
+  pusher?: string | null;
+  /** Judge changes of queue.config.json too: only a maintainer makes them, and they must parse. */
+  guardConfig?: boolean;
+  /** The queue.config.json blob a commit without a parent changes (null: none), where the rules come
+   * from another branch or version than the commits'. */
+  rootConfig?: string | null;
+  /** Judge queue.config.json only, not the queue file (a branch whose config names the queue branch). */
+  configOnly?: boolean;
+  /** The commits come as one line of history, each the next change of the file after the one
+   * before (as {@link queueCommits} lists them), rather than as a graph known by parents. */
+  linear?: boolean;
+}
+
+/**
+ * Judges commits oldest first, by the claim rules and with one config, remembering across commits
+ * the stories a version could not read. Reads each blob once.
+ */
+export class Judge {
+  private readonly queues = new Map<string, Queue>();
+  private readonly blobs = new Map<string, string | null>();
+  /** What is remembered after each commit judged (and at the base). */
+  private readonly memory = new Map<string, Remembered>();
+  private last: Remembered = NOTHING_REMEMBERED;
+  private empty: Queue | null = null;
+
+  constructor(
+    private readonly git: Git,
+    private readonly opts: JudgeOptions,
+  ) {}
+
+  /** Look up the queue file and queue.config.json at each of `revs` in one `cat-file --batch-check`. */
+  async prefetch(revs: ReadonlyArray<string | null>): Promise<void> {
+    const paths = [this.opts.file, CONFIG_FILE];
+    const ask = [...new Set(revs.filter((r): r is string => r !== null))].flatMap((r) => paths.map((p) => `${r}:${p}`)).filter((k) => !this.blobs.has(k));
+    if (ask.length === 0) return;
+    const safe = ask.filter((k) => !k.includes('\n'));
+    for (const k of ask) if (k.includes('\n')) this.blobs.set(k, null);
+    const out = (await this.git.input(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${safe.join('\n')}\n`)).split('\n');
+    safe.forEach((k, i) => {
+      const m = /^([0-9a-f]{40,64}) blob$/.exec(out[i] ?? '');
+      this.blobs.set(k, m ? m[1] : null);
+    });
+  }
+
+  private async blob(rev: string | null, path: string): Promise<string | null> {
+    if (rev === null) return null;
+    const key = `${rev}:${path}`;
+    if (!this.blobs.has(key)) await this.prefetch([rev]);
+    return this.blobs.get(key) ?? null;
+  }
+
+  private async read(blob: string | null): Promise<Queue | null> {
     if (blob === null) return null;
-    if (cache?.has(blob)) return cache.get(blob)!;
-    const q = await readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
-    cache?.set(blob, q);
+    let q = this.queues.get(blob);
+    if (!q) {
+      q = await readQueue([{ file: this.opts.file, text: await this.git.raw(['cat-file', 'blob', blob]) }]);
+      this.queues.set(blob, q);
+    }
     return q;
-  };
-  const before = await at(b0);
-  const after = await at(b1);
-  if (!after) return { ...c, events: [], violations: [] };
-  // The author may be known by email or by name (config aliases).
-  const violations = checkTransition(before, after, { agent: c.trailers.agent, op: c.trailers.op, force: c.trailers.force, author: [c.email, c.author], config });
-  return { ...c, events: diffQueues(before, after), violations };
+  }
+
+  /** The queue of a version without the file: no story. */
+  private async none(): Promise<Queue> {
+    this.empty ??= await readQueue([{ file: this.opts.file, text: '' }]);
+    return this.empty;
+  }
+
+  /**
+   * Start at `base`, the last version already accepted: when the queue file is missing there, its
+   * stories are remembered from the last version that had it, so bringing them back is judged
+   * against what they were.
+   */
+  async from(base: string): Promise<void> {
+    let remembered = NOTHING_REMEMBERED;
+    if (!this.opts.configOnly && (await this.blob(base, this.opts.file)) === null) {
+      const gone = (await this.git.line(['rev-list', '-1', base, '--', this.opts.file]).catch(() => '')).trim();
+      const parent = gone ? (await this.git.line(['rev-parse', '-q', '--verify', `${gone}^`]).catch(() => '')).trim() : '';
+      if (parent) remembered = remember(await this.read(await this.blob(parent, this.opts.file)), NOTHING_REMEMBERED, null);
+    }
+    this.memory.set(base, remembered);
+    this.last = remembered;
+  }
+
+  /** The change a commit made to the queue file (and, guarded, to queue.config.json), judged against its first parent. */
+  async commit(c: QueueCommit): Promise<JudgedCommit> {
+    const { file, config } = this.opts;
+    const remembered = this.opts.linear ? this.last : ((c.parent !== null ? this.memory.get(c.parent) : undefined) ?? NOTHING_REMEMBERED);
+    const [b0, b1] = this.opts.configOnly ? [null, null] : [await this.blob(c.parent, file), await this.blob(c.commit, file)];
+    const guarded = this.opts.guardConfig || this.opts.configOnly;
+    const k0 = !guarded ? null : c.parent === null ? (this.opts.rootConfig ?? null) : await this.blob(c.parent, CONFIG_FILE);
+    const k1 = guarded ? await this.blob(c.commit, CONFIG_FILE) : null;
+    const ctx: ChangeContext = {
+      agent: c.trailers.agent,
+      op: c.trailers.op,
+      force: c.trailers.force,
+      author: [c.email, c.author],
+      pusher: this.opts.pusher,
+      config,
+    };
+    const judged: JudgedCommit = { ...c, actor: actorOf(ctx).name, events: [], violations: [] };
+    let next = remembered;
+    if (b0 !== b1) {
+      const found = await this.read(b1);
+      const after = found ?? (await this.none());
+      const before = recall(await this.read(b0), remembered, after);
+      const why = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
+      judged.actor = actorOf(why, before, after).name;
+      judged.events = before || found ? diffQueues(before, after) : [];
+      judged.violations = checkTransition(before, after, why);
+      next = remember(before, remembered, found);
+    }
+    if (k0 !== k1) judged.violations.push(...(await this.configChange(k1, actorOf(ctx, null, await this.read(b1)), c.commit)));
+    this.memory.set(c.commit, next);
+    this.last = next;
+    return judged;
+  }
+
+  /**
+   * The change from `from` to `to` as one transition, made by the pusher (or by nobody known): a
+   * forced update's net change, which no commit of the push shows (a rewind has none at all).
+   */
+  async between(from: string, to: string, unknown: string): Promise<Violation[]> {
+    const { file, config } = this.opts;
+    const ctx: ChangeContext = { pusher: this.opts.pusher, config, unknown };
+    const out: Violation[] = [];
+    await this.prefetch([from, to]);
+    if (!this.opts.configOnly) {
+      const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
+      if (b0 !== b1) {
+        const found = await this.read(b1);
+        const after = found ?? (await this.none());
+        const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
+        if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));
+      }
+    }
+    const [k0, k1] = [await this.blob(from, CONFIG_FILE), await this.blob(to, CONFIG_FILE)];
+    if (k0 !== k1) out.push(...(await this.configChange(k1, actorOf(ctx), to)));
+    return out;
+  }
+
+  /** queue.config.json changed to blob `next` (null: deleted) by `actor`: a maintainer's change, and one that parses. */
+  private async configChange(next: string | null, actor: Actor, at: string): Promise<Violation[]> {
+    const where = { file: CONFIG_FILE, line: 1 };
+    const out = checkMaintainer('config_change', actor, this.opts.config, where, `${CONFIG_FILE} was ${next === null ? 'deleted' : 'changed'}`);
+    if (next !== null) {
+      try {
+        parseConfig(await this.git.raw(['cat-file', 'blob', next]));
+      } catch (e) {
+        out.push({
+          rule: 'config_change',
+          severity: 'error',
+          story: null,
+          ...where,
+          message: `${CONFIG_FILE} at ${at.slice(0, 7)} does not read: ${(e as Error).message}`,
+          fix: `push a ${CONFIG_FILE} that queue validate accepts`,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Judge one commit's change to the queue file on its own: its events and the rules it broke. */
+export async function judgeCommit(git: Git, c: QueueCommit, file: string, config: QueueConfig): Promise<JudgedCommit> {
+  return new Judge(git, { file, config }).commit(c);
 }
