@@ -49,7 +49,7 @@ async function judgeRange(w: Where, range: string): Promise<JudgedCommit[]> {
   const commits = await queueCommits(w.git, range, w.file);
   // One line of history: a commit that brings back stories an earlier one lost is judged against them.
   const judge = new Judge(w.git, { file: w.file, config: w.config, linear: true });
-  await judge.prefetch(commits.flatMap((c) => [c.parent, c.commit]));
+  await judge.prefetch(commits.flatMap((c) => [...c.parents, c.commit]));
   const out: JudgedCommit[] = [];
   for (const c of commits) out.push(await judge.commit(c));
   return out;

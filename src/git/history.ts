@@ -19,7 +19,10 @@ import { TRAILER } from '../domain/trailers.js';
 /** One commit that changed the queue file. */
 export interface QueueCommit {
   commit: string;
+  /** The first parent (null for a root commit). */
   parent: string | null;
+  /** Every parent, first first (two or more for a merge). */
+  parents: string[];
   author: string;
   email: string;
   /** Committer time, milliseconds since the epoch. */
@@ -67,6 +70,7 @@ function parseLog(out: string): QueueCommit[] {
     commits.push({
       commit: f[0],
       parent: f[1].split(' ')[0] || null,
+      parents: f[1].split(' ').filter(Boolean),
       author: f[2],
       email: f[3],
       time: Number(f[4]) * 1000,
@@ -89,6 +93,15 @@ export async function queueAt(git: Git, rev: string | null, file: string): Promi
   const blob = await blobAt(git, rev, file);
   return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
 }
+
+/** A merge commit's parents, and each later parent's merge base with the first (null: none). */
+interface Merge {
+  parents: string[];
+  bases: Array<string | null>;
+}
+
+/** The rules about one story's change (the rest judge the queue as a whole). */
+const PER_STORY: ReadonlySet<string> = new Set(['claim_not_ready', 'steal', 'not_holder', 'done_not_claimed', 'reopen_by_hand', 'delete_claimed']);
 
 /** What a {@link Judge} knows besides the commits. */
 export interface JudgeOptions {
@@ -198,20 +211,99 @@ export class Judge {
     };
     const judged: JudgedCommit = { ...c, actor: actorOf(ctx).name, events: [], violations: [] };
     let next = remembered;
-    if (b0 !== b1) {
+    // A merge changes the file when its version is not every parent's (keeping its first parent's
+    // version drops what the others did).
+    const versions = this.opts.configOnly ? [b0] : await Promise.all(c.parents.map((p) => this.blob(p, file)));
+    const configs = guarded && c.parents.length > 1 ? await Promise.all(c.parents.map((p) => this.blob(p, CONFIG_FILE))) : [k0];
+    const merge = c.parents.length > 1 && (versions.some((b) => b !== b1) || configs.some((k) => k !== k1)) ? await this.mergeOf(c) : null;
+    if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       const found = await this.read(b1);
       const after = found ?? (await this.none());
       const before = recall(await this.read(b0), remembered, after);
-      const why = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
+      const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
       judged.actor = actorOf(why, before, after).name;
       judged.events = before || found ? diffQueues(before, after) : [];
-      judged.violations = checkTransition(before, after, why);
+      if (merge) {
+        // What the merge took cleanly from another parent was judged there; what it resolved itself
+        // is the merger's, judged against every parent.
+        why.only = await this.resolved(merge, found);
+        judged.violations = checkTransition(before, after, why);
+        const seen = new Set(judged.violations.map((v) => `${v.rule} ${v.story}`));
+        for (const p of merge.parents.slice(1)) {
+          for (const v of checkTransition(await this.read(await this.blob(p, file)), after, why)) {
+            if (v.story === null || !why.only.has(v.story) || seen.has(`${v.rule} ${v.story}`) || !PER_STORY.has(v.rule)) continue;
+            seen.add(`${v.rule} ${v.story}`);
+            judged.violations.push(v);
+          }
+        }
+      } else judged.violations = checkTransition(before, after, why);
       next = remember(before, remembered, found);
     }
-    if (k0 !== k1) judged.violations.push(...(await this.configChange(k1, actorOf(ctx, null, await this.read(b1)), c.commit)));
+    if (configs.some((k) => k !== k1) && !(merge && (await this.cleanly(merge, CONFIG_FILE, k1))))
+      judged.violations.push(...(await this.configChange(k1, actorOf(ctx, null, await this.read(b1)), c.commit)));
     this.memory.set(c.commit, next);
     this.last = next;
     return judged;
+  }
+
+  /** A merge's parents and, for each parent after the first, its merge base with the first (null: none). */
+  private async mergeOf(c: QueueCommit): Promise<Merge> {
+    const bases = await Promise.all(c.parents.slice(1).map(async (p) => (await this.git.line(['merge-base', c.parents[0], p]).catch(() => '')).trim() || null));
+    await this.prefetch([...c.parents, ...bases]);
+    return { parents: c.parents, bases };
+  }
+
+  /**
+   * Whether the merge's version of `path` (blob `mine`) is one parent's, taken cleanly: every other
+   * parent's side left it as their merge base had it.
+   */
+  private async cleanly(merge: Merge, path: string, mine: string | null): Promise<boolean> {
+    const version = async (rev: string | null) => this.blob(rev, path);
+    const at = await Promise.all(merge.parents.map(version));
+    for (let j = 0; j < at.length; j++) {
+      if (at[j] !== mine) continue;
+      let clean = true;
+      for (let k = 0; k < at.length && clean; k++) {
+        if (k === j) continue;
+        const base = k === 0 ? merge.bases[j - 1] : j === 0 ? merge.bases[k - 1] : null;
+        clean = at[k] === mine || (base !== undefined && base !== null && at[k] === (await version(base)));
+      }
+      if (clean) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The stories a merge resolved itself: those whose version (status, claimant, dependencies) in the
+   * merge is no parent's taken cleanly, that is with every other parent's side leaving the story as
+   * their merge base had it.
+   */
+  private async resolved(merge: Merge, after: Queue | null): Promise<Set<string>> {
+    const file = this.opts.file;
+    const read = async (rev: string | null) => (rev === null ? null : this.read(await this.blob(rev, file)));
+    const parents = await Promise.all(merge.parents.map(read));
+    const bases = await Promise.all(merge.bases.map(read));
+    const sig = (q: Queue | null, id: string) => {
+      const s = q?.graph.byId.get(id);
+      return s ? `${s.status.raw}\0${s.claimant ?? ''}\0${s.deps.map((d) => d.id ?? d.ref).join(',')}` : '';
+    };
+    const ids = new Set([...(after?.stories ?? []), ...parents.flatMap((q) => q?.stories ?? [])].map((s) => s.id));
+    const out = new Set<string>();
+    for (const id of ids) {
+      const mine = sig(after, id);
+      const at = parents.map((q) => sig(q, id));
+      const clean = at.some((v, j) => {
+        if (v !== mine) return false;
+        return at.every((w, k) => {
+          if (k === j || w === mine) return true;
+          // The base of parents j and k: every base is with the first parent.
+          const base = k === 0 ? bases[j - 1] : j === 0 ? bases[k - 1] : undefined;
+          return base !== undefined && w === sig(base, id);
+        });
+      });
+      if (!clean) out.add(id);
+    }
+    return out;
   }
 
   /**

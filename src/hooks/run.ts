@@ -186,7 +186,7 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
 async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
   const judge = new Judge(git, opts);
   const commits = await rangeCommits(git, range);
-  await judge.prefetch([base, ...commits.flatMap((c) => [c.parent, c.commit])]);
+  await judge.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
   if (base) await judge.from(base);
   const out: string[] = [];
   for (const c of commits) out.push(...errorsOf((await judge.commit(c)).violations).map((v) => refusal(v, c.commit.slice(0, 7))));

@@ -69,6 +69,9 @@ export interface ChangeContext {
   gone?: string | null;
   /** How to name the actor when nothing tells who it is (a forced update with no pusher identity). */
   unknown?: string;
+  /** When given, the rules about one story's change judge only these stories (a merge: the ones it
+   * resolved itself; the others it took from a parent where they were judged). */
+  only?: ReadonlySet<string> | null;
   config: QueueConfig;
 }
 
@@ -164,6 +167,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
   const prev = before?.graph.byId ?? new Map<string, Story>();
   const unread = new Set<string>();
   for (const e of events) {
+    if (ctx.only && !ctx.only.has(e.story)) continue;
     const a = prev.get(e.story);
     const b = after.graph.byId.get(e.story);
     const heldBefore = a && isClaimed(a.status.category) ? a.claimant : null;

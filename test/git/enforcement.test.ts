@@ -310,6 +310,29 @@ describe('every ref update is judged', () => {
     accepted(push(b, repo, ['HEAD:main'], server, '--force'));
   }, 60_000);
 
+  it('a merge is judged for what it resolves itself: a pull that merges others’ work passes, a merge that keeps its own claim over a holder’s is a steal', () => {
+    const repo = remote('merge');
+    // devB claims A-3 in its clone while devA marks A-1 done on the server; devB pulls (a merge) and pushes.
+    const b = clone(repo, 'devB');
+    setRow(b, 'A-3', '| [IN PROGRESS: devB] | **A-3** | a3 | A-0 |');
+    commit(b, 'claim A-3');
+    const a = clone(repo, 'devA');
+    setRow(a, 'A-1', '| [DONE] | **A-1** | a1 | A-0 |');
+    commit(a, 'done A-1');
+    accepted(push(a, repo));
+    git(b, 'pull', '-q', '--no-rebase', '--no-edit', 'origin', 'main');
+    accepted(push(b, repo));
+
+    // Mallory claims A-3 on the seed, where it was free, then merges main keeping her side: every
+    // commit is fine against its first parent, but the merge drops devB's claim.
+    const m = clone(repo, 'mallory');
+    git(m, 'reset', '-q', '--hard', git(m, 'rev-list', '--max-parents=0', 'HEAD').trim());
+    setRow(m, 'A-3', '| [IN PROGRESS: mallory] | **A-3** | a3 | A-0 |');
+    commit(m, 'claim A-3');
+    git(m, 'merge', '-q', '-s', 'ours', '--no-edit', 'origin/main');
+    refused(push(m, repo), /steal A-3: A-3 was held by devB; now mallory claims it/);
+  }, 60_000);
+
   it('a queue branch that is not HEAD: deleting it is a maintainer’s, and a commit first pushed to a side branch is judged when it reaches the queue branch or re-creates it', () => {
     const repo = remote('branch');
     // The maintainer makes `queue` the queue branch (HEAD stays main).
