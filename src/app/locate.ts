@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CONFIG_FILE, DEFAULTS, parseConfig, type QueueConfig } from '../domain/config.js';
+import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import type { Diagnostic } from '../domain/types.js';
 
@@ -30,7 +30,7 @@ export function loadConfig(root: string): { config: QueueConfig; diagnostics: Di
   try {
     text = readFileSync(join(root, CONFIG_FILE), 'utf8');
   } catch {
-    return { config: { ...DEFAULTS, agents: {}, rules: {} }, diagnostics: [] };
+    return { config: defaultConfig(), diagnostics: [] };
   }
   return parseConfig(text);
 }

@@ -10,8 +10,7 @@ import { QueueError } from '../domain/errors.js';
 import { findRepoRoot } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
-import { judgeCommit, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
-import type { Queue } from '../read/queue.js';
+import { Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
 
@@ -47,9 +46,12 @@ function violationText(v: Violation): string {
 }
 
 async function judgeRange(w: Where, range: string): Promise<JudgedCommit[]> {
-  const cache = new Map<string, Queue | null>();
+  const commits = await queueCommits(w.git, range, w.file);
+  // One line of history: a commit that brings back stories an earlier one lost is judged against them.
+  const judge = new Judge(w.git, { file: w.file, config: w.config, linear: true });
+  await judge.prefetch(commits.flatMap((c) => [...c.parents, c.commit]));
   const out: JudgedCommit[] = [];
-  for (const c of await queueCommits(w.git, range, w.file)) out.push(await judgeCommit(w.git, c, w.file, w.config, cache));
+  for (const c of commits) out.push(await judge.commit(c));
   return out;
 }
 
@@ -59,6 +61,7 @@ const commitJson = (c: JudgedCommit) => ({
   email: c.email,
   time: new Date(c.time).toISOString(),
   subject: c.subject,
+  actor: c.actor,
   agent: c.trailers.agent,
   op: c.trailers.op,
   events: c.events,
@@ -75,7 +78,7 @@ export async function runValidateRange(cmd: Command, range: string): Promise<voi
   else {
     const { c } = await human();
     for (const k of commits) {
-      process.stdout.write(`${c().dim(k.commit.slice(0, 7))} ${k.subject}\n`);
+      process.stdout.write(`${c().dim(k.commit.slice(0, 7))} ${k.subject} ${c().dim(`(by ${k.actor ?? k.author})`)}\n`);
       for (const e of k.events) process.stdout.write(`  ${eventText(e)}\n`);
       for (const v of k.violations) process.stdout.write(`  ${v.severity === 'error' ? c().red(violationText(v)) : c().yellow(violationText(v))}\n`);
     }
@@ -104,7 +107,10 @@ export async function runLog(cmd: Command, story: string | undefined, rev: strin
       .map((e) => ({
         ...e,
         commit: c.commit,
-        agent: c.trailers.agent ?? e.claimant ?? e.claimantBefore ?? null,
+        // A claim names its claimant (a group commit claims for several agents); anything else is
+        // the commit's: its Queue-Agent, else the actor (never the holder the change was made to).
+        agent: e.kind === 'claim' || e.kind === 'add' ? (e.claimant ?? c.trailers.agent ?? c.actor) : (c.trailers.agent ?? c.actor),
+        actor: c.actor,
         author: c.author,
         time: new Date(c.time).toISOString(),
         subject: c.subject,
@@ -115,7 +121,12 @@ export async function runLog(cmd: Command, story: string | undefined, rev: strin
     const { c, table } = await human();
     process.stdout.write(
       table(
-        rows.map((r) => [c().dim(r.commit.slice(0, 7)), r.time.slice(0, 16).replace('T', ' '), eventText(r), r.agent ?? r.author]),
+        rows.map((r) => [
+          c().dim(r.commit.slice(0, 7)),
+          r.time.slice(0, 16).replace('T', ' '),
+          eventText(r),
+          r.agent && r.actor && r.agent.toLowerCase() !== r.actor.toLowerCase() ? `${r.agent} (by ${r.actor})` : (r.agent ?? r.actor ?? r.author),
+        ]),
         ['COMMIT', 'TIME', 'EVENT', 'AGENT'],
       ),
     );

@@ -5,7 +5,8 @@
  * ```json
  * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
  *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30, "groupCommit": true,
- *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" } }
+ *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" },
+ *   "maintainers": ["Lead"], "pusherVariable": "QUEUE_PUSHER" }
  * ```
  */
 import { QueueError } from './errors.js';
@@ -39,6 +40,13 @@ export interface QueueConfig {
   agents: Record<string, string[]>;
   /** Severity of each claim rule: `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
   rules: Partial<Record<RuleCode, RuleSeverity>>;
+  /** Agents (names or aliases) who may change queue.config.json, delete the queue branch, remove
+   * claimed stories and act with `Queue-Force` or `Queue-Op: reopen` where the hooks judge by
+   * identity. Default none. */
+  maintainers: string[];
+  /** An environment variable through which the server hook learns who pushes, besides the ones
+   * known servers set (`GL_USERNAME`, `GITEA_PUSHER_NAME`, `REMOTE_USER`). Default none. */
+  pusherVariable: string | null;
 }
 
 /** The config file's name, at the repository root. */
@@ -58,9 +66,16 @@ export const DEFAULTS: QueueConfig = {
   statusBoard: false,
   agents: {},
   rules: {},
+  maintainers: [],
+  pusherVariable: null,
 };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
+
+/** A fresh copy of {@link DEFAULTS} (its objects and arrays not shared). */
+export function defaultConfig(): QueueConfig {
+  return { ...DEFAULTS, agents: {}, rules: {}, maintainers: [] };
+}
 
 /** `90m`, `2h`, `1d`, `30s` → milliseconds; null when not a duration. */
 export function parseDuration(text: string): number | null {
@@ -94,7 +109,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
     throw new QueueError('invalid', `${file}: not valid JSON: ${(e as Error).message}`, { file });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new QueueError('invalid', `${file}: expected a JSON object`, { file });
-  const config: QueueConfig = { ...DEFAULTS, agents: {}, rules: {} };
+  const config = defaultConfig();
   const diagnostics: Diagnostic[] = [];
   const bad = (key: string, want: string) => {
     throw new QueueError('invalid', `${file}: "${key}" must be ${want}`, { file, key });
@@ -155,6 +170,14 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
           config.rules[rule as RuleCode] = sev as RuleSeverity;
         }
         break;
+      case 'maintainers':
+        if (!Array.isArray(value) || !value.every((m) => typeof m === 'string' && isAgentName(m))) bad(key, 'an array of agent names');
+        config.maintainers = (value as string[]).map((m) => m.trim());
+        break;
+      case 'pusherVariable':
+        if (value !== null && (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))) bad(key, 'the name of an environment variable, or null');
+        config.pusherVariable = value as string | null;
+        break;
       default:
         diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }
@@ -177,6 +200,13 @@ export function canonicalAgent(config: QueueConfig, name: string): string {
     if (canon.toLowerCase() === n || aliases.some((a) => a.trim().toLowerCase() === n)) return canon;
   }
   return name.trim();
+}
+
+/** Whether `name` (an agent name or one of its aliases) is one of the config's maintainers. */
+export function isMaintainer(config: QueueConfig, name: string | null | undefined): boolean {
+  if (!name) return false;
+  const who = canonicalAgent(config, name).toLowerCase();
+  return config.maintainers.some((m) => canonicalAgent(config, m).toLowerCase() === who);
 }
 
 /**

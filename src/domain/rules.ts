@@ -9,7 +9,9 @@ export type RuleCode =
   | 'cycle'
   | 'duplicate_id'
   | 'delete_claimed'
-  | 'claim_limit';
+  | 'claim_limit'
+  | 'config_change'
+  | 'delete_branch';
 
 /** How a rule violation is treated (queue.config.json `rules`): refused, reported, or not checked. */
 export type RuleSeverity = 'error' | 'warning' | 'off';
@@ -26,4 +28,6 @@ export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
   duplicate_id: 'error',
   delete_claimed: 'error',
   claim_limit: 'error',
+  config_change: 'error',
+  delete_branch: 'error',
 };

@@ -73,7 +73,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   if (errors(after) > errors(before)) refuse('a new error appeared');
   if (config) {
     const trailer = (k: string) => d.trailers.find(([key]) => key === k)?.[1] ?? null;
-    const broken = checkTransition(before, after, { agent: trailer(TRAILER.agent), op: trailer(TRAILER.op), force: trailer(TRAILER.force) !== null, config }).filter(
+    const broken = checkTransition(before, after, { agent: trailer(TRAILER.agent), op: trailer(TRAILER.op), force: trailer(TRAILER.force) !== null, local: true, config }).filter(
       (v) => v.severity === 'error',
     );
     if (broken.length) {

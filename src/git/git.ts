@@ -2,6 +2,7 @@
  * Running git: simple-git's `raw` for plumbing, arguments passed as an array (never through
  * a shell), failures turned into {@link GitFailure} with git's own message.
  */
+import { spawn } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 /** `QUEUE_TRACE=1` prints every git command queue runs, with its duration, to stderr. */
@@ -35,7 +36,7 @@ export class Git {
   /** @param dir work tree directory; @param env extra environment (e.g. `GIT_INDEX_FILE`) */
   constructor(
     readonly dir: string,
-    env?: Record<string, string>,
+    private readonly env?: Record<string, string>,
   ) {
     this.sg = simpleGit({
       baseDir: dir,
@@ -76,6 +77,32 @@ export class Git {
   /** Like {@link raw}, trimmed of the final newline. */
   async line(args: string[]): Promise<string> {
     return (await this.raw(args)).replace(/\r?\n$/, '');
+  }
+
+  /**
+   * Run `git <args>` with `input` on its stdin (`cat-file --batch-check`: many questions, one
+   * process); stdout exactly as git wrote it. Throws {@link GitFailure}.
+   */
+  async input(args: string[], input: string): Promise<string> {
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        p.stdout.on('data', (d: Buffer) => out.push(d));
+        p.stderr.on('data', (d: Buffer) => err.push(d));
+        p.on('error', (e) => reject(new GitFailure(args, e.message)));
+        p.on('close', (code) => {
+          if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+          else reject(new GitFailure(args, `${Buffer.concat(err).toString('utf8')}exit code ${code}`));
+        });
+        p.stdin.on('error', () => {}); // git exiting early is reported by its exit code
+        p.stdin.end(input);
+      });
+    } finally {
+      if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} < (${input.length} bytes) (${(performance.now() - t0).toFixed(1)} ms)\n`);
+    }
   }
 
   /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks). */

@@ -2,19 +2,27 @@
  * A queue file's history from git: every commit that touched it, with the queue before
  * (its first parent's version) and after, who wrote it, and its `Queue-*` trailers. Feeds
  * `queue validate --range`, `queue log`, `queue diff` and the hooks; the judging itself is pure
- * (`rules/check.ts`, `history/events.ts`).
+ * (`rules/check.ts`, `history/events.ts`, `history/memory.ts`).
+ *
+ * A {@link Judge} walks commits oldest first and carries what a version could not read: a commit
+ * that deletes or renames the queue file, or makes stories unreadable, is judged as removing them,
+ * and the commit that brings them back is judged against the last version that read them.
  */
-import type { QueueConfig } from '../domain/config.js';
+import { CONFIG_FILE, parseConfig, type QueueConfig } from '../domain/config.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
-import { checkTransition, type Violation } from '../rules/check.js';
+import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../history/memory.js';
+import { actorOf, checkMaintainer, checkTransition, type Actor, type ChangeContext, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
   commit: string;
+  /** The first parent (null for a root commit). */
   parent: string | null;
+  /** Every parent, first first (two or more for a merge). */
+  parents: string[];
   author: string;
   email: string;
   /** Committer time, milliseconds since the epoch. */
@@ -24,8 +32,11 @@ export interface QueueCommit {
   trailers: { agent: string | null; op: string | null; force: boolean };
 }
 
-/** A commit judged: what it did to the queue and which rules it broke. */
+/** A commit judged: who made it, what it did to the queue and which rules it broke. */
 export interface JudgedCommit extends QueueCommit {
+  /** Who made the change as the judge knows it: the pusher, else the author through the config's
+   * `agents` (an author the config does not know by their own name). */
+  actor: string | null;
   events: QueueEvent[];
   violations: Violation[];
 }
@@ -38,9 +49,9 @@ export async function queueCommits(git: Git, range: string, file: string): Promi
   return parseLog(out);
 }
 
-/** Every commit in `range` (touching the file or not), oldest first: a push or receive judges them all. */
+/** Every commit in `range` (touching the file or not), parents before children: a push or receive judges them all. */
 export async function rangeCommits(git: Git, range: string[]): Promise<QueueCommit[]> {
-  return parseLog(await git.raw(['log', '--reverse', `--format=${FORMAT}`, ...range]));
+  return parseLog(await git.raw(['log', '--reverse', '--topo-order', `--format=${FORMAT}`, ...range]));
 }
 
 function parseLog(out: string): QueueCommit[] {
@@ -59,6 +70,7 @@ function parseLog(out: string): QueueCommit[] {
     commits.push({
       commit: f[0],
       parent: f[1].split(' ')[0] || null,
+      parents: f[1].split(' ').filter(Boolean),
       author: f[2],
       email: f[3],
       time: Number(f[4]) * 1000,
@@ -82,22 +94,264 @@ export async function queueAt(git: Git, rev: string | null, file: string): Promi
   return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
 }
 
-/** Judge one commit's change to the queue file: its events and the rules it broke. `cache` keeps
- * queues read by blob id across calls. */
-export async function judgeCommit(git: Git, c: QueueCommit, file: string, config: QueueConfig, cache?: Map<string, Queue | null>): Promise<JudgedCommit> {
-  const [b0, b1] = await Promise.all([blobAt(git, c.parent, file), blobAt(git, c.commit, file)]);
-  if (b0 === b1) return { ...c, events: [], violations: [] }; // the commit leaves the queue file alone
-  const at = async (blob: string | null) => {
+/** A merge commit's parents, and each later parent's merge base with the first (null: none). */
+interface Merge {
+  parents: string[];
+  bases: Array<string | null>;
+}
+
+/** The rules about one story's change (the rest judge the queue as a whole). */
+const PER_STORY: ReadonlySet<string> = new Set(['claim_not_ready', 'steal', 'not_holder', 'done_not_claimed', 'reopen_by_hand', 'delete_claimed']);
+
+/** What a {@link Judge} knows besides the commits. */
+export interface JudgeOptions {
+  /** The queue file. */
+  file: string;
+  /** The config the rules come from (for a push: the one already on the branch). */
+  config: QueueConfig;
+  /** Who pushes, when the server says: the actor of every change. */
+  pusher?: string | null;
+  /** Judge changes of queue.config.json too: only a maintainer makes them, and they must parse. */
+  guardConfig?: boolean;
+  /** The queue.config.json blob a commit without a parent changes (null: none), where the rules come
+   * from another branch or version than the commits'. */
+  rootConfig?: string | null;
+  /** Judge queue.config.json only, not the queue file (a branch whose config names the queue branch). */
+  configOnly?: boolean;
+  /** The commits come as one line of history, each the next change of the file after the one
+   * before (as {@link queueCommits} lists them), rather than as a graph known by parents. */
+  linear?: boolean;
+}
+
+/**
+ * Judges commits oldest first, by the claim rules and with one config, remembering across commits
+ * the stories a version could not read. Reads each blob once.
+ */
+export class Judge {
+  private readonly queues = new Map<string, Queue>();
+  private readonly blobs = new Map<string, string | null>();
+  /** What is remembered after each commit judged (and at the base). */
+  private readonly memory = new Map<string, Remembered>();
+  private last: Remembered = NOTHING_REMEMBERED;
+  private empty: Queue | null = null;
+
+  constructor(
+    private readonly git: Git,
+    private readonly opts: JudgeOptions,
+  ) {}
+
+  /** Look up the queue file and queue.config.json at each of `revs` in one `cat-file --batch-check`. */
+  async prefetch(revs: ReadonlyArray<string | null>): Promise<void> {
+    const paths = [this.opts.file, CONFIG_FILE];
+    const ask = [...new Set(revs.filter((r): r is string => r !== null))].flatMap((r) => paths.map((p) => `${r}:${p}`)).filter((k) => !this.blobs.has(k));
+    if (ask.length === 0) return;
+    const safe = ask.filter((k) => !k.includes('\n'));
+    for (const k of ask) if (k.includes('\n')) this.blobs.set(k, null);
+    const out = (await this.git.input(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${safe.join('\n')}\n`)).split('\n');
+    safe.forEach((k, i) => {
+      const m = /^([0-9a-f]{40,64}) blob$/.exec(out[i] ?? '');
+      this.blobs.set(k, m ? m[1] : null);
+    });
+  }
+
+  private async blob(rev: string | null, path: string): Promise<string | null> {
+    if (rev === null) return null;
+    const key = `${rev}:${path}`;
+    if (!this.blobs.has(key)) await this.prefetch([rev]);
+    return this.blobs.get(key) ?? null;
+  }
+
+  private async read(blob: string | null): Promise<Queue | null> {
     if (blob === null) return null;
-    if (cache?.has(blob)) return cache.get(blob)!;
-    const q = await readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
-    cache?.set(blob, q);
+    let q = this.queues.get(blob);
+    if (!q) {
+      q = await readQueue([{ file: this.opts.file, text: await this.git.raw(['cat-file', 'blob', blob]) }]);
+      this.queues.set(blob, q);
+    }
     return q;
-  };
-  const before = await at(b0);
-  const after = await at(b1);
-  if (!after) return { ...c, events: [], violations: [] };
-  // The author may be known by email or by name (config aliases).
-  const violations = checkTransition(before, after, { agent: c.trailers.agent, op: c.trailers.op, force: c.trailers.force, author: [c.email, c.author], config });
-  return { ...c, events: diffQueues(before, after), violations };
+  }
+
+  /** The queue of a version without the file: no story. */
+  private async none(): Promise<Queue> {
+    this.empty ??= await readQueue([{ file: this.opts.file, text: '' }]);
+    return this.empty;
+  }
+
+  /**
+   * Start at `base`, the last version already accepted: when the queue file is missing there, its
+   * stories are remembered from the last version that had it, so bringing them back is judged
+   * against what they were.
+   */
+  async from(base: string): Promise<void> {
+    let remembered = NOTHING_REMEMBERED;
+    if (!this.opts.configOnly && (await this.blob(base, this.opts.file)) === null) {
+      const gone = (await this.git.line(['rev-list', '-1', base, '--', this.opts.file]).catch(() => '')).trim();
+      const parent = gone ? (await this.git.line(['rev-parse', '-q', '--verify', `${gone}^`]).catch(() => '')).trim() : '';
+      if (parent) remembered = remember(await this.read(await this.blob(parent, this.opts.file)), NOTHING_REMEMBERED, null);
+    }
+    this.memory.set(base, remembered);
+    this.last = remembered;
+  }
+
+  /** The change a commit made to the queue file (and, guarded, to queue.config.json), judged against its first parent. */
+  async commit(c: QueueCommit): Promise<JudgedCommit> {
+    const { file, config } = this.opts;
+    const remembered = this.opts.linear ? this.last : ((c.parent !== null ? this.memory.get(c.parent) : undefined) ?? NOTHING_REMEMBERED);
+    const [b0, b1] = this.opts.configOnly ? [null, null] : [await this.blob(c.parent, file), await this.blob(c.commit, file)];
+    const guarded = this.opts.guardConfig || this.opts.configOnly;
+    const k0 = !guarded ? null : c.parent === null ? (this.opts.rootConfig ?? null) : await this.blob(c.parent, CONFIG_FILE);
+    const k1 = guarded ? await this.blob(c.commit, CONFIG_FILE) : null;
+    const ctx: ChangeContext = {
+      agent: c.trailers.agent,
+      op: c.trailers.op,
+      force: c.trailers.force,
+      author: [c.email, c.author],
+      pusher: this.opts.pusher,
+      config,
+    };
+    const judged: JudgedCommit = { ...c, actor: actorOf(ctx).name, events: [], violations: [] };
+    let next = remembered;
+    // A merge changes the file when its version is not every parent's (keeping its first parent's
+    // version drops what the others did).
+    const versions = this.opts.configOnly ? [b0] : await Promise.all(c.parents.map((p) => this.blob(p, file)));
+    const configs = guarded && c.parents.length > 1 ? await Promise.all(c.parents.map((p) => this.blob(p, CONFIG_FILE))) : [k0];
+    const merge = c.parents.length > 1 && (versions.some((b) => b !== b1) || configs.some((k) => k !== k1)) ? await this.mergeOf(c) : null;
+    if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
+      const found = await this.read(b1);
+      const after = found ?? (await this.none());
+      const before = recall(await this.read(b0), remembered, after);
+      const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
+      judged.actor = actorOf(why, before, after).name;
+      judged.events = before || found ? diffQueues(before, after) : [];
+      if (merge) {
+        // What the merge took cleanly from another parent was judged there; what it resolved itself
+        // is the merger's, judged against every parent.
+        why.only = await this.resolved(merge, found);
+        judged.violations = checkTransition(before, after, why);
+        const seen = new Set(judged.violations.map((v) => `${v.rule} ${v.story}`));
+        for (const p of merge.parents.slice(1)) {
+          for (const v of checkTransition(await this.read(await this.blob(p, file)), after, why)) {
+            if (v.story === null || !why.only.has(v.story) || seen.has(`${v.rule} ${v.story}`) || !PER_STORY.has(v.rule)) continue;
+            seen.add(`${v.rule} ${v.story}`);
+            judged.violations.push(v);
+          }
+        }
+      } else judged.violations = checkTransition(before, after, why);
+      next = remember(before, remembered, found);
+    }
+    if (configs.some((k) => k !== k1) && !(merge && (await this.cleanly(merge, CONFIG_FILE, k1))))
+      judged.violations.push(...(await this.configChange(k1, actorOf(ctx, null, await this.read(b1)), c.commit)));
+    this.memory.set(c.commit, next);
+    this.last = next;
+    return judged;
+  }
+
+  /** A merge's parents and, for each parent after the first, its merge base with the first (null: none). */
+  private async mergeOf(c: QueueCommit): Promise<Merge> {
+    const bases = await Promise.all(c.parents.slice(1).map(async (p) => (await this.git.line(['merge-base', c.parents[0], p]).catch(() => '')).trim() || null));
+    await this.prefetch([...c.parents, ...bases]);
+    return { parents: c.parents, bases };
+  }
+
+  /**
+   * Whether the merge's version of `path` (blob `mine`) is one parent's, taken cleanly: every other
+   * parent's side left it as their merge base had it.
+   */
+  private async cleanly(merge: Merge, path: string, mine: string | null): Promise<boolean> {
+    const version = async (rev: string | null) => this.blob(rev, path);
+    const at = await Promise.all(merge.parents.map(version));
+    for (let j = 0; j < at.length; j++) {
+      if (at[j] !== mine) continue;
+      let clean = true;
+      for (let k = 0; k < at.length && clean; k++) {
+        if (k === j) continue;
+        const base = k === 0 ? merge.bases[j - 1] : j === 0 ? merge.bases[k - 1] : null;
+        clean = at[k] === mine || (base !== undefined && base !== null && at[k] === (await version(base)));
+      }
+      if (clean) return true;
+    }
+    return false;
+  }
+
+  /**
+   * The stories a merge resolved itself: those whose version (status, claimant, dependencies) in the
+   * merge is no parent's taken cleanly, that is with every other parent's side leaving the story as
+   * their merge base had it.
+   */
+  private async resolved(merge: Merge, after: Queue | null): Promise<Set<string>> {
+    const file = this.opts.file;
+    const read = async (rev: string | null) => (rev === null ? null : this.read(await this.blob(rev, file)));
+    const parents = await Promise.all(merge.parents.map(read));
+    const bases = await Promise.all(merge.bases.map(read));
+    const sig = (q: Queue | null, id: string) => {
+      const s = q?.graph.byId.get(id);
+      return s ? `${s.status.raw}\0${s.claimant ?? ''}\0${s.deps.map((d) => d.id ?? d.ref).join(',')}` : '';
+    };
+    const ids = new Set([...(after?.stories ?? []), ...parents.flatMap((q) => q?.stories ?? [])].map((s) => s.id));
+    const out = new Set<string>();
+    for (const id of ids) {
+      const mine = sig(after, id);
+      const at = parents.map((q) => sig(q, id));
+      const clean = at.some((v, j) => {
+        if (v !== mine) return false;
+        return at.every((w, k) => {
+          if (k === j || w === mine) return true;
+          // The base of parents j and k: every base is with the first parent.
+          const base = k === 0 ? bases[j - 1] : j === 0 ? bases[k - 1] : undefined;
+          return base !== undefined && w === sig(base, id);
+        });
+      });
+      if (!clean) out.add(id);
+    }
+    return out;
+  }
+
+  /**
+   * The change from `from` to `to` as one transition, made by the pusher (or by nobody known): a
+   * forced update's net change, which no commit of the push shows (a rewind has none at all).
+   */
+  async between(from: string, to: string, unknown: string): Promise<Violation[]> {
+    const { file, config } = this.opts;
+    const ctx: ChangeContext = { pusher: this.opts.pusher, config, unknown };
+    const out: Violation[] = [];
+    await this.prefetch([from, to]);
+    if (!this.opts.configOnly) {
+      const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
+      if (b0 !== b1) {
+        const found = await this.read(b1);
+        const after = found ?? (await this.none());
+        const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
+        if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));
+      }
+    }
+    const [k0, k1] = [await this.blob(from, CONFIG_FILE), await this.blob(to, CONFIG_FILE)];
+    if (k0 !== k1) out.push(...(await this.configChange(k1, actorOf(ctx), to)));
+    return out;
+  }
+
+  /** queue.config.json changed to blob `next` (null: deleted) by `actor`: a maintainer's change, and one that parses. */
+  private async configChange(next: string | null, actor: Actor, at: string): Promise<Violation[]> {
+    const where = { file: CONFIG_FILE, line: 1 };
+    const out = checkMaintainer('config_change', actor, this.opts.config, where, `${CONFIG_FILE} was ${next === null ? 'deleted' : 'changed'}`);
+    if (next !== null) {
+      try {
+        parseConfig(await this.git.raw(['cat-file', 'blob', next]));
+      } catch (e) {
+        out.push({
+          rule: 'config_change',
+          severity: 'error',
+          story: null,
+          ...where,
+          message: `${CONFIG_FILE} at ${at.slice(0, 7)} does not read: ${(e as Error).message}`,
+          fix: `push a ${CONFIG_FILE} that queue validate accepts`,
+        });
+      }
+    }
+    return out;
+  }
+}
+
+/** Judge one commit's change to the queue file on its own: its events and the rules it broke. */
+export async function judgeCommit(git: Git, c: QueueCommit, file: string, config: QueueConfig): Promise<JudgedCommit> {
+  return new Judge(git, { file, config }).commit(c);
 }

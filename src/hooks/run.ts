@@ -1,25 +1,31 @@
 /**
  * What the git hooks check, with the same rules as every other path (`rules/check.ts`):
  * - `pre-commit`: the staged queue file against HEAD's;
- * - `pre-push`: every outgoing commit that changes the queue file (stdin: `<local ref> <local sha>
- *   <remote ref> <remote sha>` lines);
- * - `pre-receive` (in a bare repository): every pushed commit on the queue branch (stdin:
- *   `<old> <new> <ref>` lines), with the queue.config.json of the pushed tip.
+ * - `pre-push`: every outgoing commit (stdin: `<local ref> <local sha> <remote ref> <remote sha>`
+ *   lines), and a forced update's net change;
+ * - `pre-receive` (in a bare repository): every update of the queue branch (stdin: `<old> <new>
+ *   <ref>` lines), judged with the rules already on the server ({@link serverGuard}) and by who
+ *   pushes where the server says ({@link pusherOf}). Each commit is judged against its first parent
+ *   (from the merge base for a forced update, whose net change from the old tip is judged too); a
+ *   deletion of the branch is a maintainer's; a creation is judged against the branch's last tip
+ *   known here, else from its root; a change of queue.config.json is a maintainer's.
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { canonicalAgent, DEFAULTS, parseConfig, type QueueConfig } from '../domain/config.js';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { loadConfig } from '../app/locate.js';
 import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
-import { judgeCommit, queueAt, rangeCommits } from '../git/history.js';
-import { checkTransition, type Violation } from '../rules/check.js';
+import { Judge, queueAt, rangeCommits, type JudgeOptions } from '../git/history.js';
+import { actorOf, checkMaintainer, checkTransition, type Violation } from '../rules/check.js';
 
 const ZERO = /^0+$/;
 
-/** A refusal line: `WORK_QUEUE.md:12: steal 5-3: … Fix: …` (commit prefix when there is one). */
-function refusal(v: Violation, commit?: string): string {
-  return `${commit ? `${commit.slice(0, 7)} ` : ''}${v.file}:${v.line}: ${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message}. Fix: ${v.fix}`;
+/** A refusal line: `WORK_QUEUE.md:12: steal 5-3: … Fix: …`, after what it is about (a commit, a ref update). */
+function refusal(v: Violation, about?: string): string {
+  return `${about ? `${about} ` : ''}${v.file}:${v.line}: ${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message}. Fix: ${v.fix}`;
 }
 
 const errorsOf = (vs: Violation[]) => vs.filter((v) => v.severity === 'error');
@@ -30,15 +36,19 @@ export async function preCommit(root: string): Promise<string[]> {
   const { config } = loadConfig(root);
   const file = config.file;
   const staged = await git.line(['rev-parse', '-q', '--verify', `:${file}`]).catch(() => null);
-  if (!staged) return [];
   const head = await git.line(['rev-parse', '-q', '--verify', `HEAD:${file}`]).catch(() => null);
-  if (head === staged) return [];
-  const after = await readQueue([{ file, text: await git.raw(['cat-file', 'blob', staged]) }]);
+  if (head === staged || (!staged && !head)) return [];
+  const after = await readQueue([{ file, text: staged ? await git.raw(['cat-file', 'blob', staged]) : '' }]);
   const before = await queueAt(git, await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null), file);
   const ident = await git.line(['var', 'GIT_AUTHOR_IDENT']).catch(() => '');
   const m = /^(.*?) <([^>]*)>/.exec(ident);
   const agent = process.env.QUEUE_AGENT ?? ((await git.line(['config', '--get', 'queue.agent']).catch(() => '')) || null);
-  const violations = checkTransition(before, after, { agent: agent ? canonicalAgent(config, agent) : null, author: m ? [m[2], m[1]] : null, config });
+  const violations = checkTransition(before, after, {
+    agent,
+    author: m ? [m[2], m[1]] : null,
+    config,
+    gone: staged ? null : `${file} is gone (deleted or renamed)`,
+  });
   return errorsOf(violations).map((v) => refusal(v));
 }
 
@@ -50,43 +60,172 @@ export async function prePush(root: string, remote: string, input: string): Prom
   const { config } = loadConfig(root);
   const out: string[] = [];
   for (const line of input.split('\n')) {
-    const [, localSha, , remoteSha] = line.trim().split(/\s+/);
+    const [, localSha, remoteRef, remoteSha] = line.trim().split(/\s+/);
     if (!localSha || ZERO.test(localSha)) continue; // a deletion
-    const range = remoteSha && !ZERO.test(remoteSha) ? [`${remoteSha}..${localSha}`] : [localSha, '--not', `--remotes=${remote}`];
-    out.push(...(await judgeAll(git, range, config.file, config)));
+    // The remote's tip, when this clone has it (a fetch brings it).
+    const base = remoteSha && !ZERO.test(remoteSha) && (await git.ok(['cat-file', '-e', `${remoteSha}^{commit}`])) ? remoteSha : null;
+    const range = base ? [`${base}..${localSha}`] : [localSha, '--not', `--remotes=${remote}`];
+    out.push(...(await judgeUpdate(git, { file: config.file, config }, base, localSha, range, remoteRef ?? '')));
   }
   return out;
 }
 
-/** `pre-receive` in a bare repository at `gitDir`; `input` is the hook's stdin. */
-export async function preReceive(gitDir: string, input: string): Promise<string[]> {
+/** Where the server hook looks: the queue branch, the branch whose config names it, and the rules. */
+export interface ServerGuard {
+  /** The queue branch (`refs/heads/main`). */
+  branch: string;
+  /** The bare repository's HEAD (`refs/heads/main`), whose queue.config.json names the queue branch; null when HEAD is detached. */
+  head: string | null;
+  /** The config on the queue branch before the push: its old tip's, else HEAD's, else the defaults;
+   * with the maintainers `git config queue.maintainer` adds in the bare repository. */
+  config: QueueConfig;
+  /** The blob of queue.config.json the config was read from; null for the defaults. */
+  source: string | null;
+  /** A warning for the pusher (a config on the server that does not read), or null. */
+  note: string | null;
+}
+
+/**
+ * What the server hook judges with, all read from the repository as it is before the push: the
+ * queue branch is the one `git config queue.branch` pins in the bare repository, else the one
+ * queue.config.json at HEAD's tip names (`branch`), else HEAD's; the rules are the queue.config.json
+ * at the queue branch's tip (at the last tip known, when the branch is gone), else HEAD's. Never
+ * anything a push brings. `git config --add queue.maintainer NAME` in the bare repository adds a
+ * maintainer whatever the branch says (the administrator's way in).
+ */
+export async function serverGuard(git: Git): Promise<ServerGuard> {
+  const head = await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => null);
+  const setting = async (key: string) =>
+    (await git.raw(['config', '--get-all', key]).catch(() => ''))
+      .split('\n')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const [pinned] = await setting('queue.branch');
+  const notes: string[] = [];
+  const configAt = async (rev: string | null): Promise<{ config: QueueConfig; source: string } | null> => {
+    const source = rev ? (await git.line(['rev-parse', '-q', '--verify', `${rev}:${CONFIG_FILE}`]).catch(() => '')).trim() : '';
+    if (!rev || !source) return null;
+    try {
+      return { config: parseConfig(await git.raw(['cat-file', 'blob', source])).config, source };
+    } catch (e) {
+      notes.push(`${CONFIG_FILE} at ${rev.slice(0, 7)} does not read (${(e as Error).message}): judging with the defaults`);
+      return null;
+    }
+  };
+  const headTip = head ? await tipOf(git, head) : null;
+  const atHead = await configAt(headTip);
+  const branch = pinned ? `refs/heads/${pinned}` : atHead?.config.branch ? `refs/heads/${atHead.config.branch}` : (head ?? 'refs/heads/main');
+  const tip = branch === head ? headTip : ((await tipOf(git, branch)) ?? lastTip(git, branch));
+  const found = (await configAt(tip)) ?? (branch === head ? null : atHead);
+  const config = found?.config ?? defaultConfig();
+  config.maintainers = [...config.maintainers, ...(await setting('queue.maintainer'))];
+  return { branch, head, config, source: found?.source ?? null, note: notes.length ? notes.join('; ') : null };
+}
+
+/**
+ * Who pushes, as the server says: the variable the config names (`pusherVariable`), else
+ * `GL_USERNAME` (GitLab), `GITEA_PUSHER_NAME` (Gitea, Forgejo), `REMOTE_USER` (git http-backend
+ * behind an authenticating web server). Null when none is set: the commits' authors are the actors.
+ */
+export function pusherOf(env: NodeJS.ProcessEnv, config: QueueConfig): string | null {
+  for (const name of [config.pusherVariable, 'GL_USERNAME', 'GITEA_PUSHER_NAME', 'REMOTE_USER']) {
+    const value = name ? env[name]?.trim() : undefined;
+    if (value) return value;
+  }
+  return null;
+}
+
+/** `pre-receive` in a bare repository at `gitDir`; `input` is the hook's stdin, `env` its environment. */
+export async function preReceive(gitDir: string, input: string, env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const git = new Git(gitDir);
-  const head = await git.line(['symbolic-ref', '-q', 'HEAD']).catch(() => 'refs/heads/main');
+  const updates = input
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter(([o, n, ref]) => o && n && ref);
+  if (updates.length === 0) return [];
+  const guard = await serverGuard(git);
+  const pusher = pusherOf(env, guard.config);
   const out: string[] = [];
-  for (const line of input.split('\n')) {
-    const [oldSha, newSha, ref] = line.trim().split(/\s+/);
-    if (!ref || !newSha || ZERO.test(newSha)) continue;
-    const config = await pushedConfig(git, newSha);
-    const branch = config.branch ? `refs/heads/${config.branch}` : head;
-    if (ref !== branch) continue;
-    const range = ZERO.test(oldSha) ? [newSha, '--not', '--all'] : [`${oldSha}..${newSha}`];
-    out.push(...(await judgeAll(git, range, config.file, config)));
+  for (const [oldSha, newSha, ref] of updates) {
+    const old = ZERO.test(oldSha) ? null : oldSha;
+    if (ref === guard.branch) out.push(...(await receiveQueueBranch(git, guard, pusher, ref, old, newSha)));
+    else if (ref === guard.head && !ZERO.test(newSha)) {
+      // HEAD's queue.config.json names the queue branch: changing it is a maintainer's.
+      const opts = { file: guard.config.file, config: guard.config, pusher, configOnly: true, rootConfig: guard.source };
+      out.push(...(await judgeUpdate(git, opts, old, newSha, old ? [`${old}..${newSha}`] : [newSha], ref)));
+    }
+  }
+  if (out.length && guard.note) out.push(`(note: ${guard.note})`);
+  return out;
+}
+
+/** One update of the queue branch: a deletion, a creation or an update (forced or not). */
+async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string | null, ref: string, old: string | null, tip: string): Promise<string[]> {
+  const { config } = guard;
+  const name = ref.replace(/^refs\/heads\//, '');
+  if (ZERO.test(tip)) {
+    const actor = actorOf({ pusher, config, unknown: 'a pusher the server does not name' });
+    const refused = errorsOf(checkMaintainer('delete_branch', actor, config, { file: config.file, line: 1 }, `${name} is the queue branch and was deleted`));
+    if (refused.length === 0 && old) recordTip(git.dir, ref, old);
+    return refused.map((v) => refusal(v, `${name} (deleted)`));
+  }
+  // A creation is judged against the last tip this repository knew, else every commit from the root.
+  const known = old ?? lastTip(git, ref);
+  const base = known && (await git.ok(['cat-file', '-e', `${known}^{commit}`])) ? known : null;
+  // The push that creates the queue in a repository with no config on it defines the project: its
+  // queue.config.json is no change of one. Its commits are still judged, with the defaults.
+  const guardConfig = base !== null || guard.source !== null;
+  const opts = { file: config.file, config, pusher, guardConfig, rootConfig: guard.source };
+  return judgeUpdate(git, opts, base, tip, base ? [`${base}..${tip}`] : [tip], name);
+}
+
+/**
+ * Judge an update of `name` from `base` (null: nothing before) to `tip`: every commit in `range`
+ * against its first parent, and, when `tip` does not descend from `base`, the net change too.
+ */
+async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
+  const judge = new Judge(git, opts);
+  const commits = await rangeCommits(git, range);
+  await judge.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
+  if (base) await judge.from(base);
+  const out: string[] = [];
+  for (const c of commits) out.push(...errorsOf((await judge.commit(c)).violations).map((v) => refusal(v, c.commit.slice(0, 7))));
+  if (base && !(await git.ok(['merge-base', '--is-ancestor', base, tip]))) {
+    const about = `${name.replace(/^refs\/heads\//, '')} (forced update ${base.slice(0, 7)}..${tip.slice(0, 7)})`;
+    const net = errorsOf(await judge.between(base, tip, 'a forced update by a pusher the server does not name'));
+    out.push(...net.map((v) => refusal(v, about)));
   }
   return out;
 }
 
-/** The queue.config.json of a pushed commit (defaults when it has none). */
-async function pushedConfig(git: Git, rev: string): Promise<QueueConfig> {
-  const text = await git.raw(['cat-file', 'blob', `${rev}:queue.config.json`]).catch(() => null);
-  if (text === null) return { ...DEFAULTS, agents: {}, rules: {} };
-  return parseConfig(text).config;
+/** Where the server hook keeps the last tip of each queue branch deleted here. */
+const tipsFile = (gitDir: string) => join(gitDir, 'queue', 'deleted-tips.json');
+
+function readTips(gitDir: string): Record<string, string> {
+  try {
+    const v = JSON.parse(readFileSync(tipsFile(gitDir), 'utf8')) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
 }
 
-async function judgeAll(git: Git, range: string[], file: string, config: QueueConfig): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of await rangeCommits(git, range)) {
-    const judged = await judgeCommit(git, c, file, config);
-    for (const v of errorsOf(judged.violations)) out.push(refusal(v, c.commit));
-  }
-  return out;
+function recordTip(gitDir: string, ref: string, sha: string): void {
+  const tips = readTips(gitDir);
+  tips[ref] = sha;
+  mkdirSync(join(gitDir, 'queue'), { recursive: true });
+  writeFileSync(tipsFile(gitDir), `${JSON.stringify(tips, null, 2)}\n`);
+}
+
+/** The last tip of `ref` recorded when it was deleted here, or null. */
+function lastTip(git: Git, ref: string): string | null {
+  const file = tipsFile(git.dir);
+  if (!existsSync(file)) return null;
+  const sha = readTips(git.dir)[ref];
+  return typeof sha === 'string' && /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
+}
+
+/** The commit a ref points at, or null when it does not exist. */
+async function tipOf(git: Git, ref: string): Promise<string | null> {
+  return (await git.line(['rev-parse', '-q', '--verify', `${ref}^{commit}`]).catch(() => '')).trim() || null;
 }

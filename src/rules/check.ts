@@ -1,8 +1,7 @@
 /**
- * Claim rules (docs/rules-and-hooks.md): (queue before, queue after, actor) → violations. Pure. The
- * same function judges `queue` writes, hand edits, `queue validate --range`, the git hooks and the
- * watcher: it looks at the content change only; trailers (`Queue-Agent`, `Queue-Op`, `Queue-Force`)
- * add information.
+ * Claim rules (docs/rules-and-hooks.md): (queue before, queue after, actor) → violations. Pure. The same function
+ * judges `queue` writes, hand edits, `queue validate --range`, the git hooks and the watcher: it looks
+ * at the content change and at who made it.
  *
  * Rules (codes), each with a default severity that `queue.config.json` `"rules"` can change
  * (`"error"`, `"warning"`, `"off"`):
@@ -10,20 +9,26 @@
  * - `claim_not_ready`: a story claimed while its dependencies were not done, or while held
  *   (the convention: claim only a `[ ]` story, and only when all its dependencies are `[DONE]`);
  * - `steal`: a claimed story claimed by another agent;
- * - `not_holder`: a claimed story changed by an agent who does not hold it (without `--force`);
+ * - `not_holder`: a claimed story changed by anyone but its holder (without a forced release);
  * - `done_not_claimed`: done from neither in progress nor review;
  * - `reopen_by_hand`: a done story reopened other than by `queue reopen`;
  * - `cycle`, `duplicate_id`: a new dependency cycle, a new duplicate id;
- * - `delete_claimed`: a claimed story removed;
+ * - `delete_claimed`: a claimed story removed, or made unreadable (its status no longer reads),
+ *   by anyone but a maintainer;
  * - `claim_limit`: an agent holding more than `maxClaims` stories (by default one: an agent
- *   completes one story before it takes another).
+ *   completes one story before it takes another);
+ * - `config_change`, `delete_branch`: queue.config.json changed, or the queue branch deleted, by
+ *   anyone but a maintainer ({@link checkMaintainer}; the hooks find these in git).
  *
- * The actor: the `Queue-Agent` trailer, else the claimant written in the story's cell, else the
- * commit author through the config's aliases. An author who is no agent the queue or the config
- * knows stays unknown, and the rules about who may act do not apply to it (real history is written
- * by people as well as agents: see docs/rules-and-hooks.md, "Judging history").
+ * Who acted ({@link actorOf}) depends on how much the caller knows. A judge of commits (the hooks,
+ * `queue validate --range`) takes the pusher when the server says who pushes, else the commit author
+ * mapped through the config's `agents` aliases; an author the config does not know is that unknown
+ * actor, never the holder. The trailers (`Queue-Agent`, `Queue-Op`, `Queue-Force`) are hints there:
+ * `Queue-Force` and `Queue-Op: reopen` bind only for a maintainer. queue's own write, judged before
+ * it commits (`local`), is the caller's decision: its `Queue-Agent` is the actor and its trailers
+ * bind; the hooks judge the commit again by identity.
  */
-import { canonicalAgent, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, isMaintainer, type QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { diffQueues } from '../history/events.js';
 import type { Story } from '../domain/types.js';
@@ -54,13 +59,34 @@ export interface ChangeContext {
   force?: boolean;
   /** Commit author's names (email, name), for the alias lookup; the first that is a known agent counts. */
   author?: string | readonly string[] | null;
+  /** Who pushed, as the server says (`GL_USERNAME`, `REMOTE_USER`…): the actor, whoever the author is. */
+  pusher?: string | null;
+  /** queue's own write, judged before it commits: the `Queue-Agent` it writes is the actor, and its
+   * `Queue-Force` and `Queue-Op` bind. */
+  local?: boolean;
+  /** Why the stories of `before` are missing from `after` when the whole file is gone (`WORK_QUEUE.md
+   * is gone: deleted or renamed`), for the messages. */
+  gone?: string | null;
+  /** How to name the actor when nothing tells who it is (a forced update with no pusher identity). */
+  unknown?: string;
+  /** When given, the rules about one story's change judge only these stories (a merge: the ones it
+   * resolved itself; the others it took from a parent where they were judged). */
+  only?: ReadonlySet<string> | null;
   config: QueueConfig;
+}
+
+/** Who made a change: a name (an agent, or an author the config does not know), or null when nothing says. */
+export interface Actor {
+  name: string | null;
+  /** The name, or a description of the unknown actor, for messages. */
+  label: string;
+  maintainer: boolean;
 }
 
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
 /** Names the queue or the config knows as agents (lower case). */
-function knownAgents(before: Queue | null, after: Queue, config: QueueConfig): Set<string> {
+function knownAgents(before: Queue | null, after: Queue | null, config: QueueConfig): Set<string> {
   const names = new Set<string>();
   for (const q of [before, after]) for (const s of q?.stories ?? []) for (const n of [s.claimant, s.owner]) if (n) names.add(lower(n));
   for (const [canon, aliases] of Object.entries(config.agents)) {
@@ -70,16 +96,56 @@ function knownAgents(before: Queue | null, after: Queue, config: QueueConfig): S
   return names;
 }
 
+/**
+ * Who made the change. The pusher when the server says; else the commit author, as the config's
+ * `agents` aliases (or a claimant's name in the queue) know them, else the author's own name. For
+ * queue's own write (`local`) without a pusher: the `Queue-Agent` it is about to write.
+ */
+export function actorOf(ctx: ChangeContext, before: Queue | null = null, after: Queue | null = null): Actor {
+  const make = (name: string | null): Actor => ({
+    name,
+    label: name ?? ctx.unknown ?? 'an unknown actor',
+    maintainer: isMaintainer(ctx.config, name),
+  });
+  if (ctx.pusher?.trim()) return make(canonicalAgent(ctx.config, ctx.pusher));
+  if (ctx.local && ctx.agent) return make(canonicalAgent(ctx.config, ctx.agent));
+  const authors = (typeof ctx.author === 'string' ? [ctx.author] : (ctx.author ?? [])).filter((a) => a?.trim());
+  if (authors.length === 0) return make(null);
+  const known = knownAgents(before, after, ctx.config);
+  const mapped = authors.map((a) => canonicalAgent(ctx.config, a)).find((a) => known.has(lower(a)));
+  // [email, name]: an unknown author goes by their name (queue's own write leaves it unjudged).
+  return make(mapped ?? (ctx.local ? null : authors[authors.length - 1].trim()));
+}
+
+/** How a severity lookup and a violation are made, by `rules`. */
+function collector(config: QueueConfig, out: Violation[], fallback: { file: string; line: number }) {
+  return (rule: RuleCode, story: Story | null, message: string, fix: string, where?: { file: string; line: number }) => {
+    const sev = (config.rules[rule] as RuleSeverity | undefined) ?? DEFAULT_SEVERITY[rule];
+    if (sev === 'off') return;
+    const at = where ?? (story ? { file: story.file, line: story.line } : fallback);
+    out.push({ rule, severity: sev, story: story?.id ?? null, ...at, message, fix });
+  };
+}
+
+/**
+ * A change only a maintainer may make: `config_change` (queue.config.json changed) or
+ * `delete_branch` (the queue branch deleted), judged for `actor` at `where`. Empty when the actor is a
+ * maintainer or the config turns the rule off.
+ */
+export function checkMaintainer(rule: 'config_change' | 'delete_branch', actor: Actor, config: QueueConfig, where: { file: string; line: number }, what: string): Violation[] {
+  if (actor.maintainer) return [];
+  const out: Violation[] = [];
+  const who = config.maintainers.length ? `a maintainer (${config.maintainers.join(', ')})` : 'a maintainer, and queue.config.json names none ("maintainers")';
+  const fix =
+    rule === 'config_change' ? `leave queue.config.json as it is; ${who} pushes the change` : `keep the branch; ${who} pushes the deletion, with the server saying who pushes`;
+  collector(config, out, where)(rule, null, `${what} by ${actor.label}, who is no maintainer`, fix, where);
+  return out;
+}
+
 /** Judge the change from `before` (null: the file is new) to `after`. */
 export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeContext): Violation[] {
   const out: Violation[] = [];
-  const severity = (rule: RuleCode): RuleSeverity => (ctx.config.rules[rule] as RuleSeverity | undefined) ?? DEFAULT_SEVERITY[rule];
-  const add = (rule: RuleCode, story: Story | null, message: string, fix: string, where?: { file: string; line: number }) => {
-    const sev = severity(rule);
-    if (sev === 'off') return;
-    const at = where ?? (story ? { file: story.file, line: story.line } : { file: after.documents[0]?.file ?? '', line: 1 });
-    out.push({ rule, severity: sev, story: story?.id ?? null, ...at, message, fix });
-  };
+  const add = collector(ctx.config, out, { file: after.documents[0]?.file ?? '', line: 1 });
 
   for (const doc of after.documents) {
     if (!doc.editable) {
@@ -91,24 +157,39 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     }
   }
 
-  const known = knownAgents(before, after, ctx.config);
-  const trailer = ctx.agent ? canonicalAgent(ctx.config, ctx.agent) : null;
-  const authors = (typeof ctx.author === 'string' ? [ctx.author] : (ctx.author ?? [])).filter(Boolean).map((a) => canonicalAgent(ctx.config, a));
-  const authorAgent = authors.find((a) => known.has(lower(a))) ?? null;
+  const actor = actorOf(ctx, before, after);
+  // Trailers bind for queue's own write, and otherwise only for a maintainer.
+  const forced = !!ctx.force && (!!ctx.local || actor.maintainer);
+  const reopened = lower(ctx.op) === 'reopen' && (!!ctx.local || actor.maintainer);
+  const onlyMaintainer = (what: string) => (ctx.local || actor.maintainer ? '' : `; ${what} binds only for a maintainer, and ${actor.label} is none`);
 
   const events = diffQueues(before, after);
   const prev = before?.graph.byId ?? new Map<string, Story>();
+  const unread = new Set<string>();
   for (const e of events) {
+    if (ctx.only && !ctx.only.has(e.story)) continue;
     const a = prev.get(e.story);
     const b = after.graph.byId.get(e.story);
     const heldBefore = a && isClaimed(a.status.category) ? a.claimant : null;
+    if (heldBefore && b && b.status.category === 'unknown') {
+      // A status that no longer reads takes the claim away as surely as deleting the row.
+      if (!actor.maintainer && !unread.has(b.id))
+        add(
+          'delete_claimed',
+          b,
+          `${b.id} was held by ${heldBefore}; its status "${b.status.raw}" no longer reads, which removes the claim`,
+          `write a status queue reads ([IN PROGRESS: ${heldBefore}] to keep it held), or leave the row to ${heldBefore}`,
+        );
+      unread.add(b.id);
+      continue;
+    }
     if (e.kind === 'claim' && a && b) {
       if (heldBefore && lower(heldBefore) !== lower(b.claimant)) {
-        if (!ctx.force)
+        if (!forced)
           add(
             'steal',
             b,
-            `${b.id} was held by ${heldBefore}; now ${b.claimant ?? 'someone else'} claims it`,
+            `${b.id} was held by ${heldBefore}; now ${b.claimant ?? 'someone else'} claims it${ctx.force ? onlyMaintainer('Queue-Force') : ''}`,
             `leave ${b.id} to ${heldBefore}, or ask them to release it (queue release ${b.id})`,
           );
       } else if (!heldBefore && before && !before.graph.isReady(a)) {
@@ -121,23 +202,36 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     if (e.kind === 'done' && a && b && !isClaimed(a.status.category)) {
       add('done_not_claimed', b, `${b.id} went from "${a.status.raw}" straight to done`, `claim it first (queue claim ${b.id}), then mark it done`);
     }
-    if (e.kind === 'reopen' && b && lower(ctx.op) !== 'reopen') {
-      add('reopen_by_hand', b, `${b.id} was done and is "${b.status.raw}" again`, `use queue reopen ${b.id}, which says so in the commit`);
+    if (e.kind === 'reopen' && b && !reopened) {
+      add(
+        'reopen_by_hand',
+        b,
+        `${b.id} was done and is "${b.status.raw}" again${lower(ctx.op) === 'reopen' ? onlyMaintainer('Queue-Op: reopen') : ''}`,
+        `use queue reopen ${b.id}, which says so in the commit${ctx.local ? '' : ' (where the hooks judge, a maintainer reopens)'}`,
+      );
     }
-    if (e.kind === 'remove' && a && heldBefore) {
-      add('delete_claimed', null, `${a.id} was removed while ${heldBefore} holds it`, `release it first (queue release ${a.id}), or keep the row`, { file: a.file, line: a.line });
+    if (e.kind === 'remove' && a && heldBefore && !actor.maintainer) {
+      add(
+        'delete_claimed',
+        a,
+        ctx.gone ? `${ctx.gone}, and ${a.id} with it while ${heldBefore} holds it` : `${a.id} was removed while ${heldBefore} holds it (or its row no longer reads as a story)`,
+        ctx.gone
+          ? `keep ${after.documents[0]?.file || 'the queue file'} where it is; a maintainer may move it (with "file" in queue.config.json)`
+          : `release it first (queue release ${a.id}), or keep its row in a status table`,
+        { file: a.file, line: a.line },
+      );
     }
-    // Who may change a claimed story: its holder (or a forced release / stale release). The actor is
-    // the trailer, else the claimant still written in the cell, else a known author.
-    if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !ctx.force) {
-      const actor = trailer ?? (isClaimed(b.status.category) ? b.claimant : null) ?? authorAgent;
-      if (actor && lower(actor) !== lower(heldBefore)) {
-        add(
-          'not_holder',
-          b,
-          `${b.id} is held by ${heldBefore}, but ${actor} changed it to "${b.status.raw}"`,
-          `only ${heldBefore} changes ${b.id}; otherwise queue release --force ${b.id}`,
-        );
+    // Who may change a claimed story: its holder, or a forced release that binds.
+    if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !forced) {
+      const who = ctx.local && !ctx.pusher ? (actor.name ?? (isClaimed(b.status.category) ? b.claimant : null)) : actor.name;
+      if (!ctx.local || who) {
+        if (lower(who) !== lower(heldBefore))
+          add(
+            'not_holder',
+            b,
+            `${b.id} is held by ${heldBefore}, but ${who ?? actor.label} changed it to "${b.status.raw}"${ctx.force ? onlyMaintainer('Queue-Force') : ''}`,
+            `only ${heldBefore} changes ${b.id}; otherwise ${ctx.local ? `queue release --force ${b.id}` : `a maintainer releases it (queue release --force ${b.id})`}`,
+          );
       }
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAgent, DEFAULTS, parseConfig, parseDuration } from '../../src/domain/config.js';
+import { canonicalAgent, DEFAULTS, isMaintainer, parseConfig, parseDuration } from '../../src/domain/config.js';
 import { QueueError } from '../../src/domain/errors.js';
 
 describe('queue.config.json', () => {
@@ -35,6 +35,9 @@ describe('queue.config.json', () => {
     ['{"remote": 3}', /"remote" must be a remote name or null/],
     ['{"groupCommit": "no"}', /"groupCommit" must be true or false/],
     ['{"agents": {"A": "a"}}', /"agents.A" must be an array of strings/],
+    ['{"maintainers": "Lead"}', /"maintainers" must be an array of agent names/],
+    ['{"maintainers": ["Lead\\nQueue-Agent: x"]}', /"maintainers" must be an array of agent names/],
+    ['{"pusherVariable": "GL USER"}', /"pusherVariable" must be the name of an environment variable/],
   ])('refuses %s', (text, message) => {
     expect(() => parseConfig(text)).toThrow(QueueError);
     expect(() => parseConfig(text)).toThrow(message);
@@ -44,5 +47,12 @@ describe('queue.config.json', () => {
     expect([parseDuration('2h'), parseDuration('30s'), parseDuration('1d'), parseDuration('2 weeks')]).toEqual([7_200_000, 30_000, 86_400_000, null]);
     const { config } = parseConfig(JSON.stringify({ agents: { 'Dev 2': ['dev2', 'two@example.com'] } }));
     expect([canonicalAgent(config, 'DEV2'), canonicalAgent(config, 'two@example.com'), canonicalAgent(config, ' Other ')]).toEqual(['Dev 2', 'Dev 2', 'Other']);
+  });
+
+  it('maintainers, by any of their names; the pusher variable', () => {
+    const { config } = parseConfig(JSON.stringify({ agents: { Lead: ['lead@example.com', 'lead'] }, maintainers: [' lead '], pusherVariable: 'QUEUE_PUSHER' }));
+    expect([config.maintainers, config.pusherVariable]).toEqual([['lead'], 'QUEUE_PUSHER']);
+    expect(['Lead', 'LEAD@example.com', 'lead', 'Dev 2', null].map((n) => isMaintainer(config, n))).toEqual([true, true, true, false, false]);
+    expect(parseConfig('{}').config.maintainers).toEqual([]);
   });
 });

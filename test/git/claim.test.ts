@@ -161,7 +161,8 @@ describe('claim across clones (real git, real processes)', () => {
       ['| [IN PROGRESS: Dev 1] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |', '| [IN PROGRESS: Dev 1] | **C** | c | None |', '| [BLOCKED] | **D** | d | C |', ''].join(
         '\n',
       );
-    const { remote, clones } = setup({ 'WORK_QUEUE.md': text }, 1);
+    // The clone commits as Dev 1 (its identity is Dev 1's alias): the rules judge the author.
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': text, 'queue.config.json': JSON.stringify({ agents: { 'Dev 1': ['clone0@example.com'] } }) }, 1);
     const c = clones[0];
     const done = await queue(c, ['done', 'A', '--agent', 'Dev 1', '--json']);
     expect(done.json).toMatchObject({ story: { id: 'A', status: 'done' }, unblocked: ['B'], attempts: 1 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RGRID, rgridVersions, tempDir, withoutCorpus } from '../helpers.js';
@@ -28,6 +28,9 @@ function rgridRepo(): string {
 describe.skipIf(withoutCorpus('the rgrid history replayed through validate --range, log and diff'))('the rgrid history replayed through the rules', () => {
   it("validate --range prints every commit's events and refuses only what really broke a rule", async () => {
     const repo = rgridRepo();
+    // The replay commits every version as one author, who is none of rgrid's agents: git cannot
+    // tell who changed a claimed story, so not_holder (judged by identity) is off for it.
+    writeFileSync(join(repo, 'queue.config.json'), '{"rules": {"not_holder": "off"}}\n');
     const r = await queue(repo, ['validate', '--range', 'HEAD', '--json']);
     expect(r.code).toBe(1);
     expect(r.json.commits).toHaveLength(48);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/domain/config.js';
 import { readQueue } from '../../src/read/queue.js';
-import { checkTransition, type ChangeContext } from '../../src/rules/check.js';
+import { NOTHING_REMEMBERED, recall, remember } from '../../src/history/memory.js';
+import { diffQueues } from '../../src/history/events.js';
+import { actorOf, checkMaintainer, checkTransition, type ChangeContext } from '../../src/rules/check.js';
 
 const q = (rows: string[]) => readQueue([{ file: 'WORK_QUEUE.md', text: `| Status | Story | Description | Depends On |\n|---|---|---|---|\n${rows.join('\n')}\n` }]);
 const base = [
@@ -11,7 +13,7 @@ const base = [
   '| [IN PROGRESS: Dev 1] | **D** | d | A |',
   '| [DONE] | **E** | e | None |',
 ];
-const config = parseConfig(JSON.stringify({ agents: { 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'] } })).config;
+const config = parseConfig(JSON.stringify({ agents: { 'Dev 2': ['dev2@example.com'], 'Dev 3': ['dev3@example.com'], Lead: ['lead'] }, maintainers: ['lead'] })).config;
 
 async function rules(change: (rows: string[]) => string[], ctx: Partial<ChangeContext> = {}) {
   const before = await q(base);
@@ -23,9 +25,11 @@ const set = (i: number, row: string) => (rows: string[]) => rows.map((r, k) => (
 describe('claim rules', () => {
   it('let legitimate changes pass: claim a ready story, holder marks done, edit a description', async () => {
     expect(await rules(set(1, '| [IN PROGRESS: Dev 2] | **B** | b | A |'), { author: 'dev2@example.com' })).toEqual([]);
-    expect(await rules(set(3, '| [DONE] | **D** | d | A |'), { agent: 'Dev 1' })).toEqual([]);
+    expect(await rules(set(3, '| [DONE] | **D** | d | A |'), { author: ['dev1@example.com', 'Dev 1'] })).toEqual([]);
+    expect(await rules(set(3, '| [DONE] | **D** | d | A |'), { agent: 'Dev 1', local: true })).toEqual([]);
     expect(await rules(set(1, '| [ ] | **B** | b, better said | A |'), { author: 'someone@example.com' })).toEqual([]);
-    expect(await rules(set(4, '| [ ] | **E** | e | None |'), { op: 'reopen', agent: 'Dev 2' })).toEqual([]);
+    expect(await rules(set(4, '| [ ] | **E** | e | None |'), { op: 'reopen', author: 'lead' })).toEqual([]);
+    expect(await rules(set(4, '| [ ] | **E** | e | None |'), { op: 'reopen', agent: 'Dev 2', local: true })).toEqual([]);
   });
 
   it.each([
@@ -34,7 +38,7 @@ describe('claim rules', () => {
     ['done by a non-holder', set(3, '| [DONE] | **D** | d | A |'), { author: 'dev3@example.com' }, ['not_holder D']],
     ['done without a claim', set(1, '| [DONE] | **B** | b | A |'), {}, ['done_not_claimed B']],
     ['reopen by hand', set(4, '| [ ] | **E** | e | None |'), {}, ['reopen_by_hand E']],
-    ['deleting a claimed story', (rows: string[]) => rows.filter((_, k) => k !== 3), {}, ['delete_claimed']],
+    ['deleting a claimed story', (rows: string[]) => rows.filter((_, k) => k !== 3), {}, ['delete_claimed D']],
     ['a cycle', set(0, '| [DONE] | **A** | a | C |'), {}, ['cycle A']],
     ['a duplicate id', (rows: string[]) => [...rows, '| [ ] | **B** | b again | None |'], {}, ['duplicate_id B']],
     ['two claims by one agent', set(1, '| [IN PROGRESS: Dev 1] | **B** | b | A |'), {}, ['claim_limit B']],
@@ -43,9 +47,56 @@ describe('claim rules', () => {
     expect(await rules(change, ctx as Partial<ChangeContext>)).toEqual(expected);
   });
 
-  it('a forced release is no steal; an unknown author is not judged as a holder', async () => {
-    expect(await rules(set(3, '| [ ] | **D** | d | A |'), { force: true, agent: 'Dev 3' })).toEqual([]);
-    expect(await rules(set(3, '| [DONE] | **D** | d | A |'), { author: 'a.person@example.com' })).toEqual([]);
+  it("a forced release binds for a maintainer and for queue's own write, never on a trailer alone", async () => {
+    expect(await rules(set(3, '| [ ] | **D** | d | A |'), { force: true, author: 'lead' })).toEqual([]);
+    expect(await rules(set(3, '| [ ] | **D** | d | A |'), { force: true, agent: 'Dev 3', local: true })).toEqual([]);
+    expect(await rules(set(3, '| [ ] | **D** | d | A |'), { force: true, agent: 'Lead', author: 'dev3@example.com' })).toEqual(['not_holder D']);
+    expect(await rules(set(3, '| [IN PROGRESS: Dev 3] | **D** | d | A |'), { force: true, author: 'dev3@example.com' })).toEqual(['steal D']);
+    expect(await rules(set(3, '| [IN PROGRESS: Dev 3] | **D** | d | A |'), { force: true, author: 'lead' })).toEqual([]);
+    expect(await rules(set(4, '| [ ] | **E** | e | None |'), { op: 'reopen', agent: 'Lead', author: 'dev2@example.com' })).toEqual(['reopen_by_hand E']);
+  });
+
+  it('the actor is the pusher, else the author through the aliases; an unknown author is judged as themselves', async () => {
+    const done = set(3, '| [DONE] | **D** | d | A |');
+    // A forged Queue-Agent of the holder, an author the config does not know, a known non-holder.
+    expect(await rules(done, { agent: 'Dev 1', author: ['dev2@example.com', 'dev2'] })).toEqual(['not_holder D']);
+    expect(await rules(done, { author: ['lead@example.com', 'A Person'] })).toEqual(['not_holder D']);
+    expect(await rules(done, { agent: 'Dev 1', author: ['mallory@example.com', 'Mallory'] })).toEqual(['not_holder D']);
+    // The holder's status written by someone else is no proof of who wrote it.
+    expect(await rules(set(3, '| [REVIEW: Dev 1] | **D** | d | A |'), { author: ['m@example.com', 'Mallory'] })).toEqual(['not_holder D']);
+    // The pusher decides, whoever the author is.
+    expect(await rules(done, { pusher: 'dev3', author: ['dev1@example.com', 'Dev 1'] })).toEqual(['not_holder D']);
+    expect(await rules(done, { pusher: 'Dev 1', author: ['dev3@example.com', 'Dev 3'] })).toEqual([]);
+    const before = await q(base);
+    const after = await q(done([...base]));
+    const violation = checkTransition(before, after, { config, author: ['lead@example.com', 'A Person'] })[0];
+    expect(violation.message).toBe('D is held by Dev 1, but A Person changed it to "[DONE]"');
+    expect(actorOf({ config, pusher: 'lead' })).toEqual({ name: 'Lead', label: 'Lead', maintainer: true });
+    expect(actorOf({ config, unknown: 'a forced update' })).toEqual({ name: null, label: 'a forced update', maintainer: false });
+  });
+
+  it('a held story whose status no longer reads is removed, unless a maintainer does it', async () => {
+    expect(await rules(set(3, '| [SOMETHING] | **D** | d, said again | None |'), { author: 'Dev 1' })).toEqual(['delete_claimed D']);
+    expect(await rules(set(3, '| [SOMETHING] | **D** | d | A |'), { author: 'lead' })).toEqual([]);
+    expect(await rules((rows) => rows.filter((_, k) => k !== 3), { author: 'lead' })).toEqual([]);
+  });
+
+  it('only a maintainer changes the config or deletes the queue branch', () => {
+    const where = { file: 'queue.config.json', line: 1 };
+    expect(checkMaintainer('config_change', actorOf({ config, author: 'lead' }), config, where, 'changed')).toEqual([]);
+    expect(checkMaintainer('config_change', actorOf({ config, author: 'dev2@example.com' }), config, where, 'queue.config.json was changed')).toEqual([
+      {
+        rule: 'config_change',
+        severity: 'error',
+        story: null,
+        file: 'queue.config.json',
+        line: 1,
+        message: 'queue.config.json was changed by Dev 2, who is no maintainer',
+        fix: 'leave queue.config.json as it is; a maintainer (lead) pushes the change',
+      },
+    ]);
+    const none = parseConfig('{}').config;
+    expect(checkMaintainer('delete_branch', actorOf({ config: none }), none, where, 'main was deleted')[0].fix).toMatch(/names none \("maintainers"\)/);
   });
 
   it('severities come from the config', async () => {
@@ -71,5 +122,31 @@ describe('claim rules', () => {
         fix: 'claim a story from queue ready instead, or finish B first',
       },
     ]);
+  });
+});
+
+describe('stories remembered across versions that do not read them', () => {
+  it('a story that comes back is judged against the last version that read it', async () => {
+    const before = await q(base);
+    const gone = await q(base.filter((_, k) => k !== 1 && k !== 3)); // B and D vanish
+    const remembered = remember(before, NOTHING_REMEMBERED, gone);
+    expect([...remembered.keys()].sort()).toEqual(['B', 'D']);
+    // Back: D stolen, B done without a claim. Judged against the remembered rows, not as new stories.
+    const kept = base.filter((_, k) => k !== 1 && k !== 3);
+    const back = await q([...kept, '| [DONE] | **B** | b | A |', '| [IN PROGRESS: Dev 2] | **D** | d | A |']);
+    const judgedAgainst = recall(gone, remembered, back);
+    expect(diffQueues(judgedAgainst, back).map((e) => `${e.kind} ${e.story}`)).toEqual(['done B', 'claim D']);
+    expect(checkTransition(judgedAgainst, back, { config, author: 'dev2@example.com' }).map((v) => `${v.rule} ${v.story}`)).toEqual(['done_not_claimed B', 'steal D']);
+    // Gone for good: nothing left to remember once they read again.
+    expect(remember(judgedAgainst, remembered, back).size).toBe(0);
+    // A story that stays away is not removed a second time.
+    expect(recall(gone, remembered, gone)).toBe(gone);
+  });
+
+  it('a file that is gone remembers every story; an unreadable status is remembered too', async () => {
+    const before = await q(base);
+    expect([...remember(before, NOTHING_REMEMBERED, null).keys()]).toEqual(['A', 'B', 'C', 'D', 'E']);
+    const unread = await q(set(3, '| [SOMETHING] | **D** | d | A |')([...base]));
+    expect([...remember(before, NOTHING_REMEMBERED, unread).keys()]).toEqual(['D']);
   });
 });

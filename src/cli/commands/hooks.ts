@@ -53,10 +53,17 @@ export function register(program: Command): void {
         return Buffer.concat(chunks).toString('utf8');
       };
       let refusals: string[];
-      if (name === 'pre-commit') refusals = await run.preCommit(await rootOf(cmd, false));
-      else if (name === 'pre-push') refusals = await run.prePush(await rootOf(cmd, false), args[0] ?? 'origin', await stdin());
-      else if (name === 'pre-receive') refusals = await run.preReceive(await rootOf(cmd, true), await stdin());
-      else throw new QueueError('usage', `unknown hook "${name}" (pre-commit, pre-push, pre-receive)`);
+      if (!['pre-commit', 'pre-push', 'pre-receive'].includes(name)) throw new QueueError('usage', `unknown hook "${name}" (pre-commit, pre-push, pre-receive)`);
+      try {
+        if (name === 'pre-commit') refusals = await run.preCommit(await rootOf(cmd, false));
+        else if (name === 'pre-push') refusals = await run.prePush(await rootOf(cmd, false), args[0] ?? 'origin', await stdin());
+        else refusals = await run.preReceive(await rootOf(cmd, true), await stdin());
+      } catch (e) {
+        // A hook that cannot judge refuses, in one line: what it sends reaches whoever pushed.
+        process.stderr.write(`queue: the ${name} check could not run, so it refuses: ${(e as Error).message.split('\n')[0]}\n`);
+        process.exitCode = 1;
+        return;
+      }
       if (refusals.length === 0) return;
       process.stderr.write(`queue: refused by the claim rules (${name}):\n${refusals.map((r) => `  ${r}\n`).join('')}`);
       process.exitCode = 1;
