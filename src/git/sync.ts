@@ -2,6 +2,9 @@
  * After a transaction: bring the clone's own branch and working file up to the commit
  * just published, when that is safe, and never over local changes.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { QueueError } from '../domain/errors.js';
 import { Git, GitFailure } from './git.js';
 import type { BranchRef, TransactionResult } from './types.js';
 
@@ -9,8 +12,9 @@ import type { BranchRef, TransactionResult } from './types.js';
  * Bring the local side up to date with the published commit, when safe:
  * - the checked-out shared branch is fast-forwarded (`merge --ff-only` after a push; after a local
  *   `update-ref`, `read-tree -m -u` moves index and work tree from the old tip to the new one);
- *   git refuses both when a local change to the queue file would be overwritten, and then the
- *   note says so;
+ *   git refuses both when a local change to the queue file would be overwritten. After a push the
+ *   note says so; after a local `update-ref` the branch is moved back and QueueError `git` thrown
+ *   (nothing committed), since a branch ahead of its own index is undone by the next `git commit`;
  * - after a push, a local shared branch that is not checked out here is fast-forwarded with
  *   `git fetch . <remote-tracking>:<branch>`, which git refuses when the branch has commits of its
  *   own or is checked out in another worktree (moving it there would leave that worktree's index
@@ -23,13 +27,22 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
   if (head === target) {
     if (!opts.remote) {
       // The ref already points at `commit`; move index and work tree from `base` to it.
-      const ok = await git.ok(['read-tree', '-m', '-u', base, commit]);
-      return ok
-        ? { sync: 'updated' }
-        : {
-            sync: 'skipped',
-            note: `${opts.file} has local changes: the commit is on ${opts.branch}, but the working file was left as it was (commit or stash them, then git pull --ff-only)`,
-          };
+      if (await git.ok(['read-tree', '-m', '-u', base, commit])) return { sync: 'updated' };
+      // They cannot follow (a local change to the file, or another git command's index.lock). A
+      // checked-out branch ahead of its index would have the next `git commit` undo this one: the
+      // branch goes back (compare-and-swap) and the write is refused, HEAD, index and work tree agreeing.
+      const locked = existsSync(resolve(git.dir, await git.line(['rev-parse', '--git-path', 'index.lock']).catch(() => '.git/index.lock')));
+      const undone = await git.ok(['update-ref', '-m', 'queue: work tree could not follow', target, base, commit]);
+      const why = locked
+        ? 'another git command holds the index (.git/index.lock; if none is running, a crashed one left it: remove it)'
+        : `${opts.file} has local changes (commit or stash them, or use --no-commit to edit the working file)`;
+      throw new QueueError(
+        'git',
+        undone
+          ? `nothing was committed: ${why}, so the work tree could not follow ${opts.branch}`
+          : `${opts.branch} moved to ${commit.slice(0, 7)} and on again, but the work tree could not follow: ${why}; then run git reset --keep ${opts.branch}`,
+        { committed: !undone, commit },
+      );
     }
     // git refuses a merge that is not a fast-forward, or that would overwrite local changes.
     // No auto-maintenance after it, as with queue's fetches: the user's own git commands keep the

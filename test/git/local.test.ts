@@ -1,0 +1,57 @@
+/**
+ * Writes without a remote commit on the checked-out branch itself (update-ref as the
+ * compare-and-swap). When the index and work tree cannot follow, the branch must not stay ahead of
+ * them: a branch ahead of its own index is undone by the next `git commit`. Real git repositories.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+import { git, queue } from './repos.js';
+
+const QUEUE = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **A** | a | None |\n| [ ] | **B** | b | None |\n';
+
+function repo(): string {
+  const dir = tempDir('queue-local-');
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'config', 'user.name', 'Dev 1');
+  git(dir, 'config', 'user.email', 'dev1@example.com');
+  writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
+  git(dir, 'add', '.');
+  git(dir, 'commit', '-qm', 'seed');
+  return dir;
+}
+
+describe('writes on a local branch (no remote)', () => {
+  it('a held index.lock: nothing is committed, HEAD, index and work tree agree, and the next commit undoes nothing', async () => {
+    const dir = repo();
+    const head = git(dir, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(dir, '.git', 'index.lock'), '');
+    const r = await queue(dir, ['claim', 'A', '--agent', 'Dev 1', '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.json.error.code).toBe('git');
+    expect(r.json.error.message).toContain('index.lock');
+    expect(git(dir, 'rev-parse', 'HEAD').trim()).toBe(head);
+    rmSync(join(dir, '.git', 'index.lock'));
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+    // Once the lock is gone the claim goes through, and stays through an ordinary commit.
+    expect((await queue(dir, ['claim', 'A', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    writeFileSync(join(dir, 'notes.txt'), 'x\n');
+    git(dir, 'add', 'notes.txt');
+    git(dir, 'commit', '-qm', 'an ordinary commit');
+    expect(git(dir, 'show', 'HEAD:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **A** |');
+  });
+
+  it('a local change to the queue file: refused with what to do, the change kept, nothing committed', async () => {
+    const dir = repo();
+    const head = git(dir, 'rev-parse', 'HEAD').trim();
+    const edited = QUEUE.replace('| b |', '| b, edited by hand |');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), edited);
+    const r = await queue(dir, ['claim', 'A', '--agent', 'Dev 1', '--json']);
+    expect(r.json.error.code).toBe('invalid');
+    expect(r.json.error.message).toMatch(/uncommitted changes.*--no-commit/);
+    expect(git(dir, 'rev-parse', 'HEAD').trim()).toBe(head);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(edited);
+    expect(git(dir, 'diff', '--cached')).toBe('');
+  });
+});
