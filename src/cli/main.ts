@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
 import { Command, CommanderError } from 'commander';
-import { QueueError } from '../domain/errors.js';
+import { failureOf } from './failure.js';
 import { disableColor } from './color.js';
 import { printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
@@ -96,8 +96,8 @@ async function main(argv: string[]) {
       if (!json) process.exit(2);
       fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
     }
-    if (e instanceof QueueError) fail(json, e.code, e.message, e.exitCode, e.details);
-    fail(json, 'internal', `internal error: ${(e as Error).stack ?? e}`, 2);
+    const f = failureOf(e);
+    fail(json, f.code, f.message, f.exit, f.details);
   }
 }
 

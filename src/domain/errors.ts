@@ -6,7 +6,8 @@
  * edited with full fidelity), `invalid`, `not_ready` (dependencies not done; `waitingOn` lists them),
  * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
  * `claim_limit` (the agent holds its share already), `rule_violation` (the change breaks a claim rule,
- * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed).
+ * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed),
+ * `io` (the system refused a read or write: a full disk, a read-only file system, no permission).
  */
 export type ErrorCode =
   | 'usage'
@@ -21,7 +22,8 @@ export type ErrorCode =
   | 'claim_limit'
   | 'rule_violation'
   | 'conflict_retries_exhausted'
-  | 'git';
+  | 'git'
+  | 'io';
 
 const EXIT: Record<ErrorCode, number> = {
   usage: 2,
@@ -37,6 +39,7 @@ const EXIT: Record<ErrorCode, number> = {
   rule_violation: 1,
   conflict_retries_exhausted: 1,
   git: 2,
+  io: 2,
 };
 
 /** An error queue reports to the user: a code from {@link ErrorCode}, a message, JSON details, an exit code. */

@@ -16,7 +16,8 @@ import { cellText, lineEnding } from '../edit/common.js';
 import type { Edit } from '../edit/splice.js';
 import type { Story } from '../domain/types.js';
 
-const BLOCK = /<!--\s*queue:(ready|progress|graph)\s*-->[^\S\r\n]*(\r?\n)/g;
+/** A block's opening marker: an HTML comment alone on its line (one inside a title or a paragraph is text). */
+const BLOCK = /^[^\S\r\n]{0,3}<!--\s*queue:(ready|progress|graph)\s*-->[^\S\r\n]*(\r?\n)/gm;
 
 /** Mermaid graphs larger than this are cut to the open stories nearest the front. */
 const GRAPH_LIMIT = 150;

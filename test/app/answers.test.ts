@@ -100,4 +100,24 @@ describe('answers', () => {
     expect(r.stderr).toContain('--help');
     expect(r.stdout).toBe('');
   });
+
+  it('a marker inside a title is text, not a generated block: render still renders the real one', async () => {
+    const text = [
+      '- [ ] T-1 render the ready list <!-- queue:ready -->',
+      '',
+      '<!-- queue:ready -->',
+      '<!-- /queue:ready -->',
+      '',
+      '- [ ] T-2 explain <!-- queue:ready --> in the docs',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    const [r] = reconcile(q);
+    const out = applyEdits(text, r.edits);
+    expect(out.slice(out.indexOf('<!-- /queue:ready -->'))).toBe(text.slice(text.indexOf('<!-- /queue:ready -->')));
+    expect(out.slice(0, out.indexOf('<!-- /queue:ready -->'))).toContain('T-2');
+    expect(out.startsWith('- [ ] T-1 render the ready list <!-- queue:ready -->\n\n<!-- queue:ready -->\n')).toBe(true);
+    const [again] = reconcile(await readQueue([{ file: 'WORK_QUEUE.md', text: out }]));
+    expect(again.edits).toEqual([]);
+  });
 });

@@ -1,0 +1,45 @@
+/**
+ * What the CLI says about an error that reached it: a QueueError as it is; a failed git command
+ * (`git`) or a refusal of the system (`io`: a full disk, a read-only file system, a permission) as
+ * what it is, with no stack trace, since the user can act on it; anything else is `internal`, a bug
+ * in queue, reported with its stack so it can be fixed.
+ */
+import { QueueError } from '../domain/errors.js';
+import { GitFailure } from '../git/git.js';
+
+/** One failure as the CLI prints it: the JSON error's code, message and details, and the exit code. */
+export interface Failure {
+  code: string;
+  message: string;
+  exit: number;
+  details: Record<string, unknown>;
+}
+
+const SYSTEM: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'an input/output error',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EBUSY: 'the resource is busy',
+};
+
+/** The {@link Failure} for `e`. */
+export function failureOf(e: unknown): Failure {
+  if (e instanceof QueueError) return { code: e.code, message: e.message, exit: e.exitCode, details: e.details };
+  if (e instanceof GitFailure) return { code: 'git', message: e.message, exit: 2, details: {} };
+  const sys = e as NodeJS.ErrnoException | null;
+  if (sys && typeof sys.code === 'string' && sys.code in SYSTEM) {
+    const where = sys.path ? ` ${sys.path}` : '';
+    return {
+      code: 'io',
+      message: `${sys.syscall ?? 'system call'}${where}: ${SYSTEM[sys.code]} (${sys.code})`,
+      exit: 2,
+      details: { errno: sys.code, ...(sys.path ? { path: sys.path } : {}) },
+    };
+  }
+  return { code: 'internal', message: `internal error (a bug in queue: please report it with the command you ran): ${(e as Error)?.stack ?? String(e)}`, exit: 2, details: {} };
+}
