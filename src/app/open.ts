@@ -23,6 +23,21 @@ export interface OpenOptions {
   file?: string;
   /** Also read deployment/status and deployment/handoffs (see `workspace/`). */
   workspace?: boolean;
+  /**
+   * Read the shared branch's tip rather than the working file when the repository has a remote and
+   * the working file has no changes of its own (`shared-read.ts`). Default false: the working file.
+   */
+  shared?: boolean;
+  /** With `shared`: do not fetch; read the working file and warn when the last fetched tip is ahead. */
+  offline?: boolean;
+}
+
+/** The bytes to read for `opts` at `loc`, and what to say about where they came from. */
+async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[] }> {
+  if (!opts.shared) return { bytes: readBytes(loc.path), diagnostics: [] };
+  const { readSource } = await import('./shared-read.js');
+  const src = await readSource(loc.repo, loc.path, loc.shown, () => readBytes(loc.path), { offline: opts.offline });
+  return src ?? { bytes: readBytes(loc.path), diagnostics: [] };
 }
 
 /** A queue opened from disk: the parsed queue plus where it lives and its config. */
@@ -65,7 +80,9 @@ function readBytes(path: string): Buffer {
 export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
   const { readQueue } = await import('../read/queue.js');
-  const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path).toString('utf8') }]);
+  const source = await sourceBytes(loc, opts);
+  const queue = await readQueue([{ file: loc.shown, text: source.bytes.toString('utf8') }]);
+  for (const d of source.diagnostics) queue.diagnostics.push(d);
   for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
@@ -91,7 +108,8 @@ export interface ReadyAnswer {
  */
 export async function openReady(opts: OpenOptions, agent?: string, limit = Infinity): Promise<ReadyAnswer> {
   const loc = locate(opts);
-  const bytes = readBytes(loc.path);
+  const source = await sourceBytes(loc, opts);
+  const bytes = source.bytes;
   const where = indexEnabled() ? indexLocation(loc) : null;
   const key = where ? indexKey(bytes, loc.shown) : '';
   const build = async (): Promise<IndexView> => {
@@ -123,7 +141,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       }).slice(0, limit);
       return {
         stories: order.map((i) => view.story(i, true)),
-        diagnostics: [...ix.diagnostics, ...storyFileCheck(loc, where, key, indexed, () => view.files())],
+        diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, indexed, () => view.files())],
         indexed,
       };
     } finally {

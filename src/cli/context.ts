@@ -17,6 +17,7 @@ export interface GlobalOptions {
   file?: string;
   json?: boolean;
   color?: boolean;
+  offline?: boolean;
 }
 
 /** The global options as commander parsed them for `cmd`. */
@@ -24,10 +25,14 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-/** Open the queue the global options name. */
-export function open(cmd: Command, workspace = false): Promise<OpenedQueue> {
+/**
+ * Open the queue the global options name. `shared`: read the shared branch's tip when the working
+ * file has no changes of its own (`--offline` reads the working file), as the commands that offer
+ * stories to take do.
+ */
+export function open(cmd: Command, workspace = false, shared = false): Promise<OpenedQueue> {
   const g = globals(cmd);
-  return openQueue({ cwd: g.C, file: g.file, workspace });
+  return openQueue({ cwd: g.C, file: g.file, workspace, shared, offline: g.offline === true });
 }
 
 /** The human formatting module (string-width, picocolors), loaded only when a command prints for people. */

@@ -55,6 +55,7 @@ async function main(argv: string[]) {
     .option('--file <path>', 'queue file (default: WORK_QUEUE.md at the repository root)')
     .option('--json', 'one JSON document on stdout ({"schemaVersion": 1, ...})')
     .option('--no-color', 'no ANSI colors (NO_COLOR is honoured too)')
+    .option('--offline', 'read commands read the working file, without fetching the shared branch')
     .showHelpAfterError('(queue --help lists the commands; queue COMMAND --help its options)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => (json ? undefined : process.stderr.write(s)) });

@@ -351,3 +351,25 @@ function gitError(e: unknown): QueueError {
   if (e instanceof QueueError) return e;
   return new QueueError('git', e instanceof Error ? e.message : String(e));
 }
+
+/**
+ * Fetch the shared branch's tip for a read (under the clone's lock, as writes fetch it) and return
+ * it, or null when the fetch fails or takes longer than `timeoutMs` (then the last fetched tip, if
+ * any, is in `lastKnown`). Never throws for a network failure: a read falls back and says so.
+ */
+export async function fetchForRead(git: Git, ref: BranchRef, common: string, timeoutMs: number): Promise<{ tip: string | null; lastKnown: string | null; error: string | null }> {
+  const tracking = trackingRef(ref);
+  const known = () => git.line(['rev-parse', '--verify', '--quiet', `${tracking}^{commit}`]).catch(() => null);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((r) => {
+    timer = setTimeout(() => r('timeout'), timeoutMs);
+  });
+  const fetched = serially(common, () => fetchTip(git, ref, null)).then(
+    (t) => t.base,
+    (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+  );
+  const outcome = await Promise.race([fetched, timeout]);
+  clearTimeout(timer);
+  if (typeof outcome === 'string' && outcome !== 'timeout') return { tip: outcome, lastKnown: outcome, error: null };
+  return { tip: null, lastKnown: await known(), error: outcome === 'timeout' ? `no answer from ${ref.remote} within ${timeoutMs / 1000} s` : outcome.error };
+}

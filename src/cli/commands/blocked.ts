@@ -9,7 +9,7 @@ export function register(program: Command): void {
     .command('blocked')
     .description('stories waiting on dependencies or held, and why')
     .action(async (_opts: unknown, cmd: Command) => {
-      const q = await open(cmd);
+      const q = await open(cmd, false, true);
       const blocked = q.graph.blocked();
       if (globals(cmd).json) {
         printJson({

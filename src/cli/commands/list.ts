@@ -19,7 +19,7 @@ export function register(program: Command): void {
         .map((s) => s.trim().toLowerCase().replace(/[- ]/g, '_'))
         .filter(Boolean);
       for (const w of wanted ?? []) if (!CATEGORIES.includes(w)) throw new QueueError('usage', `--status: unknown status "${w}" (one of ${CATEGORIES.join(', ')})`);
-      const q = await open(cmd);
+      const q = await open(cmd, false, true);
       const stories = q.stories.filter((s) => !wanted || wanted.includes(s.status.category) || (wanted.includes('ready') && q.graph.isReady(s)));
       if (globals(cmd).json) {
         printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });

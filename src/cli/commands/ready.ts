@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .action(async (opts: { agent?: string; limit?: string }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
       const g = globals(cmd);
-      const answer = await openReady({ cwd: g.C, file: g.file }, opts.agent ?? process.env.QUEUE_AGENT, limit);
+      const answer = await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
       if (g.json) {
         printJson({ stories: answer.stories, diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;

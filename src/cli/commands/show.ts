@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .description('one story in full')
     .argument('<id>', 'story id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      const q = await open(cmd, true);
+      const q = await open(cmd, true, true);
       const s = q.graph.lookup(id);
       if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`, { id });
       const g = q.graph;

@@ -1,0 +1,50 @@
+/**
+ * Reads see the shared branch: a clone behind its remote is not offered stories others hold, and
+ * when it reads its own working file it says the shared branch is ahead. Real git: a bare remote and
+ * two clones.
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { git, queue, setup } from './repos.js';
+
+const QUEUE = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **S-1** | one | None |\n| [ ] | **S-2** | two | None |\n';
+const ids = (r: { json: { stories: Array<{ id: string }> } }) => r.json.stories.map((s) => s.id);
+const codes = (r: { json: { diagnostics: Array<{ code: string }> } }) => r.json.diagnostics.map((d) => d.code);
+
+describe('reads see the shared branch', () => {
+  it('ready, list and show read the fetched tip in a clean clone that is behind; --offline and local changes read the working file and say it is behind', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const [here, there] = clones;
+    expect((await queue(there, ['claim', 'S-1', '--agent', 'Dev 2', '--json'])).code).toBe(0);
+
+    // This clone has not pulled: its working file still says S-1 is open.
+    const ready = await queue(here, ['ready', '--json']);
+    expect(ids(ready)).toEqual(['S-2']);
+    expect(codes(ready)).toEqual([]);
+    expect((await queue(here, ['show', 'S-1', '--json'])).json.story.claimant).toBe('Dev 2');
+    expect((await queue(here, ['list', '--status', 'in_progress', '--json'])).json.stories.map((s: { id: string }) => s.id)).toEqual(['S-1']);
+    // The working file and the branch are as they were: a read moves nothing but the remote-tracking ref.
+    expect(git(here, 'status', '--porcelain')).toBe('');
+    expect(git(here, 'rev-parse', 'HEAD')).not.toBe(git(remote, 'rev-parse', 'main'));
+
+    // Offline: the working file, and a warning, since the last fetch saw S-1 claimed.
+    const offline = await queue(here, ['ready', '--offline', '--json']);
+    expect(ids(offline)).toEqual(['S-1', 'S-2']);
+    expect(codes(offline)).toEqual(['behind_remote']);
+
+    // A local change to the file: the working file is read, with the same warning.
+    writeFileSync(join(here, 'WORK_QUEUE.md'), QUEUE.replace('| two |', '| two, edited |'));
+    const edited = await queue(here, ['ready', '--json']);
+    expect(ids(edited)).toEqual(['S-1', 'S-2']);
+    expect(codes(edited)).toEqual(['behind_remote']);
+    git(here, 'checkout', '--', 'WORK_QUEUE.md');
+
+    // The remote gone: the last fetched tip, with a warning that says so.
+    renameSync(remote, `${remote}.away`);
+    const away = await queue(here, ['ready', '--json']);
+    expect(ids(away)).toEqual(['S-2']);
+    expect(codes(away)).toEqual(['fetch_failed']);
+    renameSync(`${remote}.away`, remote);
+  }, 60_000);
+});
