@@ -30,7 +30,7 @@ import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
 import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
-import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimRequest } from './requests.js';
+import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimRequest, type PublishedRequest } from './requests.js';
 import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
 import { looseObjectDir, ObjectWriter } from './objects.js';
@@ -185,8 +185,43 @@ export async function transact(opts: TransactionOptions): Promise<TransactionRes
 async function settle(git: Git, opts: TransactionOptions, common: string, group: Group): Promise<Attempt | null> {
   const mine = group.mine!;
   group.mine = null;
-  if (await withdrawRequest(git, group.remote, mine.request).catch(() => true)) return null;
-  return serially(common, async () => servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base));
+  return settleRequest(git, opts, common, group.remote, mine);
+}
+
+/** How often {@link settleRequest} reads the tip before it gives up, and the first wait between reads (doubling). */
+const SETTLE_READS = 4;
+const SETTLE_WAIT_MS = 250;
+
+/**
+ * The outcome of this process's claim request `mine` when the claim stops: null when this call
+ * withdrew it (it was never served), else the attempt of the commit that served it, read from the
+ * tip. When the withdrawal fails (the remote did not answer), the request may have been served
+ * meanwhile: the tip is read again (a few times, waiting longer each time) before anything is
+ * said, since a claim served on the remote but reported as failed would leave a story held by an
+ * agent that does not know it. Throws QueueError `git` with `outcome: "unknown"` when the remote
+ * stays unreadable after a failed withdrawal, and the fetch's error when it was withdrawn by another.
+ */
+export async function settleRequest(git: Git, opts: BranchRef, common: string, remote: string, mine: PublishedRequest): Promise<Attempt | null> {
+  const withdrawn = await withdrawRequest(git, remote, mine.request).catch(() => null);
+  if (withdrawn === true) return null;
+  let failure: unknown = null;
+  for (let read = 0; read < SETTLE_READS; read++) {
+    try {
+      return await serially(common, async () => servedOutcome(git, opts, mine, (await fetchTip(git, opts, null)).base));
+    } catch (e) {
+      failure = e;
+      await new Promise((r) => setTimeout(r, SETTLE_WAIT_MS * 2 ** read));
+    }
+  }
+  if (withdrawn === null) {
+    const why = failure instanceof Error ? failure.message : String(failure);
+    throw new QueueError(
+      'git',
+      `the claim's outcome is unknown: its request could not be withdrawn and ${remote} could not be read (${why}); once ${remote} answers, queue show tells whether ${mine.request.op?.agent ?? 'you'} hold${mine.request.op?.agent ? 's' : ''} ${mine.request.op?.id ?? 'a story'}`,
+      { outcome: 'unknown', request: mine.request.id },
+    );
+  }
+  throw failure;
 }
 
 /**

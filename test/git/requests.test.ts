@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Git } from '../../src/git/git.js';
 import { publishRequest, servedOutcome, type PublishedRequest } from '../../src/git/requests.js';
+import { settleRequest } from '../../src/git/transaction.js';
+import { renameSync } from 'node:fs';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { git, gitEnv, queue, remoteFile, setup } from './repos.js';
@@ -60,6 +62,30 @@ describe('group commit over a real remote', () => {
         ['S-1', 'Waiting'],
       ]),
     );
+  }, 60_000);
+
+  it('a served request is a claim held even when the remote stops answering as the requester gives up: read again, never reported as failed', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
+    const [a, b] = clones;
+    const mine = await publish(a, 'Waiting');
+    expect((await queue(b, ['claim', '--agent', 'Dev B', '--json'])).code).toBe(0);
+    expect(git(remote, 'log', '-1', '--format=%(trailers:key=Queue-Request,valueonly)', 'main').trim()).toBe(`${mine.request.id} S-1`);
+    // The remote goes away while the requester stops: its withdrawal cannot reach it, nor its next
+    // read. It comes back a moment later; the requester reads the tip again and finds its claim.
+    renameSync(remote, `${remote}.away`);
+    setTimeout(() => renameSync(`${remote}.away`, remote), 400);
+    const ref = { root: a, file: 'WORK_QUEUE.md', remote: 'origin', branch: 'main' };
+    const served = await settleRequest(new Git(a), ref, join(a, '.git'), 'origin', mine);
+    expect(served?.decision.id).toBe('S-1');
+    expect(served?.commit).toBe(git(remote, 'rev-parse', 'main').trim());
+
+    // When the remote stays away, the outcome is said to be unknown, not a failure.
+    const again = await publish(a, 'Other');
+    renameSync(remote, `${remote}.away`);
+    const unknown = await settleRequest(new Git(a), ref, join(a, '.git'), 'origin', again).catch((e) => e);
+    renameSync(`${remote}.away`, remote);
+    expect(unknown.code).toBe('git');
+    expect(unknown.details.outcome).toBe('unknown');
   }, 60_000);
 
   it('a request that cannot be served stays pending, as does one it cannot read; expired ones are deleted, never served', async () => {
