@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { loadConfig, locateQueueFile } from './locate.js';
 
 import { createHash } from 'node:crypto';
@@ -51,9 +52,12 @@ function locate(opts: OpenOptions): Location {
   return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
 }
 
-function readBytes(path: string): Buffer {
+/** The queue file's bytes; QueueError `unreadable`, or `too_large` (found before reading) over {@link MAX_FILE_BYTES}. */
+function readBytes(path: string, shown: string): Buffer {
   try {
-    if (statSync(path).isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
+    const st = statSync(path);
+    if (st.isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
+    if (st.size > MAX_FILE_BYTES) throw tooLarge(shown, st.size);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof QueueError) throw e;
@@ -65,7 +69,7 @@ function readBytes(path: string): Buffer {
 export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
   const { readQueue } = await import('../read/queue.js');
-  const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path).toString('utf8') }]);
+  const queue = await readQueue([{ file: loc.shown, text: readBytes(loc.path, loc.shown).toString('utf8') }]);
   queue.diagnostics.push(...checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
@@ -91,7 +95,7 @@ export interface ReadyAnswer {
  */
 export async function openReady(opts: OpenOptions, agent?: string, limit = Infinity): Promise<ReadyAnswer> {
   const loc = locate(opts);
-  const bytes = readBytes(loc.path);
+  const bytes = readBytes(loc.path, loc.shown);
   const where = indexEnabled() ? indexLocation(loc) : null;
   const key = where ? indexKey(bytes, loc.shown) : '';
   const loaded = where ? readIndex(where, key) : null;

@@ -10,6 +10,7 @@ import { diffQueues, type QueueEvent } from '../history/events.js';
 import { checkTransition, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -69,10 +70,12 @@ function parseLog(out: string): QueueCommit[] {
   return commits;
 }
 
-/** The blob id of the queue file at a revision; null when the file does not exist there. */
+/** The blob id of the queue file at a revision; null when the file does not exist there.
+ * QueueError `too_large` when it is over the size limit (found before it is read). */
 async function blobAt(git: Git, rev: string | null, file: string): Promise<string | null> {
   if (rev === null) return null;
-  const m = /^\d{6} blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', rev, '--', file]));
+  const m = /^\d{6} blob ([0-9a-f]+) +(\d+)\t/.exec(await git.line(['ls-tree', '-l', rev, '--', file]));
+  if (m && Number(m[2]) > MAX_FILE_BYTES) throw tooLarge(file, Number(m[2]));
   return m ? m[1] : null;
 }
 

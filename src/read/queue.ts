@@ -2,7 +2,9 @@
  * The pure core of reading: queue text → stories, graph and diagnostics. No file system, no git:
  * the same function serves the CLI, the hooks (reading blobs at commits) and the watcher.
  */
-import { readBlocks, type ReadPath } from '../markdown/read.js';
+import { readBlocks, type ReadPath, type ReadResult } from '../markdown/read.js';
+import { LimitError } from '../markdown/limits.js';
+import { checkFileSize } from '../domain/limits.js';
 import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
@@ -108,10 +110,20 @@ function frontMatterEnd(lines: LineIndex): number {
 /** `QUEUE_READ=remark` reads every document with remark alone (for comparing readers, and the bench's baseline). */
 const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
 
-/** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
+/**
+ * Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. What queue cannot
+ * read with certainty is a diagnostic; a file over one of the limits (`domain/limits.ts`) is
+ * refused with QueueError `too_large` or `too_deep` at the construct's line and column.
+ */
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
+  checkFileSize(raw, file);
   const { text, bom } = stripBom(raw);
-  const read = await readBlocks(text, { remarkOnly: REMARK_ONLY });
+  let read: ReadResult;
+  try {
+    read = await readBlocks(text, { remarkOnly: REMARK_ONLY });
+  } catch (e) {
+    throw e instanceof LimitError ? e.toQueueError(text, file) : e;
+  }
   const { entries, diagnostics, tables } = readEntries(read.blocks, text, file);
   const markers = conflictMarkers(text, file);
   diagnostics.push(...markers);
