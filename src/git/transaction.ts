@@ -23,6 +23,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -210,18 +211,30 @@ function noBranch(ref: BranchRef): never {
   throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
 }
 
-/** The queue file at commit `base`: mode, text, parsed queue, and the root tree when listed. */
+/**
+ * The queue file at commit `base`: mode, text, parsed queue, and the root tree when listed. Throws
+ * QueueError `unreadable` when it is absent or a symbolic link there (queue edits regular files
+ * only), `too_large` when it is over the size limit (found before it is read).
+ */
 async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   let root: TreeEntry[] | null = null;
-  let found: { mode: string; id: string } | undefined;
+  let found: { mode: string; id: string; size?: number } | undefined;
   if (!ref.file.includes('/')) {
-    root = await listTree(git, base);
+    root = await listTree(git, base, { sizes: true });
     found = root.find((e) => e.name === ref.file && e.type === 'blob');
   } else {
-    const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', base, '--', ref.file]));
-    if (m) found = { mode: m[1], id: m[2] };
+    const m = /^(\d{6}) blob ([0-9a-f]+) +(\d+)\t/.exec(await git.line(['ls-tree', '-l', '--end-of-options', base, '--', ref.file]));
+    if (m) found = { mode: m[1], id: m[2], size: Number(m[3]) };
   }
-  if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
+  const at = `${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`;
+  if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${at}`, { file: ref.file });
+  if (found.mode === '120000')
+    throw new QueueError(
+      'unreadable',
+      `${ref.file} is a symbolic link at ${at}: queue edits the queue file only as a regular file; set "file" in queue.config.json to the file it links to`,
+      { file: ref.file },
+    );
+  if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
   const text = await git.raw(['cat-file', 'blob', found.id]);
   return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
 }
