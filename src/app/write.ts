@@ -21,6 +21,7 @@ import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
 import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
+import { verifyRemote } from '../git/args.js';
 import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transaction.js';
 
 /**
@@ -72,7 +73,8 @@ export interface LocateOptions {
  * the config's `branch`, else the remote's default branch (`origin/HEAD`, so an agent on a branch of
  * its own still claims on the shared one), else the checked-out branch, else `main`. One git call
  * in a clone that knows `origin/HEAD`. Throws QueueError `usage` outside a repository unless
- * `commit: false`, or when the file lies outside the repository.
+ * `commit: false`, when the file lies outside the repository, or when the config's `remote` is not
+ * a remote of the clone.
  */
 export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget> {
   const { cwd, repo: root, config, path } = locateQueueFile(opts);
@@ -86,7 +88,9 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   // A clone whose origin/HEAD resolved has an origin: no `git remote` call then.
   let remote: string | null = null;
   if (opts.push !== false) {
-    if (config.remote !== undefined) remote = config.remote;
+    // A configured remote must be one of the clone's (origin is, when origin/HEAD resolved).
+    if (config.remote !== undefined)
+      remote = config.remote === null || (config.remote === 'origin' && repo.originDefault !== null) ? config.remote : await verifyRemote(git, config.remote);
     else if (repo.originDefault !== null) remote = 'origin';
     else {
       const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);

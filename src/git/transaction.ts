@@ -328,8 +328,10 @@ async function attemptOnce(
     // The pre-push hook may skip what queue has just decided and proved; the server still judges it.
     if (opts.remote && deleted.length) {
       const d = deletions(deleted);
-      await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, opts.remote, `${commit}:${target}`, ...d.refspecs]);
-    } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
+      await git
+        .with({ QUEUE_IN_TRANSACTION: '1' })
+        .raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, '--end-of-options', opts.remote, `${commit}:${target}`, ...d.refspecs]);
+    } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', '--end-of-options', opts.remote, `${commit}:${target}`]);
     else await git.raw(['update-ref', '-m', subject, target, commit, base]);
   } catch (e) {
     if (e instanceof GitFailure && group && /atomic/i.test(e.stderr) && !REJECTED.test(e.stderr)) {
@@ -354,7 +356,7 @@ async function fetchBranch(git: Git, remote: string, branch: string, tracking: s
     // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
     const refspecs = [`+refs/heads/${branch}:${tracking}`, ...(requests ? [requestRefspec(remote)] : [])];
     // No auto-maintenance: queue fetches often and little; the user's own git commands keep the repository.
-    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), remote, ...refspecs]);
+    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), '--end-of-options', remote, ...refspecs]);
   } catch (e) {
     throw gitError(e);
   }
