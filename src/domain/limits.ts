@@ -27,12 +27,16 @@ export const MAX_CELL_LINKS = 1000;
  * units of one character of ordinary Markdown. Each character handed to it costs one unit; its
  * inline parser also spends time on the square of the emphasis and link marks (`*`, `_`, `~`, `[`,
  * `]`) in one paragraph, cell or heading, so each such stretch costs `marks² / `{@link MARK_COST}
- * more (measured on nested images, the costliest form: in time, one unit is still about a character
- * of ordinary Markdown).
+ * more. 256 KiB: remark spends a few seconds and a few hundred MB on that much dense Markdown
+ * (bench/limits.mjs); the real queues that need remark for part of the file use a third of it at
+ * most. `QUEUE_READ=remark`, which reads whole files with remark to compare the readers, is not
+ * held to it.
  */
-export const PARSE_BUDGET = 1024 * 1024;
+export const PARSE_BUDGET = 256 * 1024;
 
-/** Divisor of the squared mark count of one inline stretch in the {@link PARSE_BUDGET}. */
+/** Divisor of the squared mark count of one inline stretch in the {@link PARSE_BUDGET}: at 64, the
+ * costliest run of marks measured (alternating `*_[`) costs no more time than as many units of
+ * ordinary Markdown. */
 export const MARK_COST = 64;
 
 /**
