@@ -171,6 +171,17 @@ describe('no crash and no stack trace, from the CLI to the server hook', () => {
     expect(r.json.error).toMatchObject({ code: 'too_deep', file: 'deployment/status/current-status.md', line: 3 });
   });
 
+  it('a handoff file over the size limit is refused before it is read', async () => {
+    const dir = tempDir('queue-limits-');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), `${HEAD}| [ ] | **1-1** | x | None |\n`);
+    mkdirSync(join(dir, 'deployment', 'handoffs'), { recursive: true });
+    writeFileSync(join(dir, 'deployment', 'handoffs', '2026-01-01-a-b-1-1.md'), 'x'.repeat(MAX_FILE_BYTES + 1));
+    const r = await queue(dir, ['show', '1-1', '--json']);
+    expect(r.json.error).toMatchObject({ code: 'too_large', file: 'deployment/handoffs/2026-01-01-a-b-1-1.md', limit: MAX_FILE_BYTES });
+    writeFileSync(join(dir, 'deployment', 'handoffs', '2026-01-01-a-b-1-1.md'), '---\nfrom_agent: a\nto_agent: b\n---\n1-1\n');
+    expect((await queue(dir, ['show', '1-1', '--json'])).json.story.handoffs).toHaveLength(1);
+  });
+
   it('the pre-receive hook refuses an over-limit push with one line and no stack trace', () => {
     const dir = tempDir('queue-limits-');
     const bare = join(dir, 'remote.git');
