@@ -4,8 +4,9 @@
  * claim` looks here for the handoffs naming its story without loading the YAML and markdown readers
  * unless one does.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
 import type { Handoff } from '../workspace/handoff.js';
@@ -18,14 +19,20 @@ export interface HandoffFile {
   text: string;
 }
 
-/** The handoff files under `root`/`deploymentDir`/handoffs; none when the directory is absent. */
+/** The handoff files under `root`/`deploymentDir`/handoffs; none when the directory is absent.
+ * QueueError `too_large` for one over {@link MAX_FILE_BYTES}, found before it is read. */
 export function handoffFiles(root: string, deploymentDir: string): HandoffFile[] {
   const dir = join(root, deploymentDir, 'handoffs');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
     .sort()
-    .map((name) => ({ name, path: join(dir, name), text: readFileSync(join(dir, name), 'utf8') }));
+    .map((name) => {
+      const path = join(dir, name);
+      const size = statSync(path).size;
+      if (size > MAX_FILE_BYTES) throw tooLarge(relative(root, path), size);
+      return { name, path, text: readFileSync(path, 'utf8') };
+    });
 }
 
 /**

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { loadConfig, locateQueueFile } from './locate.js';
 
 import { createHash } from 'node:crypto';
@@ -34,10 +35,10 @@ export interface OpenOptions {
 
 /** The bytes to read for `opts` at `loc`, and what to say about where they came from. */
 async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[] }> {
-  if (!opts.shared) return { bytes: readBytes(loc.path), diagnostics: [] };
+  if (!opts.shared) return { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
   const { readSource } = await import('./shared-read.js');
-  const src = await readSource(loc.repo, loc.path, loc.shown, () => readBytes(loc.path), { offline: opts.offline });
-  return src ?? { bytes: readBytes(loc.path), diagnostics: [] };
+  const src = await readSource(loc.repo, loc.path, loc.shown, () => readBytes(loc.path, loc.shown), { offline: opts.offline });
+  return src ?? { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
 }
 
 /** A queue opened from disk: the parsed queue plus where it lives and its config. */
@@ -66,9 +67,12 @@ function locate(opts: OpenOptions): Location {
   return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
 }
 
-function readBytes(path: string): Buffer {
+/** The queue file's bytes; QueueError `unreadable`, or `too_large` (found before reading) over {@link MAX_FILE_BYTES}. */
+function readBytes(path: string, shown: string): Buffer {
   try {
-    if (statSync(path).isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
+    const st = statSync(path);
+    if (st.isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
+    if (st.size > MAX_FILE_BYTES) throw tooLarge(shown, st.size);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof QueueError) throw e;

@@ -4,12 +4,12 @@
  * in the working file or as a transaction on the shared branch. Every render is proved stable: a
  * second pass over its result must find nothing to do.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
-import { readIfExists, writeFiles } from './files.js';
+import { readIfExists, readText, writablePath, writeFiles } from './files.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -61,8 +61,9 @@ export async function renderWorking(
   now: Date,
   opts: { check?: boolean; extra?: RenderExtra } = {},
 ): Promise<WorkingRender> {
-  const path = resolve(where.root, where.file);
-  const text = readFileSync(path, 'utf8');
+  // Refused before anything is decided: a queue file that is a link leading outside the work tree.
+  const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
+  const text = readText(path, where.file);
   const queue = await readQueue([{ file: where.file, text }]);
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
@@ -72,7 +73,8 @@ export async function renderWorking(
   const files = extra.map((f) => f.path);
   if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
   const applied = await applyRender(queue, d, where.config);
-  if (readFileSync(path, 'utf8') !== text) return { outcome: 'moved', effects: [], files: [], content: null, after: queue };
+  for (const f of d.files ?? []) writablePath(where.root, f.path);
+  if (readText(path, where.file) !== text) return { outcome: 'moved', effects: [], files: [], content: null, after: queue };
   const content = applied.content !== text ? applied.content : null;
   if (content !== null) {
     const { default: writeFileAtomic } = await import('write-file-atomic');

@@ -5,8 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseMarkdown } from '../markdown/remark.js';
+import { LimitError } from '../markdown/limits.js';
+import { parseBounded } from '../markdown/remark.js';
+import type { Root } from 'mdast';
 import type { Queue } from '../read/queue.js';
+import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic } from '../domain/types.js';
 import type { Handoff } from '../workspace/handoff.js';
 import { handoffFiles, readHandoffs } from './handoff-files.js';
@@ -34,8 +37,16 @@ export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 
   const ws: Workspace = { agents: [], handoffs: [], diagnostics: [] };
   const statusPath = join(root, deploymentDir, 'status', 'current-status.md');
   if (existsSync(statusPath)) {
+    const file = relative(root, statusPath);
     const text = readFileSync(statusPath, 'utf8');
-    const { agents, diagnostics } = readStatusBoard(parseMarkdown(text), relative(root, statusPath));
+    checkFileSize(text, file);
+    let tree: Root;
+    try {
+      tree = parseBounded(text, 'the status board');
+    } catch (e) {
+      throw e instanceof LimitError ? e.toQueueError(text, file) : e;
+    }
+    const { agents, diagnostics } = readStatusBoard(tree, file);
     ws.diagnostics.push(...diagnostics);
     const ids = writtenIds(queue);
     for (const a of agents) ws.agents.push({ ...a, stories: mentionedIds(`${a.currentTask ?? ''} ${a.blockers ?? ''}`, ids) });

@@ -11,7 +11,7 @@
  * out.story?.id; out.commit; out.attempts;
  * ```
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
@@ -21,6 +21,7 @@ import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
 import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
+import { verifyRemote } from '../git/args.js';
 import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transaction.js';
 
 /**
@@ -72,7 +73,8 @@ export interface LocateOptions {
  * the config's `branch`, else the remote's default branch (`origin/HEAD`, so an agent on a branch of
  * its own still claims on the shared one), else the checked-out branch, else `main`. One git call
  * in a clone that knows `origin/HEAD`. Throws QueueError `usage` outside a repository unless
- * `commit: false`, or when the file lies outside the repository.
+ * `commit: false`, when the file lies outside the repository, or when the config's `remote` is not
+ * a remote of the clone.
  */
 export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget> {
   const { cwd, repo: root, config, path } = locateQueueFile(opts);
@@ -86,7 +88,9 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   // A clone whose origin/HEAD resolved has an origin: no `git remote` call then.
   let remote: string | null = null;
   if (opts.push !== false) {
-    if (config.remote !== undefined) remote = config.remote;
+    // A configured remote must be one of the clone's (origin is, when origin/HEAD resolved).
+    if (config.remote !== undefined)
+      remote = config.remote === null || (config.remote === 'origin' && repo.originDefault !== null) ? config.remote : await verifyRemote(git, config.remote);
     else if (repo.originDefault !== null) remote = 'origin';
     else {
       const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
@@ -153,28 +157,33 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
 
 /** `commit: false`: decide on the working file and write it (and any story files) atomically. */
 async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base: null) => Promise<Decision>): Promise<WriteOutcome> {
-  const path = resolve(where.root, where.file);
-  const text = readWorking(path);
+  const { readText, writablePath, writeFiles } = await import('./files.js');
+  // Refused before anything is decided: a queue file that is a link leading outside the work tree.
+  const path = writablePath(where.root, where.file);
+  const text = readWorking(() => readText(path, where.file), path);
   const queue = await readQueue([{ file: where.file, text }]);
   const decision = await decideOn(queue, null);
   if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: 1 };
   const applied = await applyDecision(queue, decision, where.config);
   // Never clobber a concurrent edit: the file must still be what was read.
-  if (readWorking(path) !== text) throw new QueueError('conflict_retries_exhausted', `${where.file} changed while queue was editing it; run the command again`);
+  if (readWorking(() => readText(path, where.file), path) !== text)
+    throw new QueueError('conflict_retries_exhausted', `${where.file} changed while queue was editing it; run the command again`);
   for (const f of decision.files ?? []) {
     if (!f.replace && existsSync(resolve(where.root, f.path))) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
   }
+  for (const f of decision.files ?? []) writablePath(where.root, f.path);
   // Loaded here only: a transaction never writes the working file this way.
-  const [{ default: writeFileAtomic }, { writeFiles }] = await Promise.all([import('write-file-atomic'), import('./files.js')]);
+  const { default: writeFileAtomic } = await import('write-file-atomic');
   await writeFileAtomic(path, applied.content);
   await writeFiles(where.root, decision);
   return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 };
 }
 
-function readWorking(path: string): string {
+function readWorking(read: () => string, path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return read();
   } catch (e) {
+    if (e instanceof QueueError) throw e;
     throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 }

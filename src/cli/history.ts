@@ -1,6 +1,7 @@
 /**
  * The history commands: `queue validate --range A..B`, `queue diff A B`, `queue log`.
- * Loaded only when one of them runs.
+ * Loaded only when one of them runs. Every revision and range given is resolved to commit ids
+ * first (`git/args.ts`): git is handed ids, never the text typed.
  */
 import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
@@ -10,6 +11,7 @@ import { QueueError } from '../domain/errors.js';
 import { findRepoRoot } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
+import { verifyRange, verifyRevision } from '../git/args.js';
 import { Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
@@ -71,7 +73,7 @@ const commitJson = (c: JudgedCommit) => ({
 /** `queue validate --range A..B`: every commit's transition judged by the rules; exit 1 on an error. */
 export async function runValidateRange(cmd: Command, range: string): Promise<void> {
   const w = where(cmd);
-  const commits = await judgeRange(w, range);
+  const commits = await judgeRange(w, await verifyRange(w.git, range));
   const errors = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'error').length, 0);
   const warnings = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'warning').length, 0);
   if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, file: w.file, range, commits: commits.map(commitJson) });
@@ -90,9 +92,10 @@ export async function runValidateRange(cmd: Command, range: string): Promise<voi
 /** `queue diff A B`: the events that take the queue at A to the queue at B. */
 export async function runDiff(cmd: Command, a: string, b: string): Promise<void> {
   const w = where(cmd);
-  const after = await queueAt(w.git, b, w.file);
+  const [from, to] = await Promise.all([verifyRevision(w.git, a), verifyRevision(w.git, b)]);
+  const after = await queueAt(w.git, to, w.file);
   if (!after) throw new QueueError('not_found', `${w.file} does not exist at ${b}`);
-  const events = diffQueues(await queueAt(w.git, a, w.file), after);
+  const events = diffQueues(await queueAt(w.git, from, w.file), after);
   if (globals(cmd).json) printJson({ file: w.file, from: a, to: b, events });
   else process.stdout.write(events.map((e) => `${eventText(e)}\n`).join('') || 'no change to any story\n');
 }
@@ -100,7 +103,7 @@ export async function runDiff(cmd: Command, a: string, b: string): Promise<void>
 /** `queue log [--story ID]`: the queue file's history as events, with agent, commit and time. */
 export async function runLog(cmd: Command, story: string | undefined, rev: string): Promise<void> {
   const w = where(cmd);
-  const commits = await judgeRange(w, rev);
+  const commits = await judgeRange(w, await verifyRange(w.git, rev));
   const rows = commits.flatMap((c) =>
     c.events
       .filter((e) => !story || e.story.toLowerCase() === story.toLowerCase())
@@ -116,6 +119,8 @@ export async function runLog(cmd: Command, story: string | undefined, rev: strin
         subject: c.subject,
       })),
   );
+  // A story no event in the history names is no story: not an empty history.
+  if (story && rows.length === 0) throw new QueueError('not_found', `no story "${story}" in the history of ${w.file} (${rev})`, { id: story });
   if (globals(cmd).json) printJson({ file: w.file, events: rows });
   else {
     const { c, table } = await human();

@@ -10,6 +10,7 @@
  * ```
  */
 import { QueueError } from './errors.js';
+import { configPath } from './paths.js';
 import type { Diagnostic } from './types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './rules.js';
 
@@ -118,16 +119,25 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
     switch (key) {
       case 'file':
       case 'storiesDir':
-      case 'deploymentDir':
+      case 'deploymentDir': {
         if (typeof value !== 'string' || value === '') bad(key, 'a non-empty string');
-        config[key] = value as string;
+        const checked = configPath(value as string);
+        if ('why' in checked) {
+          throw new QueueError(
+            'invalid',
+            `${file}: "${key}" must be a path inside the repository, relative to its root (such as "${DEFAULTS[key]}"), not ${JSON.stringify(value)}: ${checked.why}`,
+            { file, key, ...positionOf(text, `"${key}"`) },
+          );
+        }
+        config[key] = checked.path;
         break;
+      }
       case 'remote':
-        if (value !== null && (typeof value !== 'string' || value === '')) bad(key, 'a remote name or null');
+        if (value !== null && (typeof value !== 'string' || !isRefName(value))) bad(key, 'a remote name or null');
         config.remote = value as string | null;
         break;
       case 'branch':
-        if (typeof value !== 'string' || value === '') bad(key, 'a branch name');
+        if (typeof value !== 'string' || !isRefName(value)) bad(key, 'a branch name');
         config.branch = value as string;
         break;
       case 'lease': {
@@ -183,6 +193,16 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
     }
   }
   return { config, diagnostics };
+}
+
+/**
+ * Whether `name` can be a branch or remote name: git's ref name rules (`git check-ref-format`) for
+ * one or more `/`-separated parts, and not starting with `-`, so it can never reach git as an option.
+ */
+export function isRefName(name: string): boolean {
+  if (name === '' || name.startsWith('-') || name === '@' || name.endsWith('/') || name.endsWith('.') || name.includes('@{')) return false;
+  if (/[\u0000-\u0020\u007f~^:?*[\\]|\.\.|\/\//.test(name)) return false;
+  return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
 }
 
 /** 1-based line and column of the first occurrence of `needle` in `text` (1:1 when absent). */

@@ -7,7 +7,10 @@
  * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
  * `claim_limit` (the agent holds its share already), `rule_violation` (the change breaks a claim rule,
  * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed),
- * `io` (the system refused a read or write: a full disk, a read-only file system, no permission).
+ * `io` (the system refused a read or write: a full disk, a read-only file system, no permission),
+ * `too_large` and `too_deep` (an input over one of the limits in `domain/limits.ts`: the file, a cell,
+ * the links in a cell, the parse budget; the nesting of lists and quotes), with `file`, `line`, `column`
+ * of the construct and `limit`.
  */
 export type ErrorCode =
   | 'usage'
@@ -23,7 +26,9 @@ export type ErrorCode =
   | 'rule_violation'
   | 'conflict_retries_exhausted'
   | 'git'
-  | 'io';
+  | 'io'
+  | 'too_large'
+  | 'too_deep';
 
 const EXIT: Record<ErrorCode, number> = {
   usage: 2,
@@ -40,6 +45,8 @@ const EXIT: Record<ErrorCode, number> = {
   conflict_retries_exhausted: 1,
   git: 2,
   io: 2,
+  too_large: 1,
+  too_deep: 1,
 };
 
 /** An error queue reports to the user: a code from {@link ErrorCode}, a message, JSON details, an exit code. */

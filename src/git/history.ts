@@ -15,6 +15,8 @@ import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../histor
 import { actorOf, checkMaintainer, checkTransition, type Actor, type ChangeContext, type Violation } from '../rules/check.js';
 import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
+import { QueueError } from '../domain/errors.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -81,10 +83,12 @@ function parseLog(out: string): QueueCommit[] {
   return commits;
 }
 
-/** The blob id of the queue file at a revision; null when the file does not exist there. */
+/** The blob id of the queue file at a revision; null when the file does not exist there.
+ * QueueError `too_large` when it is over the size limit (found before it is read). */
 async function blobAt(git: Git, rev: string | null, file: string): Promise<string | null> {
   if (rev === null) return null;
-  const m = /^\d{6} blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', rev, '--', file]));
+  const m = /^\d{6} blob ([0-9a-f]+) +(\d+)\t/.exec(await git.line(['ls-tree', '-l', rev, '--', file]));
+  if (m && Number(m[2]) > MAX_FILE_BYTES) throw tooLarge(file, Number(m[2]));
   return m ? m[1] : null;
 }
 
@@ -171,6 +175,20 @@ export class Judge {
     return q;
   }
 
+  /**
+   * The version a change starts from. One over a limit (`too_large`, `too_deep`: it can only be on
+   * the branch from before the hook guarded it) reads as no file, so the commit that repairs it is
+   * judged as a first version is, rather than every push being refused for what is already there.
+   */
+  private async readBefore(blob: string | null): Promise<Queue | null> {
+    try {
+      return await this.read(blob);
+    } catch (e) {
+      if (e instanceof QueueError && (e.code === 'too_large' || e.code === 'too_deep')) return null;
+      throw e;
+    }
+  }
+
   /** The queue of a version without the file: no story. */
   private async none(): Promise<Queue> {
     this.empty ??= await readQueue([{ file: this.opts.file, text: '' }]);
@@ -219,7 +237,7 @@ export class Judge {
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       const found = await this.read(b1);
       const after = found ?? (await this.none());
-      const before = recall(await this.read(b0), remembered, after);
+      const before = recall(await this.readBefore(b0), remembered, after);
       const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
       judged.actor = actorOf(why, before, after).name;
       judged.events = before || found ? diffQueues(before, after) : [];

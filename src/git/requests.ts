@@ -164,7 +164,7 @@ export async function tipAndRequests(git: Git, tracking: string, remote: string)
  * waiting requester looks at between attempts.
  */
 export async function pendingIds(git: Git, remote: string): Promise<string[]> {
-  const out = await git.raw(['ls-remote', remote, `${PREFIX}*`]);
+  const out = await git.raw(['ls-remote', '--end-of-options', remote, `${PREFIX}*`]);
   const ids: string[] = [];
   for (const line of out.split('\n')) {
     const ref = line.split('\t')[1];
@@ -177,7 +177,7 @@ export async function pendingIds(git: Git, remote: string): Promise<string[]> {
 export async function publishRequest(git: Git, remote: string, base: string, op: ClaimOperation): Promise<PublishedRequest> {
   const id = newId();
   const sha = await commitTree(git, [`${base}^{tree}`, '-m', encodeRequest(op)], op.agent);
-  await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', remote, `${sha}:${requestRef(id)}`]);
+  await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', '--end-of-options', remote, `${sha}:${requestRef(id)}`]);
   return { request: { id, sha, created: idTime(id), op }, since: base };
 }
 
@@ -196,7 +196,7 @@ export function deletions(requests: readonly ClaimRequest[]): { leases: string[]
 export async function withdrawRequest(git: Git, remote: string, request: ClaimRequest): Promise<boolean> {
   const d = deletions([request]);
   try {
-    await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', ...d.leases, remote, ...d.refspecs]);
+    await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', ...d.leases, '--end-of-options', remote, ...d.refspecs]);
     return true;
   } catch (e) {
     if (e instanceof GitFailure && /stale info|\[rejected\]|does not exist/i.test(e.stderr)) return false;

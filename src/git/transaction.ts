@@ -23,6 +23,7 @@ import { mkdirSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
+import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -30,7 +31,18 @@ import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
 import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
-import { deletions, isCombinable, MAX_SERVED, publishRequest, requestRefspec, servedOutcome, tipAndRequests, withdrawRequest, type ClaimRequest, type PublishedRequest } from './requests.js';
+import {
+  deletions,
+  isCombinable,
+  MAX_SERVED,
+  publishRequest,
+  requestRefspec,
+  servedOutcome,
+  tipAndRequests,
+  withdrawRequest,
+  type ClaimRequest,
+  type PublishedRequest,
+} from './requests.js';
 import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
 import { looseObjectDir, ObjectWriter } from './objects.js';
@@ -245,18 +257,30 @@ function noBranch(ref: BranchRef): never {
   throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
 }
 
-/** The queue file at commit `base`: mode, text, parsed queue, and the root tree when listed. */
+/**
+ * The queue file at commit `base`: mode, text, parsed queue, and the root tree when listed. Throws
+ * QueueError `unreadable` when it is absent or a symbolic link there (queue edits regular files
+ * only), `too_large` when it is over the size limit (found before it is read).
+ */
 async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   let root: TreeEntry[] | null = null;
-  let found: { mode: string; id: string } | undefined;
+  let found: { mode: string; id: string; size?: number } | undefined;
   if (!ref.file.includes('/')) {
-    root = await listTree(git, base);
+    root = await listTree(git, base, { sizes: true });
     found = root.find((e) => e.name === ref.file && e.type === 'blob');
   } else {
-    const m = /^(\d{6}) blob ([0-9a-f]+)\t/.exec(await git.line(['ls-tree', base, '--', ref.file]));
-    if (m) found = { mode: m[1], id: m[2] };
+    const m = /^(\d{6}) blob ([0-9a-f]+) +(\d+)\t/.exec(await git.line(['ls-tree', '-l', '--end-of-options', base, '--', ref.file]));
+    if (m) found = { mode: m[1], id: m[2], size: Number(m[3]) };
   }
-  if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`, { file: ref.file });
+  const at = `${ref.remote ? `${ref.remote}/` : ''}${ref.branch} (${base.slice(0, 7)})`;
+  if (!found) throw new QueueError('unreadable', `${ref.file} does not exist at ${at}`, { file: ref.file });
+  if (found.mode === '120000')
+    throw new QueueError(
+      'unreadable',
+      `${ref.file} is a symbolic link at ${at}: queue edits the queue file only as a regular file; set "file" in queue.config.json to the file it links to`,
+      { file: ref.file },
+    );
+  if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
   const text = await git.raw(['cat-file', 'blob', found.id]);
   return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
 }
@@ -350,8 +374,10 @@ async function attemptOnce(
     // The pre-push hook may skip what queue has just decided and proved; the server still judges it.
     if (opts.remote && deleted.length) {
       const d = deletions(deleted);
-      await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, opts.remote, `${commit}:${target}`, ...d.refspecs]);
-    } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', opts.remote, `${commit}:${target}`]);
+      await git
+        .with({ QUEUE_IN_TRANSACTION: '1' })
+        .raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, '--end-of-options', opts.remote, `${commit}:${target}`, ...d.refspecs]);
+    } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', '--end-of-options', opts.remote, `${commit}:${target}`]);
     else await git.raw(['update-ref', '-m', subject, target, commit, base]);
   } catch (e) {
     if (e instanceof GitFailure && group && /atomic/i.test(e.stderr) && !REJECTED.test(e.stderr)) {
@@ -376,7 +402,7 @@ async function fetchBranch(git: Git, remote: string, branch: string, tracking: s
     // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
     const refspecs = [`+refs/heads/${branch}:${tracking}`, ...(requests ? [requestRefspec(remote)] : [])];
     // No auto-maintenance: queue fetches often and little; the user's own git commands keep the repository.
-    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), remote, ...refspecs]);
+    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), '--end-of-options', remote, ...refspecs]);
   } catch (e) {
     throw gitError(e);
   }

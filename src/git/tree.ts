@@ -7,7 +7,13 @@
  *
  * Tree format (git's `tree` object): entries `<mode> <name>\0<raw object id>`, mode without leading
  * zeros (`40000` for a directory), sorted by name with directories compared as `name/`.
+ *
+ * Every path written is one `git fsck` accepts (`domain/paths.ts`: no `.`, `..`, `.git` or empty
+ * name), so no clone ever refuses to check out what queue committed; and a path only ever goes
+ * through directories: a file, symbolic link or submodule on the way is refused, never replaced.
  */
+import { QueueError } from '../domain/errors.js';
+import { badPath } from '../domain/paths.js';
 import { GitFailure, type Git } from './git.js';
 import type { ObjectWriter } from './objects.js';
 
@@ -17,17 +23,24 @@ export interface TreeEntry {
   type: string;
   id: string;
   name: string;
+  /** The blob's size in bytes, when listed with sizes. */
+  size?: number;
 }
 
-/** Entries of a tree-ish (`<commit>`, `<tree id>`), in stored order. Throws GitFailure. */
-export async function listTree(git: Git, treeish: string): Promise<TreeEntry[]> {
-  const out = await git.raw(['ls-tree', '-z', '--full-tree', treeish]);
+/**
+ * Entries of a tree-ish (`<commit>`, `<tree id>`), in stored order; with `sizes`, each blob's size
+ * too (`ls-tree -l`, which reads every blob's header). Throws GitFailure.
+ */
+export async function listTree(git: Git, treeish: string, opts: { sizes?: boolean } = {}): Promise<TreeEntry[]> {
+  const out = await git.raw(['ls-tree', '-z', '--full-tree', ...(opts.sizes ? ['-l'] : []), '--end-of-options', treeish]);
   const entries: TreeEntry[] = [];
   for (const rec of out.split('\0')) {
     if (rec === '') continue;
     const tab = rec.indexOf('\t');
-    const [mode, type, id] = rec.slice(0, tab).split(' ');
-    entries.push({ mode, type, id, name: rec.slice(tab + 1) });
+    const [mode, type, id, size] = rec.slice(0, tab).split(/ +/);
+    const entry: TreeEntry = { mode, type, id, name: rec.slice(tab + 1) };
+    if (opts.sizes && size !== '-') entry.size = Number(size);
+    entries.push(entry);
   }
   return entries;
 }
@@ -47,21 +60,52 @@ function writeTree(objects: ObjectWriter, entries: TreeEntry[]): Promise<string>
   return objects.write('tree', Buffer.concat(parts));
 }
 
+/** What a tree entry is, in words. */
+function kind(e: TreeEntry): string {
+  return e.type === 'tree' ? 'a directory' : e.mode === '120000' ? 'a symbolic link' : e.type === 'commit' ? 'a submodule' : 'a file';
+}
+
 /**
  * The id of a tree equal to `treeish` except that `path` (with `/` separators) is the blob `blob`
  * with file mode `mode` (`100644`), added when it was absent. `treeish` null means an empty tree;
  * `listed`, when given, is `treeish`'s entries already listed (saves one `ls-tree`). New trees are
- * written through `objects`. Throws GitFailure.
+ * written through `objects`. Throws QueueError `invalid` for a path git would refuse, or one that
+ * runs into something other than a directory on the way (or ends on a directory or a symbolic link
+ * where `mode` is not one); GitFailure.
  */
 export async function treeWith(git: Git, objects: ObjectWriter, treeish: string | null, path: string, blob: string, mode: string, listed?: readonly TreeEntry[]): Promise<string> {
+  const why = badPath(path);
+  if (why) throw new QueueError('invalid', `refusing to commit ${JSON.stringify(path)}: it has ${why}`, { file: path });
+  return treeAt(git, objects, treeish, path, '', blob, mode, listed);
+}
+
+/** {@link treeWith} for `path` inside the directory `dir` (`''` at the root, else ending in `/`). */
+async function treeAt(
+  git: Git,
+  objects: ObjectWriter,
+  treeish: string | null,
+  path: string,
+  dir: string,
+  blob: string,
+  mode: string,
+  listed?: readonly TreeEntry[],
+): Promise<string> {
   const [head, ...rest] = path.split('/');
   const entries = listed ? [...listed] : treeish === null ? [] : await listTree(git, treeish);
   const at = entries.findIndex((e) => e.name === head);
+  const found = at === -1 ? null : entries[at];
+  const whole = `${dir}${path}`;
   let entry: TreeEntry;
-  if (rest.length === 0) entry = { mode, type: 'blob', id: blob, name: head };
-  else {
-    const sub = at !== -1 && entries[at].type === 'tree' ? entries[at].id : null;
-    entry = { mode: '40000', type: 'tree', id: await treeWith(git, objects, sub, rest.join('/'), blob, mode), name: head };
+  if (rest.length === 0) {
+    if (found && (found.type !== 'blob' || (found.mode === '120000') !== (mode === '120000'))) {
+      throw new QueueError('invalid', `refusing to commit ${whole}: it is ${kind(found)} at the shared branch's tip`, { file: whole });
+    }
+    entry = { mode, type: 'blob', id: blob, name: head };
+  } else {
+    if (found && found.type !== 'tree') {
+      throw new QueueError('invalid', `refusing to commit ${whole}: ${dir}${head} is ${kind(found)} at the shared branch's tip, not a directory`, { file: whole });
+    }
+    entry = { mode: '40000', type: 'tree', id: await treeAt(git, objects, found?.id ?? null, rest.join('/'), `${dir}${head}/`, blob, mode), name: head };
   }
   if (at === -1) entries.push(entry);
   else entries[at] = entry;

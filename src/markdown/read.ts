@@ -8,9 +8,15 @@
  * code block or an HTML block could still be open across it, so any line between the two that
  * could open one (a fence or `<` within three spaces of the margin) sends the rest of the document
  * to remark. A link or footnote definition changes inline text everywhere: the whole document then. A big table-heavy queue with one odd list keeps the scanner's speed for the rest.
+ *
+ * Every reading is bounded (limits.ts, domain/limits.ts): the nesting of every line is checked
+ * before either reader runs, each cell as it is split, and each text handed to remark is charged to
+ * the document's parse budget first. Over a limit, {@link LimitError} at the construct's offset.
  */
+import { MAX_DEPTH } from '../domain/limits.js';
 import type { DocBlocks, RawRow, RawTable } from './blocks.js';
 import { LineIndex } from './lines.js';
+import { checkDepth, LimitError, ParseBudget, parseCost, snippetCost } from './limits.js';
 import { scanBlocks, type ScanResult } from './scan.js';
 
 /** How a document was read: by the scanner alone, with remark for some inline text, in part by
@@ -32,11 +38,20 @@ const MAY_OPEN = /^ {0,3}(?:`{3,}|~{3,}|<)/;
 
 /**
  * Read `text` (BOM removed). Async because remark is imported only when needed. `remarkOnly` skips
- * the scanner (the reference reading, same answer). Never throws on any input string.
+ * the scanner (the reference reading, same answer; not held to the parse budget). Throws
+ * {@link LimitError} for a document over a limit, and nothing else on any input string.
  */
 export async function readBlocks(text: string, opts: { remarkOnly?: boolean } = {}): Promise<ReadResult> {
-  if (opts.remarkOnly) return { blocks: (await import('./remark.js')).remarkBlocks(text), path: 'remark', reason: 'asked for' };
   const lines = new LineIndex(text);
+  checkDepth(text, lines);
+  const budget = new ParseBudget();
+  if (opts.remarkOnly) {
+    // Reading whole files with remark is for comparing the readers: the budget is not charged, but
+    // the nesting of emphasis and links is checked (parseCost) as for any text remark reads.
+    parseCost(text, lines);
+    const remark = await import('./remark.js');
+    return { blocks: bounded(() => remark.remarkBlocks(text), 0), path: 'remark', reason: 'asked for' };
+  }
   const scanned: ScanResult[] = [];
   const parsed: DocBlocks[] = [];
   let reason: string | undefined;
@@ -50,21 +65,35 @@ export async function readBlocks(text: string, opts: { remarkOnly?: boolean } = 
     }
     reason ??= r.fallback;
     remark ??= await import('./remark.js');
-    if (!r.at) return { blocks: remark.remarkBlocks(text), path: 'remark', reason };
+    if (!r.at) {
+      budget.charge(parseCost(text, lines), `a ${r.fallback}`);
+      const all = remark;
+      return { blocks: bounded(() => all.remarkBlocks(text), 0), path: 'remark', reason };
+    }
     scanned.push(r.at.partial);
     const to = hardBoundary(lines, r.at.safe, r.at.line);
     const start = lines.starts[r.at.safe];
     const end = to === null ? text.length : lines.starts[to];
     whole = start === 0 && end === text.length;
-    parsed.push(shifted(remark.remarkBlocks(text.slice(start, end)), start, r.at.safe));
+    budget.charge(parseCost(text, lines, r.at.safe, to ?? lines.count), `the ${r.fallback}`);
+    const part = remark;
+    parsed.push(
+      shifted(
+        bounded(() => part.remarkBlocks(text.slice(start, end)), start),
+        start,
+        r.at.safe,
+      ),
+    );
     if (to === null) break;
     from = to;
   }
   // Before merging, which copies task items.
   const pending = scanned.flatMap((s) => s.pending);
   if (pending.length) {
+    for (const p of pending) budget.charge(snippetCost(p.raw, p.at), 'text the fast reader cannot read');
     remark ??= await import('./remark.js');
-    const texts = remark.inlineTexts(pending);
+    const batch = remark;
+    const texts = bounded(() => batch.inlineTexts(pending), pending[0].at, true);
     pending.forEach((p, i) => {
       p.target.text = texts[i].text;
       if (p.task && texts[i].atBox) p.task.textStart = p.task.box;
@@ -73,6 +102,23 @@ export async function readBlocks(text: string, opts: { remarkOnly?: boolean } = 
   const blocks = merge(scanned, parsed);
   if (parsed.length) return { blocks, path: whole ? 'remark' : 'scan+remark', reason };
   return { blocks, path: pending.length ? 'scan+inline' : 'scan' };
+}
+
+/**
+ * Run a remark reading of text starting at `offset` in the document: a {@link LimitError} moves to
+ * the document's offsets, and a stack overflow inside remark (a tree deeper than it can walk) is
+ * `too_deep` there. `snippets`: the text is inline snippets, where no offset of remark's applies.
+ */
+function bounded<T>(read: () => T, offset: number, snippets = false): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof LimitError) throw snippets ? new LimitError(e.code, offset, e.message, e.limit) : e.shifted(offset);
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new LimitError('too_deep', offset, 'nested too deeply for the Markdown parser', MAX_DEPTH);
+    }
+    throw e;
+  }
 }
 
 /**

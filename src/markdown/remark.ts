@@ -7,9 +7,12 @@
 import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
-import { toString as nodeText } from 'mdast-util-to-string';
 import type { Nodes, Root, Table, TableCell, TableRow } from 'mdast';
 import type { DocBlocks, RawCell, RawRow, RawTable, RawTask } from './blocks.js';
+import { checkCell, checkDepth, LimitError, ParseBudget, parseCost } from './limits.js';
+import { LineIndex } from './lines.js';
+import { MAX_DEPTH } from '../domain/limits.js';
+import { plainText as nodeText } from './mdast-text.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm);
 
@@ -18,10 +21,30 @@ export function parseMarkdown(text: string): Root {
   return processor.parse(text);
 }
 
+/**
+ * Parse a whole document (BOM removed) into an mdast root within the limits (`limits.ts`): its
+ * nesting checked and its cost drawn from a parse budget of its own first. Throws {@link LimitError}.
+ */
+export function parseBounded(text: string, why: string): Root {
+  const lines = new LineIndex(text);
+  checkDepth(text, lines);
+  new ParseBudget().charge(parseCost(text, lines), why);
+  try {
+    return processor.parse(text);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) throw new LimitError('too_deep', 0, 'nested too deeply for the Markdown parser', MAX_DEPTH);
+    throw e;
+  }
+}
+
+/** A cell's text and where its content lies; `too_large` (limits.ts {@link checkCell}) for a cell over the limits. */
 function cellOf(cell: TableCell, text: string): RawCell {
   const kids = cell.children;
   if (kids.length > 0) {
-    return { text: nodeText(cell), start: kids[0].position!.start.offset!, end: kids[kids.length - 1].position!.end.offset! };
+    const start = kids[0].position!.start.offset!;
+    const end = kids[kids.length - 1].position!.end.offset!;
+    checkCell(text, start, end);
+    return { text: nodeText(cell), start, end };
   }
   let p = cell.position!.start.offset!;
   if (text[p] === '|') p++;
@@ -63,11 +86,16 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
       });
     }
   }
-  const walk = (node: Nodes, parentTask: number) => {
+  // Depth first in document order, with a stack of its own (no recursion however deep the tree).
+  // Inline content (in paragraphs, headings, cells) holds no table or list item: it is not walked.
+  const stack: Array<{ node: Nodes; parentTask: number }> = [{ node: tree, parentTask: -1 }];
+  while (stack.length > 0) {
+    const { node, parentTask } = stack.pop()!;
     if (node.type === 'table') {
       out.tables.push(tableOf(node, text));
-      return;
+      continue;
     }
+    if (INLINE_HOLDERS.has(node.type)) continue;
     let nextParent = parentTask;
     if (node.type === 'listItem' && typeof node.checked === 'boolean') {
       const para = node.children[0]?.type === 'paragraph' ? node.children[0] : undefined;
@@ -89,11 +117,13 @@ export function blocksFromTree(tree: Root, text: string): DocBlocks {
       nextParent = out.tasks.length;
       out.tasks.push(task);
     }
-    if ('children' in node) for (const child of node.children) walk(child as Nodes, nextParent);
-  };
-  walk(tree, -1);
+    if ('children' in node) for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i] as Nodes, parentTask: nextParent });
+  }
   return out;
 }
+
+/** Nodes whose children are inline content only: no table or list item can be inside. */
+const INLINE_HOLDERS = new Set(['paragraph', 'heading', 'tableCell', 'code', 'html', 'definition']);
 
 /** Parse and reduce in one step. */
 export function remarkBlocks(text: string): DocBlocks {

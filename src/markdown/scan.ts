@@ -17,6 +17,7 @@
 import type { RawCell, RawHeading, RawRow, RawTable, RawTask } from './blocks.js';
 import { LineIndex } from './lines.js';
 import { fastInlineText } from './inline.js';
+import { checkCell } from './limits.js';
 
 /** A scan result: tables and root headings, with `text === null` where remark must decide. */
 export interface ScanResult {
@@ -25,8 +26,9 @@ export interface ScanResult {
   /** Task items, `parent` indexing this array. */
   tasks: RawTask[];
   /** Cells, headings and task paragraphs whose text the fast inline path could not decide (for a
-   * task, nor whether its paragraph begins with text); `task` is the task item to set. */
-  pending: Array<{ raw: string; kind: 'cell' | 'heading' | 'task'; target: { text: string | null }; task?: RawTask }>;
+   * task, nor whether its paragraph begins with text); `task` is the task item to set, `at` the
+   * offset of the cell, heading or task item. */
+  pending: Array<{ raw: string; kind: 'cell' | 'heading' | 'task'; target: { text: string | null }; task?: RawTask; at: number }>;
 }
 
 /**
@@ -261,7 +263,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     const lead = t === null ? null : leadingNode(raw, t);
     if (t === null || lead === null) {
       if (open.lazyIndent) return `indented lazy line in task item at line ${open.task.line}`;
-      pending.push({ raw: open.source.join('\n').replace(/[ \t]+$/, ''), kind: 'task', target: open.task, task: open.task });
+      pending.push({ raw: open.source.join('\n').replace(/[ \t]+$/, ''), kind: 'task', target: open.task, task: open.task, at: open.task.start });
       return null;
     }
     open.task.text = t;
@@ -271,9 +273,9 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     return null;
   };
 
-  const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null }) => {
+  const textOf = (raw: string, kind: 'cell' | 'heading', target: { text: string | null; start: number }) => {
     const t = fastInlineText(raw);
-    if (t === null) pending.push({ raw, kind, target });
+    if (t === null) pending.push({ raw, kind, target, at: target.start });
     return t;
   };
   /** Split line `i` into cells; `text` holds each cell's raw source until {@link resolveTexts}. */
@@ -284,9 +286,13 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     while (text.charCodeAt(start + col - 1) === 32) col++;
     return { line: i + 1, column: col, start: start + col - 1, end, cells: splitRow(text, start, end) };
   };
-  /** Replace raw cell source by plain text, or queue the cell for remark. */
+  /** Replace raw cell source by plain text, or queue the cell for remark. A cell over the limits is
+   * refused first (`too_large`, limits.ts {@link checkCell}). */
   const resolveTexts = (row: RawRow): RawRow => {
-    for (const cell of row.cells) cell.text = textOf(cell.text, 'cell', cell as { text: string | null }) as string;
+    for (const cell of row.cells) {
+      checkCell(text, cell.start, cell.end);
+      cell.text = textOf(cell.text, 'cell', cell as { text: string | null; start: number }) as string;
+    }
     return row;
   };
 
@@ -443,7 +449,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
       if (/^#+$/.test(content)) content = '';
       const heading: RawHeading = { depth: h[1].length, text: '', line: i + 1, start: lines.starts[i] + ind };
-      heading.text = textOf(content, 'heading', heading as { text: string | null }) as string;
+      heading.text = textOf(content, 'heading', heading as { text: string | null; start: number }) as string;
       headings.push(heading);
       paragraph = false;
       blank = false;

@@ -2,7 +2,9 @@
  * The pure core of reading: queue text → stories, graph and diagnostics. No file system, no git:
  * the same function serves the CLI, the hooks (reading blobs at commits) and the watcher.
  */
-import { readBlocks, type ReadPath } from '../markdown/read.js';
+import { readBlocks, type ReadPath, type ReadResult } from '../markdown/read.js';
+import { LimitError } from '../markdown/limits.js';
+import { checkFileSize } from '../domain/limits.js';
 import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
@@ -159,8 +161,13 @@ function cutLines(text: string, cutAt: readonly number[]) {
 /** `QUEUE_READ=remark` reads every document with remark alone (for comparing readers, and the bench's baseline). */
 const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
 
-/** Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. Never throws. */
+/**
+ * Read one file's text (any bytes decoded as UTF-8) into entries and diagnostics. What queue cannot
+ * read with certainty is a diagnostic; a file over one of the limits (`domain/limits.ts`) is
+ * refused with QueueError `too_large` or `too_deep` at the construct's line and column.
+ */
 export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
+  checkFileSize(raw, file);
   const { text, bom } = stripBom(raw);
   const markers = conflictMarkers(text, file);
   // Conflict markers are not content: the file is read with its marker lines cut out (both sides of
@@ -173,7 +180,13 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
       )
     : null;
   const body = cut ? cut.text : text;
-  const read = await readBlocks(body, { remarkOnly: REMARK_ONLY });
+  let read: ReadResult;
+  try {
+    read = await readBlocks(body, { remarkOnly: REMARK_ONLY });
+  } catch (e) {
+    // A limit's position is in the text read: mapped back to the file as it is.
+    throw e instanceof LimitError ? (cut ? new LimitError(e.code, cut.offset(e.offset), e.message, e.limit) : e).toQueueError(text, file) : e;
+  }
   const { entries, diagnostics, tables } = readEntries(read.blocks, body, file);
   if (cut) {
     for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);

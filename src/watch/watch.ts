@@ -8,13 +8,14 @@
  * (the shared branch's tip is reconciled; the work tree follows when that is safe).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect } from '../domain/effects.js';
 import type { Queue } from '../read/queue.js';
 import { renderCommitted, renderWorking } from '../app/render.js';
+import { readText } from '../app/files.js';
 import type { WriteTarget } from '../app/write.js';
 import { diffQueues } from '../history/events.js';
 import { handoffFile, unblockedBy } from '../edit/handoff.js';
@@ -85,7 +86,7 @@ export function watch(opts: WatchOptions): Watcher {
   const pass = async (): Promise<void> => {
     for (let attempt = 0; attempt < 5; attempt++) {
       if (!existsSync(path)) return;
-      const text = readFileSync(path, 'utf8');
+      const text = readText(path, where.file);
       if (written !== null && sha(text) === written) return; // our own write coming back
       const now = new Date();
       if (opts.commit) {

@@ -5,8 +5,8 @@
  * remark. Pure.
  */
 import type { Root, RootContent } from 'mdast';
-import { toString as nodeText } from 'mdast-util-to-string';
 import type { Diagnostic } from '../domain/types.js';
+import { plainText as nodeText } from '../markdown/mdast-text.js';
 
 /** One agent's section of the status board. */
 export interface AgentStatus {
@@ -24,13 +24,21 @@ export interface AgentStatus {
   line: number;
 }
 
-/** Read `**Field**: value` pairs from a paragraph whose children alternate strong and text. */
-function fieldsOf(node: RootContent, into: Record<string, string>) {
-  if (node.type === 'list') {
-    for (const item of node.children) for (const c of item.children) fieldsOf(c as RootContent, into);
-    return;
+/** Read `**Field**: value` pairs from the paragraphs of `top` and of the lists in it, in order
+ * (walked with a stack of its own, however deep the lists nest). */
+function fieldsOf(top: RootContent, into: Record<string, string>) {
+  const stack: RootContent[] = [top];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'list') {
+      const inner = node.children.flatMap((item) => item.children as RootContent[]);
+      for (let i = inner.length - 1; i >= 0; i--) stack.push(inner[i]);
+    } else if (node.type === 'paragraph') paragraphFields(node, into);
   }
-  if (node.type !== 'paragraph') return;
+}
+
+/** Read `**Field**: value` pairs from a paragraph whose children alternate strong and text. */
+function paragraphFields(node: Extract<RootContent, { type: 'paragraph' }>, into: Record<string, string>) {
   const kids = node.children;
   for (let i = 0; i < kids.length; i++) {
     const k = kids[i];

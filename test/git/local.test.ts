@@ -54,4 +54,16 @@ describe('writes on a local branch (no remote)', () => {
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(edited);
     expect(git(dir, 'diff', '--cached')).toBe('');
   });
+
+  it('a queue file over a limit already on the branch (from before a hook) does not block the commit that repairs it', async () => {
+    const dir = repo();
+    const deep = `# Queue\n\n${'- '.repeat(200)}[ ] x\n`;
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), deep);
+    git(dir, 'commit', '-qam', 'an over-limit file, pushed before any hook');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
+    git(dir, 'commit', '-qam', 'repaired');
+    const r = await queue(dir, ['validate', '--range', 'HEAD~1..HEAD', '--json']);
+    expect([r.code, r.json.valid, r.json.errors]).toEqual([0, true, 0]);
+    expect(r.json.commits[0].events.map((e: { kind: string; story: string }) => `${e.kind} ${e.story}`)).toEqual(['add A', 'add B']);
+  });
 });
