@@ -43,7 +43,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies (commander, simple-git, write-file-atomic) expect require, __filename
+  // CommonJS dependencies (commander, simple-git, proper-lockfile) expect require, __filename
   // and __dirname; every output file gets them.
   banner: {
     js: 'import { createRequire as __queueCreateRequire } from "node:module"; import { dirname as __queueDirname } from "node:path"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __queueDirname(__filename);',

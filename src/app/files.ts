@@ -2,11 +2,12 @@
  * Work-tree files queue reads whole or writes beside the queue (I/O). Every write stays inside the
  * work tree: its path must be one git could hold (`domain/paths.ts`), and no symbolic link on the
  * way to it (nor the file itself) may lead outside the root, since the write would land where the
- * link points. A link that stays inside is followed.
+ * link points; a link that stays inside is followed. Every write is a compare-and-swap on the
+ * file's bytes ({@link swapFile}).
  */
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import lockfile from 'proper-lockfile';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { badPath } from '../domain/paths.js';
@@ -58,18 +59,88 @@ export function writablePath(root: string, rel: string): string {
       throw new QueueError('invalid', `refusing to write ${rel}: ${shown} is a symbolic link to ${target}, outside the work tree ${top}`, { file: rel, link: shown });
     }
   }
-  return resolve(root, rel);
+  // A file that is itself a link (inside, as checked) is written where it points: a rename over the
+  // link would replace the link with a file.
+  const path = resolve(root, rel);
+  try {
+    return lstatSync(path).isSymbolicLink() ? realpathSync(path) : path;
+  } catch {
+    return path;
+  }
+}
+
+/** What {@link swapFile} did: `written` (the file holds the new text), or `moved` (the file no
+ * longer held what the caller expected; nothing was written, and the caller decides again). */
+export type SwapOutcome = 'written' | 'moved';
+
+let seq = 0;
+
+/**
+ * Replace the file at `path` with `next` only if it still holds `expected` (null: it must not
+ * exist), as a compare-and-swap on its bytes.
+ *
+ * `next` goes to a temp file in the same directory (`<path>.<digits>`), flushed to disk (fsync) and
+ * given the file's mode. Then, holding the file's lock (proper-lockfile: the directory
+ * `<path>.lock` beside it, taken by every queue process that writes the file, the watcher
+ * included), the current bytes are read once more and compared with `expected`; on a match the
+ * temp file is renamed over the file, else it is removed and the outcome is `moved`. Two queue
+ * processes therefore never overwrite each other's writes.
+ *
+ * A person's editor does not take that lock: an edit saved between the last compare and the rename
+ * is still overwritten. That window is kept as small as the OS allows: the compare is the last
+ * thing before the rename, with nothing between them that waits on the disk (the fsync comes
+ * before, not after). Creates missing parent directories.
+ */
+export async function swapFile(path: string, expected: string | null, next: string): Promise<SwapOutcome> {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}${String(seq++ % 1e6).padStart(6, '0')}`;
+  const fd = openSync(tmp, 'w');
+  try {
+    const mode = existsSync(path) ? statSync(path).mode & 0o7777 : null;
+    if (mode !== null) fchmodSync(fd, mode);
+    writeSync(fd, next);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  let release: (() => Promise<void>) | null = null;
+  try {
+    release = await lockfile.lock(path, {
+      lockfilePath: `${path}.lock`,
+      realpath: false,
+      stale: 3_000,
+      update: 1_000,
+      retries: { retries: 400, factor: 1.2, minTimeout: 2, maxTimeout: 50, randomize: true },
+      // A lock taken over from a holder starved of CPU: the compare still guards the bytes.
+      onCompromised: () => {},
+    });
+    if (readIfExists(path) !== expected) return 'moved';
+    renameSync(tmp, path);
+    return 'written';
+  } finally {
+    rmSync(tmp, { force: true });
+    await release?.().catch(() => {});
+  }
 }
 
 /**
- * Write a decision's files (the status board, handoffs) into the work tree at `root`, atomically;
- * unchanged ones are left alone. Every path is checked ({@link writablePath}) before any is written.
+ * Write a decision's files (the status board, handoffs, story files) into the work tree at `root`,
+ * every path checked first ({@link writablePath}), each by {@link swapFile} against the text it had when the decision was taken: `before` maps a
+ * file's path (relative to `root`) to that text (null: absent); a file not in `before` is compared
+ * with what it holds now, and one with `replace` unset must not exist. Unchanged files are left
+ * alone. Returns the paths that had moved and were not written.
  */
-export async function writeFiles(root: string, d: Decision): Promise<void> {
-  const files = (d.files ?? []).map((f) => ({ path: writablePath(root, f.path), content: f.content }));
+export async function writeFiles(root: string, d: Pick<Decision, 'files'>, before: ReadonlyMap<string, string | null> = new Map()): Promise<string[]> {
+  const moved: string[] = [];
+  const files = (d.files ?? []).map((f) => ({ ...f, abs: writablePath(root, f.path) }));
   for (const f of files) {
-    if (existsSync(f.path) && readFileSync(f.path, 'utf8') === f.content) continue;
-    mkdirSync(dirname(f.path), { recursive: true });
-    await writeFileAtomic(f.path, f.content);
+    const path = f.abs;
+    const expected = before.has(f.path) ? (before.get(f.path) ?? null) : f.replace ? readIfExists(path) : null;
+    if (expected === f.content) continue;
+    if ((await swapFile(path, expected, f.content)) === 'moved') moved.push(f.path);
   }
+  return moved;
 }

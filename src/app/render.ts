@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
-import { readIfExists, readText, writablePath, writeFiles } from './files.js';
+import { readIfExists, readText, swapFile, writablePath, writeFiles } from './files.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -50,9 +50,11 @@ export interface WorkingRender {
 }
 
 /**
- * Render the working file at `where.root/where.file` and the board in the work tree, writing
- * atomically and only if the file still holds what was read. `extra` adds files decided from the
- * queue as read (handoffs). With `check`, decides and writes nothing. `now` stamps the board.
+ * Render the working file at `where.root/where.file` and the board in the work tree, each written
+ * by a compare-and-swap on its bytes (`app/files.ts` {@link swapFile}): only if it still holds what
+ * was read. When the queue file changed meanwhile, nothing is written and the outcome is `moved`
+ * (the caller decides again on the new text). `extra` adds files decided from the queue as read
+ * (handoffs). With `check`, decides and writes nothing. `now` stamps the board.
  * Throws `parse_error` (unstable render, or an edit that would not read back) and `unreadable`.
  */
 export async function renderWorking(
@@ -73,14 +75,16 @@ export async function renderWorking(
   const files = extra.map((f) => f.path);
   if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
   const applied = await applyRender(queue, d, where.config);
+  // Every path is checked before anything is written.
   for (const f of d.files ?? []) writablePath(where.root, f.path);
-  if (readText(path, where.file) !== text) return { outcome: 'moved', effects: [], files: [], content: null, after: queue };
   const content = applied.content !== text ? applied.content : null;
-  if (content !== null) {
-    const { default: writeFileAtomic } = await import('write-file-atomic');
-    await writeFileAtomic(path, content);
-  }
-  await writeFiles(where.root, d);
+  const moved: WorkingRender = { outcome: 'moved', effects: [], files: [], content: null, after: queue };
+  if (content !== null && (await swapFile(path, text, content)) === 'moved') return moved;
+  // The board is compared with what this render read; a handoff must not exist yet.
+  const left = await writeFiles(where.root, d, new Map([[board, boardText]]));
+  // A file beside the queue changed meanwhile and the queue file had nothing to write: `moved`, so
+  // the caller decides again on what is there now.
+  if (left.length && content === null) return moved;
   return { outcome: 'written', effects: d.effects, files, content, after: applied.after };
 }
 

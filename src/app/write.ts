@@ -11,7 +11,6 @@
  * out.story?.id; out.commit; out.attempts;
  * ```
  */
-import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
@@ -127,8 +126,9 @@ export interface WriteOutcome {
 }
 
 /**
- * Carry out `intent` at `where`. With `commit: false`, the working file is edited in place (atomic
- * write) and refused with `conflict_retries_exhausted` if it changed while being edited; otherwise
+ * Carry out `intent` at `where`. With `commit: false`, the working file is edited by a
+ * compare-and-swap on its bytes, decided again while it keeps changing, then refused with
+ * `conflict_retries_exhausted`; otherwise
  * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
  * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal). Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
@@ -155,28 +155,36 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
   return { decision: result.decision, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
 }
 
-/** `commit: false`: decide on the working file and write it (and any story files) atomically. */
+/**
+ * `commit: false`: decide on the working file and write it (and any story files), each by a
+ * compare-and-swap on its bytes (`app/files.ts`): when the file changed since it was read, the
+ * operation is decided again on the new text, up to the config's `maxAttempts` times, then refused
+ * with `conflict_retries_exhausted`.
+ */
 async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base: null) => Promise<Decision>): Promise<WriteOutcome> {
-  const { readText, writablePath, writeFiles } = await import('./files.js');
+  // Loaded here only: a transaction never writes the working file this way.
+  const { readIfExists, readText, swapFile, writablePath, writeFiles } = await import('./files.js');
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = writablePath(where.root, where.file);
-  const text = readWorking(() => readText(path, where.file), path);
-  const queue = await readQueue([{ file: where.file, text }]);
-  const decision = await decideOn(queue, null);
-  if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: 1 };
-  const applied = await applyDecision(queue, decision, where.config);
-  // Never clobber a concurrent edit: the file must still be what was read.
-  if (readWorking(() => readText(path, where.file), path) !== text)
-    throw new QueueError('conflict_retries_exhausted', `${where.file} changed while queue was editing it; run the command again`);
-  for (const f of decision.files ?? []) {
-    if (!f.replace && existsSync(resolve(where.root, f.path))) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+  for (let attempt = 1; attempt <= where.config.maxAttempts; attempt++) {
+    const text = readWorking(() => readText(path, where.file), path);
+    const queue = await readQueue([{ file: where.file, text }]);
+    const decision = await decideOn(queue, null);
+    if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: attempt };
+    const applied = await applyDecision(queue, decision, where.config);
+    const before = new Map<string, string | null>();
+    for (const f of decision.files ?? []) {
+      const current = readIfExists(resolve(where.root, f.path));
+      if (!f.replace && current !== null) throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });
+      before.set(f.path, current);
+    }
+    for (const f of decision.files ?? []) writablePath(where.root, f.path);
+    if (applied.content !== text && (await swapFile(path, text, applied.content)) === 'moved') continue;
+    const moved = await writeFiles(where.root, decision, before);
+    if (moved.length) throw new QueueError('conflict_retries_exhausted', `${moved.join(', ')} changed while queue was writing it (${where.file} was written)`, { files: moved });
+    return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: attempt };
   }
-  for (const f of decision.files ?? []) writablePath(where.root, f.path);
-  // Loaded here only: a transaction never writes the working file this way.
-  const { default: writeFileAtomic } = await import('write-file-atomic');
-  await writeFileAtomic(path, applied.content);
-  await writeFiles(where.root, decision);
-  return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: 1 };
+  throw new QueueError('conflict_retries_exhausted', `${where.file} kept changing while queue was editing it; run the command again`);
 }
 
 function readWorking(read: () => string, path: string): string {

@@ -26,7 +26,9 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
   let commit: string | null = null;
   let note: string | undefined;
   if (opts.check || opts.commit !== true) {
-    const r = await renderWorking(t, agent, now, { check: opts.check });
+    // Edited meanwhile: decide again on the new bytes, a bounded number of times.
+    let r = await renderWorking(t, agent, now, { check: opts.check });
+    for (let attempt = 1; r.outcome === 'moved' && attempt < t.config.maxAttempts; attempt++) r = await renderWorking(t, agent, now, { check: opts.check });
     if (r.outcome === 'moved') throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
     effects = r.effects;
   } else {

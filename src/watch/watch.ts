@@ -2,8 +2,9 @@
  * `queue watch`: keep what follows from the graph up to date while people and agents edit.
  * chokidar watches the queue file, stories/ and deployment/; changes are debounced into one pass;
  * a pass reads the file, reconciles (`reconcile/`), and writes only when something changes:
- * atomically (write-file-atomic: temp file + rename), and only if the file still holds what was read
- * (otherwise it reads again: a concurrent edit is never clobbered). A pass that finds the bytes it
+ * by a compare-and-swap on the file's bytes (`app/files.ts` swapFile: a temp file renamed over it,
+ * only if the file still holds what was read, under a lock every queue process writing it takes),
+ * otherwise it reads again. A pass that finds the bytes it
  * wrote itself does nothing. With `commit`, a pass commits through the transaction layer instead
  * (the shared branch's tip is reconciled; the work tree follows when that is safe).
  */
@@ -53,8 +54,9 @@ export function watch(opts: WatchOptions): Watcher {
   const queueDir = dirname(path);
   const dirs = [join(where.root, where.config.storiesDir), join(where.root, where.config.deploymentDir)];
   const within = (p: string, d: string) => p === d || p.startsWith(d + sep);
-  // write-file-atomic's temp files (`current-status.md.123456789`) come and go with every write.
-  const keep = (p: string) => !/\.md\.\d+$/.test(p) && (p === queueDir || p === path || dirs.some((d) => within(p, d) || d.startsWith(p + sep)));
+  // swapFile's temp files (`current-status.md.123456789`) and lock directories
+  // (`current-status.md.lock`) come and go with every write.
+  const keep = (p: string) => !/\.md\.(\d+|lock)$/.test(p) && (p === queueDir || p === path || dirs.some((d) => within(p, d) || d.startsWith(p + sep)));
   const watcher = chokidar.watch([queueDir, ...dirs.filter((d) => existsSync(d))], { ignoreInitial: true, ignored: (p: string) => !keep(p) });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;

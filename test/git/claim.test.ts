@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import lockfile from 'proper-lockfile';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/read/queue.js';
@@ -254,6 +255,38 @@ describe('claim across clones (real git, real processes)', () => {
     expect([r.code, r.json.commit], r.stdout + r.stderr).toEqual([0, null]);
     expect(git(c, 'status', '--porcelain')).toBe(' M WORK_QUEUE.md\n');
     expect(git(c, 'rev-list', '--count', 'HEAD').trim()).toBe('1');
+  }, 60_000);
+
+  it('--no-commit from 8 processes at once: each claim is kept (a compare-and-swap under a shared lock, decided again when the file moved)', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': stories(8) }, 1);
+    const c = clones[0];
+    const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => queue(c, ['claim', `S-${i}`, '--agent', `A${i}`, '--no-commit', '--json'])));
+    for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
+    const held = await claims(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8'));
+    expect([...held].sort()).toEqual(Array.from({ length: 8 }, (_, i) => [`S-${i}`, `A${i}`]));
+  }, 60_000);
+
+  it('--no-commit compares the bytes under the lock every queue process takes: a write made while it waits for the lock is decided on again, not overwritten', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const path = join(clones[0], 'WORK_QUEUE.md');
+    // Another queue process's write in progress: the lock beside the file is held.
+    const release = await lockfile.lock(path, { lockfilePath: `${path}.lock`, realpath: false });
+    const original = readFileSync(path, 'utf8');
+    const claim = queue(clones[0], ['claim', 'S-1', '--agent', 'A', '--no-commit', '--json']);
+    // The claim's temp file is written before it takes the lock: it is waiting now.
+    const end = Date.now() + 20_000;
+    while (!readdirSync(clones[0]).some((f) => /^WORK_QUEUE\.md\.\d+$/.test(f))) {
+      if (Date.now() > end) throw new Error(`the claim did not wait for the lock: ${JSON.stringify(await claim)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // Written as that process decided it, on the bytes it read before the claim started.
+    writeFileSync(path, original.replace('| story 0 |', '| story 0, written meanwhile |'));
+    await release();
+    const r = await claim;
+    expect([r.code, r.json.story?.claimant], r.stdout + r.stderr).toEqual([0, 'A']);
+    const after = readFileSync(path, 'utf8');
+    expect(after).toContain('| story 0, written meanwhile |');
+    expect(after).toContain('| [IN PROGRESS: A] | **S-1** |');
   }, 60_000);
 
   it(

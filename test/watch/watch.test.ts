@@ -70,7 +70,7 @@ function repo(): string {
 const file = (dir: string) => join(dir, 'WORK_QUEUE.md');
 const text = (dir: string) => readFileSync(file(dir), 'utf8');
 const doneB = (s: string) => s.replace('| [IN PROGRESS: dev1] | **B** |', '| [DONE] | **B** |');
-/** Handoff files (write-file-atomic's temp files, `x.md.123`, may be there for a moment). */
+/** Handoff files (the temp files of a write, `x.md.123`, may be there for a moment). */
 const handoffs = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.md'));
 const check = (dir: string) => execFileSync(BIN, ['render', '--check'], { cwd: dir, encoding: 'utf8' });
 
@@ -156,6 +156,23 @@ describe('queue watch (real file system events, a real process)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(text(dir)).toContain('note 99');
     expect(check(dir)).toContain('up to date');
+  });
+
+  it('200 tight-loop hand edits (in place and atomic saves) while the watcher keeps rendering: not one is lost', async () => {
+    // The editor puts C back to [BLOCKED] with every edit; A is done, so every pass has a write to make.
+    const q = `${HEAD + ['| [DONE] | **A** | a | None |', '| [ ] | **C** | c | A ✅ |', '| [ ] | **F** | f | None |'].join('\n')}\n`;
+    const editor = join(import.meta.dirname, 'hand-editor.mjs');
+    for (let run = 0; run < 3; run++) {
+      const dir = repo();
+      writeFileSync(file(dir), q);
+      const w = await startWatch(dir, 1);
+      execFileSync(process.execPath, [editor, file(dir), '200']);
+      // The last edit blocked C again: once it is unblocked, the watcher has rendered after it.
+      await waitFor(() => text(dir).includes('| [ ] | **C** |'));
+      const lost = Array.from({ length: 200 }, (_, k) => ` x${k}.`).filter((m) => !text(dir).includes(m));
+      expect(lost, `run ${run}: ${w.lines.join('\n')}`).toEqual([]);
+      proc?.kill('SIGKILL');
+    }
   });
 
   it('stops cleanly on SIGTERM', async () => {
