@@ -197,7 +197,7 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   });
 }
 
-/** The holder gives story `id` back: it is open again (`[ ]`). `force` lets another agent do it, said in the commit. */
+/** The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a dependency where the file writes that). `force` lets another agent do it, said in the commit. */
 export function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
   return run(s, { op: 'release', id: opts.id, agent: s.agent, force: opts.force });
 }

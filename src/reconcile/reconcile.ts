@@ -147,11 +147,11 @@ export function reconcile(queue: Queue): Reconciliation[] {
 }
 
 /**
- * What a story's done releases, for `queue done` to write in the same commit (as an agent does by
- * hand in one commit: "Mark Story 8-2 complete, unblock 8-3"): its dependents unblocked when
- * nothing else holds them back, and its done mark beside them in the file's style. Only the stories
- * that depend on `id` are touched, and only to unblock and mark (a todo dependent that still waits
- * on something else is not blocked here); generated blocks are left to `queue render`. Pure.
+ * What a story's done releases (as an agent does by hand in one commit: "Mark Story 8-2 complete,
+ * unblock 8-3"): its dependents unblocked when nothing else holds them back, and its done mark
+ * beside them in the file's style. Only the stories that depend on `id` are touched, and only to
+ * unblock and mark (a todo dependent that still waits on something else is not blocked here); no
+ * generated block. The writes take {@link followWrite}, which does this and more. Pure.
  */
 export function reconcileDependents(queue: Queue, id: string): Reconciliation[] {
   const dependents = new Set(queue.graph.dependents.get(id) ?? []);
