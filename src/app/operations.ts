@@ -174,7 +174,7 @@ export interface DoneOptions {
  * the file writes marks (`8-2 ✅`). With `handoff`, a handoff file for each story it makes ready.
  */
 export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> {
-  const [{ decide }, { reconcileDependents }, { handoffFile, unblockedBy }] = await Promise.all([
+  const [{ decide }, { followWrite }, { handoffFile, unblockedBy }] = await Promise.all([
     import('../edit/decide.js'),
     import('../reconcile/reconcile.js'),
     import('../edit/handoff.js'),
@@ -183,7 +183,8 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   return run(s, (queue) => {
     const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force });
     const story = queue.graph.byId.get(d.id)!;
-    if (opts.unblock !== false) d.follow = (after) => reconcileDependents(after, story.id).find((r) => r.document.file === d.document.file) ?? null;
+    // Without unblocking, the dependents keep their bytes; the story itself and the generated blocks follow as for any write.
+    if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false }) ?? undefined;
     if (opts.handoff) {
       const from = story.claimant ?? s.agent;
       const next = unblockedBy(queue, story.id);
@@ -196,7 +197,7 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   });
 }
 
-/** The holder gives story `id` back: it is open again (`[ ]`). `force` lets another agent do it, said in the commit. */
+/** The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a dependency where the file writes that). `force` lets another agent do it, said in the commit. */
 export function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
   return run(s, { op: 'release', id: opts.id, agent: s.agent, force: opts.force });
 }

@@ -18,6 +18,7 @@ import { QueueError } from '../domain/errors.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
+import { withFollow } from '../reconcile/reconcile.js';
 import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
 import { verifyRemote } from '../git/args.js';
@@ -135,7 +136,9 @@ export interface WriteOutcome {
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
 export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean } = {}): Promise<WriteOutcome> {
-  const decideOn = async (queue: Queue, base: string | null): Promise<Decision> => (typeof intent === 'function' ? intent(queue, base) : decide(queue, intent));
+  // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
+  const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
+    withFollow(queue, typeof intent === 'function' ? await intent(queue, base) : decide(queue, intent), where.config);
   if (opts.commit === false) return editWorkingFile(where, decideOn);
   if (!where.repo) throw new QueueError('usage', `${where.root} is not in a git repository (use --no-commit to edit the file only)`);
   const result = await transact({

@@ -4,7 +4,7 @@
  *
  * ```json
  * { "file": "WORK_QUEUE.md", "storiesDir": "stories", "deploymentDir": "deployment",
- *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30, "groupCommit": true,
+ *   "remote": "origin", "branch": "main", "lease": "2h", "maxClaims": 1, "maxAttempts": 30, "groupCommit": true, "renderOnWrite": true,
  *   "agents": { "Dev 2": ["dev2", "agent-two@example.com"] }, "rules": { "claim_limit": "warning" },
  *   "maintainers": ["Lead"], "pusherVariable": "QUEUE_PUSHER" }
  * ```
@@ -37,6 +37,10 @@ export interface QueueConfig {
   /** Whether render and watch create the status board (`<deploymentDir>/status/current-status.md`)
    * where the repository has none. Default false: a board is kept up to date only where one exists. */
   statusBoard: boolean;
+  /** Whether every write re-renders the file's generated blocks (`queue:ready`, `queue:progress`,
+   * `queue:graph`) in its own commit, so they are never stale after a claim or a done. Default true;
+   * false leaves them to `queue render`. A file without generated blocks is not affected. */
+  renderOnWrite: boolean;
   /** Canonical agent name → other names it goes by (commit authors, short names). */
   agents: Record<string, string[]>;
   /** Severity of each claim rule: `"error"`, `"warning"` or `"off"`; defaults in domain/rules.ts. */
@@ -65,6 +69,7 @@ export const DEFAULTS: QueueConfig = {
   maxAttempts: 30,
   groupCommit: true,
   statusBoard: false,
+  renderOnWrite: true,
   agents: {},
   rules: {},
   maintainers: [],
@@ -153,6 +158,7 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         break;
       case 'groupCommit':
       case 'statusBoard':
+      case 'renderOnWrite':
         if (typeof value !== 'boolean') bad(key, 'true or false');
         config[key] = value as boolean;
         break;

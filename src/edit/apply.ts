@@ -82,9 +82,10 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   }
   const derived = d.follow?.(after);
   if (derived && derived.document.file === doc.file && derived.edits.length) {
-    // The second step is proved like the first, against the queue the first one left.
-    const next = await applyDecision(after, { ...d, changes: derived.changes, document: derived.document, edits: derived.edits, adds: undefined, follow: undefined }, config);
-    return { content: next.content, after: next.after, story: next.after.graph.byId.get(d.id), derived: derived.effects };
+    // The second step is proved like the first, against the queue the first one left; so is any
+    // step that follows from it.
+    const next = await applyDecision(after, { ...d, changes: derived.changes, document: derived.document, edits: derived.edits, adds: undefined, follow: derived.follow }, config);
+    return { content: next.content, after: next.after, story: next.after.graph.byId.get(d.id), derived: [...derived.effects, ...next.derived] };
   }
   return { content, after, story: after.graph.byId.get(d.id), derived: [] };
 }

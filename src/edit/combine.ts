@@ -7,7 +7,8 @@
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { applyDecision, type Applied } from './apply.js';
-import { decide, type Operation } from './decide.js';
+import { decide, type Decision, type Operation } from './decide.js';
+import type { Queue } from '../read/queue.js';
 
 /** A pending claim: its request id and operation. */
 export interface PendingClaim {
@@ -27,15 +28,22 @@ export interface ServedClaim {
  * at most `max` of them. A claim that is refused (its story taken, not ready, the agent at its
  * limit, no story left for it), that would change nothing, or that breaks a rule, is skipped and
  * stays pending: its requester decides it again and reports the refusal itself. The claim limit is
- * `config.maxClaims`, never the request's. Returns the final state and the claims served, in order.
+ * `config.maxClaims`, never the request's. `follow` gives each claim's decision the follow step its
+ * own process would (`reconcile/` withFollow: the generated blocks after it). Returns the final state and the claims served, in order.
  */
-export async function serveClaims(applied: Applied, pending: readonly PendingClaim[], config: QueueConfig, max: number): Promise<{ applied: Applied; served: ServedClaim[] }> {
+export async function serveClaims(
+  applied: Applied,
+  pending: readonly PendingClaim[],
+  config: QueueConfig,
+  max: number,
+  follow: (before: Queue, d: Decision) => Decision = (_, d) => d,
+): Promise<{ applied: Applied; served: ServedClaim[] }> {
   let current = applied;
   const served: ServedClaim[] = [];
   for (const p of pending) {
     if (served.length >= max) break;
     try {
-      const d = decide(current.after, { ...p.op, renew: undefined, maxClaims: config.maxClaims });
+      const d = follow(current.after, decide(current.after, { ...p.op, renew: undefined, maxClaims: config.maxClaims }));
       if (d.unchanged || d.files?.length) continue;
       const next = await applyDecision(current.after, d, config);
       current = { ...next, derived: [] };

@@ -93,3 +93,39 @@ export function lineEnding(text: string): string {
   const i = text.indexOf('\n');
   return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
 }
+
+/**
+ * The table stories of `doc` that the reconciler keeps in step with their dependencies: written in
+ * one row (a story written in more than one is refused by every write, see {@link assertEditable})
+ * and listed under no status section (unblocking a story a `## Blocked` listing also lists is a
+ * person's `queue unblock`, which drops that row too).
+ */
+export function reconcilable(queue: Queue, doc: QueueDocument): Story[] {
+  return queue.stories.filter(
+    (s) =>
+      s.file === doc.file &&
+      s.occurrences[0].kind === 'table' &&
+      s.occurrences[0].spans.status &&
+      s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
+      !s.occurrences.some((o) => o.kind === 'log' && o.section),
+  );
+}
+
+/**
+ * Whether a file writes `[BLOCKED]` for stories that wait on their dependencies: some story of
+ * `stories` reads `[BLOCKED]` without being a manual hold (a hold has a reason, or no dependencies).
+ * In such a file a todo story that waits is `[BLOCKED]`; in any other it stays `[ ]`.
+ */
+export function writesBlocked(queue: Queue, stories: readonly Story[]): boolean {
+  return stories.some((s) => s.status.category === 'blocked' && !queue.graph.isHold(s));
+}
+
+/**
+ * Whether a write may leave a story that waits on its dependencies `[BLOCKED]` in `doc` and the file
+ * still read as the reconciler would have it: the file writes `[BLOCKED]` for stories that wait
+ * ({@link writesBlocked}), or no todo story of it waits (nothing there says it writes `[ ]` instead).
+ */
+export function blocksWaiting(queue: Queue, doc: QueueDocument): boolean {
+  const stories = reconcilable(queue, doc);
+  return writesBlocked(queue, stories) || !stories.some((s) => s.status.category === 'todo' && !s.deps.every((d) => queue.graph.satisfied(d)));
+}

@@ -16,7 +16,7 @@ import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
-import { assertEditable, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { TRAILER } from '../domain/trailers.js';
 
@@ -90,6 +90,9 @@ export interface DerivedEdits {
   changes: Change[];
   /** What the edits do (`{kind: 'unblock', id: '8-3'}`, `{kind: 'mark', …}`). */
   effects: Effect[];
+  /** Edits that follow from these in turn (the generated blocks, rendered once the statuses are
+   * written), applied and proved as a further step. */
+  follow?: (after: Queue) => DerivedEdits | null;
 }
 
 /** Stories `agent` holds (in progress or review with that claimant, case-insensitive). */
@@ -113,6 +116,13 @@ export function decide(queue: Queue, op: Operation): Decision {
   let wish: StatusWish;
   let unchanged = false;
   let logged = false;
+
+  // An open story that waits on a dependency: in a table, [BLOCKED] where the file writes that for
+  // stories that wait (the reconciler's rule, reconcile/reconcile.ts), else [ ]; a task item or
+  // heading block reads as blocked with `otherwise` true.
+  const waits = !story.deps.every((d) => queue.graph.satisfied(d));
+  const open = (otherwise: boolean): StatusWish =>
+    waits && (occ.kind === 'table' && !occ.section ? blocksWaiting(queue, doc) : otherwise) ? { category: 'blocked', reason: null } : { category: 'todo' };
 
   const mustHold = () => {
     if (!isClaimed(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
@@ -161,7 +171,7 @@ export function decide(queue: Queue, op: Operation): Decision {
       break;
     case 'release':
       mustHold();
-      wish = { category: 'todo' };
+      wish = open(false);
       break;
     case 'block':
       if (c === 'done' || c === 'cancelled') throw new QueueError('invalid', `${story.id} is ${c}; reopen it first`, { id: story.id, status: c });
@@ -170,12 +180,13 @@ export function decide(queue: Queue, op: Operation): Decision {
       break;
     case 'unblock':
       if (c !== 'blocked') throw new QueueError('invalid', `${story.id} is not blocked (it is "${story.status.raw}")`, { id: story.id, status: c });
-      // Dropping a manual hold; a story still waiting on dependencies stays blocked by them alone.
-      wish = story.deps.every((d) => queue.graph.satisfied(d)) ? { category: 'todo' } : { category: 'blocked', reason: null };
+      // Dropping a manual hold; a story still waiting on dependencies stays blocked by them alone
+      // (where the file writes [BLOCKED] for stories that wait).
+      wish = open(true);
       break;
     case 'reopen':
       if (c !== 'done' && c !== 'cancelled') throw new QueueError('invalid', `${story.id} is not done (it is "${story.status.raw}")`, { id: story.id, status: c });
-      wish = story.deps.every((d) => queue.graph.satisfied(d)) ? { category: 'todo' } : { category: 'blocked', reason: null };
+      wish = open(true);
       break;
   }
 
@@ -234,17 +245,22 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
   if (stories.length === 0) throw new QueueError('not_claimant', `none of ${ids.join(', ')} is claimed any more`, { ids });
   let doc: QueueDocument | null = null;
   const edits: Edit[] = [];
+  const changes: Change[] = [];
   for (const s of stories) {
     const e = assertEditable(queue, s);
     if (doc && e.doc !== doc) throw new QueueError('invalid', 'stale claims in several files: release them one by one');
     doc = e.doc;
-    edits.push(...statusEdits(e.doc, e.occ, { category: 'todo' }, statusStyle(tableStatusCells(queue, e.doc))));
+    // As `queue release` does: [BLOCKED] for one that waits, where the file writes that.
+    const waits = !s.deps.every((d) => queue.graph.satisfied(d));
+    const wish: StatusWish = waits && e.occ.kind === 'table' && !e.occ.section && blocksWaiting(queue, e.doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
+    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc))));
+    changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);
   return {
     op: 'stale-release',
     id: names[0],
-    changes: names.map((id) => ({ id, expect: { category: 'todo' } })),
+    changes,
     document: doc!,
     edits,
     subject: `queue: release stale ${names.join(', ')} (${agent})`,

@@ -11,7 +11,7 @@ import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
@@ -103,7 +103,8 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   }
   const last = table.lastRowSource ?? [];
   const waiting = deps.filter((d) => queue.graph.byId.get(d)!.status.category !== 'done');
-  const wish: StatusWish = waiting.length ? { category: 'blocked', reason: null } : { category: 'todo' };
+  // [BLOCKED] for a story that waits where the file writes that for stories that wait (the reconciler's rule).
+  const wish: StatusWish = waiting.length && blocksWaiting(queue, doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
   const cells = table.headers.map(() => '');
   cells[cols.status] = statusStyle(tableStatusCells(queue, doc)).write(wish);
   cells[cols.id] = dressed(last[cols.id], req.id);

@@ -28,6 +28,7 @@ import { unblockedIds } from '../domain/effects.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
+import { withFollow } from '../reconcile/reconcile.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import { Git, GitFailure } from './git.js';
 import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
@@ -332,11 +333,14 @@ async function attemptOnce(
   if (group && !group.off && applied && decision.op === 'claim' && !decision.files?.length && opts.config) {
     const others = live(requests, group.mine);
     drop.push(...requests.filter((r) => r.id !== group.mine?.request.id && expired(r)));
+    const config = opts.config;
     const combined = await serveClaims(
       applied,
       others.map((r) => ({ id: r.id, op: r.op! })),
-      opts.config,
+      config,
       MAX_SERVED,
+      // Each claim served takes the follow step its own process would have (the generated blocks).
+      (before, d) => withFollow(before, d, config),
     );
     served = combined.served;
     if (served.length) applied = { ...combined.applied, story: combined.applied.after.graph.byId.get(decision.id), derived: applied.derived };

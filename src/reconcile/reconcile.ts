@@ -3,7 +3,7 @@
  *
  * - `[BLOCKED]` ↔ `[ ]` for stories blocked only by their dependencies: a story whose dependencies
  *   are all done becomes `[ ]`; a todo story waiting on a dependency becomes `[BLOCKED]` (only in a
- *   file that writes `[BLOCKED]` at all). A manual hold (`[BLOCKED: reason]`, or `[BLOCKED]` with no
+ *   file that writes `[BLOCKED]` for stories that wait: one that is not a manual hold). A manual hold (`[BLOCKED: reason]`, or `[BLOCKED]` with no
  *   dependencies) is never touched; claimed and done stories neither.
  * - Done marks in Depends On cells, in the file's own style (`8-2` → `8-2 ✅`, or `[DONE]` where the
  *   file writes that; none in a file that writes none): added beside references to done stories,
@@ -17,8 +17,8 @@
  * dependency, as agent teams do by hand.
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { tableStatusCells } from '../edit/common.js';
-import type { Change, Decision } from '../edit/decide.js';
+import { reconcilable, tableStatusCells, writesBlocked } from '../edit/common.js';
+import type { Change, Decision, DerivedEdits } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { statusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
@@ -81,17 +81,29 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | nu
 }
 
 /** The edits that bring one table story in step with its dependencies: its status, its marks. */
-function storyEdits(queue: Queue, doc: QueueDocument, s: Story, style: ReturnType<typeof statusStyle>, writesBlocked: boolean, mark: string | null, out: Reconciliation): void {
-  // `writesBlocked`: the file writes [BLOCKED] for stories that wait, so a todo that waits gets it.
+function storyEdits(
+  queue: Queue,
+  doc: QueueDocument,
+  s: Story,
+  style: ReturnType<typeof statusStyle>,
+  blocking: boolean,
+  mark: string | null,
+  out: Reconciliation,
+  waited: ReadonlySet<string>,
+): void {
+  // `blocking`: the file writes [BLOCKED] for stories that wait, so a todo that waits gets it.
   const g = queue.graph;
   const c = s.status.category;
   const span = s.occurrences[0].spans.status!;
   const depsDone = s.deps.every((d) => g.satisfied(d));
-  if (c === 'blocked' && !g.isHold(s) && depsDone && !g.inCycle(s.id)) {
+  // `waited`: stories blocked by their dependencies before the write, though they read as a hold now
+  // (`queue dep rm` took their last dependency): [BLOCKED] with no reason is released as well.
+  const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
+  if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
     out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
     out.effects.push({ kind: 'unblock', id: s.id });
-  } else if (c === 'todo' && writesBlocked && !depsDone) {
+  } else if (c === 'todo' && blocking && !depsDone) {
     out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
     out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
     out.effects.push({ kind: 'block', id: s.id, waitingOn: g.waitingOn(s) });
@@ -104,7 +116,7 @@ function storyEdits(queue: Queue, doc: QueueDocument, s: Story, style: ReturnTyp
  * given), then the generated blocks (unless `blocks` is false). With `block` false, a todo story
  * that waits is left todo.
  */
-function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, blocks: boolean, block = true): Reconciliation[] {
+function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, blocks: boolean, block = true, waited: ReadonlySet<string> = new Set()): Reconciliation[] {
   const ready = blocks ? rankReady(queue.graph) : [];
   return queue.documents
     .filter((doc) => doc.editable)
@@ -113,19 +125,12 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
       // (edit/common.ts assertEditable): queue does not guess which row to edit. So is one that a
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
-      const mine = queue.stories.filter(
-        (s) =>
-          s.file === doc.file &&
-          s.occurrences[0].kind === 'table' &&
-          s.occurrences[0].spans.status &&
-          s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
-          !s.occurrences.some((o) => o.kind === 'log' && o.section),
-      );
+      const mine = reconcilable(queue, doc);
       const style = statusStyle(tableStatusCells(queue, doc));
-      const writesBlocked = block && mine.some((s) => s.status.category === 'blocked');
+      const blocking = block && writesBlocked(queue, mine);
       const mark = markStyle(doc, mine);
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
-      for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, writesBlocked, mark, out);
+      for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
       if (blocks) {
         for (const b of generatedBlocks(doc, queue, ready)) {
           out.edits.push(b.edit);
@@ -142,15 +147,70 @@ export function reconcile(queue: Queue): Reconciliation[] {
 }
 
 /**
- * What a story's done releases, for `queue done` to write in the same commit (as an agent does by
- * hand in one commit: "Mark Story 8-2 complete, unblock 8-3"): its dependents unblocked when
- * nothing else holds them back, and its done mark beside them in the file's style. Only the stories
- * that depend on `id` are touched, and only to unblock and mark (a todo dependent that still waits
- * on something else is not blocked here); generated blocks are left to `queue render`. Pure.
+ * What a story's done releases (as an agent does by hand in one commit: "Mark Story 8-2 complete,
+ * unblock 8-3"): its dependents unblocked when nothing else holds them back, and its done mark
+ * beside them in the file's style. Only the stories that depend on `id` are touched, and only to
+ * unblock and mark (a todo dependent that still waits on something else is not blocked here); no
+ * generated block. The writes take {@link followWrite}, which does this and more. Pure.
  */
 export function reconcileDependents(queue: Queue, id: string): Reconciliation[] {
   const dependents = new Set(queue.graph.dependents.get(id) ?? []);
   return reconcileWith(queue, (s) => dependents.has(s.id), false, false);
+}
+
+/** Options of {@link followWrite}. */
+export interface FollowOptions {
+  /** Re-render the generated blocks of the file (config `renderOnWrite`). */
+  blocks: boolean;
+  /** Reconcile the dependents of a story whose done state the write changed (default true). */
+  dependents?: boolean;
+}
+
+/**
+ * What follows from a write, for its own commit (as `queue render` would write it for what the write
+ * touched): the stories the decision changes, and the dependents of those whose done state it
+ * changes (a done, a reopen), brought in step with their dependencies (`[BLOCKED]` ↔ `[ ]`, done
+ * marks; a story the write took the last dependency from is no hold but released); with `blocks`, the file's generated blocks re-rendered. Every other story keeps its bytes,
+ * so in a file without generated blocks a claim stays a one-line diff. `before` is the queue the
+ * decision was taken on. Pure; the result is a {@link Decision}'s `follow`, or null when it has nothing
+ * to follow (a write that edits no queue text: a handoff, a lease renewal).
+ */
+export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((after: Queue) => DerivedEdits | null) | null {
+  if (d.edits.length === 0) return null;
+  const ids = d.changes.map((c) => c.id);
+  const waited = new Set(
+    ids.filter((id) => {
+      const s = before.graph.byId.get(id);
+      return s !== undefined && s.status.category === 'blocked' && !before.graph.isHold(s);
+    }),
+  );
+  return (after) => {
+    const touched = new Set(ids);
+    if (opts.dependents !== false) {
+      for (const id of ids) {
+        if (before.graph.isDone(id) === after.graph.isDone(id)) continue;
+        for (const dep of after.graph.dependents.get(id) ?? []) touched.add(dep);
+      }
+    }
+    const mine = (r: Reconciliation[]) => r.find((x) => x.document.file === d.document.file) ?? null;
+    // The blocks are rendered from the queue as the stories' edits leave it: a step of its own.
+    const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, () => false, true)) : null);
+    const stories = mine(reconcileWith(after, (s) => touched.has(s.id), false, true, waited));
+    if (!stories || stories.edits.length === 0) return blocks(after);
+    return opts.blocks ? { ...stories, follow: blocks } : stories;
+  };
+}
+
+/**
+ * `d` with the follow step every write takes ({@link followWrite}, blocks by `renderOnWrite`), unless
+ * it has one of its own. Returns `d`.
+ */
+export function withFollow(before: Queue, d: Decision, config: { renderOnWrite: boolean }): Decision {
+  if (!d.follow) {
+    const follow = followWrite(before, d, { blocks: config.renderOnWrite });
+    if (follow) d.follow = follow;
+  }
+  return d;
 }
 
 /**

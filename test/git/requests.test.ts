@@ -88,6 +88,24 @@ describe('group commit over a real remote', () => {
     expect(unknown.details.outcome).toBe('unknown');
   }, 60_000);
 
+  it('a group commit leaves the generated blocks as render would: render --check is clean on it', async () => {
+    const text = `# Queue\n\n<!-- queue:ready -->\n<!-- /queue:ready -->\n\n<!-- queue:progress -->\n<!-- /queue:progress -->\n\n${HEAD}${Array.from({ length: 3 }, (_, i) => `| [ ] | **S-${i}** | story ${i} | None |`).join('\n')}\n`;
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': text }, 2);
+    const [a, b] = clones;
+    expect((await queue(b, ['render', '--commit'])).code).toBe(0);
+    await publish(a, 'Waiting');
+    const r = await queue(b, ['claim', '--agent', 'Dev B', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toBe('queue: claim S-0 (Dev B), S-1 (Waiting)');
+    // Neither claimed story is offered as ready any more, in the commit that claimed both.
+    const after = remoteFile(remote, 'WORK_QUEUE.md');
+    expect(after).toContain(
+      '<!-- queue:ready -->\n\n| Story | Description | Depends On |\n|-------|-------------|------------|\n| **S-2** | story 2 | None |\n\n<!-- /queue:ready -->',
+    );
+    git(b, 'pull', '-q', '--ff-only', 'origin', 'main');
+    expect((await queue(b, ['render', '--check'])).code).toBe(0);
+  }, 60_000);
+
   it('a request that cannot be served stays pending, as does one it cannot read; expired ones are deleted, never served', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
     const [a, b] = clones;
