@@ -280,19 +280,26 @@ export interface HandoffOptions {
   notes?: string;
   next?: string[];
   blockers?: string[];
+  /** Also hand the claim over: the story, held by the acting agent, is held by `to` in the same commit. */
+  reassign?: boolean;
+  /** With `reassign`: act on a story another agent holds (a `Queue-Force` trailer says so). */
+  force?: boolean;
 }
 
 /**
  * Write a handoff file for story `story` (`<deploymentDir>/handoffs/YYYY-MM-DD-<from>-<to>-<id>.md`,
  * YAML front matter with from_agent, to_agent, timestamp, dependencies_ready, next_steps, notes …)
- * in a commit of its own. Throws QueueError `usage` for an agent name that is not one line.
+ * in a commit of its own. With `reassign`, the same commit hands the claim to `to` (the holder acts;
+ * `not_claimant` otherwise), so the next agent can work and finish the story as its holder.
+ * Throws QueueError `usage` for an agent name that is not one line.
  */
 export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteResult> {
-  const [{ findStory }, { handoffFile }, { isAgentName }, { QueueError }] = await Promise.all([
+  const [{ findStory }, { handoffFile }, { isAgentName }, { QueueError }, { decide }] = await Promise.all([
     import('../edit/common.js'),
     import('../edit/handoff.js'),
     import('../domain/config.js'),
     import('../domain/errors.js'),
+    import('../edit/decide.js'),
   ]);
   const from = opts.from ?? s.agent;
   for (const [flag, name] of [
@@ -314,6 +321,10 @@ export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteRe
       now,
       satisfied: (d) => queue.graph.satisfied(d),
     });
+    if (opts.reassign) {
+      const d = decide(queue, { op: 'reassign', id: story.id, agent: s.agent, to: opts.to, force: opts.force });
+      return { ...d, files: [{ ...file, role: 'handoff' }], subject: `queue: handoff ${story.id} (${from} → ${opts.to}), claim reassigned`, unchanged: false };
+    }
     return {
       op: 'handoff',
       id: story.id,

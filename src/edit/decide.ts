@@ -28,7 +28,9 @@ export type Operation =
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
   | { op: 'unblock'; id: string; agent: string }
   | { op: 'review'; id: string; agent: string; force?: boolean }
-  | { op: 'reopen'; id: string; agent: string };
+  | { op: 'reopen'; id: string; agent: string }
+  /** The holder hands its claim to agent `to` (`queue handoff --reassign`): the story stays claimed, by `to`. */
+  | { op: 'reassign'; id: string; agent: string; to: string; force?: boolean };
 
 /** `queue add`: the new story's id, title, dependency ids, and where it goes. */
 export interface AddRequest {
@@ -168,6 +170,13 @@ export function decide(queue: Queue, op: Operation): Decision {
     case 'review':
       mustHold();
       wish = { category: 'review', claimant: holder ?? op.agent };
+      break;
+    case 'reassign':
+      mustHold();
+      if (sameAgent(holder, op.to)) {
+        unchanged = true;
+        wish = { category: c as ClaimedCategory, claimant: holder };
+      } else wish = { category: c as ClaimedCategory, claimant: op.to };
       break;
     case 'release':
       mustHold();

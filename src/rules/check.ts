@@ -185,7 +185,9 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     }
     if (e.kind === 'claim' && a && b) {
       if (heldBefore && lower(heldBefore) !== lower(b.claimant)) {
-        if (!forced)
+        // The holder handing its own claim to another agent (`queue handoff --reassign`) steals nothing.
+        const byHolder = actor.name !== null && lower(actor.name) === lower(heldBefore);
+        if (!forced && !byHolder)
           add(
             'steal',
             b,

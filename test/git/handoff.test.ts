@@ -55,4 +55,33 @@ describe('handoffs', () => {
     expect(readdirSync(join(two, 'ops', 'handoffs')).sort()).toEqual([path, h.json.files[0]].map((p) => p.split('/').pop()).sort());
     expect(readFileSync(join(two, h.json.files[0]), 'utf8')).toContain('to_agent: Dev 3');
   });
+
+  it('handoff --reassign hands the claim to --to in the same commit: the next agent finishes as the holder; only the holder may', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
+    const [one, two] = clones;
+    // Another agent cannot give away Dev 1's claim.
+    const stolen = await queue(two, ['handoff', '--from', 'Dev 2', '--to', 'Dev 2', '--story', 'A', '--reassign', '--json']);
+    expect(stolen.json.error.code).toBe('not_claimant');
+    const before = git(remote, 'rev-parse', 'main').trim();
+
+    // Commits are judged by who wrote them: this clone writes as Dev 1, the holder.
+    git(one, 'config', 'user.name', 'Dev 1');
+    const h = await queue(one, ['handoff', '--from', 'Dev 1', '--to', 'Dev 2', '--story', 'A', '--reassign', '--notes', 'context ran out', '--json']);
+    expect(h.code).toBe(0);
+    expect(h.json.story).toMatchObject({ id: 'A', status: 'in_progress', claimant: 'Dev 2' });
+    // One commit: the claim moved, and the handoff file beside it.
+    expect(git(remote, 'show', '--name-only', '--format=%s', 'main').trim().split('\n')).toEqual([
+      'queue: handoff A (Dev 1 → Dev 2), claim reassigned',
+      '',
+      'WORK_QUEUE.md',
+      expect.stringMatching(/^deployment\/handoffs\/.*-dev-1-dev-2-a\.md$/),
+    ]);
+    expect(git(remote, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 2] | **A** | api | None |');
+    // The claim rules accept it from the holder, as validate --range judges the commit.
+    expect((await queue(one, ['validate', '--range', `${before}..main`, '--json'])).json.valid).toBe(true);
+    // Dev 2 now holds A: it marks it done, and Dev 1 no longer can act on it.
+    expect((await queue(one, ['done', 'A', '--agent', 'Dev 1', '--json'])).json.error.code).toBe('not_claimant');
+    const done = await queue(two, ['done', 'A', '--agent', 'Dev 2', '--json']);
+    expect([done.code, done.json.unblocked]).toEqual([0, ['B']]);
+  });
 });

@@ -15,6 +15,7 @@ interface HandoffOptions extends WriteOptions {
   notes?: string;
   next: string[];
   blocker: string[];
+  reassign?: boolean;
 }
 
 /** Add `queue handoff` to `program`: its arguments and options (what it does is in this file's header). */
@@ -28,10 +29,14 @@ export function register(program: Command): void {
       .requiredOption('--story <id>', 'the story')
       .option('--notes <text>', 'context for whoever takes over')
       .option('--next <step>', 'a next step (repeatable)', collect, [])
-      .option('--blocker <text>', 'a blocker (repeatable)', collect, []),
+      .option('--blocker <text>', 'a blocker (repeatable)', collect, [])
+      .option('--reassign', 'also hand the claim over: the story is held by --to in the same commit')
+      .option('--force', 'with --reassign: act on a story another agent holds (said in the commit)'),
   ).action(async (opts: HandoffOptions, cmd: Command) => {
     // Whoever hands over is the one acting, unless --agent says otherwise.
     opts.agent ??= opts.from;
-    await runWrite(cmd, opts, (ops, s) => ops.handoff(s, { story: opts.story, from: opts.from, to: opts.to, notes: opts.notes, next: opts.next, blockers: opts.blocker }));
+    await runWrite(cmd, opts, (ops, s) =>
+      ops.handoff(s, { story: opts.story, from: opts.from, to: opts.to, notes: opts.notes, next: opts.next, blockers: opts.blocker, reassign: opts.reassign, force: opts.force }),
+    );
   });
 }
