@@ -18,7 +18,9 @@
  * written), `rule_violation`, `conflict_retries_exhausted` or `git`.
  */
 import { dirname } from 'node:path';
-import type { Effect } from '../domain/effects.js';
+import { isAgentName } from '../domain/config.js';
+import { unblockedIds, type Effect } from '../domain/effects.js';
+import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
@@ -214,7 +216,6 @@ export function review(s: Session, opts: { id: string; force?: boolean }): Promi
  */
 export async function block(s: Session, opts: { id: string; reason: string; force?: boolean }): Promise<WriteResult> {
   const reason = opts.reason.trim();
-  const { QueueError } = await import('../domain/errors.js');
   if (reason === '' || /[\r\n|\]]/.test(reason)) throw new QueueError('usage', 'the reason must be one line of text without | or ]');
   return run(s, { op: 'block', id: opts.id, agent: s.agent, reason, force: opts.force });
 }
@@ -294,13 +295,7 @@ export interface HandoffOptions {
  * Throws QueueError `usage` for an agent name that is not one line.
  */
 export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteResult> {
-  const [{ findStory }, { handoffFile }, { isAgentName }, { QueueError }, { decide }] = await Promise.all([
-    import('../edit/common.js'),
-    import('../edit/handoff.js'),
-    import('../domain/config.js'),
-    import('../domain/errors.js'),
-    import('../edit/decide.js'),
-  ]);
+  const [{ findStory }, { handoffFile }, { decide }] = await Promise.all([import('../edit/common.js'), import('../edit/handoff.js'), import('../edit/decide.js')]);
   const from = opts.from ?? s.agent;
   for (const [flag, name] of [
     ['from', from],
@@ -356,7 +351,6 @@ function tagFiles(d: Decision, role: 'story' | 'handoff'): Decision {
  */
 export async function resultJson(r: WriteResult): Promise<Record<string, unknown>> {
   const { storyJson } = await import('../model/contract.js');
-  const { unblockedIds } = await import('../domain/effects.js');
   const files = r.effects.flatMap((e) => (e.kind === 'file' ? [e.path] : []));
   return {
     story: r.story ? storyJson(r.story, r.after.graph) : { id: r.id },

@@ -26,7 +26,7 @@ import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
 import { readQueue, type Queue } from '../read/queue.js';
-import { applyDecision, type Applied } from '../edit/apply.js';
+import { applyDecision } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import { withFollow } from '../reconcile/reconcile.js';
 import type { Decision, Operation } from '../edit/decide.js';
@@ -360,7 +360,7 @@ async function attemptOnce(
     // The ref would move under a work tree whose queue file has edits of its own.
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
   }
-  const unblocked = unblockedIn(applied);
+  const unblocked = unblockedIds(applied?.derived ?? []);
   let subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
   const trailers = [...decision.trailers];
   if (served.length) {
@@ -393,11 +393,6 @@ async function attemptOnce(
   }
   if (group && applied) group.mine = null; // deleted by this push
   return { decision, before: queue, applied, commit, base };
-}
-
-/** The stories a write's follow-up step unblocked (`queue done` releasing its dependents). */
-export function unblockedIn(applied: Applied | null): string[] {
-  return unblockedIds(applied?.derived ?? []);
 }
 
 /** Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned). */

@@ -1,11 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Git } from '../../src/git/git.js';
 import { publishRequest } from '../../src/git/requests.js';
 import { BIN } from './repos.js';
+import { startDaemon, type Daemon } from './daemon.js';
 import { tempDir } from '../helpers.js';
 
 const QUEUE = [
@@ -30,32 +30,9 @@ function run(cwd: string, cmd: string, args: string[], env: Record<string, strin
 const git = (cwd: string, ...args: string[]) => run(cwd, 'git', args);
 const queueCli = (cwd: string, ...args: string[]) => run(cwd, BIN, args);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = createConnection(port, '127.0.0.1', () => {
-        c.end();
-        resolve(true);
-      }).on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('git daemon did not start');
-}
-
 let dir: string;
 let url: string;
-let daemon: ChildProcess;
+let daemon: Daemon;
 
 beforeAll(async () => {
   dir = tempDir('queue-daemon-');
@@ -69,14 +46,12 @@ beforeAll(async () => {
   git(seed, '-c', 'user.name=seed', '-c', 'user.email=seed@example.com', 'commit', '-q', '-m', 'seed');
   git(seed, 'push', '-q', 'origin', 'HEAD:main');
   expect(queueCli(bare, 'hooks', 'install', '--server').code).toBe(0);
-  const port = await freePort();
-  daemon = spawn('git', ['daemon', '--enable=receive-pack', `--base-path=${dir}`, '--export-all', '--listen=127.0.0.1', `--port=${port}`, '--reuseaddr', dir], { stdio: 'ignore' });
-  await until(port);
-  url = `git://127.0.0.1:${port}/queue.git`;
+  daemon = await startDaemon(dir);
+  url = daemon.url('queue.git');
 }, 30_000);
 
 afterAll(() => {
-  daemon?.kill();
+  daemon?.stop();
 });
 
 /** A fresh clone at the server's tip, committing as `who`, with the queue file rewritten by `edit`. */
