@@ -27,6 +27,17 @@ const TABLE = [
   '',
 ].join('\n');
 
+/** A git repository `repo` under `dir`, committing as Dev 1, with TABLE as its (uncommitted) WORK_QUEUE.md. */
+function queueRepo(dir: string): string {
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'config', 'user.name', 'Dev 1');
+  git(repo, 'config', 'user.email', 'dev1@example.com');
+  writeFileSync(join(repo, 'WORK_QUEUE.md'), TABLE);
+  return repo;
+}
+
 describe('the npm package', () => {
   it('packs dist/ and docs only, installs with npm, and runs as `queue` and as a library', () => {
     const dir = tempDir('queue-package-');
@@ -48,12 +59,7 @@ describe('the npm package', () => {
     expect(version.stderr).toBe('');
     expect(version.stdout).toBe(`${pkg.version}\n`);
 
-    const repo = join(dir, 'repo');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'config', 'user.name', 'Dev 1');
-    git(repo, 'config', 'user.email', 'dev1@example.com');
-    writeFileSync(join(repo, 'WORK_QUEUE.md'), TABLE);
+    const repo = queueRepo(dir);
     git(repo, 'add', 'WORK_QUEUE.md');
     git(repo, 'commit', '-q', '-m', 'seed');
     const ready = run(['ready', '--json', '-C', repo]);
@@ -105,12 +111,7 @@ describe('the npm package', () => {
   it('writes a GitHub workflow whose command runs this package at its version', () => {
     const dir = tempDir('queue-package-workflow-');
     const [packed] = JSON.parse(npm(ROOT, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir])) as { filename: string }[];
-    const repo = join(dir, 'repo');
-    mkdirSync(repo);
-    git(repo, 'init', '-q', '-b', 'main');
-    git(repo, 'config', 'user.name', 'Dev 1');
-    git(repo, 'config', 'user.email', 'dev1@example.com');
-    writeFileSync(join(repo, 'WORK_QUEUE.md'), TABLE);
+    const repo = queueRepo(dir);
     // The repository has the package installed as a dependency at that version, so npx takes it from
     // there (as it would from the registry once it is published there) and the workflow's line runs as written.
     writeFileSync(join(repo, 'package.json'), '{ "private": true }\n');
