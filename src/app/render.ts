@@ -15,7 +15,10 @@ import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import { Git } from '../git/git.js';
+import { TRAILER } from '../domain/trailers.js';
 import { reconcile, renderDecision } from '../reconcile/reconcile.js';
+import { carryStatuses } from '../reconcile/carry.js';
+import { applyEdits } from '../edit/splice.js';
 
 /** Files a render writes beside the queue file (the board, handoffs), relative to the root. */
 export type RenderFiles = NonNullable<Decision['files']>;
@@ -32,6 +35,17 @@ export async function applyRender(queue: Queue, d: Decision, config: QueueConfig
   if (again.length)
     throw new QueueError('parse_error', `rendering ${d.document.file} is not stable (a second pass would still ${again.map(describeEffect).join(', ')}); nothing was written`);
   return applied;
+}
+
+/**
+ * The queue file as committed at `rev` (default `HEAD`) in the repository at `root`, read, or null
+ * when there is none (no repository, no commit, no such file there, or a file that does not read).
+ */
+export async function committedQueue(root: string, file: string, rev = 'HEAD'): Promise<Queue | null> {
+  const git = new Git(root);
+  const text = await git.raw(['cat-file', 'blob', `${rev}:${file}`]).catch(() => null);
+  if (text === null) return null;
+  return readQueue([{ file, text }]).catch(() => null);
 }
 
 /** What {@link renderWorking} did. */
@@ -54,14 +68,16 @@ export interface WorkingRender {
  * by a compare-and-swap on its bytes (`app/files.ts` {@link swapFile}): only if it still holds what
  * was read. When the queue file changed meanwhile, nothing is written and the outcome is `moved`
  * (the caller decides again on the new text). `extra` adds files decided from the queue as read
- * (handoffs). With `check`, decides and writes nothing. `now` stamps the board.
+ * (handoffs). With `check`, decides and writes nothing. `now` stamps the board. `since` is the
+ * earlier state whose stories done since (by hand) join the Completed log: default the file as
+ * committed at `HEAD` (none outside a repository).
  * Throws `parse_error` (unstable render, or an edit that would not read back) and `unreadable`.
  */
 export async function renderWorking(
   where: Pick<WriteTarget, 'root' | 'file' | 'config'>,
   agent: string,
   now: Date,
-  opts: { check?: boolean; extra?: RenderExtra } = {},
+  opts: { check?: boolean; extra?: RenderExtra; since?: Queue | null } = {},
 ): Promise<WorkingRender> {
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
@@ -70,7 +86,8 @@ export async function renderWorking(
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));
-  const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined);
+  const since = opts.since !== undefined ? opts.since : await committedQueue(where.root, where.file);
+  const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined, since);
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);
   if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
@@ -94,17 +111,38 @@ export async function renderWorking(
  */
 export type RenderExtra = (queue: Queue, exists: (path: string) => Promise<boolean>) => RenderFiles | Promise<RenderFiles>;
 
+/** Options of {@link renderCommitted}. */
+export interface CommittedRenderOptions {
+  /** Extra files decided on the queue at the tip (handoffs). */
+  extra?: RenderExtra;
+  /** The earlier state whose stories done since join the Completed log, given the queue at the tip
+   * (before any carried hand edits) and the tip commit. Default: none (the log is left as it is). */
+  since?: (queue: Queue, base: string | null) => Queue | null | Promise<Queue | null>;
+  /** Hand edits to carry onto the tip (`reconcile/carry.ts`): the working file (`working`) and the
+   * file where it last agreed with the shared branch (`base`). Their status changes are written into
+   * the tip's file in the same commit, and the render follows from them. */
+  carry?: { base: Queue; working: Queue };
+}
+
 /**
  * Render the shared branch's tip as a transaction (`app/write.ts`): the board is read from that
  * commit, and `extra` is decided on the queue at that commit (again on each attempt), its files
- * added to the commit. Returns the write's outcome and the effects of the decision that was
- * committed (none when nothing changed). Throws as {@link write}.
+ * added to the commit. With `carry`, the statuses changed by hand in the working file are carried
+ * onto the tip first (the commit's subject names them) and judged by the claim rules with the rest.
+ * Returns the write's outcome, the effects of the decision that was committed (none when nothing
+ * changed) and the ids of the stories whose status was carried. Throws as {@link write}.
  */
-export async function renderCommitted(where: WriteTarget, agent: string, now: Date, extra?: RenderExtra): Promise<WriteOutcome & { effects: Effect[] }> {
+export async function renderCommitted(
+  where: WriteTarget,
+  agent: string,
+  now: Date,
+  opts: CommittedRenderOptions = {},
+): Promise<WriteOutcome & { effects: Effect[]; carried: string[] }> {
   const git = new Git(where.root);
   const board = boardPath(where.config);
   let effects: Effect[] = [];
-  const out = await write(where, async (queue, base) => {
+  let carried: string[] = [];
+  const out = await write(where, async (tip, base) => {
     // Without a commit yet (an empty repository), the work tree stands in for the tip's tree.
     const exists = (path: string) =>
       base
@@ -114,11 +152,35 @@ export async function renderCommitted(where: WriteTarget, agent: string, now: Da
           )
         : Promise.resolve(existsSync(resolve(where.root, path)));
     const text = base ? await git.raw(['cat-file', 'blob', `${base}:${board}`]).catch(() => null) : readIfExists(resolve(where.root, board));
+    const carry = opts.carry ? carryStatuses(opts.carry.base, opts.carry.working, tip) : null;
+    const doc = tip.documents[0];
+    // The queue as the carried statuses leave it: what the render, the board and the handoffs follow from.
+    const queue = carry?.edits.length ? await readQueue([{ file: doc.file, text: (doc.bom ? '\uFEFF' : '') + applyEdits(doc.text, carry.edits) }]) : tip;
+    const since = opts.since ? await opts.since(tip, base) : null;
     // The board is kept where the tip has one, and created only when the config asks for it.
-    const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined);
+    const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined, since);
     effects = d.effects;
-    const files = extra ? await extra(queue, exists) : [];
-    return files.length ? { ...d, files: [...(d.files ?? []), ...files], unchanged: false } : d;
+    carried = carry?.carried.map((c) => c.id) ?? [];
+    const files = opts.extra ? await opts.extra(queue, exists) : [];
+    const all = files.length ? { ...d, files: [...(d.files ?? []), ...files], unchanged: false } : d;
+    if (!carry?.edits.length) return all;
+    // The carried statuses are this decision's edits of the tip; the render follows from the queue
+    // they leave, as a step of its own (proved the same way).
+    const hand = carry.carried.map((c) => `${c.id} ${c.to} by hand`).join(', ');
+    return {
+      ...all,
+      id: carry.changes[0].id,
+      document: doc,
+      edits: carry.edits,
+      changes: carry.changes,
+      unchanged: false,
+      subject: `queue: render (${hand}${effects.length ? `; ${d.subject.replace(/^queue: render \((.*)\)$/, '$1')}` : ''})`,
+      trailers: [[TRAILER.op, 'render'], ...carry.changes.map((c): [string, string] => [TRAILER.story, c.id]), ...d.trailers.filter(([k]) => k !== TRAILER.op)],
+      follow: (after: Queue) => {
+        const r = renderDecision(after, agent, undefined, since);
+        return r.edits.length ? { document: r.document, edits: r.edits, changes: r.changes, effects: r.effects } : null;
+      },
+    };
   });
-  return { ...out, effects: out.commit ? effects : [] };
+  return { ...out, effects: out.commit ? effects : [], carried: out.commit ? carried : [] };
 }

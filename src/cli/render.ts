@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
-import { renderCommitted, renderWorking } from '../app/render.js';
+import { committedQueue, renderCommitted, renderWorking } from '../app/render.js';
 import { globals, printJson } from './context.js';
 import { target } from './write.js';
 import type { WriteOptions } from './write-options.js';
@@ -32,7 +32,8 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
     if (r.outcome === 'moved') throw new QueueError('conflict_retries_exhausted', `${t.file} changed while queue was rendering it; run the command again`);
     effects = r.effects;
   } else {
-    const r = await renderCommitted(t, agent, now);
+    // The Completed log takes the stories the tip's own commit marked done (by hand).
+    const r = await renderCommitted(t, agent, now, { since: (_tip, base) => (base ? committedQueue(t.root, t.file, `${base}^`) : null) });
     effects = r.effects;
     commit = r.commit;
     note = r.note;

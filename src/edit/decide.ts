@@ -332,21 +332,36 @@ function notReady(queue: Queue, story: Story): QueueError {
   });
 }
 
-/**
- * The Completed-log row for a done story, appended after the log's last row:
- * `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |`. The wave is the story's own Wave cell, else its
- * level in the dependency graph (`depth`), else the log's last row's. Null when the document keeps no log.
- */
 function logEntry(doc: QueueDocument, story: Story, done: string, agent: string, depth: number | null): Edit | null {
+  return completedLogEdit(doc, [{ story, agent, depth }], done);
+}
+
+/** A story to append to a Completed log: who did it, and its level in the dependency graph (1-based, null outside the graph). */
+export interface LogRow {
+  story: Story;
+  agent: string;
+  depth: number | null;
+}
+
+/**
+ * One edit appending done stories to the document's Completed log, after its last row, one row each
+ * in `rows`' order: `| [DONE] **5-3** | Batch progress | Dev 1 | 4 |` (`done` is the file's done
+ * status). The wave is the story's own Wave cell, else its level in the dependency graph (`depth`),
+ * else the log's last row's. Null when the document keeps no log or `rows` is empty. Pure.
+ */
+export function completedLogEdit(doc: QueueDocument, rows: readonly LogRow[], done: string): Edit | null {
   const log = doc.tables.find((t) => t.kind === 'log');
-  if (!log) return null;
+  if (!log || rows.length === 0) return null;
   const cols = log.columns;
-  const cells = log.headers.map(() => '');
-  cells[cols.id === -1 ? 0 : cols.id] = `${done} **${story.id}**`;
-  // The title as written (markup kept), from the story's own row when it has one.
-  const titleSpan = story.occurrences[0].spans.title;
-  if (cols.title !== -1) cells[cols.title] = titleSpan ? doc.text.slice(titleSpan.start, titleSpan.end) : cellText(story.title);
-  if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
-  if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? (depth !== null ? String(depth) : (log.lastRow?.[cols.wave] ?? '')));
-  return { start: log.end, end: log.end, text: `${lineEnding(doc.text)}| ${cells.join(' | ')} |` };
+  const line = ({ story, agent, depth }: LogRow) => {
+    const cells = log.headers.map(() => '');
+    cells[cols.id === -1 ? 0 : cols.id] = `${done} **${story.id}**`;
+    // The title as written (markup kept), from the story's own row when it has one.
+    const titleSpan = story.occurrences[0].spans.title;
+    if (cols.title !== -1) cells[cols.title] = titleSpan ? doc.text.slice(titleSpan.start, titleSpan.end) : cellText(story.title);
+    if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
+    if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? (depth !== null ? String(depth) : (log.lastRow?.[cols.wave] ?? '')));
+    return `${lineEnding(doc.text)}| ${cells.join(' | ')} |`;
+  };
+  return { start: log.end, end: log.end, text: rows.map(line).join('') };
 }

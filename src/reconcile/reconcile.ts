@@ -11,6 +11,9 @@
  * - Generated blocks between markers (HTML comments, invisible on GitHub): `<!-- queue:ready -->` …
  *   `<!-- /queue:ready -->` the stories that can be claimed now, `queue:progress` done/total per
  *   section with a text progress bar, `queue:graph` a mermaid dependency graph.
+ * - The Completed log, given an earlier state (`since`): a story done now but not then, and not yet in
+ *   the file's log (marked done by hand), is appended to it with its own wave (its Wave cell, else
+ *   its level in the dependency graph) and who held it before.
  * Applying the edits and reconciling again gives no edit (idempotent; tested over real queue files).
  * Conventions: when a story is done, its dependents whose dependencies are now met go from
  * `[BLOCKED]` to `[ ]`, and a done mark (✅, or the file's own) is ticked beside each done
@@ -18,7 +21,7 @@
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { reconcilable, tableStatusCells, writesBlocked } from '../edit/common.js';
-import type { Change, Decision, DerivedEdits } from '../edit/decide.js';
+import { completedLogEdit, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { statusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
@@ -111,12 +114,41 @@ function storyEdits(
   out.edits.push(...markEdits(queue, doc, s, mark, out.effects));
 }
 
+/** What {@link reconcile} compares with to find stories marked done by hand. */
+export interface ReconcileOptions {
+  /** An earlier state of the queue (the committed file, the watcher's last pass): a story done now
+   * but not in it, and missing from the file's Completed log, is appended to the log. None: the
+   * log is left as it is. */
+  since?: Queue | null;
+  /** Who the log names for a story nobody held in `since` (the render's agent). */
+  agent?: string;
+}
+
+/** The stories of `mine` marked done since `since` (by hand) that the document's Completed log lacks, as log rows. */
+function handDone(queue: Queue, mine: readonly Story[], since: Queue, agent: string): LogRow[] {
+  const rows: LogRow[] = [];
+  for (const s of mine) {
+    if (s.status.category !== 'done' || s.occurrences.some((o) => o.kind === 'log')) continue;
+    const was = since.graph.byId.get(s.id);
+    if (was && was.status.category === 'done') continue;
+    rows.push({ story: s, agent: was?.claimant ?? agent, depth: queue.graph.depth(s.id) });
+  }
+  return rows;
+}
+
 /**
  * Reconcile the documents of the queue, story by story (only the stories `only` accepts, when
  * given), then the generated blocks (unless `blocks` is false). With `block` false, a todo story
- * that waits is left todo.
+ * that waits is left todo. With `log.since`, stories marked done since then join the Completed log.
  */
-function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, blocks: boolean, block = true, waited: ReadonlySet<string> = new Set()): Reconciliation[] {
+function reconcileWith(
+  queue: Queue,
+  only: ((s: Story) => boolean) | null,
+  blocks: boolean,
+  block = true,
+  waited: ReadonlySet<string> = new Set(),
+  log: ReconcileOptions = {},
+): Reconciliation[] {
   const ready = blocks ? rankReady(queue.graph) : [];
   return queue.documents
     .filter((doc) => doc.editable)
@@ -131,6 +163,17 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
       const mark = markStyle(doc, mine);
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
       for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
+      if (log.since) {
+        const rows = handDone(queue, mine, log.since, log.agent ?? 'queue');
+        const edit = completedLogEdit(doc, rows, style.write({ category: 'done' }));
+        if (edit) {
+          out.edits.push(edit);
+          for (const r of rows) {
+            if (!out.changes.some((c) => c.id === r.story.id)) out.changes.push({ id: r.story.id, expect: { category: 'done' } });
+            out.effects.push({ kind: 'log', id: r.story.id });
+          }
+        }
+      }
       if (blocks) {
         for (const b of generatedBlocks(doc, queue, ready)) {
           out.edits.push(b.edit);
@@ -141,9 +184,10 @@ function reconcileWith(queue: Queue, only: ((s: Story) => boolean) | null, block
     });
 }
 
-/** Reconcile every document of the queue. */
-export function reconcile(queue: Queue): Reconciliation[] {
-  return reconcileWith(queue, null, true);
+/** Reconcile every document of the queue; with `opts.since`, the Completed log takes the stories
+ * marked done since then ({@link ReconcileOptions}). Pure. */
+export function reconcile(queue: Queue, opts: ReconcileOptions = {}): Reconciliation[] {
+  return reconcileWith(queue, null, true, true, new Set(), opts);
 }
 
 /**
@@ -216,9 +260,10 @@ export function withFollow(before: Queue, d: Decision, config: { renderOnWrite: 
 /**
  * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
  * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
+ * `since`: an earlier state, whose stories done since join the Completed log ({@link ReconcileOptions}).
  */
-export function renderDecision(queue: Queue, agent: string, board?: BoardInput): Decision & { effects: Effect[] } {
-  const r = reconcile(queue).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], effects: [] };
+export function renderDecision(queue: Queue, agent: string, board?: BoardInput, since?: Queue | null): Decision & { effects: Effect[] } {
+  const r = reconcile(queue, { since, agent }).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], effects: [] };
   const b = board ? updateBoard(board.text, queue, board.now) : null;
   const effects = [...r.effects, ...(b?.effects ?? [])];
   return {

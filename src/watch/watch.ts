@@ -14,8 +14,9 @@ import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect } from '../domain/effects.js';
-import type { Queue } from '../read/queue.js';
-import { renderCommitted, renderWorking } from '../app/render.js';
+import { committedQueue, renderCommitted, renderWorking } from '../app/render.js';
+import { readQueue, type Queue } from '../read/queue.js';
+import { Git } from '../git/git.js';
 import { readText } from '../app/files.js';
 import type { WriteTarget } from '../app/write.js';
 import { diffQueues } from '../history/events.js';
@@ -93,13 +94,34 @@ export function watch(opts: WatchOptions): Watcher {
       const now = new Date();
       if (opts.commit) {
         // Decided on the shared tip, not on this working file: the dones since the tip last seen.
-        const result = await renderCommitted(where, opts.agent, now, handoffs(now));
+        // The statuses changed by hand here (committed or not) since this clone last agreed with
+        // the shared branch are carried onto the tip in the same commit.
+        const carry = await handEdits(where, text);
+        const extra = handoffs(now);
+        const render = (withCarry: boolean) =>
+          renderCommitted(where, opts.agent, now, {
+            extra,
+            // The Completed log takes the dones since the last pass (on the first, those carried).
+            since: (tip) => last ?? (withCarry && carry ? tip : null),
+            carry: withCarry && carry ? carry : undefined,
+          });
+        let result: Awaited<ReturnType<typeof renderCommitted>>;
+        try {
+          result = await render(true);
+        } catch (e) {
+          // A hand edit the claim rules refuse (a done of a story someone else holds) is not carried;
+          // what follows from the shared tip is still rendered.
+          if (!(carry && e instanceof QueueError && e.code === 'rule_violation')) throw e;
+          opts.log(`${stamp()} not carried: ${e.message}`);
+          result = await render(false);
+        }
         last = result.after;
         if (result.commit)
           opts.log(`${stamp()} committed ${result.commit.slice(0, 7)}: ${result.decision.subject.replace(/^queue: /, '')}${result.note ? ` (${result.note})` : ''}`);
         return;
       }
-      const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now) });
+      // The Completed log takes the dones since the last pass (on the first, since HEAD).
+      const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now), since: last ?? undefined });
       if (r.outcome === 'moved') continue; // edited meanwhile: read again
       if (r.content !== null) written = sha(r.content);
       last = r.after;
@@ -174,6 +196,22 @@ export function watch(opts: WatchOptions): Watcher {
       await running;
     },
   };
+}
+
+/**
+ * The working file's hand edits for `watch --commit`: the queue as the working file `text` reads,
+ * and as the file reads where this clone's HEAD and the shared branch (its remote-tracking ref, as
+ * last fetched) last agreed (`git merge-base`). Null when they cannot be compared (no commit, no
+ * shared branch yet, no such file there) or when the working file is that file.
+ */
+async function handEdits(where: WriteTarget, text: string): Promise<{ base: Queue; working: Queue } | null> {
+  const git = new Git(where.root);
+  const shared = where.remote ? `refs/remotes/${where.remote}/${where.branch}` : `refs/heads/${where.branch}`;
+  const mergeBase = await git.line(['merge-base', 'HEAD', shared]).catch(() => null);
+  if (!mergeBase) return null;
+  const base = await committedQueue(where.root, where.file, mergeBase);
+  if (!base || base.documents[0]?.text === text) return null;
+  return { base, working: await readQueue([{ file: where.file, text }]) };
 }
 
 function stamp(): string {

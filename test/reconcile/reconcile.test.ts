@@ -6,7 +6,7 @@ import { applyDecision } from '../../src/edit/apply.js';
 import { progressBar } from '../../src/reconcile/blocks.js';
 import { reconcile, reconcileDependents, renderDecision } from '../../src/reconcile/reconcile.js';
 import { decide } from '../../src/edit/decide.js';
-import { corpusFiles, fixtureFiles, read, withoutCorpus } from '../helpers.js';
+import { corpusFiles, fixture, fixtureFiles, read, withoutCorpus } from '../helpers.js';
 
 const q = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
 const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
@@ -172,4 +172,33 @@ describe('render over whole files', () => {
     },
     120_000,
   );
+});
+
+describe('the Completed log takes stories marked done by hand', () => {
+  const log = read(fixture('completed-log.md'));
+  const byHand = log.replace('| [IN PROGRESS: Dev 1] | **OPS-4** |', '| [DONE] | **OPS-4** |');
+
+  it('render appends a story done since the earlier state, with its own wave (its level in the graph), not the last row’s', async () => {
+    const since = await q(log);
+    const queue = await q(byHand);
+    expect(queue.graph.depth('OPS-4')).toBe(3);
+    const d = renderDecision(queue, 'queue', undefined, since);
+    expect(d.effects).toContainEqual({ kind: 'log', id: 'OPS-4' });
+    const out = (await applyDecision(queue, d)).content;
+    // After the log's last row (OPS-3, wave 2), named for who held it before.
+    expect(out).toContain('| [DONE] **OPS-3** | Structured logging | Dev 3 | 2 |\n| [DONE] **OPS-4** | Metrics exporter | Dev 1 | 3 |\n');
+    // A second render, from the same earlier state, finds the story logged.
+    const again = renderDecision(await q(out), 'queue', undefined, since);
+    expect(again.unchanged).toBe(true);
+  });
+
+  it('stories done since then in one pass are appended in file order, each with its wave; without an earlier state the log is left alone', async () => {
+    const two = byHand.replace('| [ ] | **OPS-5** |', '| [DONE] | **OPS-5** |');
+    const queue = await q(two);
+    const out = (await applyDecision(queue, renderDecision(queue, 'Dev 9', undefined, await q(log)))).content;
+    expect(out).toContain('| [DONE] **OPS-4** | Metrics exporter | Dev 1 | 3 |\n| [DONE] **OPS-5** | Trace propagation | Dev 9 | 3 |\n');
+    expect(renderDecision(queue, 'queue').effects.some((e) => e.kind === 'log')).toBe(false);
+    // A story already done then is not a hand edit of this render's.
+    expect(renderDecision(queue, 'queue', undefined, queue).effects.some((e) => e.kind === 'log')).toBe(false);
+  });
 });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, git, remoteFile, setup } from '../git/repos.js';
-import { tempDir } from '../helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 const QUEUE =
@@ -114,6 +114,29 @@ describe('queue watch (real file system events, a real process)', () => {
     expect(check(dir)).toContain('up to date');
   });
 
+  it('a story marked done by hand joins the Completed log with its own wave: queue render, and queue watch', async () => {
+    const log = readFileSync(join(ROOT, 'test', 'fixtures', 'completed-log.md'), 'utf8');
+    const byHand = (s: string) => s.replace('| [IN PROGRESS: Dev 1] | **OPS-4** |', '| [DONE] | **OPS-4** |');
+    const row = '| [DONE] **OPS-3** | Structured logging | Dev 3 | 2 |\n| [DONE] **OPS-4** | Metrics exporter | Dev 1 | 3 |\n';
+    // queue render: done by hand since the committed file.
+    const dir = repo();
+    writeFileSync(file(dir), log);
+    git(dir, 'add', '-A');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'queue');
+    writeFileSync(file(dir), byHand(log));
+    const out = JSON.parse(execFileSync(BIN, ['render', '--json'], { cwd: dir, encoding: 'utf8' }));
+    expect(out.actions).toContain('log OPS-4 in the Completed log');
+    expect(text(dir)).toContain(row);
+    expect(check(dir)).toContain('up to date');
+    // queue watch: done by hand since its last pass.
+    const watched = repo();
+    writeFileSync(file(watched), log);
+    await startWatch(watched);
+    writeFileSync(file(watched), byHand(log));
+    await waitFor(() => text(watched).includes(row));
+    expect(text(watched).split(row)).toHaveLength(2);
+  });
+
   it('survives atomic saves, deletion and re-creation', async () => {
     const dir = repo();
     await startWatch(dir);
@@ -200,10 +223,10 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
 
   /** A remote holding QUEUE and two clones, `queue watch --commit` running in the first (`here`)
    * once its first pass has rendered the tip as it is (the status board the config asks for, with dev1's claim). */
-  async function watchingClone() {
+  async function watchingClone(extra: string[] = []) {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE, 'queue.config.json': '{"statusBoard": true}\n' }, 2);
     const [here, there] = clones;
-    const w = await startWatch(here, 50, ['--commit']);
+    const w = await startWatch(here, 50, ['--commit', ...extra]);
     await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
     return { remote, here, there, w };
   }
@@ -263,4 +286,28 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
     await stopWatch();
   });
+  /** B marked done by hand in the watched clone by dev1, who holds it (and runs the watcher). */
+  async function carriedDoneB(commit: boolean) {
+    const { remote, here, w } = await watchingClone(['--agent', 'dev1']);
+    const before = git(remote, 'rev-parse', 'main').trim();
+    writeFileSync(file(here), doneB(text(here)));
+    // As a person would: the watcher may be fast-forwarding this clone itself (index.lock): retry.
+    if (commit) await retry(() => git(here, 'commit', '-qam', 'B done by hand'));
+    await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render \(B \[DONE\] by hand/.test(l)), 30_000);
+    const rendered = remoteFile(remote);
+    expect(rendered).toContain('| [DONE] | **B** | b | A ✅ |');
+    expect(rendered).toContain('| [ ] | **C** | waits on B | B ✅ |');
+    expect(rendered).toContain('| [BLOCKED] | **D** | manual hold | None |');
+    expect(rendered).toContain('| [BLOCKED] | **E** | waits on B and F | B ✅, F |');
+    // One commit on the shared branch: the done by hand and what follows from it, with C's handoff.
+    expect(git(remote, 'rev-list', '--count', `${before}..main`).trim()).toBe('1');
+    expect(git(remote, 'log', '-1', '--format=%s', 'main').trim()).toMatch(/^queue: render \(B \[DONE\] by hand; unblock C/);
+    const files = git(remote, 'show', '--name-only', '--format=', 'main').trim().split('\n');
+    expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
+    await stopWatch();
+  }
+
+  it('queue watch --commit carries a hand edit of the queue file, not committed, to the shared branch: B done, C unblocked there', () => carriedDoneB(false));
+
+  it('queue watch --commit carries a hand edit committed in the clone (not pushed) to the shared branch the same way', () => carriedDoneB(true));
 });
