@@ -23,6 +23,16 @@ export function readText(path: string, shown = path): string {
   return readFileSync(path, 'utf8');
 }
 
+/**
+ * A file's bytes, read whole: QueueError `too_large` (as `shown`) when it is over
+ * {@link MAX_FILE_BYTES}, found before reading. File system errors are thrown as they are.
+ */
+export function readBytes(path: string, shown = path): Buffer {
+  const size = statSync(path).size;
+  if (size > MAX_FILE_BYTES) throw tooLarge(shown, size);
+  return readFileSync(path);
+}
+
 /** A file's text ({@link readText}), or null when it does not exist. */
 export function readIfExists(path: string, shown = path): string | null {
   return existsSync(path) ? readText(path, shown) : null;
@@ -77,7 +87,9 @@ let seq = 0;
 
 /**
  * Replace the file at `path` with `next` only if it still holds `expected` (null: it must not
- * exist), as a compare-and-swap on its bytes.
+ * exist), as a compare-and-swap on its bytes. Given as text, `expected` is compared with the file
+ * read as UTF-8 and `next` written as UTF-8; given as bytes, both are bytes exactly (a queue file
+ * that is not all UTF-8 keeps its bytes: `read/queue.ts` documentBytes).
  *
  * `next` goes to a temp file in the same directory (`<path>.<digits>`), flushed to disk (fsync) and
  * given the file's mode. Then, holding the file's lock (proper-lockfile: the directory
@@ -91,14 +103,15 @@ let seq = 0;
  * thing before the rename, with nothing between them that waits on the disk (the fsync comes
  * before, not after). Creates missing parent directories.
  */
-export async function swapFile(path: string, expected: string | null, next: string): Promise<SwapOutcome> {
+export async function swapFile(path: string, expected: string | Uint8Array | null, next: string | Uint8Array): Promise<SwapOutcome> {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}${String(seq++ % 1e6).padStart(6, '0')}`;
   const fd = openSync(tmp, 'w');
   try {
     const mode = existsSync(path) ? statSync(path).mode & 0o7777 : null;
     if (mode !== null) fchmodSync(fd, mode);
-    writeSync(fd, next);
+    if (typeof next === 'string') writeSync(fd, next);
+    else for (let at = 0; at < next.length; ) at += writeSync(fd, next, at, next.length - at);
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -117,7 +130,7 @@ export async function swapFile(path: string, expected: string | null, next: stri
       // A lock taken over from a holder starved of CPU: the compare still guards the bytes.
       onCompromised: () => {},
     });
-    if (readIfExists(path) !== expected) return 'moved';
+    if (typeof expected === 'string' || expected === null ? readIfExists(path) !== expected : !existsSync(path) || !readFileSync(path).equals(expected)) return 'moved';
     renameSync(tmp, path);
     return 'written';
   } finally {

@@ -85,7 +85,7 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
   const { readQueue } = await import('../read/queue.js');
   const source = await sourceBytes(loc, opts);
-  const queue = await readQueue([{ file: loc.shown, text: source.bytes.toString('utf8') }]);
+  const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }]);
   for (const d of source.diagnostics) queue.diagnostics.push(d);
   for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
@@ -118,7 +118,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const key = where ? indexKey(bytes, loc.shown) : '';
   const build = async (): Promise<IndexView> => {
     const { readQueue } = await import('../read/queue.js');
-    const built = buildIndex(await readQueue([{ file: loc.shown, text: bytes.toString('utf8') }]), key);
+    const built = buildIndex(await readQueue([{ file: loc.shown, bytes }]), key);
     if (where) writeIndex(where, built);
     return viewOf(built);
   };

@@ -9,8 +9,8 @@ import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
-import { readIfExists, readText, swapFile, writablePath, writeFiles } from './files.js';
-import { readQueue, type Queue } from '../read/queue.js';
+import { readBytes, readIfExists, swapFile, writablePath, writeFiles } from './files.js';
+import { documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
@@ -81,8 +81,10 @@ export async function renderWorking(
 ): Promise<WorkingRender> {
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
-  const text = readText(path, where.file);
-  const queue = await readQueue([{ file: where.file, text }]);
+  // As bytes: a file that is not all UTF-8 keeps every byte the render does not change.
+  const bytes = readBytes(path, where.file);
+  const queue = await readQueue([{ file: where.file, bytes }]);
+  const text = (queue.documents[0].bom ? '\uFEFF' : '') + queue.documents[0].text;
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));
@@ -96,7 +98,7 @@ export async function renderWorking(
   for (const f of d.files ?? []) writablePath(where.root, f.path);
   const content = applied.content !== text ? applied.content : null;
   const moved: WorkingRender = { outcome: 'moved', effects: [], files: [], content: null, after: queue };
-  if (content !== null && (await swapFile(path, text, content)) === 'moved') return moved;
+  if (content !== null && (await swapFile(path, bytes, documentBytes(d.document, content))) === 'moved') return moved;
   // The board is compared with what this render read; a handoff must not exist yet.
   const left = await writeFiles(where.root, d, new Map([[board, boardText]]));
   // A file beside the queue changed meanwhile and the queue file had nothing to write: `moved`, so

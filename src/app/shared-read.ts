@@ -66,7 +66,7 @@ export async function readSource(repo: string | null, path: string, shown: strin
     ? []
     : [warning('fetch_failed', `could not fetch ${shared} (${fetched.error}): read ${tip ? `the last fetched tip, ${tip.slice(0, 7)}` : 'the working file'}`, shown)];
   if (!tip) return { bytes: working(), from: 'working', commit: null, diagnostics };
-  const text = await git.raw(['cat-file', 'blob', `${tip}:${rel}`]).catch(() => null);
-  if (text === null) return null;
-  return { bytes: Buffer.from(text, 'utf8'), from: 'tip', commit: tip, diagnostics };
+  const bytes = await git.bytes(['cat-file', 'blob', `${tip}:${rel}`]).catch(() => null);
+  if (bytes === null) return null;
+  return { bytes, from: 'tip', commit: tip, diagnostics };
 }

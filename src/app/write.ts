@@ -15,7 +15,7 @@ import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
 import { QueueError } from '../domain/errors.js';
-import { readQueue, type Queue } from '../read/queue.js';
+import { documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
 import { withFollow } from '../reconcile/reconcile.js';
@@ -166,12 +166,15 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
  */
 async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base: null) => Promise<Decision>): Promise<WriteOutcome> {
   // Loaded here only: a transaction never writes the working file this way.
-  const { readIfExists, readText, swapFile, writablePath, writeFiles } = await import('./files.js');
+  const { readBytes, readIfExists, swapFile, writablePath, writeFiles } = await import('./files.js');
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = writablePath(where.root, where.file);
   for (let attempt = 1; attempt <= where.config.maxAttempts; attempt++) {
-    const text = readWorking(() => readText(path, where.file), path);
-    const queue = await readQueue([{ file: where.file, text }]);
+    // As bytes: a file that is not all UTF-8 keeps every byte the write does not change.
+    const bytes = readWorking(() => readBytes(path, where.file), path);
+    const queue = await readQueue([{ file: where.file, bytes }]);
+    const doc = queue.documents[0];
+    const text = (doc.bom ? '\uFEFF' : '') + doc.text;
     const decision = await decideOn(queue, null);
     if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: attempt };
     const applied = await applyDecision(queue, decision, where.config);
@@ -182,7 +185,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
       before.set(f.path, current);
     }
     for (const f of decision.files ?? []) writablePath(where.root, f.path);
-    if (applied.content !== text && (await swapFile(path, text, applied.content)) === 'moved') continue;
+    if (applied.content !== text && (await swapFile(path, bytes, documentBytes(decision.document, applied.content))) === 'moved') continue;
     const moved = await writeFiles(where.root, decision, before);
     if (moved.length) throw new QueueError('conflict_retries_exhausted', `${moved.join(', ')} changed while queue was writing it (${where.file} was written)`, { files: moved });
     return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: attempt };
@@ -190,7 +193,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
   throw new QueueError('conflict_retries_exhausted', `${where.file} kept changing while queue was editing it; run the command again`);
 }
 
-function readWorking(read: () => string, path: string): string {
+function readWorking<T>(read: () => T, path: string): T {
   try {
     return read();
   } catch (e) {

@@ -74,6 +74,28 @@ export class Git {
     }
   }
 
+  /** Run `git <args>`; stdout as bytes, exactly as git wrote them (a blob that is not UTF-8 stays
+   * as it is: `cat-file blob`). Throws {@link GitFailure}. */
+  async bytes(args: string[]): Promise<Buffer> {
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      return await new Promise<Buffer>((resolve, reject) => {
+        const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        p.stdout.on('data', (d: Buffer) => out.push(d));
+        p.stderr.on('data', (d: Buffer) => err.push(d));
+        p.on('error', (e) => reject(new GitFailure(args, e.message)));
+        p.on('close', (code) => {
+          if (code === 0) resolve(Buffer.concat(out));
+          else reject(new GitFailure(args, `${Buffer.concat(err).toString('utf8')}exit code ${code}`));
+        });
+      });
+    } finally {
+      if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} (${(performance.now() - t0).toFixed(1)} ms, bytes)\n`);
+    }
+  }
+
   /** Like {@link raw}, trimmed of the final newline. */
   async line(args: string[]): Promise<string> {
     return (await this.raw(args)).replace(/\r?\n$/, '');

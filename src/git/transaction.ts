@@ -25,7 +25,7 @@ import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
-import { readQueue, type Queue } from '../read/queue.js';
+import { documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { applyDecision } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import { withFollow } from '../reconcile/reconcile.js';
@@ -282,8 +282,10 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
       { file: ref.file },
     );
   if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
-  const text = await git.raw(['cat-file', 'blob', found.id]);
-  return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
+  // As bytes: a blob that is not all UTF-8 is written back with every byte the write did not change.
+  const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }]);
+  const doc = queue.documents[0];
+  return { mode: found.mode, text: (doc.bom ? '\uFEFF' : '') + doc.text, queue, root };
 }
 
 /**
@@ -348,7 +350,7 @@ async function attemptOnce(
 
   let tree: string;
   if (applied) {
-    const blob = await objects.write('blob', Buffer.from(applied.content));
+    const blob = await objects.write('blob', Buffer.from(documentBytes(decision.document, applied.content)));
     tree = await treeWith(git, objects, base, opts.file, blob, mode, root ?? undefined);
     for (const f of decision.files ?? []) {
       if (!f.replace && (await git.line(['ls-tree', base, '--', f.path])) !== '') throw new QueueError('invalid', `${f.path} already exists`, { file: f.path });

@@ -13,6 +13,8 @@ import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
+import { decodeUtf8, encodeLike, encodeUtf8, invalidPlaces, type Decoded } from '../domain/encoding.js';
+import { QueueError } from '../domain/errors.js';
 
 /** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
 export interface QueueDocument {
@@ -29,6 +31,46 @@ export interface QueueDocument {
   /** Its headings in file order: where heading-block stories begin and end, and which sections
    * state a status (`edit/move.ts`). */
   headings: readonly RawHeading[];
+  /** The bytes it was read from, when they were not all UTF-8 (their U+FFFD are kept as bytes by
+   * {@link documentBytes}). */
+  source?: Decoded;
+}
+
+/** A queue file to read: its text, or its bytes (then bytes that are not UTF-8 are found and kept). */
+export type QueueSource = { file: string; text: string } | { file: string; bytes: Uint8Array };
+
+/**
+ * The bytes to write for `content`, an edit of `doc`'s file (byte order mark included): UTF-8,
+ * except that where `doc` was read from bytes that were not UTF-8, every byte the edit did not
+ * change is kept (`domain/encoding.ts` {@link encodeLike}). Throws QueueError `parse_error` when
+ * that cannot be done with full fidelity; nothing should be written then.
+ */
+export function documentBytes(doc: QueueDocument, content: string): Uint8Array {
+  if (!doc.source) return encodeUtf8(content);
+  const bytes = encodeLike(doc.source, content);
+  if (!bytes)
+    throw new QueueError(
+      'parse_error',
+      `${doc.file} holds bytes that are not UTF-8 where queue would edit it; fix the file's encoding (queue validate shows where); nothing was written`,
+      {
+        file: doc.file,
+      },
+    );
+  return bytes;
+}
+
+/** `encoding` warnings for the bytes of `src` that are not UTF-8 (at most 20, the last saying how many more). */
+function encodingDiagnostics(src: Decoded, file: string): Diagnostic[] {
+  const { places, more } = invalidPlaces(src);
+  const bom = src.text.charCodeAt(0) === 0xfeff;
+  return places.map((p, i) => ({
+    severity: 'warning' as const,
+    code: 'encoding',
+    message: `bytes that are not UTF-8 (${p.bytes}), read as U+FFFD; queue keeps them as they are when it writes the file${i === places.length - 1 && more ? ` (and ${more} more such places)` : ''}`,
+    file,
+    line: p.line,
+    column: bom && p.line === 1 ? p.column - 1 : p.column,
+  }));
 }
 
 /** A read queue: stories in file order, their graph, every diagnostic, sorted by file and line. */
@@ -217,13 +259,20 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
-/** Read queue files (path → text) into one queue. Stories keep the order of `files`, then lines. */
-export async function readQueue(files: Array<{ file: string; text: string }>): Promise<Queue> {
+/** Read queue files (path → text, or bytes: then each byte sequence that is not UTF-8 is read as
+ * U+FFFD, warned about as `encoding` at its line and column, and kept by {@link documentBytes}) into
+ * one queue. Stories keep the order of `files`, then lines. */
+export async function readQueue(files: QueueSource[]): Promise<Queue> {
   const documents: QueueDocument[] = [];
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const r = await readDocument(f.text, f.file);
+    const src = 'bytes' in f ? decodeUtf8(f.bytes) : null;
+    const r = await readDocument(src ? src.text : (f as { text: string }).text, f.file);
+    if (src?.invalid.length) {
+      r.doc.source = src;
+      for (const d of encodingDiagnostics(src, f.file)) r.diagnostics.push(d);
+    }
     documents.push(r.doc);
     // One by one: a spread of 100,000 arguments overflows the stack.
     for (const e of r.entries) entries.push(e);

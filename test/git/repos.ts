@@ -16,7 +16,7 @@ export function gitEnv(cwd: string, env: Record<string, string>, ...args: string
 }
 
 /** A bare remote seeded with `files`, and `clones` clones of it. */
-export function setup(files: Record<string, string>, clones: number, seedEnv: Record<string, string> = {}): { dir: string; remote: string; clones: string[] } {
+export function setup(files: Record<string, string | Uint8Array>, clones: number, seedEnv: Record<string, string> = {}): { dir: string; remote: string; clones: string[] } {
   const dir = tempDir('queue-git-');
   const remote = join(dir, 'remote.git');
   git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
