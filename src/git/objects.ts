@@ -102,7 +102,13 @@ function writeLoose(objects: string, id: string, body: Buffer): boolean {
     renameSync(tmp, path);
     return true;
   } catch {
-    rmSync(tmp, { force: true });
+    // Removing what was not written may fail too (the fan-out name is a file: ENOTDIR); git then
+    // writes the object, or says why it cannot.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* nothing was written there */
+    }
     return false;
   }
 }
