@@ -48,6 +48,22 @@ export async function committedQueue(root: string, file: string, rev = 'HEAD'): 
   return readQueue([{ file, text }]).catch(() => null);
 }
 
+/**
+ * The queue file where this clone's HEAD and the shared branch last agreed: at
+ * `git merge-base HEAD <remote>/<branch>` (the remote-tracking ref as last fetched; the branch
+ * itself without a remote), else at HEAD (no shared branch yet). What a person changed by hand in
+ * the working file, saved or committed and not pushed, is what differs from it. Null when there is
+ * no such file (no repository, no commit).
+ */
+export async function sharedBase(where: Pick<WriteTarget, 'root' | 'file'> & Partial<Pick<WriteTarget, 'remote' | 'branch'>>): Promise<Queue | null> {
+  let rev = 'HEAD';
+  if (where.branch) {
+    const shared = where.remote ? `refs/remotes/${where.remote}/${where.branch}` : `refs/heads/${where.branch}`;
+    rev = (await new Git(where.root).line(['merge-base', 'HEAD', shared]).catch(() => '')) || 'HEAD';
+  }
+  return committedQueue(where.root, where.file, rev);
+}
+
 /** What {@link renderWorking} did. */
 export interface WorkingRender {
   /** `written`: the file and files are up to date now; `unchanged`: nothing to do (or `check`);
@@ -69,12 +85,12 @@ export interface WorkingRender {
  * was read. When the queue file changed meanwhile, nothing is written and the outcome is `moved`
  * (the caller decides again on the new text). `extra` adds files decided from the queue as read
  * (handoffs). With `check`, decides and writes nothing. `now` stamps the board. `since` is the
- * earlier state whose stories done since (by hand) join the Completed log: default the file as
- * committed at `HEAD` (none outside a repository).
+ * earlier state whose stories done since (by hand) join the Completed log: default the file where
+ * HEAD and the shared branch last agreed ({@link sharedBase}; none outside a repository).
  * Throws `parse_error` (unstable render, or an edit that would not read back) and `unreadable`.
  */
 export async function renderWorking(
-  where: Pick<WriteTarget, 'root' | 'file' | 'config'>,
+  where: Pick<WriteTarget, 'root' | 'file' | 'config'> & Partial<Pick<WriteTarget, 'remote' | 'branch'>>,
   agent: string,
   now: Date,
   opts: { check?: boolean; extra?: RenderExtra; since?: Queue | null } = {},
@@ -88,7 +104,7 @@ export async function renderWorking(
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));
-  const since = opts.since !== undefined ? opts.since : await committedQueue(where.root, where.file);
+  const since = opts.since !== undefined ? opts.since : await sharedBase(where);
   const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined, since);
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);

@@ -14,9 +14,8 @@ import { dirname, join, sep } from 'node:path';
 import chokidar from 'chokidar';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect } from '../domain/effects.js';
-import { committedQueue, renderCommitted, renderWorking } from '../app/render.js';
+import { renderCommitted, renderWorking, sharedBase } from '../app/render.js';
 import { readQueue, type Queue } from '../read/queue.js';
-import { Git } from '../git/git.js';
 import { readText } from '../app/files.js';
 import type { WriteTarget } from '../app/write.js';
 import { diffQueues } from '../history/events.js';
@@ -200,17 +199,12 @@ export function watch(opts: WatchOptions): Watcher {
 
 /**
  * The working file's hand edits for `watch --commit`: the queue as the working file `text` reads,
- * and as the file reads where this clone's HEAD and the shared branch (its remote-tracking ref, as
- * last fetched) last agreed (`git merge-base`). Null when they cannot be compared (no commit, no
- * shared branch yet, no such file there) or when the working file is that file.
+ * and as the file reads where this clone's HEAD and the shared branch last agreed
+ * (`app/render.ts` sharedBase). Null when there is no such file, or the working file is that file.
  */
 async function handEdits(where: WriteTarget, text: string): Promise<{ base: Queue; working: Queue } | null> {
-  const git = new Git(where.root);
-  const shared = where.remote ? `refs/remotes/${where.remote}/${where.branch}` : `refs/heads/${where.branch}`;
-  const mergeBase = await git.line(['merge-base', 'HEAD', shared]).catch(() => null);
-  if (!mergeBase) return null;
-  const base = await committedQueue(where.root, where.file, mergeBase);
-  if (!base || base.documents[0]?.text === text) return null;
+  const base = await sharedBase(where);
+  if (!base || (base.documents[0]?.bom ? '\uFEFF' : '') + base.documents[0]?.text === text) return null;
   return { base, working: await readQueue([{ file: where.file, text }]) };
 }
 

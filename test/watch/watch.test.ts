@@ -128,6 +128,12 @@ describe('queue watch (real file system events, a real process)', () => {
     expect(out.actions).toContain('log OPS-4 in the Completed log');
     expect(text(dir)).toContain(row);
     expect(check(dir)).toContain('up to date');
+    // In a clone: done by hand and committed, not pushed (since the clone last agreed with origin/main).
+    const { clones } = setup({ 'WORK_QUEUE.md': log }, 1);
+    writeFileSync(file(clones[0]), byHand(log));
+    git(clones[0], 'commit', '-qam', 'OPS-4 done by hand');
+    expect(JSON.parse(execFileSync(BIN, ['render', '--json'], { cwd: clones[0], encoding: 'utf8' })).actions).toContain('log OPS-4 in the Completed log');
+    expect(text(clones[0])).toContain(row);
     // queue watch: done by hand since its last pass.
     const watched = repo();
     writeFileSync(file(watched), log);
