@@ -99,18 +99,24 @@ export function encodeUtf8(text: string): Uint8Array {
 }
 
 /** How far a U+FFFD's surroundings are compared to tell which one of an edited stretch is which. */
-const CONTEXT = 8;
+const CONTEXT = 64;
 
-/** The most U+FFFD pairs {@link encodeLike} compares in one edited stretch before it gives up. */
-const MAX_PAIRS = 4_000_000;
+/** The least alike two U+FFFD's surroundings must be (characters in common beside them) to be paired. */
+const ALIKE = 8;
+
+/** The most U+FFFD pairs {@link encodeLike} compares in one edited stretch. */
+const MAX_PAIRS = 250_000;
 
 /**
  * The bytes of `next`, an edit of `src.text`, keeping `src.bytes` wherever the edit did not change
  * the text: the unchanged head and tail are copied as bytes, and in the edited stretch between them
- * each U+FFFD that stands where one of `src`'s invalid runs stood (matched in order by the text
- * beside it: the same {@link CONTEXT} characters before or after) is written as that run's bytes.
- * Everything else is written as UTF-8 (a U+FFFD the edit added as EF BF BD). Null when the edited
- * stretch holds too many U+FFFD to pair up: then the file cannot be written with full fidelity.
+ * each U+FFFD that stands where one of `src`'s invalid runs stood is written as that run's bytes.
+ * Which stands where is decided in order (a heaviest common subsequence), by how alike the text
+ * beside them is: the characters in common just before and just after, up to {@link CONTEXT} each,
+ * at least {@link ALIKE} in all (so a title copied elsewhere, into a Completed-log row, does not take
+ * the bytes from the row it was copied from). Everything else is written as UTF-8 (a U+FFFD the edit
+ * added as EF BF BD). Null when the edited stretch holds too many U+FFFD to pair up and they cannot
+ * be paired one for one: then the file cannot be written with full fidelity.
  */
 export function encodeLike(src: Decoded, next: string): Uint8Array | null {
   if (src.invalid.length === 0) return encodeUtf8(next);
@@ -145,24 +151,41 @@ export function encodeLike(src: Decoded, next: string): Uint8Array | null {
   };
   const was = fffd(old, p, oldEnd).filter((i) => runAt.has(i));
   const now = fffd(next, p, nextEnd);
-  // Pair them in order (a longest common subsequence) by the text beside each.
+  // Pair them in order (a heaviest common subsequence) by how alike the text beside each is.
   const pairs = new Map<number, InvalidRun>();
   if (was.length && now.length) {
-    if (was.length * now.length > MAX_PAIRS) return null;
-    const before = (t: string, i: number) => t.slice(Math.max(0, i - CONTEXT), i);
-    const after = (t: string, i: number) => t.slice(i + 1, i + 1 + CONTEXT);
-    const same = (i: number, j: number) => before(old, was[i]) === before(next, now[j]) || after(old, was[i]) === after(next, now[j]);
-    const w = now.length + 1;
-    const dp = new Uint32Array((was.length + 1) * w);
-    for (let i = was.length - 1; i >= 0; i--)
-      for (let j = now.length - 1; j >= 0; j--) dp[i * w + j] = same(i, j) ? dp[(i + 1) * w + j + 1] + 1 : Math.max(dp[(i + 1) * w + j], dp[i * w + j + 1]);
-    for (let i = 0, j = 0; i < was.length && j < now.length; ) {
-      if (same(i, j) && dp[i * w + j] === dp[(i + 1) * w + j + 1] + 1) {
-        pairs.set(now[j], runAt.get(was[i])!);
-        i++;
-        j++;
-      } else if (dp[(i + 1) * w + j] >= dp[i * w + j + 1]) i++;
-      else j++;
+    if (was.length * now.length > MAX_PAIRS) {
+      // Too many to weigh: one for one, in order, when the edit kept their number.
+      if (was.length !== now.length) return null;
+      for (let k = 0; k < was.length; k++) pairs.set(now[k], runAt.get(was[k])!);
+    } else {
+      const alike = (i: number, j: number) => {
+        const a = was[i];
+        const b = now[j];
+        let n = 0;
+        while (n < CONTEXT && a - 1 - n >= 0 && b - 1 - n >= 0 && old.charCodeAt(a - 1 - n) === next.charCodeAt(b - 1 - n)) n++;
+        let m = 0;
+        while (m < CONTEXT && a + 1 + m < old.length && b + 1 + m < next.length && old.charCodeAt(a + 1 + m) === next.charCodeAt(b + 1 + m)) m++;
+        return n + m >= ALIKE ? n + m : 0;
+      };
+      const w = now.length + 1;
+      const weight = new Uint8Array(was.length * now.length);
+      for (let i = 0; i < was.length; i++) for (let j = 0; j < now.length; j++) weight[i * now.length + j] = alike(i, j);
+      const dp = new Uint32Array((was.length + 1) * w);
+      for (let i = was.length - 1; i >= 0; i--)
+        for (let j = now.length - 1; j >= 0; j--) {
+          const x = weight[i * now.length + j];
+          dp[i * w + j] = Math.max(x ? dp[(i + 1) * w + j + 1] + x : 0, dp[(i + 1) * w + j], dp[i * w + j + 1]);
+        }
+      for (let i = 0, j = 0; i < was.length && j < now.length; ) {
+        const x = weight[i * now.length + j];
+        if (x && dp[i * w + j] === dp[(i + 1) * w + j + 1] + x) {
+          pairs.set(now[j], runAt.get(was[i])!);
+          i++;
+          j++;
+        } else if (dp[i * w + j] === dp[(i + 1) * w + j]) i++;
+        else j++;
+      }
     }
   }
   const out: Uint8Array[] = [src.bytes.subarray(0, byteAt(p))];

@@ -39,6 +39,13 @@ describe('decodeUtf8 and encodeLike (pure)', () => {
     const added = Buffer.from(encodeLike(src, src.text.replace('keep \uFFFD this\n', '').replace('tail', 'new \uFFFD tail'))!);
     expect(added.equals(Buffer.concat([bytesOf('x\u0000 [ ] one\n[ ] two \u0000\nnew '), Buffer.from('\uFFFD tail'), Buffer.from([0xff])]))).toBe(true);
   });
+
+  it('a title copied into a new row (a Completed-log row) does not take the byte from the row it was copied from', () => {
+    const src = decodeUtf8(bytesOf('## Completed\n| x |\n\n| [ ] | **A** | caf\u0000 menu | None |\n'));
+    const edited = '## Completed\n| x |\n| [DONE] **A** | caf\uFFFD menu | Dev 1 | 3 |\n\n| [DONE] | **A** | caf\uFFFD menu | None |\n';
+    const out = Buffer.from(encodeLike(src, edited)!);
+    expect(out.equals(bytesOf(`## Completed\n| x |\n| [DONE] **A** | caf\uFFFD menu | Dev 1 | 3 |\n\n| [DONE] | **A** | caf\u0000 menu | None |\n`))).toBe(true);
+  });
 });
 
 describe('the queue file holds a byte that is not UTF-8 (real files, real processes)', () => {
