@@ -29,6 +29,8 @@ import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
+import { register as approve } from './commands/approve.js';
+import { register as reject } from './commands/reject.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -74,6 +76,8 @@ async function main(argv: string[]) {
     done,
     release,
     review,
+    approve,
+    reject,
     block,
     unblock,
     reopen,
