@@ -31,6 +31,7 @@ import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
 import { register as approve } from './commands/approve.js';
 import { register as reject } from './commands/reject.js';
+import { register as plan } from './commands/plan.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -71,6 +72,7 @@ async function main(argv: string[]) {
     show,
     graph,
     stats,
+    plan,
     validate,
     claim,
     done,
