@@ -94,6 +94,15 @@ export interface WriteResult {
   note?: string;
 }
 
+/**
+ * Carry out any write `intent` (an operation, or a function deciding on the queue at the tip) for
+ * `s`, as the operations here do, and describe the outcome as a {@link WriteResult}. For writes
+ * defined outside this module (`app/decisions.ts`).
+ */
+export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResult> {
+  return run(s, intent);
+}
+
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
 async function run(s: Session, intent: WriteIntent, allowEmpty = false): Promise<WriteResult> {
   return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty }));

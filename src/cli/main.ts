@@ -32,6 +32,7 @@ import { register as handoff } from './commands/handoff.js';
 import { register as approve } from './commands/approve.js';
 import { register as reject } from './commands/reject.js';
 import { register as plan } from './commands/plan.js';
+import { register as decision } from './commands/decision.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -92,6 +93,7 @@ async function main(argv: string[]) {
     render,
     watchCommand,
     handoff,
+    decision,
   ])
     r(program);
   try {

@@ -59,7 +59,7 @@ export interface Change {
 
 /** The outcome of deciding an operation on one queue state. */
 export interface Decision {
-  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render' | 'handoff';
+  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render' | 'handoff' | 'decision';
   /** The story the operation acts on (the first of `changes`). */
   id: string;
   /** Every story the edits change, with its wished state. */
@@ -72,7 +72,7 @@ export interface Decision {
   adds?: string[];
   /** Files to write beside the queue edit, paths relative to the repository root: new ones (a story
    * file, a handoff; refused if they exist) or, with `replace`, whole files queue owns (the status board). */
-  files?: Array<{ path: string; content: string; replace?: boolean; role?: 'handoff' | 'story' | 'board' }>;
+  files?: Array<{ path: string; content: string; replace?: boolean; role?: 'handoff' | 'story' | 'board' | 'decision' }>;
   /** True when the edits append the story to the file's Completed log (a done). */
   logged?: boolean;
   /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
