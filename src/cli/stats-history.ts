@@ -1,7 +1,7 @@
 /**
  * `queue stats --history [--since DATE] [--json]`: the team's flow from the queue's history
  * (`app/flow.ts`). JSON: `{"schemaVersion": 1, "history": {done, throughputByDay, throughputByWeek,
- * cycleTime, leadTime, blockedTime, reopens, reopenRate, byAgent}}`, durations in seconds.
+ * cycleTime, leadTime, blockedTime, reopens, reopenRate, handoffsPerStory, byAgent}}`, durations in seconds.
  */
 import type { Command } from 'commander';
 import { formatDuration } from '../domain/config.js';
@@ -27,6 +27,7 @@ export async function runStatsHistory(cmd: Command, since: string | undefined): 
     `lead time (add → done)       ${d(flow.leadTime)}`,
     `blocked (block → unblock)    ${d(flow.blockedTime)}`,
     `reopened                     ${flow.reopens} (${Math.round(flow.reopenRate * 100)}% of done)`,
+    `handoffs per story done      mean ${flow.handoffsPerStory.mean.toFixed(2)}, max ${flow.handoffsPerStory.max}`,
   ];
   process.stdout.write(`${out.join('\n')}\n\n`);
   if (flow.throughputByWeek.length)

@@ -2,7 +2,7 @@
  * The team's flow from the queue's history (`queue stats --history`): the typed events of
  * `queue log`, each with its commit time, → throughput per day and week, cycle time (claim → done),
  * lead time (add → done), blocker resolution time (a hold with a reason → unblock), the reopen rate,
- * and the same per agent. Times in seconds. Pure.
+ * handoffs per story done, and per agent. Times in seconds. Pure.
  *
  * - Cycle time runs from the claim that started the work to the done: a release or a reopen ends
  *   that work, and the next claim starts it again; a handover from one agent to another does not.
@@ -31,6 +31,12 @@ export interface Durations {
   p90: number | null;
 }
 
+/** A handoff written for a story (a file added under the handoffs directory), and when. */
+export interface TimedHandoff {
+  story: string;
+  time: number;
+}
+
 /** One agent's share of the flow. */
 export interface AgentFlow {
   done: number;
@@ -52,6 +58,8 @@ export interface FlowStats {
   reopens: number;
   /** Reopens per done (0 with none done). */
   reopenRate: number;
+  /** Handoffs per story done: those written for it while it was open (since its add or reopen). */
+  handoffsPerStory: { mean: number; max: number };
   /** Agents who finished stories (the holder at the done). */
   byAgent: Record<string, AgentFlow>;
 }
@@ -78,8 +86,11 @@ function isBlocker(e: TimedEvent): boolean {
   return /blocked\s*[:(–—-]\s*\S/i.test(e.to ?? '');
 }
 
-/** The flow of the history `events` (in commit order), counting what ends on or after `since` (ms). */
-export function flowStats(events: readonly TimedEvent[], since: number | null = null): FlowStats {
+/**
+ * The flow of the history `events` (in commit order), counting what ends on or after `since` (ms);
+ * `handoffs` for the handoffs per story done.
+ */
+export function flowStats(events: readonly TimedEvent[], since: number | null = null, handoffs: readonly TimedHandoff[] = []): FlowStats {
   const claimedAt = new Map<string, number>();
   const openedAt = new Map<string, number>();
   const blockedAt = new Map<string, number>();
@@ -90,6 +101,7 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
   const perAgent = new Map<string, number[]>();
   const agentDone = new Map<string, number>();
   let reopens = 0;
+  const handed: number[] = [];
   const counts = (t: number) => since === null || t >= since;
   for (const e of events) {
     const s = e.story;
@@ -126,6 +138,7 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
         blockedAt.delete(s);
         if (!counts(e.time)) break;
         doneTimes.push(e.time);
+        handed.push(handoffs.filter((h) => h.story === s && h.time <= e.time && (from === undefined || h.time >= from)).length);
         if (at !== undefined) cycle.push((e.time - at) / 1000);
         if (from !== undefined) lead.push((e.time - from) / 1000);
         const who = e.claimantBefore ?? e.agent ?? null;
@@ -162,6 +175,7 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
     blockedTime: durations(blocked),
     reopens,
     reopenRate: done ? reopens / done : 0,
+    handoffsPerStory: { mean: done ? handed.reduce((a, b) => a + b, 0) / done : 0, max: Math.max(0, ...handed) },
     byAgent: Object.fromEntries([...agentDone].sort(([a], [b]) => a.localeCompare(b)).map(([who, n]) => [who, { done: n, cycleTime: durations(perAgent.get(who) ?? []) }])),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * `queue stats --history`: a history scripted with the CLI over real git, each commit at a fixed
  * time (GIT_AUTHOR_DATE, GIT_COMMITTER_DATE), summed up as throughput, cycle, lead and blocked times,
- * reopens and per agent; the figures are worked out here from the script's own times. And the
+ * reopens, handoffs per story and per agent; the figures are worked out here from the script's own times. And the
  * arithmetic alone: median and nearest-rank p90.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('durations', () => {
 });
 
 describe('queue stats --history', () => {
-  it('sums up a scripted history: throughput by day and week, cycle, lead and blocked times, reopens, per agent; --since', async () => {
+  it('sums up a scripted history: throughput by day and week, cycle, lead and blocked times, reopens, handoffs per story, per agent; --since', async () => {
     const seed = '2026-12-01T09:00:00Z';
     const { clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 1, at(seed));
     const c = clones[0];
@@ -41,6 +41,7 @@ describe('queue stats --history', () => {
       ['2026-12-01T14:00:00Z', ['block', 'C', '--reason', 'waiting on keys', '--agent', 'Dev 2']],
       ['2026-12-02T10:00:00Z', ['unblock', 'C', '--agent', 'Dev 2']],
       ['2026-12-02T11:00:00Z', ['claim', 'C', '--agent', 'Dev 2']],
+      ['2026-12-02T12:00:00Z', ['handoff', '--story', 'C', '--to', 'Dev 3', '--notes', 'over to you', '--agent', 'Dev 2']],
       ['2026-12-02T15:00:00Z', ['done', 'C', '--agent', 'Dev 2']],
       ['2026-12-03T09:00:00Z', ['claim', 'B', '--agent', 'Dev 1']],
       ['2026-12-03T10:00:00Z', ['review', 'B', '--agent', 'Dev 1']],
@@ -91,6 +92,8 @@ describe('queue stats --history', () => {
         blockedTime: { count: 1, median: 20 * H, p90: 20 * H },
         reopens: 1,
         reopenRate: 0.25,
+        // One handoff, for C, before its done.
+        handoffsPerStory: { mean: 0.25, max: 1 },
         byAgent: {
           // B was approved by Dev 2, but Dev 1 did it.
           'Dev 1': { done: 3, cycleTime: { count: 3, median: cycle.B, p90: cycle.B } },
@@ -106,6 +109,7 @@ describe('queue stats --history', () => {
       leadTime: { count: 3, median: lead.C, p90: lead.B },
       blockedTime: { count: 1 },
       reopens: 1,
+      handoffsPerStory: { mean: 1 / 3, max: 1 },
     });
     expect((await queue(c, ['stats', '--history'])).stdout).toContain('4 done (0.5 a day over 8 days)');
     expect((await queue(c, ['stats', '--history', '--since', 'soon', '--json'])).json.error.code).toBe('usage');
