@@ -133,7 +133,8 @@ export function decide(queue: Queue, op: Operation): Decision {
   const mustHold = () => {
     if (!isClaimed(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
     if (!forced && !sameAgent(holder, op.agent)) {
-      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, {
+      const review = c === 'review' && op.op === 'done' ? `; a reviewer runs queue approve ${story.id}` : '';
+      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit${review})`, {
         id: story.id,
         holder,
       });

@@ -44,6 +44,10 @@ describe('queue approve and queue reject', () => {
     const done = await queue(clones[0], ['done', 'B', '--agent', 'Dev 1', '--json']);
     expect(done.json.error.violations.map((v: { rule: string }) => v.rule)).toEqual(['self_approve']);
     expect(remoteFile(remote)).toBe(QUEUE);
+    // A reviewer's `done` is no approve: the refusal says what is.
+    const byReviewer = await queue(clones[0], ['done', 'B', '--agent', 'Dev 2', '--json']);
+    expect(byReviewer.json.error.code).toBe('not_claimant');
+    expect(byReviewer.json.error.message).toContain('a reviewer runs queue approve B');
 
     const ok = await queue(clones[0], ['approve', 'B', '--agent', 'Dev 2', '--json']);
     expect(ok.code).toBe(0);
