@@ -187,22 +187,49 @@ export function plan(graph: QueueGraph, opts: PlanOptions): Plan {
     place(i, s.id, free[i], true);
   }
 
-  // Then list scheduling: at each moment a track is free, the ready story with the longest remaining path.
-  const waiting = new Set(todo.filter((s) => !isClaimed(s.status.category)).map((s) => s.id));
-  let t = 0;
-  while (waiting.size) {
-    const ready = [...waiting].filter((id) => deps.get(id)!.every((d) => end.has(d) && end.get(d)! <= t)).sort(byPriority);
-    const idle = free.flatMap((f, i) => (f <= t ? [i] : []));
-    let zero = false;
-    for (let k = 0; k < Math.min(ready.length, idle.length); k++) {
-      place(idle[k], ready[k], t, false);
-      waiting.delete(ready[k]);
-      if (effort.get(ready[k]) === 0) zero = true;
+  // Then list scheduling: at each moment a track is free, the ready story with the longest remaining
+  // path. A story is released when its last dependency is placed, at that one's end; it is ready
+  // once the clock reaches that.
+  const waiting = todo.filter((s) => !isClaimed(s.status.category)).map((s) => s.id);
+  const left = new Map(waiting.map((id) => [id, deps.get(id)!.length] as const));
+  const releaseAt = new Map<string, number>();
+  const pending = new Heap<string>((x, y) => releaseAt.get(x)! - releaseAt.get(y)! || byPriority(x, y));
+  const ready = new Heap<string>(byPriority);
+  const placed = (id: string) => {
+    for (const d of after.get(id)!) {
+      if (!left.has(d)) continue;
+      releaseAt.set(d, Math.max(releaseAt.get(d) ?? 0, end.get(id)!));
+      const n = left.get(d)! - 1;
+      left.set(d, n);
+      if (n === 0) pending.push(d);
     }
-    if (zero) continue; // a story of no effort frees its track at once
-    const later = free.filter((f) => f > t);
-    if (later.length === 0) break; // cannot happen: what waits depends only on what is placed
-    t = Math.min(...later);
+  };
+  for (const id of end.keys()) placed(id);
+  for (const id of waiting) {
+    if (left.get(id) === 0 && !releaseAt.has(id)) {
+      releaseAt.set(id, 0);
+      pending.push(id);
+    }
+  }
+  let t = 0;
+  let scheduled = 0;
+  while (scheduled < waiting.length) {
+    while (pending.size && releaseAt.get(pending.peek()!)! <= t) ready.push(pending.pop()!);
+    for (let i = 0; i < count && ready.size; i++) {
+      if (free[i] > t) continue;
+      const id = ready.pop()!;
+      place(i, id, t, false);
+      placed(id);
+      scheduled++;
+    }
+    // A story of no effort frees its track, and releases what waits on it, at once.
+    const idle = free.some((f) => f <= t);
+    if (idle && (ready.size || (pending.size && releaseAt.get(pending.peek()!)! <= t))) continue;
+    let next = Number.POSITIVE_INFINITY;
+    for (const f of free) if (f > t && f < next) next = f;
+    if (pending.size) next = Math.min(next, Math.max(t, releaseAt.get(pending.peek()!)!));
+    if (next === Number.POSITIVE_INFINITY || next <= t) break; // cannot happen: what waits depends only on what is placed
+    t = next;
   }
 
   const makespan = Math.max(0, ...free);
@@ -259,4 +286,49 @@ export function planJson(p: Plan): Record<string, unknown> {
     })),
     unscheduled: p.unscheduled,
   };
+}
+
+/** A binary heap: `pop` gives the least item by `cmp`. */
+class Heap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly cmp: (a: T, b: T) => number) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
+  push(x: T): void {
+    const a = this.items;
+    a.push(x);
+    for (let i = a.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (this.cmp(a[i], a[p]) >= 0) break;
+      [a[i], a[p]] = [a[p], a[i]];
+      i = p;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.cmp(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.cmp(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
+  }
 }

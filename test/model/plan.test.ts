@@ -12,7 +12,7 @@ import { reconcile } from '../../src/reconcile/reconcile.js';
 import { applyEdits } from '../../src/edit/splice.js';
 import { DEFAULTS } from '../../src/domain/config.js';
 import { queue as cli } from '../git/repos.js';
-import { tempDir } from '../helpers.js';
+import { rng, tempDir, testSeed, withSeed } from '../helpers.js';
 
 /** A queue of `rows`: [status, id, deps, effort]. */
 function text(rows: Array<[string, string, string, string]>, tail = ''): string {
@@ -165,6 +165,35 @@ describe('plan', () => {
     expect(after.stories.map((s) => [s.id, s.status.raw])).toEqual(before.stories.map((s) => [s.id, s.status.raw]));
     expect(after.diagnostics).toEqual(before.diagnostics);
     expect(reconcile(after)[0].edits).toEqual([]);
+  });
+
+  it('on random graphs: dependencies respected, no track overlaps, and the makespan within the bounds of list scheduling', async () => {
+    const seed = testSeed();
+    await withSeed(seed, async () => {
+      const r = rng(seed);
+      for (let round = 0; round < 20; round++) {
+        const n = 5 + Math.floor(r() * 40);
+        const agents = 1 + Math.floor(r() * 4);
+        const rows: Array<[string, string, string, string]> = [];
+        for (let i = 0; i < n; i++) {
+          const deps = [...new Set(Array.from({ length: Math.floor(r() * 3) }, () => Math.floor(r() * i)).filter((d) => d < i))].map((d) => `S${d}`);
+          const status = i < n / 5 && deps.length === 0 && r() < 0.3 ? `[IN PROGRESS: Dev ${i % 2}]` : deps.length ? '[BLOCKED]' : '[ ]';
+          rows.push([status, `S${i}`, deps.join(', '), String(Math.floor(r() * 4))]);
+        }
+        const queue = await q(rows);
+        const p = plan(queue.graph, { agents });
+        const at = placements(p);
+        expect(at.size).toBe(n);
+        for (const s of queue.stories) for (const d of s.deps) if (!s.status.raw.startsWith('[IN PROGRESS')) expect(at.get(s.id)!.start).toBeGreaterThanOrEqual(at.get(d.id!)!.end);
+        for (const t of p.tracks) for (let k = 1; k < t.stories.length; k++) expect(t.stories[k].start).toBeGreaterThanOrEqual(t.stories[k - 1].end);
+        const total = p.tracks.reduce((a, t) => a + t.stories.reduce((b, x) => b + x.effort, 0), 0);
+        const m = p.tracks.length;
+        expect(p.makespan).toBeGreaterThanOrEqual(Math.max(p.criticalLength, total / m) - 1e-9);
+        // Graham's bound for list scheduling (claimed work, pinned to its holders, only adds to a track's own chain).
+        const claimed = Math.max(0, ...p.tracks.map((t) => t.stories.filter((x) => x.claimed).reduce((a, x) => a + x.effort, 0)));
+        expect(p.makespan).toBeLessThanOrEqual(total / m + p.criticalLength + claimed + 1e-9);
+      }
+    });
   });
 
   it('queue plan --json: the JSON contract', async () => {
