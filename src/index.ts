@@ -19,12 +19,14 @@
  */
 export {
   add,
+  approve,
   block,
   claim,
   dependency,
   done,
   handoff,
   openSession,
+  reject,
   reopen,
   release,
   resultJson,

@@ -1,6 +1,6 @@
 /**
- * The core write API: one function per operation on a queue (claim, done, release, review, block,
- * unblock, reopen, add, dependency add/remove, handoff), each carried out as a git transaction on
+ * The core write API: one function per operation on a queue (claim, done, release, review, approve,
+ * reject, block, unblock, reopen, add, dependency add/remove, handoff), each carried out as a git transaction on
  * the shared branch (or, with `commit: false`, as an edit of the working file). The CLI's write
  * commands, the MCP server and the runner call these and only format what they return, so a
  * behaviour such as "done releases its dependents" lives here once.
@@ -92,6 +92,15 @@ export interface WriteResult {
   handoffs: HandoffNote[];
   /** Why the local branch or working file was not brought up to date, when it was not. */
   note?: string;
+}
+
+/**
+ * Carry out any write `intent` (an operation, or a function deciding on the queue at the tip) for
+ * `s`, as the operations here do, and describe the outcome as a {@link WriteResult}. For writes
+ * defined outside this module (`app/decisions.ts`).
+ */
+export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResult> {
+  return run(s, intent);
 }
 
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
@@ -207,6 +216,47 @@ export function release(s: Session, opts: { id: string; force?: boolean }): Prom
 /** The holder hands story `id` to review (`[REVIEW: holder]`); the claim stays the holder's. */
 export function review(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
   return run(s, { op: 'review', id: opts.id, agent: s.agent, force: opts.force });
+}
+
+/**
+ * A reviewer approves story `id`, which is in review: it is done, with everything the holder's
+ * {@link done} does in the same commit (the Completed log row naming its implementer, dependents
+ * released, done marks, generated blocks). The claim rules judge who: anyone but the story's
+ * implementer (`self_approve`), and one of the config's `reviewers` when it names any
+ * (`not_reviewer`); a refusal is QueueError `rule_violation`. `invalid` when the story is not in review.
+ */
+export function approve(s: Session, opts: { id: string }): Promise<WriteResult> {
+  return run(s, { op: 'approve', id: opts.id, agent: s.agent });
+}
+
+/**
+ * A reviewer rejects story `id`, which is in review: it is in progress again, held by its
+ * implementer, and the same commit writes a handoff from the reviewer to the implementer
+ * (`<deploymentDir>/handoffs/…-rejected-HHMMSS.md`) whose notes are `reason`. Who may is judged as
+ * for {@link approve}. Throws QueueError `usage` for an empty reason, `invalid` when the story is not
+ * in review.
+ */
+export async function reject(s: Session, opts: { id: string; reason: string }): Promise<WriteResult> {
+  const reason = opts.reason.trim();
+  if (reason === '') throw new QueueError('usage', 'say why the story goes back: --reason TEXT');
+  const [{ decide }, { handoffFile }] = await Promise.all([import('../edit/decide.js'), import('../edit/handoff.js')]);
+  const now = s.now().toISOString();
+  return run(s, (queue): Decision => {
+    const d = decide(queue, { op: 'reject', id: opts.id, agent: s.agent });
+    const story = queue.graph.byId.get(d.id)!;
+    const file = handoffFile(s.where.config.deploymentDir, {
+      from: s.agent,
+      to: story.claimant,
+      story,
+      notes: `Review: changes requested by ${s.agent}. ${reason}`,
+      next: [`address the review: ${reason}`, `queue review ${story.id}`],
+      now,
+      satisfied: (x) => queue.graph.satisfied(x),
+    });
+    // One handoff per rejection: the time of day keeps a second rejection on the same day apart.
+    const path = file.path.replace(/\.md$/, `-rejected-${now.slice(11, 19).replace(/:/g, '')}.md`);
+    return { ...d, files: [{ path, content: file.content, role: 'handoff' }] };
+  });
 }
 
 /**
@@ -357,7 +407,7 @@ export async function resultJson(r: WriteResult): Promise<Record<string, unknown
     changed: r.changed,
     effects: r.effects,
     ...(r.op === 'claim' ? { handoffs: r.handoffs } : {}),
-    ...(r.op === 'done' ? { unblocked: unblockedIds(r.effects) } : {}),
+    ...(r.op === 'done' || r.op === 'approve' ? { unblocked: unblockedIds(r.effects) } : {}),
     ...(files.length ? { files } : {}),
     commit: r.commit,
     attempts: r.attempts,

@@ -29,6 +29,10 @@ import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
+import { register as approve } from './commands/approve.js';
+import { register as reject } from './commands/reject.js';
+import { register as plan } from './commands/plan.js';
+import { register as decision } from './commands/decision.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -69,11 +73,14 @@ async function main(argv: string[]) {
     show,
     graph,
     stats,
+    plan,
     validate,
     claim,
     done,
     release,
     review,
+    approve,
+    reject,
     block,
     unblock,
     reopen,
@@ -86,6 +93,7 @@ async function main(argv: string[]) {
     render,
     watchCommand,
     handoff,
+    decision,
   ])
     r(program);
   try {

@@ -52,6 +52,12 @@ export interface QueueConfig {
   /** An environment variable through which the server hook learns who pushes, besides the ones
    * known servers set (`GL_USERNAME`, `GITEA_PUSHER_NAME`, `REMOTE_USER`). Default none. */
   pusherVariable: string | null;
+  /** Agents (names or aliases) who may approve or reject a story in review (`queue approve`,
+   * `queue reject`). Default none: anyone but the story's implementer. */
+  reviewers: string[];
+  /** Effort sizes written as words (`S`, `M`, `L`) → effort units, for `queue plan`. Default
+   * `{"XS": 0.5, "S": 1, "M": 3, "L": 8, "XL": 13}`; numbers (`3`, `4h`, `2d`, `5 pts`) need none. */
+  effort: Record<string, number>;
 }
 
 /** The config file's name, at the repository root. */
@@ -74,13 +80,15 @@ export const DEFAULTS: QueueConfig = {
   rules: {},
   maintainers: [],
   pusherVariable: null,
+  reviewers: [],
+  effort: { XS: 0.5, S: 1, M: 3, L: 8, XL: 13 },
 };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
 
 /** A fresh copy of {@link DEFAULTS} (its objects and arrays not shared). */
 export function defaultConfig(): QueueConfig {
-  return { ...DEFAULTS, agents: {}, rules: {}, maintainers: [] };
+  return { ...DEFAULTS, agents: {}, rules: {}, maintainers: [], reviewers: [], effort: { ...DEFAULTS.effort } };
 }
 
 /** `90m`, `2h`, `1d`, `30s` → milliseconds; null when not a duration. */
@@ -190,6 +198,18 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         if (!Array.isArray(value) || !value.every((m) => typeof m === 'string' && isAgentName(m))) bad(key, 'an array of agent names');
         config.maintainers = (value as string[]).map((m) => m.trim());
         break;
+      case 'reviewers':
+        if (!Array.isArray(value) || !value.every((m) => typeof m === 'string' && isAgentName(m))) bad(key, 'an array of agent names');
+        config.reviewers = (value as string[]).map((m) => m.trim());
+        break;
+      case 'effort':
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, 'an object of size → effort units, such as {"S": 1, "M": 3, "L": 8}');
+        config.effort = {};
+        for (const [size, units] of Object.entries(value as Record<string, unknown>)) {
+          if (typeof units !== 'number' || !Number.isFinite(units) || units < 0) bad(`effort.${size}`, 'a number of effort units, 0 or more');
+          config.effort[size] = units as number;
+        }
+        break;
       case 'pusherVariable':
         if (value !== null && (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))) bad(key, 'the name of an environment variable, or null');
         config.pusherVariable = value as string | null;
@@ -233,6 +253,18 @@ export function isMaintainer(config: QueueConfig, name: string | null | undefine
   if (!name) return false;
   const who = canonicalAgent(config, name).toLowerCase();
   return config.maintainers.some((m) => canonicalAgent(config, m).toLowerCase() === who);
+}
+
+/**
+ * Whether `name` may approve or reject a story in review: anyone when the config names no
+ * `reviewers`, else one of them (by name or alias). The story's own implementer never may; the
+ * claim rules check that apart (`self_approve`).
+ */
+export function isReviewer(config: QueueConfig, name: string | null | undefined): boolean {
+  if (!name) return false;
+  if (config.reviewers.length === 0) return true;
+  const who = canonicalAgent(config, name).toLowerCase();
+  return config.reviewers.some((m) => canonicalAgent(config, m).toLowerCase() === who);
 }
 
 /**

@@ -25,7 +25,7 @@ export type Effect =
   /** The status board's section for `agent` now names `task`. */
   | { kind: 'board'; agent: string; task: string }
   /** A file was written beside the queue file, relative to the repository root. */
-  | { kind: 'file'; path: string; role: 'handoff' | 'story' | 'board' };
+  | { kind: 'file'; path: string; role: 'handoff' | 'story' | 'board' | 'decision' };
 
 /** One line for people: `unblock 8-3`, `mark 8-2 ✅ in 8-3`, `render queue:ready`, `wrote deployment/handoffs/…`. */
 export function describeEffect(e: Effect): string {

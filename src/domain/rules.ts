@@ -11,7 +11,9 @@ export type RuleCode =
   | 'delete_claimed'
   | 'claim_limit'
   | 'config_change'
-  | 'delete_branch';
+  | 'delete_branch'
+  | 'self_approve'
+  | 'not_reviewer';
 
 /** How a rule violation is treated (queue.config.json `rules`): refused, reported, or not checked. */
 export type RuleSeverity = 'error' | 'warning' | 'off';
@@ -30,4 +32,6 @@ export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
   claim_limit: 'error',
   config_change: 'error',
   delete_branch: 'error',
+  self_approve: 'error',
+  not_reviewer: 'error',
 };

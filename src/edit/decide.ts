@@ -29,6 +29,10 @@ export type Operation =
   | { op: 'unblock'; id: string; agent: string }
   | { op: 'review'; id: string; agent: string; force?: boolean }
   | { op: 'reopen'; id: string; agent: string }
+  /** A reviewer accepts a story in review: it is done, as its holder's `done` would make it. */
+  | { op: 'approve'; id: string; agent: string }
+  /** A reviewer sends a story in review back: in progress again, held by its implementer. */
+  | { op: 'reject'; id: string; agent: string }
   /** The holder hands its claim to agent `to` (`queue handoff --reassign`): the story stays claimed, by `to`. */
   | { op: 'reassign'; id: string; agent: string; to: string; force?: boolean };
 
@@ -55,7 +59,7 @@ export interface Change {
 
 /** The outcome of deciding an operation on one queue state. */
 export interface Decision {
-  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render' | 'handoff';
+  op: Operation['op'] | 'stale-release' | 'add' | 'dep' | 'render' | 'handoff' | 'decision';
   /** The story the operation acts on (the first of `changes`). */
   id: string;
   /** Every story the edits change, with its wished state. */
@@ -68,7 +72,7 @@ export interface Decision {
   adds?: string[];
   /** Files to write beside the queue edit, paths relative to the repository root: new ones (a story
    * file, a handoff; refused if they exist) or, with `replace`, whole files queue owns (the status board). */
-  files?: Array<{ path: string; content: string; replace?: boolean; role?: 'handoff' | 'story' | 'board' }>;
+  files?: Array<{ path: string; content: string; replace?: boolean; role?: 'handoff' | 'story' | 'board' | 'decision' }>;
   /** True when the edits append the story to the file's Completed log (a done). */
   logged?: boolean;
   /** Commit subject, e.g. `queue: claim 5-3 (Dev 2)`. */
@@ -129,7 +133,8 @@ export function decide(queue: Queue, op: Operation): Decision {
   const mustHold = () => {
     if (!isClaimed(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
     if (!forced && !sameAgent(holder, op.agent)) {
-      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit)`, {
+      const review = c === 'review' && op.op === 'done' ? `; a reviewer runs queue approve ${story.id}` : '';
+      throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit${review})`, {
         id: story.id,
         holder,
       });
@@ -171,6 +176,17 @@ export function decide(queue: Queue, op: Operation): Decision {
       mustHold();
       wish = { category: 'review', claimant: holder ?? op.agent };
       break;
+    case 'approve':
+    case 'reject':
+      // Who may is the claim rules' call (self_approve, not_reviewer): they judge the change.
+      if (c !== 'review')
+        throw new QueueError('invalid', `${story.id} is not in review (it is "${story.status.raw}"); its holder runs queue review ${story.id} first`, { id: story.id, status: c });
+      if (op.op === 'approve') wish = { category: 'done' };
+      else {
+        if (!holder) throw new QueueError('invalid', `${story.id} is in review but names no implementer to send it back to`, { id: story.id });
+        wish = { category: 'in_progress', claimant: holder };
+      }
+      break;
     case 'reassign':
       mustHold();
       if (sameAgent(holder, op.to)) {
@@ -209,7 +225,7 @@ export function decide(queue: Queue, op: Operation): Decision {
     // as one status there and another here.
     for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category) edits.push(deleteLine(doc.text, o));
     // A file that keeps a Completed log gets a done story appended to it, with its agent and wave.
-    if (op.op === 'done' && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
+    if ((op.op === 'done' || op.op === 'approve') && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
       const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent, queue.graph.depth(story.id));
       if (log) {
         edits.push(log);

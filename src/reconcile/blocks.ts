@@ -5,6 +5,7 @@
  *     <!-- queue:ready -->      the stories that can be claimed now, best first
  *     <!-- queue:progress -->   done / total per section, with a text progress bar
  *     <!-- queue:graph -->      a mermaid dependency graph (GitHub renders it)
+ *     <!-- queue:plan agents=3 --> the open stories scheduled on 3 agents (plan-block.ts)
  *     <!-- /queue:NAME -->      the end of each
  *
  * A block is rewritten only where its markers are; its content is a pure function of the graph
@@ -15,9 +16,10 @@ import type { Queue, QueueDocument } from '../read/queue.js';
 import { cellText, lineEnding } from '../edit/common.js';
 import type { Edit } from '../edit/splice.js';
 import type { Story } from '../domain/types.js';
+import { planBlock } from './plan-block.js';
 
 /** A block's opening marker: an HTML comment alone on its line (one inside a title or a paragraph is text). */
-const BLOCK = /^[^\S\r\n]{0,3}<!--\s*queue:(ready|progress|graph)\s*-->[^\S\r\n]*(\r?\n)/gm;
+const BLOCK = /^[^\S\r\n]{0,3}<!--\s*queue:(ready|progress|graph|plan)((?:\s+[a-z]+=[\w.-]+)*)\s*-->[^\S\r\n]*(\r?\n)/gm;
 
 /** Mermaid graphs larger than this are cut to the open stories nearest the front. */
 const GRAPH_LIMIT = 150;
@@ -33,7 +35,7 @@ export function generatedBlocks(doc: QueueDocument, queue: Queue, ready: readonl
     const close = end.exec(doc.text.slice(start));
     if (!close) continue;
     const stop = start + close.index;
-    const body = render(name, queue, doc, ready).join(eol) + eol;
+    const body = (name === 'plan' ? planBlock(queue, m[2]) : render(name, queue, doc, ready)).join(eol) + eol;
     const content = `${eol}${body}${eol}`;
     if (doc.text.slice(start, stop) !== content) out.push({ name: `queue:${name}`, edit: { start, end: stop, text: content } });
   }

@@ -18,7 +18,12 @@
  * - `claim_limit`: an agent holding more than `maxClaims` stories (by default one: an agent
  *   completes one story before it takes another);
  * - `config_change`, `delete_branch`: queue.config.json changed, or the queue branch deleted, by
- *   anyone but a maintainer ({@link checkMaintainer}; the hooks find these in git).
+ *   anyone but a maintainer ({@link checkMaintainer}; the hooks find these in git);
+ * - `self_approve`: a story in review marked done by its own implementer (its holder): review is
+ *   someone else's call;
+ * - `not_reviewer`: a story in review approved (→ done) or rejected (→ in progress, back to its
+ *   holder) by an agent the config's `reviewers` does not name. With no `reviewers`, anyone but
+ *   the implementer approves or rejects; that is no `not_holder`.
  *
  * Who acted ({@link actorOf}) depends on how much the caller knows. A judge of commits (the hooks,
  * `queue validate --range`) takes the pusher when the server says who pushes, else the commit author
@@ -28,7 +33,7 @@
  * it commits (`local`), is the caller's decision: its `Queue-Agent` is the actor and its trailers
  * bind; the hooks judge the commit again by identity.
  */
-import { canonicalAgent, isMaintainer, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, isMaintainer, isReviewer, type QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { diffQueues } from '../history/events.js';
 import type { Story } from '../domain/types.js';
@@ -115,6 +120,17 @@ export function actorOf(ctx: ChangeContext, before: Queue | null = null, after: 
   const mapped = authors.map((a) => canonicalAgent(ctx.config, a)).find((a) => known.has(lower(a)));
   // [email, name]: an unknown author goes by their name (queue's own write leaves it unjudged).
   return make(mapped ?? (ctx.local ? null : authors[authors.length - 1].trim()));
+}
+
+/**
+ * A reviewer's move of a story in review held by `holder`: `approve` (review → done) or `reject`
+ * (review → in progress, still held by `holder`); null for any other change.
+ */
+function reviewMove(a: Story | undefined, b: Story, holder: string): 'approve' | 'reject' | null {
+  if (a?.status.category !== 'review') return null;
+  if (b.status.category === 'done') return 'approve';
+  if (b.status.category === 'in_progress' && lower(b.claimant) === lower(holder)) return 'reject';
+  return null;
 }
 
 /** How a severity lookup and a violation are made, by `rules`. */
@@ -223,10 +239,27 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
         { file: a.file, line: a.line },
       );
     }
-    // Who may change a claimed story: its holder, or a forced release that binds.
+    // Who may change a claimed story: its holder, or a forced release that binds; a story in review
+    // also its reviewers (approve: review → done; reject: review → in progress, back to its holder).
     if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !forced) {
       const who = ctx.local && !ctx.pusher ? (actor.name ?? (isClaimed(b.status.category) ? b.claimant : null)) : actor.name;
-      if (!ctx.local || who) {
+      const review = reviewMove(a, b, heldBefore);
+      if (review && who && lower(who) === lower(heldBefore) && review === 'approve') {
+        add(
+          'self_approve',
+          b,
+          `${b.id} is in review; ${heldBefore}, who implemented it, cannot approve it`,
+          `another agent approves it (queue approve ${b.id})${ctx.config.reviewers.length ? `: one of ${ctx.config.reviewers.join(', ')}` : ''}; or queue reject / queue release it`,
+        );
+      } else if (review && who && lower(who) !== lower(heldBefore)) {
+        if (!isReviewer(ctx.config, who))
+          add(
+            'not_reviewer',
+            b,
+            `${b.id} is in review by ${heldBefore}; ${who} is not one of its reviewers (${ctx.config.reviewers.join(', ')}) and cannot ${review} it`,
+            `one of ${ctx.config.reviewers.join(', ')} runs queue ${review} ${b.id} ("reviewers" in queue.config.json)`,
+          );
+      } else if (!ctx.local || who) {
         if (lower(who) !== lower(heldBefore))
           add(
             'not_holder',

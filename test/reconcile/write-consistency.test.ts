@@ -89,6 +89,8 @@ function randomWrite(queue: Queue, r: () => number, added: { n: number }): { lab
     case 3: {
       const s = pick(claimed);
       if (!s) return null;
+      // A story in review is done by a reviewer's approve: its holder may not approve it (self_approve).
+      if (s.status.category === 'review') return { label: `done ${s.id} (approved)`, decision: follow(decide(queue, { op: 'approve', id: s.id, agent: 'Reviewer' })) };
       return { label: `done ${s.id}`, decision: follow(decide(queue, { op: 'done', id: s.id, agent: s.claimant ?? 'Dev 1', force: !s.claimant })) };
     }
     case 4: {

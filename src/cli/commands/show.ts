@@ -4,6 +4,13 @@ import { QueueError } from '../../domain/errors.js';
 import { globals, human, open, printJson } from '../context.js';
 import { diagnosticJson, storyJson } from '../../model/contract.js';
 
+/** The decision records the story names (its row, its story file). */
+async function storyDecisions(cmd: Command, q: import('../../app/open.js').OpenedQueue, s: import('../../domain/types.js').Story) {
+  const [{ locateQueueFile }, { decisionsFor }] = await Promise.all([import('../../app/locate.js'), import('../../app/decision-files.js')]);
+  const g = globals(cmd);
+  return decisionsFor(q.root, locateQueueFile({ cwd: g.C, file: g.file }).config.deploymentDir, q, s);
+}
+
 /** Add `queue show` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
   program
@@ -19,6 +26,7 @@ export function register(program: Command): void {
       const agents = (q.workspace?.agents ?? []).filter((a) => a.stories.includes(s.id));
       const handoffs = (q.workspace?.handoffs ?? []).filter((h) => h.stories.includes(s.id));
       const diagnostics = q.diagnostics.filter((d) => d.story === s.id);
+      const decisions = await storyDecisions(cmd, q, s);
       if (globals(cmd).json) {
         printJson({
           story: {
@@ -36,6 +44,7 @@ export function register(program: Command): void {
             occurrences: s.occurrences.map((o) => ({ file: o.file, line: o.line, column: o.column, kind: o.kind, rawStatus: o.status.raw })),
             agents: agents.map((a) => a.name),
             handoffs: handoffs.map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp })),
+            decisions: decisions.map((d) => ({ number: d.number, file: d.file, title: d.title, status: d.status })),
           },
           diagnostics: diagnostics.map(diagnosticJson),
         });
@@ -65,6 +74,7 @@ export function register(program: Command): void {
       for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind === 'log' && o.section ? 'listing' : o.kind}) ${o.status.raw}`));
       for (const a of agents) out.push(`agent      ${a.name}${a.progress !== null ? ` ${a.progress}%` : ''}${a.lastUpdated ? ` (updated ${a.lastUpdated})` : ''}`);
       for (const h of handoffs) out.push(`handoff    ${h.file} ${h.fromAgent ?? '?'} → ${h.toAgent ?? '?'}${h.timestamp ? ` ${h.timestamp}` : ''}`);
+      for (const d of decisions) out.push(`decision   ${d.number} ${d.title}${d.status ? ` (${d.status})` : ''} ${c().dim(d.file)}`);
       for (const d of diagnostics) out.push(`${d.severity}: ${d.code} ${d.message}`);
       process.stdout.write(`${out.join('\n')}\n`);
     });

@@ -1,4 +1,4 @@
-/** `queue stats`: counts by status and section, ready/blocked, waves, critical path. */
+/** `queue stats`: counts by status and section, ready/blocked, waves, critical path; `--history [--since DATE]`: the flow (stats-history.ts). */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
 
@@ -6,8 +6,14 @@ import { globals, human, open, printJson } from '../context.js';
 export function register(program: Command): void {
   program
     .command('stats')
-    .description('progress of the queue')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .description('progress of the queue; with --history, the flow of its history')
+    .option('--history', "the team's flow from the queue's history: throughput, cycle, lead and blocked times, reopens, per agent")
+    .option('--since <date>', 'with --history: only what ended on or after this date (YYYY-MM-DD)')
+    .action(async (opts: { history?: boolean; since?: string }, cmd: Command) => {
+      if (opts.history) {
+        const { runStatsHistory } = await import('../stats-history.js');
+        return runStatsHistory(cmd, opts.since);
+      }
       const q = await open(cmd, true);
       const byStatus: Record<string, number> = {};
       const bySection = new Map<string, { done: number; total: number }>();
