@@ -29,6 +29,7 @@ import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
+import { register as prompt } from './commands/prompt.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -86,6 +87,7 @@ async function main(argv: string[]) {
     render,
     watchCommand,
     handoff,
+    prompt,
   ])
     r(program);
   try {
