@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
 import { Command, CommanderError } from 'commander';
-import { failureOf } from './failure.js';
+import { failureOf } from '../app/failure.js';
 import { disableColor } from './color.js';
 import { printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
@@ -30,6 +30,7 @@ import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
 import { register as prompt } from './commands/prompt.js';
+import { register as mcp } from './commands/mcp.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -88,6 +89,7 @@ async function main(argv: string[]) {
     watchCommand,
     handoff,
     prompt,
+    mcp,
   ])
     r(program);
   try {
