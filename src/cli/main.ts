@@ -31,6 +31,7 @@ import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
 import { register as prompt } from './commands/prompt.js';
 import { register as mcp } from './commands/mcp.js';
+import { register as init } from './commands/init.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -90,6 +91,7 @@ async function main(argv: string[]) {
     handoff,
     prompt,
     mcp,
+    init,
   ])
     r(program);
   try {
