@@ -32,6 +32,7 @@ import { register as handoff } from './commands/handoff.js';
 import { register as prompt } from './commands/prompt.js';
 import { register as mcp } from './commands/mcp.js';
 import { register as init } from './commands/init.js';
+import { register as completion } from './commands/completion.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -92,6 +93,7 @@ async function main(argv: string[]) {
     prompt,
     mcp,
     init,
+    completion,
   ])
     r(program);
   try {
