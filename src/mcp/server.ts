@@ -5,7 +5,8 @@
  * document, its `code`, `message` and details, plus `fix`: what to do about it.
  *
  * The tool set is small on purpose (every tool's schema is in an agent's context for the whole
- * session): `ready`, `show`, `claim`, `done`, `release`, `block`, `add`, `handoff`.
+ * session): `ready`, `show`, `claim`, `done`, `release`, `block`, `add`, `handoff`; and one prompt,
+ * `work`, the instructions of `queue prompt`.
  *
  * The server is long-lived: it keeps the parsed queue ({@link LiveQueue}) and parses again only
  * when the bytes of the shared tip (or the working file) changed, and it opens its write session
@@ -14,10 +15,20 @@
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  GetPromptRequestSchema,
+  type GetPromptResult,
+  ListPromptsRequestSchema,
+  ListToolsRequestSchema,
+  type Prompt,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../app/failure.js';
 import { LiveQueue } from '../app/open.js';
 import { add, block, claim, done, handoff, openSession, release, resultJson, type Session, type WriteResult } from '../app/operations.js';
+import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
 import { QueueError } from '../domain/errors.js';
 import { diagnosticJson, storyJson } from '../model/contract.js';
@@ -126,6 +137,12 @@ class QueueTools {
     return resultJson(await op(await this.open()));
   }
 
+  /** `queue prompt [id]` for the server's agent, on the queue kept open. */
+  async prompt(id: string | undefined): Promise<string> {
+    const agent = await promptAgent({ cwd: this.opts.cwd, file: this.opts.file }, this.opts.agent);
+    return (await buildPrompt(await this.live.get(true), { id, agent })).markdown;
+  }
+
   /** Answer tool `name` with `args`: the `--json` document, or a thrown error. */
   async call(name: string, args: Args): Promise<Record<string, unknown>> {
     const known = TOOLS.find((t) => t.name === name);
@@ -179,6 +196,15 @@ async function answer(tools: QueueTools, name: string, args: Args): Promise<Call
   }
 }
 
+/** The one prompt: `queue prompt`'s instructions, which clients offer as a command (`/mcp__queue__work`). */
+export const PROMPTS: Prompt[] = [
+  {
+    name: 'work',
+    description: 'Instructions to work the next story of the queue (or story id): rules, loop, story file, handoffs.',
+    arguments: [{ name: 'id', description: 'story id (default: the one claim would pick)', required: false }],
+  },
+];
+
 const INSTRUCTIONS =
   'A shared work queue (WORK_QUEUE.md in git). Claim a story before working on it; when finished call done; ' +
   'before your context runs out, handoff (with notes); when stuck, block with a reason. Results are JSON; errors carry code and fix.';
@@ -186,9 +212,16 @@ const INSTRUCTIONS =
 /** An MCP server for the queue `opts` names (not yet connected to a transport). */
 export function createMcpServer(opts: McpOptions, version: string): { server: Server; idle: () => Promise<void> } {
   const tools = new QueueTools(opts);
-  const server = new Server({ name: 'queue', version }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+  const server = new Server({ name: 'queue', version }, { capabilities: { tools: {}, prompts: {} }, instructions: INSTRUCTIONS });
   const running = new Set<Promise<unknown>>();
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TOOLS }));
+  server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: PROMPTS }));
+  server.setRequestHandler(GetPromptRequestSchema, async (req): Promise<GetPromptResult> => {
+    if (req.params.name !== 'work') throw new QueueError('usage', `unknown prompt "${req.params.name}" (work)`);
+    const id = req.params.arguments?.id?.trim() || undefined;
+    const text = await tools.prompt(id);
+    return { description: 'How to work the queue', messages: [{ role: 'user', content: { type: 'text', text } }] };
+  });
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
     const p = answer(tools, req.params.name, (req.params.arguments ?? {}) as Args);
     running.add(p);

@@ -76,6 +76,12 @@ describe('queue mcp', () => {
     const cli = await queue(clones[0], ['ready', '--json', '--limit', '5']);
     expect(ready.json).toEqual(cli.json);
 
+    // The prompt `work` is `queue prompt`'s text for this agent: the story claim would pick.
+    const prompt = await client.getPrompt({ name: 'work' });
+    const text = (prompt.messages[0].content as { text: string }).text;
+    expect(text).toContain('## Your story: 1-2 — REST API skeleton');
+    expect(text).toBe((await queue(clones[0], ['prompt', '--agent', 'Dev 1'])).stdout);
+
     const claimed = await call(client, 'claim');
     expect(claimed.isError, JSON.stringify(claimed.json)).toBe(false);
     expect(claimed.json.story).toMatchObject({ id: '1-2', status: 'in_progress', claimant: 'Dev 1' });
