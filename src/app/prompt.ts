@@ -301,9 +301,12 @@ function render(p: Omit<AgentPrompt, 'markdown'>, story: Story | null, queue: Op
     out.push(`No story is ready${p.agent ? ` for ${p.agent}` : ''}. \`queue blocked\` shows what waits on what; try \`queue claim${as} --json\` again later, or stop.`, '');
   }
 
+  const holding = Boolean(story && p.agent && isClaimed(story.status.category) && story.claimant?.toLowerCase() === p.agent.toLowerCase());
   out.push('## The loop', '');
   out.push(
-    `1. **Claim** a story before working on it: \`queue claim${story ? ` ${id}` : ''}${as} --json\` (without an id: the best ready one). ` +
+    (holding
+      ? `1. **Claim**: you hold ${story!.id} already. After it, \`queue claim${as} --json\` takes the best ready story. `
+      : `1. **Claim** a story before working on it: \`queue claim${story ? ` ${id}` : ''}${as} --json\` (without an id: the best ready one). `) +
       'A refusal says why in `error.code`: `already_claimed` (someone else won it: take another), `not_ready`, `claim_limit`, `no_ready_story` (stop).',
     '2. **Work** on it in this clone; commit and push your code as usual. Never edit status cells of the queue file by hand.',
     `3. **Done**: when its work is finished (and its checklist ticked), \`queue done ${id}${as} --json\`; the dependents it releases are unblocked in the same commit. Then claim the next one.`,
@@ -320,7 +323,7 @@ function render(p: Omit<AgentPrompt, 'markdown'>, story: Story | null, queue: Op
   out.push("- Change only the stories you hold: `done`, `release`, `review`, `block` on another agent's story are refused.");
   out.push(`- A claim is stale after ${r.lease} (\`lease\`): renew a long one with \`queue claim ${id} --renew${as}\`, or it may be released for others.`);
   out.push(
-    `- Every \`queue\` write is a commit on ${where}, fetched and pushed as one transaction: of two agents claiming one story exactly one wins. Run \`queue\` from this clone, not edits of \`${file}\`.`,
+    `- Every \`queue\` write is a commit on ${where}, ${p.rules.remote ? 'decided on the fetched tip and pushed' : 'decided on the branch tip and committed'} as one transaction: of two agents claiming one story exactly one wins. Run \`queue\` from this clone rather than editing \`${file}\`.`,
   );
   const relaxed = Object.entries(r.relaxed);
   if (relaxed.length) out.push(`- \`queue.config.json\` relaxes these claim rules: ${relaxed.map(([k, v]) => `\`${k}\` (${v})`).join(', ')}.`);

@@ -4,9 +4,11 @@
  * it waited on left (its handoff's notes) and the files those name; without an id it is the story
  * `claim` would pick, and nothing is claimed.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../src/app/prompt.js';
 import { git, queue, remoteFile, setup } from '../git/repos.js';
+import { fixture } from '../helpers.js';
 
 const QUEUE = [
   '# Work Queue',
@@ -60,6 +62,7 @@ function repo() {
       'deployment/handoffs/2026-11-30-dev1-dev3-1-1.md': HANDOFF_DEP,
       'src/api/routes.ts': 'export {};\n',
       'db/schema.sql': 'create table t (id int);\n',
+      'HEADINGS.md': readFileSync(fixture('headings.md'), 'utf8'),
     },
     1,
   );
@@ -103,6 +106,15 @@ describe('queue prompt', () => {
     expect(j.json.dependencies.map((d: { id: string }) => d.id)).toEqual(['1-1']);
     expect(j.json.files).toEqual(['src/api/routes.ts', 'db/schema.sql']);
     expect(j.json.markdown).toBe(md);
+  });
+
+  it('for a heading story: its checklist, what done means; for the agent holding it, no claim to make', async () => {
+    const { clone } = repo();
+    const r = await queue(clone, ['prompt', 'MA-002', '--agent', 'Dev 2', '--file', 'HEADINGS.md']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('### Checklist (what done means)\n\n- [x] write edits to a local journal\n- [ ] replay the journal when the connection returns');
+    expect(r.stdout).toContain('You hold MA-002: work on it.');
+    expect(r.stdout).not.toContain('queue claim MA-002 --agent');
   });
 
   it('without an id: the story claim would pick, not claimed; an unknown id is not_found', async () => {
