@@ -40,7 +40,8 @@ export {
   type SessionOptions,
   type WriteResult,
 } from './app/operations.js';
-export { openQueue, openReady, type OpenOptions, type OpenedQueue, type ReadyAnswer } from './app/open.js';
+export { LiveQueue, openQueue, openReady, type OpenOptions, type OpenedQueue, type ReadyAnswer } from './app/open.js';
+export { buildPrompt, promptAgent, type AgentPrompt, type PromptDependency, type PromptHandoff, type PromptOptions, type PromptRules } from './app/prompt.js';
 export { renderCommitted, renderWorking, type WorkingRender } from './app/render.js';
 export { staleClaims, type StaleClaims } from './app/stale.js';
 export { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './app/write.js';

@@ -1,7 +1,7 @@
 /** What the CLI says about errors it did not make itself: real ones, from the system and from git. */
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { failureOf } from '../src/cli/failure.js';
+import { failureOf } from '../src/app/failure.js';
 import { QueueError } from '../src/domain/errors.js';
 import { Git } from '../src/git/git.js';
 import { tempDir } from './helpers.js';

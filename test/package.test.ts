@@ -2,8 +2,11 @@
  * The npm package as a user gets it: `npm pack` of this repository (after `npm run build`; the pack
  * skips its prepack build so the dist/ other tests run stays put), installed with
  * `npm i -g --prefix` into a scratch prefix from the tarball, and run from there: the `queue` bin,
- * the library entry and its types, and the GitHub workflow that the installed queue writes.
+ * `queue mcp` (the MCP SDK bundled), the library entry and its types, and the GitHub workflow that the
+ * installed queue writes.
  */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -39,7 +42,7 @@ function queueRepo(dir: string): string {
 }
 
 describe('the npm package', () => {
-  it('packs dist/ and docs only, installs with npm, and runs as `queue` and as a library', () => {
+  it('packs dist/ and docs only, installs with npm, and runs as `queue`, as an MCP server and as a library', async () => {
     const dir = tempDir('queue-package-');
 
     const [packed] = JSON.parse(npm(ROOT, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir])) as { filename: string; files: { path: string }[] }[];
@@ -70,6 +73,19 @@ describe('the npm package', () => {
     expect(answer.stories.map((s) => s.id)).toEqual(['B', 'D']);
     expect(answer.stories.every((s) => s.ready)).toBe(true);
     expect(answer.diagnostics).toEqual([]);
+
+    // `queue mcp` from the installed package: the MCP SDK is bundled into it, not a dependency.
+    if (!windows) {
+      const client = new Client({ name: 'package-test', version: '1.0.0' });
+      await client.connect(new StdioClientTransport({ command: bin, args: ['mcp', '--agent', 'Dev 1'], cwd: repo, stderr: 'pipe' }));
+      try {
+        expect((await client.listTools()).tools.map((t) => t.name)).toContain('claim');
+        const r = await client.callTool({ name: 'ready', arguments: {} });
+        expect(JSON.parse((r.content as Array<{ text: string }>)[0].text).stories.map((s: { id: string }) => s.id)).toEqual(['B', 'D']);
+      } finally {
+        await client.close();
+      }
+    }
 
     // The library entry, resolved by name from the prefix's node_modules, as a dependent would.
     const script =

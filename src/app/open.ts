@@ -242,3 +242,42 @@ function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root
   }
   return { diagnostics: out, dirs: watchable ? [...dirs] : null };
 }
+
+/**
+ * A queue kept open by a long-lived process (the MCP server, a coordinator): each {@link get}
+ * reads the bytes a read decides on (the shared branch's tip, fetched, or the working file, as
+ * {@link openQueue} with `shared`), and parses them again only when they changed since the last
+ * call. The workspace under the deployment directory (small) is read again on every call.
+ */
+export class LiveQueue {
+  private last: { key: string; queue: OpenedQueue } | null = null;
+  /** How many times the file was parsed (a change of its bytes, or the first call). */
+  parses = 0;
+
+  /** @param opts where the queue is (`cwd`, `file`) and whether to read `offline`; `shared` is implied. */
+  constructor(private readonly opts: OpenOptions) {}
+
+  /** The queue as the shared tip (or the working file) has it now; `workspace` also reads handoffs and the status board. */
+  async get(workspace = false): Promise<OpenedQueue> {
+    const opts: OpenOptions = { ...this.opts, shared: true, workspace: false };
+    const loc = locate(opts);
+    const source = await sourceBytes(loc, opts);
+    const key = `${loc.path}\0${createHash('sha1').update(source.bytes).digest('hex')}`;
+    if (this.last?.key !== key) {
+      const { readQueue } = await import('../read/queue.js');
+      const queue = await readQueue([{ file: loc.shown, text: source.bytes.toString('utf8') }]);
+      for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
+      this.last = { key, queue: { ...queue, root: loc.root, path: loc.path } };
+      this.parses++;
+    }
+    const base = this.last.queue;
+    // Where the bytes came from (behind_remote, fetch_failed) is said afresh each time; the parse is reused.
+    const opened: OpenedQueue = { ...base, diagnostics: [...source.diagnostics, ...base.diagnostics] };
+    if (workspace) {
+      const { loadWorkspace } = await import('./workspace.js');
+      opened.workspace = await loadWorkspace(loc.root, base, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
+      opened.diagnostics.push(...opened.workspace.diagnostics);
+    }
+    return opened;
+  }
+}

@@ -3,7 +3,7 @@
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
 import { Command, CommanderError } from 'commander';
-import { failureOf } from './failure.js';
+import { failureOf } from '../app/failure.js';
 import { disableColor } from './color.js';
 import { printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
@@ -33,6 +33,10 @@ import { register as approve } from './commands/approve.js';
 import { register as reject } from './commands/reject.js';
 import { register as plan } from './commands/plan.js';
 import { register as decision } from './commands/decision.js';
+import { register as prompt } from './commands/prompt.js';
+import { register as mcp } from './commands/mcp.js';
+import { register as init } from './commands/init.js';
+import { register as completion } from './commands/completion.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -94,6 +98,10 @@ async function main(argv: string[]) {
     watchCommand,
     handoff,
     decision,
+    prompt,
+    mcp,
+    init,
+    completion,
   ])
     r(program);
   try {

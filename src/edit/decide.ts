@@ -314,7 +314,7 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
  * checklists (acceptance criteria, a PR checklist), claimed by id if at all. A story written in more
  * than one row is skipped: every write refuses it until a person says which row is the story.
  */
-function pickStory(queue: Queue, agent: string): Story {
+export function pickStory(queue: Queue, agent: string): Story {
   // A file with conflict markers is refused whole, as a claim by id is: which side holds is a person's call.
   const conflicted = queue.documents.find((d) => !d.editable);
   if (conflicted) throw new QueueError('parse_error', `${conflicted.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: conflicted.file });

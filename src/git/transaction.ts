@@ -255,7 +255,9 @@ function trackingRef(ref: BranchRef): string {
 }
 
 function noBranch(ref: BranchRef): never {
-  throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from`, { branch: ref.branch });
+  throw new QueueError('git', `no branch ${ref.remote ? `${ref.remote}/` : ''}${ref.branch} to read the queue from: commit the queue file to it first (git add, git commit)`, {
+    branch: ref.branch,
+  });
 }
 
 /**

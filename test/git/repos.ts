@@ -1,7 +1,7 @@
 /** Real git repositories for tests: a bare remote and clones in a temp dir. No mocks. */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ROOT, tempDir } from '../helpers.js';
 
 export const BIN = join(ROOT, 'dist', 'queue.js');
@@ -15,7 +15,7 @@ export function gitEnv(cwd: string, env: Record<string, string>, ...args: string
   return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
 }
 
-/** A bare remote seeded with `files`, and `clones` clones of it. */
+/** A bare remote seeded with `files` (paths may name directories), and `clones` clones of it. */
 export function setup(files: Record<string, string | Uint8Array>, clones: number, seedEnv: Record<string, string> = {}): { dir: string; remote: string; clones: string[] } {
   const dir = tempDir('queue-git-');
   const remote = join(dir, 'remote.git');
@@ -23,7 +23,10 @@ export function setup(files: Record<string, string | Uint8Array>, clones: number
   const seed = join(dir, 'seed');
   git(dir, 'clone', '-q', remote, seed);
   identity(seed, 'seed');
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(seed, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(seed, name)), { recursive: true });
+    writeFileSync(join(seed, name), text);
+  }
   git(seed, 'add', '.');
   gitEnv(seed, seedEnv, 'commit', '-q', '-m', 'seed');
   git(seed, 'push', '-q', 'origin', 'HEAD:main');

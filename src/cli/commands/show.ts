@@ -1,15 +1,7 @@
 /** `queue show ID`: one story with its dependencies, dependents, occurrences, agents and handoffs. */
 import type { Command } from 'commander';
-import { QueueError } from '../../domain/errors.js';
+import { showStory } from '../../app/show.js';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../../model/contract.js';
-
-/** The decision records the story names (its row, its story file). */
-async function storyDecisions(cmd: Command, q: import('../../app/open.js').OpenedQueue, s: import('../../domain/types.js').Story) {
-  const [{ locateQueueFile }, { decisionsFor }] = await Promise.all([import('../../app/locate.js'), import('../../app/decision-files.js')]);
-  const g = globals(cmd);
-  return decisionsFor(q.root, locateQueueFile({ cwd: g.C, file: g.file }).config.deploymentDir, q, s);
-}
 
 /** Add `queue show` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -19,35 +11,10 @@ export function register(program: Command): void {
     .argument('<id>', 'story id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const q = await open(cmd, true, true);
-      const s = q.graph.lookup(id);
-      if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`, { id });
+      const { story: s, dependents, agents, handoffs, decisions, diagnostics, json } = showStory(q, id);
       const g = q.graph;
-      const dependents = g.dependents.get(s.id) ?? [];
-      const agents = (q.workspace?.agents ?? []).filter((a) => a.stories.includes(s.id));
-      const handoffs = (q.workspace?.handoffs ?? []).filter((h) => h.stories.includes(s.id));
-      const diagnostics = q.diagnostics.filter((d) => d.story === s.id);
-      const decisions = await storyDecisions(cmd, q, s);
       if (globals(cmd).json) {
-        printJson({
-          story: {
-            ...storyJson(s, g),
-            sectionPath: s.sectionPath,
-            owner: s.owner,
-            priority: s.priority,
-            effort: s.effort,
-            wave: s.wave,
-            fields: s.fields,
-            parent: s.parent,
-            checklist: s.checklist,
-            waitingOn: g.waitingOn(s),
-            dependents,
-            occurrences: s.occurrences.map((o) => ({ file: o.file, line: o.line, column: o.column, kind: o.kind, rawStatus: o.status.raw })),
-            agents: agents.map((a) => a.name),
-            handoffs: handoffs.map((h) => ({ file: h.file, from: h.fromAgent, to: h.toAgent, timestamp: h.timestamp })),
-            decisions: decisions.map((d) => ({ number: d.number, file: d.file, title: d.title, status: d.status })),
-          },
-          diagnostics: diagnostics.map(diagnosticJson),
-        });
+        printJson(json);
         return;
       }
       const { c, colorStatus } = await human();

@@ -1,5 +1,5 @@
 /**
- * What the CLI says about an error that reached it: a QueueError as it is; a failed git command
+ * What the CLI and the MCP server say about an error that reached them: a QueueError as it is; a failed git command
  * (`git`) or a refusal of the system (`io`: a full disk, a read-only file system, a permission) as
  * what it is, with no stack trace, since the user can act on it; anything else is `internal`, a bug
  * in queue, reported with its stack so it can be fixed.

@@ -1,0 +1,273 @@
+/**
+ * `queue init`: what a team needs to start a queue in an existing git repository, written in the
+ * work tree (nothing is committed): a WORK_QUEUE.md in the table format with its generated blocks
+ * and one example story, `queue.config.json`, the stories and deployment directories, the agents'
+ * instructions in AGENTS.md (and CLAUDE.md where there is one) between `<!-- queue:agents -->`
+ * markers, `logs/run/` in .gitignore, and on request the MCP entry of the agent tools it finds.
+ *
+ * It never overwrites: a file that exists is kept (the step says so), instructions already between
+ * their markers are left as they are, and a second init changes nothing.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CONFIG_FILE, type QueueConfig } from '../domain/config.js';
+import { QueueError } from '../domain/errors.js';
+import { loadConfig } from './locate.js';
+
+/** Options of {@link initQueue}. */
+export interface InitOptions {
+  /** Also write the MCP server entry (`.mcp.json`, and `.cursor/mcp.json` where `.cursor/` exists). */
+  mcp?: boolean;
+}
+
+/** One step of an init: the path concerned and what was done to it. */
+export interface InitStep {
+  /** Path relative to the repository root (`/` separators); a directory ends with `/`. */
+  path: string;
+  /** `created`: written new; `appended`: added to an existing file; `kept`: there already, left as it is. */
+  action: 'created' | 'appended' | 'kept';
+  /** Why a step was kept, or what was added. */
+  note?: string;
+}
+
+/** What {@link initQueue} did, step by step. */
+export interface InitResult {
+  root: string;
+  steps: InitStep[];
+}
+
+/** The markers around the agents' instructions in AGENTS.md and CLAUDE.md. */
+export const AGENTS_MARKERS = ['<!-- queue:agents -->', '<!-- /queue:agents -->'] as const;
+
+/** The directory `queue run` writes its logs to, kept out of git. */
+export const RUN_LOGS = 'logs/run/';
+
+const EXAMPLE_ID = '1-1';
+const EXAMPLE_FILE = 'stories/1-1-example.md';
+
+/** The queue file a new repository starts with: one example story, the generated blocks still empty (rendered before writing). */
+function queueTemplate(storiesDir: string): string {
+  const storyFile = EXAMPLE_FILE.replace(/^stories\//, `${storiesDir}/`);
+  return [
+    '# Work Queue',
+    '',
+    'The stories of this project and what each depends on. Agents take them with `queue claim` and',
+    'finish them with `queue done` (see AGENTS.md); `queue ready` lists what can be taken now.',
+    '',
+    '## Available Stories',
+    '',
+    '<!-- queue:ready -->',
+    '<!-- /queue:ready -->',
+    '',
+    '## Progress',
+    '',
+    '<!-- queue:progress -->',
+    '<!-- /queue:progress -->',
+    '',
+    '## Dependency Graph',
+    '',
+    '<!-- queue:graph -->',
+    '<!-- /queue:graph -->',
+    '',
+    '## Sprint 1',
+    '',
+    '| Status | Story | Description | Depends On | Story File |',
+    '|--------|-------|-------------|------------|------------|',
+    `| [ ] | **${EXAMPLE_ID}** | Example story: replace it with the first story of this project | None | \`${storyFile}\` |`,
+    '',
+    '## Claiming Rules',
+    '',
+    '1. **Only claim ready stories**: `queue ready` lists them; `queue claim ID` takes one as a commit.',
+    '2. **Never edit a status by hand**: `queue done`, `queue release`, `queue block` and `queue handoff` do it.',
+    '3. **Hold one story at a time** (`maxClaims` in queue.config.json).',
+    '',
+  ].join('\n');
+}
+
+const STORY_TEMPLATE = [
+  `# ${EXAMPLE_ID}: Example story`,
+  '',
+  'What this story delivers, and why. Replace this file with your first story; `queue add --id ID',
+  '--title TITLE --story-file` creates the next ones.',
+  '',
+  '## Acceptance',
+  '',
+  '- What must be true when it is done.',
+  '',
+].join('\n');
+
+const CONFIG_TEMPLATE = `${JSON.stringify({ file: 'WORK_QUEUE.md', lease: '2h', maxClaims: 1 }, null, 2)}\n`;
+
+/** The agents' instructions, between their markers. */
+export function agentInstructions(file: string): string {
+  return [
+    AGENTS_MARKERS[0],
+    '## Work queue',
+    '',
+    `The work of this repository is planned in \`${file}\` and shared through git: several agents take`,
+    'stories from it at once. Use the `queue` command (package `workqueue.md`), never edit statuses by hand.',
+    'Name yourself once per clone: `git config queue.agent "NAME"` (or `QUEUE_AGENT`, or `--agent NAME`).',
+    '',
+    '1. `queue prompt` shows the story to take next, with its story file, handoffs and the rules here.',
+    '2. `queue claim --json` claims it (exactly one agent wins a story; on `already_claimed` take another).',
+    '3. Work on it; when it is finished, `queue done ID --json`.',
+    '4. Before your context runs out, `queue handoff --story ID --to NEXT --notes "…"` (add `--reassign` to pass the claim).',
+    '5. When stuck, `queue block ID --reason "…"` and take another story.',
+    '',
+    'With MCP (`queue mcp`), the tools `ready`, `claim`, `done`, `handoff` and `block` do the same.',
+    AGENTS_MARKERS[1],
+    '',
+  ].join('\n');
+}
+
+/** The MCP server entry `init --mcp` writes: `queue mcp` through npx, acting as the clone's `queue.agent`. */
+export const MCP_ENTRY = { command: 'npx', args: ['-y', 'workqueue.md', 'mcp'] };
+
+/**
+ * Set up a queue in the git work tree at `root` (its top level). Returns each step; writes only what
+ * is missing. Throws QueueError `usage` when `root` holds no `.git`, `invalid` for an invalid
+ * existing queue.config.json.
+ */
+export async function initQueue(root: string, opts: InitOptions = {}): Promise<InitResult> {
+  if (!existsSync(join(root, '.git'))) throw new QueueError('usage', `${root} is not the top of a git work tree: run git init first`);
+  const steps: InitStep[] = [];
+  const hadConfig = existsSync(join(root, CONFIG_FILE));
+  const { config } = loadConfig(root);
+
+  const file = (path: string, content: () => string | Promise<string>) => writeNew(root, path, content, steps);
+  await file(config.file, () => renderedQueue(config));
+  if (!hadConfig) await file(CONFIG_FILE, () => CONFIG_TEMPLATE);
+  else steps.push({ path: CONFIG_FILE, action: 'kept' });
+  const storyFile = `${config.storiesDir}/${EXAMPLE_FILE.slice('stories/'.length)}`;
+  // The example's story file only beside the example queue this init wrote.
+  if (steps[0].action === 'created') await file(storyFile, () => STORY_TEMPLATE);
+  else dir(root, `${config.storiesDir}/`, steps);
+  for (const sub of ['status', 'handoffs', 'decisions']) {
+    const d = `${config.deploymentDir}/${sub}`;
+    // An empty directory is not in git: a README keeps it, and says what goes there.
+    if (existsSync(join(root, d))) steps.push({ path: `${d}/`, action: 'kept' });
+    else await file(`${d}/README.md`, () => `${DEPLOYMENT_READMES[sub]}\n`);
+  }
+
+  appendBlock(root, 'AGENTS.md', agentInstructions(config.file), true, steps);
+  appendBlock(root, 'CLAUDE.md', agentInstructions(config.file), false, steps);
+  appendLine(root, '.gitignore', RUN_LOGS, steps);
+
+  if (opts.mcp) {
+    const cursor = existsSync(join(root, '.cursor'));
+    const claude = existsSync(join(root, '.claude')) || existsSync(join(root, 'CLAUDE.md')) || existsSync(join(root, '.mcp.json'));
+    if (claude || !cursor) mcpEntry(root, '.mcp.json', steps);
+    if (cursor) mcpEntry(root, '.cursor/mcp.json', steps);
+  }
+  return { root, steps };
+}
+
+const DEPLOYMENT_READMES: Record<string, string> = {
+  status: '# Status\n\n`current-status.md` here is the status board: one section per agent (`queue render` keeps it in step with the claims).',
+  handoffs: '# Handoffs\n\nOne file per handoff, written by `queue handoff` and `queue done --handoff`, for whoever takes a story over.',
+  decisions: '# Decisions\n\nOne record per decision: `NNNN-title.md` with its date, status, context, decision and consequences.',
+};
+
+/** The queue template with its generated blocks rendered, so that `queue render --check` finds nothing to do. */
+async function renderedQueue(config: QueueConfig): Promise<string> {
+  const [{ readQueue }, { renderDecision }, { applyRender }] = await Promise.all([import('../read/queue.js'), import('../reconcile/reconcile.js'), import('./render.js')]);
+  const text = queueTemplate(config.storiesDir);
+  const queue = await readQueue([{ file: config.file, text }]);
+  const d = renderDecision(queue, 'queue');
+  if (d.unchanged) return text;
+  return (await applyRender(queue, d, config)).content;
+}
+
+async function writeNew(root: string, path: string, content: () => string | Promise<string>, steps: InitStep[]): Promise<void> {
+  const abs = join(root, path);
+  if (existsSync(abs)) {
+    steps.push({ path, action: 'kept' });
+    return;
+  }
+  const text = await content();
+  mkdirSync(dirname(abs), { recursive: true });
+  writeFileSync(abs, text, { flag: 'wx' });
+  steps.push({ path, action: 'created' });
+}
+
+function dir(root: string, path: string, steps: InitStep[]): void {
+  const abs = join(root, path);
+  if (existsSync(abs)) steps.push({ path, action: 'kept' });
+  else {
+    mkdirSync(abs, { recursive: true });
+    steps.push({ path, action: 'created' });
+  }
+}
+
+function readIf(abs: string): string | null {
+  try {
+    return statSync(abs).isFile() ? readFileSync(abs, 'utf8') : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `block` appended to `path` unless its opening marker is there already; the file is created when `create`. */
+function appendBlock(root: string, path: string, block: string, create: boolean, steps: InitStep[]): void {
+  const abs = join(root, path);
+  const old = readIf(abs);
+  if (old === null) {
+    if (!create) return;
+    writeFileSync(abs, `# Agents\n\n${block}`, { flag: 'wx' });
+    steps.push({ path, action: 'created' });
+    return;
+  }
+  if (old.includes(AGENTS_MARKERS[0])) {
+    steps.push({ path, action: 'kept', note: 'the queue instructions are there already' });
+    return;
+  }
+  const sep = old === '' ? '' : old.endsWith('\n\n') ? '' : old.endsWith('\n') ? '\n' : '\n\n';
+  writeFileSync(abs, `${old}${sep}${block}`);
+  steps.push({ path, action: 'appended', note: 'the queue instructions' });
+}
+
+/** `line` added to `path` (created when absent) unless a line of it says so already. */
+function appendLine(root: string, path: string, line: string, steps: InitStep[]): void {
+  const abs = join(root, path);
+  const old = readIf(abs);
+  const bare = line.replace(/^\/|\/$/g, '');
+  if (old?.split(/\r?\n/).some((l) => l.trim().replace(/^\/|\/$/g, '') === bare)) {
+    steps.push({ path, action: 'kept', note: `${line} is ignored already` });
+    return;
+  }
+  if (old === null) writeFileSync(abs, `${line}\n`, { flag: 'wx' });
+  else writeFileSync(abs, `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${line}\n`);
+  steps.push({ path, action: old === null ? 'created' : 'appended', note: line });
+}
+
+/** The `queue` entry under `mcpServers` of the JSON config at `path`: created, added, or kept (an entry there already, or a file that does not parse). */
+function mcpEntry(root: string, path: string, steps: InitStep[]): void {
+  const abs = join(root, path);
+  const old = readIf(abs);
+  if (old === null) {
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, `${JSON.stringify({ mcpServers: { queue: MCP_ENTRY } }, null, 2)}\n`, { flag: 'wx' });
+    steps.push({ path, action: 'created' });
+    return;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(old);
+  } catch {
+    steps.push({ path, action: 'kept', note: 'it is not JSON queue can read: add the queue server by hand (docs/agents.md)' });
+    return;
+  }
+  const servers = (data as { mcpServers?: unknown })?.mcpServers;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || (servers !== undefined && (typeof servers !== 'object' || servers === null || Array.isArray(servers)))) {
+    steps.push({ path, action: 'kept', note: 'its mcpServers is not an object: add the queue server by hand (docs/agents.md)' });
+    return;
+  }
+  if (servers && 'queue' in servers) {
+    steps.push({ path, action: 'kept', note: 'it has a queue server already' });
+    return;
+  }
+  const indent = /^[ \t]+/m.exec(old)?.[0] ?? '  ';
+  const next = { ...(data as object), mcpServers: { ...((servers as object) ?? {}), queue: MCP_ENTRY } };
+  writeFileSync(abs, `${JSON.stringify(next, null, indent)}\n`);
+  steps.push({ path, action: 'appended', note: 'the queue server under mcpServers' });
+}

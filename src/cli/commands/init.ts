@@ -1,0 +1,42 @@
+/**
+ * `queue init [--hooks] [--mcp]`: start a queue in an existing git repository: WORK_QUEUE.md with
+ * one example story and its generated blocks, queue.config.json, the stories and deployment
+ * directories, the agents' instructions in AGENTS.md (and CLAUDE.md where there is one), `logs/run/`
+ * in .gitignore; `--hooks` installs the git hooks, `--mcp` the MCP server entry of the agent tools
+ * found. Nothing existing is overwritten, and nothing is committed.
+ */
+import type { Command } from 'commander';
+import { globals, printJson } from '../context.js';
+
+/** Add `queue init` to `program`: its arguments and options (what it does is in this file's header). */
+export function register(program: Command): void {
+  program
+    .command('init')
+    .description('start a queue here: WORK_QUEUE.md, config, directories, agent instructions (never overwrites)')
+    .option('--hooks', 'also install the git hooks that judge changes of the queue by the claim rules')
+    .option('--mcp', 'also write the MCP server entry (.mcp.json; .cursor/mcp.json where .cursor/ exists)')
+    .action(async (opts: { hooks?: boolean; mcp?: boolean }, cmd: Command) => {
+      const { resolve, relative } = await import('node:path');
+      const { Git } = await import('../../git/git.js');
+      const { QueueError } = await import('../../domain/errors.js');
+      const { initQueue } = await import('../../app/init.js');
+      const cwd = resolve(globals(cmd).C ?? process.cwd());
+      const top = await new Git(cwd).line(['rev-parse', '--show-toplevel']).catch(() => null);
+      if (!top) throw new QueueError('usage', `${cwd} is not in a git work tree: run git init first`);
+      const r = await initQueue(top, { mcp: opts.mcp });
+      let hooks: { wrote: string[]; chained: string[] } | null = null;
+      if (opts.hooks) {
+        const { install } = await import('../../hooks/install.js');
+        const installed = await install(top);
+        hooks = { wrote: installed.wrote.map((p) => relative(top, p) || p), chained: installed.chained.map((p) => relative(top, p) || p) };
+      }
+      if (globals(cmd).json) {
+        printJson({ root: r.root, steps: r.steps, ...(hooks ? { hooks } : {}) });
+        return;
+      }
+      for (const s of r.steps) process.stdout.write(`${s.action.padEnd(8)} ${s.path}${s.note ? ` (${s.note})` : ''}\n`);
+      for (const p of hooks?.wrote ?? []) process.stdout.write(`hook     ${p}\n`);
+      for (const p of hooks?.chained ?? []) process.stdout.write(`chained  ${p} (kept as ${p}.queue-chained; it runs after queue's check)\n`);
+      process.stdout.write('next: review and commit these files, then `queue ready` and `queue prompt`\n');
+    });
+}

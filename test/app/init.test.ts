@@ -1,0 +1,139 @@
+/**
+ * `queue init` in real git repositories, run as the built command: in an empty repository and in
+ * one with its own AGENTS.md, CLAUDE.md, .gitignore and .cursor/; what it writes reads clean
+ * (`queue ready`, `queue validate`, `queue render --check`); a second init changes no byte; and
+ * `queue claim` works right after it, with and without a remote.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+import { git, queue, remoteFile } from '../git/repos.js';
+
+/** A new git repository (no commit) committing as Dev 1. */
+function fresh(dir = tempDir('queue-init-')): string {
+  const repo = join(dir, 'repo');
+  mkdirSync(repo);
+  git(repo, 'init', '-q', '-b', 'main');
+  git(repo, 'config', 'user.name', 'Dev 1');
+  git(repo, 'config', 'user.email', 'dev1@example.com');
+  return repo;
+}
+
+/** Every file under `root` but .git's objects, with its bytes (queue's hooks under .git/hooks included). */
+function snapshot(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      const rel = relative(root, p);
+      if (!e.isDirectory()) out.set(rel, readFileSync(p, 'latin1'));
+      else walk(rel === '.git' ? join(p, 'hooks') : p);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+describe('queue init', () => {
+  it('in an empty repository: a queue that reads clean, and a second init changes nothing', async () => {
+    const repo = fresh();
+    const first = await queue(repo, ['init', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const created = first.json.steps.filter((s: { action: string }) => s.action === 'created').map((s: { path: string }) => s.path);
+    expect(created).toEqual([
+      'WORK_QUEUE.md',
+      'queue.config.json',
+      'stories/1-1-example.md',
+      'deployment/status/README.md',
+      'deployment/handoffs/README.md',
+      'deployment/decisions/README.md',
+      'AGENTS.md',
+      '.gitignore',
+    ]);
+    const file = readFileSync(join(repo, 'WORK_QUEUE.md'), 'utf8');
+    for (const block of ['ready', 'progress', 'graph']) expect(file).toContain(`<!-- queue:${block} -->`);
+    expect(file).toContain('| [ ] | **1-1** | Example story');
+    expect(readFileSync(join(repo, 'AGENTS.md'), 'utf8')).toMatch(/<!-- queue:agents -->[\s\S]*queue claim[\s\S]*<!-- \/queue:agents -->\n$/);
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe('logs/run/\n');
+
+    const ready = await queue(repo, ['ready', '--json']);
+    expect(ready.code, ready.stderr).toBe(0);
+    expect(ready.json.stories.map((s: { id: string }) => s.id)).toEqual(['1-1']);
+    expect(ready.json.diagnostics).toEqual([]);
+    const valid = await queue(repo, ['validate', '--json']);
+    expect(valid.code, valid.stdout).toBe(0);
+    expect([valid.json.valid, valid.json.errors, valid.json.warnings]).toEqual([true, 0, 0]);
+    const check = await queue(repo, ['render', '--check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+
+    const before = snapshot(repo);
+    const second = await queue(repo, ['init', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json.steps.every((s: { action: string }) => s.action === 'kept')).toBe(true);
+    expect(snapshot(repo)).toEqual(before);
+  });
+
+  it('in a repository with its own AGENTS.md, CLAUDE.md, .gitignore and .cursor/: appends, keeps theirs, installs hooks and MCP entries; a second init changes nothing', async () => {
+    const repo = fresh();
+    writeFileSync(join(repo, 'AGENTS.md'), '# Our agents\n\nRun the linter before committing.\n');
+    writeFileSync(join(repo, 'CLAUDE.md'), '# Claude\n\nBe brief.');
+    writeFileSync(join(repo, '.gitignore'), 'node_modules/\n');
+    mkdirSync(join(repo, '.cursor'));
+    writeFileSync(join(repo, '.cursor', 'mcp.json'), '{\n    "mcpServers": {\n        "other": { "command": "other" }\n    }\n}\n');
+    const first = await queue(repo, ['init', '--hooks', '--mcp', '--json']);
+    expect(first.code, first.stderr).toBe(0);
+
+    const agents = readFileSync(join(repo, 'AGENTS.md'), 'utf8');
+    expect(agents.startsWith('# Our agents\n\nRun the linter before committing.\n\n<!-- queue:agents -->\n')).toBe(true);
+    const claude = readFileSync(join(repo, 'CLAUDE.md'), 'utf8');
+    expect(claude.startsWith('# Claude\n\nBe brief.\n\n<!-- queue:agents -->\n')).toBe(true);
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe('node_modules/\nlogs/run/\n');
+    // Cursor's file keeps its server and gains queue's; Claude Code (CLAUDE.md) gets .mcp.json.
+    const cursor = JSON.parse(readFileSync(join(repo, '.cursor', 'mcp.json'), 'utf8'));
+    expect(Object.keys(cursor.mcpServers)).toEqual(['other', 'queue']);
+    expect(cursor.mcpServers.queue.args).toContain('mcp');
+    expect(JSON.parse(readFileSync(join(repo, '.mcp.json'), 'utf8')).mcpServers.queue.args).toContain('mcp');
+    expect(readFileSync(join(repo, '.git', 'hooks', 'pre-commit'), 'utf8')).toContain('hooks run pre-commit');
+    expect(first.json.hooks.wrote).toEqual(['.git/hooks/pre-commit', '.git/hooks/pre-push']);
+
+    expect((await queue(repo, ['validate'])).code).toBe(0);
+    expect((await queue(repo, ['render', '--check'])).code).toBe(0);
+
+    const before = snapshot(repo);
+    const second = await queue(repo, ['init', '--hooks', '--mcp', '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.json.steps.every((s: { action: string }) => s.action === 'kept')).toBe(true);
+    expect(snapshot(repo)).toEqual(before);
+  });
+
+  it('then queue claim works: in a fresh repository once its files are committed, and through a bare remote', async () => {
+    const repo = fresh();
+    expect((await queue(repo, ['init'])).code).toBe(0);
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'queue init');
+    const claimed = await queue(repo, ['claim', '--agent', 'Dev 1', '--json']);
+    expect(claimed.code, claimed.stderr).toBe(0);
+    expect(claimed.json.story).toMatchObject({ id: '1-1', status: 'in_progress', claimant: 'Dev 1' });
+    expect(git(repo, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **1-1** |');
+    expect((await queue(repo, ['render', '--check'])).code).toBe(0);
+
+    const dir = tempDir('queue-init-remote-');
+    const remote = join(dir, 'remote.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+    const clone = join(dir, 'clone');
+    git(dir, 'clone', '-q', remote, clone);
+    git(clone, 'config', 'user.name', 'Dev 2');
+    git(clone, 'config', 'user.email', 'dev2@example.com');
+    expect((await queue(clone, ['init', '--hooks'])).code).toBe(0);
+    git(clone, 'add', '-A');
+    git(clone, 'commit', '-q', '-m', 'queue init');
+    git(clone, 'push', '-q', 'origin', 'HEAD:main');
+    const viaRemote = await queue(clone, ['claim', '--agent', 'Dev 2', '--json']);
+    expect(viaRemote.code, viaRemote.stderr).toBe(0);
+    expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev 2] | **1-1** |');
+    const finished = await queue(clone, ['done', '1-1', '--agent', 'Dev 2', '--json']);
+    expect(finished.code, finished.stderr).toBe(0);
+    expect(remoteFile(remote)).toContain('| [DONE] | **1-1** |');
+  });
+});
