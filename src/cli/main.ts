@@ -29,6 +29,7 @@ import { register as hooks } from './commands/hooks.js';
 import { register as render } from './commands/render.js';
 import { register as watchCommand } from './commands/watch.js';
 import { register as handoff } from './commands/handoff.js';
+import { register as runCommand } from './commands/run.js';
 import { register as prompt } from './commands/prompt.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
@@ -88,6 +89,7 @@ async function main(argv: string[]) {
     watchCommand,
     handoff,
     prompt,
+    runCommand,
   ])
     r(program);
   try {
