@@ -98,7 +98,7 @@ export function defaultRunnerName(root: string): string {
 
 /** `2026-12-06T09-30-00-123Z_1-3_a2`: a log directory name that sorts by time. */
 export function logDirName(at: Date, story: string, attempt: number): string {
-  return `${at.toISOString().replace(/[:.]/g, '-')}_${slug(story, 40) || 'story'}_a${attempt}`;
+  return `${at.toISOString().replace(/[:.]/g, '-')}_${story.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 40) || 'story'}_a${attempt}`;
 }
 
 /** The last `bytes` of a file as text ('' when it is missing). */

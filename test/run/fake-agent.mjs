@@ -54,9 +54,18 @@ switch (mode) {
     log('end');
     process.exit(3);
     break;
-  case 'hang':
+  case 'hang': {
+    // A grandchild in the same process group: the timeout must kill it too.
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 3600000)'], { stdio: 'ignore' });
+    if (process.env.FAKE_STATE) appendFileSync(join(process.env.FAKE_STATE, 'grandchildren'), `${child.pid}\n`);
+    process.on('SIGTERM', () => {
+      log('end');
+      process.exit(143);
+    });
     await sleep(3_600_000);
     break;
+  }
   case 'noop':
     console.log('did nothing');
     log('end');
@@ -70,6 +79,11 @@ switch (mode) {
     await finish();
     break;
   case 'conflict':
+    // Someone else changes conflict.txt on the shared branch meanwhile; then this agent's own change.
+    writeFileSync('conflict.txt', `changed on the shared branch during attempt ${attempt}\n`);
+    git('commit', '-q', '-am', 'a change elsewhere');
+    git('push', '-q', 'origin', 'HEAD:main');
+    git('reset', '-q', '--hard', 'HEAD~1');
     writeFileSync('conflict.txt', `${agent} wrote this\n`);
     git('add', 'conflict.txt');
     git('commit', '-q', '-m', `conflicting work on ${story}`);
