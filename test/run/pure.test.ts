@@ -21,7 +21,12 @@ const facts = (over: Partial<AttemptFacts>): AttemptFacts => ({
 describe('placeholders', () => {
   it('fill each argv element, the prompt as one argument whatever it holds', () => {
     expect(expandArgv(['claude', '-p', '{prompt}'], values)).toEqual(['claude', '-p', 'do it; rm -rf / "quoted"']);
-    expect(expandArgv(['aider', '--message-file={promptFile}', '--x={story}@{agent}', '{worktree}/{logDir}'], values)).toEqual(['aider', '--message-file=/l/prompt.md', '--x=1-3@run-1', '/w//l']);
+    expect(expandArgv(['aider', '--message-file={promptFile}', '--x={story}@{agent}', '{worktree}/{logDir}'], values)).toEqual([
+      'aider',
+      '--message-file=/l/prompt.md',
+      '--x=1-3@run-1',
+      '/w//l',
+    ]);
     expect(expandArgv(['echo', '{{story}}'], values)).toEqual(['echo', '{story}']);
   });
   it('refuse an unknown placeholder and an empty command', () => {
@@ -46,7 +51,9 @@ describe('judging an attempt', () => {
   });
   it('a story the agent blocked (a hold, or a dependency it added) is not a failure', () => {
     expect(judge(facts({ doneRequested: false, tip: { category: 'blocked', claimant: null, waitingOn: [] } }))).toEqual({ kind: 'blocked' });
-    expect(judge(facts({ doneRequested: false, exit: { ...clean, code: 1 }, tip: { category: 'in_progress', claimant: 'run-1', waitingOn: ['1-3-B'] } }))).toEqual({ kind: 'blocked' });
+    expect(judge(facts({ doneRequested: false, exit: { ...clean, code: 1 }, tip: { category: 'in_progress', claimant: 'run-1', waitingOn: ['1-3-B'] } }))).toEqual({
+      kind: 'blocked',
+    });
   });
   it('a story someone else holds, or that is gone, is lost', () => {
     expect(judge(facts({ tip: { category: 'in_progress', claimant: 'Dev 2', waitingOn: [] } }))).toEqual({ kind: 'lost' });
@@ -55,7 +62,11 @@ describe('judging an attempt', () => {
   });
   it('describes exits and finds critical lines', () => {
     expect(describeExit({ ...clean, code: null, signal: 'SIGKILL', timedOut: true })).toBe('timed out (process group killed by SIGKILL)');
-    expect(criticalLines('ok\nFATAL: x\n  critical: y\nnot fatal: z\nthread \'main\' panicked at src/x.rs')).toEqual(['FATAL: x', '  critical: y', "thread 'main' panicked at src/x.rs"]);
+    expect(criticalLines("ok\nFATAL: x\n  critical: y\nnot fatal: z\nthread 'main' panicked at src/x.rs")).toEqual([
+      'FATAL: x',
+      '  critical: y',
+      "thread 'main' panicked at src/x.rs",
+    ]);
     expect(tail('a\n\nb\nc\n', 2)).toEqual(['b', 'c']);
   });
 });
@@ -90,9 +101,20 @@ describe('a done deferred to the runner', () => {
 describe('the "run" config key', () => {
   it('takes every key, with defaults', () => {
     const { config, diagnostics } = parseConfig(
-      JSON.stringify({ run: { command: ['claude', '-p', '{prompt}'], timeout: '45m', retries: 2, agents: 3, integrate: 'branch', name: 'ci', worktrees: './wt/', logs: 'logs/agents', colour: 1 } }),
+      JSON.stringify({
+        run: { command: ['claude', '-p', '{prompt}'], timeout: '45m', retries: 2, agents: 3, integrate: 'branch', name: 'ci', worktrees: './wt/', logs: 'logs/agents', colour: 1 },
+      }),
     );
-    expect(config.run).toEqual({ command: ['claude', '-p', '{prompt}'], timeoutMs: 45 * 60_000, retries: 2, agents: 3, integrate: 'branch', name: 'ci', worktrees: 'wt', logs: 'logs/agents' });
+    expect(config.run).toEqual({
+      command: ['claude', '-p', '{prompt}'],
+      timeoutMs: 45 * 60_000,
+      retries: 2,
+      agents: 3,
+      integrate: 'branch',
+      name: 'ci',
+      worktrees: 'wt',
+      logs: 'logs/agents',
+    });
     expect(diagnostics.map((d) => d.message)).toEqual(['queue.config.json: unknown key "run.colour" is ignored']);
     expect(parseConfig('{}').config.run).toMatchObject({ command: null, retries: 3, agents: 1, integrate: 'rebase', worktrees: '.queue-run', logs: 'logs/run' });
   });
