@@ -98,7 +98,12 @@ export function defaultRunnerName(root: string): string {
 
 /** `2026-12-06T09-30-00-123Z_1-3_a2`: a log directory name that sorts by time. */
 export function logDirName(at: Date, story: string, attempt: number): string {
-  return `${at.toISOString().replace(/[:.]/g, '-')}_${story.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '').slice(0, 40) || 'story'}_a${attempt}`;
+  const safe =
+    story
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[.-]+/, '')
+      .slice(0, 40) || 'story';
+  return `${at.toISOString().replace(/[:.]/g, '-')}_${safe}_a${attempt}`;
 }
 
 /** The last `bytes` of a file as text ('' when it is missing). */
