@@ -142,9 +142,13 @@ for (let i = 0; i < N; i++) {
 const overhead = overheadSum / N;
 const share = idleReady / (WORKERS * wall);
 const agentMedian = median([...agentMs.values()]);
-console.log(`queue run: ${N} stories, ${WORKERS} workers, ${finish.done} done, ${finish.attempts} attempts, wall ${(wall / 1000).toFixed(1)} s (${(wall / N).toFixed(0)} ms per story)`);
+console.log(
+  `queue run: ${N} stories, ${WORKERS} workers, ${finish.done} done, ${finish.attempts} attempts, wall ${(wall / 1000).toFixed(1)} s (${(wall / N).toFixed(0)} ms per story)`,
+);
 console.log(`agent (commit + queue done), median: ${agentMedian.toFixed(0)} ms`);
 console.log(`baseline, uncontended queue claim + queue done (median of ${pairs.length}): ${baseline.toFixed(0)} ms`);
-console.log(`runner overhead per story: ${overhead.toFixed(0)} ms = ${(overhead / baseline).toFixed(2)}× the baseline (target ≤ 2×: ${overhead <= 2 * baseline ? 'met' : 'missed'})`);
+console.log(
+  `runner overhead per story: ${overhead.toFixed(0)} ms = ${(overhead / baseline).toFixed(2)}× the baseline (target ≤ 2×: ${overhead <= 2 * baseline ? 'met' : 'missed'})`,
+);
 console.log(`idle while a story is ready: ${(share * 100).toFixed(1)}% of worker time (target ≤ 5%: ${share <= 0.05 ? 'met' : 'missed'})`);
 rmSync(dir, { recursive: true, force: true });
