@@ -4,13 +4,13 @@
 // 200 stories with dependencies (story i depends on story ⌊(i-1)/2⌋: a binary tree, so work fans
 // out), 4 workers, an agent that finishes at once (a shell script: one commit, `queue done`).
 // - Runner overhead per story: the worker time a story takes minus what its agent took, from the
-//   moment its worker was free and the story ready (or the worker's claim began) to the moment its
-//   done landed on the shared branch: claim, worktree, prompt, start, judge, integrate, done.
+//   moment its claim began to the moment its done landed on the shared branch: claim, worktree,
+//   prompt, start, judge, integrate, done (waiting for the clone's lock included).
 //   Compared with one uncontended `queue claim ID` + `queue done ID` from the command line,
 //   measured in the same run on a clone of the same queue.
 // - Idle while ready: for each story, the time between its becoming ready (the done of its last
-//   dependency landed, or the start) and its dispatch during which some worker was free, summed,
-//   as a share of all worker time (workers × wall time).
+//   dependency landed, or the start) and the start of its claim during which some worker was free
+//   (not working on a story, not claiming), summed, as a share of all worker time (workers × wall).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,36 +107,34 @@ const agentMs = new Map(
     }),
 );
 
-// Per worker, when it was free: from the start or its last exit, to its next dispatch.
-const dispatchAt = new Map();
+// Per worker, when it was free: from the start or its last exit (its story's done landed) to the
+// moment its next claim began (the dispatch event says how long the claim and the preparation took).
+const claimAt = new Map();
 const exitAt = new Map();
-const free = new Map(); // agent → [[from, to]]
+const free = [];
 const lastFree = new Map();
 for (const { t, e } of lines) {
-  if (e.event === 'dispatch') {
-    dispatchAt.set(e.story, t);
-    const from = lastFree.get(e.agent) ?? t0;
-    (free.get(e.agent) ?? free.set(e.agent, []).get(e.agent)).push([from, t]);
+  if (e.event === 'dispatch' && e.attempt === 1) {
+    const began = t - (e.claimMs ?? 0) - (e.prepareMs ?? 0);
+    claimAt.set(e.story, began);
+    free.push([lastFree.get(e.agent) ?? t0, began]);
   }
   if (e.event === 'exit') {
     exitAt.set(e.story, t);
     lastFree.set(e.agent, t);
   }
 }
+for (const w of lastFree.values()) free.push([w, t0 + wall]);
 let overheadSum = 0;
 let idleReady = 0;
 for (let i = 0; i < N; i++) {
   const id = `S-${i}`;
+  // The runner's own time on the story: from its claim's start to its done landed, less the agent's.
+  overheadSum += exitAt.get(id) - claimAt.get(id) - (agentMs.get(id) ?? 0);
+  // Time the story waited, ready, while some worker was free and not yet claiming.
   const readyAt = deps(i).length ? exitAt.get(deps(i)[0]) : t0;
-  // The worker's share of this story: from when it was free and the story ready, to the done landed.
-  const d = dispatchAt.get(id);
-  const w = lines.find((l) => l.e.event === 'dispatch' && l.e.story === id).e.agent;
-  const span = (free.get(w) ?? []).find(([, to]) => to === d);
-  const from = Math.max(span ? span[0] : d, readyAt);
-  overheadSum += exitAt.get(id) - from - (agentMs.get(id) ?? 0);
-  // Time the story waited while some worker was free.
   let waited = 0;
-  for (const spans of free.values()) for (const [a, b] of spans) waited = Math.max(waited, Math.min(b, d) - Math.max(a, readyAt));
+  for (const [a, b] of free) waited = Math.max(waited, Math.min(b, claimAt.get(id)) - Math.max(a, readyAt));
   idleReady += Math.max(0, waited);
 }
 const overhead = overheadSum / N;

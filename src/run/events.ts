@@ -14,7 +14,18 @@ export type Outcome = 'done' | 'review' | 'blocked' | 'failed' | 'lost' | 'confl
 
 /** One event of a run. */
 export type RunEvent =
-  | { event: 'dispatch'; story: string; agent: string; attempt: number; logDir: string; dryRun?: boolean; command?: string[] }
+  | {
+      event: 'dispatch';
+      story: string;
+      agent: string;
+      attempt: number;
+      logDir: string;
+      /** Time the claim took (first attempt), and preparing the worktree and the prompt, in ms. */
+      claimMs?: number;
+      prepareMs?: number;
+      dryRun?: boolean;
+      command?: string[];
+    }
   | { event: 'exit'; story: string; agent: string; attempt: number; outcome: Outcome; exit: string; ms: number; commits: string[]; why?: string }
   | { event: 'retry'; story: string; agent: string; attempt: number; why: string; handoff: string | null }
   | { event: 'escalate'; story: string; agent: string; attempt: number; reason: string }

@@ -29,6 +29,8 @@ export interface IntegrateTarget {
   story: string;
   /** Attempts before a race is given up. */
   maxAttempts: number;
+  /** The shared tip as just fetched, if the caller has it (saves a fetch). */
+  tip?: string;
 }
 
 /** What {@link integrate} did. */
@@ -87,7 +89,7 @@ export async function integrate(t: IntegrateTarget): Promise<Integrated> {
     await git.raw(['reset', '-q', '--hard', 'HEAD']);
     await git.raw(['clean', '-q', '-f', '-d']);
   }
-  let tip = await fetchTip(git, t);
+  let tip = t.tip ?? (await fetchTip(git, t));
   const own = async (base: string) => (await git.raw(['rev-list', '--reverse', 'HEAD', '--not', base])).split('\n').filter(Boolean);
   if ((await own(tip)).length === 0) return { kind: 'ok', commits: [], uncommitted };
   if (t.mode === 'branch') {

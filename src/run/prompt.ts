@@ -3,6 +3,7 @@
  * (`app/prompt.ts` buildPrompt: the rules, the loop, the story file, the handoffs to it, what its
  * dependencies left), read in the worker's worktree, and a short section on how the runner works.
  */
+import { openQueue } from '../app/open.js';
 import { buildPrompt } from '../app/prompt.js';
 
 /** How the work lands under the runner: the agent commits, its `queue done` is published after the commits. */
@@ -20,8 +21,11 @@ export function runnerNotes(id: string, agent: string, attempt: number, attempts
   ].join('\n');
 }
 
-/** The prompt for `agent` on story `id`, read in `worktree`. */
+/**
+ * The prompt for `agent` on story `id`, read in `worktree`, which the runner has just checked out at
+ * the shared tip: its working file is the tip's, so nothing is fetched again.
+ */
 export async function promptFor(worktree: string, id: string, agent: string, attempt: number, attempts: number): Promise<string> {
-  const p = await buildPrompt({ cwd: worktree }, { id, agent });
+  const p = await buildPrompt(await openQueue({ cwd: worktree, workspace: true }), { id, agent });
   return `${p.markdown.replace(/\n*$/, '\n\n')}${runnerNotes(id, agent, attempt, attempts)}`;
 }

@@ -230,18 +230,25 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   }
 
   let dispatched = 0;
-  let wakeUp: () => void = () => {};
+  // A worker that finishes (or Ctrl-C) wakes the loop; a wake while the loop is busy claiming is kept, not lost.
+  let signalled = false;
+  let resolver: (() => void) | null = null;
+  const wakeUp = () => {
+    signalled = true;
+    resolver?.();
+  };
+  setWake(wakeUp);
   const busy = new Map<Worker, Promise<void>>();
   const retired = new Set<Worker>();
   const idleSaid = new Set<Worker>();
   let failure: unknown = null;
 
-  const work = async (w: Worker, id: string, base: string) => {
+  const work = async (w: Worker, id: string, base: string, claimMs: number) => {
     let attempt = 1;
     let tipCommit = base;
     for (;;) {
       summary.attempts++;
-      const r = await attemptStory(w, id, attempt, tipCommit);
+      const r = await attemptStory(w, id, attempt, tipCommit, attempt === 1 ? claimMs : 0);
       if (r === 'retry') {
         attempt++;
         tipCommit = (await tipQueue()).base;
@@ -254,7 +261,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   };
 
   /** One attempt; what follows it. */
-  const attemptStory = async (w: Worker, id: string, attempt: number, base: string): Promise<'done' | 'retry' | 'escalated' | 'over'> => {
+  const attemptStory = async (w: Worker, id: string, attempt: number, base: string, claimMs: number): Promise<'done' | 'retry' | 'escalated' | 'over'> => {
     const start = new Date();
     const logDir = join(logRoot, logDirName(start, id, attempt));
     const logRel = relative(where.root, logDir).split('\\').join('/');
@@ -268,7 +275,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     const doneFile = join(logDir, 'done-request.json');
     const argv = expandArgv(command!, { prompt, promptFile, story: id, agent: w.agent, worktree: w.dir, logDir });
     const shown = expandArgv(command!, { prompt: '{prompt}', promptFile, story: id, agent: w.agent, worktree: w.dir, logDir });
-    emit({ event: 'dispatch', story: id, agent: w.agent, attempt, logDir: logRel });
+    emit({ event: 'dispatch', story: id, agent: w.agent, attempt, logDir: logRel, claimMs, prepareMs: Date.now() - start.getTime() });
 
     const env = { ...process.env, QUEUE_AGENT: w.agent, [STORY_ENV]: id, [DONE_FILE_ENV]: doneFile, QUEUE_RUN_LOG_DIR: logDir, QUEUE_RUN_ATTEMPT: String(attempt) };
     const proc = startAgent({ argv, cwd: w.dir, env, logDir, timeoutMs });
@@ -318,6 +325,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
         mode,
         story: id,
         maxAttempts: where.config.maxAttempts,
+        tip: tip.base,
       }).catch((e: Error) => ({ kind: 'error' as const, message: e.message }));
       if (landed.kind === 'ok') {
         commits = landed.commits;
@@ -426,11 +434,13 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   for (;;) {
     if (failure) break;
     if (isStopping()) summary.interrupted = true;
+    signalled = false;
     const free = workers.filter((w) => !busy.has(w) && !retired.has(w));
     nothingReady = false;
     for (const w of free) {
       if (isStopping() || (opts.maxStories !== undefined && dispatched >= opts.maxStories)) break;
       let taken: Awaited<ReturnType<typeof claim>>;
+      const claimStart = Date.now();
       try {
         taken = await claim(w.session, {});
       } catch (e) {
@@ -446,7 +456,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       }
       idleSaid.delete(w);
       dispatched++;
-      const p = work(w, taken.id, taken.commit ?? (await tipQueue()).base)
+      const p = work(w, taken.id, taken.commit ?? (await tipQueue()).base, Date.now() - claimStart)
         .catch((e) => {
           failure = failure ?? e;
         })
@@ -459,14 +469,14 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     }
     if (busy.size === 0) break;
     // Wait for a worker to finish, Ctrl-C, or (with idle workers) a while, then look again.
+    if (signalled) continue;
     await new Promise<void>((resolveWait) => {
-      const t = nothingReady || isStopping() ? setTimeout(resolveWait, opts.pollMs ?? 2000) : undefined;
-      wakeUp = () => {
+      const t = nothingReady || isStopping() ? setTimeout(() => resolver?.(), opts.pollMs ?? 2000) : undefined;
+      resolver = () => {
         if (t) clearTimeout(t);
-        wakeUp = () => {};
+        resolver = null;
         resolveWait();
       };
-      setWake(() => wakeUp());
     });
   }
   if (isStopping()) summary.interrupted = true;

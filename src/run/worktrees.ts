@@ -32,9 +32,10 @@ export async function prepareWorktree(root: string, path: string, branch: string
     return;
   }
   const wt = new Git(path);
-  // A rebase or merge an earlier run was killed in the middle of.
-  await wt.raw(['rebase', '--abort']).catch(() => '');
-  await wt.raw(['merge', '--abort']).catch(() => '');
+  // A rebase or merge an earlier run was killed in the middle of (its state is in the worktree's git dir).
+  const gitdir = /^gitdir: (.*)$/m.exec(readFileSync(join(path, '.git'), 'utf8'))?.[1]?.trim();
+  if (!gitdir || existsSync(join(gitdir, 'rebase-merge')) || existsSync(join(gitdir, 'rebase-apply'))) await wt.raw(['rebase', '--abort']).catch(() => '');
+  if (!gitdir || existsSync(join(gitdir, 'MERGE_HEAD'))) await wt.raw(['merge', '--abort']).catch(() => '');
   await wt.raw(['checkout', '-q', '-f', '-B', branch, commit]);
   await wt.raw(['clean', '-q', '-f', '-d']);
 }
