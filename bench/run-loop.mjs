@@ -13,7 +13,7 @@
 //   (not working on a story, not claiming), summed, as a share of all worker time (workers × wall).
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,17 +73,21 @@ const run = (cwd, args, env = {}) =>
   });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-// 1. The baseline: uncontended `queue claim ID` + `queue done ID`, on a clone of the same queue.
-const base = setup(N, 1);
-const pairs = [];
-for (let i = 0; i < (quick ? 5 : 11); i++) {
-  const id = `S-${i}`;
-  const c = await run(base.clones[0], ['claim', id, '--agent', 'Dev', '--json']);
-  const d = await run(base.clones[0], ['done', id, '--agent', 'Dev', '--json']);
-  pairs.push(c.ms + d.ms);
+// 1. The baseline: uncontended `queue claim ID` + `queue done ID`, on a clone of the same queue,
+//    taken before and after the run (the machine's speed drifts; both are printed).
+async function baselinePairs() {
+  const base = setup(N, 1);
+  const pairs = [];
+  for (let i = 0; i < (quick ? 5 : 11); i++) {
+    const id = `S-${i}`;
+    const c = await run(base.clones[0], ['claim', id, '--agent', 'Dev', '--json']);
+    const d = await run(base.clones[0], ['done', id, '--agent', 'Dev', '--json']);
+    pairs.push(c.ms + d.ms);
+  }
+  rmSync(base.dir, { recursive: true, force: true });
+  return median(pairs);
 }
-const baseline = median(pairs);
-rmSync(base.dir, { recursive: true, force: true });
+const before = await baselinePairs();
 
 // 2. queue run with 4 workers and an agent that finishes at once.
 const { dir, clones } = setup(N, 1);
@@ -137,6 +141,8 @@ for (let i = 0; i < N; i++) {
   for (const [a, b] of free) waited = Math.max(waited, Math.min(b, claimAt.get(id)) - Math.max(a, readyAt));
   idleReady += Math.max(0, waited);
 }
+const after = await baselinePairs();
+const baseline = (before + after) / 2;
 const overhead = overheadSum / N;
 const share = idleReady / (WORKERS * wall);
 const agentMedian = median([...agentMs.values()]);
@@ -144,7 +150,9 @@ console.log(
   `queue run: ${N} stories, ${WORKERS} workers, ${finish.done} done, ${finish.attempts} attempts, wall ${(wall / 1000).toFixed(1)} s (${(wall / N).toFixed(0)} ms per story)`,
 );
 console.log(`agent (commit + queue done), median: ${agentMedian.toFixed(0)} ms`);
-console.log(`baseline, uncontended queue claim + queue done (median of ${pairs.length}): ${baseline.toFixed(0)} ms`);
+console.log(
+  `baseline, uncontended queue claim + queue done (median of ${quick ? 5 : 11}), before / after the run: ${before.toFixed(0)} / ${after.toFixed(0)} ms; load average ${loadavg()[0].toFixed(1)}`,
+);
 console.log(
   `runner overhead per story: ${overhead.toFixed(0)} ms = ${(overhead / baseline).toFixed(2)}× the baseline (target ≤ 2×: ${overhead <= 2 * baseline ? 'met' : 'missed'})`,
 );

@@ -216,7 +216,8 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   {
     const tip = await tipQueue();
     for (const s of tip.queue.stories) {
-      const w = workers.find((w) => isClaimed(s.status.category) && (s.claimant ?? '').toLowerCase() === w.agent.toLowerCase());
+      // In review is not abandoned work (integrate: branch leaves stories there): only work in progress.
+      const w = workers.find((w) => s.status.category === 'in_progress' && (s.claimant ?? '').toLowerCase() === w.agent.toLowerCase());
       if (!w) continue;
       await handoff(w.session, {
         story: s.id,
