@@ -50,8 +50,9 @@ export async function runCommand(cmd: Command, argv: string[], o: RunCommandOpti
   const live = !g.json && process.stdout.isTTY === true;
   let drawn = 0;
   let workers: WorkerView[] = [];
+  let over = false;
   const draw = () => {
-    if (!live) return;
+    if (!live || over) return;
     const lines = workers.map((w) => workerLine(w, Date.now()));
     process.stdout.write(`${drawn ? `\x1b[${drawn}A` : ''}${lines.map((l) => `\x1b[2K${l}\n`).join('')}`);
     drawn = lines.length;
@@ -63,6 +64,8 @@ export async function runCommand(cmd: Command, argv: string[], o: RunCommandOpti
     draw();
   };
   const onEvent = (e: RunEvent) => {
+    // The summary is the last thing on the terminal: the live lines go first.
+    if (e.event === 'finish') over = true;
     if (g.json) process.stdout.write(eventLine(e));
     else if (e.event !== 'idle' || !live) say(describeEvent(e));
   };
