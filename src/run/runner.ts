@@ -332,7 +332,8 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
         commits = landed.commits;
         uncommitted = landed.uncommitted;
         pushedBranch = landed.pushedBranch;
-        outcome = 'done';
+        // Closed another way: in review stays in review.
+        outcome = verdict.kind === 'closed' && story?.status.category === 'review' ? 'review' : 'done';
         if (verdict.kind === 'finish') {
           try {
             if (pushedBranch) {

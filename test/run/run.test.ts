@@ -303,6 +303,29 @@ describe('queue run', () => {
     expect((await tipStories(other)).get('S-01')!.claimant).toBeNull();
   }, 60_000);
 
+  it('--max-stories and --once bound what is dispatched; a restarted runner first releases, with a handoff, the work its workers still hold', async () => {
+    const f = fixture(
+      tableQueue(0, ['| [ ] | **A** | a | None |', '| [ ] | **B** | b | None |', '| [ ] | **C** | c | None |', '| [ ] | **D** | d | None |']),
+      { run: { timeout: '20s' } },
+      { '*': 'ok' },
+    );
+    const clone = f.clones[0];
+    const one = startRun(clone, ['--agents', '2', '--max-stories', '1', '--name', 'R'], f.env);
+    expect((await one.done).code).toBe(0);
+    expect(one.events.filter((e) => e.event === 'dispatch').length).toBe(1);
+    // R-1 holds a story nobody works on, as after a runner killed with -9.
+    expect((await queue(clone, ['claim', 'D', '--agent', 'R-1', '--json'])).code).toBe(0);
+    const once = startRun(clone, ['--agents', '2', '--once', '--name', 'R'], f.env);
+    expect((await once.done).code).toBe(0);
+    expect(once.events[0]).toMatchObject({ event: 'release', story: 'D', agent: 'R-1' });
+    expect(once.events.filter((e) => e.event === 'dispatch').length).toBe(2);
+    expect(once.events.at(-1)).toMatchObject({ event: 'finish', done: 2 });
+    expect(subjects(f.remote)).toContain('queue: handoff D (R-1 restart → next claimant)');
+    const tip = await tipStories(clone);
+    expect([...tip.values()].filter((s) => s.status === 'done').length).toBe(3);
+    expect([...tip.values()].filter((s) => s.claimant !== null)).toEqual([]);
+  }, 60_000);
+
   it('integrates by merge, or pushes a branch and leaves the story in review; a conflict is a failed attempt naming the file; --dry-run claims nothing; --clean removes the worktrees', async () => {
     const text = tableQueue(0, ['| [ ] | **M** | Merged | None |', '| [ ] | **K** | Conflicts | None |']);
     const f = fixture(text, { run: { timeout: '20s', retries: 1, integrate: 'merge' } }, { M: 'ok', K: 'conflict' });
