@@ -16,6 +16,7 @@ export function runnerNotes(id: string, agent: string, attempt: number, attempts
     '- Work in this directory, a git worktree of its own. Commit your work here; do not push: the runner lands your commits on the shared branch.',
     `- When the story is finished and committed, run \`queue done ${id}\` and exit 0. The runner publishes the done right after your commits, never before.`,
     `- If you find a blocker: \`queue add --id NEW --title …\`, \`queue dep add ${id} NEW\`, then exit; the runner takes the blocker next.`,
+    '- Change the queue file only through `queue` commands, never by hand: an edit of it in your commits will not land.',
     '- Exiting without `queue done` counts as a failed attempt: the next agent gets a handoff with what you left.',
     '',
   ].join('\n');
