@@ -15,8 +15,8 @@ const LAYERS = [
   ['reconcile'],
   ['git'],
   ['app'],
-  ['hooks', 'watch'],
-  ['cli', 'mcp', 'run', 'index.ts'],
+  ['hooks', 'watch', 'run'],
+  ['cli', 'mcp', 'index.ts'],
 ];
 const PURE = LAYERS.slice(0, LAYERS.findIndex((l) => l.includes('git'))).flat();
 const path = (names) => `^src/(${names.join('|')})(/|$)`;

@@ -44,6 +44,8 @@ export { LiveQueue, openQueue, openReady, type OpenOptions, type OpenedQueue, ty
 export { buildPrompt, promptAgent, type AgentPrompt, type PromptDependency, type PromptHandoff, type PromptOptions, type PromptRules } from './app/prompt.js';
 export { renderCommitted, renderWorking, type WorkingRender } from './app/render.js';
 export { staleClaims, type StaleClaims } from './app/stale.js';
+export { startRun, type RunOptions, type RunSummary, type Runner } from './run/runner.js';
+export type { RunEvent } from './run/events.js';
 export { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './app/write.js';
 export { readQueue, type Queue, type QueueDocument } from './read/queue.js';
 export { QueueError, type ErrorCode } from './domain/errors.js';

@@ -33,6 +33,7 @@ import { register as approve } from './commands/approve.js';
 import { register as reject } from './commands/reject.js';
 import { register as plan } from './commands/plan.js';
 import { register as decision } from './commands/decision.js';
+import { register as runCommand } from './commands/run.js';
 import { register as prompt } from './commands/prompt.js';
 import { register as mcp } from './commands/mcp.js';
 import { register as init } from './commands/init.js';
@@ -102,6 +103,7 @@ async function main(argv: string[]) {
     mcp,
     init,
     completion,
+    runCommand,
   ])
     r(program);
   try {

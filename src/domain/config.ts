@@ -58,6 +58,31 @@ export interface QueueConfig {
   /** Effort sizes written as words (`S`, `M`, `L`) → effort units, for `queue plan`. Default
    * `{"XS": 0.5, "S": 1, "M": 3, "L": 8, "XL": 13}`; numbers (`3`, `4h`, `2d`, `5 pts`) need none. */
   effort: Record<string, number>;
+  /** `queue run`: the coordinator that dispatches ready stories to coding agents ({@link RunConfig}). */
+  run: RunConfig;
+}
+
+/** How `integrate` lands a worker's commits: rebased onto the tip, merged with it, or pushed as a branch left in review. */
+export type IntegrateMode = 'rebase' | 'merge' | 'branch';
+
+/** The `"run"` key of queue.config.json: what `queue run` starts for a story and how it judges and lands the work. */
+export interface RunConfig {
+  /** The agent command, an argv array with placeholders (`{prompt}`, `{promptFile}`, `{story}`, `{agent}`, `{worktree}`, `{logDir}`); null: none configured. */
+  command: string[] | null;
+  /** How long one attempt may run before its process group is killed, in milliseconds. Default 45 min. */
+  timeoutMs: number;
+  /** Attempts a story gets (the first and its retries) before it is blocked and left to a person. Default 3. */
+  retries: number;
+  /** Workers (agents at once). Default 1. */
+  agents: number;
+  /** How a worker's commits reach the shared branch. Default `rebase`. */
+  integrate: IntegrateMode;
+  /** The runner's name: workers act as `<name>-<k>`. Default `run-<host>-<hash of the clone's path>`. */
+  name: string | null;
+  /** Where the workers' worktrees live, relative to the repository root. Default `.queue-run`. */
+  worktrees: string;
+  /** Where each attempt's log directory is created, relative to the repository root. Default `logs/run`. */
+  logs: string;
 }
 
 /** The config file's name, at the repository root. */
@@ -82,13 +107,14 @@ export const DEFAULTS: QueueConfig = {
   pusherVariable: null,
   reviewers: [],
   effort: { XS: 0.5, S: 1, M: 3, L: 8, XL: 13 },
+  run: { command: null, timeoutMs: 45 * 60_000, retries: 3, agents: 1, integrate: 'rebase', name: null, worktrees: '.queue-run', logs: 'logs/run' },
 };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
 
 /** A fresh copy of {@link DEFAULTS} (its objects and arrays not shared). */
 export function defaultConfig(): QueueConfig {
-  return { ...DEFAULTS, agents: {}, rules: {}, maintainers: [], reviewers: [], effort: { ...DEFAULTS.effort } };
+  return { ...DEFAULTS, agents: {}, rules: {}, maintainers: [], reviewers: [], effort: { ...DEFAULTS.effort }, run: { ...DEFAULTS.run } };
 }
 
 /** `90m`, `2h`, `1d`, `30s` → milliseconds; null when not a duration. */
@@ -214,11 +240,62 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         if (value !== null && (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value))) bad(key, 'the name of an environment variable, or null');
         config.pusherVariable = value as string | null;
         break;
+      case 'run':
+        config.run = parseRun(value, file, text, diagnostics);
+        break;
       default:
         diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }
   }
   return { config, diagnostics };
+}
+
+/** The `"run"` object, validated key by key (unknown keys are warnings, as at the top level). */
+function parseRun(value: unknown, file: string, text: string, diagnostics: Diagnostic[]): RunConfig {
+  const bad = (key: string, want: string): never => {
+    throw new QueueError('invalid', `${file}: "run.${key}" must be ${want}`, { file, key: `run.${key}` });
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QueueError('invalid', `${file}: "run" must be an object`, { file, key: 'run' });
+  const run: RunConfig = { ...DEFAULTS.run };
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    switch (key) {
+      case 'command':
+        if (!Array.isArray(v) || v.length === 0 || !v.every((a) => typeof a === 'string') || v[0] === '')
+          bad(key, 'a non-empty array of strings (an argv, never a shell string), such as ["claude", "-p", "{prompt}"]');
+        run.command = v as string[];
+        break;
+      case 'timeout': {
+        const ms = typeof v === 'string' ? parseDuration(v) : null;
+        if (ms === null || ms <= 0) bad(key, 'a duration such as "45m" or "30s"');
+        run.timeoutMs = ms!;
+        break;
+      }
+      case 'retries':
+      case 'agents':
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 64) bad(key, 'an integer from 1 to 64');
+        run[key] = v as number;
+        break;
+      case 'integrate':
+        if (v !== 'rebase' && v !== 'merge' && v !== 'branch') bad(key, '"rebase", "merge" or "branch"');
+        run.integrate = v as IntegrateMode;
+        break;
+      case 'name':
+        if (typeof v !== 'string' || !isAgentName(v) || v.length > 50) bad(key, 'an agent name (one line, at most 50 characters, no | [ ])');
+        run.name = (v as string).trim();
+        break;
+      case 'worktrees':
+      case 'logs': {
+        if (typeof v !== 'string' || v === '') bad(key, 'a non-empty string');
+        const checked = configPath(v as string);
+        if ('why' in checked) bad(key, `a path inside the repository, relative to its root (${checked.why})`);
+        else run[key] = checked.path;
+        break;
+      }
+      default:
+        diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "run.${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
+    }
+  }
+  return run;
 }
 
 /**

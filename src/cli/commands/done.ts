@@ -2,7 +2,8 @@
  * `queue done ID [--no-unblock] [--handoff [--notes TEXT] [--next STEP]…]`: the holder marks its
  * story done. The same commit unblocks the dependents it releases and marks it done in their
  * Depends On cells (what `queue render` would do, for those rows only); with `--handoff`, a handoff
- * file for each story this unblocks goes into it too.
+ * file for each story this unblocks goes into it too. Inside an agent started by `queue run` on this
+ * story, the done is recorded for the runner, which publishes it after integrating the agent's commits.
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
@@ -23,6 +24,13 @@ export function register(program: Command): void {
       .option('--next <step>', 'with --handoff: a next step (repeatable)', collect, []),
   ).action(async (id: string, opts: WriteOptions & { handoff?: boolean; notes?: string; next: string[]; unblock: boolean }, cmd: Command) => {
     const handoff = opts.handoff ? { notes: opts.notes, next: opts.next } : undefined;
+    // Inside an agent that `queue run` started on this story, the runner publishes the done after the code.
+    const { deferredDone } = await import('../../run/signal.js');
+    const deferred = opts.force || opts.commit === false || opts.push === false ? null : deferredDone(id);
+    if (deferred) {
+      const { deferDone } = await import('../run.js');
+      return deferDone(cmd, deferred, { id, unblock: opts.unblock !== false, ...(handoff ? { handoff } : {}), at: new Date().toISOString() });
+    }
     await runWrite(cmd, opts, (ops, s) => ops.done(s, { id, force: opts.force, unblock: opts.unblock, handoff }));
   });
 }
