@@ -13,6 +13,12 @@ import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
+import type { Vocabulary } from '../domain/config.js';
+
+/** How to read: the team's vocabulary (`queue.config.json`'s `statuses`, `columns` and `ids`), none by default. */
+export interface ReadOptions {
+  vocabulary?: Vocabulary;
+}
 
 /** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
 export interface QueueDocument {
@@ -37,6 +43,8 @@ export interface Queue {
   stories: Story[];
   graph: QueueGraph;
   diagnostics: Diagnostic[];
+  /** The vocabulary the queue was read with: a re-read after an edit uses the same. */
+  vocabulary?: Vocabulary;
 }
 
 const CONFLICT = /^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/;
@@ -166,7 +174,7 @@ const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
  * read with certainty is a diagnostic; a file over one of the limits (`domain/limits.ts`) is
  * refused with QueueError `too_large` or `too_deep` at the construct's line and column.
  */
-export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
+export async function readDocument(raw: string, file: string, opts: ReadOptions = {}): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   checkFileSize(raw, file);
   const { text, bom } = stripBom(raw);
   const markers = conflictMarkers(text, file);
@@ -187,7 +195,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
     // A limit's position is in the text read: mapped back to the file as it is.
     throw e instanceof LimitError ? (cut ? new LimitError(e.code, cut.offset(e.offset), e.message, e.limit) : e).toQueueError(text, file) : e;
   }
-  const { entries, diagnostics, tables } = readEntries(read.blocks, body, file);
+  const { entries, diagnostics, tables } = readEntries(read.blocks, body, file, opts.vocabulary);
   if (cut) {
     for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);
     for (const d of diagnostics) d.line = cut.line(d.line);
@@ -218,12 +226,12 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 /** Read queue files (path → text) into one queue. Stories keep the order of `files`, then lines. */
-export async function readQueue(files: Array<{ file: string; text: string }>): Promise<Queue> {
+export async function readQueue(files: Array<{ file: string; text: string }>, opts: ReadOptions = {}): Promise<Queue> {
   const documents: QueueDocument[] = [];
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
-    const r = await readDocument(f.text, f.file);
+    const r = await readDocument(f.text, f.file, opts);
     documents.push(r.doc);
     // One by one: a spread of 100,000 arguments overflows the stack.
     for (const e of r.entries) entries.push(e);
@@ -245,5 +253,5 @@ export async function readQueue(files: Array<{ file: string; text: string }>): P
     });
   }
   diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1));
-  return { documents, stories: built.stories, graph, diagnostics };
+  return { documents, stories: built.stories, graph, diagnostics, ...(opts.vocabulary ? { vocabulary: opts.vocabulary } : {}) };
 }
