@@ -66,7 +66,7 @@ export async function renderWorking(
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
   const text = readText(path, where.file);
-  const queue = await readQueue([{ file: where.file, text }]);
+  const queue = await readQueue([{ file: where.file, text }], { vocabulary: where.config.vocabulary });
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));

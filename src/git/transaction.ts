@@ -283,7 +283,7 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
     );
   if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
   const text = await git.raw(['cat-file', 'blob', found.id]);
-  return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }]), root };
+  return { mode: found.mode, text, queue: await readQueue([{ file: ref.file, text }], { vocabulary: ref.vocabulary }), root };
 }
 
 /**
