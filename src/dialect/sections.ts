@@ -121,8 +121,6 @@ const PHRASES: Array<[string, StatusCategory]> = (
     ['planned', 'todo'],
     ['unclaimed', 'todo'],
     ['later', 'todo'],
-    ['now', 'in_progress'],
-    ['current', 'in_progress'],
     // The same headings in the grammar's other languages (status.ts): Russian, Vietnamese, Chinese,
     // Japanese, Korean, Spanish, Portuguese, French, German.
     ['готово', 'done'],
@@ -130,7 +128,6 @@ const PHRASES: Array<[string, StatusCategory]> = (
     ['выполнено', 'done'],
     ['завершено', 'done'],
     ['в работе', 'in_progress'],
-    ['сейчас', 'in_progress'],
     ['в процессе', 'in_progress'],
     ['на проверке', 'review'],
     ['следующее', 'todo'],
