@@ -47,6 +47,9 @@ export interface EntriesResult {
   entries: Entry[];
   diagnostics: Diagnostic[];
   tables: TableInfo[];
+  /** The team's words the document was read with (the config's and its legend's): a write checks
+   * the status it writes reads back with them (`edit/style.ts`). */
+  lexicon: Lexicon;
 }
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
@@ -113,7 +116,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
-  return { entries, diagnostics, tables };
+  return { entries, diagnostics, tables, lexicon };
 }
 
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */

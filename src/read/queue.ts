@@ -9,6 +9,7 @@ import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
 import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
+import type { Lexicon } from '../dialect/vocabulary.js';
 import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
@@ -35,6 +36,8 @@ export interface QueueDocument {
   /** Its headings in file order: where heading-block stories begin and end, and which sections
    * state a status (`edit/move.ts`). */
   headings: readonly RawHeading[];
+  /** The team's words the file was read with (queue.config.json's and its legend's). */
+  lexicon?: Lexicon;
 }
 
 /** A read queue: stories in file order, their graph, every diagnostic, sorted by file and line. */
@@ -195,7 +198,7 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
     // A limit's position is in the text read: mapped back to the file as it is.
     throw e instanceof LimitError ? (cut ? new LimitError(e.code, cut.offset(e.offset), e.message, e.limit) : e).toQueueError(text, file) : e;
   }
-  const { entries, diagnostics, tables } = readEntries(read.blocks, body, file, opts.vocabulary);
+  const { entries, diagnostics, tables, lexicon } = readEntries(read.blocks, body, file, opts.vocabulary);
   if (cut) {
     for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);
     for (const d of diagnostics) d.line = cut.line(d.line);
@@ -217,7 +220,7 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
     );
   }
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings },
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings, lexicon },
     entries,
     diagnostics,
   };

@@ -201,6 +201,25 @@ describe('a legend’s meanings', () => {
     expect(ready(q)).toEqual(['REQ-1']);
   });
 
+  it('a write never writes a word the legend narrowed: reopen beside BACKLOG rows writes a to-do word that reads as to do', async () => {
+    const t = [
+      '| ID | Status | Title |',
+      '|---|---|---|',
+      '| REQ-1 | DONE | First |',
+      '| REQ-2 | BACKLOG | Second |',
+      '',
+      '## Status definitions',
+      '',
+      '### BACKLOG',
+      'Not yet ready.',
+      '',
+    ].join('\n');
+    const q = await text(t);
+    const out = await applyDecision(q, decide(q, { op: 'reopen', id: 'REQ-1', agent: 'Lead' }));
+    expect(stories(out.after)).toEqual(['REQ-1 todo', 'REQ-2 blocked']);
+    expect(out.content).not.toContain('| REQ-1 | BACKLOG |');
+  });
+
   it('bullets under a legend heading define words too', async () => {
     const q = await text('## Status legend\n\n- `parked-ish`: on hold until the owner decides\n\n## Work\n\n| ID | Status |\n|---|---|\n| W-1 | parked-ish |\n| W-2 | todo |\n');
     expect(stories(q)).toEqual(['W-1 blocked', 'W-2 todo']);
