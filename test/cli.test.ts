@@ -113,6 +113,26 @@ describe('queue CLI', () => {
     expect(r.body.diagnostics.map((d: { code: string }) => d.code)).toEqual(['cycle']);
   });
 
+  it("validate shows each column taken by content; queue.config.json's statuses reach ready, list and claim", () => {
+    const dir = tempDir('queue-vocabulary-');
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Component | Status |\n|---|---|\n| Billing | ✅ Done |\n| Search | Parked-ish |\n| Mobile | Mulling |\n');
+    const before = run(['validate'], { cwd: dir });
+    expect(before.stdout).toContain('WORK_QUEUE.md:1:1: info column_role column 1 ("Component") taken as title: header "Component" unknown');
+    expect(before.stdout).toContain('queue.config.json "statuses"');
+    expect(json(['ready'], { cwd: dir }).body.stories).toEqual([]);
+    writeFileSync(join(dir, 'queue.config.json'), JSON.stringify({ statuses: { Mulling: 'todo', 'Parked-ish': 'blocked' } }));
+    const ready = json(['ready'], { cwd: dir }).body.stories.map((s: { id: string }) => s.id);
+    expect(ready).toEqual(['queue/mobile']);
+    const claim = run(['claim', ready[0], '--no-commit', '--agent', 'Dev 1'], { cwd: dir });
+    expect(claim.code, claim.stderr).toBe(0);
+    expect(json(['ready'], { cwd: dir }).body.stories).toEqual([]);
+    writeFileSync(join(dir, 'queue.config.json'), JSON.stringify({ statuses: { Mulling: 'later' } }));
+    const bad = run(['list'], { cwd: dir });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('"statuses.Mulling" must be one of todo, blocked, in_progress, review, done, cancelled');
+  });
+
   it('graph renders mermaid, dot and json', () => {
     expect(run(['graph'], { cwd: repo }).stdout).toMatch(/^graph TD\n[\s\S]*s0 --> s1/);
     const dot = run(['graph', '--format', 'dot'], { cwd: repo }).stdout;

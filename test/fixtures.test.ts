@@ -40,12 +40,16 @@ describe('the fixtures', () => {
       'combined.md',
       'completed-log.md',
       'conflict.md',
+      'content-columns.md',
       'crlf.md',
       'headings.md',
+      'languages.md',
       'listings.md',
+      'priorities.md',
       'sections.md',
       'tables.md',
       'tasks.md',
+      'vocabulary.md',
     ]);
     for (const f of fixtureFiles()) expect((await open(basename(f))).stories.length, f).toBeGreaterThan(3);
   });

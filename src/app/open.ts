@@ -12,6 +12,7 @@ import { loadConfig, locateQueueFile } from './locate.js';
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
+import { isEmptyVocabulary, type Vocabulary } from '../domain/config.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
 import { buildIndex, IndexCorrupt, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
@@ -59,12 +60,20 @@ interface Location {
   repo: string | null;
   path: string;
   shown: string;
+  /** queue.config.json's vocabulary (`statuses`, `columns`, `ids`): the queue is read with it. */
+  vocabulary: Vocabulary;
 }
 
 function locate(opts: OpenOptions): Location {
-  const { cwd, repo, path } = locateQueueFile(opts);
+  const { cwd, repo, path, config } = locateQueueFile(opts);
   const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
-  return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd) };
+  return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd), vocabulary: config.vocabulary };
+}
+
+/** What keys the queue index besides the file's bytes: where it is shown, and the vocabulary it was
+ * read with (a changed queue.config.json vocabulary reads the file again). */
+function indexName(loc: Location): string {
+  return isEmptyVocabulary(loc.vocabulary) ? loc.shown : `${loc.shown}\0${JSON.stringify(loc.vocabulary)}`;
 }
 
 /** The queue file's bytes; QueueError `unreadable`, or `too_large` (found before reading) over {@link MAX_FILE_BYTES}. */
@@ -85,7 +94,7 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
   const { readQueue } = await import('../read/queue.js');
   const source = await sourceBytes(loc, opts);
-  const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }]);
+  const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
   for (const d of source.diagnostics) queue.diagnostics.push(d);
   for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
@@ -115,10 +124,10 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const source = await sourceBytes(loc, opts);
   const bytes = source.bytes;
   const where = indexEnabled() ? indexLocation(loc) : null;
-  const key = where ? indexKey(bytes, loc.shown) : '';
+  const key = where ? indexKey(bytes, indexName(loc)) : '';
   const build = async (): Promise<IndexView> => {
     const { readQueue } = await import('../read/queue.js');
-    const built = buildIndex(await readQueue([{ file: loc.shown, bytes }]), key);
+    const built = buildIndex(await readQueue([{ file: loc.shown, bytes }], { vocabulary: loc.vocabulary }), key);
     if (where) writeIndex(where, built);
     return viewOf(built);
   };
@@ -265,7 +274,7 @@ export class LiveQueue {
     const key = `${loc.path}\0${createHash('sha1').update(source.bytes).digest('hex')}`;
     if (this.last?.key !== key) {
       const { readQueue } = await import('../read/queue.js');
-      const queue = await readQueue([{ file: loc.shown, text: source.bytes.toString('utf8') }]);
+      const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
       for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
       this.last = { key, queue: { ...queue, root: loc.root, path: loc.path } };
       this.parses++;

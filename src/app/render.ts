@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { QueueConfig } from '../domain/config.js';
+import type { QueueConfig, Vocabulary } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
 import { readBytes, readIfExists, swapFile, writablePath, writeFiles } from './files.js';
@@ -41,11 +41,11 @@ export async function applyRender(queue: Queue, d: Decision, config: QueueConfig
  * The queue file as committed at `rev` (default `HEAD`) in the repository at `root`, read, or null
  * when there is none (no repository, no commit, no such file there, or a file that does not read).
  */
-export async function committedQueue(root: string, file: string, rev = 'HEAD'): Promise<Queue | null> {
+export async function committedQueue(root: string, file: string, rev = 'HEAD', vocabulary?: Vocabulary): Promise<Queue | null> {
   const git = new Git(root);
   const text = await git.raw(['cat-file', 'blob', `${rev}:${file}`]).catch(() => null);
   if (text === null) return null;
-  return readQueue([{ file, text }]).catch(() => null);
+  return readQueue([{ file, text }], { vocabulary }).catch(() => null);
 }
 
 /**
@@ -55,13 +55,13 @@ export async function committedQueue(root: string, file: string, rev = 'HEAD'): 
  * the working file, saved or committed and not pushed, is what differs from it. Null when there is
  * no such file (no repository, no commit).
  */
-export async function sharedBase(where: Pick<WriteTarget, 'root' | 'file'> & Partial<Pick<WriteTarget, 'remote' | 'branch'>>): Promise<Queue | null> {
+export async function sharedBase(where: Pick<WriteTarget, 'root' | 'file'> & Partial<Pick<WriteTarget, 'remote' | 'branch' | 'config'>>): Promise<Queue | null> {
   let rev = 'HEAD';
   if (where.branch) {
     const shared = where.remote ? `refs/remotes/${where.remote}/${where.branch}` : `refs/heads/${where.branch}`;
     rev = (await new Git(where.root).line(['merge-base', 'HEAD', shared]).catch(() => '')) || 'HEAD';
   }
-  return committedQueue(where.root, where.file, rev);
+  return committedQueue(where.root, where.file, rev, where.config?.vocabulary);
 }
 
 /** What {@link renderWorking} did. */
@@ -99,7 +99,7 @@ export async function renderWorking(
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
   // As bytes: a file that is not all UTF-8 keeps every byte the render does not change.
   const bytes = readBytes(path, where.file);
-  const queue = await readQueue([{ file: where.file, bytes }]);
+  const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
   const text = (queue.documents[0].bom ? '\uFEFF' : '') + queue.documents[0].text;
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
@@ -173,7 +173,9 @@ export async function renderCommitted(
     const carry = opts.carry ? carryStatuses(opts.carry.base, opts.carry.working, tip) : null;
     const doc = tip.documents[0];
     // The queue as the carried statuses leave it: what the render, the board and the handoffs follow from.
-    const queue = carry?.edits.length ? await readQueue([{ file: doc.file, text: (doc.bom ? '\uFEFF' : '') + applyEdits(doc.text, carry.edits) }]) : tip;
+    const queue = carry?.edits.length
+      ? await readQueue([{ file: doc.file, text: (doc.bom ? '\uFEFF' : '') + applyEdits(doc.text, carry.edits) }], { vocabulary: where.config.vocabulary })
+      : tip;
     const since = opts.since ? await opts.since(tip, base) : null;
     // The board is kept where the tip has one, and created only when the config asks for it.
     const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined, since);

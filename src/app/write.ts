@@ -53,6 +53,8 @@ export interface WriteTarget {
   branch: string;
   /** Git dir and checked-out branch; null outside a repository. */
   repo: RepoInfo | null;
+  /** The config's vocabulary (`config.vocabulary`), for reading the queue at the shared tip. */
+  vocabulary?: QueueConfig['vocabulary'];
 }
 
 /** What {@link locateWrite} starts from. */
@@ -82,7 +84,7 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   const base = root ?? cwd;
   const file = relative(base, path).split(sep).join('/');
   if (file.startsWith('..')) throw new QueueError('usage', `${path} is outside the repository ${base}`);
-  if (!root) return { root: base, file, config, remote: null, branch: '', repo: null };
+  if (!root) return { root: base, file, config, remote: null, branch: '', repo: null, vocabulary: config.vocabulary };
   const git = new Git(root);
   const repo = await repoInfo(git, root);
   // A clone whose origin/HEAD resolved has an origin: no `git remote` call then.
@@ -100,7 +102,7 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
   const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
   const branch = config.branch ?? remoteDefault ?? checkedOut ?? 'main';
-  return { root, file, config, remote, branch, repo };
+  return { root, file, config, remote, branch, repo, vocabulary: config.vocabulary };
 }
 
 /**
@@ -147,6 +149,7 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
     remote: where.remote,
     branch: where.branch,
     repo: where.repo,
+    vocabulary: where.config.vocabulary,
     maxAttempts: where.config.maxAttempts,
     config: where.config,
     decide: decideOn,
@@ -172,7 +175,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
   for (let attempt = 1; attempt <= where.config.maxAttempts; attempt++) {
     // As bytes: a file that is not all UTF-8 keeps every byte the write does not change.
     const bytes = readWorking(() => readBytes(path, where.file), path);
-    const queue = await readQueue([{ file: where.file, bytes }]);
+    const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
     const doc = queue.documents[0];
     const text = (doc.bom ? '\uFEFF' : '') + doc.text;
     const decision = await decideOn(queue, null);

@@ -33,7 +33,7 @@ export async function runRender(cmd: Command, opts: RenderOptions): Promise<void
     effects = r.effects;
   } else {
     // The Completed log takes the stories the tip's own commit marked done (by hand).
-    const r = await renderCommitted(t, agent, now, { since: (_tip, base) => (base ? committedQueue(t.root, t.file, `${base}^`) : null) });
+    const r = await renderCommitted(t, agent, now, { since: (_tip, base) => (base ? committedQueue(t.root, t.file, `${base}^`, t.config.vocabulary) : null) });
     effects = r.effects;
     commit = r.commit;
     note = r.note;

@@ -2,10 +2,13 @@
  * Column roles from header synonyms, in the languages queue files are written in (English, French,
  * Spanish, German, Japanese, Korean, Chinese, Russian, Turkish, …). Pure.
  */
-import { fold } from './normalize.js';
+import type { ColumnRole } from '../domain/config.js';
+import { headerKey } from './vocabulary.js';
 
-/** What a table column holds, from its header ({@link assignRoles}). */
-export type Role = 'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile' | 'priority' | 'effort' | 'wave';
+export { headerKey } from './vocabulary.js';
+
+/** What a table column holds, from its header ({@link assignRoles}) or its cells ({@link inferRoles}). */
+export type Role = ColumnRole;
 
 const SYNONYMS: Record<Role, string[]> = {
   status: [
@@ -28,9 +31,46 @@ const SYNONYMS: Record<Role, string[]> = {
     'tillstånd',
     'stav',
     'trạng thái',
+    'tình trạng',
     'situação',
+    'état',
+    'etat',
+    'stan',
+    '进度',
+    '進度',
+    '상태값',
+    'статус задачи',
   ],
-  id: ['id', 'story id', 'task id', 'item id', 'story', 'key', 'ticket', '#', 'no', 'no.', 'nr', 'number', 'ref', '番号', '번호', 'номер', '编号', 'item', 'task'],
+  id: [
+    'id',
+    'story id',
+    'task id',
+    'item id',
+    'story',
+    'key',
+    'ticket',
+    '#',
+    'no',
+    'no.',
+    'nr',
+    'number',
+    'ref',
+    '番号',
+    '번호',
+    'номер',
+    '编号',
+    '編號',
+    'mã',
+    'mã số',
+    'código',
+    'código id',
+    'kennung',
+    'identifiant',
+    'идентификатор',
+    'код',
+    'item',
+    'task',
+  ],
   title: [
     'title',
     'description',
@@ -69,6 +109,39 @@ const SYNONYMS: Record<Role, string[]> = {
     'описание',
     'skinny',
     'text',
+    'tên',
+    'công việc',
+    'nhiệm vụ',
+    'mô tả',
+    'tiêu đề',
+    '名称',
+    '名稱',
+    '任務',
+    '標題',
+    '内容',
+    '件名',
+    'タイトル',
+    '名前',
+    '제목',
+    '이름',
+    '내용',
+    'tarea',
+    'nombre',
+    'descripcion',
+    'tarefa',
+    'título',
+    'nome',
+    'descrição',
+    'descricao',
+    'nom',
+    'intitulé',
+    'titel',
+    'beschreibung',
+    'bezeichnung',
+    'komponente',
+    'название задачи',
+    'компонент',
+    'работа',
   ],
   deps: [
     'depends on',
@@ -95,6 +168,21 @@ const SYNONYMS: Record<Role, string[]> = {
     'dépendances',
     'depende de',
     'dependencias',
+    'dependências',
+    'dependencia',
+    'depende',
+    'abhängigkeiten',
+    'abhängig von',
+    'voraussetzungen',
+    'зависит от',
+    'блокируется',
+    'phụ thuộc',
+    '依赖项',
+    '依賴',
+    '前置任务',
+    '依存先',
+    '선행 작업',
+    '의존',
   ],
   owner: [
     'owner',
@@ -116,22 +204,34 @@ const SYNONYMS: Record<Role, string[]> = {
     'responsable',
     'ansvarig',
     'sorumlu',
+    'ответственный',
+    'người phụ trách',
+    'phụ trách',
+    '负责',
+    '負責人',
+    '担当者名',
+    'responsável',
+    'asignado',
+    'verantwortlich',
+    'zuständig',
   ],
   storyFile: ['story file', 'task card', 'card', 'file', 'files', 'spec', 'spec file', 'link', 'path', 'doc', 'document', 'ファイル', '파일', '文件'],
-  priority: ['priority', 'prio', 'p', '優先度', '우선순위', '优先级', 'priorité', 'prioridad', 'prioritet', 'öncelik'],
+  priority: ['priority', 'prio', 'p', '優先度', '우선순위', '优先级', 'priorité', 'prioridad', 'prioritet', 'öncelik', 'приоритет', 'ưu tiên', '優先級', 'prioridade', 'priorität'],
   effort: ['effort', 'estimate', 'size', 'points', 'sp', 'hours', 'est', 'est.', '工数', '견적', '工作量'],
   wave: ['wave', 'sprint', 'iteration', 'cycle', 'batch'],
 };
 
-/** Fold a header cell for lookup: markup, emoji and trailing colons removed. */
-export function headerKey(text: string): string {
-  return fold(text.replace(/[*_`:]/g, ' ').replace(/[^\p{L}\p{N}\s#./&'-]/gu, ' '));
-}
-
-/** Roles of each column, or null for "other". `id` and `title` never share a column. */
-export function assignRoles(headers: string[]): Array<Role | null> {
+/** Roles of each column, or null for "other". `id` and `title` never share a column. `team`: the
+ * config's `columns` (header key → role), which come before the synonyms. */
+export function assignRoles(headers: string[], team?: ReadonlyMap<string, Role>): Array<Role | null> {
   const keys = headers.map(headerKey);
   const roles: Array<Role | null> = keys.map(() => null);
+  if (team && team.size > 0) {
+    keys.forEach((k, i) => {
+      const r = team.get(k);
+      if (r !== undefined && !roles.includes(r)) roles[i] = r;
+    });
+  }
   const take = (role: Role) => {
     const syn = SYNONYMS[role];
     let best = -1;
@@ -146,6 +246,145 @@ export function assignRoles(headers: string[]): Array<Role | null> {
     });
     if (best !== -1) roles[best] = role;
   };
-  for (const role of ['status', 'deps', 'owner', 'priority', 'effort', 'wave', 'id', 'title', 'storyFile'] as Role[]) take(role);
+  for (const role of ['status', 'deps', 'owner', 'priority', 'effort', 'wave', 'id', 'title', 'storyFile'] as Role[]) if (!roles.includes(role)) take(role);
   return roles;
+}
+
+/** What the content of a table's columns says, beside their headers ({@link inferRoles}). */
+export interface InferredRoles {
+  roles: Array<Role | null>;
+  /** Each role taken from the cells rather than the header, said as a person would check it
+   * (`column 1 taken as title: header "Component" unknown`): info diagnostics of `queue validate`. */
+  decisions: string[];
+  /** Why the table is not a story table although a column reads as statuses (a report), or null. */
+  notStories: string | null;
+}
+
+/** How one cell reads, for {@link inferRoles}: a status, a status with a word (not a bare mark). */
+export interface CellReader {
+  /** Whether the text reads as a status, and whether it holds a status word (`✅ Done`, not `✅` alone). */
+  status(text: string): { status: boolean; word: boolean };
+  /** Whether the text is id-shaped (`ORDER-001`, `5-3`, the config's `ids`). */
+  id(text: string): boolean;
+}
+
+/** A priority cell (`P1`, `p0`, `High`): repeated, id-shaped or not, it is never an id. */
+const PRIORITY_CELL = /^(?:p[0-5]|critical|high|medium|low|urgent|must|should|could)$/i;
+/** Headers and headings of reports: results of checks, not work (`| Check | Result |` under `## Test results`). */
+const REPORT_HEADER = /^(?:check|checks|test|tests|result|results|outcome|verdict|gate|gates|metric|metrics|criterion|criteria)$/i;
+const REPORT_HEADING = /\b(?:report|results?|summary|health|checks?|gates?|verification|audit|metrics|scorecard|test(?:s|ing)? (?:status|results?)|build status|ci)\b/i;
+
+/** Why a table whose roles came from its cells is a report, not work: it sits under a heading that
+ * reports (`## Test results`, `## Gates`) or has a column of checks or results. Null when it is not. */
+function reportOf(headers: string[], heading: string): string | null {
+  if (REPORT_HEADING.test(heading)) return `under "${heading.slice(0, 60)}"`;
+  const at = headers.findIndex((h) => REPORT_HEADER.test(headerKey(h)));
+  return at === -1 ? null : `its column "${headers[at].trim()}" names checks or results`;
+}
+
+/** A table row as {@link inferRoles} reads it: its cells' texts. */
+export type RowCells = { readonly cells: ReadonlyArray<{ readonly text: string }> };
+
+/** Headers of prose columns: reasons and notes may start with a status word ("Deferred — …") but say
+ * why, not where the work stands. Never a status column by content. */
+const PROSE_HEADER = /^(?:reason|reasons|why|note|notes|comment|comments|remarks|rationale|details?|description|explanation|evidence|context|summary)$/i;
+
+/** Cells of column `i`, trimmed, without the empty ones. */
+function cellsOf(rows: readonly RowCells[], i: number): string[] {
+  const out: string[] = [];
+  for (const r of rows) {
+    const t = (r.cells[i]?.text ?? '').trim();
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+
+/**
+ * Column roles from headers, then from the cells where the headers fall short. Pure.
+ *
+ * - **status**: with no status header, the one column (of those whose header has no role) most of
+ *   whose non-empty cells read as statuses, at least one of them with a word (`✅ Done`, `⬜ Pending`;
+ *   a matrix of bare ✅ and ❌ is a comparison, not work). Two such columns: a matrix, no story table.
+ *   Under a heading that reports (`## Test results`), or beside a header that names a check or a
+ *   result, such a column is a report's, not a story table's (`notStories`).
+ * - **priority**: a column of `P1`, `High`, … cells, whatever its header: never an id.
+ * - **id**: with none by header, a column whose cells are all id-shaped and unique.
+ * - **title**: with none by header, the first remaining column of text.
+ *
+ * Every role taken from cells is a `decision`. `heading` is the table's innermost heading.
+ */
+export function inferRoles(headers: string[], rows: readonly RowCells[], read: CellReader, heading: string, team?: ReadonlyMap<string, Role>): InferredRoles {
+  const roles = assignRoles(headers, team);
+  const decisions: string[] = [];
+  const name = (i: number) => `column ${i + 1} ("${headers[i].trim()}")`;
+  const free = (i: number) => roles[i] === null && !priorities.has(i);
+  let notStories: string | null = null;
+  let priorities = new Set<number>();
+  if (rows.length === 0) return { roles, decisions, notStories };
+  if (!roles.includes('status')) {
+    const candidates: number[] = [];
+    headers.forEach((h, i) => {
+      if (!free(i) || PROSE_HEADER.test(headerKey(h))) return;
+      const cells = cellsOf(rows, i);
+      if (cells.length === 0) return;
+      let reads = 0;
+      let words = 0;
+      for (const c of cells) {
+        const r = read.status(c);
+        if (r.status) reads++;
+        if (r.word) words++;
+      }
+      if (reads * 2 > cells.length && words > 0) candidates.push(i);
+    });
+    if (candidates.length !== 1) return { roles, decisions, notStories };
+    const at = candidates[0];
+    const report = reportOf(headers, heading);
+    if (report) {
+      notStories = `${name(at)} reads as statuses, but the table is a report (${report}): not stories`;
+      return { roles, decisions, notStories };
+    }
+    roles[at] = 'status';
+    decisions.push(`${name(at)} taken as status: its cells read as statuses, header "${headers[at].trim()}" unknown`);
+  }
+  // Columns of priorities are never an id or a title, whatever their header.
+  priorities = new Set<number>();
+  headers.forEach((_, i) => {
+    if (!free(i) || !PRIORITY_CELL.test((rows[0].cells[i]?.text ?? '').replace(/[*_`]/g, '').trim())) return;
+    const cells = cellsOf(rows, i);
+    if (cells.every((c) => PRIORITY_CELL.test(c.replace(/[*_`]/g, '')))) {
+      priorities.add(i);
+      if (!roles.includes('priority')) {
+        roles[i] = 'priority';
+        decisions.push(`${name(i)} taken as priority, not id: its cells are priorities ("${cells[0]}")`);
+      }
+    }
+  });
+  // Neither an id nor a title by header: the id column is one of unique ids, the title the first
+  // column of text; a report's rows (checks, gates, results) are not work.
+  if (!roles.includes('id') && !roles.includes('title') && roles.includes('status')) {
+    const report = reportOf(headers, heading);
+    if (report) {
+      notStories = `the table has a status column but no id or title column, and it is a report (${report}): not stories`;
+      return { roles, decisions, notStories };
+    }
+    const idAt = headers.findIndex((_, i) => {
+      if (!free(i)) return false;
+      const cells = cellsOf(rows, i).map((c) => c.replace(/[*_`]/g, ''));
+      return cells.length === rows.length && cells.every((c) => read.id(c)) && new Set(cells).size === cells.length;
+    });
+    if (idAt !== -1) {
+      roles[idAt] = 'id';
+      decisions.push(`${name(idAt)} taken as id: its cells are unique ids, header unknown`);
+    }
+    const titleAt = headers.findIndex((_, i) => {
+      if (!free(i)) return false;
+      const cells = cellsOf(rows, i);
+      return cells.length > 0 && cells.some((c) => /\p{L}{2}/u.test(c) && !read.id(c.replace(/[*_`]/g, '')));
+    });
+    if (titleAt !== -1) {
+      roles[titleAt] = 'title';
+      decisions.push(`${name(titleAt)} taken as title: header "${headers[titleAt].trim()}" unknown`);
+    }
+  }
+  return { roles, decisions, notStories };
 }

@@ -5,7 +5,9 @@
  */
 import type { DocBlocks, RawCell, RawRow, RawTable } from '../markdown/blocks.js';
 import type { Diagnostic, Occurrence, Status } from '../domain/types.js';
-import { assignRoles, type Role } from './columns.js';
+import { inferRoles, type CellReader, type Role } from './columns.js';
+import { NO_VOCABULARY, type Vocabulary } from '../domain/config.js';
+import { compileVocabulary, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
 import { parseDeps } from './deps.js';
 import { isIdLike } from './normalize.js';
 import { entry, ownerOf, type Entry } from './entry.js';
@@ -45,6 +47,9 @@ export interface EntriesResult {
   entries: Entry[];
   diagnostics: Diagnostic[];
   tables: TableInfo[];
+  /** The team's words the document was read with (the config's and its legend's): a write checks
+   * the status it writes reads back with them (`edit/style.ts`). */
+  lexicon: Lexicon;
 }
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
@@ -65,22 +70,53 @@ const NO_ID = /^(?:[-—–?]+|n\/a|tbd|none)$/i;
 
 const LOG_ID = /^(.*?)\s*(?:\*\*([^*]+)\*\*|`([^`]+)`)\s*$/s;
 
-/** Read a whole document's story tables, task items and heading-block stories. */
-export function readEntries(blocks: DocBlocks, src: string, file: string): EntriesResult {
+/**
+ * The lexicon a document is read with: the config's vocabulary (`queue.config.json`), then the words
+ * the document's own legend teaches (`vocabulary.ts`), with the legend's diagnostics and the tables
+ * read as legends (by start offset: they hold no stories).
+ */
+export function documentLexicon(
+  blocks: DocBlocks,
+  src: string,
+  file: string,
+  vocabulary: Vocabulary = NO_VOCABULARY,
+): { lexicon: Lexicon; legendTables: Set<number>; diagnostics: Diagnostic[] } {
+  const base = compileVocabulary(vocabulary);
+  const known = (w: string) => parseStatus(w, base).category;
+  const reader = cellReader(base);
+  const legend = readLegends(blocks, src, known, (t) => reader.id(t));
+  const lexicon = Object.keys(legend.statuses).length ? compileVocabulary(vocabulary, legend.statuses) : base;
+  return { lexicon, legendTables: legend.tables, diagnostics: legendDiagnostics(legend.words, legend.statuses, known, file) };
+}
+
+/** Read a whole document's story tables, task items and heading-block stories, with the team's
+ * vocabulary (the config's `statuses`, `columns` and `ids`; none by default) and the document's legend. */
+export function readEntries(blocks: DocBlocks, src: string, file: string, vocabulary?: Vocabulary): EntriesResult {
   const entries: Entry[] = [];
-  const diagnostics: Diagnostic[] = [];
   const tables: TableInfo[] = [];
+  const { lexicon, legendTables, diagnostics } = documentLexicon(blocks, src, file, vocabulary);
   const sections = new SectionCursor(blocks.headings);
   for (const table of blocks.tables) {
     const path = sections.headingsAt(table.start);
     const under = path.length ? sectionStatus(path[path.length - 1]) : null;
-    const info = readTable(table, sections.sectionAt(table.start), under, src, file, entries, diagnostics);
+    if (legendTables.has(table.start)) {
+      diagnostics.push({
+        severity: 'info',
+        code: 'legend',
+        message: 'this table is read as a legend of status words, not as stories',
+        file,
+        line: table.header.line,
+        column: table.header.column,
+      });
+      continue;
+    }
+    const info = readTable(table, sections.sectionAt(table.start), under, src, file, entries, diagnostics, lexicon);
     if (info) tables.push(info);
   }
-  const bodies = readHeadingStories(blocks, src, file, entries);
-  readTasks(blocks, file, entries, diagnostics, bodies);
+  const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
+  readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
   entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
-  return { entries, diagnostics, tables };
+  return { entries, diagnostics, tables, lexicon };
 }
 
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
@@ -98,8 +134,21 @@ export interface Columns {
   other: Array<[number, string]>;
 }
 
-function columnsOf(headers: string[]): Columns {
-  const roles = assignRoles(headers);
+/** How {@link inferRoles} reads a cell, with a document's lexicon. */
+function cellReader(lexicon: Lexicon): CellReader {
+  return {
+    status(text) {
+      const st = parseStatus(text, lexicon);
+      if (st.category === 'unknown') return { status: false, word: false };
+      return { status: true, word: /\p{L}{2}/u.test(text) };
+    },
+    id(text) {
+      return lexicon.ids.some((re) => re.test(text)) || (isIdLike(text) && !/^\d{4}-\d{2}-\d{2}$/.test(text));
+    },
+  };
+}
+
+function columnsOf(headers: string[], roles: Array<Role | null>): Columns {
   const at = (r: Role) => roles.indexOf(r);
   const other: Array<[number, string]> = [];
   roles.forEach((r, i) => {
@@ -141,9 +190,22 @@ const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
  * under a log heading), or a listing (below). `under` is what the table's own heading (the innermost
  * one) says as a status, if anything.
  */
-function readTable(table: RawTable, sectionPath: string[], under: SectionStatus | null, src: string, file: string, out: Entry[], diags: Diagnostic[]): TableInfo | null {
+function readTable(
+  table: RawTable,
+  sectionPath: string[],
+  under: SectionStatus | null,
+  src: string,
+  file: string,
+  out: Entry[],
+  diags: Diagnostic[],
+  lexicon: Lexicon,
+): TableInfo | null {
   const headers = table.header.cells.map((c) => c.text);
-  const cols = columnsOf(headers);
+  const inferred = inferRoles(headers, table.rows, cellReader(lexicon), sectionPath[sectionPath.length - 1] ?? '', lexicon.columns);
+  const cols = columnsOf(headers, inferred.roles);
+  const at = { file, line: table.header.line, column: table.header.column };
+  if (inferred.notStories) diags.push({ severity: 'info', code: 'column_role', message: inferred.notStories, ...at });
+  if (cols.status !== -1 && (cols.id !== -1 || cols.title !== -1)) for (const d of inferred.decisions) diags.push({ severity: 'info', code: 'column_role', message: d, ...at });
   const isStoryTable = cols.status !== -1 && (cols.id !== -1 || cols.title !== -1);
   const info = (kind: TableInfo['kind']): TableInfo => {
     const last = table.rows[table.rows.length - 1];
@@ -190,7 +252,7 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
     let kind: Occurrence['kind'] = 'table';
     if (isStoryTable) {
       statusCell = row.cells[cols.status];
-      status = parseStatus(statusCell?.text ?? '');
+      status = parseStatus(statusCell?.text ?? '', lexicon);
       statusSpan = statusCell ?? { start: row.end, end: row.end }; // a cell is its own span (read-only)
       const idCell = cellAt(row, cols.id);
       id = idCell ? idCell.text.trim() : null;
@@ -210,7 +272,7 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
       }
       kind = 'log';
       statusCell = row.cells[0];
-      status = parseStatus(m.status);
+      status = parseStatus(m.status, lexicon);
       statusSpan = { start: statusCell.start, end: statusCell.start + m.statusLength };
       id = m.id;
     }
@@ -225,7 +287,7 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
       diags.push({
         severity: 'warning',
         code: empty ? 'empty_status' : 'unknown_status',
-        message: empty ? 'status cell is empty' : `unrecognized status "${status.raw.slice(0, 60)}"`,
+        message: empty ? 'status cell is empty' : unknownStatusMessage(status.raw),
         file,
         line: row.line,
         column: statusCell ? statusCell.start - row.start + row.column : row.column,
@@ -253,6 +315,16 @@ function readTable(table: RawTable, sectionPath: string[], under: SectionStatus 
     );
   }
   return info(isStoryTable ? 'story' : 'log');
+}
+
+/** The warning for a status word queue does not know: it stays `unknown`, never a guess, and the
+ * message names the config key that teaches it. */
+export function unknownStatusMessage(raw: string): string {
+  const word = raw
+    .replace(/[*_`[\]]/g, '')
+    .trim()
+    .slice(0, 40);
+  return `unrecognized status "${raw.slice(0, 60)}": it reads as unknown; to say what it means, set it in queue.config.json "statuses" (such as {"${word.replace(/"/g, "'")}": "blocked"}) or define it in a legend table (| State | Meaning |)`;
 }
 
 /** A row's entry: its id, title, status, section and occurrence as read, and what else the row says:

@@ -33,9 +33,49 @@ import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
 import { SectionCursor, sectionStatus } from './sections.js';
 import { parseStatus } from './status.js';
+import type { Lexicon } from './vocabulary.js';
 
-const FIELD =
-  /^[ \t]*(?:[-*+][ \t]+)?(\*\*|__)?(status|state|depends on|dependencies|deps|blocked by|blocked on|claimed by|id|owner|assignee|priority)(?::\1|\1[ \t]*:|:)[ \t]*(.*?)[ \t]*$/i;
+/**
+ * The field labels of a heading block, by the name queue reads them as, in the languages of the
+ * status grammar (`Статус:`, `Trạng thái:`, `状态：`, `Estado:`, `Abhängigkeiten:` …).
+ */
+const LABELS: Record<string, string[]> = {
+  status: ['status', 'state', 'статус', 'состояние', 'trạng thái', 'tình trạng', '状态', '狀態', 'ステータス', '状態', '상태', 'estado', 'statut', 'état', 'zustand', 'situação'],
+  deps: [
+    'depends on',
+    'dependencies',
+    'deps',
+    'blocked by',
+    'зависимости',
+    'зависит от',
+    'phụ thuộc',
+    '依赖',
+    '依賴',
+    '依存',
+    '依存関係',
+    '의존성',
+    '선행 작업',
+    'dependencias',
+    'depende de',
+    'dependências',
+    'dépendances',
+    'dépend de',
+    'abhängigkeiten',
+    'abhängig von',
+  ],
+  'blocked on': ['blocked on'],
+  'claimed by': ['claimed by'],
+  id: ['id'],
+  title: ['title', 'название', 'заголовок', 'tiêu đề', '标题', '標題', 'タイトル', '제목', 'título', 'titre', 'titel'],
+  owner: ['owner', 'assignee', 'ответственный', 'исполнитель', 'người phụ trách', '负责人', '負責人', '担当', '担当者', '담당자', 'responsable', 'responsável', 'verantwortlich'],
+  priority: ['priority', 'приоритет', 'ưu tiên', '优先级', '優先度', '우선순위', 'prioridad', 'prioridade', 'priorité', 'priorität'],
+};
+const LABEL_NAME = new Map(Object.entries(LABELS).flatMap(([name, labels]) => labels.map((l) => [l, name] as const)));
+const LABEL_SOURCE = [...LABEL_NAME.keys()]
+  .sort((a, b) => b.length - a.length)
+  .map((l) => l.replace(/ /g, '[ \\t]+'))
+  .join('|');
+const FIELD = new RegExp(`^[ \\t]*(?:[-*+][ \\t]+)?(\\*\\*|__)?(${LABEL_SOURCE})(?:[:：]\\1|\\1[ \\t]*[:：]|[:：])[ \\t]*(.*?)[ \\t]*$`, 'iu');
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
 /** A field value in a heading block (`Status: todo`): its text and its offsets in the file. */
@@ -69,8 +109,7 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
     else if (fence === null) {
       const m = FIELD.exec(line);
       if (m) {
-        const key = m[2].toLowerCase();
-        const name = key === 'state' ? 'status' : /^(?:depends on|dependencies|deps|blocked by)$/.test(key) ? 'deps' : key === 'assignee' ? 'owner' : key;
+        const name = LABEL_NAME.get(m[2].toLowerCase().replace(/[ \t]+/g, ' ')) ?? m[2].toLowerCase();
         const start = at + line.length - m[3].length - (line.length - line.trimEnd().length);
         if (!out.has(name) && m[3] !== '') out.set(name, { value: m[3], start, end: start + m[3].length });
       }
@@ -97,7 +136,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
  * written in the heading (`### WQ-012 …`), not a bare number or a date.
  */
-export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[]): StoryBody[] {
+export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[], lexicon?: Lexicon): StoryBody[] {
   const hs = blocks.headings;
   const bodies: StoryBody[] = [];
   const sections = new SectionCursor(hs);
@@ -116,7 +155,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     if (st) {
       span = unwrap(src, st.start, st.end);
       const raw = src.slice(span.start, span.end);
-      status = { ...parseStatus(raw), raw };
+      status = { ...parseStatus(raw, lexicon), raw };
       // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
       // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
       if (status.category === 'unknown') return;
@@ -135,9 +174,18 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       status = claimant === null && reason === sec.status.reason ? sec.status : { ...sec.status, claimant, reason };
       section = { line: sec.line, depth: sec.depth, heading: parent.text.trim() };
     }
-    const id = lead?.id ?? (fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null);
+    // A leading priority (`### P1 — …`) names no one story: the id is the `id:` field's, if any.
+    if (lead && /^P[0-5]$/i.test(lead.id)) lead = null;
+    const idField = fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null;
+    const id = lead?.id ?? idField;
     if (id === null) return;
-    const title = lead?.rest || heading;
+    // A `title:` field names the story; else the heading without its id, and without a word that
+    // only announces the id (`### TASK WQ-A-…` with `id: WQ-A-…`).
+    const titleField = fields
+      .get('title')
+      ?.value.replace(/^[`*_"]+|[`*_"]+$/g, '')
+      .trim();
+    const title = titleField || lead?.rest || headingTitle(heading, id);
     const depsField = fields.get('deps');
     const deps: ParsedDeps | null = depsField ? parseDeps(depsField.value.replace(/`/g, '')) : null;
     const ownerField = fields.get('owner')?.value;
@@ -166,6 +214,15 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length), story });
   });
   return bodies;
+}
+
+/** A heading's text as a title when its id is in an `id:` field: the heading without that id, or
+ * the heading as written. */
+function headingTitle(heading: string, id: string): string {
+  const at = heading.indexOf(id);
+  if (at === -1) return heading;
+  const rest = (heading.slice(0, at) + heading.slice(at + id.length)).replace(/\s+/g, ' ').trim();
+  return rest.replace(/^[-—–:]\s*|\s*[-—–:]$/g, '') || heading;
 }
 
 /** Where the block of heading `hs[i]` ends: at the next heading of the same or a higher level. */

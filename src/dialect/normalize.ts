@@ -1,8 +1,11 @@
 /** Small text normalizers shared by the grammars. */
 
-/** Lower-case, fold `-`, `_` and runs of white space to one space, trim. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Lower-case, fold `-`, `_` and runs of white space to one space, trim; text beyond ASCII is put in
+ * its composed form first (a Vietnamese `ạ` typed as `a` and a combining dot reads as one letter). */
 export function fold(s: string): string {
-  return s
+  return (NON_ASCII.test(s) ? s.normalize('NFC') : s)
     .toLowerCase()
     .replace(/[-_\s]+/g, ' ')
     .trim();

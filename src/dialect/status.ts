@@ -10,6 +10,7 @@
 import type { Status, StatusCategory } from '../domain/types.js';
 import { fold } from './normalize.js';
 import { isClaimed } from '../domain/status.js';
+import type { Lexicon } from './vocabulary.js';
 
 const WORDS: Array<[string, StatusCategory]> = [
   // English, longest phrases first where they share a prefix.
@@ -91,71 +92,202 @@ const WORDS: Array<[string, StatusCategory]> = [
   ['rejected', 'cancelled'],
   ['removed', 'cancelled'],
   ['n/a', 'cancelled'],
-  // Other languages queue files are written in, and their neighbours.
+  // Words of a status not yet accepted as work: proposed, suggested, an idea (a hold: not ready).
+  ['proposed', 'blocked'],
+  ['proposal', 'blocked'],
+  // Other languages queue files are written in, and their neighbours: one block per language, in
+  // the same order of categories (done, in progress, review, to do, held, cancelled).
+  // Japanese
   ['完了', 'done'],
+  ['済み', 'done'],
   ['済', 'done'],
-  ['完成', 'done'],
-  ['已完成', 'done'],
-  ['완료', 'done'],
-  ['terminé', 'done'],
-  ['fait', 'done'],
-  ['hecho', 'done'],
-  ['completado', 'done'],
-  ['klar', 'done'],
-  ['tamamlandı', 'done'],
-  ['готово', 'done'],
-  ['выполнено', 'done'],
-  ['сделано', 'done'],
-  ['erledigt', 'done'],
-  ['fertig', 'done'],
-  ['concluído', 'done'],
-  ['feito', 'done'],
+  ['対応済', 'done'],
   ['進行中', 'in_progress'],
   ['対応中', 'in_progress'],
   ['作業中', 'in_progress'],
-  ['进行中', 'in_progress'],
-  ['진행중', 'in_progress'],
-  ['진행 중', 'in_progress'],
-  ['en cours', 'in_progress'],
-  ['en progreso', 'in_progress'],
-  ['pågår', 'in_progress'],
-  ['devam ediyor', 'in_progress'],
-  ['в работе', 'in_progress'],
-  ['in arbeit', 'in_progress'],
-  ['em andamento', 'in_progress'],
+  ['実装中', 'in_progress'],
+  ['レビュー中', 'review'],
+  ['レビュー', 'review'],
+  ['確認中', 'review'],
+  ['検証中', 'review'],
   ['未着手', 'todo'],
   ['未対応', 'todo'],
+  ['予定', 'todo'],
+  ['ブロック', 'blocked'],
+  ['保留', 'blocked'],
+  ['待ち', 'blocked'],
+  ['提案', 'blocked'],
+  ['中止', 'cancelled'],
+  ['キャンセル', 'cancelled'],
+  ['取り消し', 'cancelled'],
+  // Chinese (simplified and traditional)
+  ['已完成', 'done'],
+  ['完成', 'done'],
+  ['已完成', 'done'],
+  ['进行中', 'in_progress'],
+  ['處理中', 'in_progress'],
+  ['处理中', 'in_progress'],
+  ['开发中', 'in_progress'],
+  ['開發中', 'in_progress'],
+  ['审核中', 'review'],
+  ['審核中', 'review'],
+  ['评审中', 'review'],
+  ['待审核', 'review'],
   ['待办', 'todo'],
+  ['待辦', 'todo'],
   ['待处理', 'todo'],
+  ['未开始', 'todo'],
+  ['未開始', 'todo'],
+  ['阻塞', 'blocked'],
+  ['受阻', 'blocked'],
+  ['暂停', 'blocked'],
+  ['暫停', 'blocked'],
+  ['搁置', 'blocked'],
+  ['已取消', 'cancelled'],
+  ['取消', 'cancelled'],
+  ['废弃', 'cancelled'],
+  // Korean
+  ['완료', 'done'],
+  ['진행중', 'in_progress'],
+  ['진행 중', 'in_progress'],
+  ['작업중', 'in_progress'],
+  ['작업 중', 'in_progress'],
+  ['검토중', 'review'],
+  ['검토 중', 'review'],
+  ['검토', 'review'],
+  ['리뷰', 'review'],
   ['대기', 'todo'],
+  ['미착수', 'todo'],
+  ['예정', 'todo'],
+  ['할 일', 'todo'],
+  ['차단', 'blocked'],
+  ['보류', 'blocked'],
+  ['제안', 'blocked'],
+  ['취소', 'cancelled'],
+  // Russian
+  ['готово', 'done'],
+  ['выполнено', 'done'],
+  ['сделано', 'done'],
+  ['завершено', 'done'],
+  ['завершена', 'done'],
+  ['завершён', 'done'],
+  ['закрыто', 'done'],
+  ['в работе', 'in_progress'],
+  ['в процессе', 'in_progress'],
+  ['выполняется', 'in_progress'],
+  ['на проверке', 'review'],
+  ['на ревью', 'review'],
+  ['ревью', 'review'],
+  ['не начато', 'todo'],
+  ['запланировано', 'todo'],
+  ['к выполнению', 'todo'],
+  ['открыто', 'todo'],
+  ['новое', 'todo'],
+  ['заблокировано', 'blocked'],
+  ['блокировано', 'blocked'],
+  ['отложено', 'blocked'],
+  ['ожидает', 'blocked'],
+  ['на паузе', 'blocked'],
+  ['предложено', 'blocked'],
+  ['отменено', 'cancelled'],
+  ['отклонено', 'cancelled'],
+  // Vietnamese
+  ['hoàn thành', 'done'],
+  ['đã hoàn thành', 'done'],
+  ['đã xong', 'done'],
+  ['xong', 'done'],
+  ['đang làm', 'in_progress'],
+  ['đang thực hiện', 'in_progress'],
+  ['đang tiến hành', 'in_progress'],
+  ['đang xem xét', 'review'],
+  ['chờ duyệt', 'review'],
+  ['chưa bắt đầu', 'todo'],
+  ['cần làm', 'todo'],
+  ['bị chặn', 'blocked'],
+  ['tạm dừng', 'blocked'],
+  ['đang chờ', 'blocked'],
+  ['đề xuất', 'blocked'],
+  ['đã hủy', 'cancelled'],
+  ['hủy', 'cancelled'],
+  // Spanish
+  ['hecho', 'done'],
+  ['completado', 'done'],
+  ['terminado', 'done'],
+  ['finalizado', 'done'],
+  ['en progreso', 'in_progress'],
+  ['en curso', 'in_progress'],
+  ['en proceso', 'in_progress'],
+  ['en revisión', 'review'],
+  ['en revision', 'review'],
+  ['pendiente', 'todo'],
+  ['por hacer', 'todo'],
+  ['no iniciado', 'todo'],
+  ['bloqueado', 'blocked'],
+  ['en espera', 'blocked'],
+  ['propuesto', 'blocked'],
+  ['cancelado', 'cancelled'],
+  ['descartado', 'cancelled'],
+  // Portuguese
+  ['concluído', 'done'],
+  ['concluido', 'done'],
+  ['feito', 'done'],
+  ['em andamento', 'in_progress'],
+  ['em progresso', 'in_progress'],
+  ['em revisão', 'review'],
+  ['pendente', 'todo'],
+  ['a fazer', 'todo'],
+  ['não iniciado', 'todo'],
+  ['em espera', 'blocked'],
+  ['proposto', 'blocked'],
+  // French
+  ['terminé', 'done'],
+  ['fait', 'done'],
+  ['fini', 'done'],
+  ['achevé', 'done'],
+  ['en cours', 'in_progress'],
+  ['en revue', 'review'],
+  ['en révision', 'review'],
   ['à faire', 'todo'],
   ['a faire', 'todo'],
-  ['pendiente', 'todo'],
+  ['non commencé', 'todo'],
+  ['bloqué', 'blocked'],
+  ['en attente', 'blocked'],
+  ['proposé', 'blocked'],
+  ['annulé', 'cancelled'],
+  ['abandonné', 'cancelled'],
+  // German
+  ['erledigt', 'done'],
+  ['fertig', 'done'],
+  ['abgeschlossen', 'done'],
+  ['in arbeit', 'in_progress'],
+  ['in bearbeitung', 'in_progress'],
+  ['in prüfung', 'review'],
+  ['offen', 'todo'],
+  ['geplant', 'todo'],
+  ['ausstehend', 'todo'],
+  ['blockiert', 'blocked'],
+  ['wartend', 'blocked'],
+  ['pausiert', 'blocked'],
+  ['zurückgestellt', 'blocked'],
+  ['vorgeschlagen', 'blocked'],
+  ['abgebrochen', 'cancelled'],
+  ['verworfen', 'cancelled'],
+  // Neighbours: Swedish, Turkish, Italian
+  ['klar', 'done'],
+  ['tamamlandı', 'done'],
+  ['completato', 'done'],
+  ['pågår', 'in_progress'],
+  ['devam ediyor', 'in_progress'],
+  ['in corso', 'in_progress'],
+  ['granskning', 'review'],
   ['ej påbörjad', 'todo'],
   ['att göra', 'todo'],
   ['bekliyor', 'todo'],
-  ['offen', 'todo'],
-  ['открыто', 'todo'],
-  ['pendente', 'todo'],
-  ['保留', 'blocked'],
-  ['阻塞', 'blocked'],
-  ['ブロック', 'blocked'],
-  ['차단', 'blocked'],
-  ['bloqué', 'blocked'],
-  ['bloqueado', 'blocked'],
+  ['da fare', 'todo'],
   ['blockerad', 'blocked'],
   ['beklemede', 'blocked'],
-  ['заблокировано', 'blocked'],
-  ['blockiert', 'blocked'],
-  ['レビュー', 'review'],
-  ['검토', 'review'],
-  ['en revisión', 'review'],
-  ['granskning', 'review'],
-  ['中止', 'cancelled'],
-  ['取消', 'cancelled'],
-  ['취소', 'cancelled'],
-  ['annulé', 'cancelled'],
-  ['cancelado', 'cancelled'],
+  ['bloccato', 'blocked'],
+  ['annullato', 'cancelled'],
 ];
 const PHRASES = [...WORDS].sort((a, b) => b[0].length - a[0].length);
 
@@ -224,12 +356,19 @@ function unknown(raw: string): Status {
   return { category: 'unknown', raw, token: '', claimant: null, reason: null };
 }
 
-/** Match a status phrase at the start of `s` (already folded). Returns [phrase, category] or null. */
-function leadingPhrase(s: string): [string, StatusCategory] | null {
-  for (const [p, cat] of PHRASES) {
-    if (s.startsWith(p)) {
-      const next = s.charAt(p.length);
-      if (next === '' || !/[\p{L}\p{N}]/u.test(next) || !/[a-z]/.test(p.charAt(p.length - 1))) return [p, cat];
+/** Scripts whose words are set apart by spaces: a phrase ending in one of their letters must end a
+ * word (`done` is not `doneness`, `готово` not `готовность`). Chinese, Japanese and Korean words run on. */
+const SPACED = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{N}]/u;
+
+/** Match a status phrase at the start of `s` (already folded): the team's words first (`team`,
+ * longest first), then the grammar's. Returns [phrase, category] or null. */
+function leadingPhrase(s: string, team: ReadonlyArray<readonly [string, StatusCategory]> = []): [string, StatusCategory] | null {
+  for (const table of [team, PHRASES]) {
+    for (const [p, cat] of table) {
+      if (s.startsWith(p)) {
+        const next = s.charAt(p.length);
+        if (next === '' || !/[\p{L}\p{N}]/u.test(next) || !SPACED.test(p.charAt(p.length - 1))) return [p, cat];
+      }
     }
   }
   return null;
@@ -257,12 +396,14 @@ function argument(rest: string, dash: boolean): string | null {
  * Claimant: `[IN PROGRESS: Dev 2]`, `IN PROGRESS (Dev 2)`, `CLAIMED by Dev 2`. Reason: `[BLOCKED: x]`,
  * `BLOCKED — x`.
  */
-export function parseStatus(text: string): Status {
-  let hit = MEMO.get(text);
+export function parseStatus(text: string, lexicon?: Lexicon): Status {
+  const team = lexicon && lexicon.statuses.length > 0 ? lexicon : null;
+  const memo = team ? team.memo : MEMO;
+  let hit = memo.get(text);
   if (hit === undefined) {
-    hit = Object.freeze(parseStatusUncached(text));
-    if (MEMO.size >= MEMO_LIMIT) MEMO.clear();
-    MEMO.set(text, hit);
+    hit = Object.freeze(parseStatusUncached(text, team?.statuses ?? []));
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(text, hit);
   }
   return hit;
 }
@@ -274,7 +415,9 @@ export function parseStatus(text: string): Status {
 const MEMO = new Map<string, Status>();
 const MEMO_LIMIT = 4096;
 
-function parseStatusUncached(text: string): Status {
+type Team = ReadonlyArray<readonly [string, StatusCategory]>;
+
+function parseStatusUncached(text: string, team: Team): Status {
   const raw = text.trim();
   if (raw === '') return unknown(text);
   const s = raw.replace(/^[*_`\s]+|[*_`\s]+$/g, '');
@@ -284,7 +427,7 @@ function parseStatusUncached(text: string): Status {
     const inner = bracket[1].trim();
     if (inner === '') return { category: 'todo', raw, token: '[ ]', claimant: null, reason: null };
     if (inner === 'x' || inner === 'X') return { category: 'done', raw, token: '[X]', claimant: null, reason: null };
-    const parsed = parseWords(inner, raw);
+    const parsed = parseWords(inner, raw, team);
     if (parsed.category !== 'unknown') return parsed;
     return unknown(raw);
   }
@@ -292,18 +435,18 @@ function parseStatusUncached(text: string): Status {
     if (s.startsWith(e)) {
       const rest = s.slice(e.length).replace(/^[\uFE0F\s]+/, '');
       if (rest) {
-        const w = parseWords(rest, raw);
+        const w = parseWords(rest, raw, team);
         if (w.category !== 'unknown') return w;
       }
       return { category: cat, raw, token: e, claimant: null, reason: cat === 'blocked' && rest ? rest : null };
     }
   }
-  return parseWords(s, raw);
+  return parseWords(s, raw, team);
 }
 
-function parseWords(s: string, raw: string): Status {
+function parseWords(s: string, raw: string, team: Team): Status {
   const folded = fold(s);
-  const hit = leadingPhrase(folded);
+  const hit = leadingPhrase(folded, team);
   if (!hit) return unknown(raw);
   const [phrase, category] = hit;
   // Find the rest in the original string: skip as many word characters as the phrase holds.
@@ -313,12 +456,12 @@ function parseWords(s: string, raw: string): Status {
   // work; the second one is read, so a story someone works on is never offered as ready.
   const then = /^[*_`\s]*(?:[,;]\s*)?(?:and\s+)?then\s+(\S.*)$/is.exec(rest);
   if (then) {
-    const later = parseWords(then[1], raw);
+    const later = parseWords(then[1], raw, team);
     if (later.category !== 'unknown') return later;
   }
   const slash = category === 'todo' ? /^[*_`\s]*\/[*_`\s]*(\S.*)$/s.exec(rest) : null;
   if (slash) {
-    const other = parseWords(slash[1], raw);
+    const other = parseWords(slash[1], raw, team);
     if (other.category !== 'unknown' && other.category !== 'todo') return other;
   }
   const arg = argument(rest, category !== 'done');
@@ -343,6 +486,6 @@ function restAfter(s: string, phrase: string): string {
 }
 
 /** Is the text a recognizable status (used to spot `[DONE] **5-3**` log rows)? */
-export function isStatusText(text: string): boolean {
-  return parseStatus(text).category !== 'unknown';
+export function isStatusText(text: string, lexicon?: Lexicon): boolean {
+  return parseStatus(text, lexicon).category !== 'unknown';
 }

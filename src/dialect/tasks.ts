@@ -10,12 +10,18 @@ import { entry, type Entry } from './entry.js';
 import type { StoryBody } from './headings.js';
 import { SectionCursor } from './sections.js';
 import { parseStatus } from './status.js';
+import type { Lexicon } from './vocabulary.js';
+
+/** A leading token that is a priority, not an id (`- [ ] P1 — Improve the layout`): eight items may
+ * share `P1`, so it names no one story. */
+export const PRIORITY_TOKEN = /^P[0-5]$/i;
 
 /** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`);
  * global and with match indices, for the writer (`edit/task-structure.ts`) to find the last one. */
-export const TASK_DEPS_CLAUSE = /\((?:depends on|deps|blocked by|requires|after)\s*:?\s*([^)]+)\)/dgi;
+export const TASK_DEPS_CLAUSE =
+  /\((?:depends on|deps|blocked by|requires|after|зависит от|зависимости|phụ thuộc|依赖|依存|의존성|depende de|dépend de|abhängig von)\s*[:：]?\s*([^)]+)\)/dgiu;
 /** The dependencies at the end of a task's text: that clause, or a trailing `depends on: T-1` / `deps: T-1`. */
-const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|\\b(?:depends on|deps|blocked by)\\s*:\\s*([^()]+)$`, 'i');
+const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|(?:^|\\s)(?:depends on|deps|blocked by|зависит от|зависимости)\\s*[:：]\\s*([^()]+)$`, 'iu');
 /**
  * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
  * have no status cell, so a claim, a review or a hold is written in the bracket form status cells
@@ -45,7 +51,7 @@ const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
  * inline tag in its text, else, for an open box without a tag, what its section heading says when
  * that is a hold, a claim, a review or a cancellation (`## Blocked on the owner — …`).
  */
-export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[]) {
+export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[], lexicon?: Lexicon) {
   // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
   const mine: Array<Entry | null> = [];
   const legends = new Set<string>();
@@ -74,7 +80,9 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     const inline = TASK_STATUS.exec(t.text);
     let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
     const lead = leadingId(text);
-    const id = lead?.id ?? null;
+    // A leading priority (`P1 — …`) is the item's priority, not its id: the id is derived.
+    const priority = lead && PRIORITY_TOKEN.test(lead.id) ? lead.id.toUpperCase() : null;
+    const id = priority ? null : (lead?.id ?? null);
     if (lead) text = lead.rest;
     let deps: ParsedDeps | null = null;
     const d = TASK_DEPS.exec(text);
@@ -86,7 +94,7 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
       ? { category: 'done' as const, raw: '[x]', token: '[X]', claimant: null, reason: null }
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
     // A checked box is done whatever tag is left beside it.
-    if (inline && !t.checked) status = { ...parseStatus(inline[0]), raw: inline[0] };
+    if (inline && !t.checked) status = { ...parseStatus(inline[0], lexicon), raw: inline[0] };
     const sec = inline || t.checked ? null : sections.statusSectionAt(t.start);
     const section = sec && REFINES.has(sec.status.category) ? sec : null;
     if (section) status = section.status;
@@ -95,6 +103,7 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
       title: text,
       status,
       deps,
+      priority,
       sectionPath,
       parent: t.parent === -1 ? null : mine[t.parent],
       occurrence: {

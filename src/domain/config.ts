@@ -11,7 +11,7 @@
  */
 import { QueueError } from './errors.js';
 import { configPath } from './paths.js';
-import type { Diagnostic } from './types.js';
+import type { Diagnostic, StatusCategory } from './types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from './rules.js';
 
 /** queue.config.json at the repository root, validated, with defaults filled in ({@link DEFAULTS}). */
@@ -58,6 +58,9 @@ export interface QueueConfig {
   /** Effort sizes written as words (`S`, `M`, `L`) → effort units, for `queue plan`. Default
    * `{"XS": 0.5, "S": 1, "M": 3, "L": 8, "XL": 13}`; numbers (`3`, `4h`, `2d`, `5 pts`) need none. */
   effort: Record<string, number>;
+  /** The team's own words: status words, column headers and id patterns (`statuses`, `columns`,
+   * `ids`), handed to the reader as a {@link Vocabulary}. Default empty. */
+  vocabulary: Vocabulary;
   /** `queue run`: the coordinator that dispatches ready stories to coding agents ({@link RunConfig}). */
   run: RunConfig;
 }
@@ -85,6 +88,37 @@ export interface RunConfig {
   logs: string;
 }
 
+/** What a table column can hold (`dialect/columns.ts` finds them by header and by content). */
+export const COLUMN_ROLES = ['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave'] as const;
+/** A column's role. */
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
+
+/** The categories a team's status word may be mapped to in `statuses` (every category but `unknown`). */
+export const VOCABULARY_CATEGORIES = ['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled'] as const satisfies readonly StatusCategory[];
+
+/**
+ * A team's own vocabulary, beside the grammar queue knows: the read path's one option
+ * (`read/queue.ts` → `dialect/`). Pure data, the same for every file read with it.
+ *
+ * - `statuses`: a status word or phrase (any case and separator style) → its category, read before
+ *   the grammar's words (`{"parked": "blocked", "shipped; awaiting deploy": "review"}`);
+ * - `columns`: a table header → the role of its column (`{"Komponente": "title"}`);
+ * - `ids`: regular expressions (source text, matched whole) of the project's ids (`"ORDER-\\d+"`).
+ */
+export interface Vocabulary {
+  statuses: Readonly<Record<string, Exclude<StatusCategory, 'unknown'>>>;
+  columns: Readonly<Record<string, ColumnRole>>;
+  ids: readonly string[];
+}
+
+/** The empty vocabulary: the grammar alone. */
+export const NO_VOCABULARY: Vocabulary = Object.freeze({ statuses: Object.freeze({}), columns: Object.freeze({}), ids: Object.freeze([]) as readonly string[] });
+
+/** Whether `v` adds nothing to the grammar. */
+export function isEmptyVocabulary(v: Vocabulary | undefined): boolean {
+  return !v || (Object.keys(v.statuses).length === 0 && Object.keys(v.columns).length === 0 && v.ids.length === 0);
+}
+
 /** The config file's name, at the repository root. */
 export const CONFIG_FILE = 'queue.config.json';
 
@@ -108,6 +142,7 @@ export const DEFAULTS: QueueConfig = {
   reviewers: [],
   effort: { XS: 0.5, S: 1, M: 3, L: 8, XL: 13 },
   run: { command: null, timeoutMs: 45 * 60_000, retries: 3, agents: 1, integrate: 'rebase', name: null, worktrees: '.queue-run', logs: 'logs/run' },
+  vocabulary: NO_VOCABULARY,
 };
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: 86_400_000 };
@@ -243,6 +278,45 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
       case 'run':
         config.run = parseRun(value, file, text, diagnostics);
         break;
+      case 'statuses': {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, `an object of status word → category (${VOCABULARY_CATEGORIES.join(', ')})`);
+        const statuses: Record<string, Exclude<StatusCategory, 'unknown'>> = {};
+        for (const [word, cat] of Object.entries(value as Record<string, unknown>)) {
+          if (word.trim() === '' || word.length > 60 || /[|\n]/.test(word)) bad(`statuses.${word}`, 'a status word of one line, at most 60 characters, without `|`');
+          if (typeof cat !== 'string' || !(VOCABULARY_CATEGORIES as readonly string[]).includes(cat)) bad(`statuses.${word}`, `one of ${VOCABULARY_CATEGORIES.join(', ')}`);
+          statuses[word.trim()] = cat as Exclude<StatusCategory, 'unknown'>;
+        }
+        config.vocabulary = { ...config.vocabulary, statuses };
+        break;
+      }
+      case 'columns': {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(key, `an object of header → role (${COLUMN_ROLES.join(', ')})`);
+        const columns: Record<string, ColumnRole> = {};
+        for (const [header, role] of Object.entries(value as Record<string, unknown>)) {
+          if (header.trim() === '' || /[|\n]/.test(header)) bad(`columns.${header}`, 'a header of one line without `|`');
+          if (typeof role !== 'string' || !(COLUMN_ROLES as readonly string[]).includes(role)) bad(`columns.${header}`, `one of ${COLUMN_ROLES.join(', ')}`);
+          columns[header.trim()] = role as ColumnRole;
+        }
+        config.vocabulary = { ...config.vocabulary, columns };
+        break;
+      }
+      case 'ids': {
+        if (!Array.isArray(value) || !value.every((p) => typeof p === 'string' && p !== '' && p.length <= 200))
+          bad(key, "an array of regular expressions (strings) matching the project's ids");
+        for (const p of value as string[]) {
+          try {
+            new RegExp(`^(?:${p})$`, 'u');
+          } catch (e) {
+            throw new QueueError('invalid', `${file}: "ids" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, {
+              file,
+              key,
+              ...positionOf(text, JSON.stringify(p).slice(0, 20)),
+            });
+          }
+        }
+        config.vocabulary = { ...config.vocabulary, ids: [...(value as string[])] };
+        break;
+      }
       default:
         diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }

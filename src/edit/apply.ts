@@ -39,7 +39,10 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   const doc = d.document;
   const text = applyEdits(doc.text, keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits)));
   const content = (doc.bom ? '\uFEFF' : '') + text;
-  const after = await readQueue(before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })));
+  const after = await readQueue(
+    before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })),
+    { vocabulary: before.vocabulary },
+  );
   const refuse = (why: string): never => {
     throw new QueueError('parse_error', `${doc.file}: editing ${d.id} would not read back as intended (${why}); nothing was written`, { file: doc.file, id: d.id });
   };

@@ -115,7 +115,7 @@ function sameAgent(a: string | null, b: string): boolean {
 export function decide(queue: Queue, op: Operation): Decision {
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
-  const style = statusStyle(tableStatusCells(queue, doc));
+  const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
   const c = story.status.category;
   const holder = story.claimant;
   const forced = 'force' in op && op.force === true;
@@ -278,7 +278,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     // As `queue release` does: [BLOCKED] for one that waits, where the file writes that.
     const waits = !s.deps.every((d) => queue.graph.satisfied(d));
     const wish: StatusWish = waits && e.occ.kind === 'table' && !e.occ.section && blocksWaiting(queue, e.doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
-    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc))));
+    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc), e.doc.lexicon)));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);

@@ -10,6 +10,7 @@
  * back (`parseStatus`): a form that does not read as what was meant is never returned.
  */
 import { parseStatus, WRITTEN_EMOJI } from '../dialect/status.js';
+import type { Lexicon } from '../dialect/vocabulary.js';
 import type { StatusCategory } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
 
@@ -42,9 +43,10 @@ const TRANSIENT = /^\[?\s*(?:claiming|prep)\b/i;
 
 /**
  * Learn the style from the status cells of a file, as written (`src.slice(span)` of each table
- * row's status cell), in file order.
+ * row's status cell), in file order, read with the team's words the file was read with (`lexicon`):
+ * a word a legend narrows (`Backlog` — "not yet ready") is never written for a category it no longer means.
  */
-export function statusStyle(cells: readonly string[]): StatusStyle {
+export function statusStyle(cells: readonly string[], lexicon?: Lexicon): StatusStyle {
   const byCategory = new Map<string, Map<string, number>>();
   let brackets = 0;
   let emoji = 0;
@@ -52,7 +54,7 @@ export function statusStyle(cells: readonly string[]): StatusStyle {
   const wordSamples: string[] = [];
   for (const cell of cells) {
     const source = cell.trim();
-    const st = parseStatus(source);
+    const st = parseStatus(source, lexicon);
     if (st.category === 'unknown') continue;
     const counts = byCategory.get(st.category) ?? new Map<string, number>();
     // Count the form, not the agent: `[IN PROGRESS: Dev 1]` and `[IN PROGRESS: Dev 2]` are one form.
@@ -89,7 +91,7 @@ export function statusStyle(cells: readonly string[]): StatusStyle {
       const ex = exemplar(w.category);
       const candidates: string[] = [];
       if (ex !== null) {
-        const st = parseStatus(ex);
+        const st = parseStatus(ex, lexicon);
         const had = w.category === 'blocked' ? st.reason : st.claimant;
         if (had && wantArg && ex.includes(had)) candidates.push(ex.replace(had, wantArg));
         else if (!had && !wantArg) candidates.push(ex);
@@ -97,7 +99,7 @@ export function statusStyle(cells: readonly string[]): StatusStyle {
         else if (!had && wantArg && /^\[[^\]:]+\]$/.test(ex)) candidates.push(`${ex.slice(0, -1)}: ${wantArg}]`);
       }
       candidates.push(fallback(w), bracketForm(w));
-      for (const c of candidates) if (reads(c, w, wantArg)) return c;
+      for (const c of candidates) if (reads(c, w, wantArg, lexicon)) return c;
       return bracketForm(w);
     },
   };
@@ -115,8 +117,8 @@ function bracketForm(w: StatusWish): string {
 }
 
 /** Does `text` parse back as the wished category, with the wished claimant or reason? */
-function reads(text: string, w: StatusWish, arg: string | null): boolean {
-  const st = parseStatus(text);
+function reads(text: string, w: StatusWish, arg: string | null, lexicon?: Lexicon): boolean {
+  const st = parseStatus(text, lexicon);
   if (st.category !== w.category) return false;
   if (w.category === 'blocked') return (st.reason ?? null) === arg;
   if (isClaimed(w.category)) return (st.claimant ?? null) === arg;

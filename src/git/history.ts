@@ -8,7 +8,7 @@
  * that deletes or renames the queue file, or makes stories unreadable, is judged as removing them,
  * and the commit that brings them back is judged against the last version that read them.
  */
-import { CONFIG_FILE, parseConfig, type QueueConfig } from '../domain/config.js';
+import { CONFIG_FILE, parseConfig, type QueueConfig, type Vocabulary } from '../domain/config.js';
 import { readQueue, type Queue } from '../read/queue.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../history/memory.js';
@@ -92,10 +92,10 @@ async function blobAt(git: Git, rev: string | null, file: string): Promise<strin
   return m ? m[1] : null;
 }
 
-/** The queue file at a revision, read; null when the file does not exist there. */
-export async function queueAt(git: Git, rev: string | null, file: string): Promise<Queue | null> {
+/** The queue file at a revision, read (with the team's `vocabulary`, if any); null when the file does not exist there. */
+export async function queueAt(git: Git, rev: string | null, file: string, vocabulary?: Vocabulary): Promise<Queue | null> {
   const blob = await blobAt(git, rev, file);
-  return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }]);
+  return blob === null ? null : readQueue([{ file, text: await git.raw(['cat-file', 'blob', blob]) }], { vocabulary });
 }
 
 /** A merge commit's parents, and each later parent's merge base with the first (null: none). */
@@ -169,7 +169,7 @@ export class Judge {
     if (blob === null) return null;
     let q = this.queues.get(blob);
     if (!q) {
-      q = await readQueue([{ file: this.opts.file, text: await this.git.raw(['cat-file', 'blob', blob]) }]);
+      q = await readQueue([{ file: this.opts.file, text: await this.git.raw(['cat-file', 'blob', blob]) }], { vocabulary: this.opts.config.vocabulary });
       this.queues.set(blob, q);
     }
     return q;
@@ -191,7 +191,7 @@ export class Judge {
 
   /** The queue of a version without the file: no story. */
   private async none(): Promise<Queue> {
-    this.empty ??= await readQueue([{ file: this.opts.file, text: '' }]);
+    this.empty ??= await readQueue([{ file: this.opts.file, text: '' }], { vocabulary: this.opts.config.vocabulary });
     return this.empty;
   }
 

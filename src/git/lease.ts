@@ -66,7 +66,11 @@ export async function leases(git: Git, rev: string, file: string, queue: Queue):
   let open = claimed;
   for (let k = 0; k < versions.length && open.length; k++) {
     // The version before versions[k]: the next older one, or none when versions[k] created the file.
-    const older = k + 1 < versions.length ? await readQueue([{ file, text: await git.raw(['cat-file', 'blob', `${versions[k + 1].commit}:${file}`]) }]) : null;
+    // Older versions are read with the vocabulary the current one was read with.
+    const older =
+      k + 1 < versions.length
+        ? await readQueue([{ file, text: await git.raw(['cat-file', 'blob', `${versions[k + 1].commit}:${file}`]) }], { vocabulary: queue.vocabulary })
+        : null;
     const still: Story[] = [];
     for (const s of open) {
       if (holds(older, s)) still.push(s);

@@ -230,7 +230,7 @@ export async function servedOutcome(git: Git, opts: BranchRef, mine: PublishedRe
   const s = await servedBy(git, mine.since, tip, mine.request.id);
   if (!s) return null;
   const agent = mine.request.op!.agent;
-  const queue = await readQueue([{ file: opts.file, text: await git.raw(['cat-file', 'blob', `${s.commit}:${opts.file}`]) }]);
+  const queue = await readQueue([{ file: opts.file, text: await git.raw(['cat-file', 'blob', `${s.commit}:${opts.file}`]) }], { vocabulary: opts.vocabulary });
   const story = queue.graph.byId.get(s.story);
   if (!story || story.claimant?.toLowerCase() !== agent.toLowerCase()) {
     throw new QueueError('git', `request ${mine.request.id} was served by ${s.commit.slice(0, 7)}, but ${s.story} does not read as claimed by ${agent} there`, {

@@ -285,7 +285,7 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
     );
   if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
   // As bytes: a blob that is not all UTF-8 is written back with every byte the write did not change.
-  const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }]);
+  const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }], { vocabulary: ref.vocabulary });
   const doc = queue.documents[0];
   return { mode: found.mode, text: (doc.bom ? '\uFEFF' : '') + doc.text, queue, root };
 }

@@ -2,6 +2,7 @@
  * The shapes a transaction on the shared branch reads and returns, shared by the transaction
  * (`transaction.ts`), group commit (`requests.ts`) and syncing the clone afterwards (`sync.ts`).
  */
+import type { Vocabulary } from '../domain/config.js';
 import type { Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
@@ -37,4 +38,7 @@ export interface BranchRef {
   remote: string | null;
   /** Shared branch name (`main`). */
   branch: string;
+  /** The team's vocabulary the queue file is read with (queue.config.json's `statuses`, `columns`,
+   * `ids`); none when absent. */
+  vocabulary?: Vocabulary;
 }

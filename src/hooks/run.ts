@@ -38,8 +38,8 @@ export async function preCommit(root: string): Promise<string[]> {
   const staged = await git.line(['rev-parse', '-q', '--verify', `:${file}`]).catch(() => null);
   const head = await git.line(['rev-parse', '-q', '--verify', `HEAD:${file}`]).catch(() => null);
   if (head === staged || (!staged && !head)) return [];
-  const after = await readQueue([{ file, text: staged ? await git.raw(['cat-file', 'blob', staged]) : '' }]);
-  const before = await queueAt(git, await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null), file);
+  const after = await readQueue([{ file, text: staged ? await git.raw(['cat-file', 'blob', staged]) : '' }], { vocabulary: config.vocabulary });
+  const before = await queueAt(git, await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null), file, config.vocabulary);
   const ident = await git.line(['var', 'GIT_AUTHOR_IDENT']).catch(() => '');
   const m = /^(.*?) <([^>]*)>/.exec(ident);
   const agent = process.env.QUEUE_AGENT ?? ((await git.line(['config', '--get', 'queue.agent']).catch(() => '')) || null);

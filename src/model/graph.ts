@@ -43,6 +43,15 @@ export function isHold(story: Story): boolean {
   return story.status.reason !== null || story.deps.length === 0 || story.occurrences.some((o) => o.kind === 'log' && o.section !== undefined && o.status.category === 'blocked');
 }
 
+/** Whether a story is written in more than one place that is not a log or listing row: the writes
+ * refuse it (`edit/common.ts`), so `ready` never offers it. */
+function writtenTwice(story: Story): boolean {
+  if (story.occurrences.length < 2) return false;
+  let n = 0;
+  for (const o of story.occurrences) if (o.kind !== 'log' && ++n > 1) return true;
+  return false;
+}
+
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
 export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; index: Map<string, number>; cycles: number[][] } {
   const n = stories.length;
@@ -55,7 +64,9 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
     index.set(s.id, i);
     category[i] = CODE.get(s.status.category)!;
     // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
-    hold[i] = isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) ? 1 : 0;
+    // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
+    // and an item), which every write refuses until a person says which one is the story.
+    hold[i] = isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) || writtenTwice(s) ? 1 : 0;
     edges += s.deps.length;
   }
   const depStart = new Int32Array(n + 1);

@@ -9,12 +9,19 @@ import type { RawHeading } from '../markdown/blocks.js';
 import { stripBom } from '../markdown/text.js';
 import { LineIndex } from '../markdown/lines.js';
 import { readEntries, type Entry, type TableInfo } from '../dialect/entries.js';
+import type { Lexicon } from '../dialect/vocabulary.js';
 import { startsWithStatusEmoji } from '../dialect/status.js';
 import { buildStories } from '../model/build.js';
 import { QueueGraph } from '../model/graph.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import { decodeUtf8, encodeLike, encodeUtf8, invalidPlaces, type Decoded } from '../domain/encoding.js';
 import { QueueError } from '../domain/errors.js';
+import type { Vocabulary } from '../domain/config.js';
+
+/** How to read: the team's vocabulary (`queue.config.json`'s `statuses`, `columns` and `ids`), none by default. */
+export interface ReadOptions {
+  vocabulary?: Vocabulary;
+}
 
 /** One queue file as read. `text` is BOM-less; offsets in stories index into it. */
 export interface QueueDocument {
@@ -34,6 +41,8 @@ export interface QueueDocument {
   /** The bytes it was read from, when they were not all UTF-8 (their U+FFFD are kept as bytes by
    * {@link documentBytes}). */
   source?: Decoded;
+  /** The team's words the file was read with (queue.config.json's and its legend's). */
+  lexicon?: Lexicon;
 }
 
 /** A queue file to read: its text, or its bytes (then bytes that are not UTF-8 are found and kept). */
@@ -79,6 +88,8 @@ export interface Queue {
   stories: Story[];
   graph: QueueGraph;
   diagnostics: Diagnostic[];
+  /** The vocabulary the queue was read with: a re-read after an edit uses the same. */
+  vocabulary?: Vocabulary;
 }
 
 const CONFLICT = /^(?:<{7}|={7}|>{7}|\|{7})(?:[ \t].*)?$/;
@@ -208,7 +219,7 @@ const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
  * read with certainty is a diagnostic; a file over one of the limits (`domain/limits.ts`) is
  * refused with QueueError `too_large` or `too_deep` at the construct's line and column.
  */
-export async function readDocument(raw: string, file: string): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
+export async function readDocument(raw: string, file: string, opts: ReadOptions = {}): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   checkFileSize(raw, file);
   const { text, bom } = stripBom(raw);
   const markers = conflictMarkers(text, file);
@@ -229,7 +240,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
     // A limit's position is in the text read: mapped back to the file as it is.
     throw e instanceof LimitError ? (cut ? new LimitError(e.code, cut.offset(e.offset), e.message, e.limit) : e).toQueueError(text, file) : e;
   }
-  const { entries, diagnostics, tables } = readEntries(read.blocks, body, file);
+  const { entries, diagnostics, tables, lexicon } = readEntries(read.blocks, body, file, opts.vocabulary);
   if (cut) {
     for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);
     for (const d of diagnostics) d.line = cut.line(d.line);
@@ -251,7 +262,7 @@ export async function readDocument(raw: string, file: string): Promise<{ doc: Qu
     );
   }
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings },
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings, lexicon },
     entries,
     diagnostics,
   };
@@ -261,14 +272,14 @@ const RANK = { error: 0, warning: 1, info: 2 } as const;
 
 /** Read queue files (path → text, or bytes: then each byte sequence that is not UTF-8 is read as
  * U+FFFD, warned about as `encoding` at its line and column, and kept by {@link documentBytes}) into
- * one queue. Stories keep the order of `files`, then lines. */
-export async function readQueue(files: QueueSource[]): Promise<Queue> {
+ * one queue, with the team's vocabulary when `opts` gives one. Stories keep the order of `files`, then lines. */
+export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): Promise<Queue> {
   const documents: QueueDocument[] = [];
   const entries: Entry[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
     const src = 'bytes' in f ? decodeUtf8(f.bytes) : null;
-    const r = await readDocument(src ? src.text : (f as { text: string }).text, f.file);
+    const r = await readDocument(src ? src.text : (f as { text: string }).text, f.file, opts);
     if (src?.invalid.length) {
       r.doc.source = src;
       for (const d of encodingDiagnostics(src, f.file)) r.diagnostics.push(d);
@@ -294,5 +305,5 @@ export async function readQueue(files: QueueSource[]): Promise<Queue> {
     });
   }
   diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1));
-  return { documents, stories: built.stories, graph, diagnostics };
+  return { documents, stories: built.stories, graph, diagnostics, ...(opts.vocabulary ? { vocabulary: opts.vocabulary } : {}) };
 }

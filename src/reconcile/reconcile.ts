@@ -158,7 +158,7 @@ function reconcileWith(
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
       const mine = reconcilable(queue, doc);
-      const style = statusStyle(tableStatusCells(queue, doc));
+      const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
       const blocking = block && writesBlocked(queue, mine);
       const mark = markStyle(doc, mine);
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };

@@ -205,7 +205,7 @@ export function watch(opts: WatchOptions): Watcher {
 async function handEdits(where: WriteTarget, text: string): Promise<{ base: Queue; working: Queue } | null> {
   const base = await sharedBase(where);
   if (!base || (base.documents[0]?.bom ? '\uFEFF' : '') + base.documents[0]?.text === text) return null;
-  return { base, working: await readQueue([{ file: where.file, text }]) };
+  return { base, working: await readQueue([{ file: where.file, text }], { vocabulary: where.config.vocabulary }) };
 }
 
 function stamp(): string {

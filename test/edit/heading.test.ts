@@ -104,9 +104,10 @@ describe('heading-block stories', () => {
     expect(beside.stories.some((s) => s.occurrences[0].kind === 'task' && beside.graph.isReady(s))).toBe(true);
     expect(decide(beside, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-002');
     expect(decide(queue, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-002');
-    // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped.
+    // A story written twice (a heading and a schedule line with its id, argie33/algo) is skipped,
+    // and `ready` does not offer it: every write refuses it until a person says which is the story.
     const twice = await q(`${md}## QW-003 Docs\nStatus: todo\n\n## Schedule\n\n- [ ] QW-002 - start the design\n`);
-    expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(true);
+    expect(twice.graph.isReady(twice.graph.byId.get('QW-002')!)).toBe(false);
     expect(decide(twice, { op: 'claim', agent: 'A', maxClaims: 1 }).id).toBe('QW-003');
   });
 

@@ -220,7 +220,8 @@ describe("the file's identity survives deletion, renames and rows that stop read
     commit(r, 'rename back');
     refused(push(r, repo), /delete_claimed A-1/, /steal A-1/);
 
-    // Rows moved under a second header that has no Status column, then moved back changed.
+    // Rows moved under a second header that has no Status column, then moved back changed. (A column
+    // whose cells read as statuses is a status column whatever its header: `Notes` never is one.)
     const h = clone(repo, 'mallory');
     const rows = (t: string) => t.split('\n').filter((l) => /\*\*A-[12]\*\*/.test(l));
     const outside = (t: string) =>
@@ -228,7 +229,7 @@ describe("the file's identity survives deletion, renames and rows that stop read
         .split('\n')
         .filter((l) => !/\*\*A-[12]\*\*/.test(l))
         .join('\n')
-        .trimEnd()}\n\n| Stat | Story | Description | Depends On |\n|---|---|---|---|\n${rows(t).join('\n')}\n`;
+        .trimEnd()}\n\n| Notes | Story | Description | Depends On |\n|---|---|---|---|\n${rows(t).join('\n')}\n`;
     writeFileSync(join(h, 'WORK_QUEUE.md'), outside(text));
     commit(h, 'rows out of the status table');
     writeFileSync(join(h, 'WORK_QUEUE.md'), withRow(withRow(text, 'A-1', stolen), 'A-2', '| [DONE] | **A-2** | a2 | A-1 |'));
@@ -237,7 +238,7 @@ describe("the file's identity survives deletion, renames and rows that stop read
 
     // The twin: moving rows nobody holds out and back unchanged.
     const b = clone(repo, 'devB');
-    writeFileSync(join(b, 'WORK_QUEUE.md'), `${text.replace(`${ROWS[3]}\n`, '').trimEnd()}\n\n| Stat | Story | Description | Depends On |\n|---|---|---|---|\n${ROWS[3]}\n`);
+    writeFileSync(join(b, 'WORK_QUEUE.md'), `${text.replace(`${ROWS[3]}\n`, '').trimEnd()}\n\n| Notes | Story | Description | Depends On |\n|---|---|---|---|\n${ROWS[3]}\n`);
     commit(b, 'A-3 out of the table');
     writeFileSync(join(b, 'WORK_QUEUE.md'), text);
     commit(b, 'A-3 back');

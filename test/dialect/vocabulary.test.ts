@@ -1,0 +1,368 @@
+/**
+ * The team's own words and the columns found by content (issue: "0 stories" on queues whose
+ * headers or status words queue did not know): the four fixtures written for it, queue.config.json's
+ * `statuses`, `columns` and `ids`, legends, the languages of the grammar, and the rule that `ready`
+ * never offers a story `claim` refuses, over every fixture and every real queue of the corpus.
+ */
+import { describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { readQueue, type Queue } from '../../src/read/queue.js';
+import { decide } from '../../src/edit/decide.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { parseConfig, type Vocabulary } from '../../src/domain/config.js';
+import { QueueError } from '../../src/domain/errors.js';
+import { parseStatus } from '../../src/dialect/status.js';
+import { categoryOfMeaning, compileVocabulary, legendCategory } from '../../src/dialect/vocabulary.js';
+import type { Story } from '../../src/domain/types.js';
+import { fixture, fixtureFiles, read, REAL, withoutCorpus } from '../helpers.js';
+
+const vocabulary = (v: Partial<Vocabulary>): Vocabulary => ({ statuses: {}, columns: {}, ids: [], ...v });
+const open = (name: string, v?: Partial<Vocabulary>) => readQueue([{ file: name, text: read(fixture(name)) }], v ? { vocabulary: vocabulary(v) } : {});
+const text = (t: string, v?: Partial<Vocabulary>) => readQueue([{ file: 'WORK_QUEUE.md', text: t }], v ? { vocabulary: vocabulary(v) } : {});
+const line = (s: Story) => `${s.id} ${s.status.category}${s.deps.length ? ` ← ${s.deps.map((d) => d.ref).join(' ')}` : ''}`;
+const stories = (q: Queue) => q.stories.map(line);
+const ready = (q: Queue) => q.graph.ready().map((s) => s.id);
+const infos = (q: Queue, code: string) => q.diagnostics.filter((d) => d.code === code).map((d) => `${d.line} ${d.message}`);
+
+describe('content-columns.md: columns found by what their cells hold', () => {
+  it('reads a plain noun, a milestone and a German table as story tables, and says which column it took for what', async () => {
+    const q = await open('content-columns.md');
+    expect(stories(q)).toEqual([
+      'components/billing-service done',
+      'components/search-index in_progress',
+      'components/mobile-shell todo',
+      'milestones/beta-launch done',
+      'milestones/public-launch todo',
+      'AP-1 done',
+      'AP-2 todo',
+      'AP-3 in_progress',
+      'workstreams/data-migration todo',
+      'workstreams/access-reviews done',
+      'workstreams/cost-dashboard todo',
+    ]);
+    expect(q.graph.byId.get('AP-2')!.title).toBe('Schnittstelle');
+    expect(infos(q, 'column_role')).toEqual([
+      '8 column 1 ("Component") taken as title: header "Component" unknown',
+      '23 column 3 ("Fortschritt") taken as status: its cells read as statuses, header "Fortschritt" unknown',
+      '23 column 1 ("Kürzel") taken as id: its cells are unique ids, header unknown',
+      '23 column 2 ("Paket") taken as title: header "Paket" unknown',
+      '31 column 1 ("Rank") taken as priority, not id: its cells are priorities ("P1")',
+      '31 column 2 ("Workstream") taken as title: header "Workstream" unknown',
+      '47 column 2 ("✅ Passing") reads as statuses, but the table is a report (under "Test results"): not stories',
+    ]);
+    expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+
+  it('keeps the precision: a legend, a report and a priority column are not stories or ids', async () => {
+    const q = await open('content-columns.md');
+    expect(infos(q, 'legend')).toEqual(['39 this table is read as a legend of status words, not as stories']);
+    expect(q.stories.some((s) => /lint|unit tests|merged/i.test(s.title))).toBe(false);
+    expect(q.graph.byId.get('workstreams/data-migration')!.priority).toBe('P1');
+    expect(q.graph.byId.has('P1')).toBe(false);
+  });
+
+  it('leaves a matrix of bare marks, a column of reasons and a table with two status-like columns alone', async () => {
+    const matrix = await text('| Feature | Linux | macOS |\n|---|---|---|\n| Sync | ✅ | ❌ |\n| Backup | ✅ | ✅ |\n');
+    expect(matrix.stories).toEqual([]);
+    const marks = await text('| Platform | Supported |\n|---|---|\n| Linux | ✅ |\n| Windows | ❌ |\n');
+    expect(marks.stories).toEqual([]);
+    const reasons = await text('## Excluded\n\n| Feature | Reason |\n|---|---|\n| Plugins | Deferred |\n| Themes | Deferred |\n| Sync | Out of scope |\n');
+    expect(reasons.stories).toEqual([]);
+  });
+});
+
+describe('vocabulary.md: the team’s own words', () => {
+  it('learns from the legend table and the "Status definitions" section: narrowing to do to a hold, teaching unknown words', async () => {
+    const q = await open('vocabulary.md');
+    expect(stories(q)).toEqual([
+      'RT-1 done',
+      'RT-2 blocked',
+      'RT-3 cancelled',
+      'RT-4 todo ← RT-1',
+      'RT-5 unknown ← RT-2',
+      'RT-6 done ← RT-4',
+      'RT-7 blocked',
+      'ON-1 blocked',
+      'ON-2 cancelled',
+      'ON-3 todo',
+      'ON-4 done',
+    ]);
+    expect(ready(q)).toEqual(['RT-4', 'ON-3']);
+    expect(infos(q, 'legend')).toEqual([
+      '8 this table is read as a legend of status words, not as stories',
+      '10 the legend reads "Backlog" as blocked: "Not yet ready: the spec is still being written"',
+      '11 the legend reads "Replanned" as cancelled: "Replaced by another plan"',
+      '38 the legend reads "QUEUED" as blocked: "Accepted, but not yet ready: it waits for the design review."',
+      '42 the legend reads "SHELVED" as cancelled: "Replaced by the new onboarding plan."',
+    ]);
+    // The words it could not map stay unknown, with the config key that teaches them: never a guess.
+    const unknown = q.diagnostics.filter((d) => d.code === 'unknown_status');
+    expect(unknown.map((d) => d.line)).toEqual([13, 23]);
+    for (const d of unknown) expect(d.message).toContain('queue.config.json "statuses"');
+  });
+
+  it('takes queue.config.json "statuses" before the legend and the grammar, phrases with a semicolon included', async () => {
+    const q = await open('vocabulary.md', { statuses: { Mulling: 'todo', 'Landed; awaiting sign-off': 'review', Backlog: 'todo' } });
+    expect(q.graph.byId.get('RT-5')!.status.category).toBe('todo');
+    expect(q.graph.byId.get('RT-6')!.status.category).toBe('review');
+    // The config wins over the legend.
+    expect(q.graph.byId.get('RT-2')!.status.category).toBe('todo');
+    // A word the config maps is known: the legend's definition of it is no longer a warning.
+    expect(q.diagnostics.filter((d) => d.code === 'unknown_status')).toEqual([]);
+  });
+
+  it('a claim and a done on a story read with the team’s words keep every other story as it was', async () => {
+    const v = vocabulary({ statuses: { Mulling: 'todo' } });
+    let q = await readQueue([{ file: 'vocabulary.md', text: read(fixture('vocabulary.md')) }], { vocabulary: v });
+    const claimed = await applyDecision(q, decide(q, { op: 'claim', id: 'RT-4', agent: 'Dev 1', maxClaims: 1 }));
+    q = claimed.after;
+    expect(q.vocabulary).toBe(v);
+    expect(q.graph.byId.get('RT-4')!.status.category).toBe('in_progress');
+    expect(q.graph.byId.get('RT-5')!.status.category).toBe('todo');
+    const done = await applyDecision(q, decide(q, { op: 'done', id: 'RT-4', agent: 'Dev 1' }));
+    expect(done.after.graph.byId.get('RT-4')!.status.category).toBe('done');
+  });
+
+  it('queue.config.json "columns" and "ids" say what a header or an id is', async () => {
+    const t = '| Vorgang | Bemerkung | Stand |\n|---|---|---|\n| Rechnung | eilt | offen |\n| Mahnung | später | erledigt |\n';
+    expect((await text(t)).stories.map((s) => s.title)).toEqual(['Rechnung', 'Mahnung']);
+    expect((await text(t, { columns: { Bemerkung: 'title', Vorgang: 'owner' } })).stories.map((s) => [s.title, s.owner])).toEqual([
+      ['eilt', 'Rechnung'],
+      ['später', 'Mahnung'],
+    ]);
+    const ids = '| Key | What | Stand |\n|---|---|---|\n| auth.login | Login form | offen |\n| auth.reset | Password reset | erledigt |\n';
+    expect((await text(ids)).stories.map((s) => s.id)).toEqual(['auth.login', 'auth.reset']);
+    const unknownKey = '| Handle | What | Stand |\n|---|---|---|\n| auth.login | Login form | offen |\n| auth.reset | Password reset | erledigt |\n';
+    // `auth.login` is not id-shaped (no digit): without the project's pattern it is the title.
+    expect((await text(unknownKey)).stories.map((s) => s.title)).toEqual(['auth.login', 'auth.reset']);
+    expect((await text(unknownKey, { ids: ['auth\\.[a-z]+'] })).stories.map((s) => s.id)).toEqual(['auth.login', 'auth.reset']);
+  });
+
+  it('parseConfig validates statuses, columns and ids', () => {
+    const { config } = parseConfig(JSON.stringify({ statuses: { parked: 'blocked', shipped: 'done' }, columns: { Komponente: 'title' }, ids: ['ORDER-\\d+'] }));
+    expect(config.vocabulary).toEqual({ statuses: { parked: 'blocked', shipped: 'done' }, columns: { Komponente: 'title' }, ids: ['ORDER-\\d+'] });
+    for (const [bad, why] of [
+      ['{"statuses": {"parked": "later"}}', /"statuses.parked" must be one of todo, blocked/],
+      ['{"statuses": ["parked"]}', /"statuses" must be an object/],
+      ['{"statuses": {"a|b": "done"}}', /"statuses.a\|b" must be a status word/],
+      ['{"columns": {"Komponente": "name"}}', /"columns.Komponente" must be one of status, id, title/],
+      ['{"ids": "ORDER-\\\\d+"}', /"ids" must be an array of regular expressions/],
+      ['{"ids": ["ORDER-("]}', /"ids" holds "ORDER-\(", not a regular expression/],
+    ] as const) {
+      expect(() => parseConfig(bad), bad).toThrow(QueueError);
+      expect(() => parseConfig(bad), bad).toThrow(why);
+    }
+  });
+});
+
+describe('a legend’s meanings', () => {
+  it('map to categories the careful way round', () => {
+    expect(
+      [
+        'Not yet ready: the spec is still being written',
+        'Replaced by a newer requirement. Keep historical entry.',
+        'Explicitly cancelled by Owner.',
+        'Cannot safely continue until an external condition changes.',
+        'Implementation is sufficiently complete for verification.',
+        'Currently being implemented.',
+        'All completion conditions have been satisfied.',
+        'Someone is thinking about it',
+      ].map(categoryOfMeaning),
+    ).toEqual(['blocked', 'cancelled', 'cancelled', 'blocked', 'review', 'in_progress', 'done', null]);
+  });
+
+  it('narrow a word the grammar reads as to do, teach unknown words, and never widen a known one', () => {
+    expect(legendCategory('todo', 'blocked')).toBe('blocked');
+    expect(legendCategory('todo', 'in_progress')).toBe(null);
+    expect(legendCategory('unknown', 'review')).toBe('review');
+    expect(legendCategory('done', 'todo')).toBe(null);
+    expect(legendCategory('blocked', 'todo')).toBe(null);
+  });
+
+  it('a status definitions section of sub-headings (`### BACKLOG` then its meaning) holds BACKLOG back', async () => {
+    const q = await text(
+      [
+        '| ID | Status | Title |',
+        '|---|---|---|',
+        '| REQ-1 | READY | First |',
+        '| REQ-2 | BACKLOG | Second |',
+        '',
+        '## Status definitions',
+        '',
+        '### BACKLOG',
+        'Kept, but the specification is not yet ready.',
+        '',
+        '### READY',
+        'May be selected when no IN_PROGRESS work exists.',
+        '',
+      ].join('\n'),
+    );
+    expect(stories(q)).toEqual(['REQ-1 todo', 'REQ-2 blocked']);
+    expect(ready(q)).toEqual(['REQ-1']);
+  });
+
+  it('a write never writes a word the legend narrowed: reopen beside BACKLOG rows writes a to-do word that reads as to do', async () => {
+    const t = [
+      '| ID | Status | Title |',
+      '|---|---|---|',
+      '| REQ-1 | DONE | First |',
+      '| REQ-2 | BACKLOG | Second |',
+      '',
+      '## Status definitions',
+      '',
+      '### BACKLOG',
+      'Not yet ready.',
+      '',
+    ].join('\n');
+    const q = await text(t);
+    const out = await applyDecision(q, decide(q, { op: 'reopen', id: 'REQ-1', agent: 'Lead' }));
+    expect(stories(out.after)).toEqual(['REQ-1 todo', 'REQ-2 blocked']);
+    expect(out.content).not.toContain('| REQ-1 | BACKLOG |');
+  });
+
+  it('bullets under a legend heading define words too', async () => {
+    const q = await text('## Status legend\n\n- `parked-ish`: on hold until the owner decides\n\n## Work\n\n| ID | Status |\n|---|---|\n| W-1 | parked-ish |\n| W-2 | todo |\n');
+    expect(stories(q)).toEqual(['W-1 blocked', 'W-2 todo']);
+  });
+});
+
+describe('languages.md: heading blocks, sections, tables and task lists in nine languages', () => {
+  it('reads every story with its status and dependencies', async () => {
+    const q = await open('languages.md');
+    expect(stories(q)).toEqual([
+      'SHOP-001 in_progress',
+      'SHOP-002 todo ← SHOP-001',
+      'SHOP-003 blocked',
+      'SHOP-000 done',
+      'VN-1 done',
+      'VN-2 in_progress ← VN-1',
+      'ZH-1 done',
+      'ZH-2 todo ← ZH-1',
+      'JA-1 done',
+      'JA-2 todo ← JA-1',
+      'KO-1 in_progress',
+      'KO-2 todo ← KO-1',
+      'ES-1 done',
+      'ES-2 todo ← ES-1',
+      'PT-1 in_progress',
+      'PT-2 todo ← PT-1',
+      'FR-1 done',
+      'FR-2 todo ← FR-1',
+      'DE-1 done',
+      'DE-2 todo ← DE-1',
+      'tabla-de-tareas/diseño-del-catálogo done',
+      'tabla-de-tareas/búsqueda in_progress',
+      'bảng-công-việc/đăng-nhập done',
+      'bảng-công-việc/thanh-toán todo',
+      'RU-1 done',
+      'RU-2 todo ← RU-1',
+    ]);
+    expect(q.graph.byId.get('SHOP-001')!.claimant).toBe('Dev 2');
+    expect(ready(q)).toEqual(['ZH-2', 'JA-2', 'ES-2', 'FR-2', 'DE-2', 'bảng-công-việc/thanh-toán', 'RU-2']);
+    expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+
+  it('status words in each language, in any case, end at a word boundary where the script has one', () => {
+    const cases: Array<[string, string]> = [
+      ['В работе', 'in_progress'],
+      ['Готово', 'done'],
+      ['готовность проверена', 'unknown'],
+      ['Đang làm', 'in_progress'],
+      ['进行中', 'in_progress'],
+      ['完了', 'done'],
+      ['진행 중', 'in_progress'],
+      ['En curso', 'in_progress'],
+      ['Em andamento', 'in_progress'],
+      ['En cours', 'in_progress'],
+      ['In Bearbeitung', 'in_progress'],
+      ['Proposed', 'blocked'],
+      ['Предложено', 'blocked'],
+    ];
+    expect(cases.map(([t]) => [t, parseStatus(t).category])).toEqual(cases);
+  });
+
+  it('a team word read with a lexicon never leaks into reads without it', () => {
+    const lex = compileVocabulary(vocabulary({ statuses: { Gepflegt: 'done' } }));
+    expect(parseStatus('Gepflegt', lex).category).toBe('done');
+    expect(parseStatus('Gepflegt').category).toBe('unknown');
+  });
+});
+
+describe('priorities.md: a leading priority is not an id', () => {
+  it('eight items sharing P1 would be one story; each is its own, with its priority', async () => {
+    const q = await open('priorities.md');
+    expect(q.stories.map((s) => [s.id, s.priority])).toEqual([
+      ['this-week/fix-the-frost-date-lookup', 'P1'],
+      ['this-week/export-the-planting-calendar-as-ical', 'P1'],
+      ['this-week/seed-catalogue-search', 'P2'],
+      ['later/companion-planting-hints', 'P3'],
+      ['later/watering-reminders', 'P2'],
+    ]);
+    expect(ready(q)).toHaveLength(4);
+  });
+});
+
+describe('a heading block with a title: line', () => {
+  it('is named by it, not by its heading', async () => {
+    const q = await text(
+      '### TASK WQ-A-setup\n\nid: WQ-A-setup\ntitle: Set the project up\nstatus: completed\n\n### TASK WQ-B-next\n\nid: WQ-B-next\nstatus: queued\ndeps: WQ-A-setup\n',
+    );
+    expect(q.stories.map((s) => [s.id, s.title, s.status.category])).toEqual([
+      ['WQ-A-setup', 'Set the project up', 'done'],
+      ['WQ-B-next', 'TASK', 'todo'],
+    ]);
+  });
+});
+
+/** Every id `ready` offers can be claimed: decide and apply succeed on the queue as read. */
+async function readyIsClaimable(name: string, t: string): Promise<number> {
+  const q = await readQueue([{ file: name, text: t }]);
+  let n = 0;
+  for (const s of q.graph.ready()) {
+    const out = await applyDecision(q, decide(q, { op: 'claim', id: s.id, agent: 'Probe', maxClaims: 1 })).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(out, `${name}: ready offers ${s.id}, claim refuses it`).toBe(null);
+    n++;
+  }
+  return n;
+}
+
+describe('ready never offers a story claim refuses', () => {
+  it('on every fixture', async () => {
+    let n = 0;
+    for (const f of fixtureFiles()) n += await readyIsClaimable(basename(f), read(f));
+    expect(n).toBeGreaterThan(20);
+  });
+
+  it.skipIf(withoutCorpus('ready ⊆ claimable on the corpus'))('on every real queue of the corpus, the four named in the issue read as their authors meant', async () => {
+    const files = (await import('node:fs')).readdirSync(REAL).filter((f) => f.endsWith('.md'));
+    let n = 0;
+    for (const f of files) n += await readyIsClaimable(f, read(join(REAL, f)));
+    expect(n).toBeGreaterThan(300);
+    const q = async (f: string) => readQueue([{ file: f, text: read(join(REAL, f)) }]);
+    const paladin = await q('PaladinEng__Dark-Sun-Character-Builder__WORKQUEUE.md');
+    expect(paladin.stories.filter((s) => s.status.category === 'todo')).toHaveLength(8);
+    expect(ready(paladin)).toHaveLength(8);
+    const russian = await q('9627997__pechataet-maksim-site__docs__WORK_QUEUE.md');
+    expect(stories(russian)).toEqual([
+      'ORDER-001 blocked',
+      'SEC-001 blocked ← согласовать лимиты размера и разрешения',
+      'TECH-001 blocked',
+      'TECH-002 todo ← сначала контрактные тесты состояния и событий',
+      'TECH-003 todo',
+      'QA-001 todo',
+      'QA-002 todo',
+      'ORDER-002 todo ← ORDER-001',
+      'DOCS-002 done',
+      'DOCS-001 done',
+      'STUDIO-021 done',
+    ]);
+    const nisiyasu = await q('nisiyasu__-luke-quest__WORK_QUEUE.md');
+    expect(nisiyasu.graph.byId.get('REQ-004')!.status.category).toBe('blocked');
+    expect(ready(nisiyasu)).toEqual([]);
+    const aks = await q('akscnl6521__kbeauty-platform__WORK_QUEUE.md');
+    expect(aks.graph.byId.get('WQ-A-checkin-email-queue-staging')!.title).toBe('Checkin email queue Staging migration and verify');
+  });
+});
