@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { generateQueue } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const bin = join(here, '..', 'dist', 'queue.js');
+// `QUEUE_BENCH_BIN` measures another build of queue (an older one, to compare) the same way.
+const bin = process.env.QUEUE_BENCH_BIN ?? join(here, '..', 'dist', 'queue.js');
 const work = join(here, '.work', 'first-read');
 const quick = process.argv.includes('--quick');
 const RUNS = quick ? 3 : 7;
