@@ -231,7 +231,7 @@ export async function readQueue(files: Array<{ file: string; text: string }>): P
   }
   const built = buildStories(entries);
   for (const d of built.diagnostics) diagnostics.push(d);
-  const graph = QueueGraph.from(built.stories);
+  const graph = QueueGraph.from(built.stories, built.byId);
   for (const cycle of graph.cycles) {
     const first = graph.byId.get(cycle[0])!;
     diagnostics.push({
