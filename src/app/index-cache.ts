@@ -14,9 +14,10 @@
  *   That check depends on the file system, never on the index; its result is kept beside the index
  *   with the modification times of the directories it listed, and reused only while none has
  *   changed (and none changed within a second of being listed, git's "racy" rule);
- * - each story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one after
- *   another. `queue ready` reads only the stories it prints: at 50,000 stories this part is most of
- *   the file (15 MB), and reading and deserializing it whole would cost 0.04 s of every answer.
+ * - each ready story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one
+ *   after another. Only ready stories are ever printed from an index, so only they are written
+ *   (making every story's JSON was a fifth of a first read); `queue ready` reads only the stories it
+ *   prints.
  * Every part proves itself before it is used: the answer part by the SHA-1 in the header, the
  * story-file part by a SHA-1 kept in the answer, each story's JSON by a checksum of its bytes kept
  * in the answer. A byte changed anywhere (a disk error, a stray write) is never an answer: any
@@ -36,7 +37,7 @@ import type { Queue } from '../read/queue.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -61,8 +62,8 @@ export interface QueueIndex {
   priority: Float64Array;
   unblocks: Int32Array;
   critical: Int32Array;
-  /** Where each story's contract JSON (without `ready`) lies in the JSON part, in bytes: story `i`
-   * is bytes `jsonStart[i]` to `jsonStart[i + 1]`. */
+  /** Where each ready story's contract JSON (without `ready`) lies in the JSON part, in bytes: story
+   * `i` is bytes `jsonStart[i]` to `jsonStart[i + 1]` (none for a story that is not ready). */
   jsonStart: Int32Array;
   /** {@link fnv1a} of each story's JSON bytes. */
   jsonSum: Uint32Array;
@@ -101,7 +102,7 @@ export function indexKey(bytes: Buffer, shown: string): string {
 export interface BuiltIndex {
   index: QueueIndex;
   files: StoryFiles;
-  /** Every story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
+  /** Every ready story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
   json: Buffer;
 }
 
@@ -110,19 +111,22 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
   const n = queue.stories.length;
   const parts: string[] = [];
   const jsonStart = new Int32Array(n + 1);
+  const core = queue.graph.core;
   let at = 0;
-  queue.stories.forEach((s, i) => {
-    const { ready: _ready, ...rest } = storyJson(s, queue.graph);
-    const text = JSON.stringify(rest);
+  for (let i = 0; i < n; i++) {
     jsonStart[i] = at;
+    // Only a ready story is ever printed from an index (`queue ready` answers with ready stories
+    // alone, and readiness is a function of the bytes the index is keyed by): the others keep no JSON.
+    if (!core.readyAt(i)) continue;
+    const { ready: _ready, ...rest } = storyJson(queue.stories[i], queue.graph);
+    const text = JSON.stringify(rest);
     at += Buffer.byteLength(text);
     parts.push(text);
-  });
+  }
   jsonStart[n] = at;
   const json = Buffer.from(parts.join(''));
   const jsonSum = new Uint32Array(n);
   for (let i = 0; i < n; i++) jsonSum[i] = fnv1a(json, jsonStart[i], jsonStart[i + 1]);
-  const core = queue.graph.core;
   return {
     index: {
       format: FORMAT,
@@ -153,7 +157,7 @@ export interface IndexView {
   index: QueueIndex;
   /** The story-file part (read on first use). */
   files(): StoryFiles;
-  /** Story `i`'s contract JSON, with `ready`. */
+  /** Story `i`'s contract JSON, with `ready`; story `i` must be ready (no other story's is kept). */
   story(i: number, ready: boolean): StoryJson;
   /** Let go of the index file (a view of a built index holds none). */
   close(): void;
@@ -171,6 +175,8 @@ export function viewOf(built: BuiltIndex): IndexView {
 }
 
 function withReady(text: string, ready: boolean): StoryJson {
+  // Only ready stories keep their JSON: asking for another is a bug, never an empty answer.
+  if (text === '') throw new IndexCorrupt('no JSON is kept for a story that is not ready');
   return { ...(JSON.parse(text) as Omit<StoryJson, 'ready'>), ready };
 }
 

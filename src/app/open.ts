@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { loadConfig, locateQueueFile } from './locate.js';
+import { certainlyNoRemote } from './git-config.js';
 
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
@@ -36,7 +37,8 @@ export interface OpenOptions {
 
 /** The bytes to read for `opts` at `loc`, and what to say about where they came from. */
 async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[] }> {
-  if (!opts.shared) return { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
+  // Without a remote the working file is all there is: known from git's config files, no git run.
+  if (!opts.shared || !loc.repo || certainlyNoRemote(loc.repo)) return { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
   const { readSource } = await import('./shared-read.js');
   const src = await readSource(loc.repo, loc.path, loc.shown, () => readBytes(loc.path, loc.shown), { offline: opts.offline });
   return src ?? { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };

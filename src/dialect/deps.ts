@@ -22,6 +22,8 @@ export interface ParsedDeps {
 const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|aucune?|ingen|yok|keine)\.?$/i;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
+/** A character or word that {@link SPLIT} splits at, other than `,`. */
+const OTHER_SEPARATOR = /[;、，<+&]|and/i;
 const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;
 const PATHLIKE = /(?:^|\/)[\w.-]+\.(?:md|mdx|txt|json|ya?ml|toml|py|ts|js|rs|go|sh)$|\//i;
 
@@ -61,7 +63,9 @@ function parse(text: string, fast: boolean): ParsedDeps {
   const out: ParsedDeps = { deps: [], documents: [] };
   const t = text.trim();
   if (t === '' || NONE.test(t)) return out;
-  for (let part of t.split(SPLIT)) {
+  // Without any separator but `,` (no `;`, `、`, `，`, `<br>`, ` + `, `and`, `&`), SPLIT can only
+  // split at commas, and every part is trimmed below: a plain split gives the same parts.
+  for (let part of fast && !OTHER_SEPARATOR.test(t) ? t.split(',') : t.split(SPLIT)) {
     part = part.trim();
     if (part === '' || NONE.test(part)) continue;
     if (fast) {

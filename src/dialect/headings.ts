@@ -94,6 +94,22 @@ function unwrap(src: string, start: number, end: number): { start: number; end: 
   return { start, end };
 }
 
+/**
+ * Whether the line `src[from, to)` may be a {@link FENCE} or a {@link FIELD}: its first character
+ * after spaces and tabs is a backtick or tilde, a list marker, `*` or `_`, or the first letter of a
+ * field name. A cheap test that lets {@link fieldsIn} skip the other lines unread.
+ */
+function mayStartField(src: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
+  if (i >= to) return false;
+  const c = src.charCodeAt(i) | 0x20; // ASCII letters to lower case
+  return FIELD_START.has(c) || FIELD_START.has(src.charCodeAt(i));
+}
+
+/** First characters of a fence or a field line: `` ` `` `~` `-` `*` `+` `_`, and the field names' initials (lower case). */
+const FIELD_START = new Set([...'`~-*+_sdbciop'].map((ch) => ch.charCodeAt(0)));
+
 /** The fields of the lines from `from` to `to` (before the next heading), outside code fences, by
  * name (lower case; `state` read as `status`, the dependency names as `deps`, `assignee` as `owner`). */
 export function fieldsIn(src: string, from: number, to: number): Map<string, Field> {
@@ -103,6 +119,11 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
   while (at < to) {
     let nl = src.indexOf('\n', at);
     if (nl === -1 || nl > to) nl = to;
+    if (!mayStartField(src, at, nl)) {
+      // Most lines (every table row) can be neither a fence nor a field: not sliced, not matched.
+      at = nl + 1;
+      continue;
+    }
     const line = src.slice(at, nl).replace(/\r$/, '');
     const f = FENCE.exec(line);
     if (f && (fence === null || f[1][0] === fence[0])) fence = fence === null ? f[1] : null;

@@ -30,6 +30,15 @@ export interface Applied {
   derived: Effect[];
 }
 
+/** Whether two stories' dependencies are written alike (the same references in the same order), as
+ * their refs joined by newlines compare: checked for every story of the file, so without joining. */
+function sameRefs(a: readonly { ref: string }[], b: readonly { ref: string }[]): boolean {
+  const joined = () => a.map((x) => x.ref).join('\n') === b.map((x) => x.ref).join('\n');
+  if (a.length !== b.length) return joined();
+  for (let i = 0; i < a.length; i++) if (a[i].ref !== b[i].ref) return joined();
+  return true;
+}
+
 /**
  * Apply and verify. Throws `parse_error` when the edited file would not read back as intended, and
  * with `config`, `rule_violation` when the change breaks a claim rule (`rules/check.ts`, the same
@@ -70,7 +79,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   for (const s of before.stories) {
     if (changed.has(s.id)) continue;
     const t = after.graph.byId.get(s.id);
-    if (!t || t.status.raw !== s.status.raw || t.title !== s.title || t.deps.map((x) => x.ref).join('\n') !== s.deps.map((x) => x.ref).join('\n')) refuse(`${s.id} changed too`);
+    if (!t || t.status.raw !== s.status.raw || t.title !== s.title || !sameRefs(t.deps, s.deps)) refuse(`${s.id} changed too`);
   }
   const errors = (q: Queue) => q.diagnostics.filter((x) => x.severity === 'error').length;
   if (errors(after) > errors(before)) refuse('a new error appeared');

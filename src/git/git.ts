@@ -3,7 +3,7 @@
  * a shell), failures turned into {@link GitFailure} with git's own message.
  */
 import { spawn } from 'node:child_process';
-import { simpleGit, type SimpleGit } from 'simple-git';
+import type { SimpleGit, SimpleGitFactory } from 'simple-git';
 
 /** `QUEUE_TRACE=1` prints every git command queue runs, with its duration, to stderr. */
 const TRACE = process.env.QUEUE_TRACE === '1';
@@ -29,16 +29,33 @@ function gist(stderr: string): string {
   return (telling.length ? telling : lines.slice(-3)).join(' ') || stderr.trim();
 }
 
+/** simple-git, loaded on the first git command: a read that runs none (`queue ready` outside a
+ * clone with a remote) never pays for loading it. */
+let simpleGitModule: Promise<SimpleGitFactory> | null = null;
+
 /** A repository (any directory inside a work tree) to run git in. */
 export class Git {
-  private readonly sg: SimpleGit;
+  private sgInstance: Promise<SimpleGit> | null = null;
 
   /** @param dir work tree directory; @param env extra environment (e.g. `GIT_INDEX_FILE`) */
   constructor(
     readonly dir: string,
     private readonly env?: Record<string, string>,
-  ) {
-    this.sg = simpleGit({
+  ) {}
+
+  /** The simple-git instance for this repository, made on first use. */
+  private sg(): Promise<SimpleGit> {
+    this.sgInstance ??= this.make();
+    return this.sgInstance;
+  }
+
+  /** Load simple-git (once per process) and make this repository's instance. */
+  private async make(): Promise<SimpleGit> {
+    simpleGitModule ??= import('simple-git').then((m) => m.simpleGit);
+    const simpleGit = await simpleGitModule;
+    const dir = this.dir;
+    const env = this.env;
+    const sg = simpleGit({
       baseDir: dir,
       // simple-git refuses environment variables that can run programs (EDITOR, GIT_SSH_COMMAND…)
       // unless allowed. The environment forwarded here is the user's own, never input: allow what
@@ -54,7 +71,8 @@ export class Git {
         return Buffer.concat([...result.stdErr, Buffer.from(`exit code ${result.exitCode}`)]);
       },
     });
-    if (env) this.sg.env({ ...(process.env as Record<string, string>), ...env });
+    if (env) sg.env({ ...(process.env as Record<string, string>), ...env });
+    return sg;
   }
 
   /** The same repository with extra environment variables. */
@@ -66,7 +84,7 @@ export class Git {
   async raw(args: string[]): Promise<string> {
     const t0 = TRACE ? performance.now() : 0;
     try {
-      return await this.sg.raw(args);
+      return await (await this.sg()).raw(args);
     } catch (e) {
       throw new GitFailure(args, (e as Error).message);
     } finally {

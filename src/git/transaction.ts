@@ -19,7 +19,7 @@
  * publishes itself as a request and is usually served by the next winner's commit, and every claim
  * that commits serves the requests pending at its tip.
  */
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
@@ -46,7 +46,7 @@ import {
 } from './requests.js';
 import { serially } from './lock.js';
 import { syncLocal } from './sync.js';
-import { looseObjectDir, ObjectWriter } from './objects.js';
+import { looseObjectDir, ObjectWriter, objectId } from './objects.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 import type { Attempt, BranchRef, TransactionResult } from './types.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -265,7 +265,7 @@ function noBranch(ref: BranchRef): never {
  * QueueError `unreadable` when it is absent or a symbolic link there (queue edits regular files
  * only), `too_large` when it is over the size limit (found before it is read).
  */
-async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
+async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; id: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   let root: TreeEntry[] | null = null;
   let found: { mode: string; id: string; size?: number } | undefined;
   if (!ref.file.includes('/')) {
@@ -287,7 +287,7 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
   // As bytes: a blob that is not all UTF-8 is written back with every byte the write did not change.
   const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }], { vocabulary: ref.vocabulary });
   const doc = queue.documents[0];
-  return { mode: found.mode, text: (doc.bom ? '\uFEFF' : '') + doc.text, queue, root };
+  return { mode: found.mode, id: found.id, text: (doc.bom ? '\uFEFF' : '') + doc.text, queue, root };
 }
 
 /**
@@ -321,7 +321,7 @@ async function attemptOnce(
     group.mine = null;
     if (served) return served;
   }
-  const { mode, queue, root } = await readAt(git, opts, base);
+  const { mode, queue, root, id: blobId } = await readAt(git, opts, base);
   const decision = await opts.decide(queue, base);
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
   if (group && !group.off && !group.mine && decision.op === 'claim' && contending(requests, groupCommitAt)) {
@@ -360,7 +360,7 @@ async function attemptOnce(
     }
   } else tree = await git.line(['rev-parse', `${base}^{tree}`]);
 
-  if (!opts.remote && applied && head === target && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
+  if (!opts.remote && applied && head === target && !sameAsCommitted(opts.root, opts.file, blobId, mode) && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
     // The ref would move under a work tree whose queue file has edits of its own.
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
   }
@@ -397,6 +397,25 @@ async function attemptOnce(
   }
   if (group && applied) group.mine = null; // deleted by this push
   return { decision, before: queue, applied, commit, base };
+}
+
+/**
+ * True when the working file `file` (under `root`) is certainly as committed: a regular file with the
+ * committed mode's executable bit whose bytes hash to the committed blob `id` (SHA-1 repositories).
+ * False means "ask git" (`git diff --quiet`, which also sees through filters and line-ending
+ * conversion): most often the file is as committed, and this saves a git process that refreshes
+ * the index.
+ */
+function sameAsCommitted(root: string, file: string, id: string, mode: string): boolean {
+  if (id.length !== 40 || (mode !== '100644' && mode !== '100755')) return false;
+  try {
+    const path = join(root, file);
+    const st = lstatSync(path);
+    if (!st.isFile() || ((st.mode & 0o100) !== 0) !== (mode === '100755')) return false;
+    return objectId('blob', readFileSync(path)) === id;
+  } catch {
+    return false;
+  }
 }
 
 /** Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned). */

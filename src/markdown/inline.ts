@@ -26,11 +26,23 @@ export function fastInlineText(raw: string): string | null {
   if (raw.includes('&') && ENTITY.test(raw)) return null;
   const hasStar = raw.includes('*');
   const hasAngle = raw.includes('<');
-  if (hasTick) return codeThenEmphasis(raw);
+  if (hasTick) return wholeCodeSpan(raw) ?? codeThenEmphasis(raw);
   if (hasAngle && (hasStar || raw.includes('_') || AUTOLINK.test(raw))) return null;
   if (raw.includes('_') && !intrawordUnderscoresOnly(raw)) return hasStar ? null : pairRuns(raw, underscoreRuns(raw));
   if (hasStar) return simpleEmphasis(raw);
   return raw;
+}
+
+/**
+ * A cell that is one code span of single backticks and nothing else (`` `stories/S-1.md` ``, the
+ * commonest cell after a bold id): its content, one space stripped from each side as §6.1 says; null
+ * for anything else. What {@link codeThenEmphasis} gives for it, without its passes.
+ */
+function wholeCodeSpan(raw: string): string | null {
+  const n = raw.length;
+  if (n < 3 || raw.charCodeAt(0) !== 96 || raw.charCodeAt(n - 1) !== 96 || raw.indexOf('`', 1) !== n - 1 || raw.includes(CODE)) return null;
+  const content = raw.slice(1, n - 1);
+  return content.length >= 2 && content[0] === ' ' && content[content.length - 1] === ' ' && content.trim() !== '' ? content.slice(1, -1) : content;
 }
 
 /** Stands for a code span while emphasis is judged: not a space, not `*`, `_` or alphanumeric. */

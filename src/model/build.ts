@@ -12,12 +12,15 @@
 import type { Entry } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import type { DependencyRef, Diagnostic, Story } from '../domain/types.js';
+import type { QueueGraph } from './graph.js';
 import { isClaimed } from '../domain/status.js';
 
 /** Stories built from entries (one per id, occurrences merged in file order) and what was found wrong. */
 export interface BuiltStories {
   stories: Story[];
   diagnostics: Diagnostic[];
+  /** Each story by its id, in the order of `stories` (for {@link QueueGraph.from}, which would build it again). */
+  byId: Map<string, Story>;
 }
 
 function unresolved(e: Entry): DependencyRef[] {
@@ -98,7 +101,7 @@ export function buildStories(entries: Entry[]): BuiltStories {
     s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
   }
   resolveDeps(order, byId, diagnostics);
-  return { stories: order, diagnostics };
+  return { stories: order, diagnostics, byId };
 }
 
 function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {

@@ -106,17 +106,28 @@ export class QueueGraph {
   private readonly index: Map<string, number>;
   private dependentsMap: Map<string, string[]> | null = null;
 
-  private constructor(readonly stories: Story[]) {
+  private constructor(
+    readonly stories: Story[],
+    byId?: Map<string, Story>,
+  ) {
     const { arrays, index, cycles } = graphArrays(stories);
     this.index = index;
-    this.byId = new Map();
-    for (const s of stories) this.byId.set(s.id, s);
+    if (byId) this.byId = byId;
+    else {
+      this.byId = new Map();
+      for (const s of stories) this.byId.set(s.id, s);
+    }
     this.core = new GraphCore(arrays);
     this.cycles = cycles.map((c) => c.map((i) => stories[i].id));
   }
 
-  static from(stories: Story[]): QueueGraph {
-    return new QueueGraph(stories);
+  /**
+   * The graph of `stories` (dependencies resolved). `byId`, when the caller has it (`buildStories`
+   * does), must map each story's id to it, in the order of `stories`, and nothing else: it is kept
+   * rather than built again.
+   */
+  static from(stories: Story[], byId?: Map<string, Story>): QueueGraph {
+    return new QueueGraph(stories, byId && byId.size === stories.length ? byId : undefined);
   }
 
   /** Position of a story in file order, or -1. */

@@ -291,7 +291,7 @@ export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): P
   }
   const built = buildStories(entries);
   for (const d of built.diagnostics) diagnostics.push(d);
-  const graph = QueueGraph.from(built.stories);
+  const graph = QueueGraph.from(built.stories, built.byId);
   for (const cycle of graph.cycles) {
     const first = graph.byId.get(cycle[0])!;
     diagnostics.push({
