@@ -1,12 +1,14 @@
 /**
- * `queue init`: what a team needs to start a queue in an existing git repository, written in the
- * work tree (nothing is committed): a WORK_QUEUE.md in the table format with its generated blocks
+ * `queue init`: what a team needs to start a queue in an existing git repository: a WORK_QUEUE.md in the table format with its generated blocks
  * and one example story, `queue.config.json`, the stories and deployment directories, the agents'
  * instructions in AGENTS.md (and CLAUDE.md where there is one) between `<!-- queue:agents -->`
  * markers, `logs/run/` in .gitignore, and on request the MCP entry of the agent tools it finds.
  *
  * It never overwrites: a file that exists is kept (the step says so), instructions already between
- * their markers are left as they are, and a second init changes nothing.
+ * their markers are left as they are, and a second init changes nothing. With `commit`, what it
+ * wrote is committed on the current branch (nothing is pushed), so that `queue claim` has a
+ * committed queue to work from; a file that had uncommitted changes before init is left out of
+ * that commit, and so is everything else in the index.
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +20,8 @@ import { loadConfig } from './locate.js';
 export interface InitOptions {
   /** Also write the MCP server entry (`.mcp.json`, and `.cursor/mcp.json` where `.cursor/` exists). */
   mcp?: boolean;
+  /** Commit the files written, as one commit `queue: init` on the current branch (never pushed). */
+  commit?: boolean;
 }
 
 /** One step of an init: the path concerned and what was done to it. */
@@ -34,6 +38,10 @@ export interface InitStep {
 export interface InitResult {
   root: string;
   steps: InitStep[];
+  /** With `commit`: the commit made (full id), or null with `uncommitted` saying why there is none. */
+  commit?: string | null;
+  /** Why nothing was committed (nothing written, or git refused: its message), when `commit` was asked. */
+  uncommitted?: string;
 }
 
 /** The markers around the agents' instructions in AGENTS.md and CLAUDE.md. */
@@ -131,6 +139,8 @@ export const MCP_ENTRY = { command: 'npx', args: ['-y', 'workqueue.md', 'mcp'] }
 export async function initQueue(root: string, opts: InitOptions = {}): Promise<InitResult> {
   if (!existsSync(join(root, '.git'))) throw new QueueError('usage', `${root} is not the top of a git work tree: run git init first`);
   const steps: InitStep[] = [];
+  // Files with changes of their own before init are not committed by it: those changes are the user's.
+  const dirtyBefore = opts.commit ? await dirtyPaths(root) : new Set<string>();
   const hadConfig = existsSync(join(root, CONFIG_FILE));
   const { config } = loadConfig(root);
 
@@ -159,7 +169,41 @@ export async function initQueue(root: string, opts: InitOptions = {}): Promise<I
     if (claude || !cursor) mcpEntry(root, '.mcp.json', steps);
     if (cursor) mcpEntry(root, '.cursor/mcp.json', steps);
   }
-  return { root, steps };
+  if (!opts.commit) return { root, steps };
+  return { root, steps, ...(await commitSteps(root, steps, dirtyBefore)) };
+}
+
+/** Paths (relative, `/` separators) with changes in the index or the work tree, untracked ones included. */
+async function dirtyPaths(root: string): Promise<Set<string>> {
+  const { Git } = await import('../git/git.js');
+  const out = await new Git(root).raw(['status', '--porcelain=v1', '-z', '--untracked-files=all']).catch(() => '');
+  const paths = new Set<string>();
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (f.length < 4) continue;
+    paths.add(f.slice(3));
+    // A rename or copy is followed by its source path.
+    if (f[0] === 'R' || f[0] === 'C') i++;
+  }
+  return paths;
+}
+
+/** Commit the files `steps` created or appended to (not those dirty before), and nothing else. */
+async function commitSteps(root: string, steps: InitStep[], dirtyBefore: Set<string>): Promise<Pick<InitResult, 'commit' | 'uncommitted'>> {
+  const { Git } = await import('../git/git.js');
+  const paths = steps.filter((s) => s.action !== 'kept' && !s.path.endsWith('/') && !dirtyBefore.has(s.path)).map((s) => s.path);
+  if (paths.length === 0) return { commit: null, uncommitted: 'init wrote nothing that is not already there' };
+  const git = new Git(root);
+  try {
+    await git.raw(['add', '--', ...paths]);
+    // --only: the commit holds these paths alone, whatever else the index has staged.
+    await git.raw(['commit', '-q', '--only', '-m', 'queue: init', '--', ...paths]);
+    return { commit: await git.line(['rev-parse', 'HEAD']) };
+  } catch (e) {
+    const why = (e as Error).message.split('\n').find((l) => l.trim() !== '') ?? 'git commit failed';
+    return { commit: null, uncommitted: why };
+  }
 }
 
 const DEPLOYMENT_READMES: Record<string, string> = {

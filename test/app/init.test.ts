@@ -2,7 +2,8 @@
  * `queue init` in real git repositories, run as the built command: in an empty repository and in
  * one with its own AGENTS.md, CLAUDE.md, .gitignore and .cursor/; what it writes reads clean
  * (`queue ready`, `queue validate`, `queue render --check`); a second init changes no byte; and
- * `queue claim` works right after it, with and without a remote.
+ * it commits what it wrote and nothing else, so `queue claim` works right after it, with and
+ * without a remote.
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -107,17 +108,32 @@ describe('queue init', () => {
     expect(snapshot(repo)).toEqual(before);
   });
 
-  it('then queue claim works: in a fresh repository once its files are committed, and through a bare remote', async () => {
+  it('commits what it wrote and nothing else, so queue claim works right after it; --no-commit leaves them uncommitted', async () => {
     const repo = fresh();
-    expect((await queue(repo, ['init'])).code).toBe(0);
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-q', '-m', 'queue init');
+    writeFileSync(join(repo, 'notes.txt'), "staged, not init's\n");
+    git(repo, 'add', 'notes.txt');
+    const init = await queue(repo, ['init', '--json']);
+    expect(init.code, init.stderr).toBe(0);
+    expect(init.json.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim());
+    expect(git(repo, 'log', '--format=%s').trim()).toBe('queue: init');
+    // The commit holds init's files; the file the user had staged stays staged, not committed.
+    const committed = git(repo, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort();
+    expect(committed).toEqual(init.json.steps.map((s: { path: string }) => s.path).sort());
+    expect(git(repo, 'status', '--porcelain')).toBe('A  notes.txt\n');
     const claimed = await queue(repo, ['claim', '--agent', 'Dev 1', '--json']);
     expect(claimed.code, claimed.stderr).toBe(0);
     expect(claimed.json.story).toMatchObject({ id: '1-1', status: 'in_progress', claimant: 'Dev 1' });
     expect(git(repo, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **1-1** |');
     expect((await queue(repo, ['render', '--check'])).code).toBe(0);
 
+    const plain = fresh();
+    const uncommitted = await queue(plain, ['init', '--no-commit', '--json']);
+    expect(uncommitted.code, uncommitted.stderr).toBe(0);
+    expect(uncommitted.json.commit).toBe(null);
+    expect(() => git(plain, 'rev-parse', '--verify', '-q', 'HEAD')).toThrow();
+  });
+
+  it('then queue claim works through a bare remote once the init commit is pushed', async () => {
     const dir = tempDir('queue-init-remote-');
     const remote = join(dir, 'remote.git');
     git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
@@ -126,8 +142,6 @@ describe('queue init', () => {
     git(clone, 'config', 'user.name', 'Dev 2');
     git(clone, 'config', 'user.email', 'dev2@example.com');
     expect((await queue(clone, ['init', '--hooks'])).code).toBe(0);
-    git(clone, 'add', '-A');
-    git(clone, 'commit', '-q', '-m', 'queue init');
     git(clone, 'push', '-q', 'origin', 'HEAD:main');
     const viaRemote = await queue(clone, ['claim', '--agent', 'Dev 2', '--json']);
     expect(viaRemote.code, viaRemote.stderr).toBe(0);
