@@ -95,20 +95,16 @@ function unwrap(src: string, start: number, end: number): { start: number; end: 
 }
 
 /**
- * Whether the line `src[from, to)` may be a {@link FENCE} or a {@link FIELD}: its first character
- * after spaces and tabs is a backtick or tilde, a list marker, `*` or `_`, or the first letter of a
- * field name. A cheap test that lets {@link fieldsIn} skip the other lines unread.
+ * Whether the line `src[from, to)` may be a {@link FENCE} or a {@link FIELD}: it holds something
+ * besides spaces and tabs, and does not start with `|`, as every table row does (a field line starts
+ * with its name, in any language, or a list marker). A cheap test that lets {@link fieldsIn} skip
+ * table rows unread.
  */
 function mayStartField(src: string, from: number, to: number): boolean {
   let i = from;
   while (i < to && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
-  if (i >= to) return false;
-  const c = src.charCodeAt(i) | 0x20; // ASCII letters to lower case
-  return FIELD_START.has(c) || FIELD_START.has(src.charCodeAt(i));
+  return i < to && src.charCodeAt(i) !== 124 && !(i + 1 === to && src.charCodeAt(i) === 13);
 }
-
-/** First characters of a fence or a field line: `` ` `` `~` `-` `*` `+` `_`, and the field names' initials (lower case). */
-const FIELD_START = new Set([...'`~-*+_sdbciop'].map((ch) => ch.charCodeAt(0)));
 
 /** The fields of the lines from `from` to `to` (before the next heading), outside code fences, by
  * name (lower case; `state` read as `status`, the dependency names as `deps`, `assignee` as `owner`). */
