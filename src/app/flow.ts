@@ -2,9 +2,8 @@
  * `queue stats --history`: the typed events of the queue file's history (as `queue log` reads them,
  * oldest first, with commit times) summed up as the team's flow (`history/flow.ts`).
  */
-import { relative, resolve, sep } from 'node:path';
 import { QueueError } from '../domain/errors.js';
-import { findRepoRoot, loadConfig } from './locate.js';
+import { locateHistory } from './locate.js';
 import { Git } from '../git/git.js';
 import { verifyRange } from '../git/args.js';
 import { Judge, queueCommits } from '../git/history.js';
@@ -31,13 +30,7 @@ export async function historyEvents(opts: HistoryFlowOptions = {}): Promise<Time
 
 /** The events, and the handoffs added under `<deploymentDir>/handoffs` up to the same revision. */
 async function history(opts: HistoryFlowOptions): Promise<{ events: TimedEvent[]; handoffs: TimedHandoff[] }> {
-  const cwd = resolve(opts.cwd ?? process.cwd());
-  const root = findRepoRoot(cwd);
-  if (!root) throw new QueueError('usage', `${cwd} is not in a git repository`);
-  const { config } = loadConfig(root);
-  const file = relative(root, opts.file ? resolve(cwd, opts.file) : resolve(root, config.file))
-    .split(sep)
-    .join('/');
+  const { root, file, config } = locateHistory(opts);
   const git = new Git(root);
   const range = await verifyRange(git, opts.rev ?? 'HEAD');
   const commits = await queueCommits(git, range, file);

@@ -4,7 +4,7 @@
  * hook starts here.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import type { Diagnostic } from '../domain/types.js';
@@ -59,4 +59,21 @@ export function locateQueueFile(opts: { cwd?: string; file?: string } = {}): Que
   const { config } = loadConfig(repo ?? cwd);
   const path = opts.file ? resolve(cwd, opts.file) : resolve(repo ?? cwd, config.file);
   return { cwd, repo, config, path };
+}
+
+/**
+ * Where a command that reads the queue's git history looks: the repository holding `cwd` (default
+ * the process's), its config, and the queue file as a path relative to the repository root with
+ * `/` separators (`file` relative to `cwd`, default the config's `file`). Throws QueueError `usage`
+ * outside a git repository.
+ */
+export function locateHistory(opts: { cwd?: string; file?: string } = {}): { root: string; file: string; config: QueueConfig } {
+  const cwd = resolve(opts.cwd ?? process.cwd());
+  const root = findRepoRoot(cwd);
+  if (!root) throw new QueueError('usage', `${cwd} is not in a git repository`);
+  const { config } = loadConfig(root);
+  const file = relative(root, opts.file ? resolve(cwd, opts.file) : resolve(root, config.file))
+    .split(sep)
+    .join('/');
+  return { root, file, config };
 }

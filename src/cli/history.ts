@@ -3,12 +3,10 @@
  * Loaded only when one of them runs. Every revision and range given is resolved to commit ids
  * first (`git/args.ts`): git is handed ids, never the text typed.
  */
-import { relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import type { QueueConfig } from '../domain/config.js';
-import { loadConfig } from '../app/locate.js';
 import { QueueError } from '../domain/errors.js';
-import { findRepoRoot } from '../app/locate.js';
+import { locateHistory } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { verifyRange, verifyRevision } from '../git/args.js';
@@ -25,13 +23,7 @@ interface Where {
 
 function where(cmd: Command): Where {
   const g = globals(cmd);
-  const cwd = resolve(g.C ?? process.cwd());
-  const root = findRepoRoot(cwd);
-  if (!root) throw new QueueError('usage', `${cwd} is not in a git repository`);
-  const { config } = loadConfig(root);
-  const file = relative(root, g.file ? resolve(cwd, g.file) : resolve(root, config.file))
-    .split(sep)
-    .join('/');
+  const { root, file, config } = locateHistory({ cwd: g.C, file: g.file });
   return { git: new Git(root), root, file, config };
 }
 

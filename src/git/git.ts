@@ -97,18 +97,7 @@ export class Git {
   async bytes(args: string[]): Promise<Buffer> {
     const t0 = TRACE ? performance.now() : 0;
     try {
-      return await new Promise<Buffer>((resolve, reject) => {
-        const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        p.stdout.on('data', (d: Buffer) => out.push(d));
-        p.stderr.on('data', (d: Buffer) => err.push(d));
-        p.on('error', (e) => reject(new GitFailure(args, e.message)));
-        p.on('close', (code) => {
-          if (code === 0) resolve(Buffer.concat(out));
-          else reject(new GitFailure(args, `${Buffer.concat(err).toString('utf8')}exit code ${code}`));
-        });
-      });
+      return await this.spawned(args, null);
     } finally {
       if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} (${(performance.now() - t0).toFixed(1)} ms, bytes)\n`);
     }
@@ -126,23 +115,30 @@ export class Git {
   async input(args: string[], input: string): Promise<string> {
     const t0 = TRACE ? performance.now() : 0;
     try {
-      return await new Promise<string>((resolve, reject) => {
-        const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        p.stdout.on('data', (d: Buffer) => out.push(d));
-        p.stderr.on('data', (d: Buffer) => err.push(d));
-        p.on('error', (e) => reject(new GitFailure(args, e.message)));
-        p.on('close', (code) => {
-          if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-          else reject(new GitFailure(args, `${Buffer.concat(err).toString('utf8')}exit code ${code}`));
-        });
-        p.stdin.on('error', () => {}); // git exiting early is reported by its exit code
-        p.stdin.end(input);
-      });
+      return (await this.spawned(args, input)).toString('utf8');
     } finally {
       if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} < (${input.length} bytes) (${(performance.now() - t0).toFixed(1)} ms)\n`);
     }
+  }
+
+  /** `git <args>` as a child process of its own (not through simple-git), with `input` on its stdin
+   * when given: stdout as bytes. Throws {@link GitFailure} with git's stderr on a non-zero exit. */
+  private spawned(args: string[], input: string | null): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      p.stdout.on('data', (d: Buffer) => out.push(d));
+      p.stderr.on('data', (d: Buffer) => err.push(d));
+      p.on('error', (e) => reject(new GitFailure(args, e.message)));
+      p.on('close', (code) => {
+        if (code === 0) resolve(Buffer.concat(out));
+        else reject(new GitFailure(args, `${Buffer.concat(err).toString('utf8')}exit code ${code}`));
+      });
+      p.stdin.on('error', () => {}); // git exiting early is reported by its exit code
+      // Without input, stdin is closed at once: git reads nothing from it.
+      p.stdin.end(input ?? undefined);
+    });
   }
 
   /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks). */
