@@ -103,12 +103,12 @@ function mayStartField(src: string, from: number, to: number): boolean {
   let i = from;
   while (i < to && (src.charCodeAt(i) === 32 || src.charCodeAt(i) === 9)) i++;
   if (i >= to) return false;
-  const c = src.charCodeAt(i) | 0x20; // ASCII letters to lower case
-  return FIELD_START.has(c) || FIELD_START.has(src.charCodeAt(i));
+  return FIELD_START.has(src.charCodeAt(i));
 }
 
-/** First characters of a fence or a field line: `` ` `` `~` `-` `*` `+` `_`, and the field names' initials (lower case). */
-const FIELD_START = new Set([...'`~-*+_sdbciop'].map((ch) => ch.charCodeAt(0)));
+/** First characters of a fence or a field line: `` ` `` `~` `-` `*` `+` `_`, and every field name's
+ * initial in either case (`title:`, `Trạng thái:`, `状态：`, `Статус:`). */
+const FIELD_START = new Set([...'`~-*+_', ...[...LABEL_NAME.keys()].flatMap((l) => [l[0], l[0].toUpperCase()])].map((ch) => ch.charCodeAt(0)));
 
 /** The fields of the lines from `from` to `to` (before the next heading), outside code fences, by
  * name (lower case; `state` read as `status`, the dependency names as `deps`, `assignee` as `owner`). */
