@@ -11,6 +11,7 @@ import { decideAdd } from '../../src/edit/structure.js';
 import { rankPlanning } from '../../src/model/rank.js';
 import { parseConfig, type Vocabulary } from '../../src/domain/config.js';
 import { QueueError } from '../../src/domain/errors.js';
+import { checkTransition } from '../../src/rules/check.js';
 
 const prefixes: Vocabulary = { statuses: {}, columns: {}, ids: [], hierarchy: { prefixes: true } };
 const open = (text: string, vocabulary?: Vocabulary) => readQueue([{ file: 'WORK_QUEUE.md', text }], vocabulary ? { vocabulary } : {});
@@ -164,6 +165,21 @@ describe('planning work', () => {
       message = (e as Error).message;
     }
     expect(message).toContain('children are open (E-1)');
+  });
+});
+
+describe('claim rules (hooks) on planning work and containers', () => {
+  it('a hand claim of planning work is no claim_not_ready; a hand claim of a parent with open children is', async () => {
+    const config = parseConfig('{}').config;
+    const text =
+      '| Status | ID | Title | Parent | Labels |\n|---|---|---|---|---|\n| [ ] | **E1** | Epic | | |\n| [ ] | **S1** | Story | E1 | |\n| [ ] | **P1** | Plan it | | needs decomposition |\n';
+    const before = await open(text);
+    const claimPlan = await open(text.replace('| [ ] | **P1**', '| [IN PROGRESS: Planner] | **P1**'));
+    expect(checkTransition(before, claimPlan, { config }).map((v) => v.rule)).toEqual([]);
+    const claimEpic = await open(text.replace('| [ ] | **E1**', '| [IN PROGRESS: Dev 1] | **E1**'));
+    const v = checkTransition(before, claimEpic, { config });
+    expect(v.map((x) => x.rule)).toEqual(['claim_not_ready']);
+    expect(v[0].message).toContain('it is a parent whose children S1 are open');
   });
 });
 
