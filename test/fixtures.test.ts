@@ -43,6 +43,7 @@ describe('the fixtures', () => {
       'content-columns.md',
       'crlf.md',
       'headings.md',
+      'hierarchy.md',
       'languages.md',
       'listings.md',
       'priorities.md',
@@ -116,7 +117,7 @@ describe("completed-log.md: rgrid's Completed log beside the tier tables", () =>
 });
 
 describe('tasks.md: a task list', () => {
-  it('reads items as stories: ids from the text or derived, tags, dependency clauses, nested items as children; the legend is no story', async () => {
+  it('reads items as stories: ids from the text or derived, tags, dependency clauses, plain nested boxes as checklists; the legend is no story', async () => {
     const q = await open('tasks.md');
     expect(stories(q)).toEqual([
       'CLI-1 done',
@@ -124,20 +125,23 @@ describe('tasks.md: a task list', () => {
       'CLI-3 in_progress (Dev 2) ← CLI-2',
       'CLI-4 todo ← CLI-3',
       'CLI-5 todo ← CLI-2',
-      'phase-2-commands/decide-the-page-size-with-the-api-team done',
-      'phase-2-commands/print-a-hint-when-more-pages-follow todo',
       'CLI-6 blocked',
       'CLI-7 done ← CLI-1',
       'chores/pin-the-node-version-in-nvmrc todo',
       'chores/add-a-codeowners-file done',
     ]);
-    expect(q.stories.filter((s) => s.parent === 'CLI-5').map((s) => s.title)).toEqual(['decide the page size with the API team', 'print a hint when more pages follow']);
+    // Plain boxes nested in an item (no id of their own) are its steps: its checklist, not stories.
+    expect(q.graph.byId.get('CLI-5')!.checklist).toEqual([
+      { text: 'decide the page size with the API team', done: true },
+      { text: 'print a hint when more pages follow', done: false },
+    ]);
+    expect(q.stories.filter((s) => s.parent !== null)).toEqual([]);
     // A wrapped item's title is its whole first paragraph; the tag is not part of a title.
     expect(q.graph.byId.get('CLI-5')!.title).toBe("invoices list with paging and a --json flag, the output following the API's field names");
     expect(q.graph.byId.get('CLI-3')!.title).toBe('login command storing a token in the keychain');
     expect(q.graph.byId.get('CLI-6')!.status.reason).toBe('the API has no endpoint for one invoice yet');
     expect(q.diagnostics.map((d) => `${d.line} ${d.severity} ${d.code}`)).toEqual(['7 info legend']);
-    expect(ready(q)).toEqual(['CLI-5', 'phase-2-commands/print-a-hint-when-more-pages-follow', 'chores/pin-the-node-version-in-nvmrc']);
+    expect(ready(q)).toEqual(['CLI-5', 'chores/pin-the-node-version-in-nvmrc']);
   });
 });
 
@@ -292,6 +296,59 @@ describe('conflict.md: merge conflict markers in a table and in a task list', ()
   it('a claim without an id is refused like one with: the file, not the queue, is the problem', async () => {
     const text = read(fixture('conflict.md'));
     await expect(apply('conflict.md', text, [{ op: 'claim', agent: 'Dev 3', maxClaims: 1 }])).rejects.toMatchObject({ code: 'parse_error' });
+  });
+});
+
+describe('hierarchy.md: parents, children and planning work', () => {
+  const parents = (q: Queue) => q.stories.filter((s) => s.parent !== null).map((s) => `${s.parent} > ${s.id}`);
+
+  it('reads parents from the Parent column and from nested items with ids; plain nested boxes are a checklist', async () => {
+    const q = await open('hierarchy.md');
+    expect(stories(q)).toEqual([
+      'E1 done',
+      'S1 todo',
+      'S2 done',
+      'E2 todo',
+      'E3 todo',
+      'S3 todo ← S1',
+      'S4 done',
+      'S5 todo',
+      '7 todo',
+      '7-1 done',
+      '7-2 todo ← 7-1',
+      'PH-1 todo',
+      'FE-1 done',
+      'TK-1 done',
+      'TK-2 done ← TK-1',
+      'FE-2 todo ← FE-1',
+    ]);
+    expect(parents(q)).toEqual(['E1 > S1', 'E1 > S2', 'E3 > S3', 'E3 > S4', 'PH-1 > FE-1', 'FE-1 > TK-1', 'FE-1 > TK-2', 'PH-1 > FE-2']);
+    expect(q.graph.children('E3')).toEqual(['S3', 'S4']);
+    expect(q.graph.parentOf('TK-2')).toBe('FE-1');
+    expect(q.graph.byId.get('FE-2')!.checklist.map((c) => c.done)).toEqual([false, true]);
+    // Ids say nothing about parents without the config's hierarchy.prefixes.
+    expect(q.graph.byId.get('7-1')!.parent).toBeNull();
+    // E1 is marked done while S1 is open.
+    expect(diagnostics(q)).toEqual(['10 parent_done_early']);
+  });
+
+  it('a parent with open children is not ready; planning work is not ready but offered for planning', async () => {
+    const q = await open('hierarchy.md');
+    // E3 and PH-1 wait on their children; E2 (an epic with no children) and S5 (needs decomposition) are planning work.
+    expect(ready(q)).toEqual(['S1', '7', '7-2', 'FE-2']);
+    expect(q.graph.planning().map((s) => s.id)).toEqual(['E2', 'S5']);
+    expect(q.stories.filter((s) => s.needsDecomposition).map((s) => s.id)).toEqual(['E2', 'S5']);
+    expect(q.graph.blocked().find((b) => b.story.id === 'E3')).toMatchObject({ children: ['S3'], planning: false, waitingOn: [] });
+    expect(q.graph.rollup('E3')).toEqual({ done: 1, total: 2, percent: 50, byCategory: { todo: 1, done: 1 } });
+    expect(q.graph.rollup('S1')).toBeNull();
+  });
+
+  it('with hierarchy.prefixes, 7-1 and 7-2 are children of 7, which then waits on 7-2', async () => {
+    const q = await readQueue([{ file: 'hierarchy.md', text: read(fixture('hierarchy.md')) }], {
+      vocabulary: { statuses: {}, columns: {}, ids: [], hierarchy: { prefixes: true } },
+    });
+    expect(q.graph.children('7')).toEqual(['7-1', '7-2']);
+    expect(ready(q)).toEqual(['S1', '7-2', 'FE-2']);
   });
 });
 

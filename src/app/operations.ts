@@ -290,6 +290,8 @@ export interface AddOptions {
   section?: string;
   /** Create `<storiesDir>/<id>-<slug>.md` from a template and link it, in the same commit. */
   storyFile?: boolean;
+  /** The story it is part of: written in the table's Parent column, or the new item nested under its item. */
+  parent?: string;
 }
 
 /** Add a story in the file's own conventions (a table row, or a task item in a task-list queue). */
@@ -303,6 +305,7 @@ export async function add(s: Session, opts: AddOptions): Promise<WriteResult> {
         title: opts.title,
         deps: (opts.deps ?? []).map((d) => d.trim()).filter(Boolean),
         section: opts.section,
+        ...(opts.parent?.trim() ? { parent: opts.parent.trim() } : {}),
         agent: s.agent,
         storyFile: opts.storyFile ? { storiesDir: config.storiesDir, queueDir: dirname(s.where.file) } : undefined,
       }),

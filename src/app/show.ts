@@ -12,6 +12,12 @@ import type { Agent } from './workspace.js';
 import type { DecisionRecord } from '../workspace/decisions.js';
 import { decisionsFor } from './decision-files.js';
 import { loadConfig } from './locate.js';
+import type { Rollup } from '../model/graph.js';
+
+/** A parent's roll-up as the JSON contract gives it (`{done, total, byCategory}`), null for a story with no children. */
+function rollupJson(r: Rollup | null): { done: number; total: number; byCategory: Rollup['byCategory'] } | null {
+  return r ? { done: r.done, total: r.total, byCategory: r.byCategory } : null;
+}
 
 /** One story of an opened queue, with what names it. */
 export interface ShownStory {
@@ -46,6 +52,9 @@ export function showStory(q: OpenedQueue, id: string): ShownStory {
       wave: s.wave,
       fields: s.fields,
       parent: s.parent,
+      needsDecomposition: s.needsDecomposition,
+      children: g.children(s.id).map((c) => ({ id: c, status: g.byId.get(c)!.status.category })),
+      rollup: rollupJson(g.rollup(s.id)),
       checklist: s.checklist,
       waitingOn: g.waitingOn(s),
       dependents,

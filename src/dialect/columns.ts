@@ -219,6 +219,7 @@ const SYNONYMS: Record<Role, string[]> = {
   priority: ['priority', 'prio', 'p', '優先度', '우선순위', '优先级', 'priorité', 'prioridad', 'prioritet', 'öncelik', 'приоритет', 'ưu tiên', '優先級', 'prioridade', 'priorität'],
   effort: ['effort', 'estimate', 'size', 'points', 'sp', 'hours', 'est', 'est.', '工数', '견적', '工作量'],
   wave: ['wave', 'sprint', 'iteration', 'cycle', 'batch'],
+  parent: ['parent', 'parent id', 'parent story', 'parent task', 'epic', 'epic id', 'part of', 'belongs to', 'родитель', 'эпик', '親', '父任务', '상위'],
 };
 
 /** Roles of each column, or null for "other". `id` and `title` never share a column. `team`: the
@@ -247,6 +248,9 @@ export function assignRoles(headers: string[], team?: ReadonlyMap<string, Role>)
     if (best !== -1) roles[best] = role;
   };
   for (const role of ['status', 'deps', 'owner', 'priority', 'effort', 'wave', 'id', 'title', 'storyFile'] as Role[]) if (!roles.includes(role)) take(role);
+  // A Parent or Epic column only beside an id or title column a header names: `| Epic | Status |`
+  // lists epics (its first column is their title, found by content), it names no parents.
+  if (!roles.includes('parent') && (roles.includes('id') || roles.includes('title'))) take('parent');
   return roles;
 }
 

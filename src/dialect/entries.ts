@@ -130,6 +130,8 @@ export interface Columns {
   priority: number;
   effort: number;
   wave: number;
+  /** The Parent / Epic column: the id of the story a row is part of. */
+  parent: number;
   /** [column, header] of the columns with no role, kept in `fields`. */
   other: Array<[number, string]>;
 }
@@ -164,6 +166,7 @@ function columnsOf(headers: string[], roles: Array<Role | null>): Columns {
     priority: at('priority'),
     effort: at('effort'),
     wave: at('wave'),
+    parent: at('parent'),
     other,
   };
 }
@@ -344,6 +347,7 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
     wave: textAt(row, cols.wave) || null,
     fields,
     sectionPath,
+    parentRef: cols.parent === -1 ? null : (parseDeps(textAt(row, cols.parent)).deps[0]?.ref ?? null),
     occurrence,
   });
 }

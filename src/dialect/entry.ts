@@ -18,6 +18,8 @@ export interface Entry {
   sectionPath: string[];
   /** The enclosing task item's entry, for nested task lists. */
   parent: Entry | null;
+  /** The parent as a Parent / Epic cell names it (an id, resolved by `model/build.ts`), else null. */
+  parentRef: string | null;
   /** A heading story's check boxes (`tasks.ts` fills it while reading task items). */
   checklist: ChecklistItem[];
   occurrence: Occurrence;
@@ -45,6 +47,7 @@ export function entry(core: EntryCore): Entry {
     fields: core.fields ?? {},
     sectionPath: core.sectionPath,
     parent: core.parent ?? null,
+    parentRef: core.parentRef ?? null,
     checklist: core.checklist ?? [],
     occurrence: core.occurrence,
   };

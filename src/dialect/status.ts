@@ -29,6 +29,9 @@ const WORDS: Array<[string, StatusCategory]> = [
   ['unclaimed', 'todo'],
   ['reopened', 'todo'],
   ['next', 'todo'],
+  // Open work whose work is to write stories (`model/build.ts` flags it for planning).
+  ['needs decomposition', 'todo'],
+  ['needs breakdown', 'todo'],
   ['blocked', 'blocked'],
   ['on hold', 'blocked'],
   ['hold', 'blocked'],

@@ -47,13 +47,15 @@ const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
 
 /**
  * Read the task items of a document into `out`, except those inside a heading-block story's body
- * (`bodies`: its checklist) and those under a legend heading. An item's status is its box, else the
+ * (`bodies`: its checklist), those under a legend heading, and plain boxes nested in a story's item
+ * (no id, status tag or dependency clause: its checklist). A nested item with an id is a story whose
+ * parent is the item it is nested in. An item's status is its box, else the
  * inline tag in its text, else, for an open box without a tag, what its section heading says when
  * that is a hold, a claim, a review or a cancellation (`## Blocked on the owner — …`).
  */
 export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[], lexicon?: Lexicon) {
-  // By index in blocks.tasks (parents are found by it); null for an item that is not a story.
-  const mine: Array<Entry | null> = [];
+  // By index in blocks.tasks: the story an item is, or whose checklist it is part of (null: neither).
+  const owner: Array<Entry | null> = [];
   const legends = new Set<string>();
   let b = 0;
   const sections = new SectionCursor(blocks.headings);
@@ -61,16 +63,16 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     while (b < bodies.length && bodies[b].end <= t.start) b++;
     if (b < bodies.length && bodies[b].start <= t.start) {
       // The innermost story whose body holds the box owns it.
-      let owner = b;
-      for (let k = b + 1; k < bodies.length && bodies[k].start <= t.start; k++) if (t.start < bodies[k].end) owner = k;
-      bodies[owner].story.checklist.push({ text: t.text.trim(), done: t.checked });
-      mine.push(null);
+      let inner = b;
+      for (let k = b + 1; k < bodies.length && bodies[k].start <= t.start; k++) if (t.start < bodies[k].end) inner = k;
+      bodies[inner].story.checklist.push({ text: t.text.trim(), done: t.checked });
+      owner.push(null);
       return;
     }
     const sectionPath = sections.sectionAt(t.start);
     const heading = sectionPath[sectionPath.length - 1];
     if (heading !== undefined && LEGEND.test(heading)) {
-      mine.push(null);
+      owner.push(null);
       if (!legends.has(heading)) {
         legends.add(heading);
         diags.push({ severity: 'info', code: 'legend', message: `the check boxes under "${heading}" are read as a legend, not as stories`, file, line: t.line, column: t.column });
@@ -84,8 +86,16 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     const priority = lead && PRIORITY_TOKEN.test(lead.id) ? lead.id.toUpperCase() : null;
     const id = priority ? null : (lead?.id ?? null);
     if (lead) text = lead.rest;
-    let deps: ParsedDeps | null = null;
     const d = TASK_DEPS.exec(text);
+    // A plain box nested in a story's item (no id, tag or dependency clause of its own) is a step of
+    // that story: its checklist, as the boxes in a heading block are. One with an id is a child story.
+    const up = t.parent === -1 ? null : owner[t.parent];
+    if (up && id === null && !inline && !d) {
+      up.checklist.push({ text: t.text.trim(), done: t.checked });
+      owner.push(up);
+      return;
+    }
+    let deps: ParsedDeps | null = null;
     if (d) {
       deps = parseDeps(d[1] ?? d[2]);
       text = text.slice(0, d.index).trim();
@@ -105,7 +115,7 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
       deps,
       priority,
       sectionPath,
-      parent: t.parent === -1 ? null : mine[t.parent],
+      parent: t.parent === -1 ? null : owner[t.parent],
       occurrence: {
         file,
         line: t.line,
@@ -118,7 +128,7 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
         end: t.textEnd,
       },
     });
-    mine.push(e);
+    owner.push(e);
     out.push(e);
   });
 }

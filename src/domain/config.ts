@@ -89,7 +89,7 @@ export interface RunConfig {
 }
 
 /** What a table column can hold (`dialect/columns.ts` finds them by header and by content). */
-export const COLUMN_ROLES = ['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave'] as const;
+export const COLUMN_ROLES = ['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave', 'parent'] as const;
 /** A column's role. */
 export type ColumnRole = (typeof COLUMN_ROLES)[number];
 
@@ -109,6 +109,11 @@ export interface Vocabulary {
   statuses: Readonly<Record<string, Exclude<StatusCategory, 'unknown'>>>;
   columns: Readonly<Record<string, ColumnRole>>;
   ids: readonly string[];
+  /** How stories nest beyond nested task items and Parent columns: `prefixes` true makes `2-3` a
+   * child of `2` and `E1.2` of `E1` (an id's prefix before its last `-` or `.`, when that story
+   * exists); a list of regular expressions (source text, matched whole) allows only the prefixes
+   * they match. Absent: ids say nothing about parents. */
+  hierarchy?: { prefixes: true | readonly string[] };
 }
 
 /** The empty vocabulary: the grammar alone. */
@@ -116,7 +121,7 @@ export const NO_VOCABULARY: Vocabulary = Object.freeze({ statuses: Object.freeze
 
 /** Whether `v` adds nothing to the grammar. */
 export function isEmptyVocabulary(v: Vocabulary | undefined): boolean {
-  return !v || (Object.keys(v.statuses).length === 0 && Object.keys(v.columns).length === 0 && v.ids.length === 0);
+  return !v || (Object.keys(v.statuses).length === 0 && Object.keys(v.columns).length === 0 && v.ids.length === 0 && v.hierarchy === undefined);
 }
 
 /** The config file's name, at the repository root. */
@@ -317,11 +322,43 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
         config.vocabulary = { ...config.vocabulary, ids: [...(value as string[])] };
         break;
       }
+      case 'hierarchy':
+        config.vocabulary = { ...config.vocabulary, hierarchy: parseHierarchy(value, file, text, diagnostics) };
+        break;
       default:
         diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
     }
   }
   return { config, diagnostics };
+}
+
+/** The `"hierarchy"` object: `{"prefixes": true}` or `{"prefixes": ["E\\d+", …]}` (unknown keys are warnings). */
+function parseHierarchy(value: unknown, file: string, text: string, diagnostics: Diagnostic[]): { prefixes: true | readonly string[] } {
+  const want = 'an object such as {"prefixes": true} or {"prefixes": ["E\\d+"]} (regular expressions of the parent ids)';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QueueError('invalid', `${file}: "hierarchy" must be ${want}`, { file, key: 'hierarchy' });
+  let prefixes: true | readonly string[] | null = null;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    if (key !== 'prefixes') {
+      diagnostics.push({ severity: 'warning', code: 'unknown_config_key', message: `${file}: unknown key "hierarchy.${key}" is ignored`, file, ...positionOf(text, `"${key}"`) });
+      continue;
+    }
+    if (v === true) prefixes = true;
+    else if (Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p !== '' && p.length <= 200)) {
+      for (const p of v as string[]) {
+        try {
+          new RegExp(`^(?:${p})$`, 'u');
+        } catch (e) {
+          throw new QueueError('invalid', `${file}: "hierarchy.prefixes" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, {
+            file,
+            key: 'hierarchy.prefixes',
+          });
+        }
+      }
+      prefixes = [...(v as string[])];
+    } else throw new QueueError('invalid', `${file}: "hierarchy.prefixes" must be true or a non-empty array of regular expressions (strings)`, { file, key: 'hierarchy.prefixes' });
+  }
+  if (prefixes === null) throw new QueueError('invalid', `${file}: "hierarchy" must be ${want}`, { file, key: 'hierarchy' });
+  return { prefixes };
 }
 
 /** The `"run"` object, validated key by key (unknown keys are warnings, as at the top level). */

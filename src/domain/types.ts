@@ -108,8 +108,14 @@ export interface Story {
   wave: string | null;
   /** Other columns, by header text. */
   fields: Record<string, string>;
-  /** Parent task item id, for nested task lists. */
+  /** The story this one is a part of (`model/build.ts`): the task item it is nested under, its
+   * Parent / Epic cell, or, with queue.config.json's `hierarchy.prefixes`, the story whose id is its
+   * id's prefix (`2` of `2-3`, `E1` of `E1.2`); null for none. */
   parent: string | null;
+  /** Work whose work is to write stories, not code (`needs decomposition` as its status or a label,
+   * or an epic with no children): `queue ready --planning` offers it, `ready` and `claim` without an
+   * id never do. */
+  needsDecomposition: boolean;
   /** The check boxes inside a heading story's block (its acceptance criteria), in file order;
    * empty for none and for other stories. */
   checklist: ChecklistItem[];

@@ -68,6 +68,7 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
     if (change.deps && deps.join('\n') !== change.deps.join('\n')) {
       refuse(`the dependencies of ${id} read as ${deps.join(', ') || 'none'}`);
     }
+    if (change.parent !== undefined && s.parent !== change.parent) refuse(`the parent of ${id} reads as ${s.parent ?? 'none'}`);
     // A status change leaves the rest of the story as it read (a task's tag is not its title).
     const was = before.graph.byId.get(id);
     if (was && s.title !== was.title) refuse(`the title of ${id} reads as "${s.title}"`);

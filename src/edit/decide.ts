@@ -43,6 +43,8 @@ export interface AddRequest {
   deps: string[];
   /** Heading text of the table to add to (its last heading, case-insensitive; a part of it will do). */
   section?: string;
+  /** The id of the story the new one is part of: a Parent column's cell, or an item nested under its item. */
+  parent?: string;
   /** Create `stories/<id>-<slug>.md` from a template and link it. `storiesDir` is relative to the root. */
   storyFile?: { storiesDir: string; queueDir: string };
   agent: string;
@@ -55,6 +57,8 @@ export interface Change {
   expect: StatusWish;
   /** Its dependencies afterwards (ids), when the decision changes them. */
   deps?: string[];
+  /** Its parent afterwards (an id), when the decision sets it (`queue add --parent`). */
+  parent?: string;
 }
 
 /** The outcome of deciding an operation on one queue state. */
@@ -156,7 +160,8 @@ export function decide(queue: Queue, op: Operation): Decision {
         wish = { category: c as ClaimedCategory, claimant: holder };
         break;
       }
-      if (!queue.graph.isReady(story)) throw notReady(queue, story);
+      // Planning work (it needs decomposition) is never picked, but a planning agent may take it by id.
+      if (!queue.graph.isReady(story) && !(op.id !== undefined && queue.graph.isPlanningReady(story))) throw notReady(queue, story);
       const limit = op.maxClaims;
       const held = heldBy(queue, op.agent);
       if (held.length >= limit) {
@@ -311,8 +316,9 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
  * The best ready story for `agent` (in the claim order of `model/rank.ts`), or `no_ready_story`.
  * Only stories of the queue's main form are offered: table stories in a queue that has any, else
  * heading-block stories, else task items. Check boxes beside tables or under story headings are
- * checklists (acceptance criteria, a PR checklist), claimed by id if at all. A story written in more
- * than one row is skipped: every write refuses it until a person says which row is the story.
+ * checklists (acceptance criteria, a PR checklist), claimed by id if at all. Planning work (a story
+ * that needs decomposition) and parents with open children are never ready, so never picked. A story
+ * written in more than one row is skipped: every write refuses it until a person says which row is the story.
  */
 export function pickStory(queue: Queue, agent: string): Story {
   // A file with conflict markers is refused whole, as a claim by id is: which side holds is a person's call.
@@ -341,6 +347,13 @@ function notReady(queue: Queue, story: Story): QueueError {
     });
   }
   const waiting = g.waitingOn(story);
+  const children = g.openChildren(story.id);
+  if (waiting.length === 0 && children.length)
+    return new QueueError('not_ready', `${story.id} is a parent whose children are open (${children.join(', ')}): claim a child instead`, {
+      id: story.id,
+      waitingOn: [],
+      children,
+    });
   return new QueueError('not_ready', `${story.id} waits on ${waiting.join(', ') || 'nothing it can name'} ("${story.status.raw}")`, {
     id: story.id,
     waitingOn: waiting,

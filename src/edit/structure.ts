@@ -67,6 +67,21 @@ function tableFor(queue: Queue, doc: QueueDocument, req: AddRequest): TableInfo 
   return beside ?? tables[tables.length - 1];
 }
 
+/** The story table `s`'s row sits in, if it is a table row of `doc`. */
+function tableOf(doc: QueueDocument, s: Story): TableInfo | undefined {
+  const occ = s.occurrences[0];
+  if (occ.kind !== 'table' || occ.file !== doc.file) return undefined;
+  return doc.tables.find((t) => t.kind === 'story' && t.line < occ.line && occ.line <= lineAt(doc.text, t.end));
+}
+
+/** Whether the config's `hierarchy.prefixes` makes a story `id` a child of `parent` by its id alone
+ * (`E1.3` of `E1`), with no Parent column to write. */
+function prefixChild(queue: Queue, id: string, parent: string): boolean {
+  const prefixes = queue.vocabulary?.hierarchy?.prefixes;
+  if (prefixes === undefined || !(id.startsWith(`${parent}-`) || id.startsWith(`${parent}.`))) return false;
+  return prefixes === true || prefixes.some((p) => new RegExp(`^(?:${p})$`, 'u').test(parent));
+}
+
 function lineAt(text: string, offset: number): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) n++;
@@ -89,9 +104,14 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   const clash = queue.graph.lookup(req.id);
   if (clash) throw new QueueError('invalid', `${req.id} already exists at ${clash.file}:${clash.line}`, { id: req.id, file: clash.file, line: clash.line });
   const deps = req.deps.map((d) => nameable(findStory(queue, d)).id);
+  const parent = req.parent === undefined ? undefined : findStory(queue, req.parent);
   const tasks = taskQueue(queue, doc);
-  if (tasks) return decideAddTask(doc, tasks, req, deps);
-  const table = tableFor(queue, doc, req);
+  if (tasks) {
+    if (parent && !tasks.includes(parent))
+      throw new QueueError('invalid', `${parent.id} is not a task item of ${doc.file} (${parent.file}:${parent.line}), so ${req.id} cannot be nested under it`, { id: parent.id });
+    return decideAddTask(doc, tasks, req, deps, parent);
+  }
+  const table = parent && req.section === undefined && deps.length === 0 ? (tableOf(doc, parent) ?? tableFor(queue, doc, req)) : tableFor(queue, doc, req);
   const cols = table.columns;
   if (cols.id === -1) {
     const where = table.sectionPath.length ? ` under "${table.sectionPath[table.sectionPath.length - 1]}"` : '';
@@ -113,6 +133,17 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
     const none = last[cols.deps] && parseDeps(last[cols.deps]).deps.length === 0 && last[cols.deps].trim() ? last[cols.deps].trim() : 'None';
     cells[cols.deps] = deps.length ? deps.join(', ') : none;
   } else if (deps.length) throw new QueueError('invalid', `the table at ${doc.file}:${table.line} has no dependency column for --deps`);
+  if (parent) {
+    if (cols.parent !== -1) cells[cols.parent] = dressed(last[cols.parent], nameable(parent).id);
+    else if (!prefixChild(queue, req.id, parent.id)) {
+      const where = table.sectionPath.length ? ` under "${table.sectionPath[table.sectionPath.length - 1]}"` : '';
+      throw new QueueError(
+        'invalid',
+        `the table at ${doc.file}:${table.line}${where} has no Parent column, so --parent ${parent.id} cannot be written there; add a Parent (or Epic) column to its header, or, with "hierarchy": {"prefixes": true} in queue.config.json, give the new story an id under ${parent.id}'s (such as ${parent.id}-1)`,
+        { file: doc.file, line: table.line, parent: parent.id },
+      );
+    }
+  }
   const files: Decision['files'] = [];
   if (req.storyFile) {
     const rel = `${req.storyFile.storiesDir.replace(/\/+$/, '')}/${req.id}-${slug(req.title, 40)}.md`;
@@ -126,7 +157,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   return {
     op: 'add',
     id: req.id,
-    changes: [{ id: req.id, expect: wish, deps }],
+    changes: [{ id: req.id, expect: wish, deps, ...(parent ? { parent: parent.id } : {}) }],
     adds: [req.id],
     files,
     document: doc,

@@ -40,14 +40,21 @@ function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly strin
  * order); `deps` are resolved ids. Throws `invalid` for `--story-file` (a task list has no Story File
  * column) and `not_found` for a `section` no task sits under.
  */
-export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest, deps: string[]): Decision {
+export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest, deps: string[], parent?: Story): Decision {
   if (req.storyFile) throw new QueueError('invalid', `${doc.file} keeps its stories as a task list, which has no Story File column for --story-file`, { file: doc.file });
-  const anchor = anchorOf(tasks, req, deps);
+  // Under a parent: after its last child, at that child's depth; else, for a first child, one level
+  // under the parent's item.
+  const siblings = parent ? tasks.filter((t) => t.parent === parent.id) : [];
+  const firstChild = parent !== undefined && siblings.length === 0;
+  const anchor = parent ? (siblings[siblings.length - 1] ?? parent) : anchorOf(tasks, req, deps);
   const occ = anchor.occurrences[0];
   const text = doc.text;
   // Everything before the box on the anchor's line: indentation, quote marks, the bullet or number.
   const lineStart = text.lastIndexOf('\n', occ.start - 1) + 1;
-  const lead = text.slice(lineStart, occ.spans.status!.start).replace(/^(\s*(?:>\s*)*)(\d+)([.)])/, (_, pre: string, n: string, d: string) => `${pre}${Number(n) + 1}${d}`);
+  const before = text.slice(lineStart, occ.spans.status!.start);
+  const lead = firstChild
+    ? before.replace(/^(\s*(?:>\s*)*)(\S+\s+)$/, (_, pre: string, bullet: string) => `${pre}${' '.repeat(bullet.length)}${/^[-*+]/.test(bullet) ? bullet[0] : '-'} `)
+    : before.replace(/^(\s*(?:>\s*)*)(\d+)([.)])/, (_, pre: string, n: string, d: string) => `${pre}${Number(n) + 1}${d}`);
   // The id dressed and followed as the anchor's is (`**T-3** — `, `` `T-3`: ``, `T-3 `).
   const after = text.slice(occ.spans.status!.end, occ.spans.title!.end).replace(/^[ \t]+/, '');
   const written = anchor.derivedId ? null : new RegExp(`^(\\*\\*|\`)?${anchor.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\1?([ \\t]*[:—–-]?[ \\t]+)`).exec(after);
@@ -60,7 +67,7 @@ export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: 
     op: 'add',
     id: req.id,
     // A task list writes no wait on dependencies: the new item is todo, its open dependencies hold it.
-    changes: [{ id: req.id, expect: { category: 'todo' }, deps }],
+    changes: [{ id: req.id, expect: { category: 'todo' }, deps, ...(parent ? { parent: parent.id } : {}) }],
     adds: [req.id],
     document: doc,
     edits: [{ start: at, end: at, text: lineEnding(text) + line }],

@@ -32,7 +32,7 @@ import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
 import { QueueError } from '../domain/errors.js';
 import { diagnosticJson, storyJson } from '../model/contract.js';
-import { rankReady } from '../model/rank.js';
+import { rankPlanning, rankReady } from '../model/rank.js';
 
 /** Where the server's queue is and who acts: `queue mcp`'s `-C`, `--file`, `--offline` and `--agent`. */
 export interface McpOptions {
@@ -57,7 +57,10 @@ export const TOOLS: Tool[] = [
   {
     name: 'ready',
     description: 'Stories that can be claimed now, best first.',
-    inputSchema: obj({ limit: { type: 'integer', minimum: 1, description: 'at most this many' } }),
+    inputSchema: obj({
+      limit: { type: 'integer', minimum: 1, description: 'at most this many' },
+      planning: { type: 'boolean', description: 'stories that need decomposition instead (planning work: claim them by id)' },
+    }),
   },
   { name: 'show', description: 'One story in full: dependencies, dependents, checklist, handoffs.', inputSchema: obj({ id }, ['id']) },
   { name: 'claim', description: 'Claim a story before working on it (without id: the best ready one for you).', inputSchema: obj({ id }) },
@@ -71,7 +74,15 @@ export const TOOLS: Tool[] = [
   {
     name: 'add',
     description: 'Add a new story to the queue.',
-    inputSchema: obj({ id, title: { type: 'string' }, deps: { type: 'array', items: { type: 'string' }, description: 'ids it depends on' } }, ['id', 'title']),
+    inputSchema: obj(
+      {
+        id,
+        title: { type: 'string' },
+        deps: { type: 'array', items: { type: 'string' }, description: 'ids it depends on' },
+        parent: { type: 'string', description: 'the id of the story it is part of' },
+      },
+      ['id', 'title'],
+    ),
   },
   {
     name: 'handoff',
@@ -154,10 +165,17 @@ class QueueTools {
       case 'ready': {
         const limit = args.limit;
         if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) throw new QueueError('usage', 'limit must be a positive integer');
+        const planning = args.planning;
+        if (planning !== undefined && typeof planning !== 'boolean') throw new QueueError('usage', 'planning must be true or false');
         const q = await this.live.get();
         const agent = this.opts.agent ?? process.env.QUEUE_AGENT;
-        const stories = rankReady(q.graph, agent).slice(0, (limit as number | undefined) ?? Infinity);
-        return { stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) };
+        const a = agent?.trim().toLowerCase();
+        const ranked = planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent);
+        const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
+        return {
+          stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),
+          diagnostics: q.diagnostics.map(diagnosticJson),
+        };
       }
       case 'show':
         return showStory(await this.live.get(true), str(args, 'id', true)).json;
@@ -172,7 +190,7 @@ class QueueTools {
       case 'add': {
         const deps = args.deps;
         if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) throw new QueueError('usage', 'deps must be a list of story ids');
-        return this.write((s) => add(s, { id: str(args, 'id', true), title: str(args, 'title', true), deps: deps as string[] | undefined }));
+        return this.write((s) => add(s, { id: str(args, 'id', true), title: str(args, 'title', true), deps: deps as string[] | undefined, parent: str(args, 'parent') }));
       }
       case 'handoff': {
         const reassign = args.reassign;

@@ -8,12 +8,22 @@
  *   colliding derived ids get `-2`, `-3` and a warning `id_collision`.
  * - A dependency on no known story is satisfied only by a done mark written beside it
  *   (`Epic 2 ✅`); otherwise it is an error `unknown_dependency` and stays unsatisfied.
+ * - A story's parent is the task item it is nested under, else its Parent / Epic cell, else (with
+ *   the config's `hierarchy.prefixes`) the story whose id is its id's prefix. A parent marked done
+ *   while a child is open is a warning `parent_done_early`; a Parent cell naming no story, a warning
+ *   `unknown_parent`.
  */
 import type { Entry } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import type { DependencyRef, Diagnostic, Story } from '../domain/types.js';
 import type { QueueGraph } from './graph.js';
-import { isClaimed } from '../domain/status.js';
+import { isClaimed, OPEN_CATEGORIES } from '../domain/status.js';
+import type { Vocabulary } from '../domain/config.js';
+
+/** How {@link buildStories} finds parents beyond nesting and Parent cells: the config's `hierarchy`. */
+export interface BuildOptions {
+  hierarchy?: Vocabulary['hierarchy'];
+}
 
 /** Stories built from entries (one per id, occurrences merged in file order) and what was found wrong. */
 export interface BuiltStories {
@@ -35,12 +45,12 @@ function deriveId(e: Entry): string {
 }
 
 /** Build stories from the entries of one or more files, in file order. */
-export function buildStories(entries: Entry[]): BuiltStories {
+export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltStories {
   const diagnostics: Diagnostic[] = [];
   const byId = new Map<string, Story>();
   const order: Story[] = [];
-  // Only task lists nest; the entry → story map is kept only when some entry has a parent.
-  const entryStory = entries.some((e) => e.parent !== null) ? new Map<Entry, Story>() : null;
+  // Task lists nest and Parent cells name parents; the entry → story map is kept only when some entry has one.
+  const entryStory = entries.some((e) => e.parent !== null || e.parentRef !== null) ? new Map<Entry, Story>() : null;
   const derivedSeen = new Map<string, number>();
 
   for (const e of entries) {
@@ -86,6 +96,7 @@ export function buildStories(entries: Entry[]): BuiltStories {
       wave: e.wave,
       fields: e.fields, // the entry's own object: entries are not used after building
       parent: null,
+      needsDecomposition: false,
       checklist: e.checklist,
       file: occ.file,
       line: occ.line,
@@ -96,12 +107,122 @@ export function buildStories(entries: Entry[]): BuiltStories {
     order.push(story);
     entryStory?.set(e, story);
   }
-  if (entryStory) for (const e of entries) if (e.parent) entryStory.get(e)!.parent = entryStory.get(e.parent)!.id;
+  if (entryStory) resolveParents(entries, entryStory, byId, diagnostics);
+  if (opts.hierarchy) parentsByPrefix(order, byId, opts.hierarchy.prefixes);
   for (const s of order) {
     s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
   }
   resolveDeps(order, byId, diagnostics);
+  hierarchyChecks(order, byId, diagnostics);
   return { stories: order, diagnostics, byId };
+}
+
+/** Parents from nesting (an item's enclosing item) and from Parent / Epic cells (an id, matched as
+ * dependencies are: exactly, then without `#`, then in any case). Nesting wins over a cell. */
+function resolveParents(entries: Entry[], entryStory: Map<Entry, Story>, byId: Map<string, Story>, diagnostics: Diagnostic[]) {
+  let lower: Map<string, string> | null = null;
+  const find = (ref: string): string | null => {
+    const r = ref.startsWith('#') ? ref.slice(1) : ref;
+    if (byId.has(r)) return r;
+    if (lower === null) {
+      lower = new Map();
+      for (const id of byId.keys()) if (!lower.has(id.toLowerCase())) lower.set(id.toLowerCase(), id);
+    }
+    return lower.get(r.toLowerCase()) ?? null;
+  };
+  for (const e of entries) {
+    const s = entryStory.get(e)!;
+    if (e.parent) {
+      s.parent = entryStory.get(e.parent)!.id;
+      continue;
+    }
+    if (e.parentRef === null || s.parent !== null) continue;
+    const id = find(e.parentRef);
+    if (id !== null && id !== s.id) s.parent = id;
+    else if (id === null) {
+      const occ = e.occurrence;
+      diagnostics.push({
+        severity: 'warning',
+        code: 'unknown_parent',
+        message: `${s.id} names "${e.parentRef}" as its parent, which is no story in this queue`,
+        file: occ.file,
+        line: occ.line,
+        column: occ.column,
+        story: s.id,
+      });
+    }
+  }
+}
+
+/** With the config's `hierarchy.prefixes`: a story with no parent yet whose id's prefix before a
+ * `-` or `.` is a story's id (the longest such prefix; only those `patterns` match whole, when a
+ * list) is that story's child: `2-3` of `2`, `E1.2` of `E1`. */
+function parentsByPrefix(stories: Story[], byId: Map<string, Story>, patterns: true | readonly string[]) {
+  const allowed = patterns === true ? null : patterns.map((p) => new RegExp(`^(?:${p})$`, 'u'));
+  for (const s of stories) {
+    if (s.parent !== null || s.derivedId) continue;
+    for (let k = s.id.length - 1; k > 0; k--) {
+      const ch = s.id[k];
+      if (ch !== '-' && ch !== '.') continue;
+      const prefix = s.id.slice(0, k);
+      if (byId.has(prefix) && (allowed === null || allowed.some((re) => re.test(prefix)))) {
+        s.parent = prefix;
+        break;
+      }
+    }
+  }
+}
+
+/** A status, label or tag that says a story's work is to be broken into stories. */
+const DECOMPOSE = /needs?[\s_-]*(?:decomposition|breakdown|breaking down|splitting)/i;
+/** Fields that carry labels or a story's kind. */
+const LABEL_FIELD = /^(?:labels?|tags?|type|kind|level|issue type|category)$/i;
+/** Fields that say what kind of work a row is (`| Type | … |` with `Epic`). */
+const KIND_FIELD = /^(?:type|kind|level|issue type)$/i;
+
+/**
+ * What the hierarchy says once every story is known: which stories need decomposition (a status,
+ * label or tag `needs decomposition`; an epic by its Type / Kind cell that nothing names as parent),
+ * and a warning `parent_done_early` at each parent marked done while a child is open.
+ */
+function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
+  let openChildren: Map<string, string[]> | null = null;
+  const hasChildren = new Set<string>();
+  for (const s of stories) {
+    if (s.parent === null) continue;
+    hasChildren.add(s.parent);
+    if (OPEN_CATEGORIES.has(s.status.category)) {
+      openChildren ??= new Map();
+      const list = openChildren.get(s.parent);
+      if (list) list.push(s.id);
+      else openChildren.set(s.parent, [s.id]);
+    }
+  }
+  for (const s of stories) {
+    let flag = DECOMPOSE.test(s.status.raw) || /[[(#]needs?[\s_-]*decomposition/i.test(s.title);
+    let epic = false;
+    for (const k in s.fields) {
+      const v = s.fields[k];
+      if (LABEL_FIELD.test(k.trim()) && DECOMPOSE.test(v)) flag = true;
+      if (KIND_FIELD.test(k.trim()) && /^\W*epic\W*$/i.test(v.trim())) epic = true;
+    }
+    if (!flag && epic && !hasChildren.has(s.id) && OPEN_CATEGORIES.has(s.status.category)) flag = true;
+    s.needsDecomposition = flag;
+  }
+  if (openChildren === null) return;
+  for (const [id, open] of openChildren) {
+    const p = byId.get(id);
+    if (p?.status.category !== 'done') continue;
+    diagnostics.push({
+      severity: 'warning',
+      code: 'parent_done_early',
+      message: `${p.id} is marked done, but its children ${open.join(', ')} are not (a parent is done when its children are)`,
+      file: p.file,
+      line: p.line,
+      column: p.column,
+      story: p.id,
+    });
+  }
 }
 
 function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {

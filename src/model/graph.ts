@@ -8,6 +8,9 @@
  * - A story is *ready* when it is `todo`, or `blocked` only by dependencies, and every dependency is
  *   satisfied, and it is on no cycle. A *manual hold* (`[BLOCKED: reason]`, or `[BLOCKED]` with no
  *   dependencies) is never ready.
+ * - A *parent* with an open child is a container, not work: it is not ready until its children are
+ *   done. A story that *needs decomposition* (`Story.needsDecomposition`) is planning work: never
+ *   ready for implementation, offered by {@link QueueGraph.planning} instead.
  * - *Waves* are topological levels of the open stories: wave 1 can start now, wave k+1 once wave k
  *   is done (Kahn's algorithm).
  */
@@ -26,6 +29,19 @@ export interface BlockedInfo {
   reason: string | null;
   /** On a dependency cycle. */
   inCycle: boolean;
+  /** Its open children (a parent waits on its children), in file order. */
+  children: string[];
+  /** It needs decomposition: planning work, which `queue ready --planning` offers. */
+  planning: boolean;
+}
+
+/** How far a parent's children are: how many are done, of how many, and how many in each status category. */
+export interface Rollup {
+  done: number;
+  total: number;
+  /** Whole percent of the children done (0 for none). */
+  percent: number;
+  byCategory: Partial<Record<Story['status']['category'], number>>;
 }
 
 /** Categories of a story that is not finished: everything but `done` and `cancelled` (an `unknown`
@@ -52,6 +68,15 @@ function writtenTwice(story: Story): boolean {
   return false;
 }
 
+/** Whether nothing but its own state holds a story back: not a manual hold, its places agree, it is
+ * written once. */
+function heldItself(s: Story): boolean {
+  // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
+  // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
+  // and an item), which every write refuses until a person says which one is the story.
+  return isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) || writtenTwice(s);
+}
+
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
 export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; index: Map<string, number>; cycles: number[][] } {
   const n = stories.length;
@@ -59,15 +84,23 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   const category = new Uint8Array(n);
   const hold = new Uint8Array(n);
   let edges = 0;
+  let nested = false;
   for (let i = 0; i < n; i++) {
     const s = stories[i];
     index.set(s.id, i);
     category[i] = CODE.get(s.status.category)!;
-    // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
-    // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
-    // and an item), which every write refuses until a person says which one is the story.
-    hold[i] = isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) || writtenTwice(s) ? 1 : 0;
+    // Planning work is not ready for implementation (`QueueGraph.planning` offers it).
+    hold[i] = heldItself(s) || s.needsDecomposition ? 1 : 0;
+    if (s.parent !== null) nested = true;
     edges += s.deps.length;
+  }
+  // A parent with an open child is a container: it waits on its children.
+  if (nested) {
+    for (const s of stories) {
+      if (s.parent === null || !OPEN.has(s.status.category)) continue;
+      const p = index.get(s.parent);
+      if (p !== undefined) hold[p] = 1;
+    }
   }
   const depStart = new Int32Array(n + 1);
   const list = new Int32Array(edges);
@@ -105,6 +138,7 @@ export class QueueGraph {
   /** id → position in `stories`. */
   private readonly index: Map<string, number>;
   private dependentsMap: Map<string, string[]> | null = null;
+  private childrenMap: Map<string, string[]> | null = null;
 
   private constructor(
     readonly stories: Story[],
@@ -158,6 +192,61 @@ export class QueueGraph {
     return this.dependentsMap;
   }
 
+  /** Ids of the stories whose parent is `id`, in file order (empty for none). */
+  children(id: string): string[] {
+    if (this.childrenMap === null) {
+      const m = new Map<string, string[]>();
+      for (const s of this.stories) {
+        if (s.parent === null) continue;
+        const list = m.get(s.parent);
+        if (list) list.push(s.id);
+        else m.set(s.parent, [s.id]);
+      }
+      this.childrenMap = m;
+    }
+    return this.childrenMap.get(id) ?? [];
+  }
+
+  /** The parent of story `id` (null for none or an unknown id). */
+  parentOf(id: string): string | null {
+    return this.byId.get(id)?.parent ?? null;
+  }
+
+  /** Open children of story `id`, in file order: while there are any, the parent is not ready. */
+  openChildren(id: string): string[] {
+    return this.children(id).filter((c) => OPEN.has(this.byId.get(c)!.status.category));
+  }
+
+  /** How far story `id`'s children are ({@link Rollup}); null when it has none. Direct children only. */
+  rollup(id: string): Rollup | null {
+    const kids = this.children(id);
+    if (kids.length === 0) return null;
+    const byCategory: Rollup['byCategory'] = {};
+    for (const c of kids) {
+      const cat = this.byId.get(c)!.status.category;
+      byCategory[cat] = (byCategory[cat] ?? 0) + 1;
+    }
+    const done = byCategory.done ?? 0;
+    return { done, total: kids.length, percent: Math.floor((done * 100) / kids.length), byCategory };
+  }
+
+  /**
+   * Whether `story` is planning work that could be taken now: it needs decomposition, and would be
+   * ready but for that (to do, not held, written once, its dependencies done, on no cycle). A
+   * planning agent claims it by id; `claim` without an id never offers it.
+   */
+  isPlanningReady(story: Story): boolean {
+    if (!story.needsDecomposition || heldItself(story)) return false;
+    const c = story.status.category;
+    if (c !== 'todo' && c !== 'blocked') return false;
+    return !this.inCycle(story.id) && story.deps.every((d) => this.satisfied(d));
+  }
+
+  /** Planning work that can be taken now ({@link isPlanningReady}), in file order. */
+  planning(): Story[] {
+    return this.stories.filter((s) => s.needsDecomposition && this.isPlanningReady(s));
+  }
+
   isDone(id: string): boolean {
     return this.byId.get(id)?.status.category === 'done';
   }
@@ -199,7 +288,15 @@ export class QueueGraph {
       const s = this.stories[i];
       const c = s.status.category;
       if ((c !== 'todo' && c !== 'blocked') || this.core.readyAt(i)) continue;
-      out.push({ story: s, waitingOn: this.waitingOn(s), hold: isHold(s), reason: s.status.reason, inCycle: this.core.a.cyclic[i] === 1 });
+      out.push({
+        story: s,
+        waitingOn: this.waitingOn(s),
+        hold: isHold(s),
+        reason: s.status.reason,
+        inCycle: this.core.a.cyclic[i] === 1,
+        children: this.openChildren(s.id),
+        planning: s.needsDecomposition,
+      });
     }
     return out;
   }

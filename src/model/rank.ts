@@ -26,3 +26,13 @@ export function rankReady(graph: QueueGraph, agent?: string): Story[] {
   const owner = (i: number) => graph.stories[i].owner?.toLowerCase() ?? null;
   return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), owner, agent: a }).map((i) => graph.stories[i]);
 }
+
+/** Planning work that can be taken now ({@link QueueGraph.planning}: stories that need decomposition),
+ * best first: priority, then file order. `queue ready --planning` lists them; `claim` without an id never takes one. */
+export function rankPlanning(graph: QueueGraph): Story[] {
+  return graph
+    .planning()
+    .map((s, i) => ({ s, i, p: priorityRank(s.priority) }))
+    .sort((a, b) => a.p - b.p || a.i - b.i)
+    .map((x) => x.s);
+}

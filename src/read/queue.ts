@@ -289,7 +289,7 @@ export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): P
     for (const e of r.entries) entries.push(e);
     for (const d of r.diagnostics) diagnostics.push(d);
   }
-  const built = buildStories(entries);
+  const built = buildStories(entries, opts.vocabulary?.hierarchy ? { hierarchy: opts.vocabulary.hierarchy } : {});
   for (const d of built.diagnostics) diagnostics.push(d);
   const graph = QueueGraph.from(built.stories, built.byId);
   for (const cycle of graph.cycles) {

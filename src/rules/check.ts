@@ -210,10 +210,20 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
             `${b.id} was held by ${heldBefore}; now ${b.claimant ?? 'someone else'} claims it${ctx.force ? onlyMaintainer('Queue-Force') : ''}`,
             `leave ${b.id} to ${heldBefore}, or ask them to release it (queue release ${b.id})`,
           );
-      } else if (!heldBefore && before && !before.graph.isReady(a)) {
+      } else if (!heldBefore && before && !before.graph.isReady(a) && !before.graph.isPlanningReady(a)) {
         const waiting = before.graph.waitingOn(a);
-        const why = before.graph.isHold(a) ? `it is held${a.status.reason ? `: ${a.status.reason}` : ''}` : `it waits on ${waiting.join(', ')}`;
-        add('claim_not_ready', b, `${b.id} was claimed but ${why}`, `claim a story from queue ready instead, or finish ${waiting.join(', ') || 'the hold'} first`);
+        const children = waiting.length ? [] : before.graph.openChildren(a.id);
+        const why = before.graph.isHold(a)
+          ? `it is held${a.status.reason ? `: ${a.status.reason}` : ''}`
+          : children.length
+            ? `it is a parent whose children ${children.join(', ')} are open`
+            : `it waits on ${waiting.join(', ')}`;
+        add(
+          'claim_not_ready',
+          b,
+          `${b.id} was claimed but ${why}`,
+          `claim a story from queue ready instead, or finish ${[...waiting, ...children].join(', ') || 'the hold'} first`,
+        );
       }
       continue;
     }

@@ -85,7 +85,8 @@ describe('status writes on task-list items', () => {
   });
 
   it('a multi-line item gets the tag at the end of its first paragraph; nested items and CRLF stay as written', async () => {
-    const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] T-2 A child', ''].join('\r\n');
+    // A nested plain box is T-1's checklist (a nested item with an id would be a child T-1 waits on).
+    const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] a step of it', ''].join('\r\n');
     const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A', maxClaims: 1 });
     expect(claimed).toBe(text.replace('second line', 'second line [IN PROGRESS: A]'));
     const done = await run(claimed, { op: 'done', id: 'T-1', agent: 'A' });

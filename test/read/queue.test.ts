@@ -86,15 +86,17 @@ describe('bad input never escapes as an exception', () => {
 });
 
 describe('task lists', () => {
-  it('items are stories, nested items are children, ids come from the text or are derived', async () => {
+  it('items are stories, plain nested boxes their checklist, ids come from the text or are derived', async () => {
     const md = '# Plan\n\n## Phase 1\n\n- [x] **T-1**: set up repo\n- [ ] T-2: write parser (depends on: T-1)\n  - [ ] sub step one\n  - [x] sub step two\n1. [ ] numbered item\n';
     const r = await q(md);
     expect(r.stories.map((s) => [s.id, s.status.category, s.parent])).toEqual([
       ['T-1', 'done', null],
       ['T-2', 'todo', null],
-      ['phase-1/sub-step-one', 'todo', 'T-2'],
-      ['phase-1/sub-step-two', 'done', 'T-2'],
       ['phase-1/numbered-item', 'todo', null],
+    ]);
+    expect(r.graph.byId.get('T-2')!.checklist).toEqual([
+      { text: 'sub step one', done: false },
+      { text: 'sub step two', done: true },
     ]);
     expect(r.graph.byId.get('T-2')!.deps.map((d) => d.id)).toEqual(['T-1']);
     expect(r.graph.byId.get('T-2')!.title).toBe('write parser');

@@ -1,6 +1,7 @@
 /**
- * `queue add --id ID --title TEXT [--deps a,b] [--section "Tier 3"] [--story-file]`: a new story row
- * in the table's own conventions, and on request its story file from a template.
+ * `queue add --id ID --title TEXT [--deps a,b] [--section "Tier 3"] [--story-file] [--parent ID]`: a
+ * new story row in the table's own conventions, and on request its story file from a template; with
+ * `--parent`, written as that story's child (its Parent cell, or an item nested under the parent's).
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
@@ -11,6 +12,7 @@ interface AddOptions extends WriteOptions {
   deps?: string;
   section?: string;
   storyFile?: boolean;
+  parent?: string;
 }
 
 /** Add `queue add` to `program`: its arguments and options (what it does is in this file's header). */
@@ -23,9 +25,10 @@ export function register(program: Command): void {
       .requiredOption('--title <text>', 'what the story is')
       .option('--deps <ids>', 'comma-separated ids it depends on')
       .option('--section <heading>', 'the heading of the table to add it to (default: beside its first dependency, else the last table)')
-      .option('--story-file', 'create stories/<id>-<slug>.md from a template and link it'),
+      .option('--story-file', 'create stories/<id>-<slug>.md from a template and link it')
+      .option('--parent <id>', "the story it is part of: its table's Parent column, or nested under the parent's task item"),
   ).action(async (opts: AddOptions, cmd: Command) => {
     const deps = (opts.deps ?? '').split(',');
-    await runWrite(cmd, opts, (ops, s) => ops.add(s, { id: opts.id, title: opts.title, deps, section: opts.section, storyFile: opts.storyFile }));
+    await runWrite(cmd, opts, (ops, s) => ops.add(s, { id: opts.id, title: opts.title, deps, section: opts.section, storyFile: opts.storyFile, parent: opts.parent }));
   });
 }

@@ -13,7 +13,15 @@ export function register(program: Command): void {
       const blocked = q.graph.blocked();
       if (globals(cmd).json) {
         printJson({
-          stories: blocked.map((b) => ({ ...storyJson(b.story, q.graph), waitingOn: b.waitingOn, hold: b.hold, reason: b.reason, inCycle: b.inCycle })),
+          stories: blocked.map((b) => ({
+            ...storyJson(b.story, q.graph),
+            waitingOn: b.waitingOn,
+            hold: b.hold,
+            reason: b.reason,
+            inCycle: b.inCycle,
+            children: b.children,
+            planning: b.planning,
+          })),
           diagnostics: q.diagnostics.map(diagnosticJson),
         });
         return;
@@ -30,7 +38,11 @@ export function register(program: Command): void {
             ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`)
             : b.waitingOn.length
               ? `waits on ${b.waitingOn.join(', ')}`
-              : 'dependencies done: ready to unblock';
+              : b.children.length
+                ? `waits on its children ${b.children.join(', ')}`
+                : b.planning
+                  ? 'needs decomposition (queue ready --planning)'
+                  : 'dependencies done: ready to unblock';
       process.stdout.write(
         table(
           blocked.map((b) => [c().bold(b.story.id), clip(b.story.title, 50), why(b)]),

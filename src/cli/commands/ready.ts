@@ -1,8 +1,11 @@
-/** `queue ready [--agent NAME] [--limit N]`: stories that can be claimed now, best first. */
+/** `queue ready [--agent NAME] [--limit N] [--planning]`: stories that can be claimed now, best first;
+ * with `--planning`, the stories whose work is to write stories (they need decomposition) instead. */
 import type { Command } from 'commander';
 import { openReady } from '../../app/open.js';
 import { diagnosticJson } from '../../model/contract.js';
-import { globals, human, positiveInt, printJson } from '../context.js';
+import type { Diagnostic } from '../../domain/types.js';
+import { globals, human, open, positiveInt, printJson } from '../context.js';
+import { storyJson, type StoryJson } from '../../model/contract.js';
 
 /** Add `queue ready` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -11,10 +14,13 @@ export function register(program: Command): void {
     .description('stories whose dependencies are done and that nobody holds, best first')
     .option('--agent <name>', 'only stories unassigned or assigned to this agent')
     .option('--limit <n>', 'at most this many')
-    .action(async (opts: { agent?: string; limit?: string }, cmd: Command) => {
+    .option('--planning', 'stories that need decomposition (planning work) instead, which claim without an id never takes')
+    .action(async (opts: { agent?: string; limit?: string; planning?: boolean }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
       const g = globals(cmd);
-      const answer = await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
+      const answer = opts.planning
+        ? await planning(cmd, opts.agent ?? process.env.QUEUE_AGENT, limit)
+        : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
       if (g.json) {
         printJson({ stories: answer.stories, diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;
@@ -25,7 +31,7 @@ export function register(program: Command): void {
         if (none.length) {
           const { formatDiagnostic } = await human();
           for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        } else process.stdout.write('no story is ready (queue blocked shows why)\n');
+        } else process.stdout.write(opts.planning ? 'no story needs decomposition\n' : 'no story is ready (queue blocked shows why)\n');
         return;
       }
       const { c, clip, colorStatus, table } = await human();
@@ -36,6 +42,20 @@ export function register(program: Command): void {
         clip(s.title, 60),
         s.deps.length ? c().dim(`← ${s.deps.join(', ')}`) : '',
       ]);
-      process.stdout.write(table(rows, ['READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
+      process.stdout.write(table(rows, [opts.planning ? 'PLANNING' : 'READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
     });
+}
+
+/** `queue ready --planning`'s answer, from a full read (the index keeps only ready stories): the
+ * stories that need decomposition and could be taken now, best first; `agent` keeps those unassigned
+ * or assigned to it. */
+async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; diagnostics: Diagnostic[] }> {
+  const q = await open(cmd, false, true);
+  const { rankPlanning } = await import('../../model/rank.js');
+  const a = agent?.trim().toLowerCase();
+  const stories = rankPlanning(q.graph)
+    .filter((s) => !a || !s.owner || s.owner.toLowerCase() === a)
+    .slice(0, limit)
+    .map((s) => ({ ...storyJson(s, q.graph), needsDecomposition: true }));
+  return { stories, diagnostics: q.diagnostics };
 }

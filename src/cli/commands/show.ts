@@ -36,6 +36,16 @@ export function register(program: Command): void {
         if (v) out.push(`${k.padEnd(10)} ${v}`);
       }
       for (const [k, v] of Object.entries(s.fields)) if (v) out.push(`${k}: ${v}`);
+      if (s.needsDecomposition) out.push(`planning   needs decomposition: its work is to write stories (queue ready --planning)`);
+      const roll = g.rollup(s.id);
+      if (roll) {
+        const parts = Object.entries(roll.byCategory).map(([k, n]) => `${n} ${k}`);
+        out.push(`children   ${roll.done}/${roll.total} done (${roll.percent}%): ${parts.join(', ')}`);
+        for (const id of g.children(s.id)) {
+          const k = g.byId.get(id)!;
+          out.push(`  ${colorStatus(k.status.category, k.status.raw.padEnd(6))} ${c().bold(id)}  ${k.title}`);
+        }
+      }
       if (s.checklist.length) out.push(`checklist  ${s.checklist.filter((x) => x.done).length}/${s.checklist.length} ticked`);
       for (const x of s.checklist) out.push(`  ${x.done ? '[x]' : '[ ]'} ${x.text}`);
       for (const o of s.occurrences) out.push(c().dim(`at ${o.file}:${o.line}:${o.column} (${o.kind === 'log' && o.section ? 'listing' : o.kind}) ${o.status.raw}`));
