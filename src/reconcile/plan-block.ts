@@ -45,7 +45,7 @@ export function planNodes(queue: Queue, p: Plan): RootContent[] {
   }
   if (p.unscheduled.length) {
     const list: PhrasingContent[] = [text('Not scheduled: ')];
-    p.unscheduled.forEach((u, i) => list.push(...(i ? [text(', ')] : []), strong(u.id), text(` (${u.reason})`)));
+    for (const [i, u] of p.unscheduled.entries()) list.push(...(i ? [text(', ')] : []), strong(u.id), text(` (${u.reason})`));
     list.push(text('.'));
     out.push(paragraph(list));
   }
