@@ -8,7 +8,7 @@
  * A story title is Markdown inline text as written in the queue: {@link inline} parses it into
  * phrasing content, so its `code`, *emphasis* and links survive into a generated table.
  */
-import type { Emphasis, InlineCode, Paragraph, PhrasingContent, RootContent, Strong, Table, TableCell, Text } from 'mdast';
+import type { Emphasis, Heading, InlineCode, List, Paragraph, PhrasingContent, RootContent, Strong, Table, TableCell, Text } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmFromMarkdown, gfmToMarkdown } from 'mdast-util-gfm';
 import { toMarkdown, type Options } from 'mdast-util-to-markdown';
@@ -67,6 +67,21 @@ export function inline(markdown: string): PhrasingContent[] {
   const root = fromMarkdown(one, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
   const only = root.children.length === 1 ? root.children[0] : null;
   return only?.type === 'paragraph' ? only.children : [text(one)];
+}
+
+/** Markdown blocks (a person's notes, as written) as mdast block content. */
+export function blocks(markdown: string): RootContent[] {
+  return fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }).children;
+}
+
+/** A heading of `depth` (1–6). */
+export function heading(depth: 1 | 2 | 3 | 4 | 5 | 6, ...children: Inline[]): Heading {
+  return { type: 'heading', depth, children: children.flatMap(phrasing) };
+}
+
+/** A bullet list, an item a paragraph of each entry. */
+export function bulletList(items: readonly Inline[]): List {
+  return { type: 'list', ordered: false, spread: false, children: items.map((x) => ({ type: 'listItem', spread: false, children: [paragraph(x)] })) };
 }
 
 /**
