@@ -38,7 +38,7 @@ function task(queue: Queue, held: Story[]): PhrasingContent[] {
 const field = (name: string, ...value: Array<string | PhrasingContent>) => inlineMarkdown(strong(name), ': ', ...value);
 
 /** The task in a few words, for an action line: `5-3`, `5-3, 5-4`, `5-3, 5-4, 5-5 and 12 more`. */
-function brief(queue: Queue, held: Story[]): string {
+function brief(held: Story[]): string {
   if (held.length === 0) return 'None';
   const ids = held
     .slice(0, 3)
@@ -95,7 +95,7 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
       lines.splice(i + 1, 0, ...insert);
       end += insert.length;
     }
-    effects.push({ kind: 'board', agent: h[1], task: brief(queue, mine) });
+    effects.push({ kind: 'board', agent: h[1], task: brief(mine) });
     i = end - 1;
   }
   for (const [key, stories] of held) {
@@ -112,7 +112,7 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
       field('Next Update', 'When the task changes'),
       '',
     );
-    effects.push({ kind: 'board', agent: names.get(key)!, task: brief(queue, stories) });
+    effects.push({ kind: 'board', agent: names.get(key)!, task: brief(stories) });
   }
   if (effects.length === 0) return null;
   return { content: lines.join(eol), effects };
