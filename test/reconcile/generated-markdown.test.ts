@@ -9,6 +9,8 @@ import { readQueue } from '../../src/read/queue.js';
 import { renderDecision } from '../../src/reconcile/reconcile.js';
 import { updateBoard } from '../../src/reconcile/board.js';
 import { inline, markdownLines, table } from '../../src/markdown/generate.js';
+import { handoffFile } from '../../src/edit/handoff.js';
+import { readHandoff } from '../../src/workspace/handoff.js';
 import { MARKED_QUEUE, renderedMarkedQueue } from './marked.js';
 
 /** The marked-up title as the serializer writes it in a table cell. */
@@ -38,6 +40,53 @@ describe('generated Markdown through mdast', () => {
     );
     expect(board).toContain('**Current Task**: C — Claimed `c|d`\n');
     expect(updateBoard(board, queue, new Date('2026-11-22T00:00:00Z'))).toBeNull();
+  });
+
+  it("a handoff's body: the title and names as text, next steps, blockers and notes as the Markdown people wrote; the front matter unchanged", async () => {
+    const queue = await readQueue([{ file: 'WORK_QUEUE.md', text: MARKED_QUEUE }]);
+    const f = handoffFile('deployment', {
+      from: 'Dev 1',
+      to: 'Dev 2',
+      story: queue.graph.byId.get('B')!,
+      notes: 'Mind *the cache*:\n\n- one\n- two',
+      next: ['run `make test`'],
+      blockers: ['keys for <staging>'],
+      now: '2026-11-21T14:05:00.000Z',
+      satisfied: (d) => queue.graph.satisfied(d),
+    });
+    const body = f.content.slice(f.content.indexOf('\n---\n') + 5);
+    // The heading has the title's plain text (a handoff request carries the story, not its row):
+    // the `*` escaped, the code span's backticks gone.
+    expect(body).toBe(
+      [
+        '',
+        '# Handoff: B — 2\\*3 is six',
+        '',
+        'From **Dev 1** to **Dev 2**, 2026-11-21T14:05:00.000Z.',
+        '',
+        '## Next steps',
+        '',
+        '- run `make test`',
+        '',
+        '## Blockers',
+        '',
+        '- keys for <staging>',
+        '',
+        '## Notes',
+        '',
+        'Mind _the cache_:',
+        '',
+        '- one',
+        '- two',
+        '',
+      ].join('\n'),
+    );
+    expect(readHandoff(f.content, f.path).handoff).toMatchObject({
+      fromAgent: 'Dev 1',
+      toAgent: 'Dev 2',
+      nextSteps: ['run `make test`'],
+      notes: 'Mind *the cache*:\n\n- one\n- two',
+    });
   });
 
   it('the serializer escapes what would read as markup in a cell, and keeps the table format', () => {
