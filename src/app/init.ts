@@ -15,6 +15,7 @@ import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { loadConfig } from './locate.js';
+import { code, inlineMarkdown } from '../markdown/generate.js';
 
 /** Options of {@link initQueue}. */
 export interface InitOptions {
@@ -81,7 +82,9 @@ function queueTemplate(storiesDir: string): string {
     '',
     '| Status | Story | Description | Depends On | Story File |',
     '|--------|-------|-------------|------------|------------|',
-    `| [ ] | **${EXAMPLE_ID}** | Example story: replace it with the first story of this project | None | \`${storyFile}\` |`,
+    // The row is the format the reader knows word for word (`[ ]` unescaped); the path a code span
+    // the serializer writes (a backtick in it stays inside the span).
+    `| [ ] | **${EXAMPLE_ID}** | Example story: replace it with the first story of this project | None | ${inlineMarkdown(code(storyFile))} |`,
     '',
     '## Claiming Rules',
     '',
@@ -112,7 +115,7 @@ export function agentInstructions(file: string): string {
     AGENTS_MARKERS[0],
     '## Work queue',
     '',
-    `The work of this repository is planned in \`${file}\` and shared through git: several agents take`,
+    `The work of this repository is planned in ${inlineMarkdown(code(file))} and shared through git: several agents take`,
     'stories from it at once. Use the `queue` command (package `workqueue.md`), never edit statuses by hand.',
     'Name yourself once per clone: `git config queue.agent "NAME"` (or `QUEUE_AGENT`, or `--agent NAME`).',
     '',

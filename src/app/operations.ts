@@ -195,7 +195,7 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
     const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force });
     const story = queue.graph.byId.get(d.id)!;
     // Without unblocking, the dependents keep their bytes; the story itself and the generated blocks follow as for any write.
-    if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false }) ?? undefined;
+    if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false, effort: s.where.config.effort }) ?? undefined;
     if (opts.handoff) {
       const from = story.claimant ?? s.agent;
       const next = unblockedBy(queue, story.id);

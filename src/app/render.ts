@@ -19,6 +19,8 @@ import { TRAILER } from '../domain/trailers.js';
 import { reconcile, renderDecision } from '../reconcile/reconcile.js';
 import { carryStatuses } from '../reconcile/carry.js';
 import { applyEdits } from '../edit/splice.js';
+import type { BlockInputs } from '../reconcile/blocks.js';
+import { historyFlow } from './flow.js';
 
 /** Files a render writes beside the queue file (the board, handoffs), relative to the root. */
 export type RenderFiles = NonNullable<Decision['files']>;
@@ -28,10 +30,24 @@ export function boardPath(config: QueueConfig): string {
   return `${config.deploymentDir}/status/current-status.md`;
 }
 
+/** A `queue:metrics` block's opening marker. */
+const METRICS = /^[^\S\r\n]{0,3}<!--\s*queue:metrics\b/m;
+
+/**
+ * What the generated blocks of `text` need beyond the queue: the config's effort sizes and, when
+ * the file has a `queue:metrics` block, the flow of the queue file's history up to `rev` (default
+ * HEAD; null outside a repository or without a commit).
+ */
+export async function blockInputs(root: string, file: string, config: QueueConfig, text: string, rev?: string): Promise<BlockInputs> {
+  const out: BlockInputs = { effort: config.effort };
+  if (METRICS.test(text)) out.metrics = await historyFlow({ cwd: root, file, rev }).catch(() => null);
+  return out;
+}
+
 /** Apply a render decision and prove it stable. Throws `parse_error` when a second pass would still act. */
 export async function applyRender(queue: Queue, d: Decision, config: QueueConfig): Promise<Applied> {
   const applied = await applyDecision(queue, d, config);
-  const again = reconcile(applied.after).flatMap((r) => r.effects);
+  const again = reconcile(applied.after, { blocks: { effort: config.effort } }).flatMap((r) => r.effects);
   if (again.length)
     throw new QueueError('parse_error', `rendering ${d.document.file} is not stable (a second pass would still ${again.map(describeEffect).join(', ')}); nothing was written`);
   return applied;
@@ -105,7 +121,8 @@ export async function renderWorking(
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));
   const since = opts.since !== undefined ? opts.since : await sharedBase(where);
-  const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined, since);
+  const inputs = await blockInputs(where.root, where.file, where.config, text);
+  const d = renderDecision(queue, agent, boardText !== null || where.config.statusBoard ? { path: board, text: boardText, now } : undefined, since, inputs);
   d.files = [...(d.files ?? []), ...extra];
   const files = extra.map((f) => f.path);
   if (opts.check || (d.unchanged && extra.length === 0)) return { outcome: 'unchanged', effects: d.effects, files, content: null, after: queue };
@@ -178,7 +195,8 @@ export async function renderCommitted(
       : tip;
     const since = opts.since ? await opts.since(tip, base) : null;
     // The board is kept where the tip has one, and created only when the config asks for it.
-    const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined, since);
+    const inputs = await blockInputs(where.root, where.file, where.config, doc.text, base ?? undefined);
+    const d = renderDecision(queue, agent, text !== null || where.config.statusBoard ? { path: board, text, now } : undefined, since, inputs);
     effects = d.effects;
     carried = carry?.carried.map((c) => c.id) ?? [];
     const files = opts.extra ? await opts.extra(queue, exists) : [];
@@ -197,7 +215,7 @@ export async function renderCommitted(
       subject: `queue: render (${hand}${effects.length ? `; ${d.subject.replace(/^queue: render \((.*)\)$/, '$1')}` : ''})`,
       trailers: [[TRAILER.op, 'render'], ...carry.changes.map((c): [string, string] => [TRAILER.story, c.id]), ...d.trailers.filter(([k]) => k !== TRAILER.op)],
       follow: (after: Queue) => {
-        const r = renderDecision(after, agent, undefined, since);
+        const r = renderDecision(after, agent, undefined, since, inputs);
         return r.edits.length ? { document: r.document, edits: r.edits, changes: r.changes, effects: r.effects } : null;
       },
     };

@@ -8,6 +8,8 @@ import { stringify } from 'yaml';
 import { slug } from '../dialect/normalize.js';
 import type { Queue } from '../read/queue.js';
 import type { DependencyRef, Story } from '../domain/types.js';
+import type { RootContent } from 'mdast';
+import { blocks, bulletList, heading, inline, markdownLines, paragraph, strong } from '../markdown/generate.js';
 
 /** A handoff to write: who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {
@@ -47,20 +49,18 @@ export function handoffFile(deploymentDir: string, req: HandoffRequest): { path:
     notes: req.notes ?? '',
     story: req.story.id,
   };
-  const body = [
-    `# Handoff: ${req.story.id} — ${req.story.title}`,
-    '',
-    `From **${req.from}** to **${to}**, ${req.now}.`,
-    '',
-    ...(data.task_completed.length ? ['## Completed', '', ...data.task_completed.map((t) => `- ${t}`), ''] : []),
-    '## Next steps',
-    '',
-    ...data.next_steps.map((t) => `- ${t}`),
-    '',
-    ...(data.blockers.length ? ['## Blockers', '', ...data.blockers.map((b) => `- ${b}`), ''] : []),
-    ...(data.notes ? ['## Notes', '', data.notes, ''] : []),
+  // Built as mdast: the story's title and the agents' names are text (escaped where they would read
+  // as markup); next steps, blockers and notes are Markdown as the person wrote them.
+  const body: RootContent[] = [
+    heading(1, `Handoff: ${req.story.id} — ${req.story.title}`),
+    paragraph('From ', strong(req.from), ' to ', strong(to), `, ${req.now}.`),
+    ...(data.task_completed.length ? [heading(2, 'Completed'), bulletList(data.task_completed)] : []),
+    heading(2, 'Next steps'),
+    bulletList(data.next_steps.map(inline)),
+    ...(data.blockers.length ? [heading(2, 'Blockers'), bulletList(data.blockers.map(inline))] : []),
+    ...(data.notes ? [heading(2, 'Notes'), ...blocks(data.notes)] : []),
   ];
-  return { path: `${deploymentDir.replace(/\/+$/, '')}/handoffs/${name}`, content: `---\n${stringify(data)}---\n\n${body.join('\n')}` };
+  return { path: `${deploymentDir.replace(/\/+$/, '')}/handoffs/${name}`, content: `---\n${stringify(data)}---\n\n${markdownLines(body).join('\n')}\n` };
 }
 
 /** Stories that `done` of `id` makes ready (their only open dependency was `id`), in file order. */

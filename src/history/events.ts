@@ -30,6 +30,9 @@ export interface QueueEvent {
   removed?: string[];
   /** For `edit`: what changed (`title`, a column name…). */
   fields?: string[];
+  /** For `add`: the story came in already done, to a file that was there before (it was finished
+   * by this change, as a person writes a story they did straight into the done list). */
+  finished?: true;
   /** Where the story is (after, or before for a removal). */
   file: string;
   line: number;
@@ -63,7 +66,7 @@ export function diffQueues(before: Queue | null, after: Queue): QueueEvent[] {
     const a = old.get(b.id);
     const where = { story: b.id, file: b.file, line: b.line };
     if (!a) {
-      out.push({ kind: 'add', ...where, to: b.status.raw, claimant: b.claimant });
+      out.push({ kind: 'add', ...where, to: b.status.raw, claimant: b.claimant, ...(before && b.status.category === 'done' ? { finished: true as const } : {}) });
       continue;
     }
     const kind = statusEvent(a, b);

@@ -10,6 +10,8 @@
  *   when the history starts has no add, and no lead time.
  * - A blocker is a block with a reason (`[BLOCKED: waiting on keys]`): a story that only waits on
  *   its dependencies is no blocker.
+ * - A story added already done to a file that was there before (an `add` that is `finished`) was
+ *   done by that change: it counts as done, with no cycle or lead time.
  * - Only what ends on or after `since` counts; what started before it is measured in full.
  * - Median: the middle value (the mean of the two middle ones for an even count); p90: the
  *   nearest-rank 90th percentile (the ⌈0.9·n⌉-th smallest).
@@ -103,10 +105,34 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
   let reopens = 0;
   const handed: number[] = [];
   const counts = (t: number) => since === null || t >= since;
+  /** A story done at `e`: its cycle and lead time end, its throughput and agent count. */
+  const finish = (e: TimedEvent) => {
+    const s = e.story;
+    const at = claimedAt.get(s);
+    const from = openedAt.get(s);
+    claimedAt.delete(s);
+    openedAt.delete(s);
+    blockedAt.delete(s);
+    if (!counts(e.time)) return;
+    doneTimes.push(e.time);
+    handed.push(handoffs.filter((h) => h.story === s && h.time <= e.time && (from === undefined || h.time >= from)).length);
+    if (at !== undefined) cycle.push((e.time - at) / 1000);
+    if (from !== undefined) lead.push((e.time - from) / 1000);
+    const who = e.claimantBefore ?? e.agent ?? null;
+    if (who) {
+      agentDone.set(who, (agentDone.get(who) ?? 0) + 1);
+      if (!perAgent.has(who)) perAgent.set(who, []);
+      if (at !== undefined) perAgent.get(who)!.push((e.time - at) / 1000);
+    }
+  };
   for (const e of events) {
     const s = e.story;
     switch (e.kind) {
       case 'add':
+        if (e.finished) {
+          finish(e);
+          break;
+        }
         openedAt.set(s, e.time);
         if (e.claimant) claimedAt.set(s, e.time);
         break;
@@ -130,25 +156,9 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
         blockedAt.delete(s);
         break;
       }
-      case 'done': {
-        const at = claimedAt.get(s);
-        const from = openedAt.get(s);
-        claimedAt.delete(s);
-        openedAt.delete(s);
-        blockedAt.delete(s);
-        if (!counts(e.time)) break;
-        doneTimes.push(e.time);
-        handed.push(handoffs.filter((h) => h.story === s && h.time <= e.time && (from === undefined || h.time >= from)).length);
-        if (at !== undefined) cycle.push((e.time - at) / 1000);
-        if (from !== undefined) lead.push((e.time - from) / 1000);
-        const who = e.claimantBefore ?? e.agent ?? null;
-        if (who) {
-          agentDone.set(who, (agentDone.get(who) ?? 0) + 1);
-          if (!perAgent.has(who)) perAgent.set(who, []);
-          if (at !== undefined) perAgent.get(who)!.push((e.time - at) / 1000);
-        }
+      case 'done':
+        finish(e);
         break;
-      }
       case 'remove':
         claimedAt.delete(s);
         openedAt.delete(s);

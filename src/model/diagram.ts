@@ -3,7 +3,8 @@
  * ```mermaid blocks) for `queue graph` and the `queue:graph` generated block, and a Graphviz
  * digraph for `queue graph --format dot`. Both draw an edge from each dependency to its dependent
  * and colour a story by what it means to a person planning: done, ready to claim, being worked on
- * (claimed), or waiting. Pure.
+ * (claimed), or waiting. Also the one home of mermaid charts: the `xychart-beta` of the
+ * `queue:metrics` block (weekly throughput and burn-up). Pure.
  */
 import { isClaimed, isFinished } from '../domain/status.js';
 import type { Story } from '../domain/types.js';
@@ -78,4 +79,33 @@ export function dotDigraph(stories: readonly Story[], g: QueueGraph): string {
   for (const s of stories) for (const d of s.deps) if (d.id) lines.push(`  ${dotString(d.id)} -> ${dotString(s.id)};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** A mermaid `xychart-beta` ({@link mermaidXYChart}): categories on the x axis, bars and lines over them. */
+export interface XYChart {
+  title: string;
+  /** The x axis' categories (`2026-01-05`). */
+  x: readonly string[];
+  /** The y axis' label. */
+  yLabel: string;
+  /** Bar series, each a value per category. */
+  bars: ReadonlyArray<readonly number[]>;
+  /** Line series, each a value per category. */
+  lines: ReadonlyArray<readonly number[]>;
+}
+
+/** A mermaid string: in `"…"`, with `"` written as `#quot;` and line breaks as spaces. */
+const mermaidString = (s: string) => `"${s.replace(/"/g, '#quot;').replace(/[\r\n]+/g, ' ')}"`;
+
+/** The chart as mermaid `xychart-beta` lines (no code fence); the y axis runs from 0 to the largest value. */
+export function mermaidXYChart(c: XYChart): string[] {
+  const max = Math.max(1, ...c.bars.flat(), ...c.lines.flat());
+  return [
+    'xychart-beta',
+    `  title ${mermaidString(c.title)}`,
+    `  x-axis [${c.x.map(mermaidString).join(', ')}]`,
+    `  y-axis ${mermaidString(c.yLabel)} 0 --> ${max}`,
+    ...c.bars.map((b) => `  bar [${b.join(', ')}]`),
+    ...c.lines.map((l) => `  line [${l.join(', ')}]`),
+  ];
 }

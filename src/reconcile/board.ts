@@ -21,14 +21,21 @@ import { lineEnding } from '../edit/common.js';
 import type { Story } from '../domain/types.js';
 import { mentionedIds, writtenIds } from '../workspace/mentions.js';
 import { isClaimed } from '../domain/status.js';
+import type { PhrasingContent } from 'mdast';
+import { inlineMarkdown, strong, text as textNode } from '../markdown/generate.js';
+import { titleContent } from './title.js';
 
 const HEADING = /^##\s+(.+?)\s+Status\s*$/;
 const FIELD = (name: string) => new RegExp(`^\\*\\*${name}\\*\\*:[ \\t]*(.*)$`);
 
-/** What the agent's Current Task should say. */
-function task(held: Story[]): string {
-  return held.length ? held.map((s) => `${s.id} — ${s.title.replace(/[\r\n]+/g, ' ')}`).join('; ') : 'None';
+/** What the agent's Current Task should say: `id — title` for each story held (the title as written). */
+function task(queue: Queue, held: Story[]): PhrasingContent[] {
+  if (held.length === 0) return [textNode('None')];
+  return held.flatMap((s, i) => [textNode(`${i ? '; ' : ''}${s.id} — `), ...titleContent(queue, s)]);
 }
+
+/** A field line: `**Name**: value`, built as mdast. */
+const field = (name: string, ...value: Array<string | PhrasingContent>) => inlineMarkdown(strong(name), ': ', ...value);
 
 /** The task in a few words, for an action line: `5-3`, `5-3, 5-4`, `5-3, 5-4, 5-5 and 12 more`. */
 function brief(held: Story[]): string {
@@ -37,7 +44,7 @@ function brief(held: Story[]): string {
     .slice(0, 3)
     .map((s) => s.id)
     .join(', ');
-  return held.length > 3 ? `${ids} and ${held.length - 3} more` : held.length === 1 ? task(held) : ids;
+  return held.length > 3 ? `${ids} and ${held.length - 3} more` : held.length === 1 ? `${held[0].id} — ${held[0].title.replace(/[\r\n]+/g, ' ')}` : ids;
 }
 
 /**
@@ -78,8 +85,8 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
     const named = new Set(mentionedIds(current, ids));
     const same = named.size === mine.length && mine.every((s) => named.has(s.id));
     if (same && t !== -1) continue;
-    const desired = `**Current Task**: ${task(mine)}`;
-    const updated = `**Last Updated**: ${stamp}`;
+    const desired = field('Current Task', ...task(queue, mine));
+    const updated = field('Last Updated', stamp);
     const u = at('Last Updated');
     if (t !== -1) lines[t] = desired;
     if (u !== -1) lines[u] = updated;
@@ -96,12 +103,13 @@ export function updateBoard(text: string | null, queue: Queue, now: Date): { con
     while (lines.length && lines[lines.length - 1] === '') lines.pop();
     lines.push(
       '',
+      // The heading as the reader above matches it (an agent's name, literally): not escaped.
       `## ${names.get(key)} Status`,
-      `**Last Updated**: ${stamp}`,
-      `**Current Task**: ${task(stories)}`,
-      '**Progress**: 0%',
-      '**Blockers**: None',
-      '**Next Update**: When the task changes',
+      field('Last Updated', stamp),
+      field('Current Task', ...task(queue, stories)),
+      field('Progress', '0%'),
+      field('Blockers', 'None'),
+      field('Next Update', 'When the task changes'),
       '',
     );
     effects.push({ kind: 'board', agent: names.get(key)!, task: brief(stories) });

@@ -28,7 +28,7 @@ import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
 import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
-import { generatedBlocks } from './blocks.js';
+import { generatedBlocks, type BlockInputs } from './blocks.js';
 import { updateBoard } from './board.js';
 import { TRAILER } from '../domain/trailers.js';
 
@@ -122,6 +122,9 @@ export interface ReconcileOptions {
   since?: Queue | null;
   /** Who the log names for a story nobody held in `since` (the render's agent). */
   agent?: string;
+  /** What the generated blocks need beyond the queue: the history's flow (`queue:metrics`), the
+   * config's effort sizes (`queue:plan`). */
+  blocks?: BlockInputs;
 }
 
 /** The stories of `mine` marked done since `since` (by hand) that the document's Completed log lacks, as log rows. */
@@ -175,7 +178,7 @@ function reconcileWith(
         }
       }
       if (blocks) {
-        for (const b of generatedBlocks(doc, queue, ready)) {
+        for (const b of generatedBlocks(doc, queue, ready, log.blocks)) {
           out.edits.push(b.edit);
           out.effects.push({ kind: 'render', block: b.name });
         }
@@ -208,6 +211,8 @@ export interface FollowOptions {
   blocks: boolean;
   /** Reconcile the dependents of a story whose done state the write changed (default true). */
   dependents?: boolean;
+  /** Effort sizes (config `effort`) the `queue:plan` block schedules with. */
+  effort?: Record<string, number>;
 }
 
 /**
@@ -238,7 +243,7 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
     }
     const mine = (r: Reconciliation[]) => r.find((x) => x.document.file === d.document.file) ?? null;
     // The blocks are rendered from the queue as the stories' edits leave it: a step of its own.
-    const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, () => false, true)) : null);
+    const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, () => false, true, true, new Set(), { blocks: { effort: opts.effort } })) : null);
     const stories = mine(reconcileWith(after, (s) => touched.has(s.id), false, true, waited));
     if (!stories || stories.edits.length === 0) return blocks(after);
     return opts.blocks ? { ...stories, follow: blocks } : stories;
@@ -249,9 +254,9 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
  * `d` with the follow step every write takes ({@link followWrite}, blocks by `renderOnWrite`), unless
  * it has one of its own. Returns `d`.
  */
-export function withFollow(before: Queue, d: Decision, config: { renderOnWrite: boolean }): Decision {
+export function withFollow(before: Queue, d: Decision, config: { renderOnWrite: boolean; effort?: Record<string, number> }): Decision {
   if (!d.follow) {
-    const follow = followWrite(before, d, { blocks: config.renderOnWrite });
+    const follow = followWrite(before, d, { blocks: config.renderOnWrite, effort: config.effort });
     if (follow) d.follow = follow;
   }
   return d;
@@ -260,10 +265,11 @@ export function withFollow(before: Queue, d: Decision, config: { renderOnWrite: 
 /**
  * The reconciliation of the queue's first document as a {@link Decision}, for the transaction layer
  * (`queue render --commit`, `queue watch --commit`). `unchanged` when there is nothing to do.
- * `since`: an earlier state, whose stories done since join the Completed log ({@link ReconcileOptions}).
+ * `since`: an earlier state, whose stories done since join the Completed log ({@link ReconcileOptions});
+ * `blocks`: the history's flow and the effort sizes for the generated blocks.
  */
-export function renderDecision(queue: Queue, agent: string, board?: BoardInput, since?: Queue | null): Decision & { effects: Effect[] } {
-  const r = reconcile(queue, { since, agent }).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], effects: [] };
+export function renderDecision(queue: Queue, agent: string, board?: BoardInput, since?: Queue | null, blocks?: BlockInputs): Decision & { effects: Effect[] } {
+  const r = reconcile(queue, { since, agent, blocks }).find((x) => x.document === queue.documents[0]) ?? { document: queue.documents[0], edits: [], changes: [], effects: [] };
   const b = board ? updateBoard(board.text, queue, board.now) : null;
   const effects = [...r.effects, ...(b?.effects ?? [])];
   return {

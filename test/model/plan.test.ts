@@ -3,7 +3,7 @@
  * sets, a diamond, the longest remaining path before file order), claimed work on its holder's
  * track, what is left out, effort units; the `queue:plan` block; the CLI's JSON.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/read/queue.js';
@@ -165,6 +165,28 @@ describe('plan', () => {
     expect(after.stories.map((s) => [s.id, s.status.raw])).toEqual(before.stories.map((s) => [s.id, s.status.raw]));
     expect(after.diagnostics).toEqual(before.diagnostics);
     expect(reconcile(after)[0].edits).toEqual([]);
+  });
+
+  it("the queue:plan block schedules with the config's effort sizes: in the reconciler's options, and through queue render and its check", async () => {
+    const rows: Array<[string, string, string, string]> = [
+      ['[ ]', 'A', '', 'S'],
+      ['[BLOCKED]', 'B', 'A', 'M'],
+    ];
+    const src = text(rows, '\n<!-- queue:plan agents=1 -->\n<!-- /queue:plan -->\n');
+    const queue = await readQueue([{ file: 'WORK_QUEUE.md', text: src }]);
+    const sized = applyEdits(src, reconcile(queue, { blocks: { effort: { S: 2, M: 5 } } })[0].edits);
+    expect(sized).toContain('_1 agent: done in 7; critical path A → B (7); utilization 100%._');
+    // Without the config's sizes, the built-in ones (S 1, M 3).
+    expect(applyEdits(src, reconcile(queue)[0].edits)).toContain('_1 agent: done in 4;');
+
+    const dir = tempDir('queue-plan-effort-');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), src);
+    writeFileSync(join(dir, 'queue.config.json'), JSON.stringify({ effort: { S: 2, M: 5 } }));
+    const r = await cli(dir, ['render']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('_1 agent: done in 7; critical path A → B (7); utilization 100%._');
+    const check = await cli(dir, ['render', '--check']);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 
   it('on random graphs: dependencies respected, no track overlaps, and the makespan within the bounds of list scheduling', async () => {

@@ -17,6 +17,7 @@ import { readBlocks } from '../../src/markdown/read.js';
 import { renderDecision } from '../../src/reconcile/reconcile.js';
 import { basename } from 'node:path';
 import { corpusFiles, fixtureFiles, read, withoutCorpus } from '../helpers.js';
+import { renderedMarkedQueue } from '../reconcile/marked.js';
 
 /** The cmark-gfm binary: `CMARK_GFM` when set (a path or a name on PATH), else `cmark-gfm` on PATH;
  * null when it is not there or does not run. */
@@ -127,6 +128,18 @@ describe.skipIf(SKIP)('what queue writes reads on GitHub as in queue', () => {
   it('renders (generated blocks, unblocking, marks) and claims over the fixtures; only the one with conflict markers is left alone', async () => {
     expect(await renderAndClaim(fixtureFiles())).toEqual(['conflict.md']);
   }, 60_000);
+
+  it('a title with `|`, a code span, emphasis, HTML and a link renders in the generated blocks as a table cell with its markup intact', async () => {
+    const out = await renderedMarkedQueue();
+    await expectSameTables(out, 'marked titles');
+    const html = cmark(out);
+    // cmark-gfm without --unsafe leaves raw HTML out, and says so: the <kbd> is still raw HTML.
+    const cell = '<td>Split <code>a | b</code> with <em>emphasis</em>, <!-- raw HTML omitted -->Ctrl<!-- raw HTML omitted --> and <a href="https://example.com">a link</a></td>';
+    // The queue's own row, the ready block's and the plan block's.
+    expect(html.split(cell).length - 1).toBe(3);
+    expect(html).toContain('<td>Claimed <code>c|d</code> (claimed)</td>');
+    expect(html).toContain('<td>2*3 is <code>six</code></td>');
+  });
 
   // With the whole group skipped (no cmark-gfm), the corpus line would say nothing more.
   it.skipIf(SKIP || withoutCorpus('what queue writes over ../shared/corpus, rendered by cmark-gfm'))(
