@@ -9,7 +9,7 @@ import { slug } from '../dialect/normalize.js';
 import type { Queue } from '../read/queue.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { RootContent } from 'mdast';
-import { blocks, bulletList, heading, inline, markdownLines, paragraph, strong } from '../markdown/generate.js';
+import { bulletList, heading, inline, markdownLines, paragraph, strong } from '../markdown/generate.js';
 
 /** A handoff to write: who hands which story to whom, with notes, next steps and blockers. */
 export interface HandoffRequest {
@@ -50,7 +50,8 @@ export function handoffFile(deploymentDir: string, req: HandoffRequest): { path:
     story: req.story.id,
   };
   // Built as mdast: the story's title and the agents' names are text (escaped where they would read
-  // as markup); next steps, blockers and notes are Markdown as the person wrote them.
+  // as markup); next steps and blockers are Markdown, read as the person wrote them; the notes come
+  // last, verbatim (a raw node), so the body keeps every byte of them.
   const body: RootContent[] = [
     heading(1, `Handoff: ${req.story.id} — ${req.story.title}`),
     paragraph('From ', strong(req.from), ' to ', strong(to), `, ${req.now}.`),
@@ -58,7 +59,7 @@ export function handoffFile(deploymentDir: string, req: HandoffRequest): { path:
     heading(2, 'Next steps'),
     bulletList(data.next_steps.map(inline)),
     ...(data.blockers.length ? [heading(2, 'Blockers'), bulletList(data.blockers.map(inline))] : []),
-    ...(data.notes ? [heading(2, 'Notes'), ...blocks(data.notes)] : []),
+    ...(data.notes.trim() ? [heading(2, 'Notes'), { type: 'html' as const, value: data.notes.trim() }] : []),
   ];
   return { path: `${deploymentDir.replace(/\/+$/, '')}/handoffs/${name}`, content: `---\n${stringify(data)}---\n\n${markdownLines(body).join('\n')}\n` };
 }

@@ -42,7 +42,7 @@ describe('generated Markdown through mdast', () => {
     expect(updateBoard(board, queue, new Date('2026-11-22T00:00:00Z'))).toBeNull();
   });
 
-  it("a handoff's body: the title and names as text, next steps, blockers and notes as the Markdown people wrote; the front matter unchanged", async () => {
+  it("a handoff's body: the title and names as text, next steps and blockers as the Markdown people wrote, the notes byte for byte; the front matter unchanged", async () => {
     const queue = await readQueue([{ file: 'WORK_QUEUE.md', text: MARKED_QUEUE }]);
     const f = handoffFile('deployment', {
       from: 'Dev 1',
@@ -74,7 +74,7 @@ describe('generated Markdown through mdast', () => {
         '',
         '## Notes',
         '',
-        'Mind _the cache_:',
+        'Mind *the cache*:',
         '',
         '- one',
         '- two',
