@@ -18,6 +18,7 @@ import { renderDecision } from '../../src/reconcile/reconcile.js';
 import { basename } from 'node:path';
 import { corpusFiles, fixtureFiles, read, withoutCorpus } from '../helpers.js';
 import { renderedMarkedQueue } from '../reconcile/marked.js';
+import type { FlowStats } from '../../src/history/flow.js';
 
 /** The cmark-gfm binary: `CMARK_GFM` when set (a path or a name on PATH), else `cmark-gfm` on PATH;
  * null when it is not there or does not run. */
@@ -139,6 +140,57 @@ describe.skipIf(SKIP)('what queue writes reads on GitHub as in queue', () => {
     expect(html.split(cell).length - 1).toBe(3);
     expect(html).toContain('<td>Claimed <code>c|d</code> (claimed)</td>');
     expect(html).toContain('<td>2*3 is <code>six</code></td>');
+  });
+
+  it('the plan and metrics blocks render as a table and a mermaid chart block', async () => {
+    const text = [
+      '# Queue',
+      '',
+      '| Status | Story | Description | Depends On |',
+      '|---|---|---|---|',
+      '| [DONE] | **A** | First | None |',
+      '| [ ] | **B** | Second | A |',
+      '| [ ] | **C** | Third | A |',
+      '',
+      '<!-- queue:plan agents=2 -->',
+      '<!-- /queue:plan -->',
+      '',
+      '<!-- queue:metrics -->',
+      '<!-- /queue:metrics -->',
+      '',
+    ].join('\n');
+    const none = { count: 0, median: null, p90: null };
+    const flow: FlowStats = {
+      since: null,
+      done: 3,
+      throughputByDay: [],
+      throughputByWeek: [
+        { week: '2026-11-23', done: 1 },
+        { week: '2026-11-30', done: 2 },
+      ],
+      cycleTime: { count: 3, median: 7200, p90: 93600 },
+      leadTime: none,
+      blockedTime: none,
+      reopens: 0,
+      reopenRate: 0,
+      handoffsPerStory: { mean: 0, max: 0 },
+      byAgent: {},
+    };
+    const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    const out = (await applyDecision(queue, renderDecision(queue, 'queue', undefined, null, { metrics: flow }))).content;
+    const html = cmark(out);
+    const chart = /<pre><code class="language-mermaid">([\s\S]*?)<\/code><\/pre>/.exec(html)?.[1] ?? '';
+    expect(chart).toContain('xychart-beta');
+    expect(chart).toContain('bar [1, 2]');
+    expect(chart).toContain('line [1, 3]');
+    const tables = htmlTables(html).map((t) => t.header[0]);
+    // The queue's own table, the plan's two tracks (B on one, C on the other) and the metrics' times.
+    expect(tables).toEqual(['Status', 'Story', 'Story', 'Time']);
+    expect(
+      htmlTables(html)
+        .slice(1, 3)
+        .map((t) => t.rows.map((r) => r[0])),
+    ).toEqual([['B'], ['C']]);
   });
 
   // With the whole group skipped (no cmark-gfm), the corpus line would say nothing more.
