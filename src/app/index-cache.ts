@@ -3,7 +3,10 @@
  * `queue ready` needs from a queue file, in array form, stored in the git dir and keyed by a SHA-1 of
  * the file's bytes, the name it is shown under and the build of queue that wrote it. A decision is a
  * function of the file's content, so an index made from the same bytes gives the same answer; the
- * first run after any change reads the file in full and writes a new index.
+ * first run after a change reads the file in full and writes a new index, or, when the change only
+ * edited rows that can be read alone (a claim, a done), patches the previous index
+ * ({@link patchIndex}, deployment/decisions/0016-incremental-first-read.md). Beside the index, the
+ * bytes it was made from ({@link writeBase}), proved by its key.
  *
  * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
  * `u32 a`, the SHA-1 of the answer part (20 bytes), `a` bytes, `u32 f`, `f` bytes, then the rest:
@@ -585,6 +588,9 @@ export async function patchIndex(
         from = ix.jsonStart[i + 1];
         shift += piece.length - (ix.jsonStart[i + 1] - ix.jsonStart[i]);
         jsonSum[i] = fnv1a(piece);
+      } else if (fnv1a(json0, ix.jsonStart[i], ix.jsonStart[i + 1]) !== ix.jsonSum[i]) {
+        // Kept JSON proves itself before it is answered from, as when read from the stored index.
+        throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
       }
     }
     jsonStart[n] = ix.jsonStart[n] + shift;
