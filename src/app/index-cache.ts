@@ -419,8 +419,10 @@ export function changedLines(before: Buffer, after: Buffer): { first: number; ol
   for (let i = after.indexOf(10, p); i !== -1 && i < newEnd; i = after.indexOf(10, i + 1)) k2++;
   if (k !== k2) return null;
   const start = p === 0 ? 0 : before.lastIndexOf(10, p - 1) + 1;
+  // Line endings counted in a one-byte string (an engine search per line, not a loop per byte).
+  const head = before.toString('latin1', 0, start);
   let first = 0;
-  for (let i = 0; i < start; i++) if (before[i] === 10) first++;
+  for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) first++;
   const stop = (buf: Buffer, at: number) => {
     const i = buf.indexOf(10, at);
     return i === -1 ? buf.length : i;
