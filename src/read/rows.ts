@@ -30,6 +30,8 @@ import { readQueue, type Queue, type ReadOptions } from './queue.js';
 
 /** Codes of the diagnostics a story table's row gives by itself (`dialect/entries.ts` readTable). */
 export const ROW_CODES: ReadonlySet<string> = new Set(['uneven_row', 'empty_status', 'unknown_status']);
+/** The column roles whose cells say something about their own row only. */
+const KNOWN_ROLES: ReadonlySet<string> = new Set(['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave']);
 /** Codes of the diagnostics a story's dependencies give (`model/build.ts`, the graph's cycles). */
 const DEPENDENCY_CODES: ReadonlySet<string> = new Set(['unknown_dependency', 'self_dependency', 'stale_done_mark', 'cycle']);
 
@@ -68,6 +70,8 @@ export function patchableRows(queue: Queue): Int32Array | null {
       c.effort === roles.indexOf('effort') &&
       c.wave === roles.indexOf('wave');
     if (!same || c.status === -1 || c.id === -1 || !(roles.includes('priority') || roles.every((r) => r !== null))) continue;
+    // A role this module does not know of may tie a row to others (a parent column): not read alone.
+    if (roles.some((r) => r !== null && !KNOWN_ROLES.has(r))) continue;
     if (legendRows(headerOnly(t.headers), false, () => false) !== null) continue;
     tables.push([h, t.end]);
   }
