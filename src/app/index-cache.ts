@@ -452,7 +452,8 @@ const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
  * JSON when it was ready); its dependencies must not change; the stories whose readiness follows
  * from it are recounted on the graph's arrays, and any story not changed that would become ready
  * (whose JSON the index does not keep) sends the file to a full read. `old` must have been made from
- * `before` (the caller checks its key), with the same reading options as `opts`.
+ * `before`, with the same reading options as `opts`: `proven` checks it (the caller compares the
+ * index's key with the key of `before`), and is asked only when the edit could be patched.
  */
 export async function patchIndex(
   old: IndexView,
@@ -461,12 +462,15 @@ export async function patchIndex(
   key: string,
   file: string,
   opts: import('../read/queue.js').ReadOptions = {},
+  proven: () => boolean = () => true,
 ): Promise<BuiltIndex | null> {
   const ix = old.index;
   const rowHead = ix.rowHead;
   if (!rowHead) return null;
   const change = changedLines(before, after);
-  if (!change || change.first === 0) return null;
+  // `before` is trusted only once `proven` says so, after the cheap refusals (an edit of line 1,
+  // of the number of lines), which then cost no hash of it.
+  if (!change || change.first === 0 || !proven()) return null;
   const { readRowAlone, ROW_CODES } = await import('../read/rows.js');
   const { isHold } = await import('../model/graph.js');
   const { CATEGORIES, DONE, GraphCore } = await import('../model/core.js');

@@ -174,7 +174,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
     try {
       const base = readBase(where);
       // The bytes kept beside the index are the ones it was made from: its key is their SHA-1.
-      if (base && indexKey(base, indexName(loc)) === stored.index.key) patched = await patchIndex(stored, base, bytes, key, loc.shown, { vocabulary: loc.vocabulary });
+      if (base) patched = await patchIndex(stored, base, bytes, key, loc.shown, { vocabulary: loc.vocabulary }, () => indexKey(base, indexName(loc)) === stored.index.key);
     } finally {
       stored.close();
     }
