@@ -101,6 +101,37 @@ for (const [n, target, rssTarget] of [
     });
 }
 
+// 1b. First read after a claim-like edit of one row (`[ ]` → `[IN PROGRESS: …]`, as `queue claim`
+//     writes it): the index of the file before the edit is patched (app/index-cache.ts patchIndex)
+//     when the edit touches only story-table rows; the heading edit above always reads in full.
+for (const n of [10_000, 50_000]) {
+  if (quick && n > 10_000) continue;
+  const dir = repository(join(work, `read-${n}`), n, false);
+  const file = join(dir, 'WORK_QUEUE.md');
+  // The index of the file as it stands (the runs above leave one of another heading).
+  if (run(process.execPath, [bin, 'ready', '--json'], dir).code !== 0) throw new Error('queue ready failed');
+  const times = [];
+  const floors = [];
+  let rss = 0;
+  let k = 0;
+  for (let i = Math.ceil(n * 0.4); k < RUNS && i < n; i++) {
+    const text = readFileSync(file, 'utf8');
+    const row = `| [ ] | **S-${i}** |`;
+    if (!text.includes(row)) continue;
+    writeFileSync(file, text.replace(row, `| [IN PROGRESS: Dev ${k % 3}] | **S-${i}** |`));
+    const r = run(process.execPath, [bin, 'ready', '--json'], dir);
+    if (r.code !== 0) throw new Error(`queue ready failed: ${r.stdout}${r.stderr}`);
+    times.push(r.s);
+    rss = Math.max(rss, r.rss);
+    floors.push(floor());
+    k++;
+  }
+  const s = median(times);
+  const f = median(floors);
+  rows.push({ what: `first read after a one-row edit (a claim), ${n.toLocaleString('en')} stories`, s, ratio: s / f, target: '', met: null });
+  if (haveTime) rows.push({ what: `peak RSS of that read, ${n.toLocaleString('en')} stories`, s: null, mb: rss, target: '', met: null });
+}
+
 // 2. A million rows.
 {
   const dir = join(work, 'million');

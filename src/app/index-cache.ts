@@ -3,7 +3,10 @@
  * `queue ready` needs from a queue file, in array form, stored in the git dir and keyed by a SHA-1 of
  * the file's bytes, the name it is shown under and the build of queue that wrote it. A decision is a
  * function of the file's content, so an index made from the same bytes gives the same answer; the
- * first run after any change reads the file in full and writes a new index.
+ * first run after a change reads the file in full and writes a new index, or, when the change only
+ * edited rows that can be read alone (a claim, a done), patches the previous index
+ * ({@link patchIndex}, deployment/decisions/0016-incremental-first-read.md). Beside the index, the
+ * bytes it was made from ({@link writeBase}), proved by its key.
  *
  * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
  * `u32 a`, the SHA-1 of the answer part (20 bytes), `a` bytes, `u32 f`, `f` bytes, then the rest:
@@ -37,7 +40,7 @@ import type { Queue } from '../read/queue.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -70,6 +73,15 @@ export interface QueueIndex {
   /** SHA-1 of the story-file part's bytes (filled in when the index is written). */
   filesSum: Uint8Array;
   diagnostics: Diagnostic[];
+  /** For each story, the 0-based line of its table's header when its row can be read alone
+   * (`read/rows.ts` patchableRows), else -1; null when no row can: what {@link patchIndex} needs. */
+  rowHead: Int32Array | null;
+  /** 1 for a story some other story's dependency marks done (`S-3 ✅`): a change of its status
+   * changes that story's diagnostics, which {@link patchIndex} does not redo. */
+  markedBy: Uint8Array;
+  /** The section (innermost heading) of the stories of each table whose rows can be read alone, by
+   * the table's header line (0-based). */
+  sections: Map<number, string | null>;
 }
 
 /** The story-file part: what the story-file check needs of each story. */
@@ -102,12 +114,15 @@ export function indexKey(bytes: Buffer, shown: string): string {
 export interface BuiltIndex {
   index: QueueIndex;
   files: StoryFiles;
+  /** `files` serialized, when already at hand (an index patched from another keeps its story-file part). */
+  filesBytes?: Buffer;
   /** Every ready story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
   json: Buffer;
 }
 
-/** Make the index of a queue read in full. Pure. */
-export function buildIndex(queue: Queue, key: string): BuiltIndex {
+/** Make the index of a queue read in full. Pure. `rowHead`: `read/rows.ts` patchableRows of the
+ * queue (passed in, so that answering from an index never loads the reader). */
+export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null = null): BuiltIndex {
   const n = queue.stories.length;
   const parts: string[] = [];
   const jsonStart = new Int32Array(n + 1);
@@ -127,6 +142,19 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
   const json = Buffer.from(parts.join(''));
   const jsonSum = new Uint32Array(n);
   for (let i = 0; i < n; i++) jsonSum[i] = fnv1a(json, jsonStart[i], jsonStart[i + 1]);
+  const sections = new Map<number, string | null>();
+  if (rowHead)
+    for (let i = 0; i < n; i++) {
+      const p = queue.stories[i].sectionPath;
+      if (rowHead[i] !== -1) sections.set(rowHead[i], p.length ? p[p.length - 1] : null);
+    }
+  const markedBy = new Uint8Array(n);
+  for (const s of queue.stories)
+    for (const d of s.deps) {
+      if (!d.markedDone || d.id === null) continue;
+      const j = queue.graph.indexOf(d.id);
+      if (j !== -1) markedBy[j] = 1;
+    }
   return {
     index: {
       format: FORMAT,
@@ -140,6 +168,9 @@ export function buildIndex(queue: Queue, key: string): BuiltIndex {
       jsonSum,
       filesSum: new Uint8Array(0),
       diagnostics: queue.diagnostics,
+      rowHead,
+      markedBy,
+      sections,
     },
     files: {
       storyFile: queue.stories.map((s) => s.storyFile),
@@ -159,6 +190,12 @@ export interface IndexView {
   files(): StoryFiles;
   /** Story `i`'s contract JSON, with `ready`; story `i` must be ready (no other story's is kept). */
   story(i: number, ready: boolean): StoryJson;
+  /** Story `i`'s contract JSON without `ready` as stored, checked against its checksum ('' when not ready). */
+  storyText(i: number): string;
+  /** The whole JSON part, as stored (each story in it is checked when read from an index made from it). */
+  jsonPart(): Buffer;
+  /** The story-file part's bytes, checked against its checksum. */
+  filesPart(): Buffer;
   /** Let go of the index file (a view of a built index holds none). */
   close(): void;
 }
@@ -170,6 +207,9 @@ export function viewOf(built: BuiltIndex): IndexView {
     index,
     files: () => files,
     story: (i, ready) => withReady(json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]), ready),
+    storyText: (i) => json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]),
+    jsonPart: () => json,
+    filesPart: () => built.filesBytes ?? serialize(files),
     close: () => {},
   };
 }
@@ -181,11 +221,11 @@ function withReady(text: string, ready: boolean): StoryJson {
 }
 
 /**
- * Open the index at `path` if it is one for `key`; null otherwise (missing, stale, truncated,
- * unreadable). Reads the answer part only; the view keeps the file open for the others (an index
- * replaced meanwhile, by a rename, leaves this one readable) until {@link IndexView.close}.
+ * Open the index at `path` if it is one for `key` (any key when null); null otherwise (missing,
+ * stale, truncated, unreadable). Reads the answer part only; the view keeps the file open for the
+ * others (an index replaced meanwhile, by a rename, leaves this one readable) until {@link IndexView.close}.
  */
-export function readIndex(path: string, key: string): IndexView | null {
+export function readIndex(path: string, key: string | null): IndexView | null {
   let fd: number | null = null;
   try {
     fd = openSync(path, 'r');
@@ -195,7 +235,7 @@ export function readIndex(path: string, key: string): IndexView | null {
     const answer = head.subarray(20, 20 + a);
     if (!sha1(answer).equals(head.subarray(0, 20))) throw new IndexCorrupt('the answer part does not match its checksum');
     const index = deserialize(answer) as QueueIndex;
-    if (!index || index.format !== FORMAT || index.key !== key) throw new Error('an index of other bytes');
+    if (!index || index.format !== FORMAT || (key !== null && index.key !== key)) throw new Error('an index of other bytes');
     const f = head.readUInt32LE(20 + a);
     const filesAt = 28 + a;
     const jsonAt = filesAt + f;
@@ -204,21 +244,30 @@ export function readIndex(path: string, key: string): IndexView | null {
     if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) throw new Error('index file cut short');
     const open = fd;
     let files: StoryFiles | null = null;
+    let filesBytes: Buffer | null = null;
+    const filesPart = (): Buffer => {
+      if (filesBytes === null) {
+        const bytes = readAt(open, filesAt, f);
+        if (!sha1(bytes).equals(Buffer.from(index.filesSum))) throw new IndexCorrupt('the story-file part does not match its checksum');
+        filesBytes = bytes;
+      }
+      return filesBytes;
+    };
+    const storyText = (i: number): string => {
+      const bytes = readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]);
+      if (fnv1a(bytes) !== index.jsonSum[i]) throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
+      return bytes.toString('utf8');
+    };
     return {
       index,
       files: () => {
-        if (files === null) {
-          const bytes = readAt(open, filesAt, f);
-          if (!sha1(bytes).equals(Buffer.from(index.filesSum))) throw new IndexCorrupt('the story-file part does not match its checksum');
-          files = deserialize(bytes) as StoryFiles;
-        }
+        files ??= deserialize(filesPart()) as StoryFiles;
         return files;
       },
-      story: (i, ready) => {
-        const bytes = readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]);
-        if (fnv1a(bytes) !== index.jsonSum[i]) throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
-        return withReady(bytes.toString('utf8'), ready);
-      },
+      filesPart,
+      story: (i, ready) => withReady(storyText(i), ready),
+      storyText,
+      jsonPart: () => readAt(open, jsonAt, index.jsonStart[index.jsonStart.length - 1]),
       close: () => closeSync(open),
     };
   } catch {
@@ -241,7 +290,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
 
 /** Write an index atomically (temp file + rename). Best effort: a failure only costs speed next time. */
 export function writeIndex(path: string, built: BuiltIndex): void {
-  const f = serialize(built.files);
+  const f = built.filesBytes ?? serialize(built.files);
   const a = serialize({ ...built.index, filesSum: new Uint8Array(sha1(f)) });
   const len = (n: number) => {
     const b = Buffer.alloc(4);
@@ -305,4 +354,306 @@ export function saveCheck(path: string, key: string, dirs: string[], diagnostics
   }
   const body = serialize({ key, dirs: stamps, diagnostics } satisfies CheckRecord);
   atomicWrite(path, Buffer.concat([sha1(body), body]));
+}
+
+/** Where the bytes an index was made from are kept: beside it, for {@link patchIndex}. */
+function basePath(indexPath: string): string {
+  return indexPath.replace(/\.v8$/, '.base');
+}
+
+/** Keep the bytes an index was made from beside it (best effort, as the index). */
+export function writeBase(indexPath: string, bytes: Buffer): void {
+  atomicWrite(basePath(indexPath), bytes);
+}
+
+/** The bytes kept by {@link writeBase}, or null. Unchecked: {@link patchIndex} proves them by the
+ * index's key, a SHA-1 of them. */
+export function readBase(indexPath: string): Buffer | null {
+  try {
+    return readFileSync(basePath(indexPath));
+  } catch {
+    return null;
+  }
+}
+
+/** The length of the common prefix of `a` and `b`, compared a block at a time. */
+function commonPrefix(a: Buffer, b: Buffer): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 65536) {
+    const e = Math.min(n, i + 65536);
+    if (a.compare(b, i, e, i, e) !== 0) {
+      let j = i;
+      while (a[j] === b[j]) j++;
+      return j;
+    }
+  }
+  return n;
+}
+
+/** The length of the common suffix of `a` and `b`, at most `limit`. */
+function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
+  let s = 0;
+  while (s < limit) {
+    const step = Math.min(65536, limit - s);
+    if (a.compare(b, b.length - s - step, b.length - s, a.length - s - step, a.length - s) !== 0) {
+      while (a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+      return s;
+    }
+    s += step;
+  }
+  return limit;
+}
+
+/** The lines an edit changed: from 0-based line `first`, the old and the new text of each (as many
+ * of one as of the other), and the old bytes' offset of line `first`. Null when the edit adds or
+ * removes lines, or changes nothing. */
+export function changedLines(before: Buffer, after: Buffer): { first: number; old: string[]; now: string[]; start: number } | null {
+  const p = commonPrefix(before, after);
+  if (p === before.length && p === after.length) return null;
+  const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
+  const oldEnd = before.length - s;
+  const newEnd = after.length - s;
+  let k = 0;
+  for (let i = before.indexOf(10, p); i !== -1 && i < oldEnd; i = before.indexOf(10, i + 1)) k++;
+  let k2 = 0;
+  for (let i = after.indexOf(10, p); i !== -1 && i < newEnd; i = after.indexOf(10, i + 1)) k2++;
+  if (k !== k2) return null;
+  const start = p === 0 ? 0 : before.lastIndexOf(10, p - 1) + 1;
+  // Line endings counted in a one-byte string (an engine search per line, not a loop per byte).
+  const head = before.toString('latin1', 0, start);
+  let first = 0;
+  for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) first++;
+  const stop = (buf: Buffer, at: number) => {
+    const i = buf.indexOf(10, at);
+    return i === -1 ? buf.length : i;
+  };
+  const old = before.toString('utf8', start, stop(before, oldEnd)).split('\n');
+  const now = after.toString('utf8', start, stop(after, newEnd)).split('\n');
+  return old.length === now.length ? { first, old, now, start } : null;
+}
+
+/** The text of 0-based line `line` of `bytes`, a line before the one starting at offset `start`, line `from`. */
+function lineBefore(bytes: Buffer, start: number, from: number, line: number): string {
+  let at = start;
+  for (let l = from; l > line; l--) at = at < 2 ? 0 : bytes.lastIndexOf(10, at - 2) + 1;
+  const end = bytes.indexOf(10, at);
+  return bytes.toString('utf8', at, end === -1 ? bytes.length : end);
+}
+
+/** A conflict marker line a row could become (`|||||||`, diff3's base marker). */
+const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
+
+/**
+ * The index of `after` (keyed `key`, shown as `file`) made from `old`, the index of `before`,
+ * without reading `after` in full, when the edit from `before` to `after` only changed rows that
+ * `read/rows.ts` can read alone; null otherwise (read in full then). Exact: each changed row is read
+ * alone before and after the edit; its reading of the old row must give back what `old` holds for
+ * it (status, hold, owner, priority, id, position, story file, the row's diagnostics, and its whole
+ * JSON when it was ready); its dependencies must not change; the stories whose readiness follows
+ * from it are recounted on the graph's arrays, and any story not changed that would become ready
+ * (whose JSON the index does not keep) sends the file to a full read. `old` must have been made from
+ * `before`, with the same reading options as `opts`: `proven` checks it (the caller compares the
+ * index's key with the key of `before`), and is asked only when the edit could be patched.
+ */
+export async function patchIndex(
+  old: IndexView,
+  before: Buffer,
+  after: Buffer,
+  key: string,
+  file: string,
+  opts: import('../read/queue.js').ReadOptions = {},
+  proven: () => boolean = () => true,
+): Promise<BuiltIndex | null> {
+  const ix = old.index;
+  const rowHead = ix.rowHead;
+  if (!rowHead) return null;
+  const change = changedLines(before, after);
+  // `before` is trusted only once `proven` says so, after the cheap refusals (an edit of line 1,
+  // of the number of lines), which then cost no hash of it.
+  if (!change || change.first === 0 || !proven()) return null;
+  const { readRowAlone, ROW_CODES } = await import('../read/rows.js');
+  const { isHold } = await import('../model/graph.js');
+  const { CATEGORIES, DONE, GraphCore } = await import('../model/core.js');
+  try {
+    const files = old.files();
+    const n = ix.arrays.n;
+    const storyAt = (line: number): number | undefined => {
+      for (let i = 0; i < n; i++) if (files.line[i] === line && rowHead[i] !== -1) return i;
+      return undefined;
+    };
+    const a = ix.arrays;
+    const category = a.category.slice();
+    const hold = a.hold.slice();
+    const owner = ix.owner.slice();
+    const priority = ix.priority.slice();
+    const changed = new Map<number, string>(); // story → its new JSON text ('' when not ready)
+    const rowDiags: Diagnostic[] = [];
+    const lines = new Set<number>();
+    const done = new Int8Array(n); // +1: became done, -1: no longer done
+    for (let j = 0; j < change.old.length; j++) {
+      const was = change.old[j];
+      const now = change.now[j];
+      if (was === now) continue;
+      const line = change.first + j + 1;
+      const i = storyAt(line);
+      if (i === undefined || now.charCodeAt(0) !== 124 || PIPE_MARKER.test(now) || now.includes(']:') || now.includes('\r') || now.includes('\ufffd')) return null;
+      const h = rowHead[i];
+      const text = (l: number) => (l >= change.first ? change.old[l - change.first] : lineBefore(before, change.start, change.first, l));
+      const header = text(h);
+      const delimiter = text(h + 1);
+      if (h + 1 >= change.first && (change.now[h - change.first] !== header || change.now[h + 1 - change.first] !== delimiter)) return null;
+      const r0 = await readRowAlone(header, delimiter, was, file, line, opts);
+      const r1 = await readRowAlone(header, delimiter, now, file, line, opts, true);
+      if (!r0 || !r1) return null;
+      const s0 = r0.story;
+      const s1 = r1.story;
+      // The old row read alone must be what the full read made of it.
+      const code = (c: string) => (CATEGORIES as readonly string[]).indexOf(c);
+      if (
+        s0.id !== files.id[i] ||
+        s1.id !== s0.id ||
+        s0.storyFile !== files.storyFile[i] ||
+        s1.storyFile !== s0.storyFile ||
+        files.line[i] !== line ||
+        files.column[i] !== 1 ||
+        code(s0.status.category) !== a.category[i] ||
+        (isHold(s0) ? 1 : 0) !== a.hold[i] ||
+        (s0.owner?.toLowerCase() ?? null) !== ix.owner[i] ||
+        priorityRank(s0.priority) !== ix.priority[i] ||
+        JSON.stringify(r0.written) !== JSON.stringify(r1.written)
+      )
+        return null;
+      const stored = ix.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
+      if (JSON.stringify(stored) !== JSON.stringify(r0.diagnostics)) return null;
+      // Its dependencies, as the full read resolved them: each written reference is a story of the
+      // queue (CSR) when as many are listed; otherwise the JSON could not be made here.
+      const deps = a.depStart[i + 1] - a.depStart[i] === r0.written.length ? Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]), (k) => files.id[k]) : null;
+      const json = (s: typeof s0): string | null => {
+        if (deps === null || !ix.sections.has(h)) return null;
+        const { ready: _ready, ...rest } = storyJson(s, { isReady: () => false } as unknown as Parameters<typeof storyJson>[1]);
+        rest.deps = deps;
+        rest.section = ix.sections.get(h) ?? null;
+        return JSON.stringify(rest);
+      };
+      const storedText = old.storyText(i);
+      if (storedText !== '' && json(s0) !== storedText) return null;
+      if (ix.markedBy[i] && (s1.status.raw !== s0.status.raw || s1.status.category !== s0.status.category)) return null;
+      category[i] = code(s1.status.category);
+      hold[i] = isHold(s1) ? 1 : 0;
+      owner[i] = s1.owner?.toLowerCase() ?? null;
+      priority[i] = priorityRank(s1.priority);
+      if ((a.category[i] === DONE) !== (category[i] === DONE)) done[i] = category[i] === DONE ? 1 : -1;
+      const text1 = json(s1);
+      if (text1 === null) return null;
+      changed.set(i, text1);
+      lines.add(line);
+      for (const d of r1.diagnostics) rowDiags.push(d);
+    }
+    if (changed.size === 0) return null;
+    // Dependents of a story that became done, or stopped being done, wait on one dependency less or more.
+    const unsatisfied = a.unsatisfied.slice();
+    const doneChanged = done.some((d) => d !== 0);
+    if (doneChanged)
+      for (let k = 0; k < n; k++)
+        for (let e = a.depStart[k]; e < a.depStart[k + 1]; e++) {
+          const d = done[a.depList[e]];
+          if (d !== 0) unsatisfied[k] -= d;
+        }
+    const before0 = new GraphCore(a);
+    const arrays = { ...a, category, hold, unsatisfied };
+    const core = new GraphCore(arrays);
+    // Unblock counts and the critical path are functions of the edges and of which stories are
+    // open and which done (and so of `unsatisfied`): unchanged when no edited story changed those.
+    let same = true;
+    for (const i of changed.keys()) if (core.open[i] !== before0.open[i] || core.done[i] !== before0.done[i]) same = false;
+    // The JSON part: a story keeps JSON only while ready; a story not edited that becomes ready has none here.
+    // Only an edited story, or one some edited story's dependents (when one became done or stopped
+    // being done), can change readiness.
+    const texts: Array<[number, string]> = [];
+    const candidates = doneChanged ? Array.from({ length: n }, (_, i) => i) : [...changed.keys()].sort((x, y) => x - y);
+    for (const i of candidates) {
+      const r0 = before0.readyAt(i);
+      const r1 = core.readyAt(i);
+      const edited = changed.get(i);
+      if (edited !== undefined) texts.push([i, r1 ? edited : '']);
+      else if (r1 && !r0) return null;
+      else if (r0 && !r1) texts.push([i, '']);
+    }
+    const json0 = old.jsonPart();
+    const pieces: Buffer[] = [];
+    const jsonStart = new Int32Array(n + 1);
+    const jsonSum = ix.jsonSum.slice();
+    let from = 0;
+    let shift = 0;
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      jsonStart[i] = ix.jsonStart[i] + shift;
+      if (t < texts.length && texts[t][0] === i) {
+        const piece = Buffer.from(texts[t++][1]);
+        pieces.push(json0.subarray(from, ix.jsonStart[i]), piece);
+        from = ix.jsonStart[i + 1];
+        shift += piece.length - (ix.jsonStart[i + 1] - ix.jsonStart[i]);
+        jsonSum[i] = fnv1a(piece);
+      } else if (fnv1a(json0, ix.jsonStart[i], ix.jsonStart[i + 1]) !== ix.jsonSum[i]) {
+        // Kept JSON proves itself before it is answered from, as when read from the stored index.
+        throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
+      }
+    }
+    jsonStart[n] = ix.jsonStart[n] + shift;
+    pieces.push(json0.subarray(from));
+    const json = Buffer.concat(pieces);
+    // The row's own diagnostics replace the old ones at its line, in the order a full read sorts
+    // them: after what sorts before, before what sorts the same (the story's, which come later).
+    const kept = ix.diagnostics.filter((d) => !(lines.has(d.line) && ROW_CODES.has(d.code)));
+    const diagnostics: Diagnostic[] = [];
+    let r = 0;
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    const cmp = (x: Diagnostic, y: Diagnostic) => (x.file === y.file ? x.line - y.line || x.column - y.column || rank[x.severity] - rank[y.severity] : x.file < y.file ? -1 : 1);
+    for (const d of kept) {
+      while (r < rowDiags.length && cmp(rowDiags[r], d) <= 0) diagnostics.push(rowDiags[r++]);
+      diagnostics.push(d);
+    }
+    while (r < rowDiags.length) diagnostics.push(rowDiags[r++]);
+    return {
+      index: {
+        ...ix,
+        key,
+        arrays,
+        owner,
+        priority,
+        unblocks: same ? ix.unblocks : core.unblockCounts(),
+        critical: same ? ix.critical : Int32Array.from(core.criticalPath()),
+        jsonStart,
+        jsonSum,
+        filesSum: new Uint8Array(0),
+        diagnostics,
+      },
+      files,
+      filesBytes: old.filesPart(),
+      json,
+    };
+  } catch (e) {
+    if (e instanceof IndexCorrupt) return null;
+    throw e;
+  }
+}
+
+/**
+ * Keep the story-file check made for `oldKey` for `newKey` too, when it is still valid (the
+ * directories it listed are unchanged): for an index patched from one whose story files are the
+ * same ({@link patchIndex} refuses an edit of a story file). True when it was kept.
+ */
+export function rekeyCheck(path: string, oldKey: string, newKey: string): boolean {
+  try {
+    const bytes = readFileSync(path);
+    const body = bytes.subarray(20);
+    if (!sha1(body).equals(bytes.subarray(0, 20))) return false;
+    const rec = deserialize(body) as CheckRecord;
+    if (rec.key !== oldKey || loadCheck(path, oldKey) === null) return false;
+    const next = serialize({ ...rec, key: newKey } satisfies CheckRecord);
+    atomicWrite(path, Buffer.concat([sha1(next), next]));
+    return true;
+  } catch {
+    return false;
+  }
 }

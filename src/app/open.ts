@@ -16,7 +16,24 @@ import type { Diagnostic } from '../domain/types.js';
 import { isEmptyVocabulary, type Vocabulary } from '../domain/config.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
-import { buildIndex, IndexCorrupt, indexEnabled, indexKey, loadCheck, readIndex, saveCheck, viewOf, writeIndex, type IndexView, type StoryFiles } from './index-cache.js';
+import {
+  buildIndex,
+  IndexCorrupt,
+  indexEnabled,
+  indexKey,
+  loadCheck,
+  patchIndex,
+  readBase,
+  readIndex,
+  rekeyCheck,
+  saveCheck,
+  viewOf,
+  writeBase,
+  writeIndex,
+  type BuiltIndex,
+  type IndexView,
+  type StoryFiles,
+} from './index-cache.js';
 
 /** Options of {@link openQueue}. */
 export interface OpenOptions {
@@ -114,6 +131,9 @@ export interface ReadyAnswer {
   diagnostics: Diagnostic[];
   /** True when the answer came from a stored index (`app/index-cache.ts`). */
   indexed: boolean;
+  /** True when the answer came from the index of the file before an edit of a few rows, patched
+   * (`app/index-cache.ts` patchIndex) rather than made by reading the file in full. */
+  patched: boolean;
 }
 
 /**
@@ -129,22 +149,44 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const key = where ? indexKey(bytes, indexName(loc)) : '';
   const build = async (): Promise<IndexView> => {
     const { readQueue } = await import('../read/queue.js');
-    const built = buildIndex(await readQueue([{ file: loc.shown, bytes }], { vocabulary: loc.vocabulary }), key);
-    if (where) writeIndex(where, built);
+    const { patchableRows } = await import('../read/rows.js');
+    const queue = await readQueue([{ file: loc.shown, bytes }], { vocabulary: loc.vocabulary });
+    const built = buildIndex(queue, key, patchableRows(queue));
+    if (where) store(where, built);
     return viewOf(built);
   };
-  const loaded = where ? readIndex(where, key) : null;
-  if (loaded) {
+  const store = (at: string, built: BuiltIndex) => {
+    writeIndex(at, built);
+    writeBase(at, bytes);
+  };
+  // The index kept for this file: the answer when it was made from these bytes, else (after an
+  // edit of a few rows, such as a claim) the start of the next one (`patchIndex`).
+  const stored = where ? readIndex(where, null) : null;
+  if (stored && stored.index.key === key) {
     try {
-      return answerFrom(loaded, true);
+      return answerFrom(stored, true);
     } catch (e) {
       // A part of the stored index that does not prove itself is rebuilt from the file, never answered from.
       if (!(e instanceof IndexCorrupt)) throw e;
     }
+  } else if (stored && where) {
+    let patched: BuiltIndex | null = null;
+    try {
+      const base = readBase(where);
+      // The bytes kept beside the index are the ones it was made from: its key is their SHA-1.
+      if (base) patched = await patchIndex(stored, base, bytes, key, loc.shown, { vocabulary: loc.vocabulary }, () => indexKey(base, indexName(loc)) === stored.index.key);
+    } finally {
+      stored.close();
+    }
+    if (patched) {
+      store(where, patched);
+      const kept = rekeyCheck(checkRecord(where), stored.index.key, key);
+      return answerFrom(viewOf(patched), false, kept, true);
+    }
   }
   return answerFrom(await build(), false);
 
-  function answerFrom(view: IndexView, indexed: boolean): ReadyAnswer {
+  function answerFrom(view: IndexView, indexed: boolean, checkKept = indexed, patched = false): ReadyAnswer {
     try {
       const ix = view.index;
       const order = rankIndices(new GraphCore(ix.arrays), {
@@ -156,8 +198,9 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       }).slice(0, limit);
       return {
         stories: order.map((i) => view.story(i, true)),
-        diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, indexed, () => view.files())],
+        diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
+        patched,
       };
     } finally {
       view.close();
@@ -166,9 +209,9 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
 }
 
 /** The story-file check, reused from beside the index while the directories it listed are unchanged. */
-function storyFileCheck(loc: Location, where: string | null, key: string, indexed: boolean, files: () => StoryFiles): Diagnostic[] {
-  const record = where ? where.replace(/\.v8$/, '.files.v8') : null;
-  const kept = record && indexed ? loadCheck(record, key) : null;
+function storyFileCheck(loc: Location, where: string | null, key: string, kept0: boolean, files: () => StoryFiles): Diagnostic[] {
+  const record = where ? checkRecord(where) : null;
+  const kept = record && kept0 ? loadCheck(record, key) : null;
   if (kept) return kept;
   const f = files();
   const refs = f.storyFile.map((storyFile, i) => ({ storyFile, file: f.file[i], line: f.line[i], column: f.column[i], id: f.id[i] }));
@@ -176,6 +219,11 @@ function storyFileCheck(loc: Location, where: string | null, key: string, indexe
   const { diagnostics, dirs } = checkStoryFiles(refs, dirname(loc.path), loc.root);
   if (record && dirs) saveCheck(record, key, dirs, diagnostics, listedAt);
   return diagnostics;
+}
+
+/** Where the story-file check of the index at `where` is kept. */
+function checkRecord(where: string): string {
+  return where.replace(/\.v8$/, '.files.v8');
 }
 
 /** Where the index of a queue file lives: in the repository's git dir, else null (no index). */

@@ -108,4 +108,47 @@ describe('the stored index (built CLI)', () => {
       expect(ready(repo), `byte ${at} of ${whole.length} flipped`).toEqual(truth);
     }
   }, 120_000);
+
+  it('after an edit of a row (a claim), the patched index answers like a full read; a flipped byte in the index or its base is never an answer', () => {
+    const repo = tempDir('queue-index-patch-');
+    mkdirSync(join(repo, '.git'));
+    const file = join(repo, 'WORK_QUEUE.md');
+    const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const rows = Array.from({ length: 24 }, (_, i) => `| ${i % 3 === 0 ? '[DONE]' : i % 3 === 1 ? '[ ]' : '[BLOCKED]'} | **S-${i}** | story ${i} | ${i ? `S-${i - 1}` : 'None'} |`);
+    const text = `${head}${rows.join('\n')}\n`;
+    const edits = [
+      text.replace('| [ ] | **S-4** |', '| [IN PROGRESS: ann] | **S-4** |'),
+      text.replace('| [DONE] | **S-3** |', '| [ ] | **S-3** |'),
+      text.replace('| [ ] | **S-4** | story 4 |', '| [ ] | **S-4** | a new title |'),
+    ];
+    writeFileSync(file, text);
+    expect(ready(repo)).toEqual(ready(repo, { QUEUE_NO_INDEX: '1' }));
+    const dir = join(repo, '.git', 'queue', 'index');
+    const saved = new Map(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f))]));
+    const restore = () => {
+      for (const f of readdirSync(dir)) rmSync(join(dir, f));
+      for (const [f, b] of saved) writeFileSync(join(dir, f), b);
+    };
+    for (const next of edits) {
+      writeFileSync(file, next);
+      const truth = ready(repo, { QUEUE_NO_INDEX: '1' });
+      restore();
+      expect(ready(repo)).toEqual(truth);
+      expect(ready(repo)).toEqual(truth);
+    }
+    const next = edits[0];
+    writeFileSync(file, next);
+    const truth = ready(repo, { QUEUE_NO_INDEX: '1' });
+    for (const name of [...saved.keys()].filter((f) => !f.endsWith('.files.v8'))) {
+      const whole = saved.get(name)!;
+      for (let k = 0; k <= 12; k++) {
+        const at = Math.floor((whole.length - 1) * (k / 12));
+        restore();
+        const flipped = Buffer.from(whole);
+        flipped[at] ^= 0xff;
+        writeFileSync(join(dir, name), flipped);
+        expect(ready(repo), `${name}: byte ${at} of ${whole.length} flipped`).toEqual(truth);
+      }
+    }
+  }, 120_000);
 });

@@ -1,0 +1,194 @@
+// The incremental first read (app/index-cache.ts patchIndex, read/rows.ts) against a full read:
+// over generated queues and the fixtures, random edits of one or more lines (claims, dones, holds,
+// titles, owners, dependencies, and edits that must send the file to a full read: a new row, a
+// header, a pipe in a cell, a fence, an id) give, whenever the index is patched at all, the very
+// index a full read of the edited file makes, field by field. Seeded by QUEUE_TEST_SEED.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { buildIndex, patchIndex, viewOf, type BuiltIndex } from '../../src/app/index-cache.js';
+import { readQueue } from '../../src/read/queue.js';
+import { patchableRows } from '../../src/read/rows.js';
+import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
+
+const SEED = testSeed();
+
+async function full(text: string, key: string): Promise<BuiltIndex> {
+  const q = await readQueue([{ file: 'WORK_QUEUE.md', bytes: Buffer.from(text) }]);
+  return buildIndex(q, key, patchableRows(q));
+}
+
+/** The index as data: every part, the JSON part as text. */
+function comparable(b: BuiltIndex) {
+  const { filesSum: _sum, ...index } = b.index;
+  return { index: { ...index, sections: [...index.sections] }, files: b.files, json: b.json.toString('utf8') };
+}
+
+const STATUSES = ['[ ]', '[DONE]', '[BLOCKED]', '[BLOCKED: waiting on ops]', '[IN PROGRESS: Dev 1]', '[~]', '[x]', 'TODO', 'Done ✅', 'wat', '', '[REVIEW]', '[CANCELLED]'];
+
+/** A queue of `n` stories in tables of 7 to 40 rows, some with an Owner or Priority column, some with
+ * dependencies marked done, unknown or on themselves, a task list and a Completed log. */
+function generate(seed: number, n: number): string {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const out = ['# Queue', '', 'Rules of the road.', ''];
+  let i = 0;
+  let t = 0;
+  while (i < n) {
+    const rows = 7 + Math.floor(r() * 34);
+    const withOwner = r() < 0.5;
+    const withPriority = r() < 0.3;
+    out.push(`## Tier ${++t}`, '', `| Status | ID | Title | Depends On |${withOwner ? ' Owner |' : ''}${withPriority ? ' Priority |' : ''}`);
+    out.push(`|---|---|---|---|${withOwner ? '---|' : ''}${withPriority ? '---|' : ''}`);
+    for (let k = 0; k < rows && i < n; k++, i++) {
+      const deps: string[] = [];
+      for (let d = 0; d < 3; d++) {
+        if (i === 0 || r() < 0.5) continue;
+        const j = Math.floor(r() * i);
+        deps.push(`Q-${j}${r() < 0.2 ? ' ✅' : ''}`);
+      }
+      if (r() < 0.03) deps.push('NOPE-1');
+      out.push(
+        `| ${pick(STATUSES)} | Q-${i} | Story ${i} **bold** \`code\` | ${deps.join(', ') || '—'} |${withOwner ? ` ${r() < 0.5 ? '' : pick(['ann', 'Bob'])} |` : ''}${withPriority ? ` ${pick(['P1', 'P2', 'high', ''])} |` : ''}`,
+      );
+    }
+    out.push('');
+    if (r() < 0.2) out.push('- [ ] a task of its own', '- [x] a task done', '');
+  }
+  out.push('## Completed', '', '| Done | Story |', '|---|---|', '| [DONE] | **Q-1** |', '');
+  return out.join('\n');
+}
+
+/** bench/generate.mjs's queue: tiers of 50 stories, each depending on up to two earlier ones. */
+function bench(n: number): string {
+  const out = ['# Generated Work Queue', '', '## Claiming Rules', '', '1. **Only claim [ ] stories**', ''];
+  const status = (i: number) => (i < n * 0.4 ? '[DONE]' : i % 17 === 0 ? `[IN PROGRESS: Dev ${i % 5}]` : i % 7 === 0 ? '[BLOCKED]' : '[ ]');
+  for (let i = 0; i < n; i++) {
+    if (i % 50 === 0)
+      out.push(
+        '',
+        `## Tier ${i / 50 + 1} - Generated`,
+        '',
+        '| Status | Story | Description | Depends On | Story File |',
+        '|--------|-------|-------------|------------|------------|',
+      );
+    const deps = [];
+    if (i >= 50) deps.push(`S-${i - 50}`);
+    if (i % 3 === 0 && i >= 7) deps.push(`S-${i - 7}${i - 7 < n * 0.4 ? ' ✅' : ''}`);
+    out.push(`| ${status(i)} | **S-${i}** | Generated story number ${i} with a title | ${deps.join(', ') || 'None'} | \`stories/S-${i}.md\` |`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** One random edit of `text`'s lines. */
+function edit(text: string, r: () => number): string {
+  const lines = text.split('\n');
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const rows = lines.flatMap((l, i) => (l.startsWith('|') ? [i] : []));
+  if (rows.length === 0) return `${text}\n`;
+  const times = r() < 0.7 ? 1 : 2 + Math.floor(r() * 3);
+  for (let k = 0; k < times; k++) {
+    const at = pick(rows);
+    const cells = lines[at].split('|');
+    const cell = (c: number, v: string) => {
+      if (c < cells.length - 1) cells[c] = ` ${v} `;
+    };
+    const kind = r();
+    if (kind < 0.45)
+      cell(1, pick(STATUSES)); // a claim, a done, a hold, a release
+    else if (kind < 0.55) cell(3, `Retitled ${Math.floor(r() * 1000)}`);
+    else if (kind < 0.62) cell(5, pick(['', 'ann', 'Carol']));
+    else if (kind < 0.7) cell(4, pick(['—', 'Q-1', 'Q-2 ✅, Q-3', 'NOPE-9', 'Q-0, q-0']));
+    else if (kind < 0.74) cell(2, `Q-${Math.floor(r() * 50)}`);
+    else if (kind < 0.78) cell(3, 'a \\| piped `x | y` title');
+    else if (kind < 0.8) cell(3, 'see [the doc][d]');
+    else if (kind < 0.82) {
+      lines[at] = '```';
+      continue;
+    } else if (kind < 0.84) {
+      lines.splice(at, 0, lines[at]);
+      continue;
+    } else if (kind < 0.86) {
+      lines[at] = `${lines[at]} extra |`;
+      continue;
+    } else if (kind < 0.88) {
+      lines[at] = '|||||||';
+      continue;
+    } else if (kind < 0.9) {
+      lines[at] = lines[at].slice(1);
+      continue;
+    } else if (kind < 0.92) cell(1, 'Owner');
+    else if (kind < 0.94) cell(2, '');
+    else cell(1, pick(['[ ]', '[DONE]']));
+    lines[at] = cells.join('|');
+  }
+  return lines.join('\n');
+}
+
+/** Edit `text` `steps` times, patching each index from the one before; every patch must equal the
+ * full read. Returns how many edits were patched and how many read in full. */
+async function walk(text: string, steps: number, r: () => number): Promise<{ patched: number; full: number }> {
+  let before = Buffer.from(text);
+  let index = await full(text, 'k0');
+  let patched = 0;
+  let fulls = 0;
+  for (let s = 1; s <= steps; s++) {
+    const next = edit(before.toString('utf8'), r);
+    const after = Buffer.from(next);
+    const key = `k${s}`;
+    const expected = await full(next, key);
+    const got = await patchIndex(viewOf(index), before, after, key, 'WORK_QUEUE.md');
+    if (got) {
+      patched++;
+      expect(comparable(got), `step ${s}`).toEqual(comparable(expected));
+    } else fulls++;
+    // An edit that leaves no row to read alone (a fence, a remark-read stretch) ends the walk's use:
+    // the next edit starts from the text before it.
+    if (expected.index.rowHead !== null) {
+      index = got ?? expected;
+      before = after;
+    }
+  }
+  return { patched, full: fulls };
+}
+
+describe('the incremental first read equals a full read', () => {
+  it('over generated queues, edit after edit', async () => {
+    let patched = 0;
+    let fulls = 0;
+    for (let q = 0; q < 12; q++) {
+      const seed = Math.imul(SEED + q, 2654435761) >>> 0;
+      const r = rng(seed ^ 0x5bd1e995);
+      const w = await walk(generate(seed, 40 + Math.floor(r() * 200)), 40, r);
+      patched += w.patched;
+      fulls += w.full;
+    }
+    // The fast path is taken for most edits (status, title, owner changes), and refused for the rest.
+    expect(patched).toBeGreaterThan(50);
+    expect(fulls).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('over the fixtures', async () => {
+    const r = rng(Math.imul(SEED, 7919) ^ 0x1234);
+    for (const file of fixtureFiles()) await walk(readFileSync(file, 'utf8'), 15, r);
+  }, 120_000);
+
+  it.skipIf(withoutCorpus('the incremental read against a full read over ../shared/corpus'))(
+    'over the real queues and rgrid versions',
+    async () => {
+      const r = rng(Math.imul(SEED, 104729) ^ 0x77);
+      for (const file of corpusFiles()) await walk(readFileSync(file, 'utf8'), 4, r);
+    },
+    300_000,
+  );
+
+  it('a claim at 10,000 stories is patched', async () => {
+    const text = bench(10_000);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('| [ ] |'));
+    lines[at] = lines[at].replace('| [ ] |', '| [IN PROGRESS: Dev 9] |');
+    const next = lines.join('\n');
+    const got = await patchIndex(viewOf(await full(text, 'a')), Buffer.from(text), Buffer.from(next), 'b', 'WORK_QUEUE.md');
+    expect(got).not.toBeNull();
+    expect(comparable(got!)).toEqual(comparable(await full(next, 'b')));
+  }, 120_000);
+});
