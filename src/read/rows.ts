@@ -17,7 +17,7 @@
  *   column without a role: then the cells decide nothing, `dialect/columns.ts` inferRoles), and a
  *   header that no legend reads (`dialect/vocabulary.ts` legendRows);
  * - the story: written once (a single occurrence, a table row), with an id of its own (not derived
- *   from its section and title), no parent.
+ *   from its section and title), neither a parent nor a child.
  * The caller still checks the result against what the full read stored for the row's old text
  * before it trusts the row's new text (`app/index-cache.ts` patchIndex).
  */
@@ -79,7 +79,8 @@ export function patchableRows(queue: Queue): Int32Array | null {
   let k = 0;
   queue.stories.forEach((s, i) => {
     const o = s.occurrences[0];
-    if (s.occurrences.length !== 1 || o.kind !== 'table' || s.derivedId || s.parent !== null || o.column !== 1) return;
+    // A parent's readiness and its warnings follow its children: never read alone.
+    if (s.occurrences.length !== 1 || o.kind !== 'table' || s.derivedId || s.parent !== null || queue.graph.children(s.id).length > 0 || o.column !== 1) return;
     const line = o.line - 1;
     while (k + 1 < tables.length && tables[k + 1][0] < line) k++;
     const t = tables[k];

@@ -191,4 +191,18 @@ describe('the incremental first read equals a full read', () => {
     expect(got).not.toBeNull();
     expect(comparable(got!)).toEqual(comparable(await full(next, 'b')));
   }, 120_000);
+
+  it('neither a parent nor its children are read alone: a parent waits on its children', async () => {
+    const text = [
+      '| Status | Story | Description | Depends On |',
+      '|---|---|---|---|',
+      '| [ ] | **2** | Epic | None |',
+      '| [ ] | **2-1** | Part | None |',
+      '| [ ] | **3** | Alone | None |',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }], { vocabulary: { statuses: {}, columns: {}, ids: [], hierarchy: { prefixes: true } } });
+    expect(q.graph.children('2')).toEqual(['2-1']);
+    expect([...patchableRows(q)!]).toEqual([-1, -1, 0]);
+  });
 });
