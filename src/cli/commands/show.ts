@@ -1,6 +1,5 @@
 /** `queue show ID`: one story with its dependencies, dependents, occurrences, agents and handoffs. */
 import type { Command } from 'commander';
-import { showStory } from '../../app/show.js';
 import { globals, human, open, printJson } from '../context.js';
 
 /** Add `queue show` to `program`: its arguments and options (what it does is in this file's header). */
@@ -11,6 +10,8 @@ export function register(program: Command): void {
     .argument('<id>', 'story id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const q = await open(cmd, true, true);
+      // Loaded here: the decision records it reads need the YAML parser, which other commands never load.
+      const { showStory } = await import('../../app/show.js');
       const { story: s, dependents, agents, handoffs, decisions, diagnostics, json } = showStory(q, id);
       const g = q.graph;
       if (globals(cmd).json) {
