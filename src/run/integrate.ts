@@ -7,7 +7,9 @@
  * - `merge`: the tip is merged into the worker's branch and the merge pushed as a fast-forward.
  * - `branch`: the worker's branch is pushed as `queue-run/<story>`; the story goes to review.
  *
- * A conflict leaves the shared branch as it was and names the conflicting files.
+ * A conflict leaves the shared branch as it was and names the conflicting files. So does work that
+ * changes a guarded file (the queue file): the queue changes only through queue's own transactions,
+ * which the claim rules judge, never as part of an agent's commits.
  */
 import { serially } from '../git/lock.js';
 import { Git } from '../git/git.js';
@@ -31,6 +33,8 @@ export interface IntegrateTarget {
   maxAttempts: number;
   /** The shared tip as just fetched, if the caller has it (saves a fetch). */
   tip?: string;
+  /** Paths (relative to the repository root, `/` separators) the worker's commits may not change: the queue file. */
+  guarded?: readonly string[];
 }
 
 /** What {@link integrate} did. */
@@ -44,7 +48,9 @@ export type Integrated =
       /** Files the agent left changed but did not commit (discarded). */
       uncommitted: string[];
     }
-  | { kind: 'conflict'; files: string[]; uncommitted: string[] };
+  | { kind: 'conflict'; files: string[]; uncommitted: string[] }
+  /** The commits change guarded files (listed); nothing was landed. */
+  | { kind: 'guarded'; files: string[]; uncommitted: string[] };
 
 /** The shared tip, fetched first (under the clone's lock) when there is a remote. */
 async function fetchTip(git: Git, t: IntegrateTarget): Promise<string> {
@@ -123,6 +129,13 @@ export async function integrate(t: IntegrateTarget): Promise<Integrated> {
       return { kind: 'conflict', files, uncommitted };
     }
     const head = await git.line(['rev-parse', 'HEAD']);
+    if (t.guarded?.length) {
+      const touched = (await git.raw(['diff', '--name-only', '--no-renames', tip, head, '--', ...t.guarded])).split('\n').filter(Boolean);
+      if (touched.length) {
+        await git.raw(['reset', '-q', '--hard', before]).catch(() => '');
+        return { kind: 'guarded', files: touched, uncommitted };
+      }
+    }
     const commits = await own(tip);
     if (await publish(git, t, head, tip)) return { kind: 'ok', commits, uncommitted };
     // Lost a race: undo a merge (a rebase is redone onto the new tip as it is).

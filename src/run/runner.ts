@@ -327,6 +327,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
         story: id,
         maxAttempts: where.config.maxAttempts,
         tip: tip.base,
+        guarded: [where.file],
       }).catch((e: Error) => ({ kind: 'error' as const, message: e.message }));
       if (landed.kind === 'ok') {
         commits = landed.commits;
@@ -351,6 +352,11 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
             why = (e as Error).message;
           }
         }
+      } else if (landed.kind === 'guarded') {
+        outcome = 'failed';
+        uncommitted = landed.uncommitted;
+        commits = await worktreeCommits();
+        why = `the commits change ${landed.files.join(', ')} by hand; nothing was landed: the queue changes only through queue commands (queue done, queue add, queue block …)`;
       } else if (landed.kind === 'conflict') {
         outcome = 'conflict';
         uncommitted = landed.uncommitted;
