@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readablePath } from './files.js';
 import type { Story } from '../domain/types.js';
 import type { Queue } from '../read/queue.js';
 import { decisionNumber, namedDecisions, readDecision, type DecisionRecord } from '../workspace/decisions.js';
@@ -20,7 +21,11 @@ export function listDecisions(root: string, deploymentDir: string): DecisionReco
   return readdirSync(dir)
     .filter((n) => decisionNumber(n) !== null)
     .sort((a, b) => decisionNumber(a)! - decisionNumber(b)! || a.localeCompare(b))
-    .map((n) => readDecision(`${decisionsDir(deploymentDir)}/${n}`, n, readFileSync(join(dir, n), 'utf8')));
+    .flatMap((n) => {
+      // Only a file really inside the work tree: a committed link to elsewhere is not a record.
+      const real = readablePath(root, join(dir, n));
+      return real ? [readDecision(`${decisionsDir(deploymentDir)}/${n}`, n, readFileSync(real, 'utf8').slice(0, 1_000_000))] : [];
+    });
 }
 
 /**
@@ -35,10 +40,11 @@ export function decisionsFor(root: string, deploymentDir: string, queue: Queue, 
   }
   if (story.storyFile) {
     for (const path of [join(root, story.storyFile), join(root, queue.documents[0]?.file ?? '', '..', story.storyFile)]) {
-      // Only a file inside the repository: a story file cell is whatever anyone wrote.
-      if (relative(root, path).startsWith('..') || !existsSync(path)) continue;
+      // Only a file really inside the work tree: a story file cell, and any link it passes, are anyone's.
+      const real = relative(root, path).startsWith('..') ? null : readablePath(root, path);
+      if (!real) continue;
       try {
-        texts.push(readFileSync(path, 'utf8').slice(0, 1_000_000));
+        texts.push(readFileSync(real, 'utf8').slice(0, 1_000_000));
         break;
       } catch {
         /* a directory or an unreadable file names nothing */

@@ -3,10 +3,12 @@
  * work tree: its path must be one git could hold (`domain/paths.ts`), and no symbolic link on the
  * way to it (nor the file itself) may lead outside the root, since the write would land where the
  * link points; a link that stays inside is followed. Every write is a compare-and-swap on the
- * file's bytes ({@link swapFile}).
+ * file's bytes ({@link swapFile}). Files read because something in the repository names them (a
+ * story file cell, a handoff, a decision record) are read only where they really are inside the
+ * work tree and outside `.git` ({@link readablePath}).
  */
 import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
@@ -36,6 +38,24 @@ export function readBytes(path: string, shown = path): Buffer {
 /** A file's text ({@link readText}), or null when it does not exist. */
 export function readIfExists(path: string, shown = path): string | null {
   return existsSync(path) ? readText(path, shown) : null;
+}
+
+/**
+ * `path` (absolute, or relative to `root`) resolved, when it is safe to read as a file of the work
+ * tree at `root`: with every symbolic link followed it is a regular file inside `root` (itself
+ * resolved) and not under its `.git`; null otherwise (absent, a directory, a device, outside). Paths
+ * read this way come from files anyone can commit: a story file cell, a committed symbolic link.
+ */
+export function readablePath(root: string, path: string): string | null {
+  try {
+    const top = realpathSync(root);
+    const real = realpathSync(resolve(root, path));
+    const rel = relative(top, real);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep)[0] === '.git') return null;
+    return statSync(real).isFile() ? real : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

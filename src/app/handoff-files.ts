@@ -6,6 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readablePath } from './files.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
@@ -27,11 +28,14 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
   return readdirSync(dir)
     .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
     .sort()
-    .map((name) => {
+    .flatMap((name) => {
       const path = join(dir, name);
-      const size = statSync(path).size;
+      // Only a file really inside the work tree: a committed link to elsewhere is not a handoff.
+      const real = readablePath(root, path);
+      if (!real) return [];
+      const size = statSync(real).size;
       if (size > MAX_FILE_BYTES) throw tooLarge(relative(root, path), size);
-      return { name, path, text: readFileSync(path, 'utf8') };
+      return [{ name, path, text: readFileSync(real, 'utf8') }];
     });
 }
 

@@ -13,7 +13,7 @@
  *
  * Nothing is written: choosing a story without an id picks it as `claim` would, without claiming.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { formatDuration, type QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
@@ -22,6 +22,7 @@ import { isClaimed } from '../domain/status.js';
 import type { Story } from '../domain/types.js';
 import { storyJson, type StoryJson } from '../model/contract.js';
 import type { Handoff } from '../workspace/handoff.js';
+import { readablePath } from './files.js';
 import { loadConfig } from './locate.js';
 import { openQueue, type OpenedQueue, type OpenOptions } from './open.js';
 
@@ -174,10 +175,11 @@ function readStoryFile(story: Story, queue: OpenedQueue): { path: string; text: 
   const f = story.storyFile.replace(/#.*$/, '').replace(/^`|`$/g, '');
   for (const p of [resolve(dirname(queue.path), f), resolve(queue.root, f)]) {
     const rel = relative(queue.root, p);
-    if (rel.startsWith('..') || isAbsolute(rel)) continue;
+    // Only a file really inside the work tree: the cell, and any link it passes, are anyone's.
+    const real = rel.startsWith('..') || isAbsolute(rel) ? null : readablePath(queue.root, p);
+    if (!real) continue;
     try {
-      if (!statSync(p).isFile()) continue;
-      const bytes = readFileSync(p);
+      const bytes = readFileSync(real);
       const text = bytes.subarray(0, MAX_TEXT).toString('utf8');
       return { path: rel.split('\\').join('/'), text: bytes.length > MAX_TEXT ? `${text}\n…(cut at ${MAX_TEXT} bytes)` : text };
     } catch {}
@@ -191,9 +193,7 @@ function namedFiles(text: string, root: string, except: string | null): string[]
   for (const m of text.matchAll(/(?:^|[\s`'"(<[])((?:\.\/)?[\w@.-]+(?:\/[\w@.-]+)*\.[A-Za-z0-9]+)(?=$|[\s`'")>\],;:])/gm)) {
     const p = m[1].replace(/^\.\//, '');
     if (p === except || p.includes('..') || out.has(p)) continue;
-    try {
-      if (statSync(join(root, p)).isFile()) out.add(p);
-    } catch {}
+    if (readablePath(root, p)) out.add(p);
     if (out.size >= 50) break;
   }
   return [...out];

@@ -3,8 +3,9 @@
  * <deploymentDir>/handoffs/*.md, linked to the stories they name (docs/formats.md, "Workspace
  * files"; the directory is queue.config.json's `deploymentDir`, `deployment` by default).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { readablePath } from './files.js';
 import { LimitError } from '../markdown/limits.js';
 import { parseBounded } from '../markdown/remark.js';
 import type { Root } from 'mdast';
@@ -36,9 +37,10 @@ export interface Workspace {
 export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 'deployment'): Promise<Workspace> {
   const ws: Workspace = { agents: [], handoffs: [], diagnostics: [] };
   const statusPath = join(root, deploymentDir, 'status', 'current-status.md');
-  if (existsSync(statusPath)) {
+  const statusReal = readablePath(root, statusPath);
+  if (statusReal) {
     const file = relative(root, statusPath);
-    const text = readFileSync(statusPath, 'utf8');
+    const text = readFileSync(statusReal, 'utf8');
     checkFileSize(text, file);
     let tree: Root;
     try {

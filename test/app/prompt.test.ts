@@ -4,7 +4,8 @@
  * it waited on left (its handoff's notes) and the files those name; without an id it is the story
  * `claim` would pick, and nothing is claimed.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildPrompt } from '../../src/app/prompt.js';
 import { git, queue, remoteFile, setup } from '../git/repos.js';
@@ -131,5 +132,43 @@ describe('queue prompt', () => {
     const missing = await queue(clone, ['prompt', '9-9', '--json']);
     expect(missing.code).toBe(1);
     expect(missing.json.error.code).toBe('not_found');
+  });
+});
+
+describe('queue prompt reads only the work tree', () => {
+  it('a story file or handoff that is a committed link to outside, or a path into .git, is not read', async () => {
+    const { dir, clones } = setup(
+      {
+        'WORK_QUEUE.md': [
+          '| Status | Story | Description | Depends On | Story File |',
+          '|---|---|---|---|---|',
+          '| [ ] | **L-1** | Linked out | None | stories/link.md |',
+          '| [ ] | **L-2** | Into git | None | .git/config |',
+          '| [ ] | **L-3** | Through a linked directory | None | out/secret.txt |',
+          '',
+        ].join('\n'),
+      },
+      1,
+    );
+    const clone = clones[0];
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'secret.txt'), 'SECRET-OUTSIDE\n');
+    writeFileSync(join(outside, 'handoff.md'), '---\nfrom_agent: X\nto_agent: Y\nstory: L-1\nnotes: SECRET-HANDOFF\n---\n');
+    mkdirSync(join(clone, 'stories'));
+    mkdirSync(join(clone, 'deployment', 'handoffs'), { recursive: true });
+    symlinkSync(join(outside, 'secret.txt'), join(clone, 'stories', 'link.md'));
+    symlinkSync(outside, join(clone, 'out'));
+    symlinkSync(join(outside, 'handoff.md'), join(clone, 'deployment', 'handoffs', '2026-12-06-x-y-l-1.md'));
+    git(clone, 'add', '-A');
+    git(clone, 'commit', '-q', '-m', 'links');
+    git(clone, 'push', '-q', 'origin', 'HEAD:main');
+    git(clone, 'config', 'remote.origin.pushurl', 'https://token-SECRET-GIT@example.com/x.git');
+    for (const id of ['L-1', 'L-2', 'L-3']) {
+      const r = await queue(clone, ['prompt', id, '--agent', 'Dev 1', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.storyFile, id).toBe(null);
+      expect(r.stdout, id).not.toMatch(/SECRET/);
+    }
   });
 });
