@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { CONFIG_FILE, type QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
+import { writablePath } from './files.js';
 import { loadConfig } from './locate.js';
 import { code, inlineMarkdown } from '../markdown/generate.js';
 
@@ -43,6 +44,8 @@ export interface InitResult {
   commit?: string | null;
   /** Why nothing was committed (nothing written, or git refused: its message), when `commit` was asked. */
   uncommitted?: string;
+  /** True when git refused the commit (the files are written). */
+  commitFailed?: boolean;
 }
 
 /** The markers around the agents' instructions in AGENTS.md and CLAUDE.md. */
@@ -147,6 +150,21 @@ export async function initQueue(root: string, opts: InitOptions = {}): Promise<I
   const hadConfig = existsSync(join(root, CONFIG_FILE));
   const { config } = loadConfig(root);
 
+  // Every path init may write, checked before anything is written: a committed symbolic link on the
+  // way to one of them that leads outside the work tree refuses the whole init (QueueError `invalid`).
+  const storiesDir = `${config.storiesDir}/`;
+  const targets = [
+    config.file,
+    CONFIG_FILE,
+    storiesDir,
+    ...['status', 'handoffs', 'decisions'].map((sub) => `${config.deploymentDir}/${sub}/README.md`),
+    'AGENTS.md',
+    'CLAUDE.md',
+    '.gitignore',
+  ];
+  if (opts.mcp) targets.push('.mcp.json', '.cursor/mcp.json');
+  for (const t of targets) writablePath(root, t.replace(/\/$/, ''));
+
   const file = (path: string, content: () => string | Promise<string>) => writeNew(root, path, content, steps);
   await file(config.file, () => renderedQueue(config));
   if (!hadConfig) await file(CONFIG_FILE, () => CONFIG_TEMPLATE);
@@ -193,10 +211,16 @@ async function dirtyPaths(root: string): Promise<Set<string>> {
 }
 
 /** Commit the files `steps` created or appended to (not those dirty before), and nothing else. */
-async function commitSteps(root: string, steps: InitStep[], dirtyBefore: Set<string>): Promise<Pick<InitResult, 'commit' | 'uncommitted'>> {
+async function commitSteps(root: string, steps: InitStep[], dirtyBefore: Set<string>): Promise<Pick<InitResult, 'commit' | 'uncommitted' | 'commitFailed'>> {
   const { Git } = await import('../git/git.js');
   const paths = steps.filter((s) => s.action !== 'kept' && !s.path.endsWith('/') && !dirtyBefore.has(s.path)).map((s) => s.path);
-  if (paths.length === 0) return { commit: null, uncommitted: 'init wrote nothing that is not already there' };
+  if (paths.length === 0)
+    return {
+      commit: null,
+      uncommitted: steps.some((s) => s.action !== 'kept')
+        ? 'the files init changed had changes of their own: commit them yourself'
+        : 'init wrote nothing that is not already there',
+    };
   const git = new Git(root);
   try {
     await git.raw(['add', '--', ...paths]);
@@ -205,7 +229,7 @@ async function commitSteps(root: string, steps: InitStep[], dirtyBefore: Set<str
     return { commit: await git.line(['rev-parse', 'HEAD']) };
   } catch (e) {
     const why = (e as Error).message.split('\n').find((l) => l.trim() !== '') ?? 'git commit failed';
-    return { commit: null, uncommitted: why };
+    return { commit: null, uncommitted: why, commitFailed: true };
   }
 }
 

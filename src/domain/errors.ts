@@ -49,6 +49,11 @@ const EXIT: Record<ErrorCode, number> = {
   too_deep: 1,
 };
 
+/** The exit code of an error `code` ({@link QueueError}'s), for a command that reports a failure without throwing. */
+export function exitCodeOf(code: ErrorCode): number {
+  return EXIT[code];
+}
+
 /** An error queue reports to the user: a code from {@link ErrorCode}, a message, JSON details, an exit code. */
 export class QueueError extends Error {
   readonly exitCode: number;

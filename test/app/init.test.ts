@@ -5,7 +5,7 @@
  * it commits what it wrote and nothing else, so `queue claim` works right after it, with and
  * without a remote.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -149,5 +149,22 @@ describe('queue init', () => {
     const finished = await queue(clone, ['done', '1-1', '--agent', 'Dev 2', '--json']);
     expect(finished.code, finished.stderr).toBe(0);
     expect(remoteFile(remote)).toContain('| [DONE] | **1-1** |');
+  });
+
+  it('refuses, writing nothing, where a committed link would take a write outside the work tree', async () => {
+    const dir = tempDir('queue-init-links-');
+    const repo = fresh(dir);
+    const outside = join(dir, 'outside');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'agents.md'), 'theirs\n');
+    symlinkSync(join(outside, 'agents.md'), join(repo, 'AGENTS.md'));
+    symlinkSync(outside, join(repo, 'deployment'));
+    const r = await queue(repo, ['init', '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.error.code).toBe('invalid');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(outside).sort()).toEqual(['agents.md']);
+    expect(readFileSync(join(outside, 'agents.md'), 'utf8')).toBe('theirs\n');
+    expect(readdirSync(repo).sort()).toEqual(['.git', 'AGENTS.md', 'deployment']);
   });
 });

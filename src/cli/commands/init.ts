@@ -7,6 +7,7 @@
  * pushed) unless `--no-commit`.
  */
 import type { Command } from 'commander';
+import { exitCodeOf } from '../../domain/errors.js';
 import { globals, printJson } from '../context.js';
 
 /** Add `queue init` to `program`: its arguments and options (what it does is in this file's header). */
@@ -32,6 +33,8 @@ export function register(program: Command): void {
         const installed = await install(top);
         hooks = { wrote: installed.wrote.map((p) => relative(top, p) || p), chained: installed.chained.map((p) => relative(top, p) || p) };
       }
+      // The files are there, but the commit asked for is not: the exit code says so too.
+      if (r.commitFailed) process.exitCode = exitCodeOf('git');
       if (globals(cmd).json) {
         printJson({ root: r.root, steps: r.steps, commit: r.commit ?? null, ...(r.uncommitted ? { uncommitted: r.uncommitted } : {}), ...(hooks ? { hooks } : {}) });
         return;
