@@ -193,4 +193,18 @@ describe('queue CLI', () => {
       expect(Array.isArray(r.body.stories)).toBe(true);
     }
   });
+
+  it('render without a queue file says it cannot read it, with no stack trace; plan refuses more agents than it plans for', () => {
+    const empty = tempDir('queue-cli-empty-');
+    spawnSync('git', ['init', '-q'], { cwd: empty });
+    for (const args of [['render'], ['render', '--check']]) {
+      const r = run(args, { cwd: empty });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain('cannot read queue file');
+      expect(r.stderr).not.toMatch(/internal|\n\s+at /);
+    }
+    const plan = run(['plan', '--agents', '99999999'], { cwd: repo });
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain('at most 1000');
+  });
 });

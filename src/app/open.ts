@@ -6,8 +6,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
-import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { loadConfig, locateQueueFile } from './locate.js';
+import { readQueueBytes } from './queue-file.js';
 import { certainlyNoRemote } from './git-config.js';
 
 import { createHash } from 'node:crypto';
@@ -55,10 +55,10 @@ export interface OpenOptions {
 /** The bytes to read for `opts` at `loc`, and what to say about where they came from. */
 async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[] }> {
   // Without a remote the working file is all there is: known from git's config files, no git run.
-  if (!opts.shared || !loc.repo || certainlyNoRemote(loc.repo)) return { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
+  if (!opts.shared || !loc.repo || certainlyNoRemote(loc.repo)) return { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [] };
   const { readSource } = await import('./shared-read.js');
-  const src = await readSource(loc.repo, loc.path, loc.shown, () => readBytes(loc.path, loc.shown), { offline: opts.offline });
-  return src ?? { bytes: readBytes(loc.path, loc.shown), diagnostics: [] };
+  const src = await readSource(loc.repo, loc.path, loc.shown, () => readQueueBytes(loc.path, loc.shown), { offline: opts.offline });
+  return src ?? { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [] };
 }
 
 /** A queue opened from disk: the parsed queue plus where it lives and its config. */
@@ -93,19 +93,6 @@ function locate(opts: OpenOptions): Location {
  * read with (a changed queue.config.json vocabulary reads the file again). */
 function indexName(loc: Location): string {
   return isEmptyVocabulary(loc.vocabulary) ? loc.shown : `${loc.shown}\0${JSON.stringify(loc.vocabulary)}`;
-}
-
-/** The queue file's bytes; QueueError `unreadable`, or `too_large` (found before reading) over {@link MAX_FILE_BYTES}. */
-function readBytes(path: string, shown: string): Buffer {
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
-    if (st.size > MAX_FILE_BYTES) throw tooLarge(shown, st.size);
-    return readFileSync(path);
-  } catch (e) {
-    if (e instanceof QueueError) throw e;
-    throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
 
 /** Open and read the queue. Throws {@link QueueError} `unreadable` when the file cannot be read. */

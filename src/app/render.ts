@@ -9,7 +9,8 @@ import { resolve } from 'node:path';
 import type { QueueConfig, Vocabulary } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
-import { readBytes, readIfExists, swapFile, writablePath, writeFiles } from './files.js';
+import { readIfExists, swapFile, writablePath, writeFiles } from './files.js';
+import { readQueueBytes } from './queue-file.js';
 import { documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -114,7 +115,7 @@ export async function renderWorking(
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
   // As bytes: a file that is not all UTF-8 keeps every byte the render does not change.
-  const bytes = readBytes(path, where.file);
+  const bytes = readQueueBytes(path, where.file);
   const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
   const text = (queue.documents[0].bom ? '\uFEFF' : '') + queue.documents[0].text;
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];

@@ -169,12 +169,12 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
  */
 async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base: null) => Promise<Decision>): Promise<WriteOutcome> {
   // Loaded here only: a transaction never writes the working file this way.
-  const { readBytes, readIfExists, swapFile, writablePath, writeFiles } = await import('./files.js');
+  const [{ readIfExists, swapFile, writablePath, writeFiles }, { readQueueBytes }] = await Promise.all([import('./files.js'), import('./queue-file.js')]);
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = writablePath(where.root, where.file);
   for (let attempt = 1; attempt <= where.config.maxAttempts; attempt++) {
     // As bytes: a file that is not all UTF-8 keeps every byte the write does not change.
-    const bytes = readWorking(() => readBytes(path, where.file), path);
+    const bytes = readQueueBytes(path, where.file);
     const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
     const doc = queue.documents[0];
     const text = (doc.bom ? '\uFEFF' : '') + doc.text;
@@ -194,13 +194,4 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
     return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: attempt };
   }
   throw new QueueError('conflict_retries_exhausted', `${where.file} kept changing while queue was editing it; run the command again`);
-}
-
-function readWorking<T>(read: () => T, path: string): T {
-  try {
-    return read();
-  } catch (e) {
-    if (e instanceof QueueError) throw e;
-    throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
 }
