@@ -4,8 +4,8 @@
  * or the runner's second Ctrl-C, kills the whole group (SIGTERM, then SIGKILL after a grace period).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join } from 'node:path';
 import type { Exit } from './judge.js';
 
 /** A running agent: how it ends, and how to stop it early. */
@@ -76,4 +76,24 @@ export function startAgent(o: { argv: string[]; cwd: string; env: NodeJS.Process
       stop();
     },
   };
+}
+
+/**
+ * Whether the agent command's program `name` can be started: an absolute path to an executable
+ * file, or a bare name found executable on `PATH` (POSIX). Null when that cannot be known before an
+ * attempt: a relative path or a placeholder (they depend on the worktree), or Windows (`PATHEXT`).
+ */
+export function programFound(name: string, path = process.env.PATH ?? ''): boolean | null {
+  if (process.platform === 'win32' || name.includes('{')) return null;
+  const runnable = (p: string) => {
+    try {
+      accessSync(p, constants.X_OK);
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (isAbsolute(name)) return runnable(name);
+  if (name.includes('/')) return null;
+  return path.split(delimiter).some((dir) => dir !== '' && runnable(join(dir, name)));
 }

@@ -18,7 +18,7 @@ import { QueueError } from '../domain/errors.js';
 import { isClaimed } from '../domain/status.js';
 import { Git } from '../git/git.js';
 import { readTip } from '../git/transaction.js';
-import { startAgent, type AgentProcess } from './agent.js';
+import { programFound, startAgent, type AgentProcess } from './agent.js';
 import { checkArgv, expandArgv } from './command.js';
 import type { Outcome, RunEvent, WorkerView } from './events.js';
 import { integrate } from './integrate.js';
@@ -171,6 +171,12 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   if (!command && !opts.dryRun)
     throw new QueueError('usage', 'no agent command: set "run": {"command": ["claude", "-p", "{prompt}"]} in queue.config.json, or pass --command -- argv…');
   if (command) checkArgv(command);
+  // A program that is not there would fail every attempt of every story: refused before any claim.
+  if (command && programFound(command[0]) === false)
+    throw new QueueError(
+      'usage',
+      `the agent command's program ${JSON.stringify(command[0])} is not found (or not executable): fix "run.command" in queue.config.json or --command; nothing was claimed`,
+    );
   const n = opts.agents ?? cfg.agents;
   const attempts = opts.retries ?? cfg.retries;
   const timeoutMs = opts.timeoutMs ?? cfg.timeoutMs;
