@@ -11,6 +11,7 @@ import { mkdirSync, statSync, writeFileSync, openSync, readSync, closeSync } fro
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { block, claim, done, handoff, openSession, release, review, type Session } from '../app/operations.js';
+import { writablePath } from '../app/files.js';
 import { locateWrite } from '../app/write.js';
 import { formatDuration, type IntegrateMode } from '../domain/config.js';
 import { slug } from '../dialect/normalize.js';
@@ -182,6 +183,8 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   const timeoutMs = opts.timeoutMs ?? cfg.timeoutMs;
   const mode = opts.integrate ?? cfg.integrate;
   const name = opts.name ?? cfg.name ?? defaultRunnerName(where.root);
+  // A committed symbolic link on the way would put worktrees or logs outside the work tree: refused.
+  for (const dir of [cfg.worktrees, cfg.logs]) writablePath(where.root, dir.replace(/\/+$/, ''));
   const wtRoot = resolve(where.root, cfg.worktrees);
   const logRoot = resolve(where.root, cfg.logs);
   const emit = (e: RunEvent) => opts.onEvent?.(e);
@@ -275,8 +278,15 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     mkdirSync(logDir, { recursive: true });
     w.view = { agent: w.agent, story: id, attempt, since: start.getTime(), state: 'working' };
     view();
-    await prepareWorktree(where.root, w.dir, w.branch, base);
-    const prompt = await promptFor(w.dir, id, w.agent, attempt, attempts);
+    let prompt: string;
+    try {
+      await prepareWorktree(where.root, w.dir, w.branch, base);
+      prompt = await promptFor(w.dir, id, w.agent, attempt, attempts);
+    } catch (e) {
+      // No agent will work on it: the claim goes back before the run reports the failure.
+      await release(w.session, { id }).catch(() => null);
+      throw e;
+    }
     const promptFile = join(logDir, 'prompt.md');
     writeFileSync(promptFile, prompt);
     const doneFile = join(logDir, 'done-request.json');
