@@ -173,7 +173,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     throw new QueueError('usage', 'no agent command: set "run": {"command": ["claude", "-p", "{prompt}"]} in queue.config.json, or pass --command -- argv…');
   if (command) checkArgv(command);
   // A program that is not there would fail every attempt of every story: refused before any claim.
-  if (command && programFound(command[0]) === false)
+  if (command && !opts.dryRun && programFound(command[0]) === false)
     throw new QueueError(
       'usage',
       `the agent command's program ${JSON.stringify(command[0])} is not found (or not executable): fix "run.command" in queue.config.json or --command; nothing was claimed`,
