@@ -33,7 +33,8 @@ import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transac
 export async function resolveAgent(flag: string | undefined, root: string, config: QueueConfig): Promise<string> {
   let name = flag ?? process.env.QUEUE_AGENT;
   if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
-  if (name === undefined || name.trim() === '') throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME');
+  if (name === undefined || name.trim() === '')
+    throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME (for queue mcp: queue mcp --agent NAME)');
   if (!isAgentName(name)) {
     throw new QueueError('usage', `agent name ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
   }

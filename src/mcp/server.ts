@@ -107,7 +107,7 @@ const FIX: Partial<Record<string, string>> = {
   claim_limit: 'finish (done), hand over (handoff) or release the story you hold first',
   not_claimant: 'only the agent holding the story may do this: claim it first, or leave it',
   not_found: 'no such story: ready lists the ids',
-  usage: 'fix the arguments; the server needs an agent name (queue mcp --agent NAME or QUEUE_AGENT) to write',
+  usage: 'fix the arguments as the message says (the tool’s schema lists them)',
   invalid: 'the request cannot be carried out as asked: read the message',
   parse_error: 'the queue file needs a person (conflict markers or a story written twice): tell one, and stop',
   rule_violation: 'the change breaks a claim rule: do not retry it',

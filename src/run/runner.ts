@@ -183,6 +183,10 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   const timeoutMs = opts.timeoutMs ?? cfg.timeoutMs;
   const mode = opts.integrate ?? cfg.integrate;
   const name = opts.name ?? cfg.name ?? defaultRunnerName(where.root);
+  // Worker names are written into status cells as claimants: one that starts like an option or holds
+  // a character a cell cannot hold would never read back as the holder.
+  if (!/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,40}$/u.test(name))
+    throw new QueueError('usage', `--name ${JSON.stringify(name)}: a runner's name starts with a letter or digit and holds letters, digits, spaces, ".", "_" and "-" (at most 41)`);
   // A committed symbolic link on the way would put worktrees or logs outside the work tree: refused.
   for (const dir of [cfg.worktrees, cfg.logs]) writablePath(where.root, dir.replace(/\/+$/, ''));
   const wtRoot = resolve(where.root, cfg.worktrees);
