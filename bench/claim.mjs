@@ -10,16 +10,16 @@
 //    Then the same 16 claimers each alone on a remote of its own: the floor that 16 processes on
 //    this machine's cores set for any protocol, since nothing is shared.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { build } from 'esbuild';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { git, remoteWithClones } from './git.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'queue.js');
 const quick = process.argv.includes('--quick');
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 function queueText(n) {
   const rows = Array.from({ length: n }, (_, i) => `| [ ] | **S-${i}** | Story number ${i} with a title | None |`);
@@ -28,25 +28,7 @@ function queueText(n) {
 
 /** A bare remote seeded with an n-story queue and `clones` clones; claim limits lifted. */
 function setup(n, clones) {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-bench-'));
-  const remote = join(dir, 'remote.git');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
-  const seed = join(dir, 'seed');
-  git(dir, 'clone', '-q', remote, seed);
-  writeFileSync(join(seed, 'WORK_QUEUE.md'), queueText(n));
-  writeFileSync(join(seed, 'queue.config.json'), JSON.stringify({ maxClaims: 100000, maxAttempts: 200 }));
-  git(seed, 'add', '.');
-  git(seed, '-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-q', '-m', 'seed');
-  git(seed, 'push', '-q', 'origin', 'HEAD:main');
-  const out = [];
-  for (let i = 0; i < clones; i++) {
-    const c = join(dir, `c${i}`);
-    git(dir, 'clone', '-q', remote, c);
-    git(c, 'config', 'user.name', `clone${i}`);
-    git(c, 'config', 'user.email', `c${i}@b`);
-    out.push(c);
-  }
-  return { dir, remote, clones: out };
+  return remoteWithClones('queue-bench-', queueText(n), { maxClaims: 100000, maxAttempts: 200 }, clones);
 }
 
 const RAW = `set -e

@@ -11,18 +11,18 @@
 // - Idle while ready: for each story, the time between its becoming ready (the done of its last
 //   dependency landed, or the start) and the start of its claim during which some worker was free
 //   (not working on a story, not claiming), summed, as a share of all worker time (workers × wall).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { remoteWithClones } from './git.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'queue.js');
 const quick = process.argv.includes('--quick');
 const N = quick ? 40 : 200;
 const WORKERS = 4;
-const git = (cwd, ...args) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const deps = (i) => (i === 0 ? [] : [`S-${Math.floor((i - 1) / 2)}`]);
 
 function queueText(n) {
@@ -31,25 +31,7 @@ function queueText(n) {
 }
 
 function setup(n, clones) {
-  const dir = mkdtempSync(join(tmpdir(), 'queue-bench-run-'));
-  const remote = join(dir, 'remote.git');
-  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
-  const seed = join(dir, 'seed');
-  git(dir, 'clone', '-q', remote, seed);
-  writeFileSync(join(seed, 'WORK_QUEUE.md'), queueText(n));
-  writeFileSync(join(seed, 'queue.config.json'), JSON.stringify({ run: { timeout: '60s' } }));
-  git(seed, 'add', '.');
-  git(seed, '-c', 'user.name=b', '-c', 'user.email=b@b', 'commit', '-q', '-m', 'seed');
-  git(seed, 'push', '-q', 'origin', 'HEAD:main');
-  const out = [];
-  for (let i = 0; i < clones; i++) {
-    const c = join(dir, `c${i}`);
-    git(dir, 'clone', '-q', remote, c);
-    git(c, 'config', 'user.name', `clone${i}`);
-    git(c, 'config', 'user.email', `c${i}@b`);
-    out.push(c);
-  }
-  return { dir, remote, clones: out };
+  return remoteWithClones('queue-bench-run-', queueText(n), { run: { timeout: '60s' } }, clones);
 }
 
 const run = (cwd, args, env = {}) =>

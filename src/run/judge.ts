@@ -1,5 +1,5 @@
 /**
- * Judging an attempt and deciding what follows, as seed 003's coordinator does by hand: success is
+ * Judging an attempt and deciding what follows, as a coordinator running agents by hand does: success is
  * the story closed, a clean exit and no critical error in the log; anything else is a failed
  * attempt, retried with a fresh agent up to the configured number of attempts, then escalated to a
  * person. A story the agent blocked itself (a blocker it found) is not a failure. Pure.

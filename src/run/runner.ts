@@ -1,5 +1,5 @@
 /**
- * `queue run`: the coordinator loop of seed 003, for N workers at once. While a story is ready, an
+ * `queue run`: the coordinator loop that dispatches stories to coding agents, N workers at once. While a story is ready, an
  * idle worker claims the best one for its agent name (the same transaction as `queue claim`, so no
  * one else gets it), starts the agent command in its own worktree, renews the claim while the agent
  * works, judges the attempt when it exits, lands the commits and marks the story done, or retries

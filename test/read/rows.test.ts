@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIndex, patchIndex, viewOf, type BuiltIndex } from '../../src/app/index-cache.js';
 import { readQueue } from '../../src/read/queue.js';
 import { patchableRows } from '../../src/read/rows.js';
+import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
 
 const SEED = testSeed();
@@ -56,27 +57,6 @@ function generate(seed: number, n: number): string {
   }
   out.push('## Completed', '', '| Done | Story |', '|---|---|', '| [DONE] | **Q-1** |', '');
   return out.join('\n');
-}
-
-/** bench/generate.mjs's queue: tiers of 50 stories, each depending on up to two earlier ones. */
-function bench(n: number): string {
-  const out = ['# Generated Work Queue', '', '## Claiming Rules', '', '1. **Only claim [ ] stories**', ''];
-  const status = (i: number) => (i < n * 0.4 ? '[DONE]' : i % 17 === 0 ? `[IN PROGRESS: Dev ${i % 5}]` : i % 7 === 0 ? '[BLOCKED]' : '[ ]');
-  for (let i = 0; i < n; i++) {
-    if (i % 50 === 0)
-      out.push(
-        '',
-        `## Tier ${i / 50 + 1} - Generated`,
-        '',
-        '| Status | Story | Description | Depends On | Story File |',
-        '|--------|-------|-------------|------------|------------|',
-      );
-    const deps = [];
-    if (i >= 50) deps.push(`S-${i - 50}`);
-    if (i % 3 === 0 && i >= 7) deps.push(`S-${i - 7}${i - 7 < n * 0.4 ? ' ✅' : ''}`);
-    out.push(`| ${status(i)} | **S-${i}** | Generated story number ${i} with a title | ${deps.join(', ') || 'None'} | \`stories/S-${i}.md\` |`);
-  }
-  return `${out.join('\n')}\n`;
 }
 
 /** One random edit of `text`'s lines. */
@@ -182,7 +162,7 @@ describe('the incremental first read equals a full read', () => {
   );
 
   it('a claim at 10,000 stories is patched', async () => {
-    const text = bench(10_000);
+    const text = generateQueue(10_000);
     const lines = text.split('\n');
     const at = lines.findIndex((l) => l.startsWith('| [ ] |'));
     lines[at] = lines[at].replace('| [ ] |', '| [IN PROGRESS: Dev 9] |');
