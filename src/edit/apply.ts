@@ -9,6 +9,7 @@
  */
 import { QueueError } from '../domain/errors.js';
 import { readQueue, type Queue } from '../read/queue.js';
+import { patchQueue } from '../read/patch.js';
 import type { Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { QueueConfig } from '../domain/config.js';
@@ -48,10 +49,13 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
   const doc = d.document;
   const text = applyEdits(doc.text, keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits)));
   const content = (doc.bom ? '\uFEFF' : '') + text;
-  const after = await readQueue(
-    before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })),
-    { vocabulary: before.vocabulary },
-  );
+  // Re-read: from `before` where only rows that read alone changed (read/patch.ts), else in full.
+  const after =
+    (before.documents.length === 1 && before.documents[0].text === doc.text ? await patchQueue(before, text) : null) ??
+    (await readQueue(
+      before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })),
+      { vocabulary: before.vocabulary },
+    ));
   const refuse = (why: string): never => {
     throw new QueueError('parse_error', `${doc.file}: editing ${d.id} would not read back as intended (${why}); nothing was written`, { file: doc.file, id: d.id });
   };

@@ -142,9 +142,11 @@ export class QueueGraph {
 
   private constructor(
     readonly stories: Story[],
-    byId?: Map<string, Story>,
+    byId: Map<string, Story> | undefined,
+    arrays: GraphArrays,
+    index: Map<string, number>,
+    cycles: string[][],
   ) {
-    const { arrays, index, cycles } = graphArrays(stories);
     this.index = index;
     if (byId) this.byId = byId;
     else {
@@ -152,7 +154,7 @@ export class QueueGraph {
       for (const s of stories) this.byId.set(s.id, s);
     }
     this.core = new GraphCore(arrays);
-    this.cycles = cycles.map((c) => c.map((i) => stories[i].id));
+    this.cycles = cycles;
   }
 
   /**
@@ -161,7 +163,44 @@ export class QueueGraph {
    * rather than built again.
    */
   static from(stories: Story[], byId?: Map<string, Story>): QueueGraph {
-    return new QueueGraph(stories, byId && byId.size === stories.length ? byId : undefined);
+    const { arrays, index, cycles } = graphArrays(stories);
+    return new QueueGraph(
+      stories,
+      byId && byId.size === stories.length ? byId : undefined,
+      arrays,
+      index,
+      cycles.map((c) => c.map((i) => stories[i].id)),
+    );
+  }
+
+  /**
+   * The graph of `stories` (with `byId`, as {@link QueueGraph.from} takes it), which are this graph's
+   * stories but for the positions `changed`, where a story may differ in its status only: the same
+   * id, the same dependencies, neither a parent nor a child. Gives what {@link QueueGraph.from} gives
+   * for them, recomputing only what a status reaches: the changed stories' categories and holds, and
+   * the unsatisfied counts of the dependents of a story that became done or stopped being done.
+   */
+  withStatuses(stories: Story[], byId: Map<string, Story>, changed: readonly number[]): QueueGraph {
+    const a = this.core.a;
+    const category = a.category.slice();
+    const hold = a.hold.slice();
+    const flipped = new Int8Array(a.n);
+    let flips = false;
+    for (const i of changed) {
+      const s = stories[i];
+      category[i] = CODE.get(s.status.category)!;
+      hold[i] = heldItself(s) || s.needsDecomposition ? 1 : 0;
+      if ((category[i] === DONE) !== (a.category[i] === DONE)) {
+        flipped[i] = category[i] === DONE ? -1 : 1;
+        flips = true;
+      }
+    }
+    let unsatisfied = a.unsatisfied;
+    if (flips) {
+      unsatisfied = a.unsatisfied.slice();
+      for (let i = 0; i < a.n; i++) for (let k = a.depStart[i]; k < a.depStart[i + 1]; k++) unsatisfied[i] += flipped[a.depList[k]];
+    }
+    return new QueueGraph(stories, byId, { ...a, category, hold, unsatisfied }, this.index, this.cycles);
   }
 
   /** Position of a story in file order, or -1. */

@@ -24,6 +24,8 @@
 import { assignRoles } from '../dialect/columns.js';
 import { isLegendHeading, legendRows } from '../dialect/vocabulary.js';
 import type { RawTable } from '../markdown/blocks.js';
+import type { ReadPath } from '../markdown/read.js';
+import type { TableInfo } from '../dialect/entries.js';
 import { LineIndex } from '../markdown/lines.js';
 import type { Diagnostic, Story } from '../domain/types.js';
 import { readQueue, type Queue, type ReadOptions } from './queue.js';
@@ -104,6 +106,12 @@ export interface RowAlone {
   diagnostics: Diagnostic[];
   /** Its dependencies as written (reference, done mark). */
   written: Array<[string, boolean]>;
+  /** The one table of the row's own document: its last row (this one) as read, and where it ends. */
+  table: TableInfo;
+  /** Where the row starts in its own document: its offsets minus this are offsets in the row. */
+  rowStart: number;
+  /** How its document was read: `scan+inline` when some of the row's text needed remark. */
+  readPath: ReadPath;
 }
 
 /**
@@ -134,5 +142,5 @@ export async function readRowAlone(header: string, delimiter: string, row: strin
   // read drops too (the same reference, or two naming this story), so two rows whose lists agree
   // here agree in the full read.
   const written = s.deps.map((d): [string, boolean] => [d.ref, d.markedDone]);
-  return { story: { ...s, line }, diagnostics, written };
+  return { story: { ...s, line }, diagnostics, written, table: doc.tables[0], rowStart: header.length + delimiter.length + 2, readPath: doc.readPath };
 }

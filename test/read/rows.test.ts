@@ -10,6 +10,7 @@ import { readQueue } from '../../src/read/queue.js';
 import { patchableRows } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
+import { edit, generate } from './edits.js';
 
 const SEED = testSeed();
 
@@ -22,86 +23,6 @@ async function full(text: string, key: string): Promise<BuiltIndex> {
 function comparable(b: BuiltIndex) {
   const { filesSum: _sum, ...index } = b.index;
   return { index: { ...index, sections: [...index.sections] }, files: b.files, json: b.json.toString('utf8') };
-}
-
-const STATUSES = ['[ ]', '[DONE]', '[BLOCKED]', '[BLOCKED: waiting on ops]', '[IN PROGRESS: Dev 1]', '[~]', '[x]', 'TODO', 'Done ✅', 'wat', '', '[REVIEW]', '[CANCELLED]'];
-
-/** A queue of `n` stories in tables of 7 to 40 rows, some with an Owner or Priority column, some with
- * dependencies marked done, unknown or on themselves, a task list and a Completed log. */
-function generate(seed: number, n: number): string {
-  const r = rng(seed);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const out = ['# Queue', '', 'Rules of the road.', ''];
-  let i = 0;
-  let t = 0;
-  while (i < n) {
-    const rows = 7 + Math.floor(r() * 34);
-    const withOwner = r() < 0.5;
-    const withPriority = r() < 0.3;
-    out.push(`## Tier ${++t}`, '', `| Status | ID | Title | Depends On |${withOwner ? ' Owner |' : ''}${withPriority ? ' Priority |' : ''}`);
-    out.push(`|---|---|---|---|${withOwner ? '---|' : ''}${withPriority ? '---|' : ''}`);
-    for (let k = 0; k < rows && i < n; k++, i++) {
-      const deps: string[] = [];
-      for (let d = 0; d < 3; d++) {
-        if (i === 0 || r() < 0.5) continue;
-        const j = Math.floor(r() * i);
-        deps.push(`Q-${j}${r() < 0.2 ? ' ✅' : ''}`);
-      }
-      if (r() < 0.03) deps.push('NOPE-1');
-      out.push(
-        `| ${pick(STATUSES)} | Q-${i} | Story ${i} **bold** \`code\` | ${deps.join(', ') || '—'} |${withOwner ? ` ${r() < 0.5 ? '' : pick(['ann', 'Bob'])} |` : ''}${withPriority ? ` ${pick(['P1', 'P2', 'high', ''])} |` : ''}`,
-      );
-    }
-    out.push('');
-    if (r() < 0.2) out.push('- [ ] a task of its own', '- [x] a task done', '');
-  }
-  out.push('## Completed', '', '| Done | Story |', '|---|---|', '| [DONE] | **Q-1** |', '');
-  return out.join('\n');
-}
-
-/** One random edit of `text`'s lines. */
-function edit(text: string, r: () => number): string {
-  const lines = text.split('\n');
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
-  const rows = lines.flatMap((l, i) => (l.startsWith('|') ? [i] : []));
-  if (rows.length === 0) return `${text}\n`;
-  const times = r() < 0.7 ? 1 : 2 + Math.floor(r() * 3);
-  for (let k = 0; k < times; k++) {
-    const at = pick(rows);
-    const cells = lines[at].split('|');
-    const cell = (c: number, v: string) => {
-      if (c < cells.length - 1) cells[c] = ` ${v} `;
-    };
-    const kind = r();
-    if (kind < 0.45)
-      cell(1, pick(STATUSES)); // a claim, a done, a hold, a release
-    else if (kind < 0.55) cell(3, `Retitled ${Math.floor(r() * 1000)}`);
-    else if (kind < 0.62) cell(5, pick(['', 'ann', 'Carol']));
-    else if (kind < 0.7) cell(4, pick(['—', 'Q-1', 'Q-2 ✅, Q-3', 'NOPE-9', 'Q-0, q-0']));
-    else if (kind < 0.74) cell(2, `Q-${Math.floor(r() * 50)}`);
-    else if (kind < 0.78) cell(3, 'a \\| piped `x | y` title');
-    else if (kind < 0.8) cell(3, 'see [the doc][d]');
-    else if (kind < 0.82) {
-      lines[at] = '```';
-      continue;
-    } else if (kind < 0.84) {
-      lines.splice(at, 0, lines[at]);
-      continue;
-    } else if (kind < 0.86) {
-      lines[at] = `${lines[at]} extra |`;
-      continue;
-    } else if (kind < 0.88) {
-      lines[at] = '|||||||';
-      continue;
-    } else if (kind < 0.9) {
-      lines[at] = lines[at].slice(1);
-      continue;
-    } else if (kind < 0.92) cell(1, 'Owner');
-    else if (kind < 0.94) cell(2, '');
-    else cell(1, pick(['[ ]', '[DONE]']));
-    lines[at] = cells.join('|');
-  }
-  return lines.join('\n');
 }
 
 /** Edit `text` `steps` times, patching each index from the one before; every patch must equal the

@@ -1,0 +1,210 @@
+/**
+ * The queue as it reads after an edit of some of its table rows, made from the queue as it read
+ * before the edit instead of reading the whole file again: what a write's proof by re-reading needs
+ * after a claim, a done or a release (`edit/apply.ts`). Pure.
+ *
+ * Exact or nothing: {@link patchQueue} gives the very queue {@link readQueue} gives for the edited
+ * text, or null (the caller then reads in full). It patches only where `read/rows.ts` proves a row
+ * can be read alone ({@link patchableRows}), and checks each edited row's old text, read alone,
+ * against what the full read made of it before trusting its new text read alone: the story, its
+ * place in its table, and its own diagnostics. An edit that changes a story's dependencies, adds
+ * or removes a line, touches anything but such rows, or changes the done state of a story another
+ * story's dependency marks done (its `stale_done_mark` warning follows from it) is read in full.
+ */
+import { checkFileSize } from '../domain/limits.js';
+import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
+import type { TableInfo } from '../dialect/entries.js';
+import type { Queue, QueueDocument } from './queue.js';
+import { patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
+
+/** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  return i;
+}
+
+/** The length of the common suffix of `a` and `b`, at most `limit`. */
+function commonSuffix(a: string, b: string, limit: number): number {
+  let s = 0;
+  for (const step of [65536, 4096, 256, 16, 1])
+    while (s + step <= limit && a.slice(a.length - s - step, a.length - s) === b.slice(b.length - s - step, b.length - s)) s += step;
+  return s;
+}
+
+/**
+ * The lines an edit of `before` into `after` changed: from 0-based line `first`, the old and the new
+ * text of each (as many of one as of the other: the edit neither adds nor removes a line), and the
+ * offset where line `first` starts (the same in both). Null when the edit adds or removes lines, or
+ * changes nothing. Lines end at `\n`.
+ */
+export function changedLines(before: string, after: string): { first: number; old: string[]; now: string[]; start: number } | null {
+  if (before === after) return null;
+  const p = commonPrefix(before, after);
+  const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
+  const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
+  const stop = (t: string, at: number) => {
+    const i = t.indexOf('\n', at);
+    return i === -1 ? t.length : i;
+  };
+  const old = before.slice(start, stop(before, before.length - s)).split('\n');
+  const now = after.slice(start, stop(after, after.length - s)).split('\n');
+  if (old.length !== now.length) return null;
+  let first = 0;
+  for (let i = before.indexOf('\n'); i !== -1 && i < start; i = before.indexOf('\n', i + 1)) first++;
+  return { first, old, now, start };
+}
+
+/** A diff3 base marker a row could become (`|||||||`). */
+const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+/** The order {@link readQueue} sorts diagnostics in. */
+const byPlace = (x: Diagnostic, y: Diagnostic) => (x.file === y.file ? x.line - y.line || x.column - y.column || RANK[x.severity] - RANK[y.severity] : x.file < y.file ? -1 : 1);
+
+/** `span` moved by `by` characters. */
+const moveSpan = (span: Span | undefined, by: number): Span | undefined => (span ? { ...span, start: span.start + by, end: span.end + by } : undefined);
+
+/** `o` moved by `by` characters (its line unchanged). */
+function moveOccurrence(o: Occurrence, by: number): Occurrence {
+  const spans: Occurrence['spans'] = {};
+  for (const k of Object.keys(o.spans) as Array<keyof Occurrence['spans']>) spans[k] = moveSpan(o.spans[k], by);
+  return { ...o, start: o.start + by, end: o.end + by, spans };
+}
+
+/** The story of a row read alone ({@link readRowAlone}) as the full read places it: at 1-based line
+ * `line` starting at offset `at`, in its section, with the dependencies the full read resolved. */
+function placed(r: RowAlone, line: number, at: number, was: Story): Story {
+  const o = moveOccurrence(r.story.occurrences[0], at - r.rowStart);
+  return { ...r.story, deps: was.deps, sectionPath: was.sectionPath, line, occurrences: [{ ...o, line }] };
+}
+
+/** The table `t` with its last row (at offset `at` of the file) as `r` reads it. */
+const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({ ...t, lastRow: r.table.lastRow, lastRowSource: r.table.lastRowSource, end: r.table.end - r.rowStart + at });
+
+/**
+ * `before` re-read after its one document's text became `text` (no byte order mark), or null when
+ * that cannot be told without reading `text` in full (see the module's comment). Throws what a full
+ * read of `text` throws for its size (QueueError `too_large`).
+ */
+export async function patchQueue(before: Queue, text: string): Promise<Queue | null> {
+  if (before.documents.length !== 1) return null;
+  const doc = before.documents[0];
+  const change = changedLines(doc.text, text);
+  if (!change || change.first === 0) return null;
+  checkFileSize(text, doc.file);
+  const rowHead = patchableRows(before);
+  if (!rowHead) return null;
+  const opts = before.vocabulary ? { vocabulary: before.vocabulary } : {};
+  const stories = before.stories;
+  // Each edited line: the story on it, its new reading, and the offsets of its start before and after.
+  const edited: Array<{ i: number; line: number; story: Story; diagnostics: Diagnostic[]; table: TableInfo | null; oldStart: number; oldEnd: number; delta: number }> = [];
+  const rowAt = new Map<number, number>();
+  for (let i = 0; i < stories.length; i++) if (rowHead[i] !== -1) rowAt.set(stories[i].line, i);
+  let marked: Set<string> | null = null;
+  let oldStart = change.start;
+  let newStart = change.start;
+  const lineText = (l: number): string => {
+    if (l >= change.first) return change.old[l - change.first];
+    let at = change.start;
+    for (let k = change.first; k > l; k--) at = at < 2 ? 0 : doc.text.lastIndexOf('\n', at - 2) + 1;
+    const end = doc.text.indexOf('\n', at);
+    return doc.text.slice(at, end === -1 ? doc.text.length : end);
+  };
+  for (let j = 0; j < change.old.length; j++, oldStart += change.old[j - 1].length + 1, newStart += change.now[j - 1].length + 1) {
+    const was = change.old[j];
+    const now = change.now[j];
+    if (was === now) continue;
+    const line = change.first + j + 1;
+    const i = rowAt.get(line);
+    if (i === undefined || now.charCodeAt(0) !== 124 || PIPE_MARKER.test(now) || now.includes(']:') || now.includes('\r')) return null;
+    const h = rowHead[i];
+    const header = lineText(h);
+    const delimiter = lineText(h + 1);
+    if (h + 1 >= change.first && (change.now[h - change.first] !== header || change.now[h + 1 - change.first] !== delimiter)) return null;
+    const r0 = await readRowAlone(header, delimiter, was, doc.file, line, opts, true);
+    const r1 = await readRowAlone(header, delimiter, now, doc.file, line, opts, true);
+    if (!r0 || !r1) return null;
+    const s = stories[i];
+    // The old row read alone must be what the full read made of it.
+    const written = JSON.stringify(r0.written);
+    if (written !== JSON.stringify(s.deps.map((d) => [d.ref, d.markedDone])) || written !== JSON.stringify(r1.written)) return null;
+    if (JSON.stringify(placed(r0, line, oldStart, s)) !== JSON.stringify(s)) return null;
+    const stored = before.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
+    if (JSON.stringify(stored) !== JSON.stringify(r0.diagnostics)) return null;
+    const story = placed(r1, line, newStart, s);
+    if (story.id !== s.id) return null;
+    if (story.status.raw !== s.status.raw) {
+      if (marked === null) {
+        marked = new Set();
+        for (const x of stories) for (const d of x.deps) if (d.markedDone && d.id !== null) marked.add(d.id);
+      }
+      if (marked.has(s.id)) return null;
+    }
+    // The row's table: when the row is its last, the table's last row and end are the row's.
+    const oldEnd = oldStart + was.length;
+    const t = doc.tables.find((x) => x.kind === 'story' && x.line === h + 1);
+    if (!t) return null;
+    let table: TableInfo | null = null;
+    if (t.end >= oldStart && t.end <= oldEnd) {
+      const old = lastRowOf(t, r0, oldStart);
+      if (JSON.stringify(old) !== JSON.stringify(t)) return null;
+      table = lastRowOf(t, r1, newStart);
+    }
+    edited.push({ i, line, story, diagnostics: r1.diagnostics, table, oldStart, oldEnd, delta: now.length - was.length });
+  }
+  if (edited.length === 0) return null;
+  // Offsets after an edited line move by what the edited lines before them grew or shrank.
+  const shift = (offset: number) => {
+    let by = 0;
+    for (const e of edited) if (offset > e.oldEnd) by += e.delta;
+    return by;
+  };
+  const out = stories.slice();
+  const byId = new Map(before.graph.byId);
+  const firstEnd = edited[0].oldEnd;
+  for (let i = 0; i < out.length; i++) {
+    const s = out[i];
+    if (s.occurrences.every((o) => o.start <= firstEnd)) continue;
+    let moved = false;
+    const occurrences = s.occurrences.map((o) => {
+      const by = shift(o.start);
+      if (by === 0) return o;
+      moved = true;
+      return moveOccurrence(o, by);
+    });
+    if (moved) {
+      out[i] = { ...s, occurrences };
+      byId.set(s.id, out[i]);
+    }
+  }
+  for (const e of edited) {
+    out[e.i] = e.story;
+    byId.set(e.story.id, e.story);
+  }
+  // The edited rows' own diagnostics replace the old ones at their lines, where a full read sorts
+  // them: after what sorts before, before what sorts the same (the story's, which come later).
+  const lines = new Set(edited.map((e) => e.line));
+  const rowDiags = edited.flatMap((e) => e.diagnostics).sort(byPlace);
+  const diagnostics: Diagnostic[] = [];
+  let r = 0;
+  for (const d of before.diagnostics) {
+    if (lines.has(d.line) && ROW_CODES.has(d.code)) continue;
+    while (r < rowDiags.length && byPlace(rowDiags[r], d) <= 0) diagnostics.push(rowDiags[r++]);
+    diagnostics.push(d);
+  }
+  while (r < rowDiags.length) diagnostics.push(rowDiags[r++]);
+  const tables = doc.tables.map((t) => {
+    const own = edited.find((e) => e.table && e.table.line === t.line);
+    if (own?.table) return own.table;
+    const by = shift(t.end);
+    return by === 0 ? t : { ...t, end: t.end + by };
+  });
+  const headings = doc.headings.map((x) => {
+    const by = shift(x.start);
+    return by === 0 ? x : { ...x, start: x.start + by };
+  });
+  const document: QueueDocument = { ...doc, text, tables, headings };
+  return { ...before, documents: [document], stories: out, graph: before.graph.withStatuses(out, byId, edited.map((e) => e.i)), diagnostics };
+}

@@ -1,0 +1,112 @@
+// The re-read after a write (read/patch.ts patchQueue) against a full read: over generated queues,
+// the fixtures and the corpus, random edits of one or more lines give, whenever the queue is patched
+// at all, the very queue a full read of the edited text gives: every story and field, every
+// diagnostic, the documents' tables and headings, and the graph's answers. Seeded by QUEUE_TEST_SEED.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readQueue, type Queue } from '../../src/read/queue.js';
+import { changedLines, patchQueue } from '../../src/read/patch.js';
+import { generateQueue } from '../../bench/generate.mjs';
+import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
+import { edit, generate } from './edits.js';
+
+const SEED = testSeed();
+
+const read = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+
+/** A queue as data: what every caller of a re-read may look at. */
+function comparable(q: Queue) {
+  const g = q.graph;
+  return {
+    documents: q.documents,
+    stories: q.stories,
+    diagnostics: q.diagnostics,
+    graph: {
+      byId: [...g.byId.entries()],
+      cycles: g.cycles,
+      ready: g.ready().map((s) => s.id),
+      blocked: g.blocked(),
+      waves: g.waves(),
+      critical: g.criticalPath(),
+      unblocks: [...g.unblockCounts()],
+    },
+  };
+}
+
+/** Edit `text` `steps` times, patching each queue from the one before; every patch must equal the
+ * full read. Returns how many edits were patched and how many read in full. */
+async function walk(text: string, steps: number, r: () => number): Promise<{ patched: number; full: number }> {
+  let before = await read(text);
+  let patched = 0;
+  let fulls = 0;
+  for (let s = 1; s <= steps; s++) {
+    const next = edit(before.documents[0].text, r);
+    let expected: Queue;
+    try {
+      expected = await read(next);
+    } catch {
+      continue;
+    }
+    const got = await patchQueue(before, next);
+    if (got) {
+      patched++;
+      expect(comparable(got), `step ${s}`).toEqual(comparable(expected));
+    } else fulls++;
+    before = got ?? expected;
+  }
+  return { patched, full: fulls };
+}
+
+describe('the re-read after a write equals a full read', () => {
+  it('over generated queues, edit after edit', async () => {
+    let patched = 0;
+    let fulls = 0;
+    for (let q = 0; q < 12; q++) {
+      const seed = Math.imul(SEED + q, 2654435761) >>> 0;
+      const r = rng(seed ^ 0x2545f491);
+      const w = await walk(generate(seed, 40 + Math.floor(r() * 200)), 40, r);
+      patched += w.patched;
+      fulls += w.full;
+    }
+    // Most edits (status, title, owner changes) are patched; the rest are read in full.
+    expect(patched).toBeGreaterThan(50);
+    expect(fulls).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('over the fixtures', async () => {
+    const r = rng(Math.imul(SEED, 7919) ^ 0x4321);
+    for (const file of fixtureFiles()) await walk(readFileSync(file, 'utf8'), 15, r);
+  }, 120_000);
+
+  it.skipIf(withoutCorpus('the re-read after a write against a full read over ../shared/corpus'))(
+    'over the real queues and rgrid versions',
+    async () => {
+      const r = rng(Math.imul(SEED, 104729) ^ 0x99);
+      for (const file of corpusFiles()) await walk(readFileSync(file, 'utf8'), 4, r);
+    },
+    300_000,
+  );
+
+  it('a claim at 10,000 stories is patched', async () => {
+    const text = generateQueue(10_000);
+    const at = text.indexOf('| [ ] |');
+    const next = `${text.slice(0, at)}| [IN PROGRESS: Dev 9] |${text.slice(at + 7)}`;
+    const got = await patchQueue(await read(text), next);
+    expect(got).not.toBeNull();
+    expect(comparable(got!)).toEqual(comparable(await read(next)));
+  }, 120_000);
+
+  it('finds the lines an edit changed, and refuses one that adds or removes a line', () => {
+    expect(changedLines('a\nb\nc\n', 'a\nB!\nc\n')).toEqual({ first: 1, old: ['b'], now: ['B!'], start: 2 });
+    expect(changedLines('a\nb\nc\nd', 'a\nx\nc\ny')).toEqual({ first: 1, old: ['b', 'c', 'd'], now: ['x', 'c', 'y'], start: 2 });
+    expect(changedLines('a\nb\n', 'a\nb\n')).toBeNull();
+    expect(changedLines('a\nb\n', 'a\nb\nc\n')).toBeNull();
+    expect(changedLines('a\nb\nc\n', 'a\nc\n')).toBeNull();
+    expect(changedLines('x'.repeat(70_000) + '\nrow\n' + 'y'.repeat(70_000), 'x'.repeat(70_000) + '\nROW!\n' + 'y'.repeat(70_000))).toEqual({
+      first: 1,
+      old: ['row'],
+      now: ['ROW!'],
+      start: 70_001,
+    });
+  });
+});
