@@ -101,13 +101,17 @@ export function lineEnding(text: string): string {
  * person's `queue unblock`, which drops that row too).
  */
 export function reconcilable(queue: Queue, doc: QueueDocument): Story[] {
-  return queue.stories.filter(
-    (s) =>
-      s.file === doc.file &&
-      s.occurrences[0].kind === 'table' &&
-      s.occurrences[0].spans.status &&
-      s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
-      !s.occurrences.some((o) => o.kind === 'log' && o.section),
+  return queue.stories.filter((s) => isReconcilable(s, doc));
+}
+
+/** Whether `s` is one of {@link reconcilable}'s stories of `doc`. */
+export function isReconcilable(s: Story, doc: QueueDocument): boolean {
+  return (
+    s.file === doc.file &&
+    s.occurrences[0].kind === 'table' &&
+    s.occurrences[0].spans.status !== undefined &&
+    s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
+    !s.occurrences.some((o) => o.kind === 'log' && o.section)
   );
 }
 

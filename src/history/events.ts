@@ -64,6 +64,13 @@ export function diffQueues(before: Queue | null, after: Queue): QueueEvent[] {
   const old = before?.graph.byId ?? new Map<string, Story>();
   for (const b of after.stories) {
     const a = old.get(b.id);
+    // The same story, or a copy of it moved in the file (`read/patch.ts`): its status, dependencies
+    // and fields are the very objects, so nothing of what is compared below changed.
+    if (
+      a !== undefined &&
+      (a === b || (a.status === b.status && a.deps === b.deps && a.fields === b.fields && a.title === b.title && a.storyFile === b.storyFile && a.claimant === b.claimant))
+    )
+      continue;
     const where = { story: b.id, file: b.file, line: b.line };
     if (!a) {
       out.push({ kind: 'add', ...where, to: b.status.raw, claimant: b.claimant, ...(before && b.status.category === 'done' ? { finished: true as const } : {}) });

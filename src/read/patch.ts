@@ -28,8 +28,7 @@ function commonPrefix(a: string, b: string): number {
 /** The length of the common suffix of `a` and `b`, at most `limit`. */
 function commonSuffix(a: string, b: string, limit: number): number {
   let s = 0;
-  for (const step of [65536, 4096, 256, 16, 1])
-    while (s + step <= limit && a.slice(a.length - s - step, a.length - s) === b.slice(b.length - s - step, b.length - s)) s += step;
+  for (const step of [65536, 4096, 256, 16, 1]) while (s + step <= limit && a.slice(a.length - s - step, a.length - s) === b.slice(b.length - s - step, b.length - s)) s += step;
   return s;
 }
 
@@ -81,7 +80,12 @@ function placed(r: RowAlone, line: number, at: number, was: Story): Story {
 }
 
 /** The table `t` with its last row (at offset `at` of the file) as `r` reads it. */
-const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({ ...t, lastRow: r.table.lastRow, lastRowSource: r.table.lastRowSource, end: r.table.end - r.rowStart + at });
+const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({
+  ...t,
+  lastRow: r.table.lastRow,
+  lastRowSource: r.table.lastRowSource,
+  end: r.table.end - r.rowStart + at,
+});
 
 /**
  * `before` re-read after its one document's text became `text` (no byte order mark), or null when
@@ -206,5 +210,15 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     return by === 0 ? x : { ...x, start: x.start + by };
   });
   const document: QueueDocument = { ...doc, text, tables, headings };
-  return { ...before, documents: [document], stories: out, graph: before.graph.withStatuses(out, byId, edited.map((e) => e.i)), diagnostics };
+  return {
+    ...before,
+    documents: [document],
+    stories: out,
+    graph: before.graph.withStatuses(
+      out,
+      byId,
+      edited.map((e) => e.i),
+    ),
+    diagnostics,
+  };
 }

@@ -41,8 +41,8 @@ export interface BlockInputs {
 /** Mermaid graphs larger than this are cut to the open stories nearest the front. */
 const GRAPH_LIMIT = 150;
 
-/** The edits that bring every generated block of `doc` up to date (none when all are). */
-export function generatedBlocks(doc: QueueDocument, queue: Queue, ready: readonly Story[], inputs: BlockInputs = {}): Array<{ name: string; edit: Edit }> {
+/** The edits that bring every generated block of `doc` up to date (none when all are). `ready` gives the ready stories, best first: asked only when the document has a `queue:ready` block. */
+export function generatedBlocks(doc: QueueDocument, queue: Queue, ready: () => readonly Story[], inputs: BlockInputs = {}): Array<{ name: string; edit: Edit }> {
   const out: Array<{ name: string; edit: Edit }> = [];
   const eol = lineEnding(doc.text);
   for (const m of doc.text.matchAll(BLOCK)) {
@@ -60,8 +60,8 @@ export function generatedBlocks(doc: QueueDocument, queue: Queue, ready: readonl
   return out;
 }
 
-function render(name: string, params: string, queue: Queue, doc: QueueDocument, ready: readonly Story[], inputs: BlockInputs): RootContent[] {
-  if (name === 'ready') return readyTable(queue, ready);
+function render(name: string, params: string, queue: Queue, doc: QueueDocument, ready: () => readonly Story[], inputs: BlockInputs): RootContent[] {
+  if (name === 'ready') return readyTable(queue, ready());
   if (name === 'progress') return progress(queue, doc);
   if (name === 'plan') return planBlock(queue, params, inputs.effort);
   if (name === 'metrics') return metricsBlock(inputs.metrics ?? null);

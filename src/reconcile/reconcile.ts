@@ -20,7 +20,7 @@
  * dependency, as agent teams do by hand.
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { reconcilable, tableStatusCells, writesBlocked } from '../edit/common.js';
+import { isReconcilable, reconcilable, tableStatusCells, writesBlocked } from '../edit/common.js';
 import { completedLogEdit, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { statusStyle } from '../edit/style.js';
@@ -58,7 +58,7 @@ function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Edits to one Depends On cell: marks added beside done references, removed beside open ones. */
-function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | null, effects: Effect[]): Edit[] {
+function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => string | null, effects: Effect[]): Edit[] {
   const span = s.occurrences[0].spans.deps;
   if (!span) return [];
   const cell = doc.text.slice(span.start, span.end);
@@ -66,13 +66,13 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: string | nu
   for (const d of s.deps) {
     if (d.id === null) continue; // a reference outside the queue keeps whatever its writer put
     const done = queue.graph.isDone(d.id);
-    if (done === d.markedDone || (done && mark === null)) continue;
+    if (done === d.markedDone || (done && mark() === null)) continue;
     const m = new RegExp(`(?<![\\w.-])${escapeRegExp(d.ref)}(?![\\w-])`).exec(cell);
     if (!m) continue;
     const after = m.index + m[0].length;
     if (done) {
-      out.push({ start: span.start + after, end: span.start + after, text: ` ${mark}` });
-      effects.push({ kind: 'mark', id: d.id, in: s.id, mark: mark! });
+      out.push({ start: span.start + after, end: span.start + after, text: ` ${mark()}` });
+      effects.push({ kind: 'mark', id: d.id, in: s.id, mark: mark()! });
     } else {
       const existing = LEADING_DONE_MARK.exec(cell.slice(after));
       if (!existing) continue;
@@ -88,13 +88,14 @@ function storyEdits(
   queue: Queue,
   doc: QueueDocument,
   s: Story,
-  style: ReturnType<typeof statusStyle>,
-  blocking: boolean,
-  mark: string | null,
+  style: () => ReturnType<typeof statusStyle>,
+  blocking: () => boolean,
+  mark: () => string | null,
   out: Reconciliation,
   waited: ReadonlySet<string>,
 ): void {
   // `blocking`: the file writes [BLOCKED] for stories that wait, so a todo that waits gets it.
+  // `style`, `blocking` and `mark` are asked only when an edit needs them.
   const g = queue.graph;
   const c = s.status.category;
   const span = s.occurrences[0].spans.status!;
@@ -103,11 +104,11 @@ function storyEdits(
   // (`queue dep rm` took their last dependency): [BLOCKED] with no reason is released as well.
   const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
   if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
-    out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'todo' }) });
+    out.edits.push({ start: span.start, end: span.end, text: style().write({ category: 'todo' }) });
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
     out.effects.push({ kind: 'unblock', id: s.id });
-  } else if (c === 'todo' && blocking && !depsDone) {
-    out.edits.push({ start: span.start, end: span.end, text: style.write({ category: 'blocked', reason: null }) });
+  } else if (c === 'todo' && !depsDone && blocking()) {
+    out.edits.push({ start: span.start, end: span.end, text: style().write({ category: 'blocked', reason: null }) });
     out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
     out.effects.push({ kind: 'block', id: s.id, waitingOn: g.waitingOn(s) });
   }
@@ -140,19 +141,22 @@ function handDone(queue: Queue, mine: readonly Story[], since: Queue, agent: str
 }
 
 /**
- * Reconcile the documents of the queue, story by story (only the stories `only` accepts, when
- * given), then the generated blocks (unless `blocks` is false). With `block` false, a todo story
- * that waits is left todo. With `log.since`, stories marked done since then join the Completed log.
+ * Reconcile the documents of the queue, story by story (only the stories whose ids `only` holds,
+ * when given), then the generated blocks (unless `blocks` is false). With `block` false, a todo
+ * story that waits is left todo. With `log.since`, stories marked done since then join the
+ * Completed log. What the document's style, its done marks and the ready stories need (a pass over
+ * every story each) is worked out only when an edit needs it: a write that touches one story and
+ * changes nothing else costs what that story does.
  */
 function reconcileWith(
   queue: Queue,
-  only: ((s: Story) => boolean) | null,
+  only: ReadonlySet<string> | null,
   blocks: boolean,
   block = true,
   waited: ReadonlySet<string> = new Set(),
   log: ReconcileOptions = {},
 ): Reconciliation[] {
-  const ready = blocks ? rankReady(queue.graph) : [];
+  const ready = once(() => rankReady(queue.graph));
   return queue.documents
     .filter((doc) => doc.editable)
     .map((doc) => {
@@ -160,15 +164,16 @@ function reconcileWith(
       // (edit/common.ts assertEditable): queue does not guess which row to edit. So is one that a
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
-      const mine = reconcilable(queue, doc);
-      const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
-      const blocking = block && writesBlocked(queue, mine);
-      const mark = markStyle(doc, mine);
+      const mine = once(() => reconcilable(queue, doc));
+      const style = once(() => statusStyle(tableStatusCells(queue, doc), doc.lexicon));
+      const blocking = once(() => block && writesBlocked(queue, mine()));
+      const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
-      for (const s of mine) if (!only || only(s)) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
+      const stories = only === null ? mine() : onlyThese(queue, doc, only);
+      for (const s of stories) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
       if (log.since) {
-        const rows = handDone(queue, mine, log.since, log.agent ?? 'queue');
-        const edit = completedLogEdit(doc, rows, style.write({ category: 'done' }));
+        const rows = handDone(queue, mine(), log.since, log.agent ?? 'queue');
+        const edit = completedLogEdit(doc, rows, style().write({ category: 'done' }));
         if (edit) {
           out.edits.push(edit);
           for (const r of rows) {
@@ -187,6 +192,29 @@ function reconcileWith(
     });
 }
 
+/** `f`'s value, worked out on the first call. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}
+
+/** The stories of `ids` that {@link reconcilable} gives for `doc`, in file order. */
+function onlyThese(queue: Queue, doc: QueueDocument, ids: ReadonlySet<string>): Story[] {
+  const at: number[] = [];
+  for (const id of ids) {
+    const i = queue.graph.indexOf(id);
+    if (i !== -1 && isReconcilable(queue.stories[i], doc)) at.push(i);
+  }
+  return at.sort((x, y) => x - y).map((i) => queue.stories[i]);
+}
+
 /** Reconcile every document of the queue; with `opts.since`, the Completed log takes the stories
  * marked done since then ({@link ReconcileOptions}). Pure. */
 export function reconcile(queue: Queue, opts: ReconcileOptions = {}): Reconciliation[] {
@@ -202,7 +230,7 @@ export function reconcile(queue: Queue, opts: ReconcileOptions = {}): Reconcilia
  */
 export function reconcileDependents(queue: Queue, id: string): Reconciliation[] {
   const dependents = new Set(queue.graph.dependents.get(id) ?? []);
-  return reconcileWith(queue, (s) => dependents.has(s.id), false, false);
+  return reconcileWith(queue, dependents, false, false);
 }
 
 /** Options of {@link followWrite}. */
@@ -243,8 +271,8 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
     }
     const mine = (r: Reconciliation[]) => r.find((x) => x.document.file === d.document.file) ?? null;
     // The blocks are rendered from the queue as the stories' edits leave it: a step of its own.
-    const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, () => false, true, true, new Set(), { blocks: { effort: opts.effort } })) : null);
-    const stories = mine(reconcileWith(after, (s) => touched.has(s.id), false, true, waited));
+    const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, new Set(), true, true, new Set(), { blocks: { effort: opts.effort } })) : null);
+    const stories = mine(reconcileWith(after, touched, false, true, waited));
     if (!stories || stories.edits.length === 0) return blocks(after);
     return opts.blocks ? { ...stories, follow: blocks } : stories;
   };

@@ -81,4 +81,3 @@ export function edit(text: string, r: () => number): string {
   }
   return lines.join('\n');
 }
-
