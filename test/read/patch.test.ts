@@ -102,7 +102,8 @@ describe('the re-read after a write equals a full read', () => {
     expect(changedLines('a\nb\n', 'a\nb\n')).toBeNull();
     expect(changedLines('a\nb\n', 'a\nb\nc\n')).toBeNull();
     expect(changedLines('a\nb\nc\n', 'a\nc\n')).toBeNull();
-    expect(changedLines('x'.repeat(70_000) + '\nrow\n' + 'y'.repeat(70_000), 'x'.repeat(70_000) + '\nROW!\n' + 'y'.repeat(70_000))).toEqual({
+    const [x, y] = ['x'.repeat(70_000), 'y'.repeat(70_000)];
+    expect(changedLines(`${x}\nrow\n${y}`, `${x}\nROW!\n${y}`)).toEqual({
       first: 1,
       old: ['row'],
       now: ['ROW!'],
