@@ -52,18 +52,24 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
   let emoji = 0;
   let words = 0;
   const wordSamples: string[] = [];
+  // Each form once, with how many cells write it, in the order of the first cell that does (a file
+  // of thousands of rows writes a handful of forms).
+  const written = new Map<string, number>();
   for (const cell of cells) {
     const source = cell.trim();
+    written.set(source, (written.get(source) ?? 0) + 1);
+  }
+  for (const [source, n] of written) {
     const st = parseStatus(source, lexicon);
     if (st.category === 'unknown') continue;
     const counts = byCategory.get(st.category) ?? new Map<string, number>();
     // Count the form, not the agent: `[IN PROGRESS: Dev 1]` and `[IN PROGRESS: Dev 2]` are one form.
-    counts.set(source, (counts.get(source) ?? 0) + 1);
+    counts.set(source, n);
     byCategory.set(st.category, counts);
-    if (/^[*_]*\[/.test(source)) brackets++;
-    else if (/^[*_]*\p{Extended_Pictographic}/u.test(source)) emoji++;
+    if (/^[*_]*\[/.test(source)) brackets += n;
+    else if (/^[*_]*\p{Extended_Pictographic}/u.test(source)) emoji += n;
     else {
-      words++;
+      words += n;
       wordSamples.push(source);
     }
   }
