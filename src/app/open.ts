@@ -296,7 +296,8 @@ function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root
  * call. The workspace under the deployment directory (small) is read again on every call.
  */
 export class LiveQueue {
-  private last: { key: string; queue: OpenedQueue } | null = null;
+  /** The bytes last read (their key), the queue as read from them, and with the story-file check. */
+  private last: { key: string; read: Queue; queue: OpenedQueue } | null = null;
   /** How many times the file was parsed (a change of its bytes, or the first call). */
   parses = 0;
 
@@ -310,10 +311,14 @@ export class LiveQueue {
     const source = await sourceBytes(loc, opts);
     const key = `${loc.path}\0${createHash('sha1').update(source.bytes).digest('hex')}`;
     if (this.last?.key !== key) {
-      const { readQueue } = await import('../read/queue.js');
-      const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
-      for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
-      this.last = { key, queue: { ...queue, root: loc.root, path: loc.path } };
+      // The same file read with the same words: patched from the last reading where only rows changed.
+      const same = this.last !== null && this.last.read.documents[0]?.file === loc.shown && JSON.stringify(this.last.read.vocabulary) === JSON.stringify(loc.vocabulary);
+      const read =
+        same && this.last
+          ? await (await import('../read/patch.js')).rereadQueue(this.last.read, source.bytes)
+          : await (await import('../read/queue.js')).readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
+      const diagnostics = [...read.diagnostics, ...checkStoryFiles(read.stories, dirname(loc.path), loc.root).diagnostics];
+      this.last = { key, read, queue: { ...read, diagnostics, root: loc.root, path: loc.path } };
       this.parses++;
     }
     const base = this.last.queue;

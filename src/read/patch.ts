@@ -14,7 +14,8 @@
 import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
-import type { Queue, QueueDocument } from './queue.js';
+import { decodeUtf8 } from '../domain/encoding.js';
+import { readQueue, type Queue, type QueueDocument } from './queue.js';
 import { patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
 
 /** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
@@ -221,4 +222,23 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     ),
     diagnostics,
   };
+}
+
+/**
+ * The queue `before` became when its one file's bytes became `bytes` (the file shown as before):
+ * {@link patchQueue} when it can tell, else a full {@link readQueue} with `before`'s vocabulary.
+ * For a process that keeps a queue and sees it change (the MCP server's live queue). Throws what
+ * {@link readQueue} throws.
+ */
+export async function rereadQueue(before: Queue, bytes: Uint8Array): Promise<Queue> {
+  const file = before.documents[0]?.file;
+  if (before.documents.length === 1) {
+    const decoded = decodeUtf8(bytes);
+    // Only UTF-8 without a byte order mark: the text is then the file, byte for byte.
+    if (decoded.invalid.length === 0 && decoded.text.charCodeAt(0) !== 0xfeff) {
+      const patched = await patchQueue(before, decoded.text);
+      if (patched) return patched;
+    }
+  }
+  return readQueue([{ file, bytes }], before.vocabulary ? { vocabulary: before.vocabulary } : {});
 }

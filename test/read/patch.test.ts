@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readQueue, type Queue } from '../../src/read/queue.js';
-import { changedLines, patchQueue } from '../../src/read/patch.js';
+import { changedLines, patchQueue, rereadQueue } from '../../src/read/patch.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
 import { edit, generate } from './edits.js';
@@ -109,5 +109,16 @@ describe('the re-read after a write equals a full read', () => {
       now: ['ROW!'],
       start: 70_001,
     });
+  });
+
+  it('reads bytes again as a full read would: patched rows, bytes that are not UTF-8, a byte order mark', async () => {
+    const text = generateQueue(300);
+    const before = await read(text);
+    const at = text.indexOf('| [ ] |');
+    const claimed = `${text.slice(0, at)}| [IN PROGRESS: Dev 9] |${text.slice(at + 7)}`;
+    const full = (bytes: Buffer) => readQueue([{ file: 'WORK_QUEUE.md', bytes }]);
+    for (const bytes of [Buffer.from(claimed), Buffer.concat([Buffer.from(claimed), Buffer.from([0xff, 0x0a])]), Buffer.from(`\uFEFF${claimed}`)]) {
+      expect(comparable(await rereadQueue(before, bytes))).toEqual(comparable(await full(bytes)));
+    }
   });
 });
