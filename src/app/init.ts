@@ -289,12 +289,26 @@ function appendBlock(root: string, path: string, block: string, create: boolean,
     return;
   }
   if (old.includes(AGENTS_MARKERS[0])) {
-    steps.push({ path, action: 'kept', note: 'the queue instructions are there already' });
+    const closed = old.indexOf(AGENTS_MARKERS[1], old.indexOf(AGENTS_MARKERS[0])) !== -1;
+    steps.push({
+      path,
+      action: 'kept',
+      note: closed
+        ? 'the queue instructions are there already'
+        : `its ${AGENTS_MARKERS[0]} has no ${AGENTS_MARKERS[1]} after it: close the block (or remove the opening marker and run queue init again)`,
+    });
     return;
   }
-  const sep = old === '' ? '' : old.endsWith('\n\n') ? '' : old.endsWith('\n') ? '\n' : '\n\n';
-  writeFileSync(abs, `${old}${sep}${block}`);
+  const eol = eolOf(old);
+  const sep = old === '' ? '' : old.endsWith(eol + eol) ? '' : old.endsWith('\n') ? eol : eol + eol;
+  writeFileSync(abs, `${old}${sep}${block.replaceAll('\n', eol)}`);
   steps.push({ path, action: 'appended', note: 'the queue instructions' });
+}
+
+/** The line ending a file's text uses: CRLF when its first line ends so, else LF. */
+function eolOf(text: string): string {
+  const i = text.indexOf('\n');
+  return i > 0 && text[i - 1] === '\r' ? '\r\n' : '\n';
 }
 
 /** `line` added to `path` (created when absent) unless a line of it says so already. */
@@ -307,7 +321,10 @@ function appendLine(root: string, path: string, line: string, steps: InitStep[])
     return;
   }
   if (old === null) writeFileSync(abs, `${line}\n`, { flag: 'wx' });
-  else writeFileSync(abs, `${old}${old === '' || old.endsWith('\n') ? '' : '\n'}${line}\n`);
+  else {
+    const eol = eolOf(old);
+    writeFileSync(abs, `${old}${old === '' || old.endsWith('\n') ? '' : eol}${line}${eol}`);
+  }
   steps.push({ path, action: old === null ? 'created' : 'appended', note: line });
 }
 
@@ -337,8 +354,11 @@ function mcpEntry(root: string, path: string, steps: InitStep[]): void {
     steps.push({ path, action: 'kept', note: 'it has a queue server already' });
     return;
   }
-  const indent = /^[ \t]+/m.exec(old)?.[0] ?? '  ';
+  // Written as the file was: on one line when it was one line, else with its indent and line ending.
+  const oneLine = !old.trim().includes('\n');
+  const indent = oneLine ? undefined : (/^[ \t]+/m.exec(old)?.[0] ?? '  ');
+  const eol = eolOf(old);
   const next = { ...(data as object), mcpServers: { ...((servers as object) ?? {}), queue: MCP_ENTRY } };
-  writeFileSync(abs, `${JSON.stringify(next, null, indent)}\n`);
+  writeFileSync(abs, `${JSON.stringify(next, null, indent).replaceAll('\n', eol)}${eol}`);
   steps.push({ path, action: 'appended', note: 'the queue server under mcpServers' });
 }

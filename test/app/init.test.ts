@@ -167,4 +167,30 @@ describe('queue init', () => {
     expect(readFileSync(join(outside, 'agents.md'), 'utf8')).toBe('theirs\n');
     expect(readdirSync(repo).sort()).toEqual(['.git', 'AGENTS.md', 'deployment']);
   });
+
+  it("writes in the files' own conventions: CRLF line endings, a one-line .mcp.json; an unclosed marker is reported, not doubled", async () => {
+    const repo = fresh();
+    writeFileSync(join(repo, 'AGENTS.md'), '# Agents\r\n\r\nBe kind.\r\n');
+    writeFileSync(join(repo, '.gitignore'), 'node_modules/\r\n');
+    writeFileSync(join(repo, '.mcp.json'), '{"mcpServers":{"other":{"command":"x"}}}\n');
+    const r = await queue(repo, ['init', '--mcp', '--no-commit', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const agents = readFileSync(join(repo, 'AGENTS.md'), 'utf8');
+    expect(agents.startsWith('# Agents\r\n\r\nBe kind.\r\n\r\n<!-- queue:agents -->\r\n')).toBe(true);
+    expect(agents.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe('node_modules/\r\nlogs/run/\r\n');
+    const mcp = readFileSync(join(repo, '.mcp.json'), 'utf8');
+    expect(mcp.trimEnd()).not.toContain('\n');
+    expect(JSON.parse(mcp).mcpServers.other).toEqual({ command: 'x' });
+    expect(JSON.parse(mcp).mcpServers.queue.command).toBeTruthy();
+
+    const other = fresh();
+    writeFileSync(join(other, 'AGENTS.md'), '# Agents\n\n<!-- queue:agents -->\nold text, its end marker lost\n');
+    const again = await queue(other, ['init', '--no-commit', '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    const step = again.json.steps.find((x: { path: string }) => x.path === 'AGENTS.md');
+    expect(step.action).toBe('kept');
+    expect(step.note).toContain('<!-- /queue:agents -->');
+    expect(readFileSync(join(other, 'AGENTS.md'), 'utf8')).toBe('# Agents\n\n<!-- queue:agents -->\nold text, its end marker lost\n');
+  });
 });
