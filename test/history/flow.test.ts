@@ -111,6 +111,8 @@ describe('queue stats --history', () => {
       reopens: 1,
       handoffsPerStory: { mean: 1 / 3, max: 1 },
     });
+    // `--since` alone asks for the same flow.
+    expect((await queue(c, ['stats', '--since', '2026-12-02', '--json'])).json.history).toEqual(since.json.history);
     expect((await queue(c, ['stats', '--history'])).stdout).toContain('4 done (0.5 a day over 8 days)');
     expect((await queue(c, ['stats', '--history', '--since', 'soon', '--json'])).json.error.code).toBe('usage');
   });

@@ -1,4 +1,4 @@
-/** `queue stats`: counts by status and section, ready/blocked, waves, critical path; `--history [--since DATE]`: the flow (stats-history.ts). */
+/** `queue stats`: counts by status and section, ready/blocked, waves, critical path; `--history` and/or `--since DATE`: the flow (stats-history.ts). */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
 
@@ -8,9 +8,10 @@ export function register(program: Command): void {
     .command('stats')
     .description('progress of the queue; with --history, the flow of its history')
     .option('--history', "the team's flow from the queue's history: throughput, cycle, lead and blocked times, reopens, per agent")
-    .option('--since <date>', 'with --history: only what ended on or after this date (YYYY-MM-DD)')
+    .option('--since <date>', 'the flow (--history) of what ended on or after this date (YYYY-MM-DD)')
     .action(async (opts: { history?: boolean; since?: string }, cmd: Command) => {
-      if (opts.history) {
+      // A date bounds the history's flow: `--since` asks for it, with or without `--history`.
+      if (opts.history || opts.since !== undefined) {
         const { runStatsHistory } = await import('../stats-history.js');
         return runStatsHistory(cmd, opts.since);
       }
