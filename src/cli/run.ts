@@ -87,7 +87,10 @@ export async function runCommand(cmd: Command, argv: string[], o: RunCommandOpti
       draw();
     },
   });
-  const onSigint = () => {
+  // The signal that stopped the run, for its exit code (the shell's 128 + the signal's number).
+  let stoppedBy: NodeJS.Signals | null = null;
+  const onSigint = (signal: NodeJS.Signals) => {
+    stoppedBy ??= signal;
     runner.interrupt();
     if (!g.json) process.stderr.write('queue run: stopping: no new stories; running agents finish (Ctrl-C again kills them and releases their claims)\n');
   };
@@ -96,7 +99,8 @@ export async function runCommand(cmd: Command, argv: string[], o: RunCommandOpti
   const ticker = live ? setInterval(draw, 1000) : undefined;
   try {
     const summary = await runner.finished;
-    if (summary.escalated.length) process.exitCode = 1;
+    if (summary.interrupted && stoppedBy) process.exitCode = stoppedBy === 'SIGTERM' ? 143 : 130;
+    else if (summary.escalated.length) process.exitCode = 1;
   } finally {
     if (ticker) clearInterval(ticker);
     process.off('SIGINT', onSigint);
