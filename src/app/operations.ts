@@ -24,6 +24,7 @@ import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
+import type { CommitAuthor } from '../git/transaction.js';
 import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
 import { isClaimed } from '../domain/status.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -34,6 +35,8 @@ export interface SessionOptions extends LocateOptions {
   agent?: string;
   /** The clock for handoff timestamps; default the system clock. */
   now?: () => Date;
+  /** The author of the session's commits, when not git's identity (`queue run`'s workers). */
+  author?: CommitAuthor;
 }
 
 /** A located queue and the agent acting on it: the first argument of every operation. */
@@ -44,6 +47,8 @@ export interface Session {
   /** false: edit the working file only, no commit. */
   commit: boolean;
   now: () => Date;
+  /** The author of its commits, when not git's identity. */
+  author?: CommitAuthor;
 }
 
 /**
@@ -54,7 +59,7 @@ export interface Session {
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const where = await locateWrite(opts);
   const agent = await resolveAgent(opts.agent, where.root, where.config);
-  return { where, agent, commit: opts.commit !== false, now: opts.now ?? (() => new Date()) };
+  return { where, agent, commit: opts.commit !== false, now: opts.now ?? (() => new Date()), ...(opts.author ? { author: opts.author } : {}) };
 }
 
 /** A handoff addressed to the story a write acted on, as found under `<deploymentDir>/handoffs/`. */
@@ -105,7 +110,7 @@ export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResul
 
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
 async function run(s: Session, intent: WriteIntent, allowEmpty = false): Promise<WriteResult> {
-  return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty }));
+  return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty, author: s.author }));
 }
 
 async function result(s: Session, o: WriteOutcome): Promise<WriteResult> {

@@ -22,7 +22,7 @@ import { withFollow } from '../reconcile/reconcile.js';
 import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
 import { verifyRemote } from '../git/args.js';
-import { defaultBranch, repoInfo, transact, type RepoInfo } from '../git/transaction.js';
+import { defaultBranch, repoInfo, transact, type CommitAuthor, type RepoInfo } from '../git/transaction.js';
 
 /**
  * The acting agent: `flag` (`--agent`), else `QUEUE_AGENT`, else `git config queue.agent`, mapped
@@ -134,11 +134,12 @@ export interface WriteOutcome {
  * compare-and-swap on its bytes, decided again while it keeps changing, then refused with
  * `conflict_retries_exhausted`; otherwise
  * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
- * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal). Throws
+ * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal); `author`
+ * authors the commit (`git/transaction.ts` TransactionOptions). Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
-export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean } = {}): Promise<WriteOutcome> {
+export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor } = {}): Promise<WriteOutcome> {
   // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
   const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
     withFollow(queue, typeof intent === 'function' ? await intent(queue, base) : decide(queue, intent), where.config);
@@ -156,6 +157,7 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
     decide: decideOn,
     allowEmpty: opts.allowEmpty,
     request: typeof intent === 'function' ? undefined : intent,
+    author: opts.author,
   });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;

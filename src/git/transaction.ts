@@ -68,6 +68,16 @@ export interface TransactionOptions extends BranchRef {
   /** The operation `decide` carries out, as data. A fresh claim over a remote then takes part in
    * group commit: it may publish itself as a request and it serves pending ones (`requests.ts`). */
   request?: Operation;
+  /** The commit's author, when it is not git's own identity (the committer stays git's): `queue run`'s
+   * workers author their writes as themselves, so that the judges of commits (the hooks, `validate
+   * --range`), which take the author for the actor, see the worker that holds the story. */
+  author?: CommitAuthor;
+}
+
+/** A commit's author: `GIT_AUTHOR_NAME` and `GIT_AUTHOR_EMAIL`. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
 }
 
 /** Where a work tree keeps its git state: the common git dir (absolute) and the checked-out ref. */
@@ -373,7 +383,8 @@ async function attemptOnce(
   }
   const message = ['-m', subject, '-m', trailers.map(([k, v]) => `${k}: ${v}`).join('\n')];
   const agent = decision.trailers.find(([k]) => k === TRAILER.agent)?.[1] ?? 'queue';
-  const commit = await commitTree(git, [tree, '-p', base, ...message], agent).catch((e) => {
+  const signer = opts.author ? git.with({ GIT_AUTHOR_NAME: opts.author.name, GIT_AUTHOR_EMAIL: opts.author.email }) : git;
+  const commit = await commitTree(signer, [tree, '-p', base, ...message], agent).catch((e) => {
     throw gitError(e);
   });
   // Requests this push deletes, each with a lease: those served, expired ones, and our own.

@@ -112,9 +112,15 @@ async function treeAt(
   return writeTree(objects, entries);
 }
 
+/** The address an agent with no mailbox of its own signs with: `<slug>@queue.invalid` (RFC 2606's
+ * reserved top-level domain: it never delivers). */
+export function agentEmail(agent: string): string {
+  return `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'queue'}@queue.invalid`;
+}
+
 /**
  * `git commit-tree <args>` (a tree, `-p` parents, `-m` messages) → the new commit's id. When git
- * has no identity configured, `agent` signs as author and committer (`<slug>@queue.invalid`), so a
+ * has no identity configured, `agent` signs as author and committer ({@link agentEmail}), so a
  * fresh machine can still write. Throws GitFailure.
  */
 export async function commitTree(git: Git, args: string[], agent: string): Promise<string> {
@@ -122,7 +128,7 @@ export async function commitTree(git: Git, args: string[], agent: string): Promi
     return await git.line(['commit-tree', ...args]);
   } catch (e) {
     if (!(e instanceof GitFailure) || !/tell me who you are|empty ident|unable to auto-detect email/i.test(e.stderr)) throw e;
-    const email = `${agent.toLowerCase().replace(/[^a-z0-9]+/g, '-') || 'queue'}@queue.invalid`;
+    const email = agentEmail(agent);
     return git.with({ GIT_AUTHOR_NAME: agent, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: agent, GIT_COMMITTER_EMAIL: email }).line(['commit-tree', ...args]);
   }
 }

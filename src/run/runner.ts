@@ -19,6 +19,7 @@ import { QueueError } from '../domain/errors.js';
 import { isClaimed } from '../domain/status.js';
 import { Git } from '../git/git.js';
 import { readTip } from '../git/transaction.js';
+import { agentEmail } from '../git/tree.js';
 import { programFound, startAgent, type AgentProcess } from './agent.js';
 import { checkArgv, expandArgv } from './command.js';
 import type { Outcome, RunEvent, WorkerView } from './events.js';
@@ -202,7 +203,9 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       dir: worktreeDir(wtRoot, agent),
       branch: workerBranch(agent),
       view: { agent, story: null, attempt: 0, since: Date.now(), state: 'idle' },
-      session: await openSession({ cwd: where.root, file: opts.file ? resolve(opts.cwd ?? '.', opts.file) : undefined, agent }),
+      // The worker authors its writes (the clone's identity commits them): the judges of commits, which
+      // take the author for the actor, then see the worker that holds the story.
+      session: await openSession({ cwd: where.root, file: opts.file ? resolve(opts.cwd ?? '.', opts.file) : undefined, agent, author: { name: agent, email: agentEmail(agent) } }),
       agentProcess: null,
     });
   }

@@ -255,6 +255,28 @@ describe('queue run', () => {
     expect(checkLogs(clone).length).toBe(8);
   }, 120_000);
 
+  it("passes the remote's queue hook, which judges each commit by its author: every worker authors its own writes", async () => {
+    const f = fixture(tableQueue(4), { run: { timeout: '30s' } }, { '*': 'ok' });
+    const hook = await queue(f.remote, ['hooks', 'install', '--server']);
+    expect(hook.code, hook.stderr).toBe(0);
+    const r = startRun(f.clones[0], ['--agents', '2', '--name', 'R'], f.env);
+    const end = await r.done;
+    expect(end.code, end.stderr).toBe(0);
+    const tip = await tipStories(f.clones[0]);
+    for (const [id, s] of tip) expect(s.status, id).toBe('done');
+    // The queue's commits name the worker as author; the clone's identity commits them.
+    const queueCommits = git(f.remote, 'log', '--format=%an <%ae> | %cn | %s', 'main')
+      .split('\n')
+      .filter((l) => / \| queue: (claim|done) /.test(l));
+    expect(queueCommits.length).toBe(8);
+    for (const l of queueCommits) {
+      const [author, committer, subject] = l.split(' | ');
+      const worker = /\((R-\d)\)/.exec(subject)![1];
+      expect(author).toBe(`${worker} <${worker.toLowerCase()}@queue.invalid>`);
+      expect(committer).not.toBe(worker);
+    }
+  }, 120_000);
+
   it('two runs in two clones never give one story to two agents at once', async () => {
     const f = fixture(tableQueue(12), { run: { timeout: '20s' } }, { '*': 'slow' }, 2);
     const a = startRun(f.clones[0], ['--agents', '2', '--name', 'A'], f.env);
