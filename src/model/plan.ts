@@ -9,8 +9,11 @@
  * - Work already claimed (in progress, review) starts now (slot 0) on its holder's track; each
  *   holder has a track of its own. The other tracks are named by letter.
  * - A manual hold, a story on a cycle, one waiting on a dependency the queue does not know, one with
- *   a status that does not read, and every story behind one of those, are left out and listed in
- *   `unscheduled` with the reason.
+ *   a status that does not read, planning work (a story that needs decomposition: its stories are
+ *   not written yet), and every story behind one of those, are left out and listed in
+ *   `unscheduled` with the reason. A parent is behind its open children.
+ * - A parent with open children is a container, not work: it takes no time, and it ends when the
+ *   last of its open children ends (what depends on it waits for them).
  * - Whenever a track is free, it takes the ready story (all dependencies done or finished in the
  *   plan) with the longest remaining path: its own effort plus the longest chain of open stories
  *   behind it. Ties go to file order.
@@ -117,26 +120,35 @@ export function plan(graph: QueueGraph, opts: PlanOptions): Plan {
     if (s.status.category === 'unknown') why.set(s.id, `its status "${s.status.raw}" does not read`);
     else if (s.status.category === 'blocked' && graph.isHold(s)) why.set(s.id, `held${s.status.reason ? `: ${s.status.reason}` : ''}`);
     else if (graph.inCycle(s.id)) why.set(s.id, 'on a dependency cycle');
+    else if (s.needsDecomposition) why.set(s.id, 'needs decomposition: its stories are not written yet (queue ready --planning)');
     else {
       const unknown = s.deps.find((d) => d.id === null && !d.markedDone);
       if (unknown) why.set(s.id, `waits on ${unknown.ref}, which the queue does not know`);
     }
   }
-  // Propagate along dependents until nothing changes (the graph may be large, so a work list).
+  // Propagate along dependents, and from a child to its parent, until nothing changes (the graph
+  // may be large, so a work list).
   const work = [...why.keys()];
   while (work.length) {
     const id = work.pop()!;
-    for (const d of graph.dependents.get(id) ?? []) {
+    const parent = graph.parentOf(id);
+    for (const d of [...(graph.dependents.get(id) ?? []), ...(parent !== null && graph.byId.has(parent) ? [parent] : [])]) {
       const s = graph.byId.get(d)!;
       if (why.has(d) || s.status.category === 'done' || s.status.category === 'cancelled') continue;
       // A story already claimed is being worked on: it is planned whatever waits before it.
       if (isClaimed(s.status.category)) continue;
-      why.set(d, `waits on ${id}, which is not scheduled`);
+      why.set(d, d === parent ? `its part ${id} is not scheduled` : `waits on ${id}, which is not scheduled`);
       work.push(d);
     }
   }
   const todo = open.filter((s) => !why.has(s.id));
   const inPlan = new Set(todo.map((s) => s.id));
+  // Containers: their open children in the plan, which they wait on.
+  const parts = new Map<string, string[]>();
+  for (const s of todo) {
+    const children = graph.openChildren(s.id).filter((c) => inPlan.has(c));
+    if (children.length) parts.set(s.id, children);
+  }
 
   // Efforts: hours and days together are planned in hours.
   const read = new Map(todo.map((s) => [s.id, parseEffort(s.effort, opts.sizes)] as const));
@@ -145,13 +157,14 @@ export function plan(graph: QueueGraph, opts: PlanOptions): Plan {
   const effort = new Map<string, number>();
   for (const s of todo) {
     const e = read.get(s.id);
-    effort.set(s.id, e ? (inHours && e.unit === 'd' ? e.value * HOURS_PER_DAY : e.value) : 1);
+    effort.set(s.id, parts.has(s.id) ? 0 : e ? (inHours && e.unit === 'd' ? e.value * HOURS_PER_DAY : e.value) : 1);
   }
   const unit = inHours || (units.size === 1 && units.has('h')) ? 'hours' : units.size === 1 && units.has('d') ? 'days' : units.size === 1 && units.has('pt') ? 'points' : 'units';
 
   // Open dependencies inside the plan, and the longest remaining path (bottom level) of each story.
   const deps = new Map<string, string[]>();
-  for (const s of todo) deps.set(s.id, [...new Set(s.deps.flatMap((d) => (d.id !== null && inPlan.has(d.id) && !isClaimed(s.status.category) ? [d.id] : [])))]);
+  for (const s of todo)
+    deps.set(s.id, [...new Set([...s.deps.flatMap((d) => (d.id !== null && inPlan.has(d.id) && !isClaimed(s.status.category) ? [d.id] : [])), ...(parts.get(s.id) ?? [])])]);
   const after = new Map<string, string[]>(todo.map((s) => [s.id, []]));
   for (const [id, ds] of deps) for (const d of ds) after.get(d)!.push(id);
   const order = topological(todo, deps, after);

@@ -125,6 +125,34 @@ describe('plan', () => {
     expect(two.p.tracks.map((t) => t.agent)).toEqual(['Dev 1', 'Dev 2']);
   });
 
+  it('a container takes no time and ends with its last open child; planning work, a parent of unscheduled parts and what waits on them are left out', async () => {
+    const rows = [
+      '| [ ] | **E** | epic | | None | 8 |',
+      '| [ ] | **E-1** | part one | E | None | 2 |',
+      '| [ ] | **E-2** | part two | E | None | 3 |',
+      '| [DONE] | **E-3** | part three | E | None | 5 |',
+      '| [BLOCKED] | **X** | after the epic | | E | 1 |',
+      '| needs decomposition | **P** | plan it | | None | 1 |',
+      '| [BLOCKED] | **Y** | after the plan | | P | 1 |',
+      '| [ ] | **H** | epic with a held part | | None | 1 |',
+      '| [BLOCKED: keys] | **H-1** | held | H | None | 1 |',
+    ];
+    const text = `# Q\n\n| Status | Story | Description | Parent | Depends On | Effort |\n|---|---|---|---|---|---|\n${rows.join('\n')}\n`;
+    const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    expect(queue.graph.openChildren('E')).toEqual(['E-1', 'E-2']);
+    const p = plan(queue.graph, { agents: 2, sizes: DEFAULTS.effort });
+    const at = Object.fromEntries([...placements(p)].map(([id, x]) => [id, `${x.start}-${x.end}`]));
+    expect(at).toEqual({ 'E-2': '0-3', 'E-1': '0-2', E: '3-3', X: '3-4' });
+    expect(p.makespan).toBe(4);
+    expect(p.criticalPath).toEqual(['E-2', 'E', 'X']);
+    expect(p.unscheduled).toEqual([
+      { id: 'P', reason: 'needs decomposition: its stories are not written yet (queue ready --planning)' },
+      { id: 'Y', reason: 'waits on P, which is not scheduled' },
+      { id: 'H', reason: 'its part H-1 is not scheduled' },
+      { id: 'H-1', reason: 'held: keys' },
+    ]);
+  });
+
   it('reads efforts: numbers, hours, days (8 hours where both are written), points, sizes; 1 when absent', async () => {
     expect(parseEffort('3')).toEqual({ value: 3, unit: null });
     expect(parseEffort('2.5h')).toEqual({ value: 2.5, unit: 'h' });
