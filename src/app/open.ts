@@ -311,12 +311,9 @@ export class LiveQueue {
     const source = await sourceBytes(loc, opts);
     const key = `${loc.path}\0${createHash('sha1').update(source.bytes).digest('hex')}`;
     if (this.last?.key !== key) {
-      // The same file read with the same words: patched from the last reading where only rows changed.
-      const same = this.last !== null && this.last.read.documents[0]?.file === loc.shown && JSON.stringify(this.last.read.vocabulary) === JSON.stringify(loc.vocabulary);
-      const read =
-        same && this.last
-          ? await (await import('../read/patch.js')).rereadQueue(this.last.read, source.bytes)
-          : await (await import('../read/queue.js')).readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
+      // Patched from the last reading where only rows changed (read/patch.ts).
+      const { rereadQueue } = await import('../read/patch.js');
+      const read = await rereadQueue(this.last?.read ?? null, { file: loc.shown, bytes: source.bytes }, { vocabulary: loc.vocabulary });
       const diagnostics = [...read.diagnostics, ...checkStoryFiles(read.stories, dirname(loc.path), loc.root).diagnostics];
       this.last = { key, read, queue: { ...read, diagnostics, root: loc.root, path: loc.path } };
       this.parses++;

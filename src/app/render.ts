@@ -12,6 +12,7 @@ import { describeEffect, type Effect } from '../domain/effects.js';
 import { readIfExists, swapFile, writablePath, writeFiles } from './files.js';
 import { readQueueBytes } from './queue-file.js';
 import { documentBytes, readQueue, type Queue } from '../read/queue.js';
+import { rereadQueue } from '../read/patch.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import type { Decision } from '../edit/decide.js';
@@ -104,19 +105,21 @@ export interface WorkingRender {
  * (handoffs). With `check`, decides and writes nothing. `now` stamps the board. `since` is the
  * earlier state whose stories done since (by hand) join the Completed log: default the file where
  * HEAD and the shared branch last agreed ({@link sharedBase}; none outside a repository).
+ * `previous`: an earlier reading of the file (the watcher's last pass), which the file is read by
+ * patching where only rows changed (`read/patch.ts` rereadQueue).
  * Throws `parse_error` (unstable render, or an edit that would not read back) and `unreadable`.
  */
 export async function renderWorking(
   where: Pick<WriteTarget, 'root' | 'file' | 'config'> & Partial<Pick<WriteTarget, 'remote' | 'branch'>>,
   agent: string,
   now: Date,
-  opts: { check?: boolean; extra?: RenderExtra; since?: Queue | null } = {},
+  opts: { check?: boolean; extra?: RenderExtra; since?: Queue | null; previous?: Queue | null } = {},
 ): Promise<WorkingRender> {
   // Refused before anything is decided: a queue file that is a link leading outside the work tree.
   const path = opts.check ? resolve(where.root, where.file) : writablePath(where.root, where.file);
   // As bytes: a file that is not all UTF-8 keeps every byte the render does not change.
   const bytes = readQueueBytes(path, where.file);
-  const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
+  const queue = await rereadQueue(opts.previous ?? null, { file: where.file, bytes }, { vocabulary: where.config.vocabulary });
   const text = (queue.documents[0].bom ? '\uFEFF' : '') + queue.documents[0].text;
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);

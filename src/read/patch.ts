@@ -15,7 +15,7 @@ import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { decodeUtf8 } from '../domain/encoding.js';
-import { readQueue, type Queue, type QueueDocument } from './queue.js';
+import { readQueue, type Queue, type QueueDocument, type ReadOptions } from './queue.js';
 import { patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
 
 /** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
@@ -225,20 +225,19 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
 }
 
 /**
- * The queue `before` became when its one file's bytes became `bytes` (the file shown as before):
- * {@link patchQueue} when it can tell, else a full {@link readQueue} with `before`'s vocabulary.
- * For a process that keeps a queue and sees it change (the MCP server's live queue). Throws what
- * {@link readQueue} throws.
+ * `source` read with `opts`, as {@link readQueue} reads it, patched from `before` (an earlier reading
+ * of the same file) by {@link patchQueue} when it can be: the same file name, the same vocabulary,
+ * and bytes that are UTF-8 with no byte order mark. For a process that keeps a queue and sees its
+ * file change (the MCP server's live queue, the watcher). Throws what {@link readQueue} throws.
  */
-export async function rereadQueue(before: Queue, bytes: Uint8Array): Promise<Queue> {
-  const file = before.documents[0]?.file;
-  if (before.documents.length === 1) {
-    const decoded = decodeUtf8(bytes);
+export async function rereadQueue(before: Queue | null, source: { file: string; bytes: Uint8Array }, opts: ReadOptions = {}): Promise<Queue> {
+  if (before && before.documents.length === 1 && before.documents[0].file === source.file && JSON.stringify(before.vocabulary) === JSON.stringify(opts.vocabulary)) {
+    const decoded = decodeUtf8(source.bytes);
     // Only UTF-8 without a byte order mark: the text is then the file, byte for byte.
     if (decoded.invalid.length === 0 && decoded.text.charCodeAt(0) !== 0xfeff) {
       const patched = await patchQueue(before, decoded.text);
       if (patched) return patched;
     }
   }
-  return readQueue([{ file, bytes }], before.vocabulary ? { vocabulary: before.vocabulary } : {});
+  return readQueue([source], opts);
 }

@@ -120,7 +120,7 @@ export function watch(opts: WatchOptions): Watcher {
         return;
       }
       // The Completed log takes the dones since the last pass (on the first, since HEAD).
-      const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now), since: last ?? undefined });
+      const r = await renderWorking(where, opts.agent, now, { extra: handoffs(now), since: last ?? undefined, previous: last });
       if (r.outcome === 'moved') continue; // edited meanwhile: read again
       if (r.content !== null) written = sha(r.content);
       last = r.after;

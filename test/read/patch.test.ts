@@ -118,7 +118,13 @@ describe('the re-read after a write equals a full read', () => {
     const claimed = `${text.slice(0, at)}| [IN PROGRESS: Dev 9] |${text.slice(at + 7)}`;
     const full = (bytes: Buffer) => readQueue([{ file: 'WORK_QUEUE.md', bytes }]);
     for (const bytes of [Buffer.from(claimed), Buffer.concat([Buffer.from(claimed), Buffer.from([0xff, 0x0a])]), Buffer.from(`\uFEFF${claimed}`)]) {
-      expect(comparable(await rereadQueue(before, bytes))).toEqual(comparable(await full(bytes)));
+      expect(comparable(await rereadQueue(before, { file: 'WORK_QUEUE.md', bytes }))).toEqual(comparable(await full(bytes)));
     }
+    // Read with other words than before's: read in full with them.
+    const vocabulary = { statuses: { shipped: 'done' as const }, columns: {}, ids: [] };
+    const shipped = Buffer.from(claimed.replace('| [IN PROGRESS: Dev 9] |', '| shipped |'));
+    const got = await rereadQueue(before, { file: 'WORK_QUEUE.md', bytes: shipped }, { vocabulary });
+    expect(comparable(got)).toEqual(comparable(await readQueue([{ file: 'WORK_QUEUE.md', bytes: shipped }], { vocabulary })));
+    expect(got.stories.find((s) => s.status.raw === 'shipped')?.status.category).toBe('done');
   });
 });
