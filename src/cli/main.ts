@@ -3,7 +3,6 @@
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
 import { Command, CommanderError } from 'commander';
-import { failureOf } from '../app/failure.js';
 import { disableColor } from './color.js';
 import { printJson } from './context.js';
 import { register as blocked } from './commands/blocked.js';
@@ -115,6 +114,8 @@ async function main(argv: string[]) {
       if (!json) process.exit(2);
       fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
     }
+    // Only a failing command pays for loading how failures are described (it brings in git/).
+    const { failureOf } = await import('../app/failure.js');
     const f = failureOf(e);
     fail(json, f.code, f.message, f.exit, f.details);
   }

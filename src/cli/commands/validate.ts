@@ -4,9 +4,7 @@
  * queue.config.json. Exit 1 when any diagnostic is an error.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../app/locate.js';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson } from '../../model/contract.js';
 
 /** Add `queue validate` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -21,6 +19,7 @@ export function register(program: Command): void {
         return;
       }
       const q = await open(cmd, true);
+      const [{ loadConfig }, { diagnosticJson }] = await Promise.all([import('../../app/locate.js'), import('../../model/contract.js')]);
       // queue.config.json's own problems (unknown keys) are part of the check.
       q.diagnostics.push(...loadConfig(q.root).diagnostics);
       const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
