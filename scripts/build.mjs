@@ -31,6 +31,48 @@ function buildId() {
   return h.digest('hex').slice(0, 16);
 }
 
+/** The line every output file starts with; {@link trimBanner} cuts it down to what the file uses. */
+const BANNER =
+  'import { createRequire as __queueCreateRequire } from "node:module"; import { dirname as __queueDirname } from "node:path"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __queueDirname(__filename);';
+
+/**
+ * The banner for a file whose code (after the banner) is `body`: only the bindings it names, and
+ * only the node: modules those need; '' when it names none. Most chunks are our own ESM code and
+ * name none; only the chunk of esbuild's `__require` helper, and a few dependencies, need them.
+ * A name found in a comment or a string only keeps a binding that is not needed.
+ */
+function trimBanner(body) {
+  const uses = (name) => new RegExp(`(?<![\\w$.])${name}(?![\\w$])`).test(body);
+  const req = uses('require');
+  const dir = uses('__dirname');
+  const file = dir || uses('__filename');
+  const out = [];
+  if (req) out.push('import { createRequire as __queueCreateRequire } from "node:module";');
+  if (dir) out.push('import { dirname as __queueDirname } from "node:path";');
+  if (file) out.push('import { fileURLToPath as __queueFileURLToPath } from "node:url";');
+  if (req) out.push('const require = __queueCreateRequire(import.meta.url);');
+  if (file) out.push('const __filename = __queueFileURLToPath(import.meta.url);');
+  if (dir) out.push('const __dirname = __queueDirname(__filename);');
+  return out.join(' ');
+}
+
+/**
+ * commander requires node:child_process when it is evaluated, for executable subcommands, which
+ * queue has none of; every start-up paid for it (it brings in net, dgram, streams). Here it is
+ * required on first use instead. The build fails if commander's line is not there to replace.
+ */
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const line = "const childProcess = require('node:child_process');";
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(line)) throw new Error(`${args.path}: no ${line} to make lazy; check what this commander version needs`);
+      return { contents: src.replace(line, "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"), loader: 'js' };
+    });
+  },
+};
+
 rmSync(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
@@ -44,10 +86,9 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies (commander, simple-git, proper-lockfile) expect require, __filename
-  // and __dirname; every output file gets them.
-  banner: {
-    js: 'import { createRequire as __queueCreateRequire } from "node:module"; import { dirname as __queueDirname } from "node:path"; import { fileURLToPath as __queueFileURLToPath } from "node:url"; const require = __queueCreateRequire(import.meta.url); const __filename = __queueFileURLToPath(import.meta.url); const __dirname = __queueDirname(__filename);',
-  },
+  // and __dirname; every output file gets them here, and keeps only those it uses (below).
+  banner: { js: BANNER },
+  plugins: [lazyChildProcess],
   // The package's name and version (`queue --version`, the workflow `hooks install --github-action`
   // writes) come from package.json, read here once.
   define: {
@@ -57,6 +98,16 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// Each output file keeps only the part of the banner it uses (trimBanner). The banner is the file's
+// first line; it is replaced by a line, so the source maps' line numbers stay right.
+for (const p of [dist, join(dist, 'chunks')].flatMap((d) => readdirSync(d).map((f) => join(d, f)))) {
+  if (!p.endsWith('.js')) continue;
+  const text = readFileSync(p, 'utf8');
+  if (!text.startsWith(`${BANNER}\n`)) throw new Error(`${p} does not start with the banner`);
+  const body = text.slice(BANNER.length + 1);
+  writeFileSync(p, `${trimBanner(body)}\n${body}`);
+}
 
 // The bin is a plain node script: npm links it on POSIX and wraps it in a .cmd/.ps1 shim on Windows,
 // both of which read this line to run node.
