@@ -57,18 +57,33 @@ function trimBanner(body) {
 }
 
 /**
- * commander requires node:child_process when it is evaluated, for executable subcommands, which
- * queue has none of; every start-up paid for it (it brings in net, dgram, streams). Here it is
- * required on first use instead. The build fails if commander's line is not there to replace.
+ * Work two dependencies do when they are evaluated, for every command, that most commands never
+ * need; here each is done on first use instead. commander requires node:child_process (it brings
+ * in net, dgram, streams) for executable subcommands, which queue has none of. string-width builds
+ * an Intl.Segmenter (ICU's break-iterator data: 10 to 30 ms) that measuring printable ASCII never
+ * uses (src/cli/format.ts measures that itself). Each edit is [file, text, replacement]; the build
+ * fails when a text is not there, so a new version of either package is looked at, not missed.
  */
-const lazyChildProcess = {
-  name: 'commander-lazy-child-process',
+const LAZY = [
+  [
+    /[\\/]commander[\\/]lib[\\/]command\.js$/,
+    "const childProcess = require('node:child_process');",
+    "const childProcess = { get spawn() { return require('node:child_process').spawn; } };",
+  ],
+  [/[\\/]string-width[\\/]index\.js$/, 'const segmenter = new Intl.Segmenter();', 'let segmenter;'],
+  [/[\\/]string-width[\\/]index\.js$/, 'of segmenter.segment(string)', 'of (segmenter ??= new Intl.Segmenter()).segment(string)'],
+];
+const lazyDependencies = {
+  name: 'lazy-dependencies',
   setup(b) {
-    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
-      const line = "const childProcess = require('node:child_process');";
-      const src = readFileSync(args.path, 'utf8');
-      if (!src.includes(line)) throw new Error(`${args.path}: no ${line} to make lazy; check what this commander version needs`);
-      return { contents: src.replace(line, "const childProcess = { get spawn() { return require('node:child_process').spawn; } };"), loader: 'js' };
+    b.onLoad({ filter: /[\\/](commander[\\/]lib[\\/]command|string-width[\\/]index)\.js$/ }, (args) => {
+      let src = readFileSync(args.path, 'utf8');
+      for (const [file, text, replacement] of LAZY) {
+        if (!file.test(args.path)) continue;
+        if (!src.includes(text)) throw new Error(`${args.path}: no ${text} to replace; check what this version of the package needs`);
+        src = src.replace(text, replacement);
+      }
+      return { contents: src, loader: 'js' };
     });
   },
 };
@@ -88,7 +103,7 @@ await build({
   // CommonJS dependencies (commander, simple-git, proper-lockfile) expect require, __filename
   // and __dirname; every output file gets them here, and keeps only those it uses (below).
   banner: { js: BANNER },
-  plugins: [lazyChildProcess],
+  plugins: [lazyDependencies],
   // The package's name and version (`queue --version`, the workflow `hooks install --github-action`
   // writes) come from package.json, read here once.
   define: {
