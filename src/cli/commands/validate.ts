@@ -27,9 +27,11 @@ export function register(program: Command): void {
       if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });
       else {
         const { formatDiagnostic } = await human();
-        for (const d of q.diagnostics) process.stdout.write(`${formatDiagnostic(d)}\n`);
         const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
-        process.stdout.write(`${n(q.stories.length, 'story', 'stories')}: ${n(errors, 'error', 'errors')}, ${n(warnings, 'warning', 'warnings')}\n`);
+        // One write: a queue of 10,000 stories can have as many diagnostics, and a write each is a system call each.
+        const lines = q.diagnostics.map((d) => `${formatDiagnostic(d)}\n`);
+        lines.push(`${n(q.stories.length, 'story', 'stories')}: ${n(errors, 'error', 'errors')}, ${n(warnings, 'warning', 'warnings')}\n`);
+        process.stdout.write(lines.join(''));
       }
       if (errors) process.exitCode = 1;
     });
