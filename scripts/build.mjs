@@ -115,13 +115,24 @@ await build({
 });
 
 // Each output file keeps only the part of the banner it uses (trimBanner). The banner is the file's
-// first line; it is replaced by a line, so the source maps' line numbers stay right.
+// first line, which has no mappings: a file that needs none of it loses the line, and its source
+// map the `;` that stood for it.
 for (const p of [dist, join(dist, 'chunks')].flatMap((d) => readdirSync(d).map((f) => join(d, f)))) {
   if (!p.endsWith('.js')) continue;
   const text = readFileSync(p, 'utf8');
   if (!text.startsWith(`${BANNER}\n`)) throw new Error(`${p} does not start with the banner`);
   const body = text.slice(BANNER.length + 1);
-  writeFileSync(p, `${trimBanner(body)}\n${body}`);
+  const banner = trimBanner(body);
+  if (banner) {
+    writeFileSync(p, `${banner}\n${body}`);
+    continue;
+  }
+  writeFileSync(p, body);
+  const map = JSON.parse(readFileSync(`${p}.map`, 'utf8'));
+  if (map.mappings === '') continue; // a file of re-exports only: nothing is mapped
+  if (!map.mappings.startsWith(';')) throw new Error(`${p}.map maps the banner's line`);
+  map.mappings = map.mappings.slice(1);
+  writeFileSync(`${p}.map`, JSON.stringify(map));
 }
 
 // The bin is a plain node script: npm links it on POSIX and wraps it in a .cmd/.ps1 shim on Windows,
