@@ -5,7 +5,7 @@
  * failures `{"schemaVersion": 1, "error": {"code", "message"}}` with a non-zero exit.
  */
 import type { Command } from 'commander';
-import { openQueue, type OpenedQueue } from '../app/open.js';
+import type { OpenedQueue } from '../app/open.js';
 import { QueueError } from '../domain/errors.js';
 
 /** `schemaVersion` of every `--json` document; raised only on an incompatible change. */
@@ -28,10 +28,12 @@ export function globals(cmd: Command): GlobalOptions {
 /**
  * Open the queue the global options name. `shared`: read the shared branch's tip when the working
  * file has no changes of its own (`--offline` reads the working file), as the commands that offer
- * stories to take do.
+ * stories to take do. The reading machinery is loaded here, on first use, so that start-up
+ * (`--help`, `--version`, a usage error) does not pay for it.
  */
-export function open(cmd: Command, workspace = false, shared = false): Promise<OpenedQueue> {
+export async function open(cmd: Command, workspace = false, shared = false): Promise<OpenedQueue> {
   const g = globals(cmd);
+  const { openQueue } = await import('../app/open.js');
   return openQueue({ cwd: g.C, file: g.file, workspace, shared, offline: g.offline === true });
 }
 

@@ -30,17 +30,33 @@ export function colorStatus(category: string, text: string): string {
   return (STATUS_COLOR[category] ?? ((s: string) => s))(text);
 }
 
-/** Pad to a display width (string-width: emoji and CJK are two columns, ANSI codes zero). */
+/** Printable ASCII only: one column per character. */
+const PLAIN = /^[\x20-\x7e]*$/;
+/** picocolors' codes (SGR: `ESC [ params m`), which string-width counts as zero columns. */
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Display width in columns: emoji and CJK are two, ANSI codes zero. Printable ASCII, colored or not
+ * (the common case: ids, statuses, titles), is one column a character, counted here; anything else
+ * goes to string-width, whose segmenter costs 10 to 30 ms to build (scripts/build.mjs builds it on
+ * its first use).
+ */
+export function widthOf(s: string): number {
+  const bare = s.includes('\u001b') ? s.replace(SGR, '') : s;
+  return PLAIN.test(bare) ? bare.length : stringWidth(s);
+}
+
+/** Pad to a display width. */
 function pad(s: string, width: number): string {
-  return s + ' '.repeat(Math.max(0, width - stringWidth(s)));
+  return s + ' '.repeat(Math.max(0, width - widthOf(s)));
 }
 
 /** Truncate to a display width with an ellipsis. */
 export function clip(s: string, width: number): string {
-  if (stringWidth(s) <= width) return s;
+  if (widthOf(s) <= width) return s;
   let out = '';
   for (const ch of s) {
-    if (stringWidth(out + ch) > width - 1) break;
+    if (widthOf(out + ch) > width - 1) break;
     out += ch;
   }
   return `${out}…`;
@@ -51,7 +67,7 @@ export function table(rows: string[][], header?: string[]): string {
   const all = header ? [header.map((h) => colors.bold(h)), ...rows] : rows;
   if (all.length === 0) return '';
   const widths: number[] = [];
-  for (const r of all) for (const [i, cell] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+  for (const r of all) for (const [i, cell] of r.entries()) widths[i] = Math.max(widths[i] ?? 0, widthOf(cell));
   return `${all
     .map((r) =>
       r

@@ -71,12 +71,15 @@ export async function runValidateRange(cmd: Command, range: string): Promise<voi
   if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, file: w.file, range, commits: commits.map(commitJson) });
   else {
     const { c } = await human();
+    // Written at once: a line a write is a system call a line.
+    const lines: string[] = [];
     for (const k of commits) {
-      process.stdout.write(`${c().dim(k.commit.slice(0, 7))} ${k.subject} ${c().dim(`(by ${k.actor ?? k.author})`)}\n`);
-      for (const e of k.events) process.stdout.write(`  ${eventText(e)}\n`);
-      for (const v of k.violations) process.stdout.write(`  ${v.severity === 'error' ? c().red(violationText(v)) : c().yellow(violationText(v))}\n`);
+      lines.push(`${c().dim(k.commit.slice(0, 7))} ${k.subject} ${c().dim(`(by ${k.actor ?? k.author})`)}\n`);
+      for (const e of k.events) lines.push(`  ${eventText(e)}\n`);
+      for (const v of k.violations) lines.push(`  ${v.severity === 'error' ? c().red(violationText(v)) : c().yellow(violationText(v))}\n`);
     }
-    process.stdout.write(`${commits.length} commits to ${w.file}: ${errors} errors, ${warnings} warnings\n`);
+    lines.push(`${commits.length} commits to ${w.file}: ${errors} errors, ${warnings} warnings\n`);
+    process.stdout.write(lines.join(''));
   }
   if (errors) process.exitCode = 1;
 }

@@ -3,41 +3,9 @@
  * Exit codes: 0 ok, 1 refused or invalid, 2 usage or unreadable input.
  */
 import { Command, CommanderError } from 'commander';
-import { failureOf } from '../app/failure.js';
 import { disableColor } from './color.js';
 import { printJson } from './context.js';
-import { register as blocked } from './commands/blocked.js';
-import { register as graph } from './commands/graph.js';
-import { register as list } from './commands/list.js';
-import { register as ready } from './commands/ready.js';
-import { register as show } from './commands/show.js';
-import { register as stats } from './commands/stats.js';
-import { register as validate } from './commands/validate.js';
-import { register as claim } from './commands/claim.js';
-import { register as done } from './commands/done.js';
-import { register as release } from './commands/release.js';
-import { register as review } from './commands/review.js';
-import { register as block } from './commands/block.js';
-import { register as unblock } from './commands/unblock.js';
-import { register as reopen } from './commands/reopen.js';
-import { register as stale } from './commands/stale.js';
-import { register as add } from './commands/add.js';
-import { register as dep } from './commands/dep.js';
-import { register as diff } from './commands/diff.js';
-import { register as log } from './commands/log.js';
-import { register as hooks } from './commands/hooks.js';
-import { register as render } from './commands/render.js';
-import { register as watchCommand } from './commands/watch.js';
-import { register as handoff } from './commands/handoff.js';
-import { register as approve } from './commands/approve.js';
-import { register as reject } from './commands/reject.js';
-import { register as plan } from './commands/plan.js';
-import { register as decision } from './commands/decision.js';
-import { register as runCommand } from './commands/run.js';
-import { register as prompt } from './commands/prompt.js';
-import { register as mcp } from './commands/mcp.js';
-import { register as init } from './commands/init.js';
-import { register as completion } from './commands/completion.js';
+import { COMMANDS } from './commands/index.js';
 
 /** package.json's version, put in by the build (scripts/build.mjs); `0.0.0-source` when run from the sources unbuilt. */
 declare const __QUEUE_VERSION__: string | undefined;
@@ -71,41 +39,14 @@ async function main(argv: string[]) {
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
-  for (const r of [
-    list,
-    ready,
-    blocked,
-    show,
-    graph,
-    stats,
-    plan,
-    validate,
-    claim,
-    done,
-    release,
-    review,
-    approve,
-    reject,
-    block,
-    unblock,
-    reopen,
-    stale,
-    add,
-    dep,
-    diff,
-    log,
-    hooks,
-    render,
-    watchCommand,
-    handoff,
-    decision,
-    prompt,
-    mcp,
-    init,
-    completion,
-    runCommand,
-  ])
-    r(program);
+  // Adding every command is a good part of start-up, so a command line that starts with a command's
+  // name gets only that command (commander dispatches to it whatever the others are), and one that
+  // starts with --version (-V) none (commander prints the version before it reads any further).
+  // Anything else (no command, `help`, an unknown word, an option first) gets every command, for the
+  // help, the suggestions and the errors that list them.
+  const named = COMMANDS.find(([name]) => name === argv[0]);
+  const versionFirst = argv[0] === '--version' || argv[0] === '-V';
+  for (const [, register] of named ? [named] : versionFirst ? [] : COMMANDS) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -115,6 +56,8 @@ async function main(argv: string[]) {
       if (!json) process.exit(2);
       fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
     }
+    // Only a failing command pays for loading how failures are described (it brings in git/).
+    const { failureOf } = await import('../app/failure.js');
     const f = failureOf(e);
     fail(json, f.code, f.message, f.exit, f.details);
   }

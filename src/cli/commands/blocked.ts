@@ -1,7 +1,6 @@
 /** `queue blocked`: stories that are not ready, with what each waits on. */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../../model/contract.js';
 
 /** Add `queue blocked` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -10,6 +9,7 @@ export function register(program: Command): void {
     .description('stories waiting on dependencies or held, and why')
     .action(async (_opts: unknown, cmd: Command) => {
       const q = await open(cmd, false, true);
+      const { diagnosticJson, storyJson } = await import('../../model/contract.js');
       const blocked = q.graph.blocked();
       if (globals(cmd).json) {
         printJson({

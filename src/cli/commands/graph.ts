@@ -1,7 +1,6 @@
 /** `queue graph --format mermaid|dot|json`: the dependency graph, with waves and critical path. */
 import type { Command } from 'commander';
 import { QueueError } from '../../domain/errors.js';
-import { dotDigraph, mermaidFlowchart } from '../../model/diagram.js';
 import { globals, open, printJson } from '../context.js';
 
 const FORMATS = ['mermaid', 'dot', 'json'];
@@ -29,6 +28,7 @@ export function register(program: Command): void {
         });
         return;
       }
+      const { dotDigraph, mermaidFlowchart } = await import('../../model/diagram.js');
       process.stdout.write(format === 'dot' ? dotDigraph(q.stories, q.graph) : `${mermaidFlowchart(q.stories, q.graph, { labelMax: 80 }).lines.join('\n')}\n`);
     });
 }

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { QueueError } from '../../domain/errors.js';
 import { globals, human, open, printJson } from '../context.js';
-import { diagnosticJson, storyJson } from '../../model/contract.js';
 import { CATEGORIES as STATUS_CATEGORIES } from '../../domain/status.js';
 
 const CATEGORIES: readonly string[] = [...STATUS_CATEGORIES, 'ready'];
@@ -20,6 +19,7 @@ export function register(program: Command): void {
         .filter(Boolean);
       for (const w of wanted ?? []) if (!CATEGORIES.includes(w)) throw new QueueError('usage', `--status: unknown status "${w}" (one of ${CATEGORIES.join(', ')})`);
       const q = await open(cmd, false, true);
+      const { diagnosticJson, storyJson } = await import('../../model/contract.js');
       const stories = q.stories.filter((s) => !wanted || wanted.includes(s.status.category) || (wanted.includes('ready') && q.graph.isReady(s)));
       if (globals(cmd).json) {
         printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });

@@ -1,11 +1,9 @@
 /** `queue ready [--agent NAME] [--limit N] [--planning]`: stories that can be claimed now, best first;
  * with `--planning`, the stories whose work is to write stories (they need decomposition) instead. */
 import type { Command } from 'commander';
-import { openReady } from '../../app/open.js';
-import { diagnosticJson } from '../../model/contract.js';
 import type { Diagnostic } from '../../domain/types.js';
+import type { StoryJson } from '../../model/contract.js';
 import { globals, human, open, positiveInt, printJson } from '../context.js';
-import { storyJson, type StoryJson } from '../../model/contract.js';
 
 /** Add `queue ready` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -18,6 +16,7 @@ export function register(program: Command): void {
     .action(async (opts: { agent?: string; limit?: string; planning?: boolean }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
       const g = globals(cmd);
+      const [{ openReady }, { diagnosticJson }] = await Promise.all([import('../../app/open.js'), import('../../model/contract.js')]);
       const answer = opts.planning
         ? await planning(cmd, opts.agent ?? process.env.QUEUE_AGENT, limit)
         : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
@@ -51,7 +50,7 @@ export function register(program: Command): void {
  * or assigned to it. */
 async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; diagnostics: Diagnostic[] }> {
   const q = await open(cmd, false, true);
-  const { rankPlanning } = await import('../../model/rank.js');
+  const [{ rankPlanning }, { storyJson }] = await Promise.all([import('../../model/rank.js'), import('../../model/contract.js')]);
   const a = agent?.trim().toLowerCase();
   const stories = rankPlanning(q.graph)
     .filter((s) => !a || !s.owner || s.owner.toLowerCase() === a)
