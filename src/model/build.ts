@@ -286,14 +286,16 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     return lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null;
   };
   for (const s of stories) {
-    if (s.deps.length === 0) continue;
-    const deps: DependencyRef[] = [];
-    for (const d of s.deps) {
+    // The story's own array (made by `unresolved`), kept in place: the first `kept` are resolved.
+    const deps = s.deps;
+    let kept = 0;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k];
       const id = find(d.ref);
       // The same story named twice (or the same unknown ref) counts once.
-      if (deps.some((x) => (id !== null ? x.id === id : x.id === null && x.ref === d.ref))) continue;
+      if (namedBefore(deps, kept, id, d.ref)) continue;
       d.id = id;
-      deps.push(d);
+      deps[kept++] = d;
       if (id === s.id) {
         diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, file: s.file, line: s.line, column: s.column, story: s.id });
       } else if (id === null && !d.markedDone) {
@@ -318,6 +320,16 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
         });
       }
     }
-    s.deps = deps;
+    deps.length = kept;
   }
+}
+
+/** Whether one of the first `kept` resolved dependencies names story `id` (or, for an unknown
+ * reference, `ref` again). */
+function namedBefore(deps: readonly DependencyRef[], kept: number, id: string | null, ref: string): boolean {
+  for (let k = 0; k < kept; k++) {
+    const x = deps[k];
+    if (id !== null ? x.id === id : x.id === null && x.ref === ref) return true;
+  }
+  return false;
 }
