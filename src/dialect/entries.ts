@@ -54,9 +54,12 @@ export interface EntriesResult {
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   if (!cell || cell.start === cell.end) return null;
-  const raw = src.slice(cell.start, cell.end);
-  const link = /\]\(\s*<?([^)\s>]+)>?/.exec(raw);
-  const candidate = (link ? link[1] : cell.text).trim().replace(/^`+|`+$/g, '');
+  // A link needs `](` in the cell's source; most cells are a path in a code span, whose text has no backtick left.
+  let opens = false;
+  for (let i = cell.start; i + 1 < cell.end && !opens; i++) opens = src.charCodeAt(i) === 93 && src.charCodeAt(i + 1) === 40; // `](`
+  const link = opens ? /\]\(\s*<?([^)\s>]+)>?/.exec(src.slice(cell.start, cell.end)) : null;
+  let candidate = (link ? link[1] : cell.text).trim();
+  if (candidate.charCodeAt(0) === 96 || candidate.charCodeAt(candidate.length - 1) === 96) candidate = candidate.replace(/^`+|`+$/g, '');
   if (/^[a-z]+:\/\//i.test(candidate) || candidate === '' || /\s/.test(candidate)) return null;
   return /[./]/.test(candidate) ? candidate : null;
 }
@@ -115,8 +118,15 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   }
   const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
-  entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
+  // Tables alone come in file order; task items and heading blocks may interleave with them. The
+  // sort is stable, so entries already in order are left as they are.
+  if (!inFileOrder(entries)) entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables, lexicon };
+}
+
+function inFileOrder(entries: readonly Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1].occurrence.start > entries[i].occurrence.start) return false;
+  return true;
 }
 
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
