@@ -206,16 +206,16 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
   const cursor = new Int32Array(n);
   const out: number[][] = [];
   let counter = 0;
+  let wp = 0;
+  const visit = (v: number) => {
+    idx[v] = low[v] = counter++;
+    stack[sp++] = v;
+    onStack[v] = 1;
+    cursor[v] = depStart[v];
+    work[wp++] = v;
+  };
   for (let root = 0; root < n; root++) {
     if (idx[root] !== -1) continue;
-    let wp = 0;
-    const visit = (v: number) => {
-      idx[v] = low[v] = counter++;
-      stack[sp++] = v;
-      onStack[v] = 1;
-      cursor[v] = depStart[v];
-      work[wp++] = v;
-    };
     visit(root);
     while (wp > 0) {
       const v = work[wp - 1];
@@ -230,7 +230,16 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
         const parent = work[wp - 1];
         if (low[v] < low[parent]) low[parent] = low[v];
       }
-      if (low[v] === idx[v]) {
+      if (low[v] === idx[v] && stack[sp - 1] === v) {
+        // A component of one story (most are): a cycle only when it depends on itself.
+        sp--;
+        onStack[v] = 0;
+        for (let k = depStart[v]; k < depStart[v + 1]; k++)
+          if (depList[k] === v) {
+            out.push([v]);
+            break;
+          }
+      } else if (low[v] === idx[v]) {
         const comp: number[] = [];
         let w: number;
         do {
