@@ -191,7 +191,7 @@ function cellAt(row: RawRow, i: number): RawCell | undefined {
 }
 
 function isBlankRow(row: RawRow): boolean {
-  for (const c of row.cells) if (c.text.trim() !== '') return false;
+  for (let k = 0; k < row.cells.length; k++) if (row.cells[k].text.trim() !== '') return false;
   return true;
 }
 
@@ -244,7 +244,8 @@ function readTable(
   }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
 
-  for (const row of table.rows) {
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r];
     if (isBlankRow(row)) continue;
     if (row.cells.length !== headers.length) {
       const piped = row.cells.some((c) => src.slice(c.start, c.end).includes('`'));
@@ -344,7 +345,10 @@ export function unknownStatusMessage(raw: string): string {
  * owner, dependencies, story file, priority, effort, wave, and the other columns by header. */
 function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, title: string, status: Status, sectionPath: string[], occurrence: Occurrence): Entry {
   const fields: Record<string, string> = {};
-  for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
+  for (let k = 0; k < cols.other.length; k++) {
+    const [i, name] = cols.other[k];
+    if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
+  }
   return entry({
     id,
     title,

@@ -53,7 +53,8 @@ export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltSt
   const entryStory = entries.some((e) => e.parent !== null || e.parentRef !== null) ? new Map<Entry, Story>() : null;
   const derivedSeen = new Map<string, number>();
 
-  for (const e of entries) {
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k];
     const occ = e.occurrence;
     let id = e.id;
     let derived = false;
@@ -109,7 +110,8 @@ export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltSt
   }
   if (entryStory) resolveParents(entries, entryStory, byId, diagnostics);
   if (opts.hierarchy) parentsByPrefix(order, byId, opts.hierarchy.prefixes);
-  for (const s of order) {
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k];
     s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
   }
   resolveDeps(order, byId, diagnostics);
@@ -188,7 +190,8 @@ const KIND_FIELD = /^(?:type|kind|level|issue type)$/i;
 function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
   let openChildren: Map<string, string[]> | null = null;
   const hasChildren = new Set<string>();
-  for (const s of stories) {
+  for (let k = 0; k < stories.length; k++) {
+    const s = stories[k];
     if (s.parent === null) continue;
     hasChildren.add(s.parent);
     if (OPEN_CATEGORIES.has(s.status.category)) {
@@ -198,7 +201,8 @@ function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics
       else openChildren.set(s.parent, [s.id]);
     }
   }
-  for (const s of stories) {
+  for (let k = 0; k < stories.length; k++) {
+    const s = stories[k];
     let flag = DECOMPOSE.test(s.status.raw) || /[[(#]needs?[\s_-]*decomposition/i.test(s.title);
     let epic = false;
     for (const k in s.fields) {
@@ -285,7 +289,8 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     }
     return lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null;
   };
-  for (const s of stories) {
+  for (let j = 0; j < stories.length; j++) {
+    const s = stories[j];
     // The story's own array (made by `unresolved`), kept in place: the first `kept` are resolved.
     const deps = s.deps;
     let kept = 0;

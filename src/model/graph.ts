@@ -96,7 +96,8 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   }
   // A parent with an open child is a container: it waits on its children.
   if (nested) {
-    for (const s of stories) {
+    for (let i = 0; i < n; i++) {
+      const s = stories[i];
       if (s.parent === null || !OPEN.has(s.status.category)) continue;
       const p = index.get(s.parent);
       if (p !== undefined) hold[p] = 1;
@@ -109,7 +110,9 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   for (let i = 0; i < n; i++) {
     depStart[i] = e;
     let waiting = 0;
-    for (const d of stories[i].deps) {
+    const deps = stories[i].deps;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k];
       const j = d.id === null ? undefined : index.get(d.id);
       if (j !== undefined) list[e++] = j;
       if (j !== undefined ? category[j] !== DONE : !d.markedDone) waiting++;
