@@ -68,11 +68,13 @@ function parse(text: string, fast: boolean): ParsedDeps {
     // split at commas, and every part is trimmed below: a plain split gives the same parts. Without
     // a comma the one part is `t` itself, already trimmed and known not to say "none".
     if (!t.includes(',')) readFast(t, out);
-    else
-      for (const part of t.split(',')) {
-        const p = part.trim();
+    else {
+      const parts = t.split(',');
+      for (let k = 0; k < parts.length; k++) {
+        const p = parts[k].trim();
         if (p !== '' && !NONE.test(p)) readFast(p, out);
       }
+    }
     return out;
   }
   for (let part of t.split(SPLIT)) {

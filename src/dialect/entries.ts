@@ -10,7 +10,7 @@ import { NO_VOCABULARY, type Vocabulary } from '../domain/config.js';
 import { compileVocabulary, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
 import { parseDeps } from './deps.js';
 import { isIdLike } from './normalize.js';
-import { entry, ownerOf, type Entry } from './entry.js';
+import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
@@ -346,10 +346,12 @@ export function unknownStatusMessage(raw: string): string {
 function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, title: string, status: Status, sectionPath: string[], occurrence: Occurrence): Entry {
   const fields: Record<string, string> = {};
   for (let k = 0; k < cols.other.length; k++) {
-    const [i, name] = cols.other[k];
-    if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
+    const i = cols.other[k][0];
+    if (i !== cols.status && i < row.cells.length) fields[cols.other[k][1]] = row.cells[i].text;
   }
-  return entry({
+  // The entry as `entry.ts` {@link entry} makes it, one literal in the same field order (one per
+  // row is made here, so without the intermediate core object).
+  return {
     id,
     title,
     status,
@@ -361,9 +363,11 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
     wave: textAt(row, cols.wave) || null,
     fields,
     sectionPath,
+    parent: null,
     parentRef: cols.parent === -1 ? null : (parseDeps(textAt(row, cols.parent)).deps[0]?.ref ?? null),
+    checklist: [],
     occurrence,
-  });
+  };
 }
 
 /**
