@@ -151,7 +151,8 @@ export class GraphCore {
     while (frontier.length) {
       levels.push(frontier);
       const next: number[] = [];
-      for (const i of frontier) {
+      for (let f = 0; f < frontier.length; f++) {
+        const i = frontier[f];
         level[i] = levels.length - 1;
         for (let k = dependents.start[i]; k < dependents.start[i + 1]; k++) {
           const j = dependents.list[k];
@@ -172,8 +173,11 @@ export class GraphCore {
     const len = new Int32Array(n);
     const prev = new Int32Array(n).fill(-1);
     let end = -1;
-    for (const wave of this.levels().levels) {
-      for (const i of wave) {
+    const waves = this.levels().levels;
+    for (let w = 0; w < waves.length; w++) {
+      const wave = waves[w];
+      for (let f = 0; f < wave.length; f++) {
+        const i = wave[f];
         len[i] = 1;
         for (let k = depStart[i]; k < depStart[i + 1]; k++) {
           const j = depList[k];
@@ -186,8 +190,8 @@ export class GraphCore {
       }
     }
     const path: number[] = [];
-    for (let x = end; x !== -1; x = prev[x]) path.unshift(x);
-    return path;
+    for (let x = end; x !== -1; x = prev[x]) path.push(x);
+    return path.reverse();
   }
 }
 
