@@ -74,7 +74,13 @@ function heldItself(s: Story): boolean {
   // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
   // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
   // and an item), which every write refuses until a person says which one is the story.
-  return isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) || writtenTwice(s);
+  return isHold(s) || placesDisagree(s) || writtenTwice(s);
+}
+
+/** Whether one of a story's places says another status category than the story. */
+function placesDisagree(s: Story): boolean {
+  for (let k = 0; k < s.occurrences.length; k++) if (s.occurrences[k].status.category !== s.status.category) return true;
+  return false;
 }
 
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
