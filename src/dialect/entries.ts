@@ -355,7 +355,8 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
     id,
     title,
     status,
-    owner: ownerOf(textAt(row, cols.owner)),
+    // No Owner column reads as an empty cell, which names nobody.
+    owner: cols.owner === -1 ? null : ownerOf(textAt(row, cols.owner)),
     deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
     storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
     priority: textAt(row, cols.priority) || null,

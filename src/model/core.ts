@@ -160,7 +160,7 @@ export class GraphCore {
           if (--pending[j] === 0) next.push(j);
         }
       }
-      frontier = next.sort((x, y) => x - y);
+      frontier = isAscending(next) ? next : next.sort((x, y) => x - y);
     }
     const unschedulable: number[] = [];
     for (let i = 0; i < n; i++) if (this.open[i] === 1 && level[i] === -1) unschedulable.push(i);
@@ -193,6 +193,11 @@ export class GraphCore {
     for (let x = end; x !== -1; x = prev[x]) path.push(x);
     return path.reverse();
   }
+}
+
+function isAscending(list: readonly number[]): boolean {
+  for (let k = 1; k < list.length; k++) if (list[k - 1] > list[k]) return false;
+  return true;
 }
 
 /**
