@@ -60,9 +60,15 @@ function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   const link = opens ? /\]\(\s*<?([^)\s>]+)>?/.exec(src.slice(cell.start, cell.end)) : null;
   let candidate = (link ? link[1] : cell.text).trim();
   if (candidate.charCodeAt(0) === 96 || candidate.charCodeAt(candidate.length - 1) === 96) candidate = candidate.replace(/^`+|`+$/g, '');
-  if (/^[a-z]+:\/\//i.test(candidate) || candidate === '' || /\s/.test(candidate)) return null;
-  return /[./]/.test(candidate) ? candidate : null;
+  if (URL_SCHEME.test(candidate) || candidate === '' || SPACE.test(candidate)) return null;
+  return PATH_MARK.test(candidate) ? candidate : null;
 }
+
+// The patterns of a row's cells, made once: a regular expression literal in a function makes a new
+// object each time the function runs.
+const URL_SCHEME = /^[a-z]+:\/\//i;
+const SPACE = /\s/;
+const PATH_MARK = /[./]/;
 
 /** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
 const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
@@ -292,7 +298,7 @@ function readTable(
     }
     let title = textAt(row, cols.title);
     if (id !== null && NO_ID.test(id)) id = null;
-    if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
+    if (id !== null && (id === '' || id.length > 80 || (SPACE.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
       if (!title) title = id;
       id = null;
     }
@@ -399,7 +405,7 @@ function readListing(
     if (isBlankRow(row)) continue;
     let id: string | null = cols.id === -1 ? null : textAt(row, cols.id) || null;
     let title = textAt(row, cols.title);
-    if (id !== null && !isIdLike(id) && (/\s/.test(id) || weakIds || id.length > 24)) {
+    if (id !== null && !isIdLike(id) && (SPACE.test(id) || weakIds || id.length > 24)) {
       title ||= id;
       id = null;
     }

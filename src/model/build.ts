@@ -177,6 +177,10 @@ function parentsByPrefix(stories: Story[], byId: Map<string, Story>, patterns: t
 
 /** A status, label or tag that says a story's work is to be broken into stories. */
 const DECOMPOSE = /needs?[\s_-]*(?:decomposition|breakdown|breaking down|splitting)/i;
+/** A title tagged for decomposition (`[needs decomposition]`, `#needs-decomposition`). */
+const DECOMPOSE_TAG = /[[(#]needs?[\s_-]*decomposition/i;
+/** A Type / Kind cell saying epic. */
+const EPIC = /^\W*epic\W*$/i;
 /** Fields that carry labels or a story's kind. */
 const LABEL_FIELD = /^(?:labels?|tags?|type|kind|level|issue type|category)$/i;
 /** Fields that say what kind of work a row is (`| Type | … |` with `Epic`). */
@@ -203,12 +207,12 @@ function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics
   }
   for (let k = 0; k < stories.length; k++) {
     const s = stories[k];
-    let flag = DECOMPOSE.test(s.status.raw) || /[[(#]needs?[\s_-]*decomposition/i.test(s.title);
+    let flag = DECOMPOSE.test(s.status.raw) || DECOMPOSE_TAG.test(s.title);
     let epic = false;
     for (const k in s.fields) {
       const v = s.fields[k];
       if (LABEL_FIELD.test(k.trim()) && DECOMPOSE.test(v)) flag = true;
-      if (KIND_FIELD.test(k.trim()) && /^\W*epic\W*$/i.test(v.trim())) epic = true;
+      if (KIND_FIELD.test(k.trim()) && EPIC.test(v.trim())) epic = true;
     }
     if (!flag && epic && !hasChildren.has(s.id) && OPEN_CATEGORIES.has(s.status.category)) flag = true;
     s.needsDecomposition = flag;
