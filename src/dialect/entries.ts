@@ -130,6 +130,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   return { entries, diagnostics, tables, lexicon };
 }
 
+/** Whether entries are in file order (by start offset), as a stable sort by it would leave them. */
 function inFileOrder(entries: readonly Entry[]): boolean {
   for (let i = 1; i < entries.length; i++) if (entries[i - 1].occurrence.start > entries[i].occurrence.start) return false;
   return true;

@@ -195,6 +195,7 @@ export class GraphCore {
   }
 }
 
+/** Whether `list` is in ascending order (then sorting it would change nothing). */
 function isAscending(list: readonly number[]): boolean {
   for (let k = 1; k < list.length; k++) if (list[k - 1] > list[k]) return false;
   return true;
