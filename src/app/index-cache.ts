@@ -149,21 +149,32 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       if (rowHead[i] !== -1) sections.set(rowHead[i], p.length ? p[p.length - 1] : null);
     }
   const markedBy = new Uint8Array(n);
-  for (const s of queue.stories)
-    for (const d of s.deps) {
+  // Typed arrays filled by index: `TypedArray.from` with a mapping function goes through the
+  // iterator protocol, slow in code run once.
+  const priority = new Float64Array(n);
+  const line = new Int32Array(n);
+  const column = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = queue.stories[i];
+    priority[i] = priorityRank(s.priority);
+    line[i] = s.line;
+    column[i] = s.column;
+    for (let k = 0; k < s.deps.length; k++) {
+      const d = s.deps[k];
       if (!d.markedDone || d.id === null) continue;
       const j = queue.graph.indexOf(d.id);
       if (j !== -1) markedBy[j] = 1;
     }
+  }
   return {
     index: {
       format: FORMAT,
       key,
       arrays: core.a,
       owner: queue.stories.map((s) => s.owner?.toLowerCase() ?? null),
-      priority: Float64Array.from(queue.stories, (s) => priorityRank(s.priority)),
+      priority,
       unblocks: core.unblockCounts(),
-      critical: Int32Array.from(core.criticalPath()),
+      critical: new Int32Array(core.criticalPath()),
       jsonStart,
       jsonSum,
       filesSum: new Uint8Array(0),
@@ -176,8 +187,8 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       storyFile: queue.stories.map((s) => s.storyFile),
       id: queue.stories.map((s) => s.id),
       file: queue.stories.map((s) => s.file),
-      line: Int32Array.from(queue.stories, (s) => s.line),
-      column: Int32Array.from(queue.stories, (s) => s.column),
+      line,
+      column,
     },
     json,
   };

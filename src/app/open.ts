@@ -102,7 +102,13 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const source = await sourceBytes(loc, opts);
   const queue = await readQueue([{ file: loc.shown, bytes: source.bytes }], { vocabulary: loc.vocabulary });
   for (const d of source.diagnostics) queue.diagnostics.push(d);
-  for (const d of checkStoryFiles(queue.stories, dirname(loc.path), loc.root).diagnostics) queue.diagnostics.push(d);
+  for (const d of checkStoryFiles(
+    queue.stories.map((s) => s.storyFile),
+    (i) => queue.stories[i],
+    dirname(loc.path),
+    loc.root,
+  ).diagnostics)
+    queue.diagnostics.push(d);
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
     const { loadWorkspace } = await import('./workspace.js');
@@ -201,9 +207,9 @@ function storyFileCheck(loc: Location, where: string | null, key: string, kept0:
   const kept = record && kept0 ? loadCheck(record, key) : null;
   if (kept) return kept;
   const f = files();
-  const refs = f.storyFile.map((storyFile, i) => ({ storyFile, file: f.file[i], line: f.line[i], column: f.column[i], id: f.id[i] }));
+  const ref = (i: number): StoryFileRef => ({ storyFile: f.storyFile[i], file: f.file[i], line: f.line[i], column: f.column[i], id: f.id[i] });
   const listedAt = Date.now();
-  const { diagnostics, dirs } = checkStoryFiles(refs, dirname(loc.path), loc.root);
+  const { diagnostics, dirs } = checkStoryFiles(f.storyFile, ref, dirname(loc.path), loc.root);
   if (record && dirs) saveCheck(record, key, dirs, diagnostics, listedAt);
   return diagnostics;
 }
@@ -252,9 +258,15 @@ interface StoryFileRef {
  * up beside the queue file, then at the repository root. Also returns the directories listed (null
  * when the answer depends on more than their listings), so the result can be kept while they are
  * unchanged. Each directory is listed once (a queue of
- * 10,000 stories names 10,000 files in a handful of directories).
+ * 10,000 stories names 10,000 files in a handful of directories). `storyFiles` holds each story's
+ * Story File cell (null for none); `story(i)` says where story `i` is, asked only for a warning.
  */
-function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root: string): { diagnostics: Diagnostic[]; dirs: string[] | null } {
+function checkStoryFiles(
+  storyFiles: ReadonlyArray<string | null>,
+  story: (i: number) => StoryFileRef,
+  queueDir: string,
+  root: string,
+): { diagnostics: Diagnostic[]; dirs: string[] | null } {
   const out: Diagnostic[] = [];
   const dirs = new Set<string>();
   let watchable = true;
@@ -268,9 +280,10 @@ function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root
       return null;
     }
   };
-  for (const s of stories) {
-    if (!s.storyFile) continue;
-    const f = s.storyFile.replace(/#.*$/, '');
+  for (let i = 0; i < storyFiles.length; i++) {
+    const storyFile = storyFiles[i];
+    if (!storyFile) continue;
+    const f = storyFile.includes('#') ? storyFile.replace(/#.*$/, '') : storyFile;
     const cut = f.lastIndexOf('/') + 1;
     const dir = f.slice(0, cut);
     const name = f.slice(cut);
@@ -283,10 +296,17 @@ function checkStoryFiles(stories: Iterable<StoryFileRef>, queueDir: string, root
       listings.set(dir, sets);
     }
     if (name === '') watchable = false; // a directory named as a story file: not covered by listings
-    if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : sets.some((names) => names?.has(name))) continue;
-    out.push({ severity: 'warning', code: 'missing_story_file', message: `story file ${s.storyFile} does not exist`, file: s.file, line: s.line, column: s.column, story: s.id });
+    if (name === '' ? existsSync(resolve(queueDir, f)) || existsSync(resolve(root, f)) : listed(sets, name)) continue;
+    const s = story(i);
+    out.push({ severity: 'warning', code: 'missing_story_file', message: `story file ${storyFile} does not exist`, file: s.file, line: s.line, column: s.column, story: s.id });
   }
   return { diagnostics: out, dirs: watchable ? [...dirs] : null };
+}
+
+/** Whether one of the directory listings holds `name`. */
+function listed(sets: ReadonlyArray<Set<string> | null>, name: string): boolean {
+  for (let k = 0; k < sets.length; k++) if (sets[k]?.has(name)) return true;
+  return false;
 }
 
 /**
@@ -314,7 +334,13 @@ export class LiveQueue {
       // Patched from the last reading where only rows changed (read/patch.ts).
       const { rereadQueue } = await import('../read/patch.js');
       const read = await rereadQueue(this.last?.read ?? null, { file: loc.shown, bytes: source.bytes }, { vocabulary: loc.vocabulary });
-      const diagnostics = [...read.diagnostics, ...checkStoryFiles(read.stories, dirname(loc.path), loc.root).diagnostics];
+      const check = checkStoryFiles(
+        read.stories.map((s) => s.storyFile),
+        (i) => read.stories[i],
+        dirname(loc.path),
+        loc.root,
+      );
+      const diagnostics = [...read.diagnostics, ...check.diagnostics];
       this.last = { key, read, queue: { ...read, diagnostics, root: loc.root, path: loc.path } };
       this.parses++;
     }

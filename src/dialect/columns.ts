@@ -222,6 +222,17 @@ const SYNONYMS: Record<Role, string[]> = {
   parent: ['parent', 'parent id', 'parent story', 'parent task', 'epic', 'epic id', 'part of', 'belongs to', 'родитель', 'эпик', '親', '父任务', '상위'],
 };
 
+/** Each role's synonyms by rank (their first place in {@link SYNONYMS}): one lookup per header, not a search. */
+const SYNONYM_RANK = Object.fromEntries(
+  Object.entries(SYNONYMS).map(([role, words]) => {
+    const rank = new Map<string, number>();
+    words.forEach((w, i) => {
+      if (!rank.has(w)) rank.set(w, i);
+    });
+    return [role, rank];
+  }),
+) as Record<Role, Map<string, number>>;
+
 /** Roles of each column, or null for "other". `id` and `title` never share a column. `team`: the
  * config's `columns` (header key → role), which come before the synonyms. */
 export function assignRoles(headers: string[], team?: ReadonlyMap<string, Role>): Array<Role | null> {
@@ -234,12 +245,12 @@ export function assignRoles(headers: string[], team?: ReadonlyMap<string, Role>)
     });
   }
   const take = (role: Role) => {
-    const syn = SYNONYMS[role];
+    const syn = SYNONYM_RANK[role];
     let best = -1;
     let rank = Infinity;
     keys.forEach((k, i) => {
       if (roles[i] !== null) return;
-      const r = syn.indexOf(k);
+      const r = syn.get(k) ?? -1;
       if (r !== -1 && r < rank) {
         best = i;
         rank = r;

@@ -60,24 +60,42 @@ export function parseDepsReference(text: string): ParsedDeps {
 }
 
 function parse(text: string, fast: boolean): ParsedDeps {
-  const out: ParsedDeps = { deps: [], documents: [] };
   const t = text.trim();
-  if (t === '' || NONE.test(t)) return out;
-  // Without any separator but `,` (no `;`, `、`, `，`, `<br>`, ` + `, `and`, `&`), SPLIT can only
-  // split at commas, and every part is trimmed below: a plain split gives the same parts.
-  for (let part of fast && !OTHER_SEPARATOR.test(t) ? t.split(',') : t.split(SPLIT)) {
-    part = part.trim();
-    if (part === '' || NONE.test(part)) continue;
-    if (fast) {
-      const m = SIMPLE.exec(part);
-      if (m && !MARK_WORD.test(m[1]) && !PATHLIKE.test(m[1])) {
-        out.deps.push({ ref: m[1], markedDone: m[2] !== undefined });
-        continue;
+  if (t === '' || NONE.test(t)) return fast ? NO_DEPS : { deps: [], documents: [] };
+  const out: ParsedDeps = { deps: [], documents: [] };
+  if (fast && !OTHER_SEPARATOR.test(t)) {
+    // Without any separator but `,` (no `;`, `、`, `，`, `<br>`, ` + `, `and`, `&`), SPLIT can only
+    // split at commas, and every part is trimmed below: a plain split gives the same parts. Without
+    // a comma the one part is `t` itself, already trimmed and known not to say "none".
+    if (!t.includes(',')) readFast(t, out);
+    else {
+      const parts = t.split(',');
+      for (let k = 0; k < parts.length; k++) {
+        const p = parts[k].trim();
+        if (p !== '' && !NONE.test(p)) readFast(p, out);
       }
     }
-    readPart(part, out);
+    return out;
+  }
+  for (let part of t.split(SPLIT)) {
+    part = part.trim();
+    if (part === '' || NONE.test(part)) continue;
+    if (fast) readFast(part, out);
+    else readPart(part, out);
   }
   return out;
+}
+
+/** What {@link parseDeps} answers for a cell that names nothing (empty, `None`, `—`): one shared
+ * object, frozen, so that no reader can change it for the others. */
+const NO_DEPS: ParsedDeps = Object.freeze({ deps: Object.freeze([]) as unknown as WrittenDep[], documents: Object.freeze([]) as unknown as string[] });
+
+/** Read one trimmed, non-empty part: the common shape `5-1` or `5-1 ✅` without the general
+ * grammar's regex passes, anything else by {@link readPart}. */
+function readFast(part: string, out: ParsedDeps): void {
+  const m = SIMPLE.exec(part);
+  if (m && !MARK_WORD.test(m[1]) && !PATHLIKE.test(m[1])) out.deps.push({ ref: m[1], markedDone: m[2] !== undefined });
+  else readPart(part, out);
 }
 
 function readPart(part: string, out: ParsedDeps): void {

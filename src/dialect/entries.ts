@@ -10,7 +10,7 @@ import { NO_VOCABULARY, type Vocabulary } from '../domain/config.js';
 import { compileVocabulary, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
 import { parseDeps } from './deps.js';
 import { isIdLike } from './normalize.js';
-import { entry, ownerOf, type Entry } from './entry.js';
+import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
@@ -54,12 +54,21 @@ export interface EntriesResult {
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
   if (!cell || cell.start === cell.end) return null;
-  const raw = src.slice(cell.start, cell.end);
-  const link = /\]\(\s*<?([^)\s>]+)>?/.exec(raw);
-  const candidate = (link ? link[1] : cell.text).trim().replace(/^`+|`+$/g, '');
-  if (/^[a-z]+:\/\//i.test(candidate) || candidate === '' || /\s/.test(candidate)) return null;
-  return /[./]/.test(candidate) ? candidate : null;
+  // A link needs `](` in the cell's source; most cells are a path in a code span, whose text has no backtick left.
+  let opens = false;
+  for (let i = cell.start; i + 1 < cell.end && !opens; i++) opens = src.charCodeAt(i) === 93 && src.charCodeAt(i + 1) === 40; // `](`
+  const link = opens ? /\]\(\s*<?([^)\s>]+)>?/.exec(src.slice(cell.start, cell.end)) : null;
+  let candidate = (link ? link[1] : cell.text).trim();
+  if (candidate.charCodeAt(0) === 96 || candidate.charCodeAt(candidate.length - 1) === 96) candidate = candidate.replace(/^`+|`+$/g, '');
+  if (URL_SCHEME.test(candidate) || candidate === '' || SPACE.test(candidate)) return null;
+  return PATH_MARK.test(candidate) ? candidate : null;
 }
+
+// The patterns of a row's cells, made once: a regular expression literal in a function makes a new
+// object each time the function runs.
+const URL_SCHEME = /^[a-z]+:\/\//i;
+const SPACE = /\s/;
+const PATH_MARK = /[./]/;
 
 /** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
 const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
@@ -115,8 +124,16 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   }
   const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
-  entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
+  // Tables alone come in file order; task items and heading blocks may interleave with them. The
+  // sort is stable, so entries already in order are left as they are.
+  if (!inFileOrder(entries)) entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables, lexicon };
+}
+
+/** Whether entries are in file order (by start offset), as a stable sort by it would leave them. */
+function inFileOrder(entries: readonly Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1].occurrence.start > entries[i].occurrence.start) return false;
+  return true;
 }
 
 /** Column index of each role in one table (-1 when absent), and the columns kept as fields. */
@@ -181,7 +198,7 @@ function cellAt(row: RawRow, i: number): RawCell | undefined {
 }
 
 function isBlankRow(row: RawRow): boolean {
-  for (const c of row.cells) if (c.text.trim() !== '') return false;
+  for (let k = 0; k < row.cells.length; k++) if (row.cells[k].text.trim() !== '') return false;
   return true;
 }
 
@@ -234,7 +251,8 @@ function readTable(
   }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
 
-  for (const row of table.rows) {
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r];
     if (isBlankRow(row)) continue;
     if (row.cells.length !== headers.length) {
       const piped = row.cells.some((c) => src.slice(c.start, c.end).includes('`'));
@@ -281,7 +299,7 @@ function readTable(
     }
     let title = textAt(row, cols.title);
     if (id !== null && NO_ID.test(id)) id = null;
-    if (id !== null && (id === '' || id.length > 80 || (/\s/.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
+    if (id !== null && (id === '' || id.length > 80 || (SPACE.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
       if (!title) title = id;
       id = null;
     }
@@ -334,12 +352,18 @@ export function unknownStatusMessage(raw: string): string {
  * owner, dependencies, story file, priority, effort, wave, and the other columns by header. */
 function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, title: string, status: Status, sectionPath: string[], occurrence: Occurrence): Entry {
   const fields: Record<string, string> = {};
-  for (const [i, name] of cols.other) if (i !== cols.status && i < row.cells.length) fields[name] = row.cells[i].text;
-  return entry({
+  for (let k = 0; k < cols.other.length; k++) {
+    const i = cols.other[k][0];
+    if (i !== cols.status && i < row.cells.length) fields[cols.other[k][1]] = row.cells[i].text;
+  }
+  // The entry as `entry.ts` {@link entry} makes it, one literal in the same field order (one per
+  // row is made here, so without the intermediate core object).
+  return {
     id,
     title,
     status,
-    owner: ownerOf(textAt(row, cols.owner)),
+    // No Owner column reads as an empty cell, which names nobody.
+    owner: cols.owner === -1 ? null : ownerOf(textAt(row, cols.owner)),
     deps: cols.deps === -1 ? null : parseDeps(textAt(row, cols.deps)),
     storyFile: storyFileOf(cellAt(row, cols.storyFile), src),
     priority: textAt(row, cols.priority) || null,
@@ -347,9 +371,11 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
     wave: textAt(row, cols.wave) || null,
     fields,
     sectionPath,
+    parent: null,
     parentRef: cols.parent === -1 ? null : (parseDeps(textAt(row, cols.parent)).deps[0]?.ref ?? null),
+    checklist: [],
     occurrence,
-  });
+  };
 }
 
 /**
@@ -380,7 +406,7 @@ function readListing(
     if (isBlankRow(row)) continue;
     let id: string | null = cols.id === -1 ? null : textAt(row, cols.id) || null;
     let title = textAt(row, cols.title);
-    if (id !== null && !isIdLike(id) && (/\s/.test(id) || weakIds || id.length > 24)) {
+    if (id !== null && !isIdLike(id) && (SPACE.test(id) || weakIds || id.length > 24)) {
       title ||= id;
       id = null;
     }

@@ -23,8 +23,11 @@ export function slug(s: string, max = 40): string {
 
 /** Does `s` look like a story id: one token, short, with a digit or an upper-case/dash shape? */
 export function isIdLike(s: string): boolean {
-  return /^[#]?[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,39}$/u.test(s) && /[\p{N}]|^[A-Z][A-Z0-9]*-/u.test(s);
+  return ID_TOKEN.test(s) && ID_SHAPE.test(s);
 }
+
+const ID_TOKEN = /^[#]?[\p{L}\p{N}][\p{L}\p{N}._/#-]{0,39}$/u;
+const ID_SHAPE = /[\p{N}]|^[A-Z][A-Z0-9]*-/u;
 
 /** An id leading a task's or a heading's text (`T-12 …`, `BUG-1: …`, `P2CSE-001 — …`, `8.2 …`),
  * with the separator after it. */

@@ -233,7 +233,9 @@ const MEMO = new WeakMap<RawHeading, SectionStatus | null>();
 function readSection(h: RawHeading): SectionStatus | null {
   const heading = h.text.trim();
   const core = fold(heading.replace(/^[^\p{L}]+/u, '').replace(/\s*(?:\(\d+\)|:)\s*$/, ''));
-  for (const [phrase, category] of PHRASES) {
+  for (let k = 0; k < PHRASES.length; k++) {
+    const phrase = PHRASES[k][0];
+    const category = PHRASES[k][1];
     if (!core.startsWith(phrase)) continue;
     const rest = core.slice(phrase.length).trim();
     const collection = TAKES_COLLECTION.has(category) && COLLECTION.test(rest);

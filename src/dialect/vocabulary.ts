@@ -21,9 +21,19 @@ export interface Lexicon {
   memo: Map<string, Status>;
 }
 
+/** Header keys already folded: a queue repeats the same few headers over all its tables. */
+const HEADER_KEYS = new Map<string, string>();
+
 /** Fold a header cell for lookup: markup, emoji and trailing colons removed. */
 export function headerKey(text: string): string {
-  return fold(text.replace(/[*_`:：]/g, ' ').replace(/[^\p{L}\p{N}\p{M}\s#./&'-]/gu, ' '));
+  let key = HEADER_KEYS.get(text);
+  if (key === undefined) {
+    key = fold(text.replace(/[*_`:：]/g, ' ').replace(/[^\p{L}\p{N}\p{M}\s#./&'-]/gu, ' '));
+    // Bounded, so that a long-lived process reading many files keeps a small memo.
+    if (HEADER_KEYS.size >= 4096) HEADER_KEYS.clear();
+    HEADER_KEYS.set(text, key);
+  }
+  return key;
 }
 
 /** The status words a legend or the config teaches, folded, longest first. */

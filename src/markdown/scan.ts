@@ -289,7 +289,8 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   /** Replace raw cell source by plain text, or queue the cell for remark. A cell over the limits is
    * refused first (`too_large`, limits.ts {@link checkCell}). */
   const resolveTexts = (row: RawRow): RawRow => {
-    for (const cell of row.cells) {
+    for (let k = 0; k < row.cells.length; k++) {
+      const cell = row.cells[k];
       checkCell(text, cell.start, cell.end);
       cell.text = textOf(cell.text, 'cell', cell as { text: string | null; start: number }) as string;
     }

@@ -53,7 +53,8 @@ export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltSt
   const entryStory = entries.some((e) => e.parent !== null || e.parentRef !== null) ? new Map<Entry, Story>() : null;
   const derivedSeen = new Map<string, number>();
 
-  for (const e of entries) {
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k];
     const occ = e.occurrence;
     let id = e.id;
     let derived = false;
@@ -109,7 +110,8 @@ export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltSt
   }
   if (entryStory) resolveParents(entries, entryStory, byId, diagnostics);
   if (opts.hierarchy) parentsByPrefix(order, byId, opts.hierarchy.prefixes);
-  for (const s of order) {
+  for (let k = 0; k < order.length; k++) {
+    const s = order[k];
     s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
   }
   resolveDeps(order, byId, diagnostics);
@@ -175,6 +177,10 @@ function parentsByPrefix(stories: Story[], byId: Map<string, Story>, patterns: t
 
 /** A status, label or tag that says a story's work is to be broken into stories. */
 const DECOMPOSE = /needs?[\s_-]*(?:decomposition|breakdown|breaking down|splitting)/i;
+/** A title tagged for decomposition (`[needs decomposition]`, `#needs-decomposition`). */
+const DECOMPOSE_TAG = /[[(#]needs?[\s_-]*decomposition/i;
+/** A Type / Kind cell saying epic. */
+const EPIC = /^\W*epic\W*$/i;
 /** Fields that carry labels or a story's kind. */
 const LABEL_FIELD = /^(?:labels?|tags?|type|kind|level|issue type|category)$/i;
 /** Fields that say what kind of work a row is (`| Type | … |` with `Epic`). */
@@ -188,7 +194,8 @@ const KIND_FIELD = /^(?:type|kind|level|issue type)$/i;
 function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
   let openChildren: Map<string, string[]> | null = null;
   const hasChildren = new Set<string>();
-  for (const s of stories) {
+  for (let k = 0; k < stories.length; k++) {
+    const s = stories[k];
     if (s.parent === null) continue;
     hasChildren.add(s.parent);
     if (OPEN_CATEGORIES.has(s.status.category)) {
@@ -198,13 +205,14 @@ function hierarchyChecks(stories: Story[], byId: Map<string, Story>, diagnostics
       else openChildren.set(s.parent, [s.id]);
     }
   }
-  for (const s of stories) {
-    let flag = DECOMPOSE.test(s.status.raw) || /[[(#]needs?[\s_-]*decomposition/i.test(s.title);
+  for (let k = 0; k < stories.length; k++) {
+    const s = stories[k];
+    let flag = DECOMPOSE.test(s.status.raw) || DECOMPOSE_TAG.test(s.title);
     let epic = false;
     for (const k in s.fields) {
       const v = s.fields[k];
       if (LABEL_FIELD.test(k.trim()) && DECOMPOSE.test(v)) flag = true;
-      if (KIND_FIELD.test(k.trim()) && /^\W*epic\W*$/i.test(v.trim())) epic = true;
+      if (KIND_FIELD.test(k.trim()) && EPIC.test(v.trim())) epic = true;
     }
     if (!flag && epic && !hasChildren.has(s.id) && OPEN_CATEGORIES.has(s.status.category)) flag = true;
     s.needsDecomposition = flag;
@@ -285,15 +293,18 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     }
     return lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null;
   };
-  for (const s of stories) {
-    if (s.deps.length === 0) continue;
-    const deps: DependencyRef[] = [];
-    for (const d of s.deps) {
+  for (let j = 0; j < stories.length; j++) {
+    const s = stories[j];
+    // The story's own array (made by `unresolved`), kept in place: the first `kept` are resolved.
+    const deps = s.deps;
+    let kept = 0;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k];
       const id = find(d.ref);
       // The same story named twice (or the same unknown ref) counts once.
-      if (deps.some((x) => (id !== null ? x.id === id : x.id === null && x.ref === d.ref))) continue;
+      if (namedBefore(deps, kept, id, d.ref)) continue;
       d.id = id;
-      deps.push(d);
+      deps[kept++] = d;
       if (id === s.id) {
         diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, file: s.file, line: s.line, column: s.column, story: s.id });
       } else if (id === null && !d.markedDone) {
@@ -318,6 +329,16 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
         });
       }
     }
-    s.deps = deps;
+    deps.length = kept;
   }
+}
+
+/** Whether one of the first `kept` resolved dependencies names story `id` (or, for an unknown
+ * reference, `ref` again). */
+function namedBefore(deps: readonly DependencyRef[], kept: number, id: string | null, ref: string): boolean {
+  for (let k = 0; k < kept; k++) {
+    const x = deps[k];
+    if (id !== null ? x.id === id : x.id === null && x.ref === ref) return true;
+  }
+  return false;
 }

@@ -151,7 +151,8 @@ export class GraphCore {
     while (frontier.length) {
       levels.push(frontier);
       const next: number[] = [];
-      for (const i of frontier) {
+      for (let f = 0; f < frontier.length; f++) {
+        const i = frontier[f];
         level[i] = levels.length - 1;
         for (let k = dependents.start[i]; k < dependents.start[i + 1]; k++) {
           const j = dependents.list[k];
@@ -159,7 +160,7 @@ export class GraphCore {
           if (--pending[j] === 0) next.push(j);
         }
       }
-      frontier = next.sort((x, y) => x - y);
+      frontier = isAscending(next) ? next : next.sort((x, y) => x - y);
     }
     const unschedulable: number[] = [];
     for (let i = 0; i < n; i++) if (this.open[i] === 1 && level[i] === -1) unschedulable.push(i);
@@ -172,8 +173,11 @@ export class GraphCore {
     const len = new Int32Array(n);
     const prev = new Int32Array(n).fill(-1);
     let end = -1;
-    for (const wave of this.levels().levels) {
-      for (const i of wave) {
+    const waves = this.levels().levels;
+    for (let w = 0; w < waves.length; w++) {
+      const wave = waves[w];
+      for (let f = 0; f < wave.length; f++) {
+        const i = wave[f];
         len[i] = 1;
         for (let k = depStart[i]; k < depStart[i + 1]; k++) {
           const j = depList[k];
@@ -186,9 +190,15 @@ export class GraphCore {
       }
     }
     const path: number[] = [];
-    for (let x = end; x !== -1; x = prev[x]) path.unshift(x);
-    return path;
+    for (let x = end; x !== -1; x = prev[x]) path.push(x);
+    return path.reverse();
   }
+}
+
+/** Whether `list` is in ascending order (then sorting it would change nothing). */
+function isAscending(list: readonly number[]): boolean {
+  for (let k = 1; k < list.length; k++) if (list[k - 1] > list[k]) return false;
+  return true;
 }
 
 /**
@@ -206,16 +216,16 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
   const cursor = new Int32Array(n);
   const out: number[][] = [];
   let counter = 0;
+  let wp = 0;
+  const visit = (v: number) => {
+    idx[v] = low[v] = counter++;
+    stack[sp++] = v;
+    onStack[v] = 1;
+    cursor[v] = depStart[v];
+    work[wp++] = v;
+  };
   for (let root = 0; root < n; root++) {
     if (idx[root] !== -1) continue;
-    let wp = 0;
-    const visit = (v: number) => {
-      idx[v] = low[v] = counter++;
-      stack[sp++] = v;
-      onStack[v] = 1;
-      cursor[v] = depStart[v];
-      work[wp++] = v;
-    };
     visit(root);
     while (wp > 0) {
       const v = work[wp - 1];
@@ -230,7 +240,16 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
         const parent = work[wp - 1];
         if (low[v] < low[parent]) low[parent] = low[v];
       }
-      if (low[v] === idx[v]) {
+      if (low[v] === idx[v] && stack[sp - 1] === v) {
+        // A component of one story (most are): a cycle only when it depends on itself.
+        sp--;
+        onStack[v] = 0;
+        for (let k = depStart[v]; k < depStart[v + 1]; k++)
+          if (depList[k] === v) {
+            out.push([v]);
+            break;
+          }
+      } else if (low[v] === idx[v]) {
         const comp: number[] = [];
         let w: number;
         do {

@@ -74,7 +74,13 @@ function heldItself(s: Story): boolean {
   // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
   // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
   // and an item), which every write refuses until a person says which one is the story.
-  return isHold(s) || s.occurrences.some((o) => o.status.category !== s.status.category) || writtenTwice(s);
+  return isHold(s) || placesDisagree(s) || writtenTwice(s);
+}
+
+/** Whether one of a story's places says another status category than the story. */
+function placesDisagree(s: Story): boolean {
+  for (let k = 0; k < s.occurrences.length; k++) if (s.occurrences[k].status.category !== s.status.category) return true;
+  return false;
 }
 
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
@@ -96,7 +102,8 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   }
   // A parent with an open child is a container: it waits on its children.
   if (nested) {
-    for (const s of stories) {
+    for (let i = 0; i < n; i++) {
+      const s = stories[i];
       if (s.parent === null || !OPEN.has(s.status.category)) continue;
       const p = index.get(s.parent);
       if (p !== undefined) hold[p] = 1;
@@ -109,7 +116,9 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   for (let i = 0; i < n; i++) {
     depStart[i] = e;
     let waiting = 0;
-    for (const d of stories[i].deps) {
+    const deps = stories[i].deps;
+    for (let k = 0; k < deps.length; k++) {
+      const d = deps[k];
       const j = d.id === null ? undefined : index.get(d.id);
       if (j !== undefined) list[e++] = j;
       if (j !== undefined ? category[j] !== DONE : !d.markedDone) waiting++;

@@ -286,7 +286,7 @@ export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): P
     }
     documents.push(r.doc);
     // One by one: a spread of 100,000 arguments overflows the stack.
-    for (const e of r.entries) entries.push(e);
+    for (let k = 0; k < r.entries.length; k++) entries.push(r.entries[k]);
     for (const d of r.diagnostics) diagnostics.push(d);
   }
   const built = buildStories(entries, opts.vocabulary?.hierarchy ? { hierarchy: opts.vocabulary.hierarchy } : {});

@@ -49,7 +49,7 @@ export function patchableRows(queue: Queue): Int32Array | null {
   if ((doc.readPath !== 'scan' && doc.readPath !== 'scan+inline') || !doc.editable || doc.source || doc.bom !== 0 || text.includes('\r') || text.includes(']:')) return null;
   if (doc.headings.some((h) => isLegendHeading(h.text))) return null;
   if (queue.diagnostics.some((d) => d.code === 'legend')) return null;
-  if (queue.stories.some((s) => s.occurrences.some((o) => o.kind === 'heading'))) return null;
+  if (hasHeadingStory(queue.stories)) return null;
   const lines = new LineIndex(text);
   const startsWithPipe = (i: number) => i >= 0 && i < lines.count && text.charCodeAt(lines.starts[i]) === 124;
   // Story tables whose rows can be read alone: [header line (0-based), end offset].
@@ -79,16 +79,26 @@ export function patchableRows(queue: Queue): Int32Array | null {
   }
   const out = new Int32Array(queue.stories.length).fill(-1);
   let k = 0;
-  queue.stories.forEach((s, i) => {
+  for (let i = 0; i < queue.stories.length; i++) {
+    const s = queue.stories[i];
     const o = s.occurrences[0];
     // A parent's readiness and its warnings follow its children: never read alone.
-    if (s.occurrences.length !== 1 || o.kind !== 'table' || s.derivedId || s.parent !== null || queue.graph.children(s.id).length > 0 || o.column !== 1) return;
+    if (s.occurrences.length !== 1 || o.kind !== 'table' || s.derivedId || s.parent !== null || queue.graph.children(s.id).length > 0 || o.column !== 1) continue;
     const line = o.line - 1;
     while (k + 1 < tables.length && tables[k + 1][0] < line) k++;
     const t = tables[k];
     if (t && t[0] + 1 < line && o.start < t[1] && startsWithPipe(line)) out[i] = t[0];
-  });
+  }
   return out;
+}
+
+/** Whether a story is written as a heading block anywhere. */
+function hasHeadingStory(stories: readonly Story[]): boolean {
+  for (let i = 0; i < stories.length; i++) {
+    const occ = stories[i].occurrences;
+    for (let k = 0; k < occ.length; k++) if (occ[k].kind === 'heading') return true;
+  }
+  return false;
 }
 
 /** A table with `headers` and one row whose cells are all plain words: {@link legendRows} reads it as
