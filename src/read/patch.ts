@@ -7,16 +7,17 @@
  * text, or null (the caller then reads in full). It patches only where `read/rows.ts` proves a row
  * can be read alone ({@link patchableRows}), and checks each edited row's old text, read alone,
  * against what the full read made of it before trusting its new text read alone: the story, its
- * place in its table, and its own diagnostics. An edit that changes a story's dependencies, adds
- * or removes a line, touches anything but such rows, or changes the done state of a story another
- * story's dependency marks done (its `stale_done_mark` warning follows from it) is read in full.
+ * place in its table, and its own diagnostics. An edit that changes a story's dependencies (but for
+ * a done mark beside a reference to a done story), adds or removes a line, touches anything but such
+ * rows, or changes the status of a story another story's dependency marks done (its
+ * `stale_done_mark` warning follows from it) is read in full.
  */
 import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { decodeUtf8 } from '../domain/encoding.js';
 import { readQueue, type Queue, type QueueDocument, type ReadOptions } from './queue.js';
-import { patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
+import { carryRows, patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
 
 /** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
 function commonPrefix(a: string, b: string): number {
@@ -74,10 +75,11 @@ function moveOccurrence(o: Occurrence, by: number): Occurrence {
 }
 
 /** The story of a row read alone ({@link readRowAlone}) as the full read places it: at 1-based line
- * `line` starting at offset `at`, in its section, with the dependencies the full read resolved. */
-function placed(r: RowAlone, line: number, at: number, was: Story): Story {
+ * `line` starting at offset `at`, in its section, with `deps`, the dependencies as the full read
+ * resolved them. */
+function placed(r: RowAlone, line: number, at: number, was: Story, deps = was.deps): Story {
   const o = moveOccurrence(r.story.occurrences[0], at - r.rowStart);
-  return { ...r.story, deps: was.deps, sectionPath: was.sectionPath, line, occurrences: [{ ...o, line }] };
+  return { ...r.story, deps, sectionPath: was.sectionPath, line, occurrences: [{ ...o, line }] };
 }
 
 /** The table `t` with its last row (at offset `at` of the file) as `r` reads it. */
@@ -108,6 +110,8 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   const rowAt = new Map<number, number>();
   for (let i = 0; i < stories.length; i++) if (rowHead[i] !== -1) rowAt.set(stories[i].line, i);
   let marked: Set<string> | null = null;
+  // Done marks an edit added or took away beside a reference: the story it names, and the mark before and after.
+  const flips: Array<{ id: string; was: boolean; now: boolean }> = [];
   let oldStart = change.start;
   let newStart = change.start;
   const lineText = (l: number): string => {
@@ -133,12 +137,26 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     if (!r0 || !r1) return null;
     const s = stories[i];
     // The old row read alone must be what the full read made of it.
-    const written = JSON.stringify(r0.written);
-    if (written !== JSON.stringify(s.deps.map((d) => [d.ref, d.markedDone])) || written !== JSON.stringify(r1.written)) return null;
+    const w0 = r0.written;
+    const w1 = r1.written;
+    if (JSON.stringify(w0) !== JSON.stringify(s.deps.map((d) => [d.ref, d.markedDone])) || w1.length !== w0.length) return null;
     if (JSON.stringify(placed(r0, line, oldStart, s)) !== JSON.stringify(s)) return null;
     const stored = before.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
     if (JSON.stringify(stored) !== JSON.stringify(r0.diagnostics)) return null;
-    const story = placed(r1, line, newStart, s);
+    // The dependencies may change only by a done mark beside a reference to a story of the queue
+    // (what a write's follow step adds and takes away): the edge stays, and the stale_done_mark
+    // warning that could follow is ruled out below, once every edited row is known.
+    let deps = s.deps;
+    for (let k = 0; k < w0.length; k++) {
+      if (w1[k][0] !== w0[k][0]) return null;
+      if (w1[k][1] === w0[k][1]) continue;
+      const id = s.deps[k].id;
+      if (id === null) return null;
+      if (deps === s.deps) deps = s.deps.slice();
+      deps[k] = { ...s.deps[k], markedDone: w1[k][1] };
+      flips.push({ id, was: w0[k][1], now: w1[k][1] });
+    }
+    const story = placed(r1, line, newStart, s, deps);
     if (story.id !== s.id) return null;
     if (story.status.raw !== s.status.raw) {
       if (marked === null) {
@@ -160,6 +178,14 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     edited.push({ i, line, story, diagnostics: r1.diagnostics, table, oldStart, oldEnd, delta: now.length - was.length });
   }
   if (edited.length === 0) return null;
+  // A mark beside a story that is not done is a stale_done_mark warning: none before, none after.
+  if (flips.length) {
+    const now = new Map(edited.map((e) => [e.story.id, e.story]));
+    for (const f of flips) {
+      const done = (s: Story | undefined) => s?.status.category === 'done';
+      if ((f.was && !done(before.graph.byId.get(f.id))) || (f.now && !done(now.get(f.id) ?? before.graph.byId.get(f.id)))) return null;
+    }
+  }
   // Offsets after an edited line move by what the edited lines before them grew or shrank.
   const shift = (offset: number) => {
     let by = 0;
@@ -211,17 +237,15 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     return by === 0 ? x : { ...x, start: x.start + by };
   });
   const document: QueueDocument = { ...doc, text, tables, headings };
-  return {
-    ...before,
-    documents: [document],
-    stories: out,
-    graph: before.graph.withStatuses(
-      out,
-      byId,
-      edited.map((e) => e.i),
-    ),
-    diagnostics,
-  };
+  const graph = before.graph.withStatuses(
+    out,
+    byId,
+    edited.map((e) => e.i),
+  );
+  const after: Queue = { ...before, documents: [document], stories: out, graph, diagnostics };
+  // Every row that read alone still does: the edited ones were read alone, and nothing else changed.
+  carryRows(after, rowHead);
+  return after;
 }
 
 /**

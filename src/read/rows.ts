@@ -37,12 +37,33 @@ const KNOWN_ROLES: ReadonlySet<string> = new Set(['status', 'id', 'title', 'deps
 /** Codes of the diagnostics a story's dependencies give (`model/build.ts`, the graph's cycles). */
 const DEPENDENCY_CODES: ReadonlySet<string> = new Set(['unknown_dependency', 'self_dependency', 'stale_done_mark', 'cycle']);
 
+/** {@link patchableRows} of the queues it was worked out for, or carried to ({@link carryRows}). */
+const known = new WeakMap<Queue, Int32Array | null>();
+
 /**
  * For each story of a queue read in full (in file order), the 0-based line of its table's header
  * when its row can be read alone (the conditions above), else -1; null when no row of the document
- * can.
+ * can. Worked out once per queue: the caller must not change what it returns.
  */
 export function patchableRows(queue: Queue): Int32Array | null {
+  let rows = known.get(queue);
+  if (rows === undefined) {
+    rows = rowsReadAlone(queue);
+    known.set(queue, rows);
+  }
+  return rows;
+}
+
+/**
+ * Record `rows` as {@link patchableRows} of `queue`: for a queue made from another by re-reading
+ * only rows that read alone (`read/patch.ts`), whose rows read alone exactly where the other's do.
+ */
+export function carryRows(queue: Queue, rows: Int32Array | null): void {
+  known.set(queue, rows);
+}
+
+/** {@link patchableRows}, worked out. */
+export function rowsReadAlone(queue: Queue): Int32Array | null {
   if (queue.documents.length !== 1) return null;
   const doc = queue.documents[0];
   const text = doc.text;

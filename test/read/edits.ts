@@ -55,8 +55,12 @@ export function edit(text: string, r: () => number): string {
       cell(1, pick(STATUSES)); // a claim, a done, a hold, a release
     else if (kind < 0.55) cell(3, `Retitled ${Math.floor(r() * 1000)}`);
     else if (kind < 0.62) cell(5, pick(['', 'ann', 'Carol']));
-    else if (kind < 0.7) cell(4, pick(['—', 'Q-1', 'Q-2 ✅, Q-3', 'NOPE-9', 'Q-0, q-0']));
-    else if (kind < 0.74) cell(2, `Q-${Math.floor(r() * 50)}`);
+    else if (kind < 0.66) cell(4, pick(['—', 'Q-1', 'Q-2 ✅, Q-3', 'NOPE-9', 'Q-0, q-0']));
+    else if (kind < 0.7 && cells.length > 5) {
+      // Done marks added beside every reference, or all taken away, as a write's follow step does.
+      const deps = cells[4].trim();
+      cell(4, deps.includes('✅') ? deps.replace(/ ?✅/g, '') : deps.replace(/(Q-\d+|NOPE-\d+)/g, '$1 ✅'));
+    } else if (kind < 0.74) cell(2, `Q-${Math.floor(r() * 50)}`);
     else if (kind < 0.78) cell(3, 'a \\| piped `x | y` title');
     else if (kind < 0.8) cell(3, 'see [the doc][d]');
     else if (kind < 0.82) {

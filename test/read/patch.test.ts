@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readQueue, type Queue } from '../../src/read/queue.js';
 import { changedLines, patchQueue, rereadQueue } from '../../src/read/patch.js';
+import { patchableRows, rowsReadAlone } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
 import { edit, generate } from './edits.js';
@@ -51,6 +52,8 @@ async function walk(text: string, steps: number, r: () => number): Promise<{ pat
     if (got) {
       patched++;
       expect(comparable(got), `step ${s}`).toEqual(comparable(expected));
+      // The rows that read alone, carried over from `before`, are those a full read finds.
+      expect(patchableRows(got), `step ${s}`).toEqual(rowsReadAlone(expected));
     } else fulls++;
     before = got ?? expected;
   }
@@ -95,6 +98,34 @@ describe('the re-read after a write equals a full read', () => {
     expect(got).not.toBeNull();
     expect(comparable(got!)).toEqual(comparable(await read(next)));
   }, 120_000);
+
+  it("a done's follow step is patched: the story done, its dependent unblocked, done marks beside it; a mark beside a story not done is not", async () => {
+    const text = [
+      '# Q',
+      '',
+      '| Status | Story | Title | Depends On |',
+      '|---|---|---|---|',
+      '| [IN PROGRESS: Dev 1] | **A** | a | None |',
+      '| [BLOCKED] | **B** | b | A |',
+      '| [DONE] | **C** | c | None |',
+      '| [ ] | **D** | d | C, E |',
+      '| [ ] | **E** | e | None |',
+      '',
+    ].join('\n');
+    const before = await read(text);
+    const done = text
+      .replace('| [IN PROGRESS: Dev 1] | **A** |', '| [DONE] | **A** |')
+      .replace('| [BLOCKED] | **B** | b | A |', '| [ ] | **B** | b | A ✅ |')
+      .replace('| C, E |', '| C ✅, E |');
+    const got = await patchQueue(before, done);
+    expect(got).not.toBeNull();
+    expect(comparable(got!)).toEqual(comparable(await read(done)));
+    expect(got!.graph.ready().map((s) => s.id)).toEqual(['B', 'E']);
+    // E is not done: its mark would be a stale_done_mark warning, which the full read gives.
+    const stale = text.replace('| C, E |', '| C, E ✅ |');
+    expect(await patchQueue(before, stale)).toBeNull();
+    expect((await read(stale)).diagnostics.map((d) => d.code)).toContain('stale_done_mark');
+  });
 
   it('finds the lines an edit changed, and refuses one that adds or removes a line', () => {
     expect(changedLines('a\nb\nc\n', 'a\nB!\nc\n')).toEqual({ first: 1, old: ['b'], now: ['B!'], start: 2 });
