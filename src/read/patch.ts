@@ -70,7 +70,10 @@ const moveSpan = (span: Span | undefined, by: number): Span | undefined => (span
 /** `o` moved by `by` characters (its line unchanged). */
 function moveOccurrence(o: Occurrence, by: number): Occurrence {
   const spans: Occurrence['spans'] = {};
-  for (const k of Object.keys(o.spans) as Array<keyof Occurrence['spans']>) spans[k] = moveSpan(o.spans[k], by);
+  for (const k in o.spans) {
+    const key = k as keyof Occurrence['spans'];
+    spans[key] = moveSpan(o.spans[key], by);
+  }
   return { ...o, start: o.start + by, end: o.end + by, spans };
 }
 
@@ -189,24 +192,28 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   // Offsets after an edited line move by what the edited lines before them grew or shrank.
   const shift = (offset: number) => {
     let by = 0;
-    for (const e of edited) if (offset > e.oldEnd) by += e.delta;
+    for (let k = 0; k < edited.length; k++) if (offset > edited[k].oldEnd) by += edited[k].delta;
     return by;
   };
   const out = stories.slice();
   const byId = new Map(before.graph.byId);
   const firstEnd = edited[0].oldEnd;
+  // Indexed loops and no closure per story: this pass meets every story after the first edit (half
+  // the file, for an edit in its middle), in code that runs once per process.
   for (let i = 0; i < out.length; i++) {
     const s = out[i];
-    if (s.occurrences.every((o) => o.start <= firstEnd)) continue;
-    let moved = false;
-    const occurrences = s.occurrences.map((o) => {
+    const places = s.occurrences;
+    let moved: Occurrence[] | null = null;
+    for (let k = 0; k < places.length; k++) {
+      const o = places[k];
+      if (o.start <= firstEnd) continue;
       const by = shift(o.start);
-      if (by === 0) return o;
-      moved = true;
-      return moveOccurrence(o, by);
-    });
-    if (moved) {
-      out[i] = { ...s, occurrences };
+      if (by === 0) continue;
+      if (moved === null) moved = places.slice();
+      moved[k] = moveOccurrence(o, by);
+    }
+    if (moved !== null) {
+      out[i] = { ...s, occurrences: moved };
       byId.set(s.id, out[i]);
     }
   }
