@@ -85,3 +85,26 @@ export function edit(text: string, r: () => number): string {
   }
   return lines.join('\n');
 }
+
+/** What a walk of edits did: how many were read incrementally, how many in full. */
+export interface WalkCount {
+  patched: number;
+  full: number;
+}
+
+/**
+ * `walk` over 12 generated queues of 40 to 240 stories, 40 edits each, seeded from `seed` (the
+ * run's QUEUE_TEST_SEED) and `salt` (one per test, so that tests walk different edits); the counts
+ * summed.
+ */
+export async function walkGenerated(walk: (text: string, steps: number, r: () => number) => Promise<WalkCount>, seed: number, salt: number): Promise<WalkCount> {
+  const total = { patched: 0, full: 0 };
+  for (let q = 0; q < 12; q++) {
+    const s = Math.imul(seed + q, 2654435761) >>> 0;
+    const r = rng(s ^ salt);
+    const w = await walk(generate(s, 40 + Math.floor(r() * 200)), 40, r);
+    total.patched += w.patched;
+    total.full += w.full;
+  }
+  return total;
+}

@@ -9,7 +9,7 @@ import { changedLines, patchQueue, rereadQueue } from '../../src/read/patch.js';
 import { patchableRows, rowsReadAlone } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
-import { edit, generate } from './edits.js';
+import { edit, walkGenerated } from './edits.js';
 
 const SEED = testSeed();
 
@@ -62,15 +62,7 @@ async function walk(text: string, steps: number, r: () => number): Promise<{ pat
 
 describe('the re-read after a write equals a full read', () => {
   it('over generated queues, edit after edit', async () => {
-    let patched = 0;
-    let fulls = 0;
-    for (let q = 0; q < 12; q++) {
-      const seed = Math.imul(SEED + q, 2654435761) >>> 0;
-      const r = rng(seed ^ 0x2545f491);
-      const w = await walk(generate(seed, 40 + Math.floor(r() * 200)), 40, r);
-      patched += w.patched;
-      fulls += w.full;
-    }
+    const { patched, full: fulls } = await walkGenerated(walk, SEED, 0x2545f491);
     // Most edits (status, title, owner changes) are patched; the rest are read in full.
     expect(patched).toBeGreaterThan(50);
     expect(fulls).toBeGreaterThan(20);

@@ -10,7 +10,7 @@ import { readQueue } from '../../src/read/queue.js';
 import { patchableRows } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
-import { edit, generate } from './edits.js';
+import { edit, walkGenerated } from './edits.js';
 
 const SEED = testSeed();
 
@@ -54,15 +54,7 @@ async function walk(text: string, steps: number, r: () => number): Promise<{ pat
 
 describe('the incremental first read equals a full read', () => {
   it('over generated queues, edit after edit', async () => {
-    let patched = 0;
-    let fulls = 0;
-    for (let q = 0; q < 12; q++) {
-      const seed = Math.imul(SEED + q, 2654435761) >>> 0;
-      const r = rng(seed ^ 0x5bd1e995);
-      const w = await walk(generate(seed, 40 + Math.floor(r() * 200)), 40, r);
-      patched += w.patched;
-      fulls += w.full;
-    }
+    const { patched, full: fulls } = await walkGenerated(walk, SEED, 0x5bd1e995);
     // The fast path is taken for most edits (status, title, owner changes), and refused for the rest.
     expect(patched).toBeGreaterThan(50);
     expect(fulls).toBeGreaterThan(20);
