@@ -417,10 +417,15 @@ function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
 
 /** The lines an edit changed: from 0-based line `first`, the old and the new text of each (as many
  * of one as of the other), and the old bytes' offset of line `first`. Null when the edit adds or
- * removes lines, or changes nothing. */
-export function changedLines(before: Buffer, after: Buffer): { first: number; old: string[]; now: string[]; start: number } | null {
+ * removes lines, changes nothing, or changes a line before line `from` (told before the lines are
+ * split: an edit of the title line costs no pass over the file). */
+export function changedLines(before: Buffer, after: Buffer, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
   const p = commonPrefix(before, after);
   if (p === before.length && p === after.length) return null;
+  for (let l = 0, at = -1; l < from; l++) {
+    at = before.indexOf(10, at + 1);
+    if (at === -1 || p <= at) return null;
+  }
   const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
   const oldEnd = before.length - s;
   const newEnd = after.length - s;
@@ -478,7 +483,7 @@ export async function patchIndex(
   const ix = old.index;
   const rowHead = ix.rowHead;
   if (!rowHead) return null;
-  const change = changedLines(before, after);
+  const change = changedLines(before, after, 1);
   // `before` is trusted only once `proven` says so, after the cheap refusals (an edit of line 1,
   // of the number of lines), which then cost no hash of it.
   if (!change || change.first === 0 || !proven()) return null;

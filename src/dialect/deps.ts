@@ -26,6 +26,9 @@ const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 const OTHER_SEPARATOR = /[;、，<+&]|and/i;
 const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;
 const PATHLIKE = /(?:^|\/)[\w.-]+\.(?:md|mdx|txt|json|ya?ml|toml|py|ts|js|rs|go|sh)$|\//i;
+/** Whether `s` names a document, not a story ({@link PATHLIKE}); a reference with neither `/` nor
+ * `.` (nearly all of them) is none without running the pattern. */
+const pathLike = (s: string) => (s.includes('/') || s.includes('.')) && PATHLIKE.test(s);
 
 /** Expand `GOV-001..GOV-005` (or `GOV-001..005`) to its members; null if not a range. */
 function expandRange(s: string): string[] | null {
@@ -94,7 +97,7 @@ const NO_DEPS: ParsedDeps = Object.freeze({ deps: Object.freeze([]) as unknown a
  * grammar's regex passes, anything else by {@link readPart}. */
 function readFast(part: string, out: ParsedDeps): void {
   const m = SIMPLE.exec(part);
-  if (m && !MARK_WORD.test(m[1]) && !PATHLIKE.test(m[1])) out.deps.push({ ref: m[1], markedDone: m[2] !== undefined });
+  if (m && !MARK_WORD.test(m[1]) && !pathLike(m[1])) out.deps.push({ ref: m[1], markedDone: m[2] !== undefined });
   else readPart(part, out);
 }
 
@@ -110,7 +113,7 @@ function readPart(part: string, out: ParsedDeps): void {
     .replace(/^[`*]+|[`*.:]+$/g, '')
     .trim();
   if (bare === '') return;
-  if (PATHLIKE.test(bare)) {
+  if (pathLike(bare)) {
     out.documents.push(bare);
     return;
   }

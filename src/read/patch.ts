@@ -37,12 +37,17 @@ function commonSuffix(a: string, b: string, limit: number): number {
 /**
  * The lines an edit of `before` into `after` changed: from 0-based line `first`, the old and the new
  * text of each (as many of one as of the other: the edit neither adds nor removes a line), and the
- * offset where line `first` starts (the same in both). Null when the edit adds or removes lines, or
- * changes nothing. Lines end at `\n`.
+ * offset where line `first` starts (the same in both). Null when the edit adds or removes lines,
+ * changes nothing, or changes a line before line `from` (told before the lines are split). Lines
+ * end at `\n`.
  */
-export function changedLines(before: string, after: string): { first: number; old: string[]; now: string[]; start: number } | null {
+export function changedLines(before: string, after: string, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
   if (before === after) return null;
   const p = commonPrefix(before, after);
+  for (let l = 0, at = -1; l < from; l++) {
+    at = before.indexOf('\n', at + 1);
+    if (at === -1 || p <= at) return null;
+  }
   const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
   const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
   const stop = (t: string, at: number) => {
@@ -101,7 +106,7 @@ const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({
 export async function patchQueue(before: Queue, text: string): Promise<Queue | null> {
   if (before.documents.length !== 1) return null;
   const doc = before.documents[0];
-  const change = changedLines(doc.text, text);
+  const change = changedLines(doc.text, text, 1);
   if (!change || change.first === 0) return null;
   checkFileSize(text, doc.file);
   const rowHead = patchableRows(before);

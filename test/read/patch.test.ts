@@ -123,6 +123,10 @@ describe('the re-read after a write equals a full read', () => {
     expect(changedLines('a\nb\nc\n', 'a\nB!\nc\n')).toEqual({ first: 1, old: ['b'], now: ['B!'], start: 2 });
     expect(changedLines('a\nb\nc\nd', 'a\nx\nc\ny')).toEqual({ first: 1, old: ['b', 'c', 'd'], now: ['x', 'c', 'y'], start: 2 });
     expect(changedLines('a\nb\n', 'a\nb\n')).toBeNull();
+    // From line 1 on: an edit of line 0 is none of its business.
+    expect(changedLines('a\nb\nc\n', 'A\nb\nc\n', 1)).toBeNull();
+    expect(changedLines('a\nb\nc\n', 'a\nB\nc\n', 1)).toEqual({ first: 1, old: ['b'], now: ['B'], start: 2 });
+    expect(changedLines('a\nb\n', 'ab\nb\n', 1)).toBeNull();
     expect(changedLines('a\nb\n', 'a\nb\nc\n')).toBeNull();
     expect(changedLines('a\nb\nc\n', 'a\nc\n')).toBeNull();
     const [x, y] = ['x'.repeat(70_000), 'y'.repeat(70_000)];
