@@ -41,14 +41,24 @@ export type Width = (s: string) => number;
 const PLAIN = /^[\x20-\x7e]*$/;
 
 /**
- * The width measure {@link keepPadding} needs for `edits` of `src`: the length when every text
- * involved is printable ASCII (the common case: a status cell), else string-width (emoji and CJK
- * take two columns, zero-width joiners none). string-width is loaded only then: building its
- * segmenter costs about 10 ms of every command's start.
+ * The width measure {@link keepPadding} needs for `edits` of `src`: string-width (emoji and CJK take
+ * two columns, zero-width joiners none) where an edit replaces text in a padded cell (it is
+ * followed by two spaces or more, then `|`) and either text is more than printable ASCII, else the
+ * length: keepPadding leaves an insertion and an edit of an unpadded cell as they are, whatever the
+ * widths (the done mark ` ✅` beside a reference is an insertion). string-width is loaded only
+ * when needed: loading it and building its segmenter costs 10-20 ms.
  */
 export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
-  if (edits.every((e) => PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) return (s) => s.length;
+  if (edits.every((e) => !padded(src, e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end))))) return (s) => s.length;
   return (await import('string-width')).default;
+}
+
+/** Whether `e` replaces text in a cell {@link keepPadding} re-pads: followed by two spaces or more, then `|`. */
+function padded(src: string, e: Edit): boolean {
+  if (e.start === e.end) return false;
+  let p = e.end;
+  while (src.charCodeAt(p) === 32) p++;
+  return src.charCodeAt(p) === 124 && p - e.end > 1;
 }
 
 /**

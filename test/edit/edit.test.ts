@@ -65,6 +65,20 @@ describe('splice', () => {
     expect(await pad(wide, [{ start: 2, end: 4, text: '[ ]' }])).toBe('| [ ]      | A |');
     expect((await widthFor('abc', [{ start: 0, end: 1, text: 'x' }]))('完了')).toBe(2);
   });
+
+  it('measures columns only where a padded cell is re-padded: an insertion or an unpadded cell keeps its edit as it is', async () => {
+    const row = '| [ ] | A | B-1 |';
+    const mark = { start: 15, end: 15, text: ' ✅' };
+    // The length, not string-width (which gives 3 for ' ✅'): keepPadding leaves these edits alone.
+    expect((await widthFor(row, [mark]))(' ✅')).toBe(2);
+    expect((await widthFor(row, [{ start: 2, end: 5, text: '✅ Done' }]))('✅')).toBe(1);
+    expect(await pad(row, [mark])).toBe('| [ ] | A | B-1 ✅ |');
+    expect(await pad(row, [{ start: 2, end: 5, text: '✅ Done' }])).toBe('| ✅ Done | A | B-1 |');
+    // A padded cell is measured in columns.
+    const aligned = '| [ ]       | A |';
+    expect((await widthFor(aligned, [{ start: 2, end: 5, text: '✅ Done' }]))('✅')).toBe(2);
+    expect(await pad(aligned, [{ start: 2, end: 5, text: '✅ Done' }])).toBe('| ✅ Done   | A |');
+  });
 });
 
 describe('status style', () => {
