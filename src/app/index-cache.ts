@@ -387,78 +387,6 @@ export function readBase(indexPath: string): Buffer | null {
   }
 }
 
-/** The length of the common prefix of `a` and `b`, compared a block at a time. */
-function commonPrefix(a: Buffer, b: Buffer): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i += 65536) {
-    const e = Math.min(n, i + 65536);
-    if (a.compare(b, i, e, i, e) !== 0) {
-      let j = i;
-      while (a[j] === b[j]) j++;
-      return j;
-    }
-  }
-  return n;
-}
-
-/** The length of the common suffix of `a` and `b`, at most `limit`. */
-function commonSuffix(a: Buffer, b: Buffer, limit: number): number {
-  let s = 0;
-  while (s < limit) {
-    const step = Math.min(65536, limit - s);
-    if (a.compare(b, b.length - s - step, b.length - s, a.length - s - step, a.length - s) !== 0) {
-      while (a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
-      return s;
-    }
-    s += step;
-  }
-  return limit;
-}
-
-/** The lines an edit changed: from 0-based line `first`, the old and the new text of each (as many
- * of one as of the other), and the old bytes' offset of line `first`. Null when the edit adds or
- * removes lines, changes nothing, or changes a line before line `from` (told before the lines are
- * split: an edit of the title line costs no pass over the file). */
-export function changedLines(before: Buffer, after: Buffer, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
-  const p = commonPrefix(before, after);
-  if (p === before.length && p === after.length) return null;
-  for (let l = 0, at = -1; l < from; l++) {
-    at = before.indexOf(10, at + 1);
-    if (at === -1 || p <= at) return null;
-  }
-  const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
-  const oldEnd = before.length - s;
-  const newEnd = after.length - s;
-  let k = 0;
-  for (let i = before.indexOf(10, p); i !== -1 && i < oldEnd; i = before.indexOf(10, i + 1)) k++;
-  let k2 = 0;
-  for (let i = after.indexOf(10, p); i !== -1 && i < newEnd; i = after.indexOf(10, i + 1)) k2++;
-  if (k !== k2) return null;
-  const start = p === 0 ? 0 : before.lastIndexOf(10, p - 1) + 1;
-  // Line endings counted in a one-byte string (an engine search per line, not a loop per byte).
-  const head = before.toString('latin1', 0, start);
-  let first = 0;
-  for (let i = head.indexOf('\n'); i !== -1; i = head.indexOf('\n', i + 1)) first++;
-  const stop = (buf: Buffer, at: number) => {
-    const i = buf.indexOf(10, at);
-    return i === -1 ? buf.length : i;
-  };
-  const old = before.toString('utf8', start, stop(before, oldEnd)).split('\n');
-  const now = after.toString('utf8', start, stop(after, newEnd)).split('\n');
-  return old.length === now.length ? { first, old, now, start } : null;
-}
-
-/** The text of 0-based line `line` of `bytes`, a line before the one starting at offset `start`, line `from`. */
-function lineBefore(bytes: Buffer, start: number, from: number, line: number): string {
-  let at = start;
-  for (let l = from; l > line; l--) at = at < 2 ? 0 : bytes.lastIndexOf(10, at - 2) + 1;
-  const end = bytes.indexOf(10, at);
-  return bytes.toString('utf8', at, end === -1 ? bytes.length : end);
-}
-
-/** A conflict marker line a row could become (`|||||||`, diff3's base marker). */
-const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
-
 /**
  * The index of `after` (keyed `key`, shown as `file`) made from `old`, the index of `before`,
  * without reading `after` in full, when the edit from `before` to `after` only changed rows that
@@ -483,11 +411,16 @@ export async function patchIndex(
   const ix = old.index;
   const rowHead = ix.rowHead;
   if (!rowHead) return null;
-  const change = changedLines(before, after, 1);
+  const { changedAt, changedLines, lineBefore } = await import('../read/changes.js');
+  // The bytes as one-byte strings: lines, offsets and the common prefix and suffix are the bytes'
+  // (a changed line's text is decoded as UTF-8 below). Line 1 (a title) is never a row.
+  const bytesBefore = before.toString('latin1');
+  const change = changedLines(bytesBefore, after.toString('latin1'), 1);
   // `before` is trusted only once `proven` says so, after the cheap refusals (an edit of line 1,
   // of the number of lines), which then cost no hash of it.
-  if (!change || change.first === 0 || !proven()) return null;
-  const { readRowAlone, ROW_CODES } = await import('../read/rows.js');
+  if (!change || !proven()) return null;
+  const utf8 = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8');
+  const { couldReadAlone, readRowAlone, ROW_CODES, withRowDiagnostics } = await import('../read/rows.js');
   const { isHold } = await import('../model/graph.js');
   const { CATEGORIES, DONE, GraphCore } = await import('../model/core.js');
   try {
@@ -507,17 +440,18 @@ export async function patchIndex(
     const lines = new Set<number>();
     const done = new Int8Array(n); // +1: became done, -1: no longer done
     for (let j = 0; j < change.old.length; j++) {
-      const was = change.old[j];
-      const now = change.now[j];
-      if (was === now) continue;
+      if (change.old[j] === change.now[j]) continue;
+      const was = utf8(change.old[j]);
+      const now = utf8(change.now[j]);
       const line = change.first + j + 1;
       const i = storyAt(line);
-      if (i === undefined || now.charCodeAt(0) !== 124 || PIPE_MARKER.test(now) || now.includes(']:') || now.includes('\r') || now.includes('\ufffd')) return null;
+      // U+FFFD: bytes that are not UTF-8, which a row read alone would not keep.
+      if (i === undefined || !couldReadAlone(now) || now.includes('\ufffd')) return null;
       const h = rowHead[i];
-      const text = (l: number) => (l >= change.first ? change.old[l - change.first] : lineBefore(before, change.start, change.first, l));
+      const text = (l: number) => utf8(l >= change.first ? change.old[l - change.first] : lineBefore(bytesBefore, change.start, change.first, l));
       const header = text(h);
       const delimiter = text(h + 1);
-      if (h + 1 >= change.first && (change.now[h - change.first] !== header || change.now[h + 1 - change.first] !== delimiter)) return null;
+      if (changedAt(change, h) || changedAt(change, h + 1)) return null;
       const r0 = await readRowAlone(header, delimiter, was, file, line, opts);
       const r1 = await readRowAlone(header, delimiter, now, file, line, opts, true);
       if (!r0 || !r1) return null;
@@ -618,18 +552,7 @@ export async function patchIndex(
     jsonStart[n] = ix.jsonStart[n] + shift;
     pieces.push(json0.subarray(from));
     const json = Buffer.concat(pieces);
-    // The row's own diagnostics replace the old ones at its line, in the order a full read sorts
-    // them: after what sorts before, before what sorts the same (the story's, which come later).
-    const kept = ix.diagnostics.filter((d) => !(lines.has(d.line) && ROW_CODES.has(d.code)));
-    const diagnostics: Diagnostic[] = [];
-    let r = 0;
-    const rank = { error: 0, warning: 1, info: 2 } as const;
-    const cmp = (x: Diagnostic, y: Diagnostic) => (x.file === y.file ? x.line - y.line || x.column - y.column || rank[x.severity] - rank[y.severity] : x.file < y.file ? -1 : 1);
-    for (const d of kept) {
-      while (r < rowDiags.length && cmp(rowDiags[r], d) <= 0) diagnostics.push(rowDiags[r++]);
-      diagnostics.push(d);
-    }
-    while (r < rowDiags.length) diagnostics.push(rowDiags[r++]);
+    const diagnostics = withRowDiagnostics(ix.diagnostics, lines, rowDiags);
     return {
       index: {
         ...ix,

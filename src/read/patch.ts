@@ -17,57 +17,8 @@ import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { decodeUtf8 } from '../domain/encoding.js';
 import { readQueue, type Queue, type QueueDocument, type ReadOptions } from './queue.js';
-import { carryRows, patchableRows, readRowAlone, ROW_CODES, type RowAlone } from './rows.js';
-
-/** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
-  return i;
-}
-
-/** The length of the common suffix of `a` and `b`, at most `limit`. */
-function commonSuffix(a: string, b: string, limit: number): number {
-  let s = 0;
-  for (const step of [65536, 4096, 256, 16, 1]) while (s + step <= limit && a.slice(a.length - s - step, a.length - s) === b.slice(b.length - s - step, b.length - s)) s += step;
-  return s;
-}
-
-/**
- * The lines an edit of `before` into `after` changed: from 0-based line `first`, the old and the new
- * text of each (as many of one as of the other: the edit neither adds nor removes a line), and the
- * offset where line `first` starts (the same in both). Null when the edit adds or removes lines,
- * changes nothing, or changes a line before line `from` (told before the lines are split). Lines
- * end at `\n`.
- */
-export function changedLines(before: string, after: string, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
-  if (before === after) return null;
-  const p = commonPrefix(before, after);
-  for (let l = 0, at = -1; l < from; l++) {
-    at = before.indexOf('\n', at + 1);
-    if (at === -1 || p <= at) return null;
-  }
-  const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
-  const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
-  const stop = (t: string, at: number) => {
-    const i = t.indexOf('\n', at);
-    return i === -1 ? t.length : i;
-  };
-  const old = before.slice(start, stop(before, before.length - s)).split('\n');
-  const now = after.slice(start, stop(after, after.length - s)).split('\n');
-  if (old.length !== now.length) return null;
-  let first = 0;
-  for (let i = before.indexOf('\n'); i !== -1 && i < start; i = before.indexOf('\n', i + 1)) first++;
-  return { first, old, now, start };
-}
-
-/** A diff3 base marker a row could become (`|||||||`). */
-const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
-
-const RANK = { error: 0, warning: 1, info: 2 } as const;
-/** The order {@link readQueue} sorts diagnostics in. */
-const byPlace = (x: Diagnostic, y: Diagnostic) => (x.file === y.file ? x.line - y.line || x.column - y.column || RANK[x.severity] - RANK[y.severity] : x.file < y.file ? -1 : 1);
+import { changedAt, changedLines, lineBefore } from './changes.js';
+import { carryRows, couldReadAlone, patchableRows, readRowAlone, ROW_CODES, withRowDiagnostics, type RowAlone } from './rows.js';
 
 /** `span` moved by `by` characters. */
 const moveSpan = (span: Span | undefined, by: number): Span | undefined => (span ? { ...span, start: span.start + by, end: span.end + by } : undefined);
@@ -106,8 +57,9 @@ const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({
 export async function patchQueue(before: Queue, text: string): Promise<Queue | null> {
   if (before.documents.length !== 1) return null;
   const doc = before.documents[0];
+  // Line 1 (a title) is never a row.
   const change = changedLines(doc.text, text, 1);
-  if (!change || change.first === 0) return null;
+  if (!change) return null;
   checkFileSize(text, doc.file);
   const rowHead = patchableRows(before);
   if (!rowHead) return null;
@@ -122,24 +74,18 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   const flips: Array<{ id: string; was: boolean; now: boolean }> = [];
   let oldStart = change.start;
   let newStart = change.start;
-  const lineText = (l: number): string => {
-    if (l >= change.first) return change.old[l - change.first];
-    let at = change.start;
-    for (let k = change.first; k > l; k--) at = at < 2 ? 0 : doc.text.lastIndexOf('\n', at - 2) + 1;
-    const end = doc.text.indexOf('\n', at);
-    return doc.text.slice(at, end === -1 ? doc.text.length : end);
-  };
+  const lineText = (l: number): string => (l >= change.first ? change.old[l - change.first] : lineBefore(doc.text, change.start, change.first, l));
   for (let j = 0; j < change.old.length; j++, oldStart += change.old[j - 1].length + 1, newStart += change.now[j - 1].length + 1) {
     const was = change.old[j];
     const now = change.now[j];
     if (was === now) continue;
     const line = change.first + j + 1;
     const i = rowAt.get(line);
-    if (i === undefined || now.charCodeAt(0) !== 124 || PIPE_MARKER.test(now) || now.includes(']:') || now.includes('\r')) return null;
+    if (i === undefined || !couldReadAlone(now)) return null;
     const h = rowHead[i];
     const header = lineText(h);
     const delimiter = lineText(h + 1);
-    if (h + 1 >= change.first && (change.now[h - change.first] !== header || change.now[h + 1 - change.first] !== delimiter)) return null;
+    if (changedAt(change, h) || changedAt(change, h + 1)) return null;
     const r0 = await readRowAlone(header, delimiter, was, doc.file, line, opts, true);
     const r1 = await readRowAlone(header, delimiter, now, doc.file, line, opts, true);
     if (!r0 || !r1) return null;
@@ -226,18 +172,11 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     out[e.i] = e.story;
     byId.set(e.story.id, e.story);
   }
-  // The edited rows' own diagnostics replace the old ones at their lines, where a full read sorts
-  // them: after what sorts before, before what sorts the same (the story's, which come later).
-  const lines = new Set(edited.map((e) => e.line));
-  const rowDiags = edited.flatMap((e) => e.diagnostics).sort(byPlace);
-  const diagnostics: Diagnostic[] = [];
-  let r = 0;
-  for (const d of before.diagnostics) {
-    if (lines.has(d.line) && ROW_CODES.has(d.code)) continue;
-    while (r < rowDiags.length && byPlace(rowDiags[r], d) <= 0) diagnostics.push(rowDiags[r++]);
-    diagnostics.push(d);
-  }
-  while (r < rowDiags.length) diagnostics.push(rowDiags[r++]);
+  const diagnostics = withRowDiagnostics(
+    before.diagnostics,
+    new Set(edited.map((e) => e.line)),
+    edited.flatMap((e) => e.diagnostics),
+  );
   const tables = doc.tables.map((t) => {
     const own = edited.find((e) => e.table && e.table.line === t.line);
     if (own?.table) return own.table;

@@ -270,6 +270,11 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
+/** The order {@link readQueue} gives diagnostics: by file, line and column, errors before warnings before infos. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1;
+}
+
 /** Read queue files (path → text, or bytes: then each byte sequence that is not UTF-8 is read as
  * U+FFFD, warned about as `encoding` at its line and column, and kept by {@link documentBytes}) into
  * one queue, with the team's vocabulary when `opts` gives one. Stories keep the order of `files`, then lines. */
@@ -304,6 +309,6 @@ export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): P
       story: first.id,
     });
   }
-  diagnostics.sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column || RANK[a.severity] - RANK[b.severity] : a.file < b.file ? -1 : 1));
+  diagnostics.sort(compareDiagnostics);
   return { documents, stories: built.stories, graph, diagnostics, ...(opts.vocabulary ? { vocabulary: opts.vocabulary } : {}) };
 }

@@ -28,7 +28,36 @@ import type { ReadPath } from '../markdown/read.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { LineIndex } from '../markdown/lines.js';
 import type { Diagnostic, Story } from '../domain/types.js';
-import { readQueue, type Queue, type ReadOptions } from './queue.js';
+import { compareDiagnostics, readQueue, type Queue, type ReadOptions } from './queue.js';
+
+/** A diff3 base marker a row could become (`|||||||`). */
+const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
+
+/**
+ * Whether the new text of a changed line can still be a row read alone: it starts with `|`, is no
+ * conflict marker, and holds no `]:` (a link definition changes inline text everywhere) and no `\r`.
+ */
+export function couldReadAlone(line: string): boolean {
+  return line.charCodeAt(0) === 124 && !PIPE_MARKER.test(line) && !line.includes(']:') && !line.includes('\r');
+}
+
+/**
+ * `diagnostics` (in {@link compareDiagnostics} order) with the row diagnostics ({@link ROW_CODES})
+ * at `lines` replaced by `rows`, each where a full read sorts it: after what sorts before it,
+ * before what sorts the same (a story's own diagnostics, which a full read adds later).
+ */
+export function withRowDiagnostics(diagnostics: readonly Diagnostic[], lines: ReadonlySet<number>, rows: readonly Diagnostic[]): Diagnostic[] {
+  const add = [...rows].sort(compareDiagnostics);
+  const out: Diagnostic[] = [];
+  let r = 0;
+  for (const d of diagnostics) {
+    if (lines.has(d.line) && ROW_CODES.has(d.code)) continue;
+    while (r < add.length && compareDiagnostics(add[r], d) <= 0) out.push(add[r++]);
+    out.push(d);
+  }
+  while (r < add.length) out.push(add[r++]);
+  return out;
+}
 
 /** Codes of the diagnostics a story table's row gives by itself (`dialect/entries.ts` readTable). */
 export const ROW_CODES: ReadonlySet<string> = new Set(['uneven_row', 'empty_status', 'unknown_status']);

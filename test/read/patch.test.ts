@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readQueue, type Queue } from '../../src/read/queue.js';
-import { changedLines, patchQueue, rereadQueue } from '../../src/read/patch.js';
+import { changedLines } from '../../src/read/changes.js';
+import { patchQueue, rereadQueue } from '../../src/read/patch.js';
 import { patchableRows, rowsReadAlone } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
 import { corpusFiles, fixtureFiles, rng, testSeed, withoutCorpus } from '../helpers.js';
