@@ -421,8 +421,8 @@ export async function patchIndex(
   if (!change || !proven()) return null;
   const utf8 = (bytes: string) => Buffer.from(bytes, 'latin1').toString('utf8');
   const { couldReadAlone, readRowAlone, ROW_CODES, withRowDiagnostics } = await import('../read/rows.js');
-  const { isHold } = await import('../model/graph.js');
-  const { CATEGORIES, DONE, GraphCore } = await import('../model/core.js');
+  const { holdOf } = await import('../model/graph.js');
+  const { CATEGORIES, DONE, GraphCore, withStatuses } = await import('../model/core.js');
   try {
     const files = old.files();
     const n = ix.arrays.n;
@@ -431,14 +431,14 @@ export async function patchIndex(
       return undefined;
     };
     const a = ix.arrays;
-    const category = a.category.slice();
-    const hold = a.hold.slice();
+    const statuses = new Map<number, { category: number; hold: number }>();
     const owner = ix.owner.slice();
     const priority = ix.priority.slice();
     const changed = new Map<number, string>(); // story → its new JSON text ('' when not ready)
     const rowDiags: Diagnostic[] = [];
     const lines = new Set<number>();
-    const done = new Int8Array(n); // +1: became done, -1: no longer done
+    // Some edited story became done, or stopped being done.
+    let doneChanged = false;
     for (let j = 0; j < change.old.length; j++) {
       if (change.old[j] === change.now[j]) continue;
       const was = utf8(change.old[j]);
@@ -467,7 +467,7 @@ export async function patchIndex(
         files.line[i] !== line ||
         files.column[i] !== 1 ||
         code(s0.status.category) !== a.category[i] ||
-        (isHold(s0) ? 1 : 0) !== a.hold[i] ||
+        holdOf(s0) !== a.hold[i] ||
         (s0.owner?.toLowerCase() ?? null) !== ix.owner[i] ||
         priorityRank(s0.priority) !== ix.priority[i] ||
         JSON.stringify(r0.written) !== JSON.stringify(r1.written)
@@ -488,11 +488,11 @@ export async function patchIndex(
       const storedText = old.storyText(i);
       if (storedText !== '' && json(s0) !== storedText) return null;
       if (ix.markedBy[i] && (s1.status.raw !== s0.status.raw || s1.status.category !== s0.status.category)) return null;
-      category[i] = code(s1.status.category);
-      hold[i] = isHold(s1) ? 1 : 0;
+      const category = code(s1.status.category);
+      statuses.set(i, { category, hold: holdOf(s1) });
       owner[i] = s1.owner?.toLowerCase() ?? null;
       priority[i] = priorityRank(s1.priority);
-      if ((a.category[i] === DONE) !== (category[i] === DONE)) done[i] = category[i] === DONE ? 1 : -1;
+      if ((a.category[i] === DONE) !== (category === DONE)) doneChanged = true;
       const text1 = json(s1);
       if (text1 === null) return null;
       changed.set(i, text1);
@@ -500,17 +500,8 @@ export async function patchIndex(
       for (const d of r1.diagnostics) rowDiags.push(d);
     }
     if (changed.size === 0) return null;
-    // Dependents of a story that became done, or stopped being done, wait on one dependency less or more.
-    const unsatisfied = a.unsatisfied.slice();
-    const doneChanged = done.some((d) => d !== 0);
-    if (doneChanged)
-      for (let k = 0; k < n; k++)
-        for (let e = a.depStart[k]; e < a.depStart[k + 1]; e++) {
-          const d = done[a.depList[e]];
-          if (d !== 0) unsatisfied[k] -= d;
-        }
     const before0 = new GraphCore(a);
-    const arrays = { ...a, category, hold, unsatisfied };
+    const arrays = withStatuses(a, statuses);
     const core = new GraphCore(arrays);
     // Unblock counts and the critical path are functions of the edges and of which stories are
     // open and which done (and so of `unsatisfied`): unchanged when no edited story changed those.

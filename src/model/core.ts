@@ -34,6 +34,33 @@ export interface GraphArrays {
   cyclic: Uint8Array;
 }
 
+/**
+ * `a` with the stories at the positions `changes` names given a new category and hold (the edges
+ * unchanged): the dependents of a story that became done, or stopped being done, wait on one
+ * dependency less or more. What an edit of stories' statuses changes in a graph, without building it
+ * again (`model/graph.ts` QueueGraph.withStatuses, the queue index's patch).
+ */
+export function withStatuses(a: GraphArrays, changes: ReadonlyMap<number, { category: CategoryCode; hold: number }>): GraphArrays {
+  const category = a.category.slice();
+  const hold = a.hold.slice();
+  const flipped = new Int8Array(a.n);
+  let flips = false;
+  for (const [i, c] of changes) {
+    category[i] = c.category;
+    hold[i] = c.hold;
+    if ((c.category === DONE) !== (a.category[i] === DONE)) {
+      flipped[i] = c.category === DONE ? -1 : 1;
+      flips = true;
+    }
+  }
+  let unsatisfied = a.unsatisfied;
+  if (flips) {
+    unsatisfied = a.unsatisfied.slice();
+    for (let i = 0; i < a.n; i++) for (let k = a.depStart[i]; k < a.depStart[i + 1]; k++) unsatisfied[i] += flipped[a.depList[k]];
+  }
+  return { ...a, category, hold, unsatisfied };
+}
+
 /** Graph algorithms over {@link GraphArrays}. */
 export class GraphCore {
   readonly done: Uint8Array;

@@ -14,7 +14,7 @@
  * - *Waves* are topological levels of the open stories: wave 1 can start now, wave k+1 once wave k
  *   is done (Kahn's algorithm).
  */
-import { CATEGORIES, DONE, findCycles, GraphCore, type GraphArrays } from './core.js';
+import { CATEGORIES, DONE, findCycles, GraphCore, withStatuses, type GraphArrays } from './core.js';
 import type { Story } from '../domain/types.js';
 import { OPEN_CATEGORIES } from '../domain/status.js';
 
@@ -83,6 +83,15 @@ function placesDisagree(s: Story): boolean {
   return false;
 }
 
+/**
+ * A story's {@link GraphArrays} hold, but for a parent's open children (which `graphArrays` adds):
+ * 1 when something other than its dependencies holds it back (a manual hold, places that disagree,
+ * a story written twice), or it is planning work (`QueueGraph.planning` offers it, not `ready`).
+ */
+export function holdOf(s: Story): number {
+  return heldItself(s) || s.needsDecomposition ? 1 : 0;
+}
+
 /** The {@link GraphArrays} of stories (dependencies resolved), id → index, and the cycles (as indices). */
 export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; index: Map<string, number>; cycles: number[][] } {
   const n = stories.length;
@@ -95,8 +104,7 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
     const s = stories[i];
     index.set(s.id, i);
     category[i] = CODE.get(s.status.category)!;
-    // Planning work is not ready for implementation (`QueueGraph.planning` offers it).
-    hold[i] = heldItself(s) || s.needsDecomposition ? 1 : 0;
+    hold[i] = holdOf(s);
     if (s.parent !== null) nested = true;
     edges += s.deps.length;
   }
@@ -190,26 +198,8 @@ export class QueueGraph {
    * the unsatisfied counts of the dependents of a story that became done or stopped being done.
    */
   withStatuses(stories: Story[], byId: Map<string, Story>, changed: readonly number[]): QueueGraph {
-    const a = this.core.a;
-    const category = a.category.slice();
-    const hold = a.hold.slice();
-    const flipped = new Int8Array(a.n);
-    let flips = false;
-    for (const i of changed) {
-      const s = stories[i];
-      category[i] = CODE.get(s.status.category)!;
-      hold[i] = heldItself(s) || s.needsDecomposition ? 1 : 0;
-      if ((category[i] === DONE) !== (a.category[i] === DONE)) {
-        flipped[i] = category[i] === DONE ? -1 : 1;
-        flips = true;
-      }
-    }
-    let unsatisfied = a.unsatisfied;
-    if (flips) {
-      unsatisfied = a.unsatisfied.slice();
-      for (let i = 0; i < a.n; i++) for (let k = a.depStart[i]; k < a.depStart[i + 1]; k++) unsatisfied[i] += flipped[a.depList[k]];
-    }
-    return new QueueGraph(stories, byId, { ...a, category, hold, unsatisfied }, this.index, this.cycles);
+    const changes = new Map(changed.map((i) => [i, { category: CODE.get(stories[i].status.category)!, hold: holdOf(stories[i]) }]));
+    return new QueueGraph(stories, byId, withStatuses(this.core.a, changes), this.index, this.cycles);
   }
 
   /** Position of a story in file order, or -1. */
