@@ -49,16 +49,16 @@ const PLAIN = /^[\x20-\x7e]*$/;
  * when needed: loading it and building its segmenter costs 10-20 ms.
  */
 export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
-  if (edits.every((e) => !padded(src, e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end))))) return (s) => s.length;
+  const padded = (e: Edit) => e.start !== e.end && (padding(src, e.end) ?? 0) > 1;
+  if (edits.every((e) => !padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end))))) return (s) => s.length;
   return (await import('string-width')).default;
 }
 
-/** Whether `e` replaces text in a cell {@link keepPadding} re-pads: followed by two spaces or more, then `|`. */
-function padded(src: string, e: Edit): boolean {
-  if (e.start === e.end) return false;
-  let p = e.end;
+/** The spaces between offset `end` of `src` and the `|` that follows them, or null when no `|` does. */
+function padding(src: string, end: number): number | null {
+  let p = end;
   while (src.charCodeAt(p) === 32) p++;
-  return src.charCodeAt(p) === 124 && p - e.end > 1;
+  return src.charCodeAt(p) === 124 ? p - end : null;
 }
 
 /**
@@ -73,10 +73,8 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
   return edits.map((e) => {
     const delta = width(e.text) - width(src.slice(e.start, e.end));
     if (delta === 0 || e.start === e.end) return e;
-    let p = e.end;
-    while (src.charCodeAt(p) === 32) p++;
-    if (src.charCodeAt(p) !== 124) return e;
-    const spaces = p - e.end;
+    const spaces = padding(src, e.end);
+    if (spaces === null) return e;
     if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
     return spaces > 1 ? { start: e.start, end: e.end, text: e.text + ' '.repeat(-delta) } : e;
   });
