@@ -2,7 +2,22 @@
 // (read/rows.ts, read/patch.ts, app/index-cache.ts patchIndex) with a full read.
 import { rng } from '../helpers.js';
 
-const STATUSES = ['[ ]', '[DONE]', '[BLOCKED]', '[BLOCKED: waiting on ops]', '[IN PROGRESS: Dev 1]', '[~]', '[x]', 'TODO', 'Done ✅', 'wat', '', '[REVIEW]', '[CANCELLED]', 'needs decomposition'];
+const STATUSES = [
+  '[ ]',
+  '[DONE]',
+  '[BLOCKED]',
+  '[BLOCKED: waiting on ops]',
+  '[IN PROGRESS: Dev 1]',
+  '[~]',
+  '[x]',
+  'TODO',
+  'Done ✅',
+  'wat',
+  '',
+  '[REVIEW]',
+  '[CANCELLED]',
+  'needs decomposition',
+];
 
 /** A queue of `n` stories in tables of 7 to 40 rows, some with an Owner or Priority column, some with
  * dependencies marked done, unknown or on themselves, a task list and a Completed log. */
