@@ -4,7 +4,8 @@
 // 1. `queue ready --json` as the first read after the queue file changed (the index cannot answer),
 //    whole process, in a git repository without a remote whose WORK_QUEUE.md was just rewritten with
 //    one heading changed, at 10,000 and 50,000 generated stories (with their story files on disk),
-//    as a ratio to `node -e 0` measured between the runs; peak RSS (/usr/bin/time).
+//    as a ratio to `node -e 0` measured between the runs; peak RSS (/usr/bin/time). Beside it, the
+//    same file through bench/minimal-read.mjs, a lower bound for any JavaScript reader (not one).
 // 2. A file of 1,000,000 rows: refused as `too_large` (naming the limit) or read, and how fast;
 //    whether a stack trace was printed.
 // 3. `queue claim` (the best ready story) at 10,000 stories against the same at 100, in repositories
@@ -78,7 +79,9 @@ for (const [n, target, rssTarget] of [
   const body = readFileSync(file, 'utf8').replace(/^.*\n/, '');
   const times = [];
   const floors = [];
+  const minimal = [];
   let rss = 0;
+  let minimalRss = 0;
   for (let k = 0; k < RUNS; k++) {
     // One heading changed: the file's bytes, and so the index's key, are new every run.
     writeFileSync(file, `# Generated Work Queue ${Date.now()}-${k}\n${body}`);
@@ -87,18 +90,25 @@ for (const [n, target, rssTarget] of [
     times.push(r.s);
     rss = Math.max(rss, r.rss);
     floors.push(floor());
+    const m = run(process.execPath, [join(here, 'minimal-read.mjs'), file], dir);
+    if (m.code !== 0) throw new Error(`minimal-read failed: ${m.stderr}`);
+    minimal.push(m.s);
+    minimalRss = Math.max(minimalRss, m.rss);
   }
   const s = median(times);
   const f = median(floors);
-  rows.push({ what: `first read after a change, ${n.toLocaleString('en')} stories (\`queue ready --json\`)`, s, ratio: s / f, target: `≤ ${target}×`, met: s / f <= target });
+  const stories = n.toLocaleString('en');
+  rows.push({ what: `first read after a change, ${stories} stories (\`queue ready --json\`)`, s, ratio: s / f, target: `≤ ${target}×`, met: s / f <= target });
   if (haveTime)
-    rows.push({
-      what: `peak RSS of that read, ${n.toLocaleString('en')} stories`,
-      s: null,
-      mb: rss,
-      target: rssTarget ? `≤ ${rssTarget} MB` : '',
-      met: rssTarget ? rss <= rssTarget : null,
-    });
+    rows.push({ what: `peak RSS of that read, ${stories} stories`, s: null, mb: rss, target: rssTarget ? `≤ ${rssTarget} MB` : '', met: rssTarget ? rss <= rssTarget : null });
+  rows.push({
+    what: `lower bound: the same file through bench/minimal-read.mjs (split at pipes, no Markdown), ${stories} stories`,
+    s: median(minimal),
+    ratio: median(minimal) / f,
+    target: '',
+    met: null,
+  });
+  if (haveTime) rows.push({ what: `peak RSS of that pass, ${stories} stories`, s: null, mb: minimalRss, target: '', met: null });
 }
 
 // 1b. First read after a claim-like edit of one row (`[ ]` → `[IN PROGRESS: …]`, as `queue claim`
