@@ -91,7 +91,7 @@ const lazyDependencies = {
 rmSync(dist, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { queue: 'src/cli/main.ts', index: 'src/index.ts' },
+  entryPoints: { queue: 'src/cli/bin.ts', index: 'src/index.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,
