@@ -10,7 +10,7 @@ import { locateHistory } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { verifyRange, verifyRevision } from '../git/args.js';
-import { Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
+import { Judge, judgeCommits, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
 
@@ -39,6 +39,13 @@ function violationText(v: Violation): string {
   return `${v.file}:${v.line}: ${v.severity} ${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message}. Fix: ${v.fix}`;
 }
 
+/** The commits of `range` that changed the queue file, each judged as a push of it is (every side of every merge). */
+async function judgeEvery(w: Where, range: string): Promise<JudgedCommit[]> {
+  const m = /^([0-9a-f]+)\.\.([0-9a-f]+)$/.exec(range);
+  return (await judgeCommits(w.git, { file: w.file, config: w.config }, m ? m[1] : null, [range])).filter((c) => c.changed);
+}
+
+/** The first-parent line of the queue file's history in `range`, each commit judged against the one before: what `queue log` tells. */
 async function judgeRange(w: Where, range: string): Promise<JudgedCommit[]> {
   const commits = await queueCommits(w.git, range, w.file);
   // One line of history: a commit that brings back stories an earlier one lost is judged against them.
@@ -65,7 +72,7 @@ const commitJson = (c: JudgedCommit) => ({
 /** `queue validate --range A..B`: every commit's transition judged by the rules; exit 1 on an error. */
 export async function runValidateRange(cmd: Command, range: string): Promise<void> {
   const w = where(cmd);
-  const commits = await judgeRange(w, await verifyRange(w.git, range));
+  const commits = await judgeEvery(w, await verifyRange(w.git, range));
   const errors = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'error').length, 0);
   const warnings = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'warning').length, 0);
   if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, file: w.file, range, commits: commits.map(commitJson) });

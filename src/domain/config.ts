@@ -436,6 +436,16 @@ export function canonicalAgent(config: QueueConfig, name: string): string {
   return name.trim();
 }
 
+/**
+ * Whether two names are one agent: equal, case aside, once each is mapped through the config's
+ * `agents` aliases ({@link canonicalAgent}); `a` written `deva@example.com` and `devA` are one agent
+ * when the config lists the address as devA's. Null or empty names are nobody, and nobody is no agent.
+ */
+export function sameAgent(config: QueueConfig, a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a?.trim() || !b?.trim()) return false;
+  return canonicalAgent(config, a).toLowerCase() === canonicalAgent(config, b).toLowerCase();
+}
+
 /** Whether `name` (an agent name or one of its aliases) is one of the config's maintainers. */
 export function isMaintainer(config: QueueConfig, name: string | null | undefined): boolean {
   if (!name) return false;

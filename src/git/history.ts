@@ -41,6 +41,9 @@ export interface JudgedCommit extends QueueCommit {
   actor: string | null;
   events: QueueEvent[];
   violations: Violation[];
+  /** Whether the commit changed the queue file (its version is not every parent's, or it is a root
+   * commit holding the file) or, where the judge guards it, queue.config.json. */
+  changed: boolean;
 }
 
 const FORMAT = `%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f${[TRAILER.agent, TRAILER.op, TRAILER.force].map((k) => `%(trailers:key=${k},valueonly,separator=%x1d)`).join('%x1f')}%x1e`;
@@ -54,6 +57,24 @@ export async function queueCommits(git: Git, range: string, file: string): Promi
 /** Every commit in `range` (touching the file or not), parents before children: a push or receive judges them all. */
 export async function rangeCommits(git: Git, range: string[]): Promise<QueueCommit[]> {
   return parseLog(await git.raw(['log', '--reverse', '--topo-order', `--format=${FORMAT}`, ...range]));
+}
+
+/**
+ * Every commit of `range` (git's revision arguments: `A..B`, the commits B has and A has not; one
+ * revision, its whole history), judged as a push of them is: parents before children, each against
+ * its first parent, a merge for what it resolved itself (what it took cleanly from another parent
+ * was judged in that parent's commits), and what a version could not read remembered per parent.
+ * `base` is the commit the range starts after, when there is one (the judging remembers from it).
+ * Every commit is judged, on every side of every merge; the caller keeps those that `changed`.
+ */
+export async function judgeCommits(git: Git, opts: JudgeOptions, base: string | null, range: string[]): Promise<JudgedCommit[]> {
+  const judge = new Judge(git, { ...opts, linear: false });
+  const commits = await rangeCommits(git, range);
+  await judge.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
+  if (base) await judge.from(base);
+  const out: JudgedCommit[] = [];
+  for (const c of commits) out.push(await judge.commit(c));
+  return out;
 }
 
 function parseLog(out: string): QueueCommit[] {
@@ -227,7 +248,7 @@ export class Judge {
       pusher: this.opts.pusher,
       config,
     };
-    const judged: JudgedCommit = { ...c, actor: actorOf(ctx).name, events: [], violations: [] };
+    const judged: JudgedCommit = { ...c, actor: actorOf(ctx).name, events: [], violations: [], changed: false };
     let next = remembered;
     // A merge changes the file when its version is not every parent's (keeping its first parent's
     // version drops what the others did).
@@ -235,6 +256,7 @@ export class Judge {
     const configs = guarded && c.parents.length > 1 ? await Promise.all(c.parents.map((p) => this.blob(p, CONFIG_FILE))) : [k0];
     const merge = c.parents.length > 1 && (versions.some((b) => b !== b1) || configs.some((k) => k !== k1)) ? await this.mergeOf(c) : null;
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
+      judged.changed = true;
       const found = await this.read(b1);
       const after = found ?? (await this.none());
       const before = recall(await this.readBefore(b0), remembered, after);
@@ -257,6 +279,7 @@ export class Judge {
       } else judged.violations = checkTransition(before, after, why);
       next = remember(before, remembered, found);
     }
+    if (guarded && configs.some((k) => k !== k1)) judged.changed = true;
     if (configs.some((k) => k !== k1) && !(merge && (await this.cleanly(merge, CONFIG_FILE, k1))))
       judged.violations.push(...(await this.configChange(k1, actorOf(ctx, null, await this.read(b1)), c.commit)));
     this.memory.set(c.commit, next);

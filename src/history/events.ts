@@ -1,19 +1,19 @@
 /**
  * A queue's change as typed events: two readings of a queue file (before and after one commit) →
- * claim, release, done, block, unblock, review, reopen, add, remove, edit and dependency events,
+ * claim, release, done, cancel, block, unblock, review, reopen, add, remove, edit and dependency events,
  * one list per story in file order. Pure.
  *
  * Status changes are classified by category (the status grammar's, `dialect/status.ts`): to in
  * progress from open is a claim (from another claimant too: a steal is a claim the rules refuse),
- * to done a done, from done a reopen, in progress/review back to todo a release, into blocked a
- * block, out of blocked an unblock.
+ * to done a done, from done a reopen, into cancelled (from anything but done) a cancel, in
+ * progress/review back to todo a release, into blocked a block, out of blocked an unblock.
  */
 import type { Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
 
 /** What happened to a story between two versions of the queue. */
-export type EventKind = 'claim' | 'release' | 'done' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';
+export type EventKind = 'claim' | 'release' | 'done' | 'cancel' | 'block' | 'unblock' | 'review' | 'reopen' | 'add' | 'remove' | 'edit' | 'dependency';
 
 /** One thing that happened to one story. */
 export interface QueueEvent {
@@ -48,6 +48,7 @@ function statusEvent(a: Story, b: Story): QueueEvent['kind'] | null {
   }
   if (c1 === 'done') return 'done';
   if (c0 === 'done' || c0 === 'cancelled') return 'reopen';
+  if (c1 === 'cancelled') return 'cancel';
   if (c1 === 'in_progress') return c0 === 'review' ? 'review' : 'claim';
   if (c1 === 'review') return 'review';
   if (c1 === 'blocked') return 'block';

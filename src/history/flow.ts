@@ -142,6 +142,11 @@ export function flowStats(events: readonly TimedEvent[], since: number | null = 
       case 'release':
         claimedAt.delete(s);
         break;
+      case 'cancel':
+        // Ended without being done: it counts in no cycle or lead time.
+        claimedAt.delete(s);
+        openedAt.delete(s);
+        break;
       case 'reopen':
         claimedAt.delete(s);
         openedAt.set(s, e.time);

@@ -33,7 +33,7 @@
  * it commits (`local`), is the caller's decision: its `Queue-Agent` is the actor and its trailers
  * bind; the hooks judge the commit again by identity.
  */
-import { canonicalAgent, isMaintainer, isReviewer, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, isMaintainer, isReviewer, sameAgent, type QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { diffQueues } from '../history/events.js';
 import type { Story } from '../domain/types.js';
@@ -126,10 +126,10 @@ export function actorOf(ctx: ChangeContext, before: Queue | null = null, after: 
  * A reviewer's move of a story in review held by `holder`: `approve` (review → done) or `reject`
  * (review → in progress, still held by `holder`); null for any other change.
  */
-function reviewMove(a: Story | undefined, b: Story, holder: string): 'approve' | 'reject' | null {
+function reviewMove(a: Story | undefined, b: Story, holder: string, config: QueueConfig): 'approve' | 'reject' | null {
   if (a?.status.category !== 'review') return null;
   if (b.status.category === 'done') return 'approve';
-  if (b.status.category === 'in_progress' && lower(b.claimant) === lower(holder)) return 'reject';
+  if (b.status.category === 'in_progress' && sameAgent(config, b.claimant, holder)) return 'reject';
   return null;
 }
 
@@ -200,9 +200,10 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
       continue;
     }
     if (e.kind === 'claim' && a && b) {
-      if (heldBefore && lower(heldBefore) !== lower(b.claimant)) {
+      // Names are compared as agents: a claimant written as one of the holder's aliases is the holder.
+      if (heldBefore && !sameAgent(ctx.config, heldBefore, b.claimant)) {
         // The holder handing its own claim to another agent (`queue handoff --reassign`) steals nothing.
-        const byHolder = actor.name !== null && lower(actor.name) === lower(heldBefore);
+        const byHolder = sameAgent(ctx.config, actor.name, heldBefore);
         if (!forced && !byHolder)
           add(
             'steal',
@@ -253,15 +254,16 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     // also its reviewers (approve: review → done; reject: review → in progress, back to its holder).
     if (heldBefore && b && e.kind !== 'dependency' && e.kind !== 'edit' && !forced) {
       const who = ctx.local && !ctx.pusher ? (actor.name ?? (isClaimed(b.status.category) ? b.claimant : null)) : actor.name;
-      const review = reviewMove(a, b, heldBefore);
-      if (review && who && lower(who) === lower(heldBefore) && review === 'approve') {
+      const review = reviewMove(a, b, heldBefore, ctx.config);
+      const holder = sameAgent(ctx.config, who, heldBefore);
+      if (review && holder && review === 'approve') {
         add(
           'self_approve',
           b,
           `${b.id} is in review; ${heldBefore}, who implemented it, cannot approve it`,
           `another agent approves it (queue approve ${b.id})${ctx.config.reviewers.length ? `: one of ${ctx.config.reviewers.join(', ')}` : ''}; or queue reject / queue release it`,
         );
-      } else if (review && who && lower(who) !== lower(heldBefore)) {
+      } else if (review && who && !holder) {
         if (!isReviewer(ctx.config, who))
           add(
             'not_reviewer',
@@ -270,7 +272,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
             `one of ${ctx.config.reviewers.join(', ')} runs queue ${review} ${b.id} ("reviewers" in queue.config.json)`,
           );
       } else if (!ctx.local || who) {
-        if (lower(who) !== lower(heldBefore))
+        if (!holder)
           add(
             'not_holder',
             b,
@@ -281,13 +283,15 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     }
   }
 
-  // Claims per agent after the change.
+  // Claims per agent after the change, an agent's aliases counted as the agent.
   const limit = ctx.config.maxClaims;
-  const count = (q: Queue | null, who: string) => (q?.stories ?? []).filter((s) => isClaimed(s.status.category) && lower(s.claimant) === lower(who)).length;
-  for (const who of new Set(events.filter((e) => e.kind === 'claim' && e.claimant).map((e) => e.claimant!))) {
+  const count = (q: Queue | null, who: string) => (q?.stories ?? []).filter((s) => isClaimed(s.status.category) && sameAgent(ctx.config, s.claimant, who)).length;
+  // A story added already claimed is a claim too.
+  const claims = events.filter((e) => (e.kind === 'claim' || (e.kind === 'add' && isClaimed(after.graph.byId.get(e.story)?.status.category ?? 'unknown'))) && e.claimant);
+  for (const who of new Set(claims.map((e) => canonicalAgent(ctx.config, e.claimant!)))) {
     const n = count(after, who);
     if (n > limit && n > count(before, who)) {
-      const claimed = events.find((e) => e.kind === 'claim' && lower(e.claimant) === lower(who))!;
+      const claimed = claims.find((e) => sameAgent(ctx.config, e.claimant, who))!;
       add(
         'claim_limit',
         after.graph.byId.get(claimed.story) ?? null,

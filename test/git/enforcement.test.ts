@@ -448,3 +448,43 @@ describe('identity from what the server knows; trailers are hints', () => {
     expect(git(bot, 'show', 'origin/main:WORK_QUEUE.md')).toContain('| [ ] | **A-2** |');
   }, 60_000);
 });
+
+describe('status moves and claims the hook judged as something else', () => {
+  it("a held story cancelled by someone else is refused, by its holder accepted; a second claim under one's address, or in a row added already claimed, is over the limit", () => {
+    const repo = remote('cancel');
+    const m = clone(repo, 'mallory');
+    setRow(m, 'A-1', '| [CANCELLED] | **A-1** | a1 | A-0 |');
+    commit(m, 'cancel A-1');
+    refused(push(m, repo), /not_holder A-1: A-1 is held by devA, but mallory changed it to "\[CANCELLED\]"/);
+    git(m, 'reset', '-q', '--hard', 'HEAD~1');
+    setRow(m, 'A-3', '| [IN PROGRESS: mallory] | **A-3** | a3 | A-0 |');
+    writeFileSync(join(m, 'WORK_QUEUE.md'), `${read(m)}| [IN PROGRESS: mallory@example.com] | **A-5** | a5 | None |\n`);
+    commit(m, 'two claims');
+    refused(push(m, repo), /claim_limit A-3: mallory holds 2 stories \(limit 1\)/);
+    const a = clone(repo, 'devA');
+    setRow(a, 'A-1', '| [CANCELLED] | **A-1** | a1 | A-0 |');
+    commit(a, 'A-1 is not needed');
+    accepted(push(a, repo));
+  }, 60_000);
+
+  it('validate --range judges every commit of the range, also those a merge brings in from another branch', () => {
+    const repo = remote('merged');
+    const c = clone(repo, 'devA');
+    const base = git(c, 'rev-parse', 'HEAD').trim();
+    git(c, 'checkout', '-q', '-b', 'side');
+    setRow(c, 'A-1', '| [DONE] | **A-1** | a1 | A-0 |');
+    git(c, 'add', '-A');
+    git(c, '-c', 'user.name=mallory', '-c', 'user.email=mallory@example.com', 'commit', '-q', '-m', 'mallory marks A-1 done');
+    git(c, 'checkout', '-q', 'main');
+    writeFileSync(join(c, 'notes.txt'), 'code\n');
+    commit(c, 'code');
+    git(c, 'merge', '-q', '--no-edit', 'side');
+    const r = run(c, process.execPath, [BIN, 'validate', '--range', `${base}..HEAD`, '--json']);
+    expect(r.code, r.out).toBe(1);
+    const commits = JSON.parse(r.out).commits as Array<{ subject: string; violations: Array<{ rule: string; story: string }> }>;
+    const bad = commits.find((k) => k.subject === 'mallory marks A-1 done');
+    expect(bad?.violations.map((v) => `${v.rule} ${v.story}`)).toEqual(['not_holder A-1']);
+    // The merge took A-1 cleanly from the side branch, where it was judged: not again.
+    expect(commits.find((k) => k.subject.startsWith('Merge'))?.violations ?? []).toEqual([]);
+  }, 60_000);
+});

@@ -42,9 +42,29 @@ describe('claim rules', () => {
     ['a cycle', set(0, '| [DONE] | **A** | a | C |'), {}, ['cycle A']],
     ['a duplicate id', (rows: string[]) => [...rows, '| [ ] | **B** | b again | None |'], {}, ['duplicate_id B']],
     ['two claims by one agent', set(1, '| [IN PROGRESS: Dev 1] | **B** | b | A |'), {}, ['claim_limit B']],
+    // An alias names the agent it is listed under: Dev 3 writing their address holds a second story.
+    [
+      'a second claim under an alias',
+      (rows: string[]) => [...set(1, '| [IN PROGRESS: Dev 3] | **B** | b | A |')(rows), '| [IN PROGRESS: dev3@example.com] | **F** | f | A |'],
+      { author: 'dev3@example.com' },
+      ['claim_limit B'],
+    ],
+    ['a held story cancelled by someone else', set(3, '| [CANCELLED] | **D** | d | A |'), { author: 'dev3@example.com' }, ['not_holder D']],
+    ["a held story cancelled in a team's own word", set(3, "| Won't do | **D** | d | A |"), { author: 'dev3@example.com' }, ['not_holder D']],
     ['conflict markers', (rows: string[]) => [...rows, '<<<<<<< HEAD', '=======', '>>>>>>> x'], {}, ['unparseable']],
   ] as const)('refuses %s', async (_name, change, ctx, expected) => {
     expect(await rules(change, ctx as Partial<ChangeContext>)).toEqual(expected);
+  });
+
+  it("a holder's aliases are the holder: it releases or cancels a story held under its address, and writing its address is no steal", async () => {
+    const alias = (rows: string[]) => set(1, '| [IN PROGRESS: dev2@example.com] | **B** | b | A |')(rows);
+    const before = await q(alias(base));
+    const judge = async (row: string, ctx: Partial<ChangeContext>) =>
+      checkTransition(before, await q(set(1, row)(alias(base))), { config, ...ctx }).map((v) => `${v.rule} ${v.story}`);
+    expect(await judge('| [ ] | **B** | b | A |', { author: 'Dev 2' })).toEqual([]);
+    expect(await judge('| [CANCELLED] | **B** | b | A |', { pusher: 'dev2@example.com' })).toEqual([]);
+    expect(await judge('| [IN PROGRESS: Dev 2] | **B** | b | A |', { author: 'dev3@example.com' })).toEqual([]);
+    expect(await judge('| [ ] | **B** | b | A |', { author: 'dev3@example.com' })).toEqual(['not_holder B']);
   });
 
   it("a forced release binds for a maintainer and for queue's own write, never on a trailer alone", async () => {

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('log')
-    .description('the history of the queue as events: claim, release, done, block, unblock, review, reopen, add, remove, edit, dependency')
+    .description('the history of the queue as events: claim, release, done, cancel, block, unblock, review, reopen, add, remove, edit, dependency')
     .argument('[rev]', 'revision or range', 'HEAD')
     .option('--story <id>', 'only this story')
     .action(async (rev: string, opts: { story?: string }, cmd: Command) => {
