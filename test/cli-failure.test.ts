@@ -1,10 +1,12 @@
 /** What the CLI says about errors it did not make itself: real ones, from the system and from git. */
-import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failureOf } from '../src/app/failure.js';
 import { QueueError } from '../src/domain/errors.js';
 import { Git } from '../src/git/git.js';
-import { tempDir } from './helpers.js';
+import { ROOT, tempDir } from './helpers.js';
 
 describe('failures the user can act on carry no stack trace', () => {
   it('a full disk is io, with the path and the reason', () => {
@@ -29,5 +31,30 @@ describe('failures the user can act on carry no stack trace', () => {
     const bug = failureOf(new TypeError('x is undefined'));
     expect(bug.code).toBe('internal');
     expect(bug.message).toContain('please report it');
+  });
+
+  it('an installation missing some of its files (changed under a running hook, copied in part) says so in one line, whichever file is gone', () => {
+    const queueMd = join(tempDir('queue-broken-'), 'q.md');
+    writeFileSync(queueMd, '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **A** | a | None |\n');
+    // The file every command loads (the CLI itself), and one a command loads when it needs it.
+    for (const gone of [/^main-.*\.js$/, /^contract-.*\.js$/]) {
+      const app = tempDir('queue-broken-');
+      cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+      cpSync(join(ROOT, 'package.json'), join(app, 'package.json'));
+      symlinkSync(join(ROOT, 'node_modules'), join(app, 'node_modules'));
+      const chunks = join(app, 'dist', 'chunks');
+      const file = readdirSync(chunks).find((f) => gone.test(f));
+      expect(file).toBeDefined();
+      rmSync(join(chunks, file!));
+      const text = spawnSync(process.execPath, [join(app, 'dist', 'queue.js'), 'blocked', '--file', queueMd], { encoding: 'utf8' });
+      expect(text.status).toBe(2);
+      expect(text.stderr).toBe(
+        `queue: this installation of queue is missing a file (Cannot find module '${join(chunks, file!)}' imported from ${text.stderr.match(/imported from (\S+)\)/)?.[1]}); reinstall it (npm install -g workqueue.md)\n`,
+      );
+      const json = spawnSync(process.execPath, [join(app, 'dist', 'queue.js'), 'blocked', '--file', queueMd, '--json'], { encoding: 'utf8' });
+      expect(json.status).toBe(2);
+      expect(JSON.parse(json.stdout).error.code).toBe('broken_install');
+      expect(json.stderr).toBe('');
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * What the CLI and the MCP server say about an error that reached them: a QueueError as it is; a failed git command
- * (`git`) or a refusal of the system (`io`: a full disk, a read-only file system, a permission) as
- * what it is, with no stack trace, since the user can act on it; anything else is `internal`, a bug
+ * (`git`), a refusal of the system (`io`: a full disk, a read-only file system, a permission) or
+ * an installation missing some of its files (`broken_install`) as what it is, with no stack trace,
+ * since the user can act on it; anything else is `internal`, a bug
  * in queue, reported with its stack so it can be fixed.
  */
 import { QueueError } from '../domain/errors.js';
@@ -32,6 +33,12 @@ export function failureOf(e: unknown): Failure {
   if (e instanceof QueueError) return { code: e.code, message: e.message, exit: e.exitCode, details: e.details };
   if (e instanceof GitFailure) return { code: 'git', message: e.message, exit: 2, details: {} };
   const sys = e as NodeJS.ErrnoException | null;
+  // One of queue's own files, loaded when a command first needs it, is gone (`cli/bin.ts` says the
+  // same of the files every command loads).
+  if (sys && sys.code === 'ERR_MODULE_NOT_FOUND') {
+    const message = `this installation of queue is missing a file (${String(sys.message).split('\n')[0]}); reinstall it (npm install -g workqueue.md)`;
+    return { code: 'broken_install', message, exit: 2, details: {} };
+  }
   if (sys && typeof sys.code === 'string' && sys.code in SYSTEM) {
     const where = sys.path ? ` ${sys.path}` : '';
     return {

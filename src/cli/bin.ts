@@ -16,4 +16,15 @@ try {
 } catch {
   // Compiling without the cache is what node does anyway.
 }
-await import('./main.js');
+try {
+  await import('./main.js');
+} catch (e) {
+  // The CLI's own files could not be loaded: the installation was changed or removed under it (an
+  // upgrade while a hook ran it, a partial copy). Said in one line, as every failure is; nothing
+  // else of queue can be loaded to say it.
+  if ((e as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  const message = `this installation of queue is missing a file (${String((e as Error).message).split('\n')[0]}); reinstall it (npm install -g workqueue.md)`;
+  if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, error: { code: 'broken_install', message } })}\n`);
+  else process.stderr.write(`queue: ${message}\n`);
+  process.exit(2);
+}
