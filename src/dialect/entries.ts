@@ -202,6 +202,9 @@ function isBlankRow(row: RawRow): boolean {
   return true;
 }
 
+/** A status cell's source that goes on past a bracket status with a bold or code span: another cell's content, by all signs. */
+const SHIFTED = /^\s*[*_]*\[[^\]\n]*\][*_]*\s*(?:\*\*|__|`)\S/;
+
 /** Headings over an empty table that make it a Completed log (`## Completed` over a log with no row yet). */
 const LOG_SECTION = /\b(?:completed|done|finished|archive|log)\b/i;
 
@@ -271,9 +274,26 @@ function readTable(
     let statusCell: RawCell | undefined;
     let statusSpan: { start: number; end: number };
     let kind: Occurrence['kind'] = 'table';
+    let shifted = false;
     if (isStoryTable) {
       statusCell = row.cells[cols.status];
       status = parseStatus(statusCell?.text ?? '', lexicon);
+      // A row short of cells whose Status cell goes on past its status with a bold or code span
+      // (`| [ ] **1-4** | Dashboard | 1-1 |`) is most likely missing a `|`: its cells are shifted, and
+      // each reads as the next column's. Its status is not trusted (unknown: never ready, never
+      // written), so no write replaces the cell and what it holds with it.
+      if (statusCell && row.cells.length < headers.length && status.category !== 'unknown' && SHIFTED.test(src.slice(statusCell.start, statusCell.end))) {
+        diags.push({
+          severity: 'warning',
+          code: 'shifted_row',
+          message: `row has ${row.cells.length} cells, header has ${headers.length}, and its ${headers[cols.status].trim() || 'Status'} cell holds more than a status ("${statusCell.text.trim().slice(0, 60)}"): a \`|\` is likely missing, so its cells read as the next column's; its status reads as unknown until the row is mended`,
+          file,
+          line: row.line,
+          column: statusCell.start - row.start + row.column,
+        });
+        status = { category: 'unknown', raw: status.raw, token: '', claimant: null, reason: null };
+        shifted = true;
+      }
       statusSpan = statusCell ?? { start: row.end, end: row.end }; // a cell is its own span (read-only)
       const idCell = cellAt(row, cols.id);
       id = idCell ? idCell.text.trim() : null;
@@ -303,7 +323,7 @@ function readTable(
       if (!title) title = id;
       id = null;
     }
-    if (status.category === 'unknown') {
+    if (status.category === 'unknown' && !shifted) {
       const empty = status.raw.trim() === '';
       diags.push({
         severity: 'warning',

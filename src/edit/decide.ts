@@ -354,7 +354,18 @@ function notReady(queue: Queue, story: Story): QueueError {
       waitingOn: [],
       children,
     });
-  return new QueueError('not_ready', `${story.id} waits on ${waiting.join(', ') || 'nothing it can name'} ("${story.status.raw}")`, {
+  if (c === 'unknown')
+    return new QueueError('not_ready', `${story.id}'s status "${story.status.raw}" does not read as a status (queue validate says why); write one queue reads first`, {
+      id: story.id,
+      waitingOn: waiting,
+      status: c,
+    });
+  // Each dependency it waits on, with its own status (or that it is no story of the queue).
+  const why = waiting.map((w) => {
+    const dep = g.byId.get(w);
+    return dep ? `${w} ("${dep.status.raw}")` : `${w} (no story of the queue)`;
+  });
+  return new QueueError('not_ready', `${story.id} waits on ${why.join(', ') || 'nothing it can name'}`, {
     id: story.id,
     waitingOn: waiting,
     status: c,

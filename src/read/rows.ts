@@ -60,7 +60,7 @@ export function withRowDiagnostics(diagnostics: readonly Diagnostic[], lines: Re
 }
 
 /** Codes of the diagnostics a story table's row gives by itself (`dialect/entries.ts` readTable). */
-export const ROW_CODES: ReadonlySet<string> = new Set(['uneven_row', 'empty_status', 'unknown_status']);
+export const ROW_CODES: ReadonlySet<string> = new Set(['uneven_row', 'shifted_row', 'empty_status', 'unknown_status']);
 /** The column roles whose cells say something about their own row only. */
 const KNOWN_ROLES: ReadonlySet<string> = new Set(['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave']);
 /** Codes of the diagnostics a story's dependencies give (`model/build.ts`, the graph's cycles). */

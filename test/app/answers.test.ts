@@ -3,7 +3,7 @@
  * cases where it used to say something wrong. Real git and real processes where the answer
  * depends on them.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { add, claim, dependency, openSession, QueueError, readQueue } from '../../src/index.js';
@@ -119,5 +119,31 @@ describe('answers', () => {
     expect(out.startsWith('- [ ] T-1 render the ready list <!-- queue:ready -->\n\n<!-- queue:ready -->\n')).toBe(true);
     const [again] = reconcile(await readQueue([{ file: 'WORK_QUEUE.md', text: out }]));
     expect(again.edits).toEqual([]);
+  });
+
+  it('a row missing a `|` whose Status cell swallowed the id is not ready and no claim rewrites it; a row short of trailing cells reads as before', async () => {
+    const text = [
+      '| Status | Story | Description | Depends On |',
+      '|---|---|---|---|',
+      '| [DONE] | **1-1** | schema | None |',
+      '| [ ] **1-4** | Dashboard | 1-1 |',
+      '| [ ] | **1-5** | short of its last cell |',
+      '| [IN PROGRESS: Dev 2] | **1-6** | held | 1-1 |',
+      '| [ ] | **1-7** | waits | 1-6, 9-9 |',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    expect(q.stories.map((s) => `${s.id} ${s.status.category}`)).toEqual(['1-1 done', 'Dashboard unknown', '1-5 todo', '1-6 in_progress', '1-7 todo']);
+    expect(q.diagnostics.filter((d) => d.code === 'shifted_row').map((d) => [d.line, d.column])).toEqual([[4, 3]]);
+    expect(q.graph.ready().map((s) => s.id)).toEqual(['1-5']);
+    const { clones } = setup({ 'WORK_QUEUE.md': text }, 1);
+    const s = await openSession({ cwd: clones[0], agent: 'Dev 1' });
+    const shifted = await claim(s, { id: 'Dashboard' }).catch((x) => x);
+    expect(shifted.code).toBe('not_ready');
+    expect(shifted.message).toBe(`Dashboard's status "[ ] 1-4" does not read as a status (queue validate says why); write one queue reads first`);
+    // A refusal names what each dependency is, not the status of the story refused.
+    const waiting = await claim(s, { id: '1-7' }).catch((x) => x);
+    expect(waiting.message).toBe('1-7 waits on 1-6 ("[IN PROGRESS: Dev 2]"), 9-9 (no story of the queue)');
+    expect(readFileSync(join(clones[0], 'WORK_QUEUE.md'), 'utf8')).toBe(text);
   });
 });

@@ -95,7 +95,12 @@ export function edit(text: string, r: () => number): string {
       continue;
     } else if (kind < 0.92) cell(1, 'Owner');
     else if (kind < 0.94) cell(2, '');
-    else cell(1, pick(['[ ]', '[DONE]']));
+    else if (kind < 0.97) cell(1, pick(['[ ]', '[DONE]']));
+    else {
+      // A `|` lost between the status and the id: the row is short, its Status cell holds the id.
+      lines[at] = lines[at].replace(/^(\| *\[[^\]|]*\] *)\|/, '$1');
+      continue;
+    }
     lines[at] = cells.join('|');
   }
   return lines.join('\n');
