@@ -25,6 +25,10 @@ export interface ReadSource {
   diagnostics: Diagnostic[];
 }
 
+/** The codes of the warnings that say a read's answer may be stale (the shared branch could not be
+ * fetched, or the working file lacks what it has): people are told on stderr, JSON carries them. */
+export const SOURCE_CODES: ReadonlySet<string> = new Set(['fetch_failed', 'behind_remote']);
+
 const warning = (code: string, message: string, file: string): Diagnostic => ({ severity: 'warning', code, message, file, line: 1, column: 1 });
 
 /**

@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { OpenedQueue } from '../app/open.js';
+import type { Diagnostic } from '../domain/types.js';
 import { QueueError } from '../domain/errors.js';
 
 /** `schemaVersion` of every `--json` document; raised only on an incompatible change. */
@@ -34,7 +35,22 @@ export function globals(cmd: Command): GlobalOptions {
 export async function open(cmd: Command, workspace = false, shared = false): Promise<OpenedQueue> {
   const g = globals(cmd);
   const { openQueue } = await import('../app/open.js');
-  return openQueue({ cwd: g.C, file: g.file, workspace, shared, offline: g.offline === true });
+  const q = await openQueue({ cwd: g.C, file: g.file, workspace, shared, offline: g.offline === true });
+  if (shared && !g.json) await sayWhereFrom(q.diagnostics);
+  return q;
+}
+
+/**
+ * For people, on stderr: the warnings that say a read's answer may be stale (`app/shared-read.ts`
+ * SOURCE_CODES: the shared branch could not be fetched, or the clone is behind it), which `--json`
+ * carries in `diagnostics`. Said before the answer, one line each.
+ */
+export async function sayWhereFrom(diagnostics: readonly Diagnostic[]): Promise<void> {
+  const { SOURCE_CODES } = await import('../app/shared-read.js');
+  const source = diagnostics.filter((d) => SOURCE_CODES.has(d.code));
+  if (source.length === 0) return;
+  const { formatDiagnostic } = await human();
+  process.stderr.write(source.map((d) => `${formatDiagnostic(d)}\n`).join(''));
 }
 
 /** The human formatting module (string-width, picocolors), loaded only when a command prints for people. */

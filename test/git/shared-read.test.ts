@@ -32,6 +32,13 @@ describe('reads see the shared branch', () => {
     const offline = await queue(here, ['ready', '--offline', '--json']);
     expect(ids(offline)).toEqual(['S-1', 'S-2']);
     expect(codes(offline)).toEqual(['behind_remote']);
+    // People are told too, on stderr, before the answer; the answer itself stays on stdout.
+    for (const args of [['ready'], ['list'], ['blocked'], ['show', 'S-1']]) {
+      const text = await queue(here, [...args, '--offline']);
+      expect(text.code).toBe(0);
+      expect(text.stderr).toMatch(/^WORK_QUEUE\.md:1:1: warning behind_remote .*pull/);
+      expect(text.stderr.trim().split('\n')).toHaveLength(1);
+    }
 
     // A local change to the file: the working file is read, with the same warning.
     writeFileSync(join(here, 'WORK_QUEUE.md'), QUEUE.replace('| two |', '| two, edited |'));
@@ -45,6 +52,7 @@ describe('reads see the shared branch', () => {
     const away = await queue(here, ['ready', '--json']);
     expect(ids(away)).toEqual(['S-2']);
     expect(codes(away)).toEqual(['fetch_failed']);
+    expect((await queue(here, ['ready'])).stderr).toMatch(/^WORK_QUEUE\.md:1:1: warning fetch_failed could not fetch origin\/main/);
     renameSync(`${remote}.away`, remote);
   }, 60_000);
 });

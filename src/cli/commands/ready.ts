@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Diagnostic } from '../../domain/types.js';
 import type { StoryJson } from '../../model/contract.js';
-import { globals, human, open, positiveInt, printJson } from '../context.js';
+import { globals, human, open, positiveInt, printJson, sayWhereFrom } from '../context.js';
 
 /** Add `queue ready` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -24,6 +24,8 @@ export function register(program: Command): void {
         printJson({ stories: answer.stories, diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;
       }
+      // `--planning` opened the queue with open(), which said it already.
+      if (!opts.planning) await sayWhereFrom(answer.diagnostics);
       if (answer.stories.length === 0) {
         // A file queue found no story in says so, with where, rather than "nothing is ready".
         const none = answer.diagnostics.filter((d) => d.code === 'no_stories');
