@@ -53,9 +53,9 @@ export function entry(core: EntryCore): Entry {
   };
 }
 
-const EMPTY_OWNER = /^(?:|-+|—|–|none|n\/a|unassigned|tbd|\?)$/i;
+const EMPTY_OWNER = /^(?:|-+|—|–|none|nobody|n\/a|unassigned|unclaimed|unowned|open|anyone|tbd|tba|\?)$/i;
 
-/** An Owner cell or field as written, or null when it says nobody (`—`, `none`, `unassigned`, `TBD`). */
+/** An Owner cell or field as written, or null when it says nobody (`—`, `none`, `unassigned`, `unclaimed`, `anyone`, `TBD`). */
 export function ownerOf(text: string): string | null {
   return EMPTY_OWNER.test(text.trim()) ? null : text.trim();
 }

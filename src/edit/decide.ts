@@ -326,8 +326,20 @@ export function pickStory(queue: Queue, agent: string): Story {
   if (conflicted) throw new QueueError('parse_error', `${conflicted.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: conflicted.file });
   const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
   // A story written in two places is refused by any write (assertEditable): offer the next instead.
-  const ranked = rankReady(queue.graph, agent).filter((s) => s.occurrences[0].kind === main && s.occurrences.filter((o) => o.kind !== 'log').length === 1);
+  const offered = (s: Story) => s.occurrences[0].kind === main && s.occurrences.filter((o) => o.kind !== 'log').length === 1;
+  const ranked = rankReady(queue.graph, agent).filter(offered);
   if (ranked.length === 0) {
+    // Ready work the Owner column gives to other agents is not this agent's; saying so beats
+    // pointing at `queue blocked`, which lists none of it.
+    const theirs = rankReady(queue.graph).filter(offered);
+    if (theirs.length) {
+      const named = theirs.slice(0, 3).map((s) => `${s.id} (${s.owner})`);
+      throw new QueueError(
+        'no_ready_story',
+        `no story is ready for ${agent}: the ready ${theirs.length === 1 ? 'story is' : `stories are`} assigned to others in the Owner column: ${named.join(', ')}${theirs.length > 3 ? `, and ${theirs.length - 3} more` : ''} (claim one by id to take it)`,
+        { agent, assigned: theirs.map((s) => ({ id: s.id, owner: s.owner })) },
+      );
+    }
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }
   return ranked[0];

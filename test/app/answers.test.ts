@@ -146,4 +146,27 @@ describe('answers', () => {
     expect(waiting.message).toBe('1-7 waits on 1-6 ("[IN PROGRESS: Dev 2]"), 9-9 (no story of the queue)');
     expect(readFileSync(join(clones[0], 'WORK_QUEUE.md'), 'utf8')).toBe(text);
   });
+
+  it('an Owner of "unclaimed" names nobody; a claim that finds only work assigned to others says whose it is', async () => {
+    const text = [
+      '| Priority | State | Work | Owner |',
+      '|---|---|---|---|',
+      '| P1 | todo | Write the parser | unclaimed |',
+      '| P2 | todo | Build the CLI | build-agent |',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    expect(q.stories.map((s) => s.owner)).toEqual([null, 'build-agent']);
+    const { clones } = setup({ 'WORK_QUEUE.md': text.replace('| unclaimed |', '| docs-agent |') }, 1);
+    const s = await openSession({ cwd: clones[0], agent: 'Dev 1' });
+    const e = await claim(s, {}).catch((x) => x);
+    expect(e.code).toBe('no_ready_story');
+    expect(e.message).toBe(
+      'no story is ready for Dev 1: the ready stories are assigned to others in the Owner column: queue/write-the-parser (docs-agent), queue/build-the-cli (build-agent) (claim one by id to take it)',
+    );
+    expect(e.details.assigned).toEqual([
+      { id: 'queue/write-the-parser', owner: 'docs-agent' },
+      { id: 'queue/build-the-cli', owner: 'build-agent' },
+    ]);
+  });
 });
