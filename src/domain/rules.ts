@@ -35,3 +35,21 @@ export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
   self_approve: 'error',
   not_reviewer: 'error',
 };
+
+/** What queue's hooks print before their refusals (`queue: refused by the claim rules (pre-receive):`,
+ * then one indented line each), and how a refused push is known from git's output. */
+export const REFUSED_BY_RULES = 'refused by the claim rules';
+
+/** The refusal lines a hook printed, as git relays them (`remote:   <line>`), from a push's stderr; [] when none. */
+export function hookRefusals(stderr: string): string[] {
+  const lines = stderr.split(/\r?\n/);
+  const at = lines.findIndex((l) => l.includes(REFUSED_BY_RULES));
+  if (at === -1) return [];
+  const out: string[] = [];
+  for (const l of lines.slice(at + 1)) {
+    const m = /^(?:remote:)? {2,}(\S.*)$/.exec(l);
+    if (!m) break;
+    out.push(m[1].trim());
+  }
+  return out;
+}

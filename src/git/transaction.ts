@@ -50,6 +50,7 @@ import { looseObjectDir, ObjectWriter, objectId } from './objects.js';
 import { commitTree, listTree, treeWith, type TreeEntry } from './tree.js';
 import type { Attempt, BranchRef, TransactionResult } from './types.js';
 import { TRAILER } from '../domain/trailers.js';
+import { hookRefusals } from '../domain/rules.js';
 
 export type { Attempt, BranchRef, TransactionResult };
 
@@ -404,6 +405,15 @@ async function attemptOnce(
       return { retry: base };
     }
     if (e instanceof GitFailure && REJECTED.test(e.stderr)) return { retry: base };
+    // The remote's own queue hook judged the commit and refused it (most often: the clone's git
+    // identity is not the agent's, so the hook sees someone else change a held story).
+    const refusals = e instanceof GitFailure ? hookRefusals(e.stderr) : [];
+    if (refusals.length)
+      throw new QueueError(
+        'rule_violation',
+        `the remote's queue hook refused the push, so nothing was published: ${refusals.join('; ')} (a hook judges a commit by its author, or by who pushes where the server says: that must be the agent, by name or by one of its aliases in "agents" in queue.config.json)`,
+        { refusals, remote: opts.remote },
+      );
     throw gitError(e);
   }
   if (group && applied) group.mine = null; // deleted by this push

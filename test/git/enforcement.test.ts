@@ -467,6 +467,20 @@ describe('status moves and claims the hook judged as something else', () => {
     accepted(push(a, repo));
   }, 60_000);
 
+  it("a queue write the remote's hook refuses (the clone's identity is not the agent's) is rule_violation with the hook's lines, not a git error", async () => {
+    const repo = remote('identity-write');
+    const b = clone(repo, 'devB');
+    const r = run(b, process.execPath, [BIN, 'done', 'A-1', '--agent', 'devA', '--json']);
+    expect(r.code, r.out).toBe(1);
+    const error = JSON.parse(r.out).error;
+    expect(error.code).toBe('rule_violation');
+    expect(error.refusals).toEqual([expect.stringMatching(/^[0-9a-f]{7} WORK_QUEUE\.md:\d+: not_holder A-1: A-1 is held by devA, but devB changed it to "\[DONE\]"/)]);
+    expect(error.message).toMatch(/^the remote's queue hook refused the push, so nothing was published: /);
+    // Nothing moved: the remote's branch and the clone's.
+    expect(git(b, 'status', '--porcelain')).toBe('');
+    expect(read(b)).toBe(QUEUE);
+  }, 60_000);
+
   it('validate --range judges every commit of the range, also those a merge brings in from another branch', () => {
     const repo = remote('merged');
     const c = clone(repo, 'devA');

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { globals, printJson } from '../context.js';
+import { REFUSED_BY_RULES } from '../../domain/rules.js';
 
 /** Add `queue hooks` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -65,7 +66,7 @@ export function register(program: Command): void {
         return;
       }
       if (refusals.length === 0) return;
-      process.stderr.write(`queue: refused by the claim rules (${name}):\n${refusals.map((r) => `  ${r}\n`).join('')}`);
+      process.stderr.write(`queue: ${REFUSED_BY_RULES} (${name}):\n${refusals.map((r) => `  ${r}\n`).join('')}`);
       process.exitCode = 1;
     });
 }
