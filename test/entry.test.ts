@@ -19,8 +19,8 @@ describe('the entry', () => {
     expect(join(ROOT, pkg.bin.queue)).toBe(BIN);
     const lines = readFileSync(BIN, 'utf8').split('\n');
     expect(lines[0]).toBe('#!/usr/bin/env node');
-    // No shell line after it: the rest is JavaScript from the first statement on.
-    expect(lines[1]).toMatch(/^import /);
+    // No shell line after it: the rest is JavaScript, whose first statement (after comments) is an import.
+    expect(lines.slice(1).find((l) => l.trim() !== '' && !l.startsWith('//'))).toMatch(/^import /);
     if (process.platform !== 'win32') expect(statSync(BIN).mode & 0o111).toBe(0o111);
     expect(execFileSync(BIN, ['--version'], { encoding: 'utf8' })).toBe(`${pkg.version}\n`);
     expect(execFileSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' })).toBe(`${pkg.version}\n`);

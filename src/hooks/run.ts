@@ -112,7 +112,9 @@ export async function serverGuard(git: Git): Promise<ServerGuard> {
       return null;
     }
   };
-  const headTip = head ? await tipOf(git, head) : null;
+  // HEAD's branch deleted here (by a maintainer) is judged, when pushed again, by the config of its
+  // last tip, as any other queue branch is.
+  const headTip = head ? ((await tipOf(git, head)) ?? lastTip(git, head)) : null;
   const atHead = await configAt(headTip);
   const branch = pinned ? `refs/heads/${pinned}` : atHead?.config.branch ? `refs/heads/${atHead.config.branch}` : (head ?? 'refs/heads/main');
   const tip = branch === head ? headTip : ((await tipOf(git, branch)) ?? lastTip(git, branch));

@@ -6,7 +6,7 @@
  * that says who pushes.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -479,6 +479,28 @@ describe('status moves and claims the hook judged as something else', () => {
     // Nothing moved: the remote's branch and the clone's.
     expect(git(b, 'status', '--porcelain')).toBe('');
     expect(read(b)).toBe(QUEUE);
+  }, 60_000);
+
+  it("HEAD's branch deleted by a maintainer and pushed again is judged by its last tip's config (its queue file moved), not by the defaults", () => {
+    const bare = join(dir, 'headless.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+    git(bare, 'config', 'receive.denyDeleteCurrent', 'ignore');
+    const seed = mkdtempSync(join(dir, 'headless-'));
+    git(seed, 'init', '-q', '-b', 'main');
+    git(seed, 'config', 'user.name', 'Maint');
+    git(seed, 'config', 'user.email', 'maint@example.com');
+    mkdirSync(join(seed, 'docs'));
+    writeFileSync(join(seed, 'docs', 'queue.md'), QUEUE);
+    setConfig(seed, { ...CONFIG, file: 'docs/queue.md' });
+    commit(seed, 'the queue, in docs/');
+    git(seed, 'push', '-q', bare, 'HEAD:main');
+    expect(run(bare, BIN, ['hooks', 'install', '--server']).code).toBe(0);
+    const c = clone('headless.git', 'mallory');
+    setRow(c, 'A-1', stolen, 'docs/queue.md');
+    commit(c, 'steal A-1');
+    refused(push(c, 'headless.git'), /steal A-1/);
+    accepted(push(seed, 'headless.git', [':main'], as.maint));
+    refused(push(c, 'headless.git'), /docs\/queue\.md:\d+: steal A-1: A-1 was held by devA/);
   }, 60_000);
 
   it('validate --range judges every commit of the range, also those a merge brings in from another branch', () => {
