@@ -33,6 +33,9 @@ export interface BlockedInfo {
   children: string[];
   /** It needs decomposition: planning work, which `queue ready --planning` offers. */
   planning: boolean;
+  /** It is written in more than one place (two rows, a row and an item), or its places disagree on
+   * its status: every write refuses it until a person says which is the story (`queue validate` says where). */
+  duplicate: boolean;
 }
 
 /** How far a parent's children are: how many are done, of how many, and how many in each status category. */
@@ -334,6 +337,7 @@ export class QueueGraph {
         inCycle: this.core.a.cyclic[i] === 1,
         children: this.openChildren(s.id),
         planning: s.needsDecomposition,
+        duplicate: writtenTwice(s) || placesDisagree(s),
       });
     }
     return out;

@@ -169,4 +169,15 @@ describe('answers', () => {
       { id: 'queue/build-the-cli', owner: 'build-agent' },
     ]);
   });
+
+  it('queue blocked says a story written in two rows is waiting on a person, not that it is ready to unblock', async () => {
+    const dir = tempDir('queue-blocked-');
+    const text = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [ ] | **P1.1** | one | None |', '| [ ] | **P1.1** | again | None |', ''].join('\n');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
+    const json = await queue(dir, ['blocked', '--json']);
+    expect(json.json.stories.map((s: { id: string; duplicate: boolean; hold: boolean }) => [s.id, s.duplicate, s.hold])).toEqual([['P1.1', true, false]]);
+    const human = await queue(dir, ['blocked']);
+    expect(human.stdout).toContain('written in more than one place (queue validate says where)');
+    expect(human.stdout).not.toContain('ready to unblock');
+  });
 });
