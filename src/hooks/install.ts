@@ -45,6 +45,8 @@ export interface InstallResult {
   /** Hooks found and kept (chained). */
   chained: string[];
   layout: 'hooks-dir' | 'husky' | 'lefthook' | 'server';
+  /** What the installer should know (a server hook put in a repository with a work tree), one line each. */
+  notes: string[];
 }
 
 const STDIN = new Set(['pre-push', 'pre-receive']);
@@ -66,8 +68,13 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
   const git = new Git(root);
   const cmd = queueCommand();
   if (opts.server) {
-    const out: InstallResult = { wrote: [], chained: [], layout: 'server' };
+    const out: InstallResult = { wrote: [], chained: [], layout: 'server', notes: [] };
     installScript(join(await hooksDir(git, root), 'pre-receive'), 'pre-receive', cmd, out);
+    // A work tree's repository is seldom the one a team pushes to.
+    if ((await git.line(['rev-parse', '--is-bare-repository']).catch(() => 'true')).trim() === 'false')
+      out.notes.push(
+        `${root} is not a bare repository: its pre-receive judges only pushes to this repository; the team's remote is guarded by running queue hooks install --server in the bare repository the clones push to`,
+      );
     return out;
   }
   const names = ['pre-commit', 'pre-push'];
@@ -75,7 +82,7 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
   const lefthook = ['lefthook.yml', 'lefthook.yaml', '.lefthook.yml'].map((f) => join(root, f)).find((f) => existsSync(f));
   if (lefthook) return installLefthook(lefthook, names, cmd);
   if (/(^|\/)\.husky(\/_)?\/?$/.test(hooksPath)) {
-    const out: InstallResult = { wrote: [], chained: [], layout: 'husky' };
+    const out: InstallResult = { wrote: [], chained: [], layout: 'husky', notes: [] };
     for (const name of names) {
       const path = join(root, '.husky', name);
       const line = `${cmd} hooks run ${name} "$@" || exit 1 ${MARK}`;
@@ -88,7 +95,7 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
     return out;
   }
   const dir = await hooksDir(git, root);
-  const out: InstallResult = { wrote: [], chained: [], layout: 'hooks-dir' };
+  const out: InstallResult = { wrote: [], chained: [], layout: 'hooks-dir', notes: [] };
   for (const name of names) installScript(join(dir, name), name, cmd, out);
   return out;
 }
@@ -106,7 +113,7 @@ function installLefthook(file: string, names: string[], cmd: string): InstallRes
     if (STDIN.has(name)) doc.setIn([name, 'commands', 'queue', 'use_stdin'], true);
   }
   writeFileSync(file, doc.toString({ lineWidth: 0 }));
-  return { wrote: [file], chained: [], layout: 'lefthook' };
+  return { wrote: [file], chained: [], layout: 'lefthook', notes: [] };
 }
 
 /** Remove queue's hooks and put back the hooks they chained to. */

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,22 @@ describe('local hooks in a clone', () => {
     expect(lefthook).toContain('# ours');
     expect(lefthook).toContain('run: npm run lint');
     expect(lefthook).toMatch(/queue:\n\s+run: .*hooks run pre-commit/);
+  });
+
+  it('--server in a repository with a work tree installs, and says the team remote is the bare repository clones push to', () => {
+    const c = mkdtempSync(join(dir, 'worktree-server-'));
+    git(dir, 'clone', '-q', url, c);
+    const r = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--server'], { cwd: c, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(
+      /^queue: note: .* is not a bare repository: its pre-receive judges only pushes to this repository; .*queue hooks install --server in the bare repository/,
+    );
+    const bare = mkdtempSync(join(dir, 'bare-server-'));
+    git(bare, 'init', '-q', '--bare');
+    const quiet = spawnSync(process.execPath, [BIN, 'hooks', 'install', '--server', '--json'], { cwd: bare, encoding: 'utf8' });
+    expect(quiet.status).toBe(0);
+    expect(JSON.parse(quiet.stdout).notes).toEqual([]);
+    expect(quiet.stderr).toBe('');
   });
 
   it('--github-action writes a workflow running validate --range on pushes and pull requests', () => {

@@ -28,6 +28,7 @@ export function register(program: Command): void {
       else {
         for (const p of r.wrote) process.stdout.write(`installed ${p}\n`);
         for (const p of r.chained) process.stdout.write(`kept the existing hook as ${p}.queue-chained; it runs after queue's check\n`);
+        for (const n of r.notes) process.stderr.write(`queue: note: ${n}\n`);
       }
     });
   hooks
