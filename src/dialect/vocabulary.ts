@@ -178,7 +178,9 @@ export function legendRows(table: RawTable, underLegend: boolean, isId: (text: s
     const word = legendWord(r.cells[0]?.text ?? '');
     const meaning = (r.cells[at]?.text ?? '').trim();
     if (word === '' || meaning === '') continue;
-    // A word is short, and each is defined once.
+    // A word is short, and each is defined once. Under a header that names the meaning column, a
+    // row that defines a phrase (`` `ready` + `Blocked By: GATE-*` ``) is passed over, not taken for work.
+    if (word.length > 40 && meaningAt !== -1) continue;
     if (word.length > 40 || seen.has(word.toLowerCase())) return null;
     seen.add(word.toLowerCase());
     rows.push([word, meaning, r.line]);

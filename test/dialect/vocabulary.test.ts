@@ -14,7 +14,7 @@ import { QueueError } from '../../src/domain/errors.js';
 import { parseStatus } from '../../src/dialect/status.js';
 import { categoryOfMeaning, compileVocabulary, legendCategory } from '../../src/dialect/vocabulary.js';
 import type { Story } from '../../src/domain/types.js';
-import { fixture, fixtureFiles, read, REAL, withoutCorpus } from '../helpers.js';
+import { fixture, fixtureFiles, read, REAL, RELATED, withoutCorpus } from '../helpers.js';
 
 const vocabulary = (v: Partial<Vocabulary>): Vocabulary => ({ statuses: {}, columns: {}, ids: [], ...v });
 const open = (name: string, v?: Partial<Vocabulary>) => readQueue([{ file: name, text: read(fixture(name)) }], v ? { vocabulary: vocabulary(v) } : {});
@@ -59,6 +59,23 @@ describe('content-columns.md: columns found by what their cells hold', () => {
     expect(q.stories.some((s) => /lint|unit tests|merged/i.test(s.title))).toBe(false);
     expect(q.graph.byId.get('workstreams/data-migration')!.priority).toBe('P1');
     expect(q.graph.byId.has('P1')).toBe(false);
+  });
+
+  it('a legend whose header names its meaning column stays a legend when a row defines a phrase, not a word', async () => {
+    const q = await text(
+      [
+        '## Règle WORK_QUEUE',
+        '',
+        '| Statut slice | Signification |',
+        '|---|---|',
+        '| `complete` (v0) | Livré selon orchestration |',
+        '| `ready-for-user-stories` + `Blocked By: GATE-*` | **Spec prête** — **pas** go prod sans gate **satisfied** |',
+        '| `draft` (US/plan) | Pas `/implement` sans plan approuvé |',
+        '',
+      ].join('\n'),
+    );
+    expect(infos(q, 'legend')).toEqual(['3 this table is read as a legend of status words, not as stories']);
+    expect(q.stories).toEqual([]);
   });
 
   it('leaves a matrix of bare marks, a column of reasons and a table with two status-like columns alone', async () => {
@@ -334,6 +351,13 @@ describe('ready never offers a story claim refuses', () => {
     let n = 0;
     for (const f of fixtureFiles()) n += await readyIsClaimable(basename(f), read(f));
     expect(n).toBeGreaterThan(20);
+  });
+
+  it.skipIf(withoutCorpus('ready ⊆ claimable on the related documents of the corpus'))('on every related document of the corpus (plans, status pages, task lists)', async () => {
+    const files = (await import('node:fs')).readdirSync(RELATED).filter((f) => f.endsWith('.md'));
+    let n = 0;
+    for (const f of files) n += await readyIsClaimable(f, read(join(RELATED, f)));
+    expect(n).toBeGreaterThan(50);
   });
 
   it.skipIf(withoutCorpus('ready ⊆ claimable on the corpus'))('on every real queue of the corpus, the four named in the issue read as their authors meant', async () => {
