@@ -412,6 +412,51 @@ export function parseStatus(text: string, lexicon?: Lexicon): Status {
 }
 
 /**
+ * Where the status ends in a status cell's source, and a note of the person's begins: `[IN PROGRESS:
+ * Dev 1] since Mon` is the status `[IN PROGRESS: Dev 1]` and the note ` since Mon`; `**REOPENED — the
+ * gap has widened.**` is `REOPENED` inside bold that runs on over the note. The status is the
+ * shortest run of whole words from the start (after the cell's leading markup, `open`) that reads
+ * exactly as the whole cell does (category, token, claimant, reason) and is followed by a space; the
+ * note is the rest. Null when the whole cell is the status, or the cell reads as no status.
+ * `close`: the status run ends with the closing markup of `open` (`**DONE** — specs`), so the
+ * markup wraps the status alone. Offsets are in `source`.
+ */
+export function statusExtent(source: string, lexicon?: Lexicon): { start: number; end: number; open: string; close: boolean } | null {
+  const whole = parseStatus(source, lexicon);
+  if (whole.category === 'unknown') return null;
+  const open = /^\s*([*_]{1,3})?/.exec(source)!;
+  const start = open[0].length;
+  const words = /\s+/g;
+  words.lastIndex = start;
+  // Only the first few words: a status is short, and a long note is not searched word by word.
+  for (let k = 0; k < 6; k++) {
+    const m = words.exec(source);
+    if (!m) return null;
+    const end = m.index;
+    if (end <= start) continue;
+    const same = (to: number) => {
+      const s = parseStatus(source.slice(0, to), lexicon);
+      return s.category === whole.category && s.token === whole.token && s.claimant === whole.claimant && s.reason === whole.reason;
+    };
+    if (same(end)) {
+      const mark = open[1] ?? '';
+      const rest = source
+        .slice(end)
+        .trim()
+        .replace(/[*_]+$/, '')
+        .trim();
+      // Nothing after it but markup, or only marks that say the status again (`[DONE] ✅`): all status.
+      if (rest === '' || /^[\p{Extended_Pictographic}\uFE0F\s]+$/u.test(rest)) return null;
+      // A separator after the status (`Done; shipped`) stays with the note.
+      let to = end;
+      while (to - 1 > start && ';:,.'.includes(source[to - 1]) && same(to - 1)) to--;
+      return { start, end: to, open: mark, close: mark !== '' && source.slice(start, to).endsWith(mark) };
+    }
+  }
+  return null;
+}
+
+/**
  * Status cells repeat (`[DONE]`, `[ ]`, `[IN PROGRESS: Dev 2]`): a queue of 10,000 rows has a few
  * dozen distinct ones. Results are frozen and shared, so callers must copy before changing one.
  */

@@ -18,6 +18,7 @@ import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
 import { assertEditable, blocksWaiting, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
+import { statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
 
 /** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
@@ -309,6 +310,10 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
   if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish));
   const span = occ.spans.status!;
+  // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
+  // only the status is replaced, inside the markup that runs on over the note, if any.
+  const note = statusExtent(doc.text.slice(span.start, span.end), doc.lexicon);
+  if (note) return [{ start: span.start + (note.close ? 0 : note.start), end: span.start + note.end, text: style.write(wish) }];
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
 }
 

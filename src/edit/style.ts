@@ -9,7 +9,7 @@
  * gets the bracket form (`[IN PROGRESS: Dev 2]`, `[DONE]`). Every form is checked by parsing it
  * back (`parseStatus`): a form that does not read as what was meant is never returned.
  */
-import { parseStatus, WRITTEN_EMOJI } from '../dialect/status.js';
+import { parseStatus, statusExtent, WRITTEN_EMOJI } from '../dialect/status.js';
 import type { Lexicon } from '../dialect/vocabulary.js';
 import type { StatusCategory } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
@@ -56,7 +56,10 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
   // of thousands of rows writes a handful of forms).
   const written = new Map<string, number>();
   for (const cell of cells) {
-    const source = cell.trim();
+    let source = cell.trim();
+    // The status alone, not a note written after it (`OPEN — reported, needs the cutover`).
+    const note = statusExtent(source, lexicon);
+    if (note) source = source.slice(note.close ? 0 : note.start, note.end);
     written.set(source, (written.get(source) ?? 0) + 1);
   }
   for (const [source, n] of written) {

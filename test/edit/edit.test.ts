@@ -118,6 +118,31 @@ describe('decide', () => {
     expect(out).toBe(md.replace('| [ ] | **B**', '| [IN PROGRESS: Dev 2] | **B**'));
   });
 
+  it('a note written after the status in its cell is kept: only the status is replaced, inside the bold that runs on over the note', async () => {
+    const text = [
+      head.trimEnd(),
+      '| [DONE] | **A** | a | None |',
+      '| [ ] since the spec landed | **B** | b | A |',
+      '| **OPEN — reported, needs the cutover.** `bash check.sh` refuses | **C** | c | A |',
+      '| **TODO** — see the notes | **D** | d | A |',
+      '| Done; shipped in 1.2 | **E** | e | None |',
+      // Brackets are the file's prevailing style.
+      '| [ ] | **F** | f | None |',
+      '| [ ] | **G** | g | None |',
+      '| [DONE] | **H** | h | None |',
+      '',
+    ].join('\n');
+    const claim = (id: string) => run(text, { op: 'claim', id, agent: 'Dev 2', maxClaims: 1 });
+    expect(await claim('B')).toBe(text.replace('| [ ] since the spec landed |', '| [IN PROGRESS: Dev 2] since the spec landed |'));
+    expect(await claim('C')).toBe(text.replace('| **OPEN — reported', '| **[IN PROGRESS: Dev 2] — reported'));
+    expect(await claim('D')).toBe(text.replace('| **TODO** — see the notes |', '| [IN PROGRESS: Dev 2] — see the notes |'));
+    const reopened = await run(text, { op: 'reopen', id: 'E', agent: 'Dev 2' });
+    expect(reopened).toBe(text.replace('| Done; shipped in 1.2 |', '| [ ]; shipped in 1.2 |'));
+    // The file's forms are learned from the statuses alone, never with another row's note.
+    const held = await run(text.replace('| [ ] since the spec landed |', '| [IN PROGRESS: Dev 9] since Monday |'), { op: 'release', id: 'B', agent: 'Dev 9' });
+    expect(held).toContain('| [ ] since Monday | **B** |');
+  });
+
   it('claim without an id takes the best ready story', async () => {
     const out = await run(md, { op: 'claim', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toContain('| [IN PROGRESS: Dev 2] | **B**');
