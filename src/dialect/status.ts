@@ -446,7 +446,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
         .replace(/[*_]+$/, '')
         .trim();
       // Nothing after it but markup, or only marks that say the status again (`[DONE] ✅`): all status.
-      if (rest === '' || /^[\p{Extended_Pictographic}\uFE0F\s]+$/u.test(rest)) return null;
+      if (rest === '' || /^(?:\p{Extended_Pictographic}|\uFE0F|\s)+$/u.test(rest)) return null;
       // A separator after the status (`Done; shipped`) stays with the note.
       let to = end;
       while (to - 1 > start && ';:,.'.includes(source[to - 1]) && same(to - 1)) to--;
