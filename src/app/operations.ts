@@ -197,7 +197,7 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   ]);
   const now = s.now().toISOString();
   return run(s, (queue) => {
-    const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force });
+    const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force }, s.where.config.agents);
     const story = queue.graph.byId.get(d.id)!;
     // Without unblocking, the dependents keep their bytes; the story itself and the generated blocks follow as for any write.
     if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false, effort: s.where.config.effort }) ?? undefined;
@@ -247,7 +247,7 @@ export async function reject(s: Session, opts: { id: string; reason: string }): 
   const [{ decide }, { handoffFile }] = await Promise.all([import('../edit/decide.js'), import('../edit/handoff.js')]);
   const now = s.now().toISOString();
   return run(s, (queue): Decision => {
-    const d = decide(queue, { op: 'reject', id: opts.id, agent: s.agent });
+    const d = decide(queue, { op: 'reject', id: opts.id, agent: s.agent }, s.where.config.agents);
     const story = queue.graph.byId.get(d.id)!;
     const file = handoffFile(s.where.config.deploymentDir, {
       from: s.agent,
@@ -375,7 +375,7 @@ export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteRe
       satisfied: (d) => queue.graph.satisfied(d),
     });
     if (opts.reassign) {
-      const d = decide(queue, { op: 'reassign', id: story.id, agent: s.agent, to: opts.to, force: opts.force });
+      const d = decide(queue, { op: 'reassign', id: story.id, agent: s.agent, to: opts.to, force: opts.force }, s.where.config.agents);
       return { ...d, files: [{ ...file, role: 'handoff' }], subject: `queue: handoff ${story.id} (${from} → ${opts.to}), claim reassigned`, unchanged: false };
     }
     return {

@@ -120,8 +120,8 @@ export async function buildPrompt(source: OpenOptions | OpenedQueue, opts: Promp
     story = g.lookup(opts.id) ?? null;
     if (!story) throw new QueueError('not_found', `no story "${opts.id}" in ${queue.path}`, { id: opts.id });
   } else {
-    const { pickStory } = await import('../edit/decide.js');
-    const held = agent ? queue.stories.find((s) => isClaimed(s.status.category) && s.claimant?.toLowerCase() === agent.toLowerCase()) : undefined;
+    const { heldBy, pickStory } = await import('../edit/decide.js');
+    const held = agent ? heldBy(queue, agent, config.agents)[0] : undefined;
     try {
       story = pickStory(queue, agent ?? '');
     } catch (e) {

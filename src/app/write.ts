@@ -142,7 +142,7 @@ export interface WriteOutcome {
 export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor } = {}): Promise<WriteOutcome> {
   // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
   const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
-    withFollow(queue, typeof intent === 'function' ? await intent(queue, base) : decide(queue, intent), where.config);
+    withFollow(queue, typeof intent === 'function' ? await intent(queue, base) : decide(queue, intent, where.config.agents), where.config);
   if (opts.commit === false) return editWorkingFile(where, decideOn);
   if (!where.repo) throw new QueueError('usage', `${where.root} is not in a git repository (use --no-commit to edit the file only)`);
   const result = await transact({

@@ -428,7 +428,7 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
 }
 
 /** The canonical name of an agent through the config's aliases (case-insensitive), else `name`. */
-export function canonicalAgent(config: QueueConfig, name: string): string {
+export function canonicalAgent(config: Pick<QueueConfig, 'agents'>, name: string): string {
   const n = name.trim().toLowerCase();
   for (const [canon, aliases] of Object.entries(config.agents)) {
     if (canon.toLowerCase() === n || aliases.some((a) => a.trim().toLowerCase() === n)) return canon;
@@ -441,7 +441,7 @@ export function canonicalAgent(config: QueueConfig, name: string): string {
  * `agents` aliases ({@link canonicalAgent}); `a` written `deva@example.com` and `devA` are one agent
  * when the config lists the address as devA's. Null or empty names are nobody, and nobody is no agent.
  */
-export function sameAgent(config: QueueConfig, a: string | null | undefined, b: string | null | undefined): boolean {
+export function sameAgent(config: Pick<QueueConfig, 'agents'>, a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a?.trim() || !b?.trim()) return false;
   return canonicalAgent(config, a).toLowerCase() === canonicalAgent(config, b).toLowerCase();
 }

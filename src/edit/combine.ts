@@ -43,7 +43,7 @@ export async function serveClaims(
   for (const p of pending) {
     if (served.length >= max) break;
     try {
-      const d = follow(current.after, decide(current.after, { ...p.op, renew: undefined, maxClaims: config.maxClaims }));
+      const d = follow(current.after, decide(current.after, { ...p.op, renew: undefined, maxClaims: config.maxClaims }, config.agents));
       if (d.unchanged || d.files?.length) continue;
       const next = await applyDecision(current.after, d, config);
       current = { ...next, derived: [] };

@@ -20,6 +20,7 @@ import { assertEditable, blocksWaiting, cellText, deleteLine, findStory, lineEnd
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
+import { sameAgent, type QueueConfig } from '../domain/config.js';
 
 /** A write the CLI asks for. `agent` is the actor; `force` lets a non-holder act (said in trailers). */
 export type Operation =
@@ -107,17 +108,17 @@ export interface DerivedEdits {
 }
 
 /** Stories `agent` holds (in progress or review with that claimant, case-insensitive). */
-export function heldBy(queue: Queue, agent: string): Story[] {
-  const a = agent.toLowerCase();
-  return queue.stories.filter((s) => isClaimed(s.status.category) && s.claimant?.toLowerCase() === a);
+export function heldBy(queue: Queue, agent: string, agents: QueueConfig['agents'] = {}): Story[] {
+  return queue.stories.filter((s) => isClaimed(s.status.category) && sameAgent({ agents }, s.claimant, agent));
 }
 
-function sameAgent(a: string | null, b: string): boolean {
-  return a !== null && a.trim().toLowerCase() === b.trim().toLowerCase();
-}
-
-/** Decide `op` on `queue`. Throws {@link QueueError} with the code of the refusal. */
-export function decide(queue: Queue, op: Operation): Decision {
+/**
+ * Decide `op` on `queue`. Names are compared as agents through `agents` (the config's aliases), as
+ * the claim rules compare them: a story held under an alias of the acting agent is the agent's.
+ * Throws {@link QueueError} with the code of the refusal.
+ */
+export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'] = {}): Decision {
+  const same = (a: string | null, b: string) => sameAgent({ agents }, a, b);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
   const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
@@ -137,7 +138,7 @@ export function decide(queue: Queue, op: Operation): Decision {
 
   const mustHold = () => {
     if (!isClaimed(c)) throw new QueueError('not_claimant', `${story.id} is not claimed (it is "${story.status.raw}")`, { id: story.id, status: c });
-    if (!forced && !sameAgent(holder, op.agent)) {
+    if (!forced && !same(holder, op.agent)) {
       const review = c === 'review' && op.op === 'done' ? `; a reviewer runs queue approve ${story.id}` : '';
       throw new QueueError('not_claimant', `${story.id} is held by ${holder ?? 'nobody named'}, not ${op.agent} (--force overrides, and says so in the commit${review})`, {
         id: story.id,
@@ -149,14 +150,14 @@ export function decide(queue: Queue, op: Operation): Decision {
   switch (op.op) {
     case 'claim': {
       if (op.renew) {
-        if (!isClaimed(c) || !sameAgent(holder, op.agent))
+        if (!isClaimed(c) || !same(holder, op.agent))
           throw new QueueError('not_claimant', `${op.agent} does not hold ${story.id}; only its claimant renews a lease`, { id: story.id, holder });
         unchanged = true;
         wish = { category: c as ClaimedCategory, claimant: holder };
         break;
       }
       if (isClaimed(c)) {
-        if (!sameAgent(holder, op.agent)) throw new QueueError('already_claimed', `${story.id} is already claimed by ${holder ?? 'someone'}`, { id: story.id, holder });
+        if (!same(holder, op.agent)) throw new QueueError('already_claimed', `${story.id} is already claimed by ${holder ?? 'someone'}`, { id: story.id, holder });
         unchanged = true;
         wish = { category: c as ClaimedCategory, claimant: holder };
         break;
@@ -164,7 +165,7 @@ export function decide(queue: Queue, op: Operation): Decision {
       // Planning work (it needs decomposition) is never picked, but a planning agent may take it by id.
       if (!queue.graph.isReady(story) && !(op.id !== undefined && queue.graph.isPlanningReady(story))) throw notReady(queue, story);
       const limit = op.maxClaims;
-      const held = heldBy(queue, op.agent);
+      const held = heldBy(queue, op.agent, agents);
       if (held.length >= limit) {
         throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
           held: held.map((s) => s.id),
@@ -195,7 +196,7 @@ export function decide(queue: Queue, op: Operation): Decision {
       break;
     case 'reassign':
       mustHold();
-      if (sameAgent(holder, op.to)) {
+      if (same(holder, op.to)) {
         unchanged = true;
         wish = { category: c as ClaimedCategory, claimant: holder };
       } else wish = { category: c as ClaimedCategory, claimant: op.to };

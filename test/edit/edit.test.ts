@@ -143,6 +143,25 @@ describe('decide', () => {
     expect(held).toContain('| [ ] since Monday | **B** |');
   });
 
+  it("a story held under one of the agent's aliases is the agent's: done, the claim limit, a claim by the alias", async () => {
+    const text = `${head}| [IN PROGRESS: deva@example.com] | **A** | a | None |\n| [ ] | **B** | b | None |\n`;
+    const queue = await q(text);
+    const agents = { devA: ['deva@example.com'] };
+    expect(decide(queue, { op: 'done', id: 'A', agent: 'devA' }, agents).changes[0].expect.category).toBe('done');
+    // Without the aliases, the address is another agent.
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as QueueError).code;
+      }
+      return null;
+    };
+    expect(codeOf(() => decide(queue, { op: 'done', id: 'A', agent: 'devA' }))).toBe('not_claimant');
+    expect(() => decide(queue, { op: 'claim', id: 'B', agent: 'devA', maxClaims: 1 }, agents)).toThrow(/devA already holds A \(limit 1\)/);
+    expect(decide(queue, { op: 'claim', id: 'A', agent: 'devA', maxClaims: 1 }, agents).unchanged).toBe(true);
+  });
+
   it('claim without an id takes the best ready story', async () => {
     const out = await run(md, { op: 'claim', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toContain('| [IN PROGRESS: Dev 2] | **B**');
