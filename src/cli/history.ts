@@ -10,7 +10,7 @@ import { locateHistory } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { verifyRange, verifyRevision } from '../git/args.js';
-import { Judge, judgeCommits, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
+import { Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
 
@@ -42,7 +42,7 @@ function violationText(v: Violation): string {
 /** The commits of `range` that changed the queue file, each judged as a push of it is (every side of every merge). */
 async function judgeEvery(w: Where, range: string): Promise<JudgedCommit[]> {
   const m = /^([0-9a-f]+)\.\.([0-9a-f]+)$/.exec(range);
-  return (await judgeCommits(w.git, { file: w.file, config: w.config }, m ? m[1] : null, [range])).filter((c) => c.changed);
+  return (await new Judge(w.git, { file: w.file, config: w.config }).range(m ? m[1] : null, [range])).filter((c) => c.changed);
 }
 
 /** The first-parent line of the queue file's history in `range`, each commit judged against the one before: what `queue log` tells. */

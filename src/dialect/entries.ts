@@ -14,7 +14,7 @@ import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
-import { isStatusText, parseStatus } from './status.js';
+import { isStatusText, parseStatus, unknownStatus } from './status.js';
 
 export type { Entry } from './entry.js';
 
@@ -291,7 +291,7 @@ function readTable(
           line: row.line,
           column: statusCell.start - row.start + row.column,
         });
-        status = { category: 'unknown', raw: status.raw, token: '', claimant: null, reason: null };
+        status = unknownStatus(status.raw);
         shifted = true;
       }
       statusSpan = statusCell ?? { start: row.end, end: row.end }; // a cell is its own span (read-only)

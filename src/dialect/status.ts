@@ -355,7 +355,8 @@ export function startsWithStatusEmoji(text: string): boolean {
 
 const DATE = /\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b/g;
 
-function unknown(raw: string): Status {
+/** The status of a cell that reads as none: `raw` kept as read. */
+export function unknownStatus(raw: string): Status {
   return { category: 'unknown', raw, token: '', claimant: null, reason: null };
 }
 
@@ -415,15 +416,20 @@ export function parseStatus(text: string, lexicon?: Lexicon): Status {
  * Where the status ends in a status cell's source, and a note of the person's begins: `[IN PROGRESS:
  * Dev 1] since Mon` is the status `[IN PROGRESS: Dev 1]` and the note ` since Mon`; `**REOPENED — the
  * gap has widened.**` is `REOPENED` inside bold that runs on over the note. The status is the
- * shortest run of whole words from the start (after the cell's leading markup, `open`) that reads
- * exactly as the whole cell does (category, token, claimant, reason) and is followed by a space; the
- * note is the rest. Null when the whole cell is the status, or the cell reads as no status.
- * `close`: the status run ends with the closing markup of `open` (`**DONE** — specs`), so the
- * markup wraps the status alone. Offsets are in `source`.
+ * shortest run of whole words from the start (after the cell's leading markup) that reads exactly
+ * as the whole cell does (category, token, claimant, reason) and is followed by a space; the note is
+ * the rest. Returns the status's span in `source`, what a status write replaces: from the cell's
+ * start when its leading markup closes within the status (`**DONE** — specs`), else from after
+ * that markup, which runs on over the note. Null when the whole cell is the status, or the cell
+ * reads as no status.
  */
-export function statusExtent(source: string, lexicon?: Lexicon): { start: number; end: number; open: string; close: boolean } | null {
+export function statusExtent(source: string, lexicon?: Lexicon): { start: number; end: number } | null {
   const whole = parseStatus(source, lexicon);
   if (whole.category === 'unknown') return null;
+  const same = (to: number) => {
+    const s = parseStatus(source.slice(0, to), lexicon);
+    return s.category === whole.category && s.token === whole.token && s.claimant === whole.claimant && s.reason === whole.reason;
+  };
   const open = /^\s*([*_]{1,3})?/.exec(source)!;
   const start = open[0].length;
   const words = /\s+/g;
@@ -432,26 +438,19 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   for (let k = 0; k < 6; k++) {
     const m = words.exec(source);
     if (!m) return null;
-    const end = m.index;
-    if (end <= start) continue;
-    const same = (to: number) => {
-      const s = parseStatus(source.slice(0, to), lexicon);
-      return s.category === whole.category && s.token === whole.token && s.claimant === whole.claimant && s.reason === whole.reason;
-    };
-    if (same(end)) {
-      const mark = open[1] ?? '';
-      const rest = source
-        .slice(end)
-        .trim()
-        .replace(/[*_]+$/, '')
-        .trim();
-      // Nothing after it but markup, or only marks that say the status again (`[DONE] ✅`): all status.
-      if (rest === '' || /^(?:\p{Extended_Pictographic}|\uFE0F|\s)+$/u.test(rest)) return null;
-      // A separator after the status (`Done; shipped`) stays with the note.
-      let to = end;
-      while (to - 1 > start && ';:,.'.includes(source[to - 1]) && same(to - 1)) to--;
-      return { start, end: to, open: mark, close: mark !== '' && source.slice(start, to).endsWith(mark) };
-    }
+    if (m.index <= start || !same(m.index)) continue;
+    const rest = source
+      .slice(m.index)
+      .trim()
+      .replace(/[*_]+$/, '')
+      .trim();
+    // Nothing after it but markup, or only marks that say the status again (`[DONE] ✅`): all status.
+    if (rest === '' || /^(?:\p{Extended_Pictographic}|\uFE0F|\s)+$/u.test(rest)) return null;
+    // A separator after the status (`Done; shipped`) stays with the note.
+    let end = m.index;
+    while (end - 1 > start && ';:,.'.includes(source[end - 1]) && same(end - 1)) end--;
+    const closes = open[1] !== undefined && source.slice(start, end).endsWith(open[1]);
+    return { start: closes ? 0 : start, end };
   }
   return null;
 }
@@ -467,7 +466,7 @@ type Team = ReadonlyArray<readonly [string, StatusCategory]>;
 
 function parseStatusUncached(text: string, team: Team): Status {
   const raw = text.trim();
-  if (raw === '') return unknown(text);
+  if (raw === '') return unknownStatus(text);
   const s = raw.replace(/^[*_`\s]+|[*_`\s]+$/g, '');
 
   const bracket = /^\[([^\]]*)\]\s*(.*)$/s.exec(s);
@@ -477,7 +476,7 @@ function parseStatusUncached(text: string, team: Team): Status {
     if (inner === 'x' || inner === 'X') return { category: 'done', raw, token: '[X]', claimant: null, reason: null };
     const parsed = parseWords(inner, raw, team);
     if (parsed.category !== 'unknown') return parsed;
-    return unknown(raw);
+    return unknownStatus(raw);
   }
   for (const [e, cat] of EMOJI) {
     if (s.startsWith(e)) {
@@ -495,7 +494,7 @@ function parseStatusUncached(text: string, team: Team): Status {
 function parseWords(s: string, raw: string, team: Team): Status {
   const folded = fold(s);
   const hit = leadingPhrase(folded, team);
-  if (!hit) return unknown(raw);
+  if (!hit) return unknownStatus(raw);
   const [phrase, category] = hit;
   // Find the rest in the original string: skip as many word characters as the phrase holds.
   const rest = restAfter(s, phrase);

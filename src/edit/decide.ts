@@ -314,7 +314,7 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
   // only the status is replaced, inside the markup that runs on over the note, if any.
   const note = statusExtent(doc.text.slice(span.start, span.end), doc.lexicon);
-  if (note) return [{ start: span.start + (note.close ? 0 : note.start), end: span.start + note.end, text: style.write(wish) }];
+  if (note) return [{ start: span.start + note.start, end: span.start + note.end, text: style.write(wish) }];
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
 }
 

@@ -54,13 +54,17 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
   const wordSamples: string[] = [];
   // Each form once, with how many cells write it, in the order of the first cell that does (a file
   // of thousands of rows writes a handful of forms).
-  const written = new Map<string, number>();
+  const cellForms = new Map<string, number>();
   for (const cell of cells) {
-    let source = cell.trim();
-    // The status alone, not a note written after it (`OPEN — reported, needs the cutover`).
-    const note = statusExtent(source, lexicon);
-    if (note) source = source.slice(note.close ? 0 : note.start, note.end);
-    written.set(source, (written.get(source) ?? 0) + 1);
+    const source = cell.trim();
+    cellForms.set(source, (cellForms.get(source) ?? 0) + 1);
+  }
+  // The status alone, not a note written after it (`OPEN — reported, needs the cutover`).
+  const written = new Map<string, number>();
+  for (const [cell, n] of cellForms) {
+    const note = statusExtent(cell, lexicon);
+    const source = note ? cell.slice(note.start, note.end) : cell;
+    written.set(source, (written.get(source) ?? 0) + n);
   }
   for (const [source, n] of written) {
     const st = parseStatus(source, lexicon);

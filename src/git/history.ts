@@ -59,24 +59,6 @@ export async function rangeCommits(git: Git, range: string[]): Promise<QueueComm
   return parseLog(await git.raw(['log', '--reverse', '--topo-order', `--format=${FORMAT}`, ...range]));
 }
 
-/**
- * Every commit of `range` (git's revision arguments: `A..B`, the commits B has and A has not; one
- * revision, its whole history), judged as a push of them is: parents before children, each against
- * its first parent, a merge for what it resolved itself (what it took cleanly from another parent
- * was judged in that parent's commits), and what a version could not read remembered per parent.
- * `base` is the commit the range starts after, when there is one (the judging remembers from it).
- * Every commit is judged, on every side of every merge; the caller keeps those that `changed`.
- */
-export async function judgeCommits(git: Git, opts: JudgeOptions, base: string | null, range: string[]): Promise<JudgedCommit[]> {
-  const judge = new Judge(git, { ...opts, linear: false });
-  const commits = await rangeCommits(git, range);
-  await judge.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
-  if (base) await judge.from(base);
-  const out: JudgedCommit[] = [];
-  for (const c of commits) out.push(await judge.commit(c));
-  return out;
-}
-
 function parseLog(out: string): QueueCommit[] {
   const commits: QueueCommit[] = [];
   for (const rec of out.split('\x1e')) {
@@ -230,6 +212,24 @@ export class Judge {
     }
     this.memory.set(base, remembered);
     this.last = remembered;
+  }
+
+  /**
+   * Every commit of `range` (git's revision arguments: `A..B`, the commits B has and A has not; one
+   * revision, its whole history), judged as a push of them is: parents before children, each against
+   * its first parent, a merge for what it resolved itself (what it took cleanly from another parent
+   * was judged in that parent's commits), and what a version could not read remembered per parent
+   * (a judge made without `linear`). `base` is the commit the range starts after, when there is one:
+   * the judging remembers from it ({@link from}). Every commit is judged, on every side of every
+   * merge; the caller keeps those that `changed`.
+   */
+  async range(base: string | null, range: string[]): Promise<JudgedCommit[]> {
+    const commits = await rangeCommits(this.git, range);
+    await this.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
+    if (base) await this.from(base);
+    const out: JudgedCommit[] = [];
+    for (const c of commits) out.push(await this.commit(c));
+    return out;
   }
 
   /** The change a commit made to the queue file (and, guarded, to queue.config.json), judged against its first parent. */

@@ -18,7 +18,7 @@ import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../do
 import { loadConfig } from '../app/locate.js';
 import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
-import { Judge, judgeCommits, queueAt, type JudgeOptions } from '../git/history.js';
+import { Judge, queueAt, type JudgeOptions } from '../git/history.js';
 import { actorOf, checkMaintainer, checkTransition, type Violation } from '../rules/check.js';
 
 const ZERO = /^0+$/;
@@ -186,12 +186,10 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
  * against its first parent, and, when `tip` does not descend from `base`, the net change too.
  */
 async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
+  const judge = new Judge(git, opts);
   const out: string[] = [];
-  for (const c of await judgeCommits(git, opts, base, range)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
+  for (const c of await judge.range(base, range)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
   if (base && !(await git.ok(['merge-base', '--is-ancestor', base, tip]))) {
-    // The net change, judged from what the base remembers.
-    const judge = new Judge(git, opts);
-    await judge.from(base);
     const about = `${name.replace(/^refs\/heads\//, '')} (forced update ${base.slice(0, 7)}..${tip.slice(0, 7)})`;
     const net = errorsOf(await judge.between(base, tip, 'a forced update by a pusher the server does not name'));
     out.push(...net.map((v) => refusal(v, about)));
