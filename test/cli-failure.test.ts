@@ -49,12 +49,31 @@ describe('failures the user can act on carry no stack trace', () => {
       const text = spawnSync(process.execPath, [join(app, 'dist', 'queue.js'), 'blocked', '--file', queueMd], { encoding: 'utf8' });
       expect(text.status).toBe(2);
       expect(text.stderr).toBe(
-        `queue: this installation of queue is missing a file (Cannot find module '${join(chunks, file!)}' imported from ${text.stderr.match(/imported from (\S+)\)/)?.[1]}); reinstall it (npm install -g workqueue.md)\n`,
+        `queue: this installation of queue is missing a file (Cannot find module '${join(chunks, file!)}' imported from ${text.stderr.match(/imported from (\S+)\)/)?.[1]}); reinstall it (npm install -g workqueue.md) [broken_install]\n`,
       );
       const json = spawnSync(process.execPath, [join(app, 'dist', 'queue.js'), 'blocked', '--file', queueMd, '--json'], { encoding: 'utf8' });
       expect(json.status).toBe(2);
       expect(JSON.parse(json.stdout).error.code).toBe('broken_install');
       expect(json.stderr).toBe('');
+    }
+  });
+
+  it('without --json, a refusal ends its first line with its code, as --json names it', () => {
+    const dir = tempDir('queue-codes-');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | A-1 | a | A-2 |\n| [ ] | A-2 | b | None |\n');
+    const bin = join(ROOT, 'dist', 'queue.js');
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, '-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, QUEUE_AGENT: '' } });
+    for (const [args, code] of [
+      [['show', 'A-7'], 'not_found'],
+      [['claim', 'A-1', '--agent', 'Dev 1', '--no-commit'], 'not_ready'],
+      [['claim', 'A-2', '--no-commit'], 'usage'],
+    ] as const) {
+      const text = run(...args);
+      const json = run(...args, '--json');
+      expect(JSON.parse(json.stdout).error.code).toBe(code);
+      expect(text.stdout).toBe('');
+      expect(text.stderr).toBe(`queue: ${JSON.parse(json.stdout).error.message} [${code}]\n`);
+      expect(text.status).toBe(json.status);
     }
   });
 });

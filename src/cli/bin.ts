@@ -25,6 +25,6 @@ try {
   if ((e as { code?: unknown } | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
   const message = `this installation of queue is missing a file (${String((e as Error).message).split('\n')[0]}); reinstall it (npm install -g workqueue.md)`;
   if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, error: { code: 'broken_install', message } })}\n`);
-  else process.stderr.write(`queue: ${message}\n`);
+  else process.stderr.write(`queue: ${message} [broken_install]\n`);
   process.exit(2);
 }

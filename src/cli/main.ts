@@ -11,9 +11,18 @@ import { COMMANDS } from './commands/index.js';
 declare const __QUEUE_VERSION__: string | undefined;
 const VERSION = typeof __QUEUE_VERSION__ === 'string' ? __QUEUE_VERSION__ : '0.0.0-source';
 
+/**
+ * Print a failure and exit with `exit`: with `--json` the error document of docs/json.md on stdout;
+ * else `queue: <message> [<code>]` on stderr, the code ending the message's first line (as a
+ * compiler ends a diagnostic with the flag that governs it), so that a script can tell failures
+ * apart without `--json`.
+ */
 function fail(json: boolean, code: string, message: string, exit: number, details: Record<string, unknown> = {}): never {
   if (json) printJson({ error: { code, message, ...details } });
-  else process.stderr.write(`queue: ${message}\n`);
+  else {
+    const br = message.indexOf('\n');
+    process.stderr.write(br === -1 ? `queue: ${message} [${code}]\n` : `queue: ${message.slice(0, br)} [${code}]${message.slice(br)}\n`);
+  }
   process.exit(exit);
 }
 

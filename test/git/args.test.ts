@@ -48,7 +48,7 @@ describe('revisions and ranges are resolved before git sees them', () => {
     const { clone } = await history();
     const r = await queue(clone, ['log', 'no-such-branch']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('queue: "no-such-branch" is not a commit in this repository (git: fatal: Needed a single revision)\n');
+    expect(r.stderr).toBe('queue: "no-such-branch" is not a commit in this repository (git: fatal: Needed a single revision) [usage]\n');
     expect((await queue(clone, ['validate', '--range', 'HEAD..nope', '--json'])).json.error.code).toBe('usage');
   });
 

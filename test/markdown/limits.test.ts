@@ -157,7 +157,7 @@ describe('no crash and no stack trace, from the CLI to the server hook', () => {
     writeFileSync(join(dir, 'WORK_QUEUE.md'), deep);
     const human = await queue(dir, ['ready']);
     expect(human.code).toBe(1);
-    expect(human.stderr).toBe(`queue: WORK_QUEUE.md:7:${2 * MAX_DEPTH + 1}: lists and block quotes nested more than 64 deep\n`);
+    expect(human.stderr).toBe(`queue: WORK_QUEUE.md:7:${2 * MAX_DEPTH + 1}: lists and block quotes nested more than 64 deep [too_deep]\n`);
     const json = await queue(dir, ['list', '--json']);
     expect(json.json.error).toMatchObject({ code: 'too_deep', file: 'WORK_QUEUE.md', line: 7, limit: MAX_DEPTH });
   });
