@@ -325,7 +325,7 @@ export async function add(s: Session, opts: AddOptions): Promise<WriteResult> {
  */
 export async function dependency(s: Session, opts: { action: 'add' | 'rm'; id: string; on: string; force?: boolean }): Promise<WriteResult> {
   const { decideDep } = await import('../edit/structure.js');
-  return run(s, (queue) => decideDep(queue, opts.action, opts.id, opts.on, s.agent, opts.force === true));
+  return run(s, (queue) => decideDep(queue, opts.action, opts.id, opts.on, s.agent, opts.force === true, s.where.config.agents));
 }
 
 /** Options of {@link handoff}. */

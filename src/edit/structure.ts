@@ -19,6 +19,7 @@ import type { Edit } from './splice.js';
 import { statusStyle, type StatusWish } from './style.js';
 import { TRAILER } from '../domain/trailers.js';
 import { isClaimed } from '../domain/status.js';
+import { sameAgent, type QueueConfig } from '../domain/config.js';
 
 /** A valid new story id: letters, digits, `.`, `_`, `-`, starting with a letter or digit. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
@@ -242,11 +243,12 @@ function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: stri
 
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
  * `(depends on: …)` clause when A is a task item, or of its `Depends on:` line (added when missing)
- * when A is a heading block. */
-export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string, force = false): Decision {
+ * when A is a heading block. A story held by another agent (names compared through the config's
+ * `agents` aliases, as the claim rules compare them) needs `force`: QueueError `not_claimant`. */
+export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: string, agent: string, force = false, agents: QueueConfig['agents'] = {}): Decision {
   const story = findStory(queue, a);
   // A story someone holds is theirs to change: another agent needs `force`, which the commit says.
-  if (isClaimed(story.status.category) && !force && (story.claimant ?? '').trim().toLowerCase() !== agent.trim().toLowerCase()) {
+  if (isClaimed(story.status.category) && !force && !sameAgent({ agents }, story.claimant, agent)) {
     throw new QueueError('not_claimant', `${story.id} is held by ${story.claimant ?? 'someone'}, not ${agent} (--force overrides, and says so in the commit)`, {
       id: story.id,
       holder: story.claimant,

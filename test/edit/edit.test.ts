@@ -283,6 +283,15 @@ describe('add and dep', () => {
     expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
     expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');
   });
+
+  it("dep add on a held story is its holder's, named by any of the holder's aliases; anyone else needs force", async () => {
+    const held = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **A** | a | None |\n| [IN PROGRESS: dev2] | **B** | b | None |\n';
+    const agents = { 'Dev 2': ['dev2'] };
+    expect(await run(held, (queue) => decideDep(queue, 'add', 'B', 'A', 'Dev 2', false, agents))).toContain('| [IN PROGRESS: dev2] | **B** | b | A |');
+    const other = await refusal(held, (queue) => decideDep(queue, 'add', 'B', 'A', 'Dev 3', false, agents));
+    expect([other.code, other.details.holder]).toEqual(['not_claimant', 'dev2']);
+    expect((await refusal(held, (queue) => decideDep(queue, 'add', 'B', 'A', 'Dev 2'))).code).toBe('not_claimant');
+  });
 });
 
 /** Every status change of a table story of `files` changes exactly that story's line (and the Completed log's). */
