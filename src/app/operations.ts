@@ -128,6 +128,14 @@ async function result(s: Session, o: WriteOutcome): Promise<WriteResult> {
         ...(isClaimed(e.category) ? { claimant: e.claimant ?? null } : {}),
         ...(e.category === 'blocked' && e.reason ? { reason: e.reason } : {}),
       });
+      // A story whose section states its status moved with it.
+      const section = (q: Queue) => {
+        const path = q.graph.byId.get(c.id)?.sectionPath;
+        return path === undefined ? undefined : (path[path.length - 1] ?? null);
+      };
+      const from = section(o.before);
+      const to = section(o.after);
+      if (from !== undefined && to !== undefined && from !== to) effects.push({ kind: 'move', id: c.id, from, to });
     }
     if (d.logged) effects.push({ kind: 'log', id: d.id });
     for (const e of o.applied?.derived ?? []) effects.push(e);

@@ -116,6 +116,8 @@ export type WriteIntent = Operation | ((queue: Queue, base: string | null) => De
 /** What {@link write} did. */
 export interface WriteOutcome {
   decision: Decision;
+  /** The queue the decision was taken on. */
+  before: Queue;
   /** The story after the write (null when the decision names none that reads back). */
   story: Story | null;
   /** The queue after the write (as read, when nothing changed). */
@@ -161,7 +163,7 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
   });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
-  return { decision: result.decision, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
+  return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
 }
 
 /**
@@ -182,7 +184,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
     const doc = queue.documents[0];
     const text = (doc.bom ? '\uFEFF' : '') + doc.text;
     const decision = await decideOn(queue, null);
-    if (decision.unchanged) return { decision, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: attempt };
+    if (decision.unchanged) return { decision, before: queue, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: attempt };
     const applied = await applyDecision(queue, decision, where.config);
     const before = new Map<string, string | null>();
     for (const f of decision.files ?? []) {
@@ -194,7 +196,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
     if (applied.content !== text && (await swapFile(path, bytes, documentBytes(decision.document, applied.content))) === 'moved') continue;
     const moved = await writeFiles(where.root, decision, before);
     if (moved.length) throw new QueueError('conflict_retries_exhausted', `${moved.join(', ')} changed while queue was writing it (${where.file} was written)`, { files: moved });
-    return { decision, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: attempt };
+    return { decision, before: queue, story: applied.story ?? null, after: applied.after, applied, commit: null, attempts: attempt };
   }
   throw new QueueError('conflict_retries_exhausted', `${where.file} kept changing while queue was editing it; run the command again`);
 }

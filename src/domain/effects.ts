@@ -18,6 +18,9 @@ export type Effect =
   | { kind: 'mark'; id: string; in: string; mark: string }
   /** The done mark beside dependency `id` in story `in` was removed (it is no longer done). */
   | { kind: 'unmark'; id: string; in: string }
+  /** The story's block moved to the section `to` (from `from`): a queue whose sections state the
+   * status (`## In progress`) moves a story there when its status changes. Null: no heading. */
+  | { kind: 'move'; id: string; from: string | null; to: string | null }
   /** A done story was appended to the file's Completed log. */
   | { kind: 'log'; id: string }
   /** A generated block (`queue:ready`, `queue:progress`, `queue:graph`) was rewritten. */
@@ -27,7 +30,7 @@ export type Effect =
   /** A file was written beside the queue file, relative to the repository root. */
   | { kind: 'file'; path: string; role: 'handoff' | 'story' | 'board' | 'decision' };
 
-/** One line for people: `unblock 8-3`, `mark 8-2 ✅ in 8-3`, `render queue:ready`, `wrote deployment/handoffs/…`. */
+/** One line for people: `unblock 8-3`, `move WQ-1 to "In progress"`, `mark 8-2 ✅ in 8-3`, `render queue:ready`, `wrote deployment/handoffs/…`. */
 export function describeEffect(e: Effect): string {
   switch (e.kind) {
     case 'status':
@@ -40,6 +43,8 @@ export function describeEffect(e: Effect): string {
       return `mark ${e.id} ${e.mark} in ${e.in}`;
     case 'unmark':
       return `unmark ${e.id} in ${e.in}`;
+    case 'move':
+      return `move ${e.id} to ${e.to === null ? 'the top of the file' : `"${e.to}"`}`;
     case 'log':
       return `log ${e.id} in the Completed log`;
     case 'render':

@@ -3,10 +3,12 @@
  * two identical remotes must publish the same commits, byte for byte (same trees, messages and, with
  * the clock and identity pinned, the same commit ids). Real git: bare remotes and clones.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { block, claim, done, openSession, QueueError, release, unblock } from '../../src/index.js';
 import { git, queue, remoteFile, setup } from '../git/repos.js';
+import { FIXTURES } from '../helpers.js';
 
 const QUEUE = [
   '# Work Queue',
@@ -127,5 +129,19 @@ describe('the library API', () => {
     expect(tip()).toBe(first.commit);
     // A different reason is a change.
     expect((await block(s, { id: '1-1', reason: 'waits on the vendor' })).changed).toBe(true);
+  });
+
+  it('in a queue whose sections state the status, a claim and a done say that they moved the story', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': readFileSync(join(FIXTURES, 'sections.md'), 'utf8') }, 1);
+    const s = await openSession({ cwd: clones[0], agent: 'Dev 2' });
+    const claimed = await claim(s, { id: 'SQ-6' });
+    expect(claimed.effects).toEqual([
+      { kind: 'status', id: 'SQ-6', to: 'in_progress', claimant: 'Dev 2' },
+      { kind: 'move', id: 'SQ-6', from: 'Ready', to: 'In progress' },
+    ]);
+    const finished = await done(s, { id: 'SQ-6' });
+    expect(finished.effects).toContainEqual({ kind: 'move', id: 'SQ-6', from: 'In progress', to: 'Done' });
+    // A table story's section does not change with its status: no move.
+    expect((await claim(await openSession({ cwd: twins().api.clone, agent: 'Dev 1' }), { id: '1-1' })).effects.map((e) => e.kind)).toEqual(['status']);
   });
 });
