@@ -75,6 +75,10 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
       out.notes.push(
         `${root} is not a bare repository: its pre-receive judges only pushes to this repository; the team's remote is guarded by running queue hooks install --server in the bare repository the clones push to`,
       );
+    // A HEAD naming no branch here, beside others: every push would be refused until it is set.
+    const { unguardedReason } = await import('./run.js');
+    const head = await unguardedReason(root);
+    if (head) out.notes.push(head);
     return out;
   }
   const names = ['pre-commit', 'pre-push'];

@@ -83,6 +83,12 @@ export interface ServerGuard {
   source: string | null;
   /** A warning for the pusher (a config on the server that does not read), or null. */
   note: string | null;
+  /** Set when the guard cannot tell which branch is the queue's: HEAD names a branch that does not
+   * exist (unborn, or deleted with no tip recorded here) while other branches do, and no
+   * `queue.branch` is pinned. Every update but the creation of HEAD's branch is then refused with
+   * this line, which says how to set it: judging another branch than the team's would let every
+   * push to the team's through. */
+  unguarded: string | null;
 }
 
 /**
@@ -121,7 +127,27 @@ export async function serverGuard(git: Git): Promise<ServerGuard> {
   const found = (await configAt(tip)) ?? (branch === head ? null : atHead);
   const config = found?.config ?? defaultConfig();
   config.maintainers = [...config.maintainers, ...(await setting('queue.maintainer'))];
-  return { branch, head, config, source: found?.source ?? null, note: notes.length ? notes.join('; ') : null };
+  let unguarded: string | null = null;
+  if (!pinned && head && headTip === null) {
+    const others = (await git.raw(['for-each-ref', '--count=1', '--format=%(refname)', 'refs/heads/']).catch(() => '')).trim();
+    if (others) unguarded = headless(head, others);
+  }
+  return { branch, head, config, source: found?.source ?? null, note: notes.length ? notes.join('; ') : null, unguarded };
+}
+
+/** The refusal of a repository whose HEAD names `head`, a branch that does not exist, beside `other`. */
+function headless(head: string, other: string): string {
+  const name = (ref: string) => ref.replace(/^refs\/heads\//, '');
+  return `this repository's HEAD names ${name(head)}, a branch that does not exist here, so queue cannot tell which branch holds the queue and refuses every push. Fix: in the bare repository, git symbolic-ref HEAD refs/heads/${name(other)} (the branch the team pushes to), or git config queue.branch ${name(other)}`;
+}
+
+/**
+ * Why the server hook would refuse every push to the bare repository `gitDir` as it stands, or null
+ * ({@link ServerGuard}'s `unguarded`: HEAD names a branch that does not exist while others do). For
+ * `queue hooks install --server`, which says so when it installs.
+ */
+export async function unguardedReason(gitDir: string): Promise<string | null> {
+  return (await serverGuard(new Git(gitDir))).unguarded;
 }
 
 /**
@@ -150,8 +176,26 @@ export async function preReceive(gitDir: string, input: string, env: NodeJS.Proc
   const out: string[] = [];
   for (const [oldSha, newSha, ref] of updates) {
     const old = ZERO.test(oldSha) ? null : oldSha;
-    if (ref === guard.branch) out.push(...(await receiveQueueBranch(git, guard, pusher, ref, old, newSha)));
-    else if (ref === guard.head && !ZERO.test(newSha)) {
+    // Not knowing the queue branch, only the creation of HEAD's branch (which makes it known) goes on.
+    if (guard.unguarded && !(ref === guard.head && old === null)) out.push(`${ref.replace(/^refs\/heads\//, '')}: ${guard.unguarded}`);
+    else if (ref === guard.branch) out.push(...(await receiveQueueBranch(git, guard, pusher, ref, old, newSha)));
+    else if (ref === guard.head && ZERO.test(newSha)) {
+      // HEAD's branch holds the config that names the queue branch: deleting it is a maintainer's,
+      // and its tip is kept so that the config still says where the queue is.
+      const actor = actorOf({ pusher, config: guard.config, unknown: 'a pusher the server does not name' });
+      const name = ref.replace(/^refs\/heads\//, '');
+      const refused = errorsOf(
+        checkMaintainer(
+          'delete_branch',
+          actor,
+          guard.config,
+          { file: CONFIG_FILE, line: 1 },
+          `${name} is HEAD's branch, whose ${CONFIG_FILE} names the queue branch, and was deleted`,
+        ),
+      );
+      if (refused.length === 0 && old) recordTip(git.dir, ref, old);
+      out.push(...refused.map((v) => refusal(v, `${name} (deleted)`)));
+    } else if (ref === guard.head) {
       // HEAD's queue.config.json names the queue branch: changing it is a maintainer's.
       const opts = { file: guard.config.file, config: guard.config, pusher, configOnly: true, rootConfig: guard.source };
       out.push(...(await judgeUpdate(git, opts, old, newSha, old ? [`${old}..${newSha}`] : [newSha], ref)));

@@ -5,7 +5,7 @@
  * accepted. Each case gets a copy of one hooked remote; daemons with `REMOTE_USER` set play a server
  * that says who pushes.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -501,6 +501,48 @@ describe('status moves and claims the hook judged as something else', () => {
     refused(push(c, 'headless.git'), /steal A-1/);
     accepted(push(seed, 'headless.git', [':main'], as.maint));
     refused(push(c, 'headless.git'), /docs\/queue\.md:\d+: steal A-1: A-1 was held by devA/);
+  }, 60_000);
+
+  it("a repository whose HEAD names a branch that does not exist refuses every push until it is set; deleting HEAD's branch is a maintainer's", () => {
+    // HEAD names master (git's old default) while the team pushes main.
+    const bare = join(dir, 'master-head.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'master', bare);
+    const seed = mkdtempSync(join(dir, 'master-head-'));
+    git(seed, 'init', '-q', '-b', 'main');
+    git(seed, 'config', 'user.name', 'Maint');
+    git(seed, 'config', 'user.email', 'maint@example.com');
+    writeFileSync(join(seed, 'WORK_QUEUE.md'), QUEUE);
+    setConfig(seed, CONFIG);
+    commit(seed, 'the queue');
+    git(seed, 'push', '-q', bare, 'HEAD:main');
+    const installed = spawnSync(BIN, ['hooks', 'install', '--server'], { cwd: bare, encoding: 'utf8' });
+    expect(installed.status).toBe(0);
+    expect(installed.stderr).toMatch(/HEAD names master, a branch that does not exist here.*git symbolic-ref HEAD refs\/heads\/main/);
+    const c = clone('master-head.git', 'mallory');
+    git(c, 'checkout', '-q', 'main');
+    setRow(c, 'A-1', stolen);
+    commit(c, 'steal A-1');
+    refused(push(c, 'master-head.git'), /^remote: {3}main: this repository's HEAD names master/m);
+    git(bare, 'symbolic-ref', 'HEAD', 'refs/heads/main');
+    refused(push(c, 'master-head.git'), /steal A-1/);
+
+    // HEAD's branch holds the config naming the queue branch (here `queue`): deleting it is a maintainer's.
+    const split = join(dir, 'split-head.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', split);
+    git(split, 'config', 'receive.denyDeleteCurrent', 'ignore');
+    setConfig(seed, { ...CONFIG, branch: 'queue' });
+    commit(seed, 'the queue lives on the queue branch');
+    git(seed, 'push', '-q', split, 'HEAD:main', 'HEAD:queue');
+    expect(run(split, BIN, ['hooks', 'install', '--server']).code).toBe(0);
+    const m = clone('split-head.git', 'mallory');
+    refused(push(m, 'split-head.git', [':main']), /delete_branch/);
+    git(m, 'checkout', '-q', 'queue');
+    setRow(m, 'A-1', stolen);
+    commit(m, 'steal A-1');
+    refused(push(m, 'split-head.git', ['HEAD:queue']), /steal A-1/);
+    accepted(push(seed, 'split-head.git', [':main'], as.maint));
+    // Its last tip still says where the queue is.
+    refused(push(m, 'split-head.git', ['HEAD:queue']), /steal A-1/);
   }, 60_000);
 
   it('validate --range judges every commit of the range, also those a merge brings in from another branch', () => {
