@@ -18,10 +18,20 @@ const CHAINED = '.queue-chained';
 /**
  * How the installed hooks call queue: this node on this queue's entry (dist/queue.js, a plain ES
  * module), both by absolute path, so a hook runs the queue that installed it whatever PATH holds.
+ * A shell command that arguments may follow: when either file is gone (node upgraded, queue
+ * uninstalled, npx's cache cleared) it fails with one line saying how to repair the hook (code
+ * `broken_install`), where node would print a stack trace on every commit.
  */
 export function queueCommand(): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  return `${q(process.execPath)} ${q(resolve(process.argv[1]))}`;
+  const [node, entry] = [process.execPath, resolve(process.argv[1])];
+  const gone = `queue: this git hook runs ${entry} with ${node}, and one of them is gone (an upgrade, an uninstall, a cleared npx cache): install queue again and run queue hooks install [broken_install]`;
+  return `{ [ -x ${q(node)} ] && [ -f ${q(entry)} ] || { echo ${q(gone)} >&2; false; }; } && ${q(node)} ${q(entry)}`;
+}
+
+/** Where `entry` (this queue's dist/queue.js) lies in a directory that is cleared under it: npx's cache. */
+export function transientInstall(entry = resolve(process.argv[1])): boolean {
+  return /[\\/]_npx[\\/]/.test(entry);
 }
 
 /** The hook script: queue's check, then the chained hook, both with the same stdin. */
@@ -65,6 +75,12 @@ function installScript(path: string, name: string, cmd: string, out: InstallResu
 
 /** Install `pre-commit` and `pre-push` in the work tree at `root` (or `pre-receive` with `server`, in a bare repository). */
 export async function install(root: string, opts: { server?: boolean } = {}): Promise<InstallResult> {
+  const out = await installHooks(root, opts);
+  if (transientInstall()) out.notes.push(TRANSIENT);
+  return out;
+}
+
+async function installHooks(root: string, opts: { server?: boolean }): Promise<InstallResult> {
   const git = new Git(root);
   const cmd = queueCommand();
   if (opts.server) {
@@ -103,6 +119,9 @@ export async function install(root: string, opts: { server?: boolean } = {}): Pr
   for (const name of names) installScript(join(dir, name), name, cmd, out);
   return out;
 }
+
+/** The note for hooks installed from npx's cache, which npm may clear at any time. */
+const TRANSIENT = `this queue runs from npx's cache, which npm may clear: the hooks would then refuse every commit until installed again; install queue in the project (npm install --save-dev workqueue.md) or globally, and run queue hooks install with that one`;
 
 async function hooksDir(git: Git, root: string): Promise<string> {
   const p = await git.line(['rev-parse', '--git-path', 'hooks']);

@@ -1,12 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Git } from '../../src/git/git.js';
 import { publishRequest } from '../../src/git/requests.js';
 import { BIN } from './repos.js';
 import { startDaemon, type Daemon } from './daemon.js';
-import { tempDir } from '../helpers.js';
+import { ROOT, tempDir } from '../helpers.js';
 
 const QUEUE = [
   '| Status | Story | Description | Depends On |',
@@ -173,6 +173,31 @@ describe('local hooks in a clone', () => {
     expect(quiet.status).toBe(0);
     expect(JSON.parse(quiet.stdout).notes).toEqual([]);
     expect(quiet.stderr).toBe('');
+  });
+
+  it("hooks installed by a queue that is gone since (npx cache cleared, uninstalled) refuse in one line that says how to repair them; installing from npx's cache says it is transient", () => {
+    const c = mkdtempSync(join(dir, 'gone-'));
+    git(dir, 'clone', '-q', url, c);
+    // A copy of this build, installed from a directory named as npx names its cache.
+    const copy = join(mkdtempSync(join(dir, 'npx-')), '_npx', '0123abcd', 'node_modules', 'workqueue.md');
+    mkdirSync(copy, { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
+    const installed = spawnSync(process.execPath, [join(copy, 'dist', 'queue.js'), 'hooks', 'install', '--json'], { cwd: c, encoding: 'utf8' });
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(JSON.parse(installed.stdout).notes).toEqual([expect.stringMatching(/npx's cache, which npm may clear.*npm install --save-dev workqueue\.md/)]);
+    writeFileSync(join(c, 'notes.txt'), 'code\n');
+    git(c, 'add', 'notes.txt');
+    expect(git(c, '-c', 'user.name=Dev 1', '-c', 'user.email=dev1@example.com', 'commit', '-q', '-m', 'code').code).toBe(0);
+    rmSync(join(copy, 'dist'), { recursive: true });
+    writeFileSync(join(c, 'notes.txt'), 'more code\n');
+    git(c, 'add', 'notes.txt');
+    const refused = spawnSync('git', ['-c', 'user.name=Dev 1', '-c', 'user.email=dev1@example.com', 'commit', '-q', '-m', 'more'], { cwd: c, encoding: 'utf8' });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toBe(
+      `queue: this git hook runs ${join(copy, 'dist', 'queue.js')} with ${process.execPath}, and one of them is gone (an upgrade, an uninstall, a cleared npx cache): install queue again and run queue hooks install [broken_install]\n`,
+    );
   });
 
   it('--github-action writes a workflow running validate --range on pushes and pull requests', () => {
