@@ -1,6 +1,6 @@
 /** What the CLI says about errors it did not make itself: real ones, from the system and from git. */
 import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { failureOf } from '../src/app/failure.js';
@@ -75,5 +75,26 @@ describe('failures the user can act on carry no stack trace', () => {
       expect(text.stderr).toBe(`queue: ${JSON.parse(json.stdout).error.message} [${code}]\n`);
       expect(text.status).toBe(json.status);
     }
+  });
+
+  it('a reason or an agent name a status would not read back as given (an option taken for it) is a usage error, and nothing is written', () => {
+    const dir = tempDir('queue-dash-');
+    const text = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | A-1 | a | None |\n';
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
+    const bin = join(ROOT, 'dist', 'queue.js');
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, '-C', dir, ...args, '--no-commit'], { encoding: 'utf8' });
+    for (const [args, message] of [
+      [['block', 'A-1', '--agent', 'X', '--reason', '--no-push'], /^queue: the reason "--no-push" would read back as "no-push"/],
+      [['block', 'A-1', '--agent', 'X', '--reason=- waiting on legal'], /^queue: the reason "- waiting on legal" would read back as "waiting on legal"/],
+      [['claim', 'A-1', '--agent', '-x'], /^queue: agent name "-x" is not allowed: a status would read it back as "x"/],
+      [['handoff', '--story', 'A-1', '--agent', 'X', '--to=-x'], /^queue: --to "-x" is not allowed/],
+    ] as const) {
+      const r = run(...args);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/ \[usage\]\n$/);
+      expect(r.status).toBe(2);
+    }
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
+    expect(run('block', 'A-1', '--agent', 'X', '--reason', 'waits on legal').status).toBe(0);
   });
 });

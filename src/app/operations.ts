@@ -18,14 +18,14 @@
  * written), `rule_violation`, `conflict_retries_exhausted` or `git`.
  */
 import { dirname } from 'node:path';
-import { isAgentName } from '../domain/config.js';
 import { unblockedIds, type Effect } from '../domain/effects.js';
 import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
-import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
+import { argumentAsRead } from '../dialect/status.js';
+import { assertAgentName, locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
 import { isClaimed } from '../domain/status.js';
 import { TRAILER } from '../domain/trailers.js';
 
@@ -280,6 +280,12 @@ export async function reject(s: Session, opts: { id: string; reason: string }): 
 export async function block(s: Session, opts: { id: string; reason: string; force?: boolean }): Promise<WriteResult> {
   const reason = opts.reason.trim();
   if (reason === '' || /[\r\n|\]]/.test(reason)) throw new QueueError('usage', 'the reason must be one line of text without | or ]');
+  const read = argumentAsRead(reason);
+  if (read !== reason)
+    throw new QueueError(
+      'usage',
+      `the reason ${JSON.stringify(reason)} would read back as ${read === null ? 'none' : JSON.stringify(read)}: write it without a date and without leading or trailing , ; : - (a reason that starts with - is often an option taken as the reason)`,
+    );
   return run(s, { op: 'block', id: opts.id, agent: s.agent, reason, force: opts.force });
 }
 
@@ -367,7 +373,7 @@ export async function handoff(s: Session, opts: HandoffOptions): Promise<WriteRe
     ['from', from],
     ['to', opts.to],
   ] as const) {
-    if (!isAgentName(name)) throw new QueueError('usage', `--${flag} ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
+    assertAgentName(name, `--${flag}`);
   }
   const now = s.now().toISOString();
   return run(s, (queue): Decision => {

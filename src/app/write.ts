@@ -14,6 +14,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
+import { argumentAsRead } from '../dialect/status.js';
 import { QueueError } from '../domain/errors.js';
 import { documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -35,10 +36,25 @@ export async function resolveAgent(flag: string | undefined, root: string, confi
   if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
   if (name === undefined || name.trim() === '')
     throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME (for queue mcp: queue mcp --agent NAME)');
-  if (!isAgentName(name)) {
-    throw new QueueError('usage', `agent name ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
-  }
+  assertAgentName(name, 'agent name');
   return canonicalAgent(config, name);
+}
+
+/**
+ * Refuse (QueueError `usage`, the message starting with `what`) an agent name queue cannot write:
+ * one that could break a cell or forge a trailer (newlines, control characters, `|`, brackets, over
+ * 60 characters), or one a status would not read back as given (`[IN PROGRESS: name]`: a leading
+ * `-`, as an option taken for the name has, a date, a separator at either end).
+ */
+export function assertAgentName(name: string, what: string): void {
+  if (!isAgentName(name)) throw new QueueError('usage', `${what} ${JSON.stringify(name)} is not allowed: one line, at most 60 characters, no | [ ]`);
+  const read = argumentAsRead(name);
+  if (read !== name.trim()) {
+    throw new QueueError(
+      'usage',
+      `${what} ${JSON.stringify(name)} is not allowed: a status would read it back as ${JSON.stringify(read ?? '')} (no date, no leading or trailing , ; : -)`,
+    );
+  }
 }
 
 /** Where a write goes: repository, queue file, remote and shared branch. */

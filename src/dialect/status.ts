@@ -378,6 +378,16 @@ function leadingPhrase(s: string, team: ReadonlyArray<readonly [string, StatusCa
   return null;
 }
 
+/**
+ * What a claimant or reason written as `text` reads back as in a status (`[BLOCKED: text]`,
+ * `[IN PROGRESS: text]`): the text without a date, its runs of white space made one space, and
+ * without the separators (`,;:—–-`) it starts or ends with; null when nothing is left. A writer
+ * compares it with `text` to refuse a name or reason that would not read back as given.
+ */
+export function argumentAsRead(text: string): string | null {
+  return argument(`: ${text}`, false);
+}
+
 /** Turn the text after a keyword into a claimant or reason. */
 function argument(rest: string, dash: boolean): string | null {
   let r = rest.trim();

@@ -151,7 +151,10 @@ function collector(config: QueueConfig, out: Violation[], fallback: { file: stri
 export function checkMaintainer(rule: 'config_change' | 'delete_branch', actor: Actor, config: QueueConfig, where: { file: string; line: number }, what: string): Violation[] {
   if (actor.maintainer) return [];
   const out: Violation[] = [];
-  const who = config.maintainers.length ? `a maintainer (${config.maintainers.join(', ')})` : 'a maintainer, and queue.config.json names none ("maintainers")';
+  // With no maintainer named, the only way in is the server's administrator naming one.
+  const who = config.maintainers.length
+    ? `a maintainer (${config.maintainers.join(', ')})`
+    : 'a maintainer: queue.config.json names none ("maintainers"), so the server\'s administrator names one first (git config --add queue.maintainer NAME in the bare repository), who then';
   const fix =
     rule === 'config_change' ? `leave queue.config.json as it is; ${who} pushes the change` : `keep the branch; ${who} pushes the deletion, with the server saying who pushes`;
   collector(config, out, where)(rule, null, `${what} by ${actor.label}, who is no maintainer`, fix, where);

@@ -117,6 +117,10 @@ describe('claim rules', () => {
     ]);
     const none = parseConfig('{}').config;
     expect(checkMaintainer('delete_branch', actorOf({ config: none }), none, where, 'main was deleted')[0].fix).toMatch(/names none \("maintainers"\)/);
+    // With none named, the fix says who can name one.
+    expect(checkMaintainer('config_change', actorOf({ config: none }), none, where, 'queue.config.json changed')[0].fix).toBe(
+      'leave queue.config.json as it is; a maintainer: queue.config.json names none ("maintainers"), so the server\'s administrator names one first (git config --add queue.maintainer NAME in the bare repository), who then pushes the change',
+    );
   });
 
   it('severities come from the config', async () => {
