@@ -128,14 +128,26 @@ export interface JudgeOptions {
   /** The commits come as one line of history, each the next change of the file after the one
    * before (as {@link queueCommits} lists them), rather than as a graph known by parents. */
   linear?: boolean;
+  /** The text of the versions kept read, at most (UTF-16 code units; default 8 Mi): a version read
+   * again after it was let go is read from git again. */
+  keptText?: number;
 }
+
+/** The text of the versions a {@link Judge} keeps read, at most, by default (UTF-16 code units; two versions are kept whatever their size). */
+const KEPT_TEXT = 8 * 2 ** 20;
 
 /**
  * Judges commits oldest first, by the claim rules and with one config, remembering across commits
  * the stories a version could not read. Reads each blob once.
  */
 export class Judge {
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues = new Map<string, { queue: Queue; size: number }>();
+  private kept = 0;
+
+  /** How many versions of the queue file the judge keeps read now. */
+  get versionsKept(): number {
+    return this.queues.size;
+  }
   private readonly blobs = new Map<string, string | null>();
   /** What is remembered after each commit judged (and at the base). */
   private readonly memory = new Map<string, Remembered>();
@@ -168,14 +180,30 @@ export class Judge {
     return this.blobs.get(key) ?? null;
   }
 
+  /**
+   * The queue of a version, read once while it is among the last read: the versions kept add up to
+   * at most `keptText` of text ({@link KEPT_TEXT} by default) (two at least, a commit's parent and its own), so judging a
+   * push of many commits of a large file holds a few versions in memory, not every one.
+   */
   private async read(blob: string | null): Promise<Queue | null> {
     if (blob === null) return null;
-    let q = this.queues.get(blob);
-    if (!q) {
-      q = await readQueue([{ file: this.opts.file, text: await this.git.raw(['cat-file', 'blob', blob]) }], { vocabulary: this.opts.config.vocabulary });
-      this.queues.set(blob, q);
+    const kept = this.queues.get(blob);
+    if (kept) {
+      // Most recently used last.
+      this.queues.delete(blob);
+      this.queues.set(blob, kept);
+      return kept.queue;
     }
-    return q;
+    const text = await this.git.raw(['cat-file', 'blob', blob]);
+    const queue = await readQueue([{ file: this.opts.file, text }], { vocabulary: this.opts.config.vocabulary });
+    this.queues.set(blob, { queue, size: text.length });
+    this.kept += text.length;
+    for (const [old, v] of this.queues) {
+      if (this.kept <= (this.opts.keptText ?? KEPT_TEXT) || this.queues.size <= 2) break;
+      this.queues.delete(old);
+      this.kept -= v.size;
+    }
+    return queue;
   }
 
   /**

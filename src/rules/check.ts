@@ -161,6 +161,9 @@ export function checkMaintainer(rule: 'config_change' | 'delete_branch', actor: 
   return out;
 }
 
+/** The stories of a dependency cycle a refusal names, at most. */
+const CYCLE_SHOWN = 20;
+
 /** Judge the change from `before` (null: the file is new) to `after`. */
 export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeContext): Violation[] {
   const out: Violation[] = [];
@@ -309,7 +312,9 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
   for (const c of after.graph.cycles) {
     if (oldCycles.has([...c].sort().join('\0'))) continue;
     const s = after.graph.byId.get(c[0])!;
-    add('cycle', s, `dependency cycle: ${[...c, c[0]].join(' → ')}`, `remove one of these dependencies (queue dep rm)`);
+    // A refusal line stays readable however long the cycle: its first stories, and how many more.
+    const shown = c.length > CYCLE_SHOWN ? `${c.slice(0, CYCLE_SHOWN).join(' → ')} → … (${c.length - CYCLE_SHOWN} more) → ${c[0]}` : [...c, c[0]].join(' → ');
+    add('cycle', s, `dependency cycle: ${shown}`, `remove one of these dependencies (queue dep rm)`);
   }
   const dupes = (q: Queue | null) => new Set((q?.diagnostics ?? []).filter((d) => d.code === 'duplicate_id' || d.code === 'duplicate_conflict').map((d) => `${d.story}`));
   const oldDupes = dupes(before);

@@ -123,6 +123,13 @@ describe('claim rules', () => {
     );
   });
 
+  it('a long dependency cycle is named by its first stories and how many more, so the refusal stays one readable line', async () => {
+    const chain = (closed: boolean) => Array.from({ length: 30 }, (_, i) => `| [ ] | **C-${i}** | c | ${i ? `C-${i - 1}` : closed ? 'C-29' : 'None'} |`);
+    const config = parseConfig('{}').config;
+    const [v] = checkTransition(await q(chain(false)), await q(chain(true)), { config, author: 'devA' }).filter((x) => x.rule === 'cycle');
+    expect(v.message).toMatch(/^dependency cycle: (C-\d+ → ){20}… \(10 more\) → C-\d+$/);
+  });
+
   it('severities come from the config', async () => {
     const lenient = parseConfig(JSON.stringify({ rules: { claim_not_ready: 'warning', steal: 'off' } })).config;
     const before = await q(base);
