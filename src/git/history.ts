@@ -144,11 +144,19 @@ export class Judge {
   private readonly queues = new Map<string, { queue: Queue; size: number }>();
   private kept = 0;
 
+  /** The stories remembered after commit `commit` was judged (or at the base): read in an earlier
+   * version, not readable in that one. Null when the judge has not been there. */
+  rememberedAt(commit: string): Remembered | null {
+    return this.memory.get(commit) ?? null;
+  }
+
   /** How many versions of the queue file the judge keeps read now. */
   get versionsKept(): number {
     return this.queues.size;
   }
   private readonly blobs = new Map<string, string | null>();
+  /** Each blob's size in bytes, as `prefetch` found it. */
+  private readonly sizes = new Map<string, number>();
   /** What is remembered after each commit judged (and at the base). */
   private readonly memory = new Map<string, Remembered>();
   private last: Remembered = NOTHING_REMEMBERED;
@@ -166,10 +174,11 @@ export class Judge {
     if (ask.length === 0) return;
     const safe = ask.filter((k) => !k.includes('\n'));
     for (const k of ask) if (k.includes('\n')) this.blobs.set(k, null);
-    const out = (await this.git.input(['cat-file', '--batch-check=%(objectname) %(objecttype)'], `${safe.join('\n')}\n`)).split('\n');
+    const out = (await this.git.input(['cat-file', '--batch-check=%(objectname) %(objecttype) %(objectsize)'], `${safe.join('\n')}\n`)).split('\n');
     safe.forEach((k, i) => {
-      const m = /^([0-9a-f]{40,64}) blob$/.exec(out[i] ?? '');
+      const m = /^([0-9a-f]{40,64}) blob (\d+)$/.exec(out[i] ?? '');
       this.blobs.set(k, m ? m[1] : null);
+      if (m) this.sizes.set(m[1], Number(m[2]));
     });
   }
 
@@ -220,6 +229,30 @@ export class Judge {
     }
   }
 
+  /**
+   * Whether the queue file at `rev` (blob `blob`) is a symbolic link. queue reads and edits the
+   * queue file only as a regular file: a link would hide every later edit of the file it names
+   * from the judging. Asked only of small blobs (a link's blob is the path it names).
+   */
+  private async isLink(rev: string, blob: string): Promise<boolean> {
+    if ((this.sizes.get(blob) ?? 0) > 4096) return false;
+    return (await this.git.line(['ls-tree', '--end-of-options', rev, '--', this.opts.file]).catch(() => '')).startsWith('120000 ');
+  }
+
+  /** The violation of a commit that makes the queue file a symbolic link. */
+  private linked(): Violation {
+    const { file } = this.opts;
+    return {
+      rule: 'unparseable',
+      severity: 'error',
+      story: null,
+      file,
+      line: 1,
+      message: `${file} became a symbolic link: queue reads and edits the queue file only as a regular file, and the file a link names is not judged`,
+      fix: `keep ${file} a regular file; to move the queue, a maintainer renames it and sets "file" in queue.config.json`,
+    };
+  }
+
   /** The queue of a version without the file: no story. */
   private async none(): Promise<Queue> {
     this.empty ??= await readQueue([{ file: this.opts.file, text: '' }], { vocabulary: this.opts.config.vocabulary });
@@ -227,13 +260,14 @@ export class Judge {
   }
 
   /**
-   * Start at `base`, the last version already accepted: when the queue file is missing there, its
-   * stories are remembered from the last version that had it, so bringing them back is judged
-   * against what they were.
+   * Start at `base`, the last version already accepted: `known`, the stories remembered there when
+   * it was judged (the server hook keeps them between pushes), else, when the queue file is missing
+   * there, the stories of the last version that had it, so bringing them back is judged against
+   * what they were.
    */
-  async from(base: string): Promise<void> {
-    let remembered = NOTHING_REMEMBERED;
-    if (!this.opts.configOnly && (await this.blob(base, this.opts.file)) === null) {
+  async from(base: string, known: Remembered | null = null): Promise<void> {
+    let remembered = known ?? NOTHING_REMEMBERED;
+    if (!known && !this.opts.configOnly && (await this.blob(base, this.opts.file)) === null) {
       const gone = (await this.git.line(['rev-list', '-1', base, '--', this.opts.file]).catch(() => '')).trim();
       const parent = gone ? (await this.git.line(['rev-parse', '-q', '--verify', `${gone}^`]).catch(() => '')).trim() : '';
       if (parent) remembered = remember(await this.read(await this.blob(parent, this.opts.file)), NOTHING_REMEMBERED, null);
@@ -248,13 +282,13 @@ export class Judge {
    * its first parent, a merge for what it resolved itself (what it took cleanly from another parent
    * was judged in that parent's commits), and what a version could not read remembered per parent
    * (a judge made without `linear`). `base` is the commit the range starts after, when there is one:
-   * the judging remembers from it ({@link from}). Every commit is judged, on every side of every
+   * the judging remembers from it ({@link from}), starting with `known` when given. Every commit is judged, on every side of every
    * merge; the caller keeps those that `changed`.
    */
-  async range(base: string | null, range: string[]): Promise<JudgedCommit[]> {
+  async range(base: string | null, range: string[], known: Remembered | null = null): Promise<JudgedCommit[]> {
     const commits = await rangeCommits(this.git, range);
     await this.prefetch([base, ...commits.flatMap((c) => [...c.parents, c.commit])]);
-    if (base) await this.from(base);
+    if (base) await this.from(base, known);
     const out: JudgedCommit[] = [];
     for (const c of commits) out.push(await this.commit(c));
     return out;
@@ -285,7 +319,8 @@ export class Judge {
     const merge = c.parents.length > 1 && (versions.some((b) => b !== b1) || configs.some((k) => k !== k1)) ? await this.mergeOf(c) : null;
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       judged.changed = true;
-      const found = await this.read(b1);
+      const link = b1 !== null && (await this.isLink(c.commit, b1));
+      const found = link ? null : await this.read(b1);
       const after = found ?? (await this.none());
       const before = recall(await this.readBefore(b0), remembered, after);
       const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
@@ -305,6 +340,7 @@ export class Judge {
           }
         }
       } else judged.violations = checkTransition(before, after, why);
+      if (link) judged.violations.push(this.linked());
       next = remember(before, remembered, found);
     }
     if (guarded && configs.some((k) => k !== k1)) judged.changed = true;
@@ -387,10 +423,12 @@ export class Judge {
     if (!this.opts.configOnly) {
       const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
       if (b0 !== b1) {
-        const found = await this.read(b1);
+        const link = b1 !== null && (await this.isLink(to, b1));
+        const found = link ? null : await this.read(b1);
         const after = found ?? (await this.none());
         const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
         if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));
+        if (link) out.push(this.linked());
       }
     }
     const [k0, k1] = [await this.blob(from, CONFIG_FILE), await this.blob(to, CONFIG_FILE)];

@@ -12,13 +12,15 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { loadConfig } from '../app/locate.js';
 import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
 import { Judge, queueAt, type JudgeOptions } from '../git/history.js';
+import type { Remembered } from '../history/memory.js';
+import type { Story } from '../domain/types.js';
 import { actorOf, checkMaintainer, checkTransition, type Violation } from '../rules/check.js';
 
 const ZERO = /^0+$/;
@@ -227,18 +229,57 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
 
 /**
  * Judge an update of `name` from `base` (null: nothing before) to `tip`: every commit in `range`
- * against its first parent, and, when `tip` does not descend from `base`, the net change too.
+ * against its first parent, and, when `tip` does not descend from `base`, the net change too. The
+ * stories remembered at `base` when it was pushed (removed, or no longer readable) are remembered
+ * still, so one that a later push brings back is judged against what it was; an update of the queue
+ * file that passes leaves what is remembered at `tip` for the next push.
  */
 async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
   const judge = new Judge(git, opts);
   const out: string[] = [];
-  for (const c of await judge.range(base, range)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
+  const known = base && !opts.configOnly ? rememberedAt(git.dir, base) : null;
+  for (const c of await judge.range(base, range, known)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
   if (base && !(await git.ok(['merge-base', '--is-ancestor', base, tip]))) {
     const about = `${name.replace(/^refs\/heads\//, '')} (forced update ${base.slice(0, 7)}..${tip.slice(0, 7)})`;
     const net = errorsOf(await judge.between(base, tip, 'a forced update by a pusher the server does not name'));
     out.push(...net.map((v) => refusal(v, about)));
   }
+  const after = judge.rememberedAt(tip);
+  if (out.length === 0 && !opts.configOnly && after) keepRemembered(git.dir, tip, after);
   return out;
+}
+
+/** Where the server hook keeps, for the last tips of the queue branch it let through, the stories
+ * remembered there ({@link judgeUpdate}). */
+const rememberedFile = (gitDir: string) => join(gitDir, 'queue', 'remembered.json');
+
+/** The tips whose remembered stories are kept, at most (the newest). */
+const REMEMBERED_TIPS = 16;
+
+type RememberedTips = Array<{ commit: string; stories: Story[] }>;
+
+function readRemembered(gitDir: string): RememberedTips {
+  try {
+    const v = JSON.parse(readFileSync(rememberedFile(gitDir), 'utf8')) as unknown;
+    return Array.isArray(v) ? v.filter((t): t is RememberedTips[number] => typeof t?.commit === 'string' && Array.isArray(t.stories)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The stories remembered at `commit` when the hook let it through, or null when it did not keep them. */
+function rememberedAt(gitDir: string, commit: string): Remembered | null {
+  const found = readRemembered(gitDir).find((t) => t.commit === commit);
+  return found ? new Map(found.stories.map((st) => [st.id, st])) : null;
+}
+
+function keepRemembered(gitDir: string, commit: string, remembered: Remembered): void {
+  const tips = [...readRemembered(gitDir).filter((t) => t.commit !== commit), { commit, stories: [...remembered.values()] }].slice(-REMEMBERED_TIPS);
+  mkdirSync(join(gitDir, 'queue'), { recursive: true });
+  // Whole or not at all: a hook of a concurrent push reads the old file or the new one.
+  const tmp = `${rememberedFile(gitDir)}.${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(tips)}\n`);
+  renameSync(tmp, rememberedFile(gitDir));
 }
 
 /** Where the server hook keeps the last tip of each queue branch deleted here. */

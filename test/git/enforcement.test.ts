@@ -6,7 +6,7 @@
  * that says who pushes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -278,6 +278,46 @@ describe("the file's identity survives deletion, renames and rows that stop read
     setRow(s, 'A-1', stolen, 'QUEUE.md');
     commit(s, 'steal A-1');
     refused(push(s, repo), /QUEUE\.md:\d+: steal A-1/);
+  }, 60_000);
+});
+
+describe('stories removed in one push', () => {
+  it('that come back in a later push are judged against what they were, as the server remembers them', () => {
+    const repo = remote('removed-rows');
+    const c = clone(repo, 'mallory');
+    // Rows nobody holds may be removed: A-4 (done) and A-3 (open).
+    writeFileSync(
+      join(c, 'WORK_QUEUE.md'),
+      QUEUE.split('\n')
+        .filter((l) => !/\*\*A-[34]\*\*/.test(l))
+        .join('\n'),
+    );
+    commit(c, 'tidy the queue');
+    accepted(push(c, repo));
+    // Back, a push later: A-4 reopened by hand, A-3 done without a claim.
+    writeFileSync(join(c, 'WORK_QUEUE.md'), withRow(withRow(QUEUE, 'A-4', '| [ ] | **A-4** | a4 | None |'), 'A-3', '| [DONE] | **A-3** | a3 | A-0 |'));
+    commit(c, 'they are back');
+    refused(push(c, repo), /WORK_QUEUE\.md:\d+: reopen_by_hand A-4/, /WORK_QUEUE\.md:\d+: done_not_claimed A-3/);
+    // Back as they were: accepted.
+    git(c, 'reset', '-q', '--hard', 'HEAD~1');
+    writeFileSync(join(c, 'WORK_QUEUE.md'), QUEUE);
+    commit(c, 'they are back as they were');
+    accepted(push(c, repo));
+  }, 60_000);
+});
+
+describe('the queue file stays a regular file', () => {
+  it('a commit that makes it a symbolic link (whose target the judging would never read) is refused', () => {
+    const repo = remote('linked');
+    const c = clone(repo, 'devA');
+    git(c, 'mv', 'WORK_QUEUE.md', 'real.md');
+    symlinkSync('real.md', join(c, 'WORK_QUEUE.md'));
+    commit(c, 'the queue behind a link');
+    refused(push(c, repo), /WORK_QUEUE\.md:1: unparseable: WORK_QUEUE\.md became a symbolic link/);
+    // validate --range says so too.
+    const r = run(c, process.execPath, [BIN, 'validate', '--range', 'origin/main..HEAD', '--json']);
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toContain('became a symbolic link');
   }, 60_000);
 });
 
