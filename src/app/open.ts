@@ -189,8 +189,11 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         unblocks: ix.unblocks,
         critical: ix.critical,
       }).slice(0, limit);
+      // A file with merge conflict markers cannot be edited, so none of its stories can be claimed:
+      // none is offered (the conflict errors say why).
+      const conflicted = ix.diagnostics.some((d) => d.code === 'conflict');
       return {
-        stories: order.map((i) => view.story(i, true)),
+        stories: conflicted ? [] : order.map((i) => view.story(i, true)),
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
         patched,

@@ -4,7 +4,8 @@
  * - the shared branch's tip, fetched first (bounded in time), when the repository has a remote and
  *   the working file is as committed and pushed: what every agent's next claim will decide on;
  * - the working file, when it has changes of its own (uncommitted, or committed and not pushed), or
- *   offline: then a warning `behind_remote` when the last fetched tip has queue commits it lacks;
+ *   offline: then a warning `local_changes` (not offline: writes decide on the shared branch, which
+ *   lacks them), and `behind_remote` when the last fetched tip has queue commits it lacks;
  * - the last fetched tip, with a warning `fetch_failed`, when the remote does not answer in time.
  */
 import { relative, sep } from 'node:path';
@@ -25,9 +26,10 @@ export interface ReadSource {
   diagnostics: Diagnostic[];
 }
 
-/** The codes of the warnings that say a read's answer may be stale (the shared branch could not be
- * fetched, or the working file lacks what it has): people are told on stderr, JSON carries them. */
-export const SOURCE_CODES: ReadonlySet<string> = new Set(['fetch_failed', 'behind_remote']);
+/** The codes of the warnings that say a read's answer may be stale or not what a write will see (the
+ * shared branch could not be fetched, the working file lacks what it has, or has changes it lacks):
+ * people are told on stderr, JSON carries them. */
+export const SOURCE_CODES: ReadonlySet<string> = new Set(['fetch_failed', 'behind_remote', 'local_changes']);
 
 const warning = (code: string, message: string, file: string): Diagnostic => ({ severity: 'warning', code, message, file, line: 1, column: 1 });
 
@@ -53,6 +55,15 @@ export async function readSource(repo: string | null, path: string, shown: strin
   const unpushed = lastKnown ? (await git.line(['rev-list', '--count', `${lastKnown}..HEAD`, '--', rel]).catch(() => '0')) !== '0' : false;
   if (status.trim() !== '' || unpushed || opts.offline) {
     const diagnostics: Diagnostic[] = [];
+    // A write decides on the shared branch, which lacks these changes: what is read here may differ.
+    if (!opts.offline)
+      diagnostics.push(
+        warning(
+          'local_changes',
+          `read the working file, which has ${status.trim() ? 'changes not committed' : 'commits not pushed'}: claim, done and release decide on ${shared}, which lacks them`,
+          shown,
+        ),
+      );
     if (lastKnown && (await git.line(['rev-list', '--count', `HEAD..${lastKnown}`, '--', rel]).catch(() => '0')) !== '0') {
       diagnostics.push(
         warning(

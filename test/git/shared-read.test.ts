@@ -40,11 +40,22 @@ describe('reads see the shared branch', () => {
       expect(text.stderr.trim().split('\n')).toHaveLength(1);
     }
 
-    // A local change to the file: the working file is read, with the same warning.
+    // A local change to the file: the working file is read, saying that writes will not see it, and
+    // the same warning.
     writeFileSync(join(here, 'WORK_QUEUE.md'), QUEUE.replace('| two |', '| two, edited |'));
     const edited = await queue(here, ['ready', '--json']);
     expect(ids(edited)).toEqual(['S-1', 'S-2']);
-    expect(codes(edited)).toEqual(['behind_remote']);
+    expect(codes(edited)).toEqual(['local_changes', 'behind_remote']);
+    expect((await queue(here, ['ready'])).stderr).toMatch(
+      /^WORK_QUEUE\.md:1:1: warning local_changes read the working file, which has changes not committed: claim, done and release decide on origin\/main, which lacks them\n/,
+    );
+    git(here, 'checkout', '--', 'WORK_QUEUE.md');
+    // Up to date with the shared branch, a local edit (the holder's claim undone by hand) is still
+    // said to be local: ready offers S-1, which a claim, deciding on the shared branch, refuses.
+    git(here, 'pull', '-q', '--ff-only');
+    writeFileSync(join(here, 'WORK_QUEUE.md'), QUEUE);
+    const undone = await queue(here, ['ready', '--json']);
+    expect([ids(undone), codes(undone)]).toEqual([['S-1', 'S-2'], ['local_changes']]);
     git(here, 'checkout', '--', 'WORK_QUEUE.md');
 
     // The remote gone: the last fetched tip, with a warning that says so.
@@ -54,5 +65,17 @@ describe('reads see the shared branch', () => {
     expect(codes(away)).toEqual(['fetch_failed']);
     expect((await queue(here, ['ready'])).stderr).toMatch(/^WORK_QUEUE\.md:1:1: warning fetch_failed could not fetch origin\/main/);
     renameSync(`${remote}.away`, remote);
+  }, 60_000);
+
+  it('a file with merge conflict markers offers no story (none can be claimed) and says why', async () => {
+    const conflicted = `${QUEUE}<<<<<<< HEAD\n| [ ] | **S-3** | three | None |\n=======\n| [DONE] | **S-3** | three | None |\n>>>>>>> theirs\n`;
+    const { clones } = setup({ 'WORK_QUEUE.md': conflicted }, 1);
+    const ready = await queue(clones[0], ['ready', '--json']);
+    expect(ids(ready)).toEqual([]);
+    expect(codes(ready)).toContain('conflict');
+    const text = await queue(clones[0], ['ready']);
+    expect(text.stdout).toBe('');
+    expect(text.stderr).toMatch(/^WORK_QUEUE\.md:5:1: error conflict merge conflict marker "<<<<<<<"/);
+    expect((await queue(clones[0], ['claim', 'S-1', '--agent', 'Dev 1', '--json'])).json.error.code).toBe('parse_error');
   }, 60_000);
 });

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       if (!opts.planning) await sayWhereFrom(answer.diagnostics);
       if (answer.stories.length === 0) {
         // A file queue found no story in says so, with where, rather than "nothing is ready".
-        const none = answer.diagnostics.filter((d) => d.code === 'no_stories');
+        const none = answer.diagnostics.filter((d) => d.code === 'no_stories' || d.code === 'conflict');
         if (none.length) {
           const { formatDiagnostic } = await human();
           for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
