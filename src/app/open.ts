@@ -189,11 +189,8 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         unblocks: ix.unblocks,
         critical: ix.critical,
       }).slice(0, limit);
-      // A file with merge conflict markers cannot be edited, so none of its stories can be claimed:
-      // none is offered (the conflict errors say why).
-      const conflicted = ix.diagnostics.some((d) => d.code === 'conflict');
       return {
-        stories: conflicted ? [] : order.map((i) => view.story(i, true)),
+        stories: offered(order, ix.diagnostics).map((i) => view.story(i, true)),
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
         patched,
@@ -202,6 +199,15 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       view.close();
     }
   }
+}
+
+/**
+ * The ready stories (`ready`, ranked) a read offers, given the reading's `diagnostics`: none from a
+ * file with merge conflict markers (`conflict`), which no write can edit, so that what `queue ready`
+ * and the MCP `ready` tool offer, `claim` takes.
+ */
+export function offered<T>(ready: T[], diagnostics: readonly Diagnostic[]): T[] {
+  return diagnostics.some((d) => d.code === 'conflict') ? [] : ready;
 }
 
 /** The story-file check, reused from beside the index while the directories it listed are unchanged. */

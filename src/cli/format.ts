@@ -94,3 +94,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   const sev = d.severity === 'error' ? colors.red('error') : d.severity === 'warning' ? colors.yellow('warning') : colors.dim('info');
   return `${d.file}:${d.line}:${d.column}: ${sev} ${colors.dim(d.code)} ${d.message}`;
 }
+
+/** `1 error`, `2 errors`: `k` and the word for it in the singular (`one`) or plural (`many`). */
+export function count(k: number, one: string, many: string): string {
+  return `${k} ${k === 1 ? one : many}`;
+}

@@ -77,7 +77,7 @@ export async function runValidateRange(cmd: Command, range: string): Promise<voi
   const warnings = commits.reduce((n, c) => n + c.violations.filter((v) => v.severity === 'warning').length, 0);
   if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, file: w.file, range, commits: commits.map(commitJson) });
   else {
-    const { c } = await human();
+    const { c, count } = await human();
     // Written at once: a line a write is a system call a line.
     const lines: string[] = [];
     for (const k of commits) {
@@ -85,7 +85,7 @@ export async function runValidateRange(cmd: Command, range: string): Promise<voi
       for (const e of k.events) lines.push(`  ${eventText(e)}\n`);
       for (const v of k.violations) lines.push(`  ${v.severity === 'error' ? c().red(violationText(v)) : c().yellow(violationText(v))}\n`);
     }
-    lines.push(`${commits.length} commits to ${w.file}: ${errors} errors, ${warnings} warnings\n`);
+    lines.push(`${count(commits.length, 'commit', 'commits')} to ${w.file}: ${count(errors, 'error', 'errors')}, ${count(warnings, 'warning', 'warnings')}\n`);
     process.stdout.write(lines.join(''));
   }
   if (errors) process.exitCode = 1;

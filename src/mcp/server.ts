@@ -26,7 +26,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../app/failure.js';
-import { LiveQueue } from '../app/open.js';
+import { LiveQueue, offered } from '../app/open.js';
 import { add, block, claim, done, handoff, openSession, release, resultJson, type Session, type WriteResult } from '../app/operations.js';
 import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
@@ -170,7 +170,7 @@ class QueueTools {
         const q = await this.live.get();
         const agent = this.opts.agent ?? process.env.QUEUE_AGENT;
         const a = agent?.trim().toLowerCase();
-        const ranked = planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent);
+        const ranked = offered(planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent), q.diagnostics);
         const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
         return {
           stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),

@@ -60,7 +60,7 @@ export function mermaidFlowchart(stories: readonly Story[], g: QueueGraph, opts:
   for (const s of nodes) for (const d of s.deps) if (d.id && key.has(d.id)) lines.push(`  ${key.get(d.id)} --> ${key.get(s.id)}`);
   for (const [name, c] of Object.entries(COLOURS)) lines.push(`  classDef ${name} fill:${c.fill},stroke:${c.stroke}`);
   const omitted = stories.length - nodes.length;
-  if (omitted > 0) lines.push(`  %% ${omitted} more stories not drawn`);
+  if (omitted > 0) lines.push(`  %% ${omitted} more ${omitted === 1 ? 'story' : 'stories'} not drawn`);
   return { lines, omitted };
 }
 

@@ -111,6 +111,17 @@ describe('queue mcp', () => {
     expect(bad.json.error.code).toBe('usage');
   }, 60_000);
 
+  it('a queue with merge conflict markers: ready offers nothing (nothing in it can be claimed), and says why', async () => {
+    const conflicted = `${QUEUE}<<<<<<< HEAD\n| [ ] | **1-5** | e | None |\n=======\n| [DONE] | **1-5** | e | None |\n>>>>>>> theirs\n`;
+    const { clones } = setup({ 'WORK_QUEUE.md': conflicted }, 1);
+    const client = await connect(clones[0], 'Dev 1');
+    const ready = await call(client, 'ready');
+    expect(ready.isError).toBe(false);
+    expect(ready.json.stories).toEqual([]);
+    expect(ready.json.diagnostics.map((d: { code: string }) => d.code)).toContain('conflict');
+    expect((await call(client, 'claim', { id: '1-4' })).json.error.code).toBe('parse_error');
+  });
+
   it('two servers in two clones claim one story: exactly one wins, the other gets already_claimed as a tool error', async () => {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 2);
     const [a, b] = await Promise.all([connect(clones[0], 'Dev 1'), connect(clones[1], 'Dev 2')]);

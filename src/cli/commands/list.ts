@@ -25,10 +25,10 @@ export function register(program: Command): void {
         printJson({ stories: stories.map((s) => storyJson(s, q.graph)), diagnostics: q.diagnostics.map(diagnosticJson) });
         return;
       }
-      const { table, storyRows, formatDiagnostic } = await human();
+      const { count, table, storyRows, formatDiagnostic } = await human();
       process.stdout.write(table(storyRows(stories, q.graph), ['ID', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
       for (const d of q.diagnostics) if (d.code === 'no_stories') process.stderr.write(`${formatDiagnostic(d)}\n`);
       const errors = q.diagnostics.filter((d) => d.severity === 'error').length;
-      process.stdout.write(`${stories.length} of ${q.stories.length} stories${errors ? `; ${errors} errors (queue validate)` : ''}\n`);
+      process.stdout.write(`${stories.length} of ${count(q.stories.length, 'story', 'stories')}${errors ? `; ${count(errors, 'error', 'errors')} (queue validate)` : ''}\n`);
     });
 }

@@ -26,8 +26,7 @@ export function register(program: Command): void {
       const warnings = q.diagnostics.filter((d) => d.severity === 'warning').length;
       if (globals(cmd).json) printJson({ valid: errors === 0, errors, warnings, stories: q.stories.length, diagnostics: q.diagnostics.map(diagnosticJson) });
       else {
-        const { formatDiagnostic } = await human();
-        const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
+        const { count: n, formatDiagnostic } = await human();
         // One write: a queue of 10,000 stories can have as many diagnostics, and a write each is a system call each.
         const lines = q.diagnostics.map((d) => `${formatDiagnostic(d)}\n`);
         lines.push(`${n(q.stories.length, 'story', 'stories')}: ${n(errors, 'error', 'errors')}, ${n(warnings, 'warning', 'warnings')}\n`);
