@@ -27,7 +27,8 @@ import { defaultBranch, repoInfo, transact, type CommitAuthor, type RepoInfo } f
 
 /**
  * The acting agent: `flag` (`--agent`), else `QUEUE_AGENT`, else `git config queue.agent`, mapped
- * through the config's aliases to its canonical name. Throws QueueError `usage` when none is given,
+ * through the config's aliases to its canonical name. Throws QueueError `usage` (details
+ * `missing: "agent"`) when none is given,
  * or when the name could break a cell or forge a trailer (newlines, control characters, `|`,
  * brackets, over 60 characters).
  */
@@ -35,7 +36,9 @@ export async function resolveAgent(flag: string | undefined, root: string, confi
   let name = flag ?? process.env.QUEUE_AGENT;
   if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
   if (name === undefined || name.trim() === '')
-    throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME (for queue mcp: queue mcp --agent NAME)');
+    throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME (for queue mcp: queue mcp --agent NAME)', {
+      missing: 'agent',
+    });
   assertAgentName(name, 'agent name');
   return canonicalAgent(config, name);
 }

@@ -99,6 +99,10 @@ export const TOOLS: Tool[] = [
   },
 ];
 
+/** The fix for a write refused because the server knows no agent name. */
+const NO_AGENT =
+  "this server was started without an agent name, so it cannot write: restart it as queue mcp --agent NAME (in the MCP client's configuration), or with QUEUE_AGENT set in its environment; reads need none";
+
 /** What to do about each refusal, for an agent that reads the tool error. */
 const FIX: Partial<Record<string, string>> = {
   already_claimed: 'another agent holds it: take another story (claim without id, or ready)',
@@ -209,7 +213,9 @@ async function answer(tools: QueueTools, name: string, args: Args): Promise<Call
     return { content: [{ type: 'text', text: JSON.stringify({ schemaVersion: 1, ...body }) }] };
   } catch (e) {
     const f = failureOf(e);
-    const error = { code: f.code, message: f.message, ...f.details, ...(FIX[f.code] ? { fix: FIX[f.code] } : {}) };
+    // No agent named anywhere is the server's start, not the call's arguments.
+    const fix = f.details.missing === 'agent' ? NO_AGENT : FIX[f.code];
+    const error = { code: f.code, message: f.message, ...f.details, ...(fix ? { fix } : {}) };
     return { content: [{ type: 'text', text: JSON.stringify({ schemaVersion: 1, error }) }], isError: true };
   }
 }

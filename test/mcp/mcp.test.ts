@@ -30,11 +30,11 @@ afterEach(async () => {
   for (const c of clients.splice(0)) await c.close();
 });
 
-/** An MCP client connected to `queue mcp --agent <agent>` started in `cwd`. */
-async function connect(cwd: string, agent: string): Promise<Client> {
+/** An MCP client connected to `queue mcp --agent <agent>` (null: no agent named) started in `cwd`. */
+async function connect(cwd: string, agent: string | null): Promise<Client> {
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => typeof e[1] === 'string'));
   delete env.QUEUE_AGENT;
-  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', '--agent', agent], cwd, env, stderr: 'pipe' });
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp', ...(agent === null ? [] : ['--agent', agent])], cwd, env, stderr: 'pipe' });
   const client = new Client({ name: 'queue-test', version: '1.0.0' });
   await client.connect(transport);
   clients.push(client);
@@ -120,6 +120,19 @@ describe('queue mcp', () => {
     expect(ready.json.stories).toEqual([]);
     expect(ready.json.diagnostics.map((d: { code: string }) => d.code)).toContain('conflict');
     expect((await call(client, 'claim', { id: '1-4' })).json.error.code).toBe('parse_error');
+  });
+
+  it('a server started without an agent name reads, and refuses writes with a fix that says how to start it', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': QUEUE }, 1);
+    const client = await connect(clones[0], null);
+    expect((await call(client, 'ready')).json.stories.map((x: { id: string }) => x.id)).toEqual(['1-2', '1-4']);
+    const refused = await call(client, 'claim', { id: '1-4' });
+    expect(refused.isError).toBe(true);
+    expect(refused.json.error).toMatchObject({
+      code: 'usage',
+      missing: 'agent',
+      fix: expect.stringMatching(/^this server was started without an agent name.*queue mcp --agent NAME/),
+    });
   });
 
   it('two servers in two clones claim one story: exactly one wins, the other gets already_claimed as a tool error', async () => {
