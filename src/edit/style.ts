@@ -5,11 +5,12 @@
  *
  * The form for a category is taken from an exemplar: the most frequent status cell of that category
  * already in the file, with its claimant swapped. Without an exemplar, the file's prevailing style
- * (brackets, words in its case and separator, emoji) gives the form; a file with no statuses at all
+ * (brackets, words in its case and separator, emoji) gives the form, its word in the team's or the
+ * file's own language where they say one (`nativeWord`); a file with no statuses at all
  * gets the bracket form (`[IN PROGRESS: Dev 2]`, `[DONE]`). Every form is checked by parsing it
  * back (`parseStatus`): a form that does not read as what was meant is never returned.
  */
-import { parseStatus, statusExtent, WRITTEN_EMOJI } from '../dialect/status.js';
+import { nativeWord, parseStatus, statusExtent, WRITTEN_EMOJI } from '../dialect/status.js';
 import type { Lexicon } from '../dialect/vocabulary.js';
 import type { StatusCategory } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
@@ -90,10 +91,14 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
   const style: 'bracket' | 'emoji' | 'word' = brackets >= emoji && brackets >= words ? 'bracket' : emoji >= words ? 'emoji' : 'word';
   const caseOf = wordCase(wordSamples);
 
+  // The statuses as written, for the language a word is written in.
+  const samples = [...written.keys()];
   const fallback = (w: StatusWish): string => {
     if (style === 'bracket') return bracketForm(w);
     const arg = argOf(w);
-    const word = caseOf(w.category === 'todo' ? 'TODO' : BRACKET[w.category]);
+    const native = nativeWord(w.category, samples, lexicon);
+    // In the file's case where the word has one to take (Latin letters); as the language writes it otherwise.
+    const word = native === null ? caseOf(w.category === 'todo' ? 'TODO' : BRACKET[w.category]) : /^[a-z ]+$/i.test(native) ? caseOf(native.toUpperCase()) : native;
     const text = arg ? `${word} (${arg})` : word;
     return style === 'emoji' ? `${EMOJI[w.category]} ${text}` : text;
   };

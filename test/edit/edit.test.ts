@@ -275,6 +275,27 @@ describe('add and dep', () => {
     expect(d.files).toEqual([{ path: 'stories/B-1-make-it-so.md', content: expect.stringMatching(/^# B-1: Make it so\n/) }]);
   });
 
+  it('a status with no example in the file is written in the language of the statuses it has, and a full stop after a status stays', async () => {
+    // Russian heading blocks, a status line ending a sentence: claim, then release, gives the file back.
+    const ru =
+      '# Очередь\n\n### T-1 — Первая\n\n- Статус: готово.\n\n### T-2 — Вторая\n\n- Статус: запланировано.\n- Зависимости: `T-1`\n\n### T-3 — Третья\n\n- Статус: запланировано.\n';
+    const claimed = await run(ru, { op: 'claim', id: 'T-2', agent: 'Dev 1', maxClaims: 1 });
+    expect(claimed).toBe(ru.replace('- Статус: запланировано.', '- Статус: в работе (Dev 1).'));
+    const queue = await q(claimed);
+    expect(queue.graph.byId.get('T-2')?.status).toMatchObject({ category: 'in_progress', claimant: 'Dev 1' });
+    expect((await applyDecision(queue, decide(queue, { op: 'release', id: 'T-2', agent: 'Dev 1' }))).content).toBe(ru);
+    // A Japanese table of emoji statuses: Japanese, with the file's emoji.
+    const jp = '| ID | タスク | 状態 |\n|---|---|---|\n| A1 | 設計 | ✅ 完了 |\n| A2 | 実装 | 🔲 未着手 |\n';
+    expect(await run(jp, { op: 'claim', id: 'A2', agent: 'Dev 1', maxClaims: 1 })).toContain('| A2 | 実装 | 🔄 進行中 (Dev 1) |');
+    // The team's own word, from a legend that teaches it, comes first.
+    const parked = `${head}| Done | **A** | a | None |\n| Todo | **B** | b | A |\n\n## Status meanings\n\n| State | Meaning |\n|---|---|\n| Hacking | someone is working on it |\n`;
+    expect(await run(parked, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 })).toContain('| Hacking (Dev 1) | **B** |');
+    // An English file is written in English, as before.
+    expect(await run(`${head}| Done | **A** | a | None |\n| Todo | **B** | b | A |\n`, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 })).toContain(
+      '| In Progress (Dev 1) | **B** |',
+    );
+  });
+
   it('dep add and rm edit the Depends On cell; a cycle is refused', async () => {
     expect(await run(md, (queue) => decideDep(queue, 'add', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | B |');
     expect(await run(md, (queue) => decideDep(queue, 'add', 'B', 'C', 'X'))).toContain('| [ ] | **B** | b | A, C |');
