@@ -528,7 +528,7 @@ export function nativeWord(category: StatusCategory, samples: readonly string[],
   // The language most of the samples are words of.
   const votes = new Map<ReadonlyArray<[string, StatusCategory]>, number>();
   for (const sample of samples) {
-    const word = fold(sample.replace(/[\p{Extended_Pictographic}\uFE0F*_`]/gu, '').replace(/[.;:,]+$/, ''));
+    const word = fold(sample.replace(/\p{Extended_Pictographic}|\uFE0F|[*_`]/gu, '').replace(/[.;:,]+$/, ''));
     for (const [, words] of LANGUAGES) if (words.some(([w]) => w === word)) votes.set(words, (votes.get(words) ?? 0) + 1);
   }
   const language = [...votes].sort((x, y) => y[1] - x[1])[0]?.[0];
