@@ -42,7 +42,17 @@ function violationText(v: Violation): string {
 /** The commits of `range` that changed the queue file, each judged as a push of it is (every side of every merge). */
 async function judgeEvery(w: Where, range: string): Promise<JudgedCommit[]> {
   const m = /^([0-9a-f]+)\.\.([0-9a-f]+)$/.exec(range);
-  return (await new Judge(w.git, { file: w.file, config: w.config }).range(m ? m[1] : null, [range])).filter((c) => c.changed);
+  const judge = new Judge(w.git, { file: w.file, config: w.config });
+  const judged = await judge.range(m ? m[1] : null, [range]);
+  // The tree the range ends at, as the server hook asks of a pushed tip: a queue file (or a
+  // directory on its path) made a link or a submodule, by a change of mode alone too.
+  const end = judged.find((c) => c.commit === (m ? m[2] : range));
+  const shape = end ? await judge.shape(end.commit) : null;
+  if (end && shape && !end.violations.some((v) => v.message === shape.message)) {
+    end.violations.push(shape);
+    end.changed = true;
+  }
+  return judged.filter((c) => c.changed);
 }
 
 /** The first-parent line of the queue file's history in `range`, each commit judged against the one before: what `queue log` tells. */

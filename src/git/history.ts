@@ -160,6 +160,10 @@ export class Judge {
   /** What is remembered after each commit judged (and at the base). */
   private readonly memory = new Map<string, Remembered>();
   private last: Remembered = NOTHING_REMEMBERED;
+  /** What is remembered at the base: what a commit whose parent the judge has not been at starts
+   * from (a root commit, or a side branch grown from an older commit), so that it cannot bring back
+   * as new a story the base remembers. */
+  private atBase: Remembered = NOTHING_REMEMBERED;
   private empty: Queue | null = null;
 
   constructor(
@@ -239,8 +243,27 @@ export class Judge {
     return (await this.git.line(['ls-tree', '--end-of-options', rev, '--', this.opts.file]).catch(() => '')).startsWith('120000 ');
   }
 
-  /** The violation of a commit that makes the queue file a symbolic link. */
-  private linked(): Violation {
+  /**
+   * The violation of a tree at `rev` whose queue file is not a regular file where its path says: the
+   * file, or a directory on its path, a symbolic link or a submodule (the judging reads the tree,
+   * so whatever the link names would go unjudged). Null when the file is a regular file, or absent
+   * with every directory on its path a directory. Mode changes keep the blob, so this is asked of
+   * the tree, not of the file's content.
+   */
+  async shape(rev: string): Promise<Violation | null> {
+    const parts = this.opts.file.split('/');
+    const paths = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
+    const listed = await this.git.raw(['ls-tree', '-z', '--full-tree', '--end-of-options', rev, '--', ...paths]).catch(() => '');
+    for (const entry of listed.split('\0')) {
+      const m = /^(\d{6}) \w+ [0-9a-f]+\t(.*)$/s.exec(entry);
+      if (!m || !paths.includes(m[2])) continue;
+      if (m[1] === '120000' || m[1] === '160000') return this.linked(m[2], m[1] === '120000' ? 'a symbolic link' : 'a submodule');
+    }
+    return null;
+  }
+
+  /** The violation of a commit that makes the queue file, or a directory on its path, a link. */
+  private linked(path = this.opts.file, what = 'a symbolic link'): Violation {
     const { file } = this.opts;
     return {
       rule: 'unparseable',
@@ -248,7 +271,7 @@ export class Judge {
       story: null,
       file,
       line: 1,
-      message: `${file} became a symbolic link: queue reads and edits the queue file only as a regular file, and the file a link names is not judged`,
+      message: `${path === file ? file : `${path}, on the path of ${file},`} became ${what}: queue reads and edits the queue file only as a regular file, and what a link names is not judged`,
       fix: `keep ${file} a regular file; to move the queue, a maintainer renames it and sets "file" in queue.config.json`,
     };
   }
@@ -274,6 +297,7 @@ export class Judge {
     }
     this.memory.set(base, remembered);
     this.last = remembered;
+    this.atBase = remembered;
   }
 
   /**
@@ -297,7 +321,7 @@ export class Judge {
   /** The change a commit made to the queue file (and, guarded, to queue.config.json), judged against its first parent. */
   async commit(c: QueueCommit): Promise<JudgedCommit> {
     const { file, config } = this.opts;
-    const remembered = this.opts.linear ? this.last : ((c.parent !== null ? this.memory.get(c.parent) : undefined) ?? NOTHING_REMEMBERED);
+    const remembered = this.opts.linear ? this.last : ((c.parent !== null ? this.memory.get(c.parent) : undefined) ?? this.atBase);
     const [b0, b1] = this.opts.configOnly ? [null, null] : [await this.blob(c.parent, file), await this.blob(c.commit, file)];
     const guarded = this.opts.guardConfig || this.opts.configOnly;
     const k0 = !guarded ? null : c.parent === null ? (this.opts.rootConfig ?? null) : await this.blob(c.parent, CONFIG_FILE);

@@ -87,9 +87,9 @@ export interface ServerGuard {
   note: string | null;
   /** Set when the guard cannot tell which branch is the queue's: HEAD names a branch that does not
    * exist (unborn, or deleted with no tip recorded here) while other branches do, and no
-   * `queue.branch` is pinned. Every update but the creation of HEAD's branch is then refused with
-   * this line, which says how to set it: judging another branch than the team's would let every
-   * push to the team's through. */
+   * `queue.branch` is pinned. Every update is then refused with this line, which says how to set
+   * it: judging another branch than the team's would let every push to the team's through, and
+   * letting anyone create HEAD's branch would let them choose it. */
   unguarded: string | null;
 }
 
@@ -178,8 +178,9 @@ export async function preReceive(gitDir: string, input: string, env: NodeJS.Proc
   const out: string[] = [];
   for (const [oldSha, newSha, ref] of updates) {
     const old = ZERO.test(oldSha) ? null : oldSha;
-    // Not knowing the queue branch, only the creation of HEAD's branch (which makes it known) goes on.
-    if (guard.unguarded && !(ref === guard.head && old === null)) out.push(`${ref.replace(/^refs\/heads\//, '')}: ${guard.unguarded}`);
+    // Not knowing the queue branch, nothing goes on, not even the creation of HEAD's branch: whoever
+    // pushed it would choose the branch the hook guards.
+    if (guard.unguarded) out.push(`${ref.replace(/^refs\/heads\//, '')}: ${guard.unguarded}`);
     else if (ref === guard.branch) out.push(...(await receiveQueueBranch(git, guard, pusher, ref, old, newSha)));
     else if (ref === guard.head && ZERO.test(newSha)) {
       // HEAD's branch holds the config that names the queue branch: deleting it is a maintainer's,
@@ -237,15 +238,22 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
 async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
   const judge = new Judge(git, opts);
   const out: string[] = [];
-  const known = base && !opts.configOnly ? rememberedAt(git.dir, base) : null;
+  const known = base !== null && !opts.configOnly ? rememberedAt(git.dir, base) : null;
   for (const c of await judge.range(base, range, known)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
   if (base && !(await git.ok(['merge-base', '--is-ancestor', base, tip]))) {
     const about = `${name.replace(/^refs\/heads\//, '')} (forced update ${base.slice(0, 7)}..${tip.slice(0, 7)})`;
     const net = errorsOf(await judge.between(base, tip, 'a forced update by a pusher the server does not name'));
     out.push(...net.map((v) => refusal(v, about)));
   }
-  const after = judge.rememberedAt(tip);
-  if (out.length === 0 && !opts.configOnly && after) keepRemembered(git.dir, tip, after);
+  if (!opts.configOnly) {
+    // The tree the branch is left at: the queue file, and the directories on its path, as they are.
+    const shape = await judge.shape(tip);
+    if (shape) out.push(refusal(shape, `${name.replace(/^refs\/heads\//, '')} (${tip.slice(0, 7)})`));
+    // What the tip remembers: what its commits left, and what the old tip remembered (a forced
+    // update back to an older commit judges no commit, and must forget nothing).
+    const after = new Map([...(known ?? []), ...(judge.rememberedAt(tip) ?? [])]);
+    if (out.length === 0) keepRemembered(git.dir, tip, after);
+  }
   return out;
 }
 

@@ -304,6 +304,38 @@ describe('stories removed in one push', () => {
     commit(c, 'they are back as they were');
     accepted(push(c, repo));
   }, 60_000);
+
+  it('nor through a commit with no parent merged in, nor after a forced update back to an older commit', () => {
+    const repo = remote('removed-orphan');
+    const c = clone(repo, 'mallory');
+    const without = QUEUE.split('\n')
+      .filter((l) => !l.includes('**A-4**'))
+      .join('\n');
+    writeFileSync(join(c, 'WORK_QUEUE.md'), without);
+    commit(c, 'A-4 out');
+    const out = git(c, 'rev-parse', 'HEAD').trim();
+    writeFileSync(join(c, 'notes.txt'), 'code\n');
+    commit(c, 'code');
+    accepted(push(c, repo));
+    // A root commit holding A-4 open, merged in with the queue as it is plus A-4 open.
+    const reopened = withRow(QUEUE, 'A-4', '| [ ] | **A-4** | a4 | None |');
+    const blob = (text: string) => execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: c, input: text, encoding: 'utf8' }).trim();
+    const tree = (text: string) =>
+      execFileSync('git', ['mktree'], {
+        cwd: c,
+        input: `100644 blob ${blob(text)}\tWORK_QUEUE.md\n100644 blob ${git(c, 'rev-parse', 'HEAD:queue.config.json').trim()}\tqueue.config.json\n`,
+        encoding: 'utf8',
+      }).trim();
+    const orphan = git(c, 'commit-tree', tree(reopened), '-m', 'an orphan').trim();
+    const merged = git(c, 'commit-tree', tree(reopened), '-p', orphan, '-p', 'HEAD', '-m', 'merge').trim();
+    refused(push(c, repo, [`${merged}:refs/heads/main`]), /reopen_by_hand A-4/);
+    // Forced back to the commit that removed it (the file the same), then A-4 back open.
+    accepted(push(c, repo, [`${out}:refs/heads/main`], server, '--force'));
+    git(c, 'reset', '-q', '--hard', out);
+    writeFileSync(join(c, 'WORK_QUEUE.md'), reopened);
+    commit(c, 'A-4 back');
+    refused(push(c, repo, ['HEAD:main'], server, '--force'), /reopen_by_hand A-4/);
+  }, 60_000);
 });
 
 describe('the queue file stays a regular file', () => {
@@ -318,6 +350,34 @@ describe('the queue file stays a regular file', () => {
     const r = run(c, process.execPath, [BIN, 'validate', '--range', 'origin/main..HEAD', '--json']);
     expect(r.code, r.out).toBe(1);
     expect(r.out).toContain('became a symbolic link');
+    // A change of mode alone (the content kept) makes a link as well.
+    const m = clone(repo, 'mallory');
+    git(m, 'update-index', '--cacheinfo', `120000,${git(m, 'rev-parse', 'HEAD:WORK_QUEUE.md').trim()},WORK_QUEUE.md`);
+    git(m, 'commit', '-q', '-m', 'a link by its mode');
+    refused(push(m, repo), /WORK_QUEUE\.md:1: unparseable: WORK_QUEUE\.md became a symbolic link/);
+    const byMode = run(m, process.execPath, [BIN, 'validate', '--range', 'origin/main..HEAD', '--json']);
+    expect(byMode.code, byMode.out).toBe(1);
+    expect(byMode.out).toContain('became a symbolic link');
+  }, 60_000);
+
+  it('nor may a directory on its path become a link, with nothing held', () => {
+    const bare = join(dir, 'docs-link.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+    const seed = mkdtempSync(join(dir, 'docs-link-'));
+    git(seed, 'init', '-q', '-b', 'main');
+    git(seed, 'config', 'user.name', 'Maint');
+    git(seed, 'config', 'user.email', 'maint@example.com');
+    mkdirSync(join(seed, 'docs'));
+    writeFileSync(join(seed, 'docs', 'queue.md'), QUEUE.replace('[IN PROGRESS: devA]', '[ ]'));
+    setConfig(seed, { ...CONFIG, file: 'docs/queue.md' });
+    commit(seed, 'the queue, in docs/');
+    git(seed, 'push', '-q', bare, 'HEAD:main');
+    expect(run(bare, BIN, ['hooks', 'install', '--server']).code).toBe(0);
+    const c = clone('docs-link.git', 'mallory');
+    git(c, 'mv', 'docs', 'real');
+    symlinkSync('real', join(c, 'docs'));
+    commit(c, 'docs behind a link');
+    refused(push(c, 'docs-link.git'), /unparseable: docs, on the path of docs\/queue\.md, became a symbolic link/);
   }, 60_000);
 });
 
@@ -563,6 +623,8 @@ describe('status moves and claims the hook judged as something else', () => {
     setRow(c, 'A-1', stolen);
     commit(c, 'steal A-1');
     refused(push(c, 'master-head.git'), /^remote: {3}main: this repository's HEAD names master/m);
+    // Creating HEAD's branch would choose what the hook guards: refused too.
+    refused(push(c, 'master-head.git', ['origin/main:refs/heads/master']), /^remote: {3}master: this repository's HEAD names master/m);
     git(bare, 'symbolic-ref', 'HEAD', 'refs/heads/main');
     refused(push(c, 'master-head.git'), /steal A-1/);
 
