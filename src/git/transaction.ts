@@ -291,7 +291,7 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
   if (found.mode === '120000')
     throw new QueueError(
       'unreadable',
-      `${ref.file} is a symbolic link at ${at}: queue edits the queue file only as a regular file; set "file" in queue.config.json to the file it links to`,
+      `${ref.file} is a symbolic link at ${at}: queue edits the queue file only as a regular file; put the file back in its place (what the link names was never judged by the claim rules: check it first), or have a maintainer set "file" in queue.config.json to it`,
       { file: ref.file },
     );
   if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
