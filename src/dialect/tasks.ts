@@ -105,6 +105,21 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
       : { category: 'todo' as const, raw: '[ ]', token: '[ ]', claimant: null, reason: null };
     // A checked box is done whatever tag is left beside it.
     if (inline && !t.checked) status = { ...parseStatus(inline[0], lexicon), raw: inline[0] };
+    // Two tags say two things (`[IN PROGRESS: Dev 1] … [IN PROGRESS: Mal]`): which holds is a person's
+    // call, so the item reads as unknown (a held story made unreadable is a change the claim rules
+    // judge) until one is left.
+    const second = inline && !t.checked ? TASK_STATUS.exec(t.text.slice(inline.index + inline[0].length)) : null;
+    if (second) {
+      status = { category: 'unknown', raw: `${inline![0]} ${second[0]}`, token: '', claimant: null, reason: null };
+      diags.push({
+        severity: 'warning',
+        code: 'unknown_status',
+        message: `two status tags in one item (${inline![0]}, ${second[0]}): it reads as unknown until one is left`,
+        file,
+        line: t.line,
+        column: t.column,
+      });
+    }
     const sec = inline || t.checked ? null : sections.statusSectionAt(t.start);
     const section = sec && REFINES.has(sec.status.category) ? sec : null;
     if (section) status = section.status;

@@ -130,6 +130,17 @@ describe('claim rules', () => {
     expect(v.message).toMatch(/^dependency cycle: (C-\d+ → ){20}… \(10 more\) → C-\d+$/);
   });
 
+  it('a second status tag planted in a held task item makes it unreadable, which only its holder may do', async () => {
+    const read = (text: string) => readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    const item = '- [ ] **T-2** Grammar (depends on: T-1) [IN PROGRESS: Dev 1]';
+    const before = await read(`- [x] **T-1** Lexer\n${item}\n`);
+    const after = await read(`- [x] **T-1** Lexer\n${item} [IN PROGRESS: Mal]\n`);
+    expect(after.graph.byId.get('T-2')?.status.category).toBe('unknown');
+    expect(after.diagnostics.map((d) => `${d.code} ${d.line}`)).toContain('unknown_status 2');
+    const config = parseConfig('{}').config;
+    expect(checkTransition(before, after, { config, author: 'Mal' }).map((v) => `${v.rule} ${v.story}`)).toContain('delete_claimed T-2');
+  });
+
   it('severities come from the config', async () => {
     const lenient = parseConfig(JSON.stringify({ rules: { claim_not_ready: 'warning', steal: 'off' } })).config;
     const before = await q(base);
