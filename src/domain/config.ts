@@ -186,13 +186,21 @@ export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueCo
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new QueueError('invalid', `${file}: not valid JSON: ${(e as Error).message}`, { file });
+    // JSON.parse says where by offset (`… in JSON at position 53`): said as line and column instead.
+    const message = (e as Error).message;
+    const at = /\bat position (\d+)/.exec(message);
+    const where = at ? lineColumn(text, Number(at[1])) : null;
+    const why = message.replace(/ in JSON at position \d+(?: \(line \d+ column \d+\))?/, '');
+    if (!where) throw new QueueError('invalid', `${file}: not valid JSON: ${why}`, { file });
+    throw new QueueError('invalid', `${file}:${where.line}:${where.column}: not valid JSON: ${why}`, { file, ...where });
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new QueueError('invalid', `${file}: expected a JSON object`, { file });
   const config = defaultConfig();
   const diagnostics: Diagnostic[] = [];
   const bad = (key: string, want: string) => {
-    throw new QueueError('invalid', `${file}: "${key}" must be ${want}`, { file, key });
+    // Where the key is written (its last part, for `agents.A`): the value it holds is the one refused.
+    const where = positionOf(text, `"${key.split('.').pop()}"`);
+    throw new QueueError('invalid', `${file}:${where.line}:${where.column}: "${key}" must be ${want}`, { file, key, ...where });
   };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     switch (key) {
@@ -417,6 +425,12 @@ export function isRefName(name: string): boolean {
   if (name === '' || name.startsWith('-') || name === '@' || name.endsWith('/') || name.endsWith('.') || name.includes('@{')) return false;
   if (/[\u0000-\u0020\u007f~^:?*[\\]|\.\.|\/\//.test(name)) return false;
   return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
+/** 1-based line and column of offset `at` in `text` (columns in UTF-16 code units, as JSON.parse counts). */
+function lineColumn(text: string, at: number): { line: number; column: number } {
+  const before = text.slice(0, at).split('\n');
+  return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
 /** 1-based line and column of the first occurrence of `needle` in `text` (1:1 when absent). */

@@ -23,6 +23,23 @@ describe('queue.config.json', () => {
     expect([multi.line, multi.column]).toEqual([3, 3]);
   });
 
+  it('says where a config does not read: the line and column of bad JSON, and of a key whose value is refused', () => {
+    const at = (text: string) => {
+      try {
+        parseConfig(text);
+      } catch (e) {
+        return [(e as QueueError).message, (e as QueueError).details.line, (e as QueueError).details.column];
+      }
+      return null;
+    };
+    expect(at('{\n  "maxClaims": 2,\n  "agents": {\n    "Dev 1": ["a"],,\n  }\n}\n')).toEqual([
+      expect.stringMatching(/^queue\.config\.json:4:20: not valid JSON: (Expected double-quoted property name|Unexpected token)/),
+      4,
+      20,
+    ]);
+    expect(at('{\n  "file": "Q.md",\n  "maxClaims": 0\n}')).toEqual(['queue.config.json:3:3: "maxClaims" must be a positive integer', 3, 3]);
+  });
+
   it('defaults when empty', () => {
     expect(parseConfig('{}').config).toEqual({ ...DEFAULTS, agents: {}, rules: {} });
   });
