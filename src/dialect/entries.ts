@@ -12,7 +12,7 @@ import { parseDeps } from './deps.js';
 import { isIdLike } from './normalize.js';
 import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
-import { readTasks } from './tasks.js';
+import { oddBoxes, readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
 import { isStatusText, parseStatus, unknownStatus } from './status.js';
 
@@ -124,6 +124,12 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   }
   const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
+  oddBoxes(
+    src,
+    file,
+    diagnostics,
+    entries.some((e) => e.occurrence.kind === 'task'),
+  );
   // Tables alone come in file order; task items and heading blocks may interleave with them. The
   // sort is stable, so entries already in order are left as they are.
   if (!inFileOrder(entries)) entries.sort((a, b) => a.occurrence.start - b.occurrence.start);

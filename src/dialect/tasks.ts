@@ -147,3 +147,61 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     out.push(e);
   });
 }
+
+/** A list item with a box GitHub's Markdown does not know (`- [~] **A-3** …`, `- [/] …`, `- [-] …`):
+ * it reads as a plain list item. */
+const ODD_BOX = /^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[([^\]\s xX])\][ \t]+(\S.*)$/gm;
+const CODE_FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
+
+/**
+ * Warn (`unknown_box`) about each list item of `src` outside code fences that is written as a task
+ * item whose box GitHub's Markdown does not know (`[~]`, `[/]`, `[-]`, `[?]`) and whose text starts
+ * with an id, or any such item where the document's task items are stories (`tasks`): it is no task
+ * item, so no story, and without the warning nothing would say so (a story depending on it would
+ * name a story that does not exist). Its line and column are the list marker's.
+ */
+export function oddBoxes(src: string, file: string, diags: Diagnostic[], tasks: boolean): void {
+  ODD_BOX.lastIndex = 0;
+  let fenced: Array<[number, number]> | null = null;
+  let line = 1;
+  let counted = 0;
+  for (let m = ODD_BOX.exec(src); m !== null; m = ODD_BOX.exec(src)) {
+    const found = leadingId(m[2].replace(/[*_`]/g, ''));
+    const lead = found && !PRIORITY_TOKEN.test(found.id) ? found : null;
+    if (!lead && !tasks) continue;
+    fenced ??= fences(src);
+    const at = m.index;
+    if (fenced.some(([a, b]) => at >= a && at < b)) continue;
+    for (let i = src.indexOf('\n', counted); i !== -1 && i < at; i = src.indexOf('\n', i + 1)) line++;
+    counted = at;
+    diags.push({
+      severity: 'warning',
+      code: 'unknown_box',
+      message: `"[${m[1]}]" is no check box GitHub's Markdown knows, so ${lead ? lead.id : 'this item'} is not read as a story: write [ ] or [x], and a status tag for the rest ([IN PROGRESS: Dev 1], [BLOCKED: reason])`,
+      file,
+      line,
+      column: m[0].length - m[0].trimStart().length + 1,
+    });
+  }
+}
+
+/** The offsets of the fenced code blocks of `src`, each from its opening fence to the end of its closing one. */
+function fences(src: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let open: { at: number; fence: string } | null = null;
+  for (let at = 0; at < src.length; ) {
+    let nl = src.indexOf('\n', at);
+    if (nl === -1) nl = src.length;
+    const f = CODE_FENCE.exec(src.slice(at, Math.min(nl, at + 40)));
+    if (f && (open === null || (f[1][0] === open.fence[0] && f[1].length >= open.fence.length))) {
+      if (open === null) open = { at, fence: f[1] };
+      else {
+        out.push([open.at, nl]);
+        open = null;
+      }
+    }
+    at = nl + 1;
+  }
+  if (open) out.push([open.at, src.length]);
+  return out;
+}

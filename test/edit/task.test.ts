@@ -33,6 +33,30 @@ describe('status writes on task-list items', () => {
     '',
   ].join('\n');
 
+  it('an item written with a box GitHub does not know is no story, and a warning says so (not in a code block)', async () => {
+    const text = [
+      '- [x] **A-1** Lexer',
+      '- [~] **A-3** Half done',
+      '  - [/] **A-5** Partial',
+      '- [-] Excluded, no id',
+      '- [ ] **A-4** Printer (depends on: A-3)',
+      '',
+      '```md',
+      '- [~] **A-9** an example in a fence',
+      '```',
+      '',
+    ].join('\n');
+    const queue = await q(text);
+    expect(queue.stories.map((x) => x.id)).toEqual(['A-1', 'A-4']);
+    expect(queue.diagnostics.filter((d) => d.code === 'unknown_box').map((d) => `${d.line}:${d.column} ${d.message.slice(0, 53)}`)).toEqual([
+      '2:1 "[~]" is no check box GitHub\'s Markdown knows, so A-3',
+      '3:3 "[/]" is no check box GitHub\'s Markdown knows, so A-5',
+      '4:1 "[-]" is no check box GitHub\'s Markdown knows, so thi',
+    ]);
+    // Beside a story table, an item without an id is not taken for a story gone unread.
+    expect((await q(`| Status | Story |\n|---|---|\n| [ ] | A-1 |\n\n- [-] Excluded\n`)).diagnostics.map((d) => d.code)).not.toContain('unknown_box');
+  });
+
   it('claim appends the tag to the item, a one-line change; the title, id and dependencies read as before', async () => {
     const out = await run(md, { op: 'claim', id: 'T-2', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toBe(md.replace('- [ ] T-2 Parser (depends on: T-1)', '- [ ] T-2 Parser (depends on: T-1) [IN PROGRESS: Dev 2]'));
