@@ -87,6 +87,7 @@ describe('failures the user can act on carry no stack trace', () => {
       [['block', 'A-1', '--agent', 'X', '--reason', '--no-push'], /^queue: the reason "--no-push" would read back as "no-push"/],
       [['block', 'A-1', '--agent', 'X', '--reason=- waiting on legal'], /^queue: the reason "- waiting on legal" would read back as "waiting on legal"/],
       [['claim', 'A-1', '--agent', '-x'], /^queue: agent name "-x" is not allowed: a status would read it back as "x"/],
+      [['claim', 'A-1', '--agent', '**Dev**'], /^queue: agent name "\*\*Dev\*\*" is not allowed: Markdown would read/],
       [['handoff', '--story', 'A-1', '--agent', 'X', '--to=-x'], /^queue: --to "-x" is not allowed/],
     ] as const) {
       const r = run(...args);
@@ -94,6 +95,9 @@ describe('failures the user can act on carry no stack trace', () => {
       expect(r.stderr).toMatch(/ \[usage\]\n$/);
       expect(r.status).toBe(2);
     }
+    // An MCP server with such a name refuses to start, rather than refusing every write.
+    const mcp = spawnSync(process.execPath, [bin, '-C', dir, 'mcp', '--agent', '-x'], { encoding: 'utf8', input: '' });
+    expect([mcp.status, mcp.stderr]).toEqual([2, expect.stringMatching(/^queue: --agent "-x" is not allowed: .* \[usage\]\n$/)]);
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
     expect(run('block', 'A-1', '--agent', 'X', '--reason', 'waits on legal').status).toBe(0);
   });

@@ -323,7 +323,8 @@ function cellsOf(rows: readonly RowCells[], i: number): string[] {
  *   Under a heading that reports (`## Test results`), or beside a header that names a check or a
  *   result, such a column is a report's, not a story table's (`notStories`).
  * - **priority**: a column of `P1`, `High`, … cells, whatever its header: never an id.
- * - **id**: with none by header, a column whose cells are all id-shaped and unique.
+ * - **id**: with none by header, a column whose cells are all id-shaped and unique (before the
+ *   title column, when a header names the title).
  * - **title**: with none by header, the first remaining column of text.
  *
  * Every role taken from cells is a `decision`. `heading` is the table's innermost heading.
@@ -399,6 +400,19 @@ export function inferRoles(headers: string[], rows: readonly RowCells[], read: C
     if (titleAt !== -1) {
       roles[titleAt] = 'title';
       decisions.push(`${name(titleAt)} taken as title: header "${headers[titleAt].trim()}" unknown`);
+    }
+  } else if (!roles.includes('id') && roles.includes('status')) {
+    // A title by header but no id (`| Status | Tâche | Description |`, a header in a language or a
+    // word no synonym covers): a column before the title whose cells are all unique ids is the id.
+    const titleAt = roles.indexOf('title');
+    const idAt = headers.findIndex((_, i) => {
+      if (!free(i) || i > titleAt) return false;
+      const cells = cellsOf(rows, i).map((c) => c.replace(/[*_`]/g, ''));
+      return cells.length === rows.length && cells.every((c) => read.id(c)) && new Set(cells).size === cells.length;
+    });
+    if (idAt !== -1) {
+      roles[idAt] = 'id';
+      decisions.push(`${name(idAt)} taken as id: its cells are unique ids, header "${headers[idAt].trim()}" unknown`);
     }
   }
   return { roles, decisions, notStories };

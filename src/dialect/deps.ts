@@ -19,7 +19,7 @@ export interface ParsedDeps {
   documents: string[];
 }
 
-const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|aucune?|ingen|yok|keine)\.?$/i;
+const NONE = /^(?:none|n\/?a|nil|nothing|no|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет|无|無|ninguna|ninguno|nenhuma?|aucune?|ingen|yok|keine|không|không có)\.?$/iu;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** A character or word that {@link SPLIT} splits at, other than `,`. */

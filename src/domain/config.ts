@@ -181,7 +181,9 @@ export function formatDuration(ms: number): string {
  * Parse the config file's text. Throws {@link QueueError} `invalid` (with the file name) on bad JSON
  * or a value of the wrong type; unknown keys are warnings, not errors.
  */
-export function parseConfig(text: string, file = CONFIG_FILE): { config: QueueConfig; diagnostics: Diagnostic[] } {
+export function parseConfig(source: string, file = CONFIG_FILE): { config: QueueConfig; diagnostics: Diagnostic[] } {
+  // A byte order mark (some Windows editors write one) is no part of the JSON.
+  const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

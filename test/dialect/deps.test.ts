@@ -8,6 +8,9 @@ const refs = (s: string) => parseDeps(s).deps.map((d) => `${d.ref}${d.markedDone
 describe('dependency grammar', () => {
   it.each([
     ['None', []],
+    ['Không', []],
+    ['Nenhuma', []],
+    ['Нет', []],
     ['—', []],
     ['-', []],
     ['', []],

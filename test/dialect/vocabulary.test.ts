@@ -53,6 +53,19 @@ describe('content-columns.md: columns found by what their cells hold', () => {
     expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
   });
 
+  it('a title named by its header beside an id column whose header no synonym covers: the column of unique ids before the title is the id', async () => {
+    for (const header of ['Tâche', 'Задача', '任务', 'タスク', 'Tarea', 'Aufgabe', 'Nhiệm vụ']) {
+      const text = `| Status | ${header} | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **T-1** | Schema | None |\n| [ ] | **T-2** | API | T-1 |\n`;
+      const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+      expect(stories(q)).toEqual(['T-1 done', 'T-2 todo ← T-1']);
+      expect(q.graph.byId.get('T-2')!.title).toBe('API');
+      expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    }
+    // A column of unique ids after the title (a commit, a link) is not taken for the id.
+    const after = await readQueue([{ file: 'WORK_QUEUE.md', text: '| Status | Description | Link |\n|---|---|---|\n| [ ] | Schema | T-1 |\n| [ ] | API | T-2 |\n' }]);
+    expect(after.stories.map((s) => s.id)).not.toContain('T-1');
+  });
+
   it('keeps the precision: a legend, a report and a priority column are not stories or ids', async () => {
     const q = await open('content-columns.md');
     expect(infos(q, 'legend')).toEqual(['39 this table is read as a legend of status words, not as stories']);

@@ -40,6 +40,10 @@ describe('queue.config.json', () => {
     expect(at('{\n  "file": "Q.md",\n  "maxClaims": 0\n}')).toEqual(['queue.config.json:3:3: "maxClaims" must be a positive integer', 3, 3]);
   });
 
+  it('reads a config that starts with a byte order mark', () => {
+    expect(parseConfig('\uFEFF{"lease": "2h"}').config.leaseMs).toBe(2 * 3_600_000);
+  });
+
   it('defaults when empty', () => {
     expect(parseConfig('{}').config).toEqual({ ...DEFAULTS, agents: {}, rules: {} });
   });
