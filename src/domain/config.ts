@@ -201,8 +201,7 @@ export function parseConfig(source: string, file = CONFIG_FILE): { config: Queue
   const diagnostics: Diagnostic[] = [];
   const bad = (key: string, want: string) => {
     // Where the key is written (its last part, for `agents.A`): the value it holds is the one refused.
-    const where = positionOf(text, `"${key.split('.').pop()}"`);
-    throw new QueueError('invalid', `${file}:${where.line}:${where.column}: "${key}" must be ${want}`, { file, key, ...where });
+    throw invalidAt(file, text, `"${key.split('.').pop()}"`, `"${key}" must be ${want}`, { key });
   };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     switch (key) {
@@ -212,10 +211,12 @@ export function parseConfig(source: string, file = CONFIG_FILE): { config: Queue
         if (typeof value !== 'string' || value === '') bad(key, 'a non-empty string');
         const checked = configPath(value as string);
         if ('why' in checked) {
-          throw new QueueError(
-            'invalid',
-            `${file}: "${key}" must be a path inside the repository, relative to its root (such as "${DEFAULTS[key]}"), not ${JSON.stringify(value)}: ${checked.why}`,
-            { file, key, ...positionOf(text, `"${key}"`) },
+          throw invalidAt(
+            file,
+            text,
+            `"${key}"`,
+            `"${key}" must be a path inside the repository, relative to its root (such as "${DEFAULTS[key]}"), not ${JSON.stringify(value)}: ${checked.why}`,
+            { key },
           );
         }
         config[key] = checked.path;
@@ -322,11 +323,7 @@ export function parseConfig(source: string, file = CONFIG_FILE): { config: Queue
           try {
             new RegExp(`^(?:${p})$`, 'u');
           } catch (e) {
-            throw new QueueError('invalid', `${file}: "ids" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, {
-              file,
-              key,
-              ...positionOf(text, JSON.stringify(p).slice(0, 20)),
-            });
+            throw invalidAt(file, text, JSON.stringify(p).slice(0, 20), `"ids" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, { key });
           }
         }
         config.vocabulary = { ...config.vocabulary, ids: [...(value as string[])] };
@@ -345,7 +342,7 @@ export function parseConfig(source: string, file = CONFIG_FILE): { config: Queue
 /** The `"hierarchy"` object: `{"prefixes": true}` or `{"prefixes": ["E\\d+", …]}` (unknown keys are warnings). */
 function parseHierarchy(value: unknown, file: string, text: string, diagnostics: Diagnostic[]): { prefixes: true | readonly string[] } {
   const want = 'an object such as {"prefixes": true} or {"prefixes": ["E\\d+"]} (regular expressions of the parent ids)';
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QueueError('invalid', `${file}: "hierarchy" must be ${want}`, { file, key: 'hierarchy' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidAt(file, text, '"hierarchy"', `"hierarchy" must be ${want}`, { key: 'hierarchy' });
   let prefixes: true | readonly string[] | null = null;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     if (key !== 'prefixes') {
@@ -358,25 +355,24 @@ function parseHierarchy(value: unknown, file: string, text: string, diagnostics:
         try {
           new RegExp(`^(?:${p})$`, 'u');
         } catch (e) {
-          throw new QueueError('invalid', `${file}: "hierarchy.prefixes" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, {
-            file,
+          throw invalidAt(file, text, JSON.stringify(p).slice(0, 20), `"hierarchy.prefixes" holds ${JSON.stringify(p)}, not a regular expression: ${(e as Error).message}`, {
             key: 'hierarchy.prefixes',
           });
         }
       }
       prefixes = [...(v as string[])];
-    } else throw new QueueError('invalid', `${file}: "hierarchy.prefixes" must be true or a non-empty array of regular expressions (strings)`, { file, key: 'hierarchy.prefixes' });
+    } else throw invalidAt(file, text, '"prefixes"', '"hierarchy.prefixes" must be true or a non-empty array of regular expressions (strings)', { key: 'hierarchy.prefixes' });
   }
-  if (prefixes === null) throw new QueueError('invalid', `${file}: "hierarchy" must be ${want}`, { file, key: 'hierarchy' });
+  if (prefixes === null) throw invalidAt(file, text, '"hierarchy"', `"hierarchy" must be ${want}`, { key: 'hierarchy' });
   return { prefixes };
 }
 
 /** The `"run"` object, validated key by key (unknown keys are warnings, as at the top level). */
 function parseRun(value: unknown, file: string, text: string, diagnostics: Diagnostic[]): RunConfig {
   const bad = (key: string, want: string): never => {
-    throw new QueueError('invalid', `${file}: "run.${key}" must be ${want}`, { file, key: `run.${key}` });
+    throw invalidAt(file, text, `"${key}"`, `"run.${key}" must be ${want}`, { key: `run.${key}` });
   };
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new QueueError('invalid', `${file}: "run" must be an object`, { file, key: 'run' });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidAt(file, text, '"run"', '"run" must be an object', { key: 'run' });
   const run: RunConfig = { ...DEFAULTS.run };
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     switch (key) {
@@ -427,6 +423,13 @@ export function isRefName(name: string): boolean {
   if (name === '' || name.startsWith('-') || name === '@' || name.endsWith('/') || name.endsWith('.') || name.includes('@{')) return false;
   if (/[\u0000-\u0020\u007f~^:?*[\\]|\.\.|\/\//.test(name)) return false;
   return name.split('/').every((part) => part !== '' && !part.startsWith('.') && !part.endsWith('.lock'));
+}
+
+/** QueueError `invalid` for a config refused at the first place of `needle` in its text (1:1 when
+ * absent): `file:line:column: message`, with `file`, `line`, `column` and `details`. */
+function invalidAt(file: string, text: string, needle: string, message: string, details: Record<string, unknown>): QueueError {
+  const where = positionOf(text, needle);
+  return new QueueError('invalid', `${file}:${where.line}:${where.column}: ${message}`, { file, ...details, ...where });
 }
 
 /** 1-based line and column of offset `at` in `text` (columns in UTF-16 code units, as JSON.parse counts). */

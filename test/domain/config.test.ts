@@ -38,6 +38,11 @@ describe('queue.config.json', () => {
       20,
     ]);
     expect(at('{\n  "file": "Q.md",\n  "maxClaims": 0\n}')).toEqual(['queue.config.json:3:3: "maxClaims" must be a positive integer', 3, 3]);
+    // Every refusal says where: a path outside the repository, a nested object, a bad expression.
+    expect(at('{\n  "file": "../Q.md"\n}')?.slice(1)).toEqual([2, 3]);
+    expect(at('{\n  "run": 3\n}')?.slice(0, 1)).toEqual(['queue.config.json:2:3: "run" must be an object']);
+    expect(at('{\n  "hierarchy": {\n    "prefixes": 5\n  }\n}')?.[0]).toMatch(/^queue\.config\.json:3:5: "hierarchy\.prefixes" must be/);
+    expect(at('{\n  "ids": ["A-(\\\\d+"]\n}')?.[0]).toMatch(/^queue\.config\.json:2:11: "ids" holds/);
   });
 
   it('reads a config that starts with a byte order mark', () => {
