@@ -234,13 +234,12 @@ export class Judge {
   }
 
   /**
-   * Whether the queue file at `rev` (blob `blob`) is a symbolic link. queue reads and edits the
-   * queue file only as a regular file: a link would hide every later edit of the file it names
-   * from the judging. Asked only of small blobs (a link's blob is the path it names).
+   * The {@link shape} violation of the queue file at `rev` (blob `blob`), asked only of small blobs
+   * (a link's blob is the path it names): queue reads and edits the queue file only as a regular
+   * file, and a link would hide every later edit of the file it names from the judging.
    */
-  private async isLink(rev: string, blob: string): Promise<boolean> {
-    if ((this.sizes.get(blob) ?? 0) > 4096) return false;
-    return (await this.git.line(['ls-tree', '--end-of-options', rev, '--', this.opts.file]).catch(() => '')).startsWith('120000 ');
+  private async linkAt(rev: string, blob: string): Promise<Violation | null> {
+    return (this.sizes.get(blob) ?? 0) > 4096 ? null : this.shape(rev);
   }
 
   /**
@@ -263,7 +262,7 @@ export class Judge {
   }
 
   /** The violation of a commit that makes the queue file, or a directory on its path, a link. */
-  private linked(path = this.opts.file, what = 'a symbolic link'): Violation {
+  private linked(path: string, what: string): Violation {
     const { file } = this.opts;
     return {
       rule: 'unparseable',
@@ -343,7 +342,7 @@ export class Judge {
     const merge = c.parents.length > 1 && (versions.some((b) => b !== b1) || configs.some((k) => k !== k1)) ? await this.mergeOf(c) : null;
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       judged.changed = true;
-      const link = b1 !== null && (await this.isLink(c.commit, b1));
+      const link = b1 === null ? null : await this.linkAt(c.commit, b1);
       const found = link ? null : await this.read(b1);
       const after = found ?? (await this.none());
       const before = recall(await this.readBefore(b0), remembered, after);
@@ -364,7 +363,7 @@ export class Judge {
           }
         }
       } else judged.violations = checkTransition(before, after, why);
-      if (link) judged.violations.push(this.linked());
+      if (link) judged.violations.push(link);
       next = remember(before, remembered, found);
     }
     if (guarded && configs.some((k) => k !== k1)) judged.changed = true;
@@ -447,12 +446,12 @@ export class Judge {
     if (!this.opts.configOnly) {
       const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
       if (b0 !== b1) {
-        const link = b1 !== null && (await this.isLink(to, b1));
+        const link = b1 === null ? null : await this.linkAt(to, b1);
         const found = link ? null : await this.read(b1);
         const after = found ?? (await this.none());
         const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
         if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));
-        if (link) out.push(this.linked());
+        if (link) out.push(link);
       }
     }
     const [k0, k1] = [await this.blob(from, CONFIG_FILE), await this.blob(to, CONFIG_FILE)];

@@ -81,6 +81,15 @@ function remote(name: string): string {
   return `${name}.git`;
 }
 
+/** A new repository `<name>-…` on main, committing as the maintainer, Maint. */
+function maintainerSeed(name: string): string {
+  const seed = mkdtempSync(join(dir, `${name}-`));
+  git(seed, 'init', '-q', '-b', 'main');
+  git(seed, 'config', 'user.name', 'Maint');
+  git(seed, 'config', 'user.email', 'maint@example.com');
+  return seed;
+}
+
 /** A clone of `repo`, committing as `who` (`who@example.com`, lower case). */
 function clone(repo: string, who: string): string {
   const c = mkdtempSync(join(dir, `${who.replace(/\W/g, '')}-`));
@@ -363,10 +372,7 @@ describe('the queue file stays a regular file', () => {
   it('nor may a directory on its path become a link, with nothing held', () => {
     const bare = join(dir, 'docs-link.git');
     git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
-    const seed = mkdtempSync(join(dir, 'docs-link-'));
-    git(seed, 'init', '-q', '-b', 'main');
-    git(seed, 'config', 'user.name', 'Maint');
-    git(seed, 'config', 'user.email', 'maint@example.com');
+    const seed = maintainerSeed('docs-link');
     mkdirSync(join(seed, 'docs'));
     writeFileSync(join(seed, 'docs', 'queue.md'), QUEUE.replace('[IN PROGRESS: devA]', '[ ]'));
     setConfig(seed, { ...CONFIG, file: 'docs/queue.md' });
@@ -585,10 +591,7 @@ describe('status moves and claims the hook judged as something else', () => {
     const bare = join(dir, 'headless.git');
     git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
     git(bare, 'config', 'receive.denyDeleteCurrent', 'ignore');
-    const seed = mkdtempSync(join(dir, 'headless-'));
-    git(seed, 'init', '-q', '-b', 'main');
-    git(seed, 'config', 'user.name', 'Maint');
-    git(seed, 'config', 'user.email', 'maint@example.com');
+    const seed = maintainerSeed('headless');
     mkdirSync(join(seed, 'docs'));
     writeFileSync(join(seed, 'docs', 'queue.md'), QUEUE);
     setConfig(seed, { ...CONFIG, file: 'docs/queue.md' });
@@ -607,10 +610,7 @@ describe('status moves and claims the hook judged as something else', () => {
     // HEAD names master (git's old default) while the team pushes main.
     const bare = join(dir, 'master-head.git');
     git(dir, 'init', '-q', '--bare', '-b', 'master', bare);
-    const seed = mkdtempSync(join(dir, 'master-head-'));
-    git(seed, 'init', '-q', '-b', 'main');
-    git(seed, 'config', 'user.name', 'Maint');
-    git(seed, 'config', 'user.email', 'maint@example.com');
+    const seed = maintainerSeed('master-head');
     writeFileSync(join(seed, 'WORK_QUEUE.md'), QUEUE);
     setConfig(seed, CONFIG);
     commit(seed, 'the queue');
