@@ -144,13 +144,21 @@ export function graphArrays(stories: readonly Story[]): { arrays: GraphArrays; i
   return { arrays: { n, category, hold, depStart, depList, unsatisfied, cyclic }, index, cycles };
 }
 
+/** Stories by id: what a graph answers for `byId` (a `Map<string, Story>` gives the same answers). */
+export interface StoriesById {
+  get(id: string): Story | undefined;
+  has(id: string): boolean;
+  readonly size: number;
+}
+
 /**
  * The queue's dependency graph, indexed. Build once per read with {@link QueueGraph.from}.
  * The arithmetic runs on integer arrays ({@link GraphCore}), so every query is O(V + E) with no
  * per-edge allocation: a 50,000-story queue is answered in milliseconds.
  */
 export class QueueGraph {
-  readonly byId: Map<string, Story>;
+  /** Each story by its id, as written (a view of `stories` through the graph's index: no map of its own). */
+  readonly byId: StoriesById;
   /** Every cycle, as the ids on it (strongly connected components of size > 1, or self-loops). */
   readonly cycles: string[][];
   /** The array form the queries run on. */
@@ -162,31 +170,28 @@ export class QueueGraph {
 
   private constructor(
     readonly stories: Story[],
-    byId: Map<string, Story> | undefined,
     arrays: GraphArrays,
     index: Map<string, number>,
     cycles: string[][],
   ) {
     this.index = index;
-    if (byId) this.byId = byId;
-    else {
-      this.byId = new Map();
-      for (const s of stories) this.byId.set(s.id, s);
-    }
+    this.byId = {
+      get: (id) => {
+        const i = index.get(id);
+        return i === undefined ? undefined : stories[i];
+      },
+      has: (id) => index.has(id),
+      size: stories.length,
+    };
     this.core = new GraphCore(arrays);
     this.cycles = cycles;
   }
 
-  /**
-   * The graph of `stories` (dependencies resolved). `byId`, when the caller has it (`buildStories`
-   * does), must map each story's id to it, in the order of `stories`, and nothing else: it is kept
-   * rather than built again.
-   */
-  static from(stories: Story[], byId?: Map<string, Story>): QueueGraph {
+  /** The graph of `stories` (dependencies resolved). */
+  static from(stories: Story[]): QueueGraph {
     const { arrays, index, cycles } = graphArrays(stories);
     return new QueueGraph(
       stories,
-      byId && byId.size === stories.length ? byId : undefined,
       arrays,
       index,
       cycles.map((c) => c.map((i) => stories[i].id)),
@@ -194,15 +199,15 @@ export class QueueGraph {
   }
 
   /**
-   * The graph of `stories` (with `byId`, as {@link QueueGraph.from} takes it), which are this graph's
-   * stories but for the positions `changed`, where a story may differ in its status only: the same
-   * id, the same dependencies, neither a parent nor a child. Gives what {@link QueueGraph.from} gives
-   * for them, recomputing only what a status reaches: the changed stories' categories and holds, and
-   * the unsatisfied counts of the dependents of a story that became done or stopped being done.
+   * The graph of `stories`, which are this graph's stories but for the positions `changed`, where a
+   * story may differ in its status only: the same id, the same dependencies, neither a parent nor a
+   * child. Gives what {@link QueueGraph.from} gives for them, recomputing only what a status reaches:
+   * the changed stories' categories and holds, and the unsatisfied counts of the dependents of a
+   * story that became done or stopped being done.
    */
-  withStatuses(stories: Story[], byId: Map<string, Story>, changed: readonly number[]): QueueGraph {
+  withStatuses(stories: Story[], changed: readonly number[]): QueueGraph {
     const changes = new Map(changed.map((i) => [i, { category: CODE.get(stories[i].status.category)!, hold: holdOf(stories[i]) }]));
-    return new QueueGraph(stories, byId, withStatuses(this.core.a, changes), this.index, this.cycles);
+    return new QueueGraph(stories, withStatuses(this.core.a, changes), this.index, this.cycles);
   }
 
   /** Position of a story in file order, or -1. */

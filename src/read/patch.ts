@@ -33,6 +33,15 @@ function moveOccurrence(o: Occurrence, by: number): Occurrence {
   return { ...o, start: o.start + by, end: o.end + by, spans };
 }
 
+/** Whether a dependency of one of `stories` names `id` with a done mark beside it. */
+function markedDone(stories: readonly Story[], id: string): boolean {
+  for (let i = 0; i < stories.length; i++) {
+    const deps = stories[i].deps;
+    for (let k = 0; k < deps.length; k++) if (deps[k].markedDone && deps[k].id === id) return true;
+  }
+  return false;
+}
+
 /** The story of a row read alone ({@link readRowAlone}) as the full read places it: at 1-based line
  * `line` starting at offset `at`, in its section, with `deps`, the dependencies as the full read
  * resolved them. */
@@ -67,9 +76,12 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   const stories = before.stories;
   // Each edited line: the story on it, its new reading, and the offsets of its start before and after.
   const edited: Array<{ i: number; line: number; story: Story; diagnostics: Diagnostic[]; table: TableInfo | null; oldStart: number; oldEnd: number; delta: number }> = [];
-  const rowAt = new Map<number, number>();
-  for (let i = 0; i < stories.length; i++) if (rowHead[i] !== -1) rowAt.set(stories[i].line, i);
-  let marked: Set<string> | null = null;
+  // The story whose row is at 1-based `line` and reads alone: a pass per edited line, which costs
+  // less than a map of every row for the one or two lines a write edits.
+  const rowAt = (line: number): number | undefined => {
+    for (let i = 0; i < stories.length; i++) if (stories[i].line === line && rowHead[i] !== -1) return i;
+    return undefined;
+  };
   // Done marks an edit added or took away beside a reference: the story it names, and the mark before and after.
   const flips: Array<{ id: string; was: boolean; now: boolean }> = [];
   let oldStart = change.start;
@@ -80,7 +92,7 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     const now = change.now[j];
     if (was === now) continue;
     const line = change.first + j + 1;
-    const i = rowAt.get(line);
+    const i = rowAt(line);
     if (i === undefined || !couldReadAlone(now)) return null;
     const h = rowHead[i];
     const header = lineText(h);
@@ -112,13 +124,7 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     }
     const story = placed(r1, line, newStart, s, deps);
     if (story.id !== s.id) return null;
-    if (story.status.raw !== s.status.raw) {
-      if (marked === null) {
-        marked = new Set();
-        for (const x of stories) for (const d of x.deps) if (d.markedDone && d.id !== null) marked.add(d.id);
-      }
-      if (marked.has(s.id)) return null;
-    }
+    if (story.status.raw !== s.status.raw && markedDone(stories, s.id)) return null;
     // The row's table: when the row is its last, the table's last row and end are the row's.
     const oldEnd = oldStart + was.length;
     const t = doc.tables.find((x) => x.kind === 'story' && x.line === h + 1);
@@ -147,7 +153,6 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     return by;
   };
   const out = stories.slice();
-  const byId = new Map(before.graph.byId);
   const firstEnd = edited[0].oldEnd;
   // Indexed loops and no closure per story: this pass meets every story after the first edit (half
   // the file, for an edit in its middle), in code that runs once per process.
@@ -165,13 +170,9 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     }
     if (moved !== null) {
       out[i] = { ...s, occurrences: moved };
-      byId.set(s.id, out[i]);
     }
   }
-  for (const e of edited) {
-    out[e.i] = e.story;
-    byId.set(e.story.id, e.story);
-  }
+  for (const e of edited) out[e.i] = e.story;
   const diagnostics = withRowDiagnostics(
     before.diagnostics,
     new Set(edited.map((e) => e.line)),
@@ -190,7 +191,6 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   const document: QueueDocument = { ...doc, text, tables, headings };
   const graph = before.graph.withStatuses(
     out,
-    byId,
     edited.map((e) => e.i),
   );
   const after: Queue = { ...before, documents: [document], stories: out, graph, diagnostics };

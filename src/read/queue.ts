@@ -296,7 +296,7 @@ export async function readQueue(files: QueueSource[], opts: ReadOptions = {}): P
   }
   const built = buildStories(entries, opts.vocabulary?.hierarchy ? { hierarchy: opts.vocabulary.hierarchy } : {});
   for (const d of built.diagnostics) diagnostics.push(d);
-  const graph = QueueGraph.from(built.stories, built.byId);
+  const graph = QueueGraph.from(built.stories);
   for (const cycle of graph.cycles) {
     const first = graph.byId.get(cycle[0])!;
     diagnostics.push({

@@ -42,17 +42,50 @@ export interface Reconciliation {
   effects: Effect[];
 }
 
-/** The done mark a document writes beside dependencies, or null when it writes none. */
+/** The done mark a document writes beside dependencies, or null when it writes none: the mark of
+ * {@link WRITTEN_MARKS} that the most Depends On cells of `stories` hold (the first on a tie). Each
+ * mark is found once in the whole text; a file that writes none costs no pass over its stories. */
 function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null {
-  const counts = WRITTEN_MARKS.map(() => 0);
-  for (const s of stories) {
-    const span = s.occurrences[0].spans.deps;
-    if (!span || s.file !== doc.file) continue;
-    const cell = doc.text.slice(span.start, span.end);
-    for (const [i, m] of WRITTEN_MARKS.entries()) counts[i] += m.re.test(cell) ? 1 : 0;
+  let best: string | null = null;
+  let most = 0;
+  for (const { mark, re } of WRITTEN_MARKS) {
+    const found = matchSpans(doc.text, re);
+    if (found.length === 0) continue;
+    let count = 0;
+    for (const s of stories) {
+      const span = s.occurrences[0].spans.deps;
+      if (span && s.file === doc.file && holdsMatch(found, span.start, span.end)) count++;
+    }
+    if (count > most) {
+      most = count;
+      best = mark;
+    }
   }
-  const best = counts.indexOf(Math.max(...counts));
-  return counts[best] > 0 ? WRITTEN_MARKS[best].mark : null;
+  return best;
+}
+
+/** Where `re` matches in `text`: start and end offsets, one pair after another, ascending. */
+function matchSpans(text: string, re: RegExp): number[] {
+  const all = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  const out: number[] = [];
+  for (let m = all.exec(text); m !== null; m = all.exec(text)) {
+    out.push(m.index, m.index + m[0].length);
+    if (m[0].length === 0) all.lastIndex++;
+  }
+  return out;
+}
+
+/** Whether one of the matches `found` ({@link matchSpans}) lies wholly within `[start, end)`. */
+function holdsMatch(found: readonly number[], start: number, end: number): boolean {
+  // The first match starting at or after `start` (binary search over the pairs).
+  let lo = 0;
+  let hi = found.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (found[2 * mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < found.length / 2 && found[2 * lo + 1] <= end;
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

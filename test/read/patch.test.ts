@@ -24,7 +24,7 @@ function comparable(q: Queue) {
     stories: q.stories,
     diagnostics: q.diagnostics,
     graph: {
-      byId: [...g.byId.entries()],
+      byId: q.stories.map((s) => [s.id, g.byId.get(s.id)]),
       cycles: g.cycles,
       ready: g.ready().map((s) => s.id),
       blocked: g.blocked(),

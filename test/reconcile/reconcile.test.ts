@@ -100,6 +100,16 @@ describe('reconcile', () => {
     expect(await render(none)).toBe(none);
   });
 
+  it('writes the mark most Depends On cells hold, whatever the other cells hold; ✅ on a tie', async () => {
+    // ✅ in titles (three rows) does not count: only the [DONE] beside C does.
+    const titles = `${head}| [DONE] | **A** | a ✅ | None |\n| [DONE] | **C** | c ✅ | None |\n| [ ] | **D** | d ✅ | C [DONE] |\n| [ ] | **B** | b | A |\n`;
+    expect(await render(titles)).toBe(titles.replace('| b | A |', '| b | A [DONE] |'));
+    const most = `${head}| [DONE] | **A** | a | None |\n| [DONE] | **C** | c | None |\n| [ ] | **D** | d | C [DONE] |\n| [ ] | **E** | e | C [done] |\n| [ ] | **F** | f | C ✅ |\n| [ ] | **B** | b | A |\n`;
+    expect(await render(most)).toBe(most.replace('| b | A |', '| b | A [DONE] |'));
+    const tie = `${head}| [DONE] | **A** | a | None |\n| [DONE] | **C** | c | None |\n| [ ] | **D** | d | C [DONE] |\n| [ ] | **F** | f | C ✅ |\n| [ ] | **B** | b | A |\n`;
+    expect(await render(tie)).toBe(tie.replace('| b | A |', '| b | A ✅ |'));
+  });
+
   it('fills generated blocks between markers, and leaves them alone the second time', async () => {
     const text =
       '# Q\n\n<!-- queue:ready -->\n<!-- /queue:ready -->\n\n<!-- queue:progress -->\nold\n<!-- /queue:progress -->\n\n<!-- queue:graph -->\n<!-- /queue:graph -->\n\n## Tier 1\n\n' +
