@@ -9,7 +9,7 @@
  */
 import { closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { takeLock } from '../git/lock.js';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { badPath } from '../domain/paths.js';
@@ -141,8 +141,7 @@ export async function swapFile(path: string, expected: string | Uint8Array | nul
   closeSync(fd);
   let release: (() => Promise<void>) | null = null;
   try {
-    release = await lockfile.lock(path, {
-      lockfilePath: `${path}.lock`,
+    release = await takeLock(path, `${path}.lock`, `the lock of ${path}`, {
       realpath: false,
       stale: 3_000,
       update: 1_000,

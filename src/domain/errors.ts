@@ -6,7 +6,8 @@
  * edited with full fidelity), `invalid`, `not_ready` (dependencies not done; `waitingOn` lists them),
  * `already_claimed` (`holder` names who), `not_claimant`, `no_ready_story`,
  * `claim_limit` (the agent holds its share already), `rule_violation` (the change breaks a claim rule,
- * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `git` (a git command failed),
+ * `violations` lists them), `conflict_retries_exhausted` (the shared branch kept moving), `locked` (another
+ * queue process held the clone's lock, or a file's, for as long as queue waits; `lock` names it), `git` (a git command failed),
  * `io` (the system refused a read or write: a full disk, a read-only file system, no permission),
  * `too_large` and `too_deep` (an input over one of the limits in `domain/limits.ts`: the file, a cell,
  * the links in a cell, the parse budget; the nesting of lists and quotes), with `file`, `line`, `column`
@@ -25,6 +26,7 @@ export type ErrorCode =
   | 'claim_limit'
   | 'rule_violation'
   | 'conflict_retries_exhausted'
+  | 'locked'
   | 'git'
   | 'io'
   | 'too_large'
@@ -43,6 +45,7 @@ const EXIT: Record<ErrorCode, number> = {
   claim_limit: 1,
   rule_violation: 1,
   conflict_retries_exhausted: 1,
+  locked: 1,
   git: 2,
   io: 2,
   too_large: 1,

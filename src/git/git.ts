@@ -33,7 +33,15 @@ function gist(stderr: string): string {
  * clone with a remote) never pays for loading it. */
 let simpleGitModule: Promise<SimpleGitFactory> | null = null;
 
-/** A repository (any directory inside a work tree) to run git in. */
+/**
+ * Options before every git command queue runs. `--no-replace-objects`: objects are read as they were
+ * committed, never through `refs/replace/*`, which anyone who can push may create: a replacement of
+ * queue.config.json or of an old version of the queue file would otherwise change what a hook
+ * judges, and what a write decides on.
+ */
+const GLOBAL = ['--no-replace-objects'];
+
+/** A repository (any directory inside a work tree) to run git in. Every command runs with {@link GLOBAL}. */
 export class Git {
   private sgInstance: Promise<SimpleGit> | null = null;
 
@@ -84,7 +92,7 @@ export class Git {
   async raw(args: string[]): Promise<string> {
     const t0 = TRACE ? performance.now() : 0;
     try {
-      return await (await this.sg()).raw(args);
+      return await (await this.sg()).raw([...GLOBAL, ...args]);
     } catch (e) {
       throw new GitFailure(args, (e as Error).message);
     } finally {
@@ -125,7 +133,7 @@ export class Git {
    * when given: stdout as bytes. Throws {@link GitFailure} with git's stderr on a non-zero exit. */
   private spawned(args: string[], input: string | null): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      const p = spawn('git', args, { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+      const p = spawn('git', [...GLOBAL, ...args], { cwd: this.dir, env: { ...process.env, ...this.env }, stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       p.stdout.on('data', (d: Buffer) => out.push(d));

@@ -1,6 +1,24 @@
 /** The clone's queue lock: orders the transactions of one clone and its worktrees. */
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { QueueError } from '../domain/errors.js';
+
+/**
+ * `proper-lockfile`'s lock, with a lock still held when the retries run out (`ELOCKED`: another
+ * process keeps it fresh) as QueueError `locked` naming `what` and the lock directory `path`.
+ */
+export async function takeLock(target: string, path: string, what: string, options: Omit<lockfile.LockOptions, 'lockfilePath'>): Promise<() => Promise<void>> {
+  try {
+    return await lockfile.lock(target, { ...options, lockfilePath: path });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+    throw new QueueError(
+      'locked',
+      `another queue process held ${what} (${path}) all the while queue waited: run the command again once it is done; if no queue process is running, remove ${path}`,
+      { lock: path },
+    );
+  }
+}
 
 /**
  * Take the clone's queue lock (proper-lockfile: a directory created atomically, its mtime refreshed
@@ -12,8 +30,7 @@ import lockfile from 'proper-lockfile';
  * guard every ref, and the remote's compare-and-swap still decides.
  */
 export async function lock(common: string): Promise<() => Promise<void>> {
-  const release = await lockfile.lock(common, {
-    lockfilePath: join(common, 'queue.lock'),
+  const release = await takeLock(common, join(common, 'queue.lock'), "the clone's queue lock", {
     realpath: false,
     stale: 3_000,
     update: 1_000,

@@ -58,6 +58,15 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
         note: `another git command was running in this clone (index.lock): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; pull to get it`,
       };
     }
+    // A ref's lock (`refs/heads/main.lock`): git may have moved index and work tree before it failed
+    // to move the branch, so what is left looks like local changes. The lock is what to name.
+    const refLock = /Unable to create '([^']+\.lock)'/.exec(failure);
+    if (refLock) {
+      return {
+        sync: 'skipped',
+        note: `${refLock[1]} exists (another git command is running in this clone, or one that crashed left it): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; once it is gone, git pull --ff-only`,
+      };
+    }
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {
       return { sync: 'skipped', note: `local ${opts.branch} has commits of its own: pull to get ${commit.slice(0, 7)}` };
     }

@@ -12,7 +12,7 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { loadConfig } from '../app/locate.js';
@@ -252,42 +252,67 @@ async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, ti
     // What the tip remembers: what its commits left, and what the old tip remembered (a forced
     // update back to an older commit judges no commit, and must forget nothing).
     const after = new Map([...(known ?? []), ...(judge.rememberedAt(tip) ?? [])]);
-    if (out.length === 0) keepRemembered(git.dir, tip, after);
+    if (out.length === 0) keepRemembered(git.dir, tip, after, base);
   }
   return out;
 }
 
-/** Where the server hook keeps, for the last tips of the queue branch it let through, the stories
- * remembered there ({@link judgeUpdate}). */
-const rememberedFile = (gitDir: string) => join(gitDir, 'queue', 'remembered.json');
+/**
+ * Where the server hook keeps what is remembered at the tips of the queue branch it let through
+ * ({@link judgeUpdate}): one file per tip, `queue/remembered/<commit>.json`, so that hooks of
+ * concurrent pushes never overwrite each other's.
+ */
+const rememberedDir = (gitDir: string) => join(gitDir, 'queue', 'remembered');
 
-/** The tips whose remembered stories are kept, at most (the newest). */
+/** The tips whose remembered stories are kept whatever their age (the newest). */
 const REMEMBERED_TIPS = 16;
+/** How old a tip's file must be before it may go (ms): a push the hook let through moves its ref
+ * within moments, and a push that did not land is then long over. */
+const REMEMBERED_MIN_AGE_MS = 10 * 60 * 1000;
 
-type RememberedTips = Array<{ commit: string; stories: Story[] }>;
-
-function readRemembered(gitDir: string): RememberedTips {
-  try {
-    const v = JSON.parse(readFileSync(rememberedFile(gitDir), 'utf8')) as unknown;
-    return Array.isArray(v) ? v.filter((t): t is RememberedTips[number] => typeof t?.commit === 'string' && Array.isArray(t.stories)) : [];
-  } catch {
-    return [];
-  }
-}
+const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
 /** The stories remembered at `commit` when the hook let it through, or null when it did not keep them. */
 function rememberedAt(gitDir: string, commit: string): Remembered | null {
-  const found = readRemembered(gitDir).find((t) => t.commit === commit);
-  return found ? new Map(found.stories.map((st) => [st.id, st])) : null;
+  if (!COMMIT_ID.test(commit)) return null;
+  try {
+    const v = JSON.parse(readFileSync(join(rememberedDir(gitDir), `${commit}.json`), 'utf8')) as unknown;
+    return Array.isArray(v) ? new Map((v as Story[]).filter((st) => typeof st?.id === 'string').map((st) => [st.id, st])) : null;
+  } catch {
+    return null;
+  }
 }
 
-function keepRemembered(gitDir: string, commit: string, remembered: Remembered): void {
-  const tips = [...readRemembered(gitDir).filter((t) => t.commit !== commit), { commit, stories: [...remembered.values()] }].slice(-REMEMBERED_TIPS);
-  mkdirSync(join(gitDir, 'queue'), { recursive: true });
-  // Whole or not at all: a hook of a concurrent push reads the old file or the new one.
-  const tmp = `${rememberedFile(gitDir)}.${process.pid}`;
-  writeFileSync(tmp, `${JSON.stringify(tips)}\n`);
-  renameSync(tmp, rememberedFile(gitDir));
+/**
+ * Keep what is remembered at `commit`, then let go of the files of older tips: never the newest
+ * {@link REMEMBERED_TIPS}, nor one younger than {@link REMEMBERED_MIN_AGE_MS} (its push may be about
+ * to land), nor that of `current`, the queue branch's tip as this push found it. A push the hook
+ * lets through may still fail to land (another ref of an atomic push, a lost race): however many
+ * such pushes come, what the branch's tip remembers stays.
+ */
+function keepRemembered(gitDir: string, commit: string, remembered: Remembered, current: string | null): void {
+  if (!COMMIT_ID.test(commit)) return;
+  const dir = rememberedDir(gitDir);
+  mkdirSync(dir, { recursive: true });
+  // Whole or not at all: a hook of a concurrent push reads no file or the whole one.
+  const tmp = join(dir, `.${commit}.${process.pid}.tmp`);
+  writeFileSync(tmp, `${JSON.stringify([...remembered.values()])}\n`);
+  renameSync(tmp, join(dir, `${commit}.json`));
+  const now = Date.now();
+  const files: Array<{ name: string; at: number }> = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      files.push({ name, at: statSync(join(dir, name)).mtimeMs });
+    } catch {
+      /* removed meanwhile by another push's hook */
+    }
+  }
+  files.sort((a, b) => b.at - a.at);
+  for (const f of files.slice(REMEMBERED_TIPS)) {
+    if (now - f.at < REMEMBERED_MIN_AGE_MS || f.name === `${commit}.json` || f.name === `${current}.json`) continue;
+    rmSync(join(dir, f.name), { force: true });
+  }
 }
 
 /** Where the server hook keeps the last tip of each queue branch deleted here. */

@@ -116,6 +116,7 @@ const FIX: Partial<Record<string, string>> = {
   parse_error: 'the queue file needs a person (conflict markers or a story written twice): tell one, and stop',
   rule_violation: 'the change breaks a claim rule: do not retry it',
   conflict_retries_exhausted: 'the shared branch kept moving: try again',
+  locked: 'another queue process in this clone held the lock: try again; if none runs, remove the lock directory the error names',
   git: 'a git command failed: check the clone and its remote',
 };
 

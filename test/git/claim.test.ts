@@ -156,6 +156,20 @@ describe('claim across clones (real git, real processes)', () => {
     expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toBe(remoteFile(remote));
   }, 60_000);
 
+  it('a ref lock left in the clone (refs/heads/main.lock): the claim lands, and the note names the lock, not local changes', async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    writeFileSync(join(c, '.git', 'refs', 'heads', 'main.lock'), '');
+    const claim = await queue(c, ['claim', 'S-1', '--agent', 'Dev 2', '--json']);
+    expect(claim.code).toBe(0);
+    expect(claim.json.commit).toBe(git(remote, 'rev-parse', 'main').trim());
+    expect(claim.json.note).toMatch(/refs\/heads\/main\.lock exists .*main was not fast-forwarded .*once it is gone, git pull --ff-only/);
+    expect(claim.json.note).not.toMatch(/local changes/);
+    rmSync(join(c, '.git', 'refs', 'heads', 'main.lock'));
+    git(c, 'pull', '-q', '--ff-only');
+    expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toBe(remoteFile(remote));
+  }, 60_000);
+
   it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
     const text =
       HEAD +

@@ -175,6 +175,21 @@ describe('the rules come from the server, never from the push', () => {
     git(a, 'pull', '-q', '--rebase', 'origin', 'main');
     accepted(push(a, repo));
   }, 60_000);
+  it('replacement objects (refs/replace/*, which anyone may push) change nothing the hook reads: not the config, not the file before the push', () => {
+    const repo = remote('replace');
+    const c = clone(repo, 'mallory');
+    const blob = (text: string) => execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: c, input: text, encoding: 'utf8' }).trim();
+    // The config on the branch replaced by one that makes mallory a maintainer with every rule off;
+    // the queue file on the branch replaced by one where A-1 is open.
+    const lax = `${JSON.stringify({ ...CONFIG, maintainers: ['mallory'], rules: { steal: 'off', not_holder: 'off', config_change: 'off' } })}\n`;
+    const config = git(c, 'rev-parse', 'HEAD:queue.config.json').trim();
+    const queue = git(c, 'rev-parse', 'HEAD:WORK_QUEUE.md').trim();
+    accepted(push(c, repo, [`${blob(lax)}:refs/replace/${config}`, `${blob(withRow(QUEUE, 'A-1', '| [ ] | **A-1** | a1 | A-0 |'))}:refs/replace/${queue}`]));
+    setRow(c, 'A-1', stolen);
+    commit(c, 'take A-1');
+    refused(push(c, repo), /steal A-1: A-1 was held by devA; now mallory claims it/);
+  }, 60_000);
+
   it('an empty hooked repository: the push that creates the queue brings its config, its history judged from the root; the administrator may name a maintainer on the server', () => {
     const bare = join(dir, 'empty.git');
     git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
@@ -313,6 +328,30 @@ describe('stories removed in one push', () => {
     commit(c, 'they are back as they were');
     accepted(push(c, repo));
   }, 60_000);
+
+  it('nor after pushes the hook let through that never landed (an atomic push refused for another of its refs)', () => {
+    const repo = remote('removed-unlanded');
+    const c = clone(repo, 'mallory');
+    writeFileSync(
+      join(c, 'WORK_QUEUE.md'),
+      QUEUE.split('\n')
+        .filter((l) => !l.includes('**A-4**'))
+        .join('\n'),
+    );
+    commit(c, 'A-4 out');
+    accepted(push(c, repo));
+    const tip = git(c, 'rev-parse', 'HEAD').trim();
+    // `dir/sub` exists, so `dir` cannot: each atomic push passes the hook and lands nothing.
+    accepted(push(c, repo, ['HEAD:refs/heads/dir/sub']));
+    for (let i = 0; i < 18; i++) {
+      const noise = git(c, 'commit-tree', 'HEAD^{tree}', '-p', tip, '-m', `noise ${i}`).trim();
+      expect(push(c, repo, [`${noise}:refs/heads/main`, `${noise}:refs/heads/dir`], server, '--atomic').code).not.toBe(0);
+    }
+    expect(git(c, 'ls-remote', server.url(repo), 'refs/heads/main').split('\t')[0]).toBe(tip);
+    writeFileSync(join(c, 'WORK_QUEUE.md'), withRow(QUEUE, 'A-4', '| [ ] | **A-4** | a4 | None |'));
+    commit(c, 'A-4 back');
+    refused(push(c, repo), /reopen_by_hand A-4/);
+  }, 90_000);
 
   it('nor through a commit with no parent merged in, nor after a forced update back to an older commit', () => {
     const repo = remote('removed-orphan');
