@@ -32,7 +32,7 @@ import { dirname } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { storyJson, type StoryJson } from '../model/contract.js';
 import type { GraphArrays } from '../model/core.js';
-import { priorityRank } from '../model/rank.js';
+import { offeredForms, priorityRank } from '../model/rank.js';
 import type { Diagnostic } from '../domain/types.js';
 import type { Queue } from '../read/queue.js';
 
@@ -40,7 +40,7 @@ import type { Queue } from '../read/queue.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 6;
+const FORMAT = 7;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -65,6 +65,9 @@ export interface QueueIndex {
   priority: Float64Array;
   unblocks: Int32Array;
   critical: Int32Array;
+  /** {@link offeredForms}: 1 for a story `queue claim` without an id may take (an edit of rows that
+   * read alone changes no story's form, so a patched index keeps it). */
+  offered: Uint8Array;
   /** Where each ready story's contract JSON (without `ready`) lies in the JSON part, in bytes: story
    * `i` is bytes `jsonStart[i]` to `jsonStart[i + 1]` (none for a story that is not ready). */
   jsonStart: Int32Array;
@@ -175,6 +178,7 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       priority,
       unblocks: core.unblockCounts(),
       critical: new Int32Array(core.criticalPath()),
+      offered: offeredForms(queue.stories),
       jsonStart,
       jsonSum,
       filesSum: new Uint8Array(0),

@@ -121,6 +121,9 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
 /** `queue ready`'s answer: ready stories best first, as the contract's objects, and diagnostics. */
 export interface ReadyAnswer {
   stories: StoryJson[];
+  /** Ids of the ready stories `queue claim` without an id never takes (`model/rank.ts`
+   * offeredForms: check boxes beside the file's main form), in file order: claimed by id. */
+  aside: string[];
   diagnostics: Diagnostic[];
   /** True when the answer came from a stored index (`app/index-cache.ts`). */
   indexed: boolean;
@@ -188,9 +191,16 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         agent: agent?.trim().toLowerCase() || undefined,
         unblocks: ix.unblocks,
         critical: ix.critical,
+        offered: ix.offered,
       }).slice(0, limit);
+      const core = new GraphCore(ix.arrays);
+      const aside = offered(
+        core.readyIndices().filter((i) => ix.offered[i] === 0),
+        ix.diagnostics,
+      );
       return {
         stories: offered(order, ix.diagnostics).map((i) => view.story(i, true)),
+        aside: aside.length ? aside.map((i) => view.files().id[i]) : [],
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
         patched,

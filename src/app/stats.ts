@@ -6,6 +6,7 @@
  */
 import type { Severity } from '../domain/types.js';
 import type { Queue } from '../read/queue.js';
+import { rankReady } from '../model/rank.js';
 import type { Workspace } from './workspace.js';
 
 /** One section's progress: its innermost heading (`(no section)` above every heading), its stories done and in all. */
@@ -54,7 +55,8 @@ export function queueStats(q: Queue & { workspace?: Workspace }): QueueStats {
   return {
     total: q.stories.length,
     byStatus,
-    ready: q.graph.ready().length,
+    // As `queue ready` counts: what `queue claim` offers (`model/rank.ts` rankReady).
+    ready: rankReady(q.graph).length,
     blocked: q.graph.blocked().length,
     waves: waves.length,
     unschedulable: unschedulable.length,

@@ -9,7 +9,7 @@
  */
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { rankReady } from '../model/rank.js';
+import { rankReady, readyNotOffered } from '../model/rank.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
@@ -330,14 +330,12 @@ export function pickStory(queue: Queue, agent: string): Story {
   // A file with conflict markers is refused whole, as a claim by id is: which side holds is a person's call.
   const conflicted = queue.documents.find((d) => !d.editable);
   if (conflicted) throw new QueueError('parse_error', `${conflicted.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: conflicted.file });
-  const main = (['table', 'heading', 'task'] as const).find((k) => queue.stories.some((s) => s.occurrences[0].kind === k));
-  // A story written in two places is refused by any write (assertEditable): offer the next instead.
-  const offered = (s: Story) => s.occurrences[0].kind === main && s.occurrences.filter((o) => o.kind !== 'log').length === 1;
-  const ranked = rankReady(queue.graph, agent).filter(offered);
+  // Only stories claim offers (`model/rank.ts` offeredForms): of the main form, written in one place.
+  const ranked = rankReady(queue.graph, agent);
   if (ranked.length === 0) {
     // Ready work the Owner column gives to other agents is not this agent's; saying so beats
     // pointing at `queue blocked`, which lists none of it.
-    const theirs = rankReady(queue.graph).filter(offered);
+    const theirs = rankReady(queue.graph);
     if (theirs.length) {
       const named = theirs.slice(0, 3).map((s) => `${s.id} (${s.owner})`);
       throw new QueueError(
@@ -346,9 +344,25 @@ export function pickStory(queue: Queue, agent: string): Story {
         { agent, assigned: theirs.map((s) => ({ id: s.id, owner: s.owner })) },
       );
     }
+    // Ready check boxes beside the main form: not offered, and not blocked either.
+    const aside = readyNotOffered(queue.graph);
+    if (aside.length) {
+      const named = aside.slice(0, 3).map((s) => s.id);
+      throw new QueueError(
+        'no_ready_story',
+        `no story is ready for ${agent}: ${named.join(', ')}${aside.length > 3 ? `, and ${aside.length - 3} more,` : ''} ${aside.length === 1 ? 'is a ready item' : 'are ready items'} beside the file's ${mainForm(queue)}, which queue claim without an id never takes (claim one by id to take it)`,
+        { agent, aside: aside.map((s) => s.id) },
+      );
+    }
     throw new QueueError('no_ready_story', `no story is ready for ${agent} (queue blocked shows why)`, { agent });
   }
   return ranked[0];
+}
+
+/** How the stories claim offers are written, for messages: `table rows`, `heading blocks` or `task items`. */
+function mainForm(queue: Queue): string {
+  const kinds = new Set(queue.stories.map((s) => s.occurrences[0].kind));
+  return kinds.has('table') ? 'table rows' : kinds.has('heading') ? 'heading blocks' : 'task items';
 }
 
 function notReady(queue: Queue, story: Story): QueueError {

@@ -32,7 +32,7 @@ import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
 import { QueueError } from '../domain/errors.js';
 import { diagnosticJson, storyJson } from '../model/contract.js';
-import { rankPlanning, rankReady } from '../model/rank.js';
+import { rankPlanning, rankReady, readyNotOffered } from '../model/rank.js';
 
 /** Where the server's queue is and who acts: `queue mcp`'s `-C`, `--file`, `--offline` and `--agent`. */
 export interface McpOptions {
@@ -179,6 +179,7 @@ class QueueTools {
         const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
         return {
           stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),
+          ...(planning ? {} : { aside: offered(readyNotOffered(q.graph), q.diagnostics).map((s) => s.id) }),
           diagnostics: q.diagnostics.map(diagnosticJson),
         };
       }

@@ -305,15 +305,18 @@ export interface RankInputs {
   unblocks?: Int32Array;
   /** {@link GraphCore.criticalPath}, when already known. */
   critical?: ArrayLike<number>;
+  /** 1 for a story `queue claim` without an id may take (`model/rank.ts` offeredForms); the others
+   * are left out. None: every ready story. */
+  offered?: ArrayLike<number>;
 }
 
 /**
- * Ready stories an agent may take, best first (the order `queue claim` takes them in): priority
+ * Ready stories an agent may take (of those `r.offered` offers), best first (the order `queue claim` takes them in): priority
  * rank (lower first), then the story whose completion unblocks most dependents, then one on the
  * critical path, then file order.
  */
 export function rankIndices(core: GraphCore, r: RankInputs): number[] {
-  const ready = core.readyIndices().filter((i) => !r.agent || !r.owner(i) || r.owner(i) === r.agent);
+  const ready = core.readyIndices().filter((i) => (!r.offered || r.offered[i] === 1) && (!r.agent || !r.owner(i) || r.owner(i) === r.agent));
   if (ready.length < 2) return ready;
   const priority = new Map(ready.map((i) => [i, r.priority(i)]));
   const unblocks = r.unblocks ?? core.unblockCounts();

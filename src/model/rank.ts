@@ -20,11 +20,51 @@ export function priorityRank(p: string | null): number {
   return 2.5;
 }
 
-/** Ready stories an agent may take, best first. `agent` keeps stories unassigned or assigned to it. */
+const forms = new WeakMap<readonly Story[], Uint8Array>();
+
+/**
+ * For each story (in file order), 1 when `queue claim` without an id may take it once it is ready,
+ * else 0 (docs/formats.md, "Which stories queue claim offers"; decision 0009): a story of the
+ * queue's main form (table rows if it has any, else heading blocks, else task items: a check box
+ * beside a table or under a story heading is a checklist, claimed by id if at all), written in one
+ * place (its rows in a Completed log aside: a story in two places is refused by every write until a
+ * person says which is the story). Worked out once per list of stories.
+ */
+export function offeredForms(stories: readonly Story[]): Uint8Array {
+  let out = forms.get(stories);
+  if (out) return out;
+  const main = (['table', 'heading', 'task'] as const).find((k) => stories.some((s) => s.occurrences[0].kind === k));
+  out = new Uint8Array(stories.length);
+  for (let i = 0; i < stories.length; i++) {
+    const occ = stories[i].occurrences;
+    if (occ[0].kind !== main) continue;
+    let places = 0;
+    for (const o of occ) if (o.kind !== 'log') places++;
+    out[i] = places === 1 ? 1 : 0;
+  }
+  forms.set(stories, out);
+  return out;
+}
+
+/**
+ * Ready stories an agent may take, best first: those {@link offeredForms} offers, so that what
+ * `queue ready` lists is what `queue claim` without an id takes. `agent` keeps stories unassigned
+ * or assigned to it.
+ */
 export function rankReady(graph: QueueGraph, agent?: string): Story[] {
   const a = agent?.trim().toLowerCase() || undefined;
   const owner = (i: number) => graph.stories[i].owner?.toLowerCase() ?? null;
-  return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), owner, agent: a }).map((i) => graph.stories[i]);
+  return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), owner, agent: a, offered: offeredForms(graph.stories) }).map((i) => graph.stories[i]);
+}
+
+/** The ready stories {@link rankReady} leaves out because `queue claim` without an id never takes
+ * them ({@link offeredForms}), in file order: they are claimed by id. */
+export function readyNotOffered(graph: QueueGraph): Story[] {
+  const offered = offeredForms(graph.stories);
+  return graph.core
+    .readyIndices()
+    .filter((i) => offered[i] === 0)
+    .map((i) => graph.stories[i]);
 }
 
 /** Planning work that can be taken now ({@link QueueGraph.planning}: stories that need decomposition),

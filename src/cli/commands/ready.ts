@@ -20,10 +20,15 @@ export function register(program: Command): void {
       const answer = opts.planning
         ? await planning(cmd, opts.agent ?? process.env.QUEUE_AGENT, limit)
         : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
+      const aside = answer.aside;
       if (g.json) {
-        printJson({ stories: answer.stories, diagnostics: answer.diagnostics.map(diagnosticJson) });
+        printJson({ stories: answer.stories, ...(opts.planning ? {} : { aside }), diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;
       }
+      // Ready, but never taken by a claim without an id: said beside whatever follows.
+      const besides = () => {
+        if (aside.length) process.stdout.write(`also ready, taken only by id (check boxes beside the file's main form): ${aside.join(', ')}\n`);
+      };
       // `--planning` opened the queue with open(), which said it already.
       if (!opts.planning) await sayWhereFrom(answer.diagnostics);
       if (answer.stories.length === 0) {
@@ -32,7 +37,9 @@ export function register(program: Command): void {
         if (none.length) {
           const { formatDiagnostic } = await human();
           for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
-        } else process.stdout.write(opts.planning ? 'no story needs decomposition\n' : 'no story is ready (queue blocked shows why)\n');
+        } else if (aside.length) process.stdout.write('no story is ready to be taken without an id\n');
+        else process.stdout.write(opts.planning ? 'no story needs decomposition\n' : 'no story is ready (queue blocked shows why)\n');
+        besides();
         return;
       }
       const { c, clip, colorStatus, table } = await human();
@@ -44,13 +51,14 @@ export function register(program: Command): void {
         s.deps.length ? c().dim(`← ${s.deps.join(', ')}`) : '',
       ]);
       process.stdout.write(table(rows, [opts.planning ? 'PLANNING' : 'READY', 'STATUS', 'CLAIMANT', 'TITLE', 'DEPENDS ON']));
+      besides();
     });
 }
 
 /** `queue ready --planning`'s answer, from a full read (the index keeps only ready stories): the
  * stories that need decomposition and could be taken now, best first; `agent` keeps those unassigned
  * or assigned to it. */
-async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; diagnostics: Diagnostic[] }> {
+async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; aside: string[]; diagnostics: Diagnostic[] }> {
   const q = await open(cmd, false, true);
   const [{ rankPlanning }, { storyJson }] = await Promise.all([import('../../model/rank.js'), import('../../model/contract.js')]);
   const a = agent?.trim().toLowerCase();
@@ -58,5 +66,5 @@ async function planning(cmd: Command, agent: string | undefined, limit: number):
     .filter((s) => !a || !s.owner || s.owner.toLowerCase() === a)
     .slice(0, limit)
     .map((s) => ({ ...storyJson(s, q.graph), needsDecomposition: true }));
-  return { stories, diagnostics: q.diagnostics };
+  return { stories, aside: [], diagnostics: q.diagnostics };
 }

@@ -1,0 +1,56 @@
+/**
+ * What `queue ready` lists is what `queue claim` without an id takes: check boxes beside a table
+ * (a checklist) are ready stories a claim takes only by id, so `ready` (from a full read and from
+ * its index), the MCP-facing count of `stats` and `claim` agree, and each names them as `aside`.
+ */
+import { describe, expect, it } from 'vitest';
+import { git, queue, setup } from '../git/repos.js';
+
+const TEXT = [
+  '# Queue',
+  '',
+  '## Sprint',
+  '',
+  '| Status | Story | Title | Depends On |',
+  '|---|---|---|---|',
+  '| [DONE] | **S-1** | Setup | None |',
+  '| [ ] | **S-2** | Build | None |',
+  '',
+  '## Next',
+  '',
+  '- [ ] **T-1** Write docs',
+  '- [ ] **T-2** Add tests',
+  '',
+].join('\n');
+
+describe('ready lists what claim takes', () => {
+  it('check boxes beside a table are aside: not listed, not counted, not taken without an id; named, and taken by id', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': TEXT }, 1);
+    const c = clones[0];
+    for (const pass of ['full read', 'index']) {
+      const r = await queue(c, ['ready', '--json']);
+      expect(r.code, pass).toBe(0);
+      expect(
+        r.json.stories.map((s: { id: string }) => s.id),
+        pass,
+      ).toEqual(['S-2']);
+      expect(r.json.aside, pass).toEqual(['T-1', 'T-2']);
+    }
+    expect((await queue(c, ['stats', '--json'])).json.ready).toBe(1);
+    const text = await queue(c, ['ready']);
+    expect(text.stdout).toContain("also ready, taken only by id (check boxes beside the file's main form): T-1, T-2");
+
+    expect((await queue(c, ['claim', '--agent', 'Dev 1', '--json'])).json.story.id).toBe('S-2');
+    const none = await queue(c, ['claim', '--agent', 'Dev 2', '--json']);
+    expect(none.code).toBe(1);
+    expect(none.json.error).toMatchObject({ code: 'no_ready_story', agent: 'Dev 2', aside: ['T-1', 'T-2'] });
+    expect(none.json.error.message).toContain("T-1, T-2 are ready items beside the file's table rows");
+    const after = await queue(c, ['ready', '--json']);
+    expect([after.json.stories, after.json.aside]).toEqual([[], ['T-1', 'T-2']]);
+    expect((await queue(c, ['ready'])).stdout).toContain('no story is ready to be taken without an id');
+
+    expect((await queue(c, ['claim', 'T-1', '--agent', 'Dev 2', '--json'])).code).toBe(0);
+    expect((await queue(c, ['ready', '--json'])).json.aside).toEqual(['T-2']);
+    git(c, 'pull', '-q', '--ff-only');
+  }, 60_000);
+});
