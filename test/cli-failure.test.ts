@@ -101,4 +101,21 @@ describe('failures the user can act on carry no stack trace', () => {
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
     expect(run('block', 'A-1', '--agent', 'X', '--reason', 'waits on legal').status).toBe(0);
   });
+
+  it('a QUEUE_BRANCH that is no branch name is a usage error before anything is written', () => {
+    const dir = tempDir('queue-branch-env-');
+    const text = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | A-1 | a | None |\n';
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
+    const git = (...args: string[]) => spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-q', '-m', 'seed');
+    const bin = join(ROOT, 'dist', 'queue.js');
+    for (const value of ['-x', 'a..b', 'two words']) {
+      const r = spawnSync(process.execPath, [bin, '-C', dir, 'claim', 'A-1', '--agent', 'X'], { encoding: 'utf8', env: { ...process.env, QUEUE_BRANCH: value } });
+      expect([r.status, r.stderr]).toEqual([2, `queue: QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name [usage]\n`]);
+    }
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
+    expect(git('log', '--oneline').stdout.trim().split('\n').length).toBe(1);
+  });
 });

@@ -12,7 +12,7 @@
  * ```
  */
 import { relative, resolve, sep } from 'node:path';
-import { canonicalAgent, isAgentName, type QueueConfig } from '../domain/config.js';
+import { canonicalAgent, isAgentName, isRefName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
 import { argumentAsRead } from '../dialect/status.js';
 import { QueueError } from '../domain/errors.js';
@@ -96,8 +96,10 @@ export interface LocateOptions {
 /**
  * Resolve the repository, config, queue file, remote and shared branch. Remote: the config's
  * `remote`, else `origin`, else the only remote, else none (and none with `push: false`). Branch:
- * the config's `branch`, else the remote's default branch (`origin/HEAD`, so an agent on a branch of
- * its own still claims on the shared one), else the checked-out branch, else `main`. One git call
+ * the config's `branch`, else `QUEUE_BRANCH` (set by `queue run` for its agents, whose worktrees
+ * are on branches of their own), else the remote's default branch (`origin/HEAD`, so an agent on a
+ * branch of its own still claims on the shared one), else the checked-out branch, else `main`. QueueError
+ * `usage` for a `QUEUE_BRANCH` that is no branch name. One git call
  * in a clone that knows `origin/HEAD`. Throws QueueError `usage` outside a repository unless
  * `commit: false`, when the file lies outside the repository, or when the config's `remote` is not
  * a remote of the clone.
@@ -125,8 +127,16 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   }
   const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
   const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
-  const branch = config.branch ?? remoteDefault ?? checkedOut ?? 'main';
+  const branch = config.branch ?? branchFromEnvironment() ?? remoteDefault ?? checkedOut ?? 'main';
   return { root, file, config, remote, branch, repo, vocabulary: config.vocabulary };
+}
+
+/** The shared branch `QUEUE_BRANCH` names, or undefined when it is unset or empty. */
+function branchFromEnvironment(): string | undefined {
+  const value = process.env.QUEUE_BRANCH;
+  if (!value) return undefined;
+  if (!isRefName(value)) throw new QueueError('usage', `QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name`, { branch: value });
+  return value;
 }
 
 /**

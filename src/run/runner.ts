@@ -301,7 +301,16 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     const shown = expandArgv(command!, { prompt: '{prompt}', promptFile, story: id, agent: w.agent, worktree: w.dir, logDir });
     emit({ event: 'dispatch', story: id, agent: w.agent, attempt, logDir: logRel, claimMs, prepareMs: Date.now() - start.getTime() });
 
-    const env = { ...process.env, QUEUE_AGENT: w.agent, [STORY_ENV]: id, [DONE_FILE_ENV]: doneFile, QUEUE_RUN_LOG_DIR: logDir, QUEUE_RUN_ATTEMPT: String(attempt) };
+    // QUEUE_BRANCH: the agent's worktree is on a branch of its own; its queue commands write to the shared one.
+    const env = {
+      ...process.env,
+      QUEUE_AGENT: w.agent,
+      QUEUE_BRANCH: where.branch,
+      [STORY_ENV]: id,
+      [DONE_FILE_ENV]: doneFile,
+      QUEUE_RUN_LOG_DIR: logDir,
+      QUEUE_RUN_ATTEMPT: String(attempt),
+    };
     const proc = startAgent({ argv, cwd: w.dir, env, logDir, timeoutMs });
     w.agentProcess = proc;
     if (isKilling()) proc.kill();

@@ -380,6 +380,21 @@ describe('queue run', () => {
     expect([...tip.values()].filter((s) => s.claimant !== null)).toEqual([]);
   }, 60_000);
 
+  it("in a clone that knows no origin/HEAD (a clone of an empty remote), the agents' own queue commands write to the shared branch, not their worktree's", async () => {
+    const f = fixture(tableQueue(0, ['| [ ] | **A** | a | None |', '| [ ] | **B** | b | None |']), { run: { timeout: '20s', retries: 1 } }, { A: 'blocker', '*': 'ok' });
+    const clone = f.clones[0];
+    git(clone, 'remote', 'set-head', 'origin', '-d');
+    const r = startRun(clone, ['--agents', '1', '--max-stories', '1', '--name', 'H'], f.env);
+    const end = await r.done;
+    expect(end.stderr).toBe('');
+    // The agent's `queue add` and `queue dep add` landed on main: A waits on its blocker, not failed.
+    expect(r.events.filter((e) => e.event === 'exit').map((e) => e.outcome)).toEqual(['blocked']);
+    const tip = await tipStories(clone);
+    expect(tip.get('A')?.deps).toEqual(['A-B']);
+    expect(tip.get('A')?.claimant).toBeNull();
+    expect(git(f.remote, 'branch', '--list', 'queue-run/*')).toBe('');
+  }, 60_000);
+
   it('integrates by merge, or pushes a branch and leaves the story in review; a conflict is a failed attempt naming the file; --dry-run claims nothing; --clean removes the worktrees', async () => {
     const text = tableQueue(0, ['| [ ] | **M** | Merged | None |', '| [ ] | **K** | Conflicts | None |']);
     const f = fixture(text, { run: { timeout: '20s', retries: 1, integrate: 'merge' } }, { M: 'ok', K: 'conflict' });
