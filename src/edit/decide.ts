@@ -313,9 +313,22 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   const span = occ.spans.status!;
   // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
   // only the status is replaced, inside the markup that runs on over the note, if any.
-  const note = statusExtent(doc.text.slice(span.start, span.end), doc.lexicon);
-  if (note) return [{ start: span.start + note.start, end: span.start + note.end, text: style.write(wish) }];
+  const cell = doc.text.slice(span.start, span.end);
+  const note = statusExtent(cell, doc.lexicon);
+  if (note) {
+    // Inside emphasis that runs on over the note (`**REOPENED — the gap widened.**`), the status is
+    // written bare: the file's `**DONE**` there would open a second bold inside the first.
+    const inside = /[*_]/.test(cell.slice(0, note.start));
+    const text = style.write(wish);
+    return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? bare(text) : text }];
+  }
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
+}
+
+/** A status as written without the emphasis around it: `**DONE**` → `DONE`, `_Todo._` → `Todo.`. */
+function bare(status: string): string {
+  const m = /^([*_]{1,3})(.+)\1$/s.exec(status);
+  return m ? m[2] : status;
 }
 
 /**

@@ -143,6 +143,21 @@ describe('decide', () => {
     expect(held).toContain('| [ ] since Monday | **B** |');
   });
 
+  it('inside bold that runs on over the note, a status the file writes in bold is written bare: one bold, not two', async () => {
+    const text = [
+      head.trimEnd(),
+      '| **DONE** — shipped | **A** | a | None |',
+      '| **DONE** — merged | **B** | b | None |',
+      '| **IN PROGRESS (Dev 2) — re-verified, the gap widened.** `check.sh` refuses | **C** | c | A |',
+      '',
+    ].join('\n');
+    const done = await run(text, { op: 'done', id: 'C', agent: 'Dev 2' });
+    expect(done).toBe(text.replace('| **IN PROGRESS (Dev 2) — re-verified', '| **DONE — re-verified'));
+    // Italic runs on the same way.
+    const italic = text.replace('**IN PROGRESS (Dev 2) — re-verified, the gap widened.**', '_IN PROGRESS (Dev 2) — re-verified, the gap widened._');
+    expect(await run(italic, { op: 'done', id: 'C', agent: 'Dev 2' })).toBe(italic.replace('| _IN PROGRESS (Dev 2) — re-verified', '| _DONE — re-verified'));
+  });
+
   it("a story held under one of the agent's aliases is the agent's: done, the claim limit, a claim by the alias", async () => {
     const text = `${head}| [IN PROGRESS: deva@example.com] | **A** | a | None |\n| [ ] | **B** | b | None |\n`;
     const queue = await q(text);
