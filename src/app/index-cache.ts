@@ -61,6 +61,8 @@ export interface QueueIndex {
   arrays: GraphArrays;
   /** Owner column, lower case, or null. */
   owner: (string | null)[];
+  /** Who holds each story, as written, or null: what `queue ready --agent` counts against `maxClaims`. */
+  claimant: (string | null)[];
   /** {@link priorityRank} of each story. */
   priority: Float64Array;
   unblocks: Int32Array;
@@ -175,6 +177,7 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       key,
       arrays: core.a,
       owner: queue.stories.map((s) => s.owner?.toLowerCase() ?? null),
+      claimant: queue.stories.map((s) => s.claimant),
       priority,
       unblocks: core.unblockCounts(),
       critical: new Int32Array(core.criticalPath()),
@@ -437,6 +440,7 @@ export async function patchIndex(
     const a = ix.arrays;
     const statuses = new Map<number, { category: number; hold: number }>();
     const owner = ix.owner.slice();
+    const claimant = ix.claimant.slice();
     const priority = ix.priority.slice();
     const changed = new Map<number, string>(); // story → its new JSON text ('' when not ready)
     const rowDiags: Diagnostic[] = [];
@@ -495,6 +499,7 @@ export async function patchIndex(
       const category = code(s1.status.category);
       statuses.set(i, { category, hold: holdOf(s1) });
       owner[i] = s1.owner?.toLowerCase() ?? null;
+      claimant[i] = s1.claimant;
       priority[i] = priorityRank(s1.priority);
       if ((a.category[i] === DONE) !== (category === DONE)) doneChanged = true;
       const text1 = json(s1);
@@ -554,6 +559,7 @@ export async function patchIndex(
         key,
         arrays,
         owner,
+        claimant,
         priority,
         unblocks: same ? ix.unblocks : core.unblockCounts(),
         critical: same ? ix.critical : Int32Array.from(core.criticalPath()),

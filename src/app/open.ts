@@ -12,8 +12,9 @@ import { certainlyNoRemote } from './git-config.js';
 
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
-import type { Diagnostic } from '../domain/types.js';
-import { isEmptyVocabulary, type Vocabulary } from '../domain/config.js';
+import type { Diagnostic, StatusCategory } from '../domain/types.js';
+import { isEmptyVocabulary, sameAgent, type QueueConfig, type Vocabulary } from '../domain/config.js';
+import { CATEGORIES, isClaimed } from '../domain/status.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
 import {
@@ -73,6 +74,8 @@ export interface OpenedQueue extends Queue {
 
 /** Where the queue is: repository root, the file's absolute path, and how it is shown in output. */
 interface Location {
+  /** queue.config.json's agents (aliases) and claim limit: `queue ready --agent` counts what the agent holds. */
+  config: Pick<QueueConfig, 'agents' | 'maxClaims'>;
   cwd: string;
   root: string;
   /** The repository root holding `.git`, or null outside a repository. */
@@ -86,7 +89,7 @@ interface Location {
 function locate(opts: OpenOptions): Location {
   const { cwd, repo, path, config } = locateQueueFile(opts);
   const root = repo && !relative(repo, path).startsWith('..') ? repo : dirname(path);
-  return { cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd), vocabulary: config.vocabulary };
+  return { config, cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd), vocabulary: config.vocabulary };
 }
 
 /** What keys the queue index besides the file's bytes: where it is shown, and the vocabulary it was
@@ -124,6 +127,9 @@ export interface ReadyAnswer {
   /** Ids of the ready stories `queue claim` without an id never takes (`model/rank.ts`
    * offeredForms: check boxes beside the file's main form), in file order: claimed by id. */
   aside: string[];
+  /** When the agent asked for holds as many stories as `maxClaims` allows, so that `claim` takes
+   * none (`claim_limit`): the stories it holds and the limit; `stories` is then empty. Else null. */
+  atLimit: { held: string[]; limit: number } | null;
   diagnostics: Diagnostic[];
   /** True when the answer came from a stored index (`app/index-cache.ts`). */
   indexed: boolean;
@@ -194,13 +200,23 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         offered: ix.offered,
       }).slice(0, limit);
       const core = new GraphCore(ix.arrays);
+      // An agent holding its share takes nothing: `claim` would refuse every story listed.
+      const atLimit = claimLimitReached(
+        loc.config,
+        agent,
+        ix.arrays.n,
+        (i) => ix.claimant[i],
+        (i) => CATEGORIES[ix.arrays.category[i]],
+        (i) => view.files().id[i],
+      );
       const aside = offered(
         core.readyIndices().filter((i) => ix.offered[i] === 0),
         ix.diagnostics,
       );
       return {
-        stories: offered(order, ix.diagnostics).map((i) => view.story(i, true)),
+        stories: atLimit ? [] : offered(order, ix.diagnostics).map((i) => view.story(i, true)),
         aside: aside.length ? aside.map((i) => view.files().id[i]) : [],
+        atLimit,
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
         patched,
@@ -209,6 +225,30 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       view.close();
     }
   }
+}
+
+/**
+ * The stories `agent` holds (the config's aliases count as the agent, as the claim rules count
+ * them), with the limit, when they are as many as `maxClaims` allows, so that `queue claim` would
+ * take none (`claim_limit`); null otherwise, or without an agent. Stories are positions `0 … n-1`,
+ * each with its claimant as written, its status category and its id.
+ */
+export function claimLimitReached(
+  config: Pick<QueueConfig, 'agents' | 'maxClaims'>,
+  agent: string | undefined | null,
+  n: number,
+  claimant: (i: number) => string | null,
+  category: (i: number) => StatusCategory,
+  id: (i: number) => string,
+): { held: string[]; limit: number } | null {
+  const who = agent?.trim();
+  if (!who) return null;
+  const held: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = claimant(i);
+    if (c !== null && isClaimed(category(i)) && sameAgent(config, c, who)) held.push(id(i));
+  }
+  return held.length > 0 && held.length >= config.maxClaims ? { held, limit: config.maxClaims } : null;
 }
 
 /**

@@ -97,8 +97,9 @@ export interface AgentPrompt {
 const MAX_TEXT = 64 * 1024;
 
 /**
- * Build the instructions for `opts.agent` to work story `opts.id` (or, without an id, the best
- * ready story for the agent, picked as `claim` picks it, without claiming) in the queue that
+ * Build the instructions for `opts.agent` to work story `opts.id` (or, without an id: the story
+ * the agent holds when it holds as many as `maxClaims` allows, else the best ready story for the
+ * agent, picked as `claim` picks it, without claiming, else the story it holds) in the queue that
  * `source` names (options to open it with, or a queue already opened; its workspace is read when it was
  * not opened with `workspace: true`).
  * Reads the shared branch's tip like `queue ready` does. Throws QueueError `not_found` for an id
@@ -121,14 +122,17 @@ export async function buildPrompt(source: OpenOptions | OpenedQueue, opts: Promp
     if (!story) throw new QueueError('not_found', `no story "${opts.id}" in ${queue.path}`, { id: opts.id });
   } else {
     const { heldBy, pickStory } = await import('../edit/decide.js');
-    const held = agent ? heldBy(queue, agent, config.agents)[0] : undefined;
-    try {
-      story = pickStory(queue, agent ?? '');
-    } catch (e) {
-      if (!(e instanceof QueueError) || e.code !== 'no_ready_story') throw e;
-      // Nothing to take: the story the agent already holds, if any, is the one to work on.
-      story = held ?? null;
-    }
+    const held = agent ? heldBy(queue, agent, config.agents) : [];
+    // An agent at its claim limit can take nothing (`claim` says claim_limit): its work is the story it holds.
+    if (held.length > 0 && held.length >= config.maxClaims) story = held[0];
+    else
+      try {
+        story = pickStory(queue, agent ?? '');
+      } catch (e) {
+        if (!(e instanceof QueueError) || e.code !== 'no_ready_story') throw e;
+        // Nothing to take: the story the agent already holds, if any, is the one to work on.
+        story = held[0] ?? null;
+      }
   }
 
   const handoffs = queue.workspace?.handoffs ?? [];

@@ -26,7 +26,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../app/failure.js';
-import { LiveQueue, offered } from '../app/open.js';
+import { claimLimitReached, LiveQueue, offered } from '../app/open.js';
+import { loadConfig } from '../app/locate.js';
 import { add, block, claim, done, handoff, openSession, release, resultJson, type Session, type WriteResult } from '../app/operations.js';
 import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
@@ -175,11 +176,25 @@ class QueueTools {
         const q = await this.live.get();
         const agent = this.opts.agent ?? process.env.QUEUE_AGENT;
         const a = agent?.trim().toLowerCase();
-        const ranked = offered(planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent), q.diagnostics);
+        // An agent holding its share takes nothing (`claim` says claim_limit), as `queue ready --agent` says.
+        const st = q.stories;
+        const atLimit = planning
+          ? null
+          : claimLimitReached(
+              loadConfig(q.root).config,
+              agent,
+              st.length,
+              (i) => st[i].claimant,
+              (i) => st[i].status.category,
+              (i) => st[i].id,
+            );
+        const ranked = atLimit
+          ? []
+          : offered(planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent), q.diagnostics);
         const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
         return {
           stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),
-          ...(planning ? {} : { aside: offered(readyNotOffered(q.graph), q.diagnostics).map((s) => s.id) }),
+          ...(planning ? {} : { aside: offered(readyNotOffered(q.graph), q.diagnostics).map((s) => s.id), atLimit }),
           diagnostics: q.diagnostics.map(diagnosticJson),
         };
       }

@@ -133,6 +133,20 @@ describe('queue prompt', () => {
     expect(missing.code).toBe(1);
     expect(missing.json.error.code).toBe('not_found');
   });
+
+  it('without an id, for an agent at its claim limit: the story it holds, with the handoff that gave it, not one claim would refuse', async () => {
+    const { clone } = repo();
+    expect((await queue(clone, ['claim', '1-3', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const handed = await queue(clone, ['handoff', '--story', '1-3', '--to', 'Dev 4', '--notes', 'half done: the form posts', '--reassign', '--agent', 'Dev 1', '--json']);
+    expect(handed.code, handed.stdout + handed.stderr).toBe(0);
+    // 1-2 is ready, but Dev 4 holds 1-3 (maxClaims 1): claim says claim_limit.
+    expect((await queue(clone, ['claim', '--agent', 'Dev 4', '--json', '--no-push', '--no-commit'])).json.error.code).toBe('claim_limit');
+    const p = await queue(clone, ['prompt', '--agent', 'Dev 4', '--json']);
+    expect(p.code).toBe(0);
+    expect(p.json.story.id).toBe('1-3');
+    expect(p.json.handoffs.map((h: { notes: string }) => h.notes)).toEqual(['half done: the form posts']);
+    expect(p.json.markdown).toContain('You hold 1-3: work on it.');
+  });
 });
 
 describe('queue prompt reads only the work tree', () => {

@@ -53,4 +53,22 @@ describe('ready lists what claim takes', () => {
     expect((await queue(c, ['ready', '--json'])).json.aside).toEqual(['T-2']);
     git(c, 'pull', '-q', '--ff-only');
   }, 60_000);
+
+  it('an agent that holds its share (maxClaims) is offered nothing, as claim would refuse it all, and told what it holds; aliases count', async () => {
+    const config = { agents: { 'Dev 1': ['dev1@example.com'] }, maxClaims: 1 };
+    const { clones } = setup({ 'WORK_QUEUE.md': TEXT.replace('| [ ] | **S-2** |', '| [IN PROGRESS: dev1@example.com] | **S-2** |').replace('| [DONE] | **S-1** |', '| [ ] | **S-1** |'), 'queue.config.json': JSON.stringify(config) }, 1);
+    const c = clones[0];
+    for (const pass of ['full read', 'index']) {
+      const r = await queue(c, ['ready', '--agent', 'Dev 1', '--json']);
+      expect([r.json.stories, r.json.atLimit], pass).toEqual([[], { held: ['S-2'], limit: 1 }]);
+    }
+    expect((await queue(c, ['ready', '--agent', 'Dev 1'])).stdout).toBe('Dev 1 holds S-2 (limit 1): finish or release it before taking another\n');
+    expect((await queue(c, ['claim', '--agent', 'Dev 1', '--json'])).json.error.code).toBe('claim_limit');
+    const other = await queue(c, ['ready', '--agent', 'Dev 2', '--json']);
+    expect([other.json.stories.map((s: { id: string }) => s.id), other.json.atLimit]).toEqual([['S-1'], null]);
+    // After a release, the same agent is offered work again (the index patched from the claim's).
+    expect((await queue(c, ['release', 'S-2', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const again = await queue(c, ['ready', '--agent', 'Dev 1', '--json']);
+    expect([again.json.stories.map((s: { id: string }) => s.id).sort(), again.json.atLimit]).toEqual([['S-1', 'S-2'], null]);
+  }, 60_000);
 });

@@ -87,6 +87,10 @@ describe('queue mcp', () => {
     expect(claimed.json.story).toMatchObject({ id: '1-2', status: 'in_progress', claimant: 'Dev 1' });
     expect(claimed.json.commit).toBe(git(remote, 'rev-parse', 'main').trim());
     expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev 1] | **1-2** |');
+    // Holding its share, the agent is offered nothing a claim would refuse, and told why.
+    const full = await call(client, 'ready');
+    expect([full.json.stories, full.json.atLimit]).toEqual([[], { held: ['1-2'], limit: 1 }]);
+    expect(full.json).toEqual((await queue(clones[0], ['ready', '--agent', 'Dev 1', '--json'])).json);
 
     const shown = await call(client, 'show', { id: '1-2' });
     expect(shown.isError).toBe(false);

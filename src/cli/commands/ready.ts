@@ -22,7 +22,7 @@ export function register(program: Command): void {
         : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
       const aside = answer.aside;
       if (g.json) {
-        printJson({ stories: answer.stories, ...(opts.planning ? {} : { aside }), diagnostics: answer.diagnostics.map(diagnosticJson) });
+        printJson({ stories: answer.stories, ...(opts.planning ? {} : { aside, atLimit: answer.atLimit }), diagnostics: answer.diagnostics.map(diagnosticJson) });
         return;
       }
       // Ready, but never taken by a claim without an id: said beside whatever follows.
@@ -37,6 +37,12 @@ export function register(program: Command): void {
         if (none.length) {
           const { formatDiagnostic } = await human();
           for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
+        } else if (answer.atLimit) {
+          const { held, limit } = answer.atLimit;
+          process.stdout.write(
+            `${opts.agent ?? process.env.QUEUE_AGENT} holds ${held.join(', ')} (limit ${limit}): finish or release ${held.length === 1 ? 'it' : 'one'} before taking another\n`,
+          );
+          return;
         } else if (aside.length) process.stdout.write('no story is ready to be taken without an id\n');
         else process.stdout.write(opts.planning ? 'no story needs decomposition\n' : 'no story is ready (queue blocked shows why)\n');
         besides();
@@ -58,7 +64,7 @@ export function register(program: Command): void {
 /** `queue ready --planning`'s answer, from a full read (the index keeps only ready stories): the
  * stories that need decomposition and could be taken now, best first; `agent` keeps those unassigned
  * or assigned to it. */
-async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; aside: string[]; diagnostics: Diagnostic[] }> {
+async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; aside: string[]; atLimit: null; diagnostics: Diagnostic[] }> {
   const q = await open(cmd, false, true);
   const [{ rankPlanning }, { storyJson }] = await Promise.all([import('../../model/rank.js'), import('../../model/contract.js')]);
   const a = agent?.trim().toLowerCase();
@@ -66,5 +72,5 @@ async function planning(cmd: Command, agent: string | undefined, limit: number):
     .filter((s) => !a || !s.owner || s.owner.toLowerCase() === a)
     .slice(0, limit)
     .map((s) => ({ ...storyJson(s, q.graph), needsDecomposition: true }));
-  return { stories, aside: [], diagnostics: q.diagnostics };
+  return { stories, aside: [], atLimit: null, diagnostics: q.diagnostics };
 }
