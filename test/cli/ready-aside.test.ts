@@ -56,7 +56,13 @@ describe('ready lists what claim takes', () => {
 
   it('an agent that holds its share (maxClaims) is offered nothing, as claim would refuse it all, and told what it holds; aliases count', async () => {
     const config = { agents: { 'Dev 1': ['dev1@example.com'] }, maxClaims: 1 };
-    const { clones } = setup({ 'WORK_QUEUE.md': TEXT.replace('| [ ] | **S-2** |', '| [IN PROGRESS: dev1@example.com] | **S-2** |').replace('| [DONE] | **S-1** |', '| [ ] | **S-1** |'), 'queue.config.json': JSON.stringify(config) }, 1);
+    const { clones } = setup(
+      {
+        'WORK_QUEUE.md': TEXT.replace('| [ ] | **S-2** |', '| [IN PROGRESS: dev1@example.com] | **S-2** |').replace('| [DONE] | **S-1** |', '| [ ] | **S-1** |'),
+        'queue.config.json': JSON.stringify(config),
+      },
+      1,
+    );
     const c = clones[0];
     for (const pass of ['full read', 'index']) {
       const r = await queue(c, ['ready', '--agent', 'Dev 1', '--json']);
