@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { openQueue, openReady } from '../../src/app/open.js';
 import { diagnosticJson, storyJson } from '../../src/model/contract.js';
 import { rankReady } from '../../src/model/rank.js';
+import { heldBy } from '../../src/edit/decide.js';
+import { locateQueueFile } from '../../src/app/locate.js';
 import { corpusFiles, fixtureFiles, ROOT, tempDir, withoutCorpus } from '../helpers.js';
 
 const BIN = join(ROOT, 'dist', 'queue.js');
@@ -14,9 +16,16 @@ async function sameReady(files: string[]) {
   for (const file of files) {
     for (const agent of [undefined, 'Dev 2']) {
       const full = await openQueue({ file });
-      const expected = { stories: rankReady(full.graph, agent).map((s) => storyJson(s, full.graph)), diagnostics: full.diagnostics };
+      // An agent holding its share is offered nothing (claim would say claim_limit).
+      const { config } = locateQueueFile({ file });
+      const held = agent ? heldBy(full, agent, config.agents).map((s) => s.id) : [];
+      const atLimit = held.length && held.length >= config.maxClaims ? { held, limit: config.maxClaims } : null;
+      const expected = { stories: atLimit ? [] : rankReady(full.graph, agent).map((s) => storyJson(s, full.graph)), atLimit, diagnostics: full.diagnostics };
       const fast = await openReady({ file }, agent);
-      expect({ stories: fast.stories, diagnostics: fast.diagnostics.map(diagnosticJson) }, file).toEqual({ ...expected, diagnostics: expected.diagnostics.map(diagnosticJson) });
+      expect({ stories: fast.stories, atLimit: fast.atLimit, diagnostics: fast.diagnostics.map(diagnosticJson) }, file).toEqual({
+        ...expected,
+        diagnostics: expected.diagnostics.map(diagnosticJson),
+      });
     }
   }
 }
