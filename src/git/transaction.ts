@@ -439,15 +439,40 @@ function sameAsCommitted(root: string, file: string, id: string, mode: string): 
   }
 }
 
-/** Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned). */
+/** How often a fetch that found a ref of the clone locked is tried, and the first wait between tries (ms, doubling). */
+const FETCH_TRIES = 5;
+const FETCH_WAIT_MS = 100;
+/** A fetch that could not update a ref another git command held (`git pull` run beside queue). */
+const REF_LOCKED = /cannot lock ref|unable to update local ref/i;
+
+/**
+ * Fetch the shared branch into `tracking`; with `requests`, the pending claim requests too (pruned).
+ * Another git command in the clone (a person's `git pull`, which takes no queue lock) may hold a
+ * ref the fetch updates: the fetch is tried again, a few times over about 1.5 s, before QueueError
+ * `git` names the lock.
+ */
 async function fetchBranch(git: Git, remote: string, branch: string, tracking: string, requests: boolean): Promise<void> {
-  try {
-    // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
-    const refspecs = [`+refs/heads/${branch}:${tracking}`, ...(requests ? [requestRefspec(remote)] : [])];
-    // No auto-maintenance: queue fetches often and little; the user's own git commands keep the repository.
-    await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), '--end-of-options', remote, ...refspecs]);
-  } catch (e) {
-    throw gitError(e);
+  // -v: git then always prints (on stderr), and simple-git answers without its 50 ms wait.
+  const refspecs = [`+refs/heads/${branch}:${tracking}`, ...(requests ? [requestRefspec(remote)] : [])];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // No auto-maintenance: queue fetches often and little; the user's own git commands keep the repository.
+      await git.raw(['fetch', '-v', '--no-tags', '--no-auto-maintenance', ...(requests ? ['--prune'] : []), '--end-of-options', remote, ...refspecs]);
+      return;
+    } catch (e) {
+      const locked = e instanceof GitFailure && REF_LOCKED.test(e.stderr);
+      if (!locked) throw gitError(e);
+      if (attempt < FETCH_TRIES) {
+        await new Promise((r) => setTimeout(r, FETCH_WAIT_MS * 2 ** (attempt - 1)));
+        continue;
+      }
+      const lock = /Unable to create '([^']+\.lock)'/.exec((e as GitFailure).stderr)?.[1];
+      throw new QueueError(
+        'git',
+        `git fetch could not update ${tracking}: ${lock ? `${lock} exists` : 'another git command holds it'} (a git command is running in this clone, or one that crashed left the lock: once it is gone, run the command again)`,
+        { ...(lock ? { lock } : {}), ref: tracking },
+      );
+    }
   }
 }
 

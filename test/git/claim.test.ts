@@ -170,6 +170,29 @@ describe('claim across clones (real git, real processes)', () => {
     expect(readFileSync(join(c, 'WORK_QUEUE.md'), 'utf8')).toBe(remoteFile(remote));
   }, 60_000);
 
+  it("a ref the fetch must move, held by another git command of the clone (a person's git pull), is waited for; a lock left for good is named", async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 2);
+    const [a, b] = clones;
+    // b moves main on the remote, so a's fetch must move origin/main.
+    expect((await queue(b, ['claim', 'S-0', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const lock = join(a, '.git', 'refs', 'remotes', 'origin', 'main.lock');
+    writeFileSync(lock, '');
+    const gone = setTimeout(() => rmSync(lock, { force: true }), 700);
+    const claim = await queue(a, ['claim', 'S-1', '--agent', 'Dev 2', '--json']);
+    clearTimeout(gone);
+    expect(claim.code, claim.stdout + claim.stderr).toBe(0);
+    expect(claim.json.commit).toBe(git(remote, 'rev-parse', 'main').trim());
+    expect(remoteFile(remote)).toContain('| [IN PROGRESS: Dev 1] | **S-0** |');
+
+    expect((await queue(b, ['claim', 'S-2', '--agent', 'Dev 3', '--json'])).code).toBe(0);
+    writeFileSync(lock, '');
+    const stuck = await queue(a, ['claim', 'S-1', '--agent', 'Dev 2', '--renew', '--json']);
+    rmSync(lock, { force: true });
+    expect(stuck.code).toBe(2);
+    expect(stuck.json.error).toMatchObject({ code: 'git', lock, ref: 'refs/remotes/origin/main' });
+    expect(stuck.json.error.message).toContain(`${lock} exists`);
+  }, 60_000);
+
   it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
     const text =
       HEAD +
