@@ -127,9 +127,13 @@ export function writesBlocked(queue: Queue, stories: readonly Story[]): boolean 
 /**
  * Whether a write may leave a story that waits on its dependencies `[BLOCKED]` in `doc` and the file
  * still read as the reconciler would have it: the file writes `[BLOCKED]` for stories that wait
- * ({@link writesBlocked}), or no todo story of it waits (nothing there says it writes `[ ]` instead).
+ * ({@link writesBlocked}), or nothing of it says otherwise: no todo story waits (that says it writes
+ * `[ ]` for them), and no `[BLOCKED]` is a manual hold (that says `[BLOCKED]` means a hold there,
+ * which a story that only waits is not).
  */
 export function blocksWaiting(queue: Queue, doc: QueueDocument): boolean {
   const stories = reconcilable(queue, doc);
-  return writesBlocked(queue, stories) || !stories.some((s) => s.status.category === 'todo' && !s.deps.every((d) => queue.graph.satisfied(d)));
+  if (writesBlocked(queue, stories)) return true;
+  // Every [BLOCKED] story left is a hold.
+  return !stories.some((s) => s.status.category === 'blocked' || (s.status.category === 'todo' && !s.deps.every((d) => queue.graph.satisfied(d))));
 }

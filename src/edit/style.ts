@@ -115,6 +115,12 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
         else if (!had && !wantArg) candidates.push(ex);
         else if (had && !wantArg && /^\[[^\]:]+:[^\]]*\]$/.test(ex)) candidates.push(ex.replace(/:[^\]]*\]$/, ']'));
         else if (!had && wantArg && /^\[[^\]:]+\]$/.test(ex)) candidates.push(`${ex.slice(0, -1)}: ${wantArg}]`);
+        // The file's own word written with no one beside it (`CLAIMED`, `**WIP**`): the word, with the
+        // claimant or reason after it in parentheses, inside its emphasis; kept only if it reads back so.
+        else if (!had && wantArg && !ex.startsWith('[')) {
+          const m = /^([*_]{1,3})(.+)\1$/s.exec(ex);
+          candidates.push(m ? `${m[1]}${m[2]} (${wantArg})${m[1]}` : `${ex} (${wantArg})`);
+        }
       }
       candidates.push(fallback(w), bracketForm(w));
       for (const c of candidates) if (reads(c, w, wantArg, lexicon)) return c;

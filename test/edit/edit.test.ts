@@ -95,6 +95,9 @@ describe('status style', () => {
     [['done', 'ready', 'in progress (Dev A)'], { category: 'review', claimant: 'A' }, 'review (A)'],
     [['✅ Done', '⏳ Todo'], { category: 'in_progress', claimant: 'A' }, '🔄 In Progress (A)'],
     [['**DONE**', '**TODO**'], { category: 'done' }, '**DONE**'],
+    // The file's own word for a claim, written with no one beside it: the word, the claimant after it.
+    [['CLAIMED', 'CLAIMED', 'READY', 'DONE'], { category: 'in_progress', claimant: 'Dev 1' }, 'CLAIMED (Dev 1)'],
+    [['**WIP**', '**Done**'], { category: 'in_progress', claimant: 'A' }, '**WIP (A)**'],
     [[], { category: 'in_progress', claimant: 'Dev 2' }, '[IN PROGRESS: Dev 2]'],
   ] as const)('%j + %j → %s', (cells, wish, expected) => {
     expect(statusStyle(cells).write(wish)).toBe(expected);
@@ -270,6 +273,15 @@ describe('add and dep', () => {
     expect(beside).toContain('| [ ] | **B** | b | A |\n| [BLOCKED] | **E** | e | B |\n\n## Tier 2');
     const section = await run(md, (queue) => decideAdd(queue, { id: 'F', title: 'f', deps: ['A'], section: 'tier 2', agent: 'X' }));
     expect(section.endsWith('| [ ] | **F** | f | A |\n')).toBe(true);
+  });
+
+  it('a file whose only [BLOCKED] rows are holds gets a story that waits in its todo word: [BLOCKED] means a hold there', async () => {
+    const holds = `${head}| [ ] | **A** | a | None |\n| [BLOCKED] | **H** | needs the keys | None |\n`;
+    const out = await run(holds, (queue) => decideAdd(queue, { id: 'W', title: 'w', deps: ['A'], agent: 'X' }));
+    expect(out).toBe(`${holds}| [ ] | **W** | w | A |\n`);
+    // With no hold and no todo that waits, nothing says either way: [BLOCKED], as before.
+    const plain = `${head}| [ ] | **A** | a | None |\n`;
+    expect(await run(plain, (queue) => decideAdd(queue, { id: 'W', title: 'w', deps: ['A'], agent: 'X' }))).toBe(`${plain}| [BLOCKED] | **W** | w | A |\n`);
   });
 
   it('add refuses an existing id, an unknown dependency and an unknown section', async () => {
