@@ -119,7 +119,7 @@ export async function buildPrompt(source: OpenOptions | OpenedQueue, opts: Promp
   let story: Story | null = null;
   if (opts.id !== undefined) {
     story = g.lookup(opts.id) ?? null;
-    if (!story) throw new QueueError('not_found', `no story "${opts.id}" in ${queue.path}`, { id: opts.id });
+    if (!story) throw new QueueError('not_found', `no story "${opts.id}" in ${queue.documents[0]?.file ?? queue.path}`, { id: opts.id });
   } else {
     const { heldBy, pickStory } = await import('../edit/decide.js');
     const held = agent ? heldBy(queue, agent, config.agents) : [];

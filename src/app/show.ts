@@ -35,7 +35,7 @@ export interface ShownStory {
 /** Story `id` of `q` (opened with `workspace: true` for agents and handoffs). Throws QueueError `not_found`. */
 export function showStory(q: OpenedQueue, id: string): ShownStory {
   const s = q.graph.lookup(id);
-  if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.path}`, { id });
+  if (!s) throw new QueueError('not_found', `no story "${id}" in ${q.documents[0]?.file ?? q.path}`, { id });
   const g = q.graph;
   const dependents = g.dependents.get(s.id) ?? [];
   const agents = (q.workspace?.agents ?? []).filter((a) => a.stories.includes(s.id));

@@ -18,10 +18,12 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import {
   CallToolRequestSchema,
   type CallToolResult,
+  ErrorCode,
   GetPromptRequestSchema,
   type GetPromptResult,
   ListPromptsRequestSchema,
   ListToolsRequestSchema,
+  McpError,
   type Prompt,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -258,10 +260,20 @@ export function createMcpServer(opts: McpOptions, version: string): { server: Se
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: TOOLS }));
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: PROMPTS }));
   server.setRequestHandler(GetPromptRequestSchema, async (req): Promise<GetPromptResult> => {
-    if (req.params.name !== 'work') throw new QueueError('usage', `unknown prompt "${req.params.name}" (work)`);
-    const id = req.params.arguments?.id?.trim() || undefined;
-    const text = await tools.prompt(id);
-    return { description: 'How to work the queue', messages: [{ role: 'user', content: { type: 'text', text } }] };
+    try {
+      if (req.params.name !== 'work') throw new QueueError('usage', `unknown prompt "${req.params.name}" (work)`);
+      const id = req.params.arguments?.id?.trim() || undefined;
+      const text = await tools.prompt(id);
+      return { description: 'How to work the queue', messages: [{ role: 'user', content: { type: 'text', text } }] };
+    } catch (e) {
+      // A prompt has no error result of its own: a JSON-RPC error, invalid params for what the
+      // request named wrong, with the queue error (code, details, fix) as its data.
+      const f = failureOf(e);
+      const fix = f.details.missing === 'agent' ? NO_AGENT : FIX[f.code];
+      const data = { code: f.code, message: f.message, ...f.details, ...(fix ? { fix } : {}) };
+      const rpc = f.code === 'usage' || f.code === 'not_found' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+      throw new McpError(rpc, `${f.message} [${f.code}]`, data);
+    }
   });
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
     const p = answer(tools, req.params.name, (req.params.arguments ?? {}) as Args);

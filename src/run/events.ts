@@ -31,7 +31,7 @@ export type RunEvent =
   | { event: 'escalate'; story: string; agent: string; attempt: number; reason: string }
   | { event: 'release'; story: string; agent: string; attempt: number; why: string }
   | { event: 'idle'; agent: string; story?: null; attempt?: null }
-  | { event: 'finish'; done: number; escalated: string[]; attempts: number; interrupted: boolean };
+  | { event: 'finish'; done: number; review: string[]; escalated: string[]; attempts: number; interrupted: boolean };
 
 /** The JSON line of an event: `{"schemaVersion": 1, "event": …, …}`. */
 export function eventLine(e: RunEvent): string {
@@ -54,7 +54,7 @@ export function describeEvent(e: RunEvent): string {
     case 'idle':
       return `${e.agent}: nothing ready`;
     case 'finish':
-      return `finished: ${e.done} done, ${e.escalated.length} escalated${e.escalated.length ? ` (${e.escalated.join(', ')})` : ''}, ${e.attempts} attempts${e.interrupted ? ' (interrupted)' : ''}`;
+      return `finished: ${e.done} done, ${e.review.length ? `${e.review.length} in review (${e.review.join(', ')}), ` : ''}${e.escalated.length} escalated${e.escalated.length ? ` (${e.escalated.join(', ')})` : ''}, ${e.attempts} attempts${e.interrupted ? ' (interrupted)' : ''}`;
   }
 }
 

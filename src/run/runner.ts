@@ -59,7 +59,10 @@ export interface RunOptions {
 
 /** What a run did, as its `finish` event says. */
 export interface RunSummary {
+  /** Stories the run finished (done). */
   done: number;
+  /** Stories its agents finished into review (`integrate: "branch"`, or a review step): a person's next. */
+  review: string[];
   escalated: string[];
   attempts: number;
   interrupted: boolean;
@@ -194,7 +197,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
   const logRoot = resolve(where.root, cfg.logs);
   const emit = (e: RunEvent) => opts.onEvent?.(e);
   const view = () => opts.onView?.(workers.map((w) => w.view));
-  const summary: RunSummary = { done: 0, escalated: [], attempts: 0, interrupted: false };
+  const summary: RunSummary = { done: 0, review: [], escalated: [], attempts: 0, interrupted: false };
 
   for (let k = 1; k <= n; k++) {
     const agent = `${name}-${k}`;
@@ -272,13 +275,14 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
         continue;
       }
       if (r === 'done') summary.done++;
+      if (r === 'review') summary.review.push(id);
       if (r === 'escalated') summary.escalated.push(id);
       return;
     }
   };
 
   /** One attempt; what follows it. */
-  const attemptStory = async (w: Worker, id: string, attempt: number, base: string, claimMs: number): Promise<'done' | 'retry' | 'escalated' | 'over'> => {
+  const attemptStory = async (w: Worker, id: string, attempt: number, base: string, claimMs: number): Promise<'done' | 'review' | 'retry' | 'escalated' | 'over'> => {
     const start = new Date();
     const logDir = join(logRoot, logDirName(start, id, attempt));
     const logRel = relative(where.root, logDir).split('\\').join('/');
@@ -437,7 +441,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     emit({ event: 'exit', story: id, agent: w.agent, attempt, outcome, exit: describeExit(exit), ms: end.getTime() - start.getTime(), commits, ...(why ? { why } : {}) });
     w.view = { agent: w.agent, story: null, attempt: 0, since: Date.now(), state: 'idle' };
     view();
-    if (outcome === 'done' || outcome === 'review') return 'done';
+    if (outcome === 'done' || outcome === 'review') return outcome;
     if (outcome !== 'failed' && outcome !== 'conflict' && outcome !== 'interrupted') return 'over';
 
     // A failed attempt: a handoff for whoever works on it next, then retry, escalate or release.

@@ -180,6 +180,15 @@ describe('queue add in a task list', () => {
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', storyFile: { storiesDir: 'stories', queueDir: '' } })).toThrow(/no Story File column/);
     expect(() => decideAdd(queue, { id: 'T-2', title: 't', deps: [], agent: 'X', section: 'Nope' })).toThrow(QueueError);
   });
+
+  it('a title that would read back as a status is refused where the new item would go: file, line and column', async () => {
+    const text = '# Queue\n\n## Tasks\n\n- [ ] **T-1** First task\n';
+    const e = await add(text, { id: 'T-4', title: 'Sneaky [IN PROGRESS: Mallory]', deps: [] }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(QueueError);
+    expect((e as QueueError).code).toBe('parse_error');
+    expect((e as QueueError).details).toMatchObject({ file: 'WORK_QUEUE.md', line: 6, column: 1, id: 'T-4' });
+    expect((e as QueueError).message).toMatch(/^WORK_QUEUE\.md:6:1: editing T-4 would not read back as intended/);
+  });
 });
 
 describe('queue dep in a task list', () => {

@@ -81,6 +81,11 @@ describe('queue mcp', () => {
     const text = (prompt.messages[0].content as { text: string }).text;
     expect(text).toContain('## Your story: 1-2 — REST API skeleton');
     expect(text).toBe((await queue(clones[0], ['prompt', '--agent', 'Dev 1'])).stdout);
+    // An id that names no story: invalid params, with the queue error as the data.
+    const missing = await client.getPrompt({ name: 'work', arguments: { id: 'nope' } }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: -32602, data: { code: 'not_found', id: 'nope', fix: expect.stringContaining('ready lists the ids') } });
+    expect((missing as Error).message).toMatch(/no story "nope" in WORK_QUEUE\.md \[not_found\]$/);
+    expect((await call(client, 'show', { id: 'nope' })).json.error.message).toBe('no story "nope" in WORK_QUEUE.md');
 
     const claimed = await call(client, 'claim');
     expect(claimed.isError, JSON.stringify(claimed.json)).toBe(false);

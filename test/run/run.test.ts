@@ -427,6 +427,8 @@ describe('queue run', () => {
     const b = startRun(clone, ['--name', 'R', '--integrate', 'branch'], f.env);
     expect((await b.done).code).toBe(0);
     expect(b.events.find((e) => e.event === 'exit' && e.story === 'B')).toMatchObject({ outcome: 'review' });
+    // In review is not done: the finish names it for the person who reviews.
+    expect(b.events.at(-1)).toMatchObject({ event: 'finish', done: 0, review: ['B'] });
     expect(remoteFile(f.remote)).toContain('[REVIEW: R-1]');
     expect(git(f.remote, 'show', 'queue-run/b:work/B.txt')).toContain('B by R-1');
     expect(() => git(f.remote, 'show', 'main:work/B.txt')).toThrow();
