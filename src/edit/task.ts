@@ -94,7 +94,13 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
       if (tag !== found[0]) edits.push({ start, end, text: tag });
     } else if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
     else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });
-  } else if (tag !== null) edits.push({ start: para.end, end: para.end, text: ` ${tag}` });
+  } else if (tag !== null) {
+    // Before the spaces that end the paragraph's last line (a hard break someone wrote, or stray
+    // spaces): they stay where they were, and taking the tag away again gives back the same bytes.
+    let at = para.end;
+    while (at > para.start && (text[at - 1] === ' ' || text[at - 1] === '\t')) at--;
+    edits.push({ start: at, end: at, text: ` ${tag}` });
+  }
   return edits;
 }
 

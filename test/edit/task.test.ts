@@ -108,6 +108,16 @@ describe('status writes on task-list items', () => {
     expect(await run(text, { op: 'claim', id: 'C-1', agent: 'B', maxClaims: 1 })).toContain('- [ ] C-1 Run the tests [IN PROGRESS: B]');
   });
 
+  it('spaces that end the item (a hard break, stray spaces) stay after the tag, so a release gives back the same bytes', async () => {
+    const text = ['- [ ] T-1 A long item  ', '  that wraps onto a second line  ', '- [ ] T-2 Another\t', ''].join('\n');
+    const claimed = await run(text, { op: 'claim', id: 'T-1', agent: 'A', maxClaims: 1 });
+    expect(claimed).toBe(text.replace('second line  ', 'second line [IN PROGRESS: A]  '));
+    expect(await run(claimed, { op: 'release', id: 'T-1', agent: 'A' })).toBe(text);
+    const other = await run(text, { op: 'claim', id: 'T-2', agent: 'A', maxClaims: 1 });
+    expect(other).toBe(text.replace('Another\t', 'Another [IN PROGRESS: A]\t'));
+    expect(await run(other, { op: 'release', id: 'T-2', agent: 'A' })).toBe(text);
+  });
+
   it('a multi-line item gets the tag at the end of its first paragraph; nested items and CRLF stay as written', async () => {
     // A nested plain box is T-1's checklist (a nested item with an id would be a child T-1 waits on).
     const text = ['- [ ] T-1 A long item', '  that wraps onto a second line', '  - [ ] a step of it', ''].join('\r\n');
