@@ -344,5 +344,10 @@ function lastTip(git: Git, ref: string): string | null {
 
 /** The commit a ref points at, or null when it does not exist. */
 async function tipOf(git: Git, ref: string): Promise<string | null> {
-  return (await git.line(['rev-parse', '-q', '--verify', `${ref}^{commit}`]).catch(() => '')).trim() || null;
+  // This very ref: git's name lookup, given `refs/heads/main` that does not exist, goes on to
+  // `refs/tags/refs/heads/main` and others, which anyone who can push may create.
+  const listed = (await git.raw(['for-each-ref', '--format=%(objectname) %(refname)', ref]).catch(() => '')).split('\n');
+  const line = listed.find((l) => l.slice(l.indexOf(' ') + 1) === ref);
+  if (!line) return null;
+  return (await git.line(['rev-parse', '-q', '--verify', `${line.slice(0, line.indexOf(' '))}^{commit}`]).catch(() => '')).trim() || null;
 }

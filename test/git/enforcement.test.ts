@@ -510,6 +510,13 @@ describe('every ref update is judged', () => {
     // A maintainer (the server says who pushes) deletes the queue branch: accepted. Re-creating it
     // from the side branch is judged against its last tip, so the steal is refused again.
     accepted(push(m, repo, [':queue'], as.maint));
+    // A tag named like the deleted branch (`refs/tags/refs/heads/queue`, anyone's to push) whose
+    // config turns the rules off is not the branch: git's name lookup would find it, the hook does not.
+    git(c, 'checkout', '-q', '-b', 'lax');
+    setConfig(c, { ...CONFIG, branch: 'queue', maintainers: ['mallory'], rules: { steal: 'off' } });
+    commit(c, 'a config of my own');
+    accepted(push(c, repo, ['HEAD:refs/tags/refs/heads/queue']));
+    git(c, 'checkout', '-q', 'side');
     refused(push(c, repo, ['HEAD:queue']), /steal A-1: A-1 was held by devA/);
     // The twin: the branch re-created from its last tip with a legitimate claim.
     const b = clone(repo, 'devB');
