@@ -12,7 +12,8 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
 import { loadConfig } from '../app/locate.js';
@@ -259,60 +260,97 @@ async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, ti
 
 /**
  * Where the server hook keeps what is remembered at the tips of the queue branch it let through
- * ({@link judgeUpdate}): one file per tip, `queue/remembered/<commit>.json`, so that hooks of
- * concurrent pushes never overwrite each other's.
+ * ({@link judgeUpdate}): for each tip, `queue/remembered/<commit>.tip` names a file
+ * `queue/remembered/<sha1>.json` of the stories remembered there, by the SHA-1 of its bytes. Most
+ * pushes remember what the tip before them did: one file serves them all. Files are written whole
+ * (a rename), each push's its own, so that hooks of concurrent pushes never overwrite each other's.
  */
 const rememberedDir = (gitDir: string) => join(gitDir, 'queue', 'remembered');
 
-/** The tips whose remembered stories are kept whatever their age (the newest). */
+/** The tips kept whatever their age (the newest). */
 const REMEMBERED_TIPS = 16;
-/** How old a tip's file must be before it may go (ms): a push the hook let through moves its ref
- * within moments, and a push that did not land is then long over. */
+/** How old a tip must be before it may go (ms): a push the hook let through moves its ref within
+ * moments, and a push that did not land is then long over. */
 const REMEMBERED_MIN_AGE_MS = 10 * 60 * 1000;
+/** The tips kept at most, young or not, beside the branch's own: however fast pushes come. */
+const REMEMBERED_MAX_TIPS = 256;
 
 const COMMIT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+const CONTENT_ID = /^[0-9a-f]{40}$/;
 
 /** The stories remembered at `commit` when the hook let it through, or null when it did not keep them. */
 function rememberedAt(gitDir: string, commit: string): Remembered | null {
   if (!COMMIT_ID.test(commit)) return null;
   try {
-    const v = JSON.parse(readFileSync(join(rememberedDir(gitDir), `${commit}.json`), 'utf8')) as unknown;
+    const dir = rememberedDir(gitDir);
+    const content = readFileSync(join(dir, `${commit}.tip`), 'utf8').trim();
+    if (!CONTENT_ID.test(content)) return null;
+    const bytes = readFileSync(join(dir, `${content}.json`));
+    if (createHash('sha1').update(bytes).digest('hex') !== content) return null;
+    const v = JSON.parse(bytes.toString('utf8')) as unknown;
     return Array.isArray(v) ? new Map((v as Story[]).filter((st) => typeof st?.id === 'string').map((st) => [st.id, st])) : null;
   } catch {
     return null;
   }
 }
 
+/** Write `data` to `path` whole or not at all (a temp file renamed over it). */
+function writeWhole(path: string, data: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
 /**
- * Keep what is remembered at `commit`, then let go of the files of older tips: never the newest
- * {@link REMEMBERED_TIPS}, nor one younger than {@link REMEMBERED_MIN_AGE_MS} (its push may be about
- * to land), nor that of `current`, the queue branch's tip as this push found it. A push the hook
- * lets through may still fail to land (another ref of an atomic push, a lost race): however many
- * such pushes come, what the branch's tip remembers stays.
+ * Keep what is remembered at `commit`, then let go of older tips: never `current` (the queue
+ * branch's tip as this push found it) nor `commit`, nor the newest {@link REMEMBERED_TIPS}, nor one
+ * younger than {@link REMEMBERED_MIN_AGE_MS} (its push may be about to land) while there are at most
+ * {@link REMEMBERED_MAX_TIPS}; then of the stories files no tip names. A push the hook lets through
+ * may still fail to land (another ref of an atomic push, a lost race): however many such pushes
+ * come, what the branch's tip remembers stays.
  */
 function keepRemembered(gitDir: string, commit: string, remembered: Remembered, current: string | null): void {
   if (!COMMIT_ID.test(commit)) return;
   const dir = rememberedDir(gitDir);
   mkdirSync(dir, { recursive: true });
-  // Whole or not at all: a hook of a concurrent push reads no file or the whole one.
-  const tmp = join(dir, `.${commit}.${process.pid}.tmp`);
-  writeFileSync(tmp, `${JSON.stringify([...remembered.values()])}\n`);
-  renameSync(tmp, join(dir, `${commit}.json`));
+  const bytes = Buffer.from(`${JSON.stringify([...remembered.values()])}\n`);
+  const content = createHash('sha1').update(bytes).digest('hex');
+  // Kept as it is when there (made young again, so no concurrent push's hook lets go of it), else written.
+  const file = join(dir, `${content}.json`);
+  try {
+    const at = new Date();
+    utimesSync(file, at, at);
+  } catch {
+    writeWhole(file, bytes);
+  }
+  writeWhole(join(dir, `${commit}.tip`), `${content}\n`);
+
   const now = Date.now();
-  const files: Array<{ name: string; at: number }> = [];
+  const tips: Array<{ name: string; at: number }> = [];
+  const stories: Array<{ name: string; at: number }> = [];
   for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.json')) continue;
+    const kind = name.endsWith('.tip') ? tips : name.endsWith('.json') ? stories : null;
+    if (!kind) continue;
     try {
-      files.push({ name, at: statSync(join(dir, name)).mtimeMs });
+      kind.push({ name, at: statSync(join(dir, name)).mtimeMs });
     } catch {
       /* removed meanwhile by another push's hook */
     }
   }
-  files.sort((a, b) => b.at - a.at);
-  for (const f of files.slice(REMEMBERED_TIPS)) {
-    if (now - f.at < REMEMBERED_MIN_AGE_MS || f.name === `${commit}.json` || f.name === `${current}.json`) continue;
-    rmSync(join(dir, f.name), { force: true });
+  tips.sort((a, b) => b.at - a.at);
+  const named = new Set<string>();
+  for (const [k, t] of tips.entries()) {
+    const own = t.name === `${commit}.tip` || t.name === `${current}.tip`;
+    if (own || k < REMEMBERED_TIPS || (now - t.at < REMEMBERED_MIN_AGE_MS && k < REMEMBERED_MAX_TIPS)) {
+      try {
+        named.add(readFileSync(join(dir, t.name), 'utf8').trim());
+      } catch {
+        /* removed meanwhile */
+      }
+    } else rmSync(join(dir, t.name), { force: true });
   }
+  // A stories file no kept tip names goes once it is old (a concurrent push may have just written it).
+  for (const f of stories) if (!named.has(f.name.slice(0, -'.json'.length)) && now - f.at >= REMEMBERED_MIN_AGE_MS) rmSync(join(dir, f.name), { force: true });
 }
 
 /** Where the server hook keeps the last tip of each queue branch deleted here. */

@@ -6,7 +6,7 @@
  * that says who pushes.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -348,6 +348,10 @@ describe('stories removed in one push', () => {
       expect(push(c, repo, [`${noise}:refs/heads/main`, `${noise}:refs/heads/dir`], server, '--atomic').code).not.toBe(0);
     }
     expect(git(c, 'ls-remote', server.url(repo), 'refs/heads/main').split('\t')[0]).toBe(tip);
+    // Each tip names what it remembers; the same stories are kept once, whatever the number of tips.
+    const kept = readdirSync(join(dir, repo, 'queue', 'remembered'));
+    expect(kept.filter((n) => n.endsWith('.tip')).length).toBeGreaterThanOrEqual(19);
+    expect(kept.filter((n) => n.endsWith('.json')).length).toBe(1);
     writeFileSync(join(c, 'WORK_QUEUE.md'), withRow(QUEUE, 'A-4', '| [ ] | **A-4** | a4 | None |'));
     commit(c, 'A-4 back');
     refused(push(c, repo), /reopen_by_hand A-4/);
