@@ -102,7 +102,7 @@ describe('failures the user can act on carry no stack trace', () => {
     expect(run('block', 'A-1', '--agent', 'X', '--reason', 'waits on legal').status).toBe(0);
   });
 
-  it('a QUEUE_BRANCH that is no branch name is a usage error before anything is written', () => {
+  it('a QUEUE_BRANCH that is no branch name is a usage error, for reads too, before anything is written', () => {
     const dir = tempDir('queue-branch-env-');
     const text = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | A-1 | a | None |\n';
     writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
@@ -110,12 +110,18 @@ describe('failures the user can act on carry no stack trace', () => {
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-q', '-m', 'seed');
+    // A remote: reads then decide on the shared branch, which QUEUE_BRANCH names.
+    const bare = tempDir('queue-branch-env-remote-');
+    spawnSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+    git('remote', 'add', 'origin', bare);
+    git('push', '-q', 'origin', 'main');
     const bin = join(ROOT, 'dist', 'queue.js');
-    for (const value of ['-x', 'a..b', 'two words']) {
-      const r = spawnSync(process.execPath, [bin, '-C', dir, 'claim', 'A-1', '--agent', 'X'], { encoding: 'utf8', env: { ...process.env, QUEUE_BRANCH: value } });
-      expect([r.status, r.stderr]).toEqual([2, `queue: QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name [usage]\n`]);
-    }
+    for (const value of ['-x', 'a..b', 'two words', 'HEAD', 'refs/heads/main'])
+      for (const args of [['claim', 'A-1', '--agent', 'X'], ['ready']]) {
+        const r = spawnSync(process.execPath, [bin, '-C', dir, ...args], { encoding: 'utf8', env: { ...process.env, QUEUE_BRANCH: value } });
+        expect([r.status, r.stderr], `${value}: ${args[0]}`).toEqual([2, `queue: QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name [usage]\n`]);
+      }
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(text);
-    expect(git('log', '--oneline').stdout.trim().split('\n').length).toBe(1);
+    expect(git('log', '--oneline', 'origin/main').stdout.trim().split('\n').length).toBe(1);
   });
 });

@@ -215,7 +215,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       );
       return {
         stories: atLimit ? [] : offered(order, ix.diagnostics).map((i) => view.story(i, true)),
-        aside: aside.length ? aside.map((i) => view.files().id[i]) : [],
+        aside: aside.length && !atLimit ? aside.map((i) => view.files().id[i]) : [],
         atLimit,
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,

@@ -21,6 +21,7 @@ import { DEFAULT_SEVERITY, type RuleCode } from '../domain/rules.js';
 import { isClaimed } from '../domain/status.js';
 import type { Story } from '../domain/types.js';
 import { storyJson, type StoryJson } from '../model/contract.js';
+import { readyNotOffered } from '../model/rank.js';
 import type { Handoff } from '../workspace/handoff.js';
 import { readablePath } from './files.js';
 import { loadConfig } from './locate.js';
@@ -80,6 +81,9 @@ export interface AgentPrompt {
   story: StoryJson | null;
   /** True when the story was picked (no id was given), as `claim` would pick it. */
   picked: boolean;
+  /** With no story picked: the ids of ready stories `claim` takes only by id (check boxes beside
+   * the file's main form, `model/rank.ts` readyNotOffered); else empty. */
+  aside: string[];
   /** The story file's path (relative to the repository root) and text, when it has one that exists. */
   storyFile: { path: string; text: string } | null;
   /** The story's checklist (a heading story's acceptance boxes). */
@@ -159,6 +163,7 @@ export async function buildPrompt(source: OpenOptions | OpenedQueue, opts: Promp
     agent,
     story: story ? storyJson(story, g) : null,
     picked: opts.id === undefined && story !== null,
+    aside: story === null ? readyNotOffered(g).map((x) => x.id) : [],
     storyFile,
     checklist: story ? story.checklist.map((c) => ({ text: c.text, done: c.done })) : [],
     handoffs: own,
@@ -268,7 +273,9 @@ function render(p: Omit<AgentPrompt, 'markdown'>, story: Story | null, queue: Op
     if (dependents.length) out.push(`- Waiting on it: ${dependents.join(', ')}`);
     if (story.storyFile) out.push(`- Story file: \`${p.storyFile?.path ?? story.storyFile}\`${p.storyFile ? '' : ' (not found)'}`);
     out.push('');
-    if (held) out.push(`You hold ${s.id}: work on it.`, '');
+    if (held && s.status === 'review')
+      out.push(`You hold ${s.id}, in review: it waits for a reviewer, not for you (your own done would be \`self_approve\`). Do not work on it unless it is sent back to you.`, '');
+    else if (held) out.push(`You hold ${s.id}: work on it.`, '');
     else if (s.ready) out.push(`${p.picked ? 'This is the story `queue claim` would give you now. ' : ''}Claim it before you start: \`queue claim ${id}${as} --json\`.`, '');
     else if (isClaimed(story.status.category)) out.push(`${s.id} is held by ${s.claimant ?? 'another agent'}: do not work on it unless it is handed to you.`, '');
     else out.push(`${s.id} cannot be claimed now (\`queue show ${id}\` says why).`, '');
@@ -302,7 +309,12 @@ function render(p: Omit<AgentPrompt, 'markdown'>, story: Story | null, queue: Op
     }
   } else {
     out.push('## No story for you right now', '');
-    out.push(`No story is ready${p.agent ? ` for ${p.agent}` : ''}. \`queue blocked\` shows what waits on what; try \`queue claim${as} --json\` again later, or stop.`, '');
+    if (p.aside.length)
+      out.push(
+        `No story is ready${p.agent ? ` for ${p.agent}` : ''} to be taken without an id. Ready beside the file's stories, and taken only by id, are check boxes (a checklist, perhaps): ${p.aside.map((x) => `\`${x}\``).join(', ')}. Take one (\`queue claim ID${as} --json\`) only if it is work meant for an agent; else stop.`,
+        '',
+      );
+    else out.push(`No story is ready${p.agent ? ` for ${p.agent}` : ''}. \`queue blocked\` shows what waits on what; try \`queue claim${as} --json\` again later, or stop.`, '');
   }
 
   const holding = Boolean(story && p.agent && isClaimed(story.status.category) && story.claimant?.toLowerCase() === p.agent.toLowerCase());

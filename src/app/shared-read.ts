@@ -11,6 +11,7 @@
 import { relative, sep } from 'node:path';
 import type { Diagnostic } from '../domain/types.js';
 import { Git } from '../git/git.js';
+import { QueueError } from '../domain/errors.js';
 import { fetchForRead } from '../git/transaction.js';
 import { locateWrite } from './write.js';
 
@@ -43,7 +44,11 @@ export async function readSource(repo: string | null, path: string, shown: strin
   if (!repo) return null;
   const rel = relative(repo, path).split(sep).join('/');
   if (rel.startsWith('..')) return null;
-  const where = await locateWrite({ cwd: repo, file: path }).catch(() => null);
+  // A QUEUE_BRANCH that is no branch name is the user's to mend, as a write says: never read past it.
+  const where = await locateWrite({ cwd: repo, file: path }).catch((e: unknown) => {
+    if (e instanceof QueueError && e.code === 'usage' && 'branch' in e.details) throw e;
+    return null;
+  });
   if (!where?.remote || !where.repo) return null;
   const git = new Git(repo);
   const tracking = `refs/remotes/${where.remote}/${where.branch}`;

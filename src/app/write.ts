@@ -135,7 +135,9 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
 function branchFromEnvironment(): string | undefined {
   const value = process.env.QUEUE_BRANCH;
   if (!value) return undefined;
-  if (!isRefName(value)) throw new QueueError('usage', `QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name`, { branch: value });
+  // A branch's short name: `HEAD` and `refs/…` name something else to git.
+  if (!isRefName(value) || value === 'HEAD' || value.startsWith('refs/'))
+    throw new QueueError('usage', `QUEUE_BRANCH=${JSON.stringify(value)} is not a branch name`, { branch: value });
   return value;
 }
 

@@ -112,6 +112,17 @@ export function heldBy(queue: Queue, agent: string, agents: QueueConfig['agents'
   return queue.stories.filter((s) => isClaimed(s.status.category) && sameAgent({ agents }, s.claimant, agent));
 }
 
+/** QueueError `claim_limit` when `agent` holds `limit` stories or more (aliases through `agents`). */
+function atClaimLimit(queue: Queue, agent: string, limit: number, agents: QueueConfig['agents']): void {
+  const held = heldBy(queue, agent, agents);
+  if (held.length >= limit) {
+    throw new QueueError('claim_limit', `${agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
+      held: held.map((s) => s.id),
+      limit,
+    });
+  }
+}
+
 /**
  * Decide `op` on `queue`. Names are compared as agents through `agents` (the config's aliases), as
  * the claim rules compare them: a story held under an alias of the acting agent is the agent's.
@@ -119,6 +130,8 @@ export function heldBy(queue: Queue, agent: string, agents: QueueConfig['agents'
  */
 export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'] = {}): Decision {
   const same = (a: string | null, b: string) => sameAgent({ agents }, a, b);
+  // An agent holding its share takes nothing, whatever is ready (as `queue ready --agent` says).
+  if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
   const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
@@ -164,14 +177,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       }
       // Planning work (it needs decomposition) is never picked, but a planning agent may take it by id.
       if (!queue.graph.isReady(story) && !(op.id !== undefined && queue.graph.isPlanningReady(story))) throw notReady(queue, story);
-      const limit = op.maxClaims;
-      const held = heldBy(queue, op.agent, agents);
-      if (held.length >= limit) {
-        throw new QueueError('claim_limit', `${op.agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
-          held: held.map((s) => s.id),
-          limit,
-        });
-      }
+      atClaimLimit(queue, op.agent, op.maxClaims, agents);
       wish = { category: 'in_progress', claimant: op.agent };
       break;
     }

@@ -196,7 +196,7 @@ class QueueTools {
         const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
         return {
           stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),
-          ...(planning ? {} : { aside: offered(readyNotOffered(q.graph), q.diagnostics).map((s) => s.id), atLimit }),
+          ...(planning ? {} : { aside: atLimit ? [] : offered(readyNotOffered(q.graph), q.diagnostics).map((s) => s.id), atLimit }),
           diagnostics: q.diagnostics.map(diagnosticJson),
         };
       }

@@ -147,6 +147,21 @@ describe('queue prompt', () => {
     expect(p.json.handoffs.map((h: { notes: string }) => h.notes)).toEqual(['half done: the form posts']);
     expect(p.json.markdown).toContain('You hold 1-3: work on it.');
   });
+
+  it('a story its holder sent to review waits for a reviewer; with only check boxes ready, the prompt names them, not queue blocked', async () => {
+    const { clone } = repo();
+    expect((await queue(clone, ['claim', '1-3', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect((await queue(clone, ['review', '1-3', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const held = await queue(clone, ['prompt', '1-3', '--agent', 'Dev 1', '--json']);
+    expect(held.json.markdown).toContain('You hold 1-3, in review: it waits for a reviewer, not for you');
+    expect(held.json.markdown).not.toContain('work on it.');
+
+    const c2 = setup({ 'WORK_QUEUE.md': '| Status | Story | Description |\n|---|---|---|\n| [DONE] | **S-1** | s |\n\n## Notes\n\n- [ ] **N-1** ping design\n' }, 1);
+    const p = await queue(c2.clones[0], ['prompt', '--agent', 'Dev 1', '--json']);
+    expect([p.json.story, p.json.aside]).toEqual([null, ['N-1']]);
+    expect(p.json.markdown).toContain('taken only by id, are check boxes (a checklist, perhaps): `N-1`');
+    expect(p.json.markdown).not.toContain('queue blocked');
+  });
 });
 
 describe('queue prompt reads only the work tree', () => {

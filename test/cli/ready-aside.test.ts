@@ -77,4 +77,18 @@ describe('ready lists what claim takes', () => {
     const again = await queue(c, ['ready', '--agent', 'Dev 1', '--json']);
     expect([again.json.stories.map((s: { id: string }) => s.id).sort(), again.json.atLimit]).toEqual([['S-1', 'S-2'], null]);
   }, 60_000);
+
+  it('at the limit with nothing else ready, claim says claim_limit as ready says atLimit; aside is empty then; a name no claim takes is refused by ready too', async () => {
+    const text = TEXT.replace('| [ ] | **S-2** |', '| [IN PROGRESS: Dev 1] | **S-2** |');
+    const { clones } = setup({ 'WORK_QUEUE.md': text }, 1);
+    const c = clones[0];
+    const r = await queue(c, ['ready', '--agent', 'Dev 1', '--json']);
+    expect([r.json.stories, r.json.aside, r.json.atLimit]).toEqual([[], [], { held: ['S-2'], limit: 1 }]);
+    const claim = await queue(c, ['claim', '--agent', 'Dev 1', '--json']);
+    expect(claim.json.error).toMatchObject({ code: 'claim_limit', held: ['S-2'], limit: 1 });
+    expect((await queue(c, ['claim', 'T-1', '--agent', 'Dev 1', '--json'])).json.error.code).toBe('claim_limit');
+    const odd = await queue(c, ['ready', '--agent', 'Dev  1', '--json']);
+    expect([odd.code, odd.json.error.code]).toEqual([2, 'usage']);
+    expect((await queue(c, ['claim', '--agent', 'Dev  1', '--json'])).json.error.code).toBe('usage');
+  }, 60_000);
 });

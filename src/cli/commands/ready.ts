@@ -16,7 +16,14 @@ export function register(program: Command): void {
     .action(async (opts: { agent?: string; limit?: string; planning?: boolean }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
       const g = globals(cmd);
-      const [{ openReady }, { diagnosticJson }] = await Promise.all([import('../../app/open.js'), import('../../model/contract.js')]);
+      const [{ openReady }, { diagnosticJson }, { assertAgentName }] = await Promise.all([
+        import('../../app/open.js'),
+        import('../../model/contract.js'),
+        import('../../app/write.js'),
+      ]);
+      // A name no claim would take is refused here too (`claim` says the same): ready answers for claims.
+      const asked = opts.agent ?? process.env.QUEUE_AGENT;
+      if (asked?.trim()) assertAgentName(asked, 'agent name');
       const answer = opts.planning
         ? await planning(cmd, opts.agent ?? process.env.QUEUE_AGENT, limit)
         : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
