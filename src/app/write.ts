@@ -75,6 +75,9 @@ export interface WriteTarget {
   remote: string | null;
   /** Shared branch name; empty outside a repository. */
   branch: string;
+  /** Where `branch` came from: the config, `QUEUE_BRANCH`, the remote's default branch
+   * (`origin/HEAD`), the checked-out branch, or `main` for want of any (for messages). */
+  branchFrom?: 'config' | 'environment' | 'remote' | 'checkout' | 'default';
   /** Git dir and checked-out branch; null outside a repository. */
   repo: RepoInfo | null;
   /** The config's vocabulary (`config.vocabulary`), for reading the queue at the shared tip. */
@@ -127,8 +130,19 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   }
   const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
   const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
-  const branch = config.branch ?? branchFromEnvironment() ?? remoteDefault ?? checkedOut ?? 'main';
-  return { root, file, config, remote, branch, repo, vocabulary: config.vocabulary };
+  const fromEnvironment = config.branch === undefined ? branchFromEnvironment() : undefined;
+  const [branch, branchFrom] = (
+    config.branch !== undefined
+      ? [config.branch, 'config']
+      : fromEnvironment !== undefined
+        ? [fromEnvironment, 'environment']
+        : remoteDefault
+          ? [remoteDefault, 'remote']
+          : checkedOut
+            ? [checkedOut, 'checkout']
+            : ['main', 'default']
+  ) as [string, WriteTarget['branchFrom']];
+  return { root, file, config, remote, branch, branchFrom, repo, vocabulary: config.vocabulary };
 }
 
 /** The shared branch `QUEUE_BRANCH` names, or undefined when it is unset or empty. */
@@ -195,10 +209,27 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
     allowEmpty: opts.allowEmpty,
     request: typeof intent === 'function' ? undefined : intent,
     author: opts.author,
+  }).catch((e: unknown) => {
+    throw guessedBranch(where, e);
   });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
   return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
+}
+
+/**
+ * `e`, said better when the remote has no branch of the name queue took for the shared one because
+ * nothing named it (no `"branch"`, no `QUEUE_BRANCH`, no `origin/HEAD`, as in a clone of an empty
+ * repository): the checked-out branch was a guess, and how to name the shared branch is the fix.
+ */
+function guessedBranch(where: WriteTarget, e: unknown): unknown {
+  if (!(e instanceof QueueError) || e.code !== 'git' || !where.remote) return e;
+  if ((where.branchFrom !== 'checkout' && where.branchFrom !== 'default') || !/couldn't find remote ref/.test(e.message)) return e;
+  return new QueueError(
+    'git',
+    `${where.remote} has no branch ${where.branch}: queue took the checked-out branch for the shared one, as nothing names it (${where.remote}/HEAD is unknown, as in a clone of an empty repository); name it: "branch" in queue.config.json, QUEUE_BRANCH, or git remote set-head ${where.remote} --auto`,
+    { ...e.details, branch: where.branch },
+  );
 }
 
 /**

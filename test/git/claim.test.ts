@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/read/queue.js';
 import { BIN, git, queue, remoteFile, setup, type Run } from './repos.js';
-import { fixture, fixtureFiles, read, REAL, rng, testSeed, withoutCorpus, withSeed } from '../helpers.js';
+import { fixture, fixtureFiles, read, REAL, rng, tempDir, testSeed, withoutCorpus, withSeed } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 
@@ -191,6 +191,31 @@ describe('claim across clones (real git, real processes)', () => {
     expect(stuck.code).toBe(2);
     expect(stuck.json.error).toMatchObject({ code: 'git', lock, ref: 'refs/remotes/origin/main' });
     expect(stuck.json.error.message).toContain(`${lock} exists`);
+  }, 60_000);
+
+  it('in a clone of an empty remote (no origin/HEAD), on a branch of its own: the error says the shared branch was a guess and how to name it', async () => {
+    const dir = tempDir('queue-no-origin-head-');
+    const bare = join(dir, 'remote.git');
+    git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
+    const c = join(dir, 'c');
+    git(dir, 'clone', '-q', bare, c);
+    git(c, 'config', 'user.name', 'Dev 1');
+    git(c, 'config', 'user.email', 'dev1@example.com');
+    git(c, 'checkout', '-q', '-b', 'main');
+    writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
+    git(c, 'add', '.');
+    git(c, 'commit', '-q', '-m', 'seed');
+    git(c, 'push', '-q', 'origin', 'main');
+    git(c, 'checkout', '-q', '-b', 'work');
+    const r = await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.json.error).toMatchObject({ code: 'git', branch: 'work' });
+    expect(r.json.error.message).toMatch(
+      /^origin has no branch work: queue took the checked-out branch for the shared one, .*"branch" in queue\.config\.json, QUEUE_BRANCH, or git remote set-head origin --auto$/,
+    );
+    // Named, the claim lands on main.
+    expect((await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json'], { QUEUE_BRANCH: 'main' })).code).toBe(0);
+    expect(git(bare, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **S-1** |');
   }, 60_000);
 
   it('done unblocks the dependents it releases in the same commit; --no-unblock leaves them', async () => {
