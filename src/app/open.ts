@@ -12,9 +12,10 @@ import { certainlyNoRemote } from './git-config.js';
 
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
-import type { Diagnostic, StatusCategory } from '../domain/types.js';
-import { isEmptyVocabulary, sameAgent, type QueueConfig, type Vocabulary } from '../domain/config.js';
-import { CATEGORIES, isClaimed } from '../domain/status.js';
+import type { Diagnostic } from '../domain/types.js';
+import { isEmptyVocabulary, type QueueConfig, type Vocabulary } from '../domain/config.js';
+import { CATEGORIES } from '../domain/status.js';
+import { claimLimitReached, type ClaimLimit } from '../model/rank.js';
 import { GraphCore, rankIndices } from '../model/core.js';
 import type { StoryJson } from '../model/contract.js';
 import {
@@ -129,7 +130,7 @@ export interface ReadyAnswer {
   aside: string[];
   /** When the agent asked for holds as many stories as `maxClaims` allows, so that `claim` takes
    * none (`claim_limit`): the stories it holds and the limit; `stories` is then empty. Else null. */
-  atLimit: { held: string[]; limit: number } | null;
+  atLimit: ClaimLimit | null;
   diagnostics: Diagnostic[];
   /** True when the answer came from a stored index (`app/index-cache.ts`). */
   indexed: boolean;
@@ -191,7 +192,8 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   function answerFrom(view: IndexView, indexed: boolean, checkKept = indexed, patched = false): ReadyAnswer {
     try {
       const ix = view.index;
-      const order = rankIndices(new GraphCore(ix.arrays), {
+      const core = new GraphCore(ix.arrays);
+      const order = rankIndices(core, {
         priority: (i) => ix.priority[i],
         owner: (i) => ix.owner[i],
         agent: agent?.trim().toLowerCase() || undefined,
@@ -199,7 +201,6 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         critical: ix.critical,
         offered: ix.offered,
       }).slice(0, limit);
-      const core = new GraphCore(ix.arrays);
       // An agent holding its share takes nothing: `claim` would refuse every story listed.
       const atLimit = claimLimitReached(
         loc.config,
@@ -209,13 +210,10 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         (i) => CATEGORIES[ix.arrays.category[i]],
         (i) => view.files().id[i],
       );
-      const aside = offered(
-        core.readyIndices().filter((i) => ix.offered[i] === 0),
-        ix.diagnostics,
-      );
+      const aside = atLimit ? [] : offered(core.readyIndices(), ix.diagnostics).filter((i) => ix.offered[i] === 0);
       return {
         stories: atLimit ? [] : offered(order, ix.diagnostics).map((i) => view.story(i, true)),
-        aside: aside.length && !atLimit ? aside.map((i) => view.files().id[i]) : [],
+        aside: aside.map((i) => view.files().id[i]),
         atLimit,
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
         indexed,
@@ -225,30 +223,6 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       view.close();
     }
   }
-}
-
-/**
- * The stories `agent` holds (the config's aliases count as the agent, as the claim rules count
- * them), with the limit, when they are as many as `maxClaims` allows, so that `queue claim` would
- * take none (`claim_limit`); null otherwise, or without an agent. Stories are positions `0 … n-1`,
- * each with its claimant as written, its status category and its id.
- */
-export function claimLimitReached(
-  config: Pick<QueueConfig, 'agents' | 'maxClaims'>,
-  agent: string | undefined | null,
-  n: number,
-  claimant: (i: number) => string | null,
-  category: (i: number) => StatusCategory,
-  id: (i: number) => string,
-): { held: string[]; limit: number } | null {
-  const who = agent?.trim();
-  if (!who) return null;
-  const held: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = claimant(i);
-    if (c !== null && isClaimed(category(i)) && sameAgent(config, c, who)) held.push(id(i));
-  }
-  return held.length > 0 && held.length >= config.maxClaims ? { held, limit: config.maxClaims } : null;
 }
 
 /**

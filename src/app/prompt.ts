@@ -21,7 +21,7 @@ import { DEFAULT_SEVERITY, type RuleCode } from '../domain/rules.js';
 import { isClaimed } from '../domain/status.js';
 import type { Story } from '../domain/types.js';
 import { storyJson, type StoryJson } from '../model/contract.js';
-import { readyNotOffered } from '../model/rank.js';
+import { claimLimitOf, readyNotOffered } from '../model/rank.js';
 import type { Handoff } from '../workspace/handoff.js';
 import { readablePath } from './files.js';
 import { loadConfig } from './locate.js';
@@ -128,7 +128,7 @@ export async function buildPrompt(source: OpenOptions | OpenedQueue, opts: Promp
     const { heldBy, pickStory } = await import('../edit/decide.js');
     const held = agent ? heldBy(queue, agent, config.agents) : [];
     // An agent at its claim limit can take nothing (`claim` says claim_limit): its work is the story it holds.
-    if (held.length > 0 && held.length >= config.maxClaims) story = held[0];
+    if (claimLimitOf(queue.stories, agent, config)) story = held[0];
     else
       try {
         story = pickStory(queue, agent ?? '');

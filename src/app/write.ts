@@ -130,19 +130,18 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
   }
   const checkedOut = repo.head ? repo.head.replace(/^refs\/heads\//, '') : null;
   const remoteDefault = remote === 'origin' ? repo.originDefault : remote ? await defaultBranch(git, remote) : null;
-  const fromEnvironment = config.branch === undefined ? branchFromEnvironment() : undefined;
-  const [branch, branchFrom] = (
-    config.branch !== undefined
-      ? [config.branch, 'config']
-      : fromEnvironment !== undefined
-        ? [fromEnvironment, 'environment']
-        : remoteDefault
-          ? [remoteDefault, 'remote']
-          : checkedOut
-            ? [checkedOut, 'checkout']
-            : ['main', 'default']
-  ) as [string, WriteTarget['branchFrom']];
-  return { root, file, config, remote, branch, branchFrom, repo, vocabulary: config.vocabulary };
+  // The first that names one; QUEUE_BRANCH is read (and refused when no branch name) only when the config names none.
+  const choices: Array<[() => string | null | undefined, NonNullable<WriteTarget['branchFrom']>]> = [
+    [() => config.branch, 'config'],
+    [branchFromEnvironment, 'environment'],
+    [() => remoteDefault, 'remote'],
+    [() => checkedOut, 'checkout'],
+  ];
+  for (const [name, branchFrom] of choices) {
+    const branch = name();
+    if (branch != null) return { root, file, config, remote, branch, branchFrom, repo, vocabulary: config.vocabulary };
+  }
+  return { root, file, config, remote, branch: 'main', branchFrom: 'default', repo, vocabulary: config.vocabulary };
 }
 
 /** The shared branch `QUEUE_BRANCH` names, or undefined when it is unset or empty. */

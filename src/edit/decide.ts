@@ -9,11 +9,11 @@
  */
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { rankReady, readyNotOffered } from '../model/rank.js';
+import { claimLimitOf, isHeldBy, rankReady, readyNotOffered } from '../model/rank.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
-import { statusStyle, type StatusStyle, type StatusWish } from './style.js';
+import { emphasisOf, statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
 import { assertEditable, blocksWaiting, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
@@ -109,18 +109,13 @@ export interface DerivedEdits {
 
 /** Stories `agent` holds (in progress or review with that claimant, case-insensitive). */
 export function heldBy(queue: Queue, agent: string, agents: QueueConfig['agents'] = {}): Story[] {
-  return queue.stories.filter((s) => isClaimed(s.status.category) && sameAgent({ agents }, s.claimant, agent));
+  return queue.stories.filter((s) => isHeldBy(agents, s.claimant, s.status.category, agent));
 }
 
-/** QueueError `claim_limit` when `agent` holds `limit` stories or more (aliases through `agents`). */
+/** QueueError `claim_limit` when `agent` holds `limit` stories or more (`model/rank.ts` claimLimitOf). */
 function atClaimLimit(queue: Queue, agent: string, limit: number, agents: QueueConfig['agents']): void {
-  const held = heldBy(queue, agent, agents);
-  if (held.length >= limit) {
-    throw new QueueError('claim_limit', `${agent} already holds ${held.map((s) => s.id).join(', ')} (limit ${limit}); finish or release first`, {
-      held: held.map((s) => s.id),
-      limit,
-    });
-  }
+  const at = claimLimitOf(queue.stories, agent, { agents, maxClaims: limit });
+  if (at) throw new QueueError('claim_limit', `${agent} already holds ${at.held.join(', ')} (limit ${limit}); finish or release first`, { ...at });
 }
 
 /**
@@ -326,15 +321,9 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
     // written bare: the file's `**DONE**` there would open a second bold inside the first.
     const inside = /[*_]/.test(cell.slice(0, note.start));
     const text = style.write(wish);
-    return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? bare(text) : text }];
+    return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? (emphasisOf(text)?.inner ?? text) : text }];
   }
   return [{ start: span.start, end: span.end, text: style.write(wish) }];
-}
-
-/** A status as written without the emphasis around it: `**DONE**` → `DONE`, `_Todo._` → `Todo.`. */
-function bare(status: string): string {
-  const m = /^([*_]{1,3})(.+)\1$/s.exec(status);
-  return m ? m[2] : status;
 }
 
 /**

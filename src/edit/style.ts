@@ -118,8 +118,8 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
         // The file's own word written with no one beside it (`CLAIMED`, `**WIP**`): the word, with the
         // claimant or reason after it in parentheses, inside its emphasis; kept only if it reads back so.
         else if (!had && wantArg && !ex.startsWith('[')) {
-          const m = /^([*_]{1,3})(.+)\1$/s.exec(ex);
-          candidates.push(m ? `${m[1]}${m[2]} (${wantArg})${m[1]}` : `${ex} (${wantArg})`);
+          const m = emphasisOf(ex);
+          candidates.push(m ? `${m.mark}${m.inner} (${wantArg})${m.mark}` : `${ex} (${wantArg})`);
         }
       }
       candidates.push(fallback(w), bracketForm(w));
@@ -127,6 +127,12 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
       return bracketForm(w);
     },
   };
+}
+
+/** A status written inside emphasis (`**DONE**`, `_Todo._`): the emphasis mark and what it wraps; null otherwise. */
+export function emphasisOf(status: string): { mark: string; inner: string } | null {
+  const m = /^([*_]{1,3})(.+)\1$/s.exec(status);
+  return m ? { mark: m[1], inner: m[2] } : null;
 }
 
 /** The claimant (in progress, review) or reason (blocked) a wish carries, else null. */

@@ -33,6 +33,11 @@ function gist(stderr: string): string {
  * clone with a remote) never pays for loading it. */
 let simpleGitModule: Promise<SimpleGitFactory> | null = null;
 
+/** The lock file git names when it could not take it (`Unable to create '…/main.lock': File exists`), or null. */
+export function lockNamed(stderr: string): string | null {
+  return /Unable to create '([^']+\.lock)'/.exec(stderr)?.[1] ?? null;
+}
+
 /**
  * Options before every git command queue runs. `--no-replace-objects`: objects are read as they were
  * committed, never through `refs/replace/*`, which anyone who can push may create: a replacement of

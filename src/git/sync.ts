@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
-import { Git, GitFailure } from './git.js';
+import { Git, GitFailure, lockNamed } from './git.js';
 import type { BranchRef, TransactionResult } from './types.js';
 
 /**
@@ -60,11 +60,11 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
     }
     // A ref's lock (`refs/heads/main.lock`): git may have moved index and work tree before it failed
     // to move the branch, so what is left looks like local changes. The lock is what to name.
-    const refLock = /Unable to create '([^']+\.lock)'/.exec(failure);
+    const refLock = lockNamed(failure);
     if (refLock) {
       return {
         sync: 'skipped',
-        note: `${refLock[1]} exists (another git command is running in this clone, or one that crashed left it): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; once it is gone, git pull --ff-only`,
+        note: `${refLock} exists (another git command is running in this clone, or one that crashed left it): ${opts.branch} was not fast-forwarded to ${commit.slice(0, 7)}; once it is gone, git pull --ff-only`,
       };
     }
     if ((await git.line(['rev-list', '--count', `${commit}..HEAD`])) !== '0') {

@@ -30,7 +30,7 @@ import { applyDecision } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import { withFollow } from '../reconcile/reconcile.js';
 import type { Decision, Operation } from '../edit/decide.js';
-import { Git, GitFailure } from './git.js';
+import { Git, GitFailure, lockNamed } from './git.js';
 import { contending, expired, forget, live, lookDelay, waitingBehind, type Group } from './group.js';
 import {
   deletions,
@@ -466,7 +466,7 @@ async function fetchBranch(git: Git, remote: string, branch: string, tracking: s
         await new Promise((r) => setTimeout(r, FETCH_WAIT_MS * 2 ** (attempt - 1)));
         continue;
       }
-      const lock = /Unable to create '([^']+\.lock)'/.exec((e as GitFailure).stderr)?.[1];
+      const lock = lockNamed((e as GitFailure).stderr);
       throw new QueueError(
         'git',
         `git fetch could not update ${tracking}: ${lock ? `${lock} exists` : 'another git command holds it'} (a git command is running in this clone, or one that crashed left the lock: once it is gone, run the command again)`,

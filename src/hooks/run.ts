@@ -369,7 +369,7 @@ function recordTip(gitDir: string, ref: string, sha: string): void {
   const tips = readTips(gitDir);
   tips[ref] = sha;
   mkdirSync(join(gitDir, 'queue'), { recursive: true });
-  writeFileSync(tipsFile(gitDir), `${JSON.stringify(tips, null, 2)}\n`);
+  writeWhole(tipsFile(gitDir), `${JSON.stringify(tips, null, 2)}\n`);
 }
 
 /** The last tip of `ref` recorded when it was deleted here, or null. */

@@ -28,14 +28,14 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../app/failure.js';
-import { claimLimitReached, LiveQueue, offered } from '../app/open.js';
+import { LiveQueue, offered } from '../app/open.js';
 import { loadConfig } from '../app/locate.js';
 import { add, block, claim, done, handoff, openSession, release, resultJson, type Session, type WriteResult } from '../app/operations.js';
 import { buildPrompt, promptAgent } from '../app/prompt.js';
 import { showStory } from '../app/show.js';
 import { QueueError } from '../domain/errors.js';
 import { diagnosticJson, storyJson } from '../model/contract.js';
-import { rankPlanning, rankReady, readyNotOffered } from '../model/rank.js';
+import { claimLimitOf, rankPlanning, rankReady, readyNotOffered } from '../model/rank.js';
 
 /** Where the server's queue is and who acts: `queue mcp`'s `-C`, `--file`, `--offline` and `--agent`. */
 export interface McpOptions {
@@ -179,17 +179,7 @@ class QueueTools {
         const agent = this.opts.agent ?? process.env.QUEUE_AGENT;
         const a = agent?.trim().toLowerCase();
         // An agent holding its share takes nothing (`claim` says claim_limit), as `queue ready --agent` says.
-        const st = q.stories;
-        const atLimit = planning
-          ? null
-          : claimLimitReached(
-              loadConfig(q.root).config,
-              agent,
-              st.length,
-              (i) => st[i].claimant,
-              (i) => st[i].status.category,
-              (i) => st[i].id,
-            );
+        const atLimit = planning ? null : claimLimitOf(q.stories, agent, loadConfig(q.root).config);
         const ranked = atLimit
           ? []
           : offered(planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent), q.diagnostics);
@@ -231,12 +221,16 @@ async function answer(tools: QueueTools, name: string, args: Args): Promise<Call
     const body = await tools.call(name, args);
     return { content: [{ type: 'text', text: JSON.stringify({ schemaVersion: 1, ...body }) }] };
   } catch (e) {
-    const f = failureOf(e);
-    // No agent named anywhere is the server's start, not the call's arguments.
-    const fix = f.details.missing === 'agent' ? NO_AGENT : FIX[f.code];
-    const error = { code: f.code, message: f.message, ...f.details, ...(fix ? { fix } : {}) };
-    return { content: [{ type: 'text', text: JSON.stringify({ schemaVersion: 1, error }) }], isError: true };
+    return { content: [{ type: 'text', text: JSON.stringify({ schemaVersion: 1, error: errorJson(e) }) }], isError: true };
   }
+}
+
+/** The error document of a failure (`code`, `message`, its details) with what to do about it (`fix`). */
+function errorJson(e: unknown): { code: string; message: string; fix?: string } & Record<string, unknown> {
+  const f = failureOf(e);
+  // No agent named anywhere is the server's start, not the call's arguments.
+  const fix = f.details.missing === 'agent' ? NO_AGENT : FIX[f.code];
+  return { code: f.code, message: f.message, ...f.details, ...(fix ? { fix } : {}) };
 }
 
 /** The one prompt: `queue prompt`'s instructions, which clients offer as a command (`/mcp__queue__work`). */
@@ -268,11 +262,9 @@ export function createMcpServer(opts: McpOptions, version: string): { server: Se
     } catch (e) {
       // A prompt has no error result of its own: a JSON-RPC error, invalid params for what the
       // request named wrong, with the queue error (code, details, fix) as its data.
-      const f = failureOf(e);
-      const fix = f.details.missing === 'agent' ? NO_AGENT : FIX[f.code];
-      const data = { code: f.code, message: f.message, ...f.details, ...(fix ? { fix } : {}) };
-      const rpc = f.code === 'usage' || f.code === 'not_found' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
-      throw new McpError(rpc, `${f.message} [${f.code}]`, data);
+      const data = errorJson(e);
+      const rpc = data.code === 'usage' || data.code === 'not_found' ? ErrorCode.InvalidParams : ErrorCode.InternalError;
+      throw new McpError(rpc, `${data.message} [${data.code}]`, data);
     }
   });
   server.setRequestHandler(CallToolRequestSchema, async (req) => {

@@ -5,7 +5,9 @@
  */
 import { rankIndices } from './core.js';
 import type { QueueGraph } from './graph.js';
-import type { Story } from '../domain/types.js';
+import type { StatusCategory, Story } from '../domain/types.js';
+import { sameAgent, type QueueConfig } from '../domain/config.js';
+import { isClaimed } from '../domain/status.js';
 
 const WORDS: Record<string, number> = { critical: 0, urgent: 0, highest: 0, blocker: 0, high: 1, medium: 2, normal: 2, med: 2, low: 3, lowest: 4, trivial: 4 };
 
@@ -75,4 +77,49 @@ export function rankPlanning(graph: QueueGraph): Story[] {
     .map((s, i) => ({ s, i, p: priorityRank(s.priority) }))
     .sort((a, b) => a.p - b.p || a.i - b.i)
     .map((x) => x.s);
+}
+
+/** Whether a story with `claimant` and status `category` is held by `agent`: claimed, by the agent
+ * or one of its aliases in `agents`, as the claim rules count. */
+export function isHeldBy(agents: QueueConfig['agents'], claimant: string | null, category: StatusCategory, agent: string): boolean {
+  return claimant !== null && isClaimed(category) && sameAgent({ agents }, claimant, agent);
+}
+
+/** What an agent holding its share holds: the ids, and the limit (`maxClaims`). */
+export interface ClaimLimit {
+  held: string[];
+  limit: number;
+}
+
+/**
+ * The stories `agent` holds ({@link isHeldBy}) with the limit, when they are as many as `maxClaims`
+ * allows, so that `queue claim` takes none (`claim_limit`); null otherwise, or without an agent.
+ * Stories are positions `0 … n-1`, each with its claimant as written, its status category and its
+ * id (a queue's stories, or the arrays of its index).
+ */
+export function claimLimitReached(
+  config: Pick<QueueConfig, 'agents' | 'maxClaims'>,
+  agent: string | undefined | null,
+  n: number,
+  claimant: (i: number) => string | null,
+  category: (i: number) => StatusCategory,
+  id: (i: number) => string,
+): ClaimLimit | null {
+  const who = agent?.trim();
+  if (!who) return null;
+  const held: string[] = [];
+  for (let i = 0; i < n; i++) if (isHeldBy(config.agents, claimant(i), category(i), who)) held.push(id(i));
+  return held.length >= config.maxClaims ? { held, limit: config.maxClaims } : null;
+}
+
+/** {@link claimLimitReached} of a queue's stories. */
+export function claimLimitOf(stories: readonly Story[], agent: string | undefined | null, config: Pick<QueueConfig, 'agents' | 'maxClaims'>): ClaimLimit | null {
+  return claimLimitReached(
+    config,
+    agent,
+    stories.length,
+    (i) => stories[i].claimant,
+    (i) => stories[i].status.category,
+    (i) => stories[i].id,
+  );
 }

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
-import { git, queue, remoteFile } from '../git/repos.js';
+import { emptyRemoteClone, git, queue, remoteFile } from '../git/repos.js';
 
 /** A new git repository (no commit) committing as Dev 1. */
 function fresh(dir = tempDir('queue-init-')): string {
@@ -134,13 +134,7 @@ describe('queue init', () => {
   });
 
   it('then queue claim works through a bare remote once the init commit is pushed', async () => {
-    const dir = tempDir('queue-init-remote-');
-    const remote = join(dir, 'remote.git');
-    git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
-    const clone = join(dir, 'clone');
-    git(dir, 'clone', '-q', remote, clone);
-    git(clone, 'config', 'user.name', 'Dev 2');
-    git(clone, 'config', 'user.email', 'dev2@example.com');
+    const { remote, clone } = emptyRemoteClone('queue-init-remote-', 'Dev 2');
     expect((await queue(clone, ['init', '--hooks'])).code).toBe(0);
     git(clone, 'push', '-q', 'origin', 'HEAD:main');
     const viaRemote = await queue(clone, ['claim', '--agent', 'Dev 2', '--json']);

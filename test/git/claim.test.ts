@@ -5,8 +5,8 @@ import lockfile from 'proper-lockfile';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readQueue } from '../../src/read/queue.js';
-import { BIN, git, queue, remoteFile, setup, type Run } from './repos.js';
-import { fixture, fixtureFiles, read, REAL, rng, tempDir, testSeed, withoutCorpus, withSeed } from '../helpers.js';
+import { BIN, emptyRemoteClone, git, queue, remoteFile, setup, type Run } from './repos.js';
+import { fixture, fixtureFiles, read, REAL, rng, testSeed, withoutCorpus, withSeed } from '../helpers.js';
 
 const HEAD = '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n';
 
@@ -194,13 +194,7 @@ describe('claim across clones (real git, real processes)', () => {
   }, 60_000);
 
   it('in a clone of an empty remote (no origin/HEAD), on a branch of its own: the error says the shared branch was a guess and how to name it', async () => {
-    const dir = tempDir('queue-no-origin-head-');
-    const bare = join(dir, 'remote.git');
-    git(dir, 'init', '-q', '--bare', '-b', 'main', bare);
-    const c = join(dir, 'c');
-    git(dir, 'clone', '-q', bare, c);
-    git(c, 'config', 'user.name', 'Dev 1');
-    git(c, 'config', 'user.email', 'dev1@example.com');
+    const { remote: bare, clone: c } = emptyRemoteClone('queue-no-origin-head-', 'Dev 1');
     git(c, 'checkout', '-q', '-b', 'main');
     writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
     git(c, 'add', '.');

@@ -45,6 +45,21 @@ function identity(repo: string, name: string) {
   git(repo, 'config', 'user.email', `${name.replace(/\s/g, '')}@example.com`);
 }
 
+/**
+ * A clone of an empty bare remote (`main`), committing as `who` (`<who>@example.com`, spaces taken
+ * out): what `git clone` of a new repository gives, a clone that knows no `origin/HEAD`.
+ */
+export function emptyRemoteClone(prefix: string, who: string): { dir: string; remote: string; clone: string } {
+  const dir = tempDir(prefix);
+  const remote = join(dir, 'remote.git');
+  git(dir, 'init', '-q', '--bare', '-b', 'main', remote);
+  const clone = join(dir, 'clone');
+  git(dir, 'clone', '-q', remote, clone);
+  git(clone, 'config', 'user.name', who);
+  git(clone, 'config', 'user.email', `${who.replace(/\s+/g, '').toLowerCase()}@example.com`);
+  return { dir, remote, clone };
+}
+
 /** The queue file at the remote's main. */
 export function remoteFile(remote: string, file = 'WORK_QUEUE.md'): string {
   return git(remote, 'show', `main:${file}`);

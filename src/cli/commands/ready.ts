@@ -24,9 +24,7 @@ export function register(program: Command): void {
       // A name no claim would take is refused here too (`claim` says the same): ready answers for claims.
       const asked = opts.agent ?? process.env.QUEUE_AGENT;
       if (asked?.trim()) assertAgentName(asked, 'agent name');
-      const answer = opts.planning
-        ? await planning(cmd, opts.agent ?? process.env.QUEUE_AGENT, limit)
-        : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, opts.agent ?? process.env.QUEUE_AGENT, limit);
+      const answer = opts.planning ? await planning(cmd, asked, limit) : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, asked, limit);
       const aside = answer.aside;
       if (g.json) {
         printJson({ stories: answer.stories, ...(opts.planning ? {} : { aside, atLimit: answer.atLimit }), diagnostics: answer.diagnostics.map(diagnosticJson) });
@@ -46,9 +44,7 @@ export function register(program: Command): void {
           for (const d of none) process.stderr.write(`${formatDiagnostic(d)}\n`);
         } else if (answer.atLimit) {
           const { held, limit } = answer.atLimit;
-          process.stdout.write(
-            `${opts.agent ?? process.env.QUEUE_AGENT} holds ${held.join(', ')} (limit ${limit}): finish or release ${held.length === 1 ? 'it' : 'one'} before taking another\n`,
-          );
+          process.stdout.write(`${asked} holds ${held.join(', ')} (limit ${limit}): finish or release ${held.length === 1 ? 'it' : 'one'} before taking another\n`);
           return;
         } else if (aside.length) process.stdout.write('no story is ready to be taken without an id\n');
         else process.stdout.write(opts.planning ? 'no story needs decomposition\n' : 'no story is ready (queue blocked shows why)\n');
