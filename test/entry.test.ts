@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ROOT, tempDir } from './helpers.js';
 import { BIN, git, queue, setup } from './git/repos.js';
 
 const TABLE =
@@ -60,5 +61,41 @@ describe('the entry', () => {
     expect(r.code, r.stderr).toBe(0);
     const wf = readFileSync(join(s.clones[0], '.github', 'workflows', 'queue-validate.yml'), 'utf8');
     expect(wf).toContain(`npx --yes --package=${pkg.name}@${pkg.version} -- queue validate --range "$range"`);
+  });
+
+  it('answers the commands agents poll (ready, list, blocked, graph) on a table queue without loading a Markdown parser, git library or lock library', () => {
+    // Every command is a short process that compiles what it loads: the Markdown stack (micromark,
+    // mdast), simple-git and proper-lockfile are over half the code, and a read that needs none of
+    // them must not load them through a static import somewhere in its closure.
+    const dir = tempDir('queue-lazy-');
+    git(dir, 'init', '-q');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), TABLE);
+    const log = join(dir, 'loaded.txt');
+    const hook = join(dir, 'record.mjs');
+    writeFileSync(
+      hook,
+      `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`,
+    );
+    const heavy = /node_modules\/(micromark[^/]*|mdast-util-[^/]*|remark-[^/]*|unified|simple-git|@kwsites|proper-lockfile|graceful-fs)\//;
+    for (const args of [['ready', '--json'], ['ready', '--agent', 'Dev 1'], ['list', '--json'], ['blocked', '--json'], ['graph']]) {
+      writeFileSync(log, '');
+      const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, BIN, ...args], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const files = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((u) => fileURLToPath(u));
+      expect(files.length, args.join(' ')).toBeGreaterThan(3);
+      // What each loaded chunk was built from, by its source map.
+      const sources = files.flatMap((f) => (existsSync(`${f}.map`) ? (JSON.parse(readFileSync(`${f}.map`, 'utf8')).sources as string[]).map((x) => join(dirname(f), x)) : []));
+      expect(
+        sources.some((x) => x.includes(`${join('src', 'cli', 'main.ts')}`)),
+        args.join(' '),
+      ).toBe(true);
+      expect(
+        sources.filter((x) => heavy.test(x.split('\\').join('/'))),
+        args.join(' '),
+      ).toEqual([]);
+    }
   });
 });

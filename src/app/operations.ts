@@ -19,13 +19,14 @@
  */
 import { dirname } from 'node:path';
 import { unblockedIds, type Effect } from '../domain/effects.js';
+import { assertAgentName } from '../dialect/agent-name.js';
 import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
 import { argumentAsRead } from '../dialect/status.js';
-import { assertAgentName, locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
+import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
 import { isClaimed } from '../domain/status.js';
 import { TRAILER } from '../domain/trailers.js';
 

@@ -27,11 +27,6 @@ export interface ReadSource {
   diagnostics: Diagnostic[];
 }
 
-/** The codes of the warnings that say a read's answer may be stale or not what a write will see (the
- * shared branch could not be fetched, the working file lacks what it has, or has changes it lacks):
- * people are told on stderr, JSON carries them. */
-export const SOURCE_CODES: ReadonlySet<string> = new Set(['fetch_failed', 'behind_remote', 'local_changes']);
-
 const warning = (code: string, message: string, file: string): Diagnostic => ({ severity: 'warning', code, message, file, line: 1, column: 1 });
 
 /**

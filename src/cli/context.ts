@@ -41,12 +41,12 @@ export async function open(cmd: Command, workspace = false, shared = false): Pro
 }
 
 /**
- * For people, on stderr: the warnings that say a read's answer may be stale (`app/shared-read.ts`
+ * For people, on stderr: the warnings that say a read's answer may be stale (`app/source-codes.ts`
  * SOURCE_CODES: the shared branch could not be fetched, or the clone is behind it), which `--json`
  * carries in `diagnostics`. Said before the answer, one line each.
  */
 export async function sayWhereFrom(diagnostics: readonly Diagnostic[]): Promise<void> {
-  const { SOURCE_CODES } = await import('../app/shared-read.js');
+  const { SOURCE_CODES } = await import('../app/source-codes.js');
   const source = diagnostics.filter((d) => SOURCE_CODES.has(d.code));
   if (source.length === 0) return;
   const { formatDiagnostic } = await human();

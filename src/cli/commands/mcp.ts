@@ -15,7 +15,7 @@ export function register(program: Command): void {
     .action(async (opts: { agent?: string }, cmd: Command) => {
       const g = globals(cmd);
       // A name no write could use is refused now, not at the first write.
-      if (opts.agent !== undefined) (await import('../../app/write.js')).assertAgentName(opts.agent, '--agent');
+      if (opts.agent !== undefined) (await import('../../dialect/agent-name.js')).assertAgentName(opts.agent, '--agent');
       const { serveStdio } = await import('../../mcp/server.js');
       await serveStdio({ cwd: g.C, file: g.file, offline: g.offline === true, agent: opts.agent }, program.version() ?? '0.0.0');
     });

@@ -19,7 +19,7 @@ export function register(program: Command): void {
       const [{ openReady }, { diagnosticJson }, { assertAgentName }] = await Promise.all([
         import('../../app/open.js'),
         import('../../model/contract.js'),
-        import('../../app/write.js'),
+        import('../../dialect/agent-name.js'),
       ]);
       // A name no claim would take is refused here too (`claim` says the same): ready answers for claims.
       const asked = opts.agent ?? process.env.QUEUE_AGENT;
