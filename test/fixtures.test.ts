@@ -199,11 +199,24 @@ describe('listings.md: tables with no status column under a heading that states 
       'SR-5 todo ← SR-4',
       'in-progress-claimed/relevance-tuning-notebook in_progress',
       'OPS-9 done',
+      'later-after-the-design-r/saved-searches blocked',
     ]);
     expect([kinds(q, 'SR-1'), kinds(q, 'SR-3'), kinds(q, 'SR-4'), kinds(q, 'OPS-9')]).toEqual([['table', 'log'], ['table', 'log'], ['table'], ['log']]);
     expect(q.stories.some((s) => s.title === 'Query suggestions')).toBe(false);
     expect(diagnostics(q)).toEqual([]);
+    // The rows not read are said, where the table is.
+    const next = q.diagnostics.find((d) => d.code === 'column_role' && d.message.includes('Next — waiting'));
+    expect(next).toMatchObject({ severity: 'info', line: 40, column: 1 });
+    expect(next?.message).toContain('its 1 row is not read as stories');
     expect(ready(q)).toContain('SR-4');
+  });
+
+  it('a qualified heading whose word the legend defines as a hold lists held work', async () => {
+    const q = await open('listings.md');
+    const held = q.stories.find((s) => s.title === 'Saved searches')!;
+    expect([held.status.category, held.status.reason]).toEqual(['blocked', 'Later — after the design review']);
+    expect(ready(q)).not.toContain(held.id);
+    expect(q.diagnostics.some((d) => d.code === 'column_role' && d.message.includes('Later —'))).toBe(false);
   });
 
   // The `## Blocked` listing holds SR-3 with a reason: its table row's only dependency being done

@@ -9,7 +9,7 @@ import { inferRoles, type CellReader, type Role } from './columns.js';
 import { NO_VOCABULARY, type Vocabulary } from '../domain/config.js';
 import { compileVocabulary, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
 import { parseDeps } from './deps.js';
-import { isIdLike } from './normalize.js';
+import { fold, isIdLike } from './normalize.js';
 import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { oddBoxes, readTasks } from './tasks.js';
@@ -256,6 +256,22 @@ function readTable(
     // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
     // for (`## Next — waiting for an accepted input`): only the plain phrase lists ready work.
     if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, under, src, file, out, diags);
+    else if (named && under) {
+      // A qualified ready heading whose word the file's legend defines as a hold (`Next` — "needs an
+      // accepted input") lists held work; any other is said, so that no row goes unread unsaid.
+      const held = heldBy(under, lexicon);
+      if (held) readListing(table, headers, cols, sectionPath, held, src, file, out, diags);
+      else {
+        const rows = table.rows.filter((r) => !isBlankRow(r)).length;
+        if (rows > 0)
+          diags.push({
+            severity: 'info',
+            code: 'column_role',
+            message: `this table has no status column, and its heading "${under.status.raw.slice(0, 80)}" says more than a status: its ${rows} row${rows === 1 ? ' is' : 's are'} not read as stories (a status column, or a heading that is the status alone, makes them stories)`,
+            ...at,
+          });
+      }
+    }
     return null;
   }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
@@ -402,6 +418,16 @@ function rowEntry(row: RawRow, cols: Columns, src: string, id: string | null, ti
     checklist: [],
     occurrence,
   };
+}
+
+/** The heading's status as a hold when the file's legend (or the config) defines the heading's
+ * phrase as a hold or a cancellation; null otherwise. */
+function heldBy(under: SectionStatus, lexicon: Lexicon): SectionStatus | null {
+  const word = fold(under.status.token ?? '');
+  const taught = lexicon.statuses.find(([w]) => w === word)?.[1];
+  if (taught !== 'blocked' && taught !== 'cancelled') return null;
+  const raw = under.status.raw;
+  return { ...under, status: { ...under.status, category: taught, reason: taught === 'blocked' ? raw : null } };
 }
 
 /**

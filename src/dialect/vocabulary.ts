@@ -72,7 +72,7 @@ export function compileVocabulary(v: Vocabulary, legend: Readonly<Record<string,
 /**
  * What a legend's meaning says a word is, or null when it says nothing queue can rely on. Read in a
  * fixed order, the most careful first: a meaning that says "replaced", "abandoned" or "cancelled" is
- * a cancellation; "not yet ready", "waiting for", "cannot continue", "needs a decision" a hold; then
+ * a cancellation; "not yet ready", "waiting for", "cannot continue", "needs a decision" (or an accepted input) a hold; then
  * review, in progress, done and to do by their plain words. English, with the languages of the
  * grammar's status words for the commonest meanings.
  */
@@ -88,7 +88,7 @@ const MEANINGS: Array<[RegExp, StatusCategory]> = [
     'cancelled',
   ],
   [
-    /\bnot (?:yet )?(?:ready|approved|specified|defined|scheduled|started by agents)\b|\b(?:waiting|awaits?|awaiting) (?:for |on )?(?:an? |the )?(?:owner|approval|decision|input|confirmation|external|spec)|\bcannot (?:safely )?(?:continue|start|proceed|be (?:started|picked))|\bon hold\b|\bparked\b|\bblocked\b|\bneeds? (?:an? )?(?:decision|approval|refinement|triage|specification|confirmation)|\bdo not (?:start|pick|take)|\bnot (?:to be )?(?:picked|taken)\b|\bidea\b|\bproposal\b|не готов|ожида|заблокир|требует (?:решения|подтверждения)|未準備|保留|待定|阻塞|준비되지|보류|no está lista?|en espera|pas (?:encore )?prêt|en attente|noch nicht bereit|wartet|chưa sẵn sàng|đang chờ/u,
+    /\bnot (?:yet )?(?:ready|approved|specified|defined|scheduled|started by agents)\b|\b(?:waiting|awaits?|awaiting) (?:for |on )?(?:an? |the )?(?:owner|approval|decision|input|confirmation|external|spec)|\bcannot (?:safely )?(?:continue|start|proceed|be (?:started|picked))|\bon hold\b|\bparked\b|\bblocked\b|\bneeds? (?:an? )?(?:accepted |approved |agreed )?(?:decision|approval|refinement|triage|specification|confirmation|artifact|input)|\bdo not (?:start|begin|pick|take)|\bnot (?:to be )?(?:picked|taken)\b|\bidea\b|\bproposal\b|не готов|ожида|заблокир|требует (?:решения|подтверждения)|未準備|保留|待定|阻塞|준비되지|보류|no está lista?|en espera|pas (?:encore )?prêt|en attente|noch nicht bereit|wartet|chưa sẵn sàng|đang chờ/u,
     'blocked',
   ],
   [

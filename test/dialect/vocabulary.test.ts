@@ -197,8 +197,11 @@ describe('a legend’s meanings', () => {
         'Currently being implemented.',
         'All completion conditions have been satisfied.',
         'Someone is thinking about it',
+        'The work needs an accepted artifact or decision.',
+        'Read the named input. Do not begin yet.',
+        'The work has a known input and can begin.',
       ].map(categoryOfMeaning),
-    ).toEqual(['blocked', 'cancelled', 'cancelled', 'blocked', 'review', 'in_progress', 'done', null]);
+    ).toEqual(['blocked', 'cancelled', 'cancelled', 'blocked', 'review', 'in_progress', 'done', null, 'blocked', 'blocked', 'todo']);
   });
 
   it('narrow a word the grammar reads as to do, teach unknown words, and never widen a known one', () => {
