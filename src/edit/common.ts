@@ -95,6 +95,26 @@ export function lineEnding(text: string): string {
 }
 
 /**
+ * The ending (`\r\n` or `\n`) of the line whose content ends at offset `at`: what a line inserted
+ * after it (`ending + line`, spliced in at `at`) is given, so that in a file that mixes endings the
+ * line before keeps its own and the new line takes it too. For the last line, which has none, the
+ * ending of the line before it; {@link lineEnding} for a file of one line.
+ */
+export function endingAfter(text: string, at: number): string {
+  if (text.charCodeAt(at) === 10) return '\n';
+  if (text.charCodeAt(at) === 13 && text.charCodeAt(at + 1) === 10) return '\r\n';
+  const nl = text.lastIndexOf('\n', at - 1);
+  return nl > 0 ? endingBefore(text, nl + 1) : lineEnding(text);
+}
+
+/** The ending of the line that ends right before offset `at` (a line's start): `\r\n` or `\n`;
+ * {@link lineEnding} when no line ends there (the start of the text, or the end of a last line). */
+export function endingBefore(text: string, at: number): string {
+  if (at > 0 && text.charCodeAt(at - 1) === 10) return at > 1 && text.charCodeAt(at - 2) === 13 ? '\r\n' : '\n';
+  return lineEnding(text);
+}
+
+/**
  * The table stories of `doc` that the reconciler keeps in step with their dependencies: written in
  * one row (a story written in more than one is refused by every write, see {@link assertEditable})
  * and listed under no status section (unblocking a story a `## Blocked` listing also lists is a

@@ -16,7 +16,7 @@ import type { Edit } from './splice.js';
 import { emphasisOf, statusStyle, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
-import { assertEditable, blocksWaiting, cellText, deleteLine, findStory, lineEnding, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, findStory, tableStatusCells } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -433,6 +433,7 @@ export function completedLogEdit(doc: QueueDocument, rows: readonly LogRow[], do
   const log = doc.tables.find((t) => t.kind === 'log');
   if (!log || rows.length === 0) return null;
   const cols = log.columns;
+  const eol = endingAfter(doc.text, log.end);
   const line = ({ story, agent, depth }: LogRow) => {
     const cells = log.headers.map(() => '');
     cells[cols.id === -1 ? 0 : cols.id] = `${done} **${story.id}**`;
@@ -441,7 +442,7 @@ export function completedLogEdit(doc: QueueDocument, rows: readonly LogRow[], do
     if (cols.title !== -1) cells[cols.title] = titleSpan ? doc.text.slice(titleSpan.start, titleSpan.end) : cellText(story.title);
     if (cols.owner !== -1) cells[cols.owner] = cellText(agent);
     if (cols.wave !== -1) cells[cols.wave] = cellText(story.wave ?? (depth !== null ? String(depth) : (log.lastRow?.[cols.wave] ?? '')));
-    return `${lineEnding(doc.text)}| ${cells.join(' | ')} |`;
+    return `${eol}| ${cells.join(' | ')} |`;
   };
   return { start: log.end, end: log.end, text: rows.map(line).join('') };
 }

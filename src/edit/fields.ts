@@ -5,7 +5,7 @@
  */
 import type { QueueDocument } from '../read/queue.js';
 import type { Edit } from './splice.js';
-import { lineEnding } from './common.js';
+import { endingAfter } from './common.js';
 
 /** A field line: prefix (indent, bullet, opening bold), name, and the dress between name and value. */
 const DRESS = /^([ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?)([A-Za-z][A-Za-z -]{0,30}?)((?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*)(?=\S)/;
@@ -58,5 +58,5 @@ export function fieldLineAfter(doc: QueueDocument, after: Line, name: string, va
   const m = DRESS.exec(text.slice(after.start, after.end));
   const [prefix, key, dress] = m ? [m[1], m[2], m[3]] : ['', 'Field', ': '];
   const word = key === key.toUpperCase() ? name.toUpperCase() : key[0] === key[0].toLowerCase() ? name.toLowerCase() : name;
-  return { start: after.end, end: after.end, text: `${lineEnding(text)}${prefix}${word}${dress}${value}` };
+  return { start: after.end, end: after.end, text: `${endingAfter(text, after.end)}${prefix}${word}${dress}${value}` };
 }

@@ -21,7 +21,7 @@ import { leadingId } from '../dialect/normalize.js';
 import { sectionStatus } from '../dialect/sections.js';
 import type { RawHeading } from '../markdown/blocks.js';
 import type { Occurrence } from '../domain/types.js';
-import { lineEnding } from './common.js';
+import { endingBefore } from './common.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
 import { applyEdits, type Edit } from './splice.js';
 import type { StatusWish } from './style.js';
@@ -49,7 +49,6 @@ export function sectionWish(wish: StatusWish): StatusWish {
 export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
   const text = doc.text;
   const hs = doc.headings;
-  const eol = lineEnding(text);
   const i = hs.findIndex((h) => h.start === occ.start);
   const from = hs.findIndex((h) => h.line === occ.section!.line);
   if (i === -1 || from === -1) throw new QueueError('invalid', `${occ.file}:${occ.line}: the story's heading was not found again`);
@@ -73,7 +72,11 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
     fields.map((e) => ({ ...e, start: e.start - start, end: e.end - start })),
   );
   const body = block.replace(/(?:\r?\n[ \t]*)+$/, '');
-  return [leave(doc, hs, from, start, end), arrive(doc, hs, to, i, body, eol)];
+  // The block's last line, and the blank line after it, keep their own endings where it arrives (a
+  // file may mix them).
+  const trail = block.slice(body.length).match(/\r?\n/g) ?? [];
+  const ends = { own: trail[0] ?? endingBefore(text, end), blank: trail[1] ?? null };
+  return [leave(doc, hs, from, start, end), arrive(doc, hs, to, i, body, ends)];
 }
 
 /** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets. */
@@ -141,18 +144,21 @@ function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, star
   const rest = text.slice(sectionBody, start) + text.slice(end, sectionEnd);
   const placeholder = rest.trim() === '' ? placeholderOf(text) : null;
   if (!placeholder) return { start, end, text: '' };
-  const eol = lineEnding(text);
+  // The placeholder's lines end as the section's line before the block does.
+  const eol = endingBefore(text, start);
   return { start, end, text: end === text.length ? placeholder + (/\r?\n$/.test(text) ? eol : '') : placeholder + eol + eol };
 }
 
 /** The edit putting `body` (the block without trailing blank lines) into section `hs[to]`: in place
- * of its placeholder, before the first story that keeps the ids in order, or last. */
-function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, eol: string): Edit {
+ * of its placeholder, before the first story that keeps the ids in order, or last. Its last line
+ * ends `ends.own`, the blank line after it `ends.blank` (the block's own), else as the line before
+ * where it goes does, as does a blank line put before it. */
+function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, ends: { own: string; blank: string | null }): Edit {
   const text = doc.text;
   const sectionBody = lineOf(text, hs[to].start).next;
   const sectionEnd = blockEnd(hs, to, text.length);
   const atEnd = (at: number) => at === text.length;
-  const closing = (at: number) => (atEnd(at) ? (/\r?\n$/.test(text) ? eol : '') : eol + eol);
+  const closing = (at: number) => (atEnd(at) ? (/\r?\n$/.test(text) ? ends.own : '') : ends.own + (ends.blank ?? endingBefore(text, at)));
   const content = text.slice(sectionBody, sectionEnd);
   const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length === 1 && PLACEHOLDER.test(lines[0])) {
@@ -163,7 +169,9 @@ function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: nu
   const before = orderedSlot(hs, to, sectionEnd, hs[i].depth, id);
   const at = before ?? sectionEnd;
   // The text before a heading ends with a blank line: keep one before the block.
-  const gap = text.slice(Math.max(0, at - 2 * eol.length), at) === eol + eol || at === 0 ? '' : text.slice(at - eol.length, at) === eol ? eol : eol + eol;
+  const eol = endingBefore(text, at);
+  const tail = text.slice(Math.max(0, at - 4), at);
+  const gap = at === 0 || /\r?\n\r?\n$/.test(tail) ? '' : /\r?\n$/.test(tail) ? eol : eol + eol;
   return { start: at, end: at, text: gap + body + closing(at) };
 }
 

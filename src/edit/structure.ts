@@ -11,7 +11,7 @@ import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, blocksWaiting, cellText, findStory, lineEnding, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, endingAfter, findStory, tableStatusCells } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
@@ -162,7 +162,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
     adds: [req.id],
     files,
     document: doc,
-    edits: [{ start: table.end, end: table.end, text: lineEnding(doc.text) + row }],
+    edits: [{ start: table.end, end: table.end, text: endingAfter(doc.text, table.end) + row }],
     subject: `queue: add ${req.id} (${req.agent})`,
     trailers: [
       [TRAILER.op, 'add'],

@@ -15,7 +15,7 @@ import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { TASK_DEPS_CLAUSE } from '../dialect/tasks.js';
 import type { Occurrence, Story } from '../domain/types.js';
-import { lineEnding } from './common.js';
+import { endingAfter } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 import type { Edit } from './splice.js';
 import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
@@ -70,7 +70,7 @@ export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: 
     changes: [{ id: req.id, expect: { category: 'todo' }, deps, ...(parent ? { parent: parent.id } : {}) }],
     adds: [req.id],
     document: doc,
-    edits: [{ start: at, end: at, text: lineEnding(text) + line }],
+    edits: [{ start: at, end: at, text: endingAfter(text, at) + line }],
     subject: `queue: add ${req.id} (${req.agent})`,
     trailers: [
       [TRAILER.op, 'add'],

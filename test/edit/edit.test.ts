@@ -275,6 +275,16 @@ describe('add and dep', () => {
     expect(section.endsWith('| [ ] | **F** | f | A |\n')).toBe(true);
   });
 
+  it('in a file that mixes line endings, a row added after a CRLF row ends CRLF and the row before keeps its own; a done row goes to the log the same way', async () => {
+    // LF first (the file's first ending), then a table written on Windows.
+    const mixed = `# Q\n\n## Tier 1\r\n\r\n${head.replace(/\n/g, '\r\n')}| [DONE] | **A** | a | None |\r\n| [ ] | **B** | b | A |\r\n\r\n## Notes\n\nkept\n`;
+    const out = await run(mixed, (queue) => decideAdd(queue, { id: 'D', title: 'd', deps: [], agent: 'X' }));
+    expect(out).toBe(mixed.replace('| [ ] | **B** | b | A |\r\n', '| [ ] | **B** | b | A |\r\n| [ ] | **D** | d | None |\r\n'));
+    const log = `# Q\n\n## Completed\r\n\r\n| Story | Description | Agent |\r\n|---|---|---|\r\n| [DONE] **A** | a | Dev 1 |\r\n\r\n## Tier\n\n${head}| [DONE] | **A** | a | None |\n| [IN PROGRESS: Dev 1] | **B** | b | A |\n`;
+    const done = await run(log, { op: 'done', id: 'B', agent: 'Dev 1' });
+    expect(done).toContain('| [DONE] **A** | a | Dev 1 |\r\n| [DONE] **B** | b | Dev 1 |\r\n\r\n## Tier\n');
+  });
+
   it('a file whose only [BLOCKED] rows are holds gets a story that waits in its todo word: [BLOCKED] means a hold there', async () => {
     const holds = `${head}| [ ] | **A** | a | None |\n| [BLOCKED] | **H** | needs the keys | None |\n`;
     const out = await run(holds, (queue) => decideAdd(queue, { id: 'W', title: 'w', deps: ['A'], agent: 'X' }));

@@ -44,6 +44,30 @@ const md =
   block('WQ-1', 'One') +
   '## Inbox\n\n_None._\n';
 
+describe('a block moved in a file that mixes line endings', () => {
+  it('keeps each line of the block, and the blank line after it, ending as written; a release gives the same bytes back', async () => {
+    // The file's first ending is LF; WQ-5's block (its blank line after it too) was written on Windows.
+    const five = block('WQ-5', 'Five');
+    const mixed = md.replace(five, five.replace(/\n/g, '\r\n'));
+    expect(mixed).not.toBe(md);
+    const claimed = await run(mixed, { op: 'claim', id: 'WQ-5', agent: 'Dev 2', maxClaims: 1 });
+    const moved = claimed.slice(claimed.indexOf('### WQ-5'), claimed.indexOf('## Blocked'));
+    expect(moved).toBe(
+      '### WQ-5 Five\r\n\r\n- **Type**: feature\r\n- **Priority**: P1\r\n- **Claimed by**: Dev 2\r\n\r\n**Acceptance**\r\n- [ ] Five works\r\n- [ ] tests cover it\r\n\r\n',
+    );
+    // Every line outside the block is as it was.
+    expect(claimed.replace(moved, '').replace(/\r/g, '')).toBe(md.replace(block('WQ-5', 'Five'), '').replace('_None._\n\n', ''));
+    expect(await run(claimed, { op: 'release', id: 'WQ-5', agent: 'Dev 2' })).toBe(mixed);
+  });
+
+  it('a field added after a CRLF field line ends CRLF, and the line before keeps its ending', async () => {
+    const six = block('WQ-6', 'Six');
+    const mixed = md.replace(six, six.replace('- **Priority**: P1\n', '- **Priority**: P1\r\n'));
+    const out = await run(mixed, { op: 'claim', id: 'WQ-6', agent: 'Dev 2', maxClaims: 1 });
+    expect(out).toContain('- **Priority**: P1\r\n- **Claimed by**: Dev 2\r\n\n**Acceptance**');
+  });
+});
+
 const heading = (text: string, depth = 2) => sectionStatus({ depth, text, line: 1, start: 0 });
 
 describe('section headings that state a status', () => {
