@@ -415,5 +415,49 @@ export function inferRoles(headers: string[], rows: readonly RowCells[], read: C
       decisions.push(`${name(idAt)} taken as id: its cells are unique ids, header "${headers[idAt].trim()}" unknown`);
     }
   }
+  // A title by header whose cells name other work (`| # | Finding | Task | Status |`, the Task cells
+  // `P1.3`, `P0.4/P1.1`): a column of references, not titles, when a column without a role holds
+  // the prose; that column is the title.
+  const titleAt = roles.indexOf('title');
+  if (titleAt !== -1 && roles.includes('status') && !team?.has(headerKey(headers[titleAt]))) {
+    const prose = proseBeside(headers, rows, read, titleAt, free);
+    if (prose !== -1) {
+      roles[prose] = 'title';
+      roles[titleAt] = null;
+      decisions.push(`${name(prose)} taken as title: the cells of ${name(titleAt)} name other work ("${cellsOf(rows, titleAt)[0]}"), not titles`);
+    }
+  }
   return { roles, decisions, notStories };
+}
+
+/** Leading id of a cell (`P1.3`, `P0.4/P1.1`, `D11 + P4.1`, `fixed in P2.1` does not lead with one). */
+const LEADING_REF = /^[*_`]*([^\s,;/+*_`]+)/;
+
+/**
+ * The column that holds titles beside `titleAt`, a column a header names as the title whose cells
+ * are mostly references to other work (most of them lead with an id, none runs past a few words):
+ * the first column without a role (`free`) whose cells are prose (most have three words or more,
+ * none is id-shaped alone). -1 when the title column holds titles, or no column holds prose.
+ */
+function proseBeside(headers: string[], rows: readonly RowCells[], read: CellReader, titleAt: number, free: (i: number) => boolean): number {
+  const cells = cellsOf(rows, titleAt);
+  if (cells.length < 2) return -1;
+  let refs = 0;
+  for (const c of cells) {
+    if (c.split(/\s+/).length > 4) return -1;
+    const lead = LEADING_REF.exec(c)?.[1];
+    if (lead && read.id(lead)) refs++;
+  }
+  if (refs * 2 <= cells.length) return -1;
+  return headers.findIndex((_, i) => {
+    if (i === titleAt || !free(i)) return false;
+    const texts = cellsOf(rows, i);
+    if (texts.length * 2 < cells.length) return false;
+    let words = 0;
+    for (const t of texts) {
+      if (read.id(t.replace(/[*_`]/g, ''))) return false;
+      if (t.split(/\s+/).length >= 3) words++;
+    }
+    return words * 2 > texts.length;
+  });
 }

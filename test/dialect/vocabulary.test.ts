@@ -39,8 +39,14 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       'workstreams/data-migration todo',
       'workstreams/access-reviews done',
       'workstreams/cost-dashboard todo',
+      'RF-1 done',
+      'RF-2 todo',
+      'RF-3 todo',
     ]);
     expect(q.graph.byId.get('AP-2')!.title).toBe('Schnittstelle');
+    // A Task column of references to other work is no title: the findings are.
+    expect(q.graph.byId.get('RF-2')!.title).toBe('The dashboard hides failed deliveries');
+    expect(q.graph.byId.get('RF-2')!.fields.Task).toBe('T-5, T-6');
     expect(infos(q, 'column_role')).toEqual([
       '8 column 1 ("Component") taken as title: header "Component" unknown',
       '23 column 3 ("Fortschritt") taken as status: its cells read as statuses, header "Fortschritt" unknown',
@@ -49,6 +55,7 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       '31 column 1 ("Rank") taken as priority, not id: its cells are priorities ("P1")',
       '31 column 2 ("Workstream") taken as title: header "Workstream" unknown',
       '47 column 2 ("✅ Passing") reads as statuses, but the table is a report (under "Test results"): not stories',
+      '55 column 2 ("Finding") taken as title: the cells of column 3 ("Task") name other work ("T-4"), not titles',
     ]);
     expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
   });
