@@ -63,7 +63,7 @@ describe('the entry', () => {
     expect(wf).toContain(`npx --yes --package=${pkg.name}@${pkg.version} -- queue validate --range "$range"`);
   });
 
-  it('answers the commands agents poll (ready, list, blocked, graph) on a table queue without loading a Markdown parser, git library or lock library', () => {
+  it('answers the commands agents poll (ready, list, blocked, graph, show, validate, stats) on a table queue without loading a Markdown parser, git library or lock library', () => {
     // Every command is a short process that compiles what it loads: the Markdown stack (micromark,
     // mdast), simple-git and proper-lockfile are over half the code, and a read that needs none of
     // them must not load them through a static import somewhere in its closure.
@@ -77,7 +77,16 @@ describe('the entry', () => {
       `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { if (url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`,
     );
     const heavy = /node_modules\/(micromark[^/]*|mdast-util-[^/]*|remark-[^/]*|unified|simple-git|@kwsites|proper-lockfile|graceful-fs)\//;
-    for (const args of [['ready', '--json'], ['ready', '--agent', 'Dev 1'], ['list', '--json'], ['blocked', '--json'], ['graph']]) {
+    for (const args of [
+      ['ready', '--json'],
+      ['ready', '--agent', 'Dev 1'],
+      ['list', '--json'],
+      ['blocked', '--json'],
+      ['graph'],
+      ['show', 'B', '--json'],
+      ['validate', '--json'],
+      ['stats', '--json'],
+    ]) {
       writeFileSync(log, '');
       const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, BIN, ...args], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);

@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readablePath } from './files.js';
 import { LimitError } from '../markdown/limits.js';
-import { parseBounded } from '../markdown/remark.js';
 import type { Root } from 'mdast';
 import type { Queue } from '../read/queue.js';
 import { checkFileSize } from '../domain/limits.js';
@@ -42,6 +41,8 @@ export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 
     const file = relative(root, statusPath);
     const text = readFileSync(statusReal, 'utf8');
     checkFileSize(text, file);
+    // The Markdown parser is loaded only for a status board to read.
+    const { parseBounded } = await import('../markdown/remark.js');
     let tree: Root;
     try {
       tree = parseBounded(text, 'the status board');

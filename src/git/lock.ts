@@ -1,13 +1,15 @@
 /** The clone's queue lock: orders the transactions of one clone and its worktrees. */
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
+import type { LockOptions } from 'proper-lockfile';
 import { QueueError } from '../domain/errors.js';
 
 /**
  * `proper-lockfile`'s lock, with a lock still held when the retries run out (`ELOCKED`: another
  * process keeps it fresh) as QueueError `locked` naming `what` and the lock directory `path`.
  */
-export async function takeLock(target: string, path: string, what: string, options: Omit<lockfile.LockOptions, 'lockfilePath'>): Promise<() => Promise<void>> {
+export async function takeLock(target: string, path: string, what: string, options: Omit<LockOptions, 'lockfilePath'>): Promise<() => Promise<void>> {
+  // Loaded on first use: it patches `fs` (graceful-fs) when loaded, which no read needs.
+  const { default: lockfile } = await import('proper-lockfile');
   try {
     return await lockfile.lock(target, { ...options, lockfilePath: path });
   } catch (e) {
