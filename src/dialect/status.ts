@@ -487,11 +487,15 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   };
   const open = /^\s*([*_]{1,3})?/.exec(source)!;
   const start = open[0].length;
-  const words = /\s+/g;
+  // Where the status may end: before a space, or where a note is written on without one, right
+  // after a bracket (`[ ]x`) or a word (`todo…`, `Done→`): a character that is neither a space, a
+  // letter, a digit nor markup. Markup after a word (`**DONE**`) closes the status's emphasis.
+  const words = /\s+|(?<=\])(?=[^\s\]*_])|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}*_\][:(),;.\-–—])/gu;
   words.lastIndex = start;
   // Only the first few words: a status is short, and a long note is not searched word by word.
   for (let k = 0; k < 6; k++) {
     const m = words.exec(source);
+    if (m && m[0] === '') words.lastIndex++;
     if (!m) {
       // The status runs to the end of the text: a sentence's full stop after it (`- Статус:
       // запланировано.`) is the person's, as a note would be.

@@ -146,6 +146,22 @@ describe('decide', () => {
     expect(held).toContain('| [ ] since Monday | **B** |');
   });
 
+  it('a note glued to the status (no space between) is kept too, whatever its bytes: the write replaces the status alone or is refused', async () => {
+    for (const note of ['x', 'é', '\uFFFD', '\u0000', '/merged', '#12']) {
+      const text = `${head}| [DONE] | **A** | a | None |\n| [ ]${note} | **B** | b | A |\n`;
+      const out = await run(text, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }).catch((e: QueueError) => e);
+      if (out instanceof QueueError) expect(out.code, JSON.stringify(note)).toBe('parse_error');
+      else expect(out, JSON.stringify(note)).toBe(text.replace(`| [ ]${note} |`, `| [IN PROGRESS: Dev 2]${note} |`));
+    }
+    // A word status with a byte after it (here the replacement character a bad byte decodes to).
+    const words = `| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **A** | a | None |\n| Todo\uFFFD | **B** | b | A |\n`;
+    const out = await run(words, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
+    expect(out).toContain('| In Progress (Dev 2)\uFFFD | **B** |');
+    // Marks that say the status again are the status's (`[DONE]✅`), as with a space.
+    const marked = `${head}| [DONE]✅ | **A** | a | None |\n| [IN PROGRESS: Dev 2]🚧 | **B** | b | A |\n`;
+    expect(await run(marked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE]✅ | **B** |');
+  });
+
   it('inside bold that runs on over the note, a status the file writes in bold is written bare: one bold, not two', async () => {
     const text = [
       head.trimEnd(),
