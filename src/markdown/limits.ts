@@ -44,10 +44,11 @@ function endsMarker(text: string, i: number, end: number): boolean {
 }
 
 /**
- * Refuse a line whose block nesting could exceed {@link MAX_DEPTH} (`too_deep`). Every block quote
- * and list item is opened on a line that starts with its marker, so only lines starting with
- * markers are judged: one level for each `>` or list marker (`-`, `*`, `+`, `1.`, `1)`), and one
- * for every two columns of other indentation among them (the space after a marker belongs to it).
+ * Refuse a line whose block nesting could exceed {@link MAX_DEPTH} (`too_deep`). Every block quote,
+ * list item and footnote definition is opened on a line that starts with its marker, so only lines
+ * starting with markers are judged: one level for each `>`, list marker (`-`, `*`, `+`, `1.`, `1)`)
+ * or footnote label (`[^a]:`), and one for every two columns of other indentation among them (the
+ * space after a marker belongs to it).
  * Lines without a marker nest no deeper than the line that opened their containers.
  */
 export function checkDepth(text: string, lines: LineIndex): void {
@@ -57,7 +58,7 @@ export function checkDepth(text: string, lines: LineIndex): void {
     const end = ends[k];
     const first = text.charCodeAt(i);
     // The common lines (table rows, text, headings) cannot start a container.
-    if (first !== SPACE && first !== TAB && first !== GT && first !== 45 && first !== 42 && first !== 43 && !(first >= 48 && first <= 57)) continue;
+    if (first !== SPACE && first !== TAB && first !== GT && first !== 45 && first !== 42 && first !== 43 && first !== 91 && !(first >= 48 && first <= 57)) continue;
     let markers = 0;
     let columns = 0;
     let afterMarker = false;
@@ -78,11 +79,15 @@ export function checkDepth(text: string, lines: LineIndex): void {
         while (j < end && j - i < 9 && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
         const d = text.charCodeAt(j);
         if ((d === 46 || d === 41) && endsMarker(text, j + 1, end)) width = j + 1 - i;
+      } else if (c === 91 && text.charCodeAt(i + 1) === 94) {
+        // A footnote definition (`[^label]:`, GFM) is a container too: its content may open another.
+        const close = text.indexOf(']', i + 2);
+        if (close !== -1 && close < end && text.charCodeAt(close + 1) === 58) width = close + 2 - i;
       }
       if (width === 0) break;
       markers++;
       if (markers + (columns >> 1) > MAX_DEPTH) {
-        throw new LimitError('too_deep', i, `lists and block quotes nested more than ${MAX_DEPTH} deep`, MAX_DEPTH);
+        throw new LimitError('too_deep', i, `lists, block quotes and footnotes nested more than ${MAX_DEPTH} deep`, MAX_DEPTH);
       }
       i += width;
       afterMarker = true;

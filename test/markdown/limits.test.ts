@@ -66,7 +66,7 @@ describe('the inputs of the issue are refused with a code, at the construct', ()
     expect(e.code).toBe('too_deep');
     // The 65th marker: 64 markers of two columns before it.
     expect(e.details).toMatchObject({ file: 'WORK_QUEUE.md', line: 3, column: 2 * MAX_DEPTH + 1, limit: MAX_DEPTH });
-    expect(e.message).toBe(`WORK_QUEUE.md:3:${2 * MAX_DEPTH + 1}: lists and block quotes nested more than 64 deep`);
+    expect(e.message).toBe(`WORK_QUEUE.md:3:${2 * MAX_DEPTH + 1}: lists, block quotes and footnotes nested more than 64 deep`);
     await refusedByBoth(text, 'too_deep');
   });
 
@@ -74,6 +74,20 @@ describe('the inputs of the issue are refused with a code, at the construct', ()
     const text = `${'>'.repeat(10_000)} x\n`;
     expect((await refusal(text)).details).toMatchObject({ line: 1, column: MAX_DEPTH + 1 });
     await refusedByBoth(text, 'too_deep');
+  });
+
+  it('footnote definitions nested on one line, or each indented under the one before (remark-gfm takes seconds per level there)', async () => {
+    const inline = `${HEAD}| [ ] | **1-1** | a | None |\n\n${Array.from({ length: 200 }, (_, i) => `[^${i}]: `).join('')}x\n`;
+    const e = await refusal(inline);
+    expect(e.code).toBe('too_deep');
+    // The 65th definition, after 64 of `[^n]: `.
+    expect(e.details).toMatchObject({ line: 7, limit: MAX_DEPTH });
+    await refusedByBoth(inline, 'too_deep');
+    const indented = `${HEAD}| [ ] | **1-1** | a | None |\n\n${Array.from({ length: 300 }, (_, i) => `${'\t'.repeat(i)}[^${i}]: a`).join('\n')}\n`;
+    expect((await refusal(indented)).code).toBe('too_deep');
+    // A few footnotes, as people write them, read.
+    const few = `${HEAD}| [ ] | **1-1** | a[^1] | None |\n\n[^1]: a note\n    [^2]: inside it\n`;
+    expect((await readQueue([{ file: 'WORK_QUEUE.md', text: few }])).stories.map((s) => s.id)).toEqual(['1-1']);
   });
 
   it('a 300 KB cell of 50,000 links', async () => {
@@ -157,7 +171,7 @@ describe('no crash and no stack trace, from the CLI to the server hook', () => {
     writeFileSync(join(dir, 'WORK_QUEUE.md'), deep);
     const human = await queue(dir, ['ready']);
     expect(human.code).toBe(1);
-    expect(human.stderr).toBe(`queue: WORK_QUEUE.md:7:${2 * MAX_DEPTH + 1}: lists and block quotes nested more than 64 deep [too_deep]\n`);
+    expect(human.stderr).toBe(`queue: WORK_QUEUE.md:7:${2 * MAX_DEPTH + 1}: lists, block quotes and footnotes nested more than 64 deep [too_deep]\n`);
     const json = await queue(dir, ['list', '--json']);
     expect(json.json.error).toMatchObject({ code: 'too_deep', file: 'WORK_QUEUE.md', line: 7, limit: MAX_DEPTH });
   });
@@ -193,7 +207,7 @@ describe('no crash and no stack trace, from the CLI to the server hook', () => {
     };
     const zero = '0'.repeat(40);
     for (const [text, code] of [
-      [deep, /WORK_QUEUE\.md:7:129: lists and block quotes nested more than 64 deep/],
+      [deep, /WORK_QUEUE\.md:7:129: lists, block quotes and footnotes nested more than 64 deep/],
       [OVERSIZED, /WORK_QUEUE\.md:1:1: \d+ bytes is over the limit/],
     ] as const) {
       const sha = commit(text);
