@@ -110,6 +110,7 @@ export function buildStories(entries: Entry[], opts: BuildOptions = {}): BuiltSt
   }
   if (entryStory) resolveParents(entries, entryStory, byId, diagnostics);
   if (opts.hierarchy) parentsByPrefix(order, byId, opts.hierarchy.prefixes);
+  if (entryStory || opts.hierarchy) parentCycles(order, byId, diagnostics);
   for (let k = 0; k < order.length; k++) {
     const s = order[k];
     s.claimant = s.status.claimant ?? (isClaimed(s.status.category) ? s.owner : null);
@@ -141,7 +142,18 @@ function resolveParents(entries: Entry[], entryStory: Map<Entry, Story>, byId: M
     if (e.parentRef === null || s.parent !== null) continue;
     const id = find(e.parentRef);
     if (id !== null && id !== s.id) s.parent = id;
-    else if (id === null) {
+    else if (id === s.id) {
+      const occ = e.occurrence;
+      diagnostics.push({
+        severity: 'error',
+        code: 'parent_cycle',
+        message: `${s.id} names itself as its parent: it is taken as having none`,
+        file: occ.file,
+        line: occ.line,
+        column: occ.column,
+        story: s.id,
+      });
+    } else {
       const occ = e.occurrence;
       diagnostics.push({
         severity: 'warning',
@@ -153,6 +165,48 @@ function resolveParents(entries: Entry[], entryStory: Map<Entry, Story>, byId: M
         story: s.id,
       });
     }
+  }
+}
+
+/**
+ * Parents that are their own ancestors (`S-1` inside `S-2` inside `S-1`): each would wait for the
+ * other to finish its children, so neither could ever be taken. Each such cycle is an error
+ * `parent_cycle` at its first story in file order, and its stories are taken as having no parent.
+ * Each story has one parent, so one walk up from each story, colouring as it goes, finds every
+ * cycle in O(n) without recursion.
+ */
+function parentCycles(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
+  // 1: on the walk now; 2: done (not in the map: not seen).
+  const state = new Map<Story, number>();
+  let pos: Map<Story, number> | null = null;
+  for (const start of stories) {
+    if (start.parent === null || state.has(start)) continue;
+    const walk: Story[] = [];
+    let s: Story | undefined = start;
+    while (s !== undefined && !state.has(s)) {
+      state.set(s, 1);
+      walk.push(s);
+      s = s.parent === null ? undefined : byId.get(s.parent);
+    }
+    if (s !== undefined && state.get(s) === 1) {
+      const cycle = walk.slice(walk.indexOf(s));
+      pos ??= new Map(stories.map((x, i) => [x, i]));
+      const at = pos;
+      const first = cycle.reduce((a, b) => (at.get(b)! < at.get(a)! ? b : a));
+      const from = cycle.indexOf(first);
+      const ids = [...cycle.slice(from), ...cycle.slice(0, from), first].map((x) => x.id);
+      diagnostics.push({
+        severity: 'error',
+        code: 'parent_cycle',
+        message: `parents in a cycle: ${ids.join(' → ')} (each inside the next); they are taken as having no parent`,
+        file: first.file,
+        line: first.line,
+        column: first.column,
+        story: first.id,
+      });
+      for (const x of cycle) x.parent = null;
+    }
+    for (const x of walk) state.set(x, 2);
   }
 }
 

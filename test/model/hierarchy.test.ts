@@ -69,6 +69,31 @@ describe('parents and the roll-up', () => {
     expect(all.diagnostics.filter((x) => x.code === 'parent_done_early')).toEqual([]);
   });
 
+  it('parents in a cycle, or a story its own parent, are an error and taken as no parent: nothing waits forever on its own descendant', async () => {
+    const q = await open(
+      '| Status | ID | Title | Parent |\n|---|---|---|---|\n| [ ] | A | a | B |\n| [ ] | B | b | C |\n| [ ] | C | c | A |\n| [ ] | D | d | D |\n| [ ] | E | e | A |\n',
+    );
+    const d = q.diagnostics.filter((x) => x.code === 'parent_cycle');
+    expect(d.map((x) => [x.severity, x.line, x.story, x.message])).toEqual([
+      ['error', 3, 'A', 'parents in a cycle: A → B → C → A (each inside the next); they are taken as having no parent'],
+      ['error', 6, 'D', 'D names itself as its parent: it is taken as having none'],
+    ]);
+    expect(q.stories.map((s) => [s.id, s.parent])).toEqual([
+      ['A', null],
+      ['B', null],
+      ['C', null],
+      ['D', null],
+      ['E', 'A'],
+    ]);
+    // A waits on its one child, E; the others are ready.
+    expect(q.graph.ready().map((s) => s.id)).toEqual(['B', 'C', 'D', 'E']);
+    // With id prefixes too (`7-1` inside `7`, and a Parent cell saying `7` is inside `7-1`).
+    const p = await open('| Status | ID | Title | Parent |\n|---|---|---|---|\n| [ ] | 7 | a | 7-1 |\n| [ ] | 7-1 | b | |\n', prefixes);
+    expect(p.diagnostics.filter((x) => x.code === 'parent_cycle').map((x) => x.message)).toEqual([
+      'parents in a cycle: 7 → 7-1 → 7 (each inside the next); they are taken as having no parent',
+    ]);
+  });
+
   it('a Parent cell naming no story is a warning; a table headed Epic with no id or title header lists epics, it names no parents', async () => {
     const q = await open('| Status | ID | Title | Parent |\n|---|---|---|---|\n| [ ] | A | a | NOPE-1 |\n');
     expect(q.diagnostics.map((d) => d.code)).toContain('unknown_parent');
