@@ -9,6 +9,14 @@ import { QueueError } from './errors.js';
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /**
+ * Most table rows, task items and headings in one file: 150,000. Each becomes several objects
+ * before it is a story, so the memory a read takes grows with their count, not with the bytes: a
+ * 16 MiB file of short rows holds over 600,000, which took over 1.5 GB to read; just under the
+ * limit, `queue ready` on such a file peaks near 450 MB on the benchmark machine.
+ */
+export const MAX_ROWS = 150_000;
+
+/**
  * Deepest nesting of block quotes and list items on a line. A line's depth is estimated from its
  * start, before any parse: one level for each `>` and each list marker, and one for every two
  * columns of indentation before them (a nested list item sits at least two columns further in). The

@@ -17,7 +17,8 @@
 import type { RawCell, RawHeading, RawRow, RawTable, RawTask } from './blocks.js';
 import { LineIndex } from './lines.js';
 import { fastInlineText } from './inline.js';
-import { checkCell } from './limits.js';
+import { MAX_ROWS } from '../domain/limits.js';
+import { checkCell, LimitError } from './limits.js';
 
 /** A scan result: tables and root headings, with `text === null` where remark must decide. */
 export interface ScanResult {
@@ -195,6 +196,11 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       partial: { tables: tables.slice(0, found.tables), headings: headings.slice(0, found.headings), tasks: tasks.slice(0, found.tasks), pending: pending.slice(0, found.pending) },
     },
   });
+  // Table rows, task items and headings read so far: over MAX_ROWS, the file is refused (too_large).
+  let rows = 0;
+  const count = (at: number) => {
+    if (++rows > MAX_ROWS) throw new LimitError('too_large', at, `more than ${MAX_ROWS} table rows, task items and headings in one file: split it`, MAX_ROWS);
+  };
   const inTask = () => listTasks.some((t) => t >= 0);
   /** Line `i` belongs to every open list item: each open task item now ends with its content. */
   const extendTasks = (i: number) => {
@@ -214,6 +220,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
     const box = at + task.box;
     const after = text.slice(box + 3, lines.ends[i]);
     if (after[0] !== ' ' || after.length < 2 || isBlankChar(after.charCodeAt(1))) return `task item spacing at line ${i + 1}`;
+    count(at);
     let parent = -1;
     for (const x of listTasks) if (x >= 0) parent = x;
     const t: RawTask = {
@@ -281,6 +288,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
   /** Split line `i` into cells; `text` holds each cell's raw source until {@link resolveTexts}. */
   const splitLine = (i: number): RawRow => {
     const start = lines.starts[i];
+    count(start);
     const end = lines.ends[i];
     let col = 1;
     while (text.charCodeAt(start + col - 1) === 32) col++;
@@ -449,6 +457,7 @@ export function scanBlocks(text: string, from = 0, lineIndex?: LineIndex): ScanO
       let content = h[2];
       content = content.replace(/(?:^|[ \t]+)#+[ \t]*$/, '').trim();
       if (/^#+$/.test(content)) content = '';
+      count(lines.starts[i] + ind);
       const heading: RawHeading = { depth: h[1].length, text: '', line: i + 1, start: lines.starts[i] + ind };
       heading.text = textOf(content, 'heading', heading as { text: string | null; start: number }) as string;
       headings.push(heading);

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { QueueError } from '../../src/domain/errors.js';
-import { MAX_CELL_CHARS, MAX_CELL_LINKS, MAX_DEPTH, MAX_FILE_BYTES } from '../../src/domain/limits.js';
+import { MAX_CELL_CHARS, MAX_CELL_LINKS, MAX_DEPTH, MAX_FILE_BYTES, MAX_ROWS } from '../../src/domain/limits.js';
 import { LimitError } from '../../src/markdown/limits.js';
 import { readBlocks } from '../../src/markdown/read.js';
 import { remarkBlocks } from '../../src/markdown/remark.js';
@@ -106,6 +106,20 @@ describe('the inputs of the issue are refused with a code, at the construct', ()
     const wide = await refusal(`${HEAD}| [ ] | **1-1** | ${'😀'.repeat(MAX_FILE_BYTES / 4 + 1)} | None |\n`);
     expect(wide.code).toBe('too_large');
   });
+});
+
+describe('the count of rows, items and headings', () => {
+  it('a file of more short rows than MAX_ROWS, under the size limit, is refused at the first row over it; task items and headings count too', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `|[ ]|**S-${i}**|t|None|`).join('\n');
+    // One header row, then MAX_ROWS rows: the last is one too many, at line 3 + MAX_ROWS - 1 of the file.
+    const e = await refusal(`| Status | Story | Description | Depends On |\n|---|---|---|---|\n${rows(MAX_ROWS)}\n`);
+    expect([e.code, e.details]).toEqual(['too_large', { file: 'WORK_QUEUE.md', line: MAX_ROWS + 2, column: 1, limit: MAX_ROWS }]);
+    expect(e.message).toContain(`more than ${MAX_ROWS} table rows, task items and headings`);
+    const items = Array.from({ length: MAX_ROWS + 1 }, (_, i) => `- [ ] T-${i} x`).join('\n');
+    expect((await refusal(`# Q\n\n${items}\n`)).details).toMatchObject({ line: MAX_ROWS + 2, limit: MAX_ROWS });
+    const headings = Array.from({ length: MAX_ROWS + 1 }, (_, i) => `## S-${i} x`).join('\n');
+    expect((await refusal(`${headings}\n`)).details).toMatchObject({ line: MAX_ROWS + 1, limit: MAX_ROWS });
+  }, 60_000);
 });
 
 describe('each limit, and the input just within it', () => {
