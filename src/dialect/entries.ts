@@ -7,7 +7,7 @@ import type { DocBlocks, RawCell, RawRow, RawTable } from '../markdown/blocks.js
 import type { Diagnostic, Occurrence, Status } from '../domain/types.js';
 import { inferRoles, type CellReader, type Role } from './columns.js';
 import { NO_VOCABULARY, type Vocabulary } from '../domain/config.js';
-import { compileVocabulary, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
+import { compileVocabulary, declaredForms, legendDiagnostics, readLegends, type Lexicon } from './vocabulary.js';
 import { parseDeps } from './deps.js';
 import { fold, isIdLike } from './normalize.js';
 import { ownerOf, type Entry } from './entry.js';
@@ -50,6 +50,8 @@ export interface EntriesResult {
   /** The team's words the document was read with (the config's and its legend's): a write checks
    * the status it writes reads back with them (`edit/style.ts`). */
   lexicon: Lexicon;
+  /** The status words the document declares as written ({@link declaredForms}). */
+  declared: string[];
 }
 
 function storyFileOf(cell: RawCell | undefined, src: string): string | null {
@@ -89,13 +91,18 @@ export function documentLexicon(
   src: string,
   file: string,
   vocabulary: Vocabulary = NO_VOCABULARY,
-): { lexicon: Lexicon; legendTables: Set<number>; diagnostics: Diagnostic[] } {
+): { lexicon: Lexicon; legendTables: Set<number>; diagnostics: Diagnostic[]; declared: string[] } {
   const base = compileVocabulary(vocabulary);
   const known = (w: string) => parseStatus(w, base).category;
   const reader = cellReader(base);
   const legend = readLegends(blocks, src, known, (t) => reader.id(t));
   const lexicon = Object.keys(legend.statuses).length ? compileVocabulary(vocabulary, legend.statuses) : base;
-  return { lexicon, legendTables: legend.tables, diagnostics: legendDiagnostics(legend.words, legend.statuses, known, file) };
+  return {
+    lexicon,
+    legendTables: legend.tables,
+    diagnostics: legendDiagnostics(legend.words, legend.statuses, known, file),
+    declared: declaredForms(src, legend.words),
+  };
 }
 
 /** Read a whole document's story tables, task items and heading-block stories, with the team's
@@ -103,7 +110,7 @@ export function documentLexicon(
 export function readEntries(blocks: DocBlocks, src: string, file: string, vocabulary?: Vocabulary): EntriesResult {
   const entries: Entry[] = [];
   const tables: TableInfo[] = [];
-  const { lexicon, legendTables, diagnostics } = documentLexicon(blocks, src, file, vocabulary);
+  const { lexicon, legendTables, diagnostics, declared } = documentLexicon(blocks, src, file, vocabulary);
   const sections = new SectionCursor(blocks.headings);
   for (const table of blocks.tables) {
     const path = sections.headingsAt(table.start);
@@ -133,7 +140,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   // Tables alone come in file order; task items and heading blocks may interleave with them. The
   // sort is stable, so entries already in order are left as they are.
   if (!inFileOrder(entries)) entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
-  return { entries, diagnostics, tables, lexicon };
+  return { entries, diagnostics, tables, lexicon, declared };
 }
 
 /** Whether entries are in file order (by start offset), as a stable sort by it would leave them. */

@@ -130,6 +130,37 @@ export function isMeaningHeader(text: string, underLegend = false): boolean {
   return MEANING_HEADER.test(key) || (underLegend && DESCRIPTION_HEADER.test(key));
 }
 
+/** A line listing a file's status values (`Status values: \`PENDING\` | \`IN_PROGRESS\` | \`DONE\``,
+ * `Statuses: todo, doing, done`): the list after the colon. */
+const VALUES_LINE = /^[ \t>*+-]*(?:\*\*|__)?(?:(?:valid|allowed|possible) )?(?:status(?:es)?|states)(?: values| words)?(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.+)$/gim;
+
+/**
+ * The status words a file declares as written, in file order: those a one-line list of its status
+ * values names (two or more, split at `|`, `,` or `/`, each stripped of backticks, brackets and
+ * emphasis) and the words its legends define. A write takes the form of a category from them when no
+ * status cell of the file shows one (`edit/style.ts`): a file listing `IN_PROGRESS` gets
+ * `IN_PROGRESS (Dev 1)`, not the grammar's `IN PROGRESS`.
+ */
+export function declaredForms(src: string, legend: readonly LegendWord[]): string[] {
+  const out: string[] = [];
+  if (/status|states/i.test(src)) {
+    for (const m of src.matchAll(VALUES_LINE)) {
+      // Marks around each value only: `IN_PROGRESS` keeps its underscore.
+      const items = m[1].split(/[ \t]*[|,/][ \t]*/).map((t) =>
+        t
+          .trim()
+          .replace(/^([*_`]+)(.*?)\1$/, '$2')
+          .replace(/^\[(.*)\]$/, '$1')
+          .trim(),
+      );
+      if (items.length < 2) continue;
+      for (const w of items) if (w !== '' && w.length <= 30) out.push(w);
+    }
+  }
+  for (const w of legend) out.push(w.word);
+  return out;
+}
+
 /** A word a legend defines, and the category its meaning gives (null: it could not be mapped). */
 export interface LegendWord {
   word: string;

@@ -129,7 +129,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
-  const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon);
+  const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared);
   const c = story.status.category;
   const holder = story.claimant;
   const forced = 'force' in op && op.force === true;
@@ -286,7 +286,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     // As `queue release` does: [BLOCKED] for one that waits, where the file writes that.
     const waits = !s.deps.every((d) => queue.graph.satisfied(d));
     const wish: StatusWish = waits && e.occ.kind === 'table' && !e.occ.section && blocksWaiting(queue, e.doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
-    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc), e.doc.lexicon)));
+    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc), e.doc.lexicon, e.doc.declared)));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);

@@ -127,7 +127,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   // [BLOCKED] for a story that waits where the file writes that for stories that wait (the reconciler's rule).
   const wish: StatusWish = waiting.length && blocksWaiting(queue, doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
   const cells = table.headers.map(() => '');
-  cells[cols.status] = statusStyle(tableStatusCells(queue, doc), doc.lexicon).write(wish);
+  cells[cols.status] = statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared).write(wish);
   cells[cols.id] = dressed(last[cols.id], req.id);
   if (cols.title !== -1) cells[cols.title] = cellText(req.title.trim());
   if (cols.deps !== -1) {

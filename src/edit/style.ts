@@ -46,8 +46,10 @@ const TRANSIENT = /^\[?\s*(?:claiming|prep)\b/i;
  * Learn the style from the status cells of a file, as written (`src.slice(span)` of each table
  * row's status cell), in file order, read with the team's words the file was read with (`lexicon`):
  * a word a legend narrows (`Backlog` — "not yet ready") is never written for a category it no longer means.
+ * `declared`: the status words the file declares (a list of its values, a legend), the form of a
+ * category no cell shows.
  */
-export function statusStyle(cells: readonly string[], lexicon?: Lexicon): StatusStyle {
+export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declared: readonly string[] = []): StatusStyle {
   const byCategory = new Map<string, Map<string, number>>();
   let brackets = 0;
   let emoji = 0;
@@ -84,7 +86,8 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon): Status
 
   const exemplar = (category: string): string | null => {
     const counts = byCategory.get(category);
-    if (!counts) return null;
+    // No cell shows the category: the file's declared word for it, if any (`Status values: … IN_PROGRESS`).
+    if (!counts) return declared.find((w) => parseStatus(w, lexicon).category === category) ?? null;
     const forms = [...counts].sort((a, b) => b[1] - a[1]).map(([f]) => f);
     return forms.find((f) => !TRANSIENT.test(f.replace(/^[*_]+/, ''))) ?? forms[0];
   };

@@ -43,6 +43,9 @@ export interface QueueDocument {
   source?: Decoded;
   /** The team's words the file was read with (queue.config.json's and its legend's). */
   lexicon?: Lexicon;
+  /** The status words the file declares as written, in a list of its status values or a legend
+   * (`dialect/vocabulary.ts` declaredForms): the forms a write takes where no status cell shows one. */
+  declared?: readonly string[];
 }
 
 /** A queue file to read: its text, or its bytes (then bytes that are not UTF-8 are found and kept). */
@@ -240,7 +243,7 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
     // A limit's position is in the text read: mapped back to the file as it is.
     throw e instanceof LimitError ? (cut ? new LimitError(e.code, cut.offset(e.offset), e.message, e.limit) : e).toQueueError(text, file) : e;
   }
-  const { entries, diagnostics, tables, lexicon } = readEntries(read.blocks, body, file, opts.vocabulary);
+  const { entries, diagnostics, tables, lexicon, declared } = readEntries(read.blocks, body, file, opts.vocabulary);
   if (cut) {
     for (const e of entries) e.occurrence = cut.occurrence(e.occurrence);
     for (const d of diagnostics) d.line = cut.line(d.line);
@@ -262,7 +265,7 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
     );
   }
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings, lexicon },
+    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings, lexicon, declared },
     entries,
     diagnostics,
   };

@@ -198,7 +198,7 @@ function reconcileWith(
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
       const mine = once(() => reconcilable(queue, doc));
-      const style = once(() => statusStyle(tableStatusCells(queue, doc), doc.lexicon));
+      const style = once(() => statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared));
       const blocking = once(() => block && writesBlocked(queue, mine()));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };

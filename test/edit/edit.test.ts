@@ -146,6 +146,19 @@ describe('decide', () => {
     expect(held).toContain('| [ ] since Monday | **B** |');
   });
 
+  it('a file that lists its status values on one line (or in a legend) gets its own word for a status no row shows yet', async () => {
+    const text = `# Q\n\nStatus values: \`PENDING\` | \`IN_PROGRESS\` | \`DONE\` | \`BLOCKED\`\n\n| ID | Title | Status | Depends On |\n|---|---|---|---|\n| T-1 | a | DONE | None |\n| T-2 | b | PENDING | T-1 |\n`;
+    const claimed = await run(text, { op: 'claim', id: 'T-2', agent: 'Dev 1', maxClaims: 1 });
+    expect(claimed).toBe(text.replace('| T-2 | b | PENDING |', '| T-2 | b | IN_PROGRESS (Dev 1) |'));
+    expect(await run(claimed, { op: 'release', id: 'T-2', agent: 'Dev 1' })).toBe(text);
+    // A legend's word, the same way.
+    const legend = `# Q\n\n## Status legend\n\n| State | Meaning |\n|---|---|\n| Doing | someone is working on it |\n| Open | nobody has started |\n\n| ID | Title | Status |\n|---|---|---|\n| T-1 | a | Open |\n`;
+    expect(await run(legend, { op: 'claim', id: 'T-1', agent: 'Dev 1', maxClaims: 1 })).toContain('| T-1 | a | Doing (Dev 1) |');
+    // A form a row shows still wins over the declared one.
+    const shown = text.replace('| T-1 | a | DONE | None |', '| T-1 | a | DONE | None |\n| T-0 | z | WIP (Dev 9) | None |');
+    expect(await run(shown, { op: 'claim', id: 'T-2', agent: 'Dev 1', maxClaims: 2 })).toContain('| T-2 | b | WIP (Dev 1) |');
+  });
+
   it('a note glued to the status (no space between) is kept too, whatever its bytes: the write replaces the status alone or is refused', async () => {
     for (const note of ['x', 'é', '\uFFFD', '\u0000', '/merged', '#12']) {
       const text = `${head}| [DONE] | **A** | a | None |\n| [ ]${note} | **B** | b | A |\n`;
