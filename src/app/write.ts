@@ -14,6 +14,7 @@
 import { relative, resolve, sep } from 'node:path';
 import { canonicalAgent, isRefName, type QueueConfig } from '../domain/config.js';
 import { locateQueueFile } from './locate.js';
+import { askedAgent } from './agent.js';
 import { assertAgentName } from '../dialect/agent-name.js';
 import { QueueError } from '../domain/errors.js';
 import { documentBytes, readQueue, type Queue } from '../read/queue.js';
@@ -33,8 +34,7 @@ import { defaultBranch, repoInfo, transact, type CommitAuthor, type RepoInfo } f
  * brackets, over 60 characters).
  */
 export async function resolveAgent(flag: string | undefined, root: string, config: QueueConfig): Promise<string> {
-  let name = flag ?? process.env.QUEUE_AGENT;
-  if (name === undefined) name = (await new Git(root).line(['config', '--get', 'queue.agent']).catch(() => '')) || undefined;
+  const name = await askedAgent(flag, root);
   if (name === undefined || name.trim() === '')
     throw new QueueError('usage', 'who is acting? pass --agent NAME, set QUEUE_AGENT, or git config queue.agent NAME (for queue mcp: queue mcp --agent NAME)', {
       missing: 'agent',

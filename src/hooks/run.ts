@@ -12,6 +12,7 @@
  * Each returns the refusals as text lines naming the rule, the story, the line and the fix; an empty
  * list lets the operation go on.
  */
+import { askedAgent } from '../app/agent.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +46,7 @@ export async function preCommit(root: string): Promise<string[]> {
   const before = await queueAt(git, await git.line(['rev-parse', '-q', '--verify', 'HEAD']).catch(() => null), file, config.vocabulary);
   const ident = await git.line(['var', 'GIT_AUTHOR_IDENT']).catch(() => '');
   const m = /^(.*?) <([^>]*)>/.exec(ident);
-  const agent = process.env.QUEUE_AGENT ?? ((await git.line(['config', '--get', 'queue.agent']).catch(() => '')) || null);
+  const agent = (await askedAgent(undefined, git.dir)) ?? null;
   const violations = checkTransition(before, after, {
     agent,
     author: m ? [m[2], m[1]] : null,

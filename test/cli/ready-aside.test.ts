@@ -91,4 +91,29 @@ describe('ready lists what claim takes', () => {
     expect([odd.code, odd.json.error.code]).toEqual([2, 'usage']);
     expect((await queue(c, ['claim', '--agent', 'Dev  1', '--json'])).json.error.code).toBe('usage');
   }, 60_000);
+
+  it('ready answers for the agent git config queue.agent names, as claim acts as it: its Owner rows, its claim limit', async () => {
+    const owned = [
+      '| ID | Title | Status | Owner | Priority |',
+      '|---|---|---|---|---|',
+      '| O-1 | First | [ ] | Dev2 | P2 |',
+      '| O-2 | Second | [ ] | | P3 |',
+      '| O-4 | Fourth | [ ] | Dev 9 | P1 |',
+      '| O-5 | Fifth | [ ] | dev1 | P1 |',
+      '',
+    ].join('\n');
+    const { clones } = setup({ 'WORK_QUEUE.md': owned, 'queue.config.json': '{"maxClaims": 1}' }, 1);
+    const c = clones[0];
+    git(c, 'config', 'queue.agent', 'Dev1');
+    // Without QUEUE_AGENT in the environment: the clone's configuration names the agent.
+    const env = { QUEUE_AGENT: '' };
+    const ready = await queue(c, ['ready', '--json'], env);
+    expect(ready.json.stories.map((s: { id: string }) => s.id)).toEqual(['O-5', 'O-2']);
+    const claim = await queue(c, ['claim', '--json'], env);
+    expect(claim.json.story.id).toBe('O-5');
+    // Holding its one story: ready says so, as claim does.
+    const after = await queue(c, ['ready', '--json'], env);
+    expect([after.json.stories, after.json.atLimit]).toEqual([[], { held: ['O-5'], limit: 1 }]);
+    expect((await queue(c, ['claim', '--json'], env)).json.error.code).toBe('claim_limit');
+  });
 });

@@ -16,13 +16,15 @@ export function register(program: Command): void {
     .action(async (opts: { agent?: string; limit?: string; planning?: boolean }, cmd: Command) => {
       const limit = opts.limit === undefined ? Infinity : positiveInt(opts.limit, '--limit');
       const g = globals(cmd);
-      const [{ openReady }, { diagnosticJson }, { assertAgentName }] = await Promise.all([
+      const [{ openReady }, { diagnosticJson }, { assertAgentName }, { askedAgent }] = await Promise.all([
         import('../../app/open.js'),
         import('../../model/contract.js'),
         import('../../dialect/agent-name.js'),
+        import('../../app/agent.js'),
       ]);
-      // A name no claim would take is refused here too (`claim` says the same): ready answers for claims.
-      const asked = opts.agent ?? process.env.QUEUE_AGENT;
+      // The agent a claim would act as (`--agent`, `QUEUE_AGENT`, `git config queue.agent`); a name no
+      // claim would take is refused here too (`claim` says the same): ready answers for claims.
+      const asked = await askedAgent(opts.agent, g.C ?? process.cwd());
       if (asked?.trim()) assertAgentName(asked, 'agent name');
       const answer = opts.planning ? await planning(cmd, asked, limit) : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, asked, limit);
       const aside = answer.aside;
