@@ -39,6 +39,9 @@ const BRACKET: Record<StatusWish['category'], string> = {
 
 const EMOJI: Record<StatusWish['category'], string> = WRITTEN_EMOJI;
 
+/** A status cell that joins two statuses (`REOPENED then DONE`, `Next / In progress`, `Todo → Done`). */
+const COMPOUND = /\s(?:then|→|->|=>|\/)\s/i;
+
 /** Claim tokens that mean "about to start" rather than "working": used only when nothing else is. */
 const TRANSIENT = /^\[?\s*(?:claiming|prep)\b/i;
 
@@ -88,7 +91,13 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
     const counts = byCategory.get(category);
     // No cell shows the category: the file's declared word for it, if any (`Status values: … IN_PROGRESS`).
     if (!counts) return declared.find((w) => parseStatus(w, lexicon).category === category) ?? null;
-    const forms = [...counts].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+    // A cell that tells a story's history (`REOPENED then DONE`, `Next / In progress`) is no form
+    // for another story: it would write a history that never happened.
+    const forms = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([f]) => f)
+      .filter((f) => !COMPOUND.test(f));
+    if (forms.length === 0) return null;
     return forms.find((f) => !TRANSIENT.test(f.replace(/^[*_]+/, ''))) ?? forms[0];
   };
   const style: 'bracket' | 'emoji' | 'word' = brackets >= emoji && brackets >= words ? 'bracket' : emoji >= words ? 'emoji' : 'word';

@@ -159,6 +159,23 @@ describe('decide', () => {
     expect(await run(shown, { op: 'claim', id: 'T-2', agent: 'Dev 1', maxClaims: 2 })).toContain('| T-2 | b | WIP (Dev 1) |');
   });
 
+  it('a cell that tells a history (REOPENED then DONE, Next / In progress) is no form for other rows', async () => {
+    const text = [
+      '| ID | Title | Status |',
+      '|---|---|---|',
+      '| N-1 | a | Next / In progress |',
+      '| N-2 | b | REOPENED then DONE |',
+      '| N-3 | c | Ready |',
+      '| N-4 | d | Done |',
+      '',
+    ].join('\n');
+    const claimed = await run(text, { op: 'claim', id: 'N-3', agent: 'Dev 1', maxClaims: 1 });
+    expect(claimed).toContain('| N-3 | c | In Progress (Dev 1) |');
+    const done = await run(claimed, { op: 'done', id: 'N-3', agent: 'Dev 1' });
+    expect(done).toContain('| N-3 | c | Done |');
+    expect(done).toContain('| N-2 | b | REOPENED then DONE |');
+  });
+
   it('a note glued to the status (no space between) is kept too, whatever its bytes: the write replaces the status alone or is refused', async () => {
     for (const note of ['x', 'é', '\uFFFD', '\u0000', '/merged', '#12']) {
       const text = `${head}| [DONE] | **A** | a | None |\n| [ ]${note} | **B** | b | A |\n`;
