@@ -77,6 +77,18 @@ describe('failures the user can act on carry no stack trace', () => {
     }
   });
 
+  it('an id that starts with "-" reads as an unknown option: the usage error says to pass it after "--", which works', () => {
+    const dir = tempDir('queue-dash-');
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | -X1 | a | None |\n');
+    const bin = join(ROOT, 'dist', 'queue.js');
+    const run = (...args: string[]) => spawnSync(process.execPath, [bin, '-C', dir, ...args], { encoding: 'utf8' });
+    const json = JSON.parse(run('show', '-X1', '--json').stdout);
+    expect(json.error).toEqual({ code: 'usage', message: `unknown option '-X1'; an argument that starts with "-" goes after "--": queue show -- -X1` });
+    const text = run('show', '-X1');
+    expect([text.status, text.stderr]).toEqual([2, expect.stringContaining('(an argument that starts with "-" goes after "--": queue show -- -X1)\n')]);
+    expect(JSON.parse(run('show', '--json', '--', '-X1').stdout).story.id).toBe('-X1');
+  });
+
   it('a reason or an agent name a status would not read back as given (an option taken for it) is a usage error, and nothing is written', () => {
     const dir = tempDir('queue-dash-');
     const text = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | A-1 | a | None |\n';

@@ -61,9 +61,16 @@ async function main(argv: string[]) {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
+      // An id that starts with `-` (`-X1`) reads as an option: say how to pass it as an argument.
+      const dashed = e.code === 'commander.unknownOption' ? /'(-[^-'][^']+)'/.exec(e.message)?.[1] : undefined;
+      const command = argv.find((a) => COMMANDS.some(([name]) => name === a));
+      const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${command ? `${command} ` : ''}-- ${dashed}` : null;
       // Commander has printed the error (and where to find help) once already; JSON gets it as a document.
-      if (!json) process.exit(2);
-      fail(json, 'usage', e.message.replace(/^error: /, ''), 2);
+      if (!json) {
+        if (hint) process.stderr.write(`(${hint})\n`);
+        process.exit(2);
+      }
+      fail(json, 'usage', `${e.message.replace(/^error: /, '')}${hint ? `; ${hint}` : ''}`, 2);
     }
     // Only a failing command pays for loading how failures are described (it brings in git/).
     const { failureOf } = await import('../app/failure.js');
