@@ -1,6 +1,10 @@
 /** The clone's queue lock: orders the transactions of one clone and its worktrees. */
 import { join } from 'node:path';
-import type { LockOptions } from 'proper-lockfile';
+// Loaded with this module, never on first use: proper-lockfile loads signal-exit, which listens for
+// SIGTERM and SIGINT and, when it finds no other listener at the signal, sends the signal again to
+// end the process. Loaded after a command's own `once` listener (`queue watch`), it would find none
+// left once that ran, and kill the process the listener was stopping cleanly.
+import lockfile, { type LockOptions } from 'proper-lockfile';
 import { QueueError } from '../domain/errors.js';
 
 /**
@@ -8,8 +12,6 @@ import { QueueError } from '../domain/errors.js';
  * process keeps it fresh) as QueueError `locked` naming `what` and the lock directory `path`.
  */
 export async function takeLock(target: string, path: string, what: string, options: Omit<LockOptions, 'lockfilePath'>): Promise<() => Promise<void>> {
-  // Loaded on first use: it patches `fs` (graceful-fs) when loaded, which no read needs.
-  const { default: lockfile } = await import('proper-lockfile');
   try {
     return await lockfile.lock(target, { ...options, lockfilePath: path });
   } catch (e) {
