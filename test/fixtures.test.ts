@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { readQueue, type Queue } from '../src/read/queue.js';
 import { applyDecision } from '../src/edit/apply.js';
 import { decide, type Operation } from '../src/edit/decide.js';
+import { decideAdd } from '../src/edit/structure.js';
 import type { Story } from '../src/domain/types.js';
 import { fixture, fixtureFiles, read } from './helpers.js';
 
@@ -251,6 +252,23 @@ describe('crlf.md and bom.md: line ends and a byte order mark', () => {
     expect(diagnostics(q)).toEqual([]);
     const claimed = await apply('crlf.md', text, [{ op: 'claim', id: 'REL-4', agent: 'Dev 1', maxClaims: 1 }]);
     expect(claimed).toBe(text.replace('| [ ] | **REL-4** |', '| [IN PROGRESS: Dev 1] | **REL-4** |'));
+  });
+
+  it('the same file with classic Mac line ends (CR alone) reads as with LF; a claim, an add and a release keep CR', async () => {
+    const cr = read(fixture('crlf.md')).replace(/\r\n/g, '\r');
+    const lf = cr.replace(/\r/g, '\n');
+    const q = await readQueue([{ file: 'crlf.md', text: cr }]);
+    const l = await readQueue([{ file: 'crlf.md', text: lf }]);
+    expect(stories(q)).toEqual(stories(l));
+    expect(q.stories.map((s) => [s.title, s.line, s.column])).toEqual(l.stories.map((s) => [s.title, s.line, s.column]));
+    expect(ready(q)).toEqual(['REL-4']);
+    const claimed = await apply('crlf.md', cr, [{ op: 'claim', id: 'REL-4', agent: 'Dev 1', maxClaims: 1 }]);
+    expect(claimed).toBe(cr.replace('| [ ] | **REL-4** |', '| [IN PROGRESS: Dev 1] | **REL-4** |'));
+    expect(await apply('crlf.md', claimed, [{ op: 'release', id: 'REL-4', agent: 'Dev 1' }])).toBe(cr);
+    const queue = await readQueue([{ file: 'crlf.md', text: cr }]);
+    const added = (await applyDecision(queue, decideAdd(queue, { id: 'REL-7', title: 'Seventh', deps: [], agent: 'X' }))).content;
+    expect(added.includes('\n')).toBe(false);
+    expect(added.replace(/\r/g, '\n')).toContain('| **REL-7** | Seventh |');
   });
 
   it('bom.md: the mark is set aside (lines and columns as an editor shows them) and kept by a write', async () => {

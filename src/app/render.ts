@@ -11,7 +11,7 @@ import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
 import { readIfExists, swapFile, writablePath, writeFiles } from './files.js';
 import { readQueueBytes } from './queue-file.js';
-import { documentBytes, readQueue, type Queue } from '../read/queue.js';
+import { asWritten, documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { rereadQueue } from '../read/patch.js';
 import { write, type WriteOutcome, type WriteTarget } from './write.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
@@ -120,7 +120,7 @@ export async function renderWorking(
   // As bytes: a file that is not all UTF-8 keeps every byte the render does not change.
   const bytes = readQueueBytes(path, where.file);
   const queue = await rereadQueue(opts.previous ?? null, { file: where.file, bytes }, { vocabulary: where.config.vocabulary });
-  const text = (queue.documents[0].bom ? '\uFEFF' : '') + queue.documents[0].text;
+  const text = asWritten(queue.documents[0]);
   const extra = opts.extra ? await opts.extra(queue, async (p) => existsSync(resolve(where.root, p))) : [];
   const board = boardPath(where.config);
   const boardText = readIfExists(resolve(where.root, board));
@@ -195,7 +195,7 @@ export async function renderCommitted(
     const doc = tip.documents[0];
     // The queue as the carried statuses leave it: what the render, the board and the handoffs follow from.
     const queue = carry?.edits.length
-      ? await readQueue([{ file: doc.file, text: (doc.bom ? '\uFEFF' : '') + applyEdits(doc.text, carry.edits) }], { vocabulary: where.config.vocabulary })
+      ? await readQueue([{ file: doc.file, text: asWritten(doc, applyEdits(doc.text, carry.edits)) }], { vocabulary: where.config.vocabulary })
       : tip;
     const since = opts.since ? await opts.since(tip, base) : null;
     // The board is kept where the tip has one, and created only when the config asks for it.

@@ -17,7 +17,7 @@ import { locateQueueFile } from './locate.js';
 import { askedAgent } from './agent.js';
 import { assertAgentName } from '../dialect/agent-name.js';
 import { QueueError } from '../domain/errors.js';
-import { documentBytes, readQueue, type Queue } from '../read/queue.js';
+import { asWritten, documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { applyDecision, type Applied } from '../edit/apply.js';
 import { decide, type Decision, type Operation } from '../edit/decide.js';
 import { withFollow } from '../reconcile/reconcile.js';
@@ -226,7 +226,7 @@ async function editWorkingFile(where: WriteTarget, decideOn: (queue: Queue, base
     const bytes = readQueueBytes(path, where.file);
     const queue = await readQueue([{ file: where.file, bytes }], { vocabulary: where.config.vocabulary });
     const doc = queue.documents[0];
-    const text = (doc.bom ? '\uFEFF' : '') + doc.text;
+    const text = asWritten(doc);
     const decision = await decideOn(queue, null);
     if (decision.unchanged) return { decision, before: queue, story: queue.graph.byId.get(decision.id) ?? null, after: queue, applied: null, commit: null, attempts: attempt };
     const applied = await applyDecision(queue, decision, where.config);

@@ -8,7 +8,7 @@
  * `follow` step (edits derived from the result) is applied and proved the same way, in turn.
  */
 import { QueueError } from '../domain/errors.js';
-import { readQueue, type Queue } from '../read/queue.js';
+import { asWritten, readQueue, type Queue } from '../read/queue.js';
 import { patchQueue } from '../read/patch.js';
 import type { Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
@@ -48,12 +48,12 @@ function sameRefs(a: readonly { ref: string }[], b: readonly { ref: string }[]):
 export async function applyDecision(before: Queue, d: Decision, config?: QueueConfig): Promise<Applied> {
   const doc = d.document;
   const text = applyEdits(doc.text, keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits)));
-  const content = (doc.bom ? '\uFEFF' : '') + text;
+  const content = asWritten(doc, text);
   // Re-read: from `before` where only rows that read alone changed (read/patch.ts), else in full.
   const after =
     (before.documents.length === 1 && before.documents[0].text === doc.text ? await patchQueue(before, text) : null) ??
     (await readQueue(
-      before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : (x.bom ? '\uFEFF' : '') + x.text })),
+      before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : asWritten(x) })),
       { vocabulary: before.vocabulary },
     ));
   // Where the write edits (its first edit, in the text before it), for the refusal: an insertion

@@ -25,7 +25,7 @@ import type { QueueConfig } from '../domain/config.js';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
-import { documentBytes, readQueue, type Queue } from '../read/queue.js';
+import { asWritten, documentBytes, readQueue, type Queue } from '../read/queue.js';
 import { applyDecision } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import { withFollow } from '../reconcile/reconcile.js';
@@ -298,7 +298,7 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
   // As bytes: a blob that is not all UTF-8 is written back with every byte the write did not change.
   const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }], { vocabulary: ref.vocabulary });
   const doc = queue.documents[0];
-  return { mode: found.mode, id: found.id, text: (doc.bom ? '\uFEFF' : '') + doc.text, queue, root };
+  return { mode: found.mode, id: found.id, text: asWritten(doc), queue, root };
 }
 
 /**

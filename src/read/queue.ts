@@ -43,6 +43,10 @@ export interface QueueDocument {
   source?: Decoded;
   /** The team's words the file was read with (queue.config.json's and its legend's). */
   lexicon?: Lexicon;
+  /** The file ends its lines with CR alone (classic Mac OS): `text` holds LF in their place, one
+   * character for one, so that it reads as the same file with LF and every offset holds;
+   * {@link asWritten} puts the CRs back. */
+  cr?: boolean;
   /** The status words the file declares as written, in a list of its status values or a legend
    * (`dialect/vocabulary.ts` declaredForms): the forms a write takes where no status cell shows one. */
   declared?: readonly string[];
@@ -57,6 +61,13 @@ export type QueueSource = { file: string; text: string } | { file: string; bytes
  * change is kept (`domain/encoding.ts` {@link encodeLike}). Throws QueueError `parse_error` when
  * that cannot be done with full fidelity; nothing should be written then.
  */
+/** The file as it is written for `text`, the document's text or an edit of it (default: as read):
+ * its byte order mark put back, and its lines ended by CR again when it wrote them so
+ * ({@link QueueDocument.cr}). */
+export function asWritten(doc: Pick<QueueDocument, 'bom' | 'cr' | 'text'>, text = doc.text): string {
+  return (doc.bom ? '\uFEFF' : '') + (doc.cr ? text.replaceAll('\n', '\r') : text);
+}
+
 export function documentBytes(doc: QueueDocument, content: string): Uint8Array {
   if (!doc.source) return encodeUtf8(content);
   const bytes = encodeLike(doc.source, content);
@@ -224,7 +235,11 @@ const REMARK_ONLY = process.env.QUEUE_READ === 'remark';
  */
 export async function readDocument(raw: string, file: string, opts: ReadOptions = {}): Promise<{ doc: QueueDocument; entries: Entry[]; diagnostics: Diagnostic[] }> {
   checkFileSize(raw, file);
-  const { text, bom } = stripBom(raw);
+  const stripped = stripBom(raw);
+  const bom = stripped.bom;
+  // Lines ended by CR alone are read as the same lines ended by LF (asWritten writes them back).
+  const cr = stripped.text.includes('\r') && !stripped.text.includes('\n');
+  const text = cr ? stripped.text.replaceAll('\r', '\n') : stripped.text;
   const markers = conflictMarkers(text, file);
   // Conflict markers are not content: the file is read with its marker lines cut out (both sides of
   // each conflict are read, so no row is lost and no marker becomes a story), then every line and
@@ -265,7 +280,19 @@ export async function readDocument(raw: string, file: string, opts: ReadOptions 
     );
   }
   return {
-    doc: { file, text, bom, readPath: read.path, fallbackReason: read.reason, editable: markers.length === 0, tables, headings: read.blocks.headings, lexicon, declared },
+    doc: {
+      file,
+      text,
+      bom,
+      readPath: read.path,
+      fallbackReason: read.reason,
+      editable: markers.length === 0,
+      tables,
+      headings: read.blocks.headings,
+      lexicon,
+      declared,
+      ...(cr ? { cr } : {}),
+    },
     entries,
     diagnostics,
   };

@@ -96,7 +96,8 @@ export function rowsReadAlone(queue: Queue): Int32Array | null {
   if (queue.documents.length !== 1) return null;
   const doc = queue.documents[0];
   const text = doc.text;
-  if ((doc.readPath !== 'scan' && doc.readPath !== 'scan+inline') || !doc.editable || doc.source || doc.bom !== 0 || text.includes('\r') || text.includes(']:')) return null;
+  if ((doc.readPath !== 'scan' && doc.readPath !== 'scan+inline') || !doc.editable || doc.source || doc.bom !== 0 || doc.cr || text.includes('\r') || text.includes(']:'))
+    return null;
   if (doc.headings.some((h) => isLegendHeading(h.text))) return null;
   if (queue.diagnostics.some((d) => d.code === 'legend')) return null;
   if (hasHeadingStory(queue.stories)) return null;

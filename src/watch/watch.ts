@@ -15,7 +15,7 @@ import chokidar from 'chokidar';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect } from '../domain/effects.js';
 import { renderCommitted, renderWorking, sharedBase } from '../app/render.js';
-import { readQueue, type Queue } from '../read/queue.js';
+import { asWritten, readQueue, type Queue } from '../read/queue.js';
 import { readText } from '../app/files.js';
 import type { WriteTarget } from '../app/write.js';
 import { diffQueues } from '../history/events.js';
@@ -204,7 +204,7 @@ export function watch(opts: WatchOptions): Watcher {
  */
 async function handEdits(where: WriteTarget, text: string): Promise<{ base: Queue; working: Queue } | null> {
   const base = await sharedBase(where);
-  if (!base || (base.documents[0]?.bom ? '\uFEFF' : '') + base.documents[0]?.text === text) return null;
+  if (!base || (base.documents[0] && asWritten(base.documents[0])) === text) return null;
   return { base, working: await readQueue([{ file: where.file, text }], { vocabulary: where.config.vocabulary }) };
 }
 
