@@ -87,6 +87,8 @@ describe('failures the user can act on carry no stack trace', () => {
     const text = run('show', '-X1');
     expect([text.status, text.stderr]).toEqual([2, expect.stringContaining('(an argument that starts with "-" goes after "--": queue show -- -X1)\n')]);
     expect(JSON.parse(run('show', '--json', '--', '-X1').stdout).story.id).toBe('-X1');
+    // A subcommand is named with its command.
+    expect(JSON.parse(run('dep', 'add', '-X1', 'A2', '--json').stdout).error.message).toContain('queue dep add -- -X1');
   });
 
   it('a reason or an agent name a status would not read back as given (an option taken for it) is a usage error, and nothing is written', () => {

@@ -9,6 +9,7 @@ import { readQueue, type Queue } from '../src/read/queue.js';
 import { applyDecision } from '../src/edit/apply.js';
 import { decide, type Operation } from '../src/edit/decide.js';
 import { decideAdd } from '../src/edit/structure.js';
+import { rankReady, readyNotOffered } from '../src/model/rank.js';
 import type { Story } from '../src/domain/types.js';
 import { fixture, fixtureFiles, read } from './helpers.js';
 
@@ -218,6 +219,37 @@ describe('listings.md: tables with no status column under a heading that states 
     expect([held.status.category, held.status.reason]).toEqual(['blocked', 'Later — after the design review']);
     expect(ready(q)).not.toContain(held.id);
     expect(q.diagnostics.some((d) => d.code === 'column_role' && d.message.includes('Later —'))).toBe(false);
+  });
+
+  it('a listing under a heading that is a ready word alone: its rows are held when the legend says the word holds; a story only in a listing is offered neither way, as no claim can take it', async () => {
+    const text = [
+      '## Status legend',
+      '',
+      '| State | Meaning |',
+      '|---|---|',
+      '| Next | do not begin until approved |',
+      '| Done | shipped |',
+      '',
+      '## Next',
+      '',
+      '| ID | Title |',
+      '|---|---|',
+      '| N1 | Saved searches |',
+      '',
+      '## Ready',
+      '',
+      '| ID | Title |',
+      '|---|---|',
+      '| R1 | Export to CSV |',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    expect(q.stories.map((s) => `${s.id} ${s.status.category}`)).toEqual(['N1 blocked', 'R1 todo']);
+    expect(ready(q)).toEqual(['R1']);
+    // R1 is written only in a listing: no claim can take it, so neither ready nor its aside offer it.
+    expect(rankReady(q.graph).map((s) => s.id)).toEqual([]);
+    expect(readyNotOffered(q.graph).map((s) => s.id)).toEqual([]);
+    await expect(apply('WORK_QUEUE.md', text, [{ op: 'claim', id: 'R1', agent: 'Dev 1', maxClaims: 1 }])).rejects.toMatchObject({ code: 'parse_error' });
   });
 
   // The `## Blocked` listing holds SR-3 with a reason: its table row's only dependency being done

@@ -19,8 +19,9 @@ export async function configuredAgent(dir: string): Promise<string | undefined> 
 }
 
 /** The agent a command acts or answers for: `flag` (`--agent`), else `QUEUE_AGENT` (set and not
- * empty), else {@link configuredAgent} in `dir`; undefined when none says. Not checked
+ * blank), else {@link configuredAgent} in `dir`; undefined when none says. Not checked
  * (`dialect/agent-name.ts`). */
 export async function askedAgent(flag: string | undefined, dir: string): Promise<string | undefined> {
-  return flag ?? (process.env.QUEUE_AGENT || undefined) ?? (await configuredAgent(dir));
+  const env = process.env.QUEUE_AGENT;
+  return flag ?? (env?.trim() ? env : undefined) ?? (await configuredAgent(dir));
 }

@@ -63,8 +63,10 @@ async function main(argv: string[]) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
       // An id that starts with `-` (`-X1`) reads as an option: say how to pass it as an argument.
       const dashed = e.code === 'commander.unknownOption' ? /'(-[^-'][^']+)'/.exec(e.message)?.[1] : undefined;
-      const command = argv.find((a) => COMMANDS.some(([name]) => name === a));
-      const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${command ? `${command} ` : ''}-- ${dashed}` : null;
+      // The command and its subcommand (`dep add`): the words from the command's name on.
+      const at = argv.findIndex((a) => COMMANDS.some(([name]) => name === a));
+      const words = at === -1 ? [] : argv.slice(at, argv.indexOf(dashed ?? '', at)).filter((a, i, all) => /^[a-z]+$/.test(a) && all.slice(0, i).every((b) => /^[a-z]+$/.test(b)));
+      const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${words.map((w) => `${w} `).join('')}-- ${dashed}` : null;
       // Commander has printed the error (and where to find help) once already; JSON gets it as a document.
       if (!json) {
         if (hint) process.stderr.write(`(${hint})\n`);

@@ -101,7 +101,7 @@ export function documentLexicon(
     lexicon,
     legendTables: legend.tables,
     diagnostics: legendDiagnostics(legend.words, legend.statuses, known, file),
-    declared: declaredForms(src, legend.words),
+    declared: declaredForms(src, legend.words, known),
   };
 }
 
@@ -262,7 +262,7 @@ function readTable(
     if (named && table.rows.length === 0 && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '')) return info('log');
     // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
     // for (`## Next — waiting for an accepted input`): only the plain phrase lists ready work.
-    if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, under, src, file, out, diags);
+    if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, heldBy(under, lexicon) ?? under, src, file, out, diags);
     else if (named && under) {
       // A qualified ready heading whose word the file's legend defines as a hold (`Next` — "needs an
       // accepted input") lists held work; any other is said, so that no row goes unread unsaid.

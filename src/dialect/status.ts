@@ -467,6 +467,26 @@ export function parseStatus(text: string, lexicon?: Lexicon): Status {
   return hit;
 }
 
+/** Whether `text` leaves no bracket, parenthesis, angle bracket or code span open: a note glued to
+ * a status never begins inside a link's URL or a tag (`[DONE](https://x/1)`, `<br>`). */
+function closed(text: string): boolean {
+  let round = 0;
+  let square = 0;
+  let angle = 0;
+  let ticks = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') round++;
+    else if (c === ')') round--;
+    else if (c === '[') square++;
+    else if (c === ']') square--;
+    else if (c === '<') angle++;
+    else if (c === '>') angle--;
+    else if (c === '`') ticks++;
+  }
+  return round <= 0 && square <= 0 && angle <= 0 && ticks % 2 === 0;
+}
+
 /**
  * Where the status ends in a status cell's source, and a note of the person's begins: `[IN PROGRESS:
  * Dev 1] since Mon` is the status `[IN PROGRESS: Dev 1]` and the note ` since Mon`; `**REOPENED — the
@@ -488,9 +508,11 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   const open = /^\s*([*_]{1,3})?/.exec(source)!;
   const start = open[0].length;
   // Where the status may end: before a space, or where a note is written on without one, right
-  // after a bracket (`[ ]x`) or a word (`todo…`, `Done→`): a character that is neither a space, a
-  // letter, a digit nor markup. Markup after a word (`**DONE**`) closes the status's emphasis.
-  const words = /\s+|(?<=\])(?=[^\s\]*_])|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}*_\][:(),;.\-–—])/gu;
+  // after a bracket (`[ ]x`) or a word (`todo…`, `Done/merged`): before a character that is none of
+  // a space, markup or code (`**DONE**`, `` `Todo` ``: the status's own), an HTML tag's or a link's
+  // (`**Todo**<br>`, `[DONE](url)`), status punctuation, or an emoji (`Done✅`: it says the status
+  // again, and goes with it).
+  const words = /\s+|(?<=\])(?=[^\s\][*_`<>(\p{Extended_Pictographic}\uFE0F\u200D])|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}*_`<>\][:(),;.\-–—\p{Extended_Pictographic}\uFE0F\u200D])/gu;
   words.lastIndex = start;
   // Only the first few words: a status is short, and a long note is not searched word by word.
   for (let k = 0; k < 6; k++) {
@@ -503,7 +525,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
       if (open[1] === undefined && end - 1 > start && source[end - 1] === '.' && same(end - 1)) return { start, end: end - 1 };
       return null;
     }
-    if (m.index <= start || !same(m.index)) continue;
+    if (m.index <= start || (m[0] === '' && !closed(source.slice(0, m.index))) || !same(m.index)) continue;
     const rest = source
       .slice(m.index)
       .trim()

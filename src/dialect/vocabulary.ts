@@ -131,30 +131,35 @@ export function isMeaningHeader(text: string, underLegend = false): boolean {
 }
 
 /** A line listing a file's status values (`Status values: \`PENDING\` | \`IN_PROGRESS\` | \`DONE\``,
- * `Statuses: todo, doing, done`): the list after the colon. */
-const VALUES_LINE = /^[ \t>*+-]*(?:\*\*|__)?(?:(?:valid|allowed|possible) )?(?:status(?:es)?|states)(?: values| words)?(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.+)$/gim;
+ * `Statuses: todo, doing, done`): the list after the colon. A plain `Status:` line is a story's
+ * field, not a list. */
+const VALUES_LINE =
+  /^[ \t>*+-]*(?:\*\*|__)?(?:(?:valid|allowed|possible)[ \t]+)?(?:status[ \t]+(?:values|words|codes|options)|statuses|states)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.+)$/gim;
+
+/** Fenced code blocks, whose lines are no list of the file's. */
+const FENCED = /^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^[ \t]{0,3}\1[ \t]*$|(?![\s\S]))/gm;
 
 /**
  * The status words a file declares as written, in file order: those a one-line list of its status
- * values names (two or more, split at `|`, `,` or `/`, each stripped of backticks, brackets and
- * emphasis) and the words its legends define. A write takes the form of a category from them when no
- * status cell of the file shows one (`edit/style.ts`): a file listing `IN_PROGRESS` gets
+ * values names (two or more, split at `|`, `,` or `/`, each as written but for the code span or
+ * emphasis around it and a full stop after it; a line is taken only when every value reads as a
+ * status, `known`) and the words its legends define. A write takes the form of a category from them
+ * when no status cell of the file shows one (`edit/style.ts`): a file listing `IN_PROGRESS` gets
  * `IN_PROGRESS (Dev 1)`, not the grammar's `IN PROGRESS`.
  */
-export function declaredForms(src: string, legend: readonly LegendWord[]): string[] {
+export function declaredForms(src: string, legend: readonly LegendWord[], known: (word: string) => StatusCategory): string[] {
   const out: string[] = [];
   if (/status|states/i.test(src)) {
-    for (const m of src.matchAll(VALUES_LINE)) {
-      // Marks around each value only: `IN_PROGRESS` keeps its underscore.
+    for (const m of src.replace(FENCED, '').matchAll(VALUES_LINE)) {
       const items = m[1].split(/[ \t]*[|,/][ \t]*/).map((t) =>
         t
           .trim()
+          .replace(/[.;:!]+$/, '')
           .replace(/^([*_`]+)(.*?)\1$/, '$2')
-          .replace(/^\[(.*)\]$/, '$1')
           .trim(),
       );
-      if (items.length < 2) continue;
-      for (const w of items) if (w !== '' && w.length <= 30) out.push(w);
+      if (items.length < 2 || items.some((w) => w === '' || w.length > 30 || known(w) === 'unknown')) continue;
+      out.push(...items);
     }
   }
   for (const w of legend) out.push(w.word);

@@ -39,6 +39,12 @@ const BRACKET: Record<StatusWish['category'], string> = {
 
 const EMOJI: Record<StatusWish['category'], string> = WRITTEN_EMOJI;
 
+/** The style a status is written in: in brackets (`[DONE]`, `**[ ]**`), after an emoji, or as words. */
+function styleOf(source: string): 'bracket' | 'emoji' | 'word' {
+  if (/^[*_]*\[/.test(source)) return 'bracket';
+  return /^[*_]*\p{Extended_Pictographic}/u.test(source) ? 'emoji' : 'word';
+}
+
 /** A status cell that joins two statuses (`REOPENED then DONE`, `Next / In progress`, `Todo → Done`). */
 const COMPOUND = /\s(?:then|→|->|=>|\/)\s/i;
 
@@ -79,25 +85,29 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
     // Count the form, not the agent: `[IN PROGRESS: Dev 1]` and `[IN PROGRESS: Dev 2]` are one form.
     counts.set(source, n);
     byCategory.set(st.category, counts);
-    if (/^[*_]*\[/.test(source)) brackets += n;
-    else if (/^[*_]*\p{Extended_Pictographic}/u.test(source)) emoji += n;
+    const form = styleOf(source);
+    if (form === 'bracket') brackets += n;
+    else if (form === 'emoji') emoji += n;
     else {
       words += n;
       wordSamples.push(source);
     }
   }
 
+  // The file's declared word for a category no cell shows (`Status values: … IN_PROGRESS`), when it
+  // is written in the file's style (a bare word in a file of brackets is not its form).
+  const declaredFor = (category: string): string | null =>
+    declared.find((w) => parseStatus(w, lexicon).category === category && (brackets + emoji + words === 0 || styleOf(w) === style)) ?? null;
   const exemplar = (category: string): string | null => {
     const counts = byCategory.get(category);
-    // No cell shows the category: the file's declared word for it, if any (`Status values: … IN_PROGRESS`).
-    if (!counts) return declared.find((w) => parseStatus(w, lexicon).category === category) ?? null;
+    if (!counts) return declaredFor(category);
     // A cell that tells a story's history (`REOPENED then DONE`, `Next / In progress`) is no form
     // for another story: it would write a history that never happened.
     const forms = [...counts]
       .sort((a, b) => b[1] - a[1])
       .map(([f]) => f)
       .filter((f) => !COMPOUND.test(f));
-    if (forms.length === 0) return null;
+    if (forms.length === 0) return declaredFor(category);
     return forms.find((f) => !TRANSIENT.test(f.replace(/^[*_]+/, ''))) ?? forms[0];
   };
   const style: 'bracket' | 'emoji' | 'word' = brackets >= emoji && brackets >= words ? 'bracket' : emoji >= words ? 'emoji' : 'word';

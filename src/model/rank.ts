@@ -26,11 +26,13 @@ const forms = new WeakMap<readonly Story[], Uint8Array>();
 
 /**
  * For each story (in file order), 1 when `queue claim` without an id may take it once it is ready,
- * else 0 (docs/formats.md, "Which stories queue claim offers"; decision 0009): a story of the
- * queue's main form (table rows if it has any, else heading blocks, else task items: a check box
- * beside a table or under a story heading is a checklist, claimed by id if at all), written in one
- * place (its rows in a Completed log aside: a story in two places is refused by every write until a
- * person says which is the story). Worked out once per list of stories.
+ * 0 when only a claim by id may, 2 when no write can (docs/formats.md, "Which stories queue claim
+ * offers"; decision 0009): 1 for a story of the queue's main form (table rows if it has any, else
+ * heading blocks, else task items: a check box beside a table or under a story heading is a
+ * checklist, claimed by id if at all), written in one place (its rows in a Completed log aside: a
+ * story in two places is refused by every write until a person says which is the story); 2 for a
+ * story written only in logs and listings, where queue never writes a status. Worked out once per
+ * list of stories.
  */
 export function offeredForms(stories: readonly Story[]): Uint8Array {
   let out = forms.get(stories);
@@ -39,6 +41,10 @@ export function offeredForms(stories: readonly Story[]): Uint8Array {
   out = new Uint8Array(stories.length);
   for (let i = 0; i < stories.length; i++) {
     const occ = stories[i].occurrences;
+    if (occ.every((o) => o.kind === 'log')) {
+      out[i] = 2;
+      continue;
+    }
     if (occ[0].kind !== main) continue;
     let places = 0;
     for (const o of occ) if (o.kind !== 'log') places++;

@@ -115,5 +115,8 @@ describe('ready lists what claim takes', () => {
     const after = await queue(c, ['ready', '--json'], env);
     expect([after.json.stories, after.json.atLimit]).toEqual([[], { held: ['O-5'], limit: 1 }]);
     expect((await queue(c, ['claim', '--json'], env)).json.error.code).toBe('claim_limit');
+    // A blank QUEUE_AGENT is unset: the configuration still names the agent. A blank --agent is refused, as claim refuses it.
+    expect((await queue(c, ['ready', '--json'], { QUEUE_AGENT: '  ' })).json.atLimit).toEqual({ held: ['O-5'], limit: 1 });
+    expect((await queue(c, ['ready', '--agent', '', '--json'], env)).json.error.code).toBe('usage');
   });
 });

@@ -157,6 +157,24 @@ describe('decide', () => {
     // A form a row shows still wins over the declared one.
     const shown = text.replace('| T-1 | a | DONE | None |', '| T-1 | a | DONE | None |\n| T-0 | z | WIP (Dev 9) | None |');
     expect(await run(shown, { op: 'claim', id: 'T-2', agent: 'Dev 1', maxClaims: 2 })).toContain('| T-2 | b | WIP (Dev 1) |');
+    // The list as a sentence (a full stop after it), and a history cell (no form) beside it.
+    const sentence = `# Q\n\nStatus values: \`TODO\`, \`IN_PROGRESS\`, \`COMPLETE\`.\n\n| ID | Title | Status |\n|---|---|---|\n| A1 | a | IN_PROGRESS (Dev 1) |\n| A2 | b | REOPENED then COMPLETE |\n| A3 | c | TODO |\n`;
+    expect(await run(sentence, { op: 'done', id: 'A1', agent: 'Dev 1' })).toContain('| A1 | a | COMPLETE |');
+    // Not lists of the file's values: a story's own Status line, prose, code; and a bare word in a file of brackets.
+    const brackets = `${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n`;
+    for (const line of [
+      'Status: in progress, waiting on review',
+      'States: Claimed by Alice, Bob',
+      '- Status: WIP / blocked',
+      '```\nStatuses: Started, Finished\n```',
+      'Status values: `PENDING` | `IN_PROGRESS` | `DONE`',
+    ]) {
+      const t = `# Q\n\n${line}\n\n${brackets}`;
+      expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 }), line).toContain('| [IN PROGRESS: Dev 1] | **B** |');
+    }
+    // A declared bracket form is the file's own.
+    const declaredBrackets = `# Q\n\nStatuses: \`[ ]\` | \`[WORKING: name]\` | \`[DONE]\`\n\n${brackets}`;
+    expect(await run(declaredBrackets, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 })).toContain('| [WORKING: Dev 1] | **B** |');
   });
 
   it('a cell that tells a history (REOPENED then DONE, Next / In progress) is no form for other rows', async () => {
@@ -190,6 +208,18 @@ describe('decide', () => {
     // Marks that say the status again are the status's (`[DONE]✅`), as with a space.
     const marked = `${head}| [DONE]✅ | **A** | a | None |\n| [IN PROGRESS: Dev 2]🚧 | **B** | b | A |\n`;
     expect(await run(marked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE]✅ | **B** |');
+    const ticked = `${head}| Done✅ merged | **A** | a | None |\n| Done | **B** | b | None |\n`;
+    expect(await run(ticked, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo merged | **A** |');
+    // Code, an HTML tag or a link around or after the status are the status's: the cell is replaced whole, as before.
+    for (const [cell, written] of [
+      ['`Todo`', '[IN PROGRESS: Dev 2]'],
+      ['**Todo**<br>n', '[IN PROGRESS: Dev 2]'],
+    ]) {
+      const t = `${head}| [DONE] | **A** | a | None |\n| ${cell} | **B** | b | A |\n`;
+      expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }), cell).toContain(`| ${written} | **B** |`);
+    }
+    const linked = `${head}| [DONE] | **A** | a | None |\n| [IN PROGRESS: Dev 2](https://example.com/1) | **B** | b | A |\n`;
+    expect(await run(linked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE] | **B** |');
   });
 
   it('inside bold that runs on over the note, a status the file writes in bold is written bare: one bold, not two', async () => {

@@ -25,7 +25,7 @@ export function register(program: Command): void {
       // The agent a claim would act as (`--agent`, `QUEUE_AGENT`, `git config queue.agent`); a name no
       // claim would take is refused here too (`claim` says the same): ready answers for claims.
       const asked = await askedAgent(opts.agent, g.C ?? process.cwd());
-      if (asked?.trim()) assertAgentName(asked, 'agent name');
+      if (asked !== undefined) assertAgentName(asked, 'agent name');
       const answer = opts.planning ? await planning(cmd, asked, limit) : await openReady({ cwd: g.C, file: g.file, shared: true, offline: g.offline === true }, asked, limit);
       const aside = answer.aside;
       if (g.json) {
