@@ -512,7 +512,8 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   // a space, markup or code (`**DONE**`, `` `Todo` ``: the status's own), an HTML tag's or a link's
   // (`**Todo**<br>`, `[DONE](url)`), status punctuation, or an emoji (`Done✅`: it says the status
   // again, and goes with it).
-  const words = /\s+|(?<=\])(?=[^\s\][*_`<>(\p{Extended_Pictographic}\uFE0F\u200D])|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}*_`<>\][:(),;.\-–—\p{Extended_Pictographic}\uFE0F\u200D])/gu;
+  const words =
+    /\s+|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
   words.lastIndex = start;
   // Only the first few words: a status is short, and a long note is not searched word by word.
   for (let k = 0; k < 6; k++) {
