@@ -63,10 +63,7 @@ async function main(argv: string[]) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
       // An id that starts with `-` (`-X1`) reads as an option: say how to pass it as an argument.
       const dashed = e.code === 'commander.unknownOption' ? /'(-[^-'][^']+)'/.exec(e.message)?.[1] : undefined;
-      // The command and its subcommand (`dep add`): the words from the command's name on.
-      const at = argv.findIndex((a) => COMMANDS.some(([name]) => name === a));
-      const words = at === -1 ? [] : argv.slice(at, argv.indexOf(dashed ?? '', at)).filter((a, i, all) => /^[a-z]+$/.test(a) && all.slice(0, i).every((b) => /^[a-z]+$/.test(b)));
-      const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${words.map((w) => `${w} `).join('')}-- ${dashed}` : null;
+      const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${commandWords(argv)}-- ${dashed}` : null;
       // Commander has printed the error (and where to find help) once already; JSON gets it as a document.
       if (!json) {
         if (hint) process.stderr.write(`(${hint})\n`);
@@ -79,6 +76,15 @@ async function main(argv: string[]) {
     const f = failureOf(e);
     fail(json, f.code, f.message, f.exit, f.details);
   }
+}
+
+/** The command and its subcommand as typed (`dep add `), each followed by a space: the lower-case
+ * words from the command's name on, up to the first option or argument; '' when no command is named. */
+function commandWords(argv: readonly string[]): string {
+  const names = new Set(COMMANDS.map(([name]) => name));
+  let out = '';
+  for (let k = argv.findIndex((a) => names.has(a)); k !== -1 && k < argv.length && /^[a-z]+$/.test(argv[k]); k++) out += `${argv[k]} `;
+  return out;
 }
 
 await main(process.argv.slice(2));

@@ -260,14 +260,13 @@ function readTable(
   if (!isStoryTable && (cols.status !== -1 || !table.rows.some((r) => logMatch(r, src)))) {
     const named = cols.status === -1 && (cols.id !== -1 || cols.title !== -1);
     if (named && table.rows.length === 0 && LOG_SECTION.test(sectionPath[sectionPath.length - 1] ?? '')) return info('log');
-    // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
-    // for (`## Next — waiting for an accepted input`): only the plain phrase lists ready work.
-    if (named && under && (under.exact || under.status.category !== 'todo')) readListing(table, headers, cols, sectionPath, heldBy(under, lexicon) ?? under, src, file, out, diags);
-    else if (named && under) {
-      // A qualified ready heading whose word the file's legend defines as a hold (`Next` — "needs an
-      // accepted input") lists held work; any other is said, so that no row goes unread unsaid.
+    if (named && under) {
+      // A qualified heading saying "ready" or "next" often goes on to say what its items still wait
+      // for (`## Next — waiting for an accepted input`): only the plain phrase lists ready work, or
+      // the file's legend defining the word as a hold (`Next` — "needs an accepted input") lists held
+      // work. Any other is said, so that no row goes unread unsaid.
       const held = heldBy(under, lexicon);
-      if (held) readListing(table, headers, cols, sectionPath, held, src, file, out, diags);
+      if (held || under.exact || under.status.category !== 'todo') readListing(table, headers, cols, sectionPath, held ?? under, src, file, out, diags);
       else {
         const rows = table.rows.filter((r) => !isBlankRow(r)).length;
         if (rows > 0)

@@ -56,15 +56,15 @@ export async function applyDecision(before: Queue, d: Decision, config?: QueueCo
       before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : asWritten(x) })),
       { vocabulary: before.vocabulary },
     ));
-  // Where the write edits (its first edit, in the text before it), for the refusal: an insertion
-  // that starts a line of its own (an added row or item) is at the start of that line.
-  const first = d.edits.reduce<(typeof d.edits)[number] | null>((m, e) => (m === null || e.start < m.start ? e : m), null);
-  const at = first?.start ?? 0;
-  const lineStart = doc.text.lastIndexOf('\n', at - 1) + 1;
-  const opensLine = first !== null && first.start === first.end && /^\r?\n/.test(first.text);
-  const line = doc.text.slice(0, lineStart).split('\n').length + (opensLine ? 1 : 0);
-  const column = opensLine ? 1 : at - lineStart + 1;
   const refuse = (why: string): never => {
+    // Where the write edits (its first edit, in the text before it): an insertion that starts a line
+    // of its own (an added row or item) is at the start of that line. Worked out only for a refusal.
+    const first = d.edits.reduce<(typeof d.edits)[number] | null>((m, e) => (m === null || e.start < m.start ? e : m), null);
+    const at = first?.start ?? 0;
+    const lineStart = doc.text.lastIndexOf('\n', at - 1) + 1;
+    const opensLine = first !== null && first.start === first.end && /^\r?\n/.test(first.text);
+    const line = doc.text.slice(0, lineStart).split('\n').length + (opensLine ? 1 : 0);
+    const column = opensLine ? 1 : at - lineStart + 1;
     throw new QueueError('parse_error', `${doc.file}:${line}:${column}: editing ${d.id} would not read back as intended (${why}); nothing was written`, {
       file: doc.file,
       line,

@@ -6,6 +6,7 @@ import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
+import { statusStyle, type StatusStyle } from './style.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */
 export function findStory(queue: Queue, id: string): Story {
@@ -70,6 +71,12 @@ export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
   };
   const cells = of('table');
   return cells.length ? cells : of('heading');
+}
+
+/** How `doc` writes statuses ({@link statusStyle}): learned from its status cells, read with the
+ * words it was read with, and the words it declares. */
+export function fileStyle(queue: Queue, doc: QueueDocument): StatusStyle {
+  return statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared);
 }
 
 /** An edit removing the line of an occurrence, with its line ending. */

@@ -13,10 +13,10 @@ import { claimLimitOf, isHeldBy, rankReady, readyNotOffered } from '../model/ran
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
-import { emphasisOf, statusStyle, type StatusStyle, type StatusWish } from './style.js';
+import { emphasisOf, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
-import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, findStory, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -129,7 +129,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
-  const style = statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared);
+  const style = fileStyle(queue, doc);
   const c = story.status.category;
   const holder = story.claimant;
   const forced = 'force' in op && op.force === true;
@@ -286,7 +286,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     // As `queue release` does: [BLOCKED] for one that waits, where the file writes that.
     const waits = !s.deps.every((d) => queue.graph.satisfied(d));
     const wish: StatusWish = waits && e.occ.kind === 'table' && !e.occ.section && blocksWaiting(queue, e.doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
-    edits.push(...statusEdits(e.doc, e.occ, wish, statusStyle(tableStatusCells(queue, e.doc), e.doc.lexicon, e.doc.declared)));
+    edits.push(...statusEdits(e.doc, e.occ, wish, fileStyle(queue, e.doc)));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);

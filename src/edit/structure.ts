@@ -11,12 +11,12 @@ import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, blocksWaiting, cellText, endingAfter, findStory, tableStatusCells } from './common.js';
+import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
 import type { Edit } from './splice.js';
-import { statusStyle, type StatusWish } from './style.js';
+import type { StatusWish } from './style.js';
 import { TRAILER } from '../domain/trailers.js';
 import { isClaimed } from '../domain/status.js';
 import { sameAgent, type QueueConfig } from '../domain/config.js';
@@ -127,7 +127,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   // [BLOCKED] for a story that waits where the file writes that for stories that wait (the reconciler's rule).
   const wish: StatusWish = waiting.length && blocksWaiting(queue, doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
   const cells = table.headers.map(() => '');
-  cells[cols.status] = statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared).write(wish);
+  cells[cols.status] = fileStyle(queue, doc).write(wish);
   cells[cols.id] = dressed(last[cols.id], req.id);
   if (cols.title !== -1) cells[cols.title] = cellText(req.title.trim());
   if (cols.deps !== -1) {

@@ -20,10 +20,10 @@
  * dependency, as agent teams do by hand.
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { isReconcilable, reconcilable, tableStatusCells, writesBlocked } from '../edit/common.js';
+import { isReconcilable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
 import { completedLogEdit, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
-import { statusStyle } from '../edit/style.js';
+import type { StatusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
@@ -121,7 +121,7 @@ function storyEdits(
   queue: Queue,
   doc: QueueDocument,
   s: Story,
-  style: () => ReturnType<typeof statusStyle>,
+  style: () => StatusStyle,
   blocking: () => boolean,
   mark: () => string | null,
   out: Reconciliation,
@@ -198,7 +198,7 @@ function reconcileWith(
       // listing also lists (a row under `## Blocked`): unblocking it is a person's `queue unblock`,
       // which drops that row too (edit/decide.ts).
       const mine = once(() => reconcilable(queue, doc));
-      const style = once(() => statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared));
+      const style = once(() => fileStyle(queue, doc));
       const blocking = once(() => block && writesBlocked(queue, mine()));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
