@@ -393,6 +393,11 @@ export const WRITTEN_EMOJI = Object.fromEntries(
   (['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled'] as const).map((c) => [c, EMOJI.find(([, k]) => k === c)![0]]),
 ) as Record<Exclude<StatusCategory, 'unknown'>, string>;
 
+/** Whether `text` is one status emoji of the grammar (`✅`, `✔️`), and nothing else. */
+function isStatusEmoji(text: string): boolean {
+  return EMOJI.some(([e]) => text === e || text === `${e}\uFE0F` || `${text}\uFE0F` === e);
+}
+
 /** Whether `text` starts with a status emoji of the grammar (`✅ Shipped the parser`). */
 export function startsWithStatusEmoji(text: string): boolean {
   return EMOJI.some(([e]) => text.startsWith(e));
@@ -467,8 +472,11 @@ export function parseStatus(text: string, lexicon?: Lexicon): Status {
   return hit;
 }
 
-/** Whether `text` leaves no bracket, parenthesis, angle bracket or code span open: a note glued to
- * a status never begins inside a link's URL or a tag (`[DONE](https://x/1)`, `<br>`). */
+/** Marks after a status that say it again (`Done✅`), and the space before them, at the end of a text. */
+const SAYS_AGAIN = /(?:\p{Extended_Pictographic}|\uFE0F|\u200D|\s)+$/u;
+
+/** Whether `text` leaves no bracket, parenthesis, angle bracket or code span open: a note never
+ * begins inside a parenthesis (`TODO(Dev 1)`), a link's URL or a tag (`[DONE](https://x/1)`, `<br>`). */
 function closed(text: string): boolean {
   let round = 0;
   let square = 0;
@@ -526,7 +534,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
       if (open[1] === undefined && end - 1 > start && source[end - 1] === '.' && same(end - 1)) return { start, end: end - 1 };
       return null;
     }
-    if (m.index <= start || (m[0] === '' && !closed(source.slice(0, m.index))) || !same(m.index)) continue;
+    if (m.index <= start || !closed(source.slice(0, m.index)) || !same(m.index)) continue;
     const rest = source
       .slice(m.index)
       .trim()
@@ -537,7 +545,11 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
     // A separator after the status (`Done; shipped`) stays with the note.
     let end = m.index;
     while (end - 1 > start && ';:,.'.includes(source[end - 1]) && same(end - 1)) end--;
-    const closes = open[1] !== undefined && source.slice(start, end).endsWith(open[1]);
+    // A status emoji after it and a space says the status again (`**DONE** ✅ — specs`): it goes with it.
+    const again = /^\s+(\S+)(?=\s|$)/u.exec(source.slice(end));
+    if (again && end === m.index && isStatusEmoji(again[1])) end += again[0].length;
+    // The leading markup closes within the status when it closes before the status's own marks (`__TODO__✅`).
+    const closes = open[1] !== undefined && source.slice(start, end).replace(SAYS_AGAIN, '').endsWith(open[1]);
     return { start: closes ? 0 : start, end };
   }
   return null;

@@ -7,6 +7,7 @@ import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle } from './style.js';
+import { parseDeps } from '../dialect/deps.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */
 export function findStory(queue: Queue, id: string): Story {
@@ -77,6 +78,33 @@ export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
  * words it was read with, and the words it declares. */
 export function fileStyle(queue: Queue, doc: QueueDocument): StatusStyle {
   return statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared);
+}
+
+/**
+ * How `doc` writes "no dependency" in a Depends On cell (`None`, `—`, `-`, `n/a`, or nothing): the
+ * form most of its table rows with no dependency write, the first such row's on a tie; `None` when
+ * no row shows one.
+ */
+export function noDepsForm(queue: Queue, doc: QueueDocument): string {
+  const counts = new Map<string, number>();
+  for (const s of queue.stories) {
+    if (s.deps.length !== 0) continue;
+    const o = s.occurrences[0];
+    const span = o.spans.deps;
+    if (o.file !== doc.file || o.kind !== 'table' || !span) continue;
+    const cell = doc.text.slice(span.start, span.end).trim();
+    if (cell.length > 24) continue; // a note, not a form
+    const read = parseDeps(cell);
+    if (read.deps.length === 0 && read.documents.length === 0) counts.set(cell, (counts.get(cell) ?? 0) + 1);
+  }
+  let best = 'None';
+  let most = 0;
+  for (const [cell, n] of counts)
+    if (n > most) {
+      best = cell;
+      most = n;
+    }
+  return best;
 }
 
 /** An edit removing the line of an occurrence, with its line ending. */

@@ -11,7 +11,7 @@ import { parseDeps } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory } from './common.js';
+import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
@@ -131,8 +131,7 @@ export function decideAdd(queue: Queue, req: AddRequest): Decision {
   cells[cols.id] = dressed(last[cols.id], req.id);
   if (cols.title !== -1) cells[cols.title] = cellText(req.title.trim());
   if (cols.deps !== -1) {
-    const none = last[cols.deps] && parseDeps(last[cols.deps]).deps.length === 0 && last[cols.deps].trim() ? last[cols.deps].trim() : 'None';
-    cells[cols.deps] = deps.length ? deps.join(', ') : none;
+    cells[cols.deps] = deps.length ? deps.join(', ') : noDepsForm(queue, doc);
   } else if (deps.length) throw new QueueError('invalid', `the table at ${doc.file}:${table.line} has no dependency column for --deps`);
   if (parent) {
     if (cols.parent !== -1) cells[cols.parent] = dressed(last[cols.parent], nameable(parent).id);
@@ -223,9 +222,10 @@ function pathTo(queue: Queue, from: string, to: string): string[] | null {
   return null;
 }
 
-/** The edit of a Depends On cell `source` (at `span`) adding or removing `dep`. Throws `parse_error`
- * when `dep` is not one comma-separated part of the cell. */
-function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: string, occ: Occurrence): Edit {
+/** The edit of a Depends On cell `source` (at `span`) adding or removing `dep`; a cell left with
+ * none says so in `none()`, the file's form. Throws `parse_error` when `dep` is not one
+ * comma-separated part of the cell. */
+function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: string, occ: Occurrence, none: () => string): Edit {
   if (action === 'add') {
     const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
     return { start: span.start, end: span.end, text: empty ? dep : `${source}, ${dep}` };
@@ -238,7 +238,7 @@ function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: stri
       line: occ.line,
     });
   }
-  return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : 'None' };
+  return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : none() };
 }
 
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
@@ -274,7 +274,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     occ.kind === 'task'
       ? taskDepEdit(doc, occ, action, dep.id)
       : span
-        ? cellDepEdit(span, doc.text.slice(span.start, span.end), action, dep.id, occ)
+        ? cellDepEdit(span, doc.text.slice(span.start, span.end), action, dep.id, occ, () => noDepsForm(queue, doc))
         : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line: only an add gets here
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {

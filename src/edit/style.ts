@@ -98,6 +98,13 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
   // is written in the file's style (a bare word in a file of brackets is not its form).
   const declaredFor = (category: string): string | null =>
     declared.find((w) => parseStatus(w, lexicon).category === category && (brackets + emoji + words === 0 || styleOf(w) === style)) ?? null;
+  // A form with parentheses that are neither its claimant nor its reason (`TODO(Dev 1)`) says more
+  // than its status: copied to another story, it would say that of it too.
+  const saysMore = (f: string): boolean => {
+    if (!f.includes('(')) return false;
+    const st = parseStatus(f, lexicon);
+    return st.claimant === null && (st.reason ?? null) === null;
+  };
   const exemplar = (category: string): string | null => {
     const counts = byCategory.get(category);
     if (!counts) return declaredFor(category);
@@ -106,7 +113,7 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
     const forms = [...counts]
       .sort((a, b) => b[1] - a[1])
       .map(([f]) => f)
-      .filter((f) => !COMPOUND.test(f));
+      .filter((f) => !COMPOUND.test(f) && !saysMore(f));
     if (forms.length === 0) return declaredFor(category);
     return forms.find((f) => !TRANSIENT.test(f.replace(/^[*_]+/, ''))) ?? forms[0];
   };

@@ -222,6 +222,22 @@ describe('decide', () => {
     expect(await run(linked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE] | **B** |');
   });
 
+  it('a note never begins inside parentheses, bold closed before a mark is the status, and a status emoji after a space goes with it', async () => {
+    const words = (rows: string) => `| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **Z** | z | None |\n${rows}`;
+    // `TODO(Dev 1)` is one status: no claim leaves ` 1)` behind.
+    const paren = words('| TODO(Dev 1) | **A** | a | None |\n| Blocked (waiting on legal) since Tuesday | **B** | b | None |\n');
+    expect(await run(paren, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) | **A** |');
+    // The other todo row's parentheses are no form for it.
+    expect(await run(paren, { op: 'unblock', id: 'B', agent: 'Dev 2' })).toContain('| Todo since Tuesday | **B** |');
+    // Bold that closes before the status's own mark (`__TODO__✅`) is replaced with it: no stray `__`.
+    const bold = words('| __TODO__✅ ok | **A** | a | None |\n');
+    expect(await run(bold, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) ok | **A** |');
+    // A status emoji after a space says the status again; any other emoji is the person's note.
+    const marked = words('| **Done** ✅ — specs | **A** | a | None |\n| Todo 🔥 urgent | **B** | b | None |\n');
+    expect(await run(marked, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo — specs | **A** |');
+    expect(await run(marked, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) 🔥 urgent | **B** |');
+  });
+
   it('inside bold that runs on over the note, a status the file writes in bold is written bare: one bold, not two', async () => {
     const text = [
       head.trimEnd(),
@@ -416,6 +432,21 @@ describe('add and dep', () => {
     const cyc = await refusal(md, (queue) => decideDep(queue, 'add', 'A', 'B', 'X'));
     expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
     expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');
+  });
+
+  it('a cell left with no dependency, or a row added with none, says so as most of the file does (—, -, nothing)', async () => {
+    const table = (none: string) => `${head}| [DONE] | **A** | a | ${none} |\n| [ ] | **B** | b | A |\n| [ ] | **C** | c | ${none} |\n| [ ] | **D** | d | B |\n`;
+    for (const none of ['—', '-', 'n/a', 'none']) {
+      const text = table(none);
+      expect(await run(text, (queue) => decideDep(queue, 'rm', 'B', 'A', 'X')), none).toContain(`| [ ] | **B** | b | ${none} |`);
+      expect(await run(text, (queue) => decideAdd(queue, { id: 'E', title: 'e', deps: [], agent: 'X' })), none).toContain(`| [ ] | **E** | e | ${none} |`);
+    }
+    // Empty cells are the form too; the last row's dependency does not make the new row's.
+    const empty = table('').replaceAll('|  |', '| |');
+    expect(await run(empty, (queue) => decideAdd(queue, { id: 'E', title: 'e', deps: [], agent: 'X' }))).toMatch(/\| \[ \] \| \*\*E\*\* \| e \| +\|\n$/);
+    expect(await run(empty, (queue) => decideDep(queue, 'rm', 'D', 'B', 'X'))).toMatch(/\| \[ \] \| \*\*D\*\* \| d \| +\|\n$/);
+    // A file that shows no form writes None.
+    expect(await run(md, (queue) => decideDep(queue, 'rm', 'B', 'A', 'X'))).toContain('| [ ] | **B** | b | None |');
   });
 
   it("dep add on a held story is its holder's, named by any of the holder's aliases; anyone else needs force", async () => {
