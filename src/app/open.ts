@@ -13,7 +13,7 @@ import { certainlyNoRemote } from './git-config.js';
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
-import { isEmptyVocabulary, type QueueConfig, type Vocabulary } from '../domain/config.js';
+import { isEmptyVocabulary, ownerTakes, type QueueConfig, type Vocabulary } from '../domain/config.js';
 import { CATEGORIES } from '../domain/status.js';
 import { claimLimitReached, type ClaimLimit } from '../model/rank.js';
 import { GraphCore, rankIndices } from '../model/core.js';
@@ -195,8 +195,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       const core = new GraphCore(ix.arrays);
       const order = rankIndices(core, {
         priority: (i) => ix.priority[i],
-        owner: (i) => ix.owner[i],
-        agent: agent?.trim().toLowerCase() || undefined,
+        takes: agent?.trim() ? (i) => ownerTakes(loc.config, ix.owner[i], agent.trim()) : undefined,
         unblocks: ix.unblocks,
         critical: ix.critical,
         offered: ix.offered,

@@ -465,6 +465,21 @@ export function sameAgent(config: Pick<QueueConfig, 'agents'>, a: string | null 
   return canonicalAgent(config, a).toLowerCase() === canonicalAgent(config, b).toLowerCase();
 }
 
+/** Where an Owner cell that names several agents splits (`Dev1, Dev2`, `Dev1 / Dev2`, `Dev1 & Dev2`). */
+const OWNER_SEPARATOR = /\s*[,;/&+]\s*/;
+
+/**
+ * Whether an Owner cell or field (`owner`, as read; null: it names nobody) leaves its story to
+ * `agent`: it names nobody, or names the agent, by its name or one of its aliases in `agents`
+ * ({@link sameAgent}), alone or among others (`Dev1, Dev2`), as a mention or not (`@dev1`). What
+ * `queue ready --agent` and `queue claim` without an id both go by.
+ */
+export function ownerTakes(config: Pick<QueueConfig, 'agents'>, owner: string | null, agent: string): boolean {
+  if (owner === null) return true;
+  const named = (n: string) => sameAgent(config, n.replace(/^@/, ''), agent);
+  return named(owner) || owner.split(OWNER_SEPARATOR).some(named);
+}
+
 /** Whether `name` (an agent name or one of its aliases) is one of the config's maintainers. */
 export function isMaintainer(config: QueueConfig, name: string | null | undefined): boolean {
   if (!name) return false;

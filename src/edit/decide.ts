@@ -127,7 +127,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   const same = (a: string | null, b: string) => sameAgent({ agents }, a, b);
   // An agent holding its share takes nothing, whatever is ready (as `queue ready --agent` says).
   if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
-  const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent) : findStory(queue, op.id!);
+  const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent, agents) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
   const style = fileStyle(queue, doc);
   const c = story.status.category;
@@ -334,12 +334,12 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
  * that needs decomposition) and parents with open children are never ready, so never picked. A story
  * written in more than one row is skipped: every write refuses it until a person says which row is the story.
  */
-export function pickStory(queue: Queue, agent: string): Story {
+export function pickStory(queue: Queue, agent: string, agents: QueueConfig['agents'] = {}): Story {
   // A file with conflict markers is refused whole, as a claim by id is: which side holds is a person's call.
   const conflicted = queue.documents.find((d) => !d.editable);
   if (conflicted) throw new QueueError('parse_error', `${conflicted.file}: merge conflict markers; resolve the conflict before queue edits this file`, { file: conflicted.file });
   // Only stories claim offers (`model/rank.ts` offeredForms): of the main form, written in one place.
-  const ranked = rankReady(queue.graph, agent);
+  const ranked = rankReady(queue.graph, agent, agents);
   if (ranked.length === 0) {
     // Ready work the Owner column gives to other agents is not this agent's; saying so beats
     // pointing at `queue blocked`, which lists none of it.

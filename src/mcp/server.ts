@@ -177,12 +177,10 @@ class QueueTools {
         if (planning !== undefined && typeof planning !== 'boolean') throw new QueueError('usage', 'planning must be true or false');
         const q = await this.live.get();
         const agent = this.opts.agent ?? process.env.QUEUE_AGENT;
-        const a = agent?.trim().toLowerCase();
+        const config = loadConfig(q.root).config;
         // An agent holding its share takes nothing (`claim` says claim_limit), as `queue ready --agent` says.
-        const atLimit = planning ? null : claimLimitOf(q.stories, agent, loadConfig(q.root).config);
-        const ranked = atLimit
-          ? []
-          : offered(planning ? rankPlanning(q.graph).filter((s) => !a || !s.owner || s.owner.toLowerCase() === a) : rankReady(q.graph, agent), q.diagnostics);
+        const atLimit = planning ? null : claimLimitOf(q.stories, agent, config);
+        const ranked = atLimit ? [] : offered(planning ? rankPlanning(q.graph, agent, config.agents) : rankReady(q.graph, agent, config.agents), q.diagnostics);
         const stories = ranked.slice(0, (limit as number | undefined) ?? Infinity);
         return {
           stories: stories.map((s) => ({ ...storyJson(s, q.graph), ...(planning ? { needsDecomposition: true } : {}) })),

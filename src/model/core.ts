@@ -297,10 +297,9 @@ export function findCycles(n: number, depStart: Int32Array, depList: Int32Array)
 export interface RankInputs {
   /** Priority rank of story i (lower first); asked for ready stories only. */
   priority: (i: number) => number;
-  /** Owner of story i, lower case, or null; asked for ready stories only. */
-  owner: (i: number) => string | null;
-  /** Only stories unassigned or assigned to this agent (lower case). */
-  agent?: string;
+  /** Whether the agent may take story i (the Owner column leaves it to the agent,
+   * `domain/config.ts` ownerTakes); asked for ready stories only. None: every story. */
+  takes?: (i: number) => boolean;
   /** {@link GraphCore.unblockCounts}, when already known. */
   unblocks?: Int32Array;
   /** {@link GraphCore.criticalPath}, when already known. */
@@ -316,7 +315,7 @@ export interface RankInputs {
  * critical path, then file order.
  */
 export function rankIndices(core: GraphCore, r: RankInputs): number[] {
-  const ready = core.readyIndices().filter((i) => (!r.offered || r.offered[i] === 1) && (!r.agent || !r.owner(i) || r.owner(i) === r.agent));
+  const ready = core.readyIndices().filter((i) => (!r.offered || r.offered[i] === 1) && (!r.takes || r.takes(i)));
   if (ready.length < 2) return ready;
   const priority = new Map(ready.map((i) => [i, r.priority(i)]));
   const unblocks = r.unblocks ?? core.unblockCounts();

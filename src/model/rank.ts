@@ -6,7 +6,7 @@
 import { rankIndices } from './core.js';
 import type { QueueGraph } from './graph.js';
 import type { StatusCategory, Story } from '../domain/types.js';
-import { sameAgent, type QueueConfig } from '../domain/config.js';
+import { ownerTakes, sameAgent, type QueueConfig } from '../domain/config.js';
 import { isClaimed } from '../domain/status.js';
 
 const WORDS: Record<string, number> = { critical: 0, urgent: 0, highest: 0, blocker: 0, high: 1, medium: 2, normal: 2, med: 2, low: 3, lowest: 4, trivial: 4 };
@@ -56,13 +56,14 @@ export function offeredForms(stories: readonly Story[]): Uint8Array {
 
 /**
  * Ready stories an agent may take, best first: those {@link offeredForms} offers, so that what
- * `queue ready` lists is what `queue claim` without an id takes. `agent` keeps stories unassigned
- * or assigned to it.
+ * `queue ready` lists is what `queue claim` without an id takes. `agent` keeps the stories the
+ * Owner column leaves to it (`domain/config.ts` ownerTakes: unassigned, or assigned to it by any of
+ * its names in `agents`).
  */
-export function rankReady(graph: QueueGraph, agent?: string): Story[] {
-  const a = agent?.trim().toLowerCase() || undefined;
-  const owner = (i: number) => graph.stories[i].owner?.toLowerCase() ?? null;
-  return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), owner, agent: a, offered: offeredForms(graph.stories) }).map((i) => graph.stories[i]);
+export function rankReady(graph: QueueGraph, agent?: string, agents: QueueConfig['agents'] = {}): Story[] {
+  const a = agent?.trim();
+  const takes = a ? (i: number) => ownerTakes({ agents }, graph.stories[i].owner, a) : undefined;
+  return rankIndices(graph.core, { priority: (i) => priorityRank(graph.stories[i].priority), takes, offered: offeredForms(graph.stories) }).map((i) => graph.stories[i]);
 }
 
 /** The ready stories {@link rankReady} leaves out because `queue claim` without an id never takes
@@ -76,10 +77,13 @@ export function readyNotOffered(graph: QueueGraph): Story[] {
 }
 
 /** Planning work that can be taken now ({@link QueueGraph.planning}: stories that need decomposition),
- * best first: priority, then file order. `queue ready --planning` lists them; `claim` without an id never takes one. */
-export function rankPlanning(graph: QueueGraph): Story[] {
+ * best first: priority, then file order. `queue ready --planning` lists them; `claim` without an id
+ * never takes one. `agent` keeps those the Owner column leaves to it, as {@link rankReady}. */
+export function rankPlanning(graph: QueueGraph, agent?: string, agents: QueueConfig['agents'] = {}): Story[] {
+  const a = agent?.trim();
   return graph
     .planning()
+    .filter((s) => !a || ownerTakes({ agents }, s.owner, a))
     .map((s, i) => ({ s, i, p: priorityRank(s.priority) }))
     .sort((a, b) => a.p - b.p || a.i - b.i)
     .map((x) => x.s);

@@ -170,6 +170,31 @@ describe('answers', () => {
     ]);
   });
 
+  it('the Owner column leaves a story to the agent it names by any of its names, among others or as a mention; ready and claim agree', async () => {
+    const text = [
+      '| Status | Story | Description | Depends On | Owner |',
+      '|---|---|---|---|---|',
+      '| [ ] | **A** | a | None | @dev1 |',
+      '| [ ] | **B** | b | None | Dev 2, Dev1 |',
+      '| [ ] | **C** | c | None | dev-one |',
+      '| [ ] | **D** | d | None | Dev 2 |',
+      '| [ ] | **E** | e | None | Dev10 |',
+      '| [ ] | **F** | f | None | — |',
+      '',
+    ].join('\n');
+    const config = JSON.stringify({ agents: { Dev1: ['dev-one'] }, maxClaims: 10 });
+    const { clones } = setup({ 'WORK_QUEUE.md': text, 'queue.config.json': config }, 1);
+    // The built CLI answers from its index; the library from a full read: the same stories.
+    const ready = await queue(clones[0], ['ready', '--agent', 'Dev1', '--json']);
+    expect(ready.json.stories.map((s: { id: string }) => s.id)).toEqual(['A', 'B', 'C', 'F']);
+    const s = await openSession({ cwd: clones[0], agent: 'Dev1' });
+    for (const id of ['A', 'B', 'C', 'F']) expect((await claim(s, {})).story?.id).toBe(id);
+    expect((await claim(s, {}).catch((e) => e)).code).toBe('no_ready_story');
+    // Dev 2 is left D (B names it too, but Dev1 holds it now); E is Dev10's alone.
+    const other = await queue(clones[0], ['ready', '--agent', 'Dev 2', '--json']);
+    expect(other.json.stories.map((x: { id: string }) => x.id)).toEqual(['D']);
+  });
+
   it('queue blocked says a story written in two rows is waiting on a person, not that it is ready to unblock', async () => {
     const dir = tempDir('queue-blocked-');
     const text = ['| Status | Story | Description | Depends On |', '|---|---|---|---|', '| [ ] | **P1.1** | one | None |', '| [ ] | **P1.1** | again | None |', ''].join('\n');

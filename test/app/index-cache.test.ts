@@ -20,7 +20,7 @@ async function sameReady(files: string[]) {
       const { config } = locateQueueFile({ file });
       const held = agent ? heldBy(full, agent, config.agents).map((s) => s.id) : [];
       const atLimit = held.length && held.length >= config.maxClaims ? { held, limit: config.maxClaims } : null;
-      const expected = { stories: atLimit ? [] : rankReady(full.graph, agent).map((s) => storyJson(s, full.graph)), atLimit, diagnostics: full.diagnostics };
+      const expected = { stories: atLimit ? [] : rankReady(full.graph, agent, config.agents).map((s) => storyJson(s, full.graph)), atLimit, diagnostics: full.diagnostics };
       const fast = await openReady({ file }, agent);
       expect({ stories: fast.stories, atLimit: fast.atLimit, diagnostics: fast.diagnostics.map(diagnosticJson) }, file).toEqual({
         ...expected,

@@ -71,10 +71,8 @@ export function register(program: Command): void {
  * or assigned to it. */
 async function planning(cmd: Command, agent: string | undefined, limit: number): Promise<{ stories: StoryJson[]; aside: string[]; atLimit: null; diagnostics: Diagnostic[] }> {
   const q = await open(cmd, false, true);
-  const [{ rankPlanning }, { storyJson }] = await Promise.all([import('../../model/rank.js'), import('../../model/contract.js')]);
-  const a = agent?.trim().toLowerCase();
-  const stories = rankPlanning(q.graph)
-    .filter((s) => !a || !s.owner || s.owner.toLowerCase() === a)
+  const [{ rankPlanning }, { storyJson }, { loadConfig }] = await Promise.all([import('../../model/rank.js'), import('../../model/contract.js'), import('../../app/locate.js')]);
+  const stories = rankPlanning(q.graph, agent, loadConfig(q.root).config.agents)
     .slice(0, limit)
     .map((s) => ({ ...storyJson(s, q.graph), needsDecomposition: true }));
   return { stories, aside: [], atLimit: null, diagnostics: q.diagnostics };
