@@ -201,8 +201,12 @@ describe('queue CLI', () => {
       const r = run(args, { cwd: empty });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('cannot read queue file');
+      expect(r.stderr).toContain('no such file (check --file, or create one with queue init)');
       expect(r.stderr).not.toMatch(/internal|\n\s+at /);
     }
+    const dir = run(['ready', '--file', '.'], { cwd: empty });
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/is a directory, not a queue file \[unreadable\]/);
     const plan = run(['plan', '--agents', '99999999'], { cwd: repo });
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain('at most 1000');

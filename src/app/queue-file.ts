@@ -6,6 +6,15 @@ import { readFileSync, statSync } from 'node:fs';
 import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 
+/** What the system's codes for a file that cannot be read mean, and what to do. */
+const SAYS: Record<string, string> = {
+  ENOENT: 'no such file (check --file, or create one with queue init)',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a directory on its path is a file',
+  ELOOP: 'too many symbolic links',
+};
+
 /**
  * The queue file's bytes: QueueError `unreadable` naming the file and the system's code when it
  * cannot be read (absent, a directory, no permission), `too_large` (as `shown`) over
@@ -14,11 +23,13 @@ import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 export function readQueueBytes(path: string, shown = path): Buffer {
   try {
     const st = statSync(path);
-    if (st.isDirectory()) throw new QueueError('unreadable', `${path} is a directory`);
+    if (st.isDirectory()) throw new QueueError('unreadable', `${path} is a directory, not a queue file`, { file: shown });
     if (st.size > MAX_FILE_BYTES) throw tooLarge(shown, st.size);
     return readFileSync(path);
   } catch (e) {
     if (e instanceof QueueError) throw e;
-    throw new QueueError('unreadable', `cannot read queue file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code ? (SAYS[code] ?? code) : (e as Error).message;
+    throw new QueueError('unreadable', `cannot read queue file ${path}: ${why}`, { file: shown, ...(code ? { errno: code } : {}) });
   }
 }

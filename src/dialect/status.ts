@@ -393,11 +393,6 @@ export const WRITTEN_EMOJI = Object.fromEntries(
   (['todo', 'blocked', 'in_progress', 'review', 'done', 'cancelled'] as const).map((c) => [c, EMOJI.find(([, k]) => k === c)![0]]),
 ) as Record<Exclude<StatusCategory, 'unknown'>, string>;
 
-/** Whether `text` is one status emoji of the grammar (`✅`, `✔️`), and nothing else. */
-function isStatusEmoji(text: string): boolean {
-  return EMOJI.some(([e]) => text === e || text === `${e}\uFE0F` || `${text}\uFE0F` === e);
-}
-
 /** Whether `text` starts with a status emoji of the grammar (`✅ Shipped the parser`). */
 export function startsWithStatusEmoji(text: string): boolean {
   return EMOJI.some(([e]) => text.startsWith(e));
@@ -441,6 +436,8 @@ export function argumentAsRead(text: string): string | null {
 /** Turn the text after a keyword into a claimant or reason. */
 function argument(rest: string, dash: boolean): string | null {
   let r = rest.trim();
+  // An emoticon (`Done :( regressed once`) is a note, not a colon before a name.
+  if (/^:-?[()DPp/\\|](?:\s|$)/.test(r)) return null;
   const paren = /^\(([^)]*)\)/.exec(r);
   if (paren) r = paren[1];
   else {
@@ -475,25 +472,49 @@ export function parseStatus(text: string, lexicon?: Lexicon): Status {
 /** Marks after a status that say it again (`Done✅`), and the space before them, at the end of a text. */
 const SAYS_AGAIN = /(?:\p{Extended_Pictographic}|\uFE0F|\u200D|\s)+$/u;
 
-/** Whether `text` leaves no bracket, parenthesis, angle bracket or code span open: a note never
- * begins inside a parenthesis (`TODO(Dev 1)`), a link's URL or a tag (`[DONE](https://x/1)`, `<br>`). */
-function closed(text: string): boolean {
-  let round = 0;
-  let square = 0;
-  let angle = 0;
+/**
+ * Whether offset `at` of `source` lies inside a group the text closes after it: a parenthesis,
+ * bracket, angle bracket or code span opened before `at` and closed after it. A note never begins
+ * there (`TODO(Dev 1)` at its space, a link's URL `[DONE](https://x/1)`, a tag `<br>`). Groups nest:
+ * one opened inside another and left open when that one closes (`[BLOCKED: p95 < 200ms]`,
+ * `[BLOCKED: vendor :(]`) ends with it, and one never closed is text, not a group.
+ */
+function insideGroup(source: string, at: number): boolean {
+  // The groups open at `at`, innermost last.
+  const stack: string[] = [];
   let ticks = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(') round++;
-    else if (c === ')') round--;
-    else if (c === '[') square++;
-    else if (c === ']') square--;
-    else if (c === '<') angle++;
-    else if (c === '>') angle--;
-    else if (c === '`') ticks++;
+  for (let i = 0; i < at; i++) {
+    const c = source[i];
+    if (c === '`') ticks++;
+    else if (OPENS.has(c)) stack.push(c);
+    else if (CLOSES.has(c)) {
+      const k = stack.lastIndexOf(CLOSES.get(c)!);
+      if (k !== -1) stack.length = k;
+    }
   }
-  return round <= 0 && square <= 0 && angle <= 0 && ticks % 2 === 0;
+  if (ticks % 2 === 1 && source.indexOf('`', at) !== -1) return true;
+  if (stack.length === 0) return false;
+  // A closer after `at` that nothing after `at` opened closes one of the groups open at `at`.
+  const after: string[] = [];
+  for (let i = at; i < source.length; i++) {
+    const c = source[i];
+    if (OPENS.has(c)) after.push(c);
+    else if (CLOSES.has(c)) {
+      const open = CLOSES.get(c)!;
+      const k = after.lastIndexOf(open);
+      if (k !== -1) after.length = k;
+      else if (stack.includes(open)) return true;
+    }
+  }
+  return false;
 }
+
+const OPENS = new Set(['(', '[', '<']);
+const CLOSES = new Map([
+  [')', '('],
+  [']', '['],
+  ['>', '<'],
+]);
 
 /**
  * Where the status ends in a status cell's source, and a note of the person's begins: `[IN PROGRESS:
@@ -523,8 +544,9 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   const words =
     /\s+|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
   words.lastIndex = start;
-  // Only the first few words: a status is short, and a long note is not searched word by word.
-  for (let k = 0; k < 6; k++) {
+  // Only the first few words: a status is short, and a long note is not searched word by word. The
+  // boundaries inside a group (a reason's words) are not counted, up to a bound.
+  for (let k = 0, seen = 0; k < 6 && seen < 48; k++, seen++) {
     const m = words.exec(source);
     if (m && m[0] === '') words.lastIndex++;
     if (!m) {
@@ -534,7 +556,11 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
       if (open[1] === undefined && end - 1 > start && source[end - 1] === '.' && same(end - 1)) return { start, end: end - 1 };
       return null;
     }
-    if (m.index <= start || !closed(source.slice(0, m.index)) || !same(m.index)) continue;
+    if (m.index > start && insideGroup(source, m.index)) {
+      k--;
+      continue;
+    }
+    if (m.index <= start || !same(m.index)) continue;
     const rest = source
       .slice(m.index)
       .trim()
@@ -545,11 +571,10 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
     // A separator after the status (`Done; shipped`) stays with the note.
     let end = m.index;
     while (end - 1 > start && ';:,.'.includes(source[end - 1]) && same(end - 1)) end--;
-    // A status emoji after it and a space says the status again (`**DONE** ✅ — specs`): it goes with it.
-    const again = /^\s+(\S+)(?=\s|$)/u.exec(source.slice(end));
-    if (again && end === m.index && isStatusEmoji(again[1])) end += again[0].length;
-    // The leading markup closes within the status when it closes before the status's own marks (`__TODO__✅`).
-    const closes = open[1] !== undefined && source.slice(start, end).replace(SAYS_AGAIN, '').endsWith(open[1]);
+    // The leading markup closes within the status when it closes before the status's own marks
+    // (`__TODO__✅`); a closer is its opener reversed (`**_TODO_**`).
+    const closer = open[1] === undefined ? '' : [...open[1]].reverse().join('');
+    const closes = open[1] !== undefined && source.slice(start, end).replace(SAYS_AGAIN, '').endsWith(closer);
     return { start: closes ? 0 : start, end };
   }
   return null;

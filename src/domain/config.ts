@@ -465,8 +465,9 @@ export function sameAgent(config: Pick<QueueConfig, 'agents'>, a: string | null 
   return canonicalAgent(config, a).toLowerCase() === canonicalAgent(config, b).toLowerCase();
 }
 
-/** Where an Owner cell that names several agents splits (`Dev1, Dev2`, `Dev1 / Dev2`, `Dev1 & Dev2`). */
-const OWNER_SEPARATOR = /\s*[,;/&+]\s*/;
+/** Where an Owner cell that names several agents splits: at a comma or semicolon, or at `/`, `&` or
+ * `+` with spaces around it (`Dev1, Dev2`, `Dev1 / Dev2`); `CI/CD` and `R&D` are one name each. */
+const OWNER_SEPARATOR = /\s*[,;]\s*|\s+[/&+]\s+/;
 
 /**
  * Whether an Owner cell or field (`owner`, as read; null: it names nobody) leaves its story to
@@ -476,7 +477,7 @@ const OWNER_SEPARATOR = /\s*[,;/&+]\s*/;
  */
 export function ownerTakes(config: Pick<QueueConfig, 'agents'>, owner: string | null, agent: string): boolean {
   if (owner === null) return true;
-  const named = (n: string) => sameAgent(config, n.replace(/^@/, ''), agent);
+  const named = (n: string) => sameAgent(config, n, agent) || (n.startsWith('@') && sameAgent(config, n.slice(1), agent));
   return named(owner) || owner.split(OWNER_SEPARATOR).some(named);
 }
 

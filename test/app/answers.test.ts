@@ -12,6 +12,7 @@ import { reconcile } from '../../src/reconcile/reconcile.js';
 import { applyEdits } from '../../src/edit/splice.js';
 import { git, queue, setup } from '../git/repos.js';
 import { tempDir } from '../helpers.js';
+import { rankReady } from '../../src/model/rank.js';
 
 const QUEUE = [
   '| Status | Story | Description | Depends On |',
@@ -193,6 +194,26 @@ describe('answers', () => {
     // Dev 2 is left D (B names it too, but Dev1 holds it now); E is Dev10's alone.
     const other = await queue(clones[0], ['ready', '--agent', 'Dev 2', '--json']);
     expect(other.json.stories.map((x: { id: string }) => x.id)).toEqual(['D']);
+  });
+
+  it('an Owner cell splits at commas, or at / & + with spaces round them: CI/CD and R&D are one name; a mention matches a name written with its @', async () => {
+    const text = [
+      '| Status | Story | Description | Depends On | Owner |',
+      '|---|---|---|---|---|',
+      '| [ ] | **A** | a | None | CI/CD |',
+      '| [ ] | **B** | b | None | R&D, QA |',
+      '| [ ] | **C** | c | None | Dev 2 / CI |',
+      '| [ ] | **D** | d | None | @alice |',
+      '',
+    ].join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+    const ready = (agent: string) => rankReady(q.graph, agent).map((s) => s.id);
+    expect(ready('CI')).toEqual(['C']);
+    expect(ready('CI/CD')).toEqual(['A']);
+    expect(ready('R&D')).toEqual(['B']);
+    expect(ready('D')).toEqual([]);
+    expect(ready('@alice')).toEqual(['D']);
+    expect(ready('alice')).toEqual(['D']);
   });
 
   it('queue blocked says a story written in two rows is waiting on a person, not that it is ready to unblock', async () => {

@@ -222,7 +222,7 @@ describe('decide', () => {
     expect(await run(linked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE] | **B** |');
   });
 
-  it('a note never begins inside parentheses, bold closed before a mark is the status, and a status emoji after a space goes with it', async () => {
+  it('a note never begins inside a group the cell closes later, bold closed before a mark is the status, and an emoji after a space is the note', async () => {
     const words = (rows: string) => `| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **Z** | z | None |\n${rows}`;
     // `TODO(Dev 1)` is one status: no claim leaves ` 1)` behind.
     const paren = words('| TODO(Dev 1) | **A** | a | None |\n| Blocked (waiting on legal) since Tuesday | **B** | b | None |\n');
@@ -232,10 +232,34 @@ describe('decide', () => {
     // Bold that closes before the status's own mark (`__TODO__✅`) is replaced with it: no stray `__`.
     const bold = words('| __TODO__✅ ok | **A** | a | None |\n');
     expect(await run(bold, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) ok | **A** |');
-    // A status emoji after a space says the status again; any other emoji is the person's note.
-    const marked = words('| **Done** ✅ — specs | **A** | a | None |\n| Todo 🔥 urgent | **B** | b | None |\n');
-    expect(await run(marked, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo — specs | **A** |');
-    expect(await run(marked, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) 🔥 urgent | **B** |');
+    // An emoji after a space is the person's, whatever it says: a round trip gives it back.
+    const marked = words('| **Done** ✅ — specs | **A** | a | None |\n| Todo 🚧 needs design | **B** | b | None |\n');
+    expect(await run(marked, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo ✅ — specs | **A** |');
+    const claimedB = await run(marked, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
+    expect(claimedB).toContain('| In Progress (Dev 2) 🚧 needs design | **B** |');
+    expect(await run(claimedB, { op: 'release', id: 'B', agent: 'Dev 2' })).toBe(marked);
+    // A group the status leaves open ends with the status's own bracket (`[BLOCKED: p95 < 200ms]`,
+    // `vendor :(`), and is no group when never closed: the note after it is kept, whatever closers it
+    // holds, through round trips queue makes itself; a long reason's words do not use up the search.
+    const open = `${head}| [DONE] | **Z** | z | None |\n| [ ] since Mon -> QA | **A** | a | None |\n| [ ] see 1) logs | **B** | b | None |\n| [BLOCKED: vendor :(] since Monday (ask Ana) | **C** | c | None |\n`;
+    for (const [id, reason] of [
+      ['A', 'p95 < 200ms'],
+      ['B', 'vendor :('],
+      ['A', 'waiting on the vendor to ship the new API'],
+    ]) {
+      const blocked = await run(open, { op: 'block', id, agent: 'Dev 2', reason });
+      expect(blocked, reason).toContain(`| [BLOCKED: ${reason}] ${id === 'A' ? 'since Mon -> QA' : 'see 1) logs'} | **${id}** |`);
+      expect(await run(blocked, { op: 'unblock', id, agent: 'Dev 2' }), reason).toBe(open);
+    }
+    expect(await run(open, { op: 'unblock', id: 'C', agent: 'Dev 2' })).toContain('| [ ] since Monday (ask Ana) | **C** |');
+    // An emoticon after a status is a note, not a colon before a name.
+    const emoticons = words('| Done :( regressed once | **A** | a | None |\n| Done :/ hmm | **B** | b | None |\n');
+    expect(await run(emoticons, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo :( regressed once | **A** |');
+    expect(await run(emoticons, { op: 'reopen', id: 'B', agent: 'Dev 2' })).toContain('| Todo :/ hmm | **B** |');
+    // Bold and italic together close in the reverse order (`**_TODO_**`).
+    const mixed = words('| **_TODO_** note | **A** | a | None |\n| _**TODO**_ note | **B** | b | None |\n');
+    expect(await run(mixed, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) note | **A** |');
+    expect(await run(mixed, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) note | **B** |');
   });
 
   it('inside bold that runs on over the note, a status the file writes in bold is written bare: one bold, not two', async () => {
