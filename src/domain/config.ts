@@ -446,23 +446,32 @@ function positionOf(text: string, needle: string): { line: number; column: numbe
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-/** The canonical name of an agent through the config's aliases (case-insensitive), else `name`. */
+/** A name as agents are compared: its case and a leading `@` (a mention, `@dev1`) set aside. */
+function agentKey(name: string): string {
+  return name
+    .trim()
+    .replace(/^@(?=.)/, '')
+    .toLowerCase();
+}
+
+/** The canonical name of an agent through the config's aliases (case and a leading `@` aside), else `name`. */
 export function canonicalAgent(config: Pick<QueueConfig, 'agents'>, name: string): string {
-  const n = name.trim().toLowerCase();
+  const n = agentKey(name);
   for (const [canon, aliases] of Object.entries(config.agents)) {
-    if (canon.toLowerCase() === n || aliases.some((a) => a.trim().toLowerCase() === n)) return canon;
+    if (agentKey(canon) === n || aliases.some((a) => agentKey(a) === n)) return canon;
   }
   return name.trim();
 }
 
 /**
- * Whether two names are one agent: equal, case aside, once each is mapped through the config's
- * `agents` aliases ({@link canonicalAgent}); `a` written `deva@example.com` and `devA` are one agent
- * when the config lists the address as devA's. Null or empty names are nobody, and nobody is no agent.
+ * Whether two names are one agent: equal, case and a leading `@` aside (`@dev1` is dev1, as a
+ * mention names it), once each is mapped through the config's `agents` aliases
+ * ({@link canonicalAgent}); `a` written `deva@example.com` and `devA` are one agent when the config
+ * lists the address as devA's. Null or empty names are nobody, and nobody is no agent.
  */
 export function sameAgent(config: Pick<QueueConfig, 'agents'>, a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a?.trim() || !b?.trim()) return false;
-  return canonicalAgent(config, a).toLowerCase() === canonicalAgent(config, b).toLowerCase();
+  return agentKey(canonicalAgent(config, a)) === agentKey(canonicalAgent(config, b));
 }
 
 /** Where an Owner cell that names several agents splits: at a comma or semicolon, or at `/`, `&` or
@@ -477,15 +486,14 @@ const OWNER_SEPARATOR = /\s*[,;]\s*|\s+[/&+]\s+/;
  */
 export function ownerTakes(config: Pick<QueueConfig, 'agents'>, owner: string | null, agent: string): boolean {
   if (owner === null) return true;
-  const named = (n: string) => sameAgent(config, n, agent) || (n.startsWith('@') && sameAgent(config, n.slice(1), agent));
+  const named = (n: string) => sameAgent(config, n, agent);
   return named(owner) || owner.split(OWNER_SEPARATOR).some(named);
 }
 
 /** Whether `name` (an agent name or one of its aliases) is one of the config's maintainers. */
 export function isMaintainer(config: QueueConfig, name: string | null | undefined): boolean {
   if (!name) return false;
-  const who = canonicalAgent(config, name).toLowerCase();
-  return config.maintainers.some((m) => canonicalAgent(config, m).toLowerCase() === who);
+  return config.maintainers.some((m) => sameAgent(config, m, name));
 }
 
 /**
@@ -496,8 +504,7 @@ export function isMaintainer(config: QueueConfig, name: string | null | undefine
 export function isReviewer(config: QueueConfig, name: string | null | undefined): boolean {
   if (!name) return false;
   if (config.reviewers.length === 0) return true;
-  const who = canonicalAgent(config, name).toLowerCase();
-  return config.reviewers.some((m) => canonicalAgent(config, m).toLowerCase() === who);
+  return config.reviewers.some((m) => sameAgent(config, m, name));
 }
 
 /**

@@ -296,6 +296,17 @@ describe('decide', () => {
     expect(decide(queue, { op: 'claim', id: 'A', agent: 'devA', maxClaims: 1 }, agents).unchanged).toBe(true);
   });
 
+  it('a name written as a mention (@dev1) is that agent: a claim held in an Owner cell so written is done by dev1 and counts toward its limit', async () => {
+    const text = '| Status | Story | Description | Depends On | Owner |\n|---|---|---|---|---|\n| In Progress | **A** | a | None | @dev1 |\n| Todo | **B** | b | None | |\n';
+    const queue = await q(text);
+    expect(queue.graph.byId.get('A')?.claimant).toBe('@dev1');
+    expect(decide(queue, { op: 'done', id: 'A', agent: 'Dev1' }).changes[0].expect.category).toBe('done');
+    expect(() => decide(queue, { op: 'claim', id: 'B', agent: 'dev1', maxClaims: 1 })).toThrow(/dev1 already holds A \(limit 1\)/);
+    // Aliases are written with or without the mark too.
+    expect(decide(queue, { op: 'done', id: 'A', agent: 'devA' }, { devA: ['dev1'] }).changes[0].expect.category).toBe('done');
+    expect(() => decide(queue, { op: 'done', id: 'A', agent: 'dev2' })).toThrow(/held by @dev1/);
+  });
+
   it('claim without an id takes the best ready story', async () => {
     const out = await run(md, { op: 'claim', agent: 'Dev 2', maxClaims: 1 });
     expect(out).toContain('| [IN PROGRESS: Dev 2] | **B**');
