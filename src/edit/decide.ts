@@ -277,6 +277,13 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
   const stories = ids.map((id) => findStory(queue, id)).filter((s) => isClaimed(s.status.category));
   if (stories.length === 0) throw new QueueError('not_claimant', `none of ${ids.join(', ')} is claimed any more`, { ids });
   let doc: QueueDocument | null = null;
+  // The one document's style and blocking convention, each a pass over its stories: learned once.
+  let style: StatusStyle | null = null;
+  let blocking: boolean | null = null;
+  const blocksIn = (d: QueueDocument): boolean => {
+    blocking ??= blocksWaiting(queue, d);
+    return blocking;
+  };
   const edits: Edit[] = [];
   const changes: Change[] = [];
   for (const s of stories) {
@@ -285,8 +292,10 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     doc = e.doc;
     // As `queue release` does: [BLOCKED] for one that waits, where the file writes that.
     const waits = !s.deps.every((d) => queue.graph.satisfied(d));
-    const wish: StatusWish = waits && e.occ.kind === 'table' && !e.occ.section && blocksWaiting(queue, e.doc) ? { category: 'blocked', reason: null } : { category: 'todo' };
-    edits.push(...statusEdits(e.doc, e.occ, wish, fileStyle(queue, e.doc)));
+    const blocks = waits && e.occ.kind === 'table' && !e.occ.section && blocksIn(e.doc);
+    const wish: StatusWish = blocks ? { category: 'blocked', reason: null } : { category: 'todo' };
+    style ??= fileStyle(queue, e.doc);
+    edits.push(...statusEdits(e.doc, e.occ, wish, style));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);

@@ -55,12 +55,6 @@ export interface QueueDocument {
 /** A queue file to read: its text, or its bytes (then bytes that are not UTF-8 are found and kept). */
 export type QueueSource = { file: string; text: string } | { file: string; bytes: Uint8Array };
 
-/**
- * The bytes to write for `content`, an edit of `doc`'s file (byte order mark included): UTF-8,
- * except that where `doc` was read from bytes that were not UTF-8, every byte the edit did not
- * change is kept (`domain/encoding.ts` {@link encodeLike}). Throws QueueError `parse_error` when
- * that cannot be done with full fidelity; nothing should be written then.
- */
 /** The file as it is written for `text`, the document's text or an edit of it (default: as read):
  * its byte order mark put back, and its lines ended by CR again when it wrote them so
  * ({@link QueueDocument.cr}). */
@@ -68,6 +62,12 @@ export function asWritten(doc: Pick<QueueDocument, 'bom' | 'cr' | 'text'>, text 
   return (doc.bom ? '\uFEFF' : '') + (doc.cr ? text.replaceAll('\n', '\r') : text);
 }
 
+/**
+ * The bytes to write for `content`, an edit of `doc`'s file (byte order mark included): UTF-8,
+ * except that where `doc` was read from bytes that were not UTF-8, every byte the edit did not
+ * change is kept (`domain/encoding.ts` {@link encodeLike}). Throws QueueError `parse_error` when
+ * that cannot be done with full fidelity; nothing should be written then.
+ */
 export function documentBytes(doc: QueueDocument, content: string): Uint8Array {
   if (!doc.source) return encodeUtf8(content);
   const bytes = encodeLike(doc.source, content);
