@@ -220,7 +220,7 @@ async function rulesOf(root: string, config: QueueConfig): Promise<PromptRules> 
   if (existsSync(join(root, '.git'))) {
     const { Git } = await import('../git/git.js');
     const git = new Git(root);
-    const remotes = (await git.line(['remote']).catch(() => '')).split('\n').filter(Boolean);
+    const remotes = (await git.quiet(['remote']).catch(() => '')).split('\n').filter(Boolean);
     remote = config.remote === null ? null : (config.remote ?? (remotes.includes('origin') ? 'origin' : null));
     branch = config.branch ?? (remote ? (await git.line(['symbolic-ref', '--short', `refs/remotes/${remote}/HEAD`]).catch(() => '')).replace(`${remote}/`, '') : '') ?? null;
     if (!branch) branch = (await git.line(['symbolic-ref', '--short', 'HEAD']).catch(() => '')) || null;

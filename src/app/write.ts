@@ -103,7 +103,7 @@ export async function locateWrite(opts: LocateOptions = {}): Promise<WriteTarget
       remote = config.remote === null || (config.remote === 'origin' && repo.originDefault !== null) ? config.remote : await verifyRemote(git, config.remote);
     else if (repo.originDefault !== null) remote = 'origin';
     else {
-      const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
+      const remotes = (await git.quiet(['remote'])).split('\n').filter(Boolean);
       remote = remotes.includes('origin') ? 'origin' : remotes.length === 1 ? remotes[0] : null;
     }
   }

@@ -38,7 +38,7 @@ export async function verifyRange(git: Git, range: string): Promise<string> {
  * configured ones: queue.config.json's `remote` must name one.
  */
 export async function verifyRemote(git: Git, remote: string): Promise<string> {
-  const remotes = (await git.raw(['remote'])).split('\n').filter(Boolean);
+  const remotes = (await git.quiet(['remote'])).split('\n').filter(Boolean);
   if (remotes.includes(remote)) return remote;
   const known = remotes.length ? `the configured remotes are ${remotes.join(', ')}` : 'this repository has no remote';
   throw new QueueError(

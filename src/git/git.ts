@@ -1,6 +1,9 @@
 /**
  * Running git: simple-git's `raw` for plumbing, arguments passed as an array (never through
- * a shell), failures turned into {@link GitFailure} with git's own message.
+ * a shell), failures turned into {@link GitFailure} with git's own message. Commands that may print
+ * nothing when they succeed (`update-ref`, `read-tree`, checks) run as child processes of their own
+ * ({@link Git.quiet}, {@link Git.ok}): simple-git waits 50 ms after a command that printed nothing
+ * before it answers, which a write would pay once per such command.
  */
 import { spawn } from 'node:child_process';
 import type { SimpleGit, SimpleGitFactory } from 'simple-git';
@@ -116,6 +119,21 @@ export class Git {
     }
   }
 
+  /**
+   * Run `git <args>` for a command that may print nothing when it succeeds (`update-ref`,
+   * `read-tree -m -u`, `remote` in a clone without one): as a child process of its own, not through
+   * simple-git, which waits 50 ms for output after such a command exits. Stdout exactly as git
+   * wrote it (UTF-8). Throws {@link GitFailure} with git's stderr on a non-zero exit.
+   */
+  async quiet(args: string[]): Promise<string> {
+    const t0 = TRACE ? performance.now() : 0;
+    try {
+      return (await this.spawned(args, null)).toString('utf8');
+    } finally {
+      if (TRACE) process.stderr.write(`queue: git ${args.join(' ')} (${(performance.now() - t0).toFixed(1)} ms, quiet)\n`);
+    }
+  }
+
   /** Like {@link raw}, trimmed of the final newline. */
   async line(args: string[]): Promise<string> {
     return (await this.raw(args)).replace(/\r?\n$/, '');
@@ -154,10 +172,11 @@ export class Git {
     });
   }
 
-  /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks). */
+  /** Run and report success instead of throwing (for `--verify`, `--is-ancestor`, `--quiet` checks,
+   * and commands that print nothing: through {@link quiet}). */
   async ok(args: string[]): Promise<boolean> {
     try {
-      await this.raw(args);
+      await this.quiet(args);
       return true;
     } catch {
       return false;

@@ -398,7 +398,7 @@ async function attemptOnce(
         .with({ QUEUE_IN_TRANSACTION: '1' })
         .raw(['push', '--atomic', '--quiet', '--porcelain', ...d.leases, '--end-of-options', opts.remote, `${commit}:${target}`, ...d.refspecs]);
     } else if (opts.remote) await git.with({ QUEUE_IN_TRANSACTION: '1' }).raw(['push', '--quiet', '--porcelain', '--end-of-options', opts.remote, `${commit}:${target}`]);
-    else await git.raw(['update-ref', '-m', subject, target, commit, base]);
+    else await git.quiet(['update-ref', '-m', subject, target, commit, base]);
   } catch (e) {
     if (e instanceof GitFailure && group && /atomic/i.test(e.stderr) && !REJECTED.test(e.stderr)) {
       group.off = true; // the remote cannot update several refs at once: no group commit with it

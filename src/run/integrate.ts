@@ -68,7 +68,7 @@ async function publish(git: Git, t: IntegrateTarget, head: string, tip: string):
     if (t.remote) {
       const remote = t.remote;
       await serially(t.common, () => git.raw(['push', '-q', '--no-verify', remote, `${head}:refs/heads/${t.branch}`]));
-    } else await git.raw(['update-ref', `refs/heads/${t.branch}`, head, tip]);
+    } else await git.quiet(['update-ref', `refs/heads/${t.branch}`, head, tip]);
     return true;
   } catch {
     return false;
