@@ -210,10 +210,13 @@ describe('decide', () => {
     expect(await run(marked, { op: 'done', id: 'B', agent: 'Dev 2' })).toContain('| [DONE]✅ | **B** |');
     const ticked = `${head}| Done✅ merged | **A** | a | None |\n| Done | **B** | b | None |\n`;
     expect(await run(ticked, { op: 'reopen', id: 'A', agent: 'Dev 2' })).toContain('| Todo merged | **A** |');
-    // Code, an HTML tag or a link around or after the status are the status's: the cell is replaced whole, as before.
+    // Code or a link around the status are the status's: the cell is replaced whole, as before. A
+    // line break (`<br>`) or a comment after it starts the note.
     for (const [cell, written] of [
       ['`Todo`', '[IN PROGRESS: Dev 2]'],
-      ['**Todo**<br>n', '[IN PROGRESS: Dev 2]'],
+      ['**Todo**<br>n', '[IN PROGRESS: Dev 2]<br>n'],
+      ['Todo<br/>needs review', '[IN PROGRESS: Dev 2]<br/>needs review'],
+      ['Todo<!-- x --> y', '[IN PROGRESS: Dev 2]<!-- x --> y'],
     ]) {
       const t = `${head}| [DONE] | **A** | a | None |\n| ${cell} | **B** | b | A |\n`;
       expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }), cell).toContain(`| ${written} | **B** |`);
@@ -229,6 +232,13 @@ describe('decide', () => {
     expect(await run(paren, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) | **A** |');
     // The other todo row's parentheses are no form for it.
     expect(await run(paren, { op: 'unblock', id: 'B', agent: 'Dev 2' })).toContain('| Todo since Tuesday | **B** |');
+    // A note after a line break is the person's: kept through a round trip, and no form for other rows.
+    const broken = words('| Todo | **A** | a | None |\n| Todo<br>needs review | **B** | b | None |\n');
+    const claimedBr = await run(broken, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
+    expect(claimedBr).toContain('| In Progress (Dev 2)<br>needs review | **B** |');
+    expect(await run(claimedBr, { op: 'release', id: 'B', agent: 'Dev 2' })).toBe(broken);
+    const claimedA = await run(broken, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 });
+    expect(await run(claimedA, { op: 'release', id: 'A', agent: 'Dev 2' })).toBe(broken);
     // Bold that closes before the status's own mark (`__TODO__✅`) is replaced with it: no stray `__`.
     const bold = words('| __TODO__✅ ok | **A** | a | None |\n');
     expect(await run(bold, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) ok | **A** |');
