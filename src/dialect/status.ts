@@ -339,6 +339,55 @@ const WORDS: Array<[string, StatusCategory]> = [
 ];
 const PHRASES = [...WORDS].sort((a, b) => b[0].length - a[0].length);
 
+/**
+ * The blocked words that say a story waits (`[BLOCKED]`, `Waiting`, `⛔`, `Заблокировано`), lower
+ * case: written without a reason, they wait on the story's dependencies, and the story is ready
+ * once those are done (the follow step writes it back to todo). Every other blocked word, the
+ * file's or the team's own included (`On hold`, `Parked`, `Proposed`, `⏸️`, a legend's `BACKLOG` —
+ * "not yet ready"), says the story itself is held, whatever its dependencies.
+ */
+const WAITS = new Set([
+  'blocked',
+  'waiting',
+  'stuck',
+  'ブロック',
+  '待ち',
+  '阻塞',
+  '受阻',
+  '차단',
+  'заблокировано',
+  'блокировано',
+  'ожидает',
+  'bị chặn',
+  'đang chờ',
+  'bloqueado',
+  'en espera',
+  'em espera',
+  'bloqué',
+  'en attente',
+  'blockiert',
+  'wartend',
+  'blockerad',
+  'beklemede',
+  'bloccato',
+  '🔴',
+  '⛔',
+  '🚫',
+  '🛑',
+  '⚠️',
+  '⚠',
+  '🧱',
+]);
+
+/**
+ * Whether a blocked status without a reason waits on the story's dependencies (its word is one of
+ * {@link WAITS}) rather than holding the story itself (`On hold`, `Proposed`, `Parked`). False for
+ * any other status, and for a blocked status that gives a reason (a reason is a hold).
+ */
+export function waitsOnDependencies(status: Status): boolean {
+  return status.category === 'blocked' && status.reason === null && WAITS.has(status.token.toLowerCase());
+}
+
 const EMOJI: Array<[string, StatusCategory]> = [
   ['✅', 'done'],
   ['✔️', 'done'],

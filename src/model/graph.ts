@@ -17,6 +17,7 @@
 import { CATEGORIES, DONE, findCycles, GraphCore, withStatuses, type GraphArrays } from './core.js';
 import type { Story } from '../domain/types.js';
 import { OPEN_CATEGORIES } from '../domain/status.js';
+import { waitsOnDependencies } from '../dialect/status.js';
 
 /** Why a story is not ready. */
 export interface BlockedInfo {
@@ -54,12 +55,16 @@ export const OPEN = OPEN_CATEGORIES;
 const CODE = new Map<string, number>(CATEGORIES.map((c, i) => [c, i]));
 
 /**
- * A manual hold: `[BLOCKED]` with a reason, or with no dependencies, or listed under a `## Blocked`
- * heading (a listing row says why it is held; its dependencies being done does not release it).
+ * A manual hold: `[BLOCKED]` with a reason, or with no dependencies, a word that holds the story
+ * itself whatever its dependencies (`On hold`, `Proposed`: `dialect/status.ts` waitsOnDependencies),
+ * or listed under a `## Blocked` heading (a listing row says why it is held; its dependencies being
+ * done does not release it).
  */
 export function isHold(story: Story): boolean {
   if (story.status.category !== 'blocked') return false;
-  return story.status.reason !== null || story.deps.length === 0 || story.occurrences.some((o) => o.kind === 'log' && o.section !== undefined && o.status.category === 'blocked');
+  return (
+    !waitsOnDependencies(story.status) || story.deps.length === 0 || story.occurrences.some((o) => o.kind === 'log' && o.section !== undefined && o.status.category === 'blocked')
+  );
 }
 
 /** Whether a story is written in more than one place that is not a log or listing row: the writes

@@ -50,6 +50,38 @@ describe('graph', () => {
     expect(blocked.E.waitingOn).toEqual(['C']);
   });
 
+  it("a word that holds the story itself (On hold, Proposed, ⏸️, a legend's not-yet-ready word) holds it with its dependencies done; a word that waits does not", async () => {
+    const words = '| ID | Title | Status | Depends On |\n|---|---|---|---|\n';
+    const g = (
+      await q(
+        words +
+          [
+            '| A-1 | Base | Done | — |',
+            '| A-2 | Idea | Proposed | A-1 |',
+            '| A-3 | Later | On hold | A-1 |',
+            '| A-4 | Paused | ⏸️ Paused | A-1 |',
+            '| A-5 | Russian | предложено | A-1 |',
+            '| A-6 | Waits | Blocked | A-1 |',
+            '| A-7 | Waits | ⛔ | A-1 |',
+            '| A-8 | Waits | Заблокировано | A-1 |',
+            '| A-9 | Open dependency | Proposed | A-10 |',
+            '| A-10 | Open | Todo | — |',
+          ].join('\n') +
+          '\n\n## Status meanings\n\n| State | Meaning |\n|---|---|\n| Backlog | not yet ready |\n| Todo | ready to start |\n| Done | finished |\n',
+      )
+    ).graph;
+    expect(ids(g.ready())).toEqual(['A-6', 'A-7', 'A-8', 'A-10']);
+    const blocked = Object.fromEntries(g.blocked().map((b) => [b.story.id, b]));
+    for (const id of ['A-2', 'A-3', 'A-4', 'A-5']) expect(blocked[id].hold, id).toBe(true);
+    expect(blocked['A-9'].hold).toBe(true);
+    const legend = (
+      await q(
+        `${words}| B-1 | Base | Done | — |\n| B-2 | Next | Backlog | B-1 |\n\n## Status meanings\n\n| State | Meaning |\n|---|---|\n| Backlog | not yet ready |\n| Done | finished |\n`,
+      )
+    ).graph;
+    expect(ids(legend.ready())).toEqual([]);
+  });
+
   it('cycles are found, reported as errors, and never ready', async () => {
     const r = await q(head + ['| [ ] | **A** | a | C |', '| [ ] | **B** | b | A |', '| [ ] | **C** | c | B |', '| [ ] | **D** | d | None |'].join('\n'));
     expect(r.graph.cycles).toEqual([['A', 'C', 'B']]);
