@@ -7,8 +7,9 @@ import type { QueueDocument } from '../read/queue.js';
 import type { Edit } from './splice.js';
 import { endingAfter } from './common.js';
 
-/** A field line: prefix (indent, bullet, opening bold), name, and the dress between name and value. */
-const DRESS = /^([ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?)([A-Za-z][A-Za-z -]{0,30}?)((?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*)(?=\S)/;
+/** A field line: prefix (indent, bullet, opening bold), name (in any language: `Priority`,
+ * `Приоритет`, `優先度`), and the dress between name and value (a full-width colon too). */
+const DRESS = /^([ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?)(\p{L}[\p{L}\p{M} -]{0,30}?)((?:\*\*|__)?[ \t]*[:：](?:\*\*|__)?[ \t]*)(?=\S)/u;
 
 /** A line of `text`: `[start, end)` without its line ending, and where the next line starts. */
 interface Line {
@@ -57,6 +58,25 @@ export function fieldLineAfter(doc: QueueDocument, after: Line, name: string, va
   const text = doc.text;
   const m = DRESS.exec(text.slice(after.start, after.end));
   const [prefix, key, dress] = m ? [m[1], m[2], m[3]] : ['', 'Field', ': '];
-  const word = key === key.toUpperCase() ? name.toUpperCase() : key[0] === key[0].toLowerCase() ? name.toLowerCase() : name;
+  // The name's case follows a name written in letters that have case (`TYPE`, `type`); a name in a
+  // script without case (`優先度`), or capitalized, leaves it as given.
+  const cased = key.toUpperCase() !== key.toLowerCase();
+  const word = !cased ? name : key === key.toUpperCase() ? name.toUpperCase() : key[0] === key[0].toLowerCase() ? name.toLowerCase() : name;
   return { start: after.end, end: after.end, text: `${endingAfter(text, after.end)}${prefix}${word}${dress}${value}` };
+}
+
+/**
+ * An edit opening a heading block that has no field list with one: the field `name: value` as a
+ * list item (`- **Claimed by**: Dev 2`, the form docs/formats.md shows) on the line right after
+ * `heading` (the block's heading line). A blank line follows it when the body goes on right after
+ * the heading, so the item does not run on into the paragraph after it.
+ */
+export function fieldLineOpening(text: string, heading: Line, name: string, value: string): Edit {
+  const eol = endingAfter(text, heading.end);
+  const item = `- **${name}**: ${value}`;
+  // A heading that ends the file without a line ending.
+  if (heading.next === heading.end) return { start: heading.end, end: heading.end, text: `${eol}${item}` };
+  const next = lineAt(text, heading.next);
+  const blankAfter = heading.next >= text.length || text.slice(next.start, next.end).trim() === '';
+  return { start: heading.next, end: heading.next, text: `${item}${eol}${blankAfter ? '' : eol}` };
 }

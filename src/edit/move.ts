@@ -6,7 +6,8 @@
  * a higher level) to the sibling section that states the wished status. The block's bytes move
  * as they are, except:
  * - a claim names its claimant in a `Claimed by` field, and a hold its reason in a `Blocked on`
- *   field (the value replaced, or a line added after the block's field list in its dress); a move to
+ *   field (the value replaced, or a line added after the block's field list in its dress, or, for a
+ *   block with none, a list item right after its heading); a move to
  *   a section where the field means nothing (back to `Ready`) drops the line;
  * - the block ends with one blank line wherever it lands;
  * - a section left empty gets the placeholder the file writes in empty sections (`_None._`), and a
@@ -22,13 +23,15 @@ import { sectionStatus } from '../dialect/sections.js';
 import type { RawHeading } from '../markdown/blocks.js';
 import type { Occurrence } from '../domain/types.js';
 import { endingBefore } from './common.js';
-import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
+import { fieldLineAfter, fieldLineOpening, lastFieldLine, lineOf } from './fields.js';
 import { applyEdits, type Edit } from './splice.js';
 import type { StatusWish } from './style.js';
 import { isClaimed } from '../domain/status.js';
 
-/** A line that says a section is empty: `_None._`, `*None yet.*`, `(none)`, `Nothing here.` */
-const PLACEHOLDER = /^[ \t]*([_*]{0,2})\(?(?:none|nothing|empty|no items?)(?:[ \t]+(?:yet|here|right now|at the moment))?\.?\)?\1[ \t]*$/i;
+/** A line that says a section is empty: `_None._`, `*None yet.*`, `(none)`, `Nothing here.`, and
+ * the same words in the languages queue reads (`_Нет._`, `_Ninguno._`, `（なし）`, `暂无`). */
+const PLACEHOLDER =
+  /^[ \t]*([_*]{0,2})[(（]?(?:none|nothing|empty|no items?|нет|ничего|пусто|ninguno|ninguna|nada|vacío|aucun|aucune|rien|vide|keine|nichts|leer|nenhum|nenhuma|vazio|không có|trống|无|暂无|なし|無し|없음)(?:[ \t]+(?:yet|here|right now|at the moment|пока))?[.。]?[)）]?\1[ \t]*$/iu;
 
 /** Phrases preferred when several sections state the wished status (`## Blocked` over `## Inbox`). */
 const PREFERRED = ['READY', 'TO DO', 'TODO', 'IN PROGRESS', 'BLOCKED', 'IN REVIEW', 'REVIEW', 'DONE', 'CANCELLED'];
@@ -102,13 +105,7 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
       edits.push({ start: l.start, end: l.next, text: '' });
     } else if (one !== null) {
       const after = lastFieldLine(text, bodyStart, bodyEnd);
-      if (!after)
-        throw new QueueError(
-          'parse_error',
-          `${occ.file}:${occ.line}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a ${label} line to; edit it by hand`,
-          { file: occ.file, line: occ.line },
-        );
-      edits.push(fieldLineAfter(doc, after, label, one));
+      edits.push(after ? fieldLineAfter(doc, after, label, one) : fieldLineOpening(text, lineOf(text, occ.start), label, one));
     }
   }
   return edits;

@@ -18,7 +18,7 @@ import type { Occurrence, Story } from '../domain/types.js';
 import { endingAfter } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 import type { Edit } from './splice.js';
-import { fieldLineAfter, lastFieldLine, lineOf } from './fields.js';
+import { fieldLineAfter, fieldLineOpening, lastFieldLine, lineOf } from './fields.js';
 import { TRAILER } from '../domain/trailers.js';
 
 /** The task after which a new one goes (see the module comment). Throws `not_found` for a section no task sits under. */
@@ -134,19 +134,12 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
 /**
  * A `Depends on: <dep>` line for heading block `occ`, which has none, written right after its status
  * line in that line's dress (`**Status:** …` → `**Depends on:** <dep>`, `- **Status**: …` →
- * `- **Depends on**: <dep>`), or, for a block whose status is its section, after its field list.
- * Throws `parse_error` when the block has neither.
+ * `- **Depends on**: <dep>`), or, for a block whose status is its section, after its field list,
+ * or right after its heading when it has none.
  */
 export function headingDepsLine(doc: QueueDocument, occ: Occurrence, dep: string): Edit {
   const text = doc.text;
   const next = doc.headings.find((h) => h.start > occ.start)?.start ?? text.length;
   const anchor = occ.spans.status ? lineOf(text, occ.spans.status.start) : lastFieldLine(text, lineOf(text, occ.start).next, next);
-  if (!anchor) {
-    throw new QueueError(
-      'parse_error',
-      `${occ.file}:${occ.line}:${occ.column}: this heading block opens with no field list (\`- **Priority**: P1\`) to add a Depends on line to; add it by hand`,
-      { file: occ.file, line: occ.line },
-    );
-  }
-  return fieldLineAfter(doc, anchor, 'Depends on', dep);
+  return anchor ? fieldLineAfter(doc, anchor, 'Depends on', dep) : fieldLineOpening(text, lineOf(text, occ.start), 'Depends on', dep);
 }

@@ -156,13 +156,29 @@ describe('heading blocks whose status is their section', () => {
     expect(unheld).toContain(`## Ready\n\n${block('WQ-3', 'Three')}${block('WQ-4', 'Four')}`);
   });
 
-  it('refuses, with the sections it found, a status no section states; and a block with no field list to write in', async () => {
+  it('refuses, with the sections it found, a status no section states', async () => {
     const claimed = await run(md, { op: 'claim', id: 'WQ-4', agent: 'A', maxClaims: 1 });
     const e = await refusal(claimed, { op: 'review', id: 'WQ-4', agent: 'A' });
     expect(e.code).toBe('invalid');
     expect(e.message).toMatch(/WORK_QUEUE\.md:\d+: .*"In progress", line 7.*no section beside it says in review \(sections: "In progress", "Blocked", "Ready", "Done", "Inbox"\)/);
+  });
+
+  it('a block with no field list gets one, a list item right after its heading, and loses it again when released', async () => {
+    // A blank line after the heading: the round trip gives the file back.
     const bare = md.replace(block('WQ-5', 'Five'), '### WQ-5 Five\n\nJust prose.\n\n');
-    expect((await refusal(bare, { op: 'claim', id: 'WQ-5', agent: 'A', maxClaims: 1 })).code).toBe('parse_error');
+    const claimed = await run(bare, { op: 'claim', id: 'WQ-5', agent: 'A', maxClaims: 1 });
+    expect(claimed).toContain('## In progress\n\n### WQ-5 Five\n- **Claimed by**: A\n\nJust prose.\n\n## Blocked');
+    expect(await run(claimed, { op: 'release', id: 'WQ-5', agent: 'A' })).toBe(bare);
+    // Prose right under the heading: a blank line keeps the item from running on into it.
+    const tight = md.replace(block('WQ-5', 'Five'), '### WQ-5 Five\nJust prose.\n\n');
+    expect(await run(tight, { op: 'claim', id: 'WQ-5', agent: 'A', maxClaims: 1 })).toContain('### WQ-5 Five\n- **Claimed by**: A\n\nJust prose.\n');
+    expect(await run(tight, { op: 'block', id: 'WQ-5', agent: 'A', reason: 'the vendor' })).toContain('### WQ-5 Five\n- **Blocked on**: the vendor\n\nJust prose.\n');
+  });
+
+  it("a field list in another language is written after, and an empty section's placeholder in it is known", async () => {
+    const ru = '# Очередь\n\n## В работе\n\n_Нет._\n\n## Следующее\n\n### ORD-001 Каталог\n- **Приоритет**: P1\n\n### ORD-002 Оплата\n- **Приоритет**: P2\n';
+    const claimed = await run(ru, { op: 'claim', id: 'ORD-001', agent: 'A', maxClaims: 1 });
+    expect(claimed).toBe('# Очередь\n\n## В работе\n\n### ORD-001 Каталог\n- **Приоритет**: P1\n- **Claimed by**: A\n\n## Следующее\n\n### ORD-002 Оплата\n- **Приоритет**: P2\n');
   });
 
   it('dep adds a Depends on line after the field list, in its dress', async () => {
