@@ -414,6 +414,20 @@ export function inferRoles(headers: string[], rows: readonly RowCells[], read: C
       roles[idAt] = 'id';
       decisions.push(`${name(idAt)} taken as id: its cells are unique ids, header "${headers[idAt].trim()}" unknown`);
     }
+  } else if (!roles.includes('title') && roles.includes('status') && cellsOf(rows, roles.indexOf('id')).every((c) => read.id(c.replace(/[*_`]/g, '')))) {
+    // An id by header, whose cells are ids, but no title (`| ID | Component | Status |`): the first
+    // column of text after the id whose cells are mostly distinct is the title (a column of kinds,
+    // `Feature Area` on row after row, is none).
+    const idAt = roles.indexOf('id');
+    const titleAt = headers.findIndex((_, i) => {
+      if (!free(i) || i < idAt) return false;
+      const cells = cellsOf(rows, i);
+      return cells.length > 0 && new Set(cells).size * 2 > cells.length && cells.some((c) => /\p{L}{2}/u.test(c) && !read.id(c.replace(/[*_`]/g, '')));
+    });
+    if (titleAt !== -1) {
+      roles[titleAt] = 'title';
+      decisions.push(`${name(titleAt)} taken as title: header "${headers[titleAt].trim()}" unknown`);
+    }
   }
   // A title by header whose cells name other work (`| # | Finding | Task | Status |`, the Task cells
   // `P1.3`, `P0.4/P1.1`): a column of references, not titles, when a column without a role holds

@@ -42,8 +42,14 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       'RF-1 done',
       'RF-2 todo',
       'RF-3 todo',
+      'PT-1 done',
+      'PT-2 todo',
+      'PT-3 todo',
     ]);
     expect(q.graph.byId.get('AP-2')!.title).toBe('Schnittstelle');
+    // An id by header and no title by header: the first column of distinct text is the title, not a
+    // column of kinds.
+    expect(q.graph.byId.get('PT-2')!.title).toBe('Writer');
     // A Task column of references to other work is no title: the findings are.
     expect(q.graph.byId.get('RF-2')!.title).toBe('The dashboard hides failed deliveries');
     expect(q.graph.byId.get('RF-2')!.fields.Task).toBe('T-5, T-6');
@@ -56,6 +62,7 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       '31 column 2 ("Workstream") taken as title: header "Workstream" unknown',
       '47 column 2 ("✅ Passing") reads as statuses, but the table is a report (under "Test results"): not stories',
       '55 column 2 ("Finding") taken as title: the cells of column 3 ("Task") name other work ("T-4"), not titles',
+      '63 column 3 ("Component") taken as title: header "Component" unknown',
     ]);
     expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
   });
