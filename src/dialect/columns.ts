@@ -283,10 +283,15 @@ export interface CellReader {
   id(text: string): boolean;
 }
 
-/** A priority cell (`P1`, `p0`, `High`): repeated, id-shaped or not, it is never an id. */
-const PRIORITY_CELL = /^(?:p[0-5]|critical|high|medium|low|urgent|must|should|could)$/i;
-/** Headers and headings of reports: results of checks, not work (`| Check | Result |` under `## Test results`). */
-const REPORT_HEADER = /^(?:check|checks|test|tests|result|results|outcome|verdict|gate|gates|metric|metrics|criterion|criteria)$/i;
+/** A priority cell (`P1`, `p0`, `High`, `Hoch`, `Высокий`, `高`): repeated, id-shaped or not, it is
+ * never an id, nor a title. */
+const PRIORITY_CELL =
+  /^(?:p[0-5]|critical|high|medium|low|urgent|must|should|could|hoch|mittel|niedrig|kritisch|dringend|haute|moyenne|basse|élevée|faible|critique|alta|media|baja|média|crítica|высокий|средний|низкий|критический|срочно|高|中|低|緊急|높음|보통|낮음|긴급|cao|trung bình|thấp|khẩn cấp)$/iu;
+/** Headers and headings of reports: results of checks, not work (`| Check | Result |` under
+ * `## Test results`), in the languages queue reads (`| Prüfung | Ergebnis |`, `| Проверка | Итог |`,
+ * `| 항목 | 결과 |`). */
+const REPORT_HEADER =
+  /^(?:check|checks|test|tests|result|results|outcome|verdict|gate|gates|metric|metrics|criterion|criteria|prüfung|prüfungen|ergebnis|ergebnisse|проверка|проверки|итог|итоги|результат|результаты|결과|검사|점검|resultado|resultados|prueba|pruebas|résultat|résultats|vérification|kết quả|kiểm tra|结果|結果|检查|検査|チェック)$/iu;
 const REPORT_HEADING = /\b(?:report|results?|summary|health|checks?|gates?|verification|audit|metrics|scorecard|test(?:s|ing)? (?:status|results?)|build status|ci)\b/i;
 
 /** Why a table whose roles came from its cells is a report, not work: it sits under a heading that

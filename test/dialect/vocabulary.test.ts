@@ -88,6 +88,20 @@ describe('content-columns.md: columns found by what their cells hold', () => {
     expect(q.graph.byId.has('P1')).toBe(false);
   });
 
+  it('a report or a priority column in another language is no work either', async () => {
+    for (const report of [
+      '## Prüfungen\n\n| Prüfung | Ergebnis |\n|---|---|\n| lint | ✅ Bestanden |\n| e2e | ⬜ Ausstehend |\n',
+      '## Состояние сборки\n\n| Проверка | Итог |\n|---|---|\n| lint | ✅ Готово |\n| e2e | ⬜ Ожидает |\n',
+      '## 헬스 체크\n\n| 항목 | 결과 |\n|---|---|\n| lint | ✅ 완료 |\n| e2e | ⬜ 대기 |\n',
+    ]) {
+      const q = await text(report);
+      expect(q.stories, report).toEqual([]);
+      expect(infos(q, 'column_role')[0], report).toMatch(/a report \(its column ".+" names checks or results\): not stories/);
+    }
+    const ranked = await text('| Wichtigkeit | Bereich | Zustand |\n|---|---|---|\n| Hoch | Login | ✅ Erledigt |\n| Hoch | Suche | ⬜ Offen |\n| Niedrig | Export | ⬜ Offen |\n');
+    expect(ranked.stories.map((s) => s.title)).toEqual(['Login', 'Suche', 'Export']);
+  });
+
   it('a legend whose header names its meaning column stays a legend when a row defines a phrase, not a word', async () => {
     const q = await text(
       [
