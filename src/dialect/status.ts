@@ -577,22 +577,27 @@ const CLOSES = new Map([
  * reads as no status.
  */
 export function statusExtent(source: string, lexicon?: Lexicon): { start: number; end: number } | null {
-  const whole = parseStatus(source, lexicon);
+  // A non-breaking space before the status (`&nbsp;Todo`) is the person's, kept whatever the status
+  // becomes. (An image there is a badge that says the status: it goes with it.)
+  const lead = /^\s*(?:(?:&nbsp;|&#160;)\s*)*/.exec(source)![0];
+  const kept = /\S/.test(lead) ? lead.length : 0;
+  const whole = parseStatus(source.slice(kept), lexicon);
   if (whole.category === 'unknown') return null;
   const same = (to: number) => {
-    const s = parseStatus(source.slice(0, to), lexicon);
+    const s = parseStatus(source.slice(kept, to), lexicon);
     return s.category === whole.category && s.token === whole.token && s.claimant === whole.claimant && s.reason === whole.reason;
   };
-  const open = /^\s*([*_]{1,3})?/.exec(source)!;
-  const start = open[0].length;
+  const allStatus = () => (kept ? { start: kept, end: source.trimEnd().length } : null);
+  const open = /^\s*([*_]{1,3})?/.exec(source.slice(kept))!;
+  const start = kept + open[0].length;
   // Where the status may end: before a space, or where a note is written on without one, right
   // after a bracket (`[ ]x`) or a word (`todo…`, `Done/merged`): before a character that is none of
   // a space, markup or code (`**DONE**`, `` `Todo` ``: the status's own), an HTML tag's or a link's
   // (`**Todo**<br>`, `[DONE](url)`), status punctuation, or an emoji (`Done✅`: it says the status
   // again, and goes with it). A line break or a comment (`Todo<br>needs review`, `Todo<!-- x -->`)
-  // always ends it: what follows is the person's.
+  // always ends it, and so does a footnote reference (`Todo[^1]`): what follows is the person's.
   const words =
-    /\s+|(?=<(?:br|hr|wbr)\b[^>]*>|<!--)|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
+    /\s+|(?=<(?:br|hr|wbr)\b[^>]*>|<!--|\[\^)|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
   words.lastIndex = start;
   // Only the first few words: a status is short, and a long note is not searched word by word. The
   // boundaries inside a group (a reason's words) are not counted, up to a bound.
@@ -604,7 +609,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
       // запланировано.`) is the person's, as a note would be.
       const end = source.trimEnd().length;
       if (open[1] === undefined && end - 1 > start && source[end - 1] === '.' && same(end - 1)) return { start, end: end - 1 };
-      return null;
+      return allStatus();
     }
     if (m.index > start && insideGroup(source, m.index)) {
       k--;
@@ -617,7 +622,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
       .replace(/[*_]+$/, '')
       .trim();
     // Nothing after it but markup, or only marks that say the status again (`[DONE] ✅`): all status.
-    if (rest === '' || /^(?:\p{Extended_Pictographic}|\uFE0F|\s)+$/u.test(rest)) return null;
+    if (rest === '' || /^(?:\p{Extended_Pictographic}|\uFE0F|\s)+$/u.test(rest)) return allStatus();
     // A separator after the status (`Done; shipped`) stays with the note.
     let end = m.index;
     while (end - 1 > start && ';:,.'.includes(source[end - 1]) && same(end - 1)) end--;
@@ -625,7 +630,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
     // (`__TODO__✅`); a closer is its opener reversed (`**_TODO_**`).
     const closer = open[1] === undefined ? '' : [...open[1]].reverse().join('');
     const closes = open[1] !== undefined && source.slice(start, end).replace(SAYS_AGAIN, '').endsWith(closer);
-    return { start: closes ? 0 : start, end };
+    return { start: closes ? kept : start, end };
   }
   return null;
 }

@@ -217,6 +217,11 @@ describe('decide', () => {
       ['**Todo**<br>n', '[IN PROGRESS: Dev 2]<br>n'],
       ['Todo<br/>needs review', '[IN PROGRESS: Dev 2]<br/>needs review'],
       ['Todo<!-- x --> y', '[IN PROGRESS: Dev 2]<!-- x --> y'],
+      // A footnote reference after the status, and a non-breaking space before it, are the person's.
+      ['Todo[^1]', '[IN PROGRESS: Dev 2][^1]'],
+      ['**Todo**[^2] see below', '[IN PROGRESS: Dev 2][^2] see below'],
+      ['&nbsp;Todo', '&nbsp;[IN PROGRESS: Dev 2]'],
+      ['&nbsp;**Todo** note', '&nbsp;[IN PROGRESS: Dev 2] note'],
     ]) {
       const t = `${head}| [DONE] | **A** | a | None |\n| ${cell} | **B** | b | A |\n`;
       expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }), cell).toContain(`| ${written} | **B** |`);
