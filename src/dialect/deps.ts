@@ -7,6 +7,35 @@
 import { isIdLike } from './normalize.js';
 import { DONE_MARK, HAS_DONE_MARK } from './marks.js';
 
+/**
+ * The words that introduce a story's dependencies, lower case, in the languages queue reads: a heading
+ * block's field name (`Depends on:`, `Зависимости:`, `依存:`) and a task item's clause (`(depends
+ * on: T-1)`, `(Abhängigkeiten: T-1)`).
+ */
+export const DEPENDENCY_LABELS: readonly string[] = [
+  'depends on',
+  'dependencies',
+  'deps',
+  'blocked by',
+  'зависимости',
+  'зависит от',
+  'phụ thuộc',
+  '依赖',
+  '依賴',
+  '依存',
+  '依存関係',
+  '의존성',
+  '의존',
+  '선행 작업',
+  'dependencias',
+  'depende de',
+  'dependências',
+  'dépendances',
+  'dépend de',
+  'abhängigkeiten',
+  'abhängig von',
+];
+
 /** One written reference before resolution. */
 export interface WrittenDep {
   ref: string;

@@ -28,7 +28,7 @@
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
 import type { Occurrence, Span, Status } from '../domain/types.js';
-import { parseDeps, type ParsedDeps } from './deps.js';
+import { DEPENDENCY_LABELS, parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
 import { SectionCursor, sectionStatus } from './sections.js';
@@ -41,28 +41,7 @@ import type { Lexicon } from './vocabulary.js';
  */
 const LABELS: Record<string, string[]> = {
   status: ['status', 'state', 'статус', 'состояние', 'trạng thái', 'tình trạng', '状态', '狀態', 'ステータス', '状態', '상태', 'estado', 'statut', 'état', 'zustand', 'situação'],
-  deps: [
-    'depends on',
-    'dependencies',
-    'deps',
-    'blocked by',
-    'зависимости',
-    'зависит от',
-    'phụ thuộc',
-    '依赖',
-    '依賴',
-    '依存',
-    '依存関係',
-    '의존성',
-    '선행 작업',
-    'dependencias',
-    'depende de',
-    'dependências',
-    'dépendances',
-    'dépend de',
-    'abhängigkeiten',
-    'abhängig von',
-  ],
+  deps: [...DEPENDENCY_LABELS],
   'blocked on': ['blocked on'],
   'claimed by': ['claimed by'],
   id: ['id'],

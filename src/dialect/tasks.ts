@@ -4,7 +4,7 @@
  */
 import type { DocBlocks, RawTask } from '../markdown/blocks.js';
 import type { Diagnostic, Status } from '../domain/types.js';
-import { parseDeps, type ParsedDeps } from './deps.js';
+import { DEPENDENCY_LABELS, parseDeps, type ParsedDeps } from './deps.js';
 import { leadingId } from './normalize.js';
 import { entry, type Entry } from './entry.js';
 import type { StoryBody } from './headings.js';
@@ -16,12 +16,36 @@ import type { Lexicon } from './vocabulary.js';
  * share `P1`, so it names no one story. */
 export const PRIORITY_TOKEN = /^P[0-5]$/i;
 
-/** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`);
- * global and with match indices, for the writer (`edit/task-structure.ts`) to find the last one. */
-export const TASK_DEPS_CLAUSE =
-  /\((?:depends on|deps|blocked by|requires|after|зависит от|зависимости|phụ thuộc|依赖|依存|의존성|depende de|dépend de|abhängig von)\s*[:：]?\s*([^)]+)\)/dgiu;
-/** The dependencies at the end of a task's text: that clause, or a trailing `depends on: T-1` / `deps: T-1`. */
-const TASK_DEPS = new RegExp(`${TASK_DEPS_CLAUSE.source}\\s*$|(?:^|\\s)(?:depends on|deps|blocked by|зависит от|зависимости)\\s*[:：]\\s*([^()]+)$`, 'iu');
+/** The dependency labels of {@link TASK_DEPS_CLAUSE}, longest first, as a pattern: those of
+ * `deps.ts` (every language) and the words a task writes alone (`(after T-1)`, `(requires T-1)`). */
+const CLAUSE_LABELS = [...DEPENDENCY_LABELS, 'requires', 'after']
+  .sort((a, b) => b.length - a.length)
+  .map((l) => l.replace(/ /g, '\\s+'))
+  .join('|');
+/** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`,
+ * `（依赖：T-1）`); group 1 is the list. Global and with match indices, for the writer
+ * (`edit/task-structure.ts`) to find the last one. */
+export const TASK_DEPS_CLAUSE = new RegExp(`[(（](?:${CLAUSE_LABELS})\\s*[:：]?\\s*([^)）]+)[)）]`, 'dgiu');
+/** A clause whose word says dependencies outright (not `after` or `requires`): read wherever it
+ * stands in the item's text, a note after it or not (`(depends on: T-1) — see notes`). */
+const NAMED_CLAUSE = /^[(（](?!after\b|requires\b)/iu;
+/** A trailing `depends on: T-1` / `deps: T-1` without parentheses, at the end of a task's text. */
+const TRAILING_DEPS = /(?:^|\s)(?:depends on|deps|blocked by|зависит от|зависимости)\s*[:：]\s*([^()]+)$/iu;
+
+/**
+ * The dependencies of a task's text: its last parenthesized clause, at the end of the text or, named
+ * outright, anywhere in it; else a trailing `depends on: T-1`. `start`/`end`: where they are written
+ * (the title is the text around them); null for none.
+ */
+function taskDeps(text: string): { list: string; start: number; end: number } | null {
+  TASK_DEPS_CLAUSE.lastIndex = 0;
+  const last = [...text.matchAll(TASK_DEPS_CLAUSE)].at(-1);
+  if (last && (text.slice(last.index + last[0].length).trim() === '' || NAMED_CLAUSE.test(last[0]))) {
+    return { list: last[1], start: last.index, end: last.index + last[0].length };
+  }
+  const t = TRAILING_DEPS.exec(text);
+  return t ? { list: t[1], start: t.index, end: text.length } : null;
+}
 /**
  * A status tag inside a task-list item's text (`- [ ] T-3 Parser [IN PROGRESS: Dev 2]`): task lists
  * have no status cell, so a claim, a review or a hold is written in the bracket form status cells
@@ -86,7 +110,7 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     const priority = lead && PRIORITY_TOKEN.test(lead.id) ? lead.id.toUpperCase() : null;
     const id = priority ? null : (lead?.id ?? null);
     if (lead) text = lead.rest;
-    const d = TASK_DEPS.exec(text);
+    const d = taskDeps(text);
     // A plain box nested in a story's item (no id, tag or dependency clause of its own) is a step of
     // that story: its checklist, as the boxes in a heading block are. One with an id is a child story.
     const up = t.parent === -1 ? null : owner[t.parent];
@@ -97,8 +121,10 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     }
     let deps: ParsedDeps | null = null;
     if (d) {
-      deps = parseDeps(d[1] ?? d[2]);
-      text = text.slice(0, d.index).trim();
+      deps = parseDeps(d.list);
+      // The title is the text around the clause: a note after it stays (`A — see notes`), a full
+      // stop closes the title (`A.`).
+      text = `${text.slice(0, d.start).trimEnd()}${text.slice(d.end).replace(/^\s*(?=[.。,;:!?])/, '')}`.trim();
     }
     let status: Status = t.checked
       ? { category: 'done' as const, raw: '[x]', token: '[X]', claimant: null, reason: null }

@@ -103,6 +103,28 @@ describe('task lists', () => {
     expect(r.graph.ready().map((s) => s.id)).toContain('T-2');
   });
 
+  it('a dependency clause is read with a note after it, in full-width parentheses, and in the languages a heading block names them in', async () => {
+    const items = [
+      ['T-2: A (depends on: T-1).', 'A.'],
+      ['T-3: A (depends on: T-1) — see notes', 'A — see notes'],
+      ['T-4: A (depends on: T-1) 🚀', 'A 🚀'],
+      ['T-5: A （依赖：T-1）', 'A'],
+      ['T-6: A (Abhängigkeiten: T-1)', 'A'],
+      ['T-7: A (dependências: T-1)', 'A'],
+      ['T-8: A (의존: T-1)', 'A'],
+      ['T-9: A (依賴: T-1)', 'A'],
+      ['T-10: A (after T-1)', 'A'],
+    ];
+    const r = await q(`- [ ] T-1: Base\n${items.map(([t]) => `- [ ] ${t}\n`).join('')}- [ ] T-11: Fix (after the rollout) cache\n`);
+    for (const [t, title] of items) {
+      const s = r.graph.byId.get(t.split(':')[0])!;
+      expect([s.title, s.deps.map((d) => d.id)], t).toEqual([title, ['T-1']]);
+    }
+    // A clause whose word is not a dependency label outright, with text after it, is the title's.
+    expect(r.graph.byId.get('T-11')!.deps).toEqual([]);
+    expect(r.graph.ready().map((s) => s.id)).toEqual(['T-1', 'T-11']);
+  });
+
   it('derived id collisions are diagnostics, and both items are kept', async () => {
     const r = await q('## A\n\n- [ ] same\n- [ ] same\n');
     expect(r.stories.map((s) => s.id)).toEqual(['a/same', 'a/same-2']);
