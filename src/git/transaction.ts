@@ -333,7 +333,18 @@ async function attemptOnce(
     if (served) return served;
   }
   const { mode, queue, root, id: blobId } = await readAt(git, opts, base);
-  const decision = await opts.decide(queue, base);
+  let decision: Decision;
+  try {
+    decision = await opts.decide(queue, base);
+  } catch (e) {
+    // Without a remote, reads take the working file: a refusal of what it shows but the commit lacks
+    // (a story added and not committed) says why.
+    if (e instanceof QueueError && !opts.remote && head === target && !sameAsCommitted(opts.root, opts.file, blobId, mode)) {
+      const why = `${opts.file} has uncommitted changes, which a write does not read: commit them first, or use --no-commit`;
+      throw new QueueError(e.code, `${e.message} (${why})`, { ...e.details, uncommitted: true });
+    }
+    throw e;
+  }
   if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
   if (group && !group.off && !group.mine && decision.op === 'claim' && contending(requests, groupCommitAt)) {
     // Join the requests rather than race: a lost race costs a commit and a push, and the oldest

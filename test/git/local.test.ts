@@ -55,6 +55,20 @@ describe('writes on a local branch (no remote)', () => {
     expect(git(dir, 'diff', '--cached')).toBe('');
   });
 
+  it('a story added and not committed, which ready shows: the claim refuses it saying the write reads the commit', async () => {
+    const dir = repo();
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), `${QUEUE}| [ ] | **C** | c | None |\n`);
+    const ready = await queue(dir, ['ready', '--json']);
+    expect(ready.json.stories.map((s: { id: string }) => s.id)).toContain('C');
+    const r = await queue(dir, ['claim', 'C', '--agent', 'Dev 1', '--json']);
+    expect(r.json.error.code).toBe('not_found');
+    expect(r.json.error.uncommitted).toBe(true);
+    expect(r.json.error.message).toMatch(/no story "C".*WORK_QUEUE\.md has uncommitted changes, which a write does not read: commit them first/);
+    // Committed, it is claimed.
+    git(dir, 'commit', '-qam', 'add C');
+    expect((await queue(dir, ['claim', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+  });
+
   it('a queue file over a limit already on the branch (from before a hook) does not block the commit that repairs it', async () => {
     const dir = repo();
     const deep = `# Queue\n\n${'- '.repeat(200)}[ ] x\n`;
