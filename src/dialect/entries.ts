@@ -130,6 +130,7 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
     if (info) tables.push(info);
   }
   const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
+  unclaimableSections(entries, file, diagnostics);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
   oddBoxes(
     src,
@@ -141,6 +142,25 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
   // sort is stable, so entries already in order are left as they are.
   if (!inFileOrder(entries)) entries.sort((a, b) => a.occurrence.start - b.occurrence.start);
   return { entries, diagnostics, tables, lexicon, declared };
+}
+
+/** A warning at each to-do section (`## Backlog`) whose heading blocks no claim can move (no section
+ * beside it says in progress): `ready` does not offer them, and says why here. */
+function unclaimableSections(entries: readonly Entry[], file: string, diagnostics: Diagnostic[]): void {
+  const seen = new Set<number>();
+  for (const e of entries) {
+    const sec = e.occurrence.section;
+    if (e.occurrence.kind !== 'heading' || sec?.claimable !== false || e.occurrence.status.category !== 'todo' || seen.has(sec.line)) continue;
+    seen.add(sec.line);
+    diagnostics.push({
+      severity: 'warning',
+      code: 'no_claim_section',
+      message: `the stories under "${sec.heading}" take their status from it, and no section beside it says in progress: queue cannot claim them (add one, such as "## In progress")`,
+      file,
+      line: sec.line,
+      column: 1,
+    });
+  }
 }
 
 /** Whether entries are in file order (by start offset), as a stable sort by it would leave them. */

@@ -31,7 +31,7 @@ import type { Occurrence, Span, Status } from '../domain/types.js';
 import { DEPENDENCY_LABELS, parseDeps, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
-import { SectionCursor, sectionStatus } from './sections.js';
+import { SectionCursor, sectionStatus, targetSection } from './sections.js';
 import { parseStatus } from './status.js';
 import type { Lexicon } from './vocabulary.js';
 
@@ -136,6 +136,16 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
   const hs = blocks.headings;
   const bodies: StoryBody[] = [];
   const sections = new SectionCursor(hs);
+  // Whether a claim can move a block out of the section it sits in (`edit/move.ts`), once per section.
+  const claimable = new Map<RawHeading, boolean>();
+  const claimableUnder = (section: RawHeading): boolean => {
+    let yes = claimable.get(section);
+    if (yes === undefined) {
+      yes = targetSection(hs, hs.indexOf(section), 'in_progress') !== -1;
+      claimable.set(section, yes);
+    }
+    return yes;
+  };
   hs.forEach((h: RawHeading, i) => {
     if (h.depth < 2) return;
     const lineEnd = src.indexOf('\n', h.start);
@@ -168,7 +178,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
         sec.status.category === 'blocked' || sec.status.category === 'todo' || sec.status.category === 'cancelled' ? null : (fields.get('claimed by')?.value ?? null);
       const reason = sec.status.category === 'blocked' ? (fields.get('blocked on')?.value ?? sec.status.reason) : null;
       status = claimant === null && reason === sec.status.reason ? sec.status : { ...sec.status, claimant, reason };
-      section = { line: sec.line, depth: sec.depth, heading: parent.text.trim() };
+      section = { line: sec.line, depth: sec.depth, heading: parent.text.trim(), ...(claimableUnder(parent) ? {} : { claimable: false as const }) };
     }
     // A leading priority (`### P1 — …`) names no one story: the id is the `id:` field's, if any.
     if (lead && /^P[0-5]$/i.test(lead.id)) lead = null;

@@ -245,3 +245,27 @@ function readSection(h: RawHeading): SectionStatus | null {
   }
   return null;
 }
+
+/** Phrases preferred when several sections state the wished status (`## Blocked` over `## Inbox`). */
+const PREFERRED = ['READY', 'TO DO', 'TODO', 'IN PROGRESS', 'BLOCKED', 'IN REVIEW', 'REVIEW', 'DONE', 'CANCELLED'];
+
+/** Indices of the headings beside section `hs[from]` (same level, same parent) that state a status alone. */
+export function sectionsBeside(hs: readonly RawHeading[], from: number): number[] {
+  const depth = hs[from].depth;
+  let first = from;
+  while (first > 0 && hs[first - 1].depth >= depth) first--;
+  const out: number[] = [];
+  for (let k = first; k < hs.length && hs[k].depth >= depth; k++) if (hs[k].depth === depth && sectionStatus(hs[k])?.exact) out.push(k);
+  return out;
+}
+
+/** The section beside `hs[from]` (or itself) that states `category`, preferring the plain phrases; -1 for none. */
+export function targetSection(hs: readonly RawHeading[], from: number, category: StatusCategory): number {
+  const candidates = sectionsBeside(hs, from).filter((k) => sectionStatus(hs[k])!.status.category === category);
+  if (candidates.includes(from)) return from;
+  const rank = (k: number) => {
+    const r = PREFERRED.indexOf(sectionStatus(hs[k])!.status.token);
+    return r === -1 ? PREFERRED.length : r;
+  };
+  return candidates.sort((a, b) => rank(a) - rank(b) || a - b)[0] ?? -1;
+}

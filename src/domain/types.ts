@@ -74,8 +74,9 @@ export interface Occurrence {
    */
   spans: Partial<Record<'status' | 'id' | 'title' | 'deps' | 'owner' | 'storyFile' | 'item', Span>>;
   /** Set when the story writes no status of its own and takes it from the section heading it sits
-   * under (`## Blocked`, `## In progress`; `dialect/sections.ts`): that heading. */
-  section?: { line: number; depth: number; heading: string };
+   * under (`## Blocked`, `## In progress`; `dialect/sections.ts`): that heading. `claimable` is
+   * false for a heading block no claim can move: no section beside its own says in progress. */
+  section?: { line: number; depth: number; heading: string; claimable?: false };
   /** Offsets of the whole row or item line. */
   start: number;
   end: number;

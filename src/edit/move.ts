@@ -19,7 +19,7 @@ import { QueueError } from '../domain/errors.js';
 import type { QueueDocument } from '../read/queue.js';
 import { blockEnd, fieldsIn } from '../dialect/headings.js';
 import { leadingId } from '../dialect/normalize.js';
-import { sectionStatus } from '../dialect/sections.js';
+import { sectionsBeside, targetSection } from '../dialect/sections.js';
 import type { RawHeading } from '../markdown/blocks.js';
 import type { Occurrence } from '../domain/types.js';
 import { endingBefore } from './common.js';
@@ -32,9 +32,6 @@ import { isClaimed } from '../domain/status.js';
  * the same words in the languages queue reads (`_Нет._`, `_Ninguno._`, `（なし）`, `暂无`). */
 const PLACEHOLDER =
   /^[ \t]*([_*]{0,2})[(（]?(?:none|nothing|empty|no items?|нет|ничего|пусто|ninguno|ninguna|nada|vacío|aucun|aucune|rien|vide|keine|nichts|leer|nenhum|nenhuma|vazio|không có|trống|无|暂无|なし|無し|없음)(?:[ \t]+(?:yet|here|right now|at the moment|пока))?[.。]?[)）]?\1[ \t]*$/iu;
-
-/** Phrases preferred when several sections state the wished status (`## Blocked` over `## Inbox`). */
-const PREFERRED = ['READY', 'TO DO', 'TODO', 'IN PROGRESS', 'BLOCKED', 'IN REVIEW', 'REVIEW', 'DONE', 'CANCELLED'];
 
 const LABEL: Record<StatusWish['category'], string> = { todo: 'ready', blocked: 'blocked', in_progress: 'in progress', review: 'in review', done: 'done', cancelled: 'cancelled' };
 
@@ -109,27 +106,6 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
     }
   }
   return edits;
-}
-
-/** Indices of the headings beside section `hs[from]` (same level, same parent) that state a status alone. */
-function sectionsBeside(hs: readonly RawHeading[], from: number): number[] {
-  const depth = hs[from].depth;
-  let first = from;
-  while (first > 0 && hs[first - 1].depth >= depth) first--;
-  const out: number[] = [];
-  for (let k = first; k < hs.length && hs[k].depth >= depth; k++) if (hs[k].depth === depth && sectionStatus(hs[k])?.exact) out.push(k);
-  return out;
-}
-
-/** The section beside `hs[from]` (or itself) that states `category`, preferring the plain phrases; -1 for none. */
-function targetSection(hs: readonly RawHeading[], from: number, category: StatusWish['category']): number {
-  const candidates = sectionsBeside(hs, from).filter((k) => sectionStatus(hs[k])!.status.category === category);
-  if (candidates.includes(from)) return from;
-  const rank = (k: number) => {
-    const r = PREFERRED.indexOf(sectionStatus(hs[k])!.status.token);
-    return r === -1 ? PREFERRED.length : r;
-  };
-  return candidates.sort((a, b) => rank(a) - rank(b) || a - b)[0] ?? -1;
 }
 
 /** The edit taking the block `[start, end)` out of section `hs[from]`: a deletion, or the file's

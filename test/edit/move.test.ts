@@ -6,6 +6,7 @@ import { sectionStatus } from '../../src/dialect/sections.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import { decideDep } from '../../src/edit/structure.js';
+import { rankReady } from '../../src/model/rank.js';
 import { join } from 'node:path';
 import { fixture, read, REAL, withoutCorpus } from '../helpers.js';
 
@@ -161,6 +162,19 @@ describe('heading blocks whose status is their section', () => {
     const e = await refusal(claimed, { op: 'review', id: 'WQ-4', agent: 'A' });
     expect(e.code).toBe('invalid');
     expect(e.message).toMatch(/WORK_QUEUE\.md:\d+: .*"In progress", line 7.*no section beside it says in review \(sections: "In progress", "Blocked", "Ready", "Done", "Inbox"\)/);
+  });
+
+  it('with no section saying in progress, its stories are not offered, and validate says why', async () => {
+    const backlog = '# Queue\n\n## Backlog\n\n### WQ-1 One\n- **Priority**: P1\n\n## Done\n\n### WQ-0 Zero\n- **Priority**: P2\n';
+    const queue = await q(backlog);
+    expect(queue.graph.ready().map((s) => s.id)).toEqual(['WQ-1']);
+    expect(rankReady(queue.graph).map((s) => s.id)).toEqual([]);
+    expect(queue.diagnostics.map((d) => [d.code, d.line])).toEqual([['no_claim_section', 3]]);
+    expect((await refusal(backlog, { op: 'claim', id: 'WQ-1', agent: 'A', maxClaims: 1 })).code).toBe('invalid');
+    // With one, they are.
+    const ready = await q(backlog.replace('## Backlog', '## In progress\n\n_None._\n\n## Backlog'));
+    expect(rankReady(ready.graph).map((s) => s.id)).toEqual(['WQ-1']);
+    expect(ready.diagnostics).toEqual([]);
   });
 
   it('a block with no field list gets one, a list item right after its heading, and loses it again when released', async () => {
