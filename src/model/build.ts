@@ -334,9 +334,17 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
   for (const [k, v] of Object.entries(e.fields)) if (!(k in story.fields)) story.fields[k] = v;
 }
 
+/**
+ * Resolve each story's dependency references to ids: the id as written, without a leading `#`, in
+ * any case; else, for a story whose id is derived (no id column: `| Component | Status | Depends on |`),
+ * its title, in any case, when no other such story has it (`Parser` names `components/parser`).
+ * What names none is `unknown_dependency` (unless marked done); a story naming itself
+ * `self_dependency`; a done mark beside a story that is not done `stale_done_mark`.
+ */
 function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
-  // Case-insensitive fallback, built only when some reference misses.
+  // Case-insensitive and title fallbacks, built only when some reference misses.
   let lower: Map<string, string> | null = null;
+  let titles: Map<string, string | null> | null = null;
   const find = (ref: string): string | null => {
     if (byId.has(ref)) return ref;
     const r = ref.startsWith('#') ? ref.slice(1) : ref;
@@ -345,7 +353,14 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
       lower = new Map();
       for (const id of byId.keys()) if (!lower.has(id.toLowerCase())) lower.set(id.toLowerCase(), id);
     }
-    return lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase()) ?? null;
+    const hit = lower.get(ref.toLowerCase()) ?? lower.get(r.toLowerCase());
+    if (hit !== undefined) return hit;
+    if (titles === null) {
+      titles = new Map();
+      // A title two derived stories share names neither.
+      for (const s of stories) if (s.derivedId) titles.set(s.title.trim().toLowerCase(), titles.has(s.title.trim().toLowerCase()) ? null : s.id);
+    }
+    return titles.get(ref.trim().toLowerCase()) ?? null;
   };
   for (let j = 0; j < stories.length; j++) {
     const s = stories[j];

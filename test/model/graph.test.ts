@@ -82,6 +82,23 @@ describe('graph', () => {
     expect(ids(legend.ready())).toEqual([]);
   });
 
+  it('a dependency names a story whose id is derived by its title, in any case, when no other such story has it', async () => {
+    const r = await q(
+      '| Component | Status | Depends on |\n|---|---|---|\n| Parser | ✅ Done | — |\n| Writer | ⬜ Pending | Parser |\n| Linter | ⬜ Pending | writer |\n| Cache | ⬜ Pending | Twin |\n| Twin | ⬜ Pending | — |\n| Twin | ⬜ Pending | — |\n',
+    );
+    expect(r.stories.map((s) => [s.title, s.deps.map((d) => d.id)])).toEqual([
+      ['Parser', []],
+      ['Writer', ['queue/parser']],
+      ['Linter', ['queue/writer']],
+      ['Cache', [null]],
+      ['Twin', []],
+      ['Twin', []],
+    ]);
+    expect(ids(r.graph.ready())).toEqual(['queue/writer', 'queue/twin', 'queue/twin-2']);
+    // Two stories share the title: the reference names neither.
+    expect(r.diagnostics.filter((d) => d.code === 'unknown_dependency').map((d) => d.story)).toEqual(['queue/cache']);
+  });
+
   it('cycles are found, reported as errors, and never ready', async () => {
     const r = await q(head + ['| [ ] | **A** | a | C |', '| [ ] | **B** | b | A |', '| [ ] | **C** | c | B |', '| [ ] | **D** | d | None |'].join('\n'));
     expect(r.graph.cycles).toEqual([['A', 'C', 'B']]);
