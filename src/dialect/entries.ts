@@ -72,8 +72,23 @@ const URL_SCHEME = /^[a-z]+:\/\//i;
 const SPACE = /\s/;
 const PATH_MARK = /[./]/;
 
-/** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there. */
-const WEAK_ID_HEADERS = /^(?:item|task|work)$/i;
+/** Id columns that often hold prose (`| Task | Status |`): accept only single-token ids there, and,
+ * in a table without a title column whose cells there are mostly not id-shaped, none at all. */
+const WEAK_ID_HEADERS = /^(?:item|task|work|story)$/i;
+
+/** Whether the cells of a weak id column (`| Task | Status |`, no title column) are mostly prose
+ * (`Fix crash`, `Docs`, `Refactor`): then each is a title, and every id is derived. */
+function proseIdColumn(rows: readonly RawRow[], at: number): boolean {
+  let cells = 0;
+  let prose = 0;
+  for (const row of rows) {
+    const t = (row.cells[at]?.text ?? '').replace(/[*_`]/g, '').trim();
+    if (t === '') continue;
+    cells++;
+    if (!isIdLike(t)) prose++;
+  }
+  return prose * 2 > cells;
+}
 
 /** An id cell that says the row has none (`| — | **evidence for H8 …** | DONE |`: `—` means "no id"):
  * the story's id is derived from its section and title, as a task item's is. */
@@ -301,6 +316,7 @@ function readTable(
     return null;
   }
   const weakIds = isStoryTable && cols.id !== -1 && WEAK_ID_HEADERS.test(headers[cols.id].trim());
+  const proseIds = weakIds && cols.title === -1 && proseIdColumn(table.rows, cols.id);
 
   for (let r = 0; r < table.rows.length; r++) {
     const row = table.rows[r];
@@ -367,7 +383,7 @@ function readTable(
     }
     let title = textAt(row, cols.title);
     if (id !== null && NO_ID.test(id)) id = null;
-    if (id !== null && (id === '' || id.length > 80 || (SPACE.test(id) && (weakIds || id.length > 24) && !isIdLike(id)))) {
+    if (id !== null && (id === '' || id.length > 80 || (SPACE.test(id) && (weakIds || id.length > 24) && !isIdLike(id)) || (proseIds && !isIdLike(id.replace(/[*_`]/g, ''))))) {
       if (!title) title = id;
       id = null;
     }

@@ -75,6 +75,24 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       expect(q.graph.byId.get('T-2')!.title).toBe('API');
       expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     }
+    // A Task, Item or Story column of prose, with no title column, holds titles: every id is derived,
+    // a one-word title's too.
+    for (const header of ['Task', 'Item', 'Story']) {
+      const prose = await readQueue([
+        { file: 'WORK_QUEUE.md', text: `| ${header} | Status |\n|---|---|\n| Fix crash | ✅ Done |\n| Docs | ⬜ Pending |\n| Write docs | ⬜ Pending |\n` },
+      ]);
+      expect(
+        prose.stories.map((s) => [s.id, s.title]),
+        header,
+      ).toEqual([
+        ['queue/fix-crash', 'Fix crash'],
+        ['queue/docs', 'Docs'],
+        ['queue/write-docs', 'Write docs'],
+      ]);
+    }
+    // Mostly ids there, they stay ids.
+    const mostlyIds = await readQueue([{ file: 'WORK_QUEUE.md', text: '| Task | Status |\n|---|---|\n| T-1 | ✅ Done |\n| T-2 | ⬜ Pending |\n| Docs | ⬜ Pending |\n' }]);
+    expect(mostlyIds.stories.map((s) => s.id).slice(0, 2)).toEqual(['T-1', 'T-2']);
     // A column of unique ids after the title (a commit, a link) is not taken for the id.
     const after = await readQueue([{ file: 'WORK_QUEUE.md', text: '| Status | Description | Link |\n|---|---|---|\n| [ ] | Schema | T-1 |\n| [ ] | API | T-2 |\n' }]);
     expect(after.stories.map((s) => s.id)).not.toContain('T-1');
