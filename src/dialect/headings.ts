@@ -136,6 +136,8 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
   const hs = blocks.headings;
   const bodies: StoryBody[] = [];
   const sections = new SectionCursor(hs);
+  let phaseMemo: boolean | undefined;
+  const phases = () => (phaseMemo ??= phaseHeadings(hs, src));
   // Whether a claim can move a block out of the section it sits in (`edit/move.ts`), once per section.
   const claimable = new Map<RawHeading, boolean>();
   const claimableUnder = (section: RawHeading): boolean => {
@@ -180,8 +182,9 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       status = claimant === null && reason === sec.status.reason ? sec.status : { ...sec.status, claimant, reason };
       section = { line: sec.line, depth: sec.depth, heading: parent.text.trim(), ...(claimableUnder(parent) ? {} : { claimable: false as const }) };
     }
-    // A leading priority (`### P1 — …`) names no one story: the id is the `id:` field's, if any.
-    if (lead && /^P[0-5]$/i.test(lead.id)) lead = null;
+    // A leading priority (`### P1 — …`) names no one story: the id is the `id:` field's, if any;
+    // unless the file's `P` headings are phases (phaseHeadings).
+    if (lead && /^P[0-5]$/i.test(lead.id) && !phases()) lead = null;
     const idField = fields.get('id')?.value.replace(/^`|`$/g, '').trim() || null;
     const id = lead?.id ?? idField;
     if (id === null) return;
@@ -220,6 +223,27 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
     bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length), story });
   });
   return bodies;
+}
+
+/**
+ * Whether the headings that start with `P1`, `P2` … are phases (ids: `### P2 — Parser` with
+ * `Depends on: P1`) rather than priorities: each written once, and one of them named after a
+ * dependency label (`Depends on: P1`) somewhere in the file.
+ */
+function phaseHeadings(hs: readonly RawHeading[], src: string): boolean {
+  const seen = new Set<string>();
+  for (const h of hs) {
+    const lead = h.depth >= 2 ? leadingId(h.text.trim()) : null;
+    if (!lead || !/^P[0-5]$/i.test(lead.id)) continue;
+    const p = lead.id.toUpperCase();
+    if (seen.has(p)) return false;
+    seen.add(p);
+  }
+  if (seen.size === 0) return false;
+  const labels = DEPENDENCY_LABELS.map((l) => l.replace(/ /g, '\\s+')).join('|');
+  const named = new RegExp(`(?:${labels})\\**\\s*[:：]\\**[^\\n]*?(?<![\\p{L}\\p{N}])(P[0-5])(?![\\p{L}\\p{N}])`, 'giu');
+  for (const m of src.matchAll(named)) if (seen.has(m[1].toUpperCase())) return true;
+  return false;
 }
 
 /** A heading's text as a title when its id is in an `id:` field: the heading without that id, or

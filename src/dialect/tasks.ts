@@ -61,6 +61,28 @@ export function withoutTag(text: string, m: RegExpExecArray): string {
   return /\s$/.test(before) ? before.slice(0, -1) + after : before + after.replace(/^\s/, '');
 }
 
+/**
+ * Whether the leading `P1`, `P2` … of a file's task items are ids (phases, `- [ ] P2 — Parser
+ * (depends on: P1)`) rather than priorities: each written once, and one of them named in a
+ * dependency clause. Priorities repeat (eight items share `P1`) and are not depended on.
+ */
+function phaseIds(tasks: readonly RawTask[]): boolean {
+  const seen = new Set<string>();
+  for (const t of tasks) {
+    const lead = leadingId(t.text.trim());
+    if (!lead || !PRIORITY_TOKEN.test(lead.id)) continue;
+    const p = lead.id.toUpperCase();
+    if (seen.has(p)) return false;
+    seen.add(p);
+  }
+  if (seen.size === 0) return false;
+  for (const t of tasks) {
+    const d = taskDeps(t.text);
+    if (d && parseDeps(d.list).deps.some((x) => seen.has(x.ref.toUpperCase()))) return true;
+  }
+  return false;
+}
+
 /** A heading over a status legend (`## Status Legend` then `- [ ] Not started`,
  * `- [x] Done`): its check boxes explain the notation and are not stories. */
 const LEGEND = /\blegend\b/i;
@@ -80,6 +102,7 @@ const REFINES = new Set(['blocked', 'in_progress', 'review', 'cancelled']);
 export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: Diagnostic[], bodies: readonly StoryBody[], lexicon?: Lexicon) {
   // By index in blocks.tasks: the story an item is, or whose checklist it is part of (null: neither).
   const owner: Array<Entry | null> = [];
+  const phases = phaseIds(blocks.tasks);
   const legends = new Set<string>();
   let b = 0;
   const sections = new SectionCursor(blocks.headings);
@@ -106,8 +129,9 @@ export function readTasks(blocks: DocBlocks, file: string, out: Entry[], diags: 
     const inline = TASK_STATUS.exec(t.text);
     let text = (inline ? withoutTag(t.text, inline) : t.text).trim();
     const lead = leadingId(text);
-    // A leading priority (`P1 — …`) is the item's priority, not its id: the id is derived.
-    const priority = lead && PRIORITY_TOKEN.test(lead.id) ? lead.id.toUpperCase() : null;
+    // A leading priority (`P1 — …`) is the item's priority, not its id: the id is derived. Unless the
+    // file's `P` tokens are ids (phaseIds).
+    const priority = lead && PRIORITY_TOKEN.test(lead.id) && !phases ? lead.id.toUpperCase() : null;
     const id = priority ? null : (lead?.id ?? null);
     if (lead) text = lead.rest;
     const d = taskDeps(text);

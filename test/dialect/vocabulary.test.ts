@@ -379,6 +379,23 @@ describe('priorities.md: a leading priority is not an id', () => {
     ]);
     expect(ready(q)).toHaveLength(4);
   });
+
+  it('P1, P2, P3 each written once and named as a dependency are phases: ids, in task lists and heading blocks', async () => {
+    const tasks = await text('# Phases\n\n- [x] P1 — Foundations\n- [ ] P2 — Parser (depends on: P1)\n- [ ] P3 — Writer (depends on: P2)\n');
+    expect(stories(tasks)).toEqual(['P1 done', 'P2 todo ← P1', 'P3 todo ← P2']);
+    expect(ready(tasks)).toEqual(['P2']);
+    expect(tasks.diagnostics).toEqual([]);
+    const headings = await text(
+      '# Phases\n\n### P1 — Foundations\nStatus: done\n\n### P2 — Parser\nStatus: todo\nDepends on: P1\n\n### P3 — Writer\n- **Status**: todo\n- **Depends on**: P2\n',
+    );
+    expect(stories(headings)).toEqual(['P1 done', 'P2 todo ← P1', 'P3 todo ← P2']);
+    // Written once but named by no dependency: priorities still.
+    const unnamed = await text('# Tasks\n\n- [ ] P1 — Improve layout\n- [ ] P2 — Docs\n');
+    expect(unnamed.stories.map((s) => [s.id, s.priority])).toEqual([
+      ['tasks/improve-layout', 'P1'],
+      ['tasks/docs', 'P2'],
+    ]);
+  });
 });
 
 describe('a heading block with a title: line', () => {
