@@ -418,6 +418,7 @@ const EMOJI: Array<[string, StatusCategory]> = [
   ['🟢', 'todo'],
   ['📋', 'todo'],
   ['🕐', 'todo'],
+  ['🔜', 'todo'],
   ['🔴', 'blocked'],
   ['⛔', 'blocked'],
   ['🚫', 'blocked'],
@@ -700,7 +701,8 @@ function parseWords(s: string, raw: string, team: Team): Status {
   // `REOPENED then DONE — …`: the later status is the current one.
   // `Next / In progress`: a cell naming a second status is not claimable
   // work; the second one is read, so a story someone works on is never offered as ready.
-  const then = /^[*_`\s]*(?:[,;]\s*)?(?:and\s+)?then\s+(\S.*)$/is.exec(rest);
+  // `Todo → In progress`: an arrow says the same.
+  const then = /^[*_`\s]*(?:[,;]\s*)?(?:(?:and\s+)?then\s+|(?:→|->|⟶|⇒|=>)\s*)(\S.*)$/is.exec(rest);
   if (then) {
     const later = parseWords(then[1], raw, team);
     if (later.category !== 'unknown') return later;

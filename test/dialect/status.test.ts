@@ -30,6 +30,11 @@ describe('status grammar', () => {
     ['deferred', 'blocked', null, null],
     ['skipped', 'cancelled', null, null],
     ['**CANCELLED** — premise falsified by S52', 'cancelled', null, null],
+    ['🔜 Planned', 'todo', null, null],
+    ['🔜', 'todo', null, null],
+    // A transition written with an arrow: the later status holds.
+    ['Todo → In progress', 'in_progress', null, null],
+    ['todo -> done', 'done', null, null],
     ['DONE — 730833e', 'done', null, null],
     ['DONE (GROK-LOCAL 2026-08-19) — spikes/x', 'done', 'GROK-LOCAL', null],
     ['CLAIMED [date]', 'in_progress', null, null],
