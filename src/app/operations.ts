@@ -222,9 +222,41 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   });
 }
 
-/** The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a dependency where the file writes that). `force` lets another agent do it, said in the commit. */
-export function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
-  return run(s, { op: 'release', id: opts.id, agent: s.agent, force: opts.force });
+/**
+ * The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a
+ * dependency where the file writes that), in the to-do form it had before the claim queue made of it
+ * (read from the claim commit's parent: `git/history.ts` claimCommit), else in the file's form.
+ * `force` lets another agent do it, said in the commit.
+ */
+export async function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
+  const [{ decide }, { claimCommit, queueAt }, { findStory, formerTodoForm }, { Git }] = await Promise.all([
+    import('../edit/decide.js'),
+    import('../git/history.js'),
+    import('../edit/common.js'),
+    import('../git/git.js'),
+  ]);
+  const file = s.where.file;
+  const git = s.where.repo ? new Git(s.where.root) : null;
+  // The former form, looked up once per claim commit (a retry on a new tip usually finds the same one).
+  const formers = new Map<string, string | null>();
+  const former = async (base: string | null, id: string): Promise<string | null> => {
+    if (!git || base === null) return null;
+    const claim = await claimCommit(git, base, file, id).catch(() => null);
+    if (claim === null) return null;
+    if (!formers.has(claim)) {
+      const before = await queueAt(git, `${claim}^`, file, s.where.config.vocabulary).catch(() => null);
+      formers.set(claim, before ? formerTodoForm(before, id) : null);
+    }
+    return formers.get(claim) ?? null;
+  };
+  return run(s, async (queue, base) => {
+    // The story as this tip names it (an id in another case is the same story); none: decide says so.
+    let id: string | null = null;
+    try {
+      id = findStory(queue, opts.id).id;
+    } catch {}
+    return decide(queue, { op: 'release', id: opts.id, agent: s.agent, force: opts.force, former: id === null ? null : await former(base, id) }, s.where.config.agents);
+  });
 }
 
 /** The holder hands story `id` to review (`[REVIEW: holder]`); the claim stays the holder's. */

@@ -18,7 +18,7 @@ import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish } from './move.js';
 import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
-import { statusExtent } from '../dialect/status.js';
+import { parseStatus, statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
 import { sameAgent, type QueueConfig } from '../domain/config.js';
 
@@ -26,7 +26,10 @@ import { sameAgent, type QueueConfig } from '../domain/config.js';
 export type Operation =
   | { op: 'claim'; id?: string; agent: string; renew?: boolean; maxClaims: number }
   | { op: 'done'; id: string; agent: string; force?: boolean }
-  | { op: 'release'; id: string; agent: string; force?: boolean }
+  /** `former`: the to-do status the claim being released replaced (`edit/common.ts`
+   * formerTodoForm, from the history), written back instead of the file's form when it still reads
+   * as to do. */
+  | { op: 'release'; id: string; agent: string; force?: boolean; former?: string | null }
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
   | { op: 'unblock'; id: string; agent: string }
   | { op: 'review'; id: string; agent: string; force?: boolean }
@@ -129,7 +132,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent, agents) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
-  const style = fileStyle(queue, doc);
+  let style = fileStyle(queue, doc);
   const c = story.status.category;
   const holder = story.claimant;
   const forced = 'force' in op && op.force === true;
@@ -205,6 +208,12 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     case 'release':
       mustHold();
       wish = open(false);
+      // The story's own to-do form, as it was before the claim: a claim and its release change no byte.
+      if (op.former && wish.category === 'todo' && parseStatus(op.former, doc.lexicon).category === 'todo') {
+        const former = op.former;
+        const fileForm = style;
+        style = { write: (w) => (w.category === 'todo' ? former : fileForm.write(w)) };
+      }
       break;
     case 'block':
       if (c === 'done' || c === 'cancelled') throw new QueueError('invalid', `${story.id} is ${c}; reopen it first`, { id: story.id, status: c });

@@ -86,6 +86,36 @@ function parseLog(out: string): QueueCommit[] {
   return commits;
 }
 
+/** How many commits touching the queue file {@link claimCommit} looks back through. */
+export const CLAIM_HISTORY_LIMIT = 200;
+
+/**
+ * The commit that made the claim on story `id` standing at `rev`: the newest commit in `rev`'s
+ * first-parent history of `file` whose trailers say it claimed `id` (`Queue-Op: claim`, a
+ * `Queue-Story: <id>` among its stories: a group commit claims several), looking back at most
+ * {@link CLAIM_HISTORY_LIMIT} commits. Null when there is none, or when a later queue commit did
+ * something else to the story (a release, a done: the claim standing now was made by hand).
+ */
+export async function claimCommit(git: Git, rev: string, file: string, id: string): Promise<string | null> {
+  const out = await git.raw([
+    'log',
+    '--first-parent',
+    `--max-count=${CLAIM_HISTORY_LIMIT}`,
+    `--format=%H%x1f%(trailers:key=${TRAILER.op},valueonly,separator=%x1d)%x1f%(trailers:key=${TRAILER.story},valueonly,separator=%x1d)%x1e`,
+    rev,
+    '--',
+    file,
+  ]);
+  for (const rec of out.split('\x1e')) {
+    const [commit, ops, stories] = rec.replace(/^\n/, '').split('\x1f');
+    if (!commit || !(stories ?? '').split('\x1d').some((s) => s.trim() === id)) continue;
+    const op = ops?.split('\x1d')[0]?.trim() ?? '';
+    if (op === 'claim') return commit;
+    if (op !== 'renew') return null;
+  }
+  return null;
+}
+
 /** The blob id of the queue file at a revision; null when the file does not exist there.
  * QueueError `too_large` when it is over the size limit (found before it is read). */
 async function blobAt(git: Git, rev: string | null, file: string): Promise<string | null> {

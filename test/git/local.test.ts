@@ -69,6 +69,25 @@ describe('writes on a local branch (no remote)', () => {
     expect((await queue(dir, ['claim', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
   });
 
+  it("a release writes back the to-do form the claim replaced, read from the claim commit; a claim made by hand gets the file's form", async () => {
+    const dir = repo();
+    const forms =
+      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| OPEN | **A** | a | None |\n| OPEN | **B** | b | None |\n| **OPEN** — urgent | **C** | c | None |\n| ⬜ Pending | **D** | d | None |\n';
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), forms);
+    git(dir, 'commit', '-qam', 'forms');
+    for (const id of ['C', 'D']) {
+      expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).not.toBe(forms);
+      expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(forms);
+    }
+    // Claimed by hand: no claim commit says what it was, and the file's most frequent form is written.
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), forms.replace('| ⬜ Pending | **D** |', '| IN PROGRESS (Dev 1) | **D** |'));
+    git(dir, 'commit', '-qam', 'D claimed by hand');
+    expect((await queue(dir, ['release', 'D', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('| OPEN | **D** |');
+  });
+
   it('a queue file over a limit already on the branch (from before a hook) does not block the commit that repairs it', async () => {
     const dir = repo();
     const deep = `# Queue\n\n${'- '.repeat(200)}[ ] x\n`;
