@@ -644,7 +644,7 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
  * says (the caller writes English).
  */
 export function nativeWord(category: StatusCategory, samples: readonly string[], lexicon?: Lexicon): string | null {
-  for (const [w, c] of lexicon?.statuses ?? []) if (c === category && /\p{L}/u.test(w)) return w;
+  for (const [w, c] of lexicon?.statuses ?? []) if (c === category && /\p{L}/u.test(w)) return lexicon?.spelled.get(w) ?? w;
   // The language most of the samples are words of.
   const votes = new Map<ReadonlyArray<[string, StatusCategory]>, number>();
   for (const sample of samples) {

@@ -14,6 +14,9 @@ import { fold } from './normalize.js';
  * patterns, and a memo of the status cells read with it. */
 export interface Lexicon {
   statuses: ReadonlyArray<readonly [string, StatusCategory]>;
+  /** Each folded phrase of `statuses` as the config or the legend spells it (`sign-off`, `Shipped`):
+   * what a write of the team's word writes. */
+  spelled: ReadonlyMap<string, string>;
   /** Folded header (`headerKey`) → role. */
   columns: ReadonlyMap<string, ColumnRole>;
   ids: readonly RegExp[];
@@ -59,8 +62,16 @@ export function compileVocabulary(v: Vocabulary, legend: Readonly<Record<string,
   const config = phrases(v.statuses);
   const known = new Set(config.map(([w]) => w));
   const statuses = [...config, ...phrases(legend).filter(([w]) => !known.has(w))];
+  const spelled = new Map<string, string>();
+  for (const words of [v.statuses, legend])
+    for (const w of Object.keys(words)) {
+      const written = w.replace(/^[\s*_`[]+|[\s*_`\]]+$/g, '');
+      const key = fold(written);
+      if (key !== '' && !spelled.has(key)) spelled.set(key, written);
+    }
   const lexicon: Lexicon = {
     statuses,
+    spelled,
     columns: new Map(Object.entries(v.columns).map(([h, r]) => [headerKey(h), r])),
     ids: v.ids.map((p) => new RegExp(`^(?:${p})$`, 'u')),
     memo: new Map(),

@@ -199,6 +199,15 @@ describe('vocabulary.md: the team’s own words', () => {
     expect(done.after.graph.byId.get('RT-4')!.status.category).toBe('done');
   });
 
+  it('a team word is written as the config spells it, hyphen and case kept', async () => {
+    const v = vocabulary({ statuses: { 'landed; awaiting sign-off': 'review', 'Shipped-It': 'done' } });
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text: '| ID | Title | Status |\n|---|---|---|\n| A-1 | a | In progress (Dev 1) |\n| A-2 | b | Todo |\n' }], {
+      vocabulary: v,
+    });
+    expect((await applyDecision(q, decide(q, { op: 'review', id: 'A-1', agent: 'Dev 1' }))).content).toContain('| A-1 | a | landed; awaiting sign-off (Dev 1) |');
+    expect((await applyDecision(q, decide(q, { op: 'done', id: 'A-1', agent: 'Dev 1' }))).content).toContain('| A-1 | a | Shipped-It |');
+  });
+
   it('queue.config.json "columns" and "ids" say what a header or an id is', async () => {
     const t = '| Vorgang | Bemerkung | Stand |\n|---|---|---|\n| Rechnung | eilt | offen |\n| Mahnung | später | erledigt |\n';
     expect((await text(t)).stories.map((s) => s.title)).toEqual(['Rechnung', 'Mahnung']);
