@@ -66,7 +66,9 @@ function padding(src: string, end: number): number | null {
  * For each edit of a cell's content:
  * - growing text first consumes the cell's trailing padding (keeping one space before the `|`);
  * - shrinking text is padded back to the old width, but only when the cell was padded already (more
- *   than one space before its `|`), so unaligned tables stay unpadded.
+ *   than one space before its `|`), so unaligned tables stay unpadded; a cell that an earlier write
+ *   overflowed (one space before its `|`, the rows above and below closing it further right, at one
+ *   column) is padded back to that column.
  * Other edits are returned unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
@@ -76,6 +78,52 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
     const spaces = padding(src, e.end);
     if (spaces === null) return e;
     if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
-    return spaces > 1 ? { start: e.start, end: e.end, text: e.text + ' '.repeat(-delta) } : e;
+    if (spaces > 1) return { start: e.start, end: e.end, text: e.text + ' '.repeat(-delta) };
+    const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
+    const before = `${src.slice(lineStart, e.start)}${e.text} `;
+    const aligned = neighbourPipe(src, lineStart, e.end + spaces);
+    return aligned !== null && PLAIN.test(before) && aligned > before.length ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before.length) } : e;
   });
+}
+
+/** The `|`s of a table row, as offsets into `line`: every `|` but an escaped one (`\|`). */
+function pipes(line: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === 124 && line.charCodeAt(i - 1) !== 92) out.push(i);
+  return out;
+}
+
+/**
+ * Where the rows around the one starting at `lineStart` put the `|` that is at offset `pipe` in it
+ * (the same count of `|`s from the start), as a column: the two table rows nearest it (above, then
+ * below, then the next ones out), printable ASCII, when both put it at the same column. Null when
+ * there are not two such rows, or they disagree (an unaligned table).
+ */
+function neighbourPipe(src: string, lineStart: number, pipe: number): number | null {
+  const lineEnd = src.indexOf('\n', lineStart);
+  const own = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd));
+  const k = own.indexOf(pipe - lineStart);
+  if (k === -1) return null;
+  /** The line starting at `start`, when it is a table row of printable ASCII. */
+  const rowAt = (start: number): string | null => {
+    const end = src.indexOf('\n', start);
+    const line = src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
+    return /^\s*\|/.test(line) && PLAIN.test(line) ? line : null;
+  };
+  const up = (start: number) => (start > 0 ? src.lastIndexOf('\n', start - 2) + 1 : -1);
+  const down = (start: number) => {
+    const nl = src.indexOf('\n', start);
+    return nl === -1 || nl + 1 >= src.length ? -1 : nl + 1;
+  };
+  // The next ones out only past a table row: never a row of another table.
+  const above1 = up(lineStart);
+  const below1 = down(lineStart);
+  const aboveRow = above1 === -1 ? null : rowAt(above1);
+  const belowRow = below1 === -1 ? null : rowAt(below1);
+  const above2 = aboveRow === null ? -1 : up(above1);
+  const below2 = belowRow === null ? -1 : down(below1);
+  const rows = [aboveRow, belowRow, above2 === -1 ? null : rowAt(above2), below2 === -1 ? null : rowAt(below2)].filter((r): r is string => r !== null).slice(0, 2);
+  if (rows.length < 2) return null;
+  const [a, b] = rows.map((r) => pipes(r)[k]);
+  return a !== undefined && a === b ? a : null;
 }

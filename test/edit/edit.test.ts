@@ -53,6 +53,14 @@ describe('splice', () => {
     expect(await pad(back, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE] | A |');
     const padded = '| [IN PROGRESS: Dev 2]   | A |';
     expect(await pad(padded, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE]                 | A |');
+    // A cell an earlier write overflowed goes back to the column where the rows around it close it.
+    const table = '| Status      | Story |\n|-------------|-------|\n| In progress (Dev 1) | A     |\n| Done        | B     |\n';
+    const at = table.indexOf('In progress (Dev 1)');
+    expect(await pad(table, [{ start: at, end: at + 19, text: 'Todo' }])).toBe(table.replace('| In progress (Dev 1) |', '| Todo        |'));
+    // Rows around it that disagree, or none: no padding.
+    const ragged = '| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n';
+    const at2 = ragged.indexOf('In progress (Dev 1)');
+    expect(await pad(ragged, [{ start: at2, end: at2 + 19, text: 'Todo' }])).toBe(ragged.replace('In progress (Dev 1)', 'Todo'));
   });
 
   it('measures emoji and CJK as two columns when it re-pads', async () => {

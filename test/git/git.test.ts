@@ -18,10 +18,10 @@ describe('Git', () => {
     // Output is returned exactly, newline and all.
     expect(await g.quiet(['rev-parse', 'refs/heads/other'])).toBe(`${head}\n`);
     // A compare-and-swap that finds the ref moved fails with git's own message.
-    const failure = await g.quiet(['update-ref', 'refs/heads/other', head, '0'.repeat(39) + '1']).catch((e: unknown) => e);
+    const failure = await g.quiet(['update-ref', 'refs/heads/other', head, `${'0'.repeat(39)}1`]).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(GitFailure);
     expect((failure as GitFailure).message).toMatch(/^git update-ref: .*(cannot lock|is at|expected)/);
-    expect(await g.ok(['update-ref', 'refs/heads/other', head, '0'.repeat(39) + '1'])).toBe(false);
+    expect(await g.ok(['update-ref', 'refs/heads/other', head, `${'0'.repeat(39)}1`])).toBe(false);
     expect(await g.ok(['diff', '--quiet', 'HEAD', 'refs/heads/other'])).toBe(true);
   });
 });
