@@ -355,6 +355,8 @@ export function inferRoles(headers: string[], rows: readonly RowCells[], read: C
         if (r.status) reads++;
         if (r.word) words++;
       }
+      // Most cells read as statuses (a mark with an answer, `✅ Yes`, does not: a feature matrix),
+      // and one of them says so in a word.
       if (reads * 2 > cells.length && words > 0) candidates.push(i);
     });
     if (candidates.length !== 1) return { roles, decisions, notStories };

@@ -201,13 +201,18 @@ export interface Columns {
   other: Array<[number, string]>;
 }
 
+/** A mark with an answer (`✅ Yes`, `❌ No`, `✔ Ja`): a feature matrix's cell, not a status. */
+const ANSWER = /^[^\p{L}\p{N}]*(?:yes|no|n\/a|true|false|ja|nein|oui|non|sí|si|sim|não|да|нет|はい|いいえ|是|否|예|아니요|có|không)[\s.!]*$/iu;
+
 /** How {@link inferRoles} reads a cell, with a document's lexicon. */
 function cellReader(lexicon: Lexicon): CellReader {
   return {
     status(text) {
+      if (ANSWER.test(text)) return { status: false, word: false };
       const st = parseStatus(text, lexicon);
       if (st.category === 'unknown') return { status: false, word: false };
-      return { status: true, word: /\p{L}{2}/u.test(text) };
+      // A word that says the status (`✅ Done`, `⏳ Pending`), not any word (`✅ Yes`: an answer).
+      return { status: true, word: /\p{L}/u.test(st.token) };
     },
     id(text) {
       return lexicon.ids.some((re) => re.test(text)) || (isIdLike(text) && !/^\d{4}-\d{2}-\d{2}$/.test(text));

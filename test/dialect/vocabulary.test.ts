@@ -142,6 +142,9 @@ describe('content-columns.md: columns found by what their cells hold', () => {
     expect(matrix.stories).toEqual([]);
     const marks = await text('| Platform | Supported |\n|---|---|\n| Linux | ✅ |\n| Windows | ❌ |\n');
     expect(marks.stories).toEqual([]);
+    // Marks with answers, one status word among them: still a feature matrix.
+    const answers = await text('| Browser | Supported |\n|---|---|\n| Chrome | ✅ Yes |\n| Safari | ❌ No |\n| Firefox | ⚠️ Partial |\n| Opera | ⏳ Pending |\n');
+    expect(answers.stories).toEqual([]);
     const reasons = await text('## Excluded\n\n| Feature | Reason |\n|---|---|\n| Plugins | Deferred |\n| Themes | Deferred |\n| Sync | Out of scope |\n');
     expect(reasons.stories).toEqual([]);
   });
