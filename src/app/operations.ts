@@ -23,6 +23,7 @@ import { assertAgentName } from '../dialect/agent-name.js';
 import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
+import type { Former } from '../edit/former.js';
 import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
 import { argumentAsRead } from '../dialect/status.js';
@@ -225,27 +226,29 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
 /**
  * The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a
  * dependency where the file writes that), in the to-do form it had before the claim queue made of it
- * (read from the claim commit's parent: `git/history.ts` claimCommit), else in the file's form.
+ * (read from the claim commit's parent: `git/history.ts` claimCommit), else in the file's form; a
+ * block whose status is its section goes back where it was.
  * `force` lets another agent do it, said in the commit.
  */
 export async function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
-  const [{ decide }, { claimCommit, queueAt }, { findStory, formerTodoForm }, { Git }] = await Promise.all([
+  const [{ decide }, { claimCommit, queueAt }, { findStory }, { formerOf }, { Git }] = await Promise.all([
     import('../edit/decide.js'),
     import('../git/history.js'),
     import('../edit/common.js'),
+    import('../edit/former.js'),
     import('../git/git.js'),
   ]);
   const file = s.where.file;
   const git = s.where.repo ? new Git(s.where.root) : null;
   // The former form, looked up once per claim commit (a retry on a new tip usually finds the same one).
-  const formers = new Map<string, string | null>();
-  const former = async (base: string | null, id: string): Promise<string | null> => {
+  const formers = new Map<string, Former | null>();
+  const former = async (base: string | null, id: string): Promise<Former | null> => {
     if (!git || base === null) return null;
     const claim = await claimCommit(git, base, file, id).catch(() => null);
     if (claim === null) return null;
     if (!formers.has(claim)) {
       const before = await queueAt(git, `${claim}^`, file, s.where.config.vocabulary).catch(() => null);
-      formers.set(claim, before ? formerTodoForm(before, id) : null);
+      formers.set(claim, before ? formerOf(before, id) : null);
     }
     return formers.get(claim) ?? null;
   };

@@ -8,7 +8,6 @@ import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle } from './style.js';
 import { parseDeps } from '../dialect/deps.js';
-import { parseStatus, statusExtent } from '../dialect/status.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */
 export function findStory(queue: Queue, id: string): Story {
@@ -79,26 +78,6 @@ export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
  * words it was read with, and the words it declares. */
 export function fileStyle(queue: Queue, doc: QueueDocument): StatusStyle {
   return statusStyle(tableStatusCells(queue, doc), doc.lexicon, doc.declared);
-}
-
-/**
- * The to-do status story `id` was written with in `before` (the queue as it stood before the claim
- * a release undoes), its status alone, without a note (`**OPEN**`, `⬜ Pending`, `` `todo` ``): the
- * form a release writes back, so that a claim and its release leave the person's bytes as they
- * were. Null when the story was not a table row or a heading block with a `Status:` line there, or
- * did not read as to do.
- */
-export function formerTodoForm(before: Queue, id: string): string | null {
-  const story = before.graph.byId.get(id);
-  const occ = story?.occurrences.find((o) => o.kind !== 'log');
-  const span = occ?.spans.status;
-  if (!story || !occ || !span || occ.section || (occ.kind !== 'table' && occ.kind !== 'heading') || story.status.category !== 'todo') return null;
-  const doc = before.documents.find((d) => d.file === occ.file);
-  if (!doc) return null;
-  const cell = doc.text.slice(span.start, span.end);
-  const extent = statusExtent(cell, doc.lexicon);
-  const form = (extent ? cell.slice(extent.start, extent.end) : cell).trim();
-  return form !== '' && !/[\r\n]/.test(form) && parseStatus(form, doc.lexicon).category === 'todo' ? form : null;
 }
 
 /**

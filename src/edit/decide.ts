@@ -15,7 +15,8 @@ import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
 import { emphasisOf, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
-import { sectionMoveEdits, sectionWish } from './move.js';
+import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
+import type { Former } from './former.js';
 import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { parseStatus, statusExtent } from '../dialect/status.js';
@@ -26,10 +27,10 @@ import { sameAgent, type QueueConfig } from '../domain/config.js';
 export type Operation =
   | { op: 'claim'; id?: string; agent: string; renew?: boolean; maxClaims: number }
   | { op: 'done'; id: string; agent: string; force?: boolean }
-  /** `former`: the to-do status the claim being released replaced (`edit/common.ts`
-   * formerTodoForm, from the history), written back instead of the file's form when it still reads
-   * as to do. */
-  | { op: 'release'; id: string; agent: string; force?: boolean; former?: string | null }
+  /** `former`: how the story stood before the claim being released (`edit/former.ts`, from the
+   * history): its to-do status, written back instead of the file's form when it still reads as to
+   * do, and, for a block whose status is its section, where the block goes back to. */
+  | { op: 'release'; id: string; agent: string; force?: boolean; former?: Former | null }
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
   | { op: 'unblock'; id: string; agent: string }
   | { op: 'review'; id: string; agent: string; force?: boolean }
@@ -133,6 +134,8 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent, agents) : findStory(queue, op.id!);
   const { doc, occ } = assertEditable(queue, story);
   let style = fileStyle(queue, doc);
+  // Where a block whose status is its section goes (a release puts it back where it was).
+  let place: SectionPlace | undefined;
   const c = story.status.category;
   const holder = story.claimant;
   const forced = 'force' in op && op.force === true;
@@ -208,12 +211,14 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     case 'release':
       mustHold();
       wish = open(false);
-      // The story's own to-do form, as it was before the claim: a claim and its release change no byte.
-      if (op.former && wish.category === 'todo' && parseStatus(op.former, doc.lexicon).category === 'todo') {
-        const former = op.former;
+      // The story's own to-do form, and place, as they were before the claim: a claim and its
+      // release change no byte.
+      if (op.former?.form && wish.category === 'todo' && parseStatus(op.former.form, doc.lexicon).category === 'todo') {
+        const former = op.former.form;
         const fileForm = style;
         style = { write: (w) => (w.category === 'todo' ? former : fileForm.write(w)) };
       }
+      place = op.former?.place;
       break;
     case 'block':
       if (c === 'done' || c === 'cancelled') throw new QueueError('invalid', `${story.id} is ${c}; reopen it first`, { id: story.id, status: c });
@@ -236,7 +241,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   else if (occ.section) wish = sectionWish(wish);
   const edits: Edit[] = [];
   if (!unchanged) {
-    edits.push(...statusEdits(doc, occ, wish, style));
+    edits.push(...statusEdits(doc, occ, wish, style, place));
     // A story leaves the logs and listings that would no longer say its status (a reopened story
     // leaves the Completed log, an unblocked one the table under `## Blocked`), or it would read
     // as one status there and another here.
@@ -324,11 +329,11 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
  * The edits that make the story at `occ` read as `wish`: a table row's status cell or a heading
  * block's `Status:` value rewritten in the file's dialect (`style`), a task-list item's box and
  * inline tag (`task.ts`), or a heading block whose status is its section moved to the section that
- * says `wish` (`move.ts`).
+ * says `wish` (`move.ts`; to `place` when known: a release puts the block back where it was).
  */
-export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, style: StatusStyle): Edit[] {
+export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, style: StatusStyle, place?: SectionPlace): Edit[] {
   if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
-  if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish));
+  if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish), place);
   const span = occ.spans.status!;
   // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
   // only the status is replaced, inside the markup that runs on over the note, if any.

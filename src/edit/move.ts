@@ -43,10 +43,12 @@ export function sectionWish(wish: StatusWish): StatusWish {
 
 /**
  * The edits that move heading-block story `occ` (whose status is its section, `occ.section`) to the
- * section stating `wish` (after {@link sectionWish}). Throws `invalid` when no sibling section states
- * it.
+ * section stating `wish` (after {@link sectionWish}). `place`, when known (a release puts a block
+ * back as it was, {@link SectionPlace}): where it goes there, and the placeholder the section it
+ * leaves gets when the file has none left; else where the ids keep their order. Throws `invalid` when
+ * no sibling section states it.
  */
-export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
+export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, place?: SectionPlace): Edit[] {
   const text = doc.text;
   const hs = doc.headings;
   const i = hs.findIndex((h) => h.start === occ.start);
@@ -76,7 +78,7 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
   // file may mix them).
   const trail = block.slice(body.length).match(/\r?\n/g) ?? [];
   const ends = { own: trail[0] ?? endingBefore(text, end), blank: trail[1] ?? null };
-  return [leave(doc, hs, from, start, end), arrive(doc, hs, to, i, body, ends)];
+  return [leave(doc, hs, from, start, end, place?.placeholder ?? null), arrive(doc, hs, to, i, body, ends, place?.before)];
 }
 
 /** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets. */
@@ -110,12 +112,12 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
 
 /** The edit taking the block `[start, end)` out of section `hs[from]`: a deletion, or the file's
  * placeholder when the section is left with nothing else. */
-function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, start: number, end: number): Edit {
+function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, start: number, end: number, known: string | null): Edit {
   const text = doc.text;
   const sectionBody = lineOf(text, hs[from].start).next;
   const sectionEnd = blockEnd(hs, from, text.length);
   const rest = text.slice(sectionBody, start) + text.slice(end, sectionEnd);
-  const placeholder = rest.trim() === '' ? placeholderOf(text) : null;
+  const placeholder = rest.trim() === '' ? (placeholderOf(text) ?? known) : null;
   if (!placeholder) return { start, end, text: '' };
   // The placeholder's lines end as the section's line before the block does.
   const eol = endingBefore(text, start);
@@ -126,7 +128,7 @@ function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, star
  * of its placeholder, before the first story that keeps the ids in order, or last. Its last line
  * ends `ends.own`, the blank line after it `ends.blank` (the block's own), else as the line before
  * where it goes does, as does a blank line put before it. */
-function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, ends: { own: string; blank: string | null }): Edit {
+function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, ends: { own: string; blank: string | null }, place?: string | null): Edit {
   const text = doc.text;
   const sectionBody = lineOf(text, hs[to].start).next;
   const sectionEnd = blockEnd(hs, to, text.length);
@@ -139,7 +141,7 @@ function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: nu
     return { start: at, end: sectionEnd, text: body + closing(sectionEnd) };
   }
   const id = leadingId(hs[i].text.trim())?.id ?? '';
-  const before = orderedSlot(hs, to, sectionEnd, hs[i].depth, id);
+  const before = place === undefined ? orderedSlot(hs, to, sectionEnd, hs[i].depth, id) : place === null ? null : storyAt(hs, to, sectionEnd, hs[i].depth, place);
   const at = before ?? sectionEnd;
   // The text before a heading ends with a blank line: keep one before the block.
   const eol = endingBefore(text, at);
@@ -163,6 +165,48 @@ function orderedSlot(hs: readonly RawHeading[], to: number, sectionEnd: number, 
   const dir = steps[0];
   if (dir === 0 || steps.some((s) => s !== dir)) return null;
   return kids.find((k) => Math.sign(cmp(id, k.id)) === dir)?.start ?? null;
+}
+
+/** The start of the heading of story `id` among the stories (headings of `depth`) of section
+ * `hs[to]` that ends at `sectionEnd`; null when it is not there (the block goes last). */
+function storyAt(hs: readonly RawHeading[], to: number, sectionEnd: number, depth: number, id: string): number | null {
+  for (let k = to + 1; k < hs.length && hs[k].start < sectionEnd; k++) if (hs[k].depth === depth && leadingId(hs[k].text.trim())?.id === id) return hs[k].start;
+  return null;
+}
+
+/** Where a block whose status is its section sat before a claim moved it (read from the file then). */
+export interface SectionPlace {
+  /** The story its block came right before in its section; null when it was the section's last. */
+  before: string | null;
+  /** The placeholder the in-progress section held then (`_None._`), null for none: what that
+   * section gets back when the block leaves it empty and the file has no placeholder left. */
+  placeholder: string | null;
+}
+
+/** Where heading block `occ` (whose status is its section) sits in `doc`, as {@link SectionPlace};
+ * undefined when it is no such block there. */
+export function sectionPlace(doc: QueueDocument, occ: Occurrence): SectionPlace | undefined {
+  const hs = doc.headings;
+  const i = hs.findIndex((h) => h.start === occ.start);
+  const from = occ.section ? hs.findIndex((h) => h.line === occ.section!.line) : -1;
+  if (i === -1 || from === -1) return undefined;
+  let before: string | null = null;
+  for (let k = i + 1; k < hs.length && hs[k].depth > hs[from].depth; k++) {
+    if (hs[k].depth === hs[i].depth) {
+      before = leadingId(hs[k].text.trim())?.id ?? null;
+      break;
+    }
+  }
+  const to = targetSection(hs, from, 'in_progress');
+  let placeholder: string | null = null;
+  if (to !== -1) {
+    const lines = doc.text
+      .slice(lineOf(doc.text, hs[to].start).next, blockEnd(hs, to, doc.text.length))
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== '');
+    if (lines.length === 1 && PLACEHOLDER.test(lines[0])) placeholder = lines[0];
+  }
+  return { before, placeholder };
 }
 
 /** The first placeholder line the file writes in an empty section, as written; null for none. */
