@@ -23,25 +23,32 @@ const CLAUSE_LABELS = [...DEPENDENCY_LABELS, 'requires', 'after']
   .map((l) => l.replace(/ /g, '\\s+'))
   .join('|');
 /** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`,
- * `（依赖：T-1）`); group 1 is the list. Global and with match indices, for the writer
+ * `（依赖：T-1）`): a label, then a colon or a space, then the list (group 1), which may hold one level
+ * of parentheses of its own (`T-1 (core)`). Global and with match indices, for the writer
  * (`edit/task-structure.ts`) to find the last one. */
-export const TASK_DEPS_CLAUSE = new RegExp(`[(（](?:${CLAUSE_LABELS})\\s*[:：]?\\s*([^)）]+)[)）]`, 'dgiu');
-/** A clause whose word says dependencies outright (not `after` or `requires`): read wherever it
- * stands in the item's text, a note after it or not (`(depends on: T-1) — see notes`). */
-const NAMED_CLAUSE = /^[(（](?!after\b|requires\b)/iu;
+export const TASK_DEPS_CLAUSE = new RegExp(`[(（](?:${CLAUSE_LABELS})(?:\\s*[:：]\\s*|\\s+)((?:[^()（）]|[(（][^()（）]*[)）])+)[)）]`, 'dgiu');
+/** A clause whose label is followed by a colon (`(Abhängigkeiten: T-1)`, `（依赖：T-1）`). */
+const COLON_CLAUSE = new RegExp(`^[(（](?:${CLAUSE_LABELS})\\s*[:：]`, 'iu');
+/** The labels read without a colon, at the end of the item only (`(depends on T-1)`, `(after T-1)`):
+ * any other word after a label is prose (`(dependencies updated)`). */
+const BARE_CLAUSE = /^[(（](?:depends\s+on|deps|blocked\s+by|requires|after)\s/iu;
+/** `after` and `requires` say a dependency only at the end of the item. */
+const END_ONLY = /^[(（](?:after|requires)\b/iu;
 /** A trailing `depends on: T-1` / `deps: T-1` without parentheses, at the end of a task's text. */
 const TRAILING_DEPS = /(?:^|\s)(?:depends on|deps|blocked by|зависит от|зависимости)\s*[:：]\s*([^()]+)$/iu;
 
 /**
- * The dependencies of a task's text: its last parenthesized clause, at the end of the text or, named
- * outright, anywhere in it; else a trailing `depends on: T-1`. `start`/`end`: where they are written
+ * The dependencies of a task's text: its last parenthesized clause, at the end of the text (with a
+ * colon after its label, or one of the labels read without: `(depends on T-1)`) or, with a colon,
+ * anywhere in it (`(depends on: T-1) — see notes`); else a trailing `depends on: T-1`. `start`/`end`: where they are written
  * (the title is the text around them); null for none.
  */
 function taskDeps(text: string): { list: string; start: number; end: number } | null {
-  TASK_DEPS_CLAUSE.lastIndex = 0;
   const last = [...text.matchAll(TASK_DEPS_CLAUSE)].at(-1);
-  if (last && (text.slice(last.index + last[0].length).trim() === '' || NAMED_CLAUSE.test(last[0]))) {
-    return { list: last[1], start: last.index, end: last.index + last[0].length };
+  if (last) {
+    const atEnd = text.slice(last.index + last[0].length).trim() === '';
+    const colon = COLON_CLAUSE.test(last[0]);
+    if (atEnd ? colon || BARE_CLAUSE.test(last[0]) : colon && !END_ONLY.test(last[0])) return { list: last[1], start: last.index, end: last.index + last[0].length };
   }
   const t = TRAILING_DEPS.exec(text);
   return t ? { list: t[1], start: t.index, end: text.length } : null;

@@ -123,6 +123,31 @@ describe('task lists', () => {
     // A clause whose word is not a dependency label outright, with text after it, is the title's.
     expect(r.graph.byId.get('T-11')!.deps).toEqual([]);
     expect(r.graph.ready().map((s) => s.id)).toEqual(['T-1', 'T-11']);
+    // Parentheses inside the list are the list's; a label followed by prose, not a colon, is prose.
+    const prose = await q(
+      [
+        '- [x] T-1: Base',
+        '- [ ] T-2: Nested (depends on: T-1 (core)) end',
+        '- [ ] T-3: Atualizar (dependências externas)',
+        '- [ ] T-4: 更新 (依賴套件更新)',
+        '- [ ] T-5: Update (dependencies updated) now',
+        '- [ ] T-6: Plan (Abhängigkeiten klären) bald',
+        '- [ ] T-7: Schedule (depends on the API design) later',
+        '- [ ] T-8: Ship (dependencies updated)',
+        '',
+      ].join('\n'),
+    );
+    expect(prose.stories.map((s) => [s.id, s.title, s.deps.map((d) => d.ref)])).toEqual([
+      ['T-1', 'Base', []],
+      ['T-2', 'Nested end', ['T-1']],
+      ['T-3', 'Atualizar (dependências externas)', []],
+      ['T-4', '更新 (依賴套件更新)', []],
+      ['T-5', 'Update (dependencies updated) now', []],
+      ['T-6', 'Plan (Abhängigkeiten klären) bald', []],
+      ['T-7', 'Schedule (depends on the API design) later', []],
+      ['T-8', 'Ship (dependencies updated)', []],
+    ]);
+    expect(prose.diagnostics).toEqual([]);
   });
 
   it('derived id collisions are diagnostics, and both items are kept', async () => {
