@@ -67,8 +67,8 @@ function padding(src: string, end: number): number | null {
  * - growing text first consumes the cell's trailing padding (keeping one space before the `|`);
  * - shrinking text is padded back to the old width, but only when the cell was padded already (more
  *   than one space before its `|`), so unaligned tables stay unpadded; a cell that an earlier write
- *   overflowed (one space before its `|`, the rows above and below closing it further right, at one
- *   column) is padded back to that column.
+ *   overflowed (one space before its `|`, where the table's header, delimiter row and nearest rows
+ *   all close it further right, at one column) is padded back to that column.
  * Other edits are returned unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
@@ -94,36 +94,38 @@ function pipes(line: string): number[] {
 }
 
 /**
- * Where the rows around the one starting at `lineStart` put the `|` that is at offset `pipe` in it
- * (the same count of `|`s from the start), as a column: the two table rows nearest it (above, then
- * below, then the next ones out), printable ASCII, when both put it at the same column. Null when
- * there are not two such rows, or they disagree (an unaligned table).
+ * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
+ * it (the same count of `|`s from the start), as a column: when the table's header row, its
+ * delimiter row and the table rows nearest the row (up to two, above then below) all put it at the
+ * same column, and are printable ASCII. Null otherwise (an unaligned table, or one this cannot tell).
  */
 function neighbourPipe(src: string, lineStart: number, pipe: number): number | null {
-  const lineEnd = src.indexOf('\n', lineStart);
-  const own = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd));
-  const k = own.indexOf(pipe - lineStart);
-  if (k === -1) return null;
-  /** The line starting at `start`, when it is a table row of printable ASCII. */
-  const rowAt = (start: number): string | null => {
+  const lineAt = (start: number): string => {
     const end = src.indexOf('\n', start);
-    const line = src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
-    return /^\s*\|/.test(line) && PLAIN.test(line) ? line : null;
+    return src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
   };
+  const isRow = (line: string) => /^\s*\|/.test(line);
+  const k = pipes(lineAt(lineStart)).indexOf(pipe - lineStart);
+  if (k === -1) return null;
   const up = (start: number) => (start > 0 ? src.lastIndexOf('\n', start - 2) + 1 : -1);
   const down = (start: number) => {
     const nl = src.indexOf('\n', start);
     return nl === -1 || nl + 1 >= src.length ? -1 : nl + 1;
   };
-  // The next ones out only past a table row: never a row of another table.
-  const above1 = up(lineStart);
-  const below1 = down(lineStart);
-  const aboveRow = above1 === -1 ? null : rowAt(above1);
-  const belowRow = below1 === -1 ? null : rowAt(below1);
-  const above2 = aboveRow === null ? -1 : up(above1);
-  const below2 = belowRow === null ? -1 : down(below1);
-  const rows = [aboveRow, belowRow, above2 === -1 ? null : rowAt(above2), below2 === -1 ? null : rowAt(below2)].filter((r): r is string => r !== null).slice(0, 2);
-  if (rows.length < 2) return null;
-  const [a, b] = rows.map((r) => pipes(r)[k]);
-  return a !== undefined && a === b ? a : null;
+  // The table's first line (its header) and second (its delimiter row): up through its rows.
+  let first = lineStart;
+  for (let at = up(first); at !== -1 && isRow(lineAt(at)); at = up(at)) first = at;
+  const second = down(first);
+  if (first === lineStart || second === -1 || second === lineStart) return null;
+  const lines = [lineAt(first), lineAt(second)];
+  // The rows nearest this one, above then below, without leaving the table.
+  const near: number[] = [];
+  for (const step of [up, down]) {
+    for (let at = step(lineStart), n = 0; at !== -1 && n < 2 && at !== first && at !== second && isRow(lineAt(at)); at = step(at), n++) near.push(at);
+  }
+  near.sort((a, b) => Math.abs(a - lineStart) - Math.abs(b - lineStart));
+  for (const at of near.slice(0, 2)) lines.push(lineAt(at));
+  if (lines.length < 3 || lines.some((l) => !PLAIN.test(l))) return null;
+  const at = lines.map((l) => pipes(l)[k]);
+  return at[0] !== undefined && at.every((c) => c === at[0]) ? at[0] : null;
 }

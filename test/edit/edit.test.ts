@@ -57,6 +57,10 @@ describe('splice', () => {
     const table = '| Status      | Story |\n|-------------|-------|\n| In progress (Dev 1) | A     |\n| Done        | B     |\n';
     const at = table.indexOf('In progress (Dev 1)');
     expect(await pad(table, [{ start: at, end: at + 19, text: 'Todo' }])).toBe(table.replace('| In progress (Dev 1) |', '| Todo        |'));
+    // Rows around it that agree by chance in a table whose header does not: no padding.
+    const chance = '| Status | Story |\n|--------|-------|\n| [BLOCKED] | **C** |\n| [BLOCKED] | **D** |\n| [BLOCKED] | **E** |\n';
+    const at3 = chance.indexOf('[BLOCKED] | **C**');
+    expect(await pad(chance, [{ start: at3, end: at3 + 9, text: '[ ]' }])).toBe(chance.replace('[BLOCKED] | **C**', '[ ] | **C**'));
     // Rows around it that disagree, or none: no padding.
     const ragged = '| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n';
     const at2 = ragged.indexOf('In progress (Dev 1)');
