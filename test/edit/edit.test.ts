@@ -234,6 +234,10 @@ describe('decide', () => {
       ['**Todo**[^2] see below', '[IN PROGRESS: Dev 2][^2] see below'],
       ['&nbsp;Todo', '&nbsp;[IN PROGRESS: Dev 2]'],
       ['&nbsp;**Todo** note', '&nbsp;[IN PROGRESS: Dev 2] note'],
+      // An entity after the status is the note's, never cut inside; a tag in capitals is a tag.
+      ['Todo&nbsp;<br>x', '[IN PROGRESS: Dev 2]&nbsp;<br>x'],
+      ['Todo&amp;x', '[IN PROGRESS: Dev 2]&amp;x'],
+      ['Todo<BR>x', '[IN PROGRESS: Dev 2]<BR>x'],
     ]) {
       const t = `${head}| [DONE] | **A** | a | None |\n| ${cell} | **B** | b | A |\n`;
       expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }), cell).toContain(`| ${written} | **B** |`);
@@ -249,6 +253,10 @@ describe('decide', () => {
     expect(await run(paren, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) | **A** |');
     // The other todo row's parentheses are no form for it.
     expect(await run(paren, { op: 'unblock', id: 'B', agent: 'Dev 2' })).toContain('| Todo since Tuesday | **B** |');
+    // An entity between a claimed status and its note comes back through a release.
+    const entity = words('| In Progress (Dev 2)&nbsp;x | **A** | a | None |\n| In Progress (Dev 2)&lt;b&gt; | **B** | b | None |\n');
+    expect(await run(entity, { op: 'release', id: 'A', agent: 'Dev 2' })).toContain('| Todo&nbsp;x | **A** |');
+    expect(await run(entity, { op: 'release', id: 'B', agent: 'Dev 2' })).toContain('| Todo&lt;b&gt; | **B** |');
     // A note after a line break is the person's: kept through a round trip, and no form for other rows.
     const broken = words('| Todo | **A** | a | None |\n| Todo<br>needs review | **B** | b | None |\n');
     const claimedBr = await run(broken, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
