@@ -107,6 +107,15 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
       edits.push(after ? fieldLineAfter(doc, after, label, one) : fieldLineOpening(text, lineOf(text, occ.start), label, one));
     }
   }
+  // A line added after a field line that goes (`Blocked on`, the block's last, when it is claimed)
+  // takes that line's place, in its dress.
+  for (const add of edits.filter((e) => e.start === e.end)) {
+    const gone = edits.find((e) => e.text === '' && e.start < add.start && add.start < e.end);
+    if (!gone) continue;
+    const line = lineOf(text, gone.start);
+    edits.splice(edits.indexOf(gone), 1);
+    edits.splice(edits.indexOf(add), 1, { start: line.start, end: line.end, text: add.text.replace(/^\r?\n/, '') });
+  }
   return edits;
 }
 

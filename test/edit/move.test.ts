@@ -189,6 +189,11 @@ describe('heading blocks whose status is their section', () => {
     expect(await run(tight, { op: 'block', id: 'WQ-5', agent: 'A', reason: 'the vendor' })).toContain('### WQ-5 Five\n- **Blocked on**: the vendor\n\nJust prose.\n');
   });
 
+  it('a claim of a block whose last field is a Blocked on line that goes puts Claimed by in its place', async () => {
+    const text = '# Q\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-1 One\n- **Blocked on**: vendor\n';
+    expect(await run(text, { op: 'claim', id: 'WQ-1', agent: 'A', maxClaims: 1 })).toBe('# Q\n\n## In progress\n\n### WQ-1 One\n- **Claimed by**: A\n\n## Ready\n\n_None._\n');
+  });
+
   it("a field list in another language is written after, and an empty section's placeholder in it is known", async () => {
     const ru = '# Очередь\n\n## В работе\n\n_Нет._\n\n## Следующее\n\n### ORD-001 Каталог\n- **Приоритет**: P1\n\n### ORD-002 Оплата\n- **Приоритет**: P2\n';
     const claimed = await run(ru, { op: 'claim', id: 'ORD-001', agent: 'A', maxClaims: 1 });
