@@ -37,6 +37,9 @@ export interface BlockedInfo {
   /** It is written in more than one place (two rows, a row and an item), or its places disagree on
    * its status: every write refuses it until a person says which is the story (`queue validate` says where). */
   duplicate: boolean;
+  /** Its status is the section it sits in, and no section beside it says in progress: no claim can
+   * move it (a warning `no_claim_section` says so). */
+  unclaimable: boolean;
 }
 
 /** How far a parent's children are: how many are done, of how many, and how many in each status category. */
@@ -76,13 +79,13 @@ function writtenTwice(story: Story): boolean {
   return false;
 }
 
-/** Whether nothing but its own state holds a story back: not a manual hold, its places agree, it is
- * written once. */
+/** Whether something but its dependencies holds a story back: a manual hold, places that disagree,
+ * a story written twice, a block whose status is a section no claim can move it out of. */
 function heldItself(s: Story): boolean {
   // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
   // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
   // and an item), which every write refuses until a person says which one is the story.
-  return isHold(s) || placesDisagree(s) || writtenTwice(s);
+  return isHold(s) || placesDisagree(s) || writtenTwice(s) || s.occurrences[0]?.section?.claimable === false;
 }
 
 /** Whether one of a story's places says another status category than the story. */
@@ -348,6 +351,7 @@ export class QueueGraph {
         children: this.openChildren(s.id),
         planning: s.needsDecomposition,
         duplicate: writtenTwice(s) || placesDisagree(s),
+        unclaimable: s.occurrences[0]?.section?.claimable === false,
       });
     }
     return out;

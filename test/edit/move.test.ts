@@ -167,7 +167,9 @@ describe('heading blocks whose status is their section', () => {
   it('with no section saying in progress, its stories are not offered, and validate says why', async () => {
     const backlog = '# Queue\n\n## Backlog\n\n### WQ-1 One\n- **Priority**: P1\n\n## Done\n\n### WQ-0 Zero\n- **Priority**: P2\n';
     const queue = await q(backlog);
-    expect(queue.graph.ready().map((s) => s.id)).toEqual(['WQ-1']);
+    // Not ready (list and show say so), and listed as blocked with why.
+    expect(queue.graph.ready().map((s) => s.id)).toEqual([]);
+    expect(queue.graph.blocked().map((b) => [b.story.id, b.unclaimable])).toEqual([['WQ-1', true]]);
     expect(rankReady(queue.graph).map((s) => s.id)).toEqual([]);
     expect(queue.diagnostics.map((d) => [d.code, d.line])).toEqual([['no_claim_section', 3]]);
     expect((await refusal(backlog, { op: 'claim', id: 'WQ-1', agent: 'A', maxClaims: 1 })).code).toBe('invalid');

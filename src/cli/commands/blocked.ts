@@ -22,6 +22,7 @@ export function register(program: Command): void {
             children: b.children,
             planning: b.planning,
             duplicate: b.duplicate,
+            unclaimable: b.unclaimable,
           })),
           diagnostics: q.diagnostics.map(diagnosticJson),
         });
@@ -37,15 +38,17 @@ export function register(program: Command): void {
           ? c().red('on a dependency cycle')
           : b.duplicate
             ? c().red('written in more than one place (queue validate says where): no write edits it until one place is the story')
-            : b.hold
-              ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`)
-              : b.waitingOn.length
-                ? `waits on ${b.waitingOn.join(', ')}`
-                : b.children.length
-                  ? `waits on its children ${b.children.join(', ')}`
-                  : b.planning
-                    ? 'needs decomposition (queue ready --planning)'
-                    : 'dependencies done: ready to unblock';
+            : b.unclaimable
+              ? c().red('its section has no section beside it saying in progress: add one for queue to claim it')
+              : b.hold
+                ? c().red(`held${b.reason ? `: ${b.reason}` : ' (no dependencies to wait for)'}`)
+                : b.waitingOn.length
+                  ? `waits on ${b.waitingOn.join(', ')}`
+                  : b.children.length
+                    ? `waits on its children ${b.children.join(', ')}`
+                    : b.planning
+                      ? 'needs decomposition (queue ready --planning)'
+                      : 'dependencies done: ready to unblock';
       process.stdout.write(
         table(
           blocked.map((b) => [c().bold(b.story.id), clip(b.story.title, 50), why(b)]),
