@@ -401,6 +401,17 @@ function notReady(queue: Queue, story: Story): QueueError {
   const c = story.status.category;
   if (c === 'done' || c === 'cancelled') return new QueueError('not_ready', `${story.id} is ${c}`, { id: story.id, status: c, waitingOn: [] });
   if (g.inCycle(story.id)) return new QueueError('not_ready', `${story.id} is on a dependency cycle`, { id: story.id, waitingOn: g.waitingOn(story) });
+  // A block whose status is a section no claim can move it out of: the move says why (`move.ts`).
+  const occ = story.occurrences[0];
+  const doc = occ.section?.claimable === false ? queue.documents.find((d) => d.file === occ.file) : undefined;
+  if (doc) {
+    try {
+      sectionMoveEdits(doc, occ, { category: 'in_progress', claimant: null });
+    } catch (e) {
+      if (e instanceof QueueError) return e;
+      throw e;
+    }
+  }
   if (g.isHold(story)) {
     return new QueueError('not_ready', `${story.id} is held${story.status.reason ? `: ${story.status.reason}` : ''} (queue unblock releases a hold)`, {
       id: story.id,
