@@ -338,8 +338,8 @@ async function attemptOnce(
     decision = await opts.decide(queue, base);
   } catch (e) {
     // Without a remote, reads take the working file: a refusal of what it shows but the commit lacks
-    // (a story added and not committed) says why.
-    if (e instanceof QueueError && !opts.remote && head === target && !sameAsCommitted(opts.root, opts.file, blobId, mode)) {
+    // (a story added and not committed, or nothing ready but there) says why.
+    if (e instanceof QueueError && !opts.remote && head === target && workingOnly(e, opts) && !sameAsCommitted(opts.root, opts.file, blobId, mode)) {
       const why = `${opts.file} has uncommitted changes, which a write does not read: commit them first, or use --no-commit`;
       throw new QueueError(e.code, `${e.message} (${why})`, { ...e.details, uncommitted: true });
     }
@@ -384,7 +384,7 @@ async function attemptOnce(
 
   if (!opts.remote && applied && head === target && !sameAsCommitted(opts.root, opts.file, blobId, mode) && !(await git.ok(['diff', '--quiet', base, '--', opts.file]))) {
     // The ref would move under a work tree whose queue file has edits of its own.
-    throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file });
+    throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file, uncommitted: true });
   }
   const unblocked = unblockedIds(applied?.derived ?? []);
   let subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
@@ -445,6 +445,19 @@ function sameAsCommitted(root: string, file: string, id: string, mode: string): 
     const st = lstatSync(path);
     if (!st.isFile() || ((st.mode & 0o100) !== 0) !== (mode === '100755')) return false;
     return objectId('blob', readFileSync(path)) === id;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether refusal `e` is one the working file may answer otherwise than the commit: no story of
+ * the id (when the working file names it), or no story ready. */
+function workingOnly(e: QueueError, opts: Pick<TransactionOptions, 'root' | 'file'>): boolean {
+  if (e.code === 'no_ready_story') return true;
+  // `not_found` of the story itself (`edit/common.ts` findStory), not of one of its dependencies.
+  if (e.code !== 'not_found' || typeof e.details.id !== 'string' || !e.message.startsWith('no story "')) return false;
+  try {
+    return readFileSync(join(opts.root, opts.file), 'utf8').includes(e.details.id);
   } catch {
     return false;
   }

@@ -64,6 +64,14 @@ describe('writes on a local branch (no remote)', () => {
     expect(r.json.error.code).toBe('not_found');
     expect(r.json.error.uncommitted).toBe(true);
     expect(r.json.error.message).toMatch(/no story "C".*WORK_QUEUE\.md has uncommitted changes, which a write does not read: commit them first/);
+    // A refusal the working file would give too says nothing of it: no story X there either, A not claimed.
+    const absent = await queue(dir, ['claim', 'X', '--agent', 'Dev 1', '--json']);
+    expect([absent.json.error.code, absent.json.error.uncommitted]).toEqual(['not_found', undefined]);
+    const unclaimed = await queue(dir, ['done', 'A', '--agent', 'Dev 1', '--json']);
+    expect([unclaimed.json.error.code, unclaimed.json.error.uncommitted]).toEqual(['not_claimant', undefined]);
+    // A claim of a committed story is refused for the uncommitted changes themselves, and says so too.
+    const committed = await queue(dir, ['claim', 'A', '--agent', 'Dev 1', '--json']);
+    expect([committed.json.error.code, committed.json.error.uncommitted]).toEqual(['invalid', true]);
     // Committed, it is claimed.
     git(dir, 'commit', '-qam', 'add C');
     expect((await queue(dir, ['claim', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
