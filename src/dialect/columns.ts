@@ -423,14 +423,17 @@ export function inferRoles(headers: string[], rows: readonly RowCells[], read: C
     }
   } else if (!roles.includes('title') && roles.includes('status') && cellsOf(rows, roles.indexOf('id')).every((c) => read.id(c.replace(/[*_`]/g, '')))) {
     // An id by header, whose cells are ids, but no title (`| ID | Component | Status |`): the first
-    // column of text after the id whose cells are mostly distinct is the title (a column of kinds,
-    // `Feature Area` on row after row, is none).
+    // column of text after the id whose cells are all distinct is the title, else the first whose
+    // cells are mostly distinct (a column of kinds, `Backend` on row after row, is none; nor is a
+    // column of notes or reasons).
     const idAt = roles.indexOf('id');
-    const titleAt = headers.findIndex((_, i) => {
-      if (!free(i) || i < idAt) return false;
+    const text = (i: number, share: number) => {
+      if (!free(i) || i < idAt || PROSE_HEADER.test(headerKey(headers[i]))) return false;
       const cells = cellsOf(rows, i);
-      return cells.length > 0 && new Set(cells).size * 2 > cells.length && cells.some((c) => /\p{L}{2}/u.test(c) && !read.id(c.replace(/[*_`]/g, '')));
-    });
+      return cells.length > 0 && new Set(cells).size > cells.length * share && cells.some((c) => /\p{L}{2}/u.test(c) && !read.id(c.replace(/[*_`]/g, '')));
+    };
+    let titleAt = headers.findIndex((_, i) => text(i, 1 - 1e-9));
+    if (titleAt === -1) titleAt = headers.findIndex((_, i) => text(i, 0.5));
     if (titleAt !== -1) {
       roles[titleAt] = 'title';
       decisions.push(`${name(titleAt)} taken as title: header "${headers[titleAt].trim()}" unknown`);

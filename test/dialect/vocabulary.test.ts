@@ -75,6 +75,16 @@ describe('content-columns.md: columns found by what their cells hold', () => {
       expect(q.graph.byId.get('T-2')!.title).toBe('API');
       expect(q.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     }
+    // An id header and no title header: a column of kinds (Backend twice) or of notes is no title.
+    const kinds = await readQueue([
+      {
+        file: 'WORK_QUEUE.md',
+        text: '| ID | Area | Component | Status |\n|---|---|---|---|\n| C-1 | Backend | Parser | Todo |\n| C-2 | Backend | Writer | Done |\n| C-3 | Frontend | Button | Todo |\n',
+      },
+    ]);
+    expect(kinds.stories.map((s) => s.title)).toEqual(['Parser', 'Writer', 'Button']);
+    const notes = await readQueue([{ file: 'WORK_QUEUE.md', text: '| ID | Notes | Status |\n|---|---|---|\n| D-1 | — | Todo |\n| D-2 | later | Done |\n' }]);
+    expect(notes.stories.map((s) => s.title)).toEqual(['', '']);
     // A Task, Item or Story column of prose, with no title column, holds titles: every id is derived,
     // a one-word title's too.
     for (const header of ['Task', 'Item', 'Story']) {
