@@ -339,6 +339,12 @@ const WORDS: Array<[string, StatusCategory]> = [
 ];
 const PHRASES = [...WORDS].sort((a, b) => b[0].length - a[0].length);
 
+/** The grammar's English status words (for {@link nativeWord}'s count of a file's languages). */
+const ENGLISH: ReadonlySet<string> = (() => {
+  const foreign = new Set(LANGUAGES.flatMap(([, words]) => words.map(([w]) => w)));
+  return new Set(WORDS.map(([w]) => w).filter((w) => !foreign.has(w) && /^[a-z][a-z '/-]*$/.test(w)));
+})();
+
 /**
  * The blocked words that say a story waits (`[BLOCKED]`, `Waiting`, `⛔`, `Заблокировано`), lower
  * case: written without a reason, they wait on the story's dependencies, and the story is ready
@@ -646,14 +652,22 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
  */
 export function nativeWord(category: StatusCategory, samples: readonly string[], lexicon?: Lexicon): string | null {
   for (const [w, c] of lexicon?.statuses ?? []) if (c === category && /\p{L}/u.test(w)) return lexicon?.spelled.get(w) ?? w;
-  // The language most of the samples are words of.
+  // The language most of the samples are words of; English (null) when as many are English words.
   const votes = new Map<ReadonlyArray<[string, StatusCategory]>, number>();
+  let english = 0;
   for (const sample of samples) {
-    const word = fold(sample.replace(/\p{Extended_Pictographic}|\uFE0F|[*_`]/gu, '').replace(/[.;:,]+$/, ''));
+    const word = fold(
+      sample
+        .replace(/\p{Extended_Pictographic}|\uFE0F|[*_`]/gu, '')
+        .replace(/[.;:,]+$/, '')
+        .replace(/\s*\(.*$/, ''),
+    );
+    if (ENGLISH.has(word)) english++;
     for (const [, words] of LANGUAGES) if (words.some(([w]) => w === word)) votes.set(words, (votes.get(words) ?? 0) + 1);
   }
-  const language = [...votes].sort((x, y) => y[1] - x[1])[0]?.[0];
-  return language?.find(([, c]) => c === category)?.[0] ?? null;
+  const [language, n] = [...votes].sort((x, y) => y[1] - x[1])[0] ?? [null, 0];
+  if (language === null || english >= n) return null;
+  return language.find(([, c]) => c === category)?.[0] ?? null;
 }
 
 /**

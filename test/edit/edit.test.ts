@@ -486,6 +486,9 @@ describe('add and dep', () => {
     // A Japanese table of emoji statuses: Japanese, with the file's emoji.
     const jp = '| ID | タスク | 状態 |\n|---|---|---|\n| A1 | 設計 | ✅ 完了 |\n| A2 | 実装 | 🔲 未着手 |\n';
     expect(await run(jp, { op: 'claim', id: 'A2', agent: 'Dev 1', maxClaims: 1 })).toContain('| A2 | 実装 | 🔄 進行中 (Dev 1) |');
+    // One status in another language among English ones: English.
+    const mixed = '| ID | Title | Status |\n|---|---|---|\n| A-1 | a | Todo |\n| A-2 | b | Done |\n| A-3 | c | Blocked |\n| A-4 | d | Blocked |\n| A-5 | e | Заблокировано |\n';
+    expect(await run(mixed, { op: 'claim', id: 'A-1', agent: 'Dev 1', maxClaims: 1 })).toContain('| A-1 | a | In Progress (Dev 1) |');
     // The team's own word, from a legend that teaches it, comes first.
     const parked = `${head}| Done | **A** | a | None |\n| Todo | **B** | b | A |\n\n## Status meanings\n\n| State | Meaning |\n|---|---|\n| Hacking | someone is working on it |\n`;
     expect(await run(parked, { op: 'claim', id: 'B', agent: 'Dev 1', maxClaims: 1 })).toContain('| Hacking (Dev 1) | **B** |');
