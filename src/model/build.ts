@@ -33,10 +33,23 @@ export interface BuiltStories {
   byId: Map<string, Story>;
 }
 
+/** References the dependency grammar took for documents (`q/parser`: it has a `/`) that may name a
+ * story whose id is derived (`section/title`): kept when they do, dropped when they do not. */
+const MAYBE_DOCUMENT = new WeakSet<DependencyRef>();
+
 function unresolved(e: Entry): DependencyRef[] {
   const written = e.deps?.deps;
-  if (!written || written.length === 0) return [];
-  return written.map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone }));
+  const documents = e.deps?.documents;
+  if ((!written || written.length === 0) && (!documents || documents.length === 0)) return [];
+  const out: DependencyRef[] = (written ?? []).map((d) => ({ ref: d.ref, id: null, markedDone: d.markedDone }));
+  for (const ref of documents ?? []) {
+    // A file name (`AUTONOMY.md`, `docs/plan.md`) names no story.
+    if (!ref.includes('/') || /\.[A-Za-z0-9]+$/.test(ref)) continue;
+    const d: DependencyRef = { ref, id: null, markedDone: false };
+    MAYBE_DOCUMENT.add(d);
+    out.push(d);
+  }
+  return out;
 }
 
 function deriveId(e: Entry): string {
@@ -370,6 +383,7 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     for (let k = 0; k < deps.length; k++) {
       const d = deps[k];
       const id = find(d.ref);
+      if (id === null && MAYBE_DOCUMENT.has(d)) continue; // a document after all
       // The same story named twice (or the same unknown ref) counts once.
       if (namedBefore(deps, kept, id, d.ref)) continue;
       d.id = id;

@@ -95,6 +95,12 @@ describe('graph', () => {
       ['Twin', []],
     ]);
     expect(ids(r.graph.ready())).toEqual(['queue/writer', 'queue/twin', 'queue/twin-2']);
+    // A derived id written out (it has a `/`, as a path would) names its story; a path names none.
+    const slashed = await q(
+      '| Component | Status | Depends on |\n|---|---|---|\n| Parser | ✅ Done | — |\n| Writer | ⬜ Pending | queue/parser |\n| Docs | ⬜ Pending | docs/x, AUTONOMY.md |\n',
+    );
+    expect(slashed.stories.map((s) => s.deps.map((d) => d.id))).toEqual([[], ['queue/parser'], []]);
+    expect(slashed.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
     // Two stories share the title: the reference names neither.
     expect(r.diagnostics.filter((d) => d.code === 'unknown_dependency').map((d) => d.story)).toEqual(['queue/cache']);
   });
