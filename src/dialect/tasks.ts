@@ -59,7 +59,7 @@ function taskDeps(text: string): { list: string; start: number; end: number } | 
  * use (`[IN PROGRESS: Dev 2]`, `[BLOCKED: reason]`), anywhere in the item's first paragraph. The
  * tag is not part of the title, the id or the dependencies: a claim never changes a derived id.
  */
-export const TASK_STATUS = /\[(BLOCKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
+export const TASK_STATUS = /\[(BLOCKED|ON[ _-]?HOLD|PAUSED|DEFERRED|PARKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
 
 /** `text` without the status tag `m` found in it, and one space beside it. */
 export function withoutTag(text: string, m: RegExpExecArray): string {

@@ -150,6 +150,16 @@ describe('task lists', () => {
     expect(prose.diagnostics).toEqual([]);
   });
 
+  it('a hold tag in a task item ([ON HOLD], [PAUSED: vendor]) holds it', async () => {
+    const r = await q('- [ ] T-1: A [ON HOLD]\n- [ ] T-2: B [PAUSED: vendor]\n- [ ] T-3: C\n');
+    expect(r.stories.map((s) => [s.id, s.title, s.status.category, s.status.reason])).toEqual([
+      ['T-1', 'A', 'blocked', null],
+      ['T-2', 'B', 'blocked', 'vendor'],
+      ['T-3', 'C', 'todo', null],
+    ]);
+    expect(r.graph.ready().map((s) => s.id)).toEqual(['T-3']);
+  });
+
   it('derived id collisions are diagnostics, and both items are kept', async () => {
     const r = await q('## A\n\n- [ ] same\n- [ ] same\n');
     expect(r.stories.map((s) => s.id)).toEqual(['a/same', 'a/same-2']);
