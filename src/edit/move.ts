@@ -65,7 +65,7 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
       { file: occ.file, line: occ.line },
     );
   }
-  const fields = fieldEdits(doc, occ, hs, i, wish);
+  const fields = fieldEdits(doc, occ, hs, i, wish, place?.tight === true);
   if (to === from) return fields;
   const start = occ.start;
   const end = blockEnd(hs, i, text.length);
@@ -81,8 +81,10 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
   return [leave(doc, hs, from, start, end, place?.placeholder ?? null), arrive(doc, hs, to, i, body, ends, place?.before)];
 }
 
-/** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets. */
-function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading[], i: number, wish: StatusWish): Edit[] {
+/** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets.
+ * `tight`: the block had its text right under its heading (no field list, no blank line) before a
+ * claim opened it with a field and a blank line: a field line that goes takes that blank line too. */
+function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading[], i: number, wish: StatusWish, tight: boolean): Edit[] {
   const text = doc.text;
   const bodyStart = lineOf(text, occ.start).next;
   const bodyEnd = i + 1 < hs.length ? hs[i + 1].start : text.length;
@@ -101,7 +103,10 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
       if (f.value !== one) edits.push({ start: f.start, end: f.end, text: one });
     } else if (f) {
       const l = lineOf(text, f.start);
-      edits.push({ start: l.start, end: l.next, text: '' });
+      // The block's only field, right under its heading, then the blank line a claim put after it.
+      const blank = tight && l.start === bodyStart ? lineOf(text, l.next) : null;
+      const takesBlank = blank !== null && l.next < bodyEnd && blank.start === l.next && text.slice(blank.start, blank.end).trim() === '' && blank.next < bodyEnd;
+      edits.push({ start: l.start, end: takesBlank ? blank.next : l.next, text: '' });
     } else if (one !== null) {
       const after = lastFieldLine(text, bodyStart, bodyEnd);
       edits.push(after ? fieldLineAfter(doc, after, label, one) : fieldLineOpening(text, lineOf(text, occ.start), label, one));
@@ -190,6 +195,8 @@ export interface SectionPlace {
   /** The placeholder the in-progress section held then (`_None._`), null for none: what that
    * section gets back when the block leaves it empty and the file has no placeholder left. */
   placeholder: string | null;
+  /** The block's text began right under its heading (no field list, no blank line). */
+  tight: boolean;
 }
 
 /** Where heading block `occ` (whose status is its section) sits in `doc`, as {@link SectionPlace};
@@ -215,7 +222,10 @@ export function sectionPlace(doc: QueueDocument, occ: Occurrence): SectionPlace 
       .filter((l) => l.trim() !== '');
     if (lines.length === 1 && PLACEHOLDER.test(lines[0])) placeholder = lines[0];
   }
-  return { before, placeholder };
+  const body = lineOf(doc.text, occ.start).next;
+  const first = body < doc.text.length ? doc.text.slice(body, lineOf(doc.text, body).end) : '';
+  const tight = first.trim() !== '' && lastFieldLine(doc.text, body, blockEnd(hs, i, doc.text.length)) === null && !/^#/.test(first.trim());
+  return { before, placeholder, tight };
 }
 
 /** The first placeholder line the file writes in an empty section, as written; null for none. */

@@ -99,10 +99,10 @@ describe('writes on a local branch (no remote)', () => {
   it('a block whose status is its section goes back where it was on release, and its old section gets its placeholder back', async () => {
     const dir = repo();
     const sections =
-      '# Queue\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-003 Three\n- **Priority**: P1\n\n### WQ-001 One\n- **Priority**: P2\n\n### WQ-007 Seven\n- **Priority**: P3\n';
+      '# Queue\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-003 Three\n- **Priority**: P1\n\n### WQ-001 One\n- **Priority**: P2\n\n### WQ-007 Seven\n- **Priority**: P3\n\n### WQ-009 Nine\nProse right under the heading.\n';
     writeFileSync(join(dir, 'WORK_QUEUE.md'), sections);
     git(dir, 'commit', '-qam', 'sections');
-    for (const id of ['WQ-001', 'WQ-007', 'WQ-003']) {
+    for (const id of ['WQ-001', 'WQ-007', 'WQ-003', 'WQ-009']) {
       expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
       expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).not.toContain('_None._');
       expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
