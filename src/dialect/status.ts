@@ -588,10 +588,13 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   // becomes. (An image there is a badge that says the status: it goes with it.)
   const lead = /^\s*(?:(?:&nbsp;|&#160;)\s*)*/.exec(source)![0];
   const kept = /\S/.test(lead) ? lead.length : 0;
-  const whole = parseStatus(source.slice(kept), lexicon);
+  // Read as the reader reads the cell: a non-breaking space is a space (`⬜&nbsp;Pending` is one
+  // status), the same length, so offsets stay those of `source`.
+  const spaced = source.replace(/&nbsp;|&#160;/g, (m) => ' '.repeat(m.length));
+  const whole = parseStatus(spaced.slice(kept), lexicon);
   if (whole.category === 'unknown') return null;
   const same = (to: number) => {
-    const s = parseStatus(source.slice(kept, to), lexicon);
+    const s = parseStatus(spaced.slice(kept, to), lexicon);
     return s.category === whole.category && s.token === whole.token && s.claimant === whole.claimant && s.reason === whole.reason;
   };
   const allStatus = () => (kept ? { start: kept, end: source.trimEnd().length } : null);
