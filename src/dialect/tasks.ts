@@ -24,9 +24,8 @@ const CLAUSE_LABELS = [...DEPENDENCY_LABELS, 'requires', 'after']
   .join('|');
 /** A parenthesized dependency clause in a task's text (`(depends on: T-1, T-2)`, `(after T-1)`,
  * `（依赖：T-1）`): a label, then a colon or a space, then the list (group 1), which may hold one level
- * of parentheses of its own (`T-1 (core)`). Global and with match indices, for the writer
- * (`edit/task-structure.ts`) to find the last one. */
-export const TASK_DEPS_CLAUSE = new RegExp(`[(（](?:${CLAUSE_LABELS})(?:\\s*[:：]\\s*|\\s+)((?:[^()（）]|[(（][^()（）]*[)）])+)[)）]`, 'dgiu');
+ * of parentheses of its own (`T-1 (core)`). Global and with match indices ({@link dependencyClause}). */
+const TASK_DEPS_CLAUSE = new RegExp(`[(（](?:${CLAUSE_LABELS})(?:\\s*[:：]\\s*|\\s+)((?:[^()（）]|[(（][^()（）]*[)）])+)[)）]`, 'dgiu');
 /** A clause whose label is followed by a colon (`(Abhängigkeiten: T-1)`, `（依赖：T-1）`). */
 const COLON_CLAUSE = new RegExp(`^[(（](?:${CLAUSE_LABELS})\\s*[:：]`, 'iu');
 /** The labels read without a colon, at the end of the item only (`(depends on T-1)`, `(after T-1)`):
@@ -38,18 +37,33 @@ const END_ONLY = /^[(（](?:after|requires)\b/iu;
 const TRAILING_DEPS = /(?:^|\s)(?:depends on|deps|blocked by|зависит от|зависимости)\s*[:：]\s*([^()]+)$/iu;
 
 /**
+ * The parenthesized clause of `text` that states the item's dependencies, as a match of
+ * {@link TASK_DEPS_CLAUSE} (group 1 the list, with indices): the last clause, when it ends the text
+ * (with a colon after its label, or a label read without one) or has a colon; null for none. The
+ * reader and the writer (`edit/task-structure.ts`) take the same one.
+ */
+export function dependencyClause(text: string): RegExpExecArray | null {
+  const last = [...text.matchAll(TASK_DEPS_CLAUSE)].at(-1);
+  if (!last) return null;
+  // A status tag after the clause (`(after T-1) [IN PROGRESS: A]`) is no text after it.
+  const atEnd =
+    text
+      .slice(last.index + last[0].length)
+      .replace(STATUS_TAGS, '')
+      .trim() === '';
+  const colon = COLON_CLAUSE.test(last[0]);
+  return (atEnd ? colon || BARE_CLAUSE.test(last[0]) : colon && !END_ONLY.test(last[0])) ? (last as RegExpExecArray) : null;
+}
+
+/**
  * The dependencies of a task's text: its last parenthesized clause, at the end of the text (with a
  * colon after its label, or one of the labels read without: `(depends on T-1)`) or, with a colon,
  * anywhere in it (`(depends on: T-1) — see notes`); else a trailing `depends on: T-1`. `start`/`end`: where they are written
  * (the title is the text around them); null for none.
  */
 function taskDeps(text: string): { list: string; start: number; end: number } | null {
-  const last = [...text.matchAll(TASK_DEPS_CLAUSE)].at(-1);
-  if (last) {
-    const atEnd = text.slice(last.index + last[0].length).trim() === '';
-    const colon = COLON_CLAUSE.test(last[0]);
-    if (atEnd ? colon || BARE_CLAUSE.test(last[0]) : colon && !END_ONLY.test(last[0])) return { list: last[1], start: last.index, end: last.index + last[0].length };
-  }
+  const clause = dependencyClause(text);
+  if (clause) return { list: clause[1], start: clause.index, end: clause.index + clause[0].length };
   const t = TRAILING_DEPS.exec(text);
   return t ? { list: t[1], start: t.index, end: text.length } : null;
 }
@@ -60,6 +74,9 @@ function taskDeps(text: string): { list: string; start: number; end: number } | 
  * tag is not part of the title, the id or the dependencies: a claim never changes a derived id.
  */
 export const TASK_STATUS = /\[(BLOCKED|ON[ _-]?HOLD|PAUSED|DEFERRED|PARKED|IN[ _-]?PROGRESS|CLAIMED|CLAIMING|REVIEW|WIP)(?::[^\]]*)?\]/i;
+
+/** Every {@link TASK_STATUS} tag of a text. */
+const STATUS_TAGS = new RegExp(TASK_STATUS.source, 'gi');
 
 /** `text` without the status tag `m` found in it, and one space beside it. */
 export function withoutTag(text: string, m: RegExpExecArray): string {

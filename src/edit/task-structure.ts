@@ -13,7 +13,7 @@
  */
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { TASK_DEPS_CLAUSE } from '../dialect/tasks.js';
+import { dependencyClause } from '../dialect/tasks.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import { endingAfter } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
@@ -98,7 +98,7 @@ export function taskQueue(queue: Queue, doc: QueueDocument): Story[] | null {
 export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' | 'rm', dep: string): Edit {
   const para = occ.spans.title!;
   const source = doc.text.slice(para.start, para.end);
-  const m = [...source.matchAll(TASK_DEPS_CLAUSE)].at(-1);
+  const m = dependencyClause(source);
   const refuse = (): never => {
     throw new QueueError(
       'parse_error',

@@ -217,6 +217,12 @@ describe('queue dep in a task list', () => {
     expect(await dep(text, 'rm', 'T-3', 'T-1')).toBe(text.replace(' (after T-1)', ''));
   });
 
+  it("adds a clause after parentheses that are the title's, as the reader takes them", async () => {
+    const prose = '- [ ] T-1 one\n- [ ] T-4 Prose (dependencies updated) now\n- [ ] T-7 Something (after lunch) later\n';
+    expect(await dep(prose, 'add', 'T-4', 'T-1')).toBe(prose.replace('now', 'now (depends on: T-1)'));
+    expect(await dep(prose, 'add', 'T-7', 'T-1')).toBe(prose.replace('later', 'later (depends on: T-1)'));
+  });
+
   it('refuses a cycle, and dependencies not written as a clause', async () => {
     expect(await dep(text, 'add', 'T-1', 'T-3').catch((e) => e.details.cycle)).toEqual(['T-1', 'T-3', 'T-1']);
     const bare = '- [x] T-1 one\n- [ ] T-2 two depends on: T-1\n';
