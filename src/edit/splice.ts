@@ -50,7 +50,16 @@ const PLAIN = /^[\x20-\x7e]*$/;
  */
 export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
   const padded = (e: Edit) => e.start !== e.end && (padding(src, e.end) ?? 0) > 1;
-  if (edits.every((e) => !padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end))))) return (s) => s.length;
+  // A shorter text in a cell with one space before its `|` is padded to where the table closes the
+  // cell (keepPadding), measured over the table's lines.
+  const realigned = (e: Edit) => {
+    if (e.start === e.end || e.text.length >= e.end - e.start || padding(src, e.end) !== 1) return false;
+    const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
+    const lines = alignmentLines(src, lineStart);
+    const own = src.slice(lineStart, src.indexOf('\n', e.start) === -1 ? src.length : src.indexOf('\n', e.start));
+    return lines !== null && !(PLAIN.test(own) && PLAIN.test(e.text) && lines.every((l) => PLAIN.test(l)));
+  };
+  if (edits.every((e) => (!padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) && !realigned(e))) return (s) => s.length;
   return (await import('string-width')).default;
 }
 
@@ -80,9 +89,9 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
     if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
     if (spaces > 1) return { start: e.start, end: e.end, text: e.text + ' '.repeat(-delta) };
     const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
-    const before = `${src.slice(lineStart, e.start)}${e.text} `;
-    const aligned = neighbourPipe(src, lineStart, e.end + spaces);
-    return aligned !== null && PLAIN.test(before) && aligned > before.length ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before.length) } : e;
+    const before = width(`${src.slice(lineStart, e.start)}${e.text} `);
+    const aligned = neighbourPipe(src, lineStart, e.end + spaces, width);
+    return aligned !== null && aligned > before ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before) } : e;
   });
 }
 
@@ -94,38 +103,48 @@ function pipes(line: string): number[] {
 }
 
 /**
- * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
- * it (the same count of `|`s from the start), as a column: when the table's header row, its
- * delimiter row and the table rows nearest the row (up to two, above then below) all put it at the
- * same column, and are printable ASCII. Null otherwise (an unaligned table, or one this cannot tell).
+ * The lines that say where the table around the row starting at `lineStart` closes its cells: its
+ * header row, its delimiter row and the table rows nearest the row (up to two, above then below,
+ * never past the table). Null when the row is the header or the delimiter, or there are not three.
  */
-function neighbourPipe(src: string, lineStart: number, pipe: number): number | null {
+function alignmentLines(src: string, lineStart: number): string[] | null {
   const lineAt = (start: number): string => {
     const end = src.indexOf('\n', start);
     return src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
   };
   const isRow = (line: string) => /^\s*\|/.test(line);
-  const k = pipes(lineAt(lineStart)).indexOf(pipe - lineStart);
-  if (k === -1) return null;
   const up = (start: number) => (start > 0 ? src.lastIndexOf('\n', start - 2) + 1 : -1);
   const down = (start: number) => {
     const nl = src.indexOf('\n', start);
     return nl === -1 || nl + 1 >= src.length ? -1 : nl + 1;
   };
-  // The table's first line (its header) and second (its delimiter row): up through its rows.
   let first = lineStart;
   for (let at = up(first); at !== -1 && isRow(lineAt(at)); at = up(at)) first = at;
   const second = down(first);
   if (first === lineStart || second === -1 || second === lineStart) return null;
-  const lines = [lineAt(first), lineAt(second)];
-  // The rows nearest this one, above then below, without leaving the table.
   const near: number[] = [];
   for (const step of [up, down]) {
     for (let at = step(lineStart), n = 0; at !== -1 && n < 2 && at !== first && at !== second && isRow(lineAt(at)); at = step(at), n++) near.push(at);
   }
   near.sort((a, b) => Math.abs(a - lineStart) - Math.abs(b - lineStart));
-  for (const at of near.slice(0, 2)) lines.push(lineAt(at));
-  if (lines.length < 3 || lines.some((l) => !PLAIN.test(l))) return null;
-  const at = lines.map((l) => pipes(l)[k]);
-  return at[0] !== undefined && at.every((c) => c === at[0]) ? at[0] : null;
+  const lines = [lineAt(first), lineAt(second), ...near.slice(0, 2).map(lineAt)];
+  return lines.length < 3 ? null : lines;
+}
+
+/**
+ * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
+ * it (the same count of `|`s from the start), as a column (by `width`): when every line of
+ * {@link alignmentLines} puts it at the same column. Null otherwise (an unaligned table, or one this
+ * cannot tell).
+ */
+function neighbourPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
+  const lineEnd = src.indexOf('\n', lineStart);
+  const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd)).indexOf(pipe - lineStart);
+  const lines = k === -1 ? null : alignmentLines(src, lineStart);
+  if (!lines) return null;
+  const at = lines.map((l) => {
+    const i = pipes(l)[k];
+    return i === undefined ? -1 : width(l.slice(0, i));
+  });
+  return at[0] !== -1 && at.every((c) => c === at[0]) ? at[0] : null;
 }

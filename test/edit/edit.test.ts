@@ -57,6 +57,11 @@ describe('splice', () => {
     const table = '| Status      | Story |\n|-------------|-------|\n| In progress (Dev 1) | A     |\n| Done        | B     |\n';
     const at = table.indexOf('In progress (Dev 1)');
     expect(await pad(table, [{ start: at, end: at + 19, text: 'Todo' }])).toBe(table.replace('| In progress (Dev 1) |', '| Todo        |'));
+    // Wide characters in the rows around it: measured in columns.
+    const wide =
+      '| ID  | Title      | Status   | Deps |\n| --- | ---------- | -------- | ---- |\n| A-1 | 日本語の題 | In progress (Dev 1) | —    |\n| A-2 | beta       | Todo     | A-1  |\n';
+    const at4 = wide.indexOf('In progress (Dev 1)');
+    expect(await pad(wide, [{ start: at4, end: at4 + 19, text: 'Todo' }])).toBe(wide.replace('| In progress (Dev 1) |', '| Todo     |'));
     // Rows around it that agree by chance in a table whose header does not: no padding.
     const chance = '| Status | Story |\n|--------|-------|\n| [BLOCKED] | **C** |\n| [BLOCKED] | **D** |\n| [BLOCKED] | **E** |\n';
     const at3 = chance.indexOf('[BLOCKED] | **C**');
