@@ -248,6 +248,7 @@ const WORDS: Array<[string, StatusCategory]> = [
   ['available', 'todo'],
   ['unclaimed', 'todo'],
   ['reopened', 'todo'],
+  ['next up', 'todo'],
   ['next', 'todo'],
   // Open work whose work is to write stories (`model/build.ts` flags it for planning).
   ['needs decomposition', 'todo'],

@@ -32,6 +32,7 @@ describe('status grammar', () => {
     ['**CANCELLED** — premise falsified by S52', 'cancelled', null, null],
     ['🔜 Planned', 'todo', null, null],
     ['🔜', 'todo', null, null],
+    ['🔜 Next up', 'todo', null, null],
     // A transition written with an arrow: the later status holds.
     ['Todo → In progress', 'in_progress', null, null],
     ['todo -> done', 'done', null, null],

@@ -245,6 +245,7 @@ describe('decide', () => {
       ['Todo<BR>x', '[IN PROGRESS: Dev 2]<BR>x'],
       // A non-breaking space between a mark and its word is inside the status.
       ['⬜&nbsp;Pending', '[IN PROGRESS: Dev 2]'],
+      ['🔜 Next up', '[IN PROGRESS: Dev 2]'],
     ]) {
       const t = `${head}| [DONE] | **A** | a | None |\n| ${cell} | **B** | b | A |\n`;
       expect(await run(t, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 }), cell).toContain(`| ${written} | **B** |`);
