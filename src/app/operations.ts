@@ -23,7 +23,6 @@ import { assertAgentName } from '../dialect/agent-name.js';
 import { QueueError } from '../domain/errors.js';
 import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
-import type { Former } from '../edit/former.js';
 import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
 import { argumentAsRead } from '../dialect/status.js';
@@ -231,34 +230,21 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
  * `force` lets another agent do it, said in the commit.
  */
 export async function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
-  const [{ decide }, { claimCommit, queueAt }, { findStory }, { formerOf }, { Git }] = await Promise.all([
+  const [{ decide }, { formerAt }, { findStory }, { Git }] = await Promise.all([
     import('../edit/decide.js'),
     import('../git/history.js'),
     import('../edit/common.js'),
-    import('../edit/former.js'),
     import('../git/git.js'),
   ]);
-  const file = s.where.file;
   const git = s.where.repo ? new Git(s.where.root) : null;
-  // The former form, looked up once per claim commit (a retry on a new tip usually finds the same one).
-  const formers = new Map<string, Former | null>();
-  const former = async (base: string | null, id: string): Promise<Former | null> => {
-    if (!git || base === null) return null;
-    const claim = await claimCommit(git, base, file, id).catch(() => null);
-    if (claim === null) return null;
-    if (!formers.has(claim)) {
-      const before = await queueAt(git, `${claim}^`, file, s.where.config.vocabulary).catch(() => null);
-      formers.set(claim, before ? formerOf(before, id) : null);
-    }
-    return formers.get(claim) ?? null;
-  };
   return run(s, async (queue, base) => {
     // The story as this tip names it (an id in another case is the same story); none: decide says so.
     let id: string | null = null;
     try {
       id = findStory(queue, opts.id).id;
     } catch {}
-    return decide(queue, { op: 'release', id: opts.id, agent: s.agent, force: opts.force, former: id === null ? null : await former(base, id) }, s.where.config.agents);
+    const former = git && base !== null && id !== null ? await formerAt(git, base, s.where.file, id, s.where.config.vocabulary) : null;
+    return decide(queue, { op: 'release', id: opts.id, agent: s.agent, force: opts.force, former }, s.where.config.agents);
   });
 }
 

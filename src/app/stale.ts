@@ -6,6 +6,7 @@
 import { decideRelease } from '../edit/decide.js';
 import { Git } from '../git/git.js';
 import { leases, type Lease } from '../git/lease.js';
+import { formerAt } from '../git/history.js';
 import { readTip } from '../git/transaction.js';
 import type { QueueGraph } from '../model/graph.js';
 import { QueueError } from '../domain/errors.js';
@@ -39,12 +40,11 @@ export async function staleClaims(where: WriteTarget, leaseMs: number, now: numb
   const tip = await readTip(git, where, where.repo.common);
   const found = await stale(tip.queue, tip.base);
   if (releaseAs === undefined || found.length === 0) return { found, graph: tip.queue.graph, released: [], commit: null, attempts: 0 };
-  const out = await write(where, async (queue, base) =>
-    decideRelease(
-      queue,
-      (await stale(queue, base ?? tip.base)).map((l) => l.story.id),
-      releaseAs,
-    ),
-  );
+  const out = await write(where, async (queue, base) => {
+    const ids = (await stale(queue, base ?? tip.base)).map((l) => l.story.id);
+    // Each story back as it stood before its claim, as `queue release` writes it (git/history.ts formerAt).
+    const formers = new Map(await Promise.all(ids.map(async (id) => [id, await formerAt(git, base ?? tip.base, where.file, id, where.config.vocabulary)] as const)));
+    return decideRelease(queue, ids, releaseAs, formers);
+  });
   return { found, graph: tip.queue.graph, released: out.decision.changes.map((c) => c.id), commit: out.commit, attempts: out.attempts };
 }

@@ -213,11 +213,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       wish = open(false);
       // The story's own to-do form, and place, as they were before the claim: a claim and its
       // release change no byte.
-      if (op.former?.form && wish.category === 'todo' && parseStatus(op.former.form, doc.lexicon).category === 'todo') {
-        const former = op.former.form;
-        const fileForm = style;
-        style = { write: (w) => (w.category === 'todo' ? former : fileForm.write(w)) };
-      }
+      style = formerStyle(style, op.former ?? null, doc);
       place = op.former?.place;
       break;
     case 'block':
@@ -287,7 +283,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
  * todo. Stories no longer claimed are skipped; none left is `not_claimant`. Trailers name each story
  * (`Queue-Story` repeated) and `Queue-Force: stale`.
  */
-export function decideRelease(queue: Queue, ids: readonly string[], agent: string): Decision {
+export function decideRelease(queue: Queue, ids: readonly string[], agent: string, formers: ReadonlyMap<string, Former | null> = new Map()): Decision {
   const stories = ids.map((id) => findStory(queue, id)).filter((s) => isClaimed(s.status.category));
   if (stories.length === 0) throw new QueueError('not_claimant', `none of ${ids.join(', ')} is claimed any more`, { ids });
   let doc: QueueDocument | null = null;
@@ -309,7 +305,8 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     const blocks = waits && e.occ.kind === 'table' && !e.occ.section && blocksIn(e.doc);
     const wish: StatusWish = blocks ? { category: 'blocked', reason: null } : { category: 'todo' };
     style ??= fileStyle(queue, e.doc);
-    edits.push(...statusEdits(e.doc, e.occ, wish, style));
+    const former = formers.get(s.id) ?? null;
+    edits.push(...statusEdits(e.doc, e.occ, wish, formerStyle(style, former, e.doc), former?.place));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);
@@ -323,6 +320,14 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     trailers: [[TRAILER.op, 'release'], ...names.map((id): [string, string] => [TRAILER.story, id]), [TRAILER.agent, agent], [TRAILER.force, 'stale']],
     unchanged: false,
   };
+}
+
+/** `style`, writing a story's former to-do status (`edit/former.ts`) for to do when it still reads
+ * as to do in `doc`: what a release writes back. */
+function formerStyle(style: StatusStyle, former: Former | null, doc: QueueDocument): StatusStyle {
+  const form = former?.form;
+  if (!form || parseStatus(form, doc.lexicon).category !== 'todo') return style;
+  return { write: (w) => (w.category === 'todo' ? form : style.write(w)) };
 }
 
 /**

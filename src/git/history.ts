@@ -17,6 +17,7 @@ import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { QueueError } from '../domain/errors.js';
+import { formerOf, type Former } from '../edit/former.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -114,6 +115,18 @@ export async function claimCommit(git: Git, rev: string, file: string, id: strin
     if (op !== 'renew') return null;
   }
   return null;
+}
+
+/**
+ * How story `id` stood before the claim standing on it at `rev` (`edit/former.ts`), read from the
+ * queue file at that claim commit's parent ({@link claimCommit}): what a release writes back. Null
+ * when no claim commit is found, or the file cannot be read there.
+ */
+export async function formerAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Former | null> {
+  const claim = await claimCommit(git, rev, file, id).catch(() => null);
+  if (claim === null) return null;
+  const before = await queueAt(git, `${claim}^`, file, vocabulary).catch(() => null);
+  return before ? formerOf(before, id) : null;
 }
 
 /** The blob id of the queue file at a revision; null when the file does not exist there.

@@ -78,6 +78,18 @@ describe('core write API', () => {
     expect(remoteFile(remote)).toBe(QUEUE);
   });
 
+  it('staleClaims releases a story claimed by queue in the to-do form it had before the claim', async () => {
+    const forms = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| OPEN | **A** | a | None |\n| OPEN | **B** | b | None |\n| **OPEN** | **C** | c | None |\n';
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': forms }, 1);
+    const where = await locateWrite({ cwd: clones[0] });
+    await write(where, { op: 'claim', id: 'C', agent: 'Dev 7', maxClaims: 1 });
+    expect(remoteFile(remote)).toContain('**C**');
+    expect(remoteFile(remote)).not.toBe(forms);
+    const released = await staleClaims(where, 1, Date.now() + 3600_000, 'Lead');
+    expect(released.released).toEqual(['C']);
+    expect(remoteFile(remote)).toBe(forms);
+  });
+
   it('renderWorking unblocks what its dependencies allow, writes the board the config asks for, and a second pass has nothing to do', async () => {
     const dir = tempDir('queue-render-');
     const text = `${QUEUE.replace('| [ ] | **A**', '| [DONE] | **A**').replace('| [ ] | **B**', '| [BLOCKED] | **B**')}| [IN PROGRESS: Dev 3] | **C** | third | None |\n`;
