@@ -44,8 +44,9 @@ export function sectionWish(wish: StatusWish): StatusWish {
 /**
  * The edits that move heading-block story `occ` (whose status is its section, `occ.section`) to the
  * section stating `wish` (after {@link sectionWish}). `place`, when known (a release puts a block
- * back as it was, {@link SectionPlace}): where it goes there, and the placeholder the section it
- * leaves gets when the file has none left; else where the ids keep their order. Throws `invalid` when
+ * back as it was, {@link SectionPlace}): where it goes there (before the first of the stories that
+ * followed it that is still there), and the placeholder the section it leaves gets when the file
+ * has none left; else where the ids keep their order. Throws `invalid` when
  * no sibling section states it.
  */
 export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish, place?: SectionPlace): Edit[] {
@@ -78,7 +79,7 @@ export function sectionMoveEdits(doc: QueueDocument, occ: Occurrence, wish: Stat
   // file may mix them).
   const trail = block.slice(body.length).match(/\r?\n/g) ?? [];
   const ends = { own: trail[0] ?? endingBefore(text, end), blank: trail[1] ?? null };
-  return [leave(doc, hs, from, start, end, place?.placeholder ?? null), arrive(doc, hs, to, i, body, ends, place?.before)];
+  return [leave(doc, hs, from, start, end, place?.placeholder ?? null), arrive(doc, hs, to, i, body, ends, place?.following)];
 }
 
 /** The edits of the block's `Claimed by` and `Blocked on` fields for `wish`, in document offsets.
@@ -142,7 +143,15 @@ function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, star
  * of its placeholder, before the first story that keeps the ids in order, or last. Its last line
  * ends `ends.own`, the blank line after it `ends.blank` (the block's own), else as the line before
  * where it goes does, as does a blank line put before it. */
-function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: number, body: string, ends: { own: string; blank: string | null }, place?: string | null): Edit {
+function arrive(
+  doc: QueueDocument,
+  hs: readonly RawHeading[],
+  to: number,
+  i: number,
+  body: string,
+  ends: { own: string; blank: string | null },
+  following?: readonly string[],
+): Edit {
   const text = doc.text;
   const sectionBody = lineOf(text, hs[to].start).next;
   const sectionEnd = blockEnd(hs, to, text.length);
@@ -155,7 +164,7 @@ function arrive(doc: QueueDocument, hs: readonly RawHeading[], to: number, i: nu
     return { start: at, end: sectionEnd, text: body + closing(sectionEnd) };
   }
   const id = leadingId(hs[i].text.trim())?.id ?? '';
-  const before = place === undefined ? orderedSlot(hs, to, sectionEnd, hs[i].depth, id) : place === null ? null : storyAt(hs, to, sectionEnd, hs[i].depth, place);
+  const before = following === undefined ? orderedSlot(hs, to, sectionEnd, hs[i].depth, id) : firstOf(hs, to, sectionEnd, hs[i].depth, following);
   const at = before ?? sectionEnd;
   // The text before a heading ends with a blank line: keep one before the block.
   const eol = endingBefore(text, at);
@@ -181,17 +190,23 @@ function orderedSlot(hs: readonly RawHeading[], to: number, sectionEnd: number, 
   return kids.find((k) => Math.sign(cmp(id, k.id)) === dir)?.start ?? null;
 }
 
-/** The start of the heading of story `id` among the stories (headings of `depth`) of section
- * `hs[to]` that ends at `sectionEnd`; null when it is not there (the block goes last). */
-function storyAt(hs: readonly RawHeading[], to: number, sectionEnd: number, depth: number, id: string): number | null {
-  for (let k = to + 1; k < hs.length && hs[k].start < sectionEnd; k++) if (hs[k].depth === depth && leadingId(hs[k].text.trim())?.id === id) return hs[k].start;
+/** The start of the heading of the first of `ids` found among the stories (headings of `depth`) of
+ * section `hs[to]` that ends at `sectionEnd`; null when none is there (the block goes last). */
+function firstOf(hs: readonly RawHeading[], to: number, sectionEnd: number, depth: number, ids: readonly string[]): number | null {
+  const at = new Map<string, number>();
+  for (let k = to + 1; k < hs.length && hs[k].start < sectionEnd; k++) {
+    const id = hs[k].depth === depth ? leadingId(hs[k].text.trim())?.id : undefined;
+    if (id && !at.has(id)) at.set(id, hs[k].start);
+  }
+  for (const id of ids) if (at.has(id)) return at.get(id)!;
   return null;
 }
 
 /** Where a block whose status is its section sat before a claim moved it (read from the file then). */
 export interface SectionPlace {
-  /** The story its block came right before in its section; null when it was the section's last. */
-  before: string | null;
+  /** The stories after it in its section, nearest first (empty: it was the last): it goes back
+   * before the first of them still there. */
+  following: readonly string[];
   /** The placeholder the in-progress section held then (`_None._`), null for none: what that
    * section gets back when the block leaves it empty and the file has no placeholder left. */
   placeholder: string | null;
@@ -206,12 +221,10 @@ export function sectionPlace(doc: QueueDocument, occ: Occurrence): SectionPlace 
   const i = hs.findIndex((h) => h.start === occ.start);
   const from = occ.section ? hs.findIndex((h) => h.line === occ.section!.line) : -1;
   if (i === -1 || from === -1) return undefined;
-  let before: string | null = null;
+  const following: string[] = [];
   for (let k = i + 1; k < hs.length && hs[k].depth > hs[from].depth; k++) {
-    if (hs[k].depth === hs[i].depth) {
-      before = leadingId(hs[k].text.trim())?.id ?? null;
-      break;
-    }
+    const id = hs[k].depth === hs[i].depth ? leadingId(hs[k].text.trim())?.id : undefined;
+    if (id) following.push(id);
   }
   const to = targetSection(hs, from, 'in_progress');
   let placeholder: string | null = null;
@@ -225,7 +238,7 @@ export function sectionPlace(doc: QueueDocument, occ: Occurrence): SectionPlace 
   const body = lineOf(doc.text, occ.start).next;
   const first = body < doc.text.length ? doc.text.slice(body, lineOf(doc.text, body).end) : '';
   const tight = first.trim() !== '' && lastFieldLine(doc.text, body, blockEnd(hs, i, doc.text.length)) === null && !/^#/.test(first.trim());
-  return { before, placeholder, tight };
+  return { following, placeholder, tight };
 }
 
 /** The first placeholder line the file writes in an empty section, as written; null for none. */

@@ -108,6 +108,12 @@ describe('writes on a local branch (no remote)', () => {
       expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
       expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8'), id).toBe(sections);
     }
+    // Two claims released in the order they were made: each block before the first story that
+    // followed it and is still there.
+    for (const id of ['WQ-001', 'WQ-007']) expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    for (const id of ['WQ-001', 'WQ-007']) expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const ready = readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8').split('## Ready')[1];
+    expect([...ready.matchAll(/### (WQ-\d+)/g)].map((m) => m[1])).toEqual(['WQ-003', 'WQ-001', 'WQ-007', 'WQ-009']);
   });
 
   it('a queue file over a limit already on the branch (from before a hook) does not block the commit that repairs it', async () => {
