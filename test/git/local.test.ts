@@ -110,8 +110,9 @@ describe('writes on a local branch (no remote)', () => {
     }
     // Two claims released in the order they were made: each block before the first story that
     // followed it and is still there.
-    for (const id of ['WQ-001', 'WQ-007']) expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
-    for (const id of ['WQ-001', 'WQ-007']) expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const agents = { 'WQ-001': 'Dev 1', 'WQ-007': 'Dev 2' } as const;
+    for (const [id, agent] of Object.entries(agents)) expect((await queue(dir, ['claim', id, '--agent', agent, '--json'])).code).toBe(0);
+    for (const [id, agent] of Object.entries(agents)) expect((await queue(dir, ['release', id, '--agent', agent, '--json'])).code).toBe(0);
     const ready = readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8').split('## Ready')[1];
     expect([...ready.matchAll(/### (WQ-\d+)/g)].map((m) => m[1])).toEqual(['WQ-003', 'WQ-001', 'WQ-007', 'WQ-009']);
   });
