@@ -133,18 +133,18 @@ function alignmentLines(src: string, lineStart: number): string[] | null {
 
 /**
  * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
- * it (the same count of `|`s from the start), as a column (by `width`): when every line of
- * {@link alignmentLines} puts it at the same column. Null otherwise (an unaligned table, or one this
- * cannot tell).
+ * it (the same count of `|`s from the start), as a column (by `width`): when the lines of
+ * {@link alignmentLines} put every one of their `|`s at the same columns (an aligned table). Null
+ * otherwise (an unaligned table, or one this cannot tell).
  */
 function neighbourPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
   const lineEnd = src.indexOf('\n', lineStart);
   const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd)).indexOf(pipe - lineStart);
   const lines = k === -1 ? null : alignmentLines(src, lineStart);
   if (!lines) return null;
-  const at = lines.map((l) => {
-    const i = pipes(l)[k];
-    return i === undefined ? -1 : width(l.slice(0, i));
-  });
-  return at[0] !== -1 && at.every((c) => c === at[0]) ? at[0] : null;
+  // Every `|` of those lines at one column: an aligned table (two equally long statuses under a
+  // header as long as they are line up one column, by chance, not the table).
+  const columns = lines.map((l) => pipes(l).map((i) => width(l.slice(0, i))));
+  const same = columns.every((c) => c.length === columns[0].length && c.every((x, j) => x === columns[0][j]));
+  return same && columns[0][k] !== undefined ? columns[0][k] : null;
 }

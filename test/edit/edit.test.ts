@@ -66,6 +66,11 @@ describe('splice', () => {
     const chance = '| Status | Story |\n|--------|-------|\n| [BLOCKED] | **C** |\n| [BLOCKED] | **D** |\n| [BLOCKED] | **E** |\n';
     const at3 = chance.indexOf('[BLOCKED] | **C**');
     expect(await pad(chance, [{ start: at3, end: at3 + 9, text: '[ ]' }])).toBe(chance.replace('[BLOCKED] | **C**', '[ ] | **C**'));
+    // A first column as wide as the header by chance, in a table whose other columns are not aligned.
+    const firstOnly =
+      '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n| [DONE] | **D** | d | None |\n| [DONE] | **A** | a | D ✅ |\n| [BLOCKED] | **B** | b | A ✅ |\n';
+    const at5 = firstOnly.indexOf('[BLOCKED]');
+    expect(await pad(firstOnly, [{ start: at5, end: at5 + 9, text: '[ ]' }])).toBe(firstOnly.replace('[BLOCKED]', '[ ]'));
     // Rows around it that disagree, or none: no padding.
     const ragged = '| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n';
     const at2 = ragged.indexOf('In progress (Dev 1)');
