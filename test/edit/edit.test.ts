@@ -53,28 +53,33 @@ describe('splice', () => {
     expect(await pad(back, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE] | A |');
     const padded = '| [IN PROGRESS: Dev 2]   | A |';
     expect(await pad(padded, [{ start: 2, end: 22, text: '[DONE]' }])).toBe('| [DONE]                 | A |');
-    // A cell an earlier write overflowed goes back to the column where the rows around it close it.
-    const table = '| Status      | Story |\n|-------------|-------|\n| In progress (Dev 1) | A     |\n| Done        | B     |\n';
-    const at = table.indexOf('In progress (Dev 1)');
-    expect(await pad(table, [{ start: at, end: at + 19, text: 'Todo' }])).toBe(table.replace('| In progress (Dev 1) |', '| Todo        |'));
-    // Wide characters in the rows around it: measured in columns.
-    const wide =
-      '| ID  | Title      | Status   | Deps |\n| --- | ---------- | -------- | ---- |\n| A-1 | 日本語の題 | In progress (Dev 1) | —    |\n| A-2 | beta       | Todo     | A-1  |\n';
-    const at4 = wide.indexOf('In progress (Dev 1)');
-    expect(await pad(wide, [{ start: at4, end: at4 + 19, text: 'Todo' }])).toBe(wide.replace('| In progress (Dev 1) |', '| Todo     |'));
-    // Rows around it that agree by chance in a table whose header does not: no padding.
-    const chance = '| Status | Story |\n|--------|-------|\n| [BLOCKED] | **C** |\n| [BLOCKED] | **D** |\n| [BLOCKED] | **E** |\n';
-    const at3 = chance.indexOf('[BLOCKED] | **C**');
-    expect(await pad(chance, [{ start: at3, end: at3 + 9, text: '[ ]' }])).toBe(chance.replace('[BLOCKED] | **C**', '[ ] | **C**'));
-    // A first column as wide as the header by chance, in a table whose other columns are not aligned.
-    const firstOnly =
-      '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n| [DONE] | **D** | d | None |\n| [DONE] | **A** | a | D ✅ |\n| [BLOCKED] | **B** | b | A ✅ |\n';
-    const at5 = firstOnly.indexOf('[BLOCKED]');
-    expect(await pad(firstOnly, [{ start: at5, end: at5 + 9, text: '[ ]' }])).toBe(firstOnly.replace('[BLOCKED]', '[ ]'));
-    // Rows around it that disagree, or none: no padding.
-    const ragged = '| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n';
-    const at2 = ragged.indexOf('In progress (Dev 1)');
-    expect(await pad(ragged, [{ start: at2, end: at2 + 19, text: 'Todo' }])).toBe(ragged.replace('In progress (Dev 1)', 'Todo'));
+    // A cell an earlier write overflowed goes back to the column where the table closes it, when the
+    // table is aligned: [table, the cell's text, what replaces it, what is written for it].
+    const cases: Array<[string, string, string, string]> = [
+      ['| Status      | Story |\n|-------------|-------|\n| In progress (Dev 1) | A     |\n| Done        | B     |\n', 'In progress (Dev 1)', 'Todo', 'Todo       '],
+      // Wide characters in the rows around it: measured in columns.
+      [
+        '| ID  | Title      | Status   | Deps |\n| --- | ---------- | -------- | ---- |\n| A-1 | 日本語の題 | In progress (Dev 1) | —    |\n| A-2 | beta       | Todo     | A-1  |\n',
+        'In progress (Dev 1)',
+        'Todo',
+        'Todo    ',
+      ],
+      // Rows that agree by chance in a table whose header does not: no padding.
+      ['| Status | Story |\n|--------|-------|\n| [BLOCKED] | **C** |\n| [BLOCKED] | **D** |\n| [BLOCKED] | **E** |\n', '[BLOCKED]', '[ ]', '[ ]'],
+      // A first column as wide as its header by chance, the other columns not aligned: no padding.
+      [
+        '| Status | Story | Description | Depends On |\n|--------|-------|-------------|------------|\n| [DONE] | **D** | d | None |\n| [DONE] | **A** | a | D ✅ |\n| [BLOCKED] | **B** | b | A ✅ |\n',
+        '[BLOCKED]',
+        '[ ]',
+        '[ ]',
+      ],
+      // Rows around it that disagree: no padding.
+      ['| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n', 'In progress (Dev 1)', 'Todo', 'Todo'],
+    ];
+    for (const [table, cell, text, written] of cases) {
+      const at = table.indexOf(cell);
+      expect(await pad(table, [{ start: at, end: at + cell.length, text }]), table).toBe(`${table.slice(0, at)}${written}${table.slice(at + cell.length)}`);
+    }
   });
 
   it('measures emoji and CJK as two columns when it re-pads', async () => {

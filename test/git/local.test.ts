@@ -11,15 +11,29 @@ import { git, queue } from './repos.js';
 
 const QUEUE = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **A** | a | None |\n| [ ] | **B** | b | None |\n';
 
-function repo(): string {
+/** A repository without a remote whose one commit holds `text` as WORK_QUEUE.md. */
+function repo(text = QUEUE): string {
   const dir = tempDir('queue-local-');
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.name', 'Dev 1');
   git(dir, 'config', 'user.email', 'dev1@example.com');
-  writeFileSync(join(dir, 'WORK_QUEUE.md'), QUEUE);
+  writeFileSync(join(dir, 'WORK_QUEUE.md'), text);
   git(dir, 'add', '.');
   git(dir, 'commit', '-qm', 'seed');
   return dir;
+}
+
+/** Claim and release each of `ids` in turn (as Dev 1): each claim changes the file (`claimed` checks
+ * more), each release gives back `original` byte for byte. */
+async function roundTrips(dir: string, ids: readonly string[], original: string, claimed: (text: string) => void = () => {}): Promise<void> {
+  for (const id of ids) {
+    expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    const text = readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8');
+    expect(text, id).not.toBe(original);
+    claimed(text);
+    expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8'), id).toBe(original);
+  }
 }
 
 describe('writes on a local branch (no remote)', () => {
@@ -78,17 +92,10 @@ describe('writes on a local branch (no remote)', () => {
   });
 
   it("a release writes back the to-do form the claim replaced, read from the claim commit; a claim made by hand gets the file's form", async () => {
-    const dir = repo();
     const forms =
       '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| OPEN | **A** | a | None |\n| OPEN | **B** | b | None |\n| **OPEN** — urgent | **C** | c | None |\n| ⬜ Pending | **D** | d | None |\n';
-    writeFileSync(join(dir, 'WORK_QUEUE.md'), forms);
-    git(dir, 'commit', '-qam', 'forms');
-    for (const id of ['C', 'D']) {
-      expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
-      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).not.toBe(forms);
-      expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
-      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(forms);
-    }
+    const dir = repo(forms);
+    await roundTrips(dir, ['C', 'D'], forms);
     // Claimed by hand: no claim commit says what it was, and the file's most frequent form is written.
     writeFileSync(join(dir, 'WORK_QUEUE.md'), forms.replace('| ⬜ Pending | **D** |', '| IN PROGRESS (Dev 1) | **D** |'));
     git(dir, 'commit', '-qam', 'D claimed by hand');
@@ -97,17 +104,10 @@ describe('writes on a local branch (no remote)', () => {
   });
 
   it('a block whose status is its section goes back where it was on release, and its old section gets its placeholder back', async () => {
-    const dir = repo();
     const sections =
       '# Queue\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-003 Three\n- **Priority**: P1\n\n### WQ-001 One\n- **Priority**: P2\n\n### WQ-007 Seven\n- **Priority**: P3\n\n### WQ-009 Nine\nProse right under the heading.\n';
-    writeFileSync(join(dir, 'WORK_QUEUE.md'), sections);
-    git(dir, 'commit', '-qam', 'sections');
-    for (const id of ['WQ-001', 'WQ-007', 'WQ-003', 'WQ-009']) {
-      expect((await queue(dir, ['claim', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
-      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).not.toContain('_None._');
-      expect((await queue(dir, ['release', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
-      expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8'), id).toBe(sections);
-    }
+    const dir = repo(sections);
+    await roundTrips(dir, ['WQ-001', 'WQ-007', 'WQ-003', 'WQ-009'], sections, (claimed) => expect(claimed).not.toContain('_None._'));
     // Two claims released in the order they were made: each block before the first story that
     // followed it and is still there.
     const agents = { 'WQ-001': 'Dev 1', 'WQ-007': 'Dev 2' } as const;
