@@ -10,6 +10,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { claimLimitOf, isHeldBy, rankReady, readyNotOffered } from '../model/rank.js';
+import { unclaimable } from '../model/graph.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
@@ -408,7 +409,7 @@ function notReady(queue: Queue, story: Story): QueueError {
   if (g.inCycle(story.id)) return new QueueError('not_ready', `${story.id} is on a dependency cycle`, { id: story.id, waitingOn: g.waitingOn(story) });
   // A block whose status is a section no claim can move it out of: the move says why (`move.ts`).
   const occ = story.occurrences[0];
-  const doc = occ.section?.claimable === false ? queue.documents.find((d) => d.file === occ.file) : undefined;
+  const doc = unclaimable(story) ? queue.documents.find((d) => d.file === occ.file) : undefined;
   if (doc) {
     try {
       sectionMoveEdits(doc, occ, { category: 'in_progress', claimant: null });

@@ -93,6 +93,10 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
   const claimant = isClaimed(wish.category) ? (wish.claimant ?? null) : wish.category === 'done' ? undefined : null;
   const reason = wish.category === 'blocked' ? (wish.reason ?? null) : null;
   const edits: Edit[] = [];
+  // The field lines that go: a line added after one of them takes its place instead, in its dress
+  // (`Blocked on`, the block's last field, when it is claimed).
+  const gone: Array<{ start: number; end: number }> = [];
+  const adds: Array<[string, string]> = [];
   for (const [name, label, value] of [
     ['claimed by', 'Claimed by', claimant],
     ['blocked on', 'Blocked on', reason],
@@ -107,21 +111,18 @@ function fieldEdits(doc: QueueDocument, occ: Occurrence, hs: readonly RawHeading
       // The block's only field, right under its heading, then the blank line a claim put after it.
       const blank = tight && l.start === bodyStart ? lineOf(text, l.next) : null;
       const takesBlank = blank !== null && l.next < bodyEnd && blank.start === l.next && text.slice(blank.start, blank.end).trim() === '' && blank.next < bodyEnd;
-      edits.push({ start: l.start, end: takesBlank ? blank.next : l.next, text: '' });
-    } else if (one !== null) {
-      const after = lastFieldLine(text, bodyStart, bodyEnd);
-      edits.push(after ? fieldLineAfter(doc, after, label, one) : fieldLineOpening(text, lineOf(text, occ.start), label, one));
-    }
+      gone.push({ start: l.start, end: takesBlank ? blank.next : l.next });
+    } else if (one !== null) adds.push([label, one]);
   }
-  // A line added after a field line that goes (`Blocked on`, the block's last, when it is claimed)
-  // takes that line's place, in its dress.
-  for (const add of edits.filter((e) => e.start === e.end)) {
-    const gone = edits.find((e) => e.text === '' && e.start < add.start && add.start < e.end);
-    if (!gone) continue;
-    const line = lineOf(text, gone.start);
-    edits.splice(edits.indexOf(gone), 1);
-    edits.splice(edits.indexOf(add), 1, { start: line.start, end: line.end, text: add.text.replace(/^\r?\n/, '') });
+  for (const [label, one] of adds) {
+    const after = lastFieldLine(text, bodyStart, bodyEnd);
+    const replaced = after ? gone.findIndex((g) => g.start === after.start) : -1;
+    if (after && replaced !== -1) {
+      edits.push({ start: after.start, end: after.end, text: fieldLineAfter(doc, after, label, one).text.replace(/^\r?\n/, '') });
+      gone.splice(replaced, 1);
+    } else edits.push(after ? fieldLineAfter(doc, after, label, one) : fieldLineOpening(text, lineOf(text, occ.start), label, one));
   }
+  for (const g of gone) edits.push({ ...g, text: '' });
   return edits;
 }
 
@@ -157,10 +158,9 @@ function arrive(
   const sectionEnd = blockEnd(hs, to, text.length);
   const atEnd = (at: number) => at === text.length;
   const closing = (at: number) => (atEnd(at) ? (/\r?\n$/.test(text) ? ends.own : '') : ends.own + (ends.blank ?? endingBefore(text, at)));
-  const content = text.slice(sectionBody, sectionEnd);
-  const lines = content.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 1 && PLACEHOLDER.test(lines[0])) {
-    const at = sectionBody + content.indexOf(lines[0]);
+  const placeholder = placeholderIn(text, sectionBody, sectionEnd);
+  if (placeholder !== null) {
+    const at = sectionBody + text.slice(sectionBody, sectionEnd).indexOf(placeholder);
     return { start: at, end: sectionEnd, text: body + closing(sectionEnd) };
   }
   const id = leadingId(hs[i].text.trim())?.id ?? '';
@@ -227,18 +227,21 @@ export function sectionPlace(doc: QueueDocument, occ: Occurrence): SectionPlace 
     if (id) following.push(id);
   }
   const to = targetSection(hs, from, 'in_progress');
-  let placeholder: string | null = null;
-  if (to !== -1) {
-    const lines = doc.text
-      .slice(lineOf(doc.text, hs[to].start).next, blockEnd(hs, to, doc.text.length))
-      .split(/\r?\n/)
-      .filter((l) => l.trim() !== '');
-    if (lines.length === 1 && PLACEHOLDER.test(lines[0])) placeholder = lines[0];
-  }
+  const placeholder = to === -1 ? null : placeholderIn(doc.text, lineOf(doc.text, hs[to].start).next, blockEnd(hs, to, doc.text.length));
   const body = lineOf(doc.text, occ.start).next;
   const first = body < doc.text.length ? doc.text.slice(body, lineOf(doc.text, body).end) : '';
   const tight = first.trim() !== '' && lastFieldLine(doc.text, body, blockEnd(hs, i, doc.text.length)) === null && !/^#/.test(first.trim());
   return { following, placeholder, tight };
+}
+
+/** The placeholder line of the section body `[start, end)` of `text` when that is all it holds (blank
+ * lines aside), as written; null otherwise. */
+function placeholderIn(text: string, start: number, end: number): string | null {
+  const lines = text
+    .slice(start, end)
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  return lines.length === 1 && PLACEHOLDER.test(lines[0]) ? lines[0] : null;
 }
 
 /** The first placeholder line the file writes in an empty section, as written; null for none. */

@@ -79,13 +79,19 @@ function writtenTwice(story: Story): boolean {
   return false;
 }
 
+/** Whether a story is a heading block whose status is the section it sits in, with no section
+ * beside it saying in progress: no claim can move it (`no_claim_section`). */
+export function unclaimable(s: Story): boolean {
+  return s.occurrences[0]?.section?.claimable === false;
+}
+
 /** Whether something but its dependencies holds a story back: a manual hold, places that disagree,
  * a story written twice, a block whose status is a section no claim can move it out of. */
 function heldItself(s: Story): boolean {
   // A story whose rows disagree (one says held, another open) is offered to nobody until a person says which holds.
   // Not ready either: a story whose places disagree, or one written in two places (two rows, a row
   // and an item), which every write refuses until a person says which one is the story.
-  return isHold(s) || placesDisagree(s) || writtenTwice(s) || s.occurrences[0]?.section?.claimable === false;
+  return isHold(s) || placesDisagree(s) || writtenTwice(s) || unclaimable(s);
 }
 
 /** Whether one of a story's places says another status category than the story. */
@@ -351,7 +357,7 @@ export class QueueGraph {
         children: this.openChildren(s.id),
         planning: s.needsDecomposition,
         duplicate: writtenTwice(s) || placesDisagree(s),
-        unclaimable: s.occurrences[0]?.section?.claimable === false,
+        unclaimable: unclaimable(s),
       });
     }
     return out;

@@ -31,8 +31,7 @@ const forms = new WeakMap<readonly Story[], Uint8Array>();
  * heading blocks, else task items: a check box beside a table or under a story heading is a
  * checklist, claimed by id if at all), written in one place (its rows in a Completed log aside: a
  * story in two places is refused by every write until a person says which is the story); 2 for a
- * story written only in logs and listings, where queue never writes a status, and for a heading block
- * whose section has no section beside it saying in progress (no claim can move it). Worked out once per
+ * story written only in logs and listings, where queue never writes a status. Worked out once per
  * list of stories.
  */
 export function offeredForms(stories: readonly Story[]): Uint8Array {
@@ -43,12 +42,6 @@ export function offeredForms(stories: readonly Story[]): Uint8Array {
   for (let i = 0; i < stories.length; i++) {
     const occ = stories[i].occurrences;
     if (occ.every((o) => o.kind === 'log')) {
-      out[i] = 2;
-      continue;
-    }
-    // A heading block whose status is its section, with no section beside it saying in progress:
-    // a claim has nowhere to move it.
-    if (occ[0].section?.claimable === false) {
       out[i] = 2;
       continue;
     }
