@@ -222,13 +222,29 @@ function pathTo(queue: Queue, from: string, to: string): string[] | null {
   return null;
 }
 
-/** The edit of a Depends On cell `source` (at `span`) adding or removing `dep`; a cell left with
+/** `span` widened over the emphasis or code marks that wrap it on both sides (`_`, `*`, `` ` ``),
+ * as `dialect/headings.ts` unwraps a field's value. */
+function outsideWrapping(text: string, span: Span): Span {
+  let { start, end } = span;
+  while (start > 0 && end < text.length && text[start - 1] === text[end] && '*_`'.includes(text[end])) {
+    start--;
+    end++;
+  }
+  return { start, end };
+}
+
+/** The edit of a Depends On cell `text[span]` adding or removing `dep`; a cell left with
  * none says so in `none()`, the file's form. Throws `parse_error` when `dep` is not one
  * comma-separated part of the cell. */
-function cellDepEdit(span: Span, source: string, action: 'add' | 'rm', dep: string, occ: Occurrence, none: () => string): Edit {
+function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string, occ: Occurrence, none: () => string): Edit {
+  const source = text.slice(span.start, span.end);
   if (action === 'add') {
     const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
-    return { start: span.start, end: span.end, text: empty ? dep : `${source}, ${dep}` };
+    if (!empty) return { start: span.start, end: span.end, text: `${source}, ${dep}` };
+    // A placeholder the reader took from inside its emphasis (`- **Depends on**: _None._`) goes
+    // with the emphasis: `_S-3_` would read as prose, not as a dependency.
+    const whole = outsideWrapping(text, span);
+    return { start: whole.start, end: whole.end, text: dep };
   }
   const parts = source.split(/\s*,\s*/);
   const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase()));
@@ -274,7 +290,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     occ.kind === 'task'
       ? taskDepEdit(doc, occ, action, dep.id)
       : span
-        ? cellDepEdit(span, doc.text.slice(span.start, span.end), action, dep.id, occ, () => noDepsForm(queue, doc))
+        ? cellDepEdit(doc.text, span, action, dep.id, occ, () => noDepsForm(queue, doc))
         : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line: only an add gets here
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {

@@ -350,15 +350,20 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
 /**
  * Resolve each story's dependency references to ids: the id as written, without a leading `#`, in
  * any case; else, for a story whose id is derived (no id column: `| Component | Status | Depends on |`),
- * its title, in any case, when no other such story has it (`Parser` names `components/parser`).
- * What names none is `unknown_dependency` (unless marked done); a story naming itself
- * `self_dependency`; a done mark beside a story that is not done `stale_done_mark`.
+ * its title, in any case, when no other such story has it (`Parser` names `components/parser`), or
+ * when only one of those that have it is in the referring story's own section (`Parser` in
+ * `build/writer`'s row names `build/parser`, not `docs/parser`). A title that still names several is
+ * `ambiguous_dependency`; what names none is `unknown_dependency` (unless marked done, either way);
+ * a story naming itself `self_dependency`; a done mark beside a story that is not done `stale_done_mark`.
  */
 function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Diagnostic[]) {
   // Case-insensitive and title fallbacks, built only when some reference misses.
   let lower: Map<string, string> | null = null;
-  let titles: Map<string, string | null> | null = null;
-  const find = (ref: string): string | null => {
+  let titles: Map<string, string[]> | null = null;
+  // The stories a title reference names when it names more than one (set by `find`).
+  const miss: { several: string[] | null } = { several: null };
+  const find = (ref: string, from: Story): string | null => {
+    miss.several = null;
     if (byId.has(ref)) return ref;
     const r = ref.startsWith('#') ? ref.slice(1) : ref;
     if (byId.has(r)) return r;
@@ -370,10 +375,23 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     if (hit !== undefined) return hit;
     if (titles === null) {
       titles = new Map();
-      // A title two derived stories share names neither.
-      for (const s of stories) if (s.derivedId) titles.set(s.title.trim().toLowerCase(), titles.has(s.title.trim().toLowerCase()) ? null : s.id);
+      for (const s of stories) {
+        if (!s.derivedId) continue;
+        const key = s.title.trim().toLowerCase();
+        const ids = titles.get(key);
+        if (ids) ids.push(s.id);
+        else titles.set(key, [s.id]);
+      }
     }
-    return titles.get(ref.trim().toLowerCase()) ?? null;
+    const ids = titles.get(ref.trim().toLowerCase());
+    if (!ids) return null;
+    if (ids.length === 1) return ids[0];
+    // A title two derived stories share names the one in the referring story's section, if only one is.
+    const section = from.derivedId ? from.id.slice(0, from.id.lastIndexOf('/') + 1) : null;
+    const near = section ? ids.filter((id) => id.startsWith(section) && !id.includes('/', section.length)) : [];
+    if (near.length === 1) return near[0];
+    miss.several = ids;
+    return null;
   };
   for (let j = 0; j < stories.length; j++) {
     const s = stories[j];
@@ -382,7 +400,8 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     let kept = 0;
     for (let k = 0; k < deps.length; k++) {
       const d = deps[k];
-      const id = find(d.ref);
+      const id = find(d.ref, s);
+      const named = miss.several;
       if (id === null && MAYBE_DOCUMENT.has(d)) continue; // a document after all
       // The same story named twice (or the same unknown ref) counts once.
       if (namedBefore(deps, kept, id, d.ref)) continue;
@@ -390,6 +409,16 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
       deps[kept++] = d;
       if (id === s.id) {
         diagnostics.push({ severity: 'error', code: 'self_dependency', message: `${s.id} depends on itself`, file: s.file, line: s.line, column: s.column, story: s.id });
+      } else if (id === null && !d.markedDone && named) {
+        diagnostics.push({
+          severity: 'error',
+          code: 'ambiguous_dependency',
+          message: `${s.id} depends on "${d.ref}", the title of ${named.length} stories (${named.join(', ')}): write the id of the one meant`,
+          file: s.file,
+          line: s.line,
+          column: s.column,
+          story: s.id,
+        });
       } else if (id === null && !d.markedDone) {
         diagnostics.push({
           severity: 'error',

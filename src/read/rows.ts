@@ -64,7 +64,7 @@ export const ROW_CODES: ReadonlySet<string> = new Set(['uneven_row', 'shifted_ro
 /** The column roles whose cells say something about their own row only. */
 const KNOWN_ROLES: ReadonlySet<string> = new Set(['status', 'id', 'title', 'deps', 'owner', 'storyFile', 'priority', 'effort', 'wave']);
 /** Codes of the diagnostics a story's dependencies give (`model/build.ts`, the graph's cycles). */
-const DEPENDENCY_CODES: ReadonlySet<string> = new Set(['unknown_dependency', 'self_dependency', 'stale_done_mark', 'cycle']);
+const DEPENDENCY_CODES: ReadonlySet<string> = new Set(['unknown_dependency', 'ambiguous_dependency', 'self_dependency', 'stale_done_mark', 'cycle']);
 
 /** {@link patchableRows} of the queues it was worked out for, or carried to ({@link carryRows}). */
 const known = new WeakMap<Queue, Int32Array | null>();

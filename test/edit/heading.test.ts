@@ -93,6 +93,11 @@ describe('heading-block stories', () => {
     expect(await dep(md, 'rm', 'QW-002', 'QW-001')).toBe(md.replace('- **Depends on**: QW-001', '- **Depends on**: None'));
     const extra = `${md}## QW-004 Extra\n**Status:** todo\n`;
     expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
+    // A placeholder in emphasis goes with its emphasis: `_QW-001_` would read as prose.
+    for (const none of ['_None._', '**None**', '*none*', '`None`', '_Нет._']) {
+      const placeholder = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: ${none}\n`;
+      expect(await dep(placeholder, 'add', 'QW-004', 'QW-001')).toBe(placeholder.replace(`: ${none}\n`, ': QW-001\n'));
+    }
   });
 
   it('claim without an id takes a heading story, never a check box; boxes inside a story are its checklist', async () => {

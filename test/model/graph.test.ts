@@ -101,8 +101,27 @@ describe('graph', () => {
     );
     expect(slashed.stories.map((s) => s.deps.map((d) => d.id))).toEqual([[], ['queue/parser'], []]);
     expect(slashed.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
-    // Two stories share the title: the reference names neither.
-    expect(r.diagnostics.filter((d) => d.code === 'unknown_dependency').map((d) => d.story)).toEqual(['queue/cache']);
+    // Two stories share the title: the reference names neither, and says which two.
+    expect(r.diagnostics.filter((d) => d.code === 'unknown_dependency')).toEqual([]);
+    expect(r.diagnostics.filter((d) => d.code === 'ambiguous_dependency').map((d) => [d.story, d.message])).toEqual([
+      ['queue/cache', 'queue/cache depends on "Twin", the title of 2 stories (queue/twin, queue/twin-2): write the id of the one meant'],
+    ]);
+  });
+
+  it("a title two sections share names the one in the referring story's own section", async () => {
+    const table = (rows: string) => `| Status | Task | Depends On |\n|---|---|---|\n${rows}`;
+    const r = await q(
+      `## Build\n\n${table('| [ ] | Parser | — |\n| [ ] | Writer | Parser |\n')}\n## Docs\n\n${table('| [x] | Parser | — |\n| [ ] | Guide | parser |\n')}\n## Ops\n\n${table('| [ ] | Deploy | Parser |\n')}`,
+    );
+    expect(r.stories.map((s) => [s.id, s.deps.map((d) => d.id)])).toEqual([
+      ['build/parser', []],
+      ['build/writer', ['build/parser']],
+      ['docs/parser', []],
+      ['docs/guide', ['docs/parser']],
+      ['ops/deploy', [null]],
+    ]);
+    expect(ids(r.graph.ready())).toEqual(['build/parser', 'docs/guide']);
+    expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.story])).toEqual([['ambiguous_dependency', 'ops/deploy']]);
   });
 
   it('cycles are found, reported as errors, and never ready', async () => {
