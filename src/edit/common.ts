@@ -171,6 +171,24 @@ export function isReconcilable(s: Story, doc: QueueDocument): boolean {
 }
 
 /**
+ * Whether `s` is a task item or a heading block of `doc` whose status is written in it (a tag, a
+ * `Status:` line; not its section), in one place: the reconciler releases such a story from blocked
+ * to to-do once its dependencies are done, as it does a table row, and does nothing else to it (it
+ * writes no `[BLOCKED]` for one that waits, and no done marks beside its dependencies).
+ */
+export function isUnblockable(s: Story, doc: QueueDocument): boolean {
+  const o = s.occurrences[0];
+  return (
+    s.file === doc.file &&
+    (o.kind === 'task' || o.kind === 'heading') &&
+    !o.section &&
+    o.spans.status !== undefined &&
+    s.occurrences.filter((x) => x.kind !== 'log').length === 1 &&
+    !s.occurrences.some((x) => x.kind === 'log' && x.section)
+  );
+}
+
+/**
  * Whether a file writes `[BLOCKED]` for stories that wait on their dependencies: some story of
  * `stories` reads `[BLOCKED]` without being a manual hold (a hold has a reason, or no dependencies).
  * In such a file a todo story that waits is `[BLOCKED]`; in any other it stays `[ ]`.

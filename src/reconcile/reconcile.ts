@@ -4,7 +4,8 @@
  * - `[BLOCKED]` ↔ `[ ]` for stories blocked only by their dependencies: a story whose dependencies
  *   are all done becomes `[ ]`; a todo story waiting on a dependency becomes `[BLOCKED]` (only in a
  *   file that writes `[BLOCKED]` for stories that wait: one that is not a manual hold). A manual hold (`[BLOCKED: reason]`, or `[BLOCKED]` with no
- *   dependencies) is never touched; claimed and done stories neither.
+ *   dependencies) is never touched; claimed and done stories neither. A task item (`[BLOCKED]` tag)
+ *   or heading block (`Status: Blocked`) is released the same way, and never blocked.
  * - Done marks in Depends On cells, in the file's own style (`8-2` → `8-2 ✅`, or `[DONE]` where the
  *   file writes that; none in a file that writes none): added beside references to done stories,
  *   removed beside references to stories no longer done.
@@ -20,8 +21,8 @@
  * dependency, as agent teams do by hand.
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
-import { isReconcilable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
-import { completedLogEdit, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
+import { isReconcilable, isUnblockable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
+import { completedLogEdit, statusEdits, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import type { StatusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
@@ -116,7 +117,8 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => strin
   return out;
 }
 
-/** The edits that bring one table story in step with its dependencies: its status, its marks. */
+/** The edits that bring one table story in step with its dependencies: its status, its marks; or
+ * release a task item or heading block ({@link isUnblockable}) whose dependencies are done. */
 function storyEdits(
   queue: Queue,
   doc: QueueDocument,
@@ -131,15 +133,20 @@ function storyEdits(
   // `style`, `blocking` and `mark` are asked only when an edit needs them.
   const g = queue.graph;
   const c = s.status.category;
-  const span = s.occurrences[0].spans.status!;
+  const occ = s.occurrences[0];
+  const span = occ.spans.status!;
+  const table = occ.kind === 'table';
   const depsDone = s.deps.every((d) => g.satisfied(d));
   // `waited`: stories blocked by their dependencies before the write, though they read as a hold now
   // (`queue dep rm` took their last dependency): [BLOCKED] with no reason is released as well.
   const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
   if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
-    out.edits.push({ start: span.start, end: span.end, text: style().write({ category: 'todo' }) });
+    // A task item drops its tag, a heading block's Status line is rewritten (`edit/decide.ts`).
+    out.edits.push(...(table ? [{ start: span.start, end: span.end, text: style().write({ category: 'todo' }) }] : statusEdits(doc, occ, { category: 'todo' }, style())));
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
     out.effects.push({ kind: 'unblock', id: s.id });
+  } else if (!table) {
+    return; // only released: see edit/common.ts isUnblockable
   } else if (c === 'todo' && !depsDone && blocking()) {
     out.edits.push({ start: span.start, end: span.end, text: style().write({ category: 'blocked', reason: null }) });
     out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
@@ -202,7 +209,7 @@ function reconcileWith(
       const blocking = once(() => block && writesBlocked(queue, mine()));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
-      const stories = only === null ? mine() : onlyThese(queue, doc, only);
+      const stories = only === null ? queue.stories.filter((s) => isReconcilable(s, doc) || isUnblockable(s, doc)) : onlyThese(queue, doc, only);
       for (const s of stories) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
       if (log.since) {
         const rows = handDone(queue, mine(), log.since, log.agent ?? 'queue');
@@ -238,12 +245,13 @@ function once<T>(f: () => T): () => T {
   };
 }
 
-/** The stories of `ids` that {@link reconcilable} gives for `doc`, in file order. */
+/** The stories of `ids` the reconciler edits in `doc` (`edit/common.ts` isReconcilable,
+ * isUnblockable), in file order. */
 function onlyThese(queue: Queue, doc: QueueDocument, ids: ReadonlySet<string>): Story[] {
   const at: number[] = [];
   for (const id of ids) {
     const i = queue.graph.indexOf(id);
-    if (i !== -1 && isReconcilable(queue.stories[i], doc)) at.push(i);
+    if (i !== -1 && (isReconcilable(queue.stories[i], doc) || isUnblockable(queue.stories[i], doc))) at.push(i);
   }
   return at.sort((x, y) => x - y).map((i) => queue.stories[i]);
 }

@@ -79,6 +79,36 @@ describe('reconcile', () => {
     expect([la.content, la.derived]).toEqual([lone.replace('[IN PROGRESS: Dev 1]', '[DONE]'), []]);
   });
 
+  it('a done releases a task item from its [BLOCKED] tag and a heading block from its Blocked status; holds, waiting to-dos and section statuses stay', async () => {
+    const tasks = [
+      '- [ ] T-1 First [IN PROGRESS: Dev 1]',
+      '- [ ] T-2 [BLOCKED] Second (depends on: T-1)',
+      '- [ ] T-3 Third [BLOCKED: vendor] (depends on: T-1)',
+      '- [ ] T-4 Fourth (depends on: T-1, T-5)',
+      '- [ ] T-5 Fifth [BLOCKED] (depends on: T-6)',
+      '- [ ] T-6 Sixth',
+      '',
+    ].join('\n');
+    const block = (id: string, status: string, deps: string) => `### ${id} Story ${id}\n\n- **Status**: ${status}\n- **Depends on**: ${deps}\n\n`;
+    const blocks = `${block('S-1', 'In Progress (Dev 1)', 'None')}${block('S-2', 'Blocked', 'S-1')}${block('S-3', 'Blocked (legal)', 'S-1')}${block('S-4', 'Todo', 'S-1, S-5')}${block('S-5', 'Todo', 'None')}`;
+    for (const [text, id, want] of [
+      [tasks, 'T-1', tasks.replace('T-1 First [IN PROGRESS: Dev 1]', 'T-1 First').replace('- [ ] T-1', '- [x] T-1').replace('T-2 [BLOCKED] Second', 'T-2 Second')],
+      [blocks, 'S-1', blocks.replace('In Progress (Dev 1)', 'Done').replace('- **Status**: Blocked\n- **Depends on**: S-1', '- **Status**: Todo\n- **Depends on**: S-1')],
+    ] as const) {
+      const queue = await q(text);
+      const d = decide(queue, { op: 'done', id, agent: 'Dev 1' });
+      d.follow = (after) => reconcileDependents(after, id)[0];
+      const applied = await applyDecision(queue, d);
+      expect(applied.content).toBe(want);
+      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual([id === 'T-1' ? 'T-2' : 'S-2']);
+      // Render agrees, and has nothing more to do: T-5 waits, and a list or block is never blocked.
+      expect(await render(applied.content)).toBe(applied.content);
+    }
+    // A block whose status is its section is a person's to move (queue unblock).
+    const sections = '## Blocked\n\n### S-2 Two\n\n- **Depends on**: S-1\n\n## Done\n\n### S-1 One\n\n## Ready\n\n### S-3 Three\n';
+    expect(await render(sections)).toBe(sections);
+  });
+
   it('leaves a story written in two rows alone (the write commands refuse it too)', async () => {
     const table = (rows: string[]) => `${head + rows.join('\n')}\n`;
     const text = `## T1\n\n${table(['| [DONE] | **A** | a | None |', '| [BLOCKED] | **B** | b | A |'])}\n## Sprint\n\n${table(['| [BLOCKED] | **B** | b | A |'])}`;
