@@ -5,6 +5,7 @@
  * person. A story the agent blocked itself (a blocker it found) is not a failure. Pure.
  */
 import type { StatusCategory } from '../domain/types.js';
+import { sameAgent, type QueueConfig } from '../domain/config.js';
 
 /** How an agent process ended. */
 export interface Exit {
@@ -29,6 +30,9 @@ export interface AttemptFacts {
   tip: { category: StatusCategory; claimant: string | null; waitingOn: string[] } | null;
   /** The worker's agent name. */
   agent: string;
+  /** The config's agent aliases, through which the tip's claimant is compared with `agent`
+   * (`domain/config.ts` sameAgent: a claim writes the canonical name). None: names compared as they are. */
+  agents?: QueueConfig['agents'];
   /** Lines of the agent's output that report a critical error ({@link criticalLines}). */
   critical: string[];
 }
@@ -47,7 +51,7 @@ export type Verdict = { kind: 'finish' } | { kind: 'closed' } | { kind: 'blocked
 export function judge(f: AttemptFacts): Verdict {
   const tip = f.tip;
   if (tip && (tip.category === 'done' || tip.category === 'review')) return { kind: 'closed' };
-  const mine = tip !== null && (tip.claimant ?? '').toLowerCase() === f.agent.toLowerCase();
+  const mine = tip !== null && sameAgent({ agents: f.agents ?? {} }, tip.claimant, f.agent);
   if (tip && tip.category === 'blocked' && !mine) return { kind: 'blocked' };
   if (tip && mine && tip.waitingOn.length > 0 && !f.doneRequested) return { kind: 'blocked' };
   if (!tip || !mine) return { kind: 'lost' };

@@ -13,7 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { block, claim, done, handoff, openSession, release, review, type Session } from '../app/operations.js';
 import { writablePath } from '../app/files.js';
 import { locateWrite } from '../app/write.js';
-import { formatDuration, type IntegrateMode } from '../domain/config.js';
+import { formatDuration, sameAgent, type IntegrateMode } from '../domain/config.js';
 import { slug } from '../dialect/normalize.js';
 import { QueueError } from '../domain/errors.js';
 import { isClaimed } from '../domain/status.js';
@@ -236,7 +236,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
     const tip = await tipQueue();
     for (const s of tip.queue.stories) {
       // In review is not abandoned work (integrate: branch leaves stories there): only work in progress.
-      const w = workers.find((w) => s.status.category === 'in_progress' && (s.claimant ?? '').toLowerCase() === w.agent.toLowerCase());
+      const w = workers.find((w) => s.status.category === 'in_progress' && sameAgent(where.config, s.claimant, w.agent));
       if (!w) continue;
       await handoff(w.session, {
         story: s.id,
@@ -342,6 +342,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       doneRequested: request !== null,
       tip: story ? { category: story.status.category, claimant: story.claimant ?? null, waitingOn: tip.queue.graph.waitingOn(story) } : null,
       agent: w.agent,
+      agents: where.config.agents,
       critical: [...criticalLines(out), ...criticalLines(err)],
     });
     const worktreeCommits = async () => (await new Git(w.dir).raw(['rev-list', '--reverse', 'HEAD', '--not', tip.base]).catch(() => '')).split('\n').filter(Boolean);
@@ -407,7 +408,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       outcome = 'blocked';
       commits = await worktreeCommits();
       const s = story!;
-      if (isClaimed(s.status.category) && (s.claimant ?? '').toLowerCase() === w.agent.toLowerCase()) {
+      if (isClaimed(s.status.category) && sameAgent(where.config, s.claimant, w.agent)) {
         why = `waits on ${tip.queue.graph.waitingOn(s).join(', ')}`;
         await release(w.session, { id }).catch(() => null);
       } else why = s.status.reason ? `blocked: ${s.status.reason}` : 'blocked by the agent';

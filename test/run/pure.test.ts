@@ -38,6 +38,10 @@ describe('placeholders', () => {
 describe('judging an attempt', () => {
   it('success is done asked, a clean exit and no critical error', () => {
     expect(judge(facts({}))).toEqual({ kind: 'finish' });
+    // A claim writes the canonical name of an alias: the worker still holds what it claimed.
+    const bot: AttemptFacts['tip'] = { category: 'in_progress', claimant: 'Bot', waitingOn: [] };
+    expect(judge(facts({ tip: bot, agents: { Bot: ['run-1'] } }))).toEqual({ kind: 'finish' });
+    expect(judge(facts({ tip: bot }))).toEqual({ kind: 'lost' });
     expect(judge(facts({ tip: { category: 'done', claimant: null, waitingOn: [] }, doneRequested: false }))).toEqual({ kind: 'closed' });
     expect(judge(facts({ tip: { category: 'review', claimant: 'run-1', waitingOn: [] } }))).toEqual({ kind: 'closed' });
   });

@@ -380,6 +380,16 @@ describe('queue run', () => {
     expect([...tip.values()].filter((s) => s.claimant !== null)).toEqual([]);
   }, 60_000);
 
+  it("a worker named by an alias in the config's agents claims under the canonical name and still finishes its story", async () => {
+    const f = fixture(tableQueue(0, ['| [ ] | **A** | a | None |']), { run: { timeout: '20s' }, agents: { Bot: ['R-1'] } }, { '*': 'ok' });
+    const clone = f.clones[0];
+    const run = startRun(clone, ['--agents', '1', '--name', 'R'], f.env);
+    expect((await run.done).code).toBe(0);
+    expect(run.events.at(-1)).toMatchObject({ event: 'finish', done: 1 });
+    expect(subjects(f.remote)).toContain('queue: claim A (Bot)');
+    expect((await tipStories(clone)).get('A')).toMatchObject({ status: 'done' });
+  }, 60_000);
+
   it("in a clone that knows no origin/HEAD (a clone of an empty remote), the agents' own queue commands write to the shared branch, not their worktree's", async () => {
     const f = fixture(tableQueue(0, ['| [ ] | **A** | a | None |', '| [ ] | **B** | b | None |']), { run: { timeout: '20s', retries: 1 } }, { A: 'blocker', '*': 'ok' });
     const clone = f.clones[0];
