@@ -605,11 +605,12 @@ export function statusExtent(source: string, lexicon?: Lexicon): { start: number
   // after a bracket (`[ ]x`) or a word (`todo…`, `Done/merged`): before a character that is none of
   // a space, markup or code (`**DONE**`, `` `Todo` ``: the status's own), an HTML tag's or a link's
   // (`**Todo**<br>`, `[DONE](url)`), status punctuation, or an emoji (`Done✅`: it says the status
-  // again, and goes with it). A line break or a comment (`Todo<br>needs review`, `Todo<!-- x -->`)
-  // always ends it, and so do a footnote reference (`Todo[^1]`) and an HTML entity (`Todo&nbsp;x`,
-  // never cut inside: `&lt;b&gt;`): what follows is the person's.
+  // again, and goes with it). An HTML tag that opens (`Todo<br>needs review`, `Todo<sub>since
+  // Mon</sub>`) or a comment (`Todo<!-- x -->`) always ends it, and so do a footnote reference
+  // (`Todo[^1]`) and an HTML entity (`Todo&nbsp;x`, never cut inside: `&lt;b&gt;`): what follows is
+  // the person's. A tag that closes (`</b>`) is markup the status may end inside.
   const words =
-    /\s+|(?=<(?:[Bb][Rr]|[Hh][Rr]|[Ww][Bb][Rr])\b[^>]*>|<!--|\[\^|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
+    /\s+|(?=<[A-Za-z][A-Za-z0-9-]*(?:[\s/][^>]*)?>|<!--|\[\^|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)|(?<=\])(?=\S)(?![\][*_`<>(]|\p{Extended_Pictographic}|\uFE0F|\u200D)|(?<=[\p{L}\p{N}])(?=[^\s\p{L}\p{N}])(?![*_`<>\][:(),;.\-–—]|\p{Extended_Pictographic}|\uFE0F|\u200D)/gu;
   words.lastIndex = start;
   // Only the first few words: a status is short, and a long note is not searched word by word. The
   // boundaries inside a group (a reason's words) are not counted, up to a bound.

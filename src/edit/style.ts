@@ -140,7 +140,7 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
       if (ex !== null) {
         const st = parseStatus(ex, lexicon);
         const had = w.category === 'blocked' ? st.reason : st.claimant;
-        if (had && wantArg && ex.includes(had)) candidates.push(ex.replace(had, wantArg));
+        if (had && wantArg && ex.includes(had)) candidates.push(ex.replace(had, () => wantArg));
         else if (!had && !wantArg) candidates.push(ex);
         else if (had && !wantArg && /^\[[^\]:]+:[^\]]*\]$/.test(ex)) candidates.push(ex.replace(/:[^\]]*\]$/, ']'));
         else if (!had && wantArg && /^\[[^\]:]+\]$/.test(ex)) candidates.push(`${ex.slice(0, -1)}: ${wantArg}]`);
@@ -164,9 +164,12 @@ export function emphasisOf(status: string): { mark: string; inner: string } | nu
   return m ? { mark: m[1], inner: m[2] } : null;
 }
 
-/** The claimant (in progress, review) or reason (blocked) a wish carries, else null. */
+/** The claimant (in progress, review) or reason (blocked) a wish carries, as written: an `&` that
+ * would begin an HTML entity (`a &amp; b`) written `&amp;`, so that the text reads back as given;
+ * else null. */
 function argOf(w: StatusWish): string | null {
-  return (w.category === 'blocked' ? w.reason : isClaimed(w.category) ? w.claimant : null) ?? null;
+  const arg = (w.category === 'blocked' ? w.reason : isClaimed(w.category) ? w.claimant : null) ?? null;
+  return arg === null ? null : arg.replace(/&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g, '&amp;');
 }
 
 function bracketForm(w: StatusWish): string {

@@ -282,6 +282,12 @@ describe('decide', () => {
     expect(await run(claimedBr, { op: 'release', id: 'B', agent: 'Dev 2' })).toBe(broken);
     const claimedA = await run(broken, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 });
     expect(await run(claimedA, { op: 'release', id: 'A', agent: 'Dev 2' })).toBe(broken);
+    // So is one in any HTML element that opens right after the status: a claim never cuts a tag.
+    const tagged = words('| Todo | **A** | a | None |\n| Todo<sub>since Mon</sub> | **B** | b | None |\n| [ ]<img src="x.png"> | **C** | c | None |\n');
+    const claimedSub = await run(tagged, { op: 'claim', id: 'B', agent: 'Dev 2', maxClaims: 1 });
+    expect(claimedSub).toContain('| In Progress (Dev 2)<sub>since Mon</sub> | **B** |');
+    expect(await run(claimedSub, { op: 'release', id: 'B', agent: 'Dev 2' })).toBe(tagged);
+    expect(await run(tagged, { op: 'claim', id: 'C', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2)<img src="x.png"> | **C** |');
     // Bold that closes before the status's own mark (`__TODO__✅`) is replaced with it: no stray `__`.
     const bold = words('| __TODO__✅ ok | **A** | a | None |\n');
     expect(await run(bold, { op: 'claim', id: 'A', agent: 'Dev 2', maxClaims: 1 })).toContain('| In Progress (Dev 2) ok | **A** |');
@@ -383,6 +389,10 @@ describe('decide', () => {
     expect(await run(md, { op: 'release', id: 'D', agent: 'Dev 1' })).toContain('| [ ] | **D**');
     expect(await run(md, { op: 'review', id: 'D', agent: 'Dev 1' })).toContain('| [REVIEW: Dev 1] | **D**');
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'waiting on keys' })).toContain('| [BLOCKED: waiting on keys] | **B**');
+    // A reason reads back as given: an entity's `&` is written `&amp;`, and `$&` is no replacement pattern.
+    expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'see a &amp; b' })).toContain('| [BLOCKED: see a &amp;amp; b] | **B**');
+    expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'R&D' })).toContain('| [BLOCKED: R&D] | **B**');
+    expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'pay $& now' })).toContain('| [BLOCKED: pay $& now] | **B**');
     expect(await run(md, { op: 'unblock', id: 'E', agent: 'X' })).toContain('| [ ] | **E**');
     expect(await run(md, { op: 'reopen', id: 'A', agent: 'X' })).toContain('| [ ] | **A**');
   });
