@@ -14,7 +14,7 @@ import { unclaimable } from '../model/graph.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
-import { emphasisOf, type StatusStyle, type StatusWish } from './style.js';
+import { cellStatus, emphasisOf, type StatusStyle, type StatusWish } from './style.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
 import type { Former } from './former.js';
@@ -341,18 +341,18 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   if (occ.kind === 'task') return taskStatusEdits(doc, occ, taskWish(wish));
   if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish), place);
   const span = occ.spans.status!;
+  const cell = doc.text.slice(span.start, span.end);
+  const text = occ.kind === 'table' ? cellStatus(style, wish, cell) : style.write(wish);
   // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
   // only the status is replaced, inside the markup that runs on over the note, if any.
-  const cell = doc.text.slice(span.start, span.end);
   const note = statusExtent(cell, doc.lexicon);
   if (note) {
     // Inside emphasis that runs on over the note (`**REOPENED — the gap widened.**`), the status is
     // written bare: the file's `**DONE**` there would open a second bold inside the first.
     const inside = /[*_]/.test(cell.slice(0, note.start));
-    const text = style.write(wish);
     return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? (emphasisOf(text)?.inner ?? text) : text }];
   }
-  return [{ start: span.start, end: span.end, text: style.write(wish) }];
+  return [{ start: span.start, end: span.end, text }];
 }
 
 /**

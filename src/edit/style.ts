@@ -164,12 +164,27 @@ export function emphasisOf(status: string): { mark: string; inner: string } | nu
   return m ? { mark: m[1], inner: m[2] } : null;
 }
 
-/** The claimant (in progress, review) or reason (blocked) a wish carries, as written: an `&` that
- * would begin an HTML entity (`a &amp; b`) written `&amp;`, so that the text reads back as given;
- * else null. */
+/** The claimant (in progress, review) or reason (blocked) a wish carries, else null. */
 function argOf(w: StatusWish): string | null {
-  const arg = (w.category === 'blocked' ? w.reason : isClaimed(w.category) ? w.claimant : null) ?? null;
-  return arg === null ? null : arg.replace(/&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g, '&amp;');
+  return (w.category === 'blocked' ? w.reason : isClaimed(w.category) ? w.claimant : null) ?? null;
+}
+
+/** An `&` that begins an HTML entity (`&amp;`, `&#39;`). */
+const ENTITY_AMP = /&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
+
+/**
+ * `style`'s text for `wish` in the table cell `cell` (its source as it is). A table cell is read as
+ * Markdown, its entities decoded outside code spans: there an `&` of the claimant or reason that
+ * would begin one (`see a &amp; b`) is written `&amp;`, so that the cell reads back as given. In a
+ * cell or form with code (`` `todo` ``), and in a heading block's status line, which are read as
+ * written, the text goes as it is ({@link StatusStyle.write}).
+ */
+export function cellStatus(style: StatusStyle, wish: StatusWish, cell: string): string {
+  const plain = style.write(wish);
+  const arg = argOf(wish);
+  if (arg === null || !new RegExp(ENTITY_AMP.source).test(arg) || cell.includes('`') || plain.includes('`')) return plain;
+  const escaped = arg.replace(ENTITY_AMP, '&amp;');
+  return style.write(wish.category === 'blocked' ? { ...wish, reason: escaped } : { ...wish, claimant: escaped });
 }
 
 function bracketForm(w: StatusWish): string {

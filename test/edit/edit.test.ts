@@ -393,6 +393,12 @@ describe('decide', () => {
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'see a &amp; b' })).toContain('| [BLOCKED: see a &amp;amp; b] | **B**');
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'R&D' })).toContain('| [BLOCKED: R&D] | **B**');
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'pay $& now' })).toContain('| [BLOCKED: pay $& now] | **B**');
+    // Where the text is read as written (a code span, a heading block's status line), it goes as given.
+    const code = `${head}| \`todo\` | **A** | a | None |\n| \`blocked: x\` | **B** | b | None |\n`;
+    expect(await run(code, { op: 'block', id: 'A', agent: 'X', reason: 'see a &amp; b' })).toContain('| `blocked: see a &amp; b` | **A**');
+    const blocks = '### S-1 One\n- **Status**: Todo\n\n### S-2 Two\nStatus: `todo`\n';
+    expect(await run(blocks, { op: 'block', id: 'S-1', agent: 'X', reason: 'see a &amp; b' })).toContain('- **Status**: Blocked (see a &amp; b)\n');
+    expect(await run(blocks, { op: 'claim', id: 'S-2', agent: 'R&amp;D', maxClaims: 1 })).toContain('Status: `In Progress (R&amp;D)`\n');
     expect(await run(md, { op: 'unblock', id: 'E', agent: 'X' })).toContain('| [ ] | **E**');
     expect(await run(md, { op: 'reopen', id: 'A', agent: 'X' })).toContain('| [ ] | **A**');
   });
