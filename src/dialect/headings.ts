@@ -24,7 +24,8 @@
  * Without a `Status:` field, an id heading right under a section that is a status alone is a story
  * with that section's status (`## Ready` then `### WQ-012 …`;
  * `sections.ts`); its `Claimed by:` field names the claimant, `Blocked on:` the hold's reason, and
- * writes move the block (`edit/move.ts`). `Priority:` gives any heading story its priority.
+ * writes move the block (`edit/move.ts`). `Priority:` gives any heading story its priority, and
+ * `Blocked on:` a blocked `Status:` with no reason of its own its reason (a hold).
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
 import type { Occurrence, Span, Status } from '../domain/types.js';
@@ -164,6 +165,9 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       span = unwrap(src, st.start, st.end);
       const raw = src.slice(span.start, span.end);
       status = { ...parseStatus(raw, lexicon), raw };
+      // `Blocked on:` gives a blocked status its reason, as under a section that says blocked: a hold.
+      const on = status.category === 'blocked' && status.reason === null ? fields.get('blocked on')?.value.trim() : undefined;
+      if (on) status = { ...status, reason: on };
       // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
       // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
       if (status.category === 'unknown') return;

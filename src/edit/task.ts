@@ -88,11 +88,18 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
     );
   }
   if (found) {
-    const start = para.start + found.index;
-    const end = start + found[0].length;
+    let start = para.start + found.index;
+    let end = start + found[0].length;
     if (tag !== null) {
       if (tag !== found[0]) edits.push({ start, end, text: tag });
-    } else if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
+      return edits;
+    }
+    // A tag written as code (`` `[BLOCKED]` ``) goes with its backticks.
+    if (text[start - 1] === '`' && text[end] === '`') {
+      start--;
+      end++;
+    }
+    if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
     else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });
   } else if (tag !== null) {
     // Before the spaces that end the paragraph's last line (a hard break someone wrote, or stray

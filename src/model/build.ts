@@ -351,8 +351,8 @@ function mergeInto(story: Story, e: Entry, diagnostics: Diagnostic[]) {
  * Resolve each story's dependency references to ids: the id as written, without a leading `#`, in
  * any case; else, for a story whose id is derived (no id column: `| Component | Status | Depends on |`),
  * its title, in any case, when no other such story has it (`Parser` names `components/parser`), or
- * when only one of those that have it is in the referring story's own section (`Parser` in
- * `build/writer`'s row names `build/parser`, not `docs/parser`). A title that still names several is
+ * when only one of those that have it sits under the referring story's own headings (`Parser` in
+ * the Build table's `Writer` row names `build/parser`, not `docs/parser`). A title that still names several is
  * `ambiguous_dependency`; what names none is `unknown_dependency` (unless marked done, either way);
  * a story naming itself `self_dependency`; a done mark beside a story that is not done `stale_done_mark`.
  */
@@ -386,9 +386,8 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     const ids = titles.get(ref.trim().toLowerCase());
     if (!ids) return null;
     if (ids.length === 1) return ids[0];
-    // A title two derived stories share names the one in the referring story's section, if only one is.
-    const section = from.derivedId ? from.id.slice(0, from.id.lastIndexOf('/') + 1) : null;
-    const near = section ? ids.filter((id) => id.startsWith(section) && !id.includes('/', section.length)) : [];
+    // A title two derived stories share names the one under the referring story's own headings, if only one is.
+    const near = ids.filter((id) => samePath(byId.get(id)!.sectionPath, from.sectionPath));
     if (near.length === 1) return near[0];
     miss.several = ids;
     return null;
@@ -443,6 +442,11 @@ function resolveDeps(stories: Story[], byId: Map<string, Story>, diagnostics: Di
     }
     deps.length = kept;
   }
+}
+
+/** Whether two heading paths are the same headings, outermost first. */
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((h, k) => h === b[k]);
 }
 
 /** Whether one of the first `kept` resolved dependencies names story `id` (or, for an unknown

@@ -134,21 +134,21 @@ function storyEdits(
   const g = queue.graph;
   const c = s.status.category;
   const occ = s.occurrences[0];
-  const span = occ.spans.status!;
   const table = occ.kind === 'table';
   const depsDone = s.deps.every((d) => g.satisfied(d));
   // `waited`: stories blocked by their dependencies before the write, though they read as a hold now
   // (`queue dep rm` took their last dependency): [BLOCKED] with no reason is released as well.
   const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
   if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
-    // A task item drops its tag, a heading block's Status line is rewritten (`edit/decide.ts`).
-    out.edits.push(...(table ? [{ start: span.start, end: span.end, text: style().write({ category: 'todo' }) }] : statusEdits(doc, occ, { category: 'todo' }, style())));
+    // As every write writes a status (`edit/decide.ts`): a note after it in the cell is kept, a task
+    // item drops its tag, a heading block's Status line is rewritten.
+    out.edits.push(...statusEdits(doc, occ, { category: 'todo' }, style()));
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
     out.effects.push({ kind: 'unblock', id: s.id });
   } else if (!table) {
     return; // only released: see edit/common.ts isUnblockable
   } else if (c === 'todo' && !depsDone && blocking()) {
-    out.edits.push({ start: span.start, end: span.end, text: style().write({ category: 'blocked', reason: null }) });
+    out.edits.push(...statusEdits(doc, occ, { category: 'blocked', reason: null }, style()));
     out.changes.push({ id: s.id, expect: { category: 'blocked', reason: null } });
     out.effects.push({ kind: 'block', id: s.id, waitingOn: g.waitingOn(s) });
   }

@@ -122,6 +122,19 @@ describe('graph', () => {
     ]);
     expect(ids(r.graph.ready())).toEqual(['build/parser', 'docs/guide']);
     expect(r.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.story])).toEqual([['ambiguous_dependency', 'ops/deploy']]);
+    // Sections are told by their headings, not by the ids derived from them: two `## Backlog`
+    // sections under different `#` headings, and a task item with an id of its own.
+    const twins = await q(
+      `# Frontend\n\n## Backlog\n\n${table('| Done | Parser | — |\n| Todo | Writer | Parser |\n')}\n# Backend\n\n## Backlog\n\n${table('| Todo | Parser | — |\n| Todo | Writer | Parser |\n')}\n- [ ] **B-1** Release (depends on: Parser)\n`,
+    );
+    expect(twins.stories.map((s) => [s.id, s.deps.map((d) => d.id)])).toEqual([
+      ['backlog/parser', []],
+      ['backlog/writer', ['backlog/parser']],
+      ['backlog/parser-2', []],
+      ['backlog/writer-2', ['backlog/parser-2']],
+      ['B-1', ['backlog/parser-2']],
+    ]);
+    expect(twins.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
   it('cycles are found, reported as errors, and never ready', async () => {

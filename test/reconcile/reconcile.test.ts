@@ -87,12 +87,22 @@ describe('reconcile', () => {
       '- [ ] T-4 Fourth (depends on: T-1, T-5)',
       '- [ ] T-5 Fifth [BLOCKED] (depends on: T-6)',
       '- [ ] T-6 Sixth',
+      '- [ ] T-7 `[BLOCKED]` Seventh (depends on: T-1)',
       '',
     ].join('\n');
     const block = (id: string, status: string, deps: string) => `### ${id} Story ${id}\n\n- **Status**: ${status}\n- **Depends on**: ${deps}\n\n`;
-    const blocks = `${block('S-1', 'In Progress (Dev 1)', 'None')}${block('S-2', 'Blocked', 'S-1')}${block('S-3', 'Blocked (legal)', 'S-1')}${block('S-4', 'Todo', 'S-1, S-5')}${block('S-5', 'Todo', 'None')}`;
+    // A `Blocked on:` line makes a blocked status a hold, as it does under a section that says blocked.
+    const blocks = `${block('S-1', 'In Progress (Dev 1)', 'None')}${block('S-2', 'Blocked', 'S-1')}${block('S-3', 'Blocked (legal)', 'S-1')}${block('S-4', 'Todo', 'S-1, S-5')}${block('S-5', 'Todo', 'None')}${block('S-6', 'Blocked', 'S-1').replace('- **Depends on**', '- **Blocked on**: legal sign-off\n- **Depends on**')}`;
     for (const [text, id, want] of [
-      [tasks, 'T-1', tasks.replace('T-1 First [IN PROGRESS: Dev 1]', 'T-1 First').replace('- [ ] T-1', '- [x] T-1').replace('T-2 [BLOCKED] Second', 'T-2 Second')],
+      [
+        tasks,
+        'T-1',
+        tasks
+          .replace('T-1 First [IN PROGRESS: Dev 1]', 'T-1 First')
+          .replace('- [ ] T-1', '- [x] T-1')
+          .replace('T-2 [BLOCKED] Second', 'T-2 Second')
+          .replace('T-7 `[BLOCKED]` Seventh', 'T-7 Seventh'),
+      ],
       [blocks, 'S-1', blocks.replace('In Progress (Dev 1)', 'Done').replace('- **Status**: Blocked\n- **Depends on**: S-1', '- **Status**: Todo\n- **Depends on**: S-1')],
     ] as const) {
       const queue = await q(text);
@@ -100,13 +110,30 @@ describe('reconcile', () => {
       d.follow = (after) => reconcileDependents(after, id)[0];
       const applied = await applyDecision(queue, d);
       expect(applied.content).toBe(want);
-      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual([id === 'T-1' ? 'T-2' : 'S-2']);
+      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual(id === 'T-1' ? ['T-2', 'T-7'] : ['S-2']);
       // Render agrees, and has nothing more to do: T-5 waits, and a list or block is never blocked.
       expect(await render(applied.content)).toBe(applied.content);
     }
+    expect((await q(blocks)).graph.byId.get('S-6')!.status.reason).toBe('legal sign-off');
     // A block whose status is its section is a person's to move (queue unblock).
     const sections = '## Blocked\n\n### S-2 Two\n\n- **Depends on**: S-1\n\n## Done\n\n### S-1 One\n\n## Ready\n\n### S-3 Three\n';
     expect(await render(sections)).toBe(sections);
+  });
+
+  it('a table row released or blocked keeps the note after its status', async () => {
+    const text = `${head}| [IN PROGRESS: X] | **A** | a | None |\n| Blocked<sub>since Tue</sub> | **B** | b | A |\n| [BLOCKED]<br>ask Ana | **C** | c | A |\n`;
+    const queue = await q(text);
+    const d = decide(queue, { op: 'done', id: 'A', agent: 'X' });
+    d.follow = (after) => reconcileDependents(after, 'A')[0];
+    const applied = await applyDecision(queue, d);
+    expect(applied.content).toBe(
+      text
+        .replace('| [IN PROGRESS: X] | **A** |', '| [DONE] | **A** |')
+        .replace('Blocked<sub>since Tue</sub>', '[ ]<sub>since Tue</sub>')
+        .replace('[BLOCKED]<br>ask Ana', '[ ]<br>ask Ana'),
+    );
+    const waits = `${head}| [ ] | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n| [ ]<br>ask Ana | **C** | c | A |\n`;
+    expect(await render(waits)).toBe(waits.replace('| [ ]<br>ask Ana |', '| [BLOCKED]<br>ask Ana |'));
   });
 
   it('leaves a story written in two rows alone (the write commands refuse it too)', async () => {
