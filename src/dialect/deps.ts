@@ -49,9 +49,10 @@ export interface ParsedDeps {
 }
 
 /** A cell that says "no dependencies", in any language queue reads, in emphasis or not (`_None_`,
- * `Нет зависимостей`, `暂无`). */
+ * `*_None_*`, `_None_.`, `Нет зависимостей`, `暂无`), with a note in parentheses after it or not
+ * (`None (see notes)`). */
 const NONE =
-  /^([*_]{0,2})(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?\1$/iu;
+  /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?[*_]{0,3}\.?(?:\s*\([^()]*\))?$/iu;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** A character or word that {@link SPLIT} splits at, other than `,`. */

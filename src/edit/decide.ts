@@ -328,7 +328,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
 function formerStyle(style: StatusStyle, former: Former | null, doc: QueueDocument): StatusStyle {
   const form = former?.form;
   if (!form || parseStatus(form, doc.lexicon).category !== 'todo') return style;
-  return { write: (w) => (w.category === 'todo' ? form : style.write(w)) };
+  return { write: (w, after) => (w.category === 'todo' ? form : style.write(w, after)) };
 }
 
 /**
@@ -342,10 +342,12 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   if (occ.section) return sectionMoveEdits(doc, occ, sectionWish(wish), place);
   const span = occ.spans.status!;
   const cell = doc.text.slice(span.start, span.end);
-  const text = occ.kind === 'table' ? cellStatus(style, wish, cell) : style.write(wish);
   // A note written after the status in its cell (`[IN PROGRESS: Dev 1] since Mon`) is the person's:
-  // only the status is replaced, inside the markup that runs on over the note, if any.
+  // only the status is replaced, inside the markup that runs on over the note, if any, in a form
+  // that ends before the note.
   const note = statusExtent(cell, doc.lexicon);
+  const after = note ? cell.slice(note.end) : '';
+  const text = occ.kind === 'table' ? cellStatus(style, wish, cell, after) : style.write(wish, after);
   if (note) {
     // Inside emphasis that runs on over the note (`**REOPENED — the gap widened.**`), the status is
     // written bare: the file's `**DONE**` there would open a second bold inside the first.

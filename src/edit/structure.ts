@@ -239,7 +239,9 @@ function outsideWrapping(text: string, span: Span): Span {
 function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string, occ: Occurrence, none: () => string): Edit {
   const source = text.slice(span.start, span.end);
   if (action === 'add') {
-    const empty = parseDeps(source).deps.length === 0 && parseDeps(source).documents.length === 0;
+    // Read as the readers read it: a code span's backticks are no part of its text (`` `—` ``).
+    const read = parseDeps(source.replace(/`/g, ''));
+    const empty = read.deps.length === 0 && read.documents.length === 0;
     if (!empty) return { start: span.start, end: span.end, text: `${source}, ${dep}` };
     // A placeholder the reader took from inside its emphasis (`- **Depends on**: _None._`) goes
     // with the emphasis: `_S-3_` would read as prose, not as a dependency.

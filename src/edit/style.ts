@@ -14,6 +14,7 @@ import { nativeWord, parseStatus, statusExtent, WRITTEN_EMOJI } from '../dialect
 import type { Lexicon } from '../dialect/vocabulary.js';
 import type { StatusCategory } from '../domain/types.js';
 import { isClaimed } from '../domain/status.js';
+import { fastInlineText } from '../markdown/inline.js';
 
 /** What to write: a category, and the claimant (in progress, review) or hold reason (blocked). */
 export interface StatusWish {
@@ -24,8 +25,11 @@ export interface StatusWish {
 
 /** A file's status dialect. */
 export interface StatusStyle {
-  /** The cell source for `wish`. Throws nothing: falls back to the bracket form. */
-  write(wish: StatusWish): string;
+  /** The cell source for `wish`. `after`: what will follow it in its cell (a person's note,
+   * `<sub>since Mon</sub>`): a form is taken only if it reads as `wish` with that after it (a
+   * reason written `Blocked: …` would run on into the note). Throws nothing: falls back to the
+   * bracket form. */
+  write(wish: StatusWish, after?: string): string;
 }
 
 const BRACKET: Record<StatusWish['category'], string> = {
@@ -133,7 +137,7 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
   };
 
   return {
-    write(w: StatusWish): string {
+    write(w: StatusWish, after = ''): string {
       const wantArg = argOf(w);
       const ex = exemplar(w.category);
       const candidates: string[] = [];
@@ -152,7 +156,7 @@ export function statusStyle(cells: readonly string[], lexicon?: Lexicon, declare
         }
       }
       candidates.push(fallback(w), bracketForm(w));
-      for (const c of candidates) if (reads(c, w, wantArg, lexicon)) return c;
+      for (const c of candidates) if (reads(c + after, w, wantArg, lexicon)) return c;
       return bracketForm(w);
     },
   };
@@ -173,18 +177,19 @@ function argOf(w: StatusWish): string | null {
 const ENTITY_AMP = /&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
 
 /**
- * `style`'s text for `wish` in the table cell `cell` (its source as it is). A table cell is read as
- * Markdown, its entities decoded outside code spans: there an `&` of the claimant or reason that
- * would begin one (`see a &amp; b`) is written `&amp;`, so that the cell reads back as given. In a
- * cell or form with code (`` `todo` ``), and in a heading block's status line, which are read as
- * written, the text goes as it is ({@link StatusStyle.write}).
+ * `style`'s text for `wish` in the table cell `cell` (its source as it is), before `after` (the
+ * note that stays, {@link StatusStyle.write}). A table cell is read as Markdown: where the claimant
+ * or reason would not read as itself (`x *y* z` reads `x y z`, `see a &amp; b` reads `see a & b`),
+ * its markup is escaped (`x \*y\* z`) and an `&` that would begin an entity written `&amp;`, so
+ * that the cell reads back as given. In a cell or form with code (`` `todo` ``), and in a heading
+ * block's status line, which are read as written, the text goes as it is.
  */
-export function cellStatus(style: StatusStyle, wish: StatusWish, cell: string): string {
-  const plain = style.write(wish);
+export function cellStatus(style: StatusStyle, wish: StatusWish, cell: string, after = ''): string {
+  const plain = style.write(wish, after);
   const arg = argOf(wish);
-  if (arg === null || !new RegExp(ENTITY_AMP.source).test(arg) || cell.includes('`') || plain.includes('`')) return plain;
-  const escaped = arg.replace(ENTITY_AMP, '&amp;');
-  return style.write(wish.category === 'blocked' ? { ...wish, reason: escaped } : { ...wish, claimant: escaped });
+  if (arg === null || fastInlineText(arg) === arg || cell.includes('`') || plain.split(arg).join('').includes('`')) return plain;
+  const escaped = arg.replace(/[\\*_`~<[]/g, '\\$&').replace(ENTITY_AMP, '&amp;');
+  return style.write(wish.category === 'blocked' ? { ...wish, reason: escaped } : { ...wish, claimant: escaped }, after);
 }
 
 function bracketForm(w: StatusWish): string {

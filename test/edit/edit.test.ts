@@ -393,6 +393,18 @@ describe('decide', () => {
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'see a &amp; b' })).toContain('| [BLOCKED: see a &amp;amp; b] | **B**');
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'R&D' })).toContain('| [BLOCKED: R&D] | **B**');
     expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason: 'pay $& now' })).toContain('| [BLOCKED: pay $& now] | **B**');
+    // Markup in a reason is escaped in a table cell, where it would be read as Markdown.
+    for (const [reason, written] of [
+      ['x *y* z', 'x \\*y\\* z'],
+      ['a \\& b', 'a \\\\& b'],
+      ['a <https://x.y> b', 'a \\<https://x.y> b'],
+      ['under_score_x', 'under_score_x'],
+    ]) {
+      expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason })).toContain(`| [BLOCKED: ${written}] | **B**`);
+    }
+    // A form whose reason would run on into the note after the status is passed over for one that ends.
+    const colon = `${head}| Todo<sub>since Mon</sub> | **A** | a | None |\n| Blocked: legal | **B** | b | None |\n`;
+    expect(await run(colon, { op: 'block', id: 'A', agent: 'X', reason: 'waiting on api' })).toContain('| Blocked (waiting on api)<sub>since Mon</sub> | **A**');
     // Where the text is read as written (a code span, a heading block's status line), it goes as given.
     const code = `${head}| \`todo\` | **A** | a | None |\n| \`blocked: x\` | **B** | b | None |\n`;
     expect(await run(code, { op: 'block', id: 'A', agent: 'X', reason: 'see a &amp; b' })).toContain('| `blocked: see a &amp; b` | **A**');
@@ -536,6 +548,9 @@ describe('add and dep', () => {
     expect(await run(md, (queue) => decideDep(queue, 'add', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | B |');
     expect(await run(md, (queue) => decideDep(queue, 'add', 'B', 'C', 'X'))).toContain('| [ ] | **B** | b | A, C |');
     expect(await run(md, (queue) => decideDep(queue, 'rm', 'B', 'A', 'X'))).toContain('| [ ] | **B** | b | None |');
+    // A placeholder in a code span is a placeholder: replaced, not added to.
+    const code = md.replace('| [ ] | **C** | c | None |', '| [ ] | **C** | c | `—` |');
+    expect(await run(code, (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A |');
     const cyc = await refusal(md, (queue) => decideDep(queue, 'add', 'A', 'B', 'X'));
     expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
     expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');

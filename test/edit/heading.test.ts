@@ -94,7 +94,7 @@ describe('heading-block stories', () => {
     const extra = `${md}## QW-004 Extra\n**Status:** todo\n`;
     expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
     // A placeholder in emphasis goes with its emphasis: `_QW-001_` would read as prose.
-    for (const none of ['_None._', '**None**', '*none*', '`None`', '_Нет._']) {
+    for (const none of ['_None._', '**None**', '*none*', '`None`', '_Нет._', '_None_.', '*_None_*']) {
       const placeholder = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: ${none}\n`;
       expect(await dep(placeholder, 'add', 'QW-004', 'QW-001')).toBe(placeholder.replace(`: ${none}\n`, ': QW-001\n'));
     }
