@@ -29,7 +29,7 @@
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
 import type { Occurrence, Span, Status } from '../domain/types.js';
-import { DEPENDENCY_LABELS, parseDeps, type ParsedDeps } from './deps.js';
+import { DEPENDENCY_LABELS, parseDeps, saysNone, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
 import { SectionCursor, sectionStatus, targetSection } from './sections.js';
@@ -63,6 +63,18 @@ export interface Field {
   value: string;
   start: number;
   end: number;
+}
+
+/** The hold reason a `Blocked on:` value gives a blocked status, or null: none when it says none
+ * (`None`, `—`, `_N/A_`) or names only the block's own dependencies (`deps`, its `Depends on:`
+ * value; `Blocked on: S-1` beside `Depends on: S-1` waits on S-1). */
+function holdReason(value: string | undefined, deps: string | undefined): string | null {
+  const v = value?.trim();
+  if (!v || saysNone(v.replace(/`/g, ''))) return null;
+  const own = deps ? parseDeps(deps.replace(/`/g, '')).deps.map((d) => d.ref.toLowerCase()) : [];
+  const named = parseDeps(v.replace(/`/g, ''));
+  if (own.length && named.documents.length === 0 && named.deps.length && named.deps.every((d) => own.includes(d.ref.toLowerCase()))) return null;
+  return v;
 }
 
 /** The value's span inside wrapping backticks or bold (`` `todo` ``, `**done**`). */
@@ -166,7 +178,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       const raw = src.slice(span.start, span.end);
       status = { ...parseStatus(raw, lexicon), raw };
       // `Blocked on:` gives a blocked status its reason, as under a section that says blocked: a hold.
-      const on = status.category === 'blocked' && status.reason === null ? fields.get('blocked on')?.value.trim() : undefined;
+      const on = status.category === 'blocked' && status.reason === null ? holdReason(fields.get('blocked on')?.value, fields.get('deps')?.value) : null;
       if (on) status = { ...status, reason: on };
       // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
       // only with a status the grammar knows and an id, written in the heading or as an `id:` field.

@@ -15,6 +15,7 @@ import type { Occurrence, Story } from '../domain/types.js';
 import type { Effect } from '../domain/effects.js';
 import type { Edit } from './splice.js';
 import { cellStatus, emphasisOf, type StatusStyle, type StatusWish } from './style.js';
+import { blockedOnEdits } from './fields.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
 import type { Former } from './former.js';
@@ -346,15 +347,17 @@ export function statusEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWis
   // only the status is replaced, inside the markup that runs on over the note, if any, in a form
   // that ends before the note.
   const note = statusExtent(cell, doc.lexicon);
-  const after = note ? cell.slice(note.end) : '';
-  const text = occ.kind === 'table' ? cellStatus(style, wish, cell, after) : style.write(wish, after);
-  if (note) {
-    // Inside emphasis that runs on over the note (`**REOPENED — the gap widened.**`), the status is
-    // written bare: the file's `**DONE**` there would open a second bold inside the first.
-    const inside = /[*_]/.test(cell.slice(0, note.start));
-    return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? (emphasisOf(text)?.inner ?? text) : text }];
-  }
-  return [{ start: span.start, end: span.end, text }];
+  // Inside emphasis that runs on over the note (`**REOPENED — the gap widened.**`), the status is
+  // written bare (the file's `**DONE**` there would open a second bold inside the first), and read
+  // with the note as the emphasis's text, without its closing marks.
+  const inside = note !== null && /[*_]/.test(cell.slice(0, note.start));
+  const after = note ? (inside ? cell.slice(note.end).replace(/[*_]+\s*$/, '') : cell.slice(note.end)) : '';
+  const before = note ? cell.slice(0, note.start) : '';
+  const text = occ.kind === 'table' ? cellStatus(style, wish, before, after) : style.write(wish, after);
+  // A heading block held by its `Blocked on:` line lets go of it with the hold.
+  const held = blockedOnEdits(doc, occ, wish);
+  if (note) return [{ start: span.start + note.start, end: span.start + note.end, text: inside ? (emphasisOf(text)?.inner ?? text) : text }, ...held];
+  return [{ start: span.start, end: span.end, text }, ...held];
 }
 
 /**

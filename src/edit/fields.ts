@@ -4,7 +4,10 @@
  * `- **Owner**: Dev 2`; `**Status:** todo` → `**Depends on:** QW-1`; `Status: todo` → `Owner: A`). Pure.
  */
 import type { QueueDocument } from '../read/queue.js';
+import type { Occurrence } from '../domain/types.js';
+import { blockEnd, fieldsIn } from '../dialect/headings.js';
 import type { Edit } from './splice.js';
+import type { StatusWish } from './style.js';
 import { endingAfter } from './common.js';
 
 /** A field line: prefix (indent, bullet, opening bold), name (in any language: `Priority`,
@@ -79,4 +82,22 @@ export function fieldLineOpening(text: string, heading: Line, name: string, valu
   const next = lineAt(text, heading.next);
   const blankAfter = heading.next >= text.length || text.slice(next.start, next.end).trim() === '';
   return { start: heading.next, end: heading.next, text: `${item}${eol}${blankAfter ? '' : eol}` };
+}
+
+/**
+ * For a heading block with a `Status:` line of its own (`occ`), held by the reason of its `Blocked
+ * on:` line (`dialect/headings.ts`): the edit taking that line away when `wish` holds it for no
+ * reason of its own (an unblock, a claim, a done), so that the line does not hold it again; else
+ * none. A block --reason writes its reason into the status line, which then wins over the line.
+ */
+export function blockedOnEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
+  if (occ.kind !== 'heading' || occ.section || occ.status.category !== 'blocked' || occ.status.reason === null) return [];
+  if (wish.category === 'blocked' && wish.reason) return [];
+  const text = doc.text;
+  const i = doc.headings.findIndex((h) => h.start === occ.start);
+  if (i === -1) return [];
+  const f = fieldsIn(text, lineOf(text, occ.start).next, blockEnd(doc.headings, i, text.length)).get('blocked on');
+  if (!f || f.value.trim() !== occ.status.reason) return [];
+  const l = lineOf(text, f.start);
+  return [{ start: l.start, end: l.next, text: '' }];
 }

@@ -94,10 +94,20 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
       if (tag !== found[0]) edits.push({ start, end, text: tag });
       return edits;
     }
-    // A tag written as code (`` `[BLOCKED]` ``) goes with its backticks.
-    if (text[start - 1] === '`' && text[end] === '`') {
+    // A tag written as code or in emphasis (`` `[BLOCKED]` ``, `**[BLOCKED]**`) goes with its marks.
+    while (start > para.start && end < para.end && text[start - 1] === text[end] && '`*_'.includes(text[end])) {
       start--;
       end++;
+    }
+    // Only a tag that stands apart is taken away: one inside other text (`(**[BLOCKED]**)`) would
+    // leave that text changed.
+    const apart = (at: number) => at <= para.start || at >= para.end || /\s/.test(text[at]);
+    if (!apart(start - 1) || !(apart(end) || /[.,;:—–-]/.test(text[end]))) {
+      throw new QueueError(
+        'parse_error',
+        `${occ.file}:${occ.line}:${occ.column}: the tag "${found[0]}" is written inside other text; queue will not guess what to take away with it: edit the item by hand`,
+        { file: occ.file, line: occ.line },
+      );
     }
     if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
     else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });

@@ -24,6 +24,7 @@ import type { Queue, QueueDocument } from '../read/queue.js';
 import { isReconcilable, isUnblockable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
 import { completedLogEdit, statusEdits, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
+import { QueueError } from '../domain/errors.js';
 import type { StatusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
@@ -141,8 +142,16 @@ function storyEdits(
   const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
   if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
     // As every write writes a status (`edit/decide.ts`): a note after it in the cell is kept, a task
-    // item drops its tag, a heading block's Status line is rewritten.
-    out.edits.push(...statusEdits(doc, occ, { category: 'todo' }, style()));
+    // item drops its tag, a heading block's Status line is rewritten. A task item or heading block
+    // that cannot be edited with full fidelity is left as it is: it is not this write's to refuse.
+    let edits: Edit[];
+    try {
+      edits = statusEdits(doc, occ, { category: 'todo' }, style());
+    } catch (e) {
+      if (table || !(e instanceof QueueError)) throw e;
+      return;
+    }
+    out.edits.push(...edits);
     out.changes.push({ id: s.id, expect: { category: 'todo' } });
     out.effects.push({ kind: 'unblock', id: s.id });
   } else if (!table) {

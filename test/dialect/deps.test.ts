@@ -18,6 +18,8 @@ describe('dependency grammar', () => {
     ['_None._', []],
     ['None (see notes)', []],
     ['_None_ (see notes)', []],
+    // A note that may name a story is no "none": `None (S-1 later)` is read, and says what it names.
+    ['None (S-1 later)', ['None']],
     ['Нет зависимостей', []],
     ['暂无', []],
     ['Keine Abhängigkeiten', []],

@@ -402,6 +402,16 @@ describe('decide', () => {
     ]) {
       expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason })).toContain(`| [BLOCKED: ${written}] | **B**`);
     }
+    // Nothing in a web address is escaped (GFM reads it literally); a file whose to-do cells are
+    // code writes its other forms outside code, escaped all the same.
+    for (const [reason, written] of [
+      ['see <https://example.com/a_b?x=1&y=2>', 'see \\<https://example.com/a_b?x=1&y=2>'],
+      ['see www.example.com/a_b *now*', 'see www.example.com/a_b \\*now\\*'],
+    ]) {
+      expect(await run(md, { op: 'block', id: 'B', agent: 'X', reason })).toContain(`| [BLOCKED: ${written}] | **B**`);
+    }
+    const ticks = `${head}| \`todo\` | **A** | a | None |\n| \`todo\` | **B** | b | A |\n`;
+    expect(await run(ticks, { op: 'block', id: 'A', agent: 'X', reason: 'x *y* z' })).toContain('| blocked (x \\*y\\* z) | **A**');
     // A form whose reason would run on into the note after the status is passed over for one that ends.
     const colon = `${head}| Todo<sub>since Mon</sub> | **A** | a | None |\n| Blocked: legal | **B** | b | None |\n`;
     expect(await run(colon, { op: 'block', id: 'A', agent: 'X', reason: 'waiting on api' })).toContain('| Blocked (waiting on api)<sub>since Mon</sub> | **A**');

@@ -4,7 +4,8 @@ import { QueueError } from '../../src/domain/errors.js';
 import { readQueue } from '../../src/read/queue.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { progressBar } from '../../src/reconcile/blocks.js';
-import { reconcile, reconcileDependents, renderDecision } from '../../src/reconcile/reconcile.js';
+import { reconcile, reconcileDependents, renderDecision, withFollow } from '../../src/reconcile/reconcile.js';
+import { decideDep } from '../../src/edit/structure.js';
 import { decide } from '../../src/edit/decide.js';
 import { corpusFiles, fixture, fixtureFiles, read, withoutCorpus } from '../helpers.js';
 
@@ -88,11 +89,13 @@ describe('reconcile', () => {
       '- [ ] T-5 Fifth [BLOCKED] (depends on: T-6)',
       '- [ ] T-6 Sixth',
       '- [ ] T-7 `[BLOCKED]` Seventh (depends on: T-1)',
+      '- [ ] T-8 Eighth **[BLOCKED]** (depends on: T-1)',
+      '- [ ] T-9 Ninth (**[BLOCKED]**) (depends on: T-1)',
       '',
     ].join('\n');
     const block = (id: string, status: string, deps: string) => `### ${id} Story ${id}\n\n- **Status**: ${status}\n- **Depends on**: ${deps}\n\n`;
     // A `Blocked on:` line makes a blocked status a hold, as it does under a section that says blocked.
-    const blocks = `${block('S-1', 'In Progress (Dev 1)', 'None')}${block('S-2', 'Blocked', 'S-1')}${block('S-3', 'Blocked (legal)', 'S-1')}${block('S-4', 'Todo', 'S-1, S-5')}${block('S-5', 'Todo', 'None')}${block('S-6', 'Blocked', 'S-1').replace('- **Depends on**', '- **Blocked on**: legal sign-off\n- **Depends on**')}`;
+    const blocks = `${block('S-1', 'In Progress (Dev 1)', 'None')}${block('S-2', 'Blocked', 'S-1')}${block('S-3', 'Blocked (legal)', 'S-1')}${block('S-4', 'Todo', 'S-1, S-5')}${block('S-5', 'Todo', 'None')}${block('S-6', 'Blocked', 'S-1').replace('- **Depends on**', '- **Blocked on**: legal sign-off\n- **Depends on**')}${block('S-7', 'Blocked', 'S-1').replace('- **Depends on**', '- **Blocked on**: _N/A_\n- **Depends on**')}${block('S-8', 'Blocked', 'S-1').replace('- **Depends on**', '- **Blocked on**: S-1\n- **Depends on**')}`;
     for (const [text, id, want] of [
       [
         tasks,
@@ -101,20 +104,38 @@ describe('reconcile', () => {
           .replace('T-1 First [IN PROGRESS: Dev 1]', 'T-1 First')
           .replace('- [ ] T-1', '- [x] T-1')
           .replace('T-2 [BLOCKED] Second', 'T-2 Second')
-          .replace('T-7 `[BLOCKED]` Seventh', 'T-7 Seventh'),
+          .replace('T-7 `[BLOCKED]` Seventh', 'T-7 Seventh')
+          .replace('T-8 Eighth **[BLOCKED]** (', 'T-8 Eighth ('),
       ],
-      [blocks, 'S-1', blocks.replace('In Progress (Dev 1)', 'Done').replace('- **Status**: Blocked\n- **Depends on**: S-1', '- **Status**: Todo\n- **Depends on**: S-1')],
+      [
+        blocks,
+        'S-1',
+        blocks
+          .replace('In Progress (Dev 1)', 'Done')
+          .replace('- **Status**: Blocked\n- **Depends on**: S-1', '- **Status**: Todo\n- **Depends on**: S-1')
+          .replace('- **Status**: Blocked\n- **Blocked on**: _N/A_', '- **Status**: Todo\n- **Blocked on**: _N/A_')
+          .replace('- **Status**: Blocked\n- **Blocked on**: S-1', '- **Status**: Todo\n- **Blocked on**: S-1'),
+      ],
     ] as const) {
       const queue = await q(text);
       const d = decide(queue, { op: 'done', id, agent: 'Dev 1' });
       d.follow = (after) => reconcileDependents(after, id)[0];
       const applied = await applyDecision(queue, d);
       expect(applied.content).toBe(want);
-      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual(id === 'T-1' ? ['T-2', 'T-7'] : ['S-2']);
+      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual(id === 'T-1' ? ['T-2', 'T-7', 'T-8'] : ['S-2', 'S-7', 'S-8']);
       // Render agrees, and has nothing more to do: T-5 waits, and a list or block is never blocked.
       expect(await render(applied.content)).toBe(applied.content);
     }
     expect((await q(blocks)).graph.byId.get('S-6')!.status.reason).toBe('legal sign-off');
+    // queue unblock lets go of such a hold: the line goes, and the block waits on its dependencies.
+    const unblocked = await applyDecision(await q(blocks), decide(await q(blocks), { op: 'unblock', id: 'S-6', agent: 'X' }));
+    expect(unblocked.content).toBe(blocks.replace('- **Blocked on**: legal sign-off\n', ''));
+    expect(unblocked.after.graph.waitingOn(unblocked.after.graph.byId.get('S-6')!)).toEqual(['S-1']);
+    // A dependency added to a row whose bold runs on over a note leaves the note a note.
+    const bold = `${head}| **TODO — assigned next sprint** | **A** | a | — |\n| [IN PROGRESS: Z] | **B** | b | — |\n| [BLOCKED] | **C** | c | B |\n`;
+    const bq = await q(bold);
+    const dep = await applyDecision(bq, withFollow(bq, decideDep(bq, 'add', 'A', 'B', 'X'), { renderOnWrite: false }));
+    expect(dep.content).toBe(bold.replace('**TODO — assigned next sprint** | **A** | a | — |', '**[BLOCKED] — assigned next sprint** | **A** | a | B |'));
     // A block whose status is its section is a person's to move (queue unblock).
     const sections = '## Blocked\n\n### S-2 Two\n\n- **Depends on**: S-1\n\n## Done\n\n### S-1 One\n\n## Ready\n\n### S-3 Three\n';
     expect(await render(sections)).toBe(sections);
