@@ -50,9 +50,9 @@ export interface ParsedDeps {
 
 /** A cell that says "no dependencies", in any language queue reads, in emphasis or not (`_None_`,
  * `*_None_*`, `_None_.`, `Нет зависимостей`, `暂无`), with a note in parentheses after it or not
- * (`None (see notes)`; not one with a digit in it, which may name a story: `None (S-1 later)`). */
+ * (`None (see notes)`, `None (since 2024)`: what the parentheses say is a note). */
 const NONE =
-  /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?[*_]{0,3}\.?(?:\s*\([^()\d]*\))?$/iu;
+  /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?[*_]{0,3}\.?(?:\s*\([^()]*\))?$/iu;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** A character or word that {@link SPLIT} splits at, other than `,`. */

@@ -65,15 +65,18 @@ export interface Field {
   end: number;
 }
 
+/** A reference shaped like a story id: one word with a digit in it (`S-1`, `#12`, `WQ-3a`). */
+const ID_SHAPED = /^#?[\p{L}\p{N}][\p{L}\p{N}._-]*$/u;
+
 /** The hold reason a `Blocked on:` value gives a blocked status, or null: none when it says none
- * (`None`, `—`, `_N/A_`) or names only the block's own dependencies (`deps`, its `Depends on:`
- * value; `Blocked on: S-1` beside `Depends on: S-1` waits on S-1). */
-function holdReason(value: string | undefined, deps: string | undefined): string | null {
+ * (`None`, `—`, `_N/A_`) or names only stories (`Blocked on: S-1`, ids with a digit: it waits on
+ * them, as on its dependencies; whether they are its `Depends on:` too does not change that, so
+ * that a dependency added or removed never turns a wait into a hold). */
+function holdReason(value: string | undefined): string | null {
   const v = value?.trim();
   if (!v || saysNone(v.replace(/`/g, ''))) return null;
-  const own = deps ? parseDeps(deps.replace(/`/g, '')).deps.map((d) => d.ref.toLowerCase()) : [];
   const named = parseDeps(v.replace(/`/g, ''));
-  if (own.length && named.documents.length === 0 && named.deps.length && named.deps.every((d) => own.includes(d.ref.toLowerCase()))) return null;
+  if (named.documents.length === 0 && named.deps.length && named.deps.every((d) => ID_SHAPED.test(d.ref) && /\d/.test(d.ref))) return null;
   return v;
 }
 
@@ -178,7 +181,7 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       const raw = src.slice(span.start, span.end);
       status = { ...parseStatus(raw, lexicon), raw };
       // `Blocked on:` gives a blocked status its reason, as under a section that says blocked: a hold.
-      const on = status.category === 'blocked' && status.reason === null ? holdReason(fields.get('blocked on')?.value, fields.get('deps')?.value) : null;
+      const on = status.category === 'blocked' && status.reason === null ? holdReason(fields.get('blocked on')?.value) : null;
       if (on) status = { ...status, reason: on };
       // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
       // only with a status the grammar knows and an id, written in the heading or as an `id:` field.

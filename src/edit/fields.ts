@@ -86,9 +86,12 @@ export function fieldLineOpening(text: string, heading: Line, name: string, valu
 
 /**
  * For a heading block with a `Status:` line of its own (`occ`), held by the reason of its `Blocked
- * on:` line (`dialect/headings.ts`): the edit taking that line away when `wish` holds it for no
- * reason of its own (an unblock, a claim, a done), so that the line does not hold it again; else
- * none. A block --reason writes its reason into the status line, which then wins over the line.
+ * on:` line (`dialect/headings.ts`): the edits taking that line away, and any other `Blocked on:`
+ * line of the block (each with the lines indented under it, which continue it), when `wish` holds it
+ * for no reason of its own (an unblock, a claim, a done), so that no such line holds it again; else
+ * none. A block --reason writes its reason into the status line, which then wins over the line. A
+ * line that ends the file without a line ending takes the ending before it instead, so that the file
+ * still ends as it did.
  */
 export function blockedOnEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
   if (occ.kind !== 'heading' || occ.section || occ.status.category !== 'blocked' || occ.status.reason === null) return [];
@@ -96,8 +99,22 @@ export function blockedOnEdits(doc: QueueDocument, occ: Occurrence, wish: Status
   const text = doc.text;
   const i = doc.headings.findIndex((h) => h.start === occ.start);
   if (i === -1) return [];
-  const f = fieldsIn(text, lineOf(text, occ.start).next, blockEnd(doc.headings, i, text.length)).get('blocked on');
-  if (!f || f.value.trim() !== occ.status.reason) return [];
-  const l = lineOf(text, f.start);
-  return [{ start: l.start, end: l.next, text: '' }];
+  const end = blockEnd(doc.headings, i, text.length);
+  const edits: Edit[] = [];
+  for (let from = lineOf(text, occ.start).next; from < end; ) {
+    const f = fieldsIn(text, from, end).get('blocked on');
+    if (!f) break;
+    const first = lineOf(text, f.start);
+    let last = first;
+    // Lines indented under it continue it (a wrapped value, a nested list).
+    for (let l = lineAt(text, last.next); last.next < end && l.start < end && /^[ \t]+\S/.test(text.slice(l.start, l.end)); l = lineAt(text, l.next)) last = l;
+    const prev = edits[edits.length - 1];
+    if (prev && prev.end === first.start) prev.end = last.next;
+    else edits.push({ start: first.start, end: last.next, text: '' });
+    from = last.next === last.end ? end : last.next;
+  }
+  // Lines that end the file without a line ending take the ending before them instead.
+  const tail = edits[edits.length - 1];
+  if (tail && tail.end === text.length && !text.endsWith('\n') && tail.start > 0) tail.start -= text[tail.start - 2] === '\r' ? 2 : 1;
+  return edits;
 }

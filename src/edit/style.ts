@@ -179,16 +179,17 @@ const ENTITY_AMP = /&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)/g;
 /** A web address as GFM reads one (`<https://…>`, `https://…`, `www.…`): its characters are
  * read literally, a backslash too, so nothing in it is escaped. */
 const ADDRESS = /(?:https?:\/\/|www\.)[^\s<>]*/giu;
-/** A web address (kept whole) or a character whose Markdown meaning a backslash takes away. */
-const ADDRESS_OR_MARK = new RegExp(`(${ADDRESS.source})|[\\\\*_\`~<[]`, 'giu');
+/** A web address (kept whole), an `&` that would begin an entity, or a character whose Markdown
+ * meaning a backslash takes away. */
+const ADDRESS_OR_MARK = new RegExp(`(${ADDRESS.source})|(${ENTITY_AMP.source})|[\\\\*_\`~<[]`, 'giu');
 
 /**
  * `style`'s text for `wish` in a table cell, after `before` (the cell's text before the status, when
  * a note follows it) and before `after` (the note that stays, {@link StatusStyle.write}). A table
  * cell is read as Markdown: where the claimant or reason would not read as itself (`x *y* z` reads
- * `x y z`, `see a &amp; b` reads `see a & b`), its markup is escaped (`x \*y\* z`; never inside a
- * web address) and an `&` that would begin an entity written `&amp;`, so that the cell reads back as
- * given. Inside a code span (the form's own, `` `blocked: …` ``, or one the cell opens before the
+ * `x y z`, `see a &amp; b` reads `see a & b`), its markup is escaped (`x \*y\* z`) and an `&` that
+ * would begin an entity written `&amp;`, so that the cell reads back as given; a web address is left
+ * as written (a backslash there is read as itself, so emphasis marks in one cannot be kept). Inside a code span (the form's own, `` `blocked: …` ``, or one the cell opens before the
  * status), which is read as written, the text goes as it is.
  */
 export function cellStatus(style: StatusStyle, wish: StatusWish, before: string, after = ''): string {
@@ -197,7 +198,7 @@ export function cellStatus(style: StatusStyle, wish: StatusWish, before: string,
   if (arg === null || fastInlineText(arg) === arg) return plain;
   const inCode = ((before.match(/`/g)?.length ?? 0) + (plain.slice(0, plain.indexOf(arg)).match(/`/g)?.length ?? 0)) % 2 === 1;
   if (inCode) return plain;
-  const escaped = arg.replace(ADDRESS_OR_MARK, (m, address: string | undefined) => address ?? `\\${m}`).replace(ENTITY_AMP, '&amp;');
+  const escaped = arg.replace(ADDRESS_OR_MARK, (m, address: string | undefined, amp: string | undefined) => address ?? (amp !== undefined ? '&amp;' : `\\${m}`));
   return style.write(wish.category === 'blocked' ? { ...wish, reason: escaped } : { ...wish, claimant: escaped }, after);
 }
 

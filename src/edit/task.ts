@@ -99,16 +99,6 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
       start--;
       end++;
     }
-    // Only a tag that stands apart is taken away: one inside other text (`(**[BLOCKED]**)`) would
-    // leave that text changed.
-    const apart = (at: number) => at <= para.start || at >= para.end || /\s/.test(text[at]);
-    if (!apart(start - 1) || !(apart(end) || /[.,;:—–-]/.test(text[end]))) {
-      throw new QueueError(
-        'parse_error',
-        `${occ.file}:${occ.line}:${occ.column}: the tag "${found[0]}" is written inside other text; queue will not guess what to take away with it: edit the item by hand`,
-        { file: occ.file, line: occ.line },
-      );
-    }
     if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
     else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });
   } else if (tag !== null) {
@@ -126,4 +116,25 @@ function checkMark(doc: QueueDocument): string {
   const lower = (doc.text.match(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[x\]/gm) ?? []).length;
   const upper = (doc.text.match(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+\[X\]/gm) ?? []).length;
   return upper > lower ? 'X' : 'x';
+}
+
+/**
+ * Whether the status tag of task item `occ` (if it has one) stands apart from the text before it: it
+ * opens the item's paragraph or follows a space, once the code or emphasis marks wrapped round it
+ * alone are counted with it (`T-2 **[BLOCKED]**`). Taking away a tag that does not (`(**[BLOCKED]**)`,
+ * `"[BLOCKED]"`) would leave the marks round it behind: the reconciler leaves such an item to a person.
+ */
+export function tagStandsApart(doc: QueueDocument, occ: Occurrence): boolean {
+  const para = occ.spans.title;
+  if (!para) return true;
+  const text = doc.text;
+  const found = TASK_STATUS.exec(text.slice(para.start, para.end));
+  if (!found) return true;
+  let start = para.start + found.index;
+  let end = start + found[0].length;
+  while (start > para.start && end < para.end && text[start - 1] === text[end] && '`*_'.includes(text[end])) {
+    start--;
+    end++;
+  }
+  return start <= para.start || /\s/.test(text[start - 1]);
 }

@@ -22,6 +22,7 @@
  */
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { isReconcilable, isUnblockable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
+import { tagStandsApart } from '../edit/task.js';
 import { completedLogEdit, statusEdits, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { QueueError } from '../domain/errors.js';
@@ -140,7 +141,7 @@ function storyEdits(
   // `waited`: stories blocked by their dependencies before the write, though they read as a hold now
   // (`queue dep rm` took their last dependency): [BLOCKED] with no reason is released as well.
   const hold = g.isHold(s) && !(waited.has(s.id) && s.status.reason === null);
-  if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id)) {
+  if (c === 'blocked' && !hold && depsDone && !g.inCycle(s.id) && (occ.kind !== 'task' || tagStandsApart(doc, occ))) {
     // As every write writes a status (`edit/decide.ts`): a note after it in the cell is kept, a task
     // item drops its tag, a heading block's Status line is rewritten. A task item or heading block
     // that cannot be edited with full fidelity is left as it is: it is not this write's to refuse.

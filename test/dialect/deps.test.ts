@@ -18,8 +18,9 @@ describe('dependency grammar', () => {
     ['_None._', []],
     ['None (see notes)', []],
     ['_None_ (see notes)', []],
-    // A note that may name a story is no "none": `None (S-1 later)` is read, and says what it names.
-    ['None (S-1 later)', ['None']],
+    // What the parentheses after "none" say is a note, as after a dependency (`5-1 (partial)`).
+    ['None (since 2024)', []],
+    ['— (phase 2)', []],
     ['Нет зависимостей', []],
     ['暂无', []],
     ['Keine Abhängigkeiten', []],

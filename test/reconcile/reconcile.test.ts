@@ -91,6 +91,8 @@ describe('reconcile', () => {
       '- [ ] T-7 `[BLOCKED]` Seventh (depends on: T-1)',
       '- [ ] T-8 Eighth **[BLOCKED]** (depends on: T-1)',
       '- [ ] T-9 Ninth (**[BLOCKED]**) (depends on: T-1)',
+      '- [ ] **T-10 Tenth [BLOCKED]** (depends on: T-1)',
+      '- [ ] T-11 Eleventh [BLOCKED]! (depends on: T-1)',
       '',
     ].join('\n');
     const block = (id: string, status: string, deps: string) => `### ${id} Story ${id}\n\n- **Status**: ${status}\n- **Depends on**: ${deps}\n\n`;
@@ -105,7 +107,9 @@ describe('reconcile', () => {
           .replace('- [ ] T-1', '- [x] T-1')
           .replace('T-2 [BLOCKED] Second', 'T-2 Second')
           .replace('T-7 `[BLOCKED]` Seventh', 'T-7 Seventh')
-          .replace('T-8 Eighth **[BLOCKED]** (', 'T-8 Eighth ('),
+          .replace('T-8 Eighth **[BLOCKED]** (', 'T-8 Eighth (')
+          .replace('**T-10 Tenth [BLOCKED]**', '**T-10 Tenth**')
+          .replace('Eleventh [BLOCKED]!', 'Eleventh!'),
       ],
       [
         blocks,
@@ -122,7 +126,7 @@ describe('reconcile', () => {
       d.follow = (after) => reconcileDependents(after, id)[0];
       const applied = await applyDecision(queue, d);
       expect(applied.content).toBe(want);
-      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual(id === 'T-1' ? ['T-2', 'T-7', 'T-8'] : ['S-2', 'S-7', 'S-8']);
+      expect(applied.derived.filter((e) => e.kind === 'unblock').map((e) => e.id)).toEqual(id === 'T-1' ? ['T-2', 'T-7', 'T-8', 'T-10', 'T-11'] : ['S-2', 'S-7', 'S-8']);
       // Render agrees, and has nothing more to do: T-5 waits, and a list or block is never blocked.
       expect(await render(applied.content)).toBe(applied.content);
     }
@@ -131,6 +135,21 @@ describe('reconcile', () => {
     const unblocked = await applyDecision(await q(blocks), decide(await q(blocks), { op: 'unblock', id: 'S-6', agent: 'X' }));
     expect(unblocked.content).toBe(blocks.replace('- **Blocked on**: legal sign-off\n', ''));
     expect(unblocked.after.graph.waitingOn(unblocked.after.graph.byId.get('S-6')!)).toEqual(['S-1']);
+    // Every Blocked on: line goes, with the lines indented under it; the file ends as it did.
+    const two = `${blocks}### S-9 Nine\n\n- **Status**: Blocked\n- **Depends on**: S-1\n- **Blocked on**: legal\n  ask Ana\n- **Blocked on**: vendor`;
+    const twoq = await q(two);
+    const lifted = await applyDecision(twoq, decide(twoq, { op: 'unblock', id: 'S-9', agent: 'X' }));
+    expect(lifted.content).toBe(two.replace('\n- **Blocked on**: legal\n  ask Ana\n- **Blocked on**: vendor', ''));
+    // A dependency named in Blocked on: is waited on, whether or not Depends on: names it: a dep
+    // added or removed never makes it a hold.
+    const named = '## S-1 A\n\nStatus: In progress (b)\n\n## S-2 B\n\nStatus: Blocked\nDepends on: S-1\nBlocked on: S-1\n';
+    const nq = await q(named);
+    expect((await applyDecision(nq, withFollow(nq, decideDep(nq, 'rm', 'S-2', 'S-1', 'X'), { renderOnWrite: false }))).content).toBe(
+      named.replace('Status: Blocked\nDepends on: S-1', 'Status: Todo\nDepends on: None'),
+    );
+    const bare = named.replace('Depends on: S-1\n', '');
+    const bq0 = await q(bare);
+    expect((await applyDecision(bq0, decideDep(bq0, 'add', 'S-2', 'S-1', 'X'))).content).toBe(bare.replace('Status: Blocked\n', 'Status: Blocked\nDepends on: S-1\n'));
     // A dependency added to a row whose bold runs on over a note leaves the note a note.
     const bold = `${head}| **TODO — assigned next sprint** | **A** | a | — |\n| [IN PROGRESS: Z] | **B** | b | — |\n| [BLOCKED] | **C** | c | B |\n`;
     const bq = await q(bold);
