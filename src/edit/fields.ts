@@ -5,7 +5,8 @@
  */
 import type { QueueDocument } from '../read/queue.js';
 import type { Occurrence } from '../domain/types.js';
-import { blockEnd, fieldsIn } from '../dialect/headings.js';
+import { fieldsIn } from '../dialect/headings.js';
+import { parseStatus } from '../dialect/status.js';
 import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
 import { endingAfter } from './common.js';
@@ -85,33 +86,37 @@ export function fieldLineOpening(text: string, heading: Line, name: string, valu
 }
 
 /**
- * For a heading block with a `Status:` line of its own (`occ`), held by the reason of its `Blocked
- * on:` line (`dialect/headings.ts`): the edits taking that line away, and any other `Blocked on:`
- * line of the block (each with the lines indented under it, which continue it), when `wish` holds it
- * for no reason of its own (an unblock, a claim, a done), so that no such line holds it again; else
- * none. A block --reason writes its reason into the status line, which then wins over the line. A
- * line that ends the file without a line ending takes the ending before it instead, so that the file
- * still ends as it did.
+ * For a heading block with a `Status:` line of its own (`occ`) that holds no reason itself, held by
+ * the reason of its `Blocked on:` line (the first before the next heading, as `dialect/headings.ts`
+ * reads it): the edits taking that line away, with the lines indented under it (which continue it)
+ * and the other `Blocked on:` lines of the same field list (which would hold it next), when `wish`
+ * holds it for no reason of its own (an unblock, a claim, a done); else none. Lines further on (a
+ * note under a sub-heading, prose) are the person's, and stay. A line that ends the file without a
+ * line ending takes the ending before it instead, so that the file still ends as it did.
  */
 export function blockedOnEdits(doc: QueueDocument, occ: Occurrence, wish: StatusWish): Edit[] {
   if (occ.kind !== 'heading' || occ.section || occ.status.category !== 'blocked' || occ.status.reason === null) return [];
   if (wish.category === 'blocked' && wish.reason) return [];
+  if (parseStatus(occ.status.raw, doc.lexicon).reason !== null) return []; // the status line holds its own reason
   const text = doc.text;
   const i = doc.headings.findIndex((h) => h.start === occ.start);
   if (i === -1) return [];
-  const end = blockEnd(doc.headings, i, text.length);
+  const end = i + 1 < doc.headings.length ? doc.headings[i + 1].start : text.length;
+  const f = fieldsIn(text, lineOf(text, occ.start).next, end).get('blocked on');
+  if (!f || f.value.trim() !== occ.status.reason) return [];
   const edits: Edit[] = [];
-  for (let from = lineOf(text, occ.start).next; from < end; ) {
-    const f = fieldsIn(text, from, end).get('blocked on');
-    if (!f) break;
-    const first = lineOf(text, f.start);
-    let last = first;
-    // Lines indented under it continue it (a wrapped value, a nested list).
-    for (let l = lineAt(text, last.next); last.next < end && l.start < end && /^[ \t]+\S/.test(text.slice(l.start, l.end)); l = lineAt(text, l.next)) last = l;
-    const prev = edits[edits.length - 1];
-    if (prev && prev.end === first.start) prev.end = last.next;
-    else edits.push({ start: first.start, end: last.next, text: '' });
-    from = last.next === last.end ? end : last.next;
+  // From the reader's line to the end of its field list (a blank line, the next heading).
+  for (let l = lineOf(text, f.start); l.start < end && text.slice(l.start, l.end).trim() !== ''; ) {
+    const field = fieldsIn(text, l.start, l.next).get('blocked on');
+    let last = l;
+    for (let c = lineAt(text, last.next); c.start < end && /^[ \t]+\S/.test(text.slice(c.start, c.end)); c = lineAt(text, c.next)) last = c;
+    if (field) {
+      const prev = edits[edits.length - 1];
+      if (prev && prev.end === l.start) prev.end = last.next;
+      else edits.push({ start: l.start, end: last.next, text: '' });
+    }
+    if (last.next === last.end) break;
+    l = lineAt(text, last.next);
   }
   // Lines that end the file without a line ending take the ending before them instead.
   const tail = edits[edits.length - 1];

@@ -140,6 +140,15 @@ describe('reconcile', () => {
     const twoq = await q(two);
     const lifted = await applyDecision(twoq, decide(twoq, { op: 'unblock', id: 'S-9', agent: 'X' }));
     expect(lifted.content).toBe(two.replace('\n- **Blocked on**: legal\n  ask Ana\n- **Blocked on**: vendor', ''));
+    // Only the line that holds it: not a template's, not one past its field list or under a sub-heading.
+    const far = '## S-2 Second\nStatus: Blocked\nBlocked on: legal review\n\nSome prose.\nBlocked on: the 2024 outage\n\n### Notes\n- Blocked on: history entry\n';
+    const fq = await q(far);
+    expect((await applyDecision(fq, decide(fq, { op: 'unblock', id: 'S-2', agent: 'X' }))).content).toBe(
+      far.replace('Status: Blocked\nBlocked on: legal review\n', 'Status: Todo\n'),
+    );
+    const template = '## S-1 First\n- **Status**: Blocked (waiting on api)\n- **Depends on**: None\n- **Blocked on**: None\n';
+    const tq = await q(template);
+    expect((await applyDecision(tq, decide(tq, { op: 'unblock', id: 'S-1', agent: 'X' }))).content).toBe(template.replace('Blocked (waiting on api)', 'Todo'));
     // A dependency named in Blocked on: is waited on, whether or not Depends on: names it: a dep
     // added or removed never makes it a hold.
     const named = '## S-1 A\n\nStatus: In progress (b)\n\n## S-2 B\n\nStatus: Blocked\nDepends on: S-1\nBlocked on: S-1\n';
