@@ -159,15 +159,20 @@ export function reconcilable(queue: Queue, doc: QueueDocument): Story[] {
   return queue.stories.filter((s) => isReconcilable(s, doc));
 }
 
-/** Whether `s` is one of {@link reconcilable}'s stories of `doc`. */
-export function isReconcilable(s: Story, doc: QueueDocument): boolean {
+/** Whether `s` is written in `doc` with a status of its own, in one place, and listed under no
+ * status section: what the reconciler may edit, by kind ({@link isReconcilable}, {@link isUnblockable}). */
+function writtenOnceIn(s: Story, doc: QueueDocument): boolean {
   return (
     s.file === doc.file &&
-    s.occurrences[0].kind === 'table' &&
     s.occurrences[0].spans.status !== undefined &&
     s.occurrences.filter((o) => o.kind !== 'log').length === 1 &&
     !s.occurrences.some((o) => o.kind === 'log' && o.section)
   );
+}
+
+/** Whether `s` is one of {@link reconcilable}'s stories of `doc`. */
+export function isReconcilable(s: Story, doc: QueueDocument): boolean {
+  return s.occurrences[0].kind === 'table' && writtenOnceIn(s, doc);
 }
 
 /**
@@ -178,14 +183,7 @@ export function isReconcilable(s: Story, doc: QueueDocument): boolean {
  */
 export function isUnblockable(s: Story, doc: QueueDocument): boolean {
   const o = s.occurrences[0];
-  return (
-    s.file === doc.file &&
-    (o.kind === 'task' || o.kind === 'heading') &&
-    !o.section &&
-    o.spans.status !== undefined &&
-    s.occurrences.filter((x) => x.kind !== 'log').length === 1 &&
-    !s.occurrences.some((x) => x.kind === 'log' && x.section)
-  );
+  return (o.kind === 'task' || o.kind === 'heading') && !o.section && writtenOnceIn(s, doc);
 }
 
 /**

@@ -189,8 +189,9 @@ const ADDRESS_OR_MARK = new RegExp(`(${ADDRESS.source})|(${ENTITY_AMP.source})|[
  * cell is read as Markdown: where the claimant or reason would not read as itself (`x *y* z` reads
  * `x y z`, `see a &amp; b` reads `see a & b`), its markup is escaped (`x \*y\* z`) and an `&` that
  * would begin an entity written `&amp;`, so that the cell reads back as given; a web address is left
- * as written (a backslash there is read as itself, so emphasis marks in one cannot be kept). Inside a code span (the form's own, `` `blocked: …` ``, or one the cell opens before the
- * status), which is read as written, the text goes as it is.
+ * as written (a backslash there is read as itself, so emphasis marks in one cannot be kept). Inside
+ * a code span (the form's own, `` `blocked: …` ``, or one the cell opens before the status), which
+ * is read as written, the text goes as it is.
  */
 export function cellStatus(style: StatusStyle, wish: StatusWish, before: string, after = ''): string {
   const plain = style.write(wish, after);

@@ -16,7 +16,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { QueueDocument } from '../read/queue.js';
 import { TASK_STATUS } from '../dialect/tasks.js';
-import type { Occurrence } from '../domain/types.js';
+import type { Occurrence, Span } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
 
@@ -88,17 +88,13 @@ export function taskStatusEdits(doc: QueueDocument, occ: Occurrence, wish: Statu
     );
   }
   if (found) {
-    let start = para.start + found.index;
-    let end = start + found[0].length;
     if (tag !== null) {
-      if (tag !== found[0]) edits.push({ start, end, text: tag });
+      const start = para.start + found.index;
+      if (tag !== found[0]) edits.push({ start, end: start + found[0].length, text: tag });
       return edits;
     }
     // A tag written as code or in emphasis (`` `[BLOCKED]` ``, `**[BLOCKED]**`) goes with its marks.
-    while (start > para.start && end < para.end && text[start - 1] === text[end] && '`*_'.includes(text[end])) {
-      start--;
-      end++;
-    }
+    const { start, end } = withMarks(text, para, found);
     if (text[start - 1] === ' ' || text[start - 1] === '\t') edits.push({ start: start - 1, end, text: '' });
     else edits.push({ start, end: text[end] === ' ' ? end + 1 : end, text: '' });
   } else if (tag !== null) {
@@ -130,11 +126,18 @@ export function tagStandsApart(doc: QueueDocument, occ: Occurrence): boolean {
   const text = doc.text;
   const found = TASK_STATUS.exec(text.slice(para.start, para.end));
   if (!found) return true;
+  const { start } = withMarks(text, para, found);
+  return start <= para.start || /\s/.test(text[start - 1]);
+}
+
+/** The offsets of the tag `found` (matched in the paragraph `para` of `text`) with the code or
+ * emphasis marks wrapped round it alone (`` `[BLOCKED]` ``, `**[BLOCKED]**`). */
+function withMarks(text: string, para: Span, found: RegExpExecArray): Span {
   let start = para.start + found.index;
   let end = start + found[0].length;
   while (start > para.start && end < para.end && text[start - 1] === text[end] && '`*_'.includes(text[end])) {
     start--;
     end++;
   }
-  return start <= para.start || /\s/.test(text[start - 1]);
+  return { start, end };
 }

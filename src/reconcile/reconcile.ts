@@ -219,7 +219,7 @@ function reconcileWith(
       const blocking = once(() => block && writesBlocked(queue, mine()));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
-      const stories = only === null ? queue.stories.filter((s) => isReconcilable(s, doc) || isUnblockable(s, doc)) : onlyThese(queue, doc, only);
+      const stories = only === null ? queue.stories.filter((s) => edited(s, doc)) : onlyThese(queue, doc, only);
       for (const s of stories) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
       if (log.since) {
         const rows = handDone(queue, mine(), log.since, log.agent ?? 'queue');
@@ -255,13 +255,16 @@ function once<T>(f: () => T): () => T {
   };
 }
 
-/** The stories of `ids` the reconciler edits in `doc` (`edit/common.ts` isReconcilable,
- * isUnblockable), in file order. */
+/** Whether the reconciler edits `s` in `doc`: a table row ({@link isReconcilable}), or a task item
+ * or heading block it only releases ({@link isUnblockable}). */
+const edited = (s: Story, doc: QueueDocument) => isReconcilable(s, doc) || isUnblockable(s, doc);
+
+/** The stories of `ids` the reconciler edits in `doc` ({@link edited}), in file order. */
 function onlyThese(queue: Queue, doc: QueueDocument, ids: ReadonlySet<string>): Story[] {
   const at: number[] = [];
   for (const id of ids) {
     const i = queue.graph.indexOf(id);
-    if (i !== -1 && (isReconcilable(queue.stories[i], doc) || isUnblockable(queue.stories[i], doc))) at.push(i);
+    if (i !== -1 && edited(queue.stories[i], doc)) at.push(i);
   }
   return at.sort((x, y) => x - y).map((i) => queue.stories[i]);
 }
