@@ -115,6 +115,9 @@ export function deleteLine(text: string, o: Occurrence): Edit {
   while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
   if (text[end] === '\r') end++;
   if (text[end] === '\n') end++;
+  // The last line of a file without a final line ending: the ending before it goes instead, so
+  // that the file still ends without one.
+  else if (end === text.length && start > 0) start -= text[start - 2] === '\r' && text[start - 1] === '\n' ? 2 : 1;
   return { start, end, text: '' };
 }
 

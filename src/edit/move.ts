@@ -134,10 +134,13 @@ function leave(doc: QueueDocument, hs: readonly RawHeading[], from: number, star
   const sectionEnd = blockEnd(hs, from, text.length);
   const rest = text.slice(sectionBody, start) + text.slice(end, sectionEnd);
   const placeholder = rest.trim() === '' ? (placeholderOf(text) ?? known) : null;
-  if (!placeholder) return { start, end, text: '' };
+  // A block that ends a file without a final line ending takes the line endings (and blank lines)
+  // before it along, so that the file still ends without one.
+  const unended = end === text.length && !/\r?\n$/.test(text);
+  if (!placeholder) return { start: unended ? text.slice(0, start).replace(/(?:\r?\n[ \t]*)+$/, '').length : start, end, text: '' };
   // The placeholder's lines end as the section's line before the block does.
   const eol = endingBefore(text, start);
-  return { start, end, text: end === text.length ? placeholder + (/\r?\n$/.test(text) ? eol : '') : placeholder + eol + eol };
+  return { start, end, text: end === text.length ? placeholder + (unended ? '' : eol) : placeholder + eol + eol };
 }
 
 /** The edit putting `body` (the block without trailing blank lines) into section `hs[to]`: in place

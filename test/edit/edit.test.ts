@@ -478,6 +478,9 @@ describe('decide', () => {
     const out = await run(log, { op: 'reopen', id: 'A', agent: 'X' });
     expect(out).not.toContain('[DONE] **A**');
     expect(out).toContain('| [ ] | **A** | a | None |');
+    // A log that ends the file without a final newline: the file still ends without one.
+    const last = `${md}\n## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **B** | b | Dev 1 | 1 |\n| [DONE] **A** | a | Dev 1 | 1 |`;
+    expect(await run(last, { op: 'reopen', id: 'A', agent: 'X' })).toBe(last.replace('\n| [DONE] **A** | a | Dev 1 | 1 |', '').replace('| [DONE] | **A**', '| [ ] | **A**'));
   });
 });
 

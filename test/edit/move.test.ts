@@ -6,6 +6,7 @@ import { sectionStatus } from '../../src/dialect/sections.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { decide, type Operation } from '../../src/edit/decide.js';
 import { decideDep } from '../../src/edit/structure.js';
+import { formerOf } from '../../src/edit/former.js';
 import { rankReady } from '../../src/model/rank.js';
 import { join } from 'node:path';
 import { fixture, read, REAL, withoutCorpus } from '../helpers.js';
@@ -189,6 +190,21 @@ describe('heading blocks whose status is their section', () => {
     const tight = md.replace(block('WQ-5', 'Five'), '### WQ-5 Five\nJust prose.\n\n');
     expect(await run(tight, { op: 'claim', id: 'WQ-5', agent: 'A', maxClaims: 1 })).toContain('### WQ-5 Five\n- **Claimed by**: A\n\nJust prose.\n');
     expect(await run(tight, { op: 'block', id: 'WQ-5', agent: 'A', reason: 'the vendor' })).toContain('### WQ-5 Five\n- **Blocked on**: the vendor\n\nJust prose.\n');
+  });
+
+  it('a block that ends a file without a final newline leaves it without one, and a release puts back the same bytes', async () => {
+    const unended = '# Q\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-1 One\nDo it.\n\n### WQ-2 Two\nMore.';
+    const claimed = await run(unended, { op: 'claim', id: 'WQ-2', agent: 'A', maxClaims: 1 });
+    expect(claimed).toBe('# Q\n\n## In progress\n\n### WQ-2 Two\n- **Claimed by**: A\n\nMore.\n\n## Ready\n\n### WQ-1 One\nDo it.');
+    const former = formerOf(await q(unended), 'WQ-2');
+    expect(await run(claimed, { op: 'release', id: 'WQ-2', agent: 'A', former })).toBe(unended);
+    // The section's only block: the file's placeholder takes its place, still without a final
+    // newline; with none, the section's heading ends the file.
+    const alone = '# Q\n\n## In progress\n\n## Ready\n\n### WQ-2 Two\nMore.';
+    const moved = '# Q\n\n## In progress\n\n### WQ-2 Two\n- **Claimed by**: A\n\nMore.\n\n';
+    expect(await run(alone, { op: 'claim', id: 'WQ-2', agent: 'A', maxClaims: 1 })).toBe(`${moved}## Ready`);
+    const placeheld = alone.replace('## Ready', '## Done\n\n_None._\n\n## Ready');
+    expect(await run(placeheld, { op: 'claim', id: 'WQ-2', agent: 'A', maxClaims: 1 })).toBe(`${moved}## Done\n\n_None._\n\n## Ready\n\n_None._`);
   });
 
   it('a claim of a block whose last field is a Blocked on line that goes puts Claimed by in its place', async () => {
