@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { formatDuration } from '../domain/config.js';
+import { count } from './format.js';
 import type { Durations } from '../history/flow.js';
 import { globals, human, printJson } from './context.js';
 
@@ -22,7 +23,7 @@ export async function runStatsHistory(cmd: Command, since: string | undefined): 
   const { table } = await human();
   const days = flow.throughputByDay.length || 1;
   const out = [
-    `${flow.done} done${flow.since ? ` since ${flow.since}` : ''} (${(flow.done / days).toFixed(1)} a day over ${flow.throughputByDay.length} days)`,
+    `${flow.done} done${flow.since ? ` since ${flow.since}` : ''} (${(flow.done / days).toFixed(1)} a day over ${count(flow.throughputByDay.length, 'day', 'days')})`,
     `cycle time (claim → done)    ${d(flow.cycleTime)}`,
     `lead time (add → done)       ${d(flow.leadTime)}`,
     `blocked (block → unblock)    ${d(flow.blockedTime)}`,

@@ -56,5 +56,10 @@ describe('queue stats', () => {
     const human = await queue(dir, ['stats']);
     expect(human.stdout).toContain('7 stories, 1 done (14%), 1 ready');
     expect(human.stdout).toContain('Later');
+    // One of a thing is said in the singular.
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), '| Status | Story | Description |\n|---|---|---|\n| [ ] | **A** | a |\n');
+    const one = await queue(dir, ['stats']);
+    expect(one.stdout).toContain('1 story, 0 done (0%), 1 ready, 0 blocked');
+    expect(one.stdout).toContain('1 wave to finish; critical path A');
   });
 });

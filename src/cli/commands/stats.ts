@@ -1,6 +1,7 @@
 /** `queue stats`: counts by status and section, ready/blocked, waves, critical path (app/stats.ts); `--history` and/or `--since DATE`: the flow (stats-history.ts). */
 import type { Command } from 'commander';
 import { globals, human, open, printJson } from '../context.js';
+import { count } from '../format.js';
 
 /** Add `queue stats` to `program`: its arguments and options (what it does is in this file's header). */
 export function register(program: Command): void {
@@ -24,13 +25,15 @@ export function register(program: Command): void {
       const { c, table } = await human();
       const done = body.byStatus.done ?? 0;
       const pct = body.total ? Math.round((100 * done) / body.total) : 0;
-      const out = [`${c().bold(String(body.total))} stories, ${done} done (${pct}%), ${body.ready} ready, ${body.blocked} blocked`];
+      const out = [`${c().bold(String(body.total))} ${body.total === 1 ? 'story' : 'stories'}, ${done} done (${pct}%), ${body.ready} ready, ${body.blocked} blocked`];
       out.push(
         Object.entries(body.byStatus)
           .map(([k, v]) => `${k} ${v}`)
           .join(' · '),
       );
-      out.push(`${body.waves} waves to finish${body.unschedulable ? `, ${body.unschedulable} unschedulable` : ''}; critical path ${body.criticalPath.join(' → ') || '—'}`);
+      out.push(
+        `${count(body.waves, 'wave', 'waves')} to finish${body.unschedulable ? `, ${body.unschedulable} unschedulable` : ''}; critical path ${body.criticalPath.join(' → ') || '—'}`,
+      );
       process.stdout.write(`${out.join('\n')}\n\n`);
       process.stdout.write(
         table(
