@@ -235,8 +235,32 @@ export function legendRows(table: RawTable, underLegend: boolean, isId: (text: s
   return rows.length ? rows : null;
 }
 
-/** A definition line under a legend heading: `- **parked** — waiting on the owner`, `- \`BACKLOG\`: not yet ready`. */
-const DEFINITION = /^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?(\*\*|__|`)?([^*_`:—–=]{1,40}?)\1?[ \t]*(?::|—|–|=|-)[ \t]*(\S.*)$/;
+/** A bullet's text after its marker (and a check box, if any). */
+const BULLET = /^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/;
+/** A word in bold or code, its closing marks included: the word may hold a hyphen (`` `in-progress` ``)
+ * and end with the colon that separates it (`**parked:**`). */
+const WRAPPED_WORD = /^(\*\*|__|`)([^*_`]{1,40}?)\1/;
+/** What separates a definition's word from its meaning: a colon, a dash or `=`; a hyphen only with a
+ * space after it, so that `in-progress: …` is one word. */
+const SEPARATED = /^[ \t]*(?::|—|–|=|-(?=[ \t]))[ \t]*(\S.*)$/;
+const BARE_WORD = /^([^*_`:—–=]{1,40}?)[ \t]*(?::|—|–|=|-(?=[ \t]))[ \t]*(\S.*)$/;
+
+/** A definition line under a legend heading (`- **parked** — waiting on the owner`, `` - `BACKLOG`:
+ * not yet ready ``, `- in-progress: someone works on it`) as its word and meaning, or null. */
+function definition(line: string): [string, string] | null {
+  const rest = BULLET.exec(line)?.[1];
+  if (rest === undefined) return null;
+  const w = WRAPPED_WORD.exec(rest);
+  if (w) {
+    const after = rest.slice(w[0].length).trim();
+    const inner = w[2].replace(/[ \t]*:$/, '');
+    if (inner !== w[2]) return after !== '' && inner.trim() !== '' ? [inner, after] : null;
+    const m = SEPARATED.exec(after);
+    return m ? [w[2], m[1]] : null;
+  }
+  const m = BARE_WORD.exec(rest);
+  return m ? [m[1], m[2]] : null;
+}
 
 /**
  * The words a document's legends define: `| State | Meaning |` tables anywhere, and under a legend
@@ -293,8 +317,8 @@ export function readLegends(
     while (at > 0 && at < end) {
       let nl = src.indexOf('\n', at);
       if (nl === -1 || nl > end) nl = end;
-      const m = DEFINITION.exec(src.slice(at, nl).replace(/\r$/, ''));
-      if (m) add(legendWord(m[2]), m[3], line);
+      const d = definition(src.slice(at, nl).replace(/\r$/, ''));
+      if (d) add(legendWord(d[0]), d[1], line);
       at = nl + 1;
       line++;
     }

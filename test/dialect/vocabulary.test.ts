@@ -324,6 +324,17 @@ describe('a legend’s meanings', () => {
   it('bullets under a legend heading define words too', async () => {
     const q = await text('## Status legend\n\n- `parked-ish`: on hold until the owner decides\n\n## Work\n\n| ID | Status |\n|---|---|\n| W-1 | parked-ish |\n| W-2 | todo |\n');
     expect(stories(q)).toEqual(['W-1 blocked', 'W-2 todo']);
+    // The word is the whole of what its marks hold, hyphens and all, or, bare, what comes before the
+    // separator (a hyphen separates only with a space after it); a colon inside bold marks ends it.
+    const legend = await text(
+      '## Status legend\n\n- `on-deck`: not yet ready, waiting for the owner\n- **shelved:** abandoned for good\n- half-done - on hold until the owner decides\n\n## Work\n\n| ID | Status |\n|---|---|\n| W-1 | on-deck |\n| W-2 | shelved |\n| W-3 | half-done |\n',
+    );
+    expect(infos(legend, 'legend')).toEqual([
+      '3 the legend reads "on-deck" as blocked: "not yet ready, waiting for the owner"',
+      '4 the legend reads "shelved" as cancelled: "abandoned for good"',
+      '5 the legend reads "half-done" as blocked: "on hold until the owner decides"',
+    ]);
+    expect(stories(legend)).toEqual(['W-1 blocked', 'W-2 cancelled', 'W-3 blocked']);
   });
 });
 
