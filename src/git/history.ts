@@ -10,6 +10,7 @@
  */
 import { CONFIG_FILE, parseConfig, type QueueConfig, type Vocabulary } from '../domain/config.js';
 import { readQueue, type Queue } from '../read/queue.js';
+import { rereadQueue } from '../read/patch.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../history/memory.js';
 import { actorOf, checkMaintainer, checkTransition, type Actor, type ChangeContext, type Violation } from '../rules/check.js';
@@ -241,7 +242,7 @@ export class Judge {
    * at most `keptText` of text ({@link KEPT_TEXT} by default) (two at least, a commit's parent and its own), so judging a
    * push of many commits of a large file holds a few versions in memory, not every one.
    */
-  private async read(blob: string | null): Promise<Queue | null> {
+  private async read(blob: string | null, from: string | null = null): Promise<Queue | null> {
     if (blob === null) return null;
     const kept = this.queues.get(blob);
     if (kept) {
@@ -251,7 +252,10 @@ export class Judge {
       return kept.queue;
     }
     const text = await this.git.raw(['cat-file', 'blob', blob]);
-    const queue = await readQueue([{ file: this.opts.file, text }], { vocabulary: this.opts.config.vocabulary });
+    // From the version before, when it is still read: a commit that edits a few rows (a claim, a
+    // done) is read by re-reading those rows alone, as a write proves its own edit.
+    const base = from === null ? null : (this.queues.get(from)?.queue ?? null);
+    const queue = await rereadQueue(base, { file: this.opts.file, text }, { vocabulary: this.opts.config.vocabulary });
     this.queues.set(blob, { queue, size: text.length });
     this.kept += text.length;
     for (const [old, v] of this.queues) {
@@ -386,7 +390,7 @@ export class Judge {
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       judged.changed = true;
       const link = b1 === null ? null : await this.linkAt(c.commit, b1);
-      const found = link ? null : await this.read(b1);
+      const found = link ? null : await this.read(b1, b0);
       const after = found ?? (await this.none());
       const before = recall(await this.readBefore(b0), remembered, after);
       const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
@@ -490,7 +494,7 @@ export class Judge {
       const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
       if (b0 !== b1) {
         const link = b1 === null ? null : await this.linkAt(to, b1);
-        const found = link ? null : await this.read(b1);
+        const found = link ? null : await this.read(b1, b0);
         const after = found ?? (await this.none());
         const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
         if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));

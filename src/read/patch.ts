@@ -16,7 +16,7 @@ import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { decodeUtf8 } from '../domain/encoding.js';
-import { readQueue, type Queue, type QueueDocument, type ReadOptions } from './queue.js';
+import { readQueue, type Queue, type QueueDocument, type QueueSource, type ReadOptions } from './queue.js';
 import { changedAt, changedLines, lineBefore } from './changes.js';
 import { carryRows, couldReadAlone, patchableRows, readRowAlone, ROW_CODES, withRowDiagnostics, type RowAlone } from './rows.js';
 
@@ -200,19 +200,37 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
 }
 
 /**
- * `source` read with `opts`, as {@link readQueue} reads it, patched from `before` (an earlier reading
- * of the same file) by {@link patchQueue} when it can be: the same file name, the same vocabulary,
- * and bytes that are UTF-8 with no byte order mark. For a process that keeps a queue and sees its
- * file change (the MCP server's live queue, the watcher). Throws what {@link readQueue} throws.
+ * `source` (bytes, or text already decoded) read with `opts`, as {@link readQueue} reads it, patched
+ * from `before` (an earlier reading of the same file) by {@link patchQueue} when it can be: the same
+ * file name, the same vocabulary, and a new file that is its text as it is, so that offsets hold:
+ * UTF-8 with no byte order mark (`read/rows.ts` asks the same of `before`). For a process that keeps
+ * a queue and sees its file change (the MCP server's live queue, the watcher, the judge of a push
+ * going from one version to the next). Throws what {@link readQueue} throws.
  */
-export async function rereadQueue(before: Queue | null, source: { file: string; bytes: Uint8Array }, opts: ReadOptions = {}): Promise<Queue> {
-  if (before && before.documents.length === 1 && before.documents[0].file === source.file && JSON.stringify(before.vocabulary) === JSON.stringify(opts.vocabulary)) {
-    const decoded = decodeUtf8(source.bytes);
-    // Only UTF-8 without a byte order mark: the text is then the file, byte for byte.
-    if (decoded.invalid.length === 0 && decoded.text.charCodeAt(0) !== 0xfeff) {
-      const patched = await patchQueue(before, decoded.text);
+export async function rereadQueue(before: Queue | null, source: QueueSource, opts: ReadOptions = {}): Promise<Queue> {
+  const doc = before?.documents.length === 1 ? before.documents[0] : null;
+  if (before && doc && doc.file === source.file && JSON.stringify(before.vocabulary) === JSON.stringify(opts.vocabulary)) {
+    const text = textOf(source);
+    if (text !== null) {
+      const patched = await patchQueue(before, text);
       if (patched) return patched;
     }
   }
   return readQueue([source], opts);
+}
+
+/** The text of `source` when it is the file as it is (no byte order mark, bytes all UTF-8, lines
+ * not ended by CR alone), else null. */
+function textOf(source: QueueSource): string | null {
+  let text: string;
+  if ('text' in source) text = source.text;
+  else {
+    const decoded = decodeUtf8(source.bytes);
+    if (decoded.invalid.length !== 0) return null;
+    text = decoded.text;
+  }
+  if (text.charCodeAt(0) === 0xfeff) return null;
+  // Lines ended by CR alone are read as LF (`read/queue.ts` readDocument): offsets would not hold.
+  if (text.includes('\r') && !text.includes('\n')) return null;
+  return text;
 }

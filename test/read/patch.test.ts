@@ -148,6 +148,21 @@ describe('the re-read after a write equals a full read', () => {
     for (const bytes of [Buffer.from(claimed), Buffer.concat([Buffer.from(claimed), Buffer.from([0xff, 0x0a])]), Buffer.from(`\uFEFF${claimed}`)]) {
       expect(comparable(await rereadQueue(before, { file: 'WORK_QUEUE.md', bytes }))).toEqual(comparable(await full(bytes)));
     }
+    // From a reading of a file with a byte order mark, bytes that are not all UTF-8 or lines ended by CR
+    // alone, to one without (and back): the new file's own reading, never the old one's dress.
+    const cr = claimed.replaceAll('\n', '\r');
+    for (const [was, now] of [
+      [Buffer.from(`\uFEFF${text}`), Buffer.from(claimed)],
+      [Buffer.concat([Buffer.from(text.slice(0, at + 6)), Buffer.from([0xff]), Buffer.from(text.slice(at + 6))]), Buffer.from(claimed)],
+      [Buffer.from(text.replaceAll('\n', '\r')), Buffer.from(claimed)],
+      [Buffer.from(text), Buffer.from(cr)],
+    ]) {
+      const got = await rereadQueue(await full(was), { file: 'WORK_QUEUE.md', bytes: now });
+      expect(comparable(got)).toEqual(comparable(await full(now)));
+    }
+    // Text already decoded reads as bytes do.
+    expect(comparable(await rereadQueue(before, { file: 'WORK_QUEUE.md', text: claimed }))).toEqual(comparable(await full(Buffer.from(claimed))));
+    expect(comparable(await rereadQueue(await full(Buffer.from(`\uFEFF${text}`)), { file: 'WORK_QUEUE.md', text: claimed }))).toEqual(comparable(await full(Buffer.from(claimed))));
     // Read with other words than before's: read in full with them.
     const vocabulary = { statuses: { shipped: 'done' as const }, columns: {}, ids: [] };
     const shipped = Buffer.from(claimed.replace('| [IN PROGRESS: Dev 9] |', '| shipped |'));
