@@ -7,6 +7,8 @@ import { locateHistory } from './locate.js';
 import { Git } from '../git/git.js';
 import { verifyRange } from '../git/args.js';
 import { Judge, queueCommits } from '../git/history.js';
+import { logCommits, trailerField, trailerValues } from '../git/log.js';
+import { TRAILER } from '../domain/trailers.js';
 import { flowStats, type FlowStats, type TimedEvent, type TimedHandoff } from '../history/flow.js';
 import { mentionedIds } from '../workspace/mentions.js';
 
@@ -52,25 +54,12 @@ async function history(opts: HistoryFlowOptions): Promise<{ events: TimedEvent[]
  * trailers name, else those of `ids` its file name names.
  */
 async function handoffsAdded(git: Git, range: string, dir: string, ids: ReadonlySet<string>): Promise<TimedHandoff[]> {
-  const log = await git.raw([
-    'log',
-    '--reverse',
-    '--diff-filter=A',
-    '--name-only',
-    '--format=%x1e%ct%x1f%(trailers:key=Queue-Story,valueonly,separator=%x1d)%x1f',
-    range,
-    '--',
-    dir,
-  ]);
+  const listed = await logCommits(git, ['%ct', trailerField(TRAILER.story)], ['--reverse', '--diff-filter=A', range, '--', dir], { names: true });
   const out: TimedHandoff[] = [];
-  for (const rec of log.split('\x1e').slice(1)) {
-    const [ct, trailers, names] = rec.split('\x1f');
-    const time = Number(ct) * 1000;
-    const named = trailers
-      .split('\x1d')
-      .map((x) => x.trim())
-      .filter(Boolean);
-    for (const name of names.split('\n').map((x) => x.trim())) {
+  for (const { fields, names } of listed) {
+    const time = Number(fields[0]) * 1000;
+    const named = trailerValues(fields[1]);
+    for (const name of names) {
       if (!name.endsWith('.md') || /(^|\/)readme\.md$/i.test(name)) continue;
       for (const story of named.length ? named : mentionedIds(name.slice(dir.length + 1), ids)) out.push({ story, time });
     }

@@ -10,6 +10,7 @@
  */
 import { CONFIG_FILE, parseConfig, type QueueConfig, type Vocabulary } from '../domain/config.js';
 import { readQueue, type Queue } from '../read/queue.js';
+import { logCommits, trailerField, trailerValues, type LoggedCommit } from './log.js';
 import { rereadQueue } from '../read/patch.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { NOTHING_REMEMBERED, recall, remember, type Remembered } from '../history/memory.js';
@@ -48,44 +49,33 @@ export interface JudgedCommit extends QueueCommit {
   changed: boolean;
 }
 
-const FORMAT = `%H%x1f%P%x1f%an%x1f%ae%x1f%ct%x1f%s%x1f${[TRAILER.agent, TRAILER.op, TRAILER.force].map((k) => `%(trailers:key=${k},valueonly,separator=%x1d)`).join('%x1f')}%x1e`;
+/** What each commit of the queue's history is listed with (`git/log.ts`), after its id. */
+const FIELDS = ['%P', '%an', '%ae', '%ct', '%s', trailerField(TRAILER.agent), trailerField(TRAILER.op), trailerField(TRAILER.force)];
 
 /** Commits in `range` (`A..B`, or a single revision for its whole history) touching `file`, oldest first. */
 export async function queueCommits(git: Git, range: string, file: string): Promise<QueueCommit[]> {
-  const out = await git.raw(['log', '--reverse', '--first-parent', `--format=${FORMAT}`, range, '--', file]);
-  return parseLog(out);
+  return (await logCommits(git, FIELDS, ['--reverse', '--first-parent', range, '--', file])).map(queueCommit);
 }
 
 /** Every commit in `range` (touching the file or not), parents before children: a push or receive judges them all. */
 export async function rangeCommits(git: Git, range: string[]): Promise<QueueCommit[]> {
-  return parseLog(await git.raw(['log', '--reverse', '--topo-order', `--format=${FORMAT}`, ...range]));
+  return (await logCommits(git, FIELDS, ['--reverse', '--topo-order', ...range])).map(queueCommit);
 }
 
-function parseLog(out: string): QueueCommit[] {
-  const commits: QueueCommit[] = [];
-  for (const rec of out.split('\x1e')) {
-    const f = rec.replace(/^\n/, '').split('\x1f');
-    if (f.length < 9) continue;
-    const first = (s: string) => s.split('\x1d')[0]?.trim() || null;
-    // A group commit names several agents, one per claim it carries: none of them is the actor.
-    const agents = new Set(
-      f[6]
-        .split('\x1d')
-        .map((a) => a.trim().toLowerCase())
-        .filter(Boolean),
-    );
-    commits.push({
-      commit: f[0],
-      parent: f[1].split(' ')[0] || null,
-      parents: f[1].split(' ').filter(Boolean),
-      author: f[2],
-      email: f[3],
-      time: Number(f[4]) * 1000,
-      subject: f[5],
-      trailers: { agent: agents.size > 1 ? null : first(f[6]), op: first(f[7]), force: !!first(f[8]) },
-    });
-  }
-  return commits;
+function queueCommit({ commit, fields: f }: LoggedCommit): QueueCommit {
+  // A group commit names several agents, one per claim it carries: none of them is the actor.
+  const agents = trailerValues(f[5]);
+  const distinct = new Set(agents.map((a) => a.toLowerCase()));
+  return {
+    commit,
+    parent: f[0].split(' ')[0] || null,
+    parents: f[0].split(' ').filter(Boolean),
+    author: f[1],
+    email: f[2],
+    time: Number(f[3]) * 1000,
+    subject: f[4],
+    trailers: { agent: distinct.size > 1 ? null : (agents[0] ?? null), op: trailerValues(f[6])[0] ?? null, force: trailerValues(f[7]).length > 0 },
+  };
 }
 
 /** How many commits touching the queue file {@link claimCommit} looks back through. */
@@ -99,19 +89,10 @@ export const CLAIM_HISTORY_LIMIT = 200;
  * something else to the story (a release, a done: the claim standing now was made by hand).
  */
 export async function claimCommit(git: Git, rev: string, file: string, id: string): Promise<string | null> {
-  const out = await git.raw([
-    'log',
-    '--first-parent',
-    `--max-count=${CLAIM_HISTORY_LIMIT}`,
-    `--format=%H%x1f%(trailers:key=${TRAILER.op},valueonly,separator=%x1d)%x1f%(trailers:key=${TRAILER.story},valueonly,separator=%x1d)%x1e`,
-    rev,
-    '--',
-    file,
-  ]);
-  for (const rec of out.split('\x1e')) {
-    const [commit, ops, stories] = rec.replace(/^\n/, '').split('\x1f');
-    if (!commit || !(stories ?? '').split('\x1d').some((s) => s.trim() === id)) continue;
-    const op = ops?.split('\x1d')[0]?.trim() ?? '';
+  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]);
+  for (const { commit, fields } of listed) {
+    if (!trailerValues(fields[1]).includes(id)) continue;
+    const op = trailerValues(fields[0])[0] ?? '';
     if (op === 'claim') return commit;
     if (op !== 'renew') return null;
   }

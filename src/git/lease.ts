@@ -11,6 +11,8 @@ import { readQueue, type Queue } from '../read/queue.js';
 import type { Story } from '../domain/types.js';
 import type { Git } from './git.js';
 import { isClaimed } from '../domain/status.js';
+import { TRAILER } from '../domain/trailers.js';
+import { logCommits, trailerField, trailerValues } from './log.js';
 
 /** One claim and when it was last set or renewed. */
 export interface Lease {
@@ -24,20 +26,13 @@ export interface Lease {
 
 /** Latest renewal per `story\0agent`, from trailers on the history of `rev`. */
 async function renewals(git: Git, rev: string): Promise<Map<string, { commit: string; time: number }>> {
-  const out = await git.raw([
-    'log',
-    rev,
-    '--grep=^Queue-Op: renew$',
-    '--max-count=2000',
-    '--format=%H%x1f%ct%x1f%(trailers:key=Queue-Story,valueonly,separator=%x1d)%x1f%(trailers:key=Queue-Agent,valueonly,separator=%x1d)%x1e',
-  ]);
+  const listed = await logCommits(git, ['%ct', trailerField(TRAILER.story), trailerField(TRAILER.agent)], [rev, '--grep=^Queue-Op: renew$', '--max-count=2000']);
   const found = new Map<string, { commit: string; time: number }>();
-  for (const rec of out.split('\x1e')) {
-    const [commit, ct, stories, agents] = rec.trim().split('\x1f');
-    if (!commit || !stories) continue;
-    const agent = (agents ?? '').split('\x1d')[0]?.trim().toLowerCase() ?? '';
-    for (const id of stories.split('\x1d')) {
-      const key = `${id.trim()}\0${agent}`;
+  for (const { commit, fields } of listed) {
+    const [ct, stories, agents] = fields;
+    const agent = (trailerValues(agents)[0] ?? '').toLowerCase();
+    for (const id of trailerValues(stories)) {
+      const key = `${id}\0${agent}`;
       if (!found.has(key)) found.set(key, { commit, time: Number(ct) * 1000 }); // newest first
     }
   }

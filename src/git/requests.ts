@@ -33,6 +33,7 @@ import type { Attempt, BranchRef } from './types.js';
 import { GitFailure, type Git } from './git.js';
 import { commitTree } from './tree.js';
 import { TRAILER } from '../domain/trailers.js';
+import { logCommits, trailerField, trailerValues } from './log.js';
 
 /** A claim as a request carries it: fresh claims only (a renewal changes nothing to combine). */
 export type ClaimOperation = Omit<Extract<Operation, { op: 'claim' }>, 'maxClaims'>;
@@ -140,12 +141,15 @@ export interface TipAndRequests {
  */
 export async function tipAndRequests(git: Git, tracking: string, remote: string): Promise<TipAndRequests> {
   const prefix = trackingPrefix(remote);
-  const out = await git.raw(['for-each-ref', '--format=%(refname)%1f%(objectname)%1f%(committerdate:unix)%1f%(contents)%1e', tracking, prefix]);
+  // Fields separated by NUL, which no ref name and no commit message holds (a message is anyone's
+  // text: any other byte in it could pass for a separator); each ref's line ends after its last NUL.
+  const out = await git.raw(['for-each-ref', '--format=%(refname)%00%(objectname)%00%(committerdate:unix)%00%(contents)%00', tracking, prefix]);
   let tip: string | null = null;
   let groupCommitAt: number | null = null;
   const requests: ClaimRequest[] = [];
-  for (const rec of out.split('\x1e')) {
-    const [ref, sha, date, message] = rec.replace(/^\n/, '').split('\x1f');
+  const t = out.split('\0');
+  for (let i = 0; i + 3 < t.length; i += 4) {
+    const [ref, sha, date, message] = [t[i].replace(/^\n/, ''), t[i + 1], t[i + 2], t[i + 3]];
     if (!ref || !sha) continue;
     if (ref === tracking) {
       tip = sha;
@@ -209,12 +213,11 @@ export async function withdrawRequest(git: Git, remote: string, request: ClaimRe
  * with its first parent and the story it claimed; null when none did.
  */
 export async function servedBy(git: Git, since: string, tip: string, id: string): Promise<{ commit: string; parent: string; story: string } | null> {
-  const out = await git.raw(['log', '--format=%H%x1f%P%x1f%(trailers:key=Queue-Request,valueonly,separator=%x1d)%x1e', '--fixed-strings', `--grep=${id}`, `${since}..${tip}`]);
-  for (const rec of out.split('\x1e')) {
-    const [commit, parents, values] = rec.replace(/^\n/, '').split('\x1f');
-    if (!commit || values === undefined) continue;
-    for (const value of values.split('\x1d')) {
-      const [served, story] = value.trim().split(/ (.*)/);
+  const listed = await logCommits(git, ['%P', trailerField(TRAILER.request)], ['--fixed-strings', `--grep=${id}`, `${since}..${tip}`]);
+  for (const { commit, fields } of listed) {
+    const [parents, values] = fields;
+    for (const value of trailerValues(values)) {
+      const [served, story] = value.split(/ (.*)/);
       if (served === id && story) return { commit, parent: parents.split(' ')[0], story };
     }
   }

@@ -216,6 +216,26 @@ describe('the rules come from the server, never from the push', () => {
   }, 60_000);
 });
 
+describe("commit messages and names are text, never the listing's structure", () => {
+  it('a steal whose subject, trailer or author name holds the bytes git log output is split at is judged like any other', () => {
+    const repo = remote('control-bytes');
+    for (const [i, how] of (['subject', 'trailer', 'author'] as const).entries()) {
+      const c = clone(repo, 'mallory');
+      setRow(c, 'A-1', stolen);
+      git(c, 'add', '-A');
+      const subject = how === 'subject' ? `take A-1\x1e` : `take A-1 (${i})`;
+      const body = how === 'trailer' ? ['-m', 'Queue-Agent: mallory\x1e\x1f\x1d'] : [];
+      const author = how === 'author' ? ['-c', 'user.name=mal\x1elory'] : [];
+      git(c, ...author, 'commit', '-q', '-m', subject, ...body);
+      refused(push(c, repo), /steal A-1/);
+      // validate --range, the check CI runs, sees the commit too.
+      const v = run(c, BIN, ['validate', '--range', 'HEAD~1..HEAD']);
+      expect(v.code, v.out).toBe(1);
+      expect(v.out).toMatch(/1 commit to WORK_QUEUE.md: 1 error/);
+    }
+  });
+});
+
 describe("the file's identity survives deletion, renames and rows that stop reading", () => {
   it('delete then re-add with a steal (the reported reproduction), a rename, a rename-edit-rename-back, rows under a header without a Status column', () => {
     const repo = remote('identity');
