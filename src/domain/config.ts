@@ -470,8 +470,15 @@ export function canonicalAgent(config: Pick<QueueConfig, 'agents'>, name: string
  * lists the address as devA's. Null or empty names are nobody, and nobody is no agent.
  */
 export function sameAgent(config: Pick<QueueConfig, 'agents'>, a: string | null | undefined, b: string | null | undefined): boolean {
-  if (!a?.trim() || !b?.trim()) return false;
-  return agentKey(canonicalAgent(config, a)) === agentKey(canonicalAgent(config, b));
+  const x = agentIdentity(config, a);
+  return x !== null && x === agentIdentity(config, b);
+}
+
+/** What {@link sameAgent} compares of a name: equal for two names of one agent, null for nobody (a
+ * null or empty name). A key to count an agent's stories by. */
+export function agentIdentity(config: Pick<QueueConfig, 'agents'>, name: string | null | undefined): string | null {
+  if (!name?.trim()) return null;
+  return agentKey(canonicalAgent(config, name));
 }
 
 /** Where an Owner cell that names several agents splits: at a comma or semicolon, or at `/`, `&` or

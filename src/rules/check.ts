@@ -33,9 +33,9 @@
  * it commits (`local`), is the caller's decision: its `Queue-Agent` is the actor and its trailers
  * bind; the hooks judge the commit again by identity.
  */
-import { canonicalAgent, isMaintainer, isReviewer, sameAgent, type QueueConfig } from '../domain/config.js';
+import { agentIdentity, canonicalAgent, isMaintainer, isReviewer, sameAgent, type QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
-import { diffQueues } from '../history/events.js';
+import { diffQueues, type QueueEvent } from '../history/events.js';
 import type { Story } from '../domain/types.js';
 import { DEFAULT_SEVERITY, type RuleCode, type RuleSeverity } from '../domain/rules.js';
 import { isClaimed } from '../domain/status.js';
@@ -291,19 +291,38 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
 
   // Claims per agent after the change, an agent's aliases counted as the agent.
   const limit = ctx.config.maxClaims;
-  const count = (q: Queue | null, who: string) => (q?.stories ?? []).filter((s) => isClaimed(s.status.category) && sameAgent(ctx.config, s.claimant, who)).length;
   // A story added already claimed is a claim too.
   const claims = events.filter((e) => (e.kind === 'claim' || (e.kind === 'add' && isClaimed(after.graph.byId.get(e.story)?.status.category ?? 'unknown'))) && e.claimant);
-  for (const who of new Set(claims.map((e) => canonicalAgent(ctx.config, e.claimant!)))) {
-    const n = count(after, who);
-    if (n > limit && n > count(before, who)) {
-      const claimed = claims.find((e) => sameAgent(ctx.config, e.claimant, who))!;
-      add(
-        'claim_limit',
-        after.graph.byId.get(claimed.story) ?? null,
-        `${who} holds ${n} stories (limit ${limit})`,
-        `finish or release one before claiming another (maxClaims in queue.config.json)`,
-      );
+  // Each queue's claims counted by agent in one pass, however many agents claim (a change may add
+  // thousands of stories claimed by as many names).
+  const held = (q: Queue | null): Map<string, number> => {
+    const counts = new Map<string, number>();
+    const identity = new Map<string, string | null>();
+    for (const s of q?.stories ?? []) {
+      if (!isClaimed(s.status.category) || !s.claimant) continue;
+      let who = identity.get(s.claimant);
+      if (who === undefined) identity.set(s.claimant, (who = agentIdentity(ctx.config, s.claimant)));
+      if (who !== null) counts.set(who, (counts.get(who) ?? 0) + 1);
+    }
+    return counts;
+  };
+  // Each agent's first claim of the change, by the agent's identity.
+  const firstClaim = new Map<string, QueueEvent>();
+  for (const e of claims) {
+    const key = agentIdentity(ctx.config, e.claimant);
+    if (key !== null && !firstClaim.has(key)) firstClaim.set(key, e);
+  }
+  if (firstClaim.size) {
+    const [claimsAfter, claimsBefore] = [held(after), held(before)];
+    for (const [key, claimed] of firstClaim) {
+      const n = claimsAfter.get(key) ?? 0;
+      if (n > limit && n > (claimsBefore.get(key) ?? 0))
+        add(
+          'claim_limit',
+          after.graph.byId.get(claimed.story) ?? null,
+          `${canonicalAgent(ctx.config, claimed.claimant!)} holds ${n} stories (limit ${limit})`,
+          `finish or release one before claiming another (maxClaims in queue.config.json)`,
+        );
     }
   }
 

@@ -49,6 +49,13 @@ describe('claim rules', () => {
       { author: 'dev3@example.com' },
       ['claim_limit B'],
     ],
+    // One agent written two ways in one change is one agent over its limit, said once.
+    [
+      'two new claims of one agent written two ways',
+      (rows: string[]) => [...set(1, '| [IN PROGRESS: Dev 4] | **B** | b | A |')(rows), '| [IN PROGRESS: dev 4] | **F** | f | A |'],
+      {},
+      ['claim_limit B'],
+    ],
     ['a held story cancelled by someone else', set(3, '| [CANCELLED] | **D** | d | A |'), { author: 'dev3@example.com' }, ['not_holder D']],
     ["a held story cancelled in a team's own word", set(3, "| Won't do | **D** | d | A |"), { author: 'dev3@example.com' }, ['not_holder D']],
     ['conflict markers', (rows: string[]) => [...rows, '<<<<<<< HEAD', '=======', '>>>>>>> x'], {}, ['unparseable']],
