@@ -2,6 +2,7 @@
 export type RuleCode =
   | 'unparseable'
   | 'claim_not_ready'
+  | 'claim_unnamed'
   | 'steal'
   | 'not_holder'
   | 'done_not_claimed'
@@ -22,6 +23,7 @@ export type RuleSeverity = 'error' | 'warning' | 'off';
 export const DEFAULT_SEVERITY: Record<RuleCode, RuleSeverity> = {
   unparseable: 'error',
   claim_not_ready: 'error',
+  claim_unnamed: 'error',
   steal: 'error',
   not_holder: 'error',
   done_not_claimed: 'error',

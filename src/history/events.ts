@@ -4,8 +4,8 @@
  * one list per story in file order. Pure.
  *
  * Status changes are classified by category (the status grammar's, `dialect/status.ts`): to in
- * progress from open is a claim (from another claimant too: a steal is a claim the rules refuse),
- * to done a done, from done a reopen, into cancelled (from anything but done) a cancel, in
+ * progress or review from open is a claim (from another claimant too: a steal is a claim the rules
+ * refuse), to done a done, from done a reopen, into cancelled (from anything but done) a cancel, in
  * progress/review back to todo a release, into blocked a block, out of blocked an unblock.
  */
 import type { Queue } from '../read/queue.js';
@@ -50,7 +50,8 @@ function statusEvent(a: Story, b: Story): QueueEvent['kind'] | null {
   if (c0 === 'done' || c0 === 'cancelled') return 'reopen';
   if (c1 === 'cancelled') return 'cancel';
   if (c1 === 'in_progress') return c0 === 'review' ? 'review' : 'claim';
-  if (c1 === 'review') return 'review';
+  // Into review from a status nobody holds takes the story as a claim does: judged as one.
+  if (c1 === 'review') return isClaimed(c0) ? 'review' : 'claim';
   if (c1 === 'blocked') return 'block';
   if (c0 === 'blocked') return 'unblock';
   if (c1 === 'todo') return 'release';

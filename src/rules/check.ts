@@ -17,6 +17,8 @@
  *   by anyone but a maintainer;
  * - `claim_limit`: an agent holding more than `maxClaims` stories (by default one: an agent
  *   completes one story before it takes another);
+ * - `claim_unnamed`: a story claimed (or added claimed) without a claimant, which no agent's limit
+ *   counts and no rule keeps another agent from finishing;
  * - `config_change`, `delete_branch`: queue.config.json changed, or the queue branch deleted, by
  *   anyone but a maintainer ({@link checkMaintainer}; the hooks find these in git);
  * - `self_approve`: a story in review marked done by its own implementer (its holder): review is
@@ -205,6 +207,16 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
       unread.add(b.id);
       continue;
     }
+    // A claim says who holds it: a story in progress that names nobody counts against no agent's
+    // limit, and any agent could finish it.
+    if ((e.kind === 'claim' || (e.kind === 'add' && before)) && b && isClaimed(b.status.category) && !b.claimant?.trim()) {
+      add(
+        'claim_unnamed',
+        b,
+        `${b.id} is "${b.status.raw}" but names nobody as its claimant`,
+        `name who holds it (queue claim ${b.id} writes the claimant, as in [IN PROGRESS: ${actor.name ?? 'name'}])`,
+      );
+    }
     if (e.kind === 'claim' && a && b) {
       // Names are compared as agents: a claimant written as one of the holder's aliases is the holder.
       if (heldBefore && !sameAgent(ctx.config, heldBefore, b.claimant)) {
@@ -301,7 +313,10 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
     for (const s of q?.stories ?? []) {
       if (!isClaimed(s.status.category) || !s.claimant) continue;
       let who = identity.get(s.claimant);
-      if (who === undefined) identity.set(s.claimant, (who = agentIdentity(ctx.config, s.claimant)));
+      if (who === undefined) {
+        who = agentIdentity(ctx.config, s.claimant);
+        identity.set(s.claimant, who);
+      }
       if (who !== null) counts.set(who, (counts.get(who) ?? 0) + 1);
     }
     return counts;

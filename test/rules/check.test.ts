@@ -42,6 +42,11 @@ describe('claim rules', () => {
     ['a cycle', set(0, '| [DONE] | **A** | a | C |'), {}, ['cycle A']],
     ['a duplicate id', (rows: string[]) => [...rows, '| [ ] | **B** | b again | None |'], {}, ['duplicate_id B']],
     ['two claims by one agent', set(1, '| [IN PROGRESS: Dev 1] | **B** | b | A |'), {}, ['claim_limit B']],
+    // Straight into review is a claim too: of a ready story only, within the limit, not a steal.
+    ['a blocked story put in review', set(2, '| [REVIEW: Dev 2] | **C** | c | B |'), {}, ['claim_not_ready C']],
+    ['a second story put in review', set(1, '| [REVIEW: Dev 1] | **B** | b | A |'), {}, ['claim_limit B']],
+    ['a claim that names nobody', set(1, '| [IN PROGRESS] | **B** | b | A |'), {}, ['claim_unnamed B']],
+    ['a story added claimed by nobody', (rows: string[]) => [...rows, '| [IN PROGRESS] | **F** | f | A |'], {}, ['claim_unnamed F']],
     // An alias names the agent it is listed under: Dev 3 writing their address holds a second story.
     [
       'a second claim under an alias',
