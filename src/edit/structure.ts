@@ -281,6 +281,14 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
   if (action === 'add') {
     if (dep.id === story.id) throw new QueueError('invalid', `${story.id} cannot depend on itself`);
     if (current.includes(dep.id)) throw new QueueError('invalid', `${story.id} already depends on ${dep.id}`, { id: story.id });
+    // A bare hold (`[BLOCKED]` with no dependencies and no reason) given a dependency would read as
+    // waiting on it, and go when it is done: the hold is a person's, so it stays theirs to lift.
+    if (current.length === 0 && story.status.category === 'blocked' && !story.status.reason && queue.graph.isHold(story))
+      throw new QueueError(
+        'invalid',
+        `${story.id} is held ("${story.status.raw}" with no dependencies): with ${dep.id} as a dependency it would wait on ${dep.id} instead, and go when ${dep.id} is done; give the hold a reason first (queue block ${story.id} --reason …), or lift it (queue unblock ${story.id})`,
+        { id: story.id, hold: true },
+      );
     const cycle = pathTo(queue, dep.id, story.id);
     if (cycle) throw new QueueError('invalid', `that would close a cycle: ${[story.id, ...cycle].join(' → ')}`, { cycle: [story.id, ...cycle] });
     after = [...current, dep.id];

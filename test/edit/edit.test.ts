@@ -567,6 +567,13 @@ describe('add and dep', () => {
     const cyc = await refusal(md, (queue) => decideDep(queue, 'add', 'A', 'B', 'X'));
     expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
     expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');
+    // A bare hold given a dependency would wait on it and go when it is done: refused, naming the
+    // hold; a hold with a reason stays a hold, and takes the dependency.
+    const held = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED] | **C** | c | None |');
+    const hold = await refusal(held, (queue) => decideDep(queue, 'add', 'C', 'A', 'X'));
+    expect([hold.code, hold.details.hold, hold.message]).toEqual(['invalid', true, expect.stringContaining('queue block C --reason')]);
+    const reasoned = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED: vendor] | **C** | c | None |');
+    expect(await run(reasoned, (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [BLOCKED: vendor] | **C** | c | A |');
   });
 
   it('a cell left with no dependency, or a row added with none, says so as most of the file does (—, -, nothing)', async () => {
