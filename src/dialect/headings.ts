@@ -55,7 +55,7 @@ const LABEL_SOURCE = [...LABEL_NAME.keys()]
   .sort((a, b) => b.length - a.length)
   .map((l) => l.replace(/ /g, '[ \\t]+'))
   .join('|');
-const FIELD = new RegExp(`^[ \\t]*(?:[-*+][ \\t]+)?(\\*\\*|__)?(${LABEL_SOURCE})(?:[:：]\\1|\\1[ \\t]*[:：]|[:：])[ \\t]*(.*?)[ \\t]*$`, 'iu');
+const FIELD = new RegExp(`^[ \\t]*(?:[-*+][ \\t]+)?(\\*\\*|__)?(${LABEL_SOURCE})([:：]\\1|\\1[ \\t]*[:：]|[:：])[ \\t]*(.*?)[ \\t]*$`, 'iu');
 const FENCE = /^[ \t]{0,3}(`{3,}|~{3,})/;
 
 /** A field value in a heading block (`Status: todo`): its text and its offsets in the file. */
@@ -122,8 +122,15 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
       const m = FIELD.exec(line);
       if (m) {
         const name = LABEL_NAME.get(m[2].toLowerCase().replace(/[ \t]+/g, ' ')) ?? m[2].toLowerCase();
-        const start = at + line.length - m[3].length - (line.length - line.trimEnd().length);
-        if (!out.has(name) && m[3] !== '') out.set(name, { value: m[3], start, end: start + m[3].length });
+        const start = at + line.length - m[4].length - (line.length - line.trimEnd().length);
+        // Marks opened before the label and closed after the value (`**Status: todo**`, `**State:
+        // DONE** (merged)`) close the field: the value ends before them, and the rest is prose.
+        let value = m[4];
+        if (m[1] && m[3].length === 1) {
+          const close = value.indexOf(m[1]);
+          if (close !== -1) value = value.slice(0, close).trimEnd();
+        }
+        if (!out.has(name) && value !== '') out.set(name, { value, start, end: start + value.length });
       }
     }
     at = nl + 1;

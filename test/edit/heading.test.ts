@@ -82,6 +82,14 @@ describe('heading-block stories', () => {
     const done = await run(claimed, { op: 'done', id: 'QW-002', agent: 'Dev 2' });
     expect(done).toBe(md.replace('**Status:** `todo`', '**Status:** `done`'));
     expect(await run(done, { op: 'reopen', id: 'QW-002', agent: 'X' })).toBe(md);
+    // Bold round the whole line, or round the label and status with prose after it: the marks
+    // close the value, and stay where they are.
+    const bold = '# Q\n\n## Q3 Docs\n\n**Status: todo**\n\n## Q8 Notes\n\n**State: done** (PR #8 merged).\n';
+    const read = await q(bold);
+    expect(read.stories.map((s) => `${s.id} ${s.status.raw}`)).toEqual(['Q3 todo', 'Q8 done']);
+    const taken = await run(bold, { op: 'claim', id: 'Q3', agent: 'A', maxClaims: 1 });
+    expect(taken).toBe(bold.replace('**Status: todo**', '**Status: in progress (A)**'));
+    expect(await run(bold, { op: 'reopen', id: 'Q8', agent: 'A' })).toBe(bold.replace('**State: done**', '**State: todo**'));
   });
 
   it("dep edits the Depends on line, or adds one in the status line's dress", async () => {
