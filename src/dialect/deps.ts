@@ -55,6 +55,9 @@ const NONE =
   /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?[*_]{0,3}\.?(?:\s*\([^()]*\))?$/iu;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
+/** {@link SPLIT} with its separators kept: `a; b, c` splits into `a`, `; `, `b`, `, `, `c`. What an
+ * edit of one reference in a list splits at, so that every other byte of the list stays. */
+export const SEPARATED = new RegExp(`(${SPLIT.source})`, 'iu');
 /** A character or word that {@link SPLIT} splits at, other than `,`. */
 const OTHER_SEPARATOR = /[;、，<+&]|and/i;
 const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;

@@ -7,7 +7,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Span, Story } from '../domain/types.js';
-import { parseDeps } from '../dialect/deps.js';
+import { parseDeps, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
@@ -242,21 +242,29 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
     // Read as the readers read it: a code span's backticks are no part of its text (`` `—` ``).
     const read = parseDeps(source.replace(/`/g, ''));
     const empty = read.deps.length === 0 && read.documents.length === 0;
-    if (!empty) return { start: span.start, end: span.end, text: `${source}, ${dep}` };
+    // After the list's last separator as written (`a; b` takes `; c`), else a comma.
+    const seps = source.split(SEPARATED).filter((_, k) => k % 2 === 1);
+    if (!empty) return { start: span.start, end: span.end, text: `${source}${seps.length ? seps[seps.length - 1] : ', '}${dep}` };
     // A placeholder the reader took from inside its emphasis (`- **Depends on**: _None._`) goes
     // with the emphasis: `_S-3_` would read as prose, not as a dependency.
     const whole = outsideWrapping(text, span);
     return { start: whole.start, end: whole.end, text: dep };
   }
-  const parts = source.split(/\s*,\s*/);
-  const keep = parts.filter((p) => !parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase()));
-  if (keep.length !== parts.length - 1) {
+  // The list as written, its separators kept: parts at even places, separators between them.
+  const pieces = source.split(SEPARATED);
+  const named = (p: string) => parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase());
+  const at = pieces.map((p, k) => (k % 2 === 0 && named(p) ? k : -1)).filter((k) => k !== -1);
+  if (at.length !== 1) {
     throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep} from "${source}" with full fidelity; edit the cell by hand`, {
       file: occ.file,
       line: occ.line,
     });
   }
-  return { start: span.start, end: span.end, text: keep.length ? keep.join(', ') : none() };
+  if (pieces.length === 1) return { start: span.start, end: span.end, text: none() };
+  // The reference goes with the separator before it (after it, for the first).
+  const k = at[0];
+  const kept = k === 0 ? pieces.slice(2) : [...pieces.slice(0, k - 1), ...pieces.slice(k + 1)];
+  return { start: span.start, end: span.end, text: kept.join('') };
 }
 
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its

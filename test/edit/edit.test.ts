@@ -567,6 +567,13 @@ describe('add and dep', () => {
     const cyc = await refusal(md, (queue) => decideDep(queue, 'add', 'A', 'B', 'X'));
     expect([cyc.code, cyc.details.cycle]).toEqual(['invalid', ['A', 'B', 'A']]);
     expect((await refusal(md, (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).code).toBe('not_found');
+    // Lists written with other separators keep them: the reference goes with its separator, and
+    // an added one follows the list's last.
+    const list = (deps: string) => md.replace('| [ ] | **C** | c | None |\n', `| [ ] | **C** | c | ${deps} |\n| [ ] | **E** | e | None |\n`);
+    expect(await run(list('A; B'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | B |');
+    expect(await run(list('A; B'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A |');
+    expect(await run(list('A; B<br>E'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A<br>E |');
+    expect(await run(list('A; B'), (queue) => decideDep(queue, 'add', 'C', 'E', 'X'))).toContain('| [ ] | **C** | c | A; B; E |');
     // A bare hold given a dependency would wait on it and go when it is done: refused, naming the
     // hold; a hold with a reason stays a hold, and takes the dependency.
     const held = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED] | **C** | c | None |');
