@@ -108,7 +108,9 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
   };
   if (!m) {
     if (action === 'rm') return refuse();
-    return { start: para.end, end: para.end, text: ` (depends on: ${dep})` };
+    // Before the spaces that end the item's text (a hard break's, or stray ones), which stay last.
+    const end = para.start + source.trimEnd().length;
+    return { start: end, end, text: ` (depends on: ${dep})` };
   }
   const listStart = para.start + m.indices![1][0];
   const list = m[1];

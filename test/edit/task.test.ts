@@ -215,6 +215,11 @@ describe('queue dep in a task list', () => {
     expect((await q(two)).graph.byId.get('T-3')!.claimant).toBe('A');
     expect(await dep(two, 'rm', 'T-3', 'T-1')).toBe(text.replace('(after T-1)', '(after T-2)'));
     expect(await dep(text, 'rm', 'T-3', 'T-1')).toBe(text.replace(' (after T-1)', ''));
+    // Spaces that end the item stay last, and the round trip gives the bytes back.
+    const spaced = '- [x] T-1 one\n- [ ] T-2 two  \n';
+    const added = await dep(spaced, 'add', 'T-2', 'T-1');
+    expect(added).toBe('- [x] T-1 one\n- [ ] T-2 two (depends on: T-1)  \n');
+    expect(await dep(added, 'rm', 'T-2', 'T-1')).toBe(spaced);
   });
 
   it("adds a clause after parentheses that are the title's, as the reader takes them", async () => {
