@@ -107,8 +107,8 @@ export function noDepsForm(queue: Queue, doc: QueueDocument): string {
   return best;
 }
 
-/** An edit removing the line of an occurrence, with its line ending. */
-export function deleteLine(text: string, o: Occurrence): Edit {
+/** An edit removing the line of an occurrence (or of any span within one line), with its line ending. */
+export function deleteLine(text: string, o: Pick<Occurrence, 'start' | 'end'>): Edit {
   let start = o.start;
   while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
   let end = o.end;

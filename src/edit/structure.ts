@@ -11,7 +11,7 @@ import { parseDeps, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
+import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
@@ -267,6 +267,20 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
   return { start: span.start, end: span.end, text: kept.join('') };
 }
 
+/** Whether the heading blocks of `doc` that depend on nothing say so in a `Depends on:` line
+ * (`Depends on: None`) at least as often as they leave the line out. */
+function headingsWriteNone(queue: Queue, doc: QueueDocument): boolean {
+  let said = 0;
+  let left = 0;
+  for (const s of queue.stories) {
+    const o = s.occurrences[0];
+    if (s.deps.length !== 0 || o.file !== doc.file || o.kind !== 'heading') continue;
+    if (o.spans.deps) said++;
+    else left++;
+  }
+  return said >= left;
+}
+
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
  * `(depends on: …)` clause when A is a task item, or of its `Depends on:` line (added when missing)
  * when A is a heading block. A story held by another agent (names compared through the config's
@@ -308,7 +322,10 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     occ.kind === 'task'
       ? taskDepEdit(doc, occ, action, dep.id)
       : span
-        ? cellDepEdit(doc.text, span, action, dep.id, occ, () => noDepsForm(queue, doc))
+        ? occ.kind === 'heading' && after.length === 0 && !headingsWriteNone(queue, doc)
+          ? // The last dependency of a heading block, in a file whose blocks with none have no line for it: the line goes.
+            deleteLine(doc.text, span)
+          : cellDepEdit(doc.text, span, action, dep.id, occ, () => noDepsForm(queue, doc))
         : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line: only an add gets here
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {
