@@ -10,7 +10,7 @@ import { locateHistory } from '../app/locate.js';
 import { diffQueues, type QueueEvent } from '../history/events.js';
 import { Git } from '../git/git.js';
 import { verifyRange, verifyRevision } from '../git/args.js';
-import { Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
+import { configAt, Judge, queueAt, queueCommits, type JudgedCommit } from '../git/history.js';
 import type { Violation } from '../rules/check.js';
 import { globals, human, printJson } from './context.js';
 
@@ -39,10 +39,18 @@ function violationText(v: Violation): string {
   return `${v.file}:${v.line}: ${v.severity} ${v.rule}${v.story ? ` ${v.story}` : ''}: ${v.message}. Fix: ${v.fix}`;
 }
 
-/** The commits of `range` that changed the queue file, each judged as a push of it is (every side of every merge). */
+/**
+ * The commits of `range` that changed the queue file, each judged as a push of it is (every side of
+ * every merge), by the rules of the config at the range's start when it has one (as the server hook
+ * takes them from the branch before the push: a change cannot loosen the rules it is judged by, and
+ * a change of the config itself is judged as `config_change`); else (none there, or one that does
+ * not read) by the working tree's.
+ */
 async function judgeEvery(w: Where, range: string): Promise<JudgedCommit[]> {
   const m = /^([0-9a-f]+)\.\.([0-9a-f]+)$/.exec(range);
-  const judge = new Judge(w.git, { file: w.file, config: w.config });
+  const at = m ? await configAt(w.git, m[1]) : null;
+  const base = at && 'config' in at ? at : null;
+  const judge = new Judge(w.git, base ? { file: w.file, config: base.config, guardConfig: true, rootConfig: base.source } : { file: w.file, config: w.config });
   const judged = await judge.range(m ? m[1] : null, [range]);
   // The tree the range ends at, as the server hook asks of a pushed tip: a queue file (or a
   // directory on its path) made a link or a submodule, by a change of mode alone too.

@@ -78,6 +78,19 @@ function queueCommit({ commit, fields: f }: LoggedCommit): QueueCommit {
   };
 }
 
+/** The queue.config.json of a revision, as the hooks and `queue validate --range` take their rules
+ * from it: the config with the blob it was read from, `{error}` when it does not read, null when
+ * the revision has none (or `rev` is null). */
+export async function configAt(git: Git, rev: string | null): Promise<{ config: QueueConfig; source: string } | { error: string } | null> {
+  const source = rev ? (await git.line(['rev-parse', '-q', '--verify', `${rev}:${CONFIG_FILE}`]).catch(() => '')).trim() : '';
+  if (!rev || !source) return null;
+  try {
+    return { config: parseConfig(await git.raw(['cat-file', 'blob', source])).config, source };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
 /** How many commits touching the queue file {@link claimCommit} looks back through. */
 export const CLAIM_HISTORY_LIMIT = 200;
 

@@ -16,11 +16,11 @@ import { askedAgent } from '../app/agent.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_FILE, defaultConfig, parseConfig, type QueueConfig } from '../domain/config.js';
+import { CONFIG_FILE, defaultConfig, type QueueConfig } from '../domain/config.js';
 import { loadConfig } from '../app/locate.js';
 import { readQueue } from '../read/queue.js';
 import { Git } from '../git/git.js';
-import { Judge, queueAt, type JudgeOptions } from '../git/history.js';
+import { configAt, Judge, queueAt, type JudgeOptions } from '../git/history.js';
 import type { Remembered } from '../history/memory.js';
 import type { Story } from '../domain/types.js';
 import { actorOf, checkMaintainer, checkTransition, type Violation } from '../rules/check.js';
@@ -112,23 +112,21 @@ export async function serverGuard(git: Git): Promise<ServerGuard> {
       .filter(Boolean);
   const [pinned] = await setting('queue.branch');
   const notes: string[] = [];
-  const configAt = async (rev: string | null): Promise<{ config: QueueConfig; source: string } | null> => {
-    const source = rev ? (await git.line(['rev-parse', '-q', '--verify', `${rev}:${CONFIG_FILE}`]).catch(() => '')).trim() : '';
-    if (!rev || !source) return null;
-    try {
-      return { config: parseConfig(await git.raw(['cat-file', 'blob', source])).config, source };
-    } catch (e) {
-      notes.push(`${CONFIG_FILE} at ${rev.slice(0, 7)} does not read (${(e as Error).message}): judging with the defaults`);
+  const readAt = async (rev: string | null): Promise<{ config: QueueConfig; source: string } | null> => {
+    const found = await configAt(git, rev);
+    if (found && 'error' in found) {
+      notes.push(`${CONFIG_FILE} at ${rev!.slice(0, 7)} does not read (${found.error}): judging with the defaults`);
       return null;
     }
+    return found;
   };
   // HEAD's branch deleted here (by a maintainer) is judged, when pushed again, by the config of its
   // last tip, as any other queue branch is.
   const headTip = head ? ((await tipOf(git, head)) ?? lastTip(git, head)) : null;
-  const atHead = await configAt(headTip);
+  const atHead = await readAt(headTip);
   const branch = pinned ? `refs/heads/${pinned}` : atHead?.config.branch ? `refs/heads/${atHead.config.branch}` : (head ?? 'refs/heads/main');
   const tip = branch === head ? headTip : ((await tipOf(git, branch)) ?? lastTip(git, branch));
-  const found = (await configAt(tip)) ?? (branch === head ? null : atHead);
+  const found = (await readAt(tip)) ?? (branch === head ? null : atHead);
   const config = found?.config ?? defaultConfig();
   config.maintainers = [...config.maintainers, ...(await setting('queue.maintainer'))];
   let unguarded: string | null = null;

@@ -155,6 +155,14 @@ describe('the rules come from the server, never from the push', () => {
         /WORK_QUEUE\.md:\d+: steal A-1: A-1 was held by devA; now mallory claims it\. Fix: /,
         /queue\.config\.json:1: config_change: queue\.config\.json was changed by mallory, who is no maintainer\. Fix: leave queue\.config\.json as it is; a maintainer \(Maint\) pushes the change/,
       );
+      // validate --range, the check a pull request runs where no hook does, judges by the config at
+      // the range's start too.
+      if (config.file === undefined || config.file === 'WORK_QUEUE.md') {
+        const v = run(c, BIN, ['validate', '--range', 'origin/main..HEAD']);
+        expect(v.code, v.out).toBe(1);
+        expect(v.out).toMatch(/steal A-1/);
+        expect(v.out).toMatch(/config_change: queue\.config\.json was changed by mallory/);
+      }
     }
     // Even a harmless change of the config is a maintainer's.
     const b = clone(repo, 'devB');
