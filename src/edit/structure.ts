@@ -10,6 +10,8 @@ import type { Occurrence, Span, Story } from '../domain/types.js';
 import { parseDeps, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
+import { fieldsIn } from '../dialect/headings.js';
+import { lineOf } from './fields.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
@@ -267,6 +269,17 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
   return { start: span.start, end: span.end, text: kept.join('') };
 }
 
+/** Whether heading block `occ` is held by a `Blocked on:` line that names story `id`: a wait on it
+ * written as a hold, which the dependency says again. */
+function holdNames(doc: QueueDocument, occ: Occurrence, id: string): boolean {
+  if (occ.kind !== 'heading') return false;
+  const i = doc.headings.findIndex((h) => h.start === occ.start);
+  if (i === -1) return false;
+  const end = i + 1 < doc.headings.length ? doc.headings[i + 1].start : doc.text.length;
+  const f = fieldsIn(doc.text, lineOf(doc.text, occ.start).next, end).get('blocked on');
+  return f !== undefined && parseDeps(f.value).deps.some((d) => d.ref.toLowerCase() === id.toLowerCase());
+}
+
 /** Whether the heading blocks of `doc` that depend on nothing say so in a `Depends on:` line
  * (`Depends on: None`) at least as often as they leave the line out. */
 function headingsWriteNone(queue: Queue, doc: QueueDocument): boolean {
@@ -305,7 +318,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     if (current.includes(dep.id)) throw new QueueError('invalid', `${story.id} already depends on ${dep.id}`, { id: story.id });
     // A bare hold (`[BLOCKED]` with no dependencies and no reason) given a dependency would read as
     // waiting on it, and go when it is done: the hold is a person's, so it stays theirs to lift.
-    if (current.length === 0 && story.status.category === 'blocked' && !story.status.reason && queue.graph.isHold(story))
+    if (current.length === 0 && story.status.category === 'blocked' && !story.status.reason && queue.graph.isHold(story) && !holdNames(doc, occ, dep.id))
       throw new QueueError(
         'invalid',
         `${story.id} is held ("${story.status.raw}" with no dependencies): with ${dep.id} as a dependency it would wait on ${dep.id} instead, and go when ${dep.id} is done; give the hold a reason first (queue block ${story.id} --reason …), or lift it (queue unblock ${story.id})`,
