@@ -384,9 +384,11 @@ export class Judge {
     if (versions.some((b) => b !== b1) || (c.parents.length === 0 && b1 !== null)) {
       judged.changed = true;
       const link = b1 === null ? null : await this.linkAt(c.commit, b1);
+      // The version before first: the commit's own is then read from it, where only rows changed.
+      const was = await this.readBefore(b0);
       const found = link ? null : await this.read(b1, b0);
       const after = found ?? (await this.none());
-      const before = recall(await this.readBefore(b0), remembered, after);
+      const before = recall(was, remembered, after);
       const why: ChangeContext = { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` };
       judged.actor = actorOf(why, before, after).name;
       judged.events = before || found ? diffQueues(before, after) : [];
@@ -488,9 +490,10 @@ export class Judge {
       const [b0, b1] = [await this.blob(from, file), await this.blob(to, file)];
       if (b0 !== b1) {
         const link = b1 === null ? null : await this.linkAt(to, b1);
+        const was = await this.read(b0);
         const found = link ? null : await this.read(b1, b0);
         const after = found ?? (await this.none());
-        const before = recall(await this.read(b0), this.memory.get(from) ?? NOTHING_REMEMBERED, after);
+        const before = recall(was, this.memory.get(from) ?? NOTHING_REMEMBERED, after);
         if (before || found) out.push(...checkTransition(before, after, { ...ctx, gone: found ? null : `${file} is gone (deleted or renamed)` }));
         if (link) out.push(link);
       }
