@@ -107,18 +107,32 @@ export function noDepsForm(queue: Queue, doc: QueueDocument): string {
   return best;
 }
 
-/** An edit removing the line of an occurrence (or of any span within one line), with its line ending. */
-export function deleteLine(text: string, o: Pick<Occurrence, 'start' | 'end'>): Edit {
-  let start = o.start;
-  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
-  let end = o.end;
-  while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  // The last line of a file without a final line ending: the ending before it goes instead, so
-  // that the file still ends without one.
-  else if (end === text.length && start > 0) start -= text[start - 2] === '\r' && text[start - 1] === '\n' ? 2 : 1;
-  return { start, end, text: '' };
+/**
+ * Edits removing the lines of `spans` (occurrences, or any spans within one line each), each with its
+ * line ending; lines next to each other go in one edit. Lines that end a file without a final line
+ * ending take the line ending before them instead, so that the file still ends without one.
+ */
+export function deleteLines(text: string, spans: ReadonlyArray<Pick<Occurrence, 'start' | 'end'>>): Edit[] {
+  const lines = spans
+    .map((o) => {
+      let start = o.start;
+      while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+      let end = o.end;
+      while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
+      if (text[end] === '\r') end++;
+      if (text[end] === '\n') end++;
+      return { start, end };
+    })
+    .sort((a, b) => a.start - b.start);
+  const out: Edit[] = [];
+  for (const l of lines) {
+    const last = out[out.length - 1];
+    if (last && l.start <= last.end) last.end = Math.max(last.end, l.end);
+    else out.push({ ...l, text: '' });
+  }
+  const tail = out[out.length - 1];
+  if (tail && tail.end === text.length && tail.start > 0 && !/[\r\n]$/.test(text)) tail.start -= text[tail.start - 2] === '\r' && text[tail.start - 1] === '\n' ? 2 : 1;
+  return out;
 }
 
 /** Escape a cell's text for a table row: `|` would split the cell, a line break would end the row. */

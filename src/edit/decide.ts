@@ -19,7 +19,7 @@ import { blockedOnEdits } from './fields.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
 import type { Former } from './former.js';
-import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory } from './common.js';
+import { assertEditable, blocksWaiting, cellText, deleteLines, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { parseStatus, statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -243,7 +243,12 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     // A story leaves the logs and listings that would no longer say its status (a reopened story
     // leaves the Completed log, an unblocked one the table under `## Blocked`), or it would read
     // as one status there and another here.
-    for (const o of story.occurrences) if (o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category) edits.push(deleteLine(doc.text, o));
+    edits.push(
+      ...deleteLines(
+        doc.text,
+        story.occurrences.filter((o) => o.kind === 'log' && o.file === doc.file && o.status.category !== wish.category),
+      ),
+    );
     // A file that keeps a Completed log gets a done story appended to it, with its agent and wave.
     if ((op.op === 'done' || op.op === 'approve') && !story.occurrences.some((o) => o.kind === 'log' && o.status.category === 'done')) {
       const log = logEntry(doc, story, style.write({ category: 'done' }), holder ?? op.agent, queue.graph.depth(story.id));

@@ -60,13 +60,18 @@ export function lastFieldLine(text: string, bodyStart: number, bodyEnd: number):
  */
 export function fieldLineAfter(doc: QueueDocument, after: Line, name: string, value: string): Edit {
   const text = doc.text;
-  const m = DRESS.exec(text.slice(after.start, after.end));
+  const line = text.slice(after.start, after.end);
+  const m = DRESS.exec(line);
   const [prefix, key, dress] = m ? [m[1], m[2], m[3]] : ['', 'Field', ': '];
+  // Marks opened before the name and closed after the value (`**Status: todo**`) close the new
+  // line's value too.
+  const open = /(\*\*|__)$/.exec(prefix)?.[1];
+  const close = open !== undefined && m !== null && !dress.includes(open) && line.indexOf(open, m[0].length) !== -1 ? open : '';
   // The name's case follows a name written in letters that have case (`TYPE`, `type`); a name in a
   // script without case (`優先度`), or capitalized, leaves it as given.
   const cased = key.toUpperCase() !== key.toLowerCase();
   const word = !cased ? name : key === key.toUpperCase() ? name.toUpperCase() : key[0] === key[0].toLowerCase() ? name.toLowerCase() : name;
-  return { start: after.end, end: after.end, text: `${endingAfter(text, after.end)}${prefix}${word}${dress}${value}` };
+  return { start: after.end, end: after.end, text: `${endingAfter(text, after.end)}${prefix}${word}${dress}${value}${close}` };
 }
 
 /**

@@ -13,7 +13,7 @@ import { slug } from '../dialect/normalize.js';
 import { fieldsIn } from '../dialect/headings.js';
 import { lineOf } from './fields.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
-import { assertEditable, blocksWaiting, cellText, deleteLine, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
+import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
 
 export type { AddRequest };
@@ -280,20 +280,6 @@ function holdNames(doc: QueueDocument, occ: Occurrence, id: string): boolean {
   return f !== undefined && parseDeps(f.value).deps.some((d) => d.ref.toLowerCase() === id.toLowerCase());
 }
 
-/** Whether the heading blocks of `doc` that depend on nothing say so in a `Depends on:` line
- * (`Depends on: None`) at least as often as they leave the line out. */
-function headingsWriteNone(queue: Queue, doc: QueueDocument): boolean {
-  let said = 0;
-  let left = 0;
-  for (const s of queue.stories) {
-    const o = s.occurrences[0];
-    if (s.deps.length !== 0 || o.file !== doc.file || o.kind !== 'heading') continue;
-    if (o.spans.deps) said++;
-    else left++;
-  }
-  return said >= left;
-}
-
 /** `queue dep add A B` (A depends on B) or `queue dep rm A B`: an edit of A's Depends On cell, of its
  * `(depends on: …)` clause when A is a task item, or of its `Depends on:` line (added when missing)
  * when A is a heading block. A story held by another agent (names compared through the config's
@@ -335,10 +321,7 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     occ.kind === 'task'
       ? taskDepEdit(doc, occ, action, dep.id)
       : span
-        ? occ.kind === 'heading' && after.length === 0 && !headingsWriteNone(queue, doc)
-          ? // The last dependency of a heading block, in a file whose blocks with none have no line for it: the line goes.
-            deleteLine(doc.text, span)
-          : cellDepEdit(doc.text, span, action, dep.id, occ, () => noDepsForm(queue, doc))
+        ? cellDepEdit(doc.text, span, action, dep.id, occ, () => noDepsForm(queue, doc))
         : headingDepsLine(doc, occ, dep.id); // a heading block with no Depends on line: only an add gets here
   const wish: StatusWish = { category: story.status.category as StatusWish['category'], claimant: story.claimant, reason: story.status.reason };
   return {

@@ -481,6 +481,9 @@ describe('decide', () => {
     // A log that ends the file without a final newline: the file still ends without one.
     const last = `${md}\n## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **B** | b | Dev 1 | 1 |\n| [DONE] **A** | a | Dev 1 | 1 |`;
     expect(await run(last, { op: 'reopen', id: 'A', agent: 'X' })).toBe(last.replace('\n| [DONE] **A** | a | Dev 1 | 1 |', '').replace('| [DONE] | **A**', '| [ ] | **A**'));
+    // Two rows of the story there, one after the other: both go, in one edit.
+    const twice = `${last}\n| [DONE] **A** | a again | Dev 2 | 2 |`;
+    expect(await run(twice, { op: 'reopen', id: 'A', agent: 'X' })).toBe(last.replace('\n| [DONE] **A** | a | Dev 1 | 1 |', '').replace('| [DONE] | **A**', '| [ ] | **A**'));
   });
 });
 

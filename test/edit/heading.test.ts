@@ -98,15 +98,16 @@ describe('heading-block stories', () => {
       return (await applyDecision(queue, decideDep(queue, action, a, b, 'X'))).content;
     };
     expect(await dep(md, 'add', 'BUG-3', 'QW-001')).toBe(md.replace('Dependencies: QW-002', 'Dependencies: QW-002, QW-001'));
-    // The last dependency goes with its line where the blocks that depend on nothing have none
-    // (QW-001 here), and is said with None where they say so.
-    expect(await dep(md, 'rm', 'QW-002', 'QW-001')).toBe(md.replace('- **Depends on**: QW-001\n', ''));
-    const said = md.replace('Status: `done`\n', 'Status: `done`\nDepends on: None\n');
-    expect(await dep(said, 'rm', 'QW-002', 'QW-001')).toBe(said.replace('- **Depends on**: QW-001', '- **Depends on**: None'));
+    // The last dependency leaves its line saying none: the line, its label and its place are the
+    // person's, and an add puts a dependency back into it.
+    const none = await dep(md, 'rm', 'QW-002', 'QW-001');
+    expect(none).toBe(md.replace('- **Depends on**: QW-001', '- **Depends on**: None'));
+    expect(await dep(none, 'add', 'QW-002', 'QW-001')).toBe(md);
     const extra = `${md}## QW-004 Extra\n**Status:** todo\n`;
-    const added = await dep(extra, 'add', 'QW-004', 'QW-001');
-    expect(added).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
-    expect(await dep(added, 'rm', 'QW-004', 'QW-001')).toBe(extra);
+    expect(await dep(extra, 'add', 'QW-004', 'QW-001')).toBe(extra.replace('**Status:** todo\n', '**Status:** todo\n**Depends on:** QW-001\n'));
+    // A status line in bold from end to end gives the new line the same closing marks.
+    const closed = `${md}## QW-005 Closed\n**Status: todo**\n`;
+    expect(await dep(closed, 'add', 'QW-005', 'QW-001')).toBe(closed.replace('**Status: todo**\n', '**Status: todo**\n**Depends on: QW-001**\n'));
     // A placeholder in emphasis goes with its emphasis: `_QW-001_` would read as prose.
     for (const none of ['_None._', '**None**', '*none*', '`None`', '_Нет._', '_None_.', '*_None_*']) {
       const placeholder = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: ${none}\n`;

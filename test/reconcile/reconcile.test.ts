@@ -154,7 +154,7 @@ describe('reconcile', () => {
     const named = '## S-1 A\n\nStatus: In progress (b)\n\n## S-2 B\n\nStatus: Blocked\nDepends on: S-1\nBlocked on: S-1\n';
     const nq = await q(named);
     expect((await applyDecision(nq, withFollow(nq, decideDep(nq, 'rm', 'S-2', 'S-1', 'X'), { renderOnWrite: false }))).content).toBe(
-      named.replace('Status: Blocked\nDepends on: S-1', 'Status: Todo'),
+      named.replace('Status: Blocked\nDepends on: S-1', 'Status: Todo\nDepends on: None'),
     );
     const bare = named.replace('Depends on: S-1\n', '');
     const bq0 = await q(bare);
