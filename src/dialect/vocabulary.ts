@@ -242,7 +242,7 @@ const BULLET = /^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?(.*)$/;
 const WRAPPED_WORD = /^(\*\*|__|`)([^*_`]{1,40}?)\1/;
 /** What separates a definition's word from its meaning: a colon, a dash or `=`; a hyphen only with a
  * space after it, so that `in-progress: …` is one word. */
-const SEPARATED = /^[ \t]*(?::|—|–|=|-(?=[ \t]))[ \t]*(\S.*)$/;
+const THEN_MEANING = /^[ \t]*(?::|—|–|=|-(?=[ \t]))[ \t]*(\S.*)$/;
 const BARE_WORD = /^([^*_`:—–=]{1,40}?)[ \t]*(?::|—|–|=|-(?=[ \t]))[ \t]*(\S.*)$/;
 
 /** A definition line under a legend heading (`- **parked** — waiting on the owner`, `` - `BACKLOG`:
@@ -255,7 +255,7 @@ function definition(line: string): [string, string] | null {
     const after = rest.slice(w[0].length).trim();
     const inner = w[2].replace(/[ \t]*:$/, '');
     if (inner !== w[2]) return after !== '' && inner.trim() !== '' ? [inner, after] : null;
-    const m = SEPARATED.exec(after);
+    const m = THEN_MEANING.exec(after);
     return m ? [w[2], m[1]] : null;
   }
   const m = BARE_WORD.exec(rest);

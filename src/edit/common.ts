@@ -108,8 +108,9 @@ export function noDepsForm(queue: Queue, doc: QueueDocument): string {
 }
 
 /**
- * Edits removing the lines of `spans` (occurrences, or any spans within one line each), each with its
- * line ending; lines next to each other go in one edit. Lines that end a file without a final line
+ * Edits removing the lines `spans` are on (occurrences, or any spans: each from the start of its
+ * first line to the end of its last), each with its line ending; lines next to each other go in one
+ * edit. Lines that end a file without a final line
  * ending take the line ending before them instead, so that the file still ends without one.
  */
 export function deleteLines(text: string, spans: ReadonlyArray<Pick<Occurrence, 'start' | 'end'>>): Edit[] {

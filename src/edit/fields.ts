@@ -5,11 +5,11 @@
  */
 import type { QueueDocument } from '../read/queue.js';
 import type { Occurrence } from '../domain/types.js';
-import { fieldsIn } from '../dialect/headings.js';
+import { fieldsIn, type Field } from '../dialect/headings.js';
 import { parseStatus } from '../dialect/status.js';
 import type { Edit } from './splice.js';
 import type { StatusWish } from './style.js';
-import { endingAfter } from './common.js';
+import { deleteLines, endingAfter } from './common.js';
 
 /** A field line: prefix (indent, bullet, opening bold), name (in any language: `Priority`,
  * `Приоритет`, `優先度`), and the dress between name and value (a full-width colon too). */
@@ -104,27 +104,30 @@ export function blockedOnEdits(doc: QueueDocument, occ: Occurrence, wish: Status
   if (wish.category === 'blocked' && wish.reason) return [];
   if (parseStatus(occ.status.raw, doc.lexicon).reason !== null) return []; // the status line holds its own reason
   const text = doc.text;
-  const i = doc.headings.findIndex((h) => h.start === occ.start);
-  if (i === -1) return [];
-  const end = i + 1 < doc.headings.length ? doc.headings[i + 1].start : text.length;
-  const f = fieldsIn(text, lineOf(text, occ.start).next, end).get('blocked on');
-  if (!f || f.value.trim() !== occ.status.reason) return [];
-  const edits: Edit[] = [];
-  // From the reader's line to the end of its field list (a blank line, the next heading).
-  for (let l = lineOf(text, f.start); l.start < end && text.slice(l.start, l.end).trim() !== ''; ) {
-    const field = fieldsIn(text, l.start, l.next).get('blocked on');
+  const own = ownFields(doc, occ);
+  const f = own?.fields.get('blocked on');
+  if (!own || !f || f.value.trim() !== occ.status.reason) return [];
+  // From the reader's line to the end of its field list (a blank line, the next heading): each
+  // Blocked on: line with the lines indented under it.
+  const gone: Array<{ start: number; end: number }> = [];
+  for (let l = lineOf(text, f.start); l.start < own.end && text.slice(l.start, l.end).trim() !== ''; ) {
     let last = l;
-    for (let c = lineAt(text, last.next); c.start < end && /^[ \t]+\S/.test(text.slice(c.start, c.end)); c = lineAt(text, c.next)) last = c;
-    if (field) {
-      const prev = edits[edits.length - 1];
-      if (prev && prev.end === l.start) prev.end = last.next;
-      else edits.push({ start: l.start, end: last.next, text: '' });
-    }
+    for (let c = lineAt(text, last.next); c.start < own.end && /^[ \t]+\S/.test(text.slice(c.start, c.end)); c = lineAt(text, c.next)) last = c;
+    if (fieldsIn(text, l.start, l.next).has('blocked on')) gone.push({ start: l.start, end: last.end });
     if (last.next === last.end) break;
     l = lineAt(text, last.next);
   }
-  // Lines that end the file without a line ending take the ending before them instead.
-  const tail = edits[edits.length - 1];
-  if (tail && tail.end === text.length && !text.endsWith('\n') && tail.start > 0) tail.start -= text[tail.start - 2] === '\r' ? 2 : 1;
-  return edits;
+  return deleteLines(text, gone);
+}
+
+/**
+ * The fields of heading block `occ`'s own text (`dialect/headings.ts` fieldsIn from the line after
+ * its heading to the next heading of any level, as the reader reads them), with where that text
+ * ends; null when its heading is not found.
+ */
+export function ownFields(doc: QueueDocument, occ: Occurrence): { fields: Map<string, Field>; end: number } | null {
+  const i = doc.headings.findIndex((h) => h.start === occ.start);
+  if (i === -1) return null;
+  const end = i + 1 < doc.headings.length ? doc.headings[i + 1].start : doc.text.length;
+  return { fields: fieldsIn(doc.text, lineOf(doc.text, occ.start).next, end), end };
 }

@@ -10,8 +10,7 @@ import type { Occurrence, Span, Story } from '../domain/types.js';
 import { parseDeps, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
-import { fieldsIn } from '../dialect/headings.js';
-import { lineOf } from './fields.js';
+import { ownFields } from './fields.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
@@ -272,11 +271,7 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
 /** Whether heading block `occ` is held by a `Blocked on:` line that names story `id`: a wait on it
  * written as a hold, which the dependency says again. */
 function holdNames(doc: QueueDocument, occ: Occurrence, id: string): boolean {
-  if (occ.kind !== 'heading') return false;
-  const i = doc.headings.findIndex((h) => h.start === occ.start);
-  if (i === -1) return false;
-  const end = i + 1 < doc.headings.length ? doc.headings[i + 1].start : doc.text.length;
-  const f = fieldsIn(doc.text, lineOf(doc.text, occ.start).next, end).get('blocked on');
+  const f = occ.kind === 'heading' ? ownFields(doc, occ)?.fields.get('blocked on') : undefined;
   return f !== undefined && parseDeps(f.value).deps.some((d) => d.ref.toLowerCase() === id.toLowerCase());
 }
 
