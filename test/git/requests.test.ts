@@ -164,8 +164,10 @@ describe('group commit over a real remote', () => {
     expect(requestUpdates()).toEqual([]);
 
     // One just made: the claim publishes a request, finds itself the oldest, races, and its push
-    // deletes its own request with the branch update.
-    groupTip({});
+    // deletes its own request with the branch update. Dated 2.5 s ahead (git keeps whole seconds),
+    // so that the claim's process has 4.5 s or more, not 2 to 3, to read the tip within the
+    // group-commit window of 3 s on either side of now, however loaded the machine.
+    groupTip({ GIT_COMMITTER_DATE: new Date(Date.now() + 2_500).toISOString() });
     const r = await queue(a, ['claim', '--agent', 'Dev B', '--json']);
     expect([r.code, r.json.story.id, r.json.attempts]).toEqual([0, 'S-1', 2]);
     const updates = requestUpdates();
@@ -177,7 +179,7 @@ describe('group commit over a real remote', () => {
 
     // With group commit turned off in the config, the same tip leads to a plain race.
     writeFileSync(join(a, 'queue.config.json'), '{"groupCommit": false}\n');
-    groupTip({});
+    groupTip({ GIT_COMMITTER_DATE: new Date(Date.now() + 2_500).toISOString() });
     const off = await queue(a, ['claim', '--agent', 'Dev C', '--json']);
     expect([off.code, off.json.story.id, off.json.attempts]).toEqual([0, 'S-2', 1]);
     expect(requestUpdates()).toEqual([]);
@@ -188,7 +190,9 @@ describe('group commit over a real remote', () => {
     const busy = (configure: (remote: string) => void) => {
       const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 1);
       const [a] = clones;
-      git(a, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
+      // Dated ahead, as above: within the group-commit window when the claim reads it.
+      const date = new Date(Date.now() + 2_500).toISOString();
+      gitEnv(a, { GIT_COMMITTER_DATE: date }, 'commit', '-q', '--allow-empty', '-m', 'queue: claim S-9 (X), S-8 (Y)', '-m', 'Queue-Request: 0123456789abcdef0123 S-8');
       git(a, 'push', '-q', 'origin', 'HEAD:main');
       configure(remote);
       return { remote, a };

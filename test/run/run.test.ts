@@ -261,7 +261,8 @@ describe('queue run', () => {
     expect(hook.code, hook.stderr).toBe(0);
     const r = startRun(f.clones[0], ['--agents', '2', '--name', 'R'], f.env);
     const end = await r.done;
-    expect(end.code, end.stderr).toBe(0);
+    // A failed run says why in its JSON events, not on stderr.
+    expect(end.code, `${end.stderr}${JSON.stringify(r.events.filter((e) => e.event !== 'progress'))}`).toBe(0);
     const tip = await tipStories(f.clones[0]);
     for (const [id, s] of tip) expect(s.status, id).toBe('done');
     // The queue's commits name the worker as author; the clone's identity commits them.
