@@ -316,9 +316,28 @@ export function unblock(s: Session, opts: { id: string }): Promise<WriteResult> 
   return run(s, { op: 'unblock', id: opts.id, agent: s.agent });
 }
 
-/** A done (or cancelled) story is open again, and leaves the Completed log. */
-export function reopen(s: Session, opts: { id: string }): Promise<WriteResult> {
-  return run(s, { op: 'reopen', id: opts.id, agent: s.agent });
+/**
+ * A done (or cancelled) story is open again, and leaves the Completed log: in the to-do form it had
+ * before the claim its done finished, a note beside its status kept, and the dependents its done
+ * released `[BLOCKED]` again where the file wrote that for stories that wait (read from that claim
+ * commit's parent: `git/history.ts` reopenedAt); else in the file's form.
+ */
+export async function reopen(s: Session, opts: { id: string }): Promise<WriteResult> {
+  const [{ decide }, { reopenedAt }, { findStory }, { Git }] = await Promise.all([
+    import('../edit/decide.js'),
+    import('../git/history.js'),
+    import('../edit/common.js'),
+    import('../git/git.js'),
+  ]);
+  const git = s.where.repo ? new Git(s.where.root) : null;
+  return run(s, async (queue, base) => {
+    let id: string | null = null;
+    try {
+      id = findStory(queue, opts.id).id;
+    } catch {}
+    const reopened = git && base !== null && id !== null ? await reopenedAt(git, base, s.where.file, id, s.where.config.vocabulary) : null;
+    return decide(queue, { op: 'reopen', id: opts.id, agent: s.agent, reopened }, s.where.config.agents);
+  });
 }
 
 /** Options of {@link add}. */

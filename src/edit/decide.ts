@@ -18,7 +18,7 @@ import { cellStatus, emphasisOf, type StatusStyle, type StatusWish } from './sty
 import { blockedOnEdits } from './fields.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
-import type { Former } from './former.js';
+import type { Former, Reopened } from './former.js';
 import { assertEditable, blocksWaiting, cellText, deleteLines, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { parseStatus, statusExtent } from '../dialect/status.js';
@@ -36,7 +36,9 @@ export type Operation =
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
   | { op: 'unblock'; id: string; agent: string }
   | { op: 'review'; id: string; agent: string; force?: boolean }
-  | { op: 'reopen'; id: string; agent: string }
+  /** `reopened`: how the story stood before the claim its done finished (`edit/former.ts`, from
+   * history: `git/history.ts` reopenedAt), written back; null or absent: the file's to-do form. */
+  | { op: 'reopen'; id: string; agent: string; reopened?: Reopened | null }
   /** A reviewer accepts a story in review: it is done, as its holder's `done` would make it. */
   | { op: 'approve'; id: string; agent: string }
   /** A reviewer sends a story in review back: in progress again, held by its implementer. */
@@ -99,6 +101,9 @@ export interface Decision {
    * write; null or no edits for none.
    */
   follow?: (after: Queue) => DerivedEdits | null;
+  /** The file wrote `[BLOCKED]` for stories that wait, as history shows, though no row shows it now
+   * (a reopen: `edit/former.ts` Reopened): what follows blocks the dependents that wait again. */
+  blocksWaiting?: boolean;
 }
 
 /** Edits derived from a queue state, with the stories they change and one line per action. */
@@ -134,7 +139,9 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   // An agent holding its share takes nothing, whatever is ready (as `queue ready --agent` says).
   if (op.op === 'claim' && op.id === undefined) atClaimLimit(queue, op.agent, op.maxClaims, agents);
   const story = op.op === 'claim' && op.id === undefined ? pickStory(queue, op.agent, agents) : findStory(queue, op.id!);
-  const { doc, occ } = assertEditable(queue, story);
+  const editable = assertEditable(queue, story);
+  const doc = editable.doc;
+  let occ = editable.occ;
   let style = fileStyle(queue, doc);
   // Where a block whose status is its section goes (a release puts it back where it was).
   let place: SectionPlace | undefined;
@@ -232,6 +239,14 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     case 'reopen':
       if (c !== 'done' && c !== 'cancelled') throw new QueueError('invalid', `${story.id} is not done (it is "${story.status.raw}")`, { id: story.id, status: c });
       wish = open(true);
+      // The story's own to-do form, and place, as they were before its claim; a note the writes
+      // since kept after the status (`Done (est. 2d)`, which reads as done by "est. 2d") stays.
+      if (op.reopened?.former) {
+        const { former } = op.reopened;
+        style = formerStyle(style, former, doc);
+        place = former.place;
+        occ = withoutNote(doc, occ, former.note);
+      }
       break;
   }
 
@@ -282,7 +297,18 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     trailers,
     unchanged,
     ...(logged ? { logged } : {}),
+    ...(op.op === 'reopen' && op.reopened?.blocksWaiting ? { blocksWaiting: true } : {}),
   };
+}
+
+/** `occ` with its status cell ending before `note` when the cell ends with it (a note the status
+ * reads as its claimant), so that a status edit keeps it; else `occ`. */
+function withoutNote(doc: QueueDocument, occ: Occurrence, note: string | undefined): Occurrence {
+  const span = occ.spans.status;
+  if (!note || !span || occ.kind !== 'table') return occ;
+  const cell = doc.text.slice(span.start, span.end).trimEnd();
+  if (!cell.endsWith(note) || cell.length === note.length) return occ;
+  return { ...occ, spans: { ...occ.spans, status: { ...span, end: span.start + cell.length - note.length } } };
 }
 
 /**

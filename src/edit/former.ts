@@ -6,6 +6,7 @@
 import { parseStatus, statusExtent } from '../dialect/status.js';
 import type { Queue } from '../read/queue.js';
 import { sectionPlace, type SectionPlace } from './move.js';
+import { reconcilable, writesBlocked } from './common.js';
 
 /** How a story stood before the claim a release undoes: its to-do status as written, and, for a
  * heading block whose status is its section, where it sat. */
@@ -15,6 +16,19 @@ export interface Former {
   /** For a heading block whose status is its section: where it sat, and the in-progress section's
    * placeholder then. */
   place?: SectionPlace;
+  /** What followed the status in its cell, with the spaces before it (` (est. 2d)`), when anything
+   * did: a note the writes since kept beside the status. */
+  note?: string;
+}
+
+/** How a done story stood before the claim whose work its done finished: what a reopen writes back. */
+export interface Reopened {
+  /** The story's to-do form then ({@link Former}); null when it cannot be told. */
+  former: Former | null;
+  /** The file wrote `[BLOCKED]` for stories that waited on their dependencies then
+   * (`edit/common.ts` writesBlocked): the dependents its done released wait again, so they are
+   * `[BLOCKED]` again, though no row shows that convention any more. */
+  blocksWaiting: boolean;
 }
 
 /**
@@ -38,5 +52,17 @@ export function formerOf(before: Queue, id: string): Former | null {
   const cell = doc.text.slice(span.start, span.end);
   const extent = statusExtent(cell, doc.lexicon);
   const form = (extent ? cell.slice(extent.start, extent.end) : cell).trim();
-  return form !== '' && !/[\r\n]/.test(form) && parseStatus(form, doc.lexicon).category === 'todo' ? { form } : null;
+  if (form === '' || /[\r\n]/.test(form) || parseStatus(form, doc.lexicon).category !== 'todo') return null;
+  const note = extent ? cell.slice(extent.end).trimEnd() : '';
+  return note.trim() !== '' && !/[\r\n]/.test(note) ? { form, note } : { form };
+}
+
+/**
+ * How done story `id` stood in `before` (the queue before the claim whose work its done finished),
+ * as {@link Reopened}. Pure.
+ */
+export function reopenedOf(before: Queue, id: string): Reopened {
+  const story = before.graph.byId.get(id);
+  const doc = story ? before.documents.find((d) => d.file === story.file) : undefined;
+  return { former: formerOf(before, id), blocksWaiting: doc !== undefined && writesBlocked(before, reconcilable(before, doc)) };
 }

@@ -7,7 +7,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Span, Story } from '../domain/types.js';
-import { parseDeps, SEPARATED } from '../dialect/deps.js';
+import { parseDeps, saysNone, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { ownFields } from './fields.js';
@@ -234,6 +234,13 @@ function outsideWrapping(text: string, span: Span): Span {
   return { start, end };
 }
 
+/** The parenthesized note that ends `cell`, with the spaces before it (` (see notes)`), when
+ * something comes before it; '' otherwise. */
+function trailingNote(cell: string): string {
+  const m = /\S(\s*\([^()]*\))$/.exec(cell);
+  return m ? m[1] : '';
+}
+
 /** The edit of a Depends On cell `text[span]` adding or removing `dep`; a cell left with
  * none says so in `none()`, the file's form. Throws `parse_error` when `dep` is not one
  * comma-separated part of the cell. */
@@ -246,6 +253,9 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
     // After the list's last separator as written (`a; b` takes `; c`), else a comma.
     const seps = source.split(SEPARATED).filter((_, k) => k % 2 === 1);
     if (!empty) return { start: span.start, end: span.end, text: `${source}${seps.length ? seps[seps.length - 1] : ', '}${dep}` };
+    // A note after the placeholder (`None (see notes)`) stays, after the dependency.
+    const note = trailingNote(source);
+    if (note && saysNone(source.slice(0, source.length - note.length))) return { start: span.start, end: span.end, text: `${dep}${note}` };
     // A placeholder the reader took from inside its emphasis (`- **Depends on**: _None._`) goes
     // with the emphasis: `_S-3_` would read as prose, not as a dependency.
     const whole = outsideWrapping(text, span);
@@ -261,7 +271,13 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
       line: occ.line,
     });
   }
-  if (pieces.length === 1) return { start: span.start, end: span.end, text: none() };
+  if (pieces.length === 1) {
+    // A note after the last reference stays after the placeholder (`S-1 (see notes)` → `None (see
+    // notes)`), unless it is about the dependency removed.
+    const note = trailingNote(source);
+    const kept = note && !note.toLowerCase().includes(dep.toLowerCase()) ? note : '';
+    return { start: span.start, end: span.end, text: `${none()}${kept}` };
+  }
   // The reference goes with the separator before it (after it, for the first).
   const k = at[0];
   const kept = k === 0 ? pieces.slice(2) : [...pieces.slice(0, k - 1), ...pieces.slice(k + 1)];

@@ -19,7 +19,7 @@ import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { QueueError } from '../domain/errors.js';
-import { formerOf, type Former } from '../edit/former.js';
+import { formerOf, reopenedOf, type Former, type Reopened } from '../edit/former.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -122,6 +122,45 @@ export async function formerAt(git: Git, rev: string, file: string, id: string, 
   if (claim === null) return null;
   const before = await queueAt(git, `${claim}^`, file, vocabulary).catch(() => null);
   return before ? formerOf(before, id) : null;
+}
+
+/** Queue operations that leave a claim standing: between a claim and the done that finished its
+ * work, they keep the claim the one the done ended. */
+const WHILE_CLAIMED: ReadonlySet<string> = new Set(['renew', 'review', 'reject', 'reassign', 'handoff', 'decision', 'dep-add', 'dep-rm']);
+
+/**
+ * The commit that made the claim whose work the done standing on story `id` at `rev` finished: in
+ * `rev`'s first-parent history of `file` (at most {@link CLAIM_HISTORY_LIMIT} commits), the newest
+ * queue commit about `id` must be its done (`Queue-Op: done` or `approve`), and the claim is the
+ * newest `claim` before it with only operations that leave a claim standing between them. Null
+ * otherwise (the story was done or claimed by hand, or released and taken again in between).
+ */
+export async function finishedClaimCommit(git: Git, rev: string, file: string, id: string): Promise<string | null> {
+  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]);
+  let finished = false;
+  for (const { commit, fields } of listed) {
+    if (!trailerValues(fields[1]).includes(id)) continue;
+    const op = trailerValues(fields[0])[0] ?? '';
+    if (!finished) {
+      if (op !== 'done' && op !== 'approve') return null;
+      finished = true;
+    } else if (op === 'claim') return commit;
+    else if (!WHILE_CLAIMED.has(op)) return null;
+  }
+  return null;
+}
+
+/**
+ * How done story `id` at `rev` stood before the claim whose work its done finished
+ * (`edit/former.ts` {@link Reopened}), read from the queue file at that claim commit's parent
+ * ({@link finishedClaimCommit}): what a reopen writes back. Null when no such claim is found, or the
+ * file cannot be read there.
+ */
+export async function reopenedAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Reopened | null> {
+  const claim = await finishedClaimCommit(git, rev, file, id).catch(() => null);
+  if (claim === null) return null;
+  const before = await queueAt(git, `${claim}^`, file, vocabulary).catch(() => null);
+  return before ? reopenedOf(before, id) : null;
 }
 
 /** The blob id of the queue file at a revision; null when the file does not exist there.

@@ -173,6 +173,9 @@ export interface ReconcileOptions {
   since?: Queue | null;
   /** Who the log names for a story nobody held in `since` (the render's agent). */
   agent?: string;
+  /** The file writes `[BLOCKED]` for stories that wait, though no row may show it now (as history
+   * shows: `edit/decide.ts` Decision.blocksWaiting). */
+  blocksWaiting?: boolean;
   /** What the generated blocks need beyond the queue: the history's flow (`queue:metrics`), the
    * config's effort sizes (`queue:plan`). */
   blocks?: BlockInputs;
@@ -216,7 +219,7 @@ function reconcileWith(
       // which drops that row too (edit/decide.ts).
       const mine = once(() => reconcilable(queue, doc));
       const style = once(() => fileStyle(queue, doc));
-      const blocking = once(() => block && writesBlocked(queue, mine()));
+      const blocking = once(() => block && (log.blocksWaiting === true || writesBlocked(queue, mine())));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
       const stories = only === null ? queue.stories.filter((s) => edited(s, doc)) : onlyThese(queue, doc, only);
@@ -315,6 +318,10 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
       return s !== undefined && s.status.category === 'blocked' && !before.graph.isHold(s);
     }),
   );
+  // What history says of the file's convention holds unless the file says otherwise: a todo
+  // story that waits before the write shows that it writes `[ ]` for such stories.
+  const blocksWaiting =
+    d.blocksWaiting === true && !before.stories.some((s) => s.status.category === 'todo' && s.file === d.document.file && !s.deps.every((x) => before.graph.satisfied(x)));
   return (after) => {
     const touched = new Set(ids);
     if (opts.dependents !== false) {
@@ -326,7 +333,7 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
     const mine = (r: Reconciliation[]) => r.find((x) => x.document.file === d.document.file) ?? null;
     // The blocks are rendered from the queue as the stories' edits leave it: a step of its own.
     const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, new Set(), true, true, new Set(), { blocks: { effort: opts.effort } })) : null);
-    const stories = mine(reconcileWith(after, touched, false, true, waited));
+    const stories = mine(reconcileWith(after, touched, false, true, waited, { blocksWaiting }));
     if (!stories || stories.edits.length === 0) return blocks(after);
     return opts.blocks ? { ...stories, follow: blocks } : stories;
   };

@@ -577,6 +577,12 @@ describe('add and dep', () => {
     expect(await run(list('A; B'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A |');
     expect(await run(list('A; B<br>E'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A<br>E |');
     expect(await run(list('A; B'), (queue) => decideDep(queue, 'add', 'C', 'E', 'X'))).toContain('| [ ] | **C** | c | A; B; E |');
+    // A note after the placeholder stays: after the dependency added in its place, and after the
+    // placeholder again when the last one goes (unless it is about the one removed).
+    expect(await run(list('None (see notes)'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A (see notes) |');
+    expect(await run(list('_None_ (since 2024)'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A (since 2024) |');
+    expect(await run(list('A (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (see notes) |');
+    expect(await run(list('A (after A ships)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None |');
     // A bare hold given a dependency would wait on it and go when it is done: refused, naming the
     // hold; a hold with a reason stays a hold, and takes the dependency.
     const held = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED] | **C** | c | None |');

@@ -103,6 +103,35 @@ describe('writes on a local branch (no remote)', () => {
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('| OPEN | **D** |');
   });
 
+  it('a reopen writes back how the story and the dependents its done released stood before its claim, read from the claim commit; a done by hand gets the file’s form', async () => {
+    // The one row that showed [BLOCKED] for a story that waits is the dependent the done releases:
+    // afterwards no row shows the convention, and only history tells it.
+    const text =
+      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A ✅ |\n| [BLOCKED] | **C** | c | B |\n| [BLOCKED] | **D** | d | None |\n';
+    const dir = repo(text);
+    const file = () => readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8');
+    for (const op of ['claim', 'done']) expect((await queue(dir, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(file()).toContain('| [DONE] (est. 2d) | **B** | b | A ✅ |\n| [ ] | **C** | c | B ✅ |');
+    expect((await queue(dir, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(file()).toBe(text);
+    // Done by hand: no claim commit says how it stood, and the file's form is written.
+    writeFileSync(
+      join(dir, 'WORK_QUEUE.md'),
+      text.replace('| Todo (est. 2d) | **B** |', '| [DONE] (est. 2d) | **B** |').replace('| [BLOCKED] | **C** | c | B |', '| [ ] | **C** | c | B |'),
+    );
+    git(dir, 'commit', '-qam', 'B done by hand');
+    expect((await queue(dir, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(file()).toContain('| [ ] (est. 2d) | **B** | b | A ✅ |\n| [ ] | **C** | c | B |');
+    // Written in words, the note after a done status reads as who did it (`Done (est. 2d)`): the
+    // form before the claim tells it was a note, and it stays.
+    const words = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A |\n| Todo | **C** | c | B |\n';
+    const other = repo(words);
+    for (const op of ['claim', 'done']) expect((await queue(other, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toContain('| Done (est. 2d) | **B** |');
+    expect((await queue(other, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toBe(words);
+  });
+
   it('a block whose status is its section goes back where it was on release, and its old section gets its placeholder back', async () => {
     const sections =
       '# Queue\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-003 Three\n- **Priority**: P1\n\n### WQ-001 One\n- **Priority**: P2\n\n### WQ-007 Seven\n- **Priority**: P3\n\n### WQ-009 Nine\nProse right under the heading.\n';

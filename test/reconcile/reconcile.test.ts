@@ -169,6 +169,21 @@ describe('reconcile', () => {
     expect(await render(sections)).toBe(sections);
   });
 
+  it('a reopen blocks the dependents that wait again where history says the file wrote [BLOCKED] for them, unless a waiting [ ] says otherwise', async () => {
+    const text = `${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n| [BLOCKED] | **D** | d | None |\n`;
+    const reopen = async (t: string, blocksWaiting: boolean) => {
+      const queue = await q(t);
+      const d = decide(queue, { op: 'reopen', id: 'A', agent: 'X', reopened: { former: null, blocksWaiting } });
+      return (await applyDecision(queue, withFollow(queue, d, { renderOnWrite: false }))).content;
+    };
+    // The one [BLOCKED] left is a hold: nothing in the file tells the convention, history does.
+    expect(await reopen(text, false)).toBe(text.replace('| [DONE] | **A** |', '| [ ] | **A** |').replace('A ✅', 'A'));
+    expect(await reopen(text, true)).toBe(text.replace('| [DONE] | **A** |', '| [ ] | **A** |').replace('| [ ] | **B** | b | A ✅ |', '| [BLOCKED] | **B** | b | A |'));
+    // A todo that waits before the reopen shows that the file writes [ ] for such stories now.
+    const waiting = `${text}| [ ] | **E** | e | F |\n| [IN PROGRESS: Y] | **F** | f | None |\n`;
+    expect(await reopen(waiting, true)).toContain('| [ ] | **B** | b | A |');
+  });
+
   it('a table row released or blocked keeps the note after its status', async () => {
     const text = `${head}| [IN PROGRESS: X] | **A** | a | None |\n| Blocked<sub>since Tue</sub> | **B** | b | A |\n| [BLOCKED]<br>ask Ana | **C** | c | A |\n`;
     const queue = await q(text);
