@@ -25,6 +25,7 @@ import type { DependencyRef, Story } from '../domain/types.js';
 import type { Decision, Operation } from '../edit/decide.js';
 import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
+import type { Git } from '../git/git.js';
 import { argumentAsRead } from '../dialect/status.js';
 import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
 import { isClaimed } from '../domain/status.js';
@@ -223,6 +224,24 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
 }
 
 /**
+ * What `read` finds in the history of the tip `base` a write decides on, about the story `ref` names
+ * there (an id in another case is the same story): how it stood before the claim, hold or work a
+ * write undoes (`git/history.ts`). Null without a repository or a commit to read from (`--no-commit`
+ * outside git), and when `ref` names no story (the decision then says so).
+ */
+async function fromHistory<T>(s: Session, queue: Queue, base: string | null, ref: string, read: (git: Git, base: string, id: string) => Promise<T | null>): Promise<T | null> {
+  if (!s.where.repo || base === null) return null;
+  const [{ findStory }, { Git }] = await Promise.all([import('../edit/common.js'), import('../git/git.js')]);
+  let id: string;
+  try {
+    id = findStory(queue, ref).id;
+  } catch {
+    return null;
+  }
+  return read(new Git(s.where.root), base, id);
+}
+
+/**
  * The holder gives story `id` back: it is open again (`[ ]`, or `[BLOCKED]` while it waits on a
  * dependency where the file writes that), in the to-do form it had before the claim queue made of it
  * (read from the claim commit's parent: `git/history.ts` claimCommit), else in the file's form; a
@@ -230,20 +249,9 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
  * `force` lets another agent do it, said in the commit.
  */
 export async function release(s: Session, opts: { id: string; force?: boolean }): Promise<WriteResult> {
-  const [{ decide }, { formerAt }, { findStory }, { Git }] = await Promise.all([
-    import('../edit/decide.js'),
-    import('../git/history.js'),
-    import('../edit/common.js'),
-    import('../git/git.js'),
-  ]);
-  const git = s.where.repo ? new Git(s.where.root) : null;
+  const [{ decide }, { formerAt }] = await Promise.all([import('../edit/decide.js'), import('../git/history.js')]);
   return run(s, async (queue, base) => {
-    // The story as this tip names it (an id in another case is the same story); none: decide says so.
-    let id: string | null = null;
-    try {
-      id = findStory(queue, opts.id).id;
-    } catch {}
-    const former = git && base !== null && id !== null ? await formerAt(git, base, s.where.file, id, s.where.config.vocabulary) : null;
+    const former = await fromHistory(s, queue, base, opts.id, (git, tip, id) => formerAt(git, tip, s.where.file, id, s.where.config.vocabulary));
     return decide(queue, { op: 'release', id: opts.id, agent: s.agent, force: opts.force, former }, s.where.config.agents);
   });
 }
@@ -311,9 +319,17 @@ export async function block(s: Session, opts: { id: string; reason: string; forc
   return run(s, { op: 'block', id: opts.id, agent: s.agent, reason, force: opts.force });
 }
 
-/** Lift the manual hold on story `id`: it is `[ ]` again, or stays `[BLOCKED]` by its open dependencies alone. */
-export function unblock(s: Session, opts: { id: string }): Promise<WriteResult> {
-  return run(s, { op: 'unblock', id: opts.id, agent: s.agent });
+/**
+ * Lift the manual hold on story `id`: it is open again, in the to-do form it had before the hold
+ * queue put on it (read from the block commit's parent: `git/history.ts` heldFromAt), else in the
+ * file's form; or it stays `[BLOCKED]` by its open dependencies alone.
+ */
+export async function unblock(s: Session, opts: { id: string }): Promise<WriteResult> {
+  const [{ decide }, { heldFromAt }] = await Promise.all([import('../edit/decide.js'), import('../git/history.js')]);
+  return run(s, async (queue, base) => {
+    const former = await fromHistory(s, queue, base, opts.id, (git, tip, id) => heldFromAt(git, tip, s.where.file, id, s.where.config.vocabulary));
+    return decide(queue, { op: 'unblock', id: opts.id, agent: s.agent, former }, s.where.config.agents);
+  });
 }
 
 /**
@@ -323,19 +339,9 @@ export function unblock(s: Session, opts: { id: string }): Promise<WriteResult> 
  * commit's parent: `git/history.ts` reopenedAt); else in the file's form.
  */
 export async function reopen(s: Session, opts: { id: string }): Promise<WriteResult> {
-  const [{ decide }, { reopenedAt }, { findStory }, { Git }] = await Promise.all([
-    import('../edit/decide.js'),
-    import('../git/history.js'),
-    import('../edit/common.js'),
-    import('../git/git.js'),
-  ]);
-  const git = s.where.repo ? new Git(s.where.root) : null;
+  const [{ decide }, { reopenedAt }] = await Promise.all([import('../edit/decide.js'), import('../git/history.js')]);
   return run(s, async (queue, base) => {
-    let id: string | null = null;
-    try {
-      id = findStory(queue, opts.id).id;
-    } catch {}
-    const reopened = git && base !== null && id !== null ? await reopenedAt(git, base, s.where.file, id, s.where.config.vocabulary) : null;
+    const reopened = await fromHistory(s, queue, base, opts.id, (git, tip, id) => reopenedAt(git, tip, s.where.file, id, s.where.config.vocabulary));
     return decide(queue, { op: 'reopen', id: opts.id, agent: s.agent, reopened }, s.where.config.agents);
   });
 }

@@ -34,7 +34,9 @@ export type Operation =
    * do, and, for a block whose status is its section, where the block goes back to. */
   | { op: 'release'; id: string; agent: string; force?: boolean; former?: Former | null }
   | { op: 'block'; id: string; agent: string; reason: string; force?: boolean }
-  | { op: 'unblock'; id: string; agent: string }
+  /** `former`: how the story stood before the hold being lifted (`edit/former.ts`, from history:
+   * `git/history.ts` heldFromAt), written back; null or absent: the file's to-do form. */
+  | { op: 'unblock'; id: string; agent: string; former?: Former | null }
   | { op: 'review'; id: string; agent: string; force?: boolean }
   /** `reopened`: how the story stood before the claim its done finished (`edit/former.ts`, from
    * history: `git/history.ts` reopenedAt), written back; null or absent: the file's to-do form. */
@@ -235,6 +237,9 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       // Dropping a manual hold; a story still waiting on dependencies stays blocked by them alone
       // (where the file writes [BLOCKED] for stories that wait).
       wish = open(true);
+      // The story's own to-do form, and place, as they were before the hold.
+      style = formerStyle(style, op.former ?? null, doc);
+      place = op.former?.place;
       break;
     case 'reopen':
       if (c !== 'done' && c !== 'cancelled') throw new QueueError('invalid', `${story.id} is not done (it is "${story.status.raw}")`, { id: story.id, status: c });

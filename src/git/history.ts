@@ -163,6 +163,23 @@ export async function reopenedAt(git: Git, rev: string, file: string, id: string
   return before ? reopenedOf(before, id) : null;
 }
 
+/**
+ * How story `id` stood before the hold standing on it at `rev` (`edit/former.ts`): read from the
+ * queue file at the parent of the newest queue commit about `id` in `rev`'s first-parent history of
+ * `file` (at most {@link CLAIM_HISTORY_LIMIT} commits) when that commit put the hold
+ * (`Queue-Op: block`): what an unblock writes back. Null otherwise (a hold put by hand), or when the
+ * file cannot be read there.
+ */
+export async function heldFromAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Former | null> {
+  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]).catch(
+    () => [],
+  );
+  const newest = listed.find((c) => trailerValues(c.fields[1]).includes(id));
+  if (!newest || trailerValues(newest.fields[0])[0] !== 'block') return null;
+  const before = await queueAt(git, `${newest.commit}^`, file, vocabulary).catch(() => null);
+  return before ? formerOf(before, id) : null;
+}
+
 /** The blob id of the queue file at a revision; null when the file does not exist there.
  * QueueError `too_large` when it is over the size limit (found before it is read). */
 async function blobAt(git: Git, rev: string | null, file: string): Promise<string | null> {

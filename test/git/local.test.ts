@@ -132,6 +132,19 @@ describe('writes on a local branch (no remote)', () => {
     expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toBe(words);
   });
 
+  it('an unblock writes back the to-do form the hold replaced, read from the block commit; a hold put by hand gets the file’s form', async () => {
+    const forms = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Todo | **A** | a | None |\n| Todo | **B** | b | None |\n| OPEN | **C** | c | None |\n';
+    const dir = repo(forms);
+    expect((await queue(dir, ['block', 'C', '--reason', 'vendor keys', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).not.toBe(forms);
+    expect((await queue(dir, ['unblock', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toBe(forms);
+    writeFileSync(join(dir, 'WORK_QUEUE.md'), forms.replace('| OPEN | **C** |', '| Blocked (vendor keys) | **C** |'));
+    git(dir, 'commit', '-qam', 'C held by hand');
+    expect((await queue(dir, ['unblock', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('| Todo | **C** |');
+  });
+
   it('a block whose status is its section goes back where it was on release, and its old section gets its placeholder back', async () => {
     const sections =
       '# Queue\n\n## In progress\n\n_None._\n\n## Ready\n\n### WQ-003 Three\n- **Priority**: P1\n\n### WQ-001 One\n- **Priority**: P2\n\n### WQ-007 Seven\n- **Priority**: P3\n\n### WQ-009 Nine\nProse right under the heading.\n';
