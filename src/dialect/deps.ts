@@ -125,6 +125,12 @@ function parse(text: string, fast: boolean): ParsedDeps {
   return out;
 }
 
+/** Whether `text` names the reference `ref` (case-insensitive), not as part of a longer one (`S-10`
+ * does not name `S-1`). */
+export function namesReference(text: string, ref: string): boolean {
+  return new RegExp(`(?<![\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'iu').test(text);
+}
+
 /** Whether `text` says "none" as a Depends On cell can (`None`, `—`, `_N/A_`, `нет`). */
 export function saysNone(text: string): boolean {
   const t = text.trim();

@@ -18,7 +18,7 @@ import { cellStatus, emphasisOf, type StatusStyle, type StatusWish } from './sty
 import { blockedOnEdits } from './fields.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
-import type { Former, Reopened } from './former.js';
+import { mirrored, type Former, type Reopened } from './former.js';
 import { assertEditable, blocksWaiting, cellText, deleteLines, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { parseStatus, statusExtent } from '../dialect/status.js';
@@ -103,9 +103,10 @@ export interface Decision {
    * write; null or no edits for none.
    */
   follow?: (after: Queue) => DerivedEdits | null;
-  /** The file wrote `[BLOCKED]` for stories that wait, as history shows, though no row shows it now
-   * (a reopen: `edit/former.ts` Reopened): what follows blocks the dependents that wait again. */
-  blocksWaiting?: boolean;
+  /** Stories history shows `[BLOCKED]` while they waited on their dependencies, with their status as
+   * written then (a reopen: `edit/former.ts` Reopened.waiting): what follows writes those that wait
+   * again so, though no row may show that convention now. */
+  reblock?: ReadonlyMap<string, string>;
 }
 
 /** Edits derived from a queue state, with the stories they change and one line per action. */
@@ -302,18 +303,24 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
     trailers,
     unchanged,
     ...(logged ? { logged } : {}),
-    ...(op.op === 'reopen' && op.reopened?.blocksWaiting ? { blocksWaiting: true } : {}),
+    ...(op.op === 'reopen' && op.reopened?.waiting.size ? { reblock: op.reopened.waiting } : {}),
   };
 }
 
-/** `occ` with its status cell ending before `note` when the cell ends with it (a note the status
- * reads as its claimant), so that a status edit keeps it; else `occ`. */
+/** `occ` with its status cell narrowed to the status before `note` when the cell ends with it, or
+ * with it inside emphasis that runs on over both (`**DONE (est. 2d)**`, where the note reads as the
+ * claimant), so that a status edit keeps the note and the emphasis; else `occ`. */
 function withoutNote(doc: QueueDocument, occ: Occurrence, note: string | undefined): Occurrence {
   const span = occ.spans.status;
   if (!note || !span || occ.kind !== 'table') return occ;
   const cell = doc.text.slice(span.start, span.end).trimEnd();
-  if (!cell.endsWith(note) || cell.length === note.length) return occ;
-  return { ...occ, spans: { ...occ.spans, status: { ...span, end: span.start + cell.length - note.length } } };
+  const lead = cell.length - cell.trimStart().length;
+  const open = /^[*_]*/.exec(cell.slice(lead))![0];
+  const wrapped = open !== '' && cell.endsWith(mirrored(open)) && cell.length - lead > 2 * open.length;
+  const start = lead + (wrapped ? open.length : 0);
+  const inner = cell.slice(start, wrapped ? cell.length - open.length : cell.length);
+  if (!inner.endsWith(note) || inner.trim().length === note.trim().length) return occ;
+  return { ...occ, spans: { ...occ.spans, status: { ...span, start: span.start + start, end: span.start + start + inner.length - note.length } } };
 }
 
 /**

@@ -4,9 +4,10 @@
  * Pure.
  */
 import { parseStatus, statusExtent } from '../dialect/status.js';
-import type { Queue } from '../read/queue.js';
+import type { Queue, QueueDocument } from '../read/queue.js';
+import type { Occurrence } from '../domain/types.js';
 import { sectionPlace, type SectionPlace } from './move.js';
-import { reconcilable, writesBlocked } from './common.js';
+import { reconcilable } from './common.js';
 
 /** How a story stood before the claim a release undoes: its to-do status as written, and, for a
  * heading block whose status is its section, where it sat. */
@@ -25,11 +26,36 @@ export interface Former {
 export interface Reopened {
   /** The story's to-do form then ({@link Former}); null when it cannot be told. */
   former: Former | null;
-  /** The file wrote `[BLOCKED]` for stories that waited on their dependencies then
-   * (`edit/common.ts` writesBlocked): the dependents its done released wait again, so they are
-   * `[BLOCKED]` again, though no row shows that convention any more. */
-  blocksWaiting: boolean;
+  /** The table stories of its file that read `[BLOCKED]` then because they waited on their
+   * dependencies (no hold), by id, each with its status as written (`[BLOCKED]`, `Blocked`): those
+   * its done released that wait again are written so again, though no row may show that any more. */
+  waiting: ReadonlyMap<string, string>;
 }
+
+/** The status `occ` (a table row or a heading block's `Status:` line) is written with in `doc`,
+ * without a note after it, and the note (with the spaces before it) when one follows outside any
+ * emphasis; null when there is none on one line. */
+function writtenStatus(doc: QueueDocument, occ: Occurrence): { form: string; note?: string } | null {
+  const span = occ.spans.status;
+  if (!span) return null;
+  const cell = doc.text.slice(span.start, span.end);
+  const extent = statusExtent(cell, doc.lexicon);
+  const form = (extent ? cell.slice(extent.start, extent.end) : cell).trim();
+  if (form === '' || /[\r\n]/.test(form)) return null;
+  if (!extent) return { form };
+  // Inside emphasis that runs on over the note (`**Todo (est. 2d)**`), the note is what lies
+  // between the status and the closing marks.
+  const open = cell.slice(0, extent.start).trimStart();
+  let note = cell.slice(extent.end).trimEnd();
+  if (open !== '') {
+    if (!/^[*_]+$/.test(open) || !note.endsWith(mirrored(open))) return { form };
+    note = note.slice(0, note.length - open.length);
+  }
+  return note.trim() !== '' && !/[*_`\r\n]/.test(note) ? { form, note } : { form };
+}
+
+/** Emphasis marks `open` as they close (`**_` closes as `_**`). */
+export const mirrored = (open: string): string => [...open].reverse().join('');
 
 /**
  * How story `id` stood in `before` (the queue as it stood before the claim a release undoes), as
@@ -47,14 +73,8 @@ export function formerOf(before: Queue, id: string): Former | null {
     const place = sectionPlace(doc, occ);
     return place === undefined ? null : { form: null, place };
   }
-  const span = occ.spans.status;
-  if (!span) return null;
-  const cell = doc.text.slice(span.start, span.end);
-  const extent = statusExtent(cell, doc.lexicon);
-  const form = (extent ? cell.slice(extent.start, extent.end) : cell).trim();
-  if (form === '' || /[\r\n]/.test(form) || parseStatus(form, doc.lexicon).category !== 'todo') return null;
-  const note = extent ? cell.slice(extent.end).trimEnd() : '';
-  return note.trim() !== '' && !/[\r\n]/.test(note) ? { form, note } : { form };
+  const written = writtenStatus(doc, occ);
+  return written && parseStatus(written.form, doc.lexicon).category === 'todo' ? written : null;
 }
 
 /**
@@ -64,5 +84,13 @@ export function formerOf(before: Queue, id: string): Former | null {
 export function reopenedOf(before: Queue, id: string): Reopened {
   const story = before.graph.byId.get(id);
   const doc = story ? before.documents.find((d) => d.file === story.file) : undefined;
-  return { former: formerOf(before, id), blocksWaiting: doc !== undefined && writesBlocked(before, reconcilable(before, doc)) };
+  const waiting = new Map<string, string>();
+  if (doc)
+    for (const s of reconcilable(before, doc)) {
+      const occ = s.occurrences[0];
+      if (occ.kind !== 'table' || occ.section || s.status.category !== 'blocked' || before.graph.isHold(s)) continue;
+      const written = writtenStatus(doc, occ);
+      if (written) waiting.set(s.id, written.form);
+    }
+  return { former: formerOf(before, id), waiting };
 }

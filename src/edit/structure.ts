@@ -7,7 +7,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Span, Story } from '../domain/types.js';
-import { parseDeps, saysNone, SEPARATED } from '../dialect/deps.js';
+import { namesReference, parseDeps, saysNone, SEPARATED } from '../dialect/deps.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { ownFields } from './fields.js';
@@ -275,7 +275,7 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
     // A note after the last reference stays after the placeholder (`S-1 (see notes)` → `None (see
     // notes)`), unless it is about the dependency removed.
     const note = trailingNote(source);
-    const kept = note && !note.toLowerCase().includes(dep.toLowerCase()) ? note : '';
+    const kept = note && !namesReference(note, dep) ? note : '';
     return { start: span.start, end: span.end, text: `${none()}${kept}` };
   }
   // The reference goes with the separator before it (after it, for the first).

@@ -31,6 +31,7 @@ import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
 import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
+import { parseStatus } from '../dialect/status.js';
 import { generatedBlocks, type BlockInputs } from './blocks.js';
 import { updateBoard } from './board.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -173,9 +174,9 @@ export interface ReconcileOptions {
   since?: Queue | null;
   /** Who the log names for a story nobody held in `since` (the render's agent). */
   agent?: string;
-  /** The file writes `[BLOCKED]` for stories that wait, though no row may show it now (as history
-   * shows: `edit/decide.ts` Decision.blocksWaiting). */
-  blocksWaiting?: boolean;
+  /** Stories to write blocked while they wait, each in its status as written (history shows them
+   * so: `edit/decide.ts` Decision.reblock), whatever the rows show now. */
+  reblock?: ReadonlyMap<string, string>;
   /** What the generated blocks need beyond the queue: the history's flow (`queue:metrics`), the
    * config's effort sizes (`queue:plan`). */
   blocks?: BlockInputs;
@@ -219,11 +220,16 @@ function reconcileWith(
       // which drops that row too (edit/decide.ts).
       const mine = once(() => reconcilable(queue, doc));
       const style = once(() => fileStyle(queue, doc));
-      const blocking = once(() => block && (log.blocksWaiting === true || writesBlocked(queue, mine())));
+      const blocking = once(() => block && writesBlocked(queue, mine()));
       const mark = once(() => markStyle(doc, mine()));
       const out: Reconciliation = { document: doc, edits: [], changes: [], effects: [] };
       const stories = only === null ? queue.stories.filter((s) => edited(s, doc)) : onlyThese(queue, doc, only);
-      for (const s of stories) storyEdits(queue, doc, s, style, blocking, mark, out, waited);
+      for (const s of stories) {
+        // A story history shows blocked while it waited is written so again, as it was written then.
+        const again = block ? log.reblock?.get(s.id) : undefined;
+        const own = again === undefined ? null : reblocked(style, again, doc);
+        storyEdits(queue, doc, s, own ?? style, own ? () => true : blocking, mark, out, waited);
+      }
       if (log.since) {
         const rows = handDone(queue, mine(), log.since, log.agent ?? 'queue');
         const edit = completedLogEdit(doc, rows, style().write({ category: 'done' }));
@@ -243,6 +249,14 @@ function reconcileWith(
       }
       return out;
     });
+}
+
+/** The style `style` gives, writing `form` for a blocked status without a reason when it reads so
+ * in `doc`; null when it does not (the file's words changed since). */
+function reblocked(style: () => StatusStyle, form: string, doc: QueueDocument): (() => StatusStyle) | null {
+  const read = parseStatus(form, doc.lexicon);
+  if (read.category !== 'blocked' || read.reason) return null;
+  return () => ({ write: (w, after) => (w.category === 'blocked' && !w.reason ? form : style().write(w, after)) });
 }
 
 /** `f`'s value, worked out on the first call. */
@@ -318,10 +332,6 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
       return s !== undefined && s.status.category === 'blocked' && !before.graph.isHold(s);
     }),
   );
-  // What history says of the file's convention holds unless the file says otherwise: a todo
-  // story that waits before the write shows that it writes `[ ]` for such stories.
-  const blocksWaiting =
-    d.blocksWaiting === true && !before.stories.some((s) => s.status.category === 'todo' && s.file === d.document.file && !s.deps.every((x) => before.graph.satisfied(x)));
   return (after) => {
     const touched = new Set(ids);
     if (opts.dependents !== false) {
@@ -333,7 +343,7 @@ export function followWrite(before: Queue, d: Decision, opts: FollowOptions): ((
     const mine = (r: Reconciliation[]) => r.find((x) => x.document.file === d.document.file) ?? null;
     // The blocks are rendered from the queue as the stories' edits leave it: a step of its own.
     const blocks = (q: Queue) => (opts.blocks ? mine(reconcileWith(q, new Set(), true, true, new Set(), { blocks: { effort: opts.effort } })) : null);
-    const stories = mine(reconcileWith(after, touched, false, true, waited, { blocksWaiting }));
+    const stories = mine(reconcileWith(after, touched, false, true, waited, d.reblock ? { reblock: d.reblock } : {}));
     if (!stories || stories.edits.length === 0) return blocks(after);
     return opts.blocks ? { ...stories, follow: blocks } : stories;
   };

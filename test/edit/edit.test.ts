@@ -583,6 +583,7 @@ describe('add and dep', () => {
     expect(await run(list('_None_ (since 2024)'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A (since 2024) |');
     expect(await run(list('A (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (see notes) |');
     expect(await run(list('A (after A ships)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None |');
+    expect(await run(list('A (as in A-Team)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (as in A-Team) |');
     // A bare hold given a dependency would wait on it and go when it is done: refused, naming the
     // hold; a hold with a reason stays a hold, and takes the dependency.
     const held = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED] | **C** | c | None |');

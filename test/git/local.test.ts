@@ -106,8 +106,9 @@ describe('writes on a local branch (no remote)', () => {
   it('a reopen writes back how the story and the dependents its done released stood before its claim, read from the claim commit; a done by hand gets the file’s form', async () => {
     // The one row that showed [BLOCKED] for a story that waits is the dependent the done releases:
     // afterwards no row shows the convention, and only history tells it.
+    // E waits on B too, written [ ]: the done releases only C, and the reopen blocks only C again.
     const text =
-      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A ✅ |\n| [BLOCKED] | **C** | c | B |\n| [BLOCKED] | **D** | d | None |\n';
+      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A ✅ |\n| [BLOCKED] | **C** | c | B |\n| [BLOCKED] | **D** | d | None |\n| [ ] | **E** | e | B |\n';
     const dir = repo(text);
     const file = () => readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8');
     for (const op of ['claim', 'done']) expect((await queue(dir, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
@@ -124,12 +125,16 @@ describe('writes on a local branch (no remote)', () => {
     expect(file()).toContain('| [ ] (est. 2d) | **B** | b | A ✅ |\n| [ ] | **C** | c | B |');
     // Written in words, the note after a done status reads as who did it (`Done (est. 2d)`): the
     // form before the claim tells it was a note, and it stays.
-    const words = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A |\n| Todo | **C** | c | B |\n';
+    // So is a note inside emphasis that runs on over it, and the emphasis with it.
+    const words =
+      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **A** | a | None |\n| Todo (est. 2d) | **B** | b | A |\n| Todo | **C** | c | B |\n| **Todo (est. 1d)** | **F** | f | None |\n| **TODO — next sprint** | **G** | g | None |\n';
     const other = repo(words);
-    for (const op of ['claim', 'done']) expect((await queue(other, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
-    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toContain('| Done (est. 2d) | **B** |');
-    expect((await queue(other, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
-    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toBe(words);
+    for (const id of ['B', 'F', 'G']) {
+      for (const op of ['claim', 'done']) expect((await queue(other, [op, id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+      expect((await queue(other, ['reopen', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+      expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8'), id).toBe(words);
+    }
+    expect(git(other, 'show', 'HEAD~1:WORK_QUEUE.md')).toMatch(/\| \*\*Done — next sprint\*\* \| \*\*G\*\* \|/i);
   });
 
   it('an unblock writes back the to-do form the hold replaced, read from the block commit; a hold put by hand gets the file’s form', async () => {

@@ -169,19 +169,20 @@ describe('reconcile', () => {
     expect(await render(sections)).toBe(sections);
   });
 
-  it('a reopen blocks the dependents that wait again where history says the file wrote [BLOCKED] for them, unless a waiting [ ] says otherwise', async () => {
-    const text = `${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n| [BLOCKED] | **D** | d | None |\n`;
-    const reopen = async (t: string, blocksWaiting: boolean) => {
+  it('a reopen blocks again the dependents history shows blocked while they waited, each as it was written; no other', async () => {
+    const text = `${head}| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A ✅ |\n| [ ] | **C** | c | A ✅ |\n| [BLOCKED] | **D** | d | None |\n`;
+    const reopen = async (t: string, waiting: Record<string, string>) => {
       const queue = await q(t);
-      const d = decide(queue, { op: 'reopen', id: 'A', agent: 'X', reopened: { former: null, blocksWaiting } });
+      const d = decide(queue, { op: 'reopen', id: 'A', agent: 'X', reopened: { former: null, waiting: new Map(Object.entries(waiting)) } });
       return (await applyDecision(queue, withFollow(queue, d, { renderOnWrite: false }))).content;
     };
-    // The one [BLOCKED] left is a hold: nothing in the file tells the convention, history does.
-    expect(await reopen(text, false)).toBe(text.replace('| [DONE] | **A** |', '| [ ] | **A** |').replace('A ✅', 'A'));
-    expect(await reopen(text, true)).toBe(text.replace('| [DONE] | **A** |', '| [ ] | **A** |').replace('| [ ] | **B** | b | A ✅ |', '| [BLOCKED] | **B** | b | A |'));
-    // A todo that waits before the reopen shows that the file writes [ ] for such stories now.
-    const waiting = `${text}| [ ] | **E** | e | F |\n| [IN PROGRESS: Y] | **F** | f | None |\n`;
-    expect(await reopen(waiting, true)).toContain('| [ ] | **B** | b | A |');
+    const reopened = text.replace('| [DONE] | **A** |', '| [ ] | **A** |').replaceAll('A ✅', 'A');
+    // The one [BLOCKED] left is a hold: nothing in the file tells the convention; history does, of B only.
+    expect(await reopen(text, {})).toBe(reopened);
+    expect(await reopen(text, { B: '[BLOCKED]' })).toBe(reopened.replace('| [ ] | **B** |', '| [BLOCKED] | **B** |'));
+    // Each in its own words, where the file still reads them so.
+    expect(await reopen(text, { B: 'Blocked', C: 'BLOCKED' })).toBe(reopened.replace('| [ ] | **B** |', '| Blocked | **B** |').replace('| [ ] | **C** |', '| BLOCKED | **C** |'));
+    expect(await reopen(text, { B: 'Blocked: vendor' })).toBe(reopened);
   });
 
   it('a table row released or blocked keeps the note after its status', async () => {
