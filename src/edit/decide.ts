@@ -372,7 +372,8 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
 function formerStyle(style: StatusStyle, former: Former | null, doc: QueueDocument): StatusStyle {
   const form = former?.form;
   if (!form || parseStatus(form, doc.lexicon).category !== 'todo') return style;
-  return { write: (w, after) => (w.category === 'todo' ? form : style.write(w, after)) };
+  // Taken only where it reads as to do with what follows it in the cell, as every style's forms are.
+  return { write: (w, after = '') => (w.category === 'todo' && parseStatus(form + after, doc.lexicon).category === 'todo' ? form : style.write(w, after)) };
 }
 
 /**

@@ -251,12 +251,16 @@ function reconcileWith(
     });
 }
 
-/** The style `style` gives, writing `form` for a blocked status without a reason when it reads so
- * in `doc`; null when it does not (the file's words changed since). */
+/** The style `style` gives, writing `form` for a blocked status without a reason where it reads so
+ * in `doc` with what follows it in the cell (a note after `Blocked` may read as its reason: then
+ * the file's form is written); null when `form` alone does not (the file's words changed since). */
 function reblocked(style: () => StatusStyle, form: string, doc: QueueDocument): (() => StatusStyle) | null {
-  const read = parseStatus(form, doc.lexicon);
-  if (read.category !== 'blocked' || read.reason) return null;
-  return () => ({ write: (w, after) => (w.category === 'blocked' && !w.reason ? form : style().write(w, after)) });
+  const plainly = (text: string) => {
+    const read = parseStatus(text, doc.lexicon);
+    return read.category === 'blocked' && !read.reason;
+  };
+  if (!plainly(form)) return null;
+  return () => ({ write: (w, after = '') => (w.category === 'blocked' && !w.reason && plainly(form + after) ? form : style().write(w, after)) });
 }
 
 /** `f`'s value, worked out on the first call. */

@@ -183,6 +183,9 @@ describe('reconcile', () => {
     // Each in its own words, where the file still reads them so.
     expect(await reopen(text, { B: 'Blocked', C: 'BLOCKED' })).toBe(reopened.replace('| [ ] | **B** |', '| Blocked | **B** |').replace('| [ ] | **C** |', '| BLOCKED | **C** |'));
     expect(await reopen(text, { B: 'Blocked: vendor' })).toBe(reopened);
+    // A note written since, which would read as a reason after the word: the file's form.
+    const noted = text.replace('| [ ] | **B** |', '| [ ] (soon) | **B** |');
+    expect(await reopen(noted, { B: 'Blocked' })).toBe(reopened.replace('| [ ] | **B** |', '| [BLOCKED] (soon) | **B** |'));
   });
 
   it('a table row released or blocked keeps the note after its status', async () => {
