@@ -26,7 +26,11 @@ export async function syncLocal(git: Git, opts: BranchRef, head: string | null, 
   const target = `refs/heads/${opts.branch}`;
   if (head === target) {
     if (!opts.remote) {
-      // The ref already points at `commit`; move index and work tree from `base` to it.
+      // The ref already points at `commit`; move index and work tree from `base` to it. read-tree
+      // trusts the index's file times: a file rewritten with the same bytes since git last looked
+      // (an editor's save, a no-op script) looks changed to it until the index is refreshed.
+      if (await git.ok(['read-tree', '-m', '-u', base, commit])) return { sync: 'updated' };
+      await git.ok(['update-index', '-q', '--refresh']);
       if (await git.ok(['read-tree', '-m', '-u', base, commit])) return { sync: 'updated' };
       // They cannot follow (a local change to the file, or another git command's index.lock). A
       // checked-out branch ahead of its index would have the next `git commit` undo this one: the

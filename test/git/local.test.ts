@@ -3,7 +3,7 @@
  * compare-and-swap). When the index and work tree cannot follow, the branch must not stay ahead of
  * them: a branch ahead of its own index is undone by the next `git commit`. Real git repositories.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -54,6 +54,18 @@ describe('writes on a local branch (no remote)', () => {
     git(dir, 'add', 'notes.txt');
     git(dir, 'commit', '-qm', 'an ordinary commit');
     expect(git(dir, 'show', 'HEAD:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **A** |');
+  });
+
+  it('a queue file rewritten with the same bytes since git last looked (its times changed) is no local change', async () => {
+    const dir = repo();
+    const file = join(dir, 'WORK_QUEUE.md');
+    writeFileSync(file, readFileSync(file));
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    const r = await queue(dir, ['claim', 'A', '--agent', 'Dev 1', '--json']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(file, 'utf8')).toContain('| [IN PROGRESS: Dev 1] | **A** |');
+    expect(git(dir, 'status', '--porcelain')).toBe('');
   });
 
   it('a local change to the queue file: refused with what to do, the change kept, nothing committed', async () => {
