@@ -226,11 +226,11 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
 /**
  * What `read` finds in the history of the tip `base` a write decides on, about the story `ref` names
  * there (an id in another case is the same story): how it stood before the claim, hold or work a
- * write undoes (`git/history.ts`). Null without a repository or a commit to read from (`--no-commit`
- * outside git), and when `ref` names no story (the decision then says so).
+ * write undoes (`git/history.ts`); for a write without a tip (`--no-commit`), HEAD's. Null outside a
+ * repository, and when `ref` names no story (the decision then says so).
  */
 async function fromHistory<T>(s: Session, queue: Queue, base: string | null, ref: string, read: (git: Git, base: string, id: string) => Promise<T | null>): Promise<T | null> {
-  if (!s.where.repo || base === null) return null;
+  if (!s.where.repo) return null;
   const [{ findStory }, { Git }] = await Promise.all([import('../edit/common.js'), import('../git/git.js')]);
   let id: string;
   try {
@@ -238,7 +238,8 @@ async function fromHistory<T>(s: Session, queue: Queue, base: string | null, ref
   } catch {
     return null;
   }
-  return read(new Git(s.where.root), base, id);
+  // A write to the working file only (`--no-commit`) reads the history of the checked-out commit.
+  return read(new Git(s.where.root), base ?? 'HEAD', id);
 }
 
 /**

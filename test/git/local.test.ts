@@ -146,7 +146,12 @@ describe('writes on a local branch (no remote)', () => {
       expect((await queue(other, ['reopen', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
       expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8'), id).toBe(words);
     }
-    expect(git(other, 'show', 'HEAD~1:WORK_QUEUE.md')).toMatch(/\| \*\*Done — next sprint\*\* \| \*\*G\*\* \|/i);
+    // A reopen of the working file only reads the history of the checked-out commit.
+    for (const op of ['claim', 'done']) expect((await queue(other, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect((await queue(other, ['reopen', 'B', '--agent', 'Dev 1', '--no-commit', '--json'])).code).toBe(0);
+    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toBe(words);
+    git(other, 'checkout', '-q', 'WORK_QUEUE.md');
+    expect(git(other, 'show', 'HEAD~3:WORK_QUEUE.md')).toMatch(/\| \*\*Done — next sprint\*\* \| \*\*G\*\* \|/i);
   });
 
   it('an unblock writes back the to-do form the hold replaced, read from the block commit; a hold put by hand gets the file’s form', async () => {
