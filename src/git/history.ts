@@ -102,14 +102,24 @@ export const CLAIM_HISTORY_LIMIT = 200;
  * something else to the story (a release, a done: the claim standing now was made by hand).
  */
 export async function claimCommit(git: Git, rev: string, file: string, id: string): Promise<string | null> {
-  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]);
-  for (const { commit, fields } of listed) {
-    if (!trailerValues(fields[1]).includes(id)) continue;
-    const op = trailerValues(fields[0])[0] ?? '';
+  for (const { commit, op } of await storyOps(git, rev, file, id)) {
     if (op === 'claim') return commit;
     if (op !== 'renew') return null;
   }
   return null;
+}
+
+/** The queue commits about story `id` (a `Queue-Story` trailer names it) in `rev`'s first-parent
+ * history of `file`, newest first, with the operation each names (`Queue-Op`, '' for none), among
+ * the last {@link CLAIM_HISTORY_LIMIT} commits of the file. */
+async function storyOps(git: Git, rev: string, file: string, id: string): Promise<Array<{ commit: string; op: string }>> {
+  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]);
+  return listed.filter(({ fields }) => trailerValues(fields[1]).includes(id)).map(({ commit, fields }) => ({ commit, op: trailerValues(fields[0])[0] ?? '' }));
+}
+
+/** The queue file as it was before `commit` (at its first parent), read; null when it cannot be. */
+function queueBefore(git: Git, commit: string, file: string, vocabulary?: Vocabulary): Promise<Queue | null> {
+  return queueAt(git, `${commit}^`, file, vocabulary).catch(() => null);
 }
 
 /**
@@ -119,8 +129,7 @@ export async function claimCommit(git: Git, rev: string, file: string, id: strin
  */
 export async function formerAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Former | null> {
   const claim = await claimCommit(git, rev, file, id).catch(() => null);
-  if (claim === null) return null;
-  const before = await queueAt(git, `${claim}^`, file, vocabulary).catch(() => null);
+  const before = claim === null ? null : await queueBefore(git, claim, file, vocabulary);
   return before ? formerOf(before, id) : null;
 }
 
@@ -136,11 +145,8 @@ const WHILE_CLAIMED: ReadonlySet<string> = new Set(['renew', 'review', 'reject',
  * otherwise (the story was done or claimed by hand, or released and taken again in between).
  */
 export async function finishedClaimCommit(git: Git, rev: string, file: string, id: string): Promise<string | null> {
-  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]);
   let finished = false;
-  for (const { commit, fields } of listed) {
-    if (!trailerValues(fields[1]).includes(id)) continue;
-    const op = trailerValues(fields[0])[0] ?? '';
+  for (const { commit, op } of await storyOps(git, rev, file, id)) {
     if (!finished) {
       if (op !== 'done' && op !== 'approve') return null;
       finished = true;
@@ -158,8 +164,7 @@ export async function finishedClaimCommit(git: Git, rev: string, file: string, i
  */
 export async function reopenedAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Reopened | null> {
   const claim = await finishedClaimCommit(git, rev, file, id).catch(() => null);
-  if (claim === null) return null;
-  const before = await queueAt(git, `${claim}^`, file, vocabulary).catch(() => null);
+  const before = claim === null ? null : await queueBefore(git, claim, file, vocabulary);
   return before ? reopenedOf(before, id) : null;
 }
 
@@ -171,12 +176,8 @@ export async function reopenedAt(git: Git, rev: string, file: string, id: string
  * file cannot be read there.
  */
 export async function heldFromAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Former | null> {
-  const listed = await logCommits(git, [trailerField(TRAILER.op), trailerField(TRAILER.story)], ['--first-parent', `--max-count=${CLAIM_HISTORY_LIMIT}`, rev, '--', file]).catch(
-    () => [],
-  );
-  const newest = listed.find((c) => trailerValues(c.fields[1]).includes(id));
-  if (!newest || trailerValues(newest.fields[0])[0] !== 'block') return null;
-  const before = await queueAt(git, `${newest.commit}^`, file, vocabulary).catch(() => null);
+  const [newest] = await storyOps(git, rev, file, id).catch(() => []);
+  const before = newest?.op === 'block' ? await queueBefore(git, newest.commit, file, vocabulary) : null;
   return before ? formerOf(before, id) : null;
 }
 
