@@ -179,7 +179,8 @@ describe('queue CLI', () => {
       const v = json(['validate', '--file', file]);
       expect([v.code, v.stderr], file).toEqual([v.body.valid ? 0 : 1, '']);
     }
-  });
+    // 64 processes one after another: a loaded 2-core machine took over a minute once.
+  }, 240_000);
 
   it.skipIf(withoutCorpus('one clean JSON document for real queue files (../shared/corpus)'))('gives exactly one clean JSON document for every real queue file', () => {
     for (const f of [
