@@ -238,9 +238,17 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       // Dropping a manual hold; a story still waiting on dependencies stays blocked by them alone
       // (where the file writes [BLOCKED] for stories that wait).
       wish = open(true);
-      // The story's own to-do form, and place, as they were before the hold.
+      // The story's own to-do form, and place, as they were before the hold; or, when it read
+      // blocked then because it waited and waits still, that status as it was written.
       style = formerStyle(style, op.former ?? null, doc);
       place = op.former?.place;
+      if (waits && wish.category === 'todo' && op.former?.waited && occ.kind === 'table' && !occ.section) {
+        const waiting = waitingStyle(() => style, op.former.waited, doc);
+        if (waiting) {
+          style = waiting();
+          wish = { category: 'blocked', reason: null };
+        }
+      }
       break;
     case 'reopen':
       if (c !== 'done' && c !== 'cancelled') throw new QueueError('invalid', `${story.id} is not done (it is "${story.status.raw}")`, { id: story.id, status: c });
@@ -374,6 +382,21 @@ function formerStyle(style: StatusStyle, former: Former | null, doc: QueueDocume
   if (!form || parseStatus(form, doc.lexicon).category !== 'todo') return style;
   // Taken only where it reads as to do with what follows it in the cell, as every style's forms are.
   return { write: (w, after = '') => (w.category === 'todo' && parseStatus(form + after, doc.lexicon).category === 'todo' ? form : style.write(w, after)) };
+}
+
+/**
+ * The style `style` gives, writing `form` for a blocked status without a reason (a story that waits)
+ * where it reads so in `doc` with what follows it in the cell (a note after `Blocked` may read as
+ * its reason: then `style`'s form is written); null when `form` alone does not (the file's words
+ * changed since). What a write that restores a waiting story's status as written then uses.
+ */
+export function waitingStyle(style: () => StatusStyle, form: string, doc: QueueDocument): (() => StatusStyle) | null {
+  const plainly = (text: string) => {
+    const read = parseStatus(text, doc.lexicon);
+    return read.category === 'blocked' && !read.reason;
+  };
+  if (!plainly(form)) return null;
+  return () => ({ write: (w, after = '') => (w.category === 'blocked' && !w.reason && plainly(form + after) ? form : style().write(w, after)) });
 }
 
 /**

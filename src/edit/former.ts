@@ -5,7 +5,7 @@
  */
 import { parseStatus, statusExtent } from '../dialect/status.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
-import type { Occurrence } from '../domain/types.js';
+import type { Occurrence, Story } from '../domain/types.js';
 import { sectionPlace, type SectionPlace } from './move.js';
 import { reconcilable } from './common.js';
 
@@ -20,6 +20,9 @@ export interface Former {
   /** What followed the status in its cell, with the spaces before it (` (est. 2d)`), when anything
    * did: a note the writes since kept beside the status. */
   note?: string;
+  /** For a story that read blocked because it waited on its dependencies (no hold; `form` null):
+   * its status as written (`[BLOCKED]`), which an unblock writes back while it still waits. */
+  waited?: string;
 }
 
 /** How a done story stood before the claim whose work its done finished: what a reopen writes back. */
@@ -87,10 +90,30 @@ export function reopenedOf(before: Queue, id: string): Reopened {
   const waiting = new Map<string, string>();
   if (doc)
     for (const s of reconcilable(before, doc)) {
-      const occ = s.occurrences[0];
-      if (occ.kind !== 'table' || occ.section || s.status.category !== 'blocked' || before.graph.isHold(s)) continue;
-      const written = writtenStatus(doc, occ);
-      if (written) waiting.set(s.id, written.form);
+      const form = waitedForm(before, doc, s);
+      if (form !== null) waiting.set(s.id, form);
     }
   return { former: formerOf(before, id), waiting };
+}
+
+/** The status of table story `s` of `doc` as written, when it reads blocked in `queue` because it
+ * waits on its dependencies (no hold); else null. */
+function waitedForm(queue: Queue, doc: QueueDocument, s: Story): string | null {
+  const occ = s.occurrences[0];
+  if (occ.kind !== 'table' || occ.section || s.status.category !== 'blocked' || queue.graph.isHold(s)) return null;
+  return writtenStatus(doc, occ)?.form ?? null;
+}
+
+/**
+ * How story `id` stood in `before` (the queue before the hold an unblock lifts): its to-do form
+ * ({@link formerOf}), or, when it read blocked because it waited, that status as written
+ * ({@link Former.waited}). Null when neither. Pure.
+ */
+export function heldFromOf(before: Queue, id: string): Former | null {
+  const former = formerOf(before, id);
+  if (former) return former;
+  const story = before.graph.byId.get(id);
+  const doc = story ? before.documents.find((d) => d.file === story.file) : undefined;
+  const waited = story && doc && story.occurrences.filter((o) => o.kind !== 'log').length === 1 ? waitedForm(before, doc, story) : null;
+  return waited === null ? null : { form: null, waited };
 }

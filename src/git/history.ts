@@ -19,7 +19,7 @@ import type { Git } from './git.js';
 import { TRAILER } from '../domain/trailers.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { QueueError } from '../domain/errors.js';
-import { formerOf, reopenedOf, type Former, type Reopened } from '../edit/former.js';
+import { formerOf, heldFromOf, reopenedOf, type Former, type Reopened } from '../edit/former.js';
 
 /** One commit that changed the queue file. */
 export interface QueueCommit {
@@ -178,7 +178,7 @@ export async function reopenedAt(git: Git, rev: string, file: string, id: string
 export async function heldFromAt(git: Git, rev: string, file: string, id: string, vocabulary?: Vocabulary): Promise<Former | null> {
   const [newest] = await storyOps(git, rev, file, id).catch(() => []);
   const before = newest?.op === 'block' ? await queueBefore(git, newest.commit, file, vocabulary) : null;
-  return before ? formerOf(before, id) : null;
+  return before ? heldFromOf(before, id) : null;
 }
 
 /** The blob id of the queue file at a revision; null when the file does not exist there.

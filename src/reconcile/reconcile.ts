@@ -23,7 +23,7 @@
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { isReconcilable, isUnblockable, reconcilable, fileStyle, writesBlocked } from '../edit/common.js';
 import { tagStandsApart } from '../edit/task.js';
-import { completedLogEdit, statusEdits, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
+import { completedLogEdit, statusEdits, waitingStyle, type Change, type Decision, type DerivedEdits, type LogRow } from '../edit/decide.js';
 import type { Edit } from '../edit/splice.js';
 import { QueueError } from '../domain/errors.js';
 import type { StatusStyle } from '../edit/style.js';
@@ -31,7 +31,6 @@ import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
 import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
-import { parseStatus } from '../dialect/status.js';
 import { generatedBlocks, type BlockInputs } from './blocks.js';
 import { updateBoard } from './board.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -227,7 +226,7 @@ function reconcileWith(
       for (const s of stories) {
         // A story history shows blocked while it waited is written so again, as it was written then.
         const again = block ? log.reblock?.get(s.id) : undefined;
-        const own = again === undefined ? null : reblocked(style, again, doc);
+        const own = again === undefined ? null : waitingStyle(style, again, doc);
         storyEdits(queue, doc, s, own ?? style, own ? () => true : blocking, mark, out, waited);
       }
       if (log.since) {
@@ -249,18 +248,6 @@ function reconcileWith(
       }
       return out;
     });
-}
-
-/** The style `style` gives, writing `form` for a blocked status without a reason where it reads so
- * in `doc` with what follows it in the cell (a note after `Blocked` may read as its reason: then
- * the file's form is written); null when `form` alone does not (the file's words changed since). */
-function reblocked(style: () => StatusStyle, form: string, doc: QueueDocument): (() => StatusStyle) | null {
-  const plainly = (text: string) => {
-    const read = parseStatus(text, doc.lexicon);
-    return read.category === 'blocked' && !read.reason;
-  };
-  if (!plainly(form)) return null;
-  return () => ({ write: (w, after = '') => (w.category === 'blocked' && !w.reason && plainly(form + after) ? form : style().write(w, after)) });
 }
 
 /** `f`'s value, worked out on the first call. */

@@ -165,6 +165,24 @@ describe('writes on a local branch (no remote)', () => {
     git(dir, 'commit', '-qam', 'C held by hand');
     expect((await queue(dir, ['unblock', 'C', '--agent', 'Dev 1', '--json'])).code).toBe(0);
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('| Todo | **C** |');
+    // A hold put on a story that read [BLOCKED] because it waited: lifted while it still waits, it is
+    // written so again, though no other row shows that convention; once its dependency is done, to do.
+    const waiting = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Todo | **A** | a | None |\n| [BLOCKED] | **B** | b | A |\n';
+    const other = repo(waiting);
+    for (const [op, ...args] of [
+      ['block', 'B', '--reason', 'vendor'],
+      ['unblock', 'B'],
+    ])
+      expect((await queue(other, [op, ...args, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toBe(waiting);
+    for (const [op, ...args] of [
+      ['block', 'B', '--reason', 'vendor'],
+      ['claim', 'A'],
+      ['done', 'A'],
+      ['unblock', 'B'],
+    ])
+      expect((await queue(other, [op, ...args, '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8')).toContain('| [ ] | **B** | b | A |');
   });
 
   it('a block whose status is its section goes back where it was on release, and its old section gets its placeholder back', async () => {
