@@ -50,9 +50,13 @@ export interface ParsedDeps {
 
 /** A cell that says "no dependencies", in any language queue reads, in emphasis or not (`_None_`,
  * `*_None_*`, `_None_.`, `Нет зависимостей`, `暂无`), with a note in parentheses after it or not
- * (`None (see notes)`, `None (since 2024)`: what the parentheses say is a note). */
+ * (`None (see notes)`, `None (since 2024)`, `_None (see notes)_`: what the parentheses say is a note). */
 const NONE =
-  /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?[*_]{0,3}\.?(?:\s*\([^()]*\))?$/iu;
+  /^[*_]{0,3}(?:none(?: yet)?|n\/?a|nil|nothing|no(?: dependencies)?|-+|—+|–+|\(none\)|∅|なし|無し|없음|нет(?: зависимостей)?|无|無|暂无|暫無|无依赖|ninguna|ninguno|sin dependencias|nenhuma?|aucune?(?: dépendance)?|ingen|yok|keine(?: abhängigkeiten)?|không|không có)\.?(?:\s*\([^()]*\))?[*_]{0,3}\.?(?:\s*\([^()]*\))?$/iu;
+/** An HTML comment, which GitHub does not show: it names nothing. */
+const COMMENT = /<!--[\s\S]*?-->/g;
+/** A line break written in a cell (`None (x)<br>y`): after a first line that says "none", the rest is a note. */
+const BREAK = /<br\s*\/?>/i;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** {@link SPLIT} with its separators kept: `a; b, c` splits into `a`, `; `, `b`, `, `, `c`. What an
@@ -99,7 +103,12 @@ export function parseDepsReference(text: string): ParsedDeps {
 }
 
 function parse(text: string, fast: boolean): ParsedDeps {
-  const t = text.trim();
+  let t = text.trim();
+  if (t.includes('<')) {
+    t = t.replace(COMMENT, ' ').trim();
+    const first = t.split(BREAK, 1)[0].trim();
+    if (first !== t && first !== '' && NONE.test(first)) t = first;
+  }
   if (t === '' || NONE.test(t)) return fast ? NO_DEPS : { deps: [], documents: [] };
   const out: ParsedDeps = { deps: [], documents: [] };
   if (fast && !OTHER_SEPARATOR.test(t)) {

@@ -11,6 +11,7 @@ import { namesReference, parseDeps, saysNone, SEPARATED } from '../dialect/deps.
 import type { TableInfo } from '../dialect/entries.js';
 import { slug } from '../dialect/normalize.js';
 import { ownFields } from './fields.js';
+import { mirrored } from './former.js';
 import { decideAddTask, headingDepsLine, taskDepEdit, taskQueue } from './task-structure.js';
 import { assertEditable, blocksWaiting, cellText, endingAfter, fileStyle, findStory, noDepsForm } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
@@ -234,18 +235,50 @@ function outsideWrapping(text: string, span: Span): Span {
   return { start, end };
 }
 
-/** The parenthesized note that ends `cell`, with the spaces before it (` (see notes)`), when
- * something comes before it; '' otherwise. */
+/**
+ * What ends `cell` after its references and stays with the cell when they change: parenthesized
+ * notes (` (see notes)`) and HTML comments (` <!-- c -->`), which name no dependency, with the
+ * spaces before them, when something comes before them; '' otherwise. Read from the end, one note or
+ * comment at a time.
+ */
 function trailingNote(cell: string): string {
-  const m = /\S(\s*\([^()]*\))$/.exec(cell);
-  return m ? m[1] : '';
+  let end = cell.length;
+  for (;;) {
+    const rest = cell.slice(0, end).trimEnd();
+    let open = -1;
+    if (rest.endsWith(')')) {
+      open = rest.lastIndexOf('(');
+      if (open !== -1 && rest.lastIndexOf(')', rest.length - 2) > open) open = -1;
+    } else if (rest.endsWith('-->')) open = rest.lastIndexOf('<!--');
+    if (open === -1 || cell.slice(0, open).trim() === '') break;
+    end = cell.slice(0, open).trimEnd().length;
+  }
+  return cell.slice(end);
+}
+
+/** `source` without emphasis marks that wrap all of it (`_None (see notes)_` → `None (see notes)`). */
+function unwrapped(source: string): string {
+  const open = /^[*_]{1,3}/.exec(source)?.[0] ?? '';
+  return open && source.length > 2 * open.length && source.endsWith(mirrored(open)) ? source.slice(open.length, source.length - open.length) : source;
 }
 
 /** The edit of a Depends On cell `text[span]` adding or removing `dep`; a cell left with
- * none says so in `none()`, the file's form. Throws `parse_error` when `dep` is not one
- * comma-separated part of the cell. */
+ * none says so in `none()`, the file's form. A note or comment after the references stays
+ * ({@link trailingNote}). Throws `parse_error` when `dep` is not one comma-separated part of the
+ * cell, or when a note after a line break (`None (x)<br>y`) would read as a dependency once the
+ * placeholder before it is gone. */
 function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string, occ: Occurrence, none: () => string): Edit {
   const source = text.slice(span.start, span.end);
+  const refuse = (why: string): never => {
+    throw new QueueError(
+      'parse_error',
+      `${occ.file}:${occ.line}: cannot ${action === 'add' ? `add ${dep} to` : `remove ${dep} from`} "${source}" with full fidelity (${why}); edit the cell by hand`,
+      {
+        file: occ.file,
+        line: occ.line,
+      },
+    );
+  };
   if (action === 'add') {
     // Read as the readers read it: a code span's backticks are no part of its text (`` `—` ``).
     const read = parseDeps(source.replace(/`/g, ''));
@@ -253,24 +286,21 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
     // After the list's last separator as written (`a; b` takes `; c`), else a comma.
     const seps = source.split(SEPARATED).filter((_, k) => k % 2 === 1);
     if (!empty) return { start: span.start, end: span.end, text: `${source}${seps.length ? seps[seps.length - 1] : ', '}${dep}` };
-    // A note after the placeholder (`None (see notes)`) stays, after the dependency.
-    const note = trailingNote(source);
-    if (note && saysNone(source.slice(0, source.length - note.length))) return { start: span.start, end: span.end, text: `${dep}${note}` };
+    if (/<br\s*\/?>/i.test(source)) refuse('what follows its line break would read as a dependency');
     // A placeholder the reader took from inside its emphasis (`- **Depends on**: _None._`) goes
-    // with the emphasis: `_S-3_` would read as prose, not as a dependency.
+    // with the emphasis: `_S-3_` would read as prose, not as a dependency. A note after the
+    // placeholder (`None (see notes)`, `_None (see notes)_`) stays, after the dependency.
     const whole = outsideWrapping(text, span);
+    const inner = unwrapped(source);
+    const note = trailingNote(inner);
+    if (note && saysNone(inner.slice(0, inner.length - note.length))) return { start: whole.start, end: whole.end, text: `${dep}${note}` };
     return { start: whole.start, end: whole.end, text: dep };
   }
   // The list as written, its separators kept: parts at even places, separators between them.
   const pieces = source.split(SEPARATED);
   const named = (p: string) => parseDeps(p).deps.some((d) => d.ref === dep || d.ref.toLowerCase() === dep.toLowerCase());
   const at = pieces.map((p, k) => (k % 2 === 0 && named(p) ? k : -1)).filter((k) => k !== -1);
-  if (at.length !== 1) {
-    throw new QueueError('parse_error', `${occ.file}:${occ.line}: cannot remove ${dep} from "${source}" with full fidelity; edit the cell by hand`, {
-      file: occ.file,
-      line: occ.line,
-    });
-  }
+  if (at.length !== 1) refuse(`${dep} is not one part of its list`);
   if (pieces.length === 1) {
     // A note after the last reference stays after the placeholder (`S-1 (see notes)` → `None (see
     // notes)`), unless it is about the dependency removed.

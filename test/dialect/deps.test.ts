@@ -43,6 +43,16 @@ describe('dependency grammar', () => {
     ['GOV-001 `DONE`; AUTONOMY.md; WORKFLOW.md', ['GOV-001✓']],
     ['Story 5-1', ['5-1']],
     ['5-1 (partial)', ['5-1']],
+    // A note inside the placeholder's emphasis, an HTML comment (GitHub shows neither as a
+    // reference), and a note on the lines after a placeholder.
+    ['_None (see notes)_', []],
+    ['**None (since 2024)**', []],
+    ['S-1 <!-- c -->', ['S-1']],
+    ['<!-- none yet --> S-1, S-2', ['S-1', 'S-2']],
+    ['None <!-- until S-3 lands -->', []],
+    ['None (x)<br>y', []],
+    ['None<br/>see the plan', []],
+    ['S-1<br>S-2', ['S-1', 'S-2']],
   ])('%j', (text, expected) => {
     expect(refs(text)).toEqual(expected);
   });

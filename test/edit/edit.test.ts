@@ -584,6 +584,14 @@ describe('add and dep', () => {
     expect(await run(list('A (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (see notes) |');
     expect(await run(list('A (after A ships)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None |');
     expect(await run(list('A (as in A-Team)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (as in A-Team) |');
+    // So does a note inside the placeholder's emphasis, and an HTML comment after the references.
+    expect(await run(list('_None (see notes)_'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A (see notes) |');
+    expect(await run(list('A <!-- c -->'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None <!-- c --> |');
+    expect(await run(list('None <!-- c -->'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A <!-- c --> |');
+    expect(await run(list('A (see notes) <!-- c -->'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (see notes) <!-- c --> |');
+    // A note on the lines after a placeholder would read as a dependency once it is gone: refused.
+    const broken = await refusal(list('None (x)<br>E'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'));
+    expect([broken.code, broken.message]).toEqual(['parse_error', expect.stringContaining('line break')]);
     // A bare hold given a dependency would wait on it and go when it is done: refused, naming the
     // hold; a hold with a reason stays a hold, and takes the dependency.
     const held = md.replace('| [ ] | **C** | c | None |', '| [BLOCKED] | **C** | c | None |');

@@ -113,6 +113,14 @@ describe('heading-block stories', () => {
       const placeholder = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: ${none}\n`;
       expect(await dep(placeholder, 'add', 'QW-004', 'QW-001')).toBe(placeholder.replace(`: ${none}\n`, ': QW-001\n'));
     }
+    // A note inside it stays after the dependency; an HTML comment after a reference stays after
+    // the placeholder that takes its place.
+    const noted = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: _None (see notes)_\n`;
+    expect((await q(noted)).graph.byId.get('QW-004')!.deps).toEqual([]);
+    expect(await dep(noted, 'add', 'QW-004', 'QW-001')).toBe(noted.replace(': _None (see notes)_\n', ': QW-001 (see notes)\n'));
+    const commented = `${md}## QW-004 Extra\n**Status:** todo\n- **Depends on**: QW-001 <!-- c -->\n`;
+    expect((await q(commented)).graph.byId.get('QW-004')!.deps.map((d) => d.id)).toEqual(['QW-001']);
+    expect(await dep(commented, 'rm', 'QW-004', 'QW-001')).toBe(commented.replace(': QW-001 <!-- c -->\n', ': None <!-- c -->\n'));
   });
 
   it('claim without an id takes a heading story, never a check box; boxes inside a story are its checklist', async () => {
