@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { readablePath } from './files.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import type { Queue } from '../read/queue.js';
+import { wholeQueue } from '../read/partial.js';
 import type { Diagnostic } from '../domain/types.js';
 import type { Handoff } from '../workspace/handoff.js';
 import { mentionedIds, writtenIds } from '../workspace/mentions.js';
@@ -45,8 +46,11 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
  */
 export async function handoffsNaming(root: string, deploymentDir: string, id: string, queue: Queue): Promise<Handoff[]> {
   const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`, [id]).length);
-  const story = queue.graph.lookup(id)?.id ?? id;
-  return (await readHandoffs(files, root, queue)).map((r) => r.handoff).filter((h) => h.stories.includes(story));
+  if (files.length === 0) return [];
+  // Which story a handoff is for is told among all the file's stories (a partial queue holds some).
+  const whole = await wholeQueue(queue);
+  const story = whole.graph.lookup(id)?.id ?? id;
+  return (await readHandoffs(files, root, whole)).map((r) => r.handoff).filter((h) => h.stories.includes(story));
 }
 
 /**

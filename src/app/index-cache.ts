@@ -28,19 +28,24 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { storyJson, type StoryJson } from '../model/contract.js';
-import type { GraphArrays } from '../model/core.js';
-import { offeredForms, priorityRank } from '../model/rank.js';
+import { GraphCore, rankIndices, type GraphArrays } from '../model/core.js';
+import { claimLimitReached, offeredForms, priorityRank, type ClaimLimit } from '../model/rank.js';
+import { isEmptyVocabulary, ownerTakes, type QueueConfig, type Vocabulary } from '../domain/config.js';
+import { CATEGORIES } from '../domain/status.js';
 import type { Diagnostic } from '../domain/types.js';
-import type { Queue } from '../read/queue.js';
+import type { Queue, WholeFile } from '../read/queue.js';
+import type { WholeRow } from '../read/patch.js';
+import { wholeFile } from '../edit/common.js';
+import { LineIndex } from '../markdown/lines.js';
 
 /** Build id baked in by scripts/build.mjs (a hash of the sources); undefined when run from sources. */
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 8;
+const FORMAT = 9;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -84,9 +89,21 @@ export interface QueueIndex {
   /** 1 for a story some other story's dependency marks done (`S-3 ✅`): a change of its status
    * changes that story's diagnostics, which {@link patchIndex} does not redo. */
   markedBy: Uint8Array;
-  /** The section (innermost heading) of the stories of each table whose rows can be read alone, by
-   * the table's header line (0-based). */
-  sections: Map<number, string | null>;
+  /** Each story table whose rows can be read alone, by its header line (0-based): its heading path
+   * (outermost first), its number of body rows and the 1-based line of its last. */
+  tables: Map<number, IndexedTable>;
+  /** What a write learns from every row of the file (`read/queue.ts` WholeFile), when some row can
+   * be read alone: what a partial queue needs (`app/indexed-claim.ts`). */
+  whole: WholeFile | null;
+  /** The status words the file declares (`read/queue.ts` QueueDocument.declared). */
+  declared: readonly string[];
+}
+
+/** A story table of an index ({@link QueueIndex.tables}). */
+export interface IndexedTable {
+  sectionPath: string[];
+  rows: number;
+  lastLine: number;
 }
 
 /** The story-file part: what the story-file check needs of each story. */
@@ -147,12 +164,14 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
   const json = Buffer.from(parts.join(''));
   const jsonSum = new Uint32Array(n);
   for (let i = 0; i < n; i++) jsonSum[i] = fnv1a(json, jsonStart[i], jsonStart[i + 1]);
-  const sections = new Map<number, string | null>();
-  if (rowHead)
-    for (let i = 0; i < n; i++) {
-      const p = queue.stories[i].sectionPath;
-      if (rowHead[i] !== -1) sections.set(rowHead[i], p.length ? p[p.length - 1] : null);
+  const tables = new Map<number, IndexedTable>();
+  const doc = queue.documents[0];
+  if (rowHead) {
+    const lines = new LineIndex(doc.text);
+    for (const t of doc.tables) {
+      if (t.kind === 'story') tables.set(t.line - 1, { sectionPath: t.sectionPath, rows: t.rows, lastLine: lines.locate(t.end).line });
     }
+  }
   const markedBy = new Uint8Array(n);
   // Typed arrays filled by index: `TypedArray.from` with a mapping function goes through the
   // iterator protocol, slow in code run once.
@@ -188,7 +207,9 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       diagnostics: queue.diagnostics,
       rowHead,
       markedBy,
-      sections,
+      tables,
+      whole: rowHead ? wholeFile(queue, doc) : null,
+      declared: doc.declared ?? [],
     },
     files: {
       storyFile: queue.stories.map((s) => s.storyFile),
@@ -400,7 +421,8 @@ export function readBase(indexPath: string): Buffer | null {
  * `read/rows.ts` can read alone; null otherwise (read in full then). Exact: each changed row is read
  * alone before and after the edit; its reading of the old row must give back what `old` holds for
  * it (status, hold, owner, priority, id, position, story file, the row's diagnostics, and its whole
- * JSON when it was ready); its dependencies must not change; the stories whose readiness follows
+ * JSON when it was ready); its dependencies must not change, but for a done mark added beside a
+ * reference to a story that is done (a claim's follow step adds it); the stories whose readiness follows
  * from it are recounted on the graph's arrays, and any story not changed that would become ready
  * (whose JSON the index does not keep) sends the file to a full read. `old` must have been made from
  * `before`, with the same reading options as `opts`: `proven` checks it (the caller compares the
@@ -430,6 +452,7 @@ export async function patchIndex(
   const { couldReadAlone, readRowAlone, ROW_CODES, withRowDiagnostics } = await import('../read/rows.js');
   const { holdOf } = await import('../model/graph.js');
   const { CATEGORIES, DONE, GraphCore, withStatuses } = await import('../model/core.js');
+  const { wholeRow, wholeWith } = await import('../read/patch.js');
   try {
     const files = old.files();
     const n = ix.arrays.n;
@@ -443,6 +466,9 @@ export async function patchIndex(
     const claimant = ix.claimant.slice();
     const priority = ix.priority.slice();
     const changed = new Map<number, string>(); // story → its new JSON text ('' when not ready)
+    const wholeRows: WholeRow[] = [];
+    // Stories a done mark was added beside.
+    const marked: number[] = [];
     const rowDiags: Diagnostic[] = [];
     const lines = new Set<number>();
     // Some edited story became done, or stopped being done.
@@ -478,7 +504,7 @@ export async function patchIndex(
         holdOf(s0) !== a.hold[i] ||
         (s0.owner?.toLowerCase() ?? null) !== ix.owner[i] ||
         priorityRank(s0.priority) !== ix.priority[i] ||
-        JSON.stringify(r0.written) !== JSON.stringify(r1.written)
+        r0.written.length !== r1.written.length
       )
         return null;
       const stored = ix.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
@@ -487,12 +513,24 @@ export async function patchIndex(
       // queue (CSR) when as many are listed; otherwise the JSON could not be made here.
       const deps = a.depStart[i + 1] - a.depStart[i] === r0.written.length ? Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]), (k) => files.id[k]) : null;
       const json = (s: typeof s0): string | null => {
-        if (deps === null || !ix.sections.has(h)) return null;
+        const table = ix.tables.get(h);
+        if (deps === null || !table) return null;
         const { ready: _ready, ...rest } = storyJson(s, { isReady: () => false } as unknown as Parameters<typeof storyJson>[1]);
         rest.deps = deps;
-        rest.section = ix.sections.get(h) ?? null;
+        rest.section = table.sectionPath[table.sectionPath.length - 1] ?? null;
         return JSON.stringify(rest);
       };
+      // The references stay; a done mark may be added beside one naming a story of the queue that is
+      // done (what a write's follow step adds), which changes no edge, no JSON and, the story being
+      // done, no diagnostic (`stale_done_mark` is for a mark beside a story that is not).
+      for (let k = 0; k < r0.written.length; k++) {
+        const [ref0, mark0] = r0.written[k];
+        const [ref1, mark1] = r1.written[k];
+        if (ref0 !== ref1 || (mark0 && !mark1)) return null;
+        if (mark0 === mark1) continue;
+        if (deps === null) return null;
+        marked.push(a.depList[a.depStart[i] + k]);
+      }
       const storedText = old.storyText(i);
       if (storedText !== '' && json(s0) !== storedText) return null;
       if (ix.markedBy[i] && (s1.status.raw !== s0.status.raw || s1.status.category !== s0.status.category)) return null;
@@ -505,10 +543,17 @@ export async function patchIndex(
       const text1 = json(s1);
       if (text1 === null) return null;
       changed.set(i, text1);
+      // The row's cells, from its own document (header, delimiter, row).
+      wholeRows.push({ ...wholeRow(s1, `${header}\n${delimiter}\n${now}\n`), line });
       lines.add(line);
       for (const d of r1.diagnostics) rowDiags.push(d);
     }
     if (changed.size === 0) return null;
+    const markedBy = marked.length ? ix.markedBy.slice() : ix.markedBy;
+    for (const j of marked) {
+      if (a.category[j] !== DONE || (statuses.has(j) && statuses.get(j)!.category !== DONE)) return null;
+      markedBy[j] = 1;
+    }
     const before0 = new GraphCore(a);
     const arrays = withStatuses(a, statuses);
     const core = new GraphCore(arrays);
@@ -567,6 +612,8 @@ export async function patchIndex(
         jsonSum,
         filesSum: new Uint8Array(0),
         diagnostics,
+        markedBy,
+        whole: ix.whole && wholeWith(ix.whole, wholeRows),
       },
       files,
       filesBytes: old.filesPart(),
@@ -596,4 +643,104 @@ export function rekeyCheck(path: string, oldKey: string, newKey: string): boolea
   } catch {
     return false;
   }
+}
+
+/** What keys the queue index besides the file's bytes: where it is `shown`, and the `vocabulary` it
+ * was read with (a changed queue.config.json vocabulary reads the file again). */
+export function indexName(shown: string, vocabulary: Vocabulary): string {
+  return isEmptyVocabulary(vocabulary) ? shown : `${shown}\0${JSON.stringify(vocabulary)}`;
+}
+
+/**
+ * The ready stories of an index in the claim order (`model/core.ts` rankIndices: what `queue
+ * ready` lists and `queue claim` without an id takes first), for `agent` when given (the Owner
+ * column's assignments); and, when `agent` holds as many stories as `maxClaims` allows, the stories
+ * it holds and the limit (`atLimit`; `claim` then takes none). `id(i)`: story `i`'s id, asked only
+ * for `atLimit`.
+ */
+export function readyOrder(
+  ix: QueueIndex,
+  config: Pick<QueueConfig, 'agents' | 'maxClaims'>,
+  agent: string | undefined,
+  id: (i: number) => string,
+): { order: number[]; atLimit: ClaimLimit | null; core: GraphCore } {
+  const core = new GraphCore(ix.arrays);
+  const order = rankIndices(core, {
+    priority: (i) => ix.priority[i],
+    takes: agent?.trim() ? (i) => ownerTakes(config, ix.owner[i], agent.trim()) : undefined,
+    unblocks: ix.unblocks,
+    critical: ix.critical,
+    offered: ix.offered,
+  });
+  const atLimit = claimLimitReached(
+    config,
+    agent,
+    ix.arrays.n,
+    (i) => ix.claimant[i],
+    (i) => CATEGORIES[ix.arrays.category[i]],
+    id,
+  );
+  return { order, atLimit, core };
+}
+
+/**
+ * The index of the queue file whose bytes are `bytes` (shown as `shown`, read with `vocabulary`)
+ * kept at `where`: the stored one when it was made from these bytes; else, after an edit of a few
+ * rows (a claim), the stored one patched (`patchIndex`) and stored in its place; else null (the
+ * file must be read in full). `checkKept`: the story-file check kept beside the index holds for it.
+ */
+export async function currentIndex(
+  where: string,
+  key: string,
+  bytes: Buffer,
+  shown: string,
+  vocabulary: Vocabulary,
+): Promise<{ view: IndexView; patched: boolean; checkKept: boolean } | null> {
+  const stored = readIndex(where, null);
+  if (!stored) return null;
+  if (stored.index.key === key) return { view: stored, patched: false, checkKept: true };
+  let patched: BuiltIndex | null = null;
+  try {
+    const base = readBase(where);
+    // The bytes kept beside the index are the ones it was made from: its key is their SHA-1.
+    if (base) patched = await patchIndex(stored, base, bytes, key, shown, { vocabulary }, () => indexKey(base, indexName(shown, vocabulary)) === stored.index.key);
+  } finally {
+    stored.close();
+  }
+  if (!patched) return null;
+  writeIndex(where, patched);
+  writeBase(where, bytes);
+  return { view: viewOf(patched), patched: true, checkKept: rekeyCheck(checkRecord(where), stored.index.key, key) };
+}
+
+/**
+ * The ready stories (`ready`, ranked) a read offers, given the reading's `diagnostics`: none from a
+ * file with merge conflict markers (`conflict`), which no write can edit, so that what `queue ready`
+ * and the MCP `ready` tool offer, `claim` takes.
+ */
+export function offered<T>(ready: T[], diagnostics: readonly Diagnostic[]): T[] {
+  return diagnostics.some((d) => d.code === 'conflict') ? [] : ready;
+}
+
+/** Where the story-file check of the index at `where` is kept. */
+export function checkRecord(where: string): string {
+  return where.replace(/\.v8$/, '.files.v8');
+}
+
+/** Where the index of the queue file at `path` (absolute) lives: in the git dir of the repository
+ * at `repo` (a worktree's own), else null (no index). */
+export function indexFile(repo: string | null, path: string): string | null {
+  if (!repo) return null;
+  const dotGit = join(repo, '.git');
+  let gitDir = dotGit;
+  try {
+    if (!statSync(dotGit).isDirectory()) {
+      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+      if (!m) return null;
+      gitDir = resolve(repo, m[1]);
+    }
+  } catch {
+    return null;
+  }
+  return join(gitDir, 'queue', 'index', `${createHash('sha1').update(path).digest('hex').slice(0, 16)}.v8`);
 }

@@ -3,8 +3,8 @@
  * story files it links, and (on request) read the workspace files under deployment/.
  * This is the I/O edge around the pure `read.ts`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { QueueError } from '../domain/errors.js';
 import { loadConfig, locateQueueFile } from './locate.js';
 import { readQueueBytes } from './queue-file.js';
@@ -13,26 +13,25 @@ import { certainlyNoRemote } from './git-config.js';
 import { createHash } from 'node:crypto';
 import type { Queue } from '../read/queue.js';
 import type { Diagnostic } from '../domain/types.js';
-import { isEmptyVocabulary, ownerTakes, type QueueConfig, type Vocabulary } from '../domain/config.js';
-import { CATEGORIES } from '../domain/status.js';
-import { claimLimitReached, type ClaimLimit } from '../model/rank.js';
-import { GraphCore, rankIndices } from '../model/core.js';
+import type { QueueConfig, Vocabulary } from '../domain/config.js';
+import type { ClaimLimit } from '../model/rank.js';
 import type { StoryJson } from '../model/contract.js';
 import {
   buildIndex,
+  checkRecord,
+  currentIndex,
+  indexFile,
+  indexName,
+  offered,
+  readyOrder,
   IndexCorrupt,
   indexEnabled,
   indexKey,
   loadCheck,
-  patchIndex,
-  readBase,
-  readIndex,
-  rekeyCheck,
   saveCheck,
   viewOf,
   writeBase,
   writeIndex,
-  type BuiltIndex,
   type IndexView,
   type StoryFiles,
 } from './index-cache.js';
@@ -93,12 +92,6 @@ function locate(opts: OpenOptions): Location {
   return { config, cwd, root, repo: root === repo ? repo : null, path, shown: displayPath(path, root, cwd), vocabulary: config.vocabulary };
 }
 
-/** What keys the queue index besides the file's bytes: where it is shown, and the vocabulary it was
- * read with (a changed queue.config.json vocabulary reads the file again). */
-function indexName(loc: Location): string {
-  return isEmptyVocabulary(loc.vocabulary) ? loc.shown : `${loc.shown}\0${JSON.stringify(loc.vocabulary)}`;
-}
-
 /** Open and read the queue. Throws {@link QueueError} `unreadable` when the file cannot be read. */
 export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const loc = locate(opts);
@@ -148,43 +141,26 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const loc = locate(opts);
   const source = await sourceBytes(loc, opts);
   const bytes = source.bytes;
-  const where = indexEnabled() ? indexLocation(loc) : null;
-  const key = where ? indexKey(bytes, indexName(loc)) : '';
+  const where = indexEnabled() ? indexFile(loc.repo, loc.path) : null;
+  const key = where ? indexKey(bytes, indexName(loc.shown, loc.vocabulary)) : '';
   const build = async (): Promise<IndexView> => {
     const { readQueue } = await import('../read/queue.js');
     const { patchableRows } = await import('../read/rows.js');
     const queue = await readQueue([{ file: loc.shown, bytes }], { vocabulary: loc.vocabulary });
     const built = buildIndex(queue, key, patchableRows(queue));
-    if (where) store(where, built);
+    if (where) {
+      writeIndex(where, built);
+      writeBase(where, bytes);
+    }
     return viewOf(built);
   };
-  const store = (at: string, built: BuiltIndex) => {
-    writeIndex(at, built);
-    writeBase(at, bytes);
-  };
-  // The index kept for this file: the answer when it was made from these bytes, else (after an
-  // edit of a few rows, such as a claim) the start of the next one (`patchIndex`).
-  const stored = where ? readIndex(where, null) : null;
-  if (stored && stored.index.key === key) {
+  const found = where ? await currentIndex(where, key, bytes, loc.shown, loc.vocabulary) : null;
+  if (found) {
     try {
-      return answerFrom(stored, true);
+      return answerFrom(found.view, !found.patched, found.checkKept, found.patched);
     } catch (e) {
       // A part of the stored index that does not prove itself is rebuilt from the file, never answered from.
       if (!(e instanceof IndexCorrupt)) throw e;
-    }
-  } else if (stored && where) {
-    let patched: BuiltIndex | null = null;
-    try {
-      const base = readBase(where);
-      // The bytes kept beside the index are the ones it was made from: its key is their SHA-1.
-      if (base) patched = await patchIndex(stored, base, bytes, key, loc.shown, { vocabulary: loc.vocabulary }, () => indexKey(base, indexName(loc)) === stored.index.key);
-    } finally {
-      stored.close();
-    }
-    if (patched) {
-      store(where, patched);
-      const kept = rekeyCheck(checkRecord(where), stored.index.key, key);
-      return answerFrom(viewOf(patched), false, kept, true);
     }
   }
   return answerFrom(await build(), false);
@@ -192,26 +168,10 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   function answerFrom(view: IndexView, indexed: boolean, checkKept = indexed, patched = false): ReadyAnswer {
     try {
       const ix = view.index;
-      const core = new GraphCore(ix.arrays);
-      const order = rankIndices(core, {
-        priority: (i) => ix.priority[i],
-        takes: agent?.trim() ? (i) => ownerTakes(loc.config, ix.owner[i], agent.trim()) : undefined,
-        unblocks: ix.unblocks,
-        critical: ix.critical,
-        offered: ix.offered,
-      }).slice(0, limit);
-      // An agent holding its share takes nothing: `claim` would refuse every story listed.
-      const atLimit = claimLimitReached(
-        loc.config,
-        agent,
-        ix.arrays.n,
-        (i) => ix.claimant[i],
-        (i) => CATEGORIES[ix.arrays.category[i]],
-        (i) => view.files().id[i],
-      );
+      const { order, atLimit, core } = readyOrder(ix, loc.config, agent, (i) => view.files().id[i]);
       const aside = atLimit ? [] : offered(core.readyIndices(), ix.diagnostics).filter((i) => ix.offered[i] === 0);
       return {
-        stories: atLimit ? [] : offered(order, ix.diagnostics).map((i) => view.story(i, true)),
+        stories: atLimit ? [] : offered(order.slice(0, limit), ix.diagnostics).map((i) => view.story(i, true)),
         aside: aside.map((i) => view.files().id[i]),
         atLimit,
         diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
@@ -222,15 +182,6 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
       view.close();
     }
   }
-}
-
-/**
- * The ready stories (`ready`, ranked) a read offers, given the reading's `diagnostics`: none from a
- * file with merge conflict markers (`conflict`), which no write can edit, so that what `queue ready`
- * and the MCP `ready` tool offer, `claim` takes.
- */
-export function offered<T>(ready: T[], diagnostics: readonly Diagnostic[]): T[] {
-  return diagnostics.some((d) => d.code === 'conflict') ? [] : ready;
 }
 
 /** The story-file check, reused from beside the index while the directories it listed are unchanged. */
@@ -244,28 +195,6 @@ function storyFileCheck(loc: Location, where: string | null, key: string, kept0:
   const { diagnostics, dirs } = checkStoryFiles(f.storyFile, ref, dirname(loc.path), loc.root);
   if (record && dirs) saveCheck(record, key, dirs, diagnostics, listedAt);
   return diagnostics;
-}
-
-/** Where the story-file check of the index at `where` is kept. */
-function checkRecord(where: string): string {
-  return where.replace(/\.v8$/, '.files.v8');
-}
-
-/** Where the index of a queue file lives: in the repository's git dir, else null (no index). */
-function indexLocation(loc: Location): string | null {
-  if (!loc.repo) return null;
-  const dotGit = join(loc.repo, '.git');
-  let gitDir = dotGit;
-  try {
-    if (!statSync(dotGit).isDirectory()) {
-      const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
-      if (!m) return null;
-      gitDir = resolve(loc.repo, m[1]);
-    }
-  } catch {
-    return null;
-  }
-  return join(gitDir, 'queue', 'index', `${createHash('sha1').update(loc.path).digest('hex').slice(0, 16)}.v8`);
 }
 
 /** How a file is named in output: relative to the repository root when inside it. */

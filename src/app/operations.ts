@@ -85,7 +85,9 @@ export interface WriteResult {
   subject: string;
   /** That story as it reads afterwards (null when it does not read back, e.g. a removed story). */
   story: Story | null;
-  /** The queue as it reads afterwards (as read, when nothing changed). */
+  /** The queue as it reads afterwards (as read, when nothing changed). A claim with `indexed` may
+   * answer with a partial queue: only the story it took and that story's dependencies
+   * (`app/indexed-claim.ts`). */
   after: Queue;
   /** False when the story already was as asked (a repeated claim by its holder): nothing was written. */
   changed: boolean;
@@ -111,8 +113,8 @@ export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResul
 }
 
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
-async function run(s: Session, intent: WriteIntent, allowEmpty = false): Promise<WriteResult> {
-  return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty, author: s.author }));
+async function run(s: Session, intent: WriteIntent, allowEmpty = false, indexed = false): Promise<WriteResult> {
+  return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty, author: s.author, indexed }));
 }
 
 async function result(s: Session, o: WriteOutcome): Promise<WriteResult> {
@@ -175,11 +177,13 @@ async function handoffsFor(s: Session, id: string, queue: Queue): Promise<Handof
  * Claim story `id`, or without one the best ready story for the agent (priority, then what it
  * unblocks, then the critical path, then file order). The agent may hold at most the config's
  * `maxClaims` stories. `renew: true` refreshes the lease of a story the agent holds: a commit with
- * no content change, which `queue stale` reads as the claim's new time.
+ * no content change, which `queue stale` reads as the claim's new time. `indexed: true` (the CLI,
+ * the MCP server): a claim without an id reads the queue through its index, only the rows it
+ * touches (`app/indexed-claim.ts`), and answers with a partial queue as `after`.
  */
-export function claim(s: Session, opts: { id?: string; renew?: boolean } = {}): Promise<WriteResult> {
+export function claim(s: Session, opts: { id?: string; renew?: boolean; indexed?: boolean } = {}): Promise<WriteResult> {
   const op: Operation = { op: 'claim', id: opts.id, agent: s.agent, renew: opts.renew, maxClaims: s.where.config.maxClaims };
-  return run(s, op, opts.renew === true);
+  return run(s, op, opts.renew === true, opts.indexed === true);
 }
 
 /** Options of {@link done}. */

@@ -164,11 +164,17 @@ export interface WriteOutcome {
  * `conflict_retries_exhausted`; otherwise
  * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
  * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal); `author`
- * authors the commit (`git/transaction.ts` TransactionOptions). Throws
+ * authors the commit (`git/transaction.ts` TransactionOptions); `indexed`: a claim without an id
+ * reads the tip through the queue index (`app/indexed-claim.ts`), and `before` and `after` may then
+ * be partial queues, of the story it took and its dependencies. Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
-export async function write(where: WriteTarget, intent: WriteIntent, opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor } = {}): Promise<WriteOutcome> {
+export async function write(
+  where: WriteTarget,
+  intent: WriteIntent,
+  opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor; indexed?: boolean } = {},
+): Promise<WriteOutcome> {
   // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
   const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
     withFollow(queue, typeof intent === 'function' ? await intent(queue, base) : decide(queue, intent, where.config.agents), where.config);
@@ -187,12 +193,21 @@ export async function write(where: WriteTarget, intent: WriteIntent, opts: { com
     allowEmpty: opts.allowEmpty,
     request: typeof intent === 'function' ? undefined : intent,
     author: opts.author,
+    read: opts.indexed ? indexedRead(where, intent) : undefined,
   }).catch((e: unknown) => {
     throw guessedBranch(where, e);
   });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
   return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
+}
+
+/** With `indexed`, how a claim without an id reads the tip: a partial queue of the story it takes
+ * (`app/indexed-claim.ts`); undefined for any other write, which reads the file in full. */
+function indexedRead(where: WriteTarget, intent: WriteIntent): ((bytes: Buffer) => Promise<Queue>) | undefined {
+  if (typeof intent === 'function' || intent.op !== 'claim' || intent.id !== undefined || intent.renew) return undefined;
+  const agent = intent.agent;
+  return async (bytes) => (await import('./indexed-claim.js')).claimQueue({ root: where.root, file: where.file, config: where.config }, bytes, agent);
 }
 
 /**

@@ -24,3 +24,10 @@ export const WRITTEN_MARKS: ReadonlyArray<{ mark: string; re: RegExp }> = [
   { mark: '✅', re: /✅/ },
   { mark: '[DONE]', re: /\[DONE\]/i },
 ];
+
+/** Which of {@link WRITTEN_MARKS} a Depends On cell's text holds: bit `k` for mark `k`. */
+export function writtenMarks(cell: string): number {
+  let bits = 0;
+  for (let k = 0; k < WRITTEN_MARKS.length; k++) if (WRITTEN_MARKS[k].re.test(cell)) bits |= 1 << k;
+  return bits;
+}

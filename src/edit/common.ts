@@ -3,11 +3,12 @@
  * fidelity, the file's status cells, and the text forms of table rows. Pure.
  */
 import { QueueError } from '../domain/errors.js';
-import type { Queue, QueueDocument } from '../read/queue.js';
+import type { Queue, QueueDocument, WholeFile } from '../read/queue.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import type { Edit } from './splice.js';
 import { statusStyle, type StatusStyle } from './style.js';
 import { parseDeps } from '../dialect/deps.js';
+import { writtenMarks } from '../dialect/marks.js';
 
 /** Find a story by id, exactly or ignoring case. Throws `not_found`. */
 export function findStory(queue: Queue, id: string): Story {
@@ -61,17 +62,49 @@ export function assertEditable(queue: Queue, story: Story): { doc: QueueDocument
 /**
  * Source text of every table row's status cell in `doc`, in file order: the file's dialect. A file
  * with no story table gives its heading-block stories' status values instead (`Status: \`todo\``).
+ * A document whose queue holds only some of its stories gives the whole file's ({@link WholeFile}).
  */
 export function tableStatusCells(queue: Queue, doc: QueueDocument): string[] {
+  return doc.whole ? doc.whole.cells : statusCells(queue, doc).cells;
+}
+
+/** {@link tableStatusCells} of a queue read in full, with the line of each cell. */
+function statusCells(queue: Queue, doc: QueueDocument): { cells: string[]; lines: number[] } {
   const of = (kind: Occurrence['kind']) => {
-    const out: string[] = [];
+    const cells: string[] = [];
+    const lines: number[] = [];
     for (const s of queue.stories) {
-      for (const o of s.occurrences) if (o.file === doc.file && o.kind === kind && o.spans.status) out.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
+      for (const o of s.occurrences)
+        if (o.file === doc.file && o.kind === kind && o.spans.status) {
+          cells.push(doc.text.slice(o.spans.status.start, o.spans.status.end));
+          lines.push(o.line);
+        }
     }
-    return out;
+    return { cells, lines };
   };
-  const cells = of('table');
-  return cells.length ? cells : of('heading');
+  const table = of('table');
+  return table.cells.length ? table : of('heading');
+}
+
+/**
+ * What the writes' conventions read from every row of `doc` ({@link WholeFile}), from a queue read
+ * in full: kept beside the queue index, so that a queue of only the stories a write touches
+ * (`app/indexed-claim.ts`) writes as the whole file does.
+ */
+export function wholeFile(queue: Queue, doc: QueueDocument): WholeFile {
+  const { cells, lines } = statusCells(queue, doc);
+  const cellAt = new Map<number, number>();
+  for (let k = 0; k < lines.length; k++) cellAt.set(lines[k], k);
+  const markLines: number[] = [];
+  const bits: number[] = [];
+  // Stories come in file order, by the line of their first occurrence: the lines ascend.
+  for (const s of queue.stories) {
+    if (!isReconcilable(s, doc)) continue;
+    const span = s.occurrences[0].spans.deps;
+    markLines.push(s.occurrences[0].line);
+    bits.push(span ? writtenMarks(doc.text.slice(span.start, span.end)) : 0);
+  }
+  return { cells, cellAt, markLines: Int32Array.from(markLines), marks: Uint8Array.from(bits) };
 }
 
 /** How `doc` writes statuses ({@link statusStyle}): learned from its status cells, read with the

@@ -26,7 +26,7 @@ import { QueueError } from '../domain/errors.js';
 import { MAX_FILE_BYTES, tooLarge } from '../domain/limits.js';
 import { unblockedIds } from '../domain/effects.js';
 import { asWritten, documentBytes, readQueue, type Queue } from '../read/queue.js';
-import { applyDecision } from '../edit/apply.js';
+import { applyDecision, type Applied } from '../edit/apply.js';
 import { serveClaims, type ServedClaim } from '../edit/combine.js';
 import { withFollow } from '../reconcile/reconcile.js';
 import type { Decision, Operation } from '../edit/decide.js';
@@ -69,6 +69,10 @@ export interface TransactionOptions extends BranchRef {
   /** The operation `decide` carries out, as data. A fresh claim over a remote then takes part in
    * group commit: it may publish itself as a request and it serves pending ones (`requests.ts`). */
   request?: Operation;
+  /** How the queue file at a tip is read for `decide`, when not in full: given its bytes, the queue
+   * to decide on (`app/indexed-claim.ts`: a partial queue for a claim). Not asked while other
+   * agents' claim requests are pending, which group commit serves on the queue read in full. */
+  read?: (bytes: Buffer) => Promise<Queue>;
   /** The commit's author, when it is not git's own identity (the committer stays git's): `queue run`'s
    * workers author their writes as themselves, so that the judges of commits (the hooks, `validate
    * --range`), which take the author for the actor, see the worker that holds the story. */
@@ -276,7 +280,12 @@ function noBranch(ref: BranchRef): never {
  * QueueError `unreadable` when it is absent or a symbolic link there (queue edits regular files
  * only), `too_large` when it is over the size limit (found before it is read).
  */
-async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: string; id: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
+async function readAt(
+  git: Git,
+  ref: BranchRef,
+  base: string,
+  read?: (bytes: Buffer) => Promise<Queue>,
+): Promise<{ mode: string; id: string; text: string; queue: Queue; root: TreeEntry[] | null }> {
   let root: TreeEntry[] | null = null;
   let found: { mode: string; id: string; size?: number } | undefined;
   if (!ref.file.includes('/')) {
@@ -296,7 +305,8 @@ async function readAt(git: Git, ref: BranchRef, base: string): Promise<{ mode: s
     );
   if (found.size !== undefined && found.size > MAX_FILE_BYTES) throw tooLarge(ref.file, found.size);
   // As bytes: a blob that is not all UTF-8 is written back with every byte the write did not change.
-  const queue = await readQueue([{ file: ref.file, bytes: await git.bytes(['cat-file', 'blob', found.id]) }], { vocabulary: ref.vocabulary });
+  const bytes = await git.bytes(['cat-file', 'blob', found.id]);
+  const queue = read ? await read(bytes) : await readQueue([{ file: ref.file, bytes }], { vocabulary: ref.vocabulary });
   const doc = queue.documents[0];
   return { mode: found.mode, id: found.id, text: asWritten(doc), queue, root };
 }
@@ -332,26 +342,44 @@ async function attemptOnce(
     group.mine = null;
     if (served) return served;
   }
-  const { mode, queue, root, id: blobId } = await readAt(git, opts, base);
-  let decision: Decision;
-  try {
-    decision = await opts.decide(queue, base);
-  } catch (e) {
-    // Without a remote, reads take the working file: a refusal of what it shows but the commit lacks
-    // (a story added and not committed, or nothing ready but there) says why.
-    if (e instanceof QueueError && !opts.remote && head === target && workingOnly(e, opts) && !sameAsCommitted(opts.root, opts.file, blobId, mode)) {
-      const why = `${opts.file} has uncommitted changes, which a write does not read: commit them first, or use --no-commit`;
-      throw new QueueError(e.code, `${e.message} (${why})`, { ...e.details, uncommitted: true });
+  // Decide on the tip's queue and, unless the claim joins the requests, apply and prove the decision.
+  const settle = async (tip: Awaited<ReturnType<typeof readAt>>): Promise<Attempt | { retry: string } | { decision: Decision; applied: Applied | null }> => {
+    let decision: Decision;
+    try {
+      decision = await opts.decide(tip.queue, base);
+    } catch (e) {
+      // Without a remote, reads take the working file: a refusal of what it shows but the commit lacks
+      // (a story added and not committed, or nothing ready but there) says why.
+      if (e instanceof QueueError && !opts.remote && head === target && workingOnly(e, opts) && !sameAsCommitted(opts.root, opts.file, tip.id, tip.mode)) {
+        const why = `${opts.file} has uncommitted changes, which a write does not read: commit them first, or use --no-commit`;
+        throw new QueueError(e.code, `${e.message} (${why})`, { ...e.details, uncommitted: true });
+      }
+      throw e;
     }
-    throw e;
+    if (decision.unchanged && !opts.allowEmpty) return { decision, before: tip.queue, applied: null, commit: null, base };
+    if (group && !group.off && !group.mine && decision.op === 'claim' && contending(requests, groupCommitAt)) {
+      // Join the requests rather than race: a lost race costs a commit and a push, and the oldest
+      // requester races for all of them.
+      return { retry: base };
+    }
+    return { decision, applied: decision.unchanged ? null : await applyDecision(tip.queue, decision, opts.config) };
+  };
+  // The queue `read` gives (a partial queue) when no request is pending, which group commit serves on
+  // the whole queue; the whole file when that queue cannot decide or prove the write as it would.
+  const partial = requests.length ? undefined : opts.read;
+  let tip = await readAt(git, opts, base, partial);
+  let settled: Awaited<ReturnType<typeof settle>>;
+  try {
+    settled = await settle(tip);
+  } catch (e) {
+    if (!partial) throw e;
+    tip = await readAt(git, opts, base);
+    settled = await settle(tip);
   }
-  if (decision.unchanged && !opts.allowEmpty) return { decision, before: queue, applied: null, commit: null, base };
-  if (group && !group.off && !group.mine && decision.op === 'claim' && contending(requests, groupCommitAt)) {
-    // Join the requests rather than race: a lost race costs a commit and a push, and the oldest
-    // requester races for all of them.
-    return { retry: base };
-  }
-  let applied = decision.unchanged ? null : await applyDecision(queue, decision, opts.config);
+  if (!('applied' in settled) || 'commit' in settled) return settled;
+  const { mode, queue, root, id: blobId } = tip;
+  const { decision } = settled;
+  let applied = settled.applied;
 
   // Group commit: other agents' pending claims ride on this one; expired requests are dropped.
   let served: ServedClaim[] = [];

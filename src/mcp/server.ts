@@ -28,7 +28,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { failureOf } from '../app/failure.js';
-import { LiveQueue, offered } from '../app/open.js';
+import { LiveQueue } from '../app/open.js';
+import { offered } from '../app/index-cache.js';
 import { loadConfig } from '../app/locate.js';
 import { add, block, claim, done, handoff, openSession, release, resultJson, type Session, type WriteResult } from '../app/operations.js';
 import { buildPrompt, promptAgent } from '../app/prompt.js';
@@ -191,7 +192,7 @@ class QueueTools {
       case 'show':
         return showStory(await this.live.get(true), str(args, 'id', true)).json;
       case 'claim':
-        return this.write((s) => claim(s, { id: str(args, 'id') }));
+        return this.write((s) => claim(s, { id: str(args, 'id'), indexed: true }));
       case 'done':
         return this.write((s) => done(s, { id: str(args, 'id', true) }));
       case 'release':

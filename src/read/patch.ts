@@ -16,7 +16,8 @@ import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { decodeUtf8 } from '../domain/encoding.js';
-import { readQueue, type Queue, type QueueDocument, type QueueSource, type ReadOptions } from './queue.js';
+import { readQueue, type Queue, type QueueDocument, type QueueSource, type ReadOptions, type WholeFile } from './queue.js';
+import { writtenMarks } from '../dialect/marks.js';
 import { changedAt, changedLines, lineBefore } from './changes.js';
 import { carryRows, couldReadAlone, patchableRows, readRowAlone, ROW_CODES, withRowDiagnostics, type RowAlone } from './rows.js';
 
@@ -189,6 +190,11 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
     return by === 0 ? x : { ...x, start: x.start + by };
   });
   const document: QueueDocument = { ...doc, text, tables, headings };
+  if (doc.whole)
+    document.whole = wholeWith(
+      doc.whole,
+      edited.map((e) => wholeRow(e.story, text)),
+    );
   const graph = before.graph.withStatuses(
     out,
     edited.map((e) => e.i),
@@ -197,6 +203,42 @@ export async function patchQueue(before: Queue, text: string): Promise<Queue | n
   // Every row that read alone still does: the edited ones were read alone, and nothing else changed.
   carryRows(after, rowHead);
   return after;
+}
+
+/** One edited row of a {@link WholeFile}: its 1-based line and its new status and Depends On cells
+ * as written (undefined: the row has none). */
+export interface WholeRow {
+  line: number;
+  status: string | undefined;
+  deps: string | undefined;
+}
+
+/** `whole` after an edit of the rows `rows`: their status cells, and the marks of those the
+ * reconciler may edit. Lines hold: a patched edit adds and removes none. */
+export function wholeWith(whole: WholeFile, rows: readonly WholeRow[]): WholeFile {
+  const cells = whole.cells.slice();
+  const marks = whole.marks.slice();
+  const lines = whole.markLines;
+  for (const r of rows) {
+    const at = whole.cellAt.get(r.line);
+    if (at !== undefined && r.status !== undefined) cells[at] = r.status;
+    // The row's place among the lines (ascending), found by halving.
+    let lo = 0;
+    let hi = lines.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (lines[mid] < r.line) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lines[lo] === r.line) marks[lo] = r.deps === undefined ? 0 : writtenMarks(r.deps);
+  }
+  return { cells, cellAt: whole.cellAt, markLines: lines, marks };
+}
+
+/** The {@link WholeRow} of `story`, a story of `text`. */
+export function wholeRow(story: Story, text: string): WholeRow {
+  const { status, deps } = story.occurrences[0].spans;
+  return { line: story.line, status: status && text.slice(status.start, status.end), deps: deps && text.slice(deps.start, deps.end) };
 }
 
 /**

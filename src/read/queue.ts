@@ -50,6 +50,29 @@ export interface QueueDocument {
   /** The status words the file declares as written, in a list of its status values or a legend
    * (`dialect/vocabulary.ts` declaredForms): the forms a write takes where no status cell shows one. */
   declared?: readonly string[];
+  /**
+   * What a write learns from every row of the file, for a document whose queue holds only some of
+   * its stories (a partial queue, `app/indexed-claim.ts`): the file's status cells and the done
+   * marks its Depends On cells hold. Absent for a document read in full, where the stories say it.
+   */
+  whole?: WholeFile;
+}
+
+/**
+ * The rows of a whole file as the writes' conventions read them (`edit/common.ts` wholeFile): how
+ * the file writes statuses (`edit/style.ts` statusStyle learns it from its status cells) and which
+ * done mark it writes beside dependencies (`reconcile/reconcile.ts` markStyle).
+ */
+export interface WholeFile {
+  /** The status cells `edit/common.ts` tableStatusCells gives for the file, in its order. */
+  cells: string[];
+  /** 1-based line of each status cell → its place in `cells`. */
+  cellAt: Map<number, number>;
+  /** The 1-based line of each story the reconciler may edit, ascending. */
+  markLines: Int32Array;
+  /** The written marks the Depends On cell on each line of `markLines` holds (`dialect/marks.ts`
+   * writtenMarks: bit `k` for mark `k`). */
+  marks: Uint8Array;
 }
 
 /** A queue file to read: its text, or its bytes (then bytes that are not UTF-8 are found and kept). */

@@ -28,7 +28,7 @@ import type { ReadPath } from '../markdown/read.js';
 import type { TableInfo } from '../dialect/entries.js';
 import { LineIndex } from '../markdown/lines.js';
 import type { Diagnostic, Story } from '../domain/types.js';
-import { compareDiagnostics, readQueue, type Queue, type ReadOptions } from './queue.js';
+import { compareDiagnostics, readQueue, type Queue, type QueueDocument, type ReadOptions } from './queue.js';
 
 /** A diff3 base marker a row could become (`|||||||`). */
 const PIPE_MARKER = /^\|{7}(?:[ \t].*)?$/;
@@ -173,6 +173,8 @@ export interface RowAlone {
   rowStart: number;
   /** How its document was read: `scan+inline` when some of the row's text needed remark. */
   readPath: ReadPath;
+  /** The words its document was read with: the vocabulary's, as no legend is read with a row. */
+  lexicon: QueueDocument['lexicon'];
 }
 
 /**
@@ -203,5 +205,5 @@ export async function readRowAlone(header: string, delimiter: string, row: strin
   // read drops too (the same reference, or two naming this story), so two rows whose lists agree
   // here agree in the full read.
   const written = s.deps.map((d): [string, boolean] => [d.ref, d.markedDone]);
-  return { story: { ...s, line }, diagnostics, written, table: doc.tables[0], rowStart: header.length + delimiter.length + 2, readPath: doc.readPath };
+  return { story: { ...s, line }, diagnostics, written, table: doc.tables[0], rowStart: header.length + delimiter.length + 2, readPath: doc.readPath, lexicon: doc.lexicon };
 }

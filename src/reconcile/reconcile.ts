@@ -51,13 +51,20 @@ export interface Reconciliation {
 function markStyle(doc: QueueDocument, stories: readonly Story[]): string | null {
   let best: string | null = null;
   let most = 0;
-  for (const { mark, re } of WRITTEN_MARKS) {
-    const found = matchSpans(doc.text, re);
-    if (found.length === 0) continue;
+  for (let k = 0; k < WRITTEN_MARKS.length; k++) {
+    const { mark, re } = WRITTEN_MARKS[k];
     let count = 0;
-    for (const s of stories) {
-      const span = s.occurrences[0].spans.deps;
-      if (span && s.file === doc.file && holdsMatch(found, span.start, span.end)) count++;
+    if (doc.whole) {
+      // A queue of some of the file's stories: the whole file's cells say it (`dialect/marks.ts` writtenMarks).
+      const marks = doc.whole.marks;
+      for (let i = 0; i < marks.length; i++) if (marks[i] & (1 << k)) count++;
+    } else {
+      const found = matchSpans(doc.text, re);
+      if (found.length === 0) continue;
+      for (const s of stories) {
+        const span = s.occurrences[0].spans.deps;
+        if (span && s.file === doc.file && holdsMatch(found, span.start, span.end)) count++;
+      }
     }
     if (count > most) {
       most = count;

@@ -22,7 +22,8 @@ async function full(text: string, key: string): Promise<BuiltIndex> {
 /** The index as data: every part, the JSON part as text. */
 function comparable(b: BuiltIndex) {
   const { filesSum: _sum, ...index } = b.index;
-  return { index: { ...index, sections: [...index.sections] }, files: b.files, json: b.json.toString('utf8') };
+  const whole = index.whole && { ...index.whole, cellAt: [...index.whole.cellAt] };
+  return { index: { ...index, tables: [...index.tables], whole }, files: b.files, json: b.json.toString('utf8') };
 }
 
 /** Edit `text` `steps` times, patching each index from the one before; every patch must equal the

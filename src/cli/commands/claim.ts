@@ -14,6 +14,6 @@ export function register(program: Command): void {
       .argument('[id]', 'story id')
       .option('--renew', 'refresh the lease on a story the agent holds (a commit with no content change)'),
   ).action(async (id: string | undefined, opts: WriteOptions & { renew?: boolean }, cmd: Command) => {
-    await runWrite(cmd, opts, (ops, s) => ops.claim(s, { id, renew: opts.renew }));
+    await runWrite(cmd, opts, (ops, s) => ops.claim(s, { id, renew: opts.renew, indexed: true }));
   });
 }

@@ -1,0 +1,87 @@
+/**
+ * A claim without an id read through the queue index: the queue it decides on holds only the story
+ * the claim takes and that story's dependencies, each read alone from its row (`read/partial.ts`),
+ * so that a claim at 10,000 stories does not read 10,000 rows. The decision, the edit, its proof by
+ * re-reading, the claim rules and the follow step are the ones every write takes (`edit/`,
+ * `rules/`, `reconcile/`), on that partial queue; what they learn from the whole file (how it
+ * writes statuses and done marks, its diagnostics) comes from the index.
+ *
+ * The index answers which story: the ready stories in the claim order and the agent's claims, as
+ * `queue ready --agent` answers (`app/open.ts` readyOrder). It is the index of the very bytes the
+ * claim decides on: kept for them, or the kept one patched after an edit of a few rows
+ * (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
+ * queue decided on). Wherever the partial queue could not decide as the whole one does, the whole
+ * file is read: a file with rows that do not read alone (`read/rows.ts` patchableRows), conflict
+ * markers, a story the claim would take whose row or whose dependencies' rows do not read alone,
+ * or whose status another row's done mark names; an agent at its claim limit, or no story ready
+ * (the full read refuses, with its reasons).
+ */
+import { resolve } from 'node:path';
+import type { QueueConfig } from '../domain/config.js';
+import type { Queue } from '../read/queue.js';
+import { buildIndex, currentIndex, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
+
+/** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
+export interface ClaimSource {
+  root: string;
+  file: string;
+  config: Pick<QueueConfig, 'agents' | 'maxClaims' | 'vocabulary'>;
+}
+
+/**
+ * The queue a claim without an id by `agent` decides on, read from `bytes` (the queue file at the
+ * tip): a partial queue when the index can say which story the claim takes, else the queue read in
+ * full (whose index is then kept, so that the next claim is answered from it). Throws what reading
+ * the file in full throws (`too_large`, …).
+ */
+export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string): Promise<Queue> {
+  const vocabulary = src.config.vocabulary;
+  const { readQueue } = await import('../read/queue.js');
+  const full = () => readQueue([{ file: src.file, bytes }], { vocabulary });
+  const where = indexEnabled() ? indexFile(src.root, resolve(src.root, src.file)) : null;
+  if (!where) return full();
+  const key = indexKey(bytes, indexName(src.file, vocabulary));
+  const found = await currentIndex(where, key, bytes, src.file, vocabulary);
+  if (!found) {
+    const queue = await full();
+    const { patchableRows } = await import('../read/rows.js');
+    writeIndex(where, buildIndex(queue, key, patchableRows(queue)));
+    writeBase(where, bytes);
+    return queue;
+  }
+  try {
+    return (await partialFor(found.view, bytes, src, agent)) ?? (await full());
+  } finally {
+    found.view.close();
+  }
+}
+
+/** The partial queue of the story the index `view` of `bytes` says a claim by `agent` takes, or
+ * null where it could not decide as the whole queue does (see the module's comment). */
+export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSource, agent: string): Promise<Queue | null> {
+  const ix = view.index;
+  const rowHead = ix.rowHead;
+  if (!rowHead || !ix.whole) return null;
+  const files = view.files();
+  const { order, atLimit } = readyOrder(ix, src.config, agent, (i) => files.id[i]);
+  const i = atLimit ? undefined : offered(order, ix.diagnostics)[0];
+  if (i === undefined || rowHead[i] === -1 || ix.markedBy[i]) return null;
+  const a = ix.arrays;
+  const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
+  if (deps.some((j) => rowHead[j] === -1)) return null;
+  // A story named twice in the list is read once.
+  const rows = [...new Set([...deps, i])]
+    .sort((x, y) => files.line[x] - files.line[y])
+    .map((j) => ({ line: files.line[j], head: rowHead[j], deps: j === i ? deps.map((k) => files.id[k]) : null }));
+  const { partialQueue } = await import('../read/partial.js');
+  return partialQueue({
+    file: src.file,
+    text: bytes.toString('utf8'),
+    rows,
+    tables: ix.tables,
+    whole: ix.whole,
+    declared: ix.declared,
+    diagnostics: ix.diagnostics,
+    ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
+  });
+}

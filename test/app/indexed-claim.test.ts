@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { partialFor } from '../../src/app/indexed-claim.js';
+import { handoffsNaming } from '../../src/app/handoff-files.js';
+import { buildIndex, viewOf } from '../../src/app/index-cache.js';
+import { DEFAULTS as DEFAULT_CONFIG, type QueueConfig } from '../../src/domain/config.js';
+import { applyDecision } from '../../src/edit/apply.js';
+import { decide, type Decision } from '../../src/edit/decide.js';
+import { storyJson } from '../../src/model/contract.js';
+import { readQueue, type Queue } from '../../src/read/queue.js';
+import { patchableRows } from '../../src/read/rows.js';
+import { withFollow } from '../../src/reconcile/reconcile.js';
+import { generateQueue } from '../../bench/generate.mjs';
+import { corpusFiles, fixtureFiles, ROOT, tempDir, withoutCorpus } from '../helpers.js';
+
+const BIN = join(ROOT, 'dist', 'queue.js');
+const AGENTS = ['Dev 1', 'Dev 2'];
+
+/** A claim without an id by `agent` on `queue`, as every write carries it out (decision, follow
+ * step, edit, proof and claim rules): what it wrote and what it answers, or its refusal's code. */
+async function claimOn(queue: Queue, agent: string, config: QueueConfig) {
+  let d: Decision;
+  try {
+    d = withFollow(queue, decide(queue, { op: 'claim', agent, maxClaims: config.maxClaims }, config.agents), config);
+    const a = await applyDecision(queue, d, config);
+    return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
+  } catch (e) {
+    return { refused: (e as { code?: string }).code ?? String(e) };
+  }
+}
+
+/**
+ * For each of `texts`, for each agent: the claim on the partial queue the index gives
+ * (`app/indexed-claim.ts`) writes and answers what the claim on the queue read in full does, and
+ * the partial queue's stories are the full read's (dependencies of a dependency left unresolved).
+ * Returns how many claims the partial queue decided.
+ */
+async function sameClaims(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
+  let partials = 0;
+  for (const [name, text] of texts) {
+    const bytes = Buffer.from(text);
+    const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
+    const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
+    for (const agent of AGENTS) {
+      const partial = await partialFor(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, agent);
+      if (!partial) continue;
+      partials++;
+      for (const s of partial.stories) {
+        const was = full.graph.byId.get(s.id)!;
+        const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
+        expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
+      }
+      expect(await claimOn(partial, agent, config), `${name}: ${agent}`).toEqual(await claimOn(full, agent, config));
+    }
+  }
+  return partials;
+}
+
+const named = (files: string[]): Array<[string, string]> => files.map((f) => [f, readFileSync(f, 'utf8')]);
+
+describe('a claim on the partial queue the index gives is the claim on the whole queue', () => {
+  it('over generated queues, claim after claim (each claim adds done marks beside its dependencies)', async () => {
+    let text = generateQueue(400);
+    let partials = 0;
+    const config = { ...DEFAULT_CONFIG, maxClaims: 100 };
+    for (let k = 0; k < 12; k++) {
+      partials += await sameClaims([[`claim ${k}`, text]], config);
+      const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+      const d = withFollow(queue, decide(queue, { op: 'claim', agent: AGENTS[k % 2], maxClaims: 100 }), config);
+      text = (await applyDecision(queue, d, config)).content;
+    }
+    expect(partials).toBe(24);
+  });
+
+  it('in files whose conventions only the whole file shows (words, emoji, done marks, alignment, languages), and over the fixtures', async () => {
+    const head = '# Q\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const texts: Array<[string, string]> = [
+      // The file writes words; the rows the claim reads show none in progress.
+      ['words', `${head}| Done | A | a | None |\n| In progress (Dev 3) | B | b | None |\n| Todo | C | c | A |\n| Todo | D | d | None |\n`],
+      ['emoji', `${head}| ✅ Done | A | a | None |\n| 🚧 In progress: Dev 3 | B | b | None |\n| ⬜ Todo | C | c | A |\n`],
+      // Most Depends On cells write [DONE] beside done dependencies: the claim marks its own so.
+      ['marks', `${head}| [DONE] | A | a | None |\n| [DONE] | B | b | A [DONE] |\n| [DONE] | E | e | A [DONE], B [DONE] |\n| [ ] | C | c | A, B |\n`],
+      ['held', `${head}| [DONE] | A | a | None |\n| [IN PROGRESS: Dev 1] | B | b | None |\n| [ ] | C | c | A |\n`],
+      // An aligned table: the claim keeps it aligned, measured over the rows around it.
+      [
+        'aligned',
+        '# Q\n\n| Status     | Story | Title | Depends On |\n|------------|-------|-------|------------|\n| [DONE]     | A     | a     | None       |\n| [ ]        | B     | b     | A          |\n| [ ]        | C     | c     | None       |\n',
+      ],
+      // Owners, priorities and story files; statuses in bold and in code spans; a note after a status.
+      [
+        'columns',
+        '# Q\n\n## Sprint\n\n| Status | ID | Title | Owner | Priority | Depends On | Story File |\n|---|---|---|---|---|---|---|\n| **[DONE]** | Q-1 | one | Dev 1 | P1 | — | `stories/q-1.md` |\n| `[ ]` | Q-2 | two | Dev 2 | P0 | Q-1 | `stories/q-2.md` |\n| [ ] — after the demo | Q-3 | three | | P2 | — | `stories/q-3.md` |\n| [ ] | Q-4 | four | Dev 1 | P1 | Q-1 ✅ | `stories/q-4.md` |\n',
+      ],
+      ['chinese', '# 队列\n\n| 状态 | 编号 | 标题 | 依赖 |\n|---|---|---|---|\n| 已完成 | T-1 | 一 | 无 |\n| 进行中 (Dev 3) | T-2 | 二 | 无 |\n| 待办 | T-3 | 三 | T-1 |\n'],
+      // Two tables, the story the claim takes in the second; its dependency in the first.
+      [
+        'tables',
+        `${head}| [DONE] | A | a | None |\n| [BLOCKED] | W | w | C |\n\n## Later\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | C | c | A |\n`,
+      ],
+    ];
+    // The fixtures too, where their rows read alone: most hold what sends a claim to the full read
+    // (legends, heading blocks, task items, parents, conflict markers, a byte order mark).
+    expect(await sameClaims([...texts, ...named(fixtureFiles())])).toBeGreaterThanOrEqual(2 * texts.length - 2);
+    // An agent at its claim limit: the partial queue is not made (the full read refuses, with its reasons).
+    const limited = await sameClaims([texts[3]], { ...DEFAULT_CONFIG, maxClaims: 1 });
+    expect(limited).toBe(1);
+  });
+
+  it.skipIf(withoutCorpus('claims on partial queues against claims on whole queues over ../shared/corpus'))(
+    'over every real queue and rgrid version',
+    async () => {
+      const n = await sameClaims(named(corpusFiles()));
+      console.log(`claims compared on partial queues over the corpus: ${n}`);
+      expect(n).toBeGreaterThan(10);
+    },
+    240_000,
+  );
+});
+
+describe('what a claim on a partial queue answers about the whole file', () => {
+  it('the handoffs for the story it took: one that names another story of the file as its own is not for it', async () => {
+    const root = tempDir('queue-indexed-handoff-');
+    mkdirSync(join(root, 'deployment', 'handoffs'), { recursive: true });
+    writeFileSync(join(root, 'deployment', 'handoffs', '1-w.md'), '---\nfrom_agent: X\nto_agent: Y\nstory: W\nnotes: after C lands\n---\n');
+    writeFileSync(join(root, 'deployment', 'handoffs', '2-c.md'), '---\nfrom_agent: X\nto_agent: Y\nnotes: C needs the keys\n---\n');
+    const text = '# Q\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | A | a | None |\n| [BLOCKED] | W | w | C |\n| [ ] | C | c | A |\n';
+    const bytes = Buffer.from(text);
+    const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }]);
+    const partial = (await partialFor(viewOf(buildIndex(full, 'key', patchableRows(full))), bytes, { root, file: 'WORK_QUEUE.md', config: DEFAULT_CONFIG }, 'Dev 1'))!;
+    expect(partial.stories.map((x) => x.id)).toEqual(['A', 'C']);
+    const named = async (q: Queue) => (await handoffsNaming(root, 'deployment', 'C', q)).map((h) => h.file);
+    expect(await named(partial)).toEqual(await named(full));
+    expect(await named(full)).toEqual(['deployment/handoffs/2-c.md']);
+  });
+});
+
+describe('queue claim through the index (built CLI, real repositories)', () => {
+  it('writes, commits and answers what the claim that reads the whole file does, claim after claim', () => {
+    const run = (dir: string, args: string[], env: Record<string, string> = {}) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
+      return { code: r.status, out: r.stdout.replace(/"commit":"[0-9a-f]+"/, '') };
+    };
+    const git = (dir: string, ...args: string[]) => {
+      const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout;
+    };
+    const a = tempDir('queue-indexed-claim-');
+    git(a, 'init', '-q', '-b', 'main');
+    git(a, 'config', 'user.name', 'T');
+    git(a, 'config', 'user.email', 't@example.com');
+    writeFileSync(join(a, 'WORK_QUEUE.md'), generateQueue(300));
+    writeFileSync(join(a, 'queue.config.json'), JSON.stringify({ maxClaims: 100 }));
+    git(a, 'add', '.');
+    git(a, 'commit', '-q', '-m', 'queue');
+    const b = tempDir('queue-indexed-claim-');
+    cpSync(a, b, { recursive: true });
+    for (let k = 0; k < 6; k++) {
+      const agent = ['--agent', AGENTS[k % 2], '--json'];
+      // A ready between claims reads the file the claim before left (answered from the index it kept).
+      if (k === 3) expect(run(a, ['ready', '--json']).out).toBe(run(b, ['ready', '--json'], { QUEUE_NO_INDEX: '1' }).out);
+      const indexed = run(a, ['claim', ...agent]);
+      const whole = run(b, ['claim', ...agent], { QUEUE_NO_INDEX: '1' });
+      expect(indexed, `claim ${k}`).toEqual(whole);
+      expect(indexed.code).toBe(0);
+    }
+    expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
+    expect(git(a, 'log', '--format=%s%n%b')).toBe(git(b, 'log', '--format=%s%n%b'));
+  });
+});
