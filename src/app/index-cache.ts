@@ -27,7 +27,7 @@
  * unreadable, mismatching or corrupt index is rebuilt from the queue file.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { storyJson, type StoryJson } from '../model/contract.js';
@@ -336,14 +336,23 @@ export function writeIndex(path: string, built: BuiltIndex): void {
     b.writeUInt32LE(n, 0);
     return b;
   };
-  atomicWrite(path, Buffer.concat([len(a.length), sha1(a), a, len(f.length), f, built.json]));
+  atomicWrite(path, [len(a.length), sha1(a), a, len(f.length), f, built.json]);
 }
 
-function atomicWrite(path: string, data: Buffer): void {
+function atomicWrite(path: string, data: Buffer | readonly Buffer[]): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, data);
+    if (Buffer.isBuffer(data)) writeFileSync(tmp, data);
+    else {
+      // Part after part, without copying them into one buffer first (an index of 10,000 stories is megabytes).
+      const fd = openSync(tmp, 'w');
+      try {
+        for (const part of data) for (let at = 0; at < part.length; ) at += writeSync(fd, part, at);
+      } finally {
+        closeSync(fd);
+      }
+    }
     renameSync(tmp, path);
   } catch {
     /* a read-only git dir: no index, only slower */

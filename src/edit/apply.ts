@@ -47,11 +47,19 @@ function sameRefs(a: readonly { ref: string }[], b: readonly { ref: string }[]):
  */
 export async function applyDecision(before: Queue, d: Decision, config?: QueueConfig): Promise<Applied> {
   const doc = d.document;
-  const text = applyEdits(doc.text, keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits)));
+  const edits = keepPadding(doc.text, d.edits, await widthFor(doc.text, d.edits));
+  const text = applyEdits(doc.text, edits);
   const content = asWritten(doc, text);
   // Re-read: from `before` where only rows that read alone changed (read/patch.ts), else in full.
+  // The texts agree before the first edit and after the last: no need to compare them there.
+  let prefix = doc.text.length;
+  let suffix = doc.text.length;
+  for (const e of edits) {
+    prefix = Math.min(prefix, e.start);
+    suffix = Math.min(suffix, doc.text.length - e.end);
+  }
   const after =
-    (before.documents.length === 1 && before.documents[0].text === doc.text ? await patchQueue(before, text) : null) ??
+    (before.documents.length === 1 && before.documents[0].text === doc.text ? await patchQueue(before, text, { prefix, suffix }) : null) ??
     (await readQueue(
       before.documents.map((x) => ({ file: x.file, text: x.file === doc.file ? content : asWritten(x) })),
       { vocabulary: before.vocabulary },

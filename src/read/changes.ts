@@ -25,16 +25,24 @@ function commonSuffix(a: string, b: string, limit: number): number {
  * text of each (as many of one as of the other: the edit neither adds nor removes a line), and the
  * offset where line `first` starts (the same in both). Null when the edit adds or removes lines,
  * changes nothing, or changes a line before line `from` (told before the lines are split). Lines
- * end at `\n`.
+ * end at `\n`. `known`: how long a prefix and a suffix the texts are known to share (where the
+ * caller's edits begin and end), instead of comparing them; lines in between that did not change
+ * are given as changed, with their old and new text the same.
  */
-export function changedLines(before: string, after: string, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
+export function changedLines(
+  before: string,
+  after: string,
+  from = 0,
+  known?: { prefix: number; suffix: number },
+): { first: number; old: string[]; now: string[]; start: number } | null {
   if (before === after) return null;
-  const p = commonPrefix(before, after);
+  const p = known ? known.prefix : commonPrefix(before, after);
   for (let l = 0, at = -1; l < from; l++) {
     at = before.indexOf('\n', at + 1);
     if (at === -1 || p <= at) return null;
   }
-  const s = commonSuffix(before, after, Math.min(before.length, after.length) - p);
+  const limit = Math.min(before.length, after.length) - p;
+  const s = known ? Math.min(known.suffix, limit) : commonSuffix(before, after, limit);
   const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
   const stop = (t: string, at: number) => {
     const i = t.indexOf('\n', at);

@@ -61,14 +61,15 @@ const lastRowOf = (t: TableInfo, r: RowAlone, at: number): TableInfo => ({
 
 /**
  * `before` re-read after its one document's text became `text` (no byte order mark), or null when
- * that cannot be told without reading `text` in full (see the module's comment). Throws what a full
- * read of `text` throws for its size (QueueError `too_large`).
+ * that cannot be told without reading `text` in full (see the module's comment). `known`: how long
+ * a prefix and suffix the two texts are known to share (`read/changes.ts` changedLines), when the
+ * caller made the edit. Throws what a full read of `text` throws for its size (QueueError `too_large`).
  */
-export async function patchQueue(before: Queue, text: string): Promise<Queue | null> {
+export async function patchQueue(before: Queue, text: string, known?: { prefix: number; suffix: number }): Promise<Queue | null> {
   if (before.documents.length !== 1) return null;
   const doc = before.documents[0];
   // Line 1 (a title) is never a row.
-  const change = changedLines(doc.text, text, 1);
+  const change = changedLines(doc.text, text, 1, known);
   if (!change) return null;
   checkFileSize(text, doc.file);
   const rowHead = patchableRows(before);
