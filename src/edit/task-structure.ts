@@ -14,6 +14,7 @@
 import { QueueError } from '../domain/errors.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import { dependencyClause } from '../dialect/tasks.js';
+import { saysNone } from '../dialect/deps.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import { endingAfter } from './common.js';
 import type { AddRequest, Decision } from './decide.js';
@@ -115,6 +116,11 @@ export function taskDepEdit(doc: QueueDocument, occ: Occurrence, action: 'add' |
   const listStart = para.start + m.indices![1][0];
   const list = m[1];
   if (action === 'add') {
+    // A clause that says none (`(depends on: none)`) takes the dependency in its place.
+    if (saysNone(list) && !list.includes('(')) {
+      const lead = list.length - list.trimStart().length;
+      return { start: listStart + lead, end: listStart + list.trimEnd().length, text: dep };
+    }
     const end = listStart + list.trimEnd().length;
     return { start: end, end, text: `, ${dep}` };
   }

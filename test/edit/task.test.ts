@@ -220,6 +220,9 @@ describe('queue dep in a task list', () => {
     const added = await dep(spaced, 'add', 'T-2', 'T-1');
     expect(added).toBe('- [x] T-1 one\n- [ ] T-2 two (depends on: T-1)  \n');
     expect(await dep(added, 'rm', 'T-2', 'T-1')).toBe(spaced);
+    // A clause that says none takes the dependency in its place.
+    const none = '- [x] T-1 one\n- [ ] T-2 two (depends on: none)\n';
+    expect(await dep(none, 'add', 'T-2', 'T-1')).toBe('- [x] T-1 one\n- [ ] T-2 two (depends on: T-1)\n');
   });
 
   it("adds a clause after parentheses that are the title's, as the reader takes them", async () => {
