@@ -1,5 +1,5 @@
 /**
- * A claim without an id read through the queue index: the queue it decides on holds only the story
+ * A claim read through the queue index: the queue it decides on holds only the story
  * the claim takes and that story's dependencies, each read alone from its row (`read/partial.ts`),
  * so that a claim at 10,000 stories does not read 10,000 rows. The decision, the edit, its proof by
  * re-reading, the claim rules and the follow step are the ones every write takes (`edit/`,
@@ -29,12 +29,12 @@ export interface ClaimSource {
 }
 
 /**
- * The queue a claim without an id by `agent` decides on, read from `bytes` (the queue file at the
- * tip): a partial queue when the index can say which story the claim takes, else the queue read in
- * full (whose index is then kept, so that the next claim is answered from it). Throws what reading
+ * The queue a claim by `agent` (of story `id`, or without one) decides on, read from `bytes` (the
+ * queue file at the tip): a partial queue when the index can say which story the claim takes, else
+ * the queue read in full (whose index is then kept, so that the next claim is answered from it). Throws what reading
  * the file in full throws (`too_large`, …).
  */
-export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string): Promise<Queue> {
+export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string, id?: string): Promise<Queue> {
   const vocabulary = src.config.vocabulary;
   const { readQueue } = await import('../read/queue.js');
   const full = () => readQueue([{ file: src.file, bytes }], { vocabulary });
@@ -50,21 +50,25 @@ export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string)
     return queue;
   }
   try {
-    return (await partialFor(found.view, bytes, src, agent)) ?? (await full());
+    return (await partialFor(found.view, bytes, src, agent, id)) ?? (await full());
   } finally {
     found.view.close();
   }
 }
 
-/** The partial queue of the story the index `view` of `bytes` says a claim by `agent` takes, or
- * null where it could not decide as the whole queue does (see the module's comment). */
-export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSource, agent: string): Promise<Queue | null> {
+/** The partial queue of the story a claim by `agent` takes (story `id`, or without one the story the
+ * index `view` of `bytes` puts first), or null where it could not decide as the whole queue does
+ * (see the module's comment). */
+export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSource, agent: string, id?: string): Promise<Queue | null> {
   const ix = view.index;
   const rowHead = ix.rowHead;
   if (!rowHead || !ix.whole) return null;
   const files = view.files();
   const { order, atLimit } = readyOrder(ix, src.config, agent, (i) => files.id[i]);
-  const i = atLimit ? undefined : offered(order, ix.diagnostics)[0];
+  if (atLimit || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
+  // By id: the one story of that very id (another spelling, or an id written twice, is the full
+  // read's to resolve); else the first in the claim order.
+  const i = id === undefined ? offered(order, ix.diagnostics)[0] : onlyIndexOf(files.id, id);
   if (i === undefined || rowHead[i] === -1 || ix.markedBy[i]) return null;
   const a = ix.arrays;
   const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
@@ -84,4 +88,10 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
     diagnostics: ix.diagnostics,
     ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
   });
+}
+
+/** The position of the one `id` in `ids`; undefined when there is none or more than one. */
+function onlyIndexOf(ids: readonly string[], id: string): number | undefined {
+  const at = ids.indexOf(id);
+  return at === -1 || ids.indexOf(id, at + 1) !== -1 ? undefined : at;
 }

@@ -178,7 +178,7 @@ async function handoffsFor(s: Session, id: string, queue: Queue): Promise<Handof
  * unblocks, then the critical path, then file order). The agent may hold at most the config's
  * `maxClaims` stories. `renew: true` refreshes the lease of a story the agent holds: a commit with
  * no content change, which `queue stale` reads as the claim's new time. `indexed: true` (the CLI,
- * the MCP server): a claim without an id reads the queue through its index, only the rows it
+ * the MCP server): a claim reads the queue through its index, only the rows it
  * touches (`app/indexed-claim.ts`), and answers with a partial queue as `after`.
  */
 export function claim(s: Session, opts: { id?: string; renew?: boolean; indexed?: boolean } = {}): Promise<WriteResult> {

@@ -164,9 +164,9 @@ export interface WriteOutcome {
  * `conflict_retries_exhausted`; otherwise
  * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
  * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal); `author`
- * authors the commit (`git/transaction.ts` TransactionOptions); `indexed`: a claim without an id
- * reads the tip through the queue index (`app/indexed-claim.ts`), and `before` and `after` may then
- * be partial queues, of the story it took and its dependencies. Throws
+ * authors the commit (`git/transaction.ts` TransactionOptions); `indexed`: a claim reads the tip
+ * through the queue index (`app/indexed-claim.ts`), and `before` and `after` may then be partial
+ * queues, of the story it took and its dependencies. Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
@@ -202,12 +202,13 @@ export async function write(
   return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
 }
 
-/** With `indexed`, how a claim without an id reads the tip: a partial queue of the story it takes
- * (`app/indexed-claim.ts`); undefined for any other write, which reads the file in full. */
+/** With `indexed`, how a claim reads the tip: a partial queue of the story it takes
+ * (`app/indexed-claim.ts`); undefined for any other write (a lease renewal too), which reads the
+ * file in full. */
 function indexedRead(where: WriteTarget, intent: WriteIntent): ((bytes: Buffer) => Promise<Queue>) | undefined {
-  if (typeof intent === 'function' || intent.op !== 'claim' || intent.id !== undefined || intent.renew) return undefined;
-  const agent = intent.agent;
-  return async (bytes) => (await import('./indexed-claim.js')).claimQueue({ root: where.root, file: where.file, config: where.config }, bytes, agent);
+  if (typeof intent === 'function' || intent.op !== 'claim' || intent.renew) return undefined;
+  const { agent, id } = intent;
+  return async (bytes) => (await import('./indexed-claim.js')).claimQueue({ root: where.root, file: where.file, config: where.config }, bytes, agent, id);
 }
 
 /**

@@ -20,10 +20,10 @@ const AGENTS = ['Dev 1', 'Dev 2'];
 
 /** A claim without an id by `agent` on `queue`, as every write carries it out (decision, follow
  * step, edit, proof and claim rules): what it wrote and what it answers, or its refusal's code. */
-async function claimOn(queue: Queue, agent: string, config: QueueConfig) {
+async function claimOn(queue: Queue, agent: string, config: QueueConfig, id?: string) {
   let d: Decision;
   try {
-    d = withFollow(queue, decide(queue, { op: 'claim', agent, maxClaims: config.maxClaims }, config.agents), config);
+    d = withFollow(queue, decide(queue, { op: 'claim', id, agent, maxClaims: config.maxClaims }, config.agents), config);
     const a = await applyDecision(queue, d, config);
     return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
   } catch (e) {
@@ -32,10 +32,11 @@ async function claimOn(queue: Queue, agent: string, config: QueueConfig) {
 }
 
 /**
- * For each of `texts`, for each agent: the claim on the partial queue the index gives
- * (`app/indexed-claim.ts`) writes and answers what the claim on the queue read in full does, and
- * the partial queue's stories are the full read's (dependencies of a dependency left unresolved).
- * Returns how many claims the partial queue decided.
+ * For each of `texts`, for each agent, without an id and by the id of each of a file's first stories:
+ * the claim on the partial queue the index gives (`app/indexed-claim.ts`) writes and answers what
+ * the claim on the queue read in full does (or is refused alike), and the partial queue's stories
+ * are the full read's (dependencies of a dependency left unresolved). Returns how many claims the
+ * partial queue decided.
  */
 async function sameClaims(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
   let partials = 0;
@@ -43,16 +44,22 @@ async function sameClaims(texts: Array<[string, string]>, config: QueueConfig = 
     const bytes = Buffer.from(text);
     const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
     const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
+    const ids = [undefined, ...full.stories.slice(0, 6).map((x) => x.id)];
     for (const agent of AGENTS) {
-      const partial = await partialFor(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, agent);
-      if (!partial) continue;
-      partials++;
-      for (const s of partial.stories) {
-        const was = full.graph.byId.get(s.id)!;
-        const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
-        expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
+      for (const id of ids) {
+        const partial = await partialFor(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, agent, id);
+        if (!partial) continue;
+        partials++;
+        for (const s of partial.stories) {
+          const was = full.graph.byId.get(s.id)!;
+          const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
+          expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
+        }
+        const onPartial = await claimOn(partial, agent, config, id);
+        const onFull = await claimOn(full, agent, config, id);
+        // A refusal on the partial queue sends the claim to the full read (git/transaction.ts).
+        if (!('refused' in onPartial)) expect(onPartial, `${name}: ${agent} ${id ?? ''}`).toEqual(onFull);
       }
-      expect(await claimOn(partial, agent, config), `${name}: ${agent}`).toEqual(await claimOn(full, agent, config));
     }
   }
   return partials;
@@ -71,7 +78,7 @@ describe('a claim on the partial queue the index gives is the claim on the whole
       const d = withFollow(queue, decide(queue, { op: 'claim', agent: AGENTS[k % 2], maxClaims: 100 }), config);
       text = (await applyDecision(queue, d, config)).content;
     }
-    expect(partials).toBe(24);
+    expect(partials).toBeGreaterThanOrEqual(24);
   });
 
   it('in files whose conventions only the whole file shows (words, emoji, done marks, alignment, languages), and over the fixtures', async () => {
@@ -103,9 +110,10 @@ describe('a claim on the partial queue the index gives is the claim on the whole
     // The fixtures too, where their rows read alone: most hold what sends a claim to the full read
     // (legends, heading blocks, task items, parents, conflict markers, a byte order mark).
     expect(await sameClaims([...texts, ...named(fixtureFiles())])).toBeGreaterThanOrEqual(2 * texts.length - 2);
-    // An agent at its claim limit: the partial queue is not made (the full read refuses, with its reasons).
+    // An agent at its claim limit: no partial queue is made (the full read refuses, with its
+    // reasons). Dev 1 holds B, at a limit of 1; Dev 2's four claims (no id, A, B, C) are compared.
     const limited = await sameClaims([texts[3]], { ...DEFAULT_CONFIG, maxClaims: 1 });
-    expect(limited).toBe(1);
+    expect(limited).toBe(4);
   });
 
   it.skipIf(withoutCorpus('claims on partial queues against claims on whole queues over ../shared/corpus'))(
@@ -159,6 +167,9 @@ describe('queue claim through the index (built CLI, real repositories)', () => {
     cpSync(a, b, { recursive: true });
     for (let k = 0; k < 6; k++) {
       const agent = ['--agent', AGENTS[k % 2], '--json'];
+      // Claims by id too: the second ready story, and a story that is not ready (refused alike).
+      if (k === 4) agent.unshift(JSON.parse(run(b, ['ready', '--json'], { QUEUE_NO_INDEX: '1' }).out).stories[1].id);
+      if (k === 5) expect(run(a, ['claim', 'S-299', ...agent])).toEqual(run(b, ['claim', 'S-299', ...agent], { QUEUE_NO_INDEX: '1' }));
       // A ready between claims reads the file the claim before left (answered from the index it kept).
       if (k === 3) expect(run(a, ['ready', '--json']).out).toBe(run(b, ['ready', '--json'], { QUEUE_NO_INDEX: '1' }).out);
       const indexed = run(a, ['claim', ...agent]);
