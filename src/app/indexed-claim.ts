@@ -19,6 +19,8 @@
 import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
+import { CATEGORIES } from '../domain/status.js';
+import { priorityRank } from '../model/rank.js';
 import { buildIndex, currentIndex, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
 
 /** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
@@ -74,11 +76,10 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
   if (deps.some((j) => rowHead[j] === -1)) return null;
   // A story named twice in the list is read once.
-  const rows = [...new Set([...deps, i])]
-    .sort((x, y) => files.line[x] - files.line[y])
-    .map((j) => ({ line: files.line[j], head: rowHead[j], deps: j === i ? deps.map((k) => files.id[k]) : null }));
+  const read = [...new Set([...deps, i])].sort((x, y) => files.line[x] - files.line[y]);
+  const rows = read.map((j) => ({ line: files.line[j], head: rowHead[j], deps: j === i ? deps.map((k) => files.id[k]) : null }));
   const { partialQueue } = await import('../read/partial.js');
-  return partialQueue({
+  const queue = await partialQueue({
     file: src.file,
     text: bytes.toString('utf8'),
     rows,
@@ -88,6 +89,32 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
     diagnostics: ix.diagnostics,
     ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
   });
+  if (!queue) return null;
+  // Each row read alone must give back what the full read made of it, as the index keeps it; the
+  // story taken, when ready, its whole JSON.
+  const { holdOf } = await import('../model/graph.js');
+  const { storyJson } = await import('../model/contract.js');
+  for (let k = 0; k < read.length; k++) {
+    const s = queue.stories[k];
+    const j = read[k];
+    if (
+      files.line[j] !== s.line ||
+      files.id[j] !== s.id ||
+      files.storyFile[j] !== s.storyFile ||
+      CATEGORIES[a.category[j]] !== s.status.category ||
+      a.hold[j] !== holdOf(s) ||
+      ix.owner[j] !== (s.owner?.toLowerCase() ?? null) ||
+      ix.claimant[j] !== s.claimant ||
+      ix.priority[j] !== priorityRank(s.priority)
+    )
+      return null;
+  }
+  const stored = view.storyText(i);
+  if (stored !== '') {
+    const { ready: _ready, ...rest } = storyJson(queue.graph.byId.get(files.id[i])!, queue.graph);
+    if (JSON.stringify(rest) !== stored) return null;
+  }
+  return queue;
 }
 
 /** The position of the one `id` in `ids`; undefined when there is none or more than one. */
