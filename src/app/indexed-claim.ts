@@ -21,7 +21,7 @@ import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { CATEGORIES } from '../domain/status.js';
 import { priorityRank } from '../model/rank.js';
-import { buildIndex, currentIndex, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
+import { buildIndex, currentIndex, IndexCorrupt, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
 
 /** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
 export interface ClaimSource {
@@ -43,16 +43,22 @@ export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string,
   const where = indexEnabled() ? indexFile(src.root, resolve(src.root, src.file)) : null;
   if (!where) return full();
   const key = indexKey(bytes, indexName(src.file, vocabulary));
-  const found = await currentIndex(where, key, bytes, src.file, vocabulary);
-  if (!found) {
+  // The file read in full, and its index made and kept in place of the one that could not answer.
+  const rebuilt = async (): Promise<Queue> => {
     const queue = await full();
     const { patchableRows } = await import('../read/rows.js');
     writeIndex(where, buildIndex(queue, key, patchableRows(queue)));
     writeBase(where, bytes);
     return queue;
-  }
+  };
+  const found = await currentIndex(where, key, bytes, src.file, vocabulary);
+  if (!found) return rebuilt();
   try {
     return (await partialFor(found.view, bytes, src, agent, id)) ?? (await full());
+  } catch (e) {
+    // A part of the index that does not prove itself (a disk error, a stray write) is never decided on.
+    if (e instanceof IndexCorrupt) return rebuilt();
+    throw e;
   } finally {
     found.view.close();
   }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { partialFor } from '../../src/app/indexed-claim.js';
@@ -179,5 +179,20 @@ describe('queue claim through the index (built CLI, real repositories)', () => {
     }
     expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
     expect(git(a, 'log', '--format=%s%n%b')).toBe(git(b, 'log', '--format=%s%n%b'));
+    // A byte changed in the index's story-file part (ids and lines) is never decided on: the claim
+    // reads the file in full and keeps a new index, which the next claim answers from.
+    expect(run(a, ['ready', '--json']).code).toBe(0);
+    const dir = join(a, '.git', 'queue', 'index');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))!);
+    const bytes = readFileSync(file);
+    const answer = bytes.readUInt32LE(0);
+    const files = bytes.readUInt32LE(24 + answer);
+    bytes[28 + answer + (files >> 1)] ^= 0xff;
+    writeFileSync(file, bytes);
+    for (const agent of ['Dev 3', 'Dev 4']) {
+      const indexed = run(a, ['claim', '--agent', agent, '--json']);
+      expect([indexed.code, indexed]).toEqual([0, run(b, ['claim', '--agent', agent, '--json'], { QUEUE_NO_INDEX: '1' })]);
+    }
+    expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
   });
 });
