@@ -449,11 +449,10 @@ export async function patchIndex(
   const ix = old.index;
   const rowHead = ix.rowHead;
   if (!rowHead) return null;
-  const { changedAt, changedLines, lineBefore } = await import('../read/changes.js');
+  const { byteLineBefore, changedAt, changedByteLines } = await import('../read/changes.js');
   // The bytes as one-byte strings: lines, offsets and the common prefix and suffix are the bytes'
   // (a changed line's text is decoded as UTF-8 below). Line 1 (a title) is never a row.
-  const bytesBefore = before.toString('latin1');
-  const change = changedLines(bytesBefore, after.toString('latin1'), 1);
+  const change = changedByteLines(before, after, 1);
   // `before` is trusted only once `proven` says so, after the cheap refusals (an edit of line 1,
   // of the number of lines), which then cost no hash of it.
   if (!change || !proven()) return null;
@@ -491,7 +490,7 @@ export async function patchIndex(
       // U+FFFD: bytes that are not UTF-8, which a row read alone would not keep.
       if (i === undefined || !couldReadAlone(now) || now.includes('\ufffd')) return null;
       const h = rowHead[i];
-      const text = (l: number) => utf8(l >= change.first ? change.old[l - change.first] : lineBefore(bytesBefore, change.start, change.first, l));
+      const text = (l: number) => utf8(l >= change.first ? change.old[l - change.first] : byteLineBefore(before, change.start, change.first, l));
       const header = text(h);
       const delimiter = text(h + 1);
       if (changedAt(change, h) || changedAt(change, h + 1)) return null;

@@ -69,3 +69,53 @@ export function changedAt(change: { first: number; old: readonly string[]; now: 
   const k = line - change.first;
   return k >= 0 && k < change.old.length && change.old[k] !== change.now[k];
 }
+
+/** The length of the common prefix of the bytes `a` and `b`, compared a block at a time (natively). */
+function commonBytePrefix(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && Buffer.compare(a.subarray(i, i + step), b.subarray(i, i + step)) === 0) i += step;
+  return i;
+}
+
+/** The length of the common suffix of the bytes `a` and `b`, at most `limit`. */
+function commonByteSuffix(a: Uint8Array, b: Uint8Array, limit: number): number {
+  let s = 0;
+  for (const step of [65536, 4096, 256, 16, 1])
+    while (s + step <= limit && Buffer.compare(a.subarray(a.length - s - step, a.length - s), b.subarray(b.length - s - step, b.length - s)) === 0) s += step;
+  return s;
+}
+
+/**
+ * {@link changedLines} of two files' bytes, the lines' text given as one-byte strings (`latin1`):
+ * the same answer as `changedLines(before.toString('latin1'), after.toString('latin1'), from)`,
+ * without turning either file into a string (only the changed lines are).
+ */
+export function changedByteLines(before: Buffer, after: Buffer, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
+  if (before.equals(after)) return null;
+  const p = commonBytePrefix(before, after);
+  for (let l = 0, at = -1; l < from; l++) {
+    at = before.indexOf(10, at + 1);
+    if (at === -1 || p <= at) return null;
+  }
+  const s = commonByteSuffix(before, after, Math.min(before.length, after.length) - p);
+  const start = p === 0 ? 0 : before.lastIndexOf(10, p - 1) + 1;
+  const stop = (t: Buffer, at: number) => {
+    const i = t.indexOf(10, at);
+    return i === -1 ? t.length : i;
+  };
+  const old = before.toString('latin1', start, stop(before, before.length - s)).split('\n');
+  const now = after.toString('latin1', start, stop(after, after.length - s)).split('\n');
+  if (old.length !== now.length) return null;
+  let first = 0;
+  for (let i = before.indexOf(10); i !== -1 && i < start; i = before.indexOf(10, i + 1)) first++;
+  return { first, old, now, start };
+}
+
+/** {@link lineBefore} of a file's bytes, as a one-byte string (`latin1`). */
+export function byteLineBefore(bytes: Buffer, start: number, from: number, line: number): string {
+  let at = start;
+  for (let l = from; l > line; l--) at = at < 2 ? 0 : bytes.lastIndexOf(10, at - 2) + 1;
+  const end = bytes.indexOf(10, at);
+  return bytes.toString('latin1', at, end === -1 ? bytes.length : end);
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readQueue, type Queue } from '../../src/read/queue.js';
-import { changedLines } from '../../src/read/changes.js';
+import { byteLineBefore, changedByteLines, changedLines, lineBefore } from '../../src/read/changes.js';
 import { patchQueue, rereadQueue } from '../../src/read/patch.js';
 import { patchableRows, rowsReadAlone } from '../../src/read/rows.js';
 import { generateQueue } from '../../bench/generate.mjs';
@@ -137,6 +137,36 @@ describe('the re-read after a write equals a full read', () => {
       now: ['ROW!'],
       start: 70_001,
     });
+  });
+
+  it('finds them in bytes as in the same bytes as one-byte strings, and knows where a known edit lies', () => {
+    const r = rng(SEED);
+    const base = Buffer.from(`${generateQueue(200)}Ünïcødé ✅ 表\n`);
+    const pick = (n: number) => Math.floor(r() * n);
+    for (let k = 0; k < 300; k++) {
+      // One to three byte spans replaced by random bytes (newlines among them now and then).
+      let after = base;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let e = 1 + pick(3); e > 0; e--) {
+        const at = pick(after.length);
+        const end = Math.min(after.length, at + pick(40));
+        const text = Buffer.from(Array.from({ length: pick(30) }, () => (r() < 0.05 ? 10 : 32 + pick(90))));
+        after = Buffer.concat([after.subarray(0, at), text, after.subarray(end)]);
+        lo = Math.min(lo, at);
+        hi = Math.max(hi, end);
+      }
+      const from = pick(3);
+      const expected = changedLines(base.toString('latin1'), after.toString('latin1'), from);
+      expect(changedByteLines(base, after, from), `edit ${k}`).toEqual(expected);
+      for (let l = 0; expected && l < expected.first; l++)
+        expect(byteLineBefore(base, expected.start, expected.first, l)).toBe(lineBefore(base.toString('latin1'), expected.start, expected.first, l));
+    }
+    // An edit the caller made, told by where it begins and ends: the same lines, given as changed.
+    const text = generateQueue(50);
+    const at = text.indexOf('| [ ] |');
+    const edited = `${text.slice(0, at)}| [IN PROGRESS: Dev 9] |${text.slice(at + 7)}`;
+    expect(changedLines(text, edited, 1, { prefix: at, suffix: text.length - at - 7 })).toEqual(changedLines(text, edited, 1));
   });
 
   it('reads bytes again as a full read would: patched rows, bytes that are not UTF-8, a byte order mark', async () => {
