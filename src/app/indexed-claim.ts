@@ -12,7 +12,7 @@
  * (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
  * queue decided on). Wherever the partial queue could not decide as the whole one does, the whole
  * file is read: a file with rows that do not read alone (`read/rows.ts` patchableRows), conflict
- * markers, a story the claim would take whose row or whose dependencies' rows do not read alone,
+ * markers, generated blocks a write re-renders from every story (`renderOnWrite`), a story the claim would take whose row or whose dependencies' rows do not read alone,
  * or whose status another row's done mark names; an agent at its claim limit, or no story ready
  * (the full read refuses, with its reasons).
  */
@@ -21,13 +21,14 @@ import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { CATEGORIES } from '../domain/status.js';
 import { priorityRank } from '../model/rank.js';
+import { hasGeneratedBlocks } from '../reconcile/blocks.js';
 import { buildIndex, currentIndex, IndexCorrupt, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
 
 /** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
 export interface ClaimSource {
   root: string;
   file: string;
-  config: Pick<QueueConfig, 'agents' | 'maxClaims' | 'vocabulary'>;
+  config: Pick<QueueConfig, 'agents' | 'maxClaims' | 'vocabulary' | 'renderOnWrite'>;
 }
 
 /**
@@ -84,10 +85,13 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   // A story named twice in the list is read once.
   const read = [...new Set([...deps, i])].sort((x, y) => files.line[x] - files.line[y]);
   const rows = read.map((j) => ({ line: files.line[j], head: rowHead[j], deps: j === i ? deps.map((k) => files.id[k]) : null }));
+  const text = bytes.toString('utf8');
+  // Generated blocks a write re-renders (`renderOnWrite`) are rendered from every story.
+  if (src.config.renderOnWrite && hasGeneratedBlocks(text)) return null;
   const { partialQueue } = await import('../read/partial.js');
   const queue = await partialQueue({
     file: src.file,
-    text: bytes.toString('utf8'),
+    text,
     rows,
     tables: ix.tables,
     whole: ix.whole,

@@ -29,6 +29,11 @@ import { metricsBlock } from './metrics-block.js';
 /** A block's opening marker: an HTML comment alone on its line (one inside a title or a paragraph is text). */
 const BLOCK = /^[^\S\r\n]{0,3}<!--\s*queue:(ready|progress|graph|plan|metrics)((?:\s+[a-z]+=[\w.-]+)*)\s*-->[^\S\r\n]*(\r?\n)/gm;
 
+/** Whether `text` holds a generated block (its opening line), which a write re-renders from every story. */
+export function hasGeneratedBlocks(text: string): boolean {
+  return new RegExp(BLOCK.source, 'm').test(text);
+}
+
 /** What blocks need beyond the queue: the history's flow, the effort sizes. */
 export interface BlockInputs {
   /** The flow of the queue file's history for `queue:metrics` (null: no history to read). Absent:
