@@ -12,7 +12,8 @@
  * (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
  * queue decided on). Wherever the partial queue could not decide as the whole one does, the whole
  * file is read: a file with rows that do not read alone (`read/rows.ts` patchableRows), conflict
- * markers, generated blocks a write re-renders from every story (`renderOnWrite`), a story the claim would take whose row or whose dependencies' rows do not read alone,
+ * markers, generated blocks a write re-renders from every story (`renderOnWrite`), a story on a
+ * dependency cycle (which may run through stories the partial queue leaves out), a story the claim would take whose row or whose dependencies' rows do not read alone,
  * or whose status another row's done mark names; an agent at its claim limit, or no story ready
  * (the full read refuses, with its reasons).
  */
@@ -78,8 +79,9 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   // By id: the one story of that very id (another spelling, or an id written twice, is the full
   // read's to resolve); else the first in the claim order.
   const i = id === undefined ? offered(order, ix.diagnostics)[0] : onlyIndexOf(files.id, id);
-  if (i === undefined || rowHead[i] === -1 || ix.markedBy[i]) return null;
   const a = ix.arrays;
+  // A story on a dependency cycle: the cycle may run through stories the partial queue leaves out.
+  if (i === undefined || rowHead[i] === -1 || ix.markedBy[i] || a.cyclic[i]) return null;
   const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
   if (deps.some((j) => rowHead[j] === -1)) return null;
   // A story named twice in the list is read once.

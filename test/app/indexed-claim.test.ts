@@ -102,6 +102,9 @@ describe('a claim on the partial queue the index gives is the claim on the whole
         '# Q\n\n## Sprint\n\n| Status | ID | Title | Owner | Priority | Depends On | Story File |\n|---|---|---|---|---|---|---|\n| **[DONE]** | Q-1 | one | Dev 1 | P1 | — | `stories/q-1.md` |\n| `[ ]` | Q-2 | two | Dev 2 | P0 | Q-1 | `stories/q-2.md` |\n| [ ] — after the demo | Q-3 | three | | P2 | — | `stories/q-3.md` |\n| [ ] | Q-4 | four | Dev 1 | P1 | Q-1 ✅ | `stories/q-4.md` |\n',
       ],
       ['chinese', '# 队列\n\n| 状态 | 编号 | 标题 | 依赖 |\n|---|---|---|---|\n| 已完成 | T-1 | 一 | 无 |\n| 进行中 (Dev 3) | T-2 | 二 | 无 |\n| 待办 | T-3 | 三 | T-1 |\n'],
+      // A story on a cycle that runs through a done story: refused alike (the cycle is not in the
+      // rows a partial queue would read).
+      ['cycle', `${head}| [ ] | A-1 | x | A-2 |\n| [DONE] | A-2 | y | A-1 |\n| [ ] | A-3 | z | None |\n`],
       // Two tables, the story the claim takes in the second; its dependency in the first.
       [
         'tables',
