@@ -6,7 +6,7 @@
  * first run after a change reads the file in full and writes a new index, or, when the change only
  * edited rows that can be read alone (a claim, a done), patches the previous index
  * ({@link patchIndex}, deployment/decisions/0016-incremental-first-read.md). Beside the index, the
- * bytes it was made from ({@link writeBase}), proved by its key.
+ * bytes it was made from ({@link writeIndex}), proved by its key.
  *
  * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
  * `u32 a`, the SHA-1 of the answer part (20 bytes), `a` bytes, `u32 f`, `f` bytes, then the rest:
@@ -35,7 +35,7 @@ import { GraphCore, rankIndices, type GraphArrays } from '../model/core.js';
 import { claimLimitReached, offeredForms, priorityRank, type ClaimLimit } from '../model/rank.js';
 import { isEmptyVocabulary, ownerTakes, type QueueConfig, type Vocabulary } from '../domain/config.js';
 import { CATEGORIES } from '../domain/status.js';
-import type { Diagnostic } from '../domain/types.js';
+import type { Diagnostic, Story } from '../domain/types.js';
 import type { Queue, WholeFile } from '../read/queue.js';
 import type { WholeRow } from '../read/patch.js';
 import { wholeFile } from '../edit/common.js';
@@ -327,8 +327,9 @@ function readAt(fd: number, position: number, length: number): Buffer {
   return buf;
 }
 
-/** Write an index atomically (temp file + rename). Best effort: a failure only costs speed next time. */
-export function writeIndex(path: string, built: BuiltIndex): void {
+/** Write an index atomically (temp file + rename), and beside it `bytes`, the queue file it was made
+ * from ({@link readBase}). Best effort: a failure only costs speed next time. */
+export function writeIndex(path: string, built: BuiltIndex, bytes: Buffer): void {
   const f = built.filesBytes ?? serialize(built.files);
   const a = serialize({ ...built.index, filesSum: new Uint8Array(sha1(f)) });
   const len = (n: number) => {
@@ -337,6 +338,7 @@ export function writeIndex(path: string, built: BuiltIndex): void {
     return b;
   };
   atomicWrite(path, [len(a.length), sha1(a), a, len(f.length), f, built.json]);
+  atomicWrite(basePath(path), bytes);
 }
 
 function atomicWrite(path: string, data: Buffer | readonly Buffer[]): void {
@@ -409,12 +411,7 @@ function basePath(indexPath: string): string {
   return indexPath.replace(/\.v8$/, '.base');
 }
 
-/** Keep the bytes an index was made from beside it (best effort, as the index). */
-export function writeBase(indexPath: string, bytes: Buffer): void {
-  atomicWrite(basePath(indexPath), bytes);
-}
-
-/** The bytes kept by {@link writeBase}, or null. Unchecked: {@link patchIndex} proves them by the
+/** The bytes kept beside an index by {@link writeIndex}, or null. Unchecked: {@link patchIndex} proves them by the
  * index's key, a SHA-1 of them. */
 export function readBase(indexPath: string): Buffer | null {
   try {
@@ -501,19 +498,7 @@ export async function patchIndex(
       const s1 = r1.story;
       // The old row read alone must be what the full read made of it.
       const code = (c: string) => (CATEGORIES as readonly string[]).indexOf(c);
-      if (
-        s0.id !== files.id[i] ||
-        s1.id !== s0.id ||
-        s0.storyFile !== files.storyFile[i] ||
-        s1.storyFile !== s0.storyFile ||
-        files.line[i] !== line ||
-        files.column[i] !== 1 ||
-        code(s0.status.category) !== a.category[i] ||
-        holdOf(s0) !== a.hold[i] ||
-        (s0.owner?.toLowerCase() ?? null) !== ix.owner[i] ||
-        priorityRank(s0.priority) !== ix.priority[i] ||
-        r0.written.length !== r1.written.length
-      )
+      if (!readsAsStored(ix, files, i, s0, holdOf(s0)) || s1.id !== s0.id || s1.storyFile !== s0.storyFile || files.column[i] !== 1 || r0.written.length !== r1.written.length)
         return null;
       const stored = ix.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
       if (JSON.stringify(stored) !== JSON.stringify(r0.diagnostics)) return null;
@@ -634,6 +619,25 @@ export async function patchIndex(
 }
 
 /**
+ * Whether story `s`, a row read alone, reads as the full read stored story `i` of index `ix` (with
+ * its story-file part `files`): its id, line, story file, status, hold (`hold`: `model/graph.ts`
+ * holdOf of `s`), owner, claimant and priority. What a patch and a partial queue prove each row
+ * they read alone by.
+ */
+export function readsAsStored(ix: QueueIndex, files: StoryFiles, i: number, s: Story, hold: number): boolean {
+  return (
+    files.id[i] === s.id &&
+    files.line[i] === s.line &&
+    files.storyFile[i] === s.storyFile &&
+    CATEGORIES[ix.arrays.category[i]] === s.status.category &&
+    ix.arrays.hold[i] === hold &&
+    ix.owner[i] === (s.owner?.toLowerCase() ?? null) &&
+    ix.claimant[i] === s.claimant &&
+    ix.priority[i] === priorityRank(s.priority)
+  );
+}
+
+/**
  * Keep the story-file check made for `oldKey` for `newKey` too, when it is still valid (the
  * directories it listed are unchanged): for an index patched from one whose story files are the
  * same ({@link patchIndex} refuses an edit of a story file). True when it was kept.
@@ -716,8 +720,7 @@ export async function currentIndex(
     stored.close();
   }
   if (!patched) return null;
-  writeIndex(where, patched);
-  writeBase(where, bytes);
+  writeIndex(where, patched, bytes);
   return { view: viewOf(patched), patched: true, checkKept: rekeyCheck(checkRecord(where), stored.index.key, key) };
 }
 

@@ -7,23 +7,22 @@
  * writes statuses and done marks, its diagnostics) comes from the index.
  *
  * The index answers which story: the ready stories in the claim order and the agent's claims, as
- * `queue ready --agent` answers (`app/open.ts` readyOrder). It is the index of the very bytes the
+ * `queue ready --agent` answers (`app/index-cache.ts` readyOrder). It is the index of the very bytes the
  * claim decides on: kept for them, or the kept one patched after an edit of a few rows
  * (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
  * queue decided on). Wherever the partial queue could not decide as the whole one does, the whole
  * file is read: a file with rows that do not read alone (`read/rows.ts` patchableRows), conflict
- * markers, generated blocks a write re-renders from every story (`renderOnWrite`), a story on a
- * dependency cycle (which may run through stories the partial queue leaves out), a story the claim would take whose row or whose dependencies' rows do not read alone,
- * or whose status another row's done mark names; an agent at its claim limit, or no story ready
- * (the full read refuses, with its reasons).
+ * markers, generated blocks a write re-renders from every story (`renderOnWrite`); a story the
+ * claim would take on a dependency cycle (which may run through stories the partial queue leaves
+ * out), whose row or whose dependencies' rows do not read alone, or whose status another row's
+ * done mark names; an agent at its claim limit, or no story ready (the full read refuses, with its
+ * reasons).
  */
 import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
-import { CATEGORIES } from '../domain/status.js';
-import { priorityRank } from '../model/rank.js';
 import { hasGeneratedBlocks } from '../reconcile/blocks.js';
-import { buildIndex, currentIndex, IndexCorrupt, indexEnabled, indexFile, indexKey, indexName, offered, readyOrder, writeBase, writeIndex, type IndexView } from './index-cache.js';
+import { buildIndex, currentIndex, IndexCorrupt, indexEnabled, indexFile, indexKey, indexName, readsAsStored, readyOrder, writeIndex, type IndexView } from './index-cache.js';
 
 /** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
 export interface ClaimSource {
@@ -35,8 +34,8 @@ export interface ClaimSource {
 /**
  * The queue a claim by `agent` (of story `id`, or without one) decides on, read from `bytes` (the
  * queue file at the tip): a partial queue when the index can say which story the claim takes, else
- * the queue read in full (whose index is then kept, so that the next claim is answered from it). Throws what reading
- * the file in full throws (`too_large`, …).
+ * the queue read in full (whose index is then kept, so that the next claim is answered from it).
+ * Throws what reading the file in full throws (`too_large`, …).
  */
 export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string, id?: string): Promise<Queue> {
   const vocabulary = src.config.vocabulary;
@@ -49,8 +48,7 @@ export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string,
   const rebuilt = async (): Promise<Queue> => {
     const queue = await full();
     const { patchableRows } = await import('../read/rows.js');
-    writeIndex(where, buildIndex(queue, key, patchableRows(queue)));
-    writeBase(where, bytes);
+    writeIndex(where, buildIndex(queue, key, patchableRows(queue)), bytes);
     return queue;
   };
   const found = await currentIndex(where, key, bytes, src.file, vocabulary);
@@ -78,7 +76,7 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   if (atLimit || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
   // By id: the one story of that very id (another spelling, or an id written twice, is the full
   // read's to resolve); else the first in the claim order.
-  const i = id === undefined ? offered(order, ix.diagnostics)[0] : onlyIndexOf(files.id, id);
+  const i = id === undefined ? order[0] : onlyIndexOf(files.id, id);
   const a = ix.arrays;
   // A story on a dependency cycle: the cycle may run through stories the partial queue leaves out.
   if (i === undefined || rowHead[i] === -1 || ix.markedBy[i] || a.cyclic[i]) return null;
@@ -106,21 +104,7 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   // story taken, when ready, its whole JSON.
   const { holdOf } = await import('../model/graph.js');
   const { storyJson } = await import('../model/contract.js');
-  for (let k = 0; k < read.length; k++) {
-    const s = queue.stories[k];
-    const j = read[k];
-    if (
-      files.line[j] !== s.line ||
-      files.id[j] !== s.id ||
-      files.storyFile[j] !== s.storyFile ||
-      CATEGORIES[a.category[j]] !== s.status.category ||
-      a.hold[j] !== holdOf(s) ||
-      ix.owner[j] !== (s.owner?.toLowerCase() ?? null) ||
-      ix.claimant[j] !== s.claimant ||
-      ix.priority[j] !== priorityRank(s.priority)
-    )
-      return null;
-  }
+  for (let k = 0; k < read.length; k++) if (!readsAsStored(ix, files, read[k], queue.stories[k], holdOf(queue.stories[k]))) return null;
   const stored = view.storyText(i);
   if (stored !== '') {
     const { ready: _ready, ...rest } = storyJson(queue.graph.byId.get(files.id[i])!, queue.graph);

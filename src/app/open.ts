@@ -30,7 +30,6 @@ import {
   loadCheck,
   saveCheck,
   viewOf,
-  writeBase,
   writeIndex,
   type IndexView,
   type StoryFiles,
@@ -149,8 +148,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
     const queue = await readQueue([{ file: loc.shown, bytes }], { vocabulary: loc.vocabulary });
     const built = buildIndex(queue, key, patchableRows(queue));
     if (where) {
-      writeIndex(where, built);
-      writeBase(where, bytes);
+      writeIndex(where, built, bytes);
     }
     return viewOf(built);
   };

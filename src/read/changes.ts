@@ -5,20 +5,28 @@
  * (`latin1`): then offsets are byte offsets, and the lines' text is those bytes.
  */
 
-/** The length of the common prefix of `a` and `b`, compared a block at a time (each comparison in the engine). */
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
+/** The length of the common prefix of two texts of `a` and `b` units, compared a block at a time:
+ * `same(i, j)` says whether both hold the same units from `i` to `j` (each comparison in the engine). */
+function commonPrefixBy(a: number, b: number, same: (i: number, j: number) => boolean): number {
+  const n = Math.min(a, b);
   let i = 0;
-  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && a.slice(i, i + step) === b.slice(i, i + step)) i += step;
+  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && same(i, i + step)) i += step;
   return i;
 }
 
-/** The length of the common suffix of `a` and `b`, at most `limit`. */
-function commonSuffix(a: string, b: string, limit: number): number {
+/** The length of the common suffix of two texts, at most `limit`: `same(k, s)` says whether both hold
+ * the same `k` units before their last `s`. */
+function commonSuffixBy(limit: number, same: (k: number, s: number) => boolean): number {
   let s = 0;
-  for (const step of [65536, 4096, 256, 16, 1]) while (s + step <= limit && a.slice(a.length - s - step, a.length - s) === b.slice(b.length - s - step, b.length - s)) s += step;
+  for (const step of [65536, 4096, 256, 16, 1]) while (s + step <= limit && same(step, s)) s += step;
   return s;
 }
+
+/** The length of the common prefix of `a` and `b`. */
+const commonPrefix = (a: string, b: string) => commonPrefixBy(a.length, b.length, (i, j) => a.slice(i, j) === b.slice(i, j));
+
+/** The length of the common suffix of `a` and `b`, at most `limit`. */
+const commonSuffix = (a: string, b: string, limit: number) => commonSuffixBy(limit, (k, s) => a.slice(a.length - s - k, a.length - s) === b.slice(b.length - s - k, b.length - s));
 
 /**
  * The lines an edit of `before` into `after` changed: from 0-based line `first`, the old and the new
@@ -37,19 +45,47 @@ export function changedLines(
 ): { first: number; old: string[]; now: string[]; start: number } | null {
   if (before === after) return null;
   const p = known ? known.prefix : commonPrefix(before, after);
+  return linesAround(
+    before,
+    after,
+    from,
+    p,
+    (limit) => (known ? Math.min(known.suffix, limit) : commonSuffix(before, after, limit)),
+    (t, a, b) => t.slice(a, b),
+  );
+}
+
+/** A text {@link linesAround} works on: a string, or a file's bytes. */
+interface Lines {
+  readonly length: number;
+  indexOf(value: string, from?: number): number;
+  lastIndexOf(value: string, from?: number): number;
+}
+
+/**
+ * {@link changedLines} once the common prefix `p` is known: the common suffix from `suffix` (given the
+ * most it may be), the text between two offsets from `slice`.
+ */
+function linesAround<T extends Lines>(
+  before: T,
+  after: T,
+  from: number,
+  p: number,
+  suffix: (limit: number) => number,
+  slice: (t: T, start: number, end: number) => string,
+): { first: number; old: string[]; now: string[]; start: number } | null {
   for (let l = 0, at = -1; l < from; l++) {
     at = before.indexOf('\n', at + 1);
     if (at === -1 || p <= at) return null;
   }
-  const limit = Math.min(before.length, after.length) - p;
-  const s = known ? Math.min(known.suffix, limit) : commonSuffix(before, after, limit);
+  const s = suffix(Math.min(before.length, after.length) - p);
   const start = p === 0 ? 0 : before.lastIndexOf('\n', p - 1) + 1;
-  const stop = (t: string, at: number) => {
+  const stop = (t: T, at: number) => {
     const i = t.indexOf('\n', at);
     return i === -1 ? t.length : i;
   };
-  const old = before.slice(start, stop(before, before.length - s)).split('\n');
-  const now = after.slice(start, stop(after, after.length - s)).split('\n');
+  const old = slice(before, start, stop(before, before.length - s)).split('\n');
+  const now = slice(after, start, stop(after, after.length - s)).split('\n');
   if (old.length !== now.length) return null;
   let first = 0;
   for (let i = before.indexOf('\n'); i !== -1 && i < start; i = before.indexOf('\n', i + 1)) first++;
@@ -58,10 +94,15 @@ export function changedLines(
 
 /** The text of 0-based line `line` of `text`, a line before line `from`, which starts at offset `start`. */
 export function lineBefore(text: string, start: number, from: number, line: number): string {
+  return lineAt(text, start, from, line, (t, a, b) => t.slice(a, b));
+}
+
+/** {@link lineBefore} of a string or a file's bytes, its text from `slice`. */
+function lineAt<T extends Lines>(text: T, start: number, from: number, line: number, slice: (t: T, start: number, end: number) => string): string {
   let at = start;
   for (let l = from; l > line; l--) at = at < 2 ? 0 : text.lastIndexOf('\n', at - 2) + 1;
   const end = text.indexOf('\n', at);
-  return text.slice(at, end === -1 ? text.length : end);
+  return slice(text, at, end === -1 ? text.length : end);
 }
 
 /** Whether 0-based line `line` is one the edit `change` changed (a line outside its range is not). */
@@ -70,21 +111,12 @@ export function changedAt(change: { first: number; old: readonly string[]; now: 
   return k >= 0 && k < change.old.length && change.old[k] !== change.now[k];
 }
 
-/** The length of the common prefix of the bytes `a` and `b`, compared a block at a time (natively). */
-function commonBytePrefix(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  for (const step of [65536, 4096, 256, 16, 1]) while (i + step <= n && Buffer.compare(a.subarray(i, i + step), b.subarray(i, i + step)) === 0) i += step;
-  return i;
-}
+/** The length of the common prefix of the bytes `a` and `b` (compared natively). */
+const commonBytePrefix = (a: Uint8Array, b: Uint8Array) => commonPrefixBy(a.length, b.length, (i, j) => Buffer.compare(a.subarray(i, j), b.subarray(i, j)) === 0);
 
 /** The length of the common suffix of the bytes `a` and `b`, at most `limit`. */
-function commonByteSuffix(a: Uint8Array, b: Uint8Array, limit: number): number {
-  let s = 0;
-  for (const step of [65536, 4096, 256, 16, 1])
-    while (s + step <= limit && Buffer.compare(a.subarray(a.length - s - step, a.length - s), b.subarray(b.length - s - step, b.length - s)) === 0) s += step;
-  return s;
-}
+const commonByteSuffix = (a: Uint8Array, b: Uint8Array, limit: number) =>
+  commonSuffixBy(limit, (k, s) => Buffer.compare(a.subarray(a.length - s - k, a.length - s), b.subarray(b.length - s - k, b.length - s)) === 0);
 
 /**
  * {@link changedLines} of two files' bytes, the lines' text given as one-byte strings (`latin1`):
@@ -94,28 +126,17 @@ function commonByteSuffix(a: Uint8Array, b: Uint8Array, limit: number): number {
 export function changedByteLines(before: Buffer, after: Buffer, from = 0): { first: number; old: string[]; now: string[]; start: number } | null {
   if (before.equals(after)) return null;
   const p = commonBytePrefix(before, after);
-  for (let l = 0, at = -1; l < from; l++) {
-    at = before.indexOf(10, at + 1);
-    if (at === -1 || p <= at) return null;
-  }
-  const s = commonByteSuffix(before, after, Math.min(before.length, after.length) - p);
-  const start = p === 0 ? 0 : before.lastIndexOf(10, p - 1) + 1;
-  const stop = (t: Buffer, at: number) => {
-    const i = t.indexOf(10, at);
-    return i === -1 ? t.length : i;
-  };
-  const old = before.toString('latin1', start, stop(before, before.length - s)).split('\n');
-  const now = after.toString('latin1', start, stop(after, after.length - s)).split('\n');
-  if (old.length !== now.length) return null;
-  let first = 0;
-  for (let i = before.indexOf(10); i !== -1 && i < start; i = before.indexOf(10, i + 1)) first++;
-  return { first, old, now, start };
+  return linesAround(
+    before,
+    after,
+    from,
+    p,
+    (limit) => commonByteSuffix(before, after, limit),
+    (t, a, b) => t.toString('latin1', a, b),
+  );
 }
 
 /** {@link lineBefore} of a file's bytes, as a one-byte string (`latin1`). */
 export function byteLineBefore(bytes: Buffer, start: number, from: number, line: number): string {
-  let at = start;
-  for (let l = from; l > line; l--) at = at < 2 ? 0 : bytes.lastIndexOf(10, at - 2) + 1;
-  const end = bytes.indexOf(10, at);
-  return bytes.toString('latin1', at, end === -1 ? bytes.length : end);
+  return lineAt(bytes, start, from, line, (t, a, b) => t.toString('latin1', a, b));
 }

@@ -12,11 +12,12 @@
  * takes, and its dependencies).
  */
 import type { Vocabulary } from '../domain/config.js';
-import type { DependencyRef, Diagnostic, Occurrence, Span, Story } from '../domain/types.js';
+import type { DependencyRef, Diagnostic, Story } from '../domain/types.js';
 import { LineIndex } from '../markdown/lines.js';
 import { QueueGraph } from '../model/graph.js';
 import type { TableInfo } from '../dialect/entries.js';
 import type { Queue, QueueDocument, WholeFile } from './queue.js';
+import { moveOccurrence } from './patch.js';
 import { carryRows, readRowAlone } from './rows.js';
 
 /** One row of a partial queue: where it is, and what the full read made of its place. */
@@ -48,19 +49,6 @@ export interface PartialSource {
   vocabulary?: Vocabulary;
 }
 
-/** `span` moved by `by` characters. */
-const moveSpan = (span: Span | undefined, by: number): Span | undefined => (span ? { ...span, start: span.start + by, end: span.end + by } : undefined);
-
-/** `o` moved by `by` characters, at 1-based `line`. */
-function placedOccurrence(o: Occurrence, by: number, line: number): Occurrence {
-  const spans: Occurrence['spans'] = {};
-  for (const k in o.spans) {
-    const key = k as keyof Occurrence['spans'];
-    spans[key] = moveSpan(o.spans[key], by);
-  }
-  return { ...o, line, start: o.start + by, end: o.end + by, spans };
-}
-
 /**
  * The partial queue of `src`'s rows, or null when a row does not read alone as one story with
  * only its own diagnostics, or its written dependencies are not as many as `deps` says.
@@ -83,7 +71,7 @@ export async function partialQueue(src: PartialSource): Promise<Queue | null> {
       if (row.deps.length !== s.deps.length) return null;
       deps = s.deps.map((d, k) => ({ ...d, id: row.deps![k] }));
     }
-    const o = placedOccurrence(s.occurrences[0], lines.starts[row.line - 1] - r.rowStart, row.line);
+    const o = { ...moveOccurrence(s.occurrences[0], lines.starts[row.line - 1] - r.rowStart), line: row.line };
     stories.push({ ...s, deps, sectionPath: t.sectionPath, line: row.line, occurrences: [o] });
     lexicon ??= r.lexicon;
     if (!tables.has(row.head)) {
@@ -121,7 +109,7 @@ export async function partialQueue(src: PartialSource): Promise<Queue | null> {
 }
 
 /** Whether `queue` is a partial queue ({@link partialQueue}): it holds only some of its file's stories. */
-export function isPartial(queue: Queue): boolean {
+function isPartial(queue: Queue): boolean {
   return queue.documents.some((d) => d.whole !== undefined);
 }
 

@@ -25,7 +25,7 @@ import { carryRows, couldReadAlone, patchableRows, readRowAlone, ROW_CODES, with
 const moveSpan = (span: Span | undefined, by: number): Span | undefined => (span ? { ...span, start: span.start + by, end: span.end + by } : undefined);
 
 /** `o` moved by `by` characters (its line unchanged). */
-function moveOccurrence(o: Occurrence, by: number): Occurrence {
+export function moveOccurrence(o: Occurrence, by: number): Occurrence {
   const spans: Occurrence['spans'] = {};
   for (const k in o.spans) {
     const key = k as keyof Occurrence['spans'];
