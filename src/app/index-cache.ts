@@ -8,23 +8,29 @@
  * ({@link patchIndex}, deployment/decisions/0016-incremental-first-read.md). Beside the index, the
  * bytes it was made from ({@link writeIndex}), proved by its key.
  *
- * The file holds three parts, each read only when needed (`u32` lengths are little-endian):
- * `u32 a`, the SHA-1 of the answer part (20 bytes), `a` bytes, `u32 f`, `f` bytes, then the rest:
+ * The file holds four parts, each read only when needed: a header of three `u32` lengths
+ * (little-endian) `a`, `f` and `r` and the SHA-1 of the answer part (20 bytes), then `a` bytes of
+ * answer, `f` of story files, `r` of rows, and the rest:
  * - the answer (`v8.serialize`): the graph's arrays ({@link GraphArrays}), owner, priority rank,
  *   unblock counts and critical path (the claim order's inputs), the reading's diagnostics, and
- *   where each story's JSON lies in the third part;
+ *   where each story's JSON lies in the last part;
  * - the story files each story names, with its position, for the story-file check (`v8.serialize`).
  *   That check depends on the file system, never on the index; its result is kept beside the index
  *   with the modification times of the directories it listed, and reused only while none has
  *   changed (and none changed within a second of being listed, git's "racy" rule);
+ * - what a patch and a claim on a partial queue need of the rows ({@link RowFacts}, `v8.serialize`),
+ *   empty when no row can be read alone: `queue ready` never reads it;
  * - each ready story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one
  *   after another. Only ready stories are ever printed from an index, so only they are written
  *   (making every story's JSON was a fifth of a first read); `queue ready` reads only the stories it
  *   prints.
  * Every part proves itself before it is used: the answer part by the SHA-1 in the header, the
- * story-file part by a SHA-1 kept in the answer, each story's JSON by a checksum of its bytes kept
- * in the answer. A byte changed anywhere (a disk error, a stray write) is never an answer: any
- * unreadable, mismatching or corrupt index is rebuilt from the queue file.
+ * story-file and rows parts by SHA-1s kept in the answer, each story's JSON by a checksum of its
+ * bytes kept in the answer. A byte changed anywhere (a disk error, a stray write) is never an
+ * answer: any unreadable, mismatching or corrupt index is rebuilt from the queue file. Columns of
+ * strings that repeat (owners, claimants, status cells) are stored as their distinct values and a
+ * position among them for each row ({@link Coded}): v8 reads an array of 50,000 strings back
+ * several times slower.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -45,7 +51,7 @@ import { LineIndex } from '../markdown/lines.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 9;
+const FORMAT = 10;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -58,6 +64,9 @@ function fnv1a(bytes: Buffer, start = 0, end = bytes.length): number {
 }
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+
+/** Bytes before an index's answer part: the three parts' lengths and the answer's SHA-1. */
+const HEAD = 12 + 20;
 
 /** The answer part of an index. Arrays are indexed by story position in file order. */
 export interface QueueIndex {
@@ -82,22 +91,71 @@ export interface QueueIndex {
   jsonSum: Uint32Array;
   /** SHA-1 of the story-file part's bytes (filled in when the index is written). */
   filesSum: Uint8Array;
+  /** SHA-1 of the rows part's bytes, empty when the index has none (filled in when written). */
+  rowsSum: Uint8Array;
   diagnostics: Diagnostic[];
+}
+
+/** What an index keeps of the rows, when some row can be read alone: what {@link patchIndex} and a
+ * partial queue (`app/indexed-claim.ts`) need, and an answer from the index never does. */
+export interface RowFacts {
   /** For each story, the 0-based line of its table's header when its row can be read alone
-   * (`read/rows.ts` patchableRows), else -1; null when no row can: what {@link patchIndex} needs. */
-  rowHead: Int32Array | null;
+   * (`read/rows.ts` patchableRows), else -1. */
+  rowHead: Int32Array;
   /** 1 for a story some other story's dependency marks done (`S-3 ✅`): a change of its status
    * changes that story's diagnostics, which {@link patchIndex} does not redo. */
   markedBy: Uint8Array;
   /** Each story table whose rows can be read alone, by its header line (0-based): its heading path
    * (outermost first), its number of body rows and the 1-based line of its last. */
   tables: Map<number, IndexedTable>;
-  /** What a write learns from every row of the file (`read/queue.ts` WholeFile), when some row can
-   * be read alone: what a partial queue needs (`app/indexed-claim.ts`). */
-  whole: WholeFile | null;
+  /** What a write learns from every row of the file (`read/queue.ts` WholeFile). */
+  whole: WholeFile;
   /** The status words the file declares (`read/queue.ts` QueueDocument.declared). */
   declared: readonly string[];
 }
+
+/** A column of strings as stored: its distinct values, and for each row the position of its value
+ * among them (-1 for null). */
+interface Coded {
+  forms: string[];
+  codes: Int32Array;
+}
+
+function encodeColumn(xs: readonly (string | null)[]): Coded {
+  const at = new Map<string, number>();
+  const forms: string[] = [];
+  const codes = new Int32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (x === null) {
+      codes[i] = -1;
+      continue;
+    }
+    let k = at.get(x);
+    if (k === undefined) {
+      k = forms.length;
+      forms.push(x);
+      at.set(x, k);
+    }
+    codes[i] = k;
+  }
+  return { forms, codes };
+}
+
+function decodeColumn(c: Coded): (string | null)[] {
+  const xs = new Array<string | null>(c.codes.length);
+  for (let i = 0; i < xs.length; i++) {
+    const k = c.codes[i];
+    xs[i] = k === -1 ? null : c.forms[k];
+  }
+  return xs;
+}
+
+/** The answer part as stored: {@link QueueIndex} with its string columns {@link Coded}. */
+type StoredIndex = Omit<QueueIndex, 'owner' | 'claimant'> & { owner: Coded; claimant: Coded };
+
+/** The rows part as stored: {@link RowFacts} with its status cells {@link Coded}. */
+type StoredRows = Omit<RowFacts, 'whole'> & { whole: Omit<WholeFile, 'cells'> & { cells: Coded } };
 
 /** A story table of an index ({@link QueueIndex.tables}). */
 export interface IndexedTable {
@@ -138,6 +196,8 @@ export interface BuiltIndex {
   files: StoryFiles;
   /** `files` serialized, when already at hand (an index patched from another keeps its story-file part). */
   filesBytes?: Buffer;
+  /** What it keeps of the rows; null when no row can be read alone. */
+  rows: RowFacts | null;
   /** Every ready story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
   json: Buffer;
 }
@@ -204,13 +264,10 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       jsonStart,
       jsonSum,
       filesSum: new Uint8Array(0),
+      rowsSum: new Uint8Array(0),
       diagnostics: queue.diagnostics,
-      rowHead,
-      markedBy,
-      tables,
-      whole: rowHead ? wholeFile(queue, doc) : null,
-      declared: doc.declared ?? [],
     },
+    rows: rowHead && { rowHead, markedBy, tables, whole: wholeFile(queue, doc), declared: doc.declared ?? [] },
     files: {
       storyFile: queue.stories.map((s) => s.storyFile),
       id: queue.stories.map((s) => s.id),
@@ -227,6 +284,8 @@ export interface IndexView {
   index: QueueIndex;
   /** The story-file part (read on first use). */
   files(): StoryFiles;
+  /** The rows part (read on first use), checked against its checksum; null when the index has none. */
+  rows(): RowFacts | null;
   /** Story `i`'s contract JSON, with `ready`; story `i` must be ready (no other story's is kept). */
   story(i: number, ready: boolean): StoryJson;
   /** Story `i`'s contract JSON without `ready` as stored, checked against its checksum ('' when not ready). */
@@ -245,6 +304,7 @@ export function viewOf(built: BuiltIndex): IndexView {
   return {
     index,
     files: () => files,
+    rows: () => built.rows,
     story: (i, ready) => withReady(json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]), ready),
     storyText: (i) => json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]),
     jsonPart: () => json,
@@ -268,16 +328,18 @@ export function readIndex(path: string, key: string | null): IndexView | null {
   let fd: number | null = null;
   try {
     fd = openSync(path, 'r');
-    const a = readAt(fd, 0, 4).readUInt32LE(0);
-    // The answer part's checksum, the part, and the story-file part's length, in one read.
-    const head = readAt(fd, 4, 20 + a + 4);
-    const answer = head.subarray(20, 20 + a);
-    if (!sha1(answer).equals(head.subarray(0, 20))) throw new IndexCorrupt('the answer part does not match its checksum');
-    const index = deserialize(answer) as QueueIndex;
-    if (!index || index.format !== FORMAT || (key !== null && index.key !== key)) throw new Error('an index of other bytes');
-    const f = head.readUInt32LE(20 + a);
-    const filesAt = 28 + a;
-    const jsonAt = filesAt + f;
+    const head = readAt(fd, 0, HEAD);
+    const a = head.readUInt32LE(0);
+    const f = head.readUInt32LE(4);
+    const r = head.readUInt32LE(8);
+    const answer = readAt(fd, HEAD, a);
+    if (!sha1(answer).equals(head.subarray(12, HEAD))) throw new IndexCorrupt('the answer part does not match its checksum');
+    const stored = deserialize(answer) as StoredIndex;
+    if (!stored || stored.format !== FORMAT || (key !== null && stored.key !== key)) throw new Error('an index of other bytes');
+    const index: QueueIndex = { ...stored, owner: decodeColumn(stored.owner), claimant: decodeColumn(stored.claimant) };
+    const filesAt = HEAD + a;
+    const rowsAt = filesAt + f;
+    const jsonAt = rowsAt + r;
     // Index files are replaced whole (rename), never written in place: one whose size is not what
     // its parts add up to was cut short or is not ours, and the reads below could not be trusted.
     if (fstatSync(fd).size !== jsonAt + index.jsonStart[index.jsonStart.length - 1]) throw new Error('index file cut short');
@@ -292,6 +354,20 @@ export function readIndex(path: string, key: string | null): IndexView | null {
       }
       return filesBytes;
     };
+    let rows: RowFacts | null | undefined;
+    const rowsPart = (): RowFacts | null => {
+      if (rows === undefined) {
+        if (r === 0) rows = null;
+        else {
+          const bytes = readAt(open, rowsAt, r);
+          if (!sha1(bytes).equals(Buffer.from(index.rowsSum))) throw new IndexCorrupt('the rows part does not match its checksum');
+          const got = deserialize(bytes) as StoredRows;
+          const cells = decodeColumn(got.whole.cells) as string[];
+          rows = { ...got, whole: { ...got.whole, cells } };
+        }
+      }
+      return rows;
+    };
     const storyText = (i: number): string => {
       const bytes = readAt(open, jsonAt + index.jsonStart[i], index.jsonStart[i + 1] - index.jsonStart[i]);
       if (fnv1a(bytes) !== index.jsonSum[i]) throw new IndexCorrupt(`story ${i}'s JSON does not match its checksum`);
@@ -303,6 +379,7 @@ export function readIndex(path: string, key: string | null): IndexView | null {
         files ??= deserialize(filesPart()) as StoryFiles;
         return files;
       },
+      rows: rowsPart,
       filesPart,
       story: (i, ready) => withReady(storyText(i), ready),
       storyText,
@@ -331,13 +408,22 @@ function readAt(fd: number, position: number, length: number): Buffer {
  * from ({@link readBase}). Best effort: a failure only costs speed next time. */
 export function writeIndex(path: string, built: BuiltIndex, bytes: Buffer): void {
   const f = built.filesBytes ?? serialize(built.files);
-  const a = serialize({ ...built.index, filesSum: new Uint8Array(sha1(f)) });
-  const len = (n: number) => {
-    const b = Buffer.alloc(4);
-    b.writeUInt32LE(n, 0);
-    return b;
-  };
-  atomicWrite(path, [len(a.length), sha1(a), a, len(f.length), f, built.json]);
+  const rows = built.rows;
+  const r = rows ? serialize({ ...rows, whole: { ...rows.whole, cells: encodeColumn(rows.whole.cells) } } satisfies StoredRows) : Buffer.alloc(0);
+  const { index } = built;
+  const a = serialize({
+    ...index,
+    owner: encodeColumn(index.owner),
+    claimant: encodeColumn(index.claimant),
+    filesSum: new Uint8Array(sha1(f)),
+    rowsSum: rows ? new Uint8Array(sha1(r)) : new Uint8Array(0),
+  } satisfies StoredIndex);
+  const head = Buffer.alloc(HEAD);
+  head.writeUInt32LE(a.length, 0);
+  head.writeUInt32LE(f.length, 4);
+  head.writeUInt32LE(r.length, 8);
+  sha1(a).copy(head, 12);
+  atomicWrite(path, [head, a, f, r, built.json]);
   atomicWrite(basePath(path), bytes);
 }
 
@@ -444,8 +530,6 @@ export async function patchIndex(
   proven: () => boolean = () => true,
 ): Promise<BuiltIndex | null> {
   const ix = old.index;
-  const rowHead = ix.rowHead;
-  if (!rowHead) return null;
   const { byteLineBefore, changedAt, changedByteLines } = await import('../read/changes.js');
   // The bytes as one-byte strings: lines, offsets and the common prefix and suffix are the bytes'
   // (a changed line's text is decoded as UTF-8 below). Line 1 (a title) is never a row.
@@ -459,6 +543,9 @@ export async function patchIndex(
   const { CATEGORIES, DONE, GraphCore, withStatuses } = await import('../model/core.js');
   const { wholeRow, wholeWith } = await import('../read/patch.js');
   try {
+    const rows = old.rows();
+    if (!rows) return null;
+    const rowHead = rows.rowHead;
     const files = old.files();
     const n = ix.arrays.n;
     const storyAt = (line: number): number | undefined => {
@@ -506,7 +593,7 @@ export async function patchIndex(
       // queue (CSR) when as many are listed; otherwise the JSON could not be made here.
       const deps = a.depStart[i + 1] - a.depStart[i] === r0.written.length ? Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]), (k) => files.id[k]) : null;
       const json = (s: typeof s0): string | null => {
-        const table = ix.tables.get(h);
+        const table = rows.tables.get(h);
         if (deps === null || !table) return null;
         const { ready: _ready, ...rest } = storyJson(s, { isReady: () => false } as unknown as Parameters<typeof storyJson>[1]);
         rest.deps = deps;
@@ -526,7 +613,7 @@ export async function patchIndex(
       }
       const storedText = old.storyText(i);
       if (storedText !== '' && json(s0) !== storedText) return null;
-      if (ix.markedBy[i] && (s1.status.raw !== s0.status.raw || s1.status.category !== s0.status.category)) return null;
+      if (rows.markedBy[i] && (s1.status.raw !== s0.status.raw || s1.status.category !== s0.status.category)) return null;
       const category = code(s1.status.category);
       statuses.set(i, { category, hold: holdOf(s1) });
       owner[i] = s1.owner?.toLowerCase() ?? null;
@@ -542,7 +629,7 @@ export async function patchIndex(
       for (const d of r1.diagnostics) rowDiags.push(d);
     }
     if (changed.size === 0) return null;
-    const markedBy = marked.length ? ix.markedBy.slice() : ix.markedBy;
+    const markedBy = marked.length ? rows.markedBy.slice() : rows.markedBy;
     for (const j of marked) {
       if (a.category[j] !== DONE || (statuses.has(j) && statuses.get(j)!.category !== DONE)) return null;
       markedBy[j] = 1;
@@ -604,10 +691,10 @@ export async function patchIndex(
         jsonStart,
         jsonSum,
         filesSum: new Uint8Array(0),
+        rowsSum: new Uint8Array(0),
         diagnostics,
-        markedBy,
-        whole: ix.whole && wholeWith(ix.whole, wholeRows),
       },
+      rows: { ...rows, markedBy, whole: wholeWith(rows.whole, wholeRows) },
       files,
       filesBytes: old.filesPart(),
       json,

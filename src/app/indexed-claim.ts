@@ -69,8 +69,9 @@ export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string,
  * (see the module's comment). */
 export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSource, agent: string, id?: string): Promise<Queue | null> {
   const ix = view.index;
-  const rowHead = ix.rowHead;
-  if (!rowHead || !ix.whole) return null;
+  const facts = view.rows();
+  if (!facts) return null;
+  const rowHead = facts.rowHead;
   const files = view.files();
   const { order, atLimit } = readyOrder(ix, src.config, agent, (i) => files.id[i]);
   if (atLimit || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
@@ -79,7 +80,7 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   const i = id === undefined ? order[0] : onlyIndexOf(files.id, id);
   const a = ix.arrays;
   // A story on a dependency cycle: the cycle may run through stories the partial queue leaves out.
-  if (i === undefined || rowHead[i] === -1 || ix.markedBy[i] || a.cyclic[i]) return null;
+  if (i === undefined || rowHead[i] === -1 || facts.markedBy[i] || a.cyclic[i]) return null;
   const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
   if (deps.some((j) => rowHead[j] === -1)) return null;
   // A story named twice in the list is read once.
@@ -93,9 +94,9 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
     file: src.file,
     text,
     rows,
-    tables: ix.tables,
-    whole: ix.whole,
-    declared: ix.declared,
+    tables: facts.tables,
+    whole: facts.whole,
+    declared: facts.declared,
     diagnostics: ix.diagnostics,
     ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
   });

@@ -93,8 +93,6 @@ function statusCells(queue: Queue, doc: QueueDocument): { cells: string[]; lines
  */
 export function wholeFile(queue: Queue, doc: QueueDocument): WholeFile {
   const { cells, lines } = statusCells(queue, doc);
-  const cellAt = new Map<number, number>();
-  for (let k = 0; k < lines.length; k++) cellAt.set(lines[k], k);
   const markLines: number[] = [];
   const bits: number[] = [];
   // Stories come in file order, by the line of their first occurrence: the lines ascend.
@@ -104,7 +102,7 @@ export function wholeFile(queue: Queue, doc: QueueDocument): WholeFile {
     markLines.push(s.occurrences[0].line);
     bits.push(span ? writtenMarks(doc.text.slice(span.start, span.end)) : 0);
   }
-  return { cells, cellAt, markLines: Int32Array.from(markLines), marks: Uint8Array.from(bits) };
+  return { cells, lines: Int32Array.from(lines), markLines: Int32Array.from(markLines), marks: Uint8Array.from(bits) };
 }
 
 /** How `doc` writes statuses ({@link statusStyle}): learned from its status cells, read with the

@@ -219,21 +219,21 @@ export interface WholeRow {
 export function wholeWith(whole: WholeFile, rows: readonly WholeRow[]): WholeFile {
   const cells = whole.cells.slice();
   const marks = whole.marks.slice();
-  const lines = whole.markLines;
+  const markLines = whole.markLines;
   for (const r of rows) {
-    const at = whole.cellAt.get(r.line);
-    if (at !== undefined && r.status !== undefined) cells[at] = r.status;
+    const at = whole.lines.indexOf(r.line);
+    if (at !== -1 && r.status !== undefined) cells[at] = r.status;
     // The row's place among the lines (ascending), found by halving.
     let lo = 0;
-    let hi = lines.length;
+    let hi = markLines.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (lines[mid] < r.line) lo = mid + 1;
+      if (markLines[mid] < r.line) lo = mid + 1;
       else hi = mid;
     }
-    if (lines[lo] === r.line) marks[lo] = r.deps === undefined ? 0 : writtenMarks(r.deps);
+    if (markLines[lo] === r.line) marks[lo] = r.deps === undefined ? 0 : writtenMarks(r.deps);
   }
-  return { cells, cellAt: whole.cellAt, markLines: lines, marks };
+  return { cells, lines: whole.lines, markLines, marks };
 }
 
 /** The {@link WholeRow} of `story`, a story of `text`. */

@@ -66,8 +66,8 @@ export interface QueueDocument {
 export interface WholeFile {
   /** The status cells `edit/common.ts` tableStatusCells gives for the file, in its order. */
   cells: string[];
-  /** 1-based line of each status cell → its place in `cells`. */
-  cellAt: Map<number, number>;
+  /** The 1-based line of each of `cells` (a line holds at most one). */
+  lines: Int32Array;
   /** The 1-based line of each story the reconciler may edit, ascending. */
   markLines: Int32Array;
   /** The written marks the Depends On cell on each line of `markLines` holds (`dialect/marks.ts`

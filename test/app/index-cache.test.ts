@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, w
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openQueue, openReady } from '../../src/app/open.js';
+import { buildIndex, IndexCorrupt, readIndex, writeIndex } from '../../src/app/index-cache.js';
+import { readQueue } from '../../src/read/queue.js';
+import { patchableRows } from '../../src/read/rows.js';
 import { diagnosticJson, storyJson } from '../../src/model/contract.js';
 import { rankReady } from '../../src/model/rank.js';
 import { heldBy } from '../../src/edit/decide.js';
@@ -117,6 +120,36 @@ describe('the stored index (built CLI)', () => {
       expect(ready(repo), `byte ${at} of ${whole.length} flipped`).toEqual(truth);
     }
   }, 120_000);
+
+  it('the parts read on demand prove themselves: a flipped byte in the rows part is IndexCorrupt, never facts', async () => {
+    const dir = tempDir('queue-index-rows-');
+    const head = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const rows = Array.from({ length: 30 }, (_, i) => `| ${['[DONE]', '[ ]', '[IN PROGRESS: Dev 1]'][i % 3]} | **S-${i}** | story ${i} | ${i ? `S-${i - 1} ✅` : 'None'} |`);
+    const bytes = Buffer.from(`${head}${rows.join('\n')}\n`);
+    const queue = await readQueue([{ file: 'WORK_QUEUE.md', bytes }]);
+    const built = buildIndex(queue, 'k', patchableRows(queue));
+    const path = join(dir, 'index.v8');
+    writeIndex(path, built, bytes);
+    const stored = readFileSync(path);
+    // Read back, each part equals the built one: the columns stored as distinct values and codes included.
+    const view = readIndex(path, 'k')!;
+    expect({ ...view.index, filesSum: null, rowsSum: null }).toEqual({ ...built.index, filesSum: null, rowsSum: null });
+    expect(view.rows()).toEqual(built.rows);
+    expect(view.files()).toEqual(built.files);
+    view.close();
+    const [answer, files, rowsLength] = [0, 4, 8].map((at) => stored.readUInt32LE(at));
+    const from = 32 + answer + files;
+    expect(rowsLength).toBeGreaterThan(0);
+    for (let at = from; at < from + rowsLength; at += 7) {
+      const flipped = Buffer.from(stored);
+      flipped[at] ^= 0x55;
+      writeFileSync(path, flipped);
+      const v = readIndex(path, 'k')!;
+      // The answer part is untouched: the index opens, and the rows part refuses.
+      expect(() => v.rows(), `byte ${at - from} of the rows part`).toThrow(IndexCorrupt);
+      v.close();
+    }
+  });
 
   it('after an edit of a row (a claim), the patched index answers like a full read; a flipped byte in the index or its base is never an answer', () => {
     const repo = tempDir('queue-index-patch-');

@@ -187,19 +187,23 @@ describe('queue claim through the index (built CLI, real repositories)', () => {
     }
     expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
     expect(git(a, 'log', '--format=%s%n%b')).toBe(git(b, 'log', '--format=%s%n%b'));
-    // A byte changed in the index's story-file part (ids and lines) is never decided on: the claim
-    // reads the file in full and keeps a new index, which the next claim answers from.
-    expect(run(a, ['ready', '--json']).code).toBe(0);
+    // A byte changed in the index's story-file part (ids and lines) or its rows part (the rows'
+    // tables, the whole file's status cells and marks) is never decided on: the claim reads the
+    // file in full and keeps a new index, which the next claim answers from.
     const dir = join(a, '.git', 'queue', 'index');
-    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))!);
-    const bytes = readFileSync(file);
-    const answer = bytes.readUInt32LE(0);
-    const files = bytes.readUInt32LE(24 + answer);
-    bytes[28 + answer + (files >> 1)] ^= 0xff;
-    writeFileSync(file, bytes);
-    for (const agent of ['Dev 3', 'Dev 4']) {
-      const indexed = run(a, ['claim', '--agent', agent, '--json']);
-      expect([indexed.code, indexed]).toEqual([0, run(b, ['claim', '--agent', agent, '--json'], { QUEUE_NO_INDEX: '1' })]);
+    for (const part of ['story files', 'rows']) {
+      expect(run(a, ['ready', '--json']).code).toBe(0);
+      const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.v8') && !f.endsWith('.files.v8'))!);
+      const bytes = readFileSync(file);
+      // The header: the answer's, story-file part's and rows part's lengths, the answer's SHA-1.
+      const [answer, files, rows] = [0, 4, 8].map((at) => bytes.readUInt32LE(at));
+      expect(rows).toBeGreaterThan(0);
+      bytes[part === 'rows' ? 32 + answer + files + (rows >> 1) : 32 + answer + (files >> 1)] ^= 0xff;
+      writeFileSync(file, bytes);
+      for (const agent of ['Dev 3', 'Dev 4']) {
+        const indexed = run(a, ['claim', '--agent', agent, '--json']);
+        expect([part, indexed.code, indexed]).toEqual([part, 0, run(b, ['claim', '--agent', agent, '--json'], { QUEUE_NO_INDEX: '1' })]);
+      }
     }
     expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
   });

@@ -21,9 +21,9 @@ async function full(text: string, key: string): Promise<BuiltIndex> {
 
 /** The index as data: every part, the JSON part as text. */
 function comparable(b: BuiltIndex) {
-  const { filesSum: _sum, ...index } = b.index;
-  const whole = index.whole && { ...index.whole, cellAt: [...index.whole.cellAt] };
-  return { index: { ...index, tables: [...index.tables], whole }, files: b.files, json: b.json.toString('utf8') };
+  const { filesSum: _sum, rowsSum: _rows, ...index } = b.index;
+  const rows = b.rows && { ...b.rows, tables: [...b.rows.tables] };
+  return { index, rows, files: b.files, json: b.json.toString('utf8') };
 }
 
 /** Edit `text` `steps` times, patching each index from the one before; every patch must equal the
@@ -45,7 +45,7 @@ async function walk(text: string, steps: number, r: () => number): Promise<{ pat
     } else fulls++;
     // An edit that leaves no row to read alone (a fence, a remark-read stretch) ends the walk's use:
     // the next edit starts from the text before it.
-    if (expected.index.rowHead !== null) {
+    if (expected.rows !== null) {
       index = got ?? expected;
       before = after;
     }
