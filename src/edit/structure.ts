@@ -311,7 +311,13 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
   // The reference goes with the separator before it (after it, for the first).
   const k = at[0];
   const kept = k === 0 ? pieces.slice(2) : [...pieces.slice(0, k - 1), ...pieces.slice(k + 1)];
-  return { start: span.start, end: span.end, text: kept.join('') };
+  // A note after the last reference is the cell's (`A, B (see notes)` → `A (see notes)`), as for
+  // a reference alone, unless it is about the one removed, or the list writes a note after each
+  // reference (`A (after X), B (after Y)`: each is its own).
+  const note = k === pieces.length - 1 ? trailingNote(pieces[k]) : '';
+  const own = pieces.some((p, j) => j % 2 === 0 && j !== k && trailingNote(p) !== '');
+  const cellNote = note && !own && !namesReference(note, dep) ? note : '';
+  return { start: span.start, end: span.end, text: `${kept.join('')}${cellNote}` };
 }
 
 /** Whether heading block `occ` is held by a `Blocked on:` line that names story `id`: a wait on it

@@ -589,6 +589,14 @@ describe('add and dep', () => {
     expect(await run(list('A <!-- c -->'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None <!-- c --> |');
     expect(await run(list('None <!-- c -->'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | A <!-- c --> |');
     expect(await run(list('A (see notes) <!-- c -->'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | None (see notes) <!-- c --> |');
+    // After the last of several references, a note is the cell's too, and stays when that one goes;
+    // not when it is about the one removed, or when each reference has a note of its own.
+    expect(await run(list('A, B (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A (see notes) |');
+    expect(await run(list('A, B <!-- c -->'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A <!-- c --> |');
+    expect(await run(list('A, B (after B ships)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A |');
+    expect(await run(list('A (after X), B (after Y)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A (after X) |');
+    expect(await run(list('A (after X), B (after Y)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | B (after Y) |');
+    expect(await run(list('A, B (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | B (see notes) |');
     // A note on the lines after a placeholder would read as a dependency once it is gone: refused.
     const broken = await refusal(list('None (x)<br>E'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'));
     expect([broken.code, broken.message]).toEqual(['parse_error', expect.stringContaining('line break')]);
