@@ -41,11 +41,15 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
 }
 
 /**
- * The handoffs for story `id`: those whose `story` field names it, and those without one whose file
- * name or text names it (word-bounded, as {@link mentionedIds}), read with their front matter.
+ * The handoffs for story `id`: those whose `story` field names it (in any case, as the graph's
+ * lookup matches ids), and those without one whose file name or text names it (word-bounded, as
+ * {@link mentionedIds}), read with their front matter.
  */
 export async function handoffsNaming(root: string, deploymentDir: string, id: string, queue: Queue): Promise<Handoff[]> {
-  const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`, [id]).length);
+  // Files that cannot be for it are not parsed: those that never name it, in any case (a `story`
+  // field names its story as lookups do, case aside).
+  const lower = id.toLowerCase();
+  const files = handoffFiles(root, deploymentDir).filter((f) => mentionedIds(`${f.name} ${f.text}`.toLowerCase(), [lower]).length);
   if (files.length === 0) return [];
   // Which story a handoff is for is told among all the file's stories (a partial queue holds some).
   const whole = await wholeQueue(queue);
