@@ -15,9 +15,11 @@
  *   unblock counts and critical path (the claim order's inputs), the reading's diagnostics, and
  *   where each story's JSON lies in the last part;
  * - the story files each story names, with its position, for the story-file check (`v8.serialize`).
- *   That check depends on the file system, never on the index; its result is kept beside the index
- *   with the modification times of the directories it listed, and reused only while none has
- *   changed (and none changed within a second of being listed, git's "racy" rule);
+ *   That check depends on the file system and this part, nothing else of the index; its result is
+ *   kept beside the index, keyed by this part's SHA-1, with the modification times of the
+ *   directories it listed, and reused while none has changed (and none changed within a second of
+ *   being listed, git's "racy" rule): after an edit that moves no story file, such as a claim or a
+ *   new title, by an index read in full as well as by one patched;
  * - what a patch and a claim on a partial queue need of the rows ({@link RowFacts}, `v8.serialize`),
  *   empty when no row can be read alone: `queue ready` never reads it;
  * - each ready story's contract JSON (the story object of docs/json.md without `ready`), UTF-8, one
@@ -64,6 +66,9 @@ function fnv1a(bytes: Buffer, start = 0, end = bytes.length): number {
 }
 
 const sha1 = (b: Buffer) => createHash('sha1').update(b).digest();
+
+/** {@link IndexView.checkKey} of a story-file part whose SHA-1 is `sum`. */
+const checkKey = (sum: Uint8Array): string => `${BUILD ?? 'dev'}:${Buffer.from(sum).toString('hex')}`;
 
 /** Bytes before an index's answer part: the three parts' lengths and the answer's SHA-1. */
 const HEAD = 12 + 20;
@@ -194,8 +199,8 @@ export function indexKey(bytes: Buffer, shown: string): string {
 export interface BuiltIndex {
   index: QueueIndex;
   files: StoryFiles;
-  /** `files` serialized, when already at hand (an index patched from another keeps its story-file part). */
-  filesBytes?: Buffer;
+  /** `files` serialized (an index patched from another keeps its story-file part as it was). */
+  filesBytes: Buffer;
   /** What it keeps of the rows; null when no row can be read alone. */
   rows: RowFacts | null;
   /** Every ready story's contract JSON without `ready`, UTF-8, at `index.jsonStart`. */
@@ -250,6 +255,13 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       if (j !== -1) markedBy[j] = 1;
     }
   }
+  const files: StoryFiles = {
+    storyFile: queue.stories.map((s) => s.storyFile),
+    id: queue.stories.map((s) => s.id),
+    file: queue.stories.map((s) => s.file),
+    line,
+    column,
+  };
   return {
     index: {
       format: FORMAT,
@@ -268,13 +280,8 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       diagnostics: queue.diagnostics,
     },
     rows: rowHead && { rowHead, markedBy, tables, whole: wholeFile(queue, doc), declared: doc.declared ?? [] },
-    files: {
-      storyFile: queue.stories.map((s) => s.storyFile),
-      id: queue.stories.map((s) => s.id),
-      file: queue.stories.map((s) => s.file),
-      line,
-      column,
-    },
+    files,
+    filesBytes: serialize(files),
     json,
   };
 }
@@ -294,6 +301,9 @@ export interface IndexView {
   jsonPart(): Buffer;
   /** The story-file part's bytes, checked against its checksum. */
   filesPart(): Buffer;
+  /** What the story-file check kept beside the index is valid for ({@link loadCheck}): the build
+   * of queue and the SHA-1 of the story-file part, the check's only input besides the file system. */
+  checkKey(): string;
   /** Let go of the index file (a view of a built index holds none). */
   close(): void;
 }
@@ -308,7 +318,8 @@ export function viewOf(built: BuiltIndex): IndexView {
     story: (i, ready) => withReady(json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]), ready),
     storyText: (i) => json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]),
     jsonPart: () => json,
-    filesPart: () => built.filesBytes ?? serialize(files),
+    filesPart: () => built.filesBytes,
+    checkKey: () => checkKey(sha1(built.filesBytes)),
     close: () => {},
   };
 }
@@ -381,6 +392,7 @@ export function readIndex(path: string, key: string | null): IndexView | null {
       },
       rows: rowsPart,
       filesPart,
+      checkKey: () => checkKey(index.filesSum),
       story: (i, ready) => withReady(storyText(i), ready),
       storyText,
       jsonPart: () => readAt(open, jsonAt, index.jsonStart[index.jsonStart.length - 1]),
@@ -407,7 +419,7 @@ function readAt(fd: number, position: number, length: number): Buffer {
 /** Write an index atomically (temp file + rename), and beside it `bytes`, the queue file it was made
  * from ({@link readBase}). Best effort: a failure only costs speed next time. */
 export function writeIndex(path: string, built: BuiltIndex, bytes: Buffer): void {
-  const f = built.filesBytes ?? serialize(built.files);
+  const f = built.filesBytes;
   const rows = built.rows;
   const r = rows ? serialize({ ...rows, whole: { ...rows.whole, cells: encodeColumn(rows.whole.cells) } } satisfies StoredRows) : Buffer.alloc(0);
   const { index } = built;
@@ -449,6 +461,7 @@ function atomicWrite(path: string, data: Buffer | readonly Buffer[]): void {
 
 /** A story-file check's result, valid while the directories it listed are unchanged. */
 interface CheckRecord {
+  /** {@link IndexView.checkKey} of the index it was made for. */
   key: string;
   dirs: Array<[path: string, mtimeNs: string]>;
   diagnostics: Diagnostic[];
@@ -724,26 +737,6 @@ export function readsAsStored(ix: QueueIndex, files: StoryFiles, i: number, s: S
   );
 }
 
-/**
- * Keep the story-file check made for `oldKey` for `newKey` too, when it is still valid (the
- * directories it listed are unchanged): for an index patched from one whose story files are the
- * same ({@link patchIndex} refuses an edit of a story file). True when it was kept.
- */
-export function rekeyCheck(path: string, oldKey: string, newKey: string): boolean {
-  try {
-    const bytes = readFileSync(path);
-    const body = bytes.subarray(20);
-    if (!sha1(body).equals(bytes.subarray(0, 20))) return false;
-    const rec = deserialize(body) as CheckRecord;
-    if (rec.key !== oldKey || loadCheck(path, oldKey) === null) return false;
-    const next = serialize({ ...rec, key: newKey } satisfies CheckRecord);
-    atomicWrite(path, Buffer.concat([sha1(next), next]));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** What keys the queue index besides the file's bytes: where it is `shown`, and the `vocabulary` it
  * was read with (a changed queue.config.json vocabulary reads the file again). */
 export function indexName(shown: string, vocabulary: Vocabulary): string {
@@ -786,18 +779,12 @@ export function readyOrder(
  * The index of the queue file whose bytes are `bytes` (shown as `shown`, read with `vocabulary`)
  * kept at `where`: the stored one when it was made from these bytes; else, after an edit of a few
  * rows (a claim), the stored one patched (`patchIndex`) and stored in its place; else null (the
- * file must be read in full). `checkKept`: the story-file check kept beside the index holds for it.
+ * file must be read in full).
  */
-export async function currentIndex(
-  where: string,
-  key: string,
-  bytes: Buffer,
-  shown: string,
-  vocabulary: Vocabulary,
-): Promise<{ view: IndexView; patched: boolean; checkKept: boolean } | null> {
+export async function currentIndex(where: string, key: string, bytes: Buffer, shown: string, vocabulary: Vocabulary): Promise<{ view: IndexView; patched: boolean } | null> {
   const stored = readIndex(where, null);
   if (!stored) return null;
-  if (stored.index.key === key) return { view: stored, patched: false, checkKept: true };
+  if (stored.index.key === key) return { view: stored, patched: false };
   let patched: BuiltIndex | null = null;
   try {
     const base = readBase(where);
@@ -808,7 +795,7 @@ export async function currentIndex(
   }
   if (!patched) return null;
   writeIndex(where, patched, bytes);
-  return { view: viewOf(patched), patched: true, checkKept: rekeyCheck(checkRecord(where), stored.index.key, key) };
+  return { view: viewOf(patched), patched: true };
 }
 
 /**

@@ -32,7 +32,6 @@ import {
   viewOf,
   writeIndex,
   type IndexView,
-  type StoryFiles,
 } from './index-cache.js';
 
 /** Options of {@link openQueue}. */
@@ -155,7 +154,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   const found = where ? await currentIndex(where, key, bytes, loc.shown, loc.vocabulary) : null;
   if (found) {
     try {
-      return answerFrom(found.view, !found.patched, found.checkKept, found.patched);
+      return answerFrom(found.view, !found.patched, found.patched);
     } catch (e) {
       // A part of the stored index that does not prove itself is rebuilt from the file, never answered from.
       if (!(e instanceof IndexCorrupt)) throw e;
@@ -163,7 +162,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   }
   return answerFrom(await build(), false);
 
-  function answerFrom(view: IndexView, indexed: boolean, checkKept = indexed, patched = false): ReadyAnswer {
+  function answerFrom(view: IndexView, indexed: boolean, patched = false): ReadyAnswer {
     try {
       const ix = view.index;
       const { order, atLimit, core } = readyOrder(ix, loc.config, agent, (i) => view.files().id[i]);
@@ -172,7 +171,7 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
         stories: atLimit ? [] : offered(order.slice(0, limit), ix.diagnostics).map((i) => view.story(i, true)),
         aside: aside.map((i) => view.files().id[i]),
         atLimit,
-        diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, key, checkKept, () => view.files())],
+        diagnostics: [...source.diagnostics, ...ix.diagnostics, ...storyFileCheck(loc, where, view)],
         indexed,
         patched,
       };
@@ -182,12 +181,14 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
   }
 }
 
-/** The story-file check, reused from beside the index while the directories it listed are unchanged. */
-function storyFileCheck(loc: Location, where: string | null, key: string, kept0: boolean, files: () => StoryFiles): Diagnostic[] {
+/** The story-file check of the stories of `view`, reused from beside the index while its story
+ * files and the directories it listed are unchanged. */
+function storyFileCheck(loc: Location, where: string | null, view: IndexView): Diagnostic[] {
   const record = where ? checkRecord(where) : null;
-  const kept = record && kept0 ? loadCheck(record, key) : null;
+  const key = record ? view.checkKey() : '';
+  const kept = record ? loadCheck(record, key) : null;
   if (kept) return kept;
-  const f = files();
+  const f = view.files();
   const ref = (i: number): StoryFileRef => ({ storyFile: f.storyFile[i], file: f.file[i], line: f.line[i], column: f.column[i], id: f.id[i] });
   const listedAt = Date.now();
   const { diagnostics, dirs } = checkStoryFiles(f.storyFile, ref, dirname(loc.path), loc.root);

@@ -99,6 +99,33 @@ describe('the stored index (built CLI)', () => {
     expect(existsSync(dir)).toBe(true);
   });
 
+  it('the story-file check is kept for the story files it checked: across a read in full that moves none, not across one that moves one', () => {
+    const repo = tempDir('queue-index-check-');
+    mkdirSync(join(repo, '.git'));
+    mkdirSync(join(repo, 'stories'));
+    for (const f of ['a.md', 'b.md']) writeFileSync(join(repo, 'stories', f), '# story\n');
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(repo, 'stories'), old, old);
+    const row = (file: string) => `| [ ] | **B** | b | A | \`stories/${file}\` |\n`;
+    const text = (title: string, file: string) =>
+      `# ${title}\n\n| Status | Story | Description | Depends On | Story File |\n|---|---|---|---|---|\n| [ ] | **A** | a | None | \`stories/a.md\` |\n${row(file)}`;
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), text('Q', 'b.md'));
+    expect(ready(repo).diagnostics).toEqual([]);
+    // The check's record trusts the directory's time: a file gone with the time put back shows
+    // whether the check was made again (it would say so) or kept.
+    rmSync(join(repo, 'stories', 'b.md'));
+    utimesSync(join(repo, 'stories'), old, old);
+    // A new heading: the file is read in full, the story files are the same, the check is kept.
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), text('Queue', 'b.md'));
+    const full = ready(repo);
+    expect(full.diagnostics).toEqual([]);
+    // A story file renamed in its row: checked again, and both files found missing.
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), text('Queue', 'c.md'));
+    expect(ready(repo).diagnostics.map((d: { code: string; story: string }) => [d.code, d.story])).toEqual([['missing_story_file', 'B']]);
+    writeFileSync(join(repo, 'WORK_QUEUE.md'), text('Queue 2', 'b.md'));
+    expect(ready(repo).diagnostics.map((d: { code: string; story: string }) => [d.code, d.story])).toEqual([['missing_story_file', 'B']]);
+  });
+
   it('a flipped byte anywhere in the stored index is never an answer: each part proves itself, a mismatch is a rebuild', () => {
     const repo = tempDir('queue-index-flip-');
     mkdirSync(join(repo, '.git'));
