@@ -7,7 +7,7 @@ import { parseStatus, statusExtent } from '../dialect/status.js';
 import type { Queue, QueueDocument } from '../read/queue.js';
 import type { Occurrence, Story } from '../domain/types.js';
 import { sectionPlace, type SectionPlace } from './move.js';
-import { reconcilable } from './common.js';
+import { reconcilable, tableStatusCells } from './common.js';
 
 /** How a story stood before the claim a release undoes: its to-do status as written, and, for a
  * heading block whose status is its section, where it sat. */
@@ -23,6 +23,11 @@ export interface Former {
   /** For a story that read blocked because it waited on its dependencies (no hold; `form` null):
    * its status as written (`[BLOCKED]`), which an unblock writes back while it still waits. */
   waited?: string;
+  /** With `form`: the file's other status cells then, each distinct one once (`edit/common.ts`
+   * tableStatusCells). When the file now holds none of them, it was rewritten in another dialect
+   * since (by hand, `[ ]`/`[DONE]` to words), and the form then is not written back: the file's own
+   * is. Empty when the story was the only one. */
+  cells?: string[];
 }
 
 /** How a done story stood before the claim whose work its done finished: what a reopen writes back. */
@@ -77,7 +82,13 @@ export function formerOf(before: Queue, id: string): Former | null {
     return place === undefined ? null : { form: null, place };
   }
   const written = writtenStatus(doc, occ);
-  return written && parseStatus(written.form, doc.lexicon).category === 'todo' ? written : null;
+  if (!written || parseStatus(written.form, doc.lexicon).category !== 'todo') return null;
+  // The story's own cell is not the file's: the cells of the others, each distinct one once.
+  const all = tableStatusCells(before, doc);
+  const own = occ.spans.status ? doc.text.slice(occ.spans.status.start, occ.spans.status.end) : null;
+  const cells = new Set(all);
+  if (own !== null && all.indexOf(own) === all.lastIndexOf(own)) cells.delete(own);
+  return { ...written, cells: [...cells] };
 }
 
 /**

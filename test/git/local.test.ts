@@ -113,6 +113,24 @@ describe('writes on a local branch (no remote)', () => {
     git(dir, 'commit', '-qam', 'D claimed by hand');
     expect((await queue(dir, ['release', 'D', '--agent', 'Dev 1', '--json'])).code).toBe(0);
     expect(readFileSync(join(dir, 'WORK_QUEUE.md'), 'utf8')).toContain('| OPEN | **D** |');
+    // The file rewritten by hand in another dialect between the claim and the release (each status
+    // in words now): the form before the claim is no longer the file's, and the file's own is written,
+    // by a release and by a reopen alike.
+    const brackets = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [DONE] | **A** | a | None |\n| [ ] | **B** | b | A |\n| [ ] | **C** | c | None |\n';
+    const words =
+      '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| Done | **A** | a | None |\n| In Progress (Dev 1) | **B** | b | A |\n| Todo | **C** | c | None |\n';
+    const converted = repo(brackets);
+    const file = () => readFileSync(join(converted, 'WORK_QUEUE.md'), 'utf8');
+    expect((await queue(converted, ['claim', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    writeFileSync(join(converted, 'WORK_QUEUE.md'), words);
+    git(converted, 'commit', '-qam', 'statuses in words');
+    expect((await queue(converted, ['release', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(file()).toBe(words.replace('| In Progress (Dev 1) | **B** |', '| Todo | **B** |'));
+    for (const op of ['claim', 'done']) expect((await queue(converted, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    writeFileSync(join(converted, 'WORK_QUEUE.md'), file().replaceAll('Done', 'DONE').replaceAll('Todo', 'TODO'));
+    git(converted, 'commit', '-qam', 'statuses in capitals');
+    expect((await queue(converted, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(file()).toBe(words.replace('| Done |', '| DONE |').replace('| In Progress (Dev 1) | **B** |', '| TODO | **B** |').replace('| Todo |', '| TODO |'));
   });
 
   it('a reopen writes back how the story and the dependents its done released stood before its claim, read from the claim commit; a done by hand gets the file’s form', async () => {
