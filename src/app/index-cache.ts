@@ -614,8 +614,8 @@ export async function patchIndex(
         return JSON.stringify(rest);
       };
       // The references stay; a done mark may be added beside one naming a story of the queue that is
-      // done (what a write's follow step adds), which changes no edge, no JSON and, the story being
-      // done, no diagnostic (`stale_done_mark` is for a mark beside a story that is not).
+      // done after the edit (what a write's follow step adds), which changes no edge, no JSON and,
+      // the story being done, no diagnostic (`stale_done_mark` is for a mark beside a story that is not).
       for (let k = 0; k < r0.written.length; k++) {
         const [ref0, mark0] = r0.written[k];
         const [ref1, mark1] = r1.written[k];
@@ -643,8 +643,10 @@ export async function patchIndex(
     }
     if (changed.size === 0) return null;
     const markedBy = marked.length ? rows.markedBy.slice() : rows.markedBy;
+    // A mark stands beside a story done after the edit: done before it, or by it (a done's follow
+    // step marks its dependents' references in the same commit).
     for (const j of marked) {
-      if (a.category[j] !== DONE || (statuses.has(j) && statuses.get(j)!.category !== DONE)) return null;
+      if ((statuses.get(j)?.category ?? a.category[j]) !== DONE) return null;
       markedBy[j] = 1;
     }
     const before0 = new GraphCore(a);

@@ -95,8 +95,23 @@ export function edit(text: string, r: () => number): string {
       continue;
     } else if (kind < 0.92) cell(1, 'Owner');
     else if (kind < 0.94) cell(2, '');
-    else if (kind < 0.97) cell(1, pick(['[ ]', '[DONE]']));
-    else {
+    else if (kind < 0.955) cell(1, pick(['[ ]', '[DONE]']));
+    else if (kind < 0.97) {
+      // A done and its follow step: the story done, and a done mark beside it in each row that
+      // depends on it.
+      const id = (cells[2] ?? '').trim();
+      cell(1, '[DONE]');
+      lines[at] = cells.join('|');
+      if (!/^[\w-]+$/.test(id)) continue;
+      const ref = new RegExp(`(^|[ ,])(${id})(?![\\w-]|\\s*✅)`, 'g');
+      for (let j = 0; j < lines.length; j++) {
+        const cs = lines[j].split('|');
+        if (j === at || !lines[j].startsWith('|') || cs.length < 6) continue;
+        cs[4] = cs[4].replace(ref, '$1$2 ✅');
+        lines[j] = cs.join('|');
+      }
+      continue;
+    } else {
       // A `|` lost between the status and the id: the row is short, its Status cell holds the id.
       lines[at] = lines[at].replace(/^(\| *\[[^\]|]*\] *)\|/, '$1');
       continue;

@@ -86,6 +86,27 @@ describe('the incremental first read equals a full read', () => {
     expect(comparable(got!)).toEqual(comparable(await full(next, 'b')));
   }, 120_000);
 
+  it('a done at 10,000 stories is patched, with the done marks its follow step adds beside it', async () => {
+    const text = generateQueue(10_000);
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('| [ ] |'));
+    const id = lines[at].split('|')[2].trim().replace(/\*/g, '');
+    lines[at] = lines[at].replace('| [ ] |', '| [DONE] |');
+    let marked = 0;
+    for (let j = 0; j < lines.length; j++) {
+      const cells = lines[j].split('|');
+      if (j === at || cells.length < 6 || !new RegExp(`(^|[ ,])${id}(?![\\w-])`).test(cells[4])) continue;
+      cells[4] = cells[4].replace(new RegExp(`(^|[ ,])${id}(?![\\w-])`), `$1${id} ✅`);
+      lines[j] = cells.join('|');
+      marked++;
+    }
+    expect(marked).toBeGreaterThan(0);
+    const next = lines.join('\n');
+    const got = await patchIndex(viewOf(await full(text, 'a')), Buffer.from(text), Buffer.from(next), 'b', 'WORK_QUEUE.md');
+    expect(got).not.toBeNull();
+    expect(comparable(got!)).toEqual(comparable(await full(next, 'b')));
+  }, 120_000);
+
   it('neither a parent nor its children are read alone: a parent waits on its children', async () => {
     const text = [
       '| Status | Story | Description | Depends On |',
