@@ -53,7 +53,7 @@ import { LineIndex } from '../markdown/lines.js';
 declare const __QUEUE_BUILD__: string | undefined;
 const BUILD = typeof __QUEUE_BUILD__ === 'string' ? __QUEUE_BUILD__ : null;
 
-const FORMAT = 10;
+const FORMAT = 11;
 
 /** Thrown when a part of an index does not match its checksum: the index is rebuilt, never trusted. */
 export class IndexCorrupt extends Error {}
@@ -102,7 +102,7 @@ export interface QueueIndex {
 }
 
 /** What an index keeps of the rows, when some row can be read alone: what {@link patchIndex} and a
- * partial queue (`app/indexed-claim.ts`) need, and an answer from the index never does. */
+ * partial queue (`app/indexed-write.ts`) need, and an answer from the index never does. */
 export interface RowFacts {
   /** For each story, the 0-based line of its table's header when its row can be read alone
    * (`read/rows.ts` patchableRows), else -1. */
@@ -117,6 +117,9 @@ export interface RowFacts {
   whole: WholeFile;
   /** The status words the file declares (`read/queue.ts` QueueDocument.declared). */
   declared: readonly string[];
+  /** Whether the file keeps a Completed log or a listing (a table whose rows queue never writes a
+   * status into, `dialect/entries.ts` TableInfo kind `log`): a done appends to the log. */
+  logs: boolean;
 }
 
 /** A column of strings as stored: its distinct values, and for each row the position of its value
@@ -279,7 +282,7 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       rowsSum: new Uint8Array(0),
       diagnostics: queue.diagnostics,
     },
-    rows: rowHead && { rowHead, markedBy, tables, whole: wholeFile(queue, doc), declared: doc.declared ?? [] },
+    rows: rowHead && { rowHead, markedBy, tables, whole: wholeFile(queue, doc), declared: doc.declared ?? [], logs: doc.tables.some((t) => t.kind === 'log') },
     files,
     filesBytes: serialize(files),
     json,

@@ -87,7 +87,7 @@ export interface WriteResult {
   story: Story | null;
   /** The queue as it reads afterwards (as read, when nothing changed). A claim with `indexed` may
    * answer with a partial queue: only the story it took and that story's dependencies
-   * (`app/indexed-claim.ts`). */
+   * (`app/indexed-write.ts`). */
   after: Queue;
   /** False when the story already was as asked (a repeated claim by its holder): nothing was written. */
   changed: boolean;
@@ -113,7 +113,7 @@ export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResul
 }
 
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
-async function run(s: Session, intent: WriteIntent, allowEmpty = false, indexed = false): Promise<WriteResult> {
+async function run(s: Session, intent: WriteIntent, allowEmpty = false, indexed: boolean | { done: string } = false): Promise<WriteResult> {
   return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty, author: s.author, indexed }));
 }
 
@@ -179,7 +179,7 @@ async function handoffsFor(s: Session, id: string, queue: Queue): Promise<Handof
  * `maxClaims` stories. `renew: true` refreshes the lease of a story the agent holds: a commit with
  * no content change, which `queue stale` reads as the claim's new time. `indexed: true` (the CLI,
  * the MCP server): a claim reads the queue through its index, only the rows it
- * touches (`app/indexed-claim.ts`), and answers with a partial queue as `after`.
+ * touches (`app/indexed-write.ts`), and answers with a partial queue as `after`.
  */
 export function claim(s: Session, opts: { id?: string; renew?: boolean; indexed?: boolean } = {}): Promise<WriteResult> {
   const op: Operation = { op: 'claim', id: opts.id, agent: s.agent, renew: opts.renew, maxClaims: s.where.config.maxClaims };
@@ -195,6 +195,10 @@ export interface DoneOptions {
   unblock?: boolean;
   /** Write a handoff for each story this done makes ready (or for the story itself when none), in the same commit. */
   handoff?: { notes?: string; next?: string[] };
+  /** Read the tip through the queue index (the CLI, the MCP server): the decision, without
+   * `handoff`, is taken on a partial queue of the story, the stories that depend on it and their
+   * dependencies (`app/indexed-write.ts` doneQueue), and `after` is that partial queue. */
+  indexed?: boolean;
 }
 
 /**
@@ -210,21 +214,28 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
     import('../edit/handoff.js'),
   ]);
   const now = s.now().toISOString();
-  return run(s, (queue) => {
-    const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force }, s.where.config.agents);
-    const story = queue.graph.byId.get(d.id)!;
-    // Without unblocking, the dependents keep their bytes; the story itself and the generated blocks follow as for any write.
-    if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false, effort: s.where.config.effort }) ?? undefined;
-    if (opts.handoff) {
-      const from = story.claimant ?? s.agent;
-      const next = unblockedBy(queue, story.id);
-      // Written for the queue as this done leaves it: the done story counts as done.
-      const satisfied = (d: DependencyRef) => d.id === story.id || queue.graph.satisfied(d);
-      const req = { from, to: null, notes: opts.handoff.notes, next: opts.handoff.next, completed: [story], now, satisfied };
-      d.files = (next.length ? next : [story]).map((n) => ({ ...handoffFile(s.where.config.deploymentDir, { ...req, story: n }), role: 'handoff' as const }));
-    }
-    return d;
-  });
+  // A handoff is written for each story the done makes ready, from the whole queue: read in full.
+  const indexed = opts.indexed === true && !opts.handoff ? { done: opts.id } : false;
+  return run(
+    s,
+    (queue) => {
+      const d = decide(queue, { op: 'done', id: opts.id, agent: s.agent, force: opts.force }, s.where.config.agents);
+      const story = queue.graph.byId.get(d.id)!;
+      // Without unblocking, the dependents keep their bytes; the story itself and the generated blocks follow as for any write.
+      if (opts.unblock === false) d.follow = followWrite(queue, d, { blocks: s.where.config.renderOnWrite, dependents: false, effort: s.where.config.effort }) ?? undefined;
+      if (opts.handoff) {
+        const from = story.claimant ?? s.agent;
+        const next = unblockedBy(queue, story.id);
+        // Written for the queue as this done leaves it: the done story counts as done.
+        const satisfied = (d: DependencyRef) => d.id === story.id || queue.graph.satisfied(d);
+        const req = { from, to: null, notes: opts.handoff.notes, next: opts.handoff.next, completed: [story], now, satisfied };
+        d.files = (next.length ? next : [story]).map((n) => ({ ...handoffFile(s.where.config.deploymentDir, { ...req, story: n }), role: 'handoff' as const }));
+      }
+      return d;
+    },
+    false,
+    indexed,
+  );
 }
 
 /**

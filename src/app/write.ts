@@ -165,15 +165,17 @@ export interface WriteOutcome {
  * the decision is a git transaction on the shared branch (`git/transaction.ts`), decided again on
  * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal); `author`
  * authors the commit (`git/transaction.ts` TransactionOptions); `indexed`: a claim reads the tip
- * through the queue index (`app/indexed-claim.ts`), and `before` and `after` may then be partial
- * queues, of the story it took and its dependencies. Throws
+ * through the queue index (`app/indexed-write.ts`), and `before` and `after` may then be partial
+ * queues, of the story it took and its dependencies; `{ done: id }`: the write (a done of story
+ * `id`) reads it so, and they may be partial queues of that story, its dependencies, the stories
+ * that depend on it and theirs. Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
 export async function write(
   where: WriteTarget,
   intent: WriteIntent,
-  opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor; indexed?: boolean } = {},
+  opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor; indexed?: boolean | { done: string } } = {},
 ): Promise<WriteOutcome> {
   // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
   const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
@@ -193,7 +195,7 @@ export async function write(
     allowEmpty: opts.allowEmpty,
     request: typeof intent === 'function' ? undefined : intent,
     author: opts.author,
-    read: opts.indexed ? indexedRead(where, intent) : undefined,
+    read: opts.indexed ? indexedRead(where, intent, opts.indexed) : undefined,
   }).catch((e: unknown) => {
     throw guessedBranch(where, e);
   });
@@ -202,13 +204,15 @@ export async function write(
   return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
 }
 
-/** With `indexed`, how a claim reads the tip: a partial queue of the story it takes
- * (`app/indexed-claim.ts`); undefined for any other write (a lease renewal too), which reads the
- * file in full. */
-function indexedRead(where: WriteTarget, intent: WriteIntent): ((bytes: Buffer) => Promise<Queue>) | undefined {
+/** With `indexed`, how a claim reads the tip: a partial queue of the story it takes; with
+ * `{ done: id }`, a partial queue for a done of `id` (`app/indexed-write.ts`); undefined for any
+ * other write (a lease renewal too), which reads the file in full. */
+function indexedRead(where: WriteTarget, intent: WriteIntent, indexed: true | { done: string }): ((bytes: Buffer) => Promise<Queue>) | undefined {
+  const src = { root: where.root, file: where.file, config: where.config };
+  if (indexed !== true) return async (bytes) => (await import('./indexed-write.js')).doneQueue(src, bytes, indexed.done);
   if (typeof intent === 'function' || intent.op !== 'claim' || intent.renew) return undefined;
   const { agent, id } = intent;
-  return async (bytes) => (await import('./indexed-claim.js')).claimQueue({ root: where.root, file: where.file, config: where.config }, bytes, agent, id);
+  return async (bytes) => (await import('./indexed-write.js')).claimQueue(src, bytes, agent, id);
 }
 
 /**

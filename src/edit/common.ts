@@ -89,7 +89,7 @@ function statusCells(queue: Queue, doc: QueueDocument): { cells: string[]; lines
 /**
  * What the writes' conventions read from every row of `doc` ({@link WholeFile}), from a queue read
  * in full: kept beside the queue index, so that a queue of only the stories a write touches
- * (`app/indexed-claim.ts`) writes as the whole file does.
+ * (`app/indexed-write.ts`) writes as the whole file does.
  */
 export function wholeFile(queue: Queue, doc: QueueDocument): WholeFile {
   const { cells, lines } = statusCells(queue, doc);

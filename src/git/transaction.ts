@@ -70,7 +70,7 @@ export interface TransactionOptions extends BranchRef {
    * group commit: it may publish itself as a request and it serves pending ones (`requests.ts`). */
   request?: Operation;
   /** How the queue file at a tip is read for `decide`, when not in full: given its bytes, the queue
-   * to decide on (`app/indexed-claim.ts`: a partial queue for a claim). Not asked while other
+   * to decide on (`app/indexed-write.ts`: a partial queue for a claim). Not asked while other
    * agents' claim requests are pending, which group commit serves on the queue read in full. */
   read?: (bytes: Buffer) => Promise<Queue>;
   /** The commit's author, when it is not git's own identity (the committer stays git's): `queue run`'s

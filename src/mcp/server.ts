@@ -194,7 +194,7 @@ class QueueTools {
       case 'claim':
         return this.write((s) => claim(s, { id: str(args, 'id'), indexed: true }));
       case 'done':
-        return this.write((s) => done(s, { id: str(args, 'id', true) }));
+        return this.write((s) => done(s, { id: str(args, 'id', true), indexed: true }));
       case 'release':
         return this.write((s) => release(s, { id: str(args, 'id', true) }));
       case 'block':

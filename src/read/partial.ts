@@ -3,7 +3,7 @@
  * readRowAlone), placed where the full read places it, in a queue whose document is the whole
  * file. What a write that touches a few rows needs to decide, apply, prove and judge its edit with
  * the same code as on a queue read in full (`edit/`, `rules/`, `reconcile/`), without reading every
- * row: the caller (`app/indexed-claim.ts`) knows from the queue index which rows read alone and how
+ * row: the caller (`app/indexed-write.ts`) knows from the queue index which rows read alone and how
  * the full read resolved their dependencies, and supplies what a write learns from the whole file
  * ({@link WholeFile}) and the whole file's diagnostics. Pure.
  *

@@ -52,7 +52,7 @@ export interface QueueDocument {
   declared?: readonly string[];
   /**
    * What a write learns from every row of the file, for a document whose queue holds only some of
-   * its stories (a partial queue, `app/indexed-claim.ts`): the file's status cells and the done
+   * its stories (a partial queue, `app/indexed-write.ts`): the file's status cells and the done
    * marks its Depends On cells hold. Absent for a document read in full, where the stories say it.
    */
   whole?: WholeFile;

@@ -31,6 +31,6 @@ export function register(program: Command): void {
       const { deferDone } = await import('../run.js');
       return deferDone(cmd, deferred, { id, unblock: opts.unblock !== false, ...(handoff ? { handoff } : {}), at: new Date().toISOString() });
     }
-    await runWrite(cmd, opts, (ops, s) => ops.done(s, { id, force: opts.force, unblock: opts.unblock, handoff }));
+    await runWrite(cmd, opts, (ops, s) => ops.done(s, { id, force: opts.force, unblock: opts.unblock, handoff, indexed: true }));
   });
 }

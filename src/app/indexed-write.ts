@@ -1,22 +1,26 @@
 /**
- * A claim read through the queue index: the queue it decides on holds only the story
- * the claim takes and that story's dependencies, each read alone from its row (`read/partial.ts`),
- * so that a claim at 10,000 stories does not read 10,000 rows. The decision, the edit, its proof by
+ * Writes read through the queue index: a claim, and a done, decide on a partial queue that holds
+ * only the stories they read, each read alone from its row (`read/partial.ts`), so that a write at
+ * 10,000 stories does not read 10,000 rows. A claim's holds the story it takes and that story's
+ * dependencies; a done's, the story, its dependencies, the stories that depend on it (which its
+ * follow step unblocks and marks) and their dependencies. The decision, the edit, its proof by
  * re-reading, the claim rules and the follow step are the ones every write takes (`edit/`,
  * `rules/`, `reconcile/`), on that partial queue; what they learn from the whole file (how it
  * writes statuses and done marks, its diagnostics) comes from the index.
  *
- * The index answers which story: the ready stories in the claim order and the agent's claims, as
- * `queue ready --agent` answers (`app/index-cache.ts` readyOrder). It is the index of the very bytes the
- * claim decides on: kept for them, or the kept one patched after an edit of a few rows
- * (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
+ * The index answers which stories: for a claim without an id, the ready stories in the claim order
+ * and the agent's claims, as `queue ready --agent` answers (`app/index-cache.ts` readyOrder); for a
+ * story named by id, the one story of that very id; and the edges of the graph. It is the index of
+ * the very bytes the write decides on: kept for them, or the kept one patched after an edit of a few
+ * rows (`app/index-cache.ts` patchIndex), or made by reading them in full (then that reading is the
  * queue decided on). Wherever the partial queue could not decide as the whole one does, the whole
  * file is read: a file with rows that do not read alone (`read/rows.ts` patchableRows), conflict
- * markers, generated blocks a write re-renders from every story (`renderOnWrite`); a story the
- * claim would take on a dependency cycle (which may run through stories the partial queue leaves
- * out), whose row or whose dependencies' rows do not read alone, or whose status another row's
- * done mark names; an agent at its claim limit, or no story ready (the full read refuses, with its
- * reasons).
+ * markers, generated blocks a write re-renders from every story (`renderOnWrite`); a story on a
+ * dependency cycle (which may run through stories the partial queue leaves out), whose row or
+ * whose neighbours' rows do not read alone, or whose status another row's done mark names; for a
+ * claim, an agent at its claim limit, or no story ready (the full read refuses, with its reasons);
+ * for a done, a file with a Completed log, or a story depending on it that is to do and would still
+ * wait (whether to write it `[BLOCKED]` is the whole file's convention).
  */
 import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
@@ -37,7 +41,23 @@ export interface ClaimSource {
  * the queue read in full (whose index is then kept, so that the next claim is answered from it).
  * Throws what reading the file in full throws (`too_large`, …).
  */
-export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string, id?: string): Promise<Queue> {
+export function claimQueue(src: ClaimSource, bytes: Buffer, agent: string, id?: string): Promise<Queue> {
+  return indexedQueue(src, bytes, (view) => partialFor(view, bytes, src, agent, id));
+}
+
+/**
+ * The queue a done of story `id` decides on, read from `bytes` (the queue file at the tip): a
+ * partial queue of the story, its dependencies, the stories that depend on it and their
+ * dependencies ({@link partialForDone}) when the index can say them, else the queue read in full.
+ * Throws what reading the file in full throws.
+ */
+export function doneQueue(src: ClaimSource, bytes: Buffer, id: string): Promise<Queue> {
+  return indexedQueue(src, bytes, (view) => partialForDone(view, bytes, src, id));
+}
+
+/** The queue `partial` gives from the index of `bytes`, or, when it gives none, the queue read in
+ * full (whose index is kept when there was none to answer). */
+async function indexedQueue(src: ClaimSource, bytes: Buffer, partial: (view: IndexView) => Promise<Queue | null>): Promise<Queue> {
   const vocabulary = src.config.vocabulary;
   const { readQueue } = await import('../read/queue.js');
   const full = () => readQueue([{ file: src.file, bytes }], { vocabulary });
@@ -54,7 +74,7 @@ export async function claimQueue(src: ClaimSource, bytes: Buffer, agent: string,
   const found = await currentIndex(where, key, bytes, src.file, vocabulary);
   if (!found) return rebuilt();
   try {
-    return (await partialFor(found.view, bytes, src, agent, id)) ?? (await full());
+    return (await partial(found.view)) ?? (await full());
   } catch (e) {
     // A part of the index that does not prove itself (a disk error, a stray write) is never decided on.
     if (e instanceof IndexCorrupt) return rebuilt();
@@ -118,4 +138,60 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
 function onlyIndexOf(ids: readonly string[], id: string): number | undefined {
   const at = ids.indexOf(id);
   return at === -1 || ids.indexOf(id, at + 1) !== -1 ? undefined : at;
+}
+
+/**
+ * The partial queue a done of story `id` decides on: the story (the one of that very id), its
+ * dependencies, the stories that depend on it, and theirs; or null where it could not decide as the
+ * whole queue does. Besides the claim's conditions ({@link partialFor}): a file with a Completed
+ * log (a done appends to it) and a story that depends on it and is to do and still waits after the
+ * done on another (whether the file writes `[BLOCKED]` for it is a fact of the whole file) go to
+ * the full read.
+ */
+export async function partialForDone(view: IndexView, bytes: Buffer, src: ClaimSource, id: string): Promise<Queue | null> {
+  const ix = view.index;
+  const facts = view.rows();
+  if (!facts || facts.logs || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
+  const { rowHead, markedBy } = facts;
+  const files = view.files();
+  const i = onlyIndexOf(files.id, id);
+  const a = ix.arrays;
+  if (i === undefined || rowHead[i] === -1 || markedBy[i] || a.cyclic[i]) return null;
+  const { GraphCore, TODO } = await import('../model/core.js');
+  const depsOf = (j: number) => Array.from(a.depList.subarray(a.depStart[j], a.depStart[j + 1]));
+  const { start, list } = new GraphCore(a).reverseEdges();
+  const dependents = [...new Set(list.subarray(start[i], start[i + 1]))];
+  for (const j of dependents) {
+    if (rowHead[j] === -1 || a.cyclic[j]) return null;
+    // Waiting on this story counts once for each time it is named; what is left, it waits on after.
+    const named = depsOf(j).filter((k) => k === i).length;
+    if (a.category[j] === TODO && a.unsatisfied[j] - named > 0) return null;
+  }
+  // The stories whose dependencies the decision and its follow step read: this one and its dependents.
+  const resolved = new Set([i, ...dependents]);
+  const all = new Set<number>();
+  for (const j of resolved) {
+    all.add(j);
+    for (const k of depsOf(j)) all.add(k);
+  }
+  const read = [...all].sort((x, y) => files.line[x] - files.line[y]);
+  if (read.some((j) => rowHead[j] === -1)) return null;
+  const rows = read.map((j) => ({ line: files.line[j], head: rowHead[j], deps: resolved.has(j) ? depsOf(j).map((k) => files.id[k]) : null }));
+  const text = bytes.toString('utf8');
+  if (src.config.renderOnWrite && hasGeneratedBlocks(text)) return null;
+  const { partialQueue } = await import('../read/partial.js');
+  const queue = await partialQueue({
+    file: src.file,
+    text,
+    rows,
+    tables: facts.tables,
+    whole: facts.whole,
+    declared: facts.declared,
+    diagnostics: ix.diagnostics,
+    ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
+  });
+  if (!queue) return null;
+  const { holdOf } = await import('../model/graph.js');
+  for (let k = 0; k < read.length; k++) if (!readsAsStored(ix, files, read[k], queue.stories[k], holdOf(queue.stories[k]))) return null;
+  return queue;
 }

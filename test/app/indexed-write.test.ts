@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partialFor } from '../../src/app/indexed-claim.js';
+import { partialFor, partialForDone } from '../../src/app/indexed-write.js';
 import { handoffsNaming } from '../../src/app/handoff-files.js';
 import { buildIndex, viewOf } from '../../src/app/index-cache.js';
 import { DEFAULTS as DEFAULT_CONFIG, type QueueConfig } from '../../src/domain/config.js';
@@ -33,7 +33,7 @@ async function claimOn(queue: Queue, agent: string, config: QueueConfig, id?: st
 
 /**
  * For each of `texts`, for each agent, without an id and by the id of each of a file's first stories:
- * the claim on the partial queue the index gives (`app/indexed-claim.ts`) writes and answers what
+ * the claim on the partial queue the index gives (`app/indexed-write.ts`) writes and answers what
  * the claim on the queue read in full does (or is refused alike), and the partial queue's stories
  * are the full read's (dependencies of a dependency left unresolved). Returns how many claims the
  * partial queue decided.
@@ -135,6 +135,107 @@ describe('a claim on the partial queue the index gives is the claim on the whole
   );
 });
 
+/** A done of story `id` by `agent` on `queue`, as `queue done` carries it out without a handoff
+ * (decision, follow step unblocking and marking its dependents, edit, proof and claim rules). */
+async function doneOn(queue: Queue, agent: string, config: QueueConfig, id: string) {
+  try {
+    const d = withFollow(queue, decide(queue, { op: 'done', id, agent }, config.agents), config);
+    const a = await applyDecision(queue, d, config);
+    return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
+  } catch (e) {
+    return { refused: (e as { code?: string }).code ?? String(e) };
+  }
+}
+
+/**
+ * For each of `texts`, a done of each story held (in progress or in review, the first ten), by its
+ * holder and by another agent: the done on the partial queue the index gives writes and answers
+ * what the done on the queue read in full does (or is refused alike), and the partial queue's
+ * stories are the full read's. Returns how many dones a partial queue decided.
+ */
+async function sameDones(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
+  let partials = 0;
+  for (const [name, text] of texts) {
+    const bytes = Buffer.from(text);
+    const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
+    const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
+    const held = full.stories.filter((x) => x.status.category === 'in_progress' || x.status.category === 'review').slice(0, 10);
+    for (const story of held) {
+      const partial = await partialForDone(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, story.id);
+      if (!partial) continue;
+      partials++;
+      for (const s of partial.stories) {
+        const was = full.graph.byId.get(s.id)!;
+        const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
+        expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
+      }
+      for (const agent of [story.claimant ?? 'Dev 1', 'Someone Else']) {
+        expect(await doneOn(partial, agent, config, story.id), `${name}: done ${story.id} by ${agent}`).toEqual(await doneOn(full, agent, config, story.id));
+      }
+    }
+  }
+  return partials;
+}
+
+describe('a done on the partial queue the index gives is the done on the whole queue', () => {
+  it('over generated queues, claim after claim and done after done', async () => {
+    let text = generateQueue(400);
+    let partials = 0;
+    const config = { ...DEFAULT_CONFIG, maxClaims: 100 };
+    for (let k = 0; k < 16; k++) {
+      const queue = await readQueue([{ file: 'WORK_QUEUE.md', text }]);
+      const held = queue.stories.filter((x) => x.status.category === 'in_progress');
+      // Two claims, then a done of the first story held: the queue moves as a team moves it.
+      const op = k % 3 === 2 && held.length ? { op: 'done' as const, id: held[0].id, agent: held[0].claimant! } : { op: 'claim' as const, agent: AGENTS[k % 2], maxClaims: 100 };
+      const d = withFollow(queue, decide(queue, op), config);
+      text = (await applyDecision(queue, d, config)).content;
+      partials += await sameDones([[`step ${k}`, text]], config);
+    }
+    expect(partials).toBeGreaterThanOrEqual(30);
+  });
+
+  it('in files whose conventions only the whole file shows, with dependents it unblocks and marks, and over the fixtures', async () => {
+    const head = '# Q\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const texts: Array<[string, string]> = [
+      // Dependents written [BLOCKED] while they wait: released, one of them still waiting on another.
+      [
+        'waits',
+        `${head}| [DONE] | A | a | None |\n| [IN PROGRESS: Dev 1] | B | b | A ✅ |\n| [BLOCKED] | C | c | B |\n| [BLOCKED] | D | d | B, E |\n| [ ] | E | e | None |\n| [BLOCKED: vendor] | F | f | B |\n`,
+      ],
+      ['words', `${head}| Done | A | a | None |\n| In progress (Dev 3) | B | b | A |\n| Blocked | C | c | B |\n| Todo | D | d | None |\n`],
+      ['emoji', `${head}| ✅ Done | A | a | None |\n| 🚧 In progress: Dev 3 | B | b | A ✅ |\n| ⬜ Todo | C | c | B |\n`],
+      [
+        'marks',
+        `${head}| [DONE] | A | a | None |\n| [DONE] | E | e | A [DONE] |\n| [IN PROGRESS: Dev 2] | B | b | A [DONE] |\n| [ ] | C | c | A [DONE], B |\n| [REVIEW: Dev 1] | G | g | B |\n`,
+      ],
+      // A to-do dependent that still waits on another story: whether it is written [BLOCKED] is
+      // the whole file's convention, so no partial queue is made (the done is compared all the same).
+      ['still waiting', `${head}| [IN PROGRESS: Dev 1] | B | b | None |\n| [ ] | C | c | B, E |\n| [ ] | E | e | None |\n`],
+      ['chinese', '# 队列\n\n| 状态 | 编号 | 标题 | 依赖 |\n|---|---|---|---|\n| 已完成 | T-1 | 一 | 无 |\n| 进行中 (Dev 3) | T-2 | 二 | T-1 |\n| 待办 | T-3 | 三 | T-2 |\n'],
+      [
+        'tables',
+        `${head}| [DONE] | A | a | None |\n| [IN PROGRESS: Dev 1] | W | w | A |\n\n## Later\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [BLOCKED] | C | c | W |\n`,
+      ],
+    ];
+    expect(await sameDones([...texts, ...named(fixtureFiles())])).toBeGreaterThanOrEqual(texts.length);
+    expect(await sameDones([texts[4]])).toBe(0);
+    // A Completed log, which a done appends to: no partial queue.
+    const logged = `${texts[0][1]}\n## Completed\n\n| Story | Description | Agent | Wave |\n|---|---|---|---|\n| [DONE] **A** | a | Dev 1 | 1 |\n`;
+    expect(await sameDones([['log', logged]])).toBe(0);
+    expect(await sameDones([['no log', texts[0][1]]])).toBe(1);
+  });
+
+  it.skipIf(withoutCorpus('dones on partial queues against dones on whole queues over ../shared/corpus'))(
+    'over every real queue and rgrid version',
+    async () => {
+      const n = await sameDones(named(corpusFiles()));
+      console.log(`dones compared on partial queues over the corpus: ${n}`);
+      expect(n).toBeGreaterThanOrEqual(1);
+    },
+    240_000,
+  );
+});
+
 describe('what a claim on a partial queue answers about the whole file', () => {
   it('the handoffs for the story it took: one that names another story of the file as its own is not for it', async () => {
     const root = tempDir('queue-indexed-handoff-');
@@ -184,6 +285,14 @@ describe('queue claim through the index (built CLI, real repositories)', () => {
       const whole = run(b, ['claim', ...agent], { QUEUE_NO_INDEX: '1' });
       expect(indexed, `claim ${k}`).toEqual(whole);
       expect(indexed.code).toBe(0);
+      // Every other claim's story done: by its holder (unblocking and marking what depends on it),
+      // and, first, by another agent (refused alike).
+      if (k % 2 === 1) {
+        const id = /"story":\{"id":"([^"]+)"/.exec(indexed.out)![1];
+        const other = ['--agent', 'Dev 9', '--json'];
+        expect(run(a, ['done', id, ...other]), `done ${id} by another`).toEqual(run(b, ['done', id, ...other], { QUEUE_NO_INDEX: '1' }));
+        expect(run(a, ['done', id, ...agent.slice(-3)]), `done ${id}`).toEqual(run(b, ['done', id, ...agent.slice(-3)], { QUEUE_NO_INDEX: '1' }));
+      }
     }
     expect(readFileSync(join(a, 'WORK_QUEUE.md'), 'utf8')).toBe(readFileSync(join(b, 'WORK_QUEUE.md'), 'utf8'));
     expect(git(a, 'log', '--format=%s%n%b')).toBe(git(b, 'log', '--format=%s%n%b'));
