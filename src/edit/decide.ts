@@ -18,8 +18,8 @@ import { cellStatus, emphasisOf, type StatusStyle, type StatusWish } from './sty
 import { blockedOnEdits } from './fields.js';
 import { taskStatusEdits, taskWish } from './task.js';
 import { sectionMoveEdits, sectionWish, type SectionPlace } from './move.js';
-import { mirrored, type Former, type Reopened } from './former.js';
-import { assertEditable, blocksWaiting, cellText, deleteLines, endingAfter, fileStyle, findStory, tableStatusCells } from './common.js';
+import { mirrored, rewrittenSince, statusForms, type Former, type Reopened } from './former.js';
+import { assertEditable, blocksWaiting, cellText, deleteLines, endingAfter, fileStyle, findStory } from './common.js';
 import { isClaimed, type ClaimedCategory } from '../domain/status.js';
 import { parseStatus, statusExtent } from '../dialect/status.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -225,7 +225,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       wish = open(false);
       // The story's own to-do form, and place, as they were before the claim: a claim and its
       // release change no byte.
-      style = formerStyle(style, op.former ?? null, queue, doc);
+      style = formerStyle(style, op.former ?? null, queue, doc, occ);
       place = op.former?.place;
       break;
     case 'block':
@@ -240,7 +240,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       wish = open(true);
       // The story's own to-do form, and place, as they were before the hold; or, when it read
       // blocked then because it waited and waits still, that status as it was written.
-      style = formerStyle(style, op.former ?? null, queue, doc);
+      style = formerStyle(style, op.former ?? null, queue, doc, occ);
       place = op.former?.place;
       if (waits && wish.category === 'todo' && op.former?.waited && occ.kind === 'table' && !occ.section) {
         const waiting = waitingStyle(() => style, op.former.waited, doc);
@@ -257,7 +257,7 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
       // since kept after the status (`Done (est. 2d)`, which reads as done by "est. 2d") stays.
       if (op.reopened?.former) {
         const { former } = op.reopened;
-        style = formerStyle(style, former, queue, doc);
+        style = formerStyle(style, former, queue, doc, occ);
         place = former.place;
         occ = withoutNote(doc, occ, former.note);
       }
@@ -359,7 +359,7 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
     const wish: StatusWish = blocks ? { category: 'blocked', reason: null } : { category: 'todo' };
     style ??= fileStyle(queue, e.doc);
     const former = formers.get(s.id) ?? null;
-    edits.push(...statusEdits(e.doc, e.occ, wish, formerStyle(style, former, queue, e.doc), former?.place));
+    edits.push(...statusEdits(e.doc, e.occ, wish, formerStyle(style, former, queue, e.doc, e.occ), former?.place));
     changes.push({ id: s.id, expect: wish });
   }
   const names = stories.map((s) => s.id);
@@ -376,16 +376,12 @@ export function decideRelease(queue: Queue, ids: readonly string[], agent: strin
 }
 
 /** `style`, writing a story's former to-do status (`edit/former.ts`) for to do when it still reads
- * as to do in `doc` and the file was not rewritten in another dialect since (it still holds one of
- * its other status cells then): what a release writes back. */
-function formerStyle(style: StatusStyle, former: Former | null, queue: Queue, doc: QueueDocument): StatusStyle {
+ * as to do in `doc` and the file was not rewritten in another dialect since ({@link rewrittenSince}:
+ * `occ` is the story's place now): what a release writes back. */
+function formerStyle(style: StatusStyle, former: Former | null, queue: Queue, doc: QueueDocument, occ: Occurrence): StatusStyle {
   const form = former?.form;
   if (!form || parseStatus(form, doc.lexicon).category !== 'todo') return style;
-  const then = former.cells;
-  if (then?.length) {
-    const kept = new Set(then);
-    if (!tableStatusCells(queue, doc).some((c) => kept.has(c))) return style;
-  }
+  if (former.forms && rewrittenSince(former.forms, statusForms(queue, doc, occ))) return style;
   // Taken only where it reads as to do with what follows it in the cell, as every style's forms are.
   return { write: (w, after = '') => (w.category === 'todo' && parseStatus(form + after, doc.lexicon).category === 'todo' ? form : style.write(w, after)) };
 }

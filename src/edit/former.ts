@@ -23,11 +23,11 @@ export interface Former {
   /** For a story that read blocked because it waited on its dependencies (no hold; `form` null):
    * its status as written (`[BLOCKED]`), which an unblock writes back while it still waits. */
   waited?: string;
-  /** With `form`: the file's other status cells then, each distinct one once (`edit/common.ts`
-   * tableStatusCells). When the file now holds none of them, it was rewritten in another dialect
-   * since (by hand, `[ ]`/`[DONE]` to words), and the form then is not written back: the file's own
-   * is. Empty when the story was the only one. */
-  cells?: string[];
+  /** With `form`: how the file's other status cells wrote each status category then
+   * ({@link statusForms}). Where the file now writes every category it wrote then otherwise (it was
+   * rewritten in another dialect since, by hand: `[ ]`/`[DONE]` to `Todo`/`Done`), the form then is
+   * not written back: the file's own is ({@link rewrittenSince}). */
+  forms?: Record<string, string[]>;
 }
 
 /** How a done story stood before the claim whose work its done finished: what a reopen writes back. */
@@ -83,12 +83,7 @@ export function formerOf(before: Queue, id: string): Former | null {
   }
   const written = writtenStatus(doc, occ);
   if (!written || parseStatus(written.form, doc.lexicon).category !== 'todo') return null;
-  // The story's own cell is not the file's: the cells of the others, each distinct one once.
-  const all = tableStatusCells(before, doc);
-  const own = occ.spans.status ? doc.text.slice(occ.spans.status.start, occ.spans.status.end) : null;
-  const cells = new Set(all);
-  if (own !== null && all.indexOf(own) === all.lastIndexOf(own)) cells.delete(own);
-  return { ...written, cells: [...cells] };
+  return { ...written, forms: statusForms(before, doc, occ) };
 }
 
 /**
@@ -127,4 +122,46 @@ export function heldFromOf(before: Queue, id: string): Former | null {
   const doc = story ? before.documents.find((d) => d.file === story.file) : undefined;
   const waited = story && doc && story.occurrences.filter((o) => o.kind !== 'log').length === 1 ? waitedForm(before, doc, story) : null;
   return waited === null ? null : { form: null, waited };
+}
+
+/**
+ * How the status cells of `doc` (`edit/common.ts` tableStatusCells) but the one of `occ` write each
+ * status category: the distinct forms of each, the status alone (no note after it), its claimant or
+ * reason left out (`[IN PROGRESS: Dev 1]` and `[IN PROGRESS: Dev 2]` are one form).
+ */
+export function statusForms(queue: Queue, doc: QueueDocument, occ: Occurrence): Record<string, string[]> {
+  const cells = tableStatusCells(queue, doc);
+  const own = occ.spans.status ? doc.text.slice(occ.spans.status.start, occ.spans.status.end) : null;
+  const skip = own === null ? -1 : cells.indexOf(own);
+  const forms = new Map<string, Set<string>>();
+  for (let k = 0; k < cells.length; k++) {
+    if (k === skip) continue;
+    const cell = cells[k].trim();
+    const extent = statusExtent(cell, doc.lexicon);
+    const source = extent ? cell.slice(extent.start, extent.end) : cell;
+    const st = parseStatus(source, doc.lexicon);
+    if (st.category === 'unknown') continue;
+    const arg = st.category === 'blocked' ? st.reason : st.claimant;
+    const form = arg && source.includes(arg) ? source.replace(arg, () => '\u0000') : source;
+    const seen = forms.get(st.category) ?? new Set<string>();
+    seen.add(form);
+    forms.set(st.category, seen);
+  }
+  return Object.fromEntries([...forms].map(([c, f]) => [c, [...f]]));
+}
+
+/**
+ * Whether a file was rewritten in another dialect between `then` and `now` ({@link statusForms} of
+ * each): it writes every category both show in forms it did not write then. False when no category
+ * is shown both times (nothing tells: the other stories all moved on, in a small queue).
+ */
+export function rewrittenSince(then: Record<string, string[]>, now: Record<string, string[]>): boolean {
+  let common = 0;
+  for (const [category, forms] of Object.entries(then)) {
+    const current = now[category];
+    if (!current) continue;
+    common++;
+    if (forms.some((f) => current.includes(f))) return false;
+  }
+  return common > 0;
 }

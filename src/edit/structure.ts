@@ -312,10 +312,10 @@ function cellDepEdit(text: string, span: Span, action: 'add' | 'rm', dep: string
   const k = at[0];
   const kept = k === 0 ? pieces.slice(2) : [...pieces.slice(0, k - 1), ...pieces.slice(k + 1)];
   // A note after the last reference is the cell's (`A, B (see notes)` → `A (see notes)`), as for
-  // a reference alone, unless it is about the one removed, or the list writes a note after each
-  // reference (`A (after X), B (after Y)`: each is its own).
+  // a reference alone, unless it is about the one removed, or the list writes a note in parentheses
+  // after each reference (`A (after X), B (after Y)`: each is its own).
   const note = k === pieces.length - 1 ? trailingNote(pieces[k]) : '';
-  const own = pieces.some((p, j) => j % 2 === 0 && j !== k && trailingNote(p) !== '');
+  const own = pieces.every((p, j) => j % 2 === 1 || j === k || trailingNote(p).includes('('));
   const cellNote = note && !own && !namesReference(note, dep) ? note : '';
   return { start: span.start, end: span.end, text: `${kept.join('')}${cellNote}` };
 }

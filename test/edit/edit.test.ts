@@ -597,6 +597,10 @@ describe('add and dep', () => {
     expect(await run(list('A (after X), B (after Y)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A (after X) |');
     expect(await run(list('A (after X), B (after Y)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | B (after Y) |');
     expect(await run(list('A, B (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'A', 'X'))).toContain('| [ ] | **C** | c | B (see notes) |');
+    // A list where only some references have a note of their own: the last note may be the cell's, and stays.
+    expect(await run(list('A (x), E, B (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A (x), E (see notes) |');
+    // A comment is no note of a reference's own.
+    expect(await run(list('A <!-- a -->, B (see notes)'), (queue) => decideDep(queue, 'rm', 'C', 'B', 'X'))).toContain('| [ ] | **C** | c | A <!-- a --> (see notes) |');
     // A note on the lines after a placeholder would read as a dependency once it is gone: refused.
     const broken = await refusal(list('None (x)<br>E'), (queue) => decideDep(queue, 'add', 'C', 'A', 'X'));
     expect([broken.code, broken.message]).toEqual(['parse_error', expect.stringContaining('line break')]);

@@ -131,6 +131,14 @@ describe('writes on a local branch (no remote)', () => {
     git(converted, 'commit', '-qam', 'statuses in capitals');
     expect((await queue(converted, ['reopen', 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
     expect(file()).toBe(words.replace('| Done |', '| DONE |').replace('| In Progress (Dev 1) | **B** |', '| TODO | **B** |').replace('| Todo |', '| TODO |'));
+    // Not a rewrite: the other stories moved on (claimed by another agent), and no status the file
+    // shows now was shown then to compare: the form before the claim comes back.
+    const own = '| Status | Story | Description | Depends On |\n|---|---|---|---|\n| **OPEN** — urgent | **S-1** | one | None |\n| [ ] | **S-2** | two | None |\n';
+    const small = repo(own);
+    expect((await queue(small, ['claim', 'S-1', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect((await queue(small, ['claim', 'S-2', '--agent', 'Dev 2', '--json'])).code).toBe(0);
+    expect((await queue(small, ['release', 'S-1', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(small, 'WORK_QUEUE.md'), 'utf8')).toContain('| **OPEN** — urgent | **S-1** |');
   });
 
   it('a reopen writes back how the story and the dependents its done released stood before its claim, read from the claim commit; a done by hand gets the file’s form', async () => {
