@@ -464,7 +464,8 @@ function atomicWrite(path: string, data: Buffer | readonly Buffer[]): void {
 
 /** A story-file check's result, valid while the directories it listed are unchanged. */
 interface CheckRecord {
-  /** {@link IndexView.checkKey} of the index it was made for. */
+  /** {@link IndexView.checkKey} of the index it was made for, with where the queue file is (the
+   * caller's: `app/open.ts`). */
   key: string;
   dirs: Array<[path: string, mtimeNs: string]>;
   diagnostics: Diagnostic[];

@@ -185,7 +185,9 @@ export async function openReady(opts: OpenOptions, agent?: string, limit = Infin
  * files and the directories it listed are unchanged. */
 function storyFileCheck(loc: Location, where: string | null, view: IndexView): Diagnostic[] {
   const record = where ? checkRecord(where) : null;
-  const key = record ? view.checkKey() : '';
+  // The directories it lists are where the queue file is: a record made for the same story files
+  // elsewhere (an index directory copied from another clone) is not this one's.
+  const key = record ? `${view.checkKey()}\0${loc.root}\0${dirname(loc.path)}` : '';
   const kept = record ? loadCheck(record, key) : null;
   if (kept) return kept;
   const f = view.files();

@@ -124,6 +124,17 @@ describe('the stored index (built CLI)', () => {
     expect(ready(repo).diagnostics.map((d: { code: string; story: string }) => [d.code, d.story])).toEqual([['missing_story_file', 'B']]);
     writeFileSync(join(repo, 'WORK_QUEUE.md'), text('Queue 2', 'b.md'));
     expect(ready(repo).diagnostics.map((d: { code: string; story: string }) => [d.code, d.story])).toEqual([['missing_story_file', 'B']]);
+    // A record copied into another clone's index directory, for the same story files, is not its own.
+    const other = tempDir('queue-index-check-');
+    mkdirSync(join(other, '.git'));
+    mkdirSync(join(other, 'stories'));
+    writeFileSync(join(other, 'WORK_QUEUE.md'), text('Queue 2', 'b.md'));
+    utimesSync(join(other, 'stories'), old, old);
+    expect(ready(other).diagnostics.map((d: { story: string }) => d.story)).toEqual(['A', 'B']);
+    const dir = (r: string) => join(r, '.git', 'queue', 'index');
+    const record = (r: string) => readdirSync(dir(r)).find((f) => f.endsWith('.files.v8'))!;
+    writeFileSync(join(dir(other), record(other)), readFileSync(join(dir(repo), record(repo))));
+    expect(ready(other).diagnostics.map((d: { story: string }) => d.story)).toEqual(['A', 'B']);
   });
 
   it('a flipped byte anywhere in the stored index is never an answer: each part proves itself, a mismatch is a rebuild', () => {
