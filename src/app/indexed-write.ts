@@ -45,14 +45,18 @@ export function claimQueue(src: ClaimSource, bytes: Buffer, agent: string, id?: 
   return indexedQueue(src, bytes, (view) => partialFor(view, bytes, src, agent, id));
 }
 
+/** A write of one story's status that decides on a partial queue besides a claim: a done (which
+ * unblocks and marks the stories that depend on it), or a block (a hold with a reason). */
+export type StoryWrite = 'done' | 'block';
+
 /**
- * The queue a done of story `id` decides on, read from `bytes` (the queue file at the tip): a
- * partial queue of the story, its dependencies, the stories that depend on it and their
- * dependencies ({@link partialForDone}) when the index can say them, else the queue read in full.
- * Throws what reading the file in full throws.
+ * The queue a done or a block of story `id` decides on, read from `bytes` (the queue file at the
+ * tip): a partial queue of the story and its dependencies, and for a done the stories that depend
+ * on it and theirs ({@link partialForStory}), when the index can say them; else the queue read in
+ * full. Throws what reading the file in full throws.
  */
-export function doneQueue(src: ClaimSource, bytes: Buffer, id: string): Promise<Queue> {
-  return indexedQueue(src, bytes, (view) => partialForDone(view, bytes, src, id));
+export function storyQueue(src: ClaimSource, bytes: Buffer, op: StoryWrite, id: string): Promise<Queue> {
+  return indexedQueue(src, bytes, (view) => partialForStory(view, bytes, src, op, id));
 }
 
 /** The queue `partial` gives from the index of `bytes`, or, when it gives none, the queue read in
@@ -141,17 +145,17 @@ function onlyIndexOf(ids: readonly string[], id: string): number | undefined {
 }
 
 /**
- * The partial queue a done of story `id` decides on: the story (the one of that very id), its
- * dependencies, the stories that depend on it, and theirs; or null where it could not decide as the
- * whole queue does. Besides the claim's conditions ({@link partialFor}): a file with a Completed
- * log (a done appends to it) and a story that depends on it and is to do and still waits after the
- * done on another (whether the file writes `[BLOCKED]` for it is a fact of the whole file) go to
- * the full read.
+ * The partial queue a write `op` of story `id` decides on: the story (the one of that very id) and
+ * its dependencies; for a done, the stories that depend on it, and theirs, too (its follow step
+ * unblocks and marks them); or null where it could not decide as the whole queue does. Besides the
+ * claim's conditions ({@link partialFor}), a done goes to the full read in a file with a Completed
+ * log (it appends to it), and when a story that depends on it is to do and would still wait after
+ * it on another (whether the file writes `[BLOCKED]` for it is a fact of the whole file).
  */
-export async function partialForDone(view: IndexView, bytes: Buffer, src: ClaimSource, id: string): Promise<Queue | null> {
+export async function partialForStory(view: IndexView, bytes: Buffer, src: ClaimSource, op: StoryWrite, id: string): Promise<Queue | null> {
   const ix = view.index;
   const facts = view.rows();
-  if (!facts || facts.logs || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
+  if (!facts || (op === 'done' && facts.logs) || ix.diagnostics.some((d) => d.code === 'conflict')) return null;
   const { rowHead, markedBy } = facts;
   const files = view.files();
   const i = onlyIndexOf(files.id, id);
@@ -160,7 +164,7 @@ export async function partialForDone(view: IndexView, bytes: Buffer, src: ClaimS
   const { GraphCore, TODO } = await import('../model/core.js');
   const depsOf = (j: number) => Array.from(a.depList.subarray(a.depStart[j], a.depStart[j + 1]));
   const { start, list } = new GraphCore(a).reverseEdges();
-  const dependents = [...new Set(list.subarray(start[i], start[i + 1]))];
+  const dependents = op === 'done' ? [...new Set(list.subarray(start[i], start[i + 1]))] : [];
   for (const j of dependents) {
     if (rowHead[j] === -1 || a.cyclic[j]) return null;
     // Waiting on this story counts once for each time it is named; what is left, it waits on after.

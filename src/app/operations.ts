@@ -27,7 +27,7 @@ import type { Queue } from '../read/queue.js';
 import type { CommitAuthor } from '../git/transaction.js';
 import type { Git } from '../git/git.js';
 import { argumentAsRead } from '../dialect/status.js';
-import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget } from './write.js';
+import { locateWrite, resolveAgent, write, type LocateOptions, type WriteIntent, type WriteOutcome, type WriteTarget, type IndexedWrite } from './write.js';
 import { isClaimed } from '../domain/status.js';
 import { TRAILER } from '../domain/trailers.js';
 
@@ -113,7 +113,7 @@ export function writeIntent(s: Session, intent: WriteIntent): Promise<WriteResul
 }
 
 /** Carry out `intent` for `s` and describe the outcome as a {@link WriteResult}. */
-async function run(s: Session, intent: WriteIntent, allowEmpty = false, indexed: boolean | { done: string } = false): Promise<WriteResult> {
+async function run(s: Session, intent: WriteIntent, allowEmpty = false, indexed: IndexedWrite = false): Promise<WriteResult> {
   return result(s, await write(s.where, intent, { commit: s.commit, allowEmpty, author: s.author, indexed }));
 }
 
@@ -197,7 +197,7 @@ export interface DoneOptions {
   handoff?: { notes?: string; next?: string[] };
   /** Read the tip through the queue index (the CLI, the MCP server): the decision, without
    * `handoff`, is taken on a partial queue of the story, the stories that depend on it and their
-   * dependencies (`app/indexed-write.ts` doneQueue), and `after` is that partial queue. */
+   * dependencies (`app/indexed-write.ts` storyQueue), and `after` is that partial queue. */
   indexed?: boolean;
 }
 
@@ -215,7 +215,7 @@ export async function done(s: Session, opts: DoneOptions): Promise<WriteResult> 
   ]);
   const now = s.now().toISOString();
   // A handoff is written for each story the done makes ready, from the whole queue: read in full.
-  const indexed = opts.indexed === true && !opts.handoff ? { done: opts.id } : false;
+  const indexed = opts.indexed === true && !opts.handoff ? ({ op: 'done', id: opts.id } as const) : false;
   return run(
     s,
     (queue) => {
@@ -321,9 +321,10 @@ export async function reject(s: Session, opts: { id: string; reason: string }): 
 /**
  * Put a manual hold on story `id` with a reason (`[BLOCKED: reason]`). A held story needs its holder
  * (or `force`). Throws QueueError `usage` for a reason that is empty or would break the cell
- * (a newline, `|` or `]`).
+ * (a newline, `|` or `]`). `indexed` (the CLI, the MCP server): the decision is taken on a partial
+ * queue of the story and its dependencies (`app/indexed-write.ts` storyQueue), and `after` is it.
  */
-export async function block(s: Session, opts: { id: string; reason: string; force?: boolean }): Promise<WriteResult> {
+export async function block(s: Session, opts: { id: string; reason: string; force?: boolean; indexed?: boolean }): Promise<WriteResult> {
   const reason = opts.reason.trim();
   if (reason === '' || /[\r\n|\]]/.test(reason)) throw new QueueError('usage', 'the reason must be one line of text without | or ]');
   const read = argumentAsRead(reason);
@@ -332,7 +333,7 @@ export async function block(s: Session, opts: { id: string; reason: string; forc
       'usage',
       `the reason ${JSON.stringify(reason)} would read back as ${read === null ? 'none' : JSON.stringify(read)}: write it without a date and without leading or trailing , ; : - (a reason that starts with - is often an option taken as the reason)`,
     );
-  return run(s, { op: 'block', id: opts.id, agent: s.agent, reason, force: opts.force });
+  return run(s, { op: 'block', id: opts.id, agent: s.agent, reason, force: opts.force }, false, opts.indexed === true ? { op: 'block', id: opts.id } : false);
 }
 
 /**

@@ -25,6 +25,7 @@ import type { Story } from '../domain/types.js';
 import { Git } from '../git/git.js';
 import { verifyRemote } from '../git/args.js';
 import { defaultBranch, repoInfo, transact, type CommitAuthor, type RepoInfo } from '../git/transaction.js';
+import type { StoryWrite } from './indexed-write.js';
 
 /**
  * The acting agent: `flag` (`--agent`), else `QUEUE_AGENT`, else `git config queue.agent`, mapped
@@ -166,16 +167,16 @@ export interface WriteOutcome {
  * every new tip. `allowEmpty` commits a decision that changes nothing (a lease renewal); `author`
  * authors the commit (`git/transaction.ts` TransactionOptions); `indexed`: a claim reads the tip
  * through the queue index (`app/indexed-write.ts`), and `before` and `after` may then be partial
- * queues, of the story it took and its dependencies; `{ done: id }`: the write (a done of story
- * `id`) reads it so, and they may be partial queues of that story, its dependencies, the stories
- * that depend on it and theirs. Throws
+ * queues, of the story it took and its dependencies; `{ op, id }`: the write (a done or a block of
+ * story `id`) reads it so, and they may be partial queues of that story and its dependencies (for
+ * a done, the stories that depend on it and theirs too). Throws
  * QueueError with the decision's own code (`not_found`, `not_ready`, `already_claimed`, …),
  * `parse_error`, `rule_violation`, `conflict_retries_exhausted` or `git`; nothing is written then.
  */
 export async function write(
   where: WriteTarget,
   intent: WriteIntent,
-  opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor; indexed?: boolean | { done: string } } = {},
+  opts: { commit?: boolean; allowEmpty?: boolean; author?: CommitAuthor; indexed?: IndexedWrite } = {},
 ): Promise<WriteOutcome> {
   // Every write leaves the file as `queue render` would for what it touched (reconcile/reconcile.ts followWrite).
   const decideOn = async (queue: Queue, base: string | null): Promise<Decision> =>
@@ -204,12 +205,16 @@ export async function write(
   return { decision: result.decision, before: result.before, story, after, applied: result.applied, commit: result.commit, attempts: result.attempts, note: result.note };
 }
 
+/** How a write reads the tip through the queue index (`app/indexed-write.ts`): `true` for a claim
+ * (the story it takes), or the write of one story's status it is. */
+export type IndexedWrite = boolean | { op: StoryWrite; id: string };
+
 /** With `indexed`, how a claim reads the tip: a partial queue of the story it takes; with
- * `{ done: id }`, a partial queue for a done of `id` (`app/indexed-write.ts`); undefined for any
+ * `{ op, id }`, a partial queue for that write of `id` (`app/indexed-write.ts`); undefined for any
  * other write (a lease renewal too), which reads the file in full. */
-function indexedRead(where: WriteTarget, intent: WriteIntent, indexed: true | { done: string }): ((bytes: Buffer) => Promise<Queue>) | undefined {
+function indexedRead(where: WriteTarget, intent: WriteIntent, indexed: Exclude<IndexedWrite, false>): ((bytes: Buffer) => Promise<Queue>) | undefined {
   const src = { root: where.root, file: where.file, config: where.config };
-  if (indexed !== true) return async (bytes) => (await import('./indexed-write.js')).doneQueue(src, bytes, indexed.done);
+  if (indexed !== true) return async (bytes) => (await import('./indexed-write.js')).storyQueue(src, bytes, indexed.op, indexed.id);
   if (typeof intent === 'function' || intent.op !== 'claim' || intent.renew) return undefined;
   const { agent, id } = intent;
   return async (bytes) => (await import('./indexed-write.js')).claimQueue(src, bytes, agent, id);

@@ -198,7 +198,7 @@ class QueueTools {
       case 'release':
         return this.write((s) => release(s, { id: str(args, 'id', true) }));
       case 'block':
-        return this.write((s) => block(s, { id: str(args, 'id', true), reason: str(args, 'reason', true) }));
+        return this.write((s) => block(s, { id: str(args, 'id', true), reason: str(args, 'reason', true), indexed: true }));
       case 'add': {
         const deps = args.deps;
         if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) throw new QueueError('usage', 'deps must be a list of story ids');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partialFor, partialForDone } from '../../src/app/indexed-write.js';
+import { partialFor, partialForStory } from '../../src/app/indexed-write.js';
 import { handoffsNaming } from '../../src/app/handoff-files.js';
 import { buildIndex, viewOf } from '../../src/app/index-cache.js';
 import { DEFAULTS as DEFAULT_CONFIG, type QueueConfig } from '../../src/domain/config.js';
@@ -136,10 +136,12 @@ describe('a claim on the partial queue the index gives is the claim on the whole
 });
 
 /** A done of story `id` by `agent` on `queue`, as `queue done` carries it out without a handoff
- * (decision, follow step unblocking and marking its dependents, edit, proof and claim rules). */
-async function doneOn(queue: Queue, agent: string, config: QueueConfig, id: string) {
+ * (decision, follow step unblocking and marking its dependents, edit, proof and claim rules), or
+ * with `reason` a block. */
+async function doneOn(queue: Queue, agent: string, config: QueueConfig, id: string, reason?: string) {
   try {
-    const d = withFollow(queue, decide(queue, { op: 'done', id, agent }, config.agents), config);
+    const op = reason === undefined ? { op: 'done' as const, id, agent } : { op: 'block' as const, id, agent, reason };
+    const d = withFollow(queue, decide(queue, op, config.agents), config);
     const a = await applyDecision(queue, d, config);
     return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
   } catch (e) {
@@ -161,7 +163,7 @@ async function sameDones(texts: Array<[string, string]>, config: QueueConfig = D
     const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
     const held = full.stories.filter((x) => x.status.category === 'in_progress' || x.status.category === 'review').slice(0, 10);
     for (const story of held) {
-      const partial = await partialForDone(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, story.id);
+      const partial = await partialForStory(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, 'done', story.id);
       if (!partial) continue;
       partials++;
       for (const s of partial.stories) {
@@ -176,6 +178,52 @@ async function sameDones(texts: Array<[string, string]>, config: QueueConfig = D
   }
   return partials;
 }
+
+/**
+ * For each of `texts`, a block of each of its first twelve stories, by the holder of a held one and
+ * by another agent: the block on the partial queue the index gives writes and answers what the
+ * block on the queue read in full does (or is refused alike). Returns how many it decided.
+ */
+async function sameBlocks(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
+  let partials = 0;
+  for (const [name, text] of texts) {
+    const bytes = Buffer.from(text);
+    const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
+    const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
+    for (const story of full.stories.slice(0, 12)) {
+      const partial = await partialForStory(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, 'block', story.id);
+      if (!partial) continue;
+      partials++;
+      for (const agent of [story.claimant ?? 'Dev 1', 'Someone Else']) {
+        expect(await doneOn(partial, agent, config, story.id, 'vendor'), `${name}: block ${story.id} by ${agent}`).toEqual(await doneOn(full, agent, config, story.id, 'vendor'));
+      }
+    }
+  }
+  return partials;
+}
+
+describe('a block on the partial queue the index gives is the block on the whole queue', () => {
+  it('over generated queues, files of other conventions and the fixtures', async () => {
+    const head = '# Q\n\n| Status | Story | Description | Depends On |\n|---|---|---|---|\n';
+    const texts: Array<[string, string]> = [
+      ['generated', generateQueue(300)],
+      ['words', `${head}| Done | A | a | None |\n| In progress (Dev 3) | B | b | A |\n| Blocked | C | c | B |\n| Todo | D | d | None |\n| Blocked: vendor | E | e | None |\n`],
+      ['marks', `${head}| [DONE] | A | a | None |\n| [DONE] | E | e | A [DONE] |\n| [IN PROGRESS: Dev 2] | B | b | A |\n| [ ] | C | c | A [DONE], B |\n`],
+      ['emoji', `${head}| ✅ Done | A | a | None |\n| 🚧 In progress: Dev 3 | B | b | A ✅ |\n| ⬜ Todo | C | c | B |\n`],
+    ];
+    expect(await sameBlocks([...texts, ...named(fixtureFiles())])).toBeGreaterThanOrEqual(20);
+  });
+
+  it.skipIf(withoutCorpus('blocks on partial queues against blocks on whole queues over ../shared/corpus'))(
+    'over every real queue and rgrid version',
+    async () => {
+      const n = await sameBlocks(named(corpusFiles()));
+      console.log(`blocks compared on partial queues over the corpus: ${n}`);
+      expect(n).toBeGreaterThan(10);
+    },
+    240_000,
+  );
+});
 
 describe('a done on the partial queue the index gives is the done on the whole queue', () => {
   it('over generated queues, claim after claim and done after done', async () => {
@@ -285,6 +333,15 @@ describe('queue claim through the index (built CLI, real repositories)', () => {
       const whole = run(b, ['claim', ...agent], { QUEUE_NO_INDEX: '1' });
       expect(indexed, `claim ${k}`).toEqual(whole);
       expect(indexed.code).toBe(0);
+      // The third claim's story held with a reason by its holder, and a story no one holds.
+      if (k === 2) {
+        const held = /"story":\{"id":"([^"]+)"/.exec(indexed.out)![1];
+        const open = JSON.parse(run(b, ['ready', '--json'], { QUEUE_NO_INDEX: '1' }).out).stories[0].id;
+        for (const id of [held, open]) {
+          const args = ['block', id, '--reason', 'waiting on the vendor', ...agent.slice(-3)];
+          expect(run(a, args), `block ${id}`).toEqual(run(b, args, { QUEUE_NO_INDEX: '1' }));
+        }
+      }
       // Every other claim's story done: by its holder (unblocking and marking what depends on it),
       // and, first, by another agent (refused alike).
       if (k % 2 === 1) {

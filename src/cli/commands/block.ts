@@ -12,6 +12,6 @@ export function register(program: Command): void {
       .requiredOption('--reason <text>', 'why (written into the status cell)')
       .option('--force', 'hold a story another agent holds (said in the commit)'),
   ).action(async (id: string, opts: WriteOptions & { reason: string }, cmd: Command) => {
-    await runWrite(cmd, opts, (ops, s) => ops.block(s, { id, reason: opts.reason, force: opts.force }));
+    await runWrite(cmd, opts, (ops, s) => ops.block(s, { id, reason: opts.reason, force: opts.force, indexed: true }));
   });
 }
