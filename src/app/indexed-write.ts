@@ -26,7 +26,20 @@ import { resolve } from 'node:path';
 import type { QueueConfig } from '../domain/config.js';
 import type { Queue } from '../read/queue.js';
 import { hasGeneratedBlocks } from '../reconcile/blocks.js';
-import { buildIndex, currentIndex, IndexCorrupt, indexEnabled, indexFile, indexKey, indexName, readsAsStored, readyOrder, writeIndex, type IndexView } from './index-cache.js';
+import {
+  buildIndex,
+  currentIndex,
+  IndexCorrupt,
+  indexEnabled,
+  indexFile,
+  indexKey,
+  indexName,
+  readsAsStored,
+  readyOrder,
+  writeIndex,
+  type IndexView,
+  type RowFacts,
+} from './index-cache.js';
 
 /** Where the queue file is: the repository root, the file relative to it (`/`-separated, as shown). */
 export interface ClaimSource {
@@ -105,31 +118,11 @@ export async function partialFor(view: IndexView, bytes: Buffer, src: ClaimSourc
   const a = ix.arrays;
   // A story on a dependency cycle: the cycle may run through stories the partial queue leaves out.
   if (i === undefined || rowHead[i] === -1 || facts.markedBy[i] || a.cyclic[i]) return null;
-  const deps = Array.from(a.depList.subarray(a.depStart[i], a.depStart[i + 1]));
-  if (deps.some((j) => rowHead[j] === -1)) return null;
-  // A story named twice in the list is read once.
-  const read = [...new Set([...deps, i])].sort((x, y) => files.line[x] - files.line[y]);
-  const rows = read.map((j) => ({ line: files.line[j], head: rowHead[j], deps: j === i ? deps.map((k) => files.id[k]) : null }));
-  const text = bytes.toString('utf8');
-  // Generated blocks a write re-renders (`renderOnWrite`) are rendered from every story.
-  if (src.config.renderOnWrite && hasGeneratedBlocks(text)) return null;
-  const { partialQueue } = await import('../read/partial.js');
-  const queue = await partialQueue({
-    file: src.file,
-    text,
-    rows,
-    tables: facts.tables,
-    whole: facts.whole,
-    declared: facts.declared,
-    diagnostics: ix.diagnostics,
-    ...(src.config.vocabulary ? { vocabulary: src.config.vocabulary } : {}),
-  });
+  // The story and its dependencies (one named twice is read once).
+  const queue = await provedPartial(view, facts, bytes, src, new Set([i, ...a.depList.subarray(a.depStart[i], a.depStart[i + 1])]), new Set([i]));
   if (!queue) return null;
-  // Each row read alone must give back what the full read made of it, as the index keeps it; the
-  // story taken, when ready, its whole JSON.
-  const { holdOf } = await import('../model/graph.js');
+  // The story taken, when ready, gives back its whole JSON too.
   const { storyJson } = await import('../model/contract.js');
-  for (let k = 0; k < read.length; k++) if (!readsAsStored(ix, files, read[k], queue.stories[k], holdOf(queue.stories[k]))) return null;
   const stored = view.storyText(i);
   if (stored !== '') {
     const { ready: _ready, ...rest } = storyJson(queue.graph.byId.get(files.id[i])!, queue.graph);
@@ -178,9 +171,33 @@ export async function partialForStory(view: IndexView, bytes: Buffer, src: Claim
     all.add(j);
     for (const k of depsOf(j)) all.add(k);
   }
-  const read = [...all].sort((x, y) => files.line[x] - files.line[y]);
-  if (read.some((j) => rowHead[j] === -1)) return null;
-  const rows = read.map((j) => ({ line: files.line[j], head: rowHead[j], deps: resolved.has(j) ? depsOf(j).map((k) => files.id[k]) : null }));
+  return provedPartial(view, facts, bytes, src, all, resolved);
+}
+
+/**
+ * The partial queue of the stories at positions `stories` of the index `view` of `bytes`, each read
+ * alone from its row, those of `resolved` with their dependencies resolved as the full read did;
+ * null when a row does not read alone, or does not give back what the full read made of it (as the
+ * index keeps it), or the file has generated blocks a write re-renders from every story.
+ */
+async function provedPartial(
+  view: IndexView,
+  facts: RowFacts,
+  bytes: Buffer,
+  src: ClaimSource,
+  stories: ReadonlySet<number>,
+  resolved: ReadonlySet<number>,
+): Promise<Queue | null> {
+  const ix = view.index;
+  const a = ix.arrays;
+  const files = view.files();
+  const read = [...stories].sort((x, y) => files.line[x] - files.line[y]);
+  if (read.some((j) => facts.rowHead[j] === -1)) return null;
+  const rows = read.map((j) => ({
+    line: files.line[j],
+    head: facts.rowHead[j],
+    deps: resolved.has(j) ? Array.from(a.depList.subarray(a.depStart[j], a.depStart[j + 1]), (k) => files.id[k]) : null,
+  }));
   const text = bytes.toString('utf8');
   if (src.config.renderOnWrite && hasGeneratedBlocks(text)) return null;
   const { partialQueue } = await import('../read/partial.js');

@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { partialFor, partialForStory } from '../../src/app/indexed-write.js';
+import { partialFor, partialForStory, type StoryWrite } from '../../src/app/indexed-write.js';
 import { handoffsNaming } from '../../src/app/handoff-files.js';
 import { buildIndex, viewOf } from '../../src/app/index-cache.js';
 import { DEFAULTS as DEFAULT_CONFIG, type QueueConfig } from '../../src/domain/config.js';
 import { applyDecision } from '../../src/edit/apply.js';
-import { decide, type Decision } from '../../src/edit/decide.js';
+import { decide, type Decision, type Operation } from '../../src/edit/decide.js';
 import { storyJson } from '../../src/model/contract.js';
 import { readQueue, type Queue } from '../../src/read/queue.js';
 import { patchableRows } from '../../src/read/rows.js';
@@ -18,16 +18,28 @@ import { corpusFiles, fixtureFiles, ROOT, tempDir, withoutCorpus } from '../help
 const BIN = join(ROOT, 'dist', 'queue.js');
 const AGENTS = ['Dev 1', 'Dev 2'];
 
-/** A claim without an id by `agent` on `queue`, as every write carries it out (decision, follow
- * step, edit, proof and claim rules): what it wrote and what it answers, or its refusal's code. */
-async function claimOn(queue: Queue, agent: string, config: QueueConfig, id?: string) {
+/** `op` on `queue`, as every write carries it out (decision, follow step, edit, proof and claim
+ * rules): what it wrote and what it answers, or its refusal's code. */
+async function writeOn(queue: Queue, op: Operation, config: QueueConfig) {
   let d: Decision;
   try {
-    d = withFollow(queue, decide(queue, { op: 'claim', id, agent, maxClaims: config.maxClaims }, config.agents), config);
+    d = withFollow(queue, decide(queue, op, config.agents), config);
     const a = await applyDecision(queue, d, config);
     return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
   } catch (e) {
     return { refused: (e as { code?: string }).code ?? String(e) };
+  }
+}
+
+/** A claim by `agent` (of story `id`, or without one) on `queue` ({@link writeOn}). */
+const claimOn = (queue: Queue, agent: string, config: QueueConfig, id?: string) => writeOn(queue, { op: 'claim', id, agent, maxClaims: config.maxClaims }, config);
+
+/** The stories of `partial` are the full read's (dependencies of a story read for its status alone left unresolved). */
+function expectFullStories(partial: Queue, full: Queue, name: string) {
+  for (const s of partial.stories) {
+    const was = full.graph.byId.get(s.id)!;
+    const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
+    expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
   }
 }
 
@@ -50,11 +62,7 @@ async function sameClaims(texts: Array<[string, string]>, config: QueueConfig = 
         const partial = await partialFor(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, agent, id);
         if (!partial) continue;
         partials++;
-        for (const s of partial.stories) {
-          const was = full.graph.byId.get(s.id)!;
-          const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
-          expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
-        }
+        expectFullStories(partial, full, name);
         const onPartial = await claimOn(partial, agent, config, id);
         const onFull = await claimOn(full, agent, config, id);
         // Refused alike, too (a refusal on a partial queue sends the claim to the full read,
@@ -135,72 +143,36 @@ describe('a claim on the partial queue the index gives is the claim on the whole
   );
 });
 
-/** A done of story `id` by `agent` on `queue`, as `queue done` carries it out without a handoff
- * (decision, follow step unblocking and marking its dependents, edit, proof and claim rules), or
- * with `reason` a block. */
-async function doneOn(queue: Queue, agent: string, config: QueueConfig, id: string, reason?: string) {
-  try {
-    const op = reason === undefined ? { op: 'done' as const, id, agent } : { op: 'block' as const, id, agent, reason };
-    const d = withFollow(queue, decide(queue, op, config.agents), config);
-    const a = await applyDecision(queue, d, config);
-    return { content: a.content, subject: d.subject, trailers: d.trailers, changes: d.changes, derived: a.derived, story: a.story && storyJson(a.story, a.after.graph) };
-  } catch (e) {
-    return { refused: (e as { code?: string }).code ?? String(e) };
-  }
-}
-
 /**
- * For each of `texts`, a done of each story held (in progress or in review, the first ten), by its
- * holder and by another agent: the done on the partial queue the index gives writes and answers
- * what the done on the queue read in full does (or is refused alike), and the partial queue's
- * stories are the full read's. Returns how many dones a partial queue decided.
+ * For each of `texts`, `op` of each story it applies to (a done: each story held, in progress or in
+ * review, the first ten; a block: the first twelve stories, with a reason), by the holder and by
+ * another agent: the write on the partial queue the index gives writes and answers what it does on
+ * the queue read in full (or is refused alike; as `queue done` carries it out without a handoff, its
+ * follow step unblocking and marking the dependents), and the partial queue's stories are the full
+ * read's. Returns how many writes a partial queue decided.
  */
-async function sameDones(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
+async function sameStoryWrites(op: StoryWrite, texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
   let partials = 0;
   for (const [name, text] of texts) {
     const bytes = Buffer.from(text);
     const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
     const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
-    const held = full.stories.filter((x) => x.status.category === 'in_progress' || x.status.category === 'review').slice(0, 10);
-    for (const story of held) {
-      const partial = await partialForStory(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, 'done', story.id);
+    const stories = op === 'done' ? full.stories.filter((x) => x.status.category === 'in_progress' || x.status.category === 'review').slice(0, 10) : full.stories.slice(0, 12);
+    for (const story of stories) {
+      const partial = await partialForStory(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, op, story.id);
       if (!partial) continue;
       partials++;
-      for (const s of partial.stories) {
-        const was = full.graph.byId.get(s.id)!;
-        const deps = s.deps.some((d) => d.id !== null) ? was.deps : was.deps.map((d) => ({ ...d, id: null }));
-        expect(JSON.stringify(s), `${name}: ${s.id}`).toBe(JSON.stringify({ ...was, deps }));
-      }
+      expectFullStories(partial, full, name);
       for (const agent of [story.claimant ?? 'Dev 1', 'Someone Else']) {
-        expect(await doneOn(partial, agent, config, story.id), `${name}: done ${story.id} by ${agent}`).toEqual(await doneOn(full, agent, config, story.id));
+        const write = (q: Queue) => writeOn(q, op === 'done' ? { op, id: story.id, agent } : { op, id: story.id, agent, reason: 'vendor' }, config);
+        expect(await write(partial), `${name}: ${op} ${story.id} by ${agent}`).toEqual(await write(full));
       }
     }
   }
   return partials;
 }
-
-/**
- * For each of `texts`, a block of each of its first twelve stories, by the holder of a held one and
- * by another agent: the block on the partial queue the index gives writes and answers what the
- * block on the queue read in full does (or is refused alike). Returns how many it decided.
- */
-async function sameBlocks(texts: Array<[string, string]>, config: QueueConfig = DEFAULT_CONFIG): Promise<number> {
-  let partials = 0;
-  for (const [name, text] of texts) {
-    const bytes = Buffer.from(text);
-    const full = await readQueue([{ file: 'WORK_QUEUE.md', bytes }], { vocabulary: config.vocabulary });
-    const view = viewOf(buildIndex(full, 'key', patchableRows(full)));
-    for (const story of full.stories.slice(0, 12)) {
-      const partial = await partialForStory(view, bytes, { root: '/nowhere', file: 'WORK_QUEUE.md', config }, 'block', story.id);
-      if (!partial) continue;
-      partials++;
-      for (const agent of [story.claimant ?? 'Dev 1', 'Someone Else']) {
-        expect(await doneOn(partial, agent, config, story.id, 'vendor'), `${name}: block ${story.id} by ${agent}`).toEqual(await doneOn(full, agent, config, story.id, 'vendor'));
-      }
-    }
-  }
-  return partials;
-}
+const sameDones = (texts: Array<[string, string]>, config?: QueueConfig) => sameStoryWrites('done', texts, config);
+const sameBlocks = (texts: Array<[string, string]>, config?: QueueConfig) => sameStoryWrites('block', texts, config);
 
 describe('a block on the partial queue the index gives is the block on the whole queue', () => {
   it('over generated queues, files of other conventions and the fixtures', async () => {
