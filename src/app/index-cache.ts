@@ -94,7 +94,7 @@ export interface QueueIndex {
   jsonStart: Int32Array;
   /** {@link fnv1a} of each story's JSON bytes. */
   jsonSum: Uint32Array;
-  /** SHA-1 of the story-file part's bytes (filled in when the index is written). */
+  /** SHA-1 of the story-file part's bytes. */
   filesSum: Uint8Array;
   /** SHA-1 of the rows part's bytes, empty when the index has none (filled in when written). */
   rowsSum: Uint8Array;
@@ -265,6 +265,7 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
     line,
     column,
   };
+  const filesBytes = serialize(files);
   return {
     index: {
       format: FORMAT,
@@ -278,13 +279,13 @@ export function buildIndex(queue: Queue, key: string, rowHead: Int32Array | null
       offered: offeredForms(queue.stories),
       jsonStart,
       jsonSum,
-      filesSum: new Uint8Array(0),
+      filesSum: new Uint8Array(sha1(filesBytes)),
       rowsSum: new Uint8Array(0),
       diagnostics: queue.diagnostics,
     },
     rows: rowHead && { rowHead, markedBy, tables, whole: wholeFile(queue, doc), declared: doc.declared ?? [], logs: doc.tables.some((t) => t.kind === 'log') },
     files,
-    filesBytes: serialize(files),
+    filesBytes,
     json,
   };
 }
@@ -322,7 +323,7 @@ export function viewOf(built: BuiltIndex): IndexView {
     storyText: (i) => json.toString('utf8', index.jsonStart[i], index.jsonStart[i + 1]),
     jsonPart: () => json,
     filesPart: () => built.filesBytes,
-    checkKey: () => checkKey(sha1(built.filesBytes)),
+    checkKey: () => checkKey(index.filesSum),
     close: () => {},
   };
 }
@@ -430,7 +431,6 @@ export function writeIndex(path: string, built: BuiltIndex, bytes: Buffer): void
     ...index,
     owner: encodeColumn(index.owner),
     claimant: encodeColumn(index.claimant),
-    filesSum: new Uint8Array(sha1(f)),
     rowsSum: rows ? new Uint8Array(sha1(r)) : new Uint8Array(0),
   } satisfies StoredIndex);
   const head = Buffer.alloc(HEAD);
@@ -709,7 +709,6 @@ export async function patchIndex(
         critical: same ? ix.critical : Int32Array.from(core.criticalPath()),
         jsonStart,
         jsonSum,
-        filesSum: new Uint8Array(0),
         rowsSum: new Uint8Array(0),
         diagnostics,
       },
