@@ -71,7 +71,7 @@ const PATHLIKE = /(?:^|\/)[\w.-]+\.(?:md|mdx|txt|json|ya?ml|toml|py|ts|js|rs|go|
 const pathLike = (s: string) => (s.includes('/') || s.includes('.')) && PATHLIKE.test(s);
 
 /** Expand `GOV-001..GOV-005` (or `GOV-001..005`) to its members; null if not a range. */
-function expandRange(s: string): string[] | null {
+export function expandRange(s: string): string[] | null {
   const m = RANGE.exec(s);
   if (!m) return null;
   const [, prefix, a, b] = m;
@@ -138,6 +138,97 @@ function parse(text: string, fast: boolean): ParsedDeps {
  * does not name `S-1`). */
 export function namesReference(text: string, ref: string): boolean {
   return new RegExp(`(?<![\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'iu').test(text);
+}
+
+/** Where one reference, or one range of them, is written in a Depends On cell's markdown. */
+export interface ReferenceSpot {
+  /** The references written there: one, or a range's members (`S-1..S-3` → `S-1`, `S-2`, `S-3`). */
+  refs: string[];
+  /** Offset in the cell just after the reference as written (inside its code span or link text). */
+  end: number;
+  /** Offset just after the construct the reference ends: its code span, link (text, destination
+   * and all) and closing emphasis (`` `S-1` ``, `[S-1](stories/S-1.md)`, `**S-1**`); `end` when none. */
+  after: number;
+}
+
+/** What a reader of the cell on GitHub does not see as text: HTML comments and tags, autolinks,
+ * link destinations (`](…)`) and reference labels (`][…]`). A reference there names nothing. */
+const HIDDEN = /<!--[\s\S]*?-->|<[^<>\n]*>|\]\((?:[^()\n]|\([^()\n]*\))*\)|\]\[[^\]\n]*\]/g;
+/** A code span: a run of backticks, its text, the same run. */
+const CODE_SPAN = /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
+/** Link text followed by its destination or label (`[S-1](…)`, `[S-1][r]`): the text's bounds. */
+const LINK_TEXT = /\[[^[\]\n]*\](?=[([])/g;
+/** A range as written in a cell ({@link RANGE}, not anchored). */
+const RANGE_IN_CELL = /(?<![\w.-])([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)(?![\w-])/g;
+/** Emphasis closing right after a reference (`**S-1**`, `~~S-1~~`). */
+const CLOSING_EMPHASIS = /^[*_~]+/;
+
+/** The `[start, end)` pairs where `re` (global) matches `text`. */
+function regions(text: string, re: RegExp): number[] {
+  const out: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push(m.index, m.index + m[0].length);
+  return out;
+}
+
+/** The region of `pairs` ({@link regions}) holding `at` (`start <= at < end`), as its index, or -1. */
+function regionAt(pairs: readonly number[], at: number): number {
+  for (let k = 0; k < pairs.length; k += 2) if (pairs[k] <= at && at < pairs[k + 1]) return k;
+  return -1;
+}
+
+/**
+ * Where each of `refs` (as a Depends On cell's reading wrote them, {@link parseDeps}) is written in
+ * the cell's markdown `cell`: its first occurrence a reader sees (never inside an HTML comment or
+ * tag, a link destination or label), not as a part of a longer reference (`S-10` is not `S-1`). The
+ * members of a range (`S-1..S-3`, `S-01..03`) are one spot, the range's, never one each. A
+ * reference not found there has no spot. Spots are in the order of `refs`, ranges first.
+ * Convention: a done mark is written after the construct the reference ends (`` `S-1` ✅ ``,
+ * `[S-1](…) ✅`, `S-1..S-3 ✅`), as people write it, and where a reader of the cell finds it.
+ */
+export function referenceSpots(cell: string, refs: readonly string[]): ReferenceSpot[] {
+  const hidden = regions(cell, HIDDEN);
+  const code = cell.includes('`') ? regions(cell, CODE_SPAN) : [];
+  const links = cell.includes('[') ? regions(cell, LINK_TEXT) : [];
+  const wanted = new Set(refs);
+  const out: ReferenceSpot[] = [];
+  const done = new Set<string>();
+  const afterOf = (end: number): number => {
+    let after = end;
+    const c = regionAt(code, end - 1);
+    if (c >= 0) after = code[c + 1];
+    else {
+      const l = regionAt(links, end - 1);
+      // The link's end: that of its destination or label, which starts at the text's closing bracket.
+      const d = l >= 0 ? regionAt(hidden, links[l + 1] - 1) : -1;
+      if (d >= 0) after = hidden[d + 1];
+    }
+    return after + (CLOSING_EMPHASIS.exec(cell.slice(after))?.[0].length ?? 0);
+  };
+  if (/\.\.|…/.test(cell)) {
+    RANGE_IN_CELL.lastIndex = 0;
+    for (let m = RANGE_IN_CELL.exec(cell); m !== null; m = RANGE_IN_CELL.exec(cell)) {
+      if (regionAt(hidden, m.index) >= 0) continue;
+      const members = expandRange(m[0].replace(/\s+/g, ''));
+      if (!members?.some((r) => wanted.has(r))) continue;
+      const end = m.index + m[0].length;
+      out.push({ refs: members, end, after: afterOf(end) });
+      for (const r of members) done.add(r);
+    }
+  }
+  for (const ref of refs) {
+    if (done.has(ref)) continue;
+    done.add(ref);
+    const re = new RegExp(`(?<![\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g');
+    for (let m = re.exec(cell); m !== null; m = re.exec(cell)) {
+      const end = m.index + m[0].length;
+      // Hidden, or an end of a range this cell writes some other way: not this reference's spot.
+      if (regionAt(hidden, m.index) >= 0 || /^\s*(?:\.\.|…)/.test(cell.slice(end)) || /(?:\.\.|…)\s*$/.test(cell.slice(0, m.index))) continue;
+      out.push({ refs: [ref], end, after: afterOf(end) });
+      break;
+    }
+  }
+  return out;
 }
 
 /** Whether `text` says "none" as a Depends On cell can (`None`, `—`, `_N/A_`, `нет`). */

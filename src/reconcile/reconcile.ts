@@ -31,6 +31,7 @@ import { rankReady } from '../model/rank.js';
 import type { Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
 import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
+import { referenceSpots } from '../dialect/deps.js';
 import { generatedBlocks, type BlockInputs } from './blocks.js';
 import { updateBoard } from './board.js';
 import { TRAILER } from '../domain/trailers.js';
@@ -98,29 +99,34 @@ function holdsMatch(found: readonly number[], start: number, end: number): boole
   return lo < found.length / 2 && found[2 * lo + 1] <= end;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Edits to one Depends On cell: marks added beside done references, removed beside open ones. */
+/** Edits to one Depends On cell: marks added beside done references, removed beside open ones. A
+ * range (`S-1..S-3`) is marked as one reference, after its end, when all its members are done. */
 function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => string | null, effects: Effect[]): Edit[] {
   const span = s.occurrences[0].spans.deps;
   if (!span) return [];
+  const g = queue.graph;
+  // A reference outside the queue keeps whatever its writer put.
+  const known = s.deps.filter((d) => d.id !== null);
+  if (known.length === 0) return [];
   const cell = doc.text.slice(span.start, span.end);
+  const byRef = new Map(known.map((d) => [d.ref, d]));
   const out: Edit[] = [];
-  for (const d of s.deps) {
-    if (d.id === null) continue; // a reference outside the queue keeps whatever its writer put
-    const done = queue.graph.isDone(d.id);
-    if (done === d.markedDone || (done && mark() === null)) continue;
-    const m = new RegExp(`(?<![\\w.-])${escapeRegExp(d.ref)}(?![\\w-])`).exec(cell);
-    if (!m) continue;
-    const after = m.index + m[0].length;
+  for (const spot of referenceSpots(cell, [...byRef.keys()])) {
+    const deps = spot.refs.map((r) => byRef.get(r));
+    if (deps.some((d) => d === undefined)) continue;
+    const ids = deps.map((d) => d!.id!);
+    const done = ids.every((id) => g.isDone(id));
+    if (done === deps.every((d) => d!.markedDone) || (done && mark() === null)) continue;
     if (done) {
-      out.push({ start: span.start + after, end: span.start + after, text: ` ${mark()}` });
-      effects.push({ kind: 'mark', id: d.id, in: s.id, mark: mark()! });
+      out.push({ start: span.start + spot.after, end: span.start + spot.after, text: ` ${mark()}` });
+      for (const id of ids) effects.push({ kind: 'mark', id, in: s.id, mark: mark()! });
     } else {
-      const existing = LEADING_DONE_MARK.exec(cell.slice(after));
-      if (!existing) continue;
-      out.push({ start: span.start + after, end: span.start + after + existing[0].length, text: '' });
-      effects.push({ kind: 'unmark', id: d.id, in: s.id });
+      // Where queue writes it, or where an earlier writer put it: inside the code span or link text.
+      const at = [spot.after, spot.end].find((k) => LEADING_DONE_MARK.test(cell.slice(k)));
+      if (at === undefined) continue;
+      const existing = LEADING_DONE_MARK.exec(cell.slice(at))!;
+      out.push({ start: span.start + at, end: span.start + at + existing[0].length, text: '' });
+      for (const id of ids) effects.push({ kind: 'unmark', id, in: s.id });
     }
   }
   return out;

@@ -225,6 +225,37 @@ describe('reconcile', () => {
     expect(await render(none)).toBe(none);
   });
 
+  it('writes a mark after the code span, link or emphasis a reference ends, a range as one, never where a reader does not see it', async () => {
+    // M ✅ says the file writes ✅. Done: A, B, C; open: D.
+    const rows = ['| [DONE] | **M** | m | None |', '| [ ] | **N** | n | M ✅ |'];
+    for (const id of ['A', 'B', 'C']) rows.push(`| [DONE] | **${id}** | x | None |`);
+    rows.push('| [ ] | **D** | x | None |');
+    const cases: Array<[string, string]> = [
+      ['`A`, B', '`A` ✅, B ✅'],
+      ['[A](stories/A.md)', '[A](stories/A.md) ✅'],
+      ['**A**', '**A** ✅'],
+      ['[**A**](x "t (a)"), `D`', '[**A**](x "t (a)") ✅, `D`'],
+      // A range is one reference: marked after its end once every member is done, else not at all.
+      ['A1..A3', 'A1..A3 ✅'],
+      ['A01..03, B', 'A01..03 ✅, B ✅'],
+      ['A1..A4', 'A1..A4'],
+      ['A1..A4 ✅', 'A1..A4'],
+      // Seen nowhere on GitHub: a link's destination, an HTML comment, an autolink.
+      ['[see](stories/A.md), A', '[see](stories/A.md), A ✅'],
+      ['<!-- A --> A', '<!-- A --> A ✅'],
+      // Marks an earlier writer put inside a code span or link text are removed where they are.
+      ['`D ✅`', '`D`'],
+      ['[D ✅](x)', '[D](x)'],
+    ];
+    for (let k = 1; k <= 4; k++) rows.push(`| ${k < 4 ? '[DONE]' : '[ ]'} | **A${k}** | x | None |`, `| [DONE] | **A0${k}** | x | None |`);
+    for (const [cell, want] of cases) {
+      const above = `${head}${rows.join('\n')}\n`;
+      const once = await render(`${above}| [ ] | **Z** | z | ${cell} |\n`);
+      expect(once, cell).toBe(`${above}| [ ] | **Z** | z | ${want} |\n`);
+      expect(await render(once), cell).toBe(once);
+    }
+  });
+
   it('writes the mark most Depends On cells hold, whatever the other cells hold; ✅ on a tie', async () => {
     // ✅ in titles (three rows) does not count: only the [DONE] beside C does.
     const titles = `${head}| [DONE] | **A** | a ✅ | None |\n| [DONE] | **C** | c ✅ | None |\n| [ ] | **D** | d ✅ | C [DONE] |\n| [ ] | **B** | b | A |\n`;

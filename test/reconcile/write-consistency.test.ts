@@ -220,6 +220,15 @@ describe('each write keeps what it touched in step', () => {
     expect(done.effects).toEqual([{ kind: 'mark', id: '3-1', in: '3-5', mark: '✅' }]);
   });
 
+  it('a done marks its dependents beside the reference a reader sees, not in a link destination or comment', async () => {
+    // Marked inside `(stories/3-4.md)`, the row would not read back as intended, and the done was refused.
+    const linked = md.replace('| 3-4 |', '| [spec](stories/3-4.md) <!-- 3-4 -->, `3-4` |').replace('| [ ] | **3-4**', '| [IN PROGRESS: Dev 1] | **3-4**');
+    const out = await write(linked, (q) => decide(q, { op: 'done', id: '3-4', agent: 'Dev 1' }));
+    // Still blocked: the link's text, `spec`, reads as a reference no story has.
+    expect(out.text).toContain('| [BLOCKED] | **3-6** | d | [spec](stories/3-4.md) <!-- 3-4 -->, `3-4` ✅ |');
+    expect(out.clean).toBe(true);
+  });
+
   it('dep rm unblocks a story that no longer waits', async () => {
     const out = await write(md, (q) => decideDep(q, 'rm', '3-6', '3-4', 'Dev 1'));
     expect(out.text).toBe(md.replace('| [BLOCKED] | **3-6** | d | 3-4 |', '| [ ] | **3-6** | d | None |'));
