@@ -315,12 +315,13 @@ export function decide(queue: Queue, op: Operation, agents: QueueConfig['agents'
   };
 }
 
-/** `occ` with its status cell narrowed to the status before `note` when the cell ends with it, or
+/** `occ` (a table row, or a heading block's `Status:` line) with its status cell narrowed to the
+ * status before `note` when the cell ends with it, or
  * with it inside emphasis that runs on over both (`**DONE (est. 2d)**`, where the note reads as the
  * claimant), so that a status edit keeps the note and the emphasis; else `occ`. */
 function withoutNote(doc: QueueDocument, occ: Occurrence, note: string | undefined): Occurrence {
   const span = occ.spans.status;
-  if (!note || !span || occ.kind !== 'table') return occ;
+  if (!note || !span || (occ.kind !== 'table' && occ.kind !== 'heading') || occ.section) return occ;
   const cell = doc.text.slice(span.start, span.end).trimEnd();
   const lead = cell.length - cell.trimStart().length;
   const open = /^[*_]*/.exec(cell.slice(lead))![0];

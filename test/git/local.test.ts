@@ -172,6 +172,13 @@ describe('writes on a local branch (no remote)', () => {
       expect((await queue(other, ['reopen', id, '--agent', 'Dev 1', '--json'])).code).toBe(0);
       expect(readFileSync(join(other, 'WORK_QUEUE.md'), 'utf8'), id).toBe(words);
     }
+    // The same in a heading block's `Status:` line.
+    const blocks = '# Q\n\n### S-1: First\n\n- Status: todo (urgent)\n- Depends on: None\n\n### S-2: Second\n\n- Status: todo\n- Depends on: S-1\n';
+    const headed = repo(blocks);
+    for (const op of ['claim', 'done']) expect((await queue(headed, [op, 'S-1', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(headed, 'WORK_QUEUE.md'), 'utf8')).toContain('- Status: done (urgent)\n');
+    expect((await queue(headed, ['reopen', 'S-1', '--agent', 'Dev 1', '--json'])).code).toBe(0);
+    expect(readFileSync(join(headed, 'WORK_QUEUE.md'), 'utf8')).toBe(blocks);
     // A reopen of the working file only reads the history of the checked-out commit.
     for (const op of ['claim', 'done']) expect((await queue(other, [op, 'B', '--agent', 'Dev 1', '--json'])).code).toBe(0);
     expect((await queue(other, ['reopen', 'B', '--agent', 'Dev 1', '--no-commit', '--json'])).code).toBe(0);
