@@ -109,6 +109,13 @@ describe('failures the user can act on carry no stack trace', () => {
       expect(r.stderr).toMatch(/ \[usage\]\n$/);
       expect(r.status).toBe(2);
     }
+    // ready answers for the agent a claim would act as, and refuses the names a claim refuses, however named.
+    const ready = (env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [bin, '-C', dir, 'ready', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const flag = ready({}, '--agent', '**Dev**');
+    expect([flag.status, flag.stdout, flag.stderr]).toEqual([2, '', expect.stringMatching(/^queue: agent name "\*\*Dev\*\*" is not allowed: .* \[usage\]\n$/)]);
+    const env = ready({ QUEUE_AGENT: '-x' }, '--json');
+    expect([env.status, JSON.parse(env.stdout).error.code, env.stderr]).toEqual([2, 'usage', '']);
     // An MCP server with such a name refuses to start, rather than refusing every write.
     const mcp = spawnSync(process.execPath, [bin, '-C', dir, 'mcp', '--agent', '-x'], { encoding: 'utf8', input: '' });
     expect([mcp.status, mcp.stderr]).toEqual([2, expect.stringMatching(/^queue: --agent "-x" is not allowed: .* \[usage\]\n$/)]);

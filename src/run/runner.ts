@@ -383,7 +383,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
               });
               await review(w.session, { id });
               outcome = 'review';
-            } else await done(w.session, { id, unblock: request!.unblock, ...(request!.handoff ? { handoff: request!.handoff } : {}) });
+            } else await done(w.session, { id, unblock: request!.unblock, indexed: true, ...(request!.handoff ? { handoff: request!.handoff } : {}) });
           } catch (e) {
             outcome = 'lost';
             why = (e as Error).message;
@@ -487,7 +487,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       let taken: Awaited<ReturnType<typeof claim>>;
       const claimStart = Date.now();
       try {
-        taken = await claim(w.session, {});
+        taken = await claim(w.session, { indexed: true });
       } catch (e) {
         if (e instanceof QueueError && (e.code === 'no_ready_story' || e.code === 'claim_limit')) {
           nothingReady = true;
