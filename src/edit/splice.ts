@@ -42,18 +42,17 @@ const PLAIN = /^[\x20-\x7e]*$/;
 
 /**
  * The width measure {@link keepPadding} needs for `edits` of `src`: string-width (emoji and CJK take
- * two columns, zero-width joiners none) where an edit replaces text in a padded cell (it is
- * followed by two spaces or more, then `|`) and either text is more than printable ASCII, else the
- * length: keepPadding leaves an insertion and an edit of an unpadded cell as they are, whatever the
- * widths (the done mark ` ✅` beside a reference is an insertion). string-width is loaded only
- * when needed: loading it and building its segmenter costs 10-20 ms.
+ * two columns, zero-width joiners none) where an edit changes a padded cell (one followed by two
+ * spaces or more, then `|`) and either text is more than printable ASCII, else the length:
+ * keepPadding leaves an edit of an unpadded cell as it is, whatever the widths. string-width is
+ * loaded only when needed: loading it and building its segmenter costs 10-20 ms.
  */
 export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
-  const padded = (e: Edit) => e.start !== e.end && (padding(src, e.end) ?? 0) > 1;
+  const padded = (e: Edit) => (e.start !== e.end && (padding(src, e.end) ?? 0) > 1) || (inner(src, e) && (closing(src, e.end)?.spaces ?? 0) > 1);
   // A shorter text in a cell with one space before its `|` is padded to where the table closes the
   // cell (keepPadding), measured over the table's lines.
   const realigned = (e: Edit) => {
-    if (e.start === e.end || e.text.length >= e.end - e.start || padding(src, e.end) !== 1) return false;
+    if (e.start === e.end || e.text.length >= e.end - e.start || (inner(src, e) ? closing(src, e.end)?.spaces : padding(src, e.end)) !== 1) return false;
     const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
     const lines = alignmentLines(src, lineStart);
     const own = src.slice(lineStart, src.indexOf('\n', e.start) === -1 ? src.length : src.indexOf('\n', e.start));
@@ -61,6 +60,31 @@ export async function widthFor(src: string, edits: readonly Edit[]): Promise<Wid
   };
   if (edits.every((e) => (!padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) && !realigned(e))) return (s) => s.length;
   return (await import('string-width')).default;
+}
+
+/** Whether `e` is an edit {@link keepPadding} pads at its cell's closing `|` rather than right after
+ * it: an insertion, or an edit that more of the cell's text follows (` ✅` beside a reference, a
+ * mark removed from the middle of a list), within one table cell (no line break or `|` in what it
+ * writes or replaces, a `|` before it on its line). */
+function inner(src: string, e: Edit): boolean {
+  if (!(e.start === e.end || padding(src, e.end) === null) || /[\n\r|]/.test(e.text) || /[\n\r|]/.test(src.slice(e.start, e.end))) return false;
+  const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
+  return src.slice(lineStart, e.start).includes('|');
+}
+
+/** The `|` that closes the table cell holding offset `at` of `src` (the first unescaped one after it
+ * on its line) and the spaces right before it; null when none does. */
+function closing(src: string, at: number): { pipe: number; spaces: number } | null {
+  for (let i = at; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (c === 10 || c === 13) return null;
+    if (c === 124 && src.charCodeAt(i - 1) !== 92) {
+      let spaces = 0;
+      while (i - spaces - 1 >= at && src.charCodeAt(i - spaces - 1) === 32) spaces++;
+      return { pipe: i, spaces };
+    }
+  }
+  return null;
 }
 
 /** The spaces between offset `end` of `src` and the `|` that follows them, or null when no `|` does. */
@@ -72,18 +96,31 @@ function padding(src: string, end: number): number | null {
 
 /**
  * Keep an aligned table aligned, on the edited row only (widths by `width`, from {@link widthFor}).
- * For each edit of a cell's content:
+ * For each edit of a cell's content that ends where its padding starts:
  * - growing text first consumes the cell's trailing padding (keeping one space before the `|`);
  * - shrinking text is padded back to the old width, but only when the cell was padded already (more
  *   than one space before its `|`), so unaligned tables stay unpadded; a cell that an earlier write
  *   overflowed (one space before its `|`, where the table's header, delimiter row and nearest rows
  *   all close it further right, at one column) is padded back to that column.
- * Other edits are returned unchanged. `src` is the text the edits apply to.
+ * Insertions and edits followed by more of the cell's text (a done mark beside a reference in a
+ * list) are summed per cell, and the cell's padding before its `|` takes up what they grow or
+ * shrink by, in the same way, when no edit touches its padding. Other edits are returned unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
-  return edits.map((e) => {
+  // The cells whose padding the inner edits share: the closing `|` → their growth in columns.
+  const cells = new Map<number, { spaces: number; delta: number }>();
+  const out = edits.map((e) => {
+    if (inner(src, e)) {
+      const close = closing(src, e.end);
+      if (close && close.spaces > 0 && e.end <= close.pipe - close.spaces) {
+        const cell = cells.get(close.pipe) ?? { spaces: close.spaces, delta: 0 };
+        cell.delta += width(e.text) - width(src.slice(e.start, e.end));
+        cells.set(close.pipe, cell);
+      }
+      return e;
+    }
     const delta = width(e.text) - width(src.slice(e.start, e.end));
-    if (delta === 0 || e.start === e.end) return e;
+    if (delta === 0) return e;
     const spaces = padding(src, e.end);
     if (spaces === null) return e;
     if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
@@ -93,6 +130,20 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
     const aligned = neighbourPipe(src, lineStart, e.end + spaces, width);
     return aligned !== null && aligned > before ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before) } : e;
   });
+  for (const [pipe, { spaces, delta }] of cells) {
+    // An edit reaching into the padding (one that ends the cell's text) pads it itself.
+    if (delta === 0 || out.some((e) => e.end > pipe - spaces && e.start <= pipe && !(e.start === e.end && e.start === pipe - spaces))) continue;
+    if (delta > 0 && spaces > 1) out.push({ start: pipe - Math.min(delta, spaces - 1), end: pipe, text: '' });
+    else if (delta < 0 && spaces > 1) out.push({ start: pipe, end: pipe, text: ' '.repeat(-delta) });
+    else if (delta < 0) {
+      // A cell an earlier write overflowed: back to the column where the table closes it.
+      const lineStart = src.lastIndexOf('\n', pipe - 1) + 1;
+      const column = width(src.slice(lineStart, pipe)) + delta;
+      const aligned = neighbourPipe(src, lineStart, pipe, width);
+      if (aligned !== null && aligned > column) out.push({ start: pipe, end: pipe, text: ' '.repeat(Math.min(-delta, aligned - column)) });
+    }
+  }
+  return out;
 }
 
 /** The `|`s of a table row, as offsets into `line`: every `|` but an escaped one (`\|`). */

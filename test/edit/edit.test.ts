@@ -93,6 +93,28 @@ describe('splice', () => {
     expect((await widthFor('abc', [{ start: 0, end: 1, text: 'x' }]))('完了')).toBe(2);
   });
 
+  it('takes what a mark beside a reference grows or shrinks a padded cell by from the padding before its |', async () => {
+    const row = '| [ ]  | A   | S-1, S-3     |';
+    const at = (ref: string) => row.indexOf(ref) + ref.length;
+    const mark = (ref: string, text = ' ✅') => ({ start: at(ref), end: at(ref), text });
+    // ' ✅' is three columns: two marks take six of the five spaces, and one is left before the `|`.
+    expect(await pad(row, [mark('S-1')])).toBe('| [ ]  | A   | S-1 ✅, S-3  |');
+    expect(await pad(row, [mark('S-3')])).toBe('| [ ]  | A   | S-1, S-3 ✅  |');
+    expect(await pad(row, [mark('S-1'), mark('S-3')])).toBe('| [ ]  | A   | S-1 ✅, S-3 ✅ |');
+    expect(await pad(row, [mark('S-1', ' [DONE]'), mark('S-3', ' [DONE]')])).toBe('| [ ]  | A   | S-1 [DONE], S-3 [DONE] |');
+    // A mark removed from the middle of the list gives its columns back.
+    const marked = '| [ ]  | A   | S-1 ✅, S-3  |';
+    const m = marked.indexOf(' ✅');
+    expect(await pad(marked, [{ start: m, end: m + 2, text: '' }])).toBe(row);
+    // A cell the marks overflowed goes back to where the aligned table closes it as they go.
+    const table = '| Status | Deps         |\n|--------|--------------|\n| [ ]    | S-1, S-3 ✅  |\n| [ ]    | S-1 ✅, S-3 ✅ |\n| [ ]    | S-4          |\n';
+    const k = table.indexOf(' ✅, S-3 ✅ |');
+    expect(await pad(table, [{ start: k, end: k + 2, text: '' }])).toBe(table.replace('S-1 ✅, S-3 ✅ |', 'S-1, S-3 ✅  |'));
+    // An unpadded cell, and a line inserted before a row, are left as they are.
+    expect(await pad('| [ ] | A | S-1, S-3 |', [{ start: 15, end: 15, text: ' ✅' }])).toBe('| [ ] | A | S-1 ✅, S-3 |');
+    expect(await pad(`x\n${row}`, [{ start: 2, end: 2, text: '| new |  |\n' }])).toBe(`x\n| new |  |\n${row}`);
+  });
+
   it('measures columns only where a padded cell is re-padded: an insertion or an unpadded cell keeps its edit as it is', async () => {
     const row = '| [ ] | A | B-1 |';
     const mark = { start: 15, end: 15, text: ' ✅' };
