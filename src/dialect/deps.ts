@@ -64,7 +64,7 @@ const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 export const SEPARATED = new RegExp(`(${SPLIT.source})`, 'iu');
 /** A character or word that {@link SPLIT} splits at, other than `,`. */
 const OTHER_SEPARATOR = /[;、，<+&]|and/i;
-const RANGE = /^([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)$/;
+const RANGE = /^([A-Za-z][\w-]{0,40}?)(\d{1,9})\s*(?:\.\.\.?|…)\s*(?:\1)?(\d{1,9})$/;
 const PATHLIKE = /(?:^|\/)[\w.-]+\.(?:md|mdx|txt|json|ya?ml|toml|py|ts|js|rs|go|sh)$|\//i;
 /** Whether `s` names a document, not a story ({@link PATHLIKE}); a reference with neither `/` nor
  * `.` (nearly all of them) is none without running the pattern. */
@@ -146,22 +146,35 @@ export interface ReferenceSpot {
   refs: string[];
   /** Offset in the cell just after the reference as written (inside its code span or link text). */
   end: number;
-  /** Offset just after the construct the reference ends: its code span, link (text, destination
-   * and all) and closing emphasis (`` `S-1` ``, `[S-1](stories/S-1.md)`, `**S-1**`); `end` when none. */
+  /** Offset just after the construct the reference alone makes up: its code span, link (text,
+   * destination and all) and closing emphasis (`` `S-1` ``, `[S-1](stories/S-1.md)`, `**S-1**`);
+   * `end` when none, or when something other than markup follows it inside (`` `S-1, S-5` ``). */
   after: number;
+  /** A done mark written inside a range, after its first member (`S-1 ✅..S-3`), as `[start, end)`
+   * with the space before it; absent when none. */
+  inner?: [number, number];
 }
 
-/** What a reader of the cell on GitHub does not see as text: HTML comments and tags, autolinks,
- * link destinations (`](…)`) and reference labels (`][…]`). A reference there names nothing. */
-const HIDDEN = /<!--[\s\S]*?-->|<[^<>\n]*>|\]\((?:[^()\n]|\([^()\n]*\))*\)|\]\[[^\]\n]*\]/g;
+/** What a reader of the cell on GitHub does not see as text: HTML comments, tags and autolinks, link
+ * destinations (`](…)`, with a quoted title and parentheses two deep) and reference labels (`][…]`).
+ * A reference there names nothing. */
+const HIDDEN =
+  /<!--[\s\S]*?-->|<\/?[A-Za-z][\w-]*(?:\s[^<>\n]*)?\/?>|<[A-Za-z][\w+.-]*:[^<>\s]*>|<[^<>\s@]+@[^<>\s]+>|\]\((?:"[^"\n]*"|'[^'\n]*'|[^()\n]|\((?:[^()\n]|\([^()\n]*\))*\))*\)|\]\[[^\]\n]*\]/g;
 /** A code span: a run of backticks, its text, the same run. */
 const CODE_SPAN = /(?<!`)(`+)(?!`)[\s\S]*?(?<!`)\1(?!`)/g;
 /** Link text followed by its destination or label (`[S-1](…)`, `[S-1][r]`): the text's bounds. */
 const LINK_TEXT = /\[[^[\]\n]*\](?=[([])/g;
-/** A range as written in a cell ({@link RANGE}, not anchored). */
-const RANGE_IN_CELL = /(?<![\w.-])([A-Za-z][\w-]*?)(\d+)\s*(?:\.\.\.?|…)\s*(?:\1)?(\d+)(?![\w-])/g;
-/** Emphasis closing right after a reference (`**S-1**`, `~~S-1~~`). */
-const CLOSING_EMPHASIS = /^[*_~]+/;
+/** A done mark queue writes (`dialect/marks.ts` WRITTEN_MARKS), with the spaces before it. */
+const WRITTEN_MARK = /\s*(?:✅|\[DONE\])/iu;
+/** A range as written in a cell ({@link RANGE}, not anchored, its parts bounded so that no text
+ * costs more than a pass), with a mark an earlier writer put after its first member, if any. */
+const RANGE_IN_CELL = new RegExp(`(?<![\\w.-])([A-Za-z][\\w-]{0,40}?)(\\d{1,9})(${WRITTEN_MARK.source})?\\s*(?:\\.\\.\\.?|…)\\s*(?:\\1)?(\\d{1,9})(?![\\w-])`, 'giu');
+/** Markup that may close around a reference inside its construct (`` `S-1` ``, `**[S-1]**`). */
+const MARKUP = /^[`*_~\]\s]*$/;
+/** A range operator and the start of the range's other end, after a reference (`S-1..S-3`,
+ * `` `S-1`..`S-3` ``, `S-1 ✅..S-3`), or before it. */
+const RANGE_AFTER = new RegExp(`^(?:${WRITTEN_MARK.source})?\\s*(?:\\.\\.\\.?|…)\\s*[\`*_~[]*[A-Za-z0-9]`, 'u');
+const RANGE_BEFORE = /[A-Za-z0-9][`*_~\])]*\s*(?:\.\.\.?|…)\s*[`*_~[]*$/;
 
 /** The `[start, end)` pairs where `re` (global) matches `text`. */
 function regions(text: string, re: RegExp): number[] {
@@ -179,12 +192,15 @@ function regionAt(pairs: readonly number[], at: number): number {
 
 /**
  * Where each of `refs` (as a Depends On cell's reading wrote them, {@link parseDeps}) is written in
- * the cell's markdown `cell`: its first occurrence a reader sees (never inside an HTML comment or
- * tag, a link destination or label), not as a part of a longer reference (`S-10` is not `S-1`). The
- * members of a range (`S-1..S-3`, `S-01..03`) are one spot, the range's, never one each. A
- * reference not found there has no spot. Spots are in the order of `refs`, ranges first.
- * Convention: a done mark is written after the construct the reference ends (`` `S-1` ✅ ``,
- * `[S-1](…) ✅`, `S-1..S-3 ✅`), as people write it, and where a reader of the cell finds it.
+ * the cell's markdown `cell`: its first occurrence a reader sees (never inside an HTML comment, tag
+ * or autolink, a link destination or label), not as a part of a longer reference (`S-10`, `S-1.1`
+ * and `S-1_2` are not `S-1`; `_S-1_` is). A range (`S-1..S-3`, `S-01..03`) is one spot, for its
+ * members, besides any spot a member has alone; the ends of a range written another way
+ * (`` `S-1`..`S-3` ``) have none. A reference not found has no spot. Never throws; each pass over
+ * the cell is linear in its length.
+ * Convention: a done mark is written after the construct the reference alone makes up
+ * (`` `S-1` ✅ ``, `[S-1](…) ✅`, `S-1..S-3 ✅`), as people write it, where a reader finds it, but
+ * not before a `(` or `[` that would make a bracketed mark a link (`` `S-1`(notes) ``).
  */
 export function referenceSpots(cell: string, refs: readonly string[]): ReferenceSpot[] {
   const hidden = regions(cell, HIDDEN);
@@ -192,39 +208,55 @@ export function referenceSpots(cell: string, refs: readonly string[]): Reference
   const links = cell.includes('[') ? regions(cell, LINK_TEXT) : [];
   const wanted = new Set(refs);
   const out: ReferenceSpot[] = [];
-  const done = new Set<string>();
+  // Past each construct that closes right after the reference, with nothing but markup between.
   const afterOf = (end: number): number => {
     let after = end;
-    const c = regionAt(code, end - 1);
-    if (c >= 0) after = code[c + 1];
-    else {
-      const l = regionAt(links, end - 1);
+    for (;;) {
+      const c = regionAt(code, after - 1);
+      if (c >= 0 && code[c + 1] > after && MARKUP.test(cell.slice(after, code[c + 1]))) {
+        after = code[c + 1];
+        continue;
+      }
+      const l = regionAt(links, after - 1);
       // The link's end: that of its destination or label, which starts at the text's closing bracket.
-      const d = l >= 0 ? regionAt(hidden, links[l + 1] - 1) : -1;
-      if (d >= 0) after = hidden[d + 1];
+      const d = l >= 0 && MARKUP.test(cell.slice(after, links[l + 1])) ? regionAt(hidden, links[l + 1] - 1) : -1;
+      if (d >= 0 && hidden[d + 1] > after) {
+        after = hidden[d + 1];
+        continue;
+      }
+      const emphasis = /^[*_~]+/.exec(cell.slice(after));
+      if (emphasis && regionAt(code, after) < 0) {
+        after += emphasis[0].length;
+        continue;
+      }
+      break;
     }
-    return after + (CLOSING_EMPHASIS.exec(cell.slice(after))?.[0].length ?? 0);
+    return after > end && /^[([]/.test(cell.slice(after)) ? end : after;
   };
   if (/\.\.|…/.test(cell)) {
     RANGE_IN_CELL.lastIndex = 0;
     for (let m = RANGE_IN_CELL.exec(cell); m !== null; m = RANGE_IN_CELL.exec(cell)) {
       if (regionAt(hidden, m.index) >= 0) continue;
-      const members = expandRange(m[0].replace(/\s+/g, ''));
+      const members = expandRange(`${m[1]}${m[2]}..${m[4]}`);
       if (!members?.some((r) => wanted.has(r))) continue;
       const end = m.index + m[0].length;
-      out.push({ refs: members, end, after: afterOf(end) });
-      for (const r of members) done.add(r);
+      const markAt = m.index + m[1].length + m[2].length;
+      out.push({ refs: members, end, after: afterOf(end), ...(m[3] ? { inner: [markAt, markAt + m[3].length] as [number, number] } : {}) });
     }
   }
+  const seen = new Set<string>();
   for (const ref of refs) {
-    if (done.has(ref)) continue;
-    done.add(ref);
-    const re = new RegExp(`(?<![\\w.-])${ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`, 'g');
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const escaped = ref.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(?<![A-Za-z0-9.-]|[A-Za-z0-9]_)${escaped}(?![A-Za-z0-9-]|_[A-Za-z0-9]|\\.[A-Za-z0-9])`, 'g');
     for (let m = re.exec(cell); m !== null; m = re.exec(cell)) {
       const end = m.index + m[0].length;
-      // Hidden, or an end of a range this cell writes some other way: not this reference's spot.
-      if (regionAt(hidden, m.index) >= 0 || /^\s*(?:\.\.|…)/.test(cell.slice(end)) || /(?:\.\.|…)\s*$/.test(cell.slice(0, m.index))) continue;
-      out.push({ refs: [ref], end, after: afterOf(end) });
+      if (regionAt(hidden, m.index) >= 0) continue;
+      const after = afterOf(end);
+      // An end of a range: the range's spot, or none.
+      if (RANGE_AFTER.test(cell.slice(after)) || RANGE_AFTER.test(cell.slice(end)) || RANGE_BEFORE.test(cell.slice(0, m.index))) continue;
+      out.push({ refs: [ref], end, after });
       break;
     }
   }

@@ -28,7 +28,7 @@ import type { Edit } from '../edit/splice.js';
 import { QueueError } from '../domain/errors.js';
 import type { StatusStyle } from '../edit/style.js';
 import { rankReady } from '../model/rank.js';
-import type { Story } from '../domain/types.js';
+import type { DependencyRef, Story } from '../domain/types.js';
 import { summarizeEffects, type Effect } from '../domain/effects.js';
 import { LEADING_DONE_MARK, WRITTEN_MARKS } from '../dialect/marks.js';
 import { referenceSpots } from '../dialect/deps.js';
@@ -99,8 +99,9 @@ function holdsMatch(found: readonly number[], start: number, end: number): boole
   return lo < found.length / 2 && found[2 * lo + 1] <= end;
 }
 
-/** Edits to one Depends On cell: marks added beside done references, removed beside open ones. A
- * range (`S-1..S-3`) is marked as one reference, after its end, when all its members are done. */
+/** Edits to one Depends On cell: marks added beside done references, removed beside open ones
+ * (`dialect/deps.ts` referenceSpots says where). A range (`S-1..S-3`) is marked as one reference,
+ * after its end, when all its members are done. */
 function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => string | null, effects: Effect[]): Edit[] {
   const span = s.occurrences[0].spans.deps;
   if (!span) return [];
@@ -109,25 +110,30 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => strin
   const known = s.deps.filter((d) => d.id !== null);
   if (known.length === 0) return [];
   const cell = doc.text.slice(span.start, span.end);
-  const byRef = new Map(known.map((d) => [d.ref, d]));
+  const byRef = new Map<string, DependencyRef[]>();
+  for (const d of known) byRef.set(d.ref, [...(byRef.get(d.ref) ?? []), d]);
   const out: Edit[] = [];
   for (const spot of referenceSpots(cell, [...byRef.keys()])) {
-    const deps = spot.refs.map((r) => byRef.get(r));
+    const deps = spot.refs.map((r) => byRef.get(r)?.[0]);
     if (deps.some((d) => d === undefined)) continue;
     const ids = deps.map((d) => d!.id!);
     const done = ids.every((id) => g.isDone(id));
-    if (done === deps.every((d) => d!.markedDone) || (done && mark() === null)) continue;
-    if (done) {
-      out.push({ start: span.start + spot.after, end: span.start + spot.after, text: ` ${mark()}` });
-      for (const id of ids) effects.push({ kind: 'mark', id, in: s.id, mark: mark()! });
-    } else {
-      // Where queue writes it, or where an earlier writer put it: inside the code span or link text.
-      const at = [spot.after, spot.end].find((k) => LEADING_DONE_MARK.test(cell.slice(k)));
-      if (at === undefined) continue;
-      const existing = LEADING_DONE_MARK.exec(cell.slice(at))!;
-      out.push({ start: span.start + at, end: span.start + at + existing[0].length, text: '' });
-      for (const id of ids) effects.push({ kind: 'unmark', id, in: s.id });
+    // Marked: a mark at the spot; or, for a reference written once, its part of the list marked
+    // (`S-1 (done)`, `S-1 ✅ S-2`), which is how the reader tells it.
+    const at = [spot.after, spot.end].find((k) => LEADING_DONE_MARK.test(cell.slice(k)));
+    const single = spot.refs.length === 1 && byRef.get(spot.refs[0])!.length === 1 && deps[0]!.markedDone;
+    if (done === (at !== undefined || spot.inner !== undefined || single) || (done && mark() === null)) continue;
+    const edits: Edit[] = [];
+    if (done) edits.push({ start: span.start + spot.after, end: span.start + spot.after, text: ` ${mark()}` });
+    else {
+      if (at !== undefined) edits.push({ start: span.start + at, end: span.start + at + LEADING_DONE_MARK.exec(cell.slice(at))![0].length, text: '' });
+      if (spot.inner) edits.push({ start: span.start + spot.inner[0], end: span.start + spot.inner[1], text: '' });
     }
+    // Two spots at one place (a reference and the range it ends) edit it once.
+    const meets = (a: Edit, b: Edit) => a.start === b.start || (a.start < b.end && b.start < a.end);
+    if (edits.length === 0 || edits.some((e) => out.some((o) => meets(e, o)))) continue;
+    out.push(...edits);
+    for (const id of ids) effects.push(done ? { kind: 'mark', id, in: s.id, mark: mark()! } : { kind: 'unmark', id, in: s.id });
   }
   return out;
 }

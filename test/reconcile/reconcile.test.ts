@@ -229,7 +229,7 @@ describe('reconcile', () => {
     // M ✅ says the file writes ✅. Done: A, B, C; open: D.
     const rows = ['| [DONE] | **M** | m | None |', '| [ ] | **N** | n | M ✅ |'];
     for (const id of ['A', 'B', 'C']) rows.push(`| [DONE] | **${id}** | x | None |`);
-    rows.push('| [ ] | **D** | x | None |');
+    rows.push('| [ ] | **D** | x | None |', '| [ ] | **A.1** | x | None |');
     const cases: Array<[string, string]> = [
       ['`A`, B', '`A` ✅, B ✅'],
       ['[A](stories/A.md)', '[A](stories/A.md) ✅'],
@@ -246,6 +246,27 @@ describe('reconcile', () => {
       // Marks an earlier writer put inside a code span or link text are removed where they are.
       ['`D ✅`', '`D`'],
       ['[D ✅](x)', '[D](x)'],
+      // Inside a span or link text that holds more, the mark stays beside its reference.
+      ['`A, D`', '`A ✅, D`'],
+      ['`D, A`', '`D, A` ✅'],
+      ['[`A`](x.md)', '[`A`](x.md) ✅'],
+      // Not before a parenthesis or bracket, which would make a bracketed mark a link.
+      ['`A`(notes)', '`A ✅`(notes)'],
+      // A link title with a parenthesis, a destination with parentheses two deep, prose with < and >.
+      ['[A](x.md "a) b")', '[A](x.md "a) b") ✅'],
+      ['[see](a/(b(c))/A.md), A', '[see](a/(b(c))/A.md), A ✅'],
+      ['D (<3d), A (>1d)', 'D (<3d), A ✅ (>1d)'],
+      // Emphasis by underscores; a longer id that starts with the reference; an ellipsis.
+      ['_A_, __B__', '_A_ ✅, __B__ ✅'],
+      ['A.1, A', 'A.1, A ✅'],
+      ['A...', 'A ✅...'],
+      // A story named alone and in a range; a range whose ends are wrapped apart gets no mark; a
+      // mark an earlier writer put after a range's first member counts for the range.
+      ['B, A1..A3', 'B ✅, A1..A3 ✅'],
+      ['B, A1..A4', 'B ✅, A1..A4'],
+      ['`A1`..`A4`', '`A1`..`A4`'],
+      ['A1 ✅..A3', 'A1 ✅..A3'],
+      ['A1 ✅..A4', 'A1..A4'],
     ];
     for (let k = 1; k <= 4; k++) rows.push(`| ${k < 4 ? '[DONE]' : '[ ]'} | **A${k}** | x | None |`, `| [DONE] | **A0${k}** | x | None |`);
     for (const [cell, want] of cases) {
