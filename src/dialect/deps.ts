@@ -57,7 +57,10 @@ const NONE =
 const COMMENT = /<!--[\s\S]*?-->/g;
 /** A line break written in a cell (`None (x)<br>y`): after a first line that says "none", the rest is a note. */
 const BREAK = /<br\s*\/?>/i;
-const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[[^\]]*\])\s*/gu;
+const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[([^\]]*)\])\s*/gu;
+/** An HTML tag other than a line break (`<b>`, `</span>`, `<code class="x">`): GitHub shows the
+ * text between tags, so a reference inside them is read (`<b>S-1</b>` names S-1). */
+const TAG = /<\/?(?!br\b)[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/gi;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** {@link SPLIT} with its separators kept: `a; b, c` splits into `a`, `; `, `b`, `, `, `c`. What an
  * edit of one reference in a list splits at, so that every other byte of the list stays. */
@@ -105,7 +108,7 @@ export function parseDepsReference(text: string): ParsedDeps {
 function parse(text: string, fast: boolean): ParsedDeps {
   let t = text.trim();
   if (t.includes('<')) {
-    t = t.replace(COMMENT, ' ').trim();
+    t = t.replace(COMMENT, ' ').replace(TAG, '').trim();
     const first = t.split(BREAK, 1)[0].trim();
     if (first !== t && first !== '' && NONE.test(first)) t = first;
   }
@@ -209,7 +212,7 @@ export function referenceSpots(cell: string, refs: readonly string[]): Reference
   const wanted = new Set(refs);
   const out: ReferenceSpot[] = [];
   // Past each construct that closes right after the reference, with nothing but markup between.
-  const afterOf = (end: number): number => {
+  const afterOf = (start: number, end: number): number => {
     let after = end;
     for (;;) {
       const c = regionAt(code, after - 1);
@@ -229,6 +232,18 @@ export function referenceSpots(cell: string, refs: readonly string[]): Reference
         after += emphasis[0].length;
         continue;
       }
+      // An HTML element holding the reference alone (`<b>S-1</b>`, `<code>S-1</code>`).
+      const closeTag = /^<\/([A-Za-z][\w-]*)>/.exec(cell.slice(after));
+      if (closeTag && new RegExp(`<${closeTag[1]}(?:\\s[^<>]*)?>[\`*_~\\s]*$`, 'i').test(cell.slice(0, start))) {
+        after += closeTag[0].length;
+        continue;
+      }
+      // A bracketed reference (`[S-1]`, `[S-1][]`), which a mark inside would make a tag.
+      const bracket = /^\](?:\[\])?/.exec(cell.slice(after));
+      if (bracket && regionAt(code, after) < 0 && /\[[`*_~\s]*$/.test(cell.slice(0, start))) {
+        after += bracket[0].length;
+        continue;
+      }
       break;
     }
     return after > end && /^[([]/.test(cell.slice(after)) ? end : after;
@@ -241,7 +256,7 @@ export function referenceSpots(cell: string, refs: readonly string[]): Reference
       if (!members?.some((r) => wanted.has(r))) continue;
       const end = m.index + m[0].length;
       const markAt = m.index + m[1].length + m[2].length;
-      out.push({ refs: members, end, after: afterOf(end), ...(m[3] ? { inner: [markAt, markAt + m[3].length] as [number, number] } : {}) });
+      out.push({ refs: members, end, after: afterOf(m.index, end), ...(m[3] ? { inner: [markAt, markAt + m[3].length] as [number, number] } : {}) });
     }
   }
   const seen = new Set<string>();
@@ -253,7 +268,7 @@ export function referenceSpots(cell: string, refs: readonly string[]): Reference
     for (let m = re.exec(cell); m !== null; m = re.exec(cell)) {
       const end = m.index + m[0].length;
       if (regionAt(hidden, m.index) >= 0) continue;
-      const after = afterOf(end);
+      const after = afterOf(m.index, end);
       // An end of a range: the range's spot, or none.
       if (RANGE_AFTER.test(cell.slice(after)) || RANGE_AFTER.test(cell.slice(end)) || RANGE_BEFORE.test(cell.slice(0, m.index))) continue;
       out.push({ refs: [ref], end, after });
@@ -285,7 +300,8 @@ function readPart(part: string, out: ParsedDeps): void {
   const markedDone = HAS_DONE_MARK.test(part);
   let bare = part
     .replace(DONE_MARK, ' ')
-    .replace(OTHER_MARK, ' ')
+    // A bracketed status or tag is no reference (`[BLOCKED]`, `[x]`); a bracketed id is (`[S-1]`).
+    .replace(OTHER_MARK, (_, inner: string | undefined) => (inner !== undefined && isIdLike(inner.trim()) ? ` ${inner.trim()} ` : ' '))
     .replace(/\((?:[^)]*)\)\s*$/, '')
     .trim();
   bare = bare

@@ -53,6 +53,13 @@ describe('dependency grammar', () => {
     ['None (x)<br>y', []],
     ['None<br/>see the plan', []],
     ['S-1<br>S-2', ['S-1', 'S-2']],
+    // GitHub shows the text between HTML tags, and a bracketed id is an id; a bracketed status is not.
+    ['<b>S-1</b>', ['S-1']],
+    ['<code>S-1</code>, <span class="x">S-2</span> ✅', ['S-1', 'S-2✓']],
+    ['[S-1], [S-2][]', ['S-1', 'S-2']],
+    ['[S-1] ✅', ['S-1✓']],
+    ['S-1 [BLOCKED]', ['S-1']],
+    ['[x] S-1', ['S-1✓']],
   ])('%j', (text, expected) => {
     expect(refs(text)).toEqual(expected);
   });

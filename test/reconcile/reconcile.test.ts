@@ -267,6 +267,10 @@ describe('reconcile', () => {
       ['`A1`..`A4`', '`A1`..`A4`'],
       ['A1 ✅..A3', 'A1 ✅..A3'],
       ['A1 ✅..A4', 'A1..A4'],
+      // After an HTML element or brackets that hold the reference alone (inside brackets a mark would
+      // read as a tag, and the reference with it).
+      ['<b>A</b>, <span>B, D</span>', '<b>A</b> ✅, <span>B ✅, D</span>'],
+      ['[A1], [A01][]', '[A1] ✅, [A01][] ✅'],
     ];
     for (let k = 1; k <= 4; k++) rows.push(`| ${k < 4 ? '[DONE]' : '[ ]'} | **A${k}** | x | None |`, `| [DONE] | **A0${k}** | x | None |`);
     for (const [cell, want] of cases) {
