@@ -199,8 +199,8 @@ function regionAt(pairs: readonly number[], at: number): number {
  * or autolink, a link destination or label), not as a part of a longer reference (`S-10`, `S-1.1`
  * and `S-1_2` are not `S-1`; `_S-1_` is). A range (`S-1..S-3`, `S-01..03`) is one spot, for its
  * members, besides any spot a member has alone; the ends of a range written another way
- * (`` `S-1`..`S-3` ``) have none. A reference not found has no spot. Never throws; each pass over
- * the cell is linear in its length.
+ * (`` `S-1`..`S-3` ``) have none. A reference not found has no spot. Never throws; no pattern
+ * backtracks over more than a bounded stretch of the cell (a range's prefix, its digits).
  * Convention: a done mark is written after the construct the reference alone makes up
  * (`` `S-1` ✅ ``, `[S-1](…) ✅`, `S-1..S-3 ✅`), as people write it, where a reader finds it, but
  * not before a `(` or `[` that would make a bracketed mark a link (`` `S-1`(notes) ``).
