@@ -43,16 +43,22 @@ const PLAIN = /^[\x20-\x7e]*$/;
 /**
  * The width measure {@link keepPadding} needs for `edits` of `src`: string-width (emoji and CJK take
  * two columns, zero-width joiners none) where an edit changes a padded cell (one followed by two
- * spaces or more, then `|`) and either text is more than printable ASCII, else the length:
- * keepPadding leaves an edit of an unpadded cell as it is, whatever the widths. string-width is
- * loaded only when needed: loading it and building its segmenter costs 10-20 ms.
+ * spaces or more, then `|`) and either text is more than printable ASCII, or an inner edit (a mark
+ * beside a reference) may be padded for, else the length: keepPadding leaves an edit of an unpadded
+ * cell as it is, whatever the widths. string-width is loaded only when needed: loading it and
+ * building its segmenter costs 10-20 ms.
  */
 export async function widthFor(src: string, edits: readonly Edit[]): Promise<Width> {
-  const padded = (e: Edit) => (e.start !== e.end && (padding(src, e.end) ?? 0) > 1) || (inner(src, e) && (closing(src, e.end)?.spaces ?? 0) > 1);
+  const padded = (e: Edit) => e.start !== e.end && !inner(src, e) && (padding(src, e.end) ?? 0) > 1;
+  // An inner edit keepPadding may pad its cell for: in a padded cell, or beside a shrinking edit
+  // (a mark removed; the row and the table's head are measured then too).
+  const shrinks = edits.some((e) => e.text.length < e.end - e.start);
+  const innerPadded = (e: Edit) => inner(src, e) && ((closing(src, e.end)?.spaces ?? 0) > 1 || shrinks);
+  if (edits.some(innerPadded)) return (await import('string-width')).default;
   // A shorter text in a cell with one space before its `|` is padded to where the table closes the
   // cell (keepPadding), measured over the table's lines.
   const realigned = (e: Edit) => {
-    if (e.start === e.end || e.text.length >= e.end - e.start || (inner(src, e) ? closing(src, e.end)?.spaces : padding(src, e.end)) !== 1) return false;
+    if (e.start === e.end || e.text.length >= e.end - e.start || padding(src, e.end) !== 1) return false;
     const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
     const lines = alignmentLines(src, lineStart);
     const own = src.slice(lineStart, src.indexOf('\n', e.start) === -1 ? src.length : src.indexOf('\n', e.start));
@@ -62,15 +68,18 @@ export async function widthFor(src: string, edits: readonly Edit[]): Promise<Wid
   return (await import('string-width')).default;
 }
 
-/** Whether `e` is an edit {@link keepPadding} pads at its cell's closing `|` rather than right after
- * it: an insertion, or an edit that more of the cell's text follows (` ✅` beside a reference, a
- * mark removed from the middle of a list), within one table cell (no line break or `|` in what it
- * writes or replaces, a `|` before it on its line). */
-function inner(src: string, e: Edit): boolean {
-  if (!(e.start === e.end || padding(src, e.end) === null) || /[\n\r|]/.test(e.text) || /[\n\r|]/.test(src.slice(e.start, e.end))) return false;
+/** Whether `e` stays within one table cell: no line break or `|` in what it writes or replaces,
+ * and a `|` before it on its line. */
+function inCell(src: string, e: Edit): boolean {
+  if (/[\n\r|]/.test(e.text) || /[\n\r|]/.test(src.slice(e.start, e.end))) return false;
   const lineStart = src.lastIndexOf('\n', e.start - 1) + 1;
   return src.slice(lineStart, e.start).includes('|');
 }
+
+/** Whether `e` is an edit {@link keepPadding} pads at its cell's closing `|` rather than right after
+ * it: an insertion, a deletion, or an edit that more of the cell's text follows (` ✅` added beside
+ * a reference, or removed), within one table cell ({@link inCell}). */
+const inner = (src: string, e: Edit): boolean => (e.start === e.end || e.text === '' || padding(src, e.end) === null) && inCell(src, e);
 
 /** The `|` that closes the table cell holding offset `at` of `src` (the first unescaped one after it
  * on its line) and the spaces right before it; null when none does. */
@@ -78,7 +87,7 @@ function closing(src: string, at: number): { pipe: number; spaces: number } | nu
   for (let i = at; i < src.length; i++) {
     const c = src.charCodeAt(i);
     if (c === 10 || c === 13) return null;
-    if (c === 124 && src.charCodeAt(i - 1) !== 92) {
+    if (c === 124 && !escapedAt(src, i)) {
       let spaces = 0;
       while (i - spaces - 1 >= at && src.charCodeAt(i - spaces - 1) === 32) spaces++;
       return { pipe: i, spaces };
@@ -107,20 +116,23 @@ function padding(src: string, end: number): number | null {
  * shrink by, in the same way, when no edit touches its padding. Other edits are returned unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
-  // The cells whose padding the inner edits share: the closing `|` → their growth in columns.
+  // The cells holding an inner edit, by their closing `|`: every edit of such a cell is summed, and
+  // the cell's padding takes up the sum once.
   const cells = new Map<number, { spaces: number; delta: number }>();
+  for (const e of edits) {
+    if (!inner(src, e)) continue;
+    const close = closing(src, e.end);
+    if (close && e.end <= close.pipe - close.spaces) cells.set(close.pipe, { spaces: close.spaces, delta: 0 });
+  }
   const out = edits.map((e) => {
-    if (inner(src, e)) {
-      const close = closing(src, e.end);
-      if (close && close.spaces > 0 && e.end <= close.pipe - close.spaces) {
-        const cell = cells.get(close.pipe) ?? { spaces: close.spaces, delta: 0 };
-        cell.delta += width(e.text) - width(src.slice(e.start, e.end));
-        cells.set(close.pipe, cell);
-      }
+    const delta = width(e.text) - width(src.slice(e.start, e.end));
+    const close = cells.size && inCell(src, e) ? closing(src, e.end) : null;
+    const cell = close ? cells.get(close.pipe) : undefined;
+    if (cell) {
+      cell.delta += delta;
       return e;
     }
-    const delta = width(e.text) - width(src.slice(e.start, e.end));
-    if (delta === 0) return e;
+    if (delta === 0 || inner(src, e)) return e;
     const spaces = padding(src, e.end);
     if (spaces === null) return e;
     if (delta > 0) return { start: e.start, end: e.end + Math.min(delta, Math.max(0, spaces - 1)), text: e.text };
@@ -131,25 +143,32 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
     return aligned !== null && aligned > before ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before) } : e;
   });
   for (const [pipe, { spaces, delta }] of cells) {
-    // An edit reaching into the padding (one that ends the cell's text) pads it itself.
     if (delta === 0 || out.some((e) => e.end > pipe - spaces && e.start <= pipe && !(e.start === e.end && e.start === pipe - spaces))) continue;
-    if (delta > 0 && spaces > 1) out.push({ start: pipe - Math.min(delta, spaces - 1), end: pipe, text: '' });
-    else if (delta < 0 && spaces > 1) out.push({ start: pipe, end: pipe, text: ' '.repeat(-delta) });
-    else if (delta < 0) {
-      // A cell an earlier write overflowed: back to the column where the table closes it.
-      const lineStart = src.lastIndexOf('\n', pipe - 1) + 1;
-      const column = width(src.slice(lineStart, pipe)) + delta;
-      const aligned = neighbourPipe(src, lineStart, pipe, width);
-      if (aligned !== null && aligned > column) out.push({ start: pipe, end: pipe, text: ' '.repeat(Math.min(-delta, aligned - column)) });
-    }
+    // Only in a table whose header and delimiter rows close the cell at one column, and only so that
+    // the same edits undone give the bytes back: a cell closed at that column takes a growth that
+    // fits in its padding whole (one space kept), and a cell left short of it is padded back to it.
+    const lineStart = src.lastIndexOf('\n', pipe - 1) + 1;
+    const column = headerPipe(src, lineStart, pipe, width);
+    if (column === null) continue;
+    const at = width(src.slice(lineStart, pipe));
+    if (delta > 0 && at === column && spaces - 1 >= delta) out.push({ start: pipe - delta, end: pipe, text: '' });
+    else if (delta < 0 && at + delta < column) out.push({ start: pipe, end: pipe, text: ' '.repeat(Math.min(-delta, column - at - delta)) });
   }
   return out;
+}
+
+/** Whether the character at offset `i` of `s` is escaped: an odd run of backslashes before it
+ * (`\|` is escaped, `\\|` is a backslash and a `|`). */
+function escapedAt(s: string, i: number): boolean {
+  let n = 0;
+  while (i - n - 1 >= 0 && s.charCodeAt(i - n - 1) === 92) n++;
+  return n % 2 === 1;
 }
 
 /** The `|`s of a table row, as offsets into `line`: every `|` but an escaped one (`\|`). */
 function pipes(line: string): number[] {
   const out: number[] = [];
-  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === 124 && line.charCodeAt(i - 1) !== 92) out.push(i);
+  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) === 124 && !escapedAt(line, i)) out.push(i);
   return out;
 }
 
@@ -159,6 +178,21 @@ function pipes(line: string): number[] {
  * never past the table). Null when the row is the header or the delimiter, or there are not three.
  */
 function alignmentLines(src: string, lineStart: number): string[] | null {
+  const head = tableHead(src, lineStart);
+  if (!head) return null;
+  const { first, second, lineAt, isRow, up, down } = head;
+  const near: number[] = [];
+  for (const step of [up, down]) {
+    for (let at = step(lineStart), n = 0; at !== -1 && n < 2 && at !== first && at !== second && isRow(lineAt(at)); at = step(at), n++) near.push(at);
+  }
+  near.sort((a, b) => Math.abs(a - lineStart) - Math.abs(b - lineStart));
+  const lines = [lineAt(first), lineAt(second), ...near.slice(0, 2).map(lineAt)];
+  return lines.length < 3 ? null : lines;
+}
+
+/** The header row and delimiter row (offsets of their lines) of the table around the row starting at
+ * `lineStart` of `src`, with the line helpers that found them; null when the row is one of them. */
+function tableHead(src: string, lineStart: number) {
   const lineAt = (start: number): string => {
     const end = src.indexOf('\n', start);
     return src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
@@ -173,13 +207,23 @@ function alignmentLines(src: string, lineStart: number): string[] | null {
   for (let at = up(first); at !== -1 && isRow(lineAt(at)); at = up(at)) first = at;
   const second = down(first);
   if (first === lineStart || second === -1 || second === lineStart) return null;
-  const near: number[] = [];
-  for (const step of [up, down]) {
-    for (let at = step(lineStart), n = 0; at !== -1 && n < 2 && at !== first && at !== second && isRow(lineAt(at)); at = step(at), n++) near.push(at);
-  }
-  near.sort((a, b) => Math.abs(a - lineStart) - Math.abs(b - lineStart));
-  const lines = [lineAt(first), lineAt(second), ...near.slice(0, 2).map(lineAt)];
-  return lines.length < 3 ? null : lines;
+  return { first, second, lineAt, isRow, up, down };
+}
+
+/** The column (by `width`) at which the header row and the delimiter row of the table around the row
+ * starting at `lineStart` both put the `|` that is at offset `pipe` in it (the same count of `|`s
+ * from the start); null when they put it at different columns, or the row is one of them. */
+function headerPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
+  const lineEnd = src.indexOf('\n', lineStart);
+  const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd).replace(/\r$/, '')).indexOf(pipe - lineStart);
+  const head = k === -1 ? null : tableHead(src, lineStart);
+  if (!head) return null;
+  const [a, b] = [head.first, head.second].map((at) => {
+    const line = head.lineAt(at);
+    const p = pipes(line)[k];
+    return p === undefined ? null : width(line.slice(0, p));
+  });
+  return a !== null && a === b ? a : null;
 }
 
 /**

@@ -93,26 +93,38 @@ describe('splice', () => {
     expect((await widthFor('abc', [{ start: 0, end: 1, text: 'x' }]))('完了')).toBe(2);
   });
 
-  it('takes what a mark beside a reference grows or shrinks a padded cell by from the padding before its |', async () => {
-    const row = '| [ ]  | A   | S-1, S-3     |';
-    const at = (ref: string) => row.indexOf(ref) + ref.length;
-    const mark = (ref: string, text = ' ✅') => ({ start: at(ref), end: at(ref), text });
-    // ' ✅' is three columns: two marks take six of the five spaces, and one is left before the `|`.
-    expect(await pad(row, [mark('S-1')])).toBe('| [ ]  | A   | S-1 ✅, S-3  |');
-    expect(await pad(row, [mark('S-3')])).toBe('| [ ]  | A   | S-1, S-3 ✅  |');
-    expect(await pad(row, [mark('S-1'), mark('S-3')])).toBe('| [ ]  | A   | S-1 ✅, S-3 ✅ |');
-    expect(await pad(row, [mark('S-1', ' [DONE]'), mark('S-3', ' [DONE]')])).toBe('| [ ]  | A   | S-1 [DONE], S-3 [DONE] |');
-    // A mark removed from the middle of the list gives its columns back.
-    const marked = '| [ ]  | A   | S-1 ✅, S-3  |';
-    const m = marked.indexOf(' ✅');
-    expect(await pad(marked, [{ start: m, end: m + 2, text: '' }])).toBe(row);
-    // A cell the marks overflowed goes back to where the aligned table closes it as they go.
-    const table = '| Status | Deps         |\n|--------|--------------|\n| [ ]    | S-1, S-3 ✅  |\n| [ ]    | S-1 ✅, S-3 ✅ |\n| [ ]    | S-4          |\n';
-    const k = table.indexOf(' ✅, S-3 ✅ |');
-    expect(await pad(table, [{ start: k, end: k + 2, text: '' }])).toBe(table.replace('S-1 ✅, S-3 ✅ |', 'S-1, S-3 ✅  |'));
-    // An unpadded cell, and a line inserted before a row, are left as they are.
-    expect(await pad('| [ ] | A | S-1, S-3 |', [{ start: 15, end: 15, text: ' ✅' }])).toBe('| [ ] | A | S-1 ✅, S-3 |');
-    expect(await pad(`x\n${row}`, [{ start: 2, end: 2, text: '| new |  |\n' }])).toBe(`x\n| new |  |\n${row}`);
+  it('takes a mark beside a reference from the padding before its cell’s |, only so that removing it gives the bytes back', async () => {
+    const head = '| Status | Story | Depends On   |\n|--------|-------|--------------|\n';
+    const table = (cell: string) => `${head}| [ ]    | A     | ${cell}|\n`;
+    const src = table('S-1, S-3     ');
+    const at = (text: string, ref: string) => text.lastIndexOf(ref) + ref.length;
+    const mark = (text: string, ref: string, m = ' ✅') => ({ start: at(text, ref), end: at(text, ref), text: m });
+    const unmark = (text: string, ref: string, m = ' ✅') => ({ start: at(text, ref), end: at(text, ref) + m.length, text: '' });
+    // ' ✅' is three columns: one fits in the five spaces (one is kept), and comes back when it goes.
+    const one = table('S-1 ✅, S-3  ');
+    expect(await pad(src, [mark(src, 'S-1')])).toBe(one);
+    expect(await pad(src, [mark(src, 'S-3')])).toBe(table('S-1, S-3 ✅  '));
+    expect(await pad(one, [unmark(one, 'S-1')])).toBe(src);
+    // Two do not fit whole: the cell overflows by both, the padding kept, and each removed gives its
+    // columns back only up to where the header closes the cell.
+    const two = table('S-1 ✅, S-3 ✅     ');
+    expect(await pad(src, [mark(src, 'S-1'), mark(src, 'S-3')])).toBe(two);
+    const less = await pad(two, [unmark(two, 'S-1')]);
+    expect(less).toBe(table('S-1, S-3 ✅     '));
+    expect(await pad(less, [unmark(less, 'S-3')])).toBe(src);
+    expect(await pad(src, [mark(src, 'S-1', ' [DONE]')])).toBe(table('S-1 [DONE], S-3     '));
+    // A mark added and another removed in one cell: the same width, the same padding.
+    const mixed = table('S-1, S-3 ✅  ');
+    expect(await pad(mixed, [mark(mixed, 'S-1'), unmark(mixed, 'S-3')])).toBe(one);
+    // Not in a table whose head does not close the cell at one column, nor in an unpadded cell, nor
+    // for a line inserted before a row; an escaped backslash before a | leaves it the cell's end.
+    const unaligned = '| Status | Story | Depends On |\n|---|---|---|\n| [ ] | A | S-1, S-3     |\n';
+    expect(await pad(unaligned, [mark(unaligned, 'S-1')])).toBe(unaligned.replace('S-1,', 'S-1 ✅,'));
+    const tight = table('S-1, S-3 ');
+    expect(await pad(tight, [mark(tight, 'S-1')])).toBe(table('S-1 ✅, S-3 '));
+    expect(await pad(`x\n${src}`, [{ start: 2, end: 2, text: '| new |  |\n' }])).toBe(`x\n| new |  |\n${src}`);
+    const slashed = '| Deps         | Notes |\n|--------------|-------|\n| S-1 \\\\| z    | b     |\n';
+    expect(await pad(slashed, [mark(slashed, 'S-1')])).toBe(slashed.replace('S-1 ', 'S-1 ✅ '));
   });
 
   it('measures columns only where a padded cell is re-padded: an insertion or an unpadded cell keeps its edit as it is', async () => {
