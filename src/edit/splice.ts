@@ -229,17 +229,22 @@ function headerPipe(src: string, lineStart: number, pipe: number, width: Width):
 /**
  * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
  * it (the same count of `|`s from the start), as a column (by `width`): when the lines of
- * {@link alignmentLines} put every one of their `|`s at the same columns (an aligned table). Null
- * otherwise (an unaligned table, or one this cannot tell).
+ * {@link alignmentLines} say it is aligned (the header and delimiter rows and one row near it put
+ * every `|` at the same columns, and every row near it the `|`s up to this one). Null otherwise (an
+ * unaligned table, or one this cannot tell).
  */
 function neighbourPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
   const lineEnd = src.indexOf('\n', lineStart);
   const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd)).indexOf(pipe - lineStart);
   const lines = k === -1 ? null : alignmentLines(src, lineStart);
   if (!lines) return null;
-  // Every `|` of those lines at one column: an aligned table (two equally long statuses under a
-  // header as long as they are line up one column, by chance, not the table).
+  // An aligned table: the header and delimiter rows put every `|` at one column, and so does a row
+  // near it (two equally long statuses under a header as long as they are line up one column, by
+  // chance, not the table); no row near it puts a `|` up to this one elsewhere (a row that a mark
+  // made overflow in a later cell still says where this cell closes).
   const columns = lines.map((l) => pipes(l).map((i) => width(l.slice(0, i))));
-  const same = columns.every((c) => c.length === columns[0].length && c.every((x, j) => x === columns[0][j]));
-  return same && columns[0][k] !== undefined ? columns[0][k] : null;
+  const [head, delimiter, ...near] = columns;
+  const agree = (c: number[], upTo: number) => c.length === head.length && c.slice(0, upTo).every((x, j) => x === head[j]);
+  const aligned = agree(delimiter, head.length) && near.some((c) => agree(c, head.length)) && near.every((c) => agree(c, k + 1));
+  return aligned && head[k] !== undefined ? head[k] : null;
 }

@@ -73,6 +73,13 @@ describe('splice', () => {
         '[ ]',
         '[ ]',
       ],
+      // A row near it that a mark made overflow in a later cell still says where this cell closes.
+      [
+        '| Status | Story   | Deps        |\n| ------ | ------- | ----------- |\n| [DONE] | **S-0** | None        |\n| [done] | **S-1** | S-0 ✅      |\n| [ ]    | **S-2** | S-1 ✅, S-0 ✅ |\n| [ ]    | **S-3** | S-0 ✅      |\n',
+        '[done]',
+        '[ ]',
+        '[ ]   ',
+      ],
       // Rows around it that disagree: no padding.
       ['| Status | Story |\n|---|---|\n| In progress (Dev 1) | A |\n| Done        | B |\n', 'In progress (Dev 1)', 'Todo', 'Todo'],
     ];
