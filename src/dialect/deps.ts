@@ -58,9 +58,10 @@ const COMMENT = /<!--[\s\S]*?-->/g;
 /** A line break written in a cell (`None (x)<br>y`): after a first line that says "none", the rest is a note. */
 const BREAK = /<br\s*\/?>/i;
 const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[([^\]]*)\])\s*/gu;
-/** An HTML tag other than a line break (`<b>`, `</span>`, `<code class="x">`): GitHub shows the
- * text between tags, so a reference inside them is read (`<b>S-1</b>` names S-1). */
-const TAG = /<\/?(?!br\b)[A-Za-z][\w-]*(?:\s[^<>]*)?\/?>/gi;
+/** An HTML tag of an inline element GitHub shows the text of (`<b>`, `</span>`, `<code class="x">`):
+ * a reference inside them is read (`<b>S-1</b>` names S-1). Any other `<…>` (`<S-1>`) stays, and
+ * is read, or reported, as written. */
+const TAG = /<\/?(?:a|abbr|b|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|tt|u|var)(?:\s[^<>]*)?>/gi;
 const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
 /** {@link SPLIT} with its separators kept: `a; b, c` splits into `a`, `; `, `b`, `, `, `c`. What an
  * edit of one reference in a list splits at, so that every other byte of the list stays. */
@@ -298,6 +299,9 @@ function readFast(part: string, out: ParsedDeps): void {
 
 function readPart(part: string, out: ParsedDeps): void {
   const markedDone = HAS_DONE_MARK.test(part);
+  // A reference in parentheses alone (`(S-1)`), which the note pattern below would take whole.
+  const wrapped = /^\(([^()]*)\)$/.exec(part.trim());
+  if (wrapped && isIdLike(wrapped[1].trim())) part = wrapped[1];
   let bare = part
     .replace(DONE_MARK, ' ')
     // A bracketed status or tag is no reference (`[BLOCKED]`, `[x]`); a bracketed id is (`[S-1]`).
@@ -309,6 +313,12 @@ function readPart(part: string, out: ParsedDeps): void {
     .replace(/^[`*]+|[`*.:]+$/g, '')
     .trim();
   if (bare === '') return;
+  // Ids on either side of a slash (`S-1/S-5`, `S-1 / S-5`) are each a reference; a path is not.
+  const slashed = bare.includes('/') ? bare.split(/\s*\/\s*/) : null;
+  if (slashed && slashed.length > 1 && slashed.every((w) => isIdLike(w) && !w.includes('.'))) {
+    for (const w of slashed) out.deps.push({ ref: w, markedDone });
+    return;
+  }
   if (pathLike(bare)) {
     out.documents.push(bare);
     return;

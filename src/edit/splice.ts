@@ -118,11 +118,11 @@ function padding(src: string, end: number): number | null {
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
   // The cells holding an inner edit, by their closing `|`: every edit of such a cell is summed, and
   // the cell's padding takes up the sum once.
-  const cells = new Map<number, { spaces: number; delta: number }>();
+  const cells = new Map<number, { spaces: number; delta: number; first: number }>();
   for (const e of edits) {
     if (!inner(src, e)) continue;
     const close = closing(src, e.end);
-    if (close && e.end <= close.pipe - close.spaces) cells.set(close.pipe, { spaces: close.spaces, delta: 0 });
+    if (close && e.end <= close.pipe - close.spaces) cells.set(close.pipe, { spaces: close.spaces, delta: 0, first: Math.min(e.start, cells.get(close.pipe)?.first ?? e.start) });
   }
   const out = edits.map((e) => {
     const delta = width(e.text) - width(src.slice(e.start, e.end));
@@ -142,17 +142,20 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
     const aligned = neighbourPipe(src, lineStart, e.end + spaces, width);
     return aligned !== null && aligned > before ? { start: e.start, end: e.end, text: e.text + ' '.repeat(aligned - before) } : e;
   });
-  for (const [pipe, { spaces, delta }] of cells) {
+  for (const [pipe, { spaces, delta, first }] of cells) {
     if (delta === 0 || out.some((e) => e.end > pipe - spaces && e.start <= pipe && !(e.start === e.end && e.start === pipe - spaces))) continue;
-    // Only in a table whose header and delimiter rows close the cell at one column, and only so that
-    // the same edits undone give the bytes back: a cell closed at that column takes a growth that
-    // fits in its padding whole (one space kept), and a cell left short of it is padded back to it.
+    // Only in a table whose header and delimiter rows close the cell at one column, for a cell closed
+    // at that column, and so that the same edits undone give the bytes back: it takes a growth that
+    // fits in its padding whole (one space kept), and is padded for a shrink.
     const lineStart = src.lastIndexOf('\n', pipe - 1) + 1;
     const column = headerPipe(src, lineStart, pipe, width);
     if (column === null) continue;
-    const at = width(src.slice(lineStart, pipe));
-    if (delta > 0 && at === column && spaces - 1 >= delta) out.push({ start: pipe - delta, end: pipe, text: '' });
-    else if (delta < 0 && at + delta < column) out.push({ start: pipe, end: pipe, text: ' '.repeat(Math.min(-delta, column - at - delta)) });
+    // Where the cell's `|` stands once the edits of the cells before it on the row are made.
+    let at = width(src.slice(lineStart, pipe));
+    for (const o of out) if (o.start >= lineStart && o.start < first && o.end <= first) at += width(o.text) - width(src.slice(o.start, o.end));
+    if (at !== column) continue;
+    if (delta > 0 && spaces - 1 >= delta) out.push({ start: pipe - delta, end: pipe, text: '' });
+    else if (delta < 0) out.push({ start: pipe, end: pipe, text: ' '.repeat(-delta) });
   }
   return out;
 }
@@ -175,7 +178,7 @@ function pipes(line: string): number[] {
 /**
  * The lines that say where the table around the row starting at `lineStart` closes its cells: its
  * header row, its delimiter row and the table rows nearest the row (up to two, above then below,
- * never past the table). Null when the row is the header or the delimiter, or there are not three.
+ * never past the table). Null when the row is the header or the delimiter.
  */
 function alignmentLines(src: string, lineStart: number): string[] | null {
   const head = tableHead(src, lineStart);
@@ -186,8 +189,7 @@ function alignmentLines(src: string, lineStart: number): string[] | null {
     for (let at = step(lineStart), n = 0; at !== -1 && n < 2 && at !== first && at !== second && isRow(lineAt(at)); at = step(at), n++) near.push(at);
   }
   near.sort((a, b) => Math.abs(a - lineStart) - Math.abs(b - lineStart));
-  const lines = [lineAt(first), lineAt(second), ...near.slice(0, 2).map(lineAt)];
-  return lines.length < 3 ? null : lines;
+  return [lineAt(first), lineAt(second), ...near.slice(0, 2).map(lineAt)];
 }
 
 /** The header row and delimiter row (offsets of their lines) of the table around the row starting at
@@ -229,9 +231,9 @@ function headerPipe(src: string, lineStart: number, pipe: number, width: Width):
 /**
  * Where the table around the row starting at `lineStart` puts the `|` that is at offset `pipe` in
  * it (the same count of `|`s from the start), as a column (by `width`): when the lines of
- * {@link alignmentLines} say it is aligned (the header and delimiter rows and one row near it put
- * every `|` at the same columns, and every row near it the `|`s up to this one). Null otherwise (an
- * unaligned table, or one this cannot tell).
+ * {@link alignmentLines} say it is aligned (the header and delimiter rows and one row near it, or
+ * the row itself, put every `|` at the same columns, and every row near it the `|`s up to this one).
+ * Null otherwise (an unaligned table, or one this cannot tell).
  */
 function neighbourPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
   const lineEnd = src.indexOf('\n', lineStart);
@@ -245,6 +247,8 @@ function neighbourPipe(src: string, lineStart: number, pipe: number, width: Widt
   const columns = lines.map((l) => pipes(l).map((i) => width(l.slice(0, i))));
   const [head, delimiter, ...near] = columns;
   const agree = (c: number[], upTo: number) => c.length === head.length && c.slice(0, upTo).every((x, j) => x === head[j]);
-  const aligned = agree(delimiter, head.length) && near.some((c) => agree(c, head.length)) && near.every((c) => agree(c, k + 1));
+  // The row itself, as it stands, is evidence too (a table of one row has no other).
+  const own = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd).replace(/\r$/, '')).map((i) => width(src.slice(lineStart, lineStart + i)));
+  const aligned = agree(delimiter, head.length) && [...near, own].some((c) => agree(c, head.length)) && near.every((c) => agree(c, k + 1));
   return aligned && head[k] !== undefined ? head[k] : null;
 }

@@ -60,6 +60,13 @@ describe('dependency grammar', () => {
     ['[S-1] ✅', ['S-1✓']],
     ['S-1 [BLOCKED]', ['S-1']],
     ['[x] S-1', ['S-1✓']],
+    // `<S-1>` is no element GitHub shows: read as written, and so reported as no story.
+    ['<S-1>', ['<S-1>']],
+    // A reference in parentheses alone; ids on either side of a slash (a path is a document).
+    ['(S-1)', ['S-1']],
+    ['S-1/S-5', ['S-1', 'S-5']],
+    ['S-1 / S-5 ✅', ['S-1✓', 'S-5✓']],
+    ['docs/plan', []],
   ])('%j', (text, expected) => {
     expect(refs(text)).toEqual(expected);
   });
