@@ -111,23 +111,26 @@ function padding(src: string, end: number): number | null {
  *   than one space before its `|`), so unaligned tables stay unpadded; a cell that an earlier write
  *   overflowed (one space before its `|`, where the table's header, delimiter row and nearest rows
  *   all close it further right, at one column) is padded back to that column.
- * Insertions and edits followed by more of the cell's text (a done mark beside a reference in a
- * list) are summed per cell, and the cell's padding before its `|` takes up what they grow or
- * shrink by, in the same way, when no edit touches its padding. Other edits are returned unchanged. `src` is the text the edits apply to.
+ * Insertions, deletions and edits followed by more of the cell's text (a done mark added beside a
+ * reference, or removed) are summed per cell with the cell's other edits. Where the table's header
+ * and delimiter rows close the cell at one column and the cell closes there (once the edits before
+ * it on the row are made), a growth that fits in its padding whole (one space kept) is taken from
+ * it, and a shrink is padded back: the same edits undone give the bytes back. Other edits are
+ * returned unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
   // The cells holding an inner edit, by their closing `|`: every edit of such a cell is summed, and
   // the cell's padding takes up the sum once.
   const cells = new Map<number, { spaces: number; delta: number; first: number }>();
-  for (const e of edits) {
-    if (!inner(src, e)) continue;
-    const close = closing(src, e.end);
-    if (close && e.end <= close.pipe - close.spaces) cells.set(close.pipe, { spaces: close.spaces, delta: 0, first: Math.min(e.start, cells.get(close.pipe)?.first ?? e.start) });
-  }
-  const out = edits.map((e) => {
+  const closes = edits.map((e) => (inCell(src, e) ? closing(src, e.end) : null));
+  edits.forEach((e, k) => {
+    const close = closes[k];
+    if (close && inner(src, e) && e.end <= close.pipe - close.spaces)
+      cells.set(close.pipe, { spaces: close.spaces, delta: 0, first: Math.min(e.start, cells.get(close.pipe)?.first ?? e.start) });
+  });
+  const out = edits.map((e, k) => {
     const delta = width(e.text) - width(src.slice(e.start, e.end));
-    const close = cells.size && inCell(src, e) ? closing(src, e.end) : null;
-    const cell = close ? cells.get(close.pipe) : undefined;
+    const cell = closes[k] ? cells.get(closes[k].pipe) : undefined;
     if (cell) {
       cell.delta += delta;
       return e;
@@ -166,6 +169,12 @@ function escapedAt(s: string, i: number): boolean {
   let n = 0;
   while (i - n - 1 >= 0 && s.charCodeAt(i - n - 1) === 92) n++;
   return n % 2 === 1;
+}
+
+/** {@link pipes} of the line of `src` starting at `lineStart`, its line end left out. */
+function rowPipes(src: string, lineStart: number): number[] {
+  const lineEnd = src.indexOf('\n', lineStart);
+  return pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd).replace(/\r$/, ''));
 }
 
 /** The `|`s of a table row, as offsets into `line`: every `|` but an escaped one (`\|`). */
@@ -216,8 +225,7 @@ function tableHead(src: string, lineStart: number) {
  * starting at `lineStart` both put the `|` that is at offset `pipe` in it (the same count of `|`s
  * from the start); null when they put it at different columns, or the row is one of them. */
 function headerPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
-  const lineEnd = src.indexOf('\n', lineStart);
-  const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd).replace(/\r$/, '')).indexOf(pipe - lineStart);
+  const k = rowPipes(src, lineStart).indexOf(pipe - lineStart);
   const head = k === -1 ? null : tableHead(src, lineStart);
   if (!head) return null;
   const [a, b] = [head.first, head.second].map((at) => {
@@ -236,8 +244,8 @@ function headerPipe(src: string, lineStart: number, pipe: number, width: Width):
  * Null otherwise (an unaligned table, or one this cannot tell).
  */
 function neighbourPipe(src: string, lineStart: number, pipe: number, width: Width): number | null {
-  const lineEnd = src.indexOf('\n', lineStart);
-  const k = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd)).indexOf(pipe - lineStart);
+  const own = rowPipes(src, lineStart);
+  const k = own.indexOf(pipe - lineStart);
   const lines = k === -1 ? null : alignmentLines(src, lineStart);
   if (!lines) return null;
   // An aligned table: the header and delimiter rows put every `|` at one column, and so does a row
@@ -248,7 +256,7 @@ function neighbourPipe(src: string, lineStart: number, pipe: number, width: Widt
   const [head, delimiter, ...near] = columns;
   const agree = (c: number[], upTo: number) => c.length === head.length && c.slice(0, upTo).every((x, j) => x === head[j]);
   // The row itself, as it stands, is evidence too (a table of one row has no other).
-  const own = pipes(src.slice(lineStart, lineEnd === -1 ? src.length : lineEnd).replace(/\r$/, '')).map((i) => width(src.slice(lineStart, lineStart + i)));
-  const aligned = agree(delimiter, head.length) && [...near, own].some((c) => agree(c, head.length)) && near.every((c) => agree(c, k + 1));
+  const row = own.map((i) => width(src.slice(lineStart, lineStart + i)));
+  const aligned = agree(delimiter, head.length) && [...near, row].some((c) => agree(c, head.length)) && near.every((c) => agree(c, k + 1));
   return aligned && head[k] !== undefined ? head[k] : null;
 }

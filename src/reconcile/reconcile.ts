@@ -99,6 +99,9 @@ function holdsMatch(found: readonly number[], start: number, end: number): boole
   return lo < found.length / 2 && found[2 * lo + 1] <= end;
 }
 
+/** Whether two edits meet: at one offset, or overlapping. */
+const meets = (a: Edit, b: Edit): boolean => a.start === b.start || (a.start < b.end && b.start < a.end);
+
 /** Edits to one Depends On cell: marks added beside done references, removed beside open ones
  * (`dialect/deps.ts` referenceSpots says where). A range (`S-1..S-3`) is marked as one reference,
  * after its end, when all its members are done. */
@@ -130,7 +133,6 @@ function markEdits(queue: Queue, doc: QueueDocument, s: Story, mark: () => strin
       if (spot.inner) edits.push({ start: span.start + spot.inner[0], end: span.start + spot.inner[1], text: '' });
     }
     // Two spots at one place (a reference and the range it ends) edit it once.
-    const meets = (a: Edit, b: Edit) => a.start === b.start || (a.start < b.end && b.start < a.end);
     if (edits.length === 0 || edits.some((e) => out.some((o) => meets(e, o)))) continue;
     out.push(...edits);
     for (const id of ids) effects.push(done ? { kind: 'mark', id, in: s.id, mark: mark()! } : { kind: 'unmark', id, in: s.id });

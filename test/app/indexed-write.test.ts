@@ -132,16 +132,23 @@ describe('a claim on the partial queue the index gives is the claim on the whole
     expect(limited).toBe(4);
   });
 
-  it.skipIf(withoutCorpus('claims on partial queues against claims on whole queues over ../shared/corpus'))(
+  overCorpus('claims', sameClaims, 11);
+});
+
+/** The differential test of `compare` (`sameClaims`, `sameBlocks`, `sameDones`) over every real
+ * queue and rgrid version of ../shared/corpus, skipped without it: at least `least` writes of
+ * `what` compared on partial queues. */
+function overCorpus(what: string, compare: (texts: Array<[string, string]>) => Promise<number>, least: number): void {
+  it.skipIf(withoutCorpus(`${what} on partial queues against ${what} on whole queues over ../shared/corpus`))(
     'over every real queue and rgrid version',
     async () => {
-      const n = await sameClaims(named(corpusFiles()));
-      console.log(`claims compared on partial queues over the corpus: ${n}`);
-      expect(n).toBeGreaterThan(10);
+      const n = await compare(named(corpusFiles()));
+      console.log(`${what} compared on partial queues over the corpus: ${n}`);
+      expect(n).toBeGreaterThanOrEqual(least);
     },
     240_000,
   );
-});
+}
 
 /**
  * For each of `texts`, `op` of each story it applies to (a done: each story held, in progress or in
@@ -186,15 +193,7 @@ describe('a block on the partial queue the index gives is the block on the whole
     expect(await sameBlocks([...texts, ...named(fixtureFiles())])).toBeGreaterThanOrEqual(20);
   });
 
-  it.skipIf(withoutCorpus('blocks on partial queues against blocks on whole queues over ../shared/corpus'))(
-    'over every real queue and rgrid version',
-    async () => {
-      const n = await sameBlocks(named(corpusFiles()));
-      console.log(`blocks compared on partial queues over the corpus: ${n}`);
-      expect(n).toBeGreaterThan(10);
-    },
-    240_000,
-  );
+  overCorpus('blocks', sameBlocks, 11);
 });
 
 describe('a done on the partial queue the index gives is the done on the whole queue', () => {
@@ -245,15 +244,7 @@ describe('a done on the partial queue the index gives is the done on the whole q
     expect(await sameDones([['no log', texts[0][1]]])).toBe(1);
   });
 
-  it.skipIf(withoutCorpus('dones on partial queues against dones on whole queues over ../shared/corpus'))(
-    'over every real queue and rgrid version',
-    async () => {
-      const n = await sameDones(named(corpusFiles()));
-      console.log(`dones compared on partial queues over the corpus: ${n}`);
-      expect(n).toBeGreaterThanOrEqual(1);
-    },
-    240_000,
-  );
+  overCorpus('dones', sameDones, 1);
 });
 
 describe('what a claim on a partial queue answers about the whole file', () => {
