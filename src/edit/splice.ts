@@ -64,7 +64,13 @@ export async function widthFor(src: string, edits: readonly Edit[]): Promise<Wid
     const own = src.slice(lineStart, src.indexOf('\n', e.start) === -1 ? src.length : src.indexOf('\n', e.start));
     return lines !== null && !(PLAIN.test(own) && PLAIN.test(e.text) && lines.every((l) => PLAIN.test(l)));
   };
-  if (edits.every((e) => (!padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) && !realigned(e))) return (s) => s.length;
+  // Rows appended to an aligned table are laid out in its columns, measured over its head and last rows.
+  const appended = (e: Edit) => {
+    if (!appendsRows(src, e)) return false;
+    const table = tableLines(src, src.lastIndexOf('\n', e.start - 1) + 1);
+    return table !== null && !(PLAIN.test(e.text.replace(/[\r\n]/g, '')) && table.every((l) => PLAIN.test(l)));
+  };
+  if (edits.every((e) => (!padded(e) || (PLAIN.test(e.text) && PLAIN.test(src.slice(e.start, e.end)))) && !realigned(e) && !appended(e))) return (s) => s.length;
   return (await import('string-width')).default;
 }
 
@@ -115,8 +121,9 @@ function padding(src: string, end: number): number | null {
  * reference, or removed) are summed per cell with the cell's other edits. Where the table's header
  * and delimiter rows close the cell at one column and the cell closes there (once the edits before
  * it on the row are made), a growth that fits in its padding whole (one space kept) is taken from
- * it, and a shrink is padded back: the same edits undone give the bytes back. Other edits are
- * returned unchanged. `src` is the text the edits apply to.
+ * it, and a shrink is padded back: the same edits undone give the bytes back. Rows appended after a
+ * table's last line are laid out in its columns ({@link alignAppended}). Other edits are returned
+ * unchanged. `src` is the text the edits apply to.
  */
 export function keepPadding(src: string, edits: readonly Edit[], width: Width): Edit[] {
   // The cells holding an inner edit, by their closing `|`: every edit of such a cell is summed, and
@@ -129,6 +136,7 @@ export function keepPadding(src: string, edits: readonly Edit[], width: Width): 
       cells.set(close.pipe, { spaces: close.spaces, delta: 0, first: Math.min(e.start, cells.get(close.pipe)?.first ?? e.start) });
   });
   const out = edits.map((e, k) => {
+    if (appendsRows(src, e)) return alignAppended(src, e, width);
     const delta = width(e.text) - width(src.slice(e.start, e.end));
     const cell = closes[k] ? cells.get(closes[k].pipe) : undefined;
     if (cell) {
@@ -202,8 +210,9 @@ function alignmentLines(src: string, lineStart: number): string[] | null {
 }
 
 /** The header row and delimiter row (offsets of their lines) of the table around the row starting at
- * `lineStart` of `src`, with the line helpers that found them; null when the row is one of them. */
-function tableHead(src: string, lineStart: number) {
+ * `lineStart` of `src`, with the line helpers that found them; null when the row is one of them
+ * (with `delimiter`, only when it is the header: the table's last line may be its delimiter row). */
+function tableHead(src: string, lineStart: number, delimiter = false) {
   const lineAt = (start: number): string => {
     const end = src.indexOf('\n', start);
     return src.slice(start, end === -1 ? src.length : end).replace(/\r$/, '');
@@ -217,8 +226,86 @@ function tableHead(src: string, lineStart: number) {
   let first = lineStart;
   for (let at = up(first); at !== -1 && isRow(lineAt(at)); at = up(at)) first = at;
   const second = down(first);
-  if (first === lineStart || second === -1 || second === lineStart) return null;
+  if (first === lineStart || second === -1 || (second === lineStart && !delimiter)) return null;
   return { first, second, lineAt, isRow, up, down };
+}
+
+/**
+ * Whether `e` appends rows after a table's last line (`queue add`'s row, a Completed log's rows):
+ * an insertion at the end of a line that starts with `|`, made of a line ending then a line starting
+ * with `|`, once or more.
+ */
+function appendsRows(src: string, e: Edit): boolean {
+  if (e.start !== e.end || e.start === 0 || !/^\r?\n\|/.test(e.text)) return false;
+  const next = src.charCodeAt(e.start);
+  if (e.start < src.length && next !== 10 && next !== 13) return false;
+  if (src.charCodeAt(src.lastIndexOf('\n', e.start - 1) + 1) !== 124) return false;
+  const parts = e.text.split(/\r?\n/);
+  return parts[0] === '' && parts.slice(1).every((r) => r.charCodeAt(0) === 124);
+}
+
+/**
+ * The lines that say how the table whose last line starts at `lastStart` lays out its columns: its
+ * header row, its delimiter row and its last rows (up to two, last first). Null when that line is
+ * no table's, or is its header.
+ */
+function tableLines(src: string, lastStart: number): string[] | null {
+  const head = tableHead(src, lastStart, true);
+  if (!head) return null;
+  const { first, second, lineAt, up } = head;
+  const near: string[] = [];
+  for (let at = lastStart; at !== second && at !== first && at !== -1 && near.length < 2; at = up(at)) near.push(lineAt(at));
+  return [lineAt(first), lineAt(second), ...near];
+}
+
+/** How a column's cells are aligned, from its delimiter cell (`---`, `:--`, `--:`, `:-:`). */
+type Alignment = 'left' | 'right' | 'center';
+
+/**
+ * Rows appended after a table's last line (the edit `e`, {@link appendsRows}), laid out as an
+ * aligned table lays out its rows: where the header row and the delimiter row put every `|` at one
+ * column, from the start of the line, and so does one of the table's last two rows (a table with no
+ * row yet says nothing: rgrid's `|--------|` delimiters match their header, its rows do not), each
+ * cell is padded so that its `|` stands at that column, the text placed as the delimiter cell says
+ * (`--:` right, `:-:` centred, prettier's way: the odd space after); a text too wide for its column
+ * is written with one space each side (the row overflows) and the cells after it go back to their
+ * columns where their text leaves room. In any other table, and for a row with another
+ * count of cells, `e` is returned as it is. The cells' texts are kept: the row reads the same.
+ */
+function alignAppended(src: string, e: Edit, width: Width): Edit {
+  const lines = tableLines(src, src.lastIndexOf('\n', e.start - 1) + 1);
+  if (!lines) return e;
+  const [header, delimiter] = lines;
+  const columns = lines.map((l) => pipes(l).map((i) => width(l.slice(0, i))));
+  const head = columns[0];
+  const agree = (c: number[]) => c.length === head.length && c.every((x, j) => x === head[j]);
+  if (head.length < 2 || head[0] !== 0 || header.trimEnd().length !== pipes(header).at(-1)! + 1) return e;
+  if (!agree(columns[1]) || !columns.slice(2).some(agree)) return e;
+  const marks = pipes(delimiter);
+  const align = head.slice(1).map((_, k): Alignment => {
+    const cell = delimiter.slice(marks[k] + 1, marks[k + 1]).trim();
+    return cell.endsWith(':') ? (cell.startsWith(':') ? 'center' : 'right') : 'left';
+  });
+  const layout = (row: string): string => {
+    const own = pipes(row);
+    if (own.length !== head.length || own[0] !== 0 || row.trimEnd().length !== own.at(-1)! + 1) return row;
+    let out = '|';
+    let at = 0;
+    for (let k = 1; k < own.length; k++) {
+      const text = row.slice(own[k - 1] + 1, own[k]).trim();
+      const room = head[k] - at - 1 - 2 - width(text);
+      if (room < 0) {
+        out += ` ${text} |`;
+        at += 3 + width(text);
+        continue;
+      }
+      const before = align[k - 1] === 'right' ? room : align[k - 1] === 'center' ? room >> 1 : 0;
+      out += `${' '.repeat(1 + before)}${text}${' '.repeat(1 + room - before)}|`;
+      at = head[k];
+    }
+    return out;
+  };
+  return { start: e.start, end: e.end, text: e.text.replace(/(\r?\n)([^\r\n]*)/g, (_, eol: string, row: string) => eol + layout(row)) };
 }
 
 /** The column (by `width`) at which the header row and the delimiter row of the table around the row

@@ -134,6 +134,65 @@ describe('splice', () => {
     expect(await pad(slashed, [mark(slashed, 'S-1')])).toBe(slashed.replace('S-1 ', 'S-1 ✅ '));
   });
 
+  it('lays out rows appended to an aligned table in its columns, and leaves other tables as written', async () => {
+    const append = async (table: string, ...rows: string[]) => {
+      const end = table.trimEnd().length;
+      const eol = table.includes('\r\n') ? '\r\n' : '\n';
+      return (await pad(table, [{ start: end, end, text: rows.map((r) => eol + r).join('') }]))
+        .slice(end)
+        .split(/\r?\n/)
+        .slice(1, rows.length + 1);
+    };
+    const aligned = '| Status    | Story | Description      | Deps |\n| --------- | ----- | ---------------- | ---- |\n| [DONE]    | S-1   | Set up           | None |\n';
+    expect(await append(aligned, '| [ ] | S-2 | Parse it | S-1 |')).toEqual(['| [ ]       | S-2   | Parse it         | S-1  |']);
+    // Too wide for its column: one space each side, and the cells after it go back where they can.
+    expect(await append(aligned, '| [ ] | S-2 | A title much wider than the column | S-1 |')).toEqual(['| [ ]       | S-2   | A title much wider than the column | S-1 |']);
+    const roomy =
+      '| Status | Story | Description | Notes                |\n| ------ | ----- | ----------- | -------------------- |\n| [DONE] | S-1   | First       | None                 |\n';
+    expect(await append(roomy, '| [ ] | S-12345 | d | n |')).toEqual(['| [ ]    | S-12345 | d         | n                    |']);
+    // Right-aligned and centred columns, as the delimiter row says (the odd space after the text).
+    const sides = '| Status | Points | Story |\n| :----- | -----: | :---: |\n| [DONE] |      3 |  A-1  |\n';
+    expect(await append(sides, '| [ ] | 13 | B-2 |')).toEqual(['| [ ]    |     13 |  B-2  |']);
+    expect(await append(sides, '| [ ] | 1 | B-22 |')).toEqual(['| [ ]    |      1 | B-22  |']);
+    // Wide characters, measured in columns; an empty cell padded; two rows in one edit, CRLF kept.
+    const wide = '| 状态    | Story | File |\r\n| ------- | ----- | ---- |\r\n| ✅ 完成 | A-1   | a.md |\r\n';
+    expect(await append(wide, '| ⬜ 待办 | A-2 |  |', '| [ ] | A-3 | c.md |')).toEqual(['| ⬜ 待办 | A-2   |      |', '| [ ]     | A-3   | c.md |']);
+    // Not aligned: rows unpadded under a header and delimiter that agree (rgrid's form), a table with
+    // no rows yet (its head says nothing of its rows), rows that disagree, no leading pipe, a row
+    // with another count of cells.
+    expect(await append('| Status | Story |\n|--------|-------|\n', '| [ ] | A |')).toEqual(['| [ ] | A |']);
+    const rgrid = '| Status | Story | Description |\n|--------|-------|-------------|\n| [DONE] | **S-0** | First story |\n';
+    expect(await append(rgrid, '| [ ] | **S-1** | d |')).toEqual(['| [ ] | **S-1** | d |']);
+    const ragged = '| Status | Story |\n| ------ | ----- |\n| [DONE] | A-1 |\n| [DONE]   | A-2   |\n';
+    expect(await append(ragged, '| [ ] | A-3 |')).toEqual(['| [ ] | A-3 |']);
+    const bare = 'Status | Story\n------ | -----\n[DONE] | A-1\n';
+    expect(await append(bare, '| [ ] | A-2 |')).toEqual(['| [ ] | A-2 |']);
+    expect(await append(aligned, '| [ ] | S-2 | Parse it |')).toEqual(['| [ ] | S-2 | Parse it |']);
+  });
+
+  it('writes the row `queue add` appends, and the Completed log row `queue done` appends, in an aligned table’s columns', async () => {
+    const md = [
+      '## Completed',
+      '',
+      '| Story         | Description | Agent | Wave |',
+      '| ------------- | ----------- | ----- | ---- |',
+      '| [DONE] **A**  | First       | Dev 1 | 1    |',
+      '',
+      '## Tier 1',
+      '',
+      '| Status               | Story | Description | Depends On |',
+      '| -------------------- | ----- | ----------- | ---------- |',
+      '| [DONE]               | **A** | First       | None       |',
+      '| [IN PROGRESS: Dev 2] | **B** | Second      | A ✅       |',
+      '',
+    ].join('\n');
+    const added = await run(md, (queue) => decideAdd(queue, { id: 'C', title: 'Third', deps: ['B'], agent: 'X' }));
+    expect(added).toBe(md.replace('| A ✅       |\n', '| A ✅       |\n| [BLOCKED]            | **C** | Third       | B          |\n'));
+    const done = await run(md, { op: 'done', id: 'B', agent: 'Dev 2' });
+    expect(done).toContain('| [DONE] **A**  | First       | Dev 1 | 1    |\n| [DONE] **B**  | Second      | Dev 2 | 2    |\n');
+    expect(done).toContain('| [DONE]               | **B** | Second      | A ✅       |');
+  });
+
   it('measures columns only where a padded cell is re-padded: an insertion or an unpadded cell keeps its edit as it is', async () => {
     const row = '| [ ] | A | B-1 |';
     const mark = { start: 15, end: 15, text: ' ✅' };
