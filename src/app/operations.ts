@@ -365,7 +365,8 @@ export async function reopen(s: Session, opts: { id: string }): Promise<WriteRes
 
 /** Options of {@link add}. */
 export interface AddOptions {
-  id: string;
+  /** The new story's id; none: the next of its table's (`S-12` after `S-11`). */
+  id?: string;
   title: string;
   /** Ids of the stories it depends on (each must be written in the file). */
   deps?: string[];
@@ -384,7 +385,7 @@ export async function add(s: Session, opts: AddOptions): Promise<WriteResult> {
   return run(s, (queue) =>
     tagFiles(
       decideAdd(queue, {
-        id: opts.id.trim(),
+        ...(opts.id?.trim() ? { id: opts.id.trim() } : {}),
         title: opts.title,
         deps: (opts.deps ?? []).map((d) => d.trim()).filter(Boolean),
         section: opts.section,

@@ -50,7 +50,8 @@ export type Operation =
 
 /** `queue add`: the new story's id, title, dependency ids, and where it goes. */
 export interface AddRequest {
-  id: string;
+  /** The new story's id; none: the next of its table's ids (`edit/structure.ts` nextId). */
+  id?: string;
   title: string;
   deps: string[];
   /** Heading text of the table to add to (its last heading, case-insensitive; a part of it will do). */

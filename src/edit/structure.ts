@@ -32,6 +32,39 @@ function documentOf(queue: Queue): QueueDocument {
   return doc;
 }
 
+/** An id written with a number at its end: the prefix before the number, and the number's digits. */
+const NUMBERED = /^(.*?)(\d{1,9})$/;
+
+/**
+ * The id `queue add` gives a new story when none is asked for: the last numbered id among `near` (the
+ * stories of the table or list it goes to; when none is numbered, the queue's last), its prefix
+ * continued past the highest number any story of the queue has after that prefix (`S-9` → `S-10`),
+ * in as many digits as that id when it pads with zeros (`T-007` → `T-008`), and past any id taken.
+ * Ids queue derives (from section and title) are not numbered ids. Throws {@link QueueError} `usage`
+ * when no story has a numbered id to continue.
+ */
+export function nextId(queue: Queue, near: readonly Story[]): string {
+  const numbered = (stories: readonly Story[]): Story | undefined => {
+    for (let i = stories.length - 1; i >= 0; i--) if (!stories[i].derivedId && NUMBERED.test(stories[i].id)) return stories[i];
+    return undefined;
+  };
+  const last = numbered(near) ?? numbered(queue.stories);
+  const m = last && NUMBERED.exec(last.id);
+  if (!m) throw new QueueError('usage', 'no story of the queue has a numbered id to continue (such as S-12), so the new one needs one: pass --id (the MCP tool: id)');
+  const prefix = m[1];
+  const width = m[2].length > 1 && m[2].startsWith('0') ? m[2].length : 0;
+  let n = 0;
+  for (const s of queue.stories) {
+    const o = s.derivedId ? null : NUMBERED.exec(s.id);
+    if (o && o[1] === prefix) n = Math.max(n, Number(o[2]));
+  }
+  const id = (k: number) => `${prefix}${String(k).padStart(width, '0')}`;
+  do n++;
+  while (queue.graph.lookup(id(n)));
+  if (!ID.test(id(n))) throw new QueueError('usage', `the next id after ${last.id} would be ${id(n)}, which is no valid id: pass --id`);
+  return id(n);
+}
+
 /** `s`, when a dependency can name it: its id is written in the file. Throws `invalid` for an id
  * derived from section and title, which no dependency cell or clause would read back as that story. */
 function nameable(s: Story): Story {
@@ -99,22 +132,37 @@ function dressed(exemplar: string | undefined, text: string): string {
 }
 
 /** `queue add`: a new row at the end of a story table, in the table's conventions; in a queue kept
- * as a task list, a new item (`task-structure.ts`). */
-export function decideAdd(queue: Queue, req: AddRequest): Decision {
-  if (!ID.test(req.id)) throw new QueueError('usage', `--id "${req.id}": an id starts with a letter or digit, then letters, digits, ".", "_" and "-" (at most 40 in all)`);
-  if (req.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
+ * as a task list, a new item (`task-structure.ts`). Without an id, the story gets the next one of
+ * its table's ({@link nextId}). */
+export function decideAdd(queue: Queue, asked: AddRequest): Decision {
+  if (asked.id !== undefined && !ID.test(asked.id))
+    throw new QueueError('usage', `--id "${asked.id}": an id starts with a letter or digit, then letters, digits, ".", "_" and "-" (at most 40 in all)`);
+  if (asked.title.trim() === '') throw new QueueError('usage', '--title must not be empty');
   const doc = documentOf(queue);
-  const clash = queue.graph.lookup(req.id);
-  if (clash) throw new QueueError('invalid', `${req.id} already exists at ${clash.file}:${clash.line}`, { id: req.id, file: clash.file, line: clash.line });
-  const deps = req.deps.map((d) => nameable(findStory(queue, d)).id);
-  const parent = req.parent === undefined ? undefined : findStory(queue, req.parent);
+  if (asked.id !== undefined) {
+    const clash = queue.graph.lookup(asked.id);
+    if (clash) throw new QueueError('invalid', `${asked.id} already exists at ${clash.file}:${clash.line}`, { id: asked.id, file: clash.file, line: clash.line });
+  }
+  const deps = asked.deps.map((d) => nameable(findStory(queue, d)).id);
+  const parent = asked.parent === undefined ? undefined : findStory(queue, asked.parent);
   const tasks = taskQueue(queue, doc);
   if (tasks) {
+    const req = { ...asked, id: asked.id ?? nextId(queue, tasks) };
     if (parent && !tasks.includes(parent))
       throw new QueueError('invalid', `${parent.id} is not a task item of ${doc.file} (${parent.file}:${parent.line}), so ${req.id} cannot be nested under it`, { id: parent.id });
     return decideAddTask(doc, tasks, req, deps, parent);
   }
-  const table = parent && req.section === undefined && deps.length === 0 ? (tableOf(doc, parent) ?? tableFor(queue, doc, req)) : tableFor(queue, doc, req);
+  const table = parent && asked.section === undefined && deps.length === 0 ? (tableOf(doc, parent) ?? tableFor(queue, doc, asked)) : tableFor(queue, doc, asked);
+  const lastLine = lineAt(doc.text, table.end);
+  const req = {
+    ...asked,
+    id:
+      asked.id ??
+      nextId(
+        queue,
+        queue.stories.filter((s) => s.file === doc.file && s.occurrences[0].kind === 'table' && table.line < s.line && s.line <= lastLine),
+      ),
+  };
   const cols = table.columns;
   if (cols.id === -1) {
     const where = table.sectionPath.length ? ` under "${table.sectionPath[table.sectionPath.length - 1]}"` : '';

@@ -41,7 +41,7 @@ function anchorOf(tasks: readonly Story[], req: AddRequest, deps: readonly strin
  * order); `deps` are resolved ids. Throws `invalid` for `--story-file` (a task list has no Story File
  * column) and `not_found` for a `section` no task sits under.
  */
-export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest, deps: string[], parent?: Story): Decision {
+export function decideAddTask(doc: QueueDocument, tasks: readonly Story[], req: AddRequest & { id: string }, deps: string[], parent?: Story): Decision {
   if (req.storyFile) throw new QueueError('invalid', `${doc.file} keeps its stories as a task list, which has no Story File column for --story-file`, { file: doc.file });
   // Under a parent: after its last child, at that child's depth; else, for a first child, one level
   // under the parent's item.

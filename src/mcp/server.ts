@@ -80,12 +80,12 @@ export const TOOLS: Tool[] = [
     description: 'Add a new story to the queue.',
     inputSchema: obj(
       {
-        id,
+        id: { type: 'string', description: "the new story's id; omit it for the next of its table's ids (S-13 after S-12)" },
         title: { type: 'string' },
         deps: { type: 'array', items: { type: 'string' }, description: 'ids it depends on' },
         parent: { type: 'string', description: 'the id of the story it is part of' },
       },
-      ['id', 'title'],
+      ['title'],
     ),
   },
   {
@@ -202,7 +202,7 @@ class QueueTools {
       case 'add': {
         const deps = args.deps;
         if (deps !== undefined && !(Array.isArray(deps) && deps.every((d) => typeof d === 'string'))) throw new QueueError('usage', 'deps must be a list of story ids');
-        return this.write((s) => add(s, { id: str(args, 'id', true), title: str(args, 'title', true), deps: deps as string[] | undefined, parent: str(args, 'parent') }));
+        return this.write((s) => add(s, { id: str(args, 'id'), title: str(args, 'title', true), deps: deps as string[] | undefined, parent: str(args, 'parent') }));
       }
       case 'handoff': {
         const reassign = args.reassign;

@@ -170,6 +170,31 @@ describe('splice', () => {
     expect(await append(aligned, '| [ ] | S-2 | Parse it |')).toEqual(['| [ ] | S-2 | Parse it |']);
   });
 
+  it('add without an id gives the next of its table’s ids: prefix and zeros kept, past every id taken', async () => {
+    const added = async (md: string, req: Partial<Parameters<typeof decideAdd>[1]> = {}) => {
+      const queue = await q(md);
+      const d = decideAdd(queue, { title: 'new', deps: [], agent: 'X', ...req });
+      const after = await q(await run(md, () => d));
+      expect(after.graph.byId.get(d.id)?.title).toBe('new');
+      return d.id;
+    };
+    const table = (...ids: string[]) => `${head}${ids.map((id) => `| [ ] | **${id}** | t | None |`).join('\n')}\n`;
+    expect(await added(table('S-1', 'S-2', 'S-9'))).toBe('S-10');
+    // The last row's prefix, past the highest number written after it anywhere in the queue.
+    expect(await added(`${table('OPS-1', 'OPS-12')}\n## More\n\n${table('OPS-3', 'DOC-1')}`)).toBe('DOC-2');
+    expect(await added(`${table('OPS-1', 'OPS-12')}\n## More\n\n${table('OPS-3')}`, { section: 'More' })).toBe('OPS-13');
+    expect(await added(table('T-007', 'T-008'))).toBe('T-009');
+    expect(await added(table('1-1', '1-2'))).toBe('1-3');
+    // An id the next one would read as (the same in another case) is taken: skipped.
+    expect(await added(`## One\n\n${table('S-1', 'S-2')}\n## Two\n\n${table('s-3')}`, { section: 'One' })).toBe('S-4');
+    // A task list the same way; an id asked for is kept.
+    expect(await added('- [ ] T-1 one\n- [ ] T-2 two\n')).toBe('T-3');
+    expect(await added(table('S-1'), { id: 'X-9' })).toBe('X-9');
+    // No numbered id to continue: refused, saying how.
+    const none = await q(table('alpha', 'beta'));
+    expect(() => decideAdd(none, { title: 'new', deps: [], agent: 'X' })).toThrow(/no story of the queue has a numbered id.*pass --id/);
+  });
+
   it('writes the row `queue add` appends, and the Completed log row `queue done` appends, in an aligned table’s columns', async () => {
     const md = [
       '## Completed',

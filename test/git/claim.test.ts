@@ -112,6 +112,18 @@ describe('claim across clones (real git, real processes)', () => {
     expect(remoteFile(remote)).toMatch(/- \[ \] T-9 Last \(depends on: T-1\) \[IN PROGRESS: late\]\n- \[ \] T-10 Tenth \(depends on: T-9\)\n$/);
   }, 120_000);
 
+  it("adds without an id across clones at once: each story gets an id of its own, the table's next, and every row lands", async () => {
+    const { remote, clones } = setup({ 'WORK_QUEUE.md': stories(3) }, 3);
+    const titles = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+    const runs = await Promise.all(titles.map((t, i) => queue(clones[i % 3], ['add', '--title', t, '--deps', 'S-0', '--agent', `agent-${i}`, '--json'])));
+    for (const r of runs) expect(r.code, r.stdout + r.stderr).toBe(0);
+    const ids = runs.map((r) => r.json.story.id);
+    expect([...ids].sort()).toEqual(['S-3', 'S-4', 'S-5', 'S-6', 'S-7']);
+    const after = await readQueue([{ file: 'WORK_QUEUE.md', text: remoteFile(remote) }]);
+    expect(ids.map((id) => after.graph.byId.get(id)?.title)).toEqual(titles);
+    expect(after.stories).toHaveLength(8);
+  }, 120_000);
+
   it('a queue whose status is the section (test/fixtures/sections.md): claimers across clones each move a different block to In progress', async () => {
     await claimersMoveBlocks(read(fixture('sections.md')), ['SQ-6', 'SQ-7', 'SQ-8'], 'SQ-3');
   }, 120_000);

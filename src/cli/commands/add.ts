@@ -1,13 +1,14 @@
 /**
- * `queue add --id ID --title TEXT [--deps a,b] [--section "Tier 3"] [--story-file] [--parent ID]`: a
- * new story row in the table's own conventions, and on request its story file from a template; with
- * `--parent`, written as that story's child (its Parent cell, or an item nested under the parent's).
+ * `queue add --title TEXT [--id ID] [--deps a,b] [--section "Tier 3"] [--story-file] [--parent ID]`:
+ * a new story row in the table's own conventions (its id the next of the table's when none is
+ * given), and on request its story file from a template; with `--parent`, written as that story's
+ * child (its Parent cell, or an item nested under the parent's).
  */
 import type { Command } from 'commander';
 import { writeOptions, runWrite, type WriteOptions } from '../write-options.js';
 
 interface AddOptions extends WriteOptions {
-  id: string;
+  id?: string;
   title: string;
   deps?: string;
   section?: string;
@@ -21,7 +22,7 @@ export function register(program: Command): void {
     program
       .command('add')
       .description('add a story')
-      .requiredOption('--id <id>', 'the new story id')
+      .option('--id <id>', "the new story's id (default: the next of its table's ids, S-13 after S-12)")
       .requiredOption('--title <text>', 'what the story is')
       .option('--deps <ids>', 'comma-separated ids it depends on')
       .option('--section <heading>', 'the heading of the table to add it to (default: beside its first dependency, else the last table)')
