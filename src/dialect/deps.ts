@@ -62,7 +62,7 @@ const OTHER_MARK = /\s*(?:🔄|⏳|🔴|❌|🚧|⛔|\[([^\]]*)\])\s*/gu;
  * a reference inside them is read (`<b>S-1</b>` names S-1). Any other `<…>` (`<S-1>`) stays, and
  * is read, or reported, as written. */
 const TAG = /<\/?(?:a|abbr|b|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strike|strong|sub|sup|tt|u|var)(?:\s[^<>]*)?>/gi;
-const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|\band\b|&)\s*/iu;
+const SPLIT = /\s*(?:[,;、，]|<br\s*\/?>|\s\+\s|(?<!\S)and(?!\S)|&)\s*/iu;
 /** {@link SPLIT} with its separators kept: `a; b, c` splits into `a`, `; `, `b`, `, `, `c`. What an
  * edit of one reference in a list splits at, so that every other byte of the list stays. */
 export const SEPARATED = new RegExp(`(${SPLIT.source})`, 'iu');

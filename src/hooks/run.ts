@@ -69,7 +69,8 @@ export async function prePush(root: string, remote: string, input: string): Prom
     // The remote's tip, when this clone has it (a fetch brings it).
     const base = remoteSha && !ZERO.test(remoteSha) && (await git.ok(['cat-file', '-e', `${remoteSha}^{commit}`])) ? remoteSha : null;
     const range = base ? [`${base}..${localSha}`] : [localSha, '--not', `--remotes=${remote}`];
-    out.push(...(await judgeUpdate(git, { file: config.file, config }, base, localSha, range, remoteRef ?? '')));
+    // What the server remembers is the server's: a clone neither reads nor keeps any.
+    out.push(...(await judgeUpdate(git, { file: config.file, config }, base, localSha, range, remoteRef ?? '', null)));
   }
   return out;
 }
@@ -201,7 +202,7 @@ export async function preReceive(gitDir: string, input: string, env: NodeJS.Proc
     } else if (ref === guard.head) {
       // HEAD's queue.config.json names the queue branch: changing it is a maintainer's.
       const opts = { file: guard.config.file, config: guard.config, pusher, configOnly: true, rootConfig: guard.source };
-      out.push(...(await judgeUpdate(git, opts, old, newSha, old ? [`${old}..${newSha}`] : [newSha], ref)));
+      out.push(...(await judgeUpdate(git, opts, old, newSha, old ? [`${old}..${newSha}`] : [newSha], ref, null)));
     }
   }
   if (out.length && guard.note) out.push(`(note: ${guard.note})`);
@@ -225,7 +226,7 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
   // queue.config.json is no change of one. Its commits are still judged, with the defaults.
   const guardConfig = base !== null || guard.source !== null;
   const opts = { file: config.file, config, pusher, guardConfig, rootConfig: guard.source };
-  return judgeUpdate(git, opts, base, tip, base ? [`${base}..${tip}`] : [tip], name);
+  return judgeUpdate(git, opts, base, tip, base ? [`${base}..${tip}`] : [tip], name, git.dir);
 }
 
 /**
@@ -233,12 +234,14 @@ async function receiveQueueBranch(git: Git, guard: ServerGuard, pusher: string |
  * against its first parent, and, when `tip` does not descend from `base`, the net change too. The
  * stories remembered at `base` when it was pushed (removed, or no longer readable) are remembered
  * still, so one that a later push brings back is judged against what it was; an update of the queue
- * file that passes leaves what is remembered at `tip` for the next push.
+ * file that passes leaves what is remembered at `tip` for the next push. `store`: the bare
+ * repository's directory, where the server hook keeps what it remembers; null for a clone's hook,
+ * which reads and keeps none (its work tree is no place for the server's files).
  */
-async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string): Promise<string[]> {
+async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, tip: string, range: string[], name: string, store: string | null): Promise<string[]> {
   const judge = new Judge(git, opts);
   const out: string[] = [];
-  const known = base !== null && !opts.configOnly ? rememberedAt(git.dir, base) : null;
+  const known = base !== null && store !== null && !opts.configOnly ? rememberedAt(store, base) : null;
   for (const c of await judge.range(base, range, known)) out.push(...errorsOf(c.violations).map((v) => refusal(v, c.commit.slice(0, 7))));
   if (base && !(await git.ok(['merge-base', '--is-ancestor', base, tip]))) {
     const about = `${name.replace(/^refs\/heads\//, '')} (forced update ${base.slice(0, 7)}..${tip.slice(0, 7)})`;
@@ -252,7 +255,7 @@ async function judgeUpdate(git: Git, opts: JudgeOptions, base: string | null, ti
     // What the tip remembers: what its commits left, and what the old tip remembered (a forced
     // update back to an older commit judges no commit, and must forget nothing).
     const after = new Map([...(known ?? []), ...(judge.rememberedAt(tip) ?? [])]);
-    if (out.length === 0) keepRemembered(git.dir, tip, after, base);
+    if (out.length === 0 && store !== null) keepRemembered(store, tip, after, base);
   }
   return out;
 }

@@ -67,6 +67,10 @@ describe('dependency grammar', () => {
     ['S-1/S-5', ['S-1', 'S-5']],
     ['S-1 / S-5 ✅', ['S-1✓', 'S-5✓']],
     ['docs/plan', []],
+    // "and" between references splits them; inside an id it is part of it.
+    ['S-1 and S-2', ['S-1', 'S-2']],
+    ['SS-badges-and-links', ['SS-badges-and-links']],
+    ['SS-badges-and-links, A-AND-B ✅, x.and.y', ['SS-badges-and-links', 'A-AND-B✓', 'x.and.y']],
   ])('%j', (text, expected) => {
     expect(refs(text)).toEqual(expected);
   });

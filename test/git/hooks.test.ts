@@ -127,7 +127,9 @@ describe('local hooks in a clone', () => {
     expect(readFileSync(join(c, 'old-hook-ran'), 'utf8')).toBe('ran\n');
 
     // queue's own writes go through both the local hooks and the server's.
-    git(c, 'push', '-q', 'origin', 'HEAD:main');
+    expect(git(c, 'push', '-q', 'origin', 'HEAD:main').code).toBe(0);
+    // pre-push let it through and left nothing in the work tree (what the server remembers is the server's).
+    expect(git(c, 'status', '--porcelain', '--untracked-files=all').out.split('\n').filter(Boolean)).toEqual(['?? old-hook-ran']);
     const add = queueCli(c, 'add', '--id', 'F', '--title', 'f', '--agent', 'Dev 3', '--json');
     expect([add.code, JSON.parse(add.out).story.id]).toEqual([0, 'F']);
 
