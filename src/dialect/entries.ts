@@ -14,7 +14,7 @@ import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
 import { oddBoxes, readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
-import { isStatusText, parseStatus, unknownStatus } from './status.js';
+import { isStatusText, parseStatus, unknownStatus, unstruckStatus } from './status.js';
 
 export type { Entry } from './entry.js';
 
@@ -346,7 +346,8 @@ function readTable(
     let shifted = false;
     if (isStoryTable) {
       statusCell = row.cells[cols.status];
-      status = parseStatus(statusCell?.text ?? '', lexicon);
+      // A status crossed out for the one after it (`~~OPEN~~ **DONE**`) is history, not the status.
+      status = parseStatus((statusCell && unstruckStatus(src.slice(statusCell.start, statusCell.end))) ?? statusCell?.text ?? '', lexicon);
       // A row short of cells whose Status cell goes on past its status with a bold or code span
       // (`| [ ] **1-4** | Dashboard | 1-1 |`) is most likely missing a `|`: its cells are shifted, and
       // each reads as the next column's. Its status is not trusted (unknown: never ready, never

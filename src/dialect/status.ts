@@ -11,6 +11,7 @@ import type { Status, StatusCategory } from '../domain/types.js';
 import { fold } from './normalize.js';
 import { isClaimed } from '../domain/status.js';
 import type { Lexicon } from './vocabulary.js';
+import { fastInlineText } from '../markdown/inline.js';
 
 /**
  * The status words of the languages queue files are written in, one list per language, each in the
@@ -507,6 +508,23 @@ function argument(rest: string, dash: boolean): string | null {
     .replace(/\s+/g, ' ')
     .replace(/^[\s,;:—–-]+|[\s,;:—–-]+$/g, '');
   return r === '' ? null : r;
+}
+
+/** Struck-through text: `~~OPEN~~`, `~Todo~` (GFM's strikethrough, one tilde or two), and the
+ * HTML elements GitHub strikes through (`<del>`, `<s>`, `<strike>`). */
+const STRUCK = /(?<!~)(~~?)(?!~)(?=\S)[^~\n]*?[^\s~]\1(?!~)|<(del|s|strike)(?:\s[^<>]*)?>[\s\S]*?<\/\2\s*>/gi;
+
+/**
+ * What a status cell says once the statuses crossed out in it are left out (`~~OPEN~~ **DONE**`
+ * says done, `~~In progress~~ ✅ Done` done, `~~Done~~ Reopened` reopened): the text after them,
+ * its inline markup read, for {@link parseStatus}. Null when `source` (the cell as written) strikes
+ * nothing through, or nothing else: then the cell says what its text says.
+ */
+export function unstruckStatus(source: string): string | null {
+  if (!source.includes('~') && !/<(?:del|s|strike)\b/i.test(source)) return null;
+  const left = source.replace(STRUCK, ' ').trim();
+  if (left === '' || left === source.trim()) return null;
+  return fastInlineText(left) ?? left.replace(/[*_`~]+/g, '').trim();
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseStatus } from '../../src/dialect/status.js';
+import { parseStatus, unstruckStatus } from '../../src/dialect/status.js';
+import { readQueue } from '../../src/read/queue.js';
 
 describe('status grammar', () => {
   it.each([
@@ -70,5 +71,32 @@ describe('status grammar', () => {
 
   it.each(['', 'AI', 'POSTED to CHANNEL', 'donekey', 'Doneness', 'openly'])('%j is unknown, not guessed', (text) => {
     expect(parseStatus(text).category).toBe('unknown');
+  });
+});
+
+describe('statuses crossed out', () => {
+  const read = async (cells: string[]) => {
+    const rows = cells.map((c, i) => `| T-${i + 1} | task | ${c} |`).join('\n');
+    const q = await readQueue([{ file: 'WORK_QUEUE.md', text: `| ID | Task | Status |\n|---|---|---|\n${rows}\n` }]);
+    return q.stories.map((s) => s.status.category);
+  };
+
+  it('a status struck through for the one after it is history: the cell says the later one', async () => {
+    expect(
+      await read([
+        '~~OPEN~~ **DONE**',
+        '~~In progress~~ ✅ Done',
+        '~~Done~~ Reopened',
+        '~Todo~ Cancelled',
+        '<del>Todo</del> In progress (Dev 2)',
+        '<s>Done</s> **Blocked**',
+        // Nothing but a strikethrough, a tilde that strikes nothing, and no strikethrough: as written.
+        '~~Done~~',
+        'Done ~2h',
+        'Todo',
+      ]),
+    ).toEqual(['done', 'done', 'todo', 'cancelled', 'in_progress', 'blocked', 'done', 'done', 'todo']);
+    expect(unstruckStatus('~~OPEN~~ **DONE**')).toBe('DONE');
+    expect(unstruckStatus('Done ~2h')).toBeNull();
   });
 });
