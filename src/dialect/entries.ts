@@ -12,9 +12,10 @@ import { parseDeps } from './deps.js';
 import { fold, isIdLike } from './normalize.js';
 import { ownerOf, type Entry } from './entry.js';
 import { readHeadingStories } from './headings.js';
+import { orphanRows } from './orphans.js';
 import { oddBoxes, readTasks } from './tasks.js';
 import { SectionCursor, sectionStatus, type SectionStatus } from './sections.js';
-import { isStatusText, parseStatus, unknownStatus, unstruckStatus } from './status.js';
+import { isStatusText, parseStatus, unknownStatus, unknownStatusMessage, unstruckStatus } from './status.js';
 
 export type { Entry } from './entry.js';
 
@@ -144,7 +145,8 @@ export function readEntries(blocks: DocBlocks, src: string, file: string, vocabu
     const info = readTable(table, sections.sectionAt(table.start), under, src, file, entries, diagnostics, lexicon);
     if (info) tables.push(info);
   }
-  const bodies = readHeadingStories(blocks, src, file, entries, lexicon);
+  orphanRows(src, file, blocks.tables, diagnostics);
+  const bodies = readHeadingStories(blocks, src, file, entries, diagnostics, lexicon);
   unclaimableSections(entries, file, diagnostics);
   readTasks(blocks, file, entries, diagnostics, bodies, lexicon);
   oddBoxes(
@@ -426,16 +428,6 @@ function readTable(
     );
   }
   return info(isStoryTable ? 'story' : 'log');
-}
-
-/** The warning for a status word queue does not know: it stays `unknown`, never a guess, and the
- * message names the config key that teaches it. */
-export function unknownStatusMessage(raw: string): string {
-  const word = raw
-    .replace(/[*_`[\]]/g, '')
-    .trim()
-    .slice(0, 40);
-  return `unrecognized status "${raw.slice(0, 60)}": it reads as unknown; to say what it means, set it in queue.config.json "statuses" (such as {"${word.replace(/"/g, "'")}": "blocked"}) or define it in a legend table (| State | Meaning |)`;
 }
 
 /** A row's entry: its id, title, status, section and occurrence as read, and what else the row says:

@@ -28,12 +28,12 @@
  * `Blocked on:` a blocked `Status:` with no reason of its own its reason (a hold).
  */
 import type { DocBlocks, RawHeading } from '../markdown/blocks.js';
-import type { Occurrence, Span, Status } from '../domain/types.js';
+import type { Diagnostic, Occurrence, Span, Status } from '../domain/types.js';
 import { DEPENDENCY_LABELS, parseDeps, saysNone, type ParsedDeps } from './deps.js';
 import { entry, ownerOf, type Entry } from './entry.js';
 import { leadingId } from './normalize.js';
 import { SectionCursor, sectionStatus, targetSection } from './sections.js';
-import { parseStatus } from './status.js';
+import { parseStatus, unknownStatusMessage } from './status.js';
 import type { Lexicon } from './vocabulary.js';
 
 /**
@@ -146,6 +146,9 @@ export interface StoryBody extends Span {
 /** A date is not an id (`### 2026-03-14` groups a day's entries under `## Completed`). */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** A status written as a word or two (`Frozen`, `On ice`, `Won't do`), not a sentence. */
+const STATUS_WORDS = /^[\p{L}\p{N}'’-]{1,20}(?: [\p{L}\p{N}'’-]{1,20})?$/u;
+
 /**
  * Read the heading-block stories of a document into `out`. Returns each story's body, in file order:
  * check boxes there are the story's checklist (acceptance criteria), not stories of their own.
@@ -155,9 +158,14 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * "Status is the section the item lives in"; `dialect/sections.ts`). Its id must be
  * written in the heading (`### WQ-012 …`), not a bare number or a date.
  */
-export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[], lexicon?: Lexicon): StoryBody[] {
+export function readHeadingStories(blocks: DocBlocks, src: string, file: string, out: Entry[], diags: Diagnostic[], lexicon?: Lexicon): StoryBody[] {
   const hs = blocks.headings;
   const bodies: StoryBody[] = [];
+  const before = out.length;
+  // Blocks with an id in their heading and a `Status:` line whose word the grammar does not know:
+  // stories with an unknown status in a file that keeps its stories as heading blocks (one at least
+  // reads), else prose.
+  const unread: Array<{ story: Entry; body: StoryBody }> = [];
   const sections = new SectionCursor(hs);
   let phaseMemo: boolean | undefined;
   const phases = () => (phaseMemo ??= phaseHeadings(hs, src));
@@ -190,10 +198,12 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
       // `Blocked on:` gives a blocked status its reason, as under a section that says blocked: a hold.
       const on = status.category === 'blocked' && status.reason === null ? holdReason(fields.get('blocked on')?.value) : null;
       if (on) status = { ...status, reason: on };
-      // Prose says "Status:" too (`**Status:** Ignored with note …` in a report): a heading is a story
-      // only with a status the grammar knows and an id, written in the heading or as an `id:` field.
-      if (status.category === 'unknown') return;
+      // Prose says "Status:" too (`**Status:** Ignored with note …` in a report, `Code has a TODO`):
+      // a heading is a story with a status the grammar knows and an id, written in the heading or as
+      // an `id:` field; with a word it does not know (`Frozen`, `On ice`), only with an id in the
+      // heading, beside other heading-block stories.
       lead = leadingId(heading, true);
+      if (status.category === 'unknown' && (!lead || !STATUS_WORDS.test(raw.replace(/[*_`]/g, '').trim()))) return;
     } else {
       // The heading's parent: the innermost heading in force above it.
       const path = sections.headingsAt(h.start);
@@ -245,9 +255,30 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
         end: lineEnd === -1 ? src.length : lineEnd,
       },
     });
+    const body = { start: bodyStart, end: blockEnd(hs, i, src.length), story };
+    if (status.category === 'unknown') {
+      unread.push({ story, body });
+      return;
+    }
     out.push(story);
-    bodies.push({ start: bodyStart, end: blockEnd(hs, i, src.length), story });
+    bodies.push(body);
   });
+  if (unread.length && out.length > before) {
+    for (const { story, body } of unread) {
+      out.push(story);
+      bodies.push(body);
+      diags.push({
+        severity: 'warning',
+        code: 'unknown_status',
+        message: unknownStatusMessage(story.status.raw),
+        file,
+        line: story.occurrence.line,
+        column: 1,
+        ...(story.id ? { story: story.id } : {}),
+      });
+    }
+    bodies.sort((a, b) => a.start - b.start);
+  }
   return bodies;
 }
 

@@ -510,6 +510,16 @@ function argument(rest: string, dash: boolean): string | null {
   return r === '' ? null : r;
 }
 
+/** The warning for a status word queue does not know: it stays `unknown`, never a guess, and the
+ * message names the config key that teaches it. */
+export function unknownStatusMessage(raw: string): string {
+  const word = raw
+    .replace(/[*_`[\]]/g, '')
+    .trim()
+    .slice(0, 40);
+  return `unrecognized status "${raw.slice(0, 60)}": it reads as unknown; to say what it means, set it in queue.config.json "statuses" (such as {"${word.replace(/"/g, "'")}": "blocked"}) or define it in a legend table (| State | Meaning |)`;
+}
+
 /** Struck-through text: `~~OPEN~~`, `~Todo~` (GFM's strikethrough, one tilde or two), and the
  * HTML elements GitHub strikes through (`<del>`, `<s>`, `<strike>`). */
 const STRUCK = /(?<!~)(~~?)(?!~)(?=\S)[^~\n]*?[^\s~]\1(?!~)|<(del|s|strike)(?:\s[^<>]*)?>[\s\S]*?<\/\2\s*>/gi;

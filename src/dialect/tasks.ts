@@ -260,7 +260,7 @@ export function oddBoxes(src: string, file: string, diags: Diagnostic[], tasks: 
 }
 
 /** The offsets of the fenced code blocks of `src`, each from its opening fence to the end of its closing one. */
-function fences(src: string): Array<[number, number]> {
+export function fences(src: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let open: { at: number; fence: string } | null = null;
   for (let at = 0; at < src.length; ) {

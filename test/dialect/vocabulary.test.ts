@@ -443,6 +443,23 @@ describe('a heading block with a title: line', () => {
   });
 });
 
+describe('a heading block whose status word queue does not know', () => {
+  it('is a story with an unknown status and a warning, beside other heading blocks; a report heading is not', async () => {
+    const q = await text(
+      '# Queue\n\n## BUG-1: Cache corruption\n\nStatus: Frozen\n\n## BUG-2: Retry storm\n\nStatus: todo\nDepends on: BUG-1\n\n## BUG-3: Loader\n\n- **Status**: Code has a TODO comment\n',
+    );
+    expect(q.stories.map((s) => [s.id, s.status.category])).toEqual([
+      ['BUG-1', 'unknown'],
+      ['BUG-2', 'todo'],
+    ]);
+    expect(q.diagnostics.map((d) => [d.code, d.line, d.story])).toEqual([['unknown_status', 3, 'BUG-1']]);
+    expect(q.graph.ready().map((s) => s.id)).toEqual([]);
+    // A sentence after "Status:" (BUG-3) is prose; so is a file where no heading block reads.
+    const report = await text('# Report\n\n## Q3 review\n\nStatus: Ignored with a note\n');
+    expect(report.stories).toEqual([]);
+  });
+});
+
 /** Every id `ready` offers can be claimed: decide and apply succeed on the queue as read. */
 async function readyIsClaimable(name: string, t: string): Promise<number> {
   const q = await readQueue([{ file: name, text: t }]);
