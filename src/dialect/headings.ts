@@ -63,6 +63,39 @@ export interface Field {
   value: string;
   start: number;
   end: number;
+  /** Set for a label whose values are the list items on the lines after it (`Depends on:` then
+   * `- QW-001`): `value` joins them with `, `, and `start`/`end` span the list, no one value's place. */
+  list?: true;
+}
+
+/** A list item's line, and its text. */
+const LIST_ITEM = /^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*$/;
+
+/**
+ * The list written on the lines from `at` of `src` (before `to`): its items' texts joined by `, `,
+ * when a list starts there or after one blank line, else null. What a dependency label with nothing
+ * after it (`Depends on:`) names.
+ */
+function listAfter(src: string, at: number, to: number): Field | null {
+  const items: string[] = [];
+  let start = -1;
+  let end = at;
+  let blank = 0;
+  while (at < to) {
+    let nl = src.indexOf('\n', at);
+    if (nl === -1 || nl > to) nl = to;
+    const line = src.slice(at, nl).replace(/\r$/, '');
+    const m = LIST_ITEM.exec(line);
+    if (m) {
+      if (start === -1) start = at;
+      if (m[1] !== '') items.push(m[1]);
+      end = at + line.length;
+    } else if (line.trim() === '' && start === -1 && blank++ === 0) {
+      // One blank line may come between the label and its list.
+    } else break;
+    at = nl + 1;
+  }
+  return items.length ? { value: items.join(', '), start, end, list: true } : null;
 }
 
 /** A reference shaped like a story id: one word with a digit in it (`S-1`, `#12`, `WQ-3a`). */
@@ -131,6 +164,10 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
           if (close !== -1) value = value.slice(0, close).trimEnd();
         }
         if (!out.has(name) && value !== '') out.set(name, { value, start, end: start + value.length });
+        else if (!out.has(name) && name === 'deps') {
+          const list = listAfter(src, nl + 1, to);
+          if (list) out.set(name, list);
+        }
       }
     }
     at = nl + 1;
@@ -249,7 +286,8 @@ export function readHeadingStories(blocks: DocBlocks, src: string, file: string,
         column: 1,
         kind: 'heading',
         status,
-        spans: { ...(span ? { status: span } : {}), ...(depsField ? { deps: unwrap(src, depsField.start, depsField.end) } : {}) },
+        // Dependencies listed on lines of their own have no one place a write could edit.
+        spans: { ...(span ? { status: span } : {}), ...(depsField && !depsField.list ? { deps: unwrap(src, depsField.start, depsField.end) } : {}) },
         ...(section ? { section } : {}),
         start: h.start,
         end: lineEnd === -1 ? src.length : lineEnd,

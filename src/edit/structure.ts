@@ -412,6 +412,12 @@ export function decideDep(queue: Queue, action: 'add' | 'rm', a: string, b: stri
     if (!current.includes(dep.id)) throw new QueueError('not_found', `${story.id} does not depend on ${dep.id}`, { id: story.id });
     after = current.filter((x) => x !== dep.id);
   }
+  if (occ.kind === 'heading' && !span && story.deps.length > 0)
+    throw new QueueError(
+      'invalid',
+      `${story.id}'s dependencies are a list on the lines after its dependency label (${story.file}:${story.line}), which queue dep does not edit: write them on the label's line (Depends on: ${current.join(', ')}), or edit the list by hand`,
+      { id: story.id, file: story.file, line: story.line },
+    );
   const edit =
     occ.kind === 'task'
       ? taskDepEdit(doc, occ, action, dep.id)

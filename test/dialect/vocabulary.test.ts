@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { basename, join } from 'node:path';
 import { readQueue, type Queue } from '../../src/read/queue.js';
 import { decide } from '../../src/edit/decide.js';
+import { decideDep } from '../../src/edit/structure.js';
 import { applyDecision } from '../../src/edit/apply.js';
 import { parseConfig, type Vocabulary } from '../../src/domain/config.js';
 import { QueueError } from '../../src/domain/errors.js';
@@ -457,6 +458,49 @@ describe('a heading block whose status word queue does not know', () => {
     // A sentence after "Status:" (BUG-3) is prose; so is a file where no heading block reads.
     const report = await text('# Report\n\n## Q3 review\n\nStatus: Ignored with a note\n');
     expect(report.stories).toEqual([]);
+  });
+});
+
+describe('a heading block whose dependencies are a list under their label', () => {
+  it('depends on the items, after a blank line or none, bulleted or numbered; queue dep refuses to edit the list', async () => {
+    const md = [
+      '# Work Queue',
+      '',
+      '## QW-001 Design',
+      'Status: `done`',
+      '',
+      '## QW-002 Build',
+      'Status: `todo`',
+      '',
+      'Depends on:',
+      '- QW-001',
+      '- QW-004 (the spike)',
+      '',
+      'Goal:',
+      '- build it',
+      '',
+      '## QW-003 Ship',
+      'Status: todo',
+      '**Dependencies:**',
+      '',
+      '1. QW-002',
+      '',
+      '## QW-004 Spike',
+      'Status: todo',
+      'Depends on:',
+      '',
+      'Nothing yet; see the notes.',
+      '',
+    ].join('\n');
+    const q = await text(md);
+    expect(q.stories.map((s) => [s.id, s.deps.map((d) => d.id)])).toEqual([
+      ['QW-001', []],
+      ['QW-002', ['QW-001', 'QW-004']],
+      ['QW-003', ['QW-002']],
+      ['QW-004', []],
+    ]);
+    expect(q.graph.ready().map((s) => s.id)).toEqual(['QW-004']);
+    expect(() => decideDep(q, 'rm', 'QW-002', 'QW-004', 'Dev 1')).toThrow(/a list on the lines after its dependency label.*Depends on: QW-001, QW-004/);
   });
 });
 
