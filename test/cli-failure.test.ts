@@ -86,6 +86,11 @@ describe('failures the user can act on carry no stack trace', () => {
     expect(json.error).toEqual({ code: 'usage', message: `unknown option '-X1'; an argument that starts with "-" goes after "--": queue show -- -X1` });
     const text = run('show', '-X1');
     expect([text.status, text.stderr]).toEqual([2, expect.stringContaining('(an argument that starts with "-" goes after "--": queue show -- -X1)\n')]);
+    // Said as every refusal is, `queue: … [code]`; a one-letter id gets the hint too.
+    expect(text.stderr.startsWith("queue: unknown option '-X1' [usage]\n")).toBe(true);
+    const one = run('show', '-x');
+    expect([one.status, one.stderr]).toEqual([2, expect.stringContaining("queue: unknown option '-x' [usage]\n")]);
+    expect(one.stderr).toContain('(an argument that starts with "-" goes after "--": queue show -- -x)\n');
     expect(JSON.parse(run('show', '--json', '--', '-X1').stdout).story.id).toBe('-X1');
     // A subcommand is named with its command.
     expect(JSON.parse(run('dep', 'add', '-X1', 'A2', '--json').stdout).error.message).toContain('queue dep add -- -X1');

@@ -230,7 +230,7 @@ function guessedBranch(where: WriteTarget, e: unknown): unknown {
   if ((where.branchFrom !== 'checkout' && where.branchFrom !== 'default') || !/couldn't find remote ref/.test(e.message)) return e;
   return new QueueError(
     'git',
-    `${where.remote} has no branch ${where.branch}: queue took the checked-out branch for the shared one, as nothing names it (${where.remote}/HEAD is unknown, as in a clone of an empty repository); name it: "branch" in queue.config.json, QUEUE_BRANCH, or git remote set-head ${where.remote} --auto`,
+    `${where.remote} has no branch ${where.branch}: queue took the checked-out branch for the shared one, as nothing names it (${where.remote}/HEAD is unknown, as in a clone of an empty repository); when ${where.branch} is to be the shared branch, push it first: git push -u ${where.remote} ${where.branch}; else name the shared one: "branch" in queue.config.json, or QUEUE_BRANCH`,
     { ...e.details, branch: where.branch },
   );
 }

@@ -44,7 +44,11 @@ async function main(argv: string[]) {
     .option('--offline', 'read commands read the working file, without fetching the shared branch')
     .showHelpAfterError('(queue --help lists the commands; queue COMMAND --help its options)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => (json ? undefined : process.stderr.write(s)) });
+    .configureOutput({
+      writeErr: (s) => (json ? undefined : process.stderr.write(s)),
+      // Said as every other refusal is: `queue: what [code]`.
+      outputError: (s, write) => write(`queue: ${s.replace(/^error: /, '').trimEnd()} [usage]\n`),
+    });
   program.hook('preAction', (cmd) => {
     if (cmd.opts().color === false) disableColor();
   });
@@ -62,7 +66,7 @@ async function main(argv: string[]) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') process.exit(0);
       // An id that starts with `-` (`-X1`) reads as an option: say how to pass it as an argument.
-      const dashed = e.code === 'commander.unknownOption' ? /'(-[^-'][^']+)'/.exec(e.message)?.[1] : undefined;
+      const dashed = e.code === 'commander.unknownOption' ? /'(-[^-'][^']*)'/.exec(e.message)?.[1] : undefined;
       const hint = dashed ? `an argument that starts with "-" goes after "--": queue ${commandWords(argv)}-- ${dashed}` : null;
       // Commander has printed the error (and where to find help) once already; JSON gets it as a document.
       if (!json) {

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { QueueError } from '../domain/errors.js';
 import { describeEffect, type Effect } from '../domain/effects.js';
+import { askedAgent } from '../app/agent.js';
 import { committedQueue, renderCommitted, renderWorking } from '../app/render.js';
 import { globals, printJson } from './context.js';
 import { target } from './write.js';
@@ -20,7 +21,7 @@ export interface RenderOptions extends WriteOptions {
  * `--commit`, as a transaction; with `--check`, exit 1 when something would change. */
 export async function runRender(cmd: Command, opts: RenderOptions): Promise<void> {
   const t = await target(cmd, { ...opts, commit: opts.commit === true && !opts.check });
-  const agent = opts.agent ?? process.env.QUEUE_AGENT ?? 'queue';
+  const agent = (await askedAgent(opts.agent, t.root)) ?? 'queue';
   const now = new Date();
   let effects: Effect[];
   let commit: string | null = null;

@@ -217,10 +217,24 @@ describe('claim across clones (real git, real processes)', () => {
     expect(r.code).toBe(2);
     expect(r.json.error).toMatchObject({ code: 'git', branch: 'work' });
     expect(r.json.error.message).toMatch(
-      /^origin has no branch work: queue took the checked-out branch for the shared one, .*"branch" in queue\.config\.json, QUEUE_BRANCH, or git remote set-head origin --auto$/,
+      /^origin has no branch work: queue took the checked-out branch for the shared one, .*push it first: git push -u origin work; else name the shared one: "branch" in queue\.config\.json, or QUEUE_BRANCH$/,
     );
     // Named, the claim lands on main.
     expect((await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json'], { QUEUE_BRANCH: 'main' })).code).toBe(0);
+    expect(git(bare, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **S-1** |');
+  }, 60_000);
+
+  it('in a clone of an empty remote whose first commit is not pushed yet: the error says to push it, and after the push the claim lands', async () => {
+    const { remote: bare, clone: c } = emptyRemoteClone('queue-unpushed-', 'Dev 1');
+    git(c, 'checkout', '-q', '-b', 'main');
+    writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
+    git(c, 'add', '.');
+    git(c, 'commit', '-q', '-m', 'seed');
+    const r = await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json']);
+    expect([r.code, r.json.error.code]).toEqual([2, 'git']);
+    expect(r.json.error.message).toContain('push it first: git push -u origin main');
+    git(c, 'push', '-q', '-u', 'origin', 'main');
+    expect((await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json'])).code).toBe(0);
     expect(git(bare, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **S-1** |');
   }, 60_000);
 

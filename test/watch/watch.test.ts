@@ -229,9 +229,10 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
 
   /** A remote holding QUEUE and two clones, `queue watch --commit` running in the first (`here`)
    * once its first pass has rendered the tip as it is (the status board the config asks for, with dev1's claim). */
-  async function watchingClone(extra: string[] = []) {
+  async function watchingClone(extra: string[] = [], agent?: string) {
     const { remote, clones } = setup({ 'WORK_QUEUE.md': QUEUE, 'queue.config.json': '{"statusBoard": true}\n' }, 2);
     const [here, there] = clones;
+    if (agent) git(here, 'config', 'queue.agent', agent);
     const w = await startWatch(here, 50, ['--commit', ...extra]);
     await waitFor(() => w.lines.some((l) => / committed [0-9a-f]{7}: render/.test(l)), 10_000);
     return { remote, here, there, w };
@@ -292,9 +293,10 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
     expect(files.some((f) => /^deployment\/handoffs\/.*-c\.md$/.test(f))).toBe(true);
     await stopWatch();
   });
-  /** B marked done by hand in the watched clone by dev1, who holds it (and runs the watcher). */
-  async function carriedDoneB(commit: boolean) {
-    const { remote, here, w } = await watchingClone(['--agent', 'dev1']);
+  /** B marked done by hand in the watched clone by dev1, who holds it (and runs the watcher, named by
+   * `--agent` or, with `configured`, by the clone's `git config queue.agent`). */
+  async function carriedDoneB(commit: boolean, configured = false) {
+    const { remote, here, w } = await (configured ? watchingClone([], 'dev1') : watchingClone(['--agent', 'dev1']));
     const before = git(remote, 'rev-parse', 'main').trim();
     writeFileSync(file(here), doneB(text(here)));
     // As a person would: the watcher may be fast-forwarding this clone itself (index.lock): retry.
@@ -316,4 +318,6 @@ describe('render and watch with --commit (a bare remote, two clones, real proces
   it('queue watch --commit carries a hand edit of the queue file, not committed, to the shared branch: B done, C unblocked there', () => carriedDoneB(false));
 
   it('queue watch --commit carries a hand edit committed in the clone (not pushed) to the shared branch the same way', () => carriedDoneB(true));
+
+  it('queue watch --commit acts as the clone’s git config queue.agent when no --agent names one', () => carriedDoneB(false, true));
 });

@@ -8,16 +8,17 @@ export function register(program: Command): void {
     .description('keep unblocking, done marks and generated blocks up to date as files change (Ctrl-C stops)')
     .option('--commit', 'commit each change through the transaction layer instead of editing the working file')
     .option('--no-push', 'with --commit: commit to the local branch only')
-    .option('--agent <name>', 'who the commits name (default: $QUEUE_AGENT, else "queue")')
+    .option('--agent <name>', 'who the commits name, and whose hand edits it carries (default: $QUEUE_AGENT, then git config queue.agent, else "queue")')
     .option('--debounce <ms>', 'quiet time before acting', '100')
     .action(async (opts: { commit?: boolean; push?: boolean; agent?: string; debounce: string }, cmd: Command) => {
       const { target } = await import('../write.js');
       const { watch } = await import('../../watch/watch.js');
       const { positiveInt } = await import('../context.js');
+      const { askedAgent } = await import('../../app/agent.js');
       const t = await target(cmd, { commit: opts.commit === true, push: opts.push });
       const w = watch({
         where: t,
-        agent: opts.agent ?? process.env.QUEUE_AGENT ?? 'queue',
+        agent: (await askedAgent(opts.agent, t.root)) ?? 'queue',
         debounceMs: positiveInt(opts.debounce, '--debounce'),
         commit: opts.commit === true,
         log: (line) => process.stdout.write(`${line}\n`),
