@@ -40,9 +40,16 @@ export function parseBounded(text: string, why: string): Root {
 /** A cell's text and where its content lies; `too_large` (limits.ts {@link checkCell}) for a cell over the limits. */
 function cellOf(cell: TableCell, text: string): RawCell {
   const kids = cell.children;
+  const first = kids[0]?.position?.start.offset;
+  const last = kids[kids.length - 1]?.position?.end.offset;
+  if (first !== undefined && last !== undefined) {
+    checkCell(text, first, last);
+    return { text: nodeText(cell), start: first, end: last };
+  }
   if (kids.length > 0) {
-    const start = kids[0].position!.start.offset!;
-    const end = kids[kids.length - 1].position!.end.offset!;
+    // Nodes that GFM's autolink literals made (`[https://x.y/z` split around its link) carry no
+    // position: the content is the cell's own span, its pipes and the spaces beside them left out.
+    const { start, end } = cellContent(cell, text);
     checkCell(text, start, end);
     return { text: nodeText(cell), start, end };
   }
@@ -50,6 +57,18 @@ function cellOf(cell: TableCell, text: string): RawCell {
   if (text[p] === '|') p++;
   if (p < cell.position!.end.offset! && text[p] === ' ') p++;
   return { text: '', start: p, end: p };
+}
+
+/** Where a cell's content lies within its own span: after its opening `|` and the spaces after it,
+ * before the spaces and the unescaped `|` that close it. */
+function cellContent(cell: TableCell, text: string): { start: number; end: number } {
+  let start = cell.position!.start.offset!;
+  let end = cell.position!.end.offset!;
+  if (text[start] === '|') start++;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  if (end > start && text[end - 1] === '|' && text[end - 2] !== '\\') end--;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return { start, end };
 }
 
 function rowOf(row: TableRow, text: string): RawRow {

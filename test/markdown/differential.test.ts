@@ -109,6 +109,15 @@ describe('fast reader equals remark', () => {
     }
   });
 
+  it('on a cell whose autolink literal remark leaves without a position (`[https://…`), before a quote, rule or fence', async () => {
+    for (const after of ['> Note: A-7 is new.', '---', '```\ncode\n```']) {
+      const text = `| Status | Story | Description | Depends On |\n|---|---|---|---|\n| [ ] | **A-7** | Docs, see [https://example.com/docs | None |\n${after}\n`;
+      await agree(text);
+      const cell = remarkBlocks(text).tables[0].rows[0].cells[2];
+      expect([cell.text, text.slice(cell.start, cell.end)]).toEqual(['Docs, see [https://example.com/docs', 'Docs, see [https://example.com/docs']);
+    }
+  });
+
   it(`on 3000 generated documents mixing tables, code, lists, quotes, HTML and inline markup (seeds ${SEED}..${SEED + 2999})`, async () => {
     const paths = await agreeOnSeeds(generateDocument, 3000);
     console.log('generated documents by read path', paths);
