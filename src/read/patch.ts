@@ -34,13 +34,14 @@ export function moveOccurrence(o: Occurrence, by: number): Occurrence {
   return { ...o, start: o.start + by, end: o.end + by, spans };
 }
 
-/** Whether a dependency of one of `stories` names `id` with a done mark beside it. */
-function markedDone(stories: readonly Story[], id: string): boolean {
+/** The ids that a dependency of one of `stories` names with a done mark beside it. */
+function markedDone(stories: readonly Story[]): Set<string> {
+  const out = new Set<string>();
   for (let i = 0; i < stories.length; i++) {
     const deps = stories[i].deps;
-    for (let k = 0; k < deps.length; k++) if (deps[k].markedDone && deps[k].id === id) return true;
+    for (let k = 0; k < deps.length; k++) if (deps[k].markedDone && deps[k].id !== null) out.add(deps[k].id!);
   }
-  return false;
+  return out;
 }
 
 /** The story of a row read alone ({@link readRowAlone}) as the full read places it: at 1-based line
@@ -78,14 +79,39 @@ export async function patchQueue(before: Queue, text: string, known?: { prefix: 
   const stories = before.stories;
   // Each edited line: the story on it, its new reading, and the offsets of its start before and after.
   const edited: Array<{ i: number; line: number; story: Story; diagnostics: Diagnostic[]; table: TableInfo | null; oldStart: number; oldEnd: number; delta: number }> = [];
-  // The story whose row is at 1-based `line` and reads alone: a pass per edited line, which costs
-  // less than a map of every row for the one or two lines a write edits.
+  // The story whose row is at 1-based `line` and reads alone: a pass over the stories for each of the
+  // first edited lines (a write edits one or two), a map of every row once there are more (a commit
+  // that edits thousands of rows must not cost a pass over the file for each).
+  // The ids marked done beside a reference, made on first use (a status edit of a story so marked
+  // is read in full: the mark's warning would follow it).
+  let marked: Set<string> | undefined;
+  let byLine: Map<number, number> | null = null;
+  let asked = 0;
   const rowAt = (line: number): number | undefined => {
-    for (let i = 0; i < stories.length; i++) if (stories[i].line === line && rowHead[i] !== -1) return i;
-    return undefined;
+    if (++asked <= 4) {
+      for (let i = 0; i < stories.length; i++) if (stories[i].line === line && rowHead[i] !== -1) return i;
+      return undefined;
+    }
+    if (byLine === null) {
+      byLine = new Map();
+      for (let i = 0; i < stories.length; i++) if (rowHead[i] !== -1 && !byLine.has(stories[i].line)) byLine.set(stories[i].line, i);
+    }
+    return byLine.get(line);
+  };
+  // The diagnostics of the full read at each line, made on first use.
+  let diagnosticsAt: Map<number, Diagnostic[]> | null = null;
+  const storedAt = (line: number): Diagnostic[] => {
+    if (diagnosticsAt === null) {
+      diagnosticsAt = new Map();
+      for (const d of before.diagnostics) if (ROW_CODES.has(d.code)) diagnosticsAt.set(d.line, [...(diagnosticsAt.get(d.line) ?? []), d]);
+    }
+    return diagnosticsAt.get(line) ?? [];
   };
   // Done marks an edit added or took away beside a reference: the story it names, and the mark before and after.
   const flips: Array<{ id: string; was: boolean; now: boolean }> = [];
+  // Past this many edited lines a full read costs less than reading each row alone, twice.
+  let rows = 0;
+  for (let j = 0; j < change.old.length; j++) if (change.old[j] !== change.now[j] && ++rows > Math.max(64, stories.length >> 4)) return null;
   let oldStart = change.start;
   let newStart = change.start;
   const lineText = (l: number): string => (l >= change.first ? change.old[l - change.first] : lineBefore(doc.text, change.start, change.first, l));
@@ -109,7 +135,7 @@ export async function patchQueue(before: Queue, text: string, known?: { prefix: 
     const w1 = r1.written;
     if (JSON.stringify(w0) !== JSON.stringify(s.deps.map((d) => [d.ref, d.markedDone])) || w1.length !== w0.length) return null;
     if (JSON.stringify(placed(r0, line, oldStart, s)) !== JSON.stringify(s)) return null;
-    const stored = before.diagnostics.filter((d) => d.line === line && ROW_CODES.has(d.code));
+    const stored = storedAt(line);
     if (JSON.stringify(stored) !== JSON.stringify(r0.diagnostics)) return null;
     // The dependencies may change only by a done mark beside a reference to a story of the queue
     // (what a write's follow step adds and takes away): the edge stays, and the stale_done_mark
@@ -126,7 +152,10 @@ export async function patchQueue(before: Queue, text: string, known?: { prefix: 
     }
     const story = placed(r1, line, newStart, s, deps);
     if (story.id !== s.id) return null;
-    if (story.status.raw !== s.status.raw && markedDone(stories, s.id)) return null;
+    if (story.status.raw !== s.status.raw) {
+      marked ??= markedDone(stories);
+      if (marked.has(s.id)) return null;
+    }
     // The row's table: when the row is its last, the table's last row and end are the row's.
     const oldEnd = oldStart + was.length;
     const t = doc.tables.find((x) => x.kind === 'story' && x.line === h + 1);
@@ -148,11 +177,20 @@ export async function patchQueue(before: Queue, text: string, known?: { prefix: 
       if ((f.was && !done(before.graph.byId.get(f.id))) || (f.now && !done(now.get(f.id) ?? before.graph.byId.get(f.id)))) return null;
     }
   }
-  // Offsets after an edited line move by what the edited lines before them grew or shrank.
+  // Offsets after an edited line move by what the edited lines before them grew or shrank: the
+  // edited lines come in file order, so the sum of those before an offset is found by a binary search.
+  const grown = new Array<number>(edited.length + 1);
+  grown[0] = 0;
+  for (let k = 0; k < edited.length; k++) grown[k + 1] = grown[k] + edited[k].delta;
   const shift = (offset: number) => {
-    let by = 0;
-    for (let k = 0; k < edited.length; k++) if (offset > edited[k].oldEnd) by += edited[k].delta;
-    return by;
+    let lo = 0;
+    let hi = edited.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (edited[mid].oldEnd < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return grown[lo];
   };
   const out = stories.slice();
   const firstEnd = edited[0].oldEnd;
@@ -180,9 +218,11 @@ export async function patchQueue(before: Queue, text: string, known?: { prefix: 
     new Set(edited.map((e) => e.line)),
     edited.flatMap((e) => e.diagnostics),
   );
+  const ownTables = new Map<number, TableInfo>();
+  for (const e of edited) if (e.table) ownTables.set(e.table.line, e.table);
   const tables = doc.tables.map((t) => {
-    const own = edited.find((e) => e.table && e.table.line === t.line);
-    if (own?.table) return own.table;
+    const own = ownTables.get(t.line);
+    if (own) return own;
     const by = shift(t.end);
     return by === 0 ? t : { ...t, end: t.end + by };
   });

@@ -92,6 +92,22 @@ describe('the re-read after a write equals a full read', () => {
     expect(comparable(got!)).toEqual(comparable(await read(next)));
   }, 120_000);
 
+  it('an edit of many rows is patched when each row reads alone, and read in full past the point where that costs more', async () => {
+    const text = generateQueue(2_000);
+    const before = await read(text);
+    // Statuses of the first open rows held: 100 rows of 2,000 (at most 2,000 / 16 = 125) are patched.
+    const hold = (n: number) => {
+      let k = 0;
+      return text.replace(/\| \[ \] \|/g, (m) => (k++ < n ? '| [BLOCKED: hold] |' : m));
+    };
+    const some = hold(100);
+    const got = await patchQueue(before, some);
+    expect(got).not.toBeNull();
+    expect(comparable(got!)).toEqual(comparable(await read(some)));
+    // Every open row held (some 900): read in full.
+    expect(await patchQueue(before, hold(Number.POSITIVE_INFINITY))).toBeNull();
+  }, 120_000);
+
   it("a done's follow step is patched: the story done, its dependent unblocked, done marks beside it; a mark beside a story not done is not", async () => {
     const text = [
       '# Q',
