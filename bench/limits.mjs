@@ -9,6 +9,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateQueue } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const bin = join(here, '..', 'dist', 'queue.js');
@@ -147,5 +148,26 @@ for (const [name, make] of Object.entries(within)) {
   const r = measure(bin, ['ready', '--json'], { cwd: dir, runs: 1, env: { QUEUE_NO_INDEX: '1' } });
   const f = floor();
   console.log(`| ${name} | ${fmt(r.s)} | ${(r.s / f).toFixed(1)} | ${verdict(r).code} | ${r.rss.toFixed(0)} |`);
+}
+
+// A push whose one commit edits every open row (each held) of a large queue: the hook re-reads the
+// commit from its parent, and that must cost about a full read, not one pass over the file per row.
+{
+  const n = quick ? 10_000 : 40_000;
+  const dir = join(work, 'every-row');
+  mkdirSync(dir);
+  const before = join(dir, 'before.md');
+  const after = join(dir, 'WORK_QUEUE.md');
+  writeFileSync(before, generateQueue(n));
+  writeFileSync(after, generateQueue(n).replaceAll('| [ ] |', '| [BLOCKED: hold] |'));
+  const parent = commitOf(before);
+  const blob = git(bare, 'hash-object', '-w', after).trim();
+  const tree = execFileSync('git', ['mktree'], { cwd: bare, input: `100644 blob ${blob}\tWORK_QUEUE.md\n`, encoding: 'utf8' }).trim();
+  const child = git(bare, '-c', 'user.name=bench', '-c', 'user.email=bench@example.com', 'commit-tree', tree, '-p', parent, '-m', 'hold every open row').trim();
+  const hook = measure(bin, ['hooks', 'run', 'pre-receive'], { cwd: bare, input: `${parent} ${child} refs/heads/main\n` });
+  const full = measure(bin, ['validate', '--json', '--file', after], { cwd: dir, env: { QUEUE_NO_INDEX: '1' } });
+  console.log(
+    `\nA push of one commit holding every open row of ${n.toLocaleString('en')} stories, judged by the pre-receive hook: ${fmt(hook.s)} s (${hook.code === 0 ? 'accepted' : `refused: ${verdict(hook).code}`}); a full read of the file (queue validate): ${fmt(full.s)} s; the hook ÷ the full read: ${(hook.s / full.s).toFixed(1)}× (it reads the commit and its parent)`,
+  );
 }
 if (!existsSync(bin)) console.log('dist/queue.js is missing: run `npm run build` first');
