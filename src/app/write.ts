@@ -197,8 +197,8 @@ export async function write(
     request: typeof intent === 'function' ? undefined : intent,
     author: opts.author,
     read: opts.indexed ? indexedRead(where, intent, opts.indexed) : undefined,
-  }).catch((e: unknown) => {
-    throw guessedBranch(where, e);
+  }).catch(async (e: unknown) => {
+    throw await notShared(where, guessedBranch(where, e));
   });
   const after = result.applied?.after ?? result.before;
   const story = result.applied?.story ?? after.graph.byId.get(result.decision.id) ?? null;
@@ -233,6 +233,29 @@ function guessedBranch(where: WriteTarget, e: unknown): unknown {
     `${where.remote} has no branch ${where.branch}: queue took the checked-out branch for the shared one, as nothing names it (${where.remote}/HEAD is unknown, as in a clone of an empty repository); when ${where.branch} is to be the shared branch, push it first: git push -u ${where.remote} ${where.branch}; else name the shared one: "branch" in queue.config.json, or QUEUE_BRANCH`,
     { ...e.details, branch: where.branch },
   );
+}
+
+/**
+ * `e`, said better when it is `not_found` for a story that the working file has and the shared
+ * branch does not (a row added and not pushed yet: `queue ready`, which reads the working file when
+ * it has local changes, offered it): the fix is to push it. The working file is read only then.
+ */
+async function notShared(where: WriteTarget, e: unknown): Promise<unknown> {
+  if (!(e instanceof QueueError) || e.code !== 'not_found' || !where.remote || typeof e.details?.id !== 'string') return e;
+  const id = e.details.id;
+  try {
+    const { readFileSync } = await import('node:fs');
+    const local = await readQueue([{ file: where.file, bytes: readFileSync(resolve(where.root, where.file)) }], { vocabulary: where.config.vocabulary });
+    const s = local.graph.lookup(id);
+    if (!s) return e;
+    return new QueueError(
+      'not_found',
+      `no story "${id}" on ${where.remote}/${where.branch}, where queue writes: it is in your working ${where.file} (line ${s.line}) but not on the shared branch yet; commit and push it (git push ${where.remote} HEAD:${where.branch}), then try again`,
+      { ...e.details, local: true, file: where.file, line: s.line },
+    );
+  } catch {
+    return e;
+  }
 }
 
 /**

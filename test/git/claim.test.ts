@@ -224,6 +224,20 @@ describe('claim across clones (real git, real processes)', () => {
     expect(git(bare, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 1] | **S-1** |');
   }, 60_000);
 
+  it('a claim of a story the working file has and the shared branch does not says to push it', async () => {
+    const { clones } = setup({ 'WORK_QUEUE.md': stories(2) }, 1);
+    const c = clones[0];
+    writeFileSync(join(c, 'WORK_QUEUE.md'), `${read(join(c, 'WORK_QUEUE.md'))}| [ ] | **S-9** | local only | None |\n`);
+    git(c, 'commit', '-qam', 'add S-9, not pushed');
+    const r = await queue(c, ['claim', 'S-9', '--agent', 'Dev 1', '--json']);
+    expect([r.code, r.json.error.code, r.json.error.local]).toEqual([1, 'not_found', true]);
+    expect(r.json.error.message).toMatch(
+      /^no story "S-9" on origin\/main, where queue writes: it is in your working WORK_QUEUE\.md \(line \d+\) but not on the shared branch yet; commit and push it/,
+    );
+    // A story nowhere is not found as before.
+    expect((await queue(c, ['claim', 'S-77', '--agent', 'Dev 1', '--json'])).json.error.message).toBe('no story "S-77" in WORK_QUEUE.md');
+  }, 60_000);
+
   it('in a clone of an empty remote whose first commit is not pushed yet: the error says to push it, and after the push the claim lands', async () => {
     const { remote: bare, clone: c } = emptyRemoteClone('queue-unpushed-', 'Dev 1');
     git(c, 'checkout', '-q', '-b', 'main');
