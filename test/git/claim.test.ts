@@ -15,6 +15,16 @@ function stories(n: number): string {
   return `# Queue\n\n## Tier 1\n\n${HEAD}${rows.join('\n')}\n`;
 }
 
+/** A clone of an empty remote (no origin/HEAD) with a first commit of a two-story queue on main, not pushed. */
+function seededEmptyRemote(prefix: string): { bare: string; c: string } {
+  const { remote: bare, clone: c } = emptyRemoteClone(prefix, 'Dev 1');
+  git(c, 'checkout', '-q', '-b', 'main');
+  writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
+  git(c, 'add', '.');
+  git(c, 'commit', '-q', '-m', 'seed');
+  return { bare, c };
+}
+
 /** The kill delays of the kill -9 tests come from this run's seed (`QUEUE_TEST_SEED`), named in their failures. */
 const SEED = testSeed();
 
@@ -206,11 +216,7 @@ describe('claim across clones (real git, real processes)', () => {
   }, 60_000);
 
   it('in a clone of an empty remote (no origin/HEAD), on a branch of its own: the error says the shared branch was a guess and how to name it', async () => {
-    const { remote: bare, clone: c } = emptyRemoteClone('queue-no-origin-head-', 'Dev 1');
-    git(c, 'checkout', '-q', '-b', 'main');
-    writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
-    git(c, 'add', '.');
-    git(c, 'commit', '-q', '-m', 'seed');
+    const { bare, c } = seededEmptyRemote('queue-no-origin-head-');
     git(c, 'push', '-q', 'origin', 'main');
     git(c, 'checkout', '-q', '-b', 'work');
     const r = await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json']);
@@ -239,11 +245,7 @@ describe('claim across clones (real git, real processes)', () => {
   }, 60_000);
 
   it('in a clone of an empty remote whose first commit is not pushed yet: the error says to push it, and after the push the claim lands', async () => {
-    const { remote: bare, clone: c } = emptyRemoteClone('queue-unpushed-', 'Dev 1');
-    git(c, 'checkout', '-q', '-b', 'main');
-    writeFileSync(join(c, 'WORK_QUEUE.md'), stories(2));
-    git(c, 'add', '.');
-    git(c, 'commit', '-q', '-m', 'seed');
+    const { bare, c } = seededEmptyRemote('queue-unpushed-');
     const r = await queue(c, ['claim', 'S-1', '--agent', 'Dev 1', '--json']);
     expect([r.code, r.json.error.code]).toEqual([2, 'git']);
     expect(r.json.error.message).toContain('push it first: git push -u origin main');
