@@ -414,7 +414,10 @@ async function attemptOnce(
     // The ref would move under a work tree whose queue file has edits of its own.
     throw new QueueError('invalid', `${opts.file} has uncommitted changes on ${opts.branch}: commit or stash them, or use --no-commit`, { file: opts.file, uncommitted: true });
   }
-  const unblocked = unblockedIds(applied?.derived ?? []);
+  // The follow step's unblocks, but those the decision's subject names already (a render of hand
+  // edits names what follows from them).
+  const named = (id: string) => decision.subject.split(/[(;,)]\s*/).some((part) => part.trim() === `unblock ${id}`);
+  const unblocked = unblockedIds(applied?.derived ?? []).filter((id) => !named(id));
   let subject = unblocked.length ? `${decision.subject}; unblock ${unblocked.join(', ')}` : decision.subject;
   const trailers = [...decision.trailers];
   if (served.length) {
