@@ -41,6 +41,43 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
 }
 
 /**
+ * The handoff files under `deploymentDir`/handoffs in the tree of `commit` (the shared branch's tip a
+ * read decided on) of the repository at `root`: regular files named `*.md` apart from a README, in
+ * name order, each with the path it has in a work tree. A file over {@link MAX_FILE_BYTES} is
+ * QueueError `too_large`, told from the tree before it is read. None when git cannot list them.
+ */
+export async function tipHandoffFiles(root: string, commit: string, deploymentDir: string): Promise<HandoffFile[]> {
+  const { Git } = await import('../git/git.js');
+  const git = new Git(root);
+  const dir = `${deploymentDir.replace(/\/+$/, '')}/handoffs/`;
+  const listing = await git.raw(['ls-tree', '-l', '-z', commit, '--', dir]).catch(() => '');
+  const out: HandoffFile[] = [];
+  for (const entry of listing.split('\0')) {
+    const m = /^(100644|100755) blob ([0-9a-f]{40,64}) +(\d+)\t(.*)$/s.exec(entry);
+    if (!m?.[4].startsWith(dir)) continue;
+    const name = m[4].slice(dir.length);
+    if (name.includes('/') || !name.endsWith('.md') || name.toLowerCase() === 'readme.md') continue;
+    if (Number(m[3]) > MAX_FILE_BYTES) throw tooLarge(m[4], Number(m[3]));
+    const text = await git.raw(['cat-file', 'blob', m[2]]).catch(() => null);
+    if (text !== null) out.push({ name, path: join(root, deploymentDir, 'handoffs', name), text });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The handoff files a read shows: those of the work tree, and, when the read decided on the shared
+ * branch's tip (`tip`), those the tip has and the work tree does not yet (a handoff another clone
+ * pushed). The work tree's copy of a file both have is the one read. In name order.
+ */
+export async function shownHandoffFiles(root: string, deploymentDir: string, tip: string | null): Promise<HandoffFile[]> {
+  const here = handoffFiles(root, deploymentDir);
+  if (!tip) return here;
+  const names = new Set(here.map((f) => f.name));
+  const more = (await tipHandoffFiles(root, tip, deploymentDir)).filter((f) => !names.has(f.name));
+  return more.length ? [...here, ...more].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : here;
+}
+
+/**
  * The handoffs for story `id`: those whose `story` field names it (in any case, as the graph's
  * lookup matches ids), and those without one whose file name or text names it (word-bounded, as
  * {@link mentionedIds}), read with their front matter.

@@ -52,12 +52,12 @@ export interface OpenOptions {
 }
 
 /** The bytes to read for `opts` at `loc`, and what to say about where they came from. */
-async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[] }> {
+async function sourceBytes(loc: Location, opts: OpenOptions): Promise<{ bytes: Buffer; diagnostics: Diagnostic[]; commit: string | null }> {
   // Without a remote the working file is all there is: known from git's config files, no git run.
-  if (!opts.shared || !loc.repo || certainlyNoRemote(loc.repo)) return { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [] };
+  if (!opts.shared || !loc.repo || certainlyNoRemote(loc.repo)) return { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [], commit: null };
   const { readSource } = await import('./shared-read.js');
   const src = await readSource(loc.repo, loc.path, loc.shown, () => readQueueBytes(loc.path, loc.shown), { offline: opts.offline });
-  return src ?? { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [] };
+  return src ?? { bytes: readQueueBytes(loc.path, loc.shown), diagnostics: [], commit: null };
 }
 
 /** A queue opened from disk: the parsed queue plus where it lives and its config. */
@@ -107,7 +107,7 @@ export async function openQueue(opts: OpenOptions = {}): Promise<OpenedQueue> {
   const opened: OpenedQueue = { ...queue, root: loc.root, path: loc.path };
   if (opts.workspace) {
     const { loadWorkspace } = await import('./workspace.js');
-    opened.workspace = await loadWorkspace(loc.root, queue, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
+    opened.workspace = await loadWorkspace(loc.root, queue, loadConfig(loc.repo ?? loc.root).config.deploymentDir, loc.repo ? source.commit : null);
     for (const d of opened.workspace.diagnostics) queue.diagnostics.push(d);
   }
   return opened;
@@ -311,7 +311,7 @@ export class LiveQueue {
     const opened: OpenedQueue = { ...base, diagnostics: [...source.diagnostics, ...base.diagnostics] };
     if (workspace) {
       const { loadWorkspace } = await import('./workspace.js');
-      opened.workspace = await loadWorkspace(loc.root, base, loadConfig(loc.repo ?? loc.root).config.deploymentDir);
+      opened.workspace = await loadWorkspace(loc.root, base, loadConfig(loc.repo ?? loc.root).config.deploymentDir, loc.repo ? source.commit : null);
       opened.diagnostics.push(...opened.workspace.diagnostics);
     }
     return opened;

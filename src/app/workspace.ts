@@ -12,7 +12,7 @@ import type { Queue } from '../read/queue.js';
 import { checkFileSize } from '../domain/limits.js';
 import type { Diagnostic } from '../domain/types.js';
 import type { Handoff } from '../workspace/handoff.js';
-import { handoffFiles, readHandoffs } from './handoff-files.js';
+import { readHandoffs, shownHandoffFiles } from './handoff-files.js';
 import { mentionedIds, writtenIds } from '../workspace/mentions.js';
 import { readStatusBoard, type AgentStatus } from '../workspace/status-file.js';
 
@@ -31,9 +31,10 @@ export interface Workspace {
 
 /**
  * Load and link the workspace of the queue rooted at `root`, under `deploymentDir` (relative to
- * `root`, `/` separators). Missing files are simply absent.
+ * `root`, `/` separators). Missing files are simply absent. `tip`: the shared branch's commit the
+ * queue was read from, whose handoffs are read too where the work tree lacks them (not pulled yet).
  */
-export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 'deployment'): Promise<Workspace> {
+export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 'deployment', tip: string | null = null): Promise<Workspace> {
   const ws: Workspace = { agents: [], handoffs: [], diagnostics: [] };
   const statusPath = join(root, deploymentDir, 'status', 'current-status.md');
   const statusReal = readablePath(root, statusPath);
@@ -54,7 +55,7 @@ export async function loadWorkspace(root: string, queue: Queue, deploymentDir = 
     const ids = writtenIds(queue);
     for (const a of agents) ws.agents.push({ ...a, stories: mentionedIds(`${a.currentTask ?? ''} ${a.blockers ?? ''}`, ids) });
   }
-  for (const { handoff, diagnostics } of await readHandoffs(handoffFiles(root, deploymentDir), root, queue)) {
+  for (const { handoff, diagnostics } of await readHandoffs(await shownHandoffFiles(root, deploymentDir, tip), root, queue)) {
     ws.handoffs.push(handoff);
     ws.diagnostics.push(...diagnostics);
   }

@@ -77,6 +77,11 @@ describe('handoffs', () => {
       expect.stringMatching(/^deployment\/handoffs\/.*-dev-1-dev-2-a\.md$/),
     ]);
     expect(git(remote, 'show', 'main:WORK_QUEUE.md')).toContain('| [IN PROGRESS: Dev 2] | **A** | api | None |');
+    // Dev 2's clone has not pulled: show and prompt read the shared tip, its handoff with it.
+    expect(existsSync(join(two, 'deployment', 'handoffs'))).toBe(false);
+    const shown = (await queue(two, ['show', 'A', '--json'])).json.story;
+    expect([shown.claimant, shown.handoffs.map((x: { file: string }) => x.file)]).toEqual(['Dev 2', [expect.stringMatching(/^deployment\/handoffs\/.*-dev-1-dev-2-a\.md$/)]]);
+    expect((await queue(two, ['prompt', 'A', '--agent', 'Dev 2'])).stdout).toContain('context ran out');
     // The claim rules accept it from the holder, as validate --range judges the commit.
     expect((await queue(one, ['validate', '--range', `${before}..main`, '--json'])).json.valid).toBe(true);
     // Dev 2 now holds A: it marks it done, and Dev 1 no longer can act on it.
