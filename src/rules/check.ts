@@ -253,7 +253,7 @@ export function checkTransition(before: Queue | null, after: Queue, ctx: ChangeC
       add(
         'reopen_by_hand',
         b,
-        `${b.id} was done and is "${b.status.raw}" again${lower(ctx.op) === 'reopen' ? onlyMaintainer('Queue-Op: reopen') : ''}`,
+        `${b.id} was ${a?.status.category === 'cancelled' ? 'cancelled' : 'done'} and is "${b.status.raw}" again${lower(ctx.op) === 'reopen' ? onlyMaintainer('Queue-Op: reopen') : ''}`,
         `use queue reopen ${b.id}, which says so in the commit${ctx.local ? '' : ' (where the hooks judge, a maintainer reopens)'}`,
       );
     }

@@ -86,6 +86,10 @@ describe('claim rules', () => {
     expect(await rules(set(3, '| [IN PROGRESS: Dev 3] | **D** | d | A |'), { force: true, author: 'dev3@example.com' })).toEqual(['steal D']);
     expect(await rules(set(3, '| [IN PROGRESS: Dev 3] | **D** | d | A |'), { force: true, author: 'lead' })).toEqual([]);
     expect(await rules(set(4, '| [ ] | **E** | e | None |'), { op: 'reopen', agent: 'Lead', author: 'dev2@example.com' })).toEqual(['reopen_by_hand E']);
+    // A cancelled story opened again is said to have been cancelled, not done.
+    const before = await q([...base, '| [CANCELLED] | **F** | f | None |']);
+    const after = await q([...base, '| [ ] | **F** | f | None |']);
+    expect(checkTransition(before, after, { config }).map((v) => v.message)).toEqual([expect.stringMatching(/^F was cancelled and is "\[ \]" again/)]);
   });
 
   it('the actor is the pusher, else the author through the aliases; an unknown author is judged as themselves', async () => {
