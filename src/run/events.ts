@@ -48,7 +48,7 @@ export function describeEvent(e: RunEvent): string {
     case 'retry':
       return `${e.agent}: ${e.story}: retrying with a fresh agent (attempt ${e.attempt}): ${e.why}`;
     case 'escalate':
-      return `${e.agent}: ${e.story}: blocked after ${e.attempt} failed attempts, for a person: ${e.reason}`;
+      return `${e.agent}: ${e.story}: blocked after ${e.attempt} failed attempt${e.attempt === 1 ? '' : 's'}, for a person: ${e.reason}`;
     case 'release':
       return `${e.agent}: ${e.story}: released (${e.why})`;
     case 'idle':

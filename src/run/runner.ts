@@ -465,7 +465,7 @@ async function run(opts: RunOptions, workers: Worker[], isStopping: () => boolea
       return 'retry';
     }
     if (step === 'escalate') {
-      const reason = `${attempt} failed attempts, see ${logRel}`;
+      const reason = `${attempt} failed attempt${attempt === 1 ? '' : 's'}, see ${logRel}`;
       await block(w.session, { id, reason }).catch(() => release(w.session, { id }).catch(() => null));
       emit({ event: 'escalate', story: id, agent: w.agent, attempt, reason });
       return 'escalated';

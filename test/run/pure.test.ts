@@ -89,6 +89,7 @@ describe('events', () => {
     expect(line.endsWith('\n')).toBe(true);
     expect(JSON.parse(line)).toEqual({ schemaVersion: 1, event: 'finish', done: 2, review: [], escalated: ['1-4'], attempts: 5, interrupted: false });
     expect(describeEvent({ event: 'escalate', story: '1-4', agent: 'run-1', attempt: 3, reason: 'r' })).toBe('run-1: 1-4: blocked after 3 failed attempts, for a person: r');
+    expect(describeEvent({ event: 'escalate', story: '1-4', agent: 'run-1', attempt: 1, reason: 'r' })).toBe('run-1: 1-4: blocked after 1 failed attempt, for a person: r');
     expect(workerLine({ agent: 'run-1', story: '1-3', attempt: 2, since: 0, state: 'working' }, 83_000)).toMatch(/^run-1\s+1-3\s+attempt 2 {2}01:23 {2}working$/);
   });
 });

@@ -429,7 +429,7 @@ describe('queue run', () => {
     const exits = r.events.filter((e) => e.event === 'exit');
     expect(exits.find((e) => e.story === 'M')).toMatchObject({ outcome: 'done' });
     expect(exits.find((e) => e.story === 'K')).toMatchObject({ outcome: 'conflict', why: 'the commits do not apply on main: conflict in conflict.txt' });
-    expect(remoteFile(f.remote)).toMatch(/\[BLOCKED: 1 failed attempts, see logs\/run\/.*_K_a1\]/);
+    expect(remoteFile(f.remote)).toMatch(/\[BLOCKED: 1 failed attempt, see logs\/run\/.*_K_a1\]/);
     expect(git(f.remote, 'show', 'main:conflict.txt')).toMatch(/^changed on the shared branch/);
 
     // branch: the work is pushed as queue-run/<story>, the story left in review.
