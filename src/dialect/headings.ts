@@ -68,15 +68,17 @@ export interface Field {
   list?: true;
 }
 
-/** A list item's line, and its text. */
-const LIST_ITEM = /^[ \t]{0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*$/;
+/** A list item's line: its indentation, and its text. */
+const LIST_ITEM = /^([ \t]*)(?:[-*+]|\d{1,9}[.)])[ \t]+(.*?)[ \t]*$/;
 
 /**
  * The list written on the lines from `at` of `src` (before `to`): its items' texts joined by `, `,
  * when a list starts there or after one blank line, else null. What a dependency label with nothing
- * after it (`Depends on:`) names.
+ * after it (`Depends on:`) names. `indent`: for a label that is itself a list item (`- Depends on:`),
+ * its indentation: only items nested deeper are its list (the others are the block's other fields).
+ * A line that is a field of its own (`- **Owner**: Dev 1`) ends the list.
  */
-function listAfter(src: string, at: number, to: number): Field | null {
+function listAfter(src: string, at: number, to: number, indent: number | null): Field | null {
   const items: string[] = [];
   let start = -1;
   let end = at;
@@ -86,9 +88,10 @@ function listAfter(src: string, at: number, to: number): Field | null {
     if (nl === -1 || nl > to) nl = to;
     const line = src.slice(at, nl).replace(/\r$/, '');
     const m = LIST_ITEM.exec(line);
-    if (m) {
+    if (m && (indent === null || m[1].length > indent) && m[1].length < (indent ?? 0) + 8 && !FIELD.test(line)) {
+      const text = m[2];
       if (start === -1) start = at;
-      if (m[1] !== '') items.push(m[1]);
+      if (text !== '') items.push(text);
       end = at + line.length;
     } else if (line.trim() === '' && start === -1 && blank++ === 0) {
       // One blank line may come between the label and its list.
@@ -165,7 +168,8 @@ export function fieldsIn(src: string, from: number, to: number): Map<string, Fie
         }
         if (!out.has(name) && value !== '') out.set(name, { value, start, end: start + value.length });
         else if (!out.has(name) && name === 'deps') {
-          const list = listAfter(src, nl + 1, to);
+          const bullet = /^([ \t]*)[-*+][ \t]/.exec(line);
+          const list = listAfter(src, nl + 1, to, bullet ? bullet[1].length : null);
           if (list) out.set(name, list);
         }
       }

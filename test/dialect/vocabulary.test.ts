@@ -491,6 +491,18 @@ describe('a heading block whose dependencies are a list under their label', () =
       '',
       'Nothing yet; see the notes.',
       '',
+      '## QW-005 Fields as bullets',
+      '- **Status**: todo',
+      '- **Depends on**:',
+      '- **Owner**: Dev 1',
+      '- Goal: the next bullet is a field, not a dependency',
+      '',
+      '## QW-006 Nested under its bullet',
+      '- Status: todo',
+      '- Depends on:',
+      '  - QW-004',
+      '- Goal: done when QW-004 is',
+      '',
     ].join('\n');
     const q = await text(md);
     expect(q.stories.map((s) => [s.id, s.deps.map((d) => d.id)])).toEqual([
@@ -498,8 +510,12 @@ describe('a heading block whose dependencies are a list under their label', () =
       ['QW-002', ['QW-001', 'QW-004']],
       ['QW-003', ['QW-002']],
       ['QW-004', []],
+      ['QW-005', []],
+      ['QW-006', ['QW-004']],
     ]);
-    expect(q.graph.ready().map((s) => s.id)).toEqual(['QW-004']);
+    expect(q.stories[4].owner).toBe('Dev 1');
+    expect(q.diagnostics).toEqual([]);
+    expect(q.graph.ready().map((s) => s.id)).toEqual(['QW-004', 'QW-005']);
     expect(() => decideDep(q, 'rm', 'QW-002', 'QW-004', 'Dev 1')).toThrow(/a list on the lines after its dependency label.*Depends on: QW-001, QW-004/);
   });
 });
