@@ -40,13 +40,17 @@ export function handoffFiles(root: string, deploymentDir: string): HandoffFile[]
     });
 }
 
+/** Handoff files in name order. */
+const byName = (a: HandoffFile, b: HandoffFile) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
 /**
  * The handoff files under `deploymentDir`/handoffs in the tree of `commit` (the shared branch's tip a
- * read decided on) of the repository at `root`: regular files named `*.md` apart from a README, in
- * name order, each with the path it has in a work tree. A file over {@link MAX_FILE_BYTES} is
- * QueueError `too_large`, told from the tree before it is read. None when git cannot list them.
+ * read decided on) of the repository at `root`: regular files named `*.md` apart from a README and
+ * those named in `skip` (not read), in name order, each with the path it has in a work tree. A file
+ * over {@link MAX_FILE_BYTES} is QueueError `too_large`, told from the tree before it is read. None
+ * when git cannot list them.
  */
-export async function tipHandoffFiles(root: string, commit: string, deploymentDir: string): Promise<HandoffFile[]> {
+export async function tipHandoffFiles(root: string, commit: string, deploymentDir: string, skip: ReadonlySet<string> = new Set()): Promise<HandoffFile[]> {
   const { Git } = await import('../git/git.js');
   const git = new Git(root);
   const dir = `${deploymentDir.replace(/\/+$/, '')}/handoffs/`;
@@ -56,12 +60,12 @@ export async function tipHandoffFiles(root: string, commit: string, deploymentDi
     const m = /^(100644|100755) blob ([0-9a-f]{40,64}) +(\d+)\t(.*)$/s.exec(entry);
     if (!m?.[4].startsWith(dir)) continue;
     const name = m[4].slice(dir.length);
-    if (name.includes('/') || !name.endsWith('.md') || name.toLowerCase() === 'readme.md') continue;
+    if (name.includes('/') || !name.endsWith('.md') || name.toLowerCase() === 'readme.md' || skip.has(name)) continue;
     if (Number(m[3]) > MAX_FILE_BYTES) throw tooLarge(m[4], Number(m[3]));
     const text = await git.raw(['cat-file', 'blob', m[2]]).catch(() => null);
     if (text !== null) out.push({ name, path: join(root, deploymentDir, 'handoffs', name), text });
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort(byName);
 }
 
 /**
@@ -72,9 +76,8 @@ export async function tipHandoffFiles(root: string, commit: string, deploymentDi
 export async function shownHandoffFiles(root: string, deploymentDir: string, tip: string | null): Promise<HandoffFile[]> {
   const here = handoffFiles(root, deploymentDir);
   if (!tip) return here;
-  const names = new Set(here.map((f) => f.name));
-  const more = (await tipHandoffFiles(root, tip, deploymentDir)).filter((f) => !names.has(f.name));
-  return more.length ? [...here, ...more].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) : here;
+  const more = await tipHandoffFiles(root, tip, deploymentDir, new Set(here.map((f) => f.name)));
+  return more.length ? [...here, ...more].sort(byName) : here;
 }
 
 /**
